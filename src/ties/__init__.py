@@ -1,0 +1,3 @@
+"""ties: a terminal-first relationship manager."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from ties.cli import main
+
+main()

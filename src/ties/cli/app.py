@@ -1,0 +1,275 @@
+"""The Typer application, its global options, and the one place errors become exit codes.
+
+This package is the only code that prints, prompts or exits. Heavy modules
+(SQLModel, SQLAlchemy, Rich tables) are imported inside the commands that need
+them, so `ties --help` and tab completion stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from ties import __version__
+from ties.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, TiesError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from rich.console import Console
+    from sqlmodel import Session
+
+
+def _one_line(message: str) -> str:
+    from ties.render import safe
+
+    return " ".join(safe(message).split())
+
+
+def fail(message: str, code: int) -> None:
+    """Print one line on stderr and stop with `code`."""
+    typer.echo(f"ties: {_one_line(message)}", err=True)
+    raise typer.Exit(code)
+
+
+class TiesGroup(TyperGroup):
+    """Turns every refusal into one line on stderr and an exit code, in one place."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except typer.TyperException as exc:  # a usage error in the global options
+            _usage_error(exc)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except typer.TyperException as exc:  # Typer's usage errors, exit code 2
+            _usage_error(exc)
+        except TiesError as exc:
+            fail(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            fail("Interrupted. Nothing was changed.", EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (ties list | head): not an error worth a message.
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            _internal_error(exc)
+
+
+def _usage_error(exc: typer.TyperException) -> None:
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx else "ties"
+    fail(f"{exc.format_message()} See '{command} --help'.",
+         getattr(exc, "exit_code", EXIT_USAGE) or EXIT_USAGE)
+
+
+def _internal_error(exc: Exception) -> None:
+    import sqlite3
+
+    from ties.db import translate
+
+    original = getattr(exc, "orig", None) or exc
+    if isinstance(original, sqlite3.Error):
+        error = translate(original, _state.path)
+        fail(error.message, error.exit_code)
+    if os.environ.get("TIES_DEBUG"):
+        import traceback
+
+        # Frames and the exception's type only: never local variables.
+        traceback.print_exception(exc, file=sys.stderr)
+    fail(f"internal error ({type(exc).__name__}): this is a bug in ties {__version__}. Nothing "
+         "was changed. Please report it; TIES_DEBUG=1 shows where it happened.", EXIT_INTERNAL)
+
+
+app = typer.Typer(
+    cls=TiesGroup,
+    name="ties",
+    help="Tend a few real, reciprocal, long-term relationships, one week at a time.",
+    epilog="Start with 'ties demo', or 'ties add NAME' right after you meet someone.",
+    pretty_exceptions_enable=False,
+    no_args_is_help=False,
+    invoke_without_command=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    db_option: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        from ties import config
+
+        return config.db_path(self.db_option)
+
+
+_state = State()
+
+
+def state() -> State:
+    """The global options of the command being run."""
+    return _state
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ties {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="The store to use (a file path). Default: $TIES_DB, else "
+                     "ties.db in your data directory; see 'ties path'.",
+                     dir_okay=False, show_default=False),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.",
+                           callback=_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Tend a few real, reciprocal, long-term relationships, one week at a time."""
+    global _state
+    _state = State(db_option=db)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+# Opening the store ------------------------------------------------------------------
+
+@contextmanager
+def reading() -> Iterator[sqlite3.Connection]:
+    """A read-only snapshot of the store, through the stdlib driver."""
+    from ties import db
+
+    conn = db.open_store(state().path)
+    try:
+        with db.transaction(conn, write=False):
+            yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """One write transaction holding the write lock from its first statement; it
+    commits when the block ends and rolls back on any error or Ctrl-C."""
+    from ties import db
+
+    conn = db.open_store(state().path)
+    session = db.orm_session(conn)
+    try:
+        with session.begin():
+            session.connection()  # BEGIN IMMEDIATE now, before any read
+            yield session
+    finally:
+        session.close()
+        conn.close()
+
+
+# Output -------------------------------------------------------------------------------
+
+_consoles: dict[bool, Console] = {}
+
+
+def console(stderr: bool = False) -> Console:
+    """Rich console for stdout (data) or stderr (messages). Rich drops colour when the
+    stream is not a terminal or NO_COLOR is set."""
+    if stderr not in _consoles:
+        from rich.console import Console
+
+        _consoles[stderr] = Console(stderr=stderr, highlight=False, emoji=False,
+                                    markup=False)
+    return _consoles[stderr]
+
+
+def say(message: str) -> None:
+    """A message for the person (not data): stderr, plain, user text made safe."""
+    from ties.render import safe
+
+    typer.echo(safe(message), err=True)
+
+
+def emit_json(value: Any) -> None:
+    def default(obj: Any) -> Any:
+        if hasattr(obj, "isoformat"):
+            return obj.isoformat()
+        raise TypeError(type(obj).__name__)
+
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=default) + "\n")
+
+
+def today():
+    from ties import dates
+
+    return dates.today()
+
+
+# Completion: runs on every key press, so it uses the bare driver and no migrations --
+
+def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
+    import sqlite3
+
+    from ties import config, queries
+
+    root = ctx.find_root()
+    path = config.db_path(root.params.get("db") if root.params else None)
+    if not path.is_file():
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        try:
+            return queries.complete_names(conn, incomplete)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+
+
+def complete_type(incomplete: str) -> list[str]:
+    from ties.fields import RELATIONSHIP_TYPES
+
+    return [t for t in RELATIONSHIP_TYPES if t.startswith(incomplete.lower())]
+
+
+def complete_channel(incomplete: str) -> list[str]:
+    from ties.fields import CHANNELS
+
+    return [c for c in CHANNELS if c.startswith(incomplete.lower())]
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask before something destructive; --yes answers for scripts. No answer (no
+    terminal, end of input) counts as no."""
+    if yes:
+        return
+    try:
+        agreed = typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        agreed = False
+    if not agreed:
+        raise TiesError("Not confirmed; nothing was changed. Add --yes to skip the question.")
+
+
+def main() -> None:
+    """The console script."""
+    app(prog_name="ties")

@@ -1,0 +1,223 @@
+"""People: add, edit, show, list, rm."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ties.cli import options as o
+from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
+
+
+@app.command(rich_help_panel="People")
+def add(
+    name: Annotated[str, typer.Argument(help="Their full name (quote it if it has spaces).",
+                                        show_default=False)],
+    type_: o.Type = "tactical",
+    company: o.Company = None,
+    role: o.Role = None,
+    industry: o.Industry = None,
+    location: o.Location = None,
+    email: o.Email = None,
+    phone: o.Phone = None,
+    linkedin: o.LinkedIn = None,
+    tag: o.Tags = None,
+    met: o.Met = None,
+    on: Annotated[str, typer.Option(help="When you met: 2025-03-14, yesterday, 3 days ago, "
+                                    "friday, 3 March.")] = "today",
+    via: o.Via = "in-person",
+    note: o.Note = None,
+    working_on: o.WorkingOn = None,
+    struggles: o.Struggles = None,
+    cares_about: o.CaresAbout = None,
+    birthday: o.Birthday = None,
+    every: o.Every = None,
+    no_log: Annotated[bool, typer.Option("--no-log", help="Don't record the meeting as an "
+                                         "interaction.")] = False,
+    another: Annotated[bool, typer.Option("--another", help="Add a second person with a name "
+                                          "that is already in ties.")] = False,
+) -> None:
+    """Add someone you just met; the meeting is logged too.
+
+    Example: ties add "Ana Lima" --type strategic --company Acme --met "PyCon, CRDT talk"
+    """
+    from ties import dates, fields, store
+
+    day = today()
+    person_name = fields.name(name)
+    profile = fields.profile({
+        "type": type_, "company": company, "role": role, "industry": industry,
+        "location": location, "email": email, "phone": phone, "linkedin": linkedin,
+        "met": met, "notes": note, "working_on": working_on, "struggles": struggles,
+        "cares_about": cares_about, "birthday": birthday, "every": every,
+    })
+    tags = [fields.tag(t) for t in tag or []]
+    first = None
+    if not no_log:
+        first = store.Meeting(when=dates.parse_when(on, day), channel=fields.channel(via),
+                              note=profile.get("met") or "First meeting")
+    with writing() as session:
+        pid = store.add_person(session, name=person_name, fields=profile, tags=tags, today=day,
+                               first=first, another=another)
+    kind = profile.get("type") or "untyped"
+    say(f"Added {person_name} (@{pid}) as {kind}"
+        + (f", met {dates.ago(first.when, day)}." if first else "."))
+
+
+@app.command(rich_help_panel="People")
+def edit(
+    name: o.Name,
+    new_name: Annotated[str | None, typer.Option("--name", help="Their new name.",
+                                                 show_default=False)] = None,
+    type_: o.Type = None,
+    company: o.Company = None,
+    role: o.Role = None,
+    industry: o.Industry = None,
+    location: o.Location = None,
+    email: o.Email = None,
+    phone: o.Phone = None,
+    linkedin: o.LinkedIn = None,
+    tag: o.Tags = None,
+    untag: Annotated[list[str] | None, typer.Option(
+        "--untag", help="Remove a tag; repeat for several.", show_default=False)] = None,
+    met: o.Met = None,
+    note: Annotated[str | None, typer.Option(
+        "--note", help="Replace their notes ('' clears them).", show_default=False)] = None,
+    add_note: Annotated[str | None, typer.Option(
+        "--add-note", help="Append a line to their notes.", show_default=False)] = None,
+    working_on: o.WorkingOn = None,
+    struggles: o.Struggles = None,
+    cares_about: o.CaresAbout = None,
+    birthday: o.Birthday = None,
+    every: o.Every = None,
+) -> None:
+    """Change someone's details; '' clears a field.
+
+    Example: ties edit Ana --company Globex --working-on "a book on CRDTs" --every 3w
+    """
+    from ties import fields, queries, store
+
+    changes = fields.profile({
+        "name": new_name, "type": type_, "company": company, "role": role,
+        "industry": industry, "location": location, "email": email, "phone": phone,
+        "linkedin": linkedin, "met": met, "notes": note, "working_on": working_on,
+        "struggles": struggles, "cares_about": cares_about, "birthday": birthday,
+        "every": every,
+    })
+    add_tags = [fields.tag(t) for t in tag or []]
+    remove_tags = [fields.tag(t) for t in untag or []]
+    appended = fields.text("notes", add_note) if add_note is not None else None
+    if not (changes or add_tags or remove_tags or appended):
+        from ties.errors import BadValue
+
+        raise BadValue("Nothing to change: give at least one option, for example --company. "
+                       "See 'ties edit --help'.")
+    with writing() as session:
+        who = queries.find_person(store.raw(session), name)
+        person = store.update_person(session, who.id, changes, add_tags=add_tags,
+                                     remove_tags=remove_tags, append_note=appended)
+        shown = person.name
+    say(f"Updated {shown} (@{who.id}).")
+
+
+@app.command(rich_help_panel="People")
+def show(name: o.Name, json: o.Json = False) -> None:
+    """Show someone's profile, what to remember, and history.
+
+    Example: ties show Ana
+    """
+    from ties import fields, queries, settings
+
+    day = today()
+    with reading() as conn:
+        who = queries.find_person(conn, name)
+        person = queries.profile(conn, who.id)
+        history = queries.history(conn, who.id)
+        promises = queries.follow_ups(conn, who.id)
+        cadence = settings.cadence_for(queries.settings(conn), person["type"],
+                                       person["cadence_days"])
+    if json:
+        data = fields.profile_json(person)
+        data["every_effective_days"] = cadence
+        data["history"] = [
+            {k: item[k] for k in ("id", "date", "channel", "note", "they_reached_out", "gave",
+                                  "received", "with")}
+            for item in history
+        ]
+        data["follow_ups"] = [{k: f[k] for k in ("id", "text", "due", "created")}
+                              for f in promises]
+        emit_json(data)
+        return
+    from ties import render
+
+    console().print(render.profile(person, history, promises, day, cadence))
+
+
+@app.command("list", rich_help_panel="People")
+def list_(
+    type_: Annotated[str | None, typer.Option(
+        "--type", "-t", help="Only this type: tactical, social, strategic or untyped.",
+        show_default=False)] = None,
+    tag: Annotated[str | None, typer.Option(help="Only people with this tag.",
+                                            show_default=False)] = None,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-s", help="Only people whose name, company, role, notes or other text "
+        "contains this.", show_default=False)] = None,
+    archived: Annotated[bool, typer.Option(
+        "--archived", help="List archived people instead of active ones.")] = False,
+    everyone: Annotated[bool, typer.Option("--all", help="List active and archived people.")]
+    = False,
+    json: o.Json = False,
+) -> None:
+    """List people, sorted by name.
+
+    Example: ties list --type strategic --search acme
+    """
+    from ties import fields, queries
+
+    kind = None
+    if type_ is not None:
+        kind = "untyped" if type_.strip().lower() == "untyped" else \
+            fields.relationship_type(type_)
+    day = today()
+    with reading() as conn:
+        rows = queries.list_people(conn, type_=kind, tag=tag, search=search,
+                                   archived=None if everyone else archived)
+        total = len(rows) or queries.count_people(conn)
+    if json:
+        emit_json([
+            {k: r[k] for k in ("id", "name", "type", "company", "role", "industry", "location",
+                               "email", "tags", "last_contact", "interactions", "archived")}
+            for r in rows
+        ])
+        return
+    if not rows:
+        if total == 0:
+            say("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
+                "--company Acme  (or try 'ties demo').")
+        else:
+            say("No one matches. 'ties list' shows everyone.")
+        return
+    from ties import render
+
+    console().print(render.people_table(rows, day))
+    say(f"{len(rows)} {'person' if len(rows) == 1 else 'people'}")
+
+
+@app.command(rich_help_panel="People")
+def rm(name: o.Name, yes: o.Yes = False) -> None:
+    """Delete someone and their history, after asking.
+
+    Example: ties rm "Ana Lima" --yes
+    """
+    from ties import queries, store
+
+    with reading() as conn:  # ask outside the write lock: a prompt must not block others
+        who = queries.find_person(conn, name)
+        n = queries.profile(conn, who.id)["interactions"]
+    confirm(f"Delete {who.name} (@{who.id}) and their {n} interaction{'' if n == 1 else 's'} "
+            "for good? (Interactions shared with others stay with them.)", yes)
+    with writing() as session:
+        store.remove_person(session, who.id)
+    say(f"Deleted {who.name}.")

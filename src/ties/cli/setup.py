@@ -1,0 +1,71 @@
+"""Where the data lives, and the demo."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ties.cli.app import app, console, say, state, today
+
+
+@app.command(rich_help_panel="Your data")
+def path() -> None:
+    """Print where your data lives.
+
+    Example: ties path
+    """
+    typer.echo(str(state().path))
+
+
+@app.command(rich_help_panel="Start here")
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed for the sample data; the same seed and day "
+                                      "give the same network.")] = 7,
+) -> None:
+    """Build a sample network in a separate demo store and tour it.
+
+    Example: ties demo
+    """
+    from ties import config, db, demo as sample, queries, render, store
+
+    day = today()
+    target = config.demo_db_path()
+    if target.resolve() == state().path.resolve():
+        from ties.errors import TiesError
+
+        raise TiesError(f"Your store is at {target}, where the demo would go; the demo never "
+                        "touches your own store. Use --db to choose another store.")
+    for suffix in ("", "-wal", "-shm"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    people, interactions = sample.build(day, seed)
+    conn = db.open_store(target)
+    try:
+        session = db.orm_session(conn)
+        with session.begin():
+            ids = {}
+            for p in people:
+                ids[p.name] = store.add_person(
+                    session, name=p.name, tags=p.tags, today=p.met_on,
+                    fields={"type": p.type, "company": p.company, "role": p.role,
+                            "industry": p.industry, "location": p.location,
+                            "working_on": p.working_on or None, "struggles": p.struggles or None,
+                            "cares_about": p.cares_about or None, "met": p.met,
+                            "cadence_days": p.cadence_days},
+                    first=store.Meeting(when=p.met_on, channel="in-person", note=p.met),
+                )
+            for i in interactions:
+                store.log(session, [ids[n] for n in i.names], store.Meeting(
+                    when=i.when, channel=i.channel, note=i.note, gave=i.gave,
+                    received=i.received, they_reached_out=i.they_reached_out), force=True)
+        session.close()
+        with db.transaction(conn, write=False):
+            rows = queries.list_people(conn)
+    finally:
+        conn.close()
+    out = console()
+    out.rule("ties demo: your network at a glance")
+    out.print(render.people_table(rows, day))
+    say(f"A demo store with {len(people)} people and {len(interactions) + len(people)} "
+        f"interactions is at {target}; your own store was not touched.")
+    say(f"Explore it: ties --db {target} show 'Ana Lima'")

@@ -1,0 +1,299 @@
+"""Dates and durations as people type them, and as people like to read them.
+
+Pure functions: "today" is always a parameter. Only `today()` reads the clock,
+and TIES_TODAY=YYYY-MM-DD pins it for tests, demos and reproducible docs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime, timedelta
+
+from ties.errors import BadDate
+
+MIN_YEAR = 1900
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_UNIT_ALIASES = {
+    "d": "day", "day": "day", "days": "day",
+    "w": "week", "wk": "week", "wks": "week", "week": "week", "weeks": "week",
+    "m": "month", "mo": "month", "mon": "month", "month": "month", "months": "month",
+    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year",
+}
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_PAST_FORMS = "2025-03-14, today, yesterday, 3 days ago, 2 weeks ago, friday, last friday, 3 March"
+_FUTURE_FORMS = "2025-03-14, today, tomorrow, in 3 days, in 2 weeks, friday, next friday, 3 March"
+_DURATION_FORMS = "30d, 3w, 2 weeks, 1 month, 1y"
+MAX_DURATION_DAYS = 3650
+
+
+def today() -> date:
+    """Today's date, or the one pinned by TIES_TODAY."""
+    pinned = os.environ.get("TIES_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned.strip())
+        except ValueError:
+            raise BadDate(
+                f"TIES_TODAY={pinned!r} is not a date; set it as YYYY-MM-DD or unset it."
+            ) from None
+    return date.today()
+
+
+def _amount(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+def _shift(start: date, amount: int, unit: str) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    if unit == "day":
+        return start + timedelta(days=amount)
+    if unit == "week":
+        return start + timedelta(weeks=amount)
+    if unit == "month":
+        return start + relativedelta(months=amount)
+    return start + relativedelta(years=amount)
+
+
+_RELATIVE = re.compile(r"^(?P<n>\w+)\s*(?P<unit>[a-z]+)\s+ago$")
+_IN = re.compile(r"^in\s+(?P<n>\w+)\s*(?P<unit>[a-z]+)$")
+
+
+def parse_when(text: str, today: date, *, future: bool = False, option: str = "--on") -> date:
+    """Read a date as a person types it.
+
+    With future=False (something that already happened) a date after today is
+    refused and a date without a year means the most recent past one. With
+    future=True (a due date, a snooze) a date before today is refused and a date
+    without a year means the next one.
+    """
+    forms = _FUTURE_FORMS if future else _PAST_FORMS
+    raw = (text or "").strip()
+    s = " ".join(raw.lower().split())
+    if not s:
+        raise BadDate(f"{option} needs a date. Try one of: {forms}.")
+    result = _parse(s, today, future)
+    if result is None:
+        raise BadDate(f"Can't read the date {raw!r} for {option}. Try one of: {forms}.")
+    if result.year < MIN_YEAR:
+        raise BadDate(f"{raw!r} is before {MIN_YEAR}; check the year for {option}.")
+    if not future and result > today:
+        raise BadDate(
+            f"{raw!r} is {result.isoformat()}, in the future; {option} is for something "
+            f"that already happened. Try one of: {forms}."
+        )
+    if future and result < today:
+        raise BadDate(
+            f"{raw!r} is {result.isoformat()}, in the past; {option} needs today or later. "
+            f"Try one of: {forms}."
+        )
+    return result
+
+
+def _parse(s: str, today: date, future: bool) -> date | None:
+    if s == "today" or s == "now":
+        return today
+    if s == "yesterday":
+        return today - timedelta(days=1)
+    if s == "tomorrow":
+        return today + timedelta(days=1)
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
+        try:
+            y, m, d = (int(p) for p in s.split("-"))
+            return date(y, m, d)
+        except ValueError:
+            return None
+    for pattern, sign in ((_RELATIVE, -1), (_IN, 1)):
+        m = pattern.match(s)
+        if m:
+            n, unit = _amount(m["n"]), _UNIT_ALIASES.get(m["unit"])
+            if n is None or unit is None or n > 100 * 365:
+                return None
+            try:
+                return _shift(today, sign * n, unit)
+            except (ValueError, OverflowError):
+                return None
+    weekday = _weekday(s, today, future)
+    if weekday is not None:
+        return weekday
+    return _dateutil(s, today, future)
+
+
+def _weekday(s: str, today: date, future: bool) -> date | None:
+    words = s.split()
+    if not words or len(words) > 2:
+        return None
+    qualifier = words[0] if len(words) == 2 else ""
+    if qualifier not in ("", "last", "next", "this", "on"):
+        return None
+    name = words[-1]
+    matches = [i for i, w in enumerate(WEEKDAYS) if len(name) >= 3 and w.startswith(name)]
+    if len(matches) != 1:
+        return None
+    target = matches[0]
+    back = (today.weekday() - target) % 7
+    ahead = (target - today.weekday()) % 7
+    if qualifier == "last":
+        return today - timedelta(days=back or 7)
+    if qualifier == "next":
+        return today + timedelta(days=ahead or 7)
+    return today + timedelta(days=ahead) if future else today - timedelta(days=back)
+
+
+def _dateutil(s: str, today: date, future: bool) -> date | None:
+    # A bare number ("10") would silently become a day of this month: refuse it.
+    if re.fullmatch(r"[\d\s]+", s):
+        return None
+    from dateutil import parser
+
+    try:
+        a = parser.parse(s, default=datetime(2000, 1, 1))
+        b = parser.parse(s, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError, parser.ParserError):
+        return None
+    if a.day != b.day or a.month != b.month:
+        return None  # no day or no month given ("March", "2024"): too vague to log
+    if a.year == b.year:
+        return a.date()
+    # No year given: the most recent past one, or the next one for a future date.
+    for year in (today.year, today.year - 1, today.year + 1, today.year - 2, today.year + 2):
+        try:
+            candidate = a.date().replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if future and candidate >= today and (candidate - today).days <= 366 * 4:
+            return _nearest(candidate, today, future)
+        if not future and candidate <= today:
+            return _nearest(candidate, today, future)
+    return None
+
+
+def _nearest(candidate: date, today: date, future: bool) -> date:
+    """Among the same month and day in nearby years, the one nearest to today."""
+    best = candidate
+    for year in range(candidate.year - 4, candidate.year + 5):
+        try:
+            other = candidate.replace(year=year)
+        except ValueError:
+            continue
+        if future and today <= other < best:
+            best = other
+        if not future and best < other <= today:
+            best = other
+    return best
+
+
+_DURATION = re.compile(r"^(?P<n>\w+)\s*(?P<unit>[a-z]+)$")
+
+
+def parse_duration(text: str, option: str = "--every") -> int:
+    """A duration in whole days: 30d, 3w, 2 weeks, 1 month (30 days), 1y (365 days)."""
+    raw = (text or "").strip()
+    s = " ".join(raw.lower().split())
+    m = _DURATION.match(s)
+    n = _amount(m["n"]) if m else None
+    unit = _UNIT_ALIASES.get(m["unit"]) if m else None
+    if n is None or unit is None:
+        hint = " (a number alone is ambiguous: add d, w, m or y)" if s.isdigit() else ""
+        raise BadDate(f"Can't read the duration {raw!r} for {option}{hint}. Try one of: "
+                      f"{_DURATION_FORMS}.")
+    days = n * _UNIT_DAYS[unit]
+    if not 1 <= days <= MAX_DURATION_DAYS:
+        raise BadDate(f"{option} must be between 1 day and 10 years; {raw!r} is {days} days.")
+    return days
+
+
+def format_duration(days: int) -> str:
+    """The shortest exact way to say a cadence: 7 -> '1w', 30 -> '1m', 45 -> '45d'."""
+    for unit, size in (("y", 365), ("m", 30), ("w", 7)):
+        if days % size == 0:
+            return f"{days // size}{unit}"
+    return f"{days}d"
+
+
+def span(days: int) -> str:
+    """A rough length of time in words: '3 days', '7 weeks', '5 months', '2 years'."""
+    days = abs(days)
+    if days < 14:
+        n, unit = days, "day"
+    elif days < 7 * 9:
+        n, unit = round(days / 7), "week"
+    elif days < 365 * 2 - 15:
+        n, unit = round(days / 30.44), "month"
+    else:
+        n, unit = round(days / 365.25), "year"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def ago(d: date | None, today: date) -> str:
+    """'today', 'yesterday', '3 days ago', '7 weeks ago', 'in 2 days', or 'never'."""
+    if d is None:
+        return "never"
+    days = (today - d).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days == -1:
+        return "tomorrow"
+    return f"{span(days)} ago" if days > 0 else f"in {span(days)}"
+
+
+# Birthdays: the year may be unknown.
+_BIRTHDAY_NO_YEAR = re.compile(r"^-{0,2}(\d{1,2})-(\d{1,2})$")
+
+
+def parse_birthday(text: str) -> tuple[int | None, int, int]:
+    """(year or None, month, day) from '1990-04-12', '--04-12', '04-12' or '12 April [1990]'."""
+    raw = (text or "").strip()
+    s = " ".join(raw.lower().split())
+    forms = "1990-04-12, --04-12 (no year), 12 April, April 12 1990"
+    year: int | None
+    m = _BIRTHDAY_NO_YEAR.match(s)
+    if m:
+        year, month, day = None, int(m[1]), int(m[2])
+    elif re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
+        year, month, day = (int(p) for p in s.split("-"))
+    else:
+        if not s or re.fullmatch(r"[\d\s]+", s):
+            raise BadDate(f"Can't read the birthday {raw!r}. Try one of: {forms}.")
+        from dateutil import parser
+
+        try:
+            a = parser.parse(s, default=datetime(2000, 1, 1))
+            b = parser.parse(s, default=datetime(2001, 2, 2))
+        except (ValueError, OverflowError, parser.ParserError):
+            raise BadDate(f"Can't read the birthday {raw!r}. Try one of: {forms}.") from None
+        if (a.month, a.day) != (b.month, b.day):
+            raise BadDate(f"The birthday {raw!r} needs a day and a month. Try one of: {forms}.")
+        year, month, day = (a.year if a.year == b.year else None), a.month, a.day
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year: 29 February is allowed
+    except ValueError:
+        raise BadDate(f"The birthday {raw!r} is not a real date. Try one of: {forms}.") from None
+    if year is not None and not MIN_YEAR <= year <= 9999:
+        raise BadDate(f"The birthday {raw!r} has an unlikely year. Try one of: {forms}.")
+    return year, month, day
+
+
+def format_birthday(year: int | None, month: int, day: int) -> str:
+    """ISO 8601 form: 1990-04-12, or --04-12 when the year is unknown."""
+    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+
+
+def next_birthday(month: int, day: int, today: date) -> date:
+    """The next occurrence on or after today (29 February falls on 1 March in other years)."""
+    for year in (today.year, today.year + 1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            d = date(year, 3, 1)
+        if d >= today:
+            return d
+    raise AssertionError("unreachable")

@@ -1,0 +1,229 @@
+"""Opening the store: file permissions, pragmas, transactions and migrations.
+
+There is never a module-level connection or engine. Every connection, whether used
+directly through the stdlib driver (the fast read paths) or underneath SQLModel
+(writes), comes from `connect()` and so runs with the same pragmas.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ties.errors import Busy, StoreError
+
+BUSY_TIMEOUT_MS = 10_000
+PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = FULL",
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the store at `path`, private to the user, with WAL,
+    synchronous=FULL, foreign keys and a busy timeout. Transactions are explicit."""
+    _create_private(path)
+    try:
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"Can't open the store at {path}: {exc}. Check --db or TIES_DB.") \
+            from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate(exc, path) from None
+    return conn
+
+
+def _create_private(path: Path) -> None:
+    """Create the directory (0700) and the file (0600) if they do not exist yet."""
+    parent = path.parent
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True, mode=0o700)
+            os.chmod(parent, 0o700)
+        except OSError as exc:
+            raise StoreError(f"Can't create the data directory {parent}: {exc.strerror}. "
+                             "Choose another place with --db or TIES_DB.") from None
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a ties store. Point --db or TIES_DB "
+                             "at a file.")
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"Can't create the store {path}: {exc.strerror}. Choose another place "
+                         "with --db or TIES_DB.") from None
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
+    """Turn a driver error into a message that says what to do."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text or "busy" in text:
+        return Busy("The store is busy: another ties command kept it locked for more than "
+                    f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StoreError(f"The store{where} is damaged or not a ties database. Nothing was "
+                          "changed; run 'ties doctor', or restore a backup.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"The store{where} is read-only. Nothing was changed; check the file's "
+                          "permissions.")
+    if "full" in text:
+        return StoreError("The disk is full. Nothing was changed; free some space and try again.")
+    if "unable to open" in text:
+        return StoreError(f"Can't open the store{where}. Check that the folder exists and is "
+                          "writable, or choose another with --db.")
+    if "disk i/o" in text:
+        return StoreError(f"The disk reported an I/O error{where}. Nothing was changed; check "
+                          "the disk, then run 'ties doctor'.")
+    return StoreError(f"The store{where} refused the operation ({type(exc).__name__}). Nothing "
+                      "was changed; run 'ties doctor'.")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """One transaction. A write takes the write lock up front (BEGIN IMMEDIATE), so two
+    commands at once wait for each other instead of failing; anything that escapes,
+    Ctrl-C included, rolls everything back."""
+    try:
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    except sqlite3.Error as exc:
+        raise translate(exc) from None
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise translate(exc) from None
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of migrations applied; 0 for a blank file. Refuses foreign databases."""
+    try:
+        row = conn.execute(
+            "SELECT value FROM ties_meta WHERE key = 'schema_version'"
+        ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ).fetchone()[0]
+        if tables:
+            raise StoreError("This SQLite file is not a ties store; ties left it untouched. "
+                             "Point --db or TIES_DB at a ties store or a new file.") from None
+        return 0
+    return int(row[0]) if row else 0
+
+
+def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the store to the latest schema, in one transaction under the write lock.
+
+    The version is read again once the lock is held, so several first runs at once
+    migrate exactly once. A store with data gets a private backup first.
+    """
+    from ties.migrations import LATEST
+
+    try:
+        version = schema_version(conn)
+        if version == LATEST:
+            return
+        if version > LATEST:
+            raise StoreError(
+                f"This store was written by a newer version of ties (schema {version}; this "
+                f"ties knows {LATEST}). Upgrade ties: pip install -U ties. Nothing was changed."
+            )
+        with transaction(conn, write=True):
+            version = schema_version(conn)
+            if version < LATEST:
+                if version > 0:
+                    backup_before_migration(conn, path, version)
+                migrate(conn, version)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+
+
+def migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Apply the migrations after `version`; the caller holds the transaction."""
+    from ties.migrations import MIGRATIONS
+
+    for step in MIGRATIONS[version:]:
+        step(conn)
+    conn.execute(
+        "INSERT INTO ties_meta (key, value) VALUES ('schema_version', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(len(MIGRATIONS)),),
+    )
+
+
+def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the store, as it is, next to it (0600) before a migration touches it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
+    fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(str(target))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def open_store(path: Path) -> sqlite3.Connection:
+    """A connection to an up-to-date store."""
+    conn = connect(path)
+    try:
+        ensure_schema(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def orm_session(conn: sqlite3.Connection):
+    """A SQLModel session over `conn` whose transaction starts with BEGIN IMMEDIATE.
+
+    This is the only place SQLAlchemy meets the store; it is imported here, by the
+    commands that write, and nowhere on the read paths.
+    """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import StaticPool
+    from sqlmodel import Session
+
+    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection):  # the documented pysqlite recipe
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return Session(engine, expire_on_commit=False)

@@ -1,0 +1,174 @@
+"""Checking and normalising what people type into profile fields. Pure functions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ties.errors import BadValue
+from ties.names import clean_name
+
+MAX_NAME = 200
+MAX_FIELD = 1_000
+MAX_TEXT = 100_000  # notes and the three things to remember
+LONG_FIELDS = ("notes", "working_on", "struggles", "cares_about", "met")
+RELATIONSHIP_TYPES = ("tactical", "social", "strategic")
+CHANNELS = ("in-person", "call", "video", "message", "email", "event", "other")
+
+
+def name(text: str) -> str:
+    cleaned = clean_name(text)
+    if not cleaned:
+        raise BadValue("A name can't be empty. Example: ties add \"Ana Lima\".")
+    if len(cleaned) > MAX_NAME:
+        raise BadValue(f"A name can have at most {MAX_NAME} characters; this one has "
+                       f"{len(cleaned)}.")
+    return cleaned
+
+
+def text(field: str, value: str | None) -> str | None:
+    """Free text: kept as typed (newlines included) but without stray control characters.
+    An empty value means 'clear this field'."""
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFC", value.replace("\ufeff", ""))
+    value = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
+    value = value.strip()
+    limit = MAX_TEXT if field in LONG_FIELDS else MAX_FIELD
+    if len(value) > limit:
+        raise BadValue(f"--{field.replace('_', '-')} can have at most {limit:,} characters; "
+                       f"this one has {len(value):,}.")
+    if field not in LONG_FIELDS:
+        value = " ".join(value.split())
+    return value or None
+
+
+def email(value: str | None) -> str | None:
+    value = text("email", value)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+        raise BadValue(f"{value!r} doesn't look like an email address (name@example.com).")
+    return value
+
+
+_LINKEDIN = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?P<path>(?:in|pub)/[^/?#\s]+)", re.I
+)
+
+
+def linkedin(value: str | None) -> str | None:
+    """The canonical profile URL: https://www.linkedin.com/in/handle (lower case, no slash)."""
+    value = text("linkedin", value)
+    if value is None:
+        return None
+    m = _LINKEDIN.match(value.strip())
+    if m:
+        path = m["path"]
+    elif re.fullmatch(r"[\w\-.%]+", value):
+        path = f"in/{value}"
+    else:
+        raise BadValue(f"{value!r} is not a LinkedIn profile. Give the profile URL "
+                       "(https://www.linkedin.com/in/handle) or just the handle.")
+    return f"https://www.linkedin.com/{path.lower().rstrip('/')}"
+
+
+def tag(value: str) -> str:
+    cleaned = "-".join(clean_name(value).lower().split())
+    if not cleaned:
+        raise BadValue("A tag can't be empty.")
+    if len(cleaned) > 50:
+        raise BadValue(f"A tag can have at most 50 characters: {cleaned[:20]!r}...")
+    return cleaned
+
+
+def relationship_type(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = value.strip().lower()
+    matches = [t for t in RELATIONSHIP_TYPES if v and t.startswith(v)]
+    if len(matches) != 1:
+        raise BadValue(f"{value!r} is not a relationship type: use tactical, social or "
+                       "strategic.")
+    return matches[0]
+
+
+def channel(value: str) -> str:
+    v = value.strip().lower().replace("_", "-").replace(" ", "-")
+    aliases = {"inperson": "in-person", "person": "in-person", "coffee": "in-person",
+               "meeting": "in-person", "phone": "call", "zoom": "video", "text": "message",
+               "chat": "message", "dm": "message", "mail": "email", "conference": "event"}
+    v = aliases.get(v, v)
+    matches = [c for c in CHANNELS if v and c.startswith(v)]
+    if len(matches) != 1:
+        raise BadValue(f"{value!r} is not a channel: use one of {', '.join(CHANNELS)}.")
+    return matches[0]
+
+
+def profile(raw: dict) -> dict:
+    """Validate the profile options a command was given into model fields.
+
+    Options left out (None) are absent from the result; an empty string clears the
+    field (it becomes None).
+    """
+    from ties import dates
+
+    out: dict = {}
+    for key, value in raw.items():
+        if value is None:
+            continue
+        if key == "type":
+            out["type"] = relationship_type(value) if value.strip() else None
+        elif key == "email":
+            out["email"] = email(value)
+        elif key == "linkedin":
+            out["linkedin"] = linkedin(value)
+        elif key == "birthday":
+            if value.strip():
+                y, m, d = dates.parse_birthday(value)
+            else:
+                y = m = d = None
+            out.update(birthday_year=y, birthday_month=m, birthday_day=d)
+        elif key == "every":
+            s = value.strip().lower()
+            out["cadence_days"] = None if s in ("", "default") else dates.parse_duration(value)
+        elif key == "name":
+            out["name"] = name(value)
+        else:
+            out[key] = text(key, value)
+    return out
+
+
+def profile_json(person: dict) -> dict:
+    """A person in the documented JSON shape (docs/reference/json.md)."""
+    from ties import dates
+
+    birthday = None
+    if person.get("birthday_month"):
+        birthday = dates.format_birthday(person["birthday_year"], person["birthday_month"],
+                                         person["birthday_day"])
+    return {
+        "id": person["id"],
+        "name": person["name"],
+        "type": person["type"],
+        "company": person["company"],
+        "role": person["role"],
+        "industry": person["industry"],
+        "location": person["location"],
+        "email": person["email"],
+        "phone": person["phone"],
+        "linkedin": person["linkedin"],
+        "tags": person["tags"],
+        "met": person["met"],
+        "notes": person["notes"],
+        "working_on": person["working_on"],
+        "struggles": person["struggles"],
+        "cares_about": person["cares_about"],
+        "birthday": birthday,
+        "every_days": person["cadence_days"],
+        "created": person["created"],
+        "archived": person["archived"],
+        "snoozed_until": person["snoozed_until"],
+        "last_contact": person.get("last_contact"),
+        "interactions": person.get("interactions") or 0,
+    }

@@ -1,0 +1,114 @@
+"""Schema migrations: small named steps, applied once, in order, never edited.
+
+The schema version of a store is the number of steps applied to it, kept in
+`ties_meta`. A released step is never changed: a later change to the schema is a
+new step appended to MIGRATIONS. Every step runs inside the one transaction that
+`db.ensure_schema` opens under the write lock, so a store is always at one
+version or the next, never in between. Plain SQL through the stdlib driver keeps
+opening a store free of SQLAlchemy's import cost; `tests/test_migrations.py`
+proves the result equals the SQLModel models.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    """People, tags, interactions, follow-ups, settings and per-person stats."""
+    for statement in _INITIAL:
+        conn.execute(statement)
+
+
+_INITIAL = [
+    """CREATE TABLE ties_meta (
+        "key" VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY ("key"))""",
+    """CREATE TABLE setting (
+        "key" VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY ("key"))""",
+    """CREATE TABLE person (
+        id INTEGER NOT NULL,
+        name VARCHAR NOT NULL,
+        name_key VARCHAR NOT NULL,
+        type VARCHAR,
+        company VARCHAR,
+        role VARCHAR,
+        industry VARCHAR,
+        location VARCHAR,
+        email VARCHAR,
+        phone VARCHAR,
+        linkedin VARCHAR,
+        met VARCHAR,
+        notes VARCHAR,
+        working_on VARCHAR,
+        struggles VARCHAR,
+        cares_about VARCHAR,
+        birthday_year INTEGER,
+        birthday_month INTEGER,
+        birthday_day INTEGER,
+        cadence_days INTEGER,
+        created DATE NOT NULL,
+        archived BOOLEAN NOT NULL,
+        snoozed_until DATE,
+        updated_at DATETIME NOT NULL,
+        PRIMARY KEY (id))""",
+    "CREATE INDEX ix_person_name_key ON person (name_key)",
+    """CREATE TABLE tag (
+        person_id INTEGER NOT NULL,
+        tag VARCHAR NOT NULL,
+        PRIMARY KEY (person_id, tag),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_tag_tag ON tag (tag)",
+    """CREATE TABLE interaction (
+        id INTEGER NOT NULL,
+        date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        note VARCHAR,
+        they_reached_out BOOLEAN NOT NULL,
+        gave BOOLEAN NOT NULL,
+        received BOOLEAN NOT NULL,
+        logged_at DATETIME NOT NULL,
+        PRIMARY KEY (id))""",
+    "CREATE INDEX ix_interaction_date ON interaction (date)",
+    """CREATE TABLE interaction_person (
+        interaction_id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        PRIMARY KEY (interaction_id, person_id),
+        FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE,
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_interaction_person_person_id ON interaction_person (person_id)",
+    """CREATE TABLE person_stats (
+        person_id INTEGER NOT NULL,
+        interactions INTEGER NOT NULL,
+        first_contact DATE,
+        last_contact DATE,
+        gave INTEGER NOT NULL,
+        received INTEGER NOT NULL,
+        last_gave DATE,
+        last_received DATE,
+        their_streak INTEGER NOT NULL,
+        in_person INTEGER NOT NULL,
+        voice INTEGER NOT NULL,
+        PRIMARY KEY (person_id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    """CREATE TABLE follow_up (
+        id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        text VARCHAR NOT NULL,
+        due DATE,
+        created DATE NOT NULL,
+        done DATE,
+        PRIMARY KEY (id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_follow_up_person_id ON follow_up (person_id)",
+]
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial,
+]
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,118 @@
+"""The tables, as SQLModel classes: the one source of truth for the schema.
+
+Fields and relationships only; every query lives in `queries` (reads) and `store`
+(writes). The migrations in `migrations` must produce exactly these tables; a test
+compares the two so they cannot drift.
+"""
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(index=True)  # names.fold(name): case- and accent-insensitive
+    type: str | None = None  # tactical | social | strategic; None until triaged
+    company: str | None = None
+    role: str | None = None
+    industry: str | None = None
+    location: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    linkedin: str | None = None
+    met: str | None = None  # how and where you met
+    notes: str | None = None
+    working_on: str | None = None
+    struggles: str | None = None
+    cares_about: str | None = None
+    birthday_year: int | None = None
+    birthday_month: int | None = None
+    birthday_day: int | None = None
+    cadence_days: int | None = None  # personal cadence, overrides the type's default
+    created: dt.date
+    archived: bool = False
+    snoozed_until: dt.date | None = None
+    updated_at: dt.datetime
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tag"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(primary_key=True, index=True)
+
+
+class Interaction(SQLModel, table=True):
+    __tablename__ = "interaction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    date: dt.date = Field(index=True)
+    channel: str = "other"
+    note: str | None = None
+    they_reached_out: bool = False
+    gave: bool = False
+    received: bool = False
+    logged_at: dt.datetime  # when it was typed, to catch a retried command
+
+
+class InteractionPerson(SQLModel, table=True):
+    __tablename__ = "interaction_person"
+
+    interaction_id: int = Field(
+        foreign_key="interaction.id", primary_key=True, ondelete="CASCADE"
+    )
+    person_id: int = Field(
+        foreign_key="person.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+class PersonStats(SQLModel, table=True):
+    """Per-person facts kept current in the same transaction as every write.
+
+    `next` and `report` read these instead of every interaction; a test checks that
+    they always equal a recomputation from scratch (`store.refresh_stats`).
+    """
+
+    __tablename__ = "person_stats"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    interactions: int = 0
+    first_contact: dt.date | None = None
+    last_contact: dt.date | None = None
+    gave: int = 0  # interactions in which you gave something
+    received: int = 0  # interactions in which you received something
+    last_gave: dt.date | None = None
+    last_received: dt.date | None = None
+    their_streak: int = 0  # how many of the latest interactions in a row they started
+    in_person: int = 0  # in-person and event interactions
+    voice: int = 0  # calls and video
+
+
+class FollowUp(SQLModel, table=True):
+    __tablename__ = "follow_up"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    text: str
+    due: dt.date | None = None
+    created: dt.date
+    done: dt.date | None = None
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Meta(SQLModel, table=True):
+    """Bookkeeping: schema_version, and later the last backup's date."""
+
+    __tablename__ = "ties_meta"
+
+    key: str = Field(primary_key=True)
+    value: str

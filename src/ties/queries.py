@@ -1,0 +1,287 @@
+"""Every read, as plain SQL over a stdlib sqlite3 connection.
+
+Read commands never import SQLAlchemy: these functions run on the connection from
+`db.open_store`, and inside a write they run on the same connection as the
+SQLModel session, so they see its uncommitted rows. Rows come back as plain dicts
+with dates as `datetime.date`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+from ties import names
+from ties.errors import Ambiguous, NotFound
+
+PROFILE_FIELDS = (
+    "id", "name", "type", "company", "role", "industry", "location", "email", "phone",
+    "linkedin", "met", "notes", "working_on", "struggles", "cares_about", "birthday_year",
+    "birthday_month", "birthday_day", "cadence_days", "created", "archived", "snoozed_until",
+)
+_DATE_FIELDS = {"created", "snoozed_until", "date", "last_contact", "first_contact", "due",
+                "done", "last_gave", "last_received"}
+
+
+def _row(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
+    out = {}
+    for (col, *_), value in zip(cursor.description, row, strict=True):
+        if col in _DATE_FIELDS and isinstance(value, str):
+            value = date.fromisoformat(value[:10])
+        elif col in ("archived", "they_reached_out", "gave", "received") and value is not None:
+            value = bool(value)
+        out[col] = value
+    return out
+
+
+def _all(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[dict]:
+    cur = conn.execute(sql, params)
+    return [_row(cur, r) for r in cur.fetchall()]
+
+
+# Finding people by name -------------------------------------------------------------
+
+def candidates(conn: sqlite3.Connection) -> list[names.Candidate]:
+    return [
+        names.Candidate(id=r[0], name=r[1], key=r[2], company=r[3])
+        for r in conn.execute("SELECT id, name, name_key, company FROM person")
+    ]
+
+
+def find_person(conn: sqlite3.Connection, typed: str) -> names.Candidate:
+    """The one person `typed` names: '@12' by id, else names.match. Refuses otherwise."""
+    typed = typed.strip()
+    if typed.startswith("@") and typed[1:].isdigit():
+        row = conn.execute(
+            "SELECT id, name, name_key, company FROM person WHERE id = ?", (int(typed[1:]),)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"No one has the id {typed}. See 'ties list'.")
+        return names.Candidate(*row)
+    key = names.fold(typed)
+    exact = conn.execute(
+        "SELECT id, name, name_key, company FROM person WHERE name_key = ?", (key,)
+    ).fetchall()
+    if len(exact) == 1:
+        return names.Candidate(*exact[0])
+    people = [names.Candidate(*r) for r in exact] if exact else candidates(conn)
+    result = names.match(typed, people)
+    if result.found:
+        return result.found
+    if result.ambiguous:
+        choices = [_choice(c) for c in result.ambiguous]
+        raise Ambiguous(
+            f"{len(choices)} people fit {typed!r}: " + "; ".join(choices)
+            + ". Name one of them by its @id, for example @" + str(result.ambiguous[0].id) + ".",
+            choices,
+        )
+    hint = ""
+    if result.suggestions:
+        hint = " Did you mean " + " or ".join(repr(s) for s in result.suggestions) + "?"
+    raise NotFound(f"No one called {typed!r}.{hint} See 'ties list', or add them with "
+                   f"'ties add'.")
+
+
+def _choice(c: names.Candidate) -> str:
+    return f"@{c.id} {c.name}" + (f" ({c.company})" if c.company else "")
+
+
+def same_name(conn: sqlite3.Connection, name: str) -> list[names.Candidate]:
+    rows = conn.execute(
+        "SELECT id, name, name_key, company FROM person WHERE name_key = ? ORDER BY id",
+        (names.fold(name),),
+    ).fetchall()
+    return [names.Candidate(*r) for r in rows]
+
+
+def complete_names(conn: sqlite3.Connection, prefix: str, limit: int = 50) -> list[str]:
+    """Names starting with `prefix` (case- and accent-insensitive), for tab completion."""
+    key = names.fold(prefix)
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        "SELECT name FROM person WHERE name_key LIKE ? ESCAPE '\\' AND NOT archived "
+        "ORDER BY name_key LIMIT ?",
+        (escaped + "%", limit),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+# Profiles and lists ----------------------------------------------------------------
+
+def tags_of(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {pid: [] for pid in person_ids}
+    for start in range(0, len(person_ids), 500):
+        chunk = person_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for pid, tag in conn.execute(
+            f"SELECT person_id, tag FROM tag WHERE person_id IN ({marks}) ORDER BY tag", chunk
+        ):
+            out[pid].append(tag)
+    return out
+
+
+def profile(conn: sqlite3.Connection, person_id: int) -> dict[str, Any]:
+    cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
+    rows = _all(
+        conn,
+        f"SELECT {cols}, s.interactions, s.first_contact, s.last_contact, s.gave, s.received "
+        "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id WHERE p.id = ?",
+        (person_id,),
+    )
+    if not rows:
+        raise NotFound(f"No one has the id @{person_id}. See 'ties list'.")
+    person = rows[0]
+    person["interactions"] = person["interactions"] or 0
+    person["tags"] = tags_of(conn, [person_id])[person_id]
+    return person
+
+
+def history(conn: sqlite3.Connection, person_id: int) -> list[dict[str, Any]]:
+    """Every interaction with this person, newest first, with who else took part."""
+    rows = _all(
+        conn,
+        "SELECT i.id, i.date, i.channel, i.note, i.they_reached_out, i.gave, i.received "
+        "FROM interaction i JOIN interaction_person ip ON ip.interaction_id = i.id "
+        "WHERE ip.person_id = ? ORDER BY i.date DESC, i.id DESC",
+        (person_id,),
+    )
+    others = participants(conn, [r["id"] for r in rows])
+    for r in rows:
+        r["with"] = [n for pid, n in others.get(r["id"], []) if pid != person_id]
+    return rows
+
+
+def participants(conn: sqlite3.Connection, interaction_ids: list[int]) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for start in range(0, len(interaction_ids), 500):
+        chunk = interaction_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for iid, pid, name in conn.execute(
+            "SELECT ip.interaction_id, p.id, p.name FROM interaction_person ip "
+            f"JOIN person p ON p.id = ip.person_id WHERE ip.interaction_id IN ({marks}) "
+            "ORDER BY p.name_key, p.id",
+            chunk,
+        ):
+            out.setdefault(iid, []).append((pid, name))
+    return out
+
+
+def interaction(conn: sqlite3.Connection, interaction_id: int) -> dict[str, Any]:
+    rows = _all(
+        conn,
+        "SELECT id, date, channel, note, they_reached_out, gave, received, logged_at "
+        "FROM interaction WHERE id = ?",
+        (interaction_id,),
+    )
+    if not rows:
+        raise NotFound(f"No interaction #{interaction_id}. 'ties show NAME' lists them with "
+                       "their numbers.")
+    row = rows[0]
+    row["people"] = participants(conn, [interaction_id]).get(interaction_id, [])
+    return row
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+SEARCHED = ("p.name", "p.company", "p.role", "p.industry", "p.location", "p.email", "p.met",
+            "p.notes", "p.working_on", "p.struggles", "p.cares_about")
+
+
+def list_people(
+    conn: sqlite3.Connection,
+    *,
+    type_: str | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+    archived: bool | None = False,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """People with their last contact, sorted by name. archived=None means everyone."""
+    where, params = [], []
+    if type_ == "untyped":
+        where.append("p.type IS NULL")
+    elif type_:
+        where.append("p.type = ?")
+        params.append(type_)
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM tag t WHERE t.person_id = p.id AND t.tag = ?)")
+        params.append(tag.strip().lower())
+    if search:
+        # The folded name makes 'beyonce' find 'Beyoncé'; LIKE is case-insensitive for ASCII.
+        clauses = [f"{col} LIKE ? ESCAPE '\\'" for col in SEARCHED] + ["p.name_key LIKE ? "
+                                                                       "ESCAPE '\\'"]
+        where.append("(" + " OR ".join(clauses) + ")")
+        params += [_like(search)] * len(SEARCHED) + [_like(names.fold(search))]
+    if archived is not None:
+        where.append("p.archived = ?")
+        params.append(int(archived))
+    sql = (
+        "SELECT p.id, p.name, p.type, p.company, p.role, p.industry, p.location, p.email, "
+        "p.archived, p.snoozed_until, p.created, s.last_contact, "
+        "COALESCE(s.interactions, 0) AS interactions "
+        "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY p.name_key, p.id"
+        + (" LIMIT ?" if limit else "")
+    )
+    if limit:
+        params.append(limit)
+    rows = _all(conn, sql, params)
+    tags = tags_of(conn, [r["id"] for r in rows])
+    for r in rows:
+        r["tags"] = tags[r["id"]]
+    return rows
+
+
+def count_people(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM person").fetchone()[0]
+
+
+def recent_duplicate(
+    conn: sqlite3.Connection, person_ids: list[int], when: date, channel: str,
+    note: str | None, gave: bool, received: bool, they_reached_out: bool, since: str,
+) -> dict[str, Any] | None:
+    """An identical interaction logged at or after `since` (a retried command)."""
+    rows = _all(
+        conn,
+        "SELECT id, logged_at FROM interaction WHERE date = ? AND channel = ? "
+        "AND note IS ? AND gave = ? AND received = ? AND they_reached_out = ? "
+        "AND logged_at >= ? ORDER BY id DESC",
+        (when.isoformat(), channel, note, gave, received, they_reached_out, since),
+    )
+    wanted = sorted(person_ids)
+    for row in rows:
+        people = sorted(pid for pid, _ in participants(conn, [row["id"]]).get(row["id"], []))
+        if people == wanted:
+            return row
+    return None
+
+
+def settings(conn: sqlite3.Connection) -> dict:
+    from ties import settings as spec
+
+    return spec.resolve(dict(conn.execute("SELECT key, value FROM setting").fetchall()))
+
+
+def follow_ups(
+    conn: sqlite3.Connection, person_id: int | None = None, *, include_done: bool = False
+) -> list[dict[str, Any]]:
+    """Promises, soonest due first (undated last), then oldest first."""
+    where, params = [], []
+    if person_id is not None:
+        where.append("f.person_id = ?")
+        params.append(person_id)
+    if not include_done:
+        where.append("f.done IS NULL")
+    return _all(
+        conn,
+        "SELECT f.id, f.person_id, p.name, f.text, f.due, f.created, f.done "
+        "FROM follow_up f JOIN person p ON p.id = f.person_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY f.done IS NOT NULL, f.due IS NULL, f.due, f.id",
+        params,
+    )

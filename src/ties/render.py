@@ -1,0 +1,156 @@
+"""Rich renderables for people to read. Never touches the database.
+
+Everything a user typed is shown literally: it goes into `Text` objects (never
+parsed as Rich markup) after `safe()` has made control characters visible, so a
+name like "[bold]" or one with terminal escape sequences cannot restyle or
+take over the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ties import dates
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(value: Any) -> str:
+    """User text made harmless to print: control and bidi-override characters become
+    visible escapes such as \\x1b."""
+    if value is None:
+        return ""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", str(value))
+
+
+def t(value: Any, style: str = "") -> Text:
+    return Text(safe(value), style=style)
+
+
+TYPE_STYLE = {"strategic": "magenta", "social": "green", "tactical": "cyan"}
+
+
+def type_text(type_: str | None) -> Text:
+    return Text(type_ or "untyped", style=TYPE_STYLE.get(type_ or "", "dim"))
+
+
+def people_table(rows: list[dict], today: date) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("Name", ratio=None, overflow="fold", min_width=10)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Company", overflow="fold")
+    table.add_column("Role", overflow="fold")
+    table.add_column("Last contact", no_wrap=True)
+    table.add_column("Tags", overflow="fold")
+    for r in rows:
+        name = t(r["name"])
+        if r.get("archived"):
+            name.append(" (archived)", style="dim")
+        table.add_row(
+            name, type_text(r["type"]), t(r["company"]), t(r["role"]),
+            Text(dates.ago(r["last_contact"], today)), t(", ".join(r["tags"])),
+        )
+    return table
+
+
+def _flags(item: dict) -> str:
+    flags = []
+    if item["gave"]:
+        flags.append("gave")
+    if item["received"]:
+        flags.append("received")
+    if item["they_reached_out"]:
+        flags.append("they reached out")
+    return ", ".join(flags)
+
+
+def profile(person: dict, history: list[dict], follow_ups: list[dict], today: date,
+            cadence_days: int) -> RenderableType:
+    parts: list[RenderableType] = []
+    title = Text()
+    title.append(safe(person["name"]), style="bold")
+    title.append(f"  @{person['id']}  ", style="dim")
+    title.append_text(type_text(person["type"]))
+    if person["archived"]:
+        title.append("  archived", style="yellow")
+    if person["snoozed_until"] and person["snoozed_until"] > today:
+        title.append(f"  snoozed until {person['snoozed_until'].isoformat()}", style="yellow")
+    parts.append(title)
+
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column(overflow="fold")
+
+    def fact(label: str, value: Any) -> None:
+        if value not in (None, "", []):
+            facts.add_row(label, value if isinstance(value, Text) else t(value))
+
+    work = " · ".join(safe(v) for v in (person["role"], person["company"]) if v)
+    fact("Work", work)
+    fact("Industry", person["industry"])
+    fact("Location", person["location"])
+    fact("Email", person["email"])
+    fact("Phone", person["phone"])
+    fact("LinkedIn", person["linkedin"])
+    fact("Tags", ", ".join(person["tags"]))
+    fact("Met", person["met"])
+    if person["birthday_month"]:
+        fact("Birthday", dates.format_birthday(person["birthday_year"],
+                                               person["birthday_month"], person["birthday_day"]))
+    every = f"every {dates.format_duration(cadence_days)}"
+    fact("Cadence", every + ("" if person["cadence_days"] else " (the type's default)"))
+    fact("Added", person["created"].isoformat())
+    last = person.get("last_contact")
+    fact("Last contact", f"{dates.ago(last, today)} ({last.isoformat()})" if last else "never")
+    fact("Reciprocity", f"gave {person.get('gave') or 0} · received "
+                        f"{person.get('received') or 0}")
+    parts.append(facts)
+
+    remember = Table.grid(padding=(0, 2))
+    remember.add_column(style="dim", no_wrap=True)
+    remember.add_column(overflow="fold")
+    for label, key in (("Working on", "working_on"), ("Struggles with", "struggles"),
+                       ("Cares about", "cares_about"), ("Notes", "notes")):
+        if person[key]:
+            remember.add_row(label, t(person[key]))
+    if remember.row_count:
+        parts += [Text("\nWhat to remember", style="bold"), remember]
+
+    if follow_ups:
+        promises = Table.grid(padding=(0, 2))
+        promises.add_column(style="dim", no_wrap=True)
+        promises.add_column(overflow="fold")
+        for f in follow_ups:
+            due = f"due {f['due'].isoformat()}" if f["due"] else "no date"
+            promises.add_row(f"#{f['id']} {due}", t(f["text"]))
+        parts += [Text("\nPromised", style="bold"), promises]
+
+    parts.append(Text(f"\nHistory ({len(history)})", style="bold"))
+    if history:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column("#", style="dim", no_wrap=True, justify="right")
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Via", no_wrap=True)
+        table.add_column("Note", overflow="fold", ratio=1)
+        for item in history:
+            note = t(item["note"])
+            extra = _flags(item)
+            if item["with"]:
+                extra = ", ".join(filter(None, [extra, "with " + ", ".join(item["with"])]))
+            if extra:
+                if note.plain:
+                    note.append("  ")
+                note.append(safe(extra), style="dim")
+            table.add_row(str(item["id"]), item["date"].isoformat(), item["channel"], note)
+        parts.append(table)
+    else:
+        parts.append(Text("No interactions yet. Record one with 'ties log'.", style="dim"))
+    return Group(*parts)
