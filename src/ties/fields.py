@@ -171,4 +171,6 @@ def profile_json(person: dict) -> dict:
         "snoozed_until": person["snoozed_until"],
         "last_contact": person.get("last_contact"),
         "interactions": person.get("interactions") or 0,
+        "gave": person.get("gave_count", 0),
+        "received": person.get("received_count", 0),
     }

@@ -71,9 +71,11 @@ def find_person(conn: sqlite3.Connection, typed: str) -> names.Candidate:
         return result.found
     if result.ambiguous:
         choices = [_choice(c) for c in result.ambiguous]
+        shown = "; ".join(choices[:8]) + (f"; and {len(choices) - 8} more" if len(choices) > 8
+                                          else "")
         raise Ambiguous(
-            f"{len(choices)} people fit {typed!r}: " + "; ".join(choices)
-            + ". Name one of them by its @id, for example @" + str(result.ambiguous[0].id) + ".",
+            f"{len(choices)} people fit {typed!r}: {shown}. Name one by its @id (for example "
+            f"@{result.ambiguous[0].id}) or type more of the name.",
             choices,
         )
     hint = ""
@@ -125,7 +127,8 @@ def profile(conn: sqlite3.Connection, person_id: int) -> dict[str, Any]:
     cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
     rows = _all(
         conn,
-        f"SELECT {cols}, s.interactions, s.first_contact, s.last_contact, s.gave, s.received "
+        f"SELECT {cols}, s.interactions, s.first_contact, s.last_contact, "
+        "coalesce(s.gave, 0) AS gave_count, coalesce(s.received, 0) AS received_count "
         "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id WHERE p.id = ?",
         (person_id,),
     )

@@ -42,22 +42,27 @@ def type_text(type_: str | None) -> Text:
     return Text(type_ or "untyped", style=TYPE_STYLE.get(type_ or "", "dim"))
 
 
-def people_table(rows: list[dict], today: date) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("Name", ratio=None, overflow="fold", min_width=10)
+def people_table(rows: list[dict], today: date, width: int) -> Table:
+    """Names stay whole on one line; at under 100 columns the role column is dropped
+    and company and tags wrap."""
+    wide = width >= 100
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Name", no_wrap=True)
     table.add_column("Type", no_wrap=True)
-    table.add_column("Company", overflow="fold")
-    table.add_column("Role", overflow="fold")
+    table.add_column("Company", overflow="fold", ratio=2)
+    if wide:
+        table.add_column("Role", overflow="fold", ratio=2)
     table.add_column("Last contact", no_wrap=True)
-    table.add_column("Tags", overflow="fold")
+    table.add_column("Tags", overflow="fold", ratio=1)
     for r in rows:
         name = t(r["name"])
         if r.get("archived"):
             name.append(" (archived)", style="dim")
-        table.add_row(
-            name, type_text(r["type"]), t(r["company"]), t(r["role"]),
-            Text(dates.ago(r["last_contact"], today)), t(", ".join(r["tags"])),
-        )
+        cells = [name, type_text(r["type"]), t(r["company"])]
+        if wide:
+            cells.append(t(r["role"]))
+        cells += [Text(dates.ago(r["last_contact"], today)), t(", ".join(r["tags"]))]
+        table.add_row(*cells)
     return table
 
 
@@ -110,8 +115,7 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     fact("Added", person["created"].isoformat())
     last = person.get("last_contact")
     fact("Last contact", f"{dates.ago(last, today)} ({last.isoformat()})" if last else "never")
-    fact("Reciprocity", f"gave {person.get('gave') or 0} · received "
-                        f"{person.get('received') or 0}")
+    fact("Reciprocity", f"gave {person['gave_count']} · received {person['received_count']}")
     parts.append(facts)
 
     remember = Table.grid(padding=(0, 2))

@@ -40,8 +40,9 @@ def parse(key: str, value: str):
         raise BadValue(f"There is no setting {key!r}. Known settings: {', '.join(SPECS)}.")
     text = value.strip().lower()
     if spec.kind == "days":
-        days = dates.parse_duration(text, option=key)
-        return days
+        if text.isdigit():  # stored form: whole days
+            text += "d"
+        return dates.parse_duration(text, option=key)
     if spec.kind == "bool":
         if text in ("on", "true", "yes", "1"):
             return True

@@ -48,7 +48,7 @@ class Meeting:
 
 def add_person(
     session: Session, *, name: str, fields: dict, tags: Iterable[str], today: date,
-    first: Meeting | None, another: bool = False,
+    first: Meeting | None, another: bool = False, stamp: datetime | None = None,
 ) -> int:
     """Create a person (and their first interaction). Refuses a twin unless `another`."""
     conn = raw(session)
@@ -61,7 +61,7 @@ def add_person(
             f"'ties log @{twin.id}'; to change them 'ties edit @{twin.id}'; to add a different "
             "person with the same name, repeat with --another."
         )
-    stamp = now()
+    stamp = stamp or now()
     person = Person(name=name, name_key=fold(name), created=today, updated_at=stamp, **fields)
     session.add(person)
     session.flush()
@@ -135,11 +135,13 @@ def _people_of(conn: sqlite3.Connection, interaction_ids: list[int]) -> set[int]
     return found
 
 
-def log(session: Session, person_ids: list[int], meeting: Meeting, *, force: bool = False) -> int:
+def log(session: Session, person_ids: list[int], meeting: Meeting, *, force: bool = False,
+        stamp: datetime | None = None) -> int:
     """Record an interaction with one or more people. A command retried within minutes
-    (same people, day, channel, note and flags) is refused unless `force`."""
+    (same people, day, channel, note and flags) is refused unless `force`. `stamp` is
+    when it was typed (default: now)."""
     conn = raw(session)
-    stamp = now()
+    stamp = stamp or now()
     if not force:
         twin = queries.recent_duplicate(
             conn, person_ids, meeting.when, meeting.channel, meeting.note, meeting.gave,

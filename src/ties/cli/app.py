@@ -188,18 +188,12 @@ def writing() -> Iterator[Session]:
 
 # Output -------------------------------------------------------------------------------
 
-_consoles: dict[bool, Console] = {}
-
-
 def console(stderr: bool = False) -> Console:
     """Rich console for stdout (data) or stderr (messages). Rich drops colour when the
-    stream is not a terminal or NO_COLOR is set."""
-    if stderr not in _consoles:
-        from rich.console import Console
+    stream is not a terminal or NO_COLOR is set; user text is never read as markup."""
+    from rich.console import Console
 
-        _consoles[stderr] = Console(stderr=stderr, highlight=False, emoji=False,
-                                    markup=False)
-    return _consoles[stderr]
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
 
 
 def say(message: str) -> None:

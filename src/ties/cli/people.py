@@ -201,7 +201,7 @@ def list_(
         return
     from ties import render
 
-    console().print(render.people_table(rows, day))
+    console().print(render.people_table(rows, day, console().width))
     say(f"{len(rows)} {'person' if len(rows) == 1 else 'people'}")
 
 

@@ -27,7 +27,10 @@ def demo(
 
     Example: ties demo
     """
-    from ties import config, db, demo as sample, queries, render, store
+    from datetime import UTC, datetime, time
+
+    from ties import config, db, queries, render, store
+    from ties import demo as sample
 
     day = today()
     target = config.demo_db_path()
@@ -39,6 +42,10 @@ def demo(
     for suffix in ("", "-wal", "-shm"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     people, interactions = sample.build(day, seed)
+
+    def typed_on(d):  # as if each was logged that evening: the same seed gives the same store
+        return datetime.combine(d, time(18), tzinfo=UTC)
+
     conn = db.open_store(target)
     try:
         session = db.orm_session(conn)
@@ -53,11 +60,13 @@ def demo(
                             "cares_about": p.cares_about or None, "met": p.met,
                             "cadence_days": p.cadence_days},
                     first=store.Meeting(when=p.met_on, channel="in-person", note=p.met),
+                    stamp=typed_on(p.met_on),
                 )
             for i in interactions:
                 store.log(session, [ids[n] for n in i.names], store.Meeting(
                     when=i.when, channel=i.channel, note=i.note, gave=i.gave,
-                    received=i.received, they_reached_out=i.they_reached_out), force=True)
+                    received=i.received, they_reached_out=i.they_reached_out), force=True,
+                    stamp=typed_on(i.when))
         session.close()
         with db.transaction(conn, write=False):
             rows = queries.list_people(conn)
@@ -65,7 +74,7 @@ def demo(
         conn.close()
     out = console()
     out.rule("ties demo: your network at a glance")
-    out.print(render.people_table(rows, day))
+    out.print(render.people_table(rows, day, console().width))
     say(f"A demo store with {len(people)} people and {len(interactions) + len(people)} "
         f"interactions is at {target}; your own store was not touched.")
     say(f"Explore it: ties --db {target} show 'Ana Lima'")

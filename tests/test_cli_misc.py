@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+from conftest import TODAY, dump, rows, run_ties
+from ties import __version__
+
+
+def test_version(ties):
+    result = ties("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"ties {__version__}\n"
+
+
+def test_no_command_shows_help(ties):
+    result = ties()
+    assert result.exit_code == 0
+    assert "Usage: ties" in result.stdout
+
+
+def test_path_prints_tiesdb_then_option(ties, db_path, tmp_path):
+    assert ties("path").stdout == f"{db_path}\n"
+    other = tmp_path / "elsewhere.db"
+    assert ties("--db", str(other), "path").stdout == f"{other}\n"
+
+
+def test_path_defaults_to_xdg_data_dir(ties, tmp_path, monkeypatch):
+    monkeypatch.delenv("TIES_DB")
+    assert ties("path").stdout == f"{tmp_path / 'xdg' / 'ties' / 'ties.db'}\n"
+
+
+def test_db_option_and_env_select_the_store(ties, tmp_path):
+    other = tmp_path / "other" / "x.db"
+    assert ties("--db", str(other), "add", "Ana").exit_code == 0
+    assert rows(other, "SELECT name FROM person") == [("Ana",)]
+    assert ties("list", "--json").stdout == "[]\n"
+
+
+def test_store_directory_and_file_are_private(ties, db_path):
+    old = os.umask(0o022)
+    try:
+        ties("add", "Ana")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
+    for suffix in ("", "-wal", "-shm"):
+        f = db_path.with_name(db_path.name + suffix)
+        if f.exists():
+            assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+
+
+def test_ties_today_pins_the_date(ties, db_path):
+    ties("add", "Ana", "--no-log")
+    ties("log", "Ana")
+    assert rows(db_path, "SELECT date FROM interaction") == [(TODAY,)]
+
+
+def test_bad_ties_today_is_a_clear_error(ties):
+    ties("add", "Ana", "--no-log")
+    result = ties("log", "Ana", TIES_TODAY="someday")
+    assert result.exit_code == 1
+    assert result.stderr == ("ties: TIES_TODAY='someday' is not a date; set it as YYYY-MM-DD "
+                             "or unset it.\n")
+
+
+def test_demo_builds_separate_store_and_never_touches_users(ties, db_path, tmp_path):
+    ties("add", "Me Myself", "--no-log")
+    before = dump(db_path)
+    result = ties("demo")
+    assert result.exit_code == 0
+    demo = tmp_path / "xdg" / "ties" / "demo.db"
+    assert "Ana Lima" in result.stdout and "王伟" in result.stdout
+    assert f"is at {demo}; your own store was not touched." in result.stderr
+    assert dump(db_path) == before
+    people = rows(demo, "SELECT type, count(*) FROM person GROUP BY type ORDER BY type")
+    assert [t for t, _ in people] == ["social", "strategic", "tactical"]
+    assert sum(n for _, n in people) >= 30
+    first, last = rows(demo, "SELECT min(date), max(date) FROM interaction")[0]
+    assert first <= "2024-03-14" and last <= TODAY
+    # Deterministic: the same seed and day give the same store.
+    snapshot = dump(demo)
+    ties("demo")
+    assert dump(demo) == snapshot
+
+
+def test_demo_refuses_to_overwrite_users_store(ties, tmp_path):
+    demo = tmp_path / "xdg" / "ties" / "demo.db"
+    result = ties("--db", str(demo), "demo")
+    assert result.exit_code == 1
+    assert "the demo never touches your own store" in result.stderr
+
+
+def test_store_that_is_not_sqlite_is_refused_and_left_alone(ties, db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"these are my notes, not a database" * 100)
+    before = db_path.read_bytes()
+    result = ties("list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ties: The store")
+    assert "damaged or not a ties database" in result.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_foreign_sqlite_database_is_refused_and_left_alone(ties, db_path):
+    import sqlite3
+
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = dump(db_path)
+    result = ties("add", "Ana")
+    assert result.exit_code == 1
+    assert result.stderr == ("ties: This SQLite file is not a ties store; ties left it "
+                             "untouched. Point --db or TIES_DB at a ties store or a new file.\n")
+    assert dump(db_path) == before
+
+
+def test_real_process_add_log_show_json(tmp_path):
+    env = {"TIES_DB": str(tmp_path / "p.db")}
+    assert run_ties("add", "Ana Lima", "--company", "Acme", env=env).returncode == 0
+    assert run_ties("log", "ana", "--note", "coffee", env=env).returncode == 0
+    shown = run_ties("show", "Ana", "--json", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["interactions"] == 2
+
+
+def test_real_process_error_has_no_traceback(tmp_path):
+    env = {"TIES_DB": str(tmp_path / "p.db")}
+    result = run_ties("log", "Nobody", env=env)
+    assert result.returncode == 1
+    assert result.stderr == "ties: No one called 'Nobody'. See 'ties list', or add them with " \
+                            "'ties add'.\n"
+    result = run_ties("log", env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_python_dash_m_works(tmp_path):
+    result = run_ties("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"ties {__version__}\n"
