@@ -154,7 +154,7 @@ def _dateutil(s: str, today: date, future: bool) -> date | None:
 
     try:
         a = parser.parse(s, default=datetime(2000, 1, 1))
-        b = parser.parse(s, default=datetime(2001, 2, 2))
+        b = parser.parse(s, default=datetime(2004, 2, 2))  # both leap years
     except (ValueError, OverflowError, parser.ParserError):
         return None
     if a.day != b.day or a.month != b.month:
@@ -267,7 +267,7 @@ def parse_birthday(text: str) -> tuple[int | None, int, int]:
 
         try:
             a = parser.parse(s, default=datetime(2000, 1, 1))
-            b = parser.parse(s, default=datetime(2001, 2, 2))
+            b = parser.parse(s, default=datetime(2004, 2, 2))  # both leap years
         except (ValueError, OverflowError, parser.ParserError):
             raise BadDate(f"Can't read the birthday {raw!r}. Try one of: {forms}.") from None
         if (a.month, a.day) != (b.month, b.day):

@@ -165,7 +165,7 @@ def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
             version = schema_version(conn)
             if version < LATEST:
                 if version > 0:
-                    backup_before_migration(conn, path, version)
+                    backup_before_migration(path, version)
                 migrate(conn, version)
     except sqlite3.Error as exc:
         raise translate(exc, path) from None
@@ -184,18 +184,22 @@ def migrate(conn: sqlite3.Connection, version: int) -> None:
     )
 
 
-def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+def backup_before_migration(path: Path, version: int) -> Path:
     """Copy the store, as it is, next to it (0600) before a migration touches it."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
     fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     os.fchmod(fd, 0o600)
     os.close(fd)
+    # A second connection reads the last committed state: with WAL it may read while
+    # `conn` holds the write lock, so the copy is exactly what the migration starts from.
+    source = sqlite3.connect(str(path))
     dest = sqlite3.connect(str(target))
     try:
-        conn.backup(dest)
+        source.backup(dest)
     finally:
         dest.close()
+        source.close()
     return target
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
+
 class Person(SQLModel, table=True):
     __tablename__ = "person"
 

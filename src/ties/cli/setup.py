@@ -23,7 +23,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed for the sample data; the same seed and day "
                                       "give the same network.")] = 7,
 ) -> None:
-    """Build a sample network in a separate demo store and tour it.
+    """Build and tour a sample network in a separate store.
 
     Example: ties demo
     """

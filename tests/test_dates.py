@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ties import dates
+from ties.errors import BadDate
+
+FRIDAY = date(2025, 3, 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", FRIDAY), ("Yesterday", date(2025, 3, 13)), ("2024-02-29", date(2024, 2, 29)),
+        ("3 days ago", date(2025, 3, 11)), ("one week ago", date(2025, 3, 7)),
+        ("2 months ago", date(2025, 1, 14)), ("1 year ago", date(2024, 3, 14)),
+        ("friday", FRIDAY), ("fri", FRIDAY), ("last friday", date(2025, 3, 7)),
+        ("saturday", date(2025, 3, 8)), ("3 March", date(2025, 3, 3)),
+        ("March 20", date(2024, 3, 20)), ("Nov 3 2025", None), ("Nov 3 2024", date(2024, 11, 3)),
+        ("29 Feb", date(2024, 2, 29)),
+    ],
+)
+def test_parse_when_past(text, expected):
+    if expected is None:
+        with pytest.raises(BadDate, match="in the future"):
+            dates.parse_when(text, FRIDAY)
+    else:
+        assert dates.parse_when(text, FRIDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tomorrow", date(2025, 3, 15)), ("in 2 weeks", date(2025, 3, 28)),
+        ("friday", FRIDAY), ("next friday", date(2025, 3, 21)), ("monday", date(2025, 3, 17)),
+        ("3 March", date(2026, 3, 3)), ("20 March", date(2025, 3, 20)),
+    ],
+)
+def test_parse_when_future(text, expected):
+    assert dates.parse_when(text, FRIDAY, future=True, option="--due") == expected
+
+
+@pytest.mark.parametrize("text", ["", "  ", "someday", "10", "March", "2025", "32 March",
+                                  "1850-01-01", "99999 days ago", "last blursday"])
+def test_parse_when_refuses_unreadable(text):
+    with pytest.raises(BadDate, match="Try one of|before 1900|needs a date"):
+        dates.parse_when(text, FRIDAY)
+
+
+def test_parse_when_future_refuses_past():
+    with pytest.raises(BadDate, match="in the past; --due needs today or later"):
+        dates.parse_when("yesterday", FRIDAY, future=True, option="--due")
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("30d", 30), ("3w", 21), ("2 weeks", 14), ("1 month", 30), ("1m", 30), ("1y", 365),
+     ("a week", 7), ("10 Days", 10)],
+)
+def test_parse_duration(text, days):
+    assert dates.parse_duration(text) == days
+
+
+@pytest.mark.parametrize("text", ["", "30", "often", "0d", "11y", "-3d", "3 fortnights"])
+def test_parse_duration_refuses(text):
+    with pytest.raises(BadDate):
+        dates.parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1990-04-12", (1990, 4, 12)), ("--04-12", (None, 4, 12)), ("04-12", (None, 4, 12)),
+     ("12 April", (None, 4, 12)), ("April 12 1990", (1990, 4, 12)), ("--02-29", (None, 2, 29))],
+)
+def test_parse_birthday(text, expected):
+    assert dates.parse_birthday(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [(0, "today"), (1, "yesterday"), (5, "5 days ago"), (13, "13 days ago"),
+     (14, "2 weeks ago"), (49, "7 weeks ago"), (70, "2 months ago"), (400, "13 months ago"),
+     (800, "2 years ago"), (-3, "in 3 days")],
+)
+def test_ago(days, words):
+    assert dates.ago(FRIDAY - timedelta(days=days), FRIDAY) == words
+
+
+def test_next_birthday_handles_leap_day():
+    assert dates.next_birthday(2, 29, date(2025, 2, 1)) == date(2025, 3, 1)
+    assert dates.next_birthday(2, 29, date(2027, 12, 1)) == date(2028, 2, 29)
+
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1)))
+def test_iso_dates_round_trip_and_never_land_in_the_future(d):
+    today = date(2100, 1, 1)
+    assert dates.parse_when(d.isoformat(), today) == d
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+       st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=28))
+def test_dates_without_year_are_the_most_recent_past_one(today, month, day):
+    got = dates.parse_when(f"{day} {date(2000, month, 1).strftime('%B')}", today)
+    assert (got.month, got.day) == (month, day)
+    assert got <= today
+    assert (today - got).days < 366
+
+
+@given(st.text(max_size=40))
+def test_parse_when_either_returns_a_past_date_or_refuses(text):
+    try:
+        result = dates.parse_when(text, FRIDAY)
+    except BadDate as exc:
+        assert "\n" not in exc.message
+    else:
+        assert date(1900, 1, 1) <= result <= FRIDAY
+
+
+@given(st.integers(min_value=1, max_value=3650))
+def test_format_duration_round_trips(days):
+    assert dates.parse_duration(dates.format_duration(days)) == days
