@@ -9,7 +9,7 @@ with dates as `datetime.date`.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ties import names
@@ -288,3 +288,156 @@ def follow_ups(
         + " ORDER BY f.done IS NOT NULL, f.due IS NULL, f.due, f.id",
         params,
     )
+
+
+# ties next ---------------------------------------------------------------------------
+
+def _cadence_sql(settings: dict) -> tuple[str, list]:
+    return (
+        "coalesce(p.cadence_days, CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? "
+        "ELSE ? END)",
+        [settings["cadence.strategic"], settings["cadence.social"], settings["cadence.tactical"]],
+    )
+
+
+_FACTS_COLUMNS = (
+    "p.id, p.name, p.name_key, p.type, p.created, p.industry, p.company, p.birthday_month, "
+    "p.birthday_day, s.last_contact, s.interactions, s.gave AS gave_count, s.last_gave, "
+    "s.last_received, s.their_streak"
+)
+
+
+def _facts(conn: sqlite3.Connection, rows: list[dict]) -> list:
+    from ties.scoring import Facts, Promise
+
+    open_promises: dict[int, list] = {r["id"]: [] for r in rows}
+    if rows:
+        ids = list(open_promises)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for pid, text, due in conn.execute(
+                "SELECT person_id, text, due FROM follow_up WHERE done IS NULL AND person_id "
+                f"IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk,
+            ):
+                open_promises[pid].append(Promise(text, date.fromisoformat(due) if due else None))
+    return [
+        Facts(
+            id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
+            created=r["created"], last_contact=r["last_contact"],
+            interactions=r["interactions"] or 0, gave=r["gave_count"] or 0,
+            last_gave=r["last_gave"], last_received=r["last_received"],
+            their_streak=r["their_streak"] or 0, promises=tuple(open_promises[r["id"]]),
+            birthday=(r["birthday_month"], r["birthday_day"]) if r["birthday_month"] else None,
+            industry=r["industry"], company=r["company"], sort_key=r["name_key"],
+        )
+        for r in rows
+    ]
+
+
+def _active(type_: str | None) -> tuple[str, list]:
+    """Typed, not archived, not snoozed past today (and of one type, if given)."""
+    where = "p.type IS NOT NULL AND NOT p.archived AND (p.snoozed_until IS NULL OR " \
+            "p.snoozed_until <= ?)"
+    return (where + " AND p.type = ?", [type_]) if type_ else (where, [])
+
+
+def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
+                    type_: str | None = None) -> list:
+    """Facts of everyone `scoring.is_candidate` would suggest this week, found in SQL:
+    due within the coming week, or with a promise due in it."""
+    from ties.scoring import WEEK
+
+    cadence, cparams = _cadence_sql(settings)
+    active, aparams = _active(type_)
+    horizon = (today + timedelta(days=WEEK - 1)).isoformat()
+    rows = _all(
+        conn,
+        f"SELECT * FROM (SELECT {_FACTS_COLUMNS}, {cadence} AS cadence "
+        "FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"WHERE {active}) c "
+        "WHERE date(coalesce(c.last_contact, c.created), '+' || c.cadence || ' days') <= ? "
+        "OR EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = c.id AND f.done IS NULL "
+        "AND f.due <= ?)",
+        [*cparams, today.isoformat(), *aparams, horizon, horizon],
+    )
+    return _facts(conn, rows)
+
+
+def comfort_zone(conn: sqlite3.Connection, today: date):
+    """Your recent circle: interactions in the last 90 days per industry (else company)."""
+    from ties.scoring import STRETCH_WINDOW, ComfortZone
+
+    since = (today - timedelta(days=STRETCH_WINDOW)).isoformat()
+    circles: dict[str, int] = {}
+    for industry, company, n in conn.execute(
+        "SELECT p.industry, p.company, count(*) FROM interaction i "
+        "JOIN interaction_person ip ON ip.interaction_id = i.id "
+        "JOIN person p ON p.id = ip.person_id "
+        "WHERE i.date > ? AND i.date <= ? GROUP BY p.industry, p.company",
+        (since, today.isoformat()),
+    ):
+        key = (industry or company or "").strip().lower()
+        if key:
+            circles[key] = circles.get(key, 0) + n
+    return ComfortZone(circles)
+
+
+def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
+                 type_: str | None = None, limit: int = 500) -> list:
+    """People outside the comfort zone who are at least half-way to due: the `limit`
+    furthest along, weighted by type, for `scoring.pick_stretch` to choose from."""
+    cadence, cparams = _cadence_sql(settings)
+    active, aparams = _active(type_)
+    rows = _all(
+        conn,
+        f"SELECT * FROM (SELECT {_FACTS_COLUMNS}, {cadence} AS cadence, "
+        "CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END AS weight "
+        "FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"WHERE {active} AND coalesce(nullif(trim(p.industry), ''), nullif(trim(p.company), ''))"
+        " IS NOT NULL) c "
+        "WHERE (julianday(?) - julianday(coalesce(c.last_contact, c.created))) * 2 >= c.cadence "
+        "ORDER BY (julianday(?) - julianday(coalesce(c.last_contact, c.created))) * c.weight "
+        "/ c.cadence DESC, c.name_key, c.id",
+        [*cparams, settings["weight.strategic"], settings["weight.social"],
+         settings["weight.tactical"], today.isoformat(), *aparams, today.isoformat(),
+         today.isoformat()],
+    )
+    outside = [r for r in rows
+               if (r["industry"] or r["company"] or "").strip().lower() not in zone.circles]
+    return _facts(conn, outside[:limit])
+
+
+def next_due(conn: sqlite3.Connection, today: date, settings: dict) -> dict | None:
+    """Who comes due next (for 'everyone is up to date')."""
+    cadence, cparams = _cadence_sql(settings)
+    active, aparams = _active(None)
+    rows = _all(
+        conn,
+        "SELECT name, date(coalesce(s.last_contact, p.created), '+' || "
+        f"{cadence} || ' days') AS due FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"WHERE {active} ORDER BY due, p.name_key LIMIT 1",
+        [*cparams, today.isoformat(), *aparams],
+    )
+    return rows[0] if rows else None
+
+
+def last_notes(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str]:
+    """The note of each person's latest interaction that has one."""
+    out = {}
+    for pid in person_ids:
+        row = conn.execute(
+            "SELECT i.note FROM interaction i JOIN interaction_person ip "
+            "ON ip.interaction_id = i.id WHERE ip.person_id = ? AND i.note IS NOT NULL "
+            "AND i.note != '' ORDER BY i.date DESC, i.id DESC LIMIT 1", (pid,)).fetchone()
+        if row:
+            out[pid] = row[0]
+    return out
+
+
+def talking_points(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, dict]:
+    rows = {}
+    for pid in person_ids:
+        r = conn.execute("SELECT working_on, struggles, cares_about FROM person WHERE id = ?",
+                         (pid,)).fetchone()
+        rows[pid] = {"working_on": r[0], "struggles": r[1], "cares_about": r[2]}
+    return rows

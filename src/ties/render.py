@@ -158,3 +158,61 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     else:
         parts.append(Text("No interactions yet. Record one with 'ties log'.", style="dim"))
     return Group(*parts)
+
+
+def talk_about(points: dict, last_note: str | None) -> str:
+    """Something to talk about: what they work on, struggle with or care about, else the
+    note from your last interaction."""
+    if points.get("working_on"):
+        return f"ask about {points['working_on']}"
+    if points.get("struggles"):
+        return f"they struggle with {points['struggles']}"
+    if points.get("cares_about"):
+        return f"they care about {points['cares_about']}"
+    if last_note:
+        return f"last time: {last_note}"
+    return ""
+
+
+def next_table(items: list[dict], width: int) -> Table:
+    """This week's suggestions. Names stay whole; reasons and topics wrap."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True, style="dim")
+    table.add_column("Name", no_wrap=True)
+    if width >= 100:
+        table.add_column("Type", no_wrap=True)
+    table.add_column("Last contact", no_wrap=True)
+    table.add_column("Why", overflow="fold", ratio=3)
+    table.add_column("Talk about", overflow="fold", ratio=2)
+    for i, item in enumerate(items, 1):
+        name = t(item["name"], style="bold")
+        if width < 100:
+            name = Text.assemble(name, "\n", type_text(item["type"]))
+        if item["stretch"]:
+            name.append("\nstretch", style="yellow")
+        cells = [str(i), name]
+        if width >= 100:
+            cells.append(type_text(item["type"]))
+        cells += [Text(item["last_contact_words"]), t("\n".join(item["reasons"])),
+                  t(item["talk_about"], style="italic")]
+        table.add_row(*cells)
+    return table
+
+
+def follow_up_table(items: list[dict], today: date) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True, style="dim")
+    table.add_column("Name", no_wrap=True)
+    table.add_column("Promise", overflow="fold", ratio=1)
+    table.add_column("Due", no_wrap=True)
+    for f in items:
+        if f["done"]:
+            due = Text(f"done {f['done'].isoformat()}", style="dim")
+        elif f["due"] is None:
+            due = Text("")
+        else:
+            late = (today - f["due"]).days
+            style = "red" if late > 0 else ("yellow" if late > -7 else "")
+            due = Text(f"{f['due'].isoformat()} ({dates.ago(f['due'], today)})", style=style)
+        table.add_row(str(f["id"]), t(f["name"]), t(f["text"]), due)
+    return table

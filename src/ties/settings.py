@@ -84,3 +84,17 @@ def cadence_for(resolved: dict, type_: str | None, personal: int | None) -> int:
     if personal:
         return personal
     return resolved[f"cadence.{type_ or 'tactical'}"]
+
+
+def display(key: str, value) -> str:
+    """A value as people read it: 42 days as 6w, True as on."""
+    from ties import dates
+
+    kind = SPECS[key].kind
+    if isinstance(value, str):
+        value = parse(key, value)
+    if kind == "days":
+        return dates.format_duration(value)
+    if kind == "bool":
+        return "on" if value else "off"
+    return f"{value:g}"

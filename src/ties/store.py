@@ -198,15 +198,6 @@ def delete_interaction(session: Session, interaction_id: int) -> None:
     refresh_stats(conn, people)
 
 
-def add_follow_up(session: Session, person_id: int, text: str, due: date | None,
-                  today: date) -> int:
-    item = FollowUp(person_id=person_id, text=text, due=due, created=today)
-    session.add(item)
-    session.flush()
-    assert item.id is not None
-    return item.id
-
-
 # Per-person stats ------------------------------------------------------------------
 
 _STATS = """
@@ -245,3 +236,54 @@ def refresh_stats(conn: sqlite3.Connection, person_ids: Iterable[int] | None) ->
         marks = ",".join("?" * len(chunk))
         sql = _STATS.format(where_ip=f"ip.person_id IN ({marks})", where_p=f"p.id IN ({marks})")
         conn.execute(sql, chunk + chunk)
+
+
+def add_follow_up(session: Session, person_id: int, text: str, due: date | None,
+                  today: date) -> int:
+    item = FollowUp(person_id=person_id, text=text, due=due, created=today)
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    return item.id
+
+
+def complete_follow_up(session: Session, follow_up_id: int, today: date) -> FollowUp:
+    item = session.get(FollowUp, follow_up_id)
+    if item is None:
+        raise NotFound(f"No follow-up #{follow_up_id}. 'ties follow-ups' lists them.")
+    if item.done is not None:
+        raise AlreadyExists(f"Follow-up #{follow_up_id} was already done on "
+                            f"{item.done.isoformat()}.")
+    item.done = today
+    session.add(item)
+    session.flush()
+    return item
+
+
+def set_person_flags(session: Session, person_id: int, **changes) -> Person:
+    """Archive or snooze (or undo either): the history is kept either way."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"No one has the id @{person_id}. See 'ties list'.")
+    for key, value in changes.items():
+        setattr(person, key, value)
+    person.updated_at = now()
+    session.add(person)
+    session.flush()
+    return person
+
+
+def set_setting(session: Session, key: str, value: str | None) -> None:
+    """Store a setting's canonical text, or forget it (back to the default) with None."""
+    from ties.models import Setting
+
+    current = session.get(Setting, key)
+    if value is None:
+        if current is not None:
+            session.delete(current)
+    elif current is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        current.value = value
+        session.add(current)
+    session.flush()
