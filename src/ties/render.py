@@ -175,26 +175,33 @@ def talk_about(points: dict, last_note: str | None) -> str:
 
 
 def next_table(items: list[dict], width: int) -> Table:
-    """This week's suggestions. Names stay whole; reasons and topics wrap."""
+    """This week's suggestions. Names stay whole; reasons wrap. Under 100 columns the
+    type goes under the name and the topic under the reasons."""
+    wide = width >= 100
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True, style="dim")
     table.add_column("Name", no_wrap=True)
-    if width >= 100:
+    if wide:
         table.add_column("Type", no_wrap=True)
     table.add_column("Last contact", no_wrap=True)
-    table.add_column("Why", overflow="fold", ratio=3)
-    table.add_column("Talk about", overflow="fold", ratio=2)
+    table.add_column("Why" if wide else "Why, and what to talk about", overflow="fold",
+                     ratio=3)
+    if wide:
+        table.add_column("Talk about", overflow="fold", ratio=2)
     for i, item in enumerate(items, 1):
         name = t(item["name"], style="bold")
-        if width < 100:
+        if not wide:
             name = Text.assemble(name, "\n", type_text(item["type"]))
         if item["stretch"]:
             name.append("\nstretch", style="yellow")
-        cells = [str(i), name]
-        if width >= 100:
-            cells.append(type_text(item["type"]))
-        cells += [Text(item["last_contact_words"]), t("\n".join(item["reasons"])),
-                  t(item["talk_about"], style="italic")]
+        why = Text("\n").join(t("· " + r) for r in item["reasons"])
+        topic = t(item["talk_about"], style="italic")
+        cells = [str(i), name] + ([type_text(item["type"])] if wide else [])
+        cells.append(Text(item["last_contact_words"]))
+        if wide:
+            cells += [why, topic]
+        else:
+            cells.append(Text.assemble(why, "\n", topic) if topic.plain else why)
         table.add_row(*cells)
     return table
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ties.cli.app import app, console, say, state, today
+from ties.cli.weekly import this_week
 
 
 @app.command(rich_help_panel="Your data")
@@ -70,11 +71,14 @@ def demo(
         session.close()
         with db.transaction(conn, write=False):
             rows = queries.list_people(conn)
+            week, _ = this_week(conn, day, None, None)
     finally:
         conn.close()
     out = console()
-    out.rule("ties demo: your network at a glance")
-    out.print(render.people_table(rows, day, console().width))
+    out.rule("ties demo: your network")
+    out.print(render.people_table(rows, day, out.width))
+    out.rule("ties next: whom to reach out to this week, and why")
+    out.print(render.next_table(week, out.width))
     say(f"A demo store with {len(people)} people and {len(interactions) + len(people)} "
         f"interactions is at {target}; your own store was not touched.")
     say(f"Explore it: ties --db {target} show 'Ana Lima'")

@@ -25,27 +25,37 @@ def next_(
 
     Example: ties next --count 3
     """
-    from ties import dates, fields, queries, render, scoring
+    from ties import fields
 
     kind = fields.relationship_type(type_) if type_ else None
-    day = today()
     with reading() as conn:
-        cfg = queries.settings(conn)
-        weights = scoring.Weights(cfg["weight.strategic"], cfg["weight.social"],
-                                  cfg["weight.tactical"])
-        candidates = queries.next_candidates(conn, day, cfg, kind)
-        zone = queries.comfort_zone(conn, day) if cfg["next.stretch"] else None
-        pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.dominant \
-            else []
-        picks = scoring.suggest(candidates, day, count or cfg["next.count"], weights, pool,
-                                zone)
-        ids = [s.facts.id for s in picks]
-        notes = queries.last_notes(conn, ids)
-        points = queries.talking_points(conn, ids)
-        if not picks:
-            total = queries.count_people(conn)
-            typed = len(queries.list_people(conn, type_="untyped", limit=1)) == 0
-            upcoming = queries.next_due(conn, day, cfg)
+        items, empty = this_week(conn, today(), count, kind)
+    if json:
+        emit_json([{k: v for k, v in item.items() if k != "last_contact_words"}
+                   for item in items])
+    elif not items:
+        say(empty)
+    else:
+        from ties import render
+
+        out = console()
+        out.print(render.next_table(items, out.width))
+
+
+def this_week(conn, day, count: int | None, kind: str | None) -> tuple[list[dict], str]:
+    """The week's suggestions as plain data, and what to say when there are none."""
+    from ties import dates, queries, render, scoring
+
+    cfg = queries.settings(conn)
+    weights = scoring.Weights(cfg["weight.strategic"], cfg["weight.social"],
+                              cfg["weight.tactical"])
+    candidates = queries.next_candidates(conn, day, cfg, kind)
+    zone = queries.comfort_zone(conn, day) if cfg["next.stretch"] else None
+    pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.dominant else []
+    picks = scoring.suggest(candidates, day, count or cfg["next.count"], weights, pool, zone)
+    ids = [s.facts.id for s in picks]
+    notes = queries.last_notes(conn, ids)
+    points = queries.talking_points(conn, ids)
     items = [
         {
             "id": s.facts.id,
@@ -63,26 +73,20 @@ def next_(
         }
         for s in picks
     ]
-    if json:
-        emit_json([{k: v for k, v in item.items() if k != "last_contact_words"}
-                   for item in items])
-        return
-    if not items:
-        if total == 0:
-            say("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
-                "--type strategic  (or try 'ties demo').")
-        elif upcoming is None and not typed:
-            say("No one has a type yet, and 'ties next' suggests only typed people. Give "
-                "someone one: ties edit NAME --type strategic.")
-        elif upcoming is None:
-            say("No one to suggest: everyone is archived or snoozed.")
-        else:
-            due = upcoming["due"]
-            say(f"Everyone is up to date. Next due: {upcoming['name']}, "
-                f"{dates.ago(due, day) if due > day else 'now'} ({due.isoformat()}).")
-        return
-    out = console()
-    out.print(render.next_table(items, out.width))
+    if items:
+        return items, ""
+    if queries.count_people(conn) == 0:
+        return [], ("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
+                    "--type strategic  (or try 'ties demo').")
+    upcoming = queries.next_due(conn, day, cfg)
+    if upcoming is None:
+        if queries.list_people(conn, type_="untyped", limit=1):
+            return [], ("No one has a type yet, and 'ties next' suggests only typed people. "
+                        "Give someone one: ties edit NAME --type strategic.")
+        return [], "No one to suggest: everyone is archived or snoozed."
+    due = upcoming["due"]
+    when = dates.ago(due, day) if due > day else "now"
+    return [], f"Everyone is up to date. Next due: {upcoming['name']}, {when} ({due.isoformat()})."
 
 
 @app.command("follow-up", rich_help_panel="Keeping in touch")

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import dump
+
+TODAY = date(2025, 3, 14)
+
+
+def names(result) -> list[str]:
+    assert result.exit_code == 0, result.stderr
+    return [item["name"] for item in json.loads(result.stdout)]
+
+
+def test_next_on_empty_store_explains_how_to_start(ties):
+    result = ties("next")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.startswith("No one in ties yet. Add the last person you met:")
+
+
+def test_next_with_one_person_not_due_says_everyone_is_up_to_date(ties):
+    ties("add", "Ana Lima", "--type", "strategic")
+    result = ties("next")
+    assert result.exit_code == 0
+    assert result.stderr == ("Everyone is up to date. Next due: Ana Lima, in 6 weeks "
+                             "(2025-04-25).\n")
+
+
+def test_next_with_only_untyped_people_says_how_to_type_them(ties, db_path):
+    ties("add", "Ana", "--type", "")
+    result = ties("next")
+    assert result.exit_code == 0
+    assert "No one has a type yet" in result.stderr
+
+
+def test_next_ranks_and_explains(ties):
+    ties("add", "Strat Egic", "--type", "strategic", "--on", "2024-11-01",
+         "--working-on", "a book on CRDTs")
+    ties("add", "Tac Tical", "--type", "tactical", "--on", "2025-01-10")
+    ties("add", "Seen Today", "--type", "strategic")
+    result = ties("next", "--json")
+    assert names(result) == ["Strat Egic", "Tac Tical"]
+    first = json.loads(result.stdout)[0]
+    assert first == {
+        "id": 1, "name": "Strat Egic", "type": "strategic", "score": first["score"],
+        "last_contact": "2024-11-01", "days_since": 133, "due": "2024-12-13",
+        "reasons": ["overdue by 3 months (strategic: every 6 weeks)"], "stretch": False,
+        "follow_ups": [], "talk_about": "ask about a book on CRDTs"}
+    assert first["score"] == round(10 * 133 / 42 * 1.5, 2)
+
+
+def test_next_table_shows_rank_name_last_contact_reasons_and_topic(ties):
+    ties("add", "Ana Lima", "--type", "strategic", "--on", "2024-12-01")
+    ties("log", "Ana", "--on", "2025-01-10", "--note", "she is moving to Lisbon")
+    result = ties("next")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["#", "Name", "Type", "Last", "contact", "Why", "Talk", "about"]
+    assert lines[2].startswith("1   Ana Lima   strategic   2 months ago   · overdue by 3 weeks")
+    assert lines[2].rstrip().endswith("last time: she is moving to")
+    assert lines[3].split() == ["(strategic:", "every", "6", "weeks)", "Lisbon"]
+
+
+def test_next_backdated_log_counts_from_its_date(ties):
+    ties("add", "Ana", "--type", "social", "--on", "2024-12-01")
+    ties("log", "Ana", "--on", "2025-03-01")
+    assert names(ties("next", "--json")) == []
+    ties("add", "Bo", "--type", "social", "--on", "2024-12-01")
+    ties("log", "Bo", "--on", "2025-01-01")  # typed today, happened in January
+    assert names(ties("next", "--json")) == ["Bo"]
+
+
+def test_next_due_follow_up_comes_first(ties):
+    ties("add", "Overdue", "--type", "strategic", "--on", "2024-06-01")
+    ties("add", "Promised", "--type", "tactical")
+    assert ties("follow-up", "Promised", "send the paper", "--due", "monday").exit_code == 0
+    result = ties("next", "--json")
+    assert names(result) == ["Promised", "Overdue"]
+    first = json.loads(result.stdout)[0]
+    assert first["reasons"][0] == "you promised: send the paper (due on Monday)"
+    assert first["follow_ups"] == ["send the paper"]
+
+
+def test_next_unreturned_help_raises_priority(ties):
+    for n in ("Plain", "Helper"):
+        ties("add", n, "--type", "social", "--on", "2025-01-20")
+    ties("log", "Helper", "--on", "2025-01-25", "--received", "--note", "intro to Mei")
+    ties("log", "Plain", "--on", "2025-01-25")
+    result = ties("next", "--json")
+    assert names(result) == ["Helper", "Plain"]
+    assert "they helped you in January: time to give back" in \
+        json.loads(result.stdout)[0]["reasons"]
+
+
+def test_snoozed_and_archived_people_are_absent_until_their_time(ties):
+    for n in ("Ana", "Bo", "Cy"):
+        ties("add", n, "--type", "social", "--on", "2024-12-01")
+    assert ties("snooze", "Ana", "--until", "2025-03-20").exit_code == 0
+    assert ties("snooze", "Bo", "--for", "2w").exit_code == 0
+    assert ties("archive", "Cy").exit_code == 0
+    assert names(ties("next", "--json")) == []
+    assert names(ties("next", "--json", TIES_TODAY="2025-03-20")) == ["Ana"]
+    assert names(ties("next", "--json", TIES_TODAY="2025-03-28")) == ["Ana", "Bo"]
+    ties("unarchive", "Cy")
+    ties("unsnooze", "Ana")
+    assert names(ties("next", "--json")) == ["Ana", "Cy"]
+
+
+def test_snooze_needs_exactly_one_of_until_or_for(ties, db_path):
+    ties("add", "Ana")
+    before = dump(db_path)
+    for args in ([], ["--until", "monday", "--for", "2w"], ["--until", "yesterday"],
+                 ["--for", "forever"]):
+        result = ties("snooze", "Ana", *args)
+        assert result.exit_code == 1, args
+        assert result.stderr.count("\n") == 1
+    assert dump(db_path) == before
+
+
+def test_next_stretch_pick_is_outside_dominant_industry(ties):
+    for i in range(6):
+        ties("add", f"Soft {i}", "--type", "strategic", "--industry", "software",
+             "--on", "2024-12-01")
+        ties("log", f"Soft {i}", "--on", "2025-01-15")
+    ties("add", "Doc Tor", "--type", "tactical", "--industry", "healthcare", "--on", "2024-12-10")
+    result = ties("next", "--json", "--count", "3")
+    items = json.loads(result.stdout)
+    assert [i["name"] for i in items][-1] == "Doc Tor"
+    assert items[-1]["stretch"] is True
+    assert items[-1]["reasons"][0].startswith("stretch: healthcare, outside your recent circle "
+                                              "(mostly software")
+    assert ties("config", "next.stretch", "off").exit_code == 0
+    items = json.loads(ties("next", "--json", "--count", "3").stdout)
+    assert "Doc Tor" not in [i["name"] for i in items]
+
+
+def test_next_count_and_type_filters(ties):
+    for i, t in enumerate(["strategic", "social", "tactical"] * 3):
+        ties("add", f"P{i}", "--type", t, "--on", "2024-06-01")
+    assert len(names(ties("next", "--json"))) == 5
+    assert len(names(ties("next", "--json", "-n", "2"))) == 2
+    typed = json.loads(ties("next", "--json", "--type", "social").stdout)
+    assert {i["type"] for i in typed} == {"social"}
+    ties("config", "next.count", "7")
+    assert len(names(ties("next", "--json"))) == 7
+
+
+def test_next_ranking_is_identical_across_runs(ties):
+    rnd = random.Random(1)
+    for i in range(25):
+        ties("add", f"Person {i:02d}", "--type", rnd.choice(["strategic", "social", "tactical"]),
+             "--on", (TODAY - timedelta(days=rnd.randint(0, 200))).isoformat(),
+             "--industry", rnd.choice(["software", "health", "finance"]))
+    first = ties("next", "--json", "-n", "20").stdout
+    for _ in range(3):
+        assert ties("next", "--json", "-n", "20").stdout == first
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["tactical", "social", "strategic", None]),
+                          st.integers(0, 200), st.one_of(st.none(), st.integers(1, 90)),
+                          st.one_of(st.none(), st.integers(-20, 20)),
+                          st.one_of(st.none(), st.integers(-5, 20)), st.booleans()),
+                max_size=15))
+def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people):
+    from ties import db, queries, scoring, store
+
+    path = tmp_path_factory.mktemp("agree") / "s.db"
+    conn = db.open_store(path)
+    session = db.orm_session(conn)
+    with session.begin():
+        for i, (kind, days, every, due, snooze, archived) in enumerate(people):
+            pid = store.add_person(
+                session, name=f"P{i}", fields={"type": kind, "cadence_days": every,
+                                               "archived": archived,
+                                               "snoozed_until": TODAY + timedelta(days=snooze)
+                                               if snooze is not None else None},
+                tags=[], today=TODAY - timedelta(days=days // 2),
+                first=store.Meeting(when=TODAY - timedelta(days=days)) if days % 3 else None)
+            if due is not None:
+                store.add_follow_up(session, pid, "promise", TODAY + timedelta(days=due), TODAY)
+    session.close()
+    cfg = queries.settings(conn)
+    found = {f.id for f in queries.next_candidates(conn, TODAY, cfg)}
+    everyone = queries._facts(conn, queries._all(
+        conn, f"SELECT {queries._FACTS_COLUMNS}, {queries._cadence_sql(cfg)[0]} AS cadence "
+        "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE p.type IS NOT NULL "
+        "AND NOT p.archived AND (p.snoozed_until IS NULL OR p.snoozed_until <= ?)",
+        [*queries._cadence_sql(cfg)[1], TODAY.isoformat()]))
+    assert found == {f.id for f in everyone if scoring.is_candidate(f, TODAY)}
+    conn.close()

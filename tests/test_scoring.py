@@ -1,0 +1,213 @@
+"""Scoring is pure: tables of scenarios and hypothesis properties, no database."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ties.scoring import (
+    ComfortZone,
+    Facts,
+    Promise,
+    Weights,
+    is_candidate,
+    rank,
+    score,
+    suggest,
+)
+
+TODAY = date(2025, 3, 14)
+
+
+def person(name="P", type_="social", days=60, cadence=30, **kw) -> Facts:
+    return Facts(id=kw.pop("id", hash(name) % 10_000), name=name, type=type_, cadence=cadence,
+                 created=date(2024, 1, 1), last_contact=TODAY - timedelta(days=days),
+                 sort_key=name.lower(), **kw)
+
+
+def test_strategic_long_overdue_outranks_tactical_just_seen():
+    ranked = rank([person("Tac", "tactical", days=58, cadence=60),
+                   person("Strat", "strategic", days=120, cadence=42)], TODAY)
+    assert [s.facts.name for s in ranked] == ["Strat", "Tac"]
+
+
+def test_someone_seen_today_is_not_suggested():
+    assert rank([person("Seen", "strategic", days=0, cadence=42)], TODAY) == []
+
+
+def test_longer_unseen_ranks_higher_among_equals():
+    ranked = rank([person("A", days=40), person("B", days=70), person("C", days=50)], TODAY)
+    assert [s.facts.name for s in ranked] == ["B", "C", "A"]
+
+
+def test_strategic_weighs_most_tactical_least_at_same_overdue():
+    ranked = rank([person(t, t, days=60, cadence=30) for t in ("tactical", "social",
+                                                                "strategic")], TODAY)
+    assert [s.facts.type for s in ranked] == ["strategic", "social", "tactical"]
+
+
+def test_unreturned_help_raises_priority_and_says_so():
+    plain = person("Plain", days=45)
+    owed = person("Owed", days=45, last_received=date(2025, 3, 1))
+    ranked = rank([plain, owed], TODAY)
+    assert ranked[0].facts.name == "Owed"
+    assert "they helped you in March: time to give back" in ranked[0].reasons
+
+
+def test_returned_help_does_not_count():
+    s = score(person(days=45, last_received=date(2025, 2, 1), last_gave=date(2025, 2, 10)),
+              TODAY)
+    assert not any("give back" in r for r in s.reasons)
+
+
+def test_old_favours_count_less_than_recent_ones():
+    recent = score(person(last_received=TODAY - timedelta(days=10)), TODAY).score
+    old = score(person(last_received=TODAY - timedelta(days=300)), TODAY).score
+    assert recent > old > score(person(), TODAY).score
+
+
+def test_due_follow_up_comes_first_with_the_promise_as_reason():
+    promised = person("Promised", "tactical", days=1, cadence=60,
+                      promises=(Promise("send the CRDT paper", TODAY - timedelta(days=2)),))
+    ranked = rank([person("Overdue", "strategic", days=400, cadence=42), promised], TODAY)
+    assert ranked[0].facts.name == "Promised"
+    assert ranked[0].reasons[0] == "you promised: send the CRDT paper (overdue by 2 days)"
+
+
+def test_follow_up_due_later_this_week_is_a_reason_too():
+    s = score(person(days=1, promises=(Promise("intro", TODAY + timedelta(days=3)),)), TODAY)
+    assert s.reasons[0] == "you promised: intro (due on Monday)"
+    assert is_candidate(s.facts, TODAY)
+
+
+def test_they_reached_out_last_times_your_turn():
+    s = score(person(their_streak=3), TODAY)
+    assert "they reached out the last 3 times: your turn" in s.reasons
+
+
+def test_never_gave_after_several_interactions_prompts_to_help():
+    s = score(person(interactions=4, gave=0), TODAY)
+    assert "ask how you can help: you haven't offered anything yet" in s.reasons
+    assert not any("ask how" in r for r in score(person(interactions=4, gave=1), TODAY).reasons)
+
+
+def test_never_contacted_is_due_from_the_day_they_were_added():
+    f = Facts(id=1, name="New", type="social", cadence=30, created=TODAY - timedelta(days=40))
+    s = score(f, TODAY)
+    assert s.due == TODAY - timedelta(days=10)
+    assert s.reasons[0] == "not in touch since you added them 6 weeks ago (social: every month)"
+
+
+def test_birthday_in_coming_week_is_mentioned():
+    s = score(person(birthday=(3, 18)), TODAY)
+    assert "birthday on Tuesday (18 March)" in s.reasons
+
+
+def test_reasons_use_kind_words():
+    ranked = rank([person(f"P{i}", t, days=d, their_streak=2, interactions=5,
+                          last_received=TODAY - timedelta(days=20))
+                   for i, (t, d) in enumerate([("strategic", 300), ("social", 31),
+                                               ("tactical", 1000)])], TODAY)
+    text = " ".join(r for s in ranked for r in s.reasons).lower()
+    for word in ("neglect", "fail", "guilt", "ignored", "bad"):
+        assert word not in text
+
+
+def test_stretch_pick_is_outside_the_dominant_industry():
+    zone = ComfortZone({"software": 9, "finance": 1})
+    due = [person(f"Soft{i}", "strategic", days=100 + i, industry="software") for i in range(6)]
+    outsider = person("Nurse", "social", days=25, cadence=30, industry="Healthcare")
+    picks = suggest(due, TODAY, 5, stretch_pool=[outsider], zone=zone)
+    assert len(picks) == 5
+    assert picks[-1].facts.name == "Nurse" and picks[-1].stretch
+    assert picks[-1].reasons[0].startswith("stretch: healthcare, outside your recent circle "
+                                           "(mostly software: 9 of 10")
+    assert not any(p.stretch for p in picks[:-1])
+
+
+def test_stretch_marks_a_pick_already_outside_the_circle():
+    zone = ComfortZone({"software": 9})
+    picks = suggest([person("Soft", days=100, industry="software"),
+                     person("Bio", days=90, industry="biotech")], TODAY, 5,
+                    stretch_pool=[], zone=zone)
+    assert [(p.facts.name, p.stretch) for p in picks] == [("Soft", False), ("Bio", True)]
+
+
+def test_ranking_is_identical_across_runs_and_breaks_ties_by_name():
+    people = [person(n, days=60) for n in ("Cy", "Al", "Bo")]
+    first = [s.facts.name for s in rank(people, TODAY)]
+    assert first == ["Al", "Bo", "Cy"]
+    for _ in range(5):
+        assert [s.facts.name for s in rank(list(reversed(people)), TODAY)] == first
+
+
+facts_strategy = st.builds(
+    lambda i, t, days, cadence, gave, rec, streak: Facts(
+        id=i, name=f"N{i % 7}", type=t, cadence=cadence, created=date(2020, 1, 1),
+        last_contact=TODAY - timedelta(days=days), gave=gave,
+        last_received=(TODAY - timedelta(days=rec)) if rec is not None else None,
+        their_streak=streak, sort_key=f"n{i % 7}"),
+    st.integers(1, 10_000), st.sampled_from(["tactical", "social", "strategic"]),
+    st.integers(0, 2000), st.integers(1, 365), st.integers(0, 5),
+    st.one_of(st.none(), st.integers(0, 1000)), st.integers(0, 5),
+)
+
+
+@given(facts_strategy, st.integers(1, 500))
+def test_more_days_since_contact_never_lowers_the_score(f, extra):
+    later = replace(f, last_contact=f.last_contact - timedelta(days=extra))
+    assert score(later, TODAY).score >= score(f, TODAY).score
+
+
+@given(st.lists(facts_strategy, max_size=30, unique_by=lambda f: f.id), st.randoms())
+def test_ranking_is_a_total_order_independent_of_insertion_order(people, rnd):
+    shuffled = list(people)
+    rnd.shuffle(shuffled)
+    a = [(s.facts.id, s.score) for s in rank(people, TODAY)]
+    b = [(s.facts.id, s.score) for s in rank(shuffled, TODAY)]
+    assert a == b
+    keys = [s.rank_key for s in rank(people, TODAY)]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+
+@given(facts_strategy, st.floats(0.1, 5), st.floats(0.1, 5))
+def test_higher_type_weight_never_lowers_the_score(f, w1, w2):
+    low, high = sorted((w1, w2))
+    assert score(f, TODAY, Weights(high, high, high)).score >= \
+        score(f, TODAY, Weights(low, low, low)).score
+
+
+def test_docs_worked_example_matches_the_code():
+    doc = (Path(__file__).parent.parent / "docs" / "scoring.md").read_text()
+    ana = Facts(id=1, name="Ana Lima", type="strategic", cadence=42, created=date(2024, 5, 18),
+                last_contact=date(2025, 1, 10), interactions=4, gave=1,
+                last_gave=date(2024, 11, 2), last_received=date(2025, 2, 20), their_streak=2)
+    s = score(ana, TODAY)
+    recency = 10 * (63 / 42) * 1.5
+    owed = 6 * 0.5 ** (22 / 90)
+    assert s.score == pytest.approx(recency + owed + 3)
+    assert f"**{recency:.2f}**" in doc
+    assert f"**{owed:.2f}**" in doc
+    assert f"**{s.score:.2f}**" in doc
+    for reason in s.reasons:
+        assert f"- {reason}" in doc
+    shown = doc.split("shows these reasons for her:")[1].split("##")[0]
+    assert re.findall(r"^- (.+)$", shown, re.M) == s.reasons
+
+
+def test_random_people_ranked_and_suggested_deterministically():
+    rnd = random.Random(4)
+    people = [person(f"P{i}", rnd.choice(["tactical", "social", "strategic"]),
+                     days=rnd.randint(0, 400), id=i, industry=rnd.choice(["a", "b", None]))
+              for i in range(200)]
+    zone = ComfortZone({"a": 10})
+    runs = {tuple(s.facts.id for s in suggest(people, TODAY, 5, stretch_pool=people,
+                                              zone=zone)) for _ in range(3)}
+    assert len(runs) == 1
