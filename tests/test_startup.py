@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "dateutil", "rich.table")
 
 
@@ -29,15 +31,49 @@ def test_help_does_not_import_the_database_stack():
     assert not {m for m in ("sqlalchemy", "sqlmodel", "pydantic") if m in modules}
 
 
-def test_read_commands_do_not_import_sqlalchemy(tmp_path):
+@pytest.mark.parametrize("command", ["list", "next", "follow-ups", "config"])
+def test_read_commands_do_not_import_sqlalchemy(tmp_path, command):
     env_db = tmp_path / "s.db"
     code = (
         "import os, sys\n"
         f"os.environ['TIES_DB'] = {str(env_db)!r}\n"
-        "sys.argv = ['ties', 'list']\n"
+        f"sys.argv = ['ties', {command!r}]\n"
         "from ties.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass"
     )
     modules = loaded_after(code)
     assert "sqlalchemy" not in modules
     assert "sqlmodel" not in modules
+
+
+def test_name_completion_through_the_shell_protocol(tmp_path):
+    import os
+
+    env = {**os.environ, "TIES_DB": str(tmp_path / "c.db")}
+    for name in ("Ana Lima", "Anton Berg", "Bo Chen"):
+        subprocess.run([sys.executable, "-m", "ties", "add", name], env=env, check=True,
+                       capture_output=True)
+    script = "from ties.cli import main; main()"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True,
+        env={**env, "_TIES_COMPLETE": "complete_bash", "COMP_WORDS": "ties log An",
+             "COMP_CWORD": "2"})
+    assert out.stdout.split("\n")[:2] == ["Ana Lima", "Anton Berg"]
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True,
+        env={**env, "_TIES_COMPLETE": "complete_bash", "COMP_WORDS": "ties add X --type st",
+             "COMP_CWORD": "4"})
+    assert out.stdout.split() == ["strategic"]
+
+
+def test_name_completion_on_a_missing_store_offers_nothing(tmp_path):
+    from ties.cli.app import complete_name
+
+    class Ctx:
+        params = {"db": tmp_path / "missing.db"}
+
+        def find_root(self):
+            return self
+
+    assert complete_name(Ctx(), "A") == []
+    assert not (tmp_path / "missing.db").exists()

@@ -244,7 +244,7 @@ def config(
 
     Example: ties config cadence.strategic 4w
     """
-    from ties import queries, settings, store
+    from ties import queries, settings
     from ties.errors import BadValue
 
     if key is not None and key not in settings.SPECS:
@@ -253,6 +253,8 @@ def config(
     if key is not None and (value is not None or reset):
         if value is not None and reset:
             raise BadValue("Give a value or --reset, not both.")
+        from ties import store
+
         stored = None if reset else settings.stored_form(key, value or "")
         with writing() as session:
             store.set_setting(session, key, stored)
