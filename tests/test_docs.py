@@ -32,6 +32,18 @@ def test_readme_session_is_what_ties_prints(ties, monkeypatch):
     assert [a.rstrip() for a in actual] == [e.rstrip() for e in expected]
 
 
+def test_report_doc_example_is_what_ties_prints(ties, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    assert ties("demo").exit_code == 0
+    block = console_blocks((ROOT / "docs" / "report.md").read_text())[0]
+    command, *expected = block
+    result = ties("--db", str(tmp_path / "xdg" / "ties" / "demo.db"),
+                  *shlex.split(command[len("$ ties "):]))
+    assert result.exit_code == 0
+    actual = (result.stdout + result.stderr).splitlines()
+    assert [a.rstrip() for a in actual] == expected
+
+
 def test_command_reference_is_current():
     result = subprocess.run([sys.executable, str(ROOT / "docs" / "generate_reference.py"),
                              "--check"], capture_output=True, text=True)

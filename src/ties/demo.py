@@ -128,7 +128,7 @@ def build(today: date, seed: int = 7) -> tuple[list[DemoPerson], list[DemoIntera
     # Busy people get many interactions, most get a few, some drift away.
     for person in people:
         pace = {"tactical": 12, "social": 20, "strategic": 45}[person.type]
-        pace = int(pace * rng.choice([0.6, 1, 1, 1.5, 3]))
+        pace = int(pace * rng.choice([0.7, 1, 1.5, 2, 2.5, 4]))
         day = max(person.met_on, today - timedelta(days=365))
         while True:
             day += timedelta(days=max(1, int(rng.expovariate(1 / pace))))

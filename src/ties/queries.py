@@ -441,3 +441,72 @@ def talking_points(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int,
                          (pid,)).fetchone()
         rows[pid] = {"working_on": r[0], "struggles": r[1], "cares_about": r[2]}
     return rows
+
+
+# ties report -------------------------------------------------------------------------
+
+def report_ties(conn: sqlite3.Connection, today: date, since: date, settings: dict,
+                type_: str | None = None) -> list:
+    """Every person who is not archived, with the facts tie strength needs: per-person
+    stats plus one aggregate of the period's interactions."""
+    from ties.report import Tie
+
+    cadence, cparams = _cadence_sql(settings)
+    where, params = ["NOT p.archived"], []
+    if type_:
+        where.append("p.type = ?")
+        params.append(type_)
+    in_period = dict(conn.execute(
+        "SELECT ip.person_id, count(*) FROM interaction i JOIN interaction_person ip "
+        "ON ip.interaction_id = i.id WHERE i.date > ? AND i.date <= ? GROUP BY ip.person_id",
+        (since.isoformat(), today.isoformat()),
+    ).fetchall())
+    rows = _all(
+        conn,
+        f"SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
+        f"{cadence} AS cadence, s.first_contact, s.last_contact, s.interactions, "
+        "s.gave AS gave_count, s.received AS received_count, s.last_gave, s.last_received, "
+        "s.in_person, s.voice, "
+        "(p.working_on IS NOT NULL) + (p.struggles IS NOT NULL) + (p.cares_about IS NOT NULL) "
+        "AS known, p.notes IS NOT NULL AS has_notes "
+        "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE "
+        + " AND ".join(where),
+        [*cparams, *params],
+    )
+    return [
+        Tie(id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
+            created=r["created"], company=r["company"], industry=r["industry"],
+            first_contact=r["first_contact"], last_contact=r["last_contact"],
+            interactions=r["interactions"], in_period=in_period.get(r["id"], 0),
+            gave=r["gave_count"], received=r["received_count"], last_gave=r["last_gave"],
+            last_received=r["last_received"], in_person=r["in_person"], voice=r["voice"],
+            known=r["known"], has_notes=bool(r["has_notes"]), sort_key=r["name_key"])
+        for r in rows
+    ]
+
+
+def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
+    """Help given and received in the period, interactions per day over the last 12
+    weeks, and the weeks with any interaction (for the streak)."""
+    from ties.report import week_start
+
+    gave, received = conn.execute(
+        "SELECT coalesce(sum(gave), 0), coalesce(sum(received), 0) FROM interaction "
+        "WHERE date > ? AND date <= ?", (since.isoformat(), today.isoformat())).fetchone()
+    start = week_start(today) - timedelta(weeks=11)
+    per_day = {date.fromisoformat(d): n for d, n in conn.execute(
+        "SELECT date, count(*) FROM interaction WHERE date >= ? AND date <= ? GROUP BY date",
+        (start.isoformat(), today.isoformat()))}
+    # Walk back week by week only as far as the streak goes.
+    weeks: list[date] = []
+    cursor = week_start(today)
+    while True:
+        hit = conn.execute(
+            "SELECT 1 FROM interaction WHERE date >= ? AND date < ? LIMIT 1",
+            (cursor.isoformat(), (cursor + timedelta(weeks=1)).isoformat())).fetchone()
+        if hit:
+            weeks.append(cursor)
+        elif cursor != week_start(today):
+            break
+        cursor -= timedelta(weeks=1)
+    return {"gave": gave, "received": received, "per_day": per_day, "weeks": weeks}

@@ -38,6 +38,13 @@ def t(value: Any, style: str = "") -> Text:
 TYPE_STYLE = {"strategic": "magenta", "social": "green", "tactical": "cyan"}
 
 
+def name_column(table: Table, names: list[str], width: int, header: str = "Name") -> None:
+    """A name column wide enough for the longest name (up to half the screen), so names
+    are never cut: the other columns wrap first."""
+    longest = max((len(safe(n)) for n in names), default=4)
+    table.add_column(header, no_wrap=True, min_width=min(longest, max(width // 2, 10)))
+
+
 def type_text(type_: str | None) -> Text:
     return Text(type_ or "untyped", style=TYPE_STYLE.get(type_ or "", "dim"))
 
@@ -47,7 +54,7 @@ def people_table(rows: list[dict], today: date, width: int) -> Table:
     and company and tags wrap."""
     wide = width >= 100
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("Name", no_wrap=True)
+    name_column(table, [r["name"] for r in rows], width)
     table.add_column("Type", no_wrap=True)
     table.add_column("Company", overflow="fold", ratio=2)
     if wide:
@@ -180,10 +187,10 @@ def next_table(items: list[dict], width: int) -> Table:
     wide = width >= 100
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True, style="dim")
-    table.add_column("Name", no_wrap=True)
+    name_column(table, [i["name"] for i in items], width)
     if wide:
         table.add_column("Type", no_wrap=True)
-    table.add_column("Last contact", no_wrap=True)
+    table.add_column("Last contact", overflow="fold")
     table.add_column("Why" if wide else "Why, and what to talk about", overflow="fold",
                      ratio=3)
     if wide:
@@ -222,4 +229,109 @@ def follow_up_table(items: list[dict], today: date) -> Table:
             style = "red" if late > 0 else ("yellow" if late > -7 else "")
             due = Text(f"{f['due'].isoformat()} ({dates.ago(f['due'], today)})", style=style)
         table.add_row(str(f["id"]), t(f["name"]), t(f["text"]), due)
+    return table
+
+
+STATUS_STYLE = {"strong": "green", "steady": "cyan", "due": "yellow", "reconnect": "magenta",
+                "new": "blue"}
+
+
+def strength_text(value: int) -> Text:
+    style = "green" if value >= 60 else ("yellow" if value >= 30 else "red")
+    return Text(str(value), style=style)
+
+
+def _names(names: list[str], limit: int = 4) -> str:
+    shown = ", ".join(safe(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def report_summary(s, today: date) -> Group:
+    """The few lines above the report table (s is a report.Summary)."""
+    days = (today - s.since).days
+    period = f"since {s.since:%-d %b}" if days != 90 else "this quarter"
+    lines: list[Text] = []
+    head = Text()
+    head.append(f"{s.people} {'person' if s.people == 1 else 'people'}", style="bold")
+    head.append(f" · {s.strong} strong {'tie' if s.strong == 1 else 'ties'}", style="bold")
+    head.append(f" · {s.active} active {period}")
+    lines.append(head)
+
+    types = Text()
+    for i, kind in enumerate(("strategic", "social", "tactical")):
+        v = s.by_type[kind]
+        if i:
+            types.append(" · ")
+        types.append(kind, style=TYPE_STYLE[kind])
+        types.append(f" {v['count']} ({v['due']} due)")
+    lines.append(types)
+    if s.slipping:
+        v = s.by_type["strategic"]
+        lines.append(Text(f"Your strategic ties are the ones slipping: {v['due']} of "
+                          f"{v['count']} are due. They matter most; start with them in "
+                          "'ties next'.", style="yellow"))
+
+    give = Text(f"Help {period}: you gave {s.gave} {'time' if s.gave == 1 else 'times'}, "
+                f"received {s.received}")
+    if s.owe:
+        give.append(f" · your turn to give back: {_names(s.owe)}")
+    lines.append(give)
+
+    if s.industries:
+        zone = Text(f"Active ties span {s.industries} "
+                    f"{'industry' if s.industries == 1 else 'industries'} and {s.companies} "
+                    f"{'company' if s.companies == 1 else 'companies'}; the largest, "
+                    f"{safe(s.largest)}, is {s.largest_share:.0%}")
+        if s.largest_share >= 0.6 and s.active >= 3:
+            zone.append(f". Most of your time goes to {safe(s.largest)}: reach out to someone "
+                        "from another industry.")
+        lines.append(zone)
+    else:
+        lines.append(Text("No industries recorded for your active ties: add them with "
+                          "'ties edit NAME --industry ...' to see your comfort zone."))
+
+    from ties.report import sparkline
+
+    rhythm = Text("Last 12 weeks: ")
+    rhythm.append(sparkline(s.weekly), style="cyan")
+    rhythm.append(f" {s.weekly[-1]} this week · streak {s.streak_weeks} "
+                  f"{'week' if s.streak_weeks == 1 else 'weeks'}")
+    lines.append(rhythm)
+    return Group(*lines)
+
+
+def report_table(rows: list, today: date, width: int, since: date) -> Table:
+    """One row per person. Columns drop by priority as the terminal narrows: company and
+    gave/received below 120 columns, type and next due below 100; names stay whole."""
+    wide, medium = width >= 120, width >= 100
+    period = "90d" if (today - since).days == 90 else f"since {since:%-d %b}"
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    name_column(table, [r.tie.name for r in rows], width)
+    if medium:
+        table.add_column("Type", no_wrap=True)
+    if wide:
+        table.add_column("Company", overflow="fold", ratio=1)
+    table.add_column("Last contact", overflow="fold")
+    table.add_column(f"{period}/all", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("Gave/rec", justify="right", no_wrap=True)
+    table.add_column("Strength", justify="right", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    if medium:
+        table.add_column("Next due", no_wrap=True)
+    for r in rows:
+        tie = r.tie
+        cells = [t(tie.name)]
+        if medium:
+            cells.append(type_text(tie.type))
+        if wide:
+            cells.append(t(tie.company))
+        cells += [Text(dates.ago(tie.last_contact, today)),
+                  Text(f"{tie.in_period}/{tie.interactions}")]
+        if wide:
+            cells.append(Text(f"{tie.gave}/{tie.received}"))
+        cells += [strength_text(r.strength), Text(r.status, style=STATUS_STYLE[r.status])]
+        if medium:
+            cells.append(Text(tie.due.isoformat() if tie.due > today else "now"))
+        table.add_row(*cells)
     return table

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ties.cli.app import app, console, say, state, today
+from ties.cli.report import network_health
 from ties.cli.weekly import this_week
 
 
@@ -28,7 +29,7 @@ def demo(
 
     Example: ties demo
     """
-    from datetime import UTC, datetime, time
+    from datetime import UTC, datetime, time, timedelta
 
     from ties import config, db, queries, render, store
     from ties import demo as sample
@@ -72,6 +73,7 @@ def demo(
         with db.transaction(conn, write=False):
             rows = queries.list_people(conn)
             week, _ = this_week(conn, day, None, None)
+            health = network_health(conn, day, day - timedelta(days=90), None)[0]
     finally:
         conn.close()
     out = console()
@@ -79,6 +81,8 @@ def demo(
     out.print(render.people_table(rows, day, out.width))
     out.rule("ties next: whom to reach out to this week, and why")
     out.print(render.next_table(week, out.width))
+    out.rule("ties report: the health of your network")
+    out.print(render.report_summary(health, day))
     say(f"A demo store with {len(people)} people and {len(interactions) + len(people)} "
         f"interactions is at {target}; your own store was not touched.")
     say(f"Explore it: ties --db {target} show 'Ana Lima'")

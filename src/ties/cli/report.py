@@ -1,0 +1,108 @@
+"""The health of your network."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ties.cli import options as o
+from ties.cli.app import app, console, emit_json, reading, say, today
+
+SORTS = ("strength", "due", "last", "name", "balance")
+
+
+@app.command(rich_help_panel="Keeping in touch")
+def report(
+    type_: Annotated[str | None, typer.Option(
+        "--type", "-t", help="Only this type: tactical, social or strategic.",
+        show_default=False)] = None,
+    sort: Annotated[str, typer.Option(
+        help="Order of the table: strength, due, last, name or balance (you owe first).",
+        autocompletion=lambda incomplete: [s for s in SORTS if s.startswith(incomplete)])]
+    = "strength",
+    since: Annotated[str, typer.Option(
+        help="Start of the period the summary and the period column count: a date, or "
+        "'3 months ago'.")] = "90 days ago",
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many rows.")] = 30,
+    everyone: Annotated[bool, typer.Option("--all", help="Show every row (no limit).")]
+    = False,
+    json: o.Json = False,
+) -> None:
+    """Show the health of your network: strength, balance, rhythm.
+
+    Example: ties report --type strategic --sort due
+    """
+    from ties import dates, fields
+    from ties import report as model
+    from ties.errors import BadValue
+
+    day = today()
+    kind = fields.relationship_type(type_) if type_ else None
+    if sort not in SORTS:
+        raise BadValue(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}.")
+    start = dates.parse_when(since, day, option="--since")
+    if start == day:
+        raise BadValue("--since must be before today, for example '30 days ago'.")
+    with reading() as conn:
+        summary, all_rows = network_health(conn, day, start, kind)
+    shown = model.sort(all_rows, sort)
+    if not everyone:
+        shown = shown[:limit]
+    if json:
+        emit_json({"summary": summary_json(summary), "people": [row_json(r, day)
+                                                                for r in shown]})
+        return
+    if not all_rows:
+        say("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
+            "(or try 'ties demo').")
+        return
+    from ties import render
+
+    out = console()
+    parts = [render.report_summary(summary, day), "",
+             render.report_table(shown, day, out.width, start)]
+    if out.is_terminal and len(shown) + 12 > out.height:
+        with out.pager(styles=True):
+            out.print(*parts)
+    else:
+        out.print(*parts)
+    if len(shown) < len(all_rows):
+        say(f"Showing {len(shown)} of {len(all_rows)}; --all shows everyone, --limit N more.")
+
+
+def network_health(conn, day, start, kind):
+    """The report's summary and every row, from the store."""
+    from ties import queries
+    from ties import report as model
+
+    cfg = queries.settings(conn)
+    all_rows = model.rows(queries.report_ties(conn, day, start, cfg, kind), day)
+    act = queries.activity(conn, day, start)
+    summary = model.summarise(all_rows, day, start, act["gave"], act["received"],
+                              act["per_day"], act["weeks"])
+    return summary, all_rows
+
+
+def summary_json(s) -> dict:
+    return {
+        "people": s.people, "strong": s.strong, "active": s.active,
+        "period": {"since": s.since, "until": s.today},
+        "by_type": s.by_type, "strategic_slipping": s.slipping == "strategic",
+        "gave": s.gave, "received": s.received, "owe": s.owe,
+        "industries": {"count": s.industries, "companies": s.companies,
+                       "largest": s.largest, "largest_share": round(s.largest_share, 3)},
+        "weekly": s.weekly, "streak_weeks": s.streak_weeks,
+    }
+
+
+def row_json(r, today) -> dict:
+    tie = r.tie
+    return {
+        "id": tie.id, "name": tie.name, "type": tie.type, "company": tie.company,
+        "industry": tie.industry, "last_contact": tie.last_contact,
+        "days_since": (today - tie.last_contact).days if tie.last_contact else None,
+        "interactions": tie.interactions, "interactions_in_period": tie.in_period,
+        "gave": tie.gave, "received": tie.received, "strength": r.strength,
+        "status": r.status, "due": tie.due,
+    }

@@ -1,0 +1,227 @@
+"""The numbers of `ties report`: tie strength, status and the summary. Pure functions.
+
+Tie strength follows Granovetter's definition of a tie (time spent together, intensity,
+intimacy, reciprocal services), measured from what you logged. 0-100 points:
+
+* recency (25): full when you were in touch today, falling in a straight line to 0 at
+  twice the person's cadence;
+* frequency (25): interactions since you first met against one per cadence: keeping to
+  the cadence earns half (12.5), twice as often the full 25;
+* depth (20): the share of interactions in person or at events (full weight), by call or
+  video (0.5) and in writing (0.2);
+* knowing them (15): 4 points each for knowing what they work on, struggle with and care
+  about, and 3 for notes;
+* reciprocity (15): 15 times the balance of help (the smaller of gave and received over
+  the larger) when it flows both ways; 3 when it flows only one way.
+
+docs/report.md explains each part and the status words with an example.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+STRONG = 70  # strength at or above which a tie counts as strong
+NEW_DAYS = 30
+STATUSES = ("strong", "steady", "due", "reconnect", "new")
+
+
+@dataclass(frozen=True)
+class Tie:
+    """What the report knows about one person."""
+
+    id: int
+    name: str
+    type: str | None
+    cadence: int
+    created: date
+    company: str | None = None
+    industry: str | None = None
+    first_contact: date | None = None
+    last_contact: date | None = None
+    interactions: int = 0
+    in_period: int = 0
+    gave: int = 0
+    received: int = 0
+    last_gave: date | None = None
+    last_received: date | None = None
+    in_person: int = 0
+    voice: int = 0
+    known: int = 0  # how many of working_on, struggles, cares_about are filled in
+    has_notes: bool = False
+    sort_key: str = ""
+
+    @property
+    def anchor(self) -> date:
+        return self.last_contact or self.created
+
+    @property
+    def due(self) -> date:
+        return self.anchor + timedelta(days=self.cadence)
+
+
+def strength_parts(t: Tie, today: date) -> dict[str, float]:
+    days = max((today - t.anchor).days, 0)
+    recency = 25 * max(0.0, 1 - days / (2 * t.cadence)) if t.last_contact else 0.0
+    if t.interactions and t.first_contact:
+        expected = max((today - t.first_contact).days, t.cadence) / t.cadence
+        frequency = 25 * min(1.0, t.interactions / (2 * expected))
+    else:
+        frequency = 0.0
+    if t.interactions:
+        written = t.interactions - t.in_person - t.voice
+        depth = 20 * (t.in_person + 0.5 * t.voice + 0.2 * written) / t.interactions
+    else:
+        depth = 0.0
+    knowing = 4 * t.known + (3 if t.has_notes else 0)
+    if t.gave and t.received:
+        reciprocity = 15 * min(t.gave, t.received) / max(t.gave, t.received)
+    elif t.gave or t.received:
+        reciprocity = 3.0
+    else:
+        reciprocity = 0.0
+    return {"recency": recency, "frequency": frequency, "depth": depth, "knowing": knowing,
+            "reciprocity": reciprocity}
+
+
+def strength(t: Tie, today: date) -> int:
+    return round(sum(strength_parts(t, today).values()))
+
+
+def status(t: Tie, today: date, score: int | None = None) -> str:
+    """A kind word for where the relationship is: new, reconnect, due, strong, steady."""
+    score = strength(t, today) if score is None else score
+    if (today - (t.first_contact or t.created)).days < NEW_DAYS and t.interactions <= 2:
+        return "new"
+    days = (today - t.anchor).days
+    if days > 2 * t.cadence:
+        return "reconnect"
+    if days >= t.cadence:
+        return "due"
+    return "strong" if score >= STRONG else "steady"
+
+
+def owes(t: Tie) -> bool:
+    """They helped you and you have not given since."""
+    return t.last_received is not None and (t.last_gave is None or t.last_gave < t.last_received)
+
+
+@dataclass
+class Row:
+    tie: Tie
+    strength: int
+    status: str
+
+
+def rows(ties: Iterable[Tie], today: date) -> list[Row]:
+    out = []
+    for t in ties:
+        s = strength(t, today)
+        out.append(Row(t, s, status(t, today, s)))
+    return out
+
+
+SORTS = {
+    "strength": lambda r: (-r.strength, r.tie.sort_key, r.tie.id),
+    "due": lambda r: (r.tie.due, r.tie.sort_key, r.tie.id),
+    "last": lambda r: (-(r.tie.last_contact or date.min).toordinal(), r.tie.sort_key, r.tie.id),
+    "name": lambda r: (r.tie.sort_key, r.tie.id),
+    "balance": lambda r: (r.tie.gave - r.tie.received, r.tie.sort_key, r.tie.id),
+}
+
+
+def sort(all_rows: list[Row], by: str) -> list[Row]:
+    return sorted(all_rows, key=SORTS[by])
+
+
+@dataclass
+class Summary:
+    people: int
+    strong: int
+    active: int
+    by_type: dict[str, dict[str, int]]
+    slipping: str | None  # the type being let slide, when it is strategic
+    gave: int
+    received: int
+    owe: list[str]
+    industries: int
+    companies: int
+    largest: str | None
+    largest_share: float
+    weekly: list[int]
+    streak_weeks: int
+    since: date
+    today: date
+    notes: list[str] = field(default_factory=list)
+
+
+def week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def weekly_counts(per_day: dict[date, int], today: date, weeks: int = 12) -> list[int]:
+    """Interactions per week (Monday to Sunday) for the last `weeks` weeks, oldest first;
+    the last is the current week so far."""
+    start = week_start(today) - timedelta(weeks=weeks - 1)
+    counts = [0] * weeks
+    for d, n in per_day.items():
+        if start <= d <= today:
+            counts[(d - start).days // 7] += n
+    return counts
+
+
+def streak(active_weeks: Iterable[date], today: date) -> int:
+    """Consecutive weeks with at least one interaction, up to this week (a week still in
+    progress without one does not break the streak yet)."""
+    weeks = {week_start(d) for d in active_weeks}
+    current = week_start(today)
+    if current not in weeks:
+        current -= timedelta(weeks=1)
+    n = 0
+    while current in weeks:
+        n += 1
+        current -= timedelta(weeks=1)
+    return n
+
+
+def summarise(all_rows: list[Row], today: date, since: date, gave: int, received: int,
+              per_day: dict[date, int], active_weeks: Iterable[date]) -> Summary:
+    ties = [r.tie for r in all_rows]
+    active = [t for t in ties if t.last_contact and t.last_contact > since]
+    by_type: dict[str, dict[str, int]] = {}
+    for kind in ("strategic", "social", "tactical"):
+        of_kind = [r for r in all_rows if r.tie.type == kind]
+        by_type[kind] = {"count": len(of_kind),
+                         "due": sum(1 for r in of_kind if r.status in ("due", "reconnect"))}
+    slipping = None
+    shares = {k: v["due"] / v["count"] for k, v in by_type.items() if v["count"]}
+    if shares.get("strategic", 0) >= 0.5 and shares["strategic"] >= max(shares.values()):
+        slipping = "strategic"
+    circles = Counter((t.industry or "").strip().lower() for t in active if t.industry)
+    companies = {(t.company or "").strip().lower() for t in active if t.company}
+    largest, share = None, 0.0
+    if circles:
+        largest, n = sorted(circles.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        share = n / sum(circles.values())
+    owe = sorted((t for t in ties if owes(t) and t.last_received and t.last_received > since),
+                 key=lambda t: (t.last_received, t.sort_key), reverse=False)
+    return Summary(
+        people=len(ties), strong=sum(1 for r in all_rows if r.strength >= STRONG),
+        active=len(active), by_type=by_type, slipping=slipping, gave=gave, received=received,
+        owe=[t.name for t in owe], industries=len(circles), companies=len(companies),
+        largest=largest, largest_share=share, weekly=weekly_counts(per_day, today),
+        streak_weeks=streak(active_weeks, today), since=since, today=today,
+    )
+
+
+BARS = " ▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[int]) -> str:
+    top = max(values, default=0)
+    if top == 0:
+        return BARS[1] * len(values)
+    return "".join(BARS[max(2, round(v / top * 8))] if v else BARS[1] for v in values)

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from ties import report
+from ties.report import Tie
+
+
+@pytest.fixture
+def network(ties):
+    """Today is Friday 14 March 2025; the period is the 90 days after 14 December 2024."""
+    ties("add", "Ana Lima", "--type", "strategic", "--company", "Globex", "--industry",
+         "software", "--on", "2024-06-01", "--working-on", "platform", "--struggles", "hiring",
+         "--cares-about", "mentoring", "--note", "prefers mornings")
+    for on, via, flags in [("2024-07-15", "call", []), ("2024-09-01", "in-person", ["--gave"]),
+                           ("2024-10-20", "video", ["--received"]),
+                           ("2025-01-05", "in-person", ["--gave"]),
+                           ("2025-02-20", "in-person", ["--received", "--they-reached-out"]),
+                           ("2025-03-10", "call", [])]:
+        assert ties("log", "Ana", "--on", on, "--via", via, *flags).exit_code == 0
+    ties("add", "Bo Chen", "--type", "social", "--company", "Acme", "--industry", "software",
+         "--on", "2024-10-01", "--via", "message")
+    ties("log", "Bo", "--on", "2025-03-03", "--via", "message", "--received")
+    ties("add", "Chidi Okafor", "--type", "strategic", "--company", "Northwind",
+         "--industry", "healthcare", "--on", "2024-08-01")
+    ties("add", "Dana Whitfield", "--type", "tactical", "--company", "Acme", "--on",
+         "2025-03-01")
+    ties("add", "Old Friend", "--type", "social", "--on", "2023-01-01")
+    ties("archive", "Old Friend")
+
+
+def test_report_summary_numbers(ties, network):
+    result = ties("report", "--json")
+    assert result.exit_code == 0
+    s = json.loads(result.stdout)["summary"]
+    assert (s["people"], s["strong"], s["active"]) == (4, 1, 3)
+    assert s["by_type"] == {"strategic": {"count": 2, "due": 1},
+                            "social": {"count": 1, "due": 0},
+                            "tactical": {"count": 1, "due": 0}}
+    assert s["strategic_slipping"] is True
+    assert (s["gave"], s["received"]) == (1, 2)
+    assert s["owe"] == ["Ana Lima", "Bo Chen"]
+    assert s["industries"] == {"count": 1, "companies": 2, "largest": "software",
+                               "largest_share": 1.0}
+    # Weeks from Mon 23 Dec 2024 to this one (Mon 10 Mar 2025): Ana on Sun 5 Jan (week 2),
+    # Ana 20 Feb, Dana 1 Mar, Bo 3 Mar, Ana 10 Mar (the last four weeks).
+    assert s["weekly"] == [0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
+    assert s["streak_weeks"] == 4
+    assert s["period"] == {"since": "2024-12-14", "until": "2025-03-14"}
+
+
+def test_report_rows(ties, network):
+    people = {p["name"]: p for p in json.loads(ties("report", "--json").stdout)["people"]}
+    assert set(people) == {"Ana Lima", "Bo Chen", "Chidi Okafor", "Dana Whitfield"}
+    ana = people["Ana Lima"]
+    assert {k: ana[k] for k in ("type", "company", "industry", "last_contact", "days_since",
+                                "interactions", "interactions_in_period", "gave", "received",
+                                "status", "due")} == {
+        "type": "strategic", "company": "Globex", "industry": "software",
+        "last_contact": "2025-03-10", "days_since": 4, "interactions": 7,
+        "interactions_in_period": 3, "gave": 2, "received": 2, "status": "strong",
+        "due": "2025-04-21"}
+    # recency 25*(1-4/84)=23.81; frequency 25*min(1, 7/(2*286/42))=12.85;
+    # depth 20*(4+0.5*3)/7=15.71; knowing 15; reciprocity 15  -> 82
+    assert ana["strength"] == 82
+    assert people["Chidi Okafor"]["status"] == "reconnect"
+    assert people["Dana Whitfield"]["status"] == "new"
+    assert people["Bo Chen"]["status"] == "steady"
+
+
+def test_report_json_shape(ties, network):
+    data = json.loads(ties("report", "--json").stdout)
+    assert list(data) == ["summary", "people"]
+    assert list(data["summary"]) == [
+        "people", "strong", "active", "period", "by_type", "strategic_slipping", "gave",
+        "received", "owe", "industries", "weekly", "streak_weeks"]
+    assert list(data["people"][0]) == [
+        "id", "name", "type", "company", "industry", "last_contact", "days_since",
+        "interactions", "interactions_in_period", "gave", "received", "strength", "status",
+        "due"]
+
+
+@pytest.mark.parametrize(("sort", "first"), [("strength", "Ana Lima"), ("name", "Ana Lima"),
+                                             ("due", "Chidi Okafor"), ("last", "Ana Lima"),
+                                             ("balance", "Bo Chen")])
+def test_report_sort(ties, network, sort, first):
+    data = json.loads(ties("report", "--json", "--sort", sort).stdout)
+    assert data["people"][0]["name"] == first
+
+
+def test_report_type_limit_and_since(ties, network):
+    data = json.loads(ties("report", "--json", "--type", "strategic").stdout)
+    assert [p["name"] for p in data["people"]] == ["Ana Lima", "Chidi Okafor"]
+    assert len(json.loads(ties("report", "--json", "--limit", "2").stdout)["people"]) == 2
+    data = json.loads(ties("report", "--json", "--since", "2025-03-01").stdout)
+    assert data["summary"]["active"] == 2
+    assert (data["summary"]["gave"], data["summary"]["received"]) == (0, 1)
+
+
+def test_report_refuses_bad_options(ties, network):
+    for args, expected in [(["--sort", "age"], "ties: --sort must be one of strength, due, "
+                                                "last, name, balance, not 'age'.\n"),
+                           (["--since", "tomorrow"], None), (["--type", "boss"], None)]:
+        result = ties("report", *args)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1
+        if expected:
+            assert result.stderr == expected
+
+
+def test_report_text_summary_lines(ties, network):
+    result = ties("report", COLUMNS="200")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "4 people · 1 strong tie · 3 active this quarter"
+    assert lines[1] == "strategic 2 (1 due) · social 1 (0 due) · tactical 1 (0 due)"
+    assert lines[2].startswith("Your strategic ties are the ones slipping: 1 of 2 are due.")
+    assert lines[3] == ("Help this quarter: you gave 1 time, received 2 · your turn to give "
+                        "back: Ana Lima, Bo Chen")
+    assert lines[4].startswith("Active ties span 1 industry and 2 companies; the largest, "
+                               "software, is 100%. Most of your time goes to software")
+    assert lines[5] == "Last 12 weeks: ▁█▁▁▁▁▁▁████ 1 this week · streak 4 weeks"
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_report_table_keeps_every_name_whole(ties, width):
+    names = ["Maximilian Alexander Fitzgerald-Worthington", "王伟", "Zoë O'Neill-Smith",
+             "Ana"]
+    for n in names:
+        ties("add", n, "--type", "strategic", "--company",
+             "International Business Machines Corporation", "--on", "2024-01-01")
+    result = ties("report", COLUMNS=str(width))
+    assert result.exit_code == 0
+    for n in names:
+        assert n in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= width
+    header = [line for line in result.stdout.splitlines() if line.startswith("Name")][0]
+    assert ("Company" in header) == (width >= 120)
+
+
+def test_report_empty_store(ties):
+    result = ties("report")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.startswith("No one in ties yet.")
+
+
+def test_report_plain_when_piped_and_coloured_in_a_terminal(ties, network, monkeypatch):
+    result = ties("report")
+    assert "\x1b" not in result.stdout
+    monkeypatch.delenv("NO_COLOR")
+    from rich.console import Console
+
+    from ties import render
+
+    console = Console(force_terminal=True, width=120, color_system="standard")
+    rows = report.rows([Tie(1, "A", "strategic", 42, date(2025, 1, 1),
+                            last_contact=date(2025, 3, 1), interactions=3,
+                            first_contact=date(2025, 1, 1))], date(2025, 3, 14))
+    with console.capture() as cap:
+        console.print(render.report_table(rows, date(2025, 3, 14), 120, date(2024, 12, 14)))
+    assert "\x1b[" in cap.get()
+
+
+def test_limit_note_goes_to_stderr(ties):
+    for i in range(4):
+        ties("add", f"P{i}")
+    result = ties("report", "--limit", "2")
+    assert result.stderr == "Showing 2 of 4; --all shows everyone, --limit N more.\n"
+    assert len(json.loads(ties("report", "--json", "--all").stdout)["people"]) == 4
+
+
+def test_strength_parts_and_status_words():
+    today = date(2025, 3, 14)
+    tie = Tie(1, "A", "social", 30, date(2024, 1, 1), first_contact=date(2024, 12, 14),
+              last_contact=date(2025, 3, 14), interactions=6, in_person=6, gave=2, received=2,
+              known=3, has_notes=True)
+    assert report.strength_parts(tie, today) == {"recency": 25.0, "frequency": 25.0,
+                                                  "depth": 20.0, "knowing": 15, "reciprocity":
+                                                  15.0}
+    assert report.strength(tie, today) == 100
+    assert report.status(tie, today) == "strong"
+    empty = Tie(2, "B", "social", 30, date(2024, 1, 1))
+    assert report.strength(empty, today) == 0
+    assert report.status(empty, today) == "reconnect"
+
+
+def test_streak_and_weekly_counts():
+    today = date(2025, 3, 14)
+    assert report.streak([date(2025, 3, 3), date(2025, 2, 24)], today) == 2
+    assert report.streak([date(2025, 3, 12), date(2025, 3, 3)], today) == 2
+    assert report.streak([date(2025, 2, 24)], today) == 0
+    counts = report.weekly_counts({date(2025, 3, 14): 2, date(2025, 3, 9): 1,
+                                   date(2024, 12, 1): 5}, today)
+    assert counts[-1] == 2 and counts[-2] == 1 and sum(counts) == 3
