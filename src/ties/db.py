@@ -231,3 +231,99 @@ def orm_session(conn: sqlite3.Connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return Session(engine, expire_on_commit=False)
+
+
+# Backups ------------------------------------------------------------------------------
+
+def backup_to(store: Path, target: Path | None) -> Path:
+    """A consistent copy of the store (SQLite's online backup reads one snapshot, so
+    commands writing meanwhile neither wait long nor tear the copy), checked for integrity
+    and moved into place only when complete. Records the time as the last backup."""
+    from ties import files
+
+    if not store.is_file():
+        raise StoreError(f"There is no store at {store} yet; nothing to back up.")
+    if target is None:
+        target = store.parent / "backups" / f"{store.stem}-{time.strftime('%Y%m%d-%H%M%S')}.db"
+        if not target.parent.exists():
+            target.parent.mkdir(mode=0o700, parents=True)
+            os.chmod(target.parent, 0o700)
+    target = target.expanduser()
+    if target.resolve() == store.resolve():
+        raise StoreError("A backup can't overwrite the store itself; choose another file.")
+    temp = files.private_temp(target)
+    try:
+        source = connect(store)
+        dest = sqlite3.connect(str(temp))
+        try:
+            source.backup(dest)
+            ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dest.close()
+        if ok != "ok":
+            raise StoreError(f"The copy failed its integrity check ({ok}); nothing was kept. "
+                             "Run 'ties doctor'.")
+        files.commit(temp, target)
+        with transaction(source, write=True):
+            if schema_version(source):
+                source.execute(
+                    "INSERT INTO ties_meta (key, value) VALUES ('last_backup', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (time.strftime("%Y-%m-%dT%H:%M:%S"),))
+        source.close()
+    except sqlite3.Error as exc:
+        temp.unlink(missing_ok=True)
+        raise translate(exc, store) from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def check_backup(file: Path) -> str:
+    """Refuse anything that is not an intact ties store this version can read."""
+    from ties.migrations import LATEST
+
+    file = file.expanduser()
+    if not file.is_file():
+        raise StoreError(f"There is no file {file}.")
+    try:
+        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                raise StoreError(f"{file} is damaged ({ok}); it was not restored.")
+            version = schema_version(conn)
+            if version == 0:
+                raise StoreError(f"{file} is an empty store; it was not restored.")
+            if version > LATEST:
+                raise StoreError(f"{file} was written by a newer ties (schema {version}); "
+                                 "upgrade ties to restore it.")
+            people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+            interactions = conn.execute("SELECT count(*) FROM interaction").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        raise StoreError(f"{file} is not a ties store; it was not restored.") from None
+    return f"{people} people, {interactions} interactions"
+
+
+def restore_from(store: Path, file: Path) -> Path | None:
+    """Keep the current store as a backup, then copy `file` into it through SQLite's
+    backup API (other connections see the old or the new store, never a mix), and bring
+    it to the current schema."""
+    kept = None
+    if store.is_file() and store.stat().st_size > 0:
+        kept = backup_to(store, store.parent / "backups" /
+                         f"{store.stem}-before-restore-{time.strftime('%Y%m%d-%H%M%S')}.db")
+    source = sqlite3.connect(f"file:{file.expanduser()}?mode=ro", uri=True)
+    dest = connect(store)
+    try:
+        source.backup(dest)
+        ensure_schema(dest, store)
+    except sqlite3.Error as exc:
+        raise translate(exc, store) from None
+    finally:
+        source.close()
+        dest.close()
+    return kept

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 
 def m001_initial(conn: sqlite3.Connection) -> None:
-    """People, tags, interactions, follow-ups, settings and per-person stats."""
+    """People, tags, interactions, follow-ups, settings, per-person stats, imports."""
     for statement in _INITIAL:
         conn.execute(statement)
 
@@ -30,6 +30,15 @@ _INITIAL = [
         "key" VARCHAR NOT NULL,
         value VARCHAR NOT NULL,
         PRIMARY KEY ("key"))""",
+    """CREATE TABLE import_batch (
+        id INTEGER NOT NULL,
+        format VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        imported_at DATETIME NOT NULL,
+        created INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        undone_at DATETIME,
+        PRIMARY KEY (id))""",
     """CREATE TABLE person (
         id INTEGER NOT NULL,
         name VARCHAR NOT NULL,
@@ -55,8 +64,13 @@ _INITIAL = [
         archived BOOLEAN NOT NULL,
         snoozed_until DATE,
         updated_at DATETIME NOT NULL,
-        PRIMARY KEY (id))""",
+        connected_on DATE,
+        import_id INTEGER,
+        PRIMARY KEY (id),
+        FOREIGN KEY(import_id) REFERENCES import_batch (id) ON DELETE SET NULL)""",
     "CREATE INDEX ix_person_name_key ON person (name_key)",
+    "CREATE INDEX ix_person_email ON person (email)",
+    "CREATE INDEX ix_person_linkedin ON person (linkedin)",
     """CREATE TABLE tag (
         person_id INTEGER NOT NULL,
         tag VARCHAR NOT NULL,
@@ -105,6 +119,14 @@ _INITIAL = [
         PRIMARY KEY (id),
         FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
     "CREATE INDEX ix_follow_up_person_id ON follow_up (person_id)",
+    """CREATE TABLE import_fill (
+        batch_id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        field VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, person_id, field),
+        FOREIGN KEY(batch_id) REFERENCES import_batch (id) ON DELETE CASCADE,
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
 ]
 
 

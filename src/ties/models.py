@@ -21,9 +21,9 @@ class Person(SQLModel, table=True):
     role: str | None = None
     industry: str | None = None
     location: str | None = None
-    email: str | None = None
+    email: str | None = Field(default=None, index=True)
     phone: str | None = None
-    linkedin: str | None = None
+    linkedin: str | None = Field(default=None, index=True)
     met: str | None = None  # how and where you met
     notes: str | None = None
     working_on: str | None = None
@@ -37,6 +37,9 @@ class Person(SQLModel, table=True):
     archived: bool = False
     snoozed_until: dt.date | None = None
     updated_at: dt.datetime
+    connected_on: dt.date | None = None  # when you connected (LinkedIn), not an interaction
+    import_id: int | None = Field(default=None, foreign_key="import_batch.id",
+                                  ondelete="SET NULL")
 
 
 class Tag(SQLModel, table=True):
@@ -101,6 +104,32 @@ class FollowUp(SQLModel, table=True):
     due: dt.date | None = None
     created: dt.date
     done: dt.date | None = None
+
+
+class ImportBatch(SQLModel, table=True):
+    """One run of `ties import`, so that it can be listed and undone."""
+
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    format: str
+    source: str  # the file's name as given
+    imported_at: dt.datetime
+    created: int = 0
+    updated: int = 0
+    undone_at: dt.datetime | None = None
+
+
+class ImportFill(SQLModel, table=True):
+    """A field an import filled in on someone who already existed (undo empties it again
+    if it still holds this value)."""
+
+    __tablename__ = "import_fill"
+
+    batch_id: int = Field(foreign_key="import_batch.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    field: str = Field(primary_key=True)
+    value: str
 
 
 class Setting(SQLModel, table=True):

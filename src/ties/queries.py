@@ -21,7 +21,7 @@ PROFILE_FIELDS = (
     "birthday_month", "birthday_day", "cadence_days", "created", "archived", "snoozed_until",
 )
 _DATE_FIELDS = {"created", "snoozed_until", "date", "last_contact", "first_contact", "due",
-                "done", "last_gave", "last_received"}
+                "done", "last_gave", "last_received", "connected_on"}
 
 
 def _row(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
@@ -303,7 +303,7 @@ def _cadence_sql(settings: dict) -> tuple[str, list]:
 _FACTS_COLUMNS = (
     "p.id, p.name, p.name_key, p.type, p.created, p.industry, p.company, p.birthday_month, "
     "p.birthday_day, s.last_contact, s.interactions, s.gave AS gave_count, s.last_gave, "
-    "s.last_received, s.their_streak"
+    "s.last_received, s.their_streak, p.import_id"
 )
 
 
@@ -329,6 +329,7 @@ def _facts(conn: sqlite3.Connection, rows: list[dict]) -> list:
             their_streak=r["their_streak"] or 0, promises=tuple(open_promises[r["id"]]),
             birthday=(r["birthday_month"], r["birthday_day"]) if r["birthday_month"] else None,
             industry=r["industry"], company=r["company"], sort_key=r["name_key"],
+            imported=r["import_id"] is not None,
         )
         for r in rows
     ]
@@ -355,7 +356,8 @@ def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
         f"SELECT * FROM (SELECT {_FACTS_COLUMNS}, {cadence} AS cadence "
         "FROM person p JOIN person_stats s ON s.person_id = p.id "
         f"WHERE {active}) c "
-        "WHERE date(coalesce(c.last_contact, c.created), '+' || c.cadence || ' days') <= ? "
+        "WHERE (date(coalesce(c.last_contact, c.created), '+' || c.cadence || ' days') <= ? "
+        "AND NOT (c.import_id IS NOT NULL AND c.last_contact IS NULL)) "
         "OR EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = c.id AND f.done IS NULL "
         "AND f.due <= ?)",
         [*cparams, today.isoformat(), *aparams, horizon, horizon],
@@ -415,7 +417,8 @@ def next_due(conn: sqlite3.Connection, today: date, settings: dict) -> dict | No
         conn,
         "SELECT name, date(coalesce(s.last_contact, p.created), '+' || "
         f"{cadence} || ' days') AS due FROM person p JOIN person_stats s ON s.person_id = p.id "
-        f"WHERE {active} ORDER BY due, p.name_key LIMIT 1",
+        f"WHERE {active} AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL) "
+        "ORDER BY due, p.name_key LIMIT 1",
         [*cparams, today.isoformat(), *aparams],
     )
     return rows[0] if rows else None
@@ -510,3 +513,58 @@ def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
             break
         cursor -= timedelta(weeks=1)
     return {"gave": gave, "received": received, "per_day": per_day, "weeks": weeks}
+
+
+# Export ------------------------------------------------------------------------------
+
+def export_data(conn: sqlite3.Connection) -> dict:
+    """Everything a person typed into ties, as plain data for the exporters."""
+    cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
+    people = _all(conn, f"SELECT {cols}, p.connected_on, p.updated_at, s.last_contact, "
+                        "coalesce(s.interactions, 0) AS interactions FROM person p "
+                        "LEFT JOIN person_stats s ON s.person_id = p.id ORDER BY p.id")
+    tags = tags_of(conn, [p["id"] for p in people])
+    for p in people:
+        p["tags"] = tags[p["id"]]
+        p["connected_on"] = date.fromisoformat(p["connected_on"]) if p["connected_on"] else None
+    interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
+                              "received, logged_at FROM interaction ORDER BY id")
+    links: dict[int, list[int]] = {}
+    for iid, pid in conn.execute("SELECT interaction_id, person_id FROM interaction_person "
+                                 "ORDER BY interaction_id, person_id"):
+        links.setdefault(iid, []).append(pid)
+    for item in interactions:
+        item["people"] = links.get(item["id"], [])
+    follow = _all(conn, "SELECT id, person_id AS person, text, due, created, done "
+                        "FROM follow_up ORDER BY id")
+    settings = dict(conn.execute("SELECT key, value FROM setting ORDER BY key").fetchall())
+    return {"people": people, "interactions": interactions, "follow_ups": follow,
+            "settings": settings}
+
+
+# Tidying: triage and duplicates ---------------------------------------------------------
+
+def untyped(conn: sqlite3.Connection, exclude: list[int] | None = None, limit: int = 1
+            ) -> list[dict[str, Any]]:
+    """People waiting for triage: no type, not archived; the most recently connected first."""
+    skip = exclude or []
+    marks = ",".join("?" * len(skip))
+    return _all(
+        conn,
+        "SELECT p.id, p.name, p.company, p.role, p.industry, p.location, p.email, "
+        "p.connected_on, p.created, s.last_contact FROM person p JOIN person_stats s ON "
+        "s.person_id = p.id WHERE p.type IS NULL AND NOT p.archived"
+        + (f" AND p.id NOT IN ({marks})" if skip else "")
+        + " ORDER BY coalesce(p.connected_on, p.created) DESC, p.name_key, p.id LIMIT ?",
+        [*skip, limit],
+    )
+
+
+def count_untyped(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM person WHERE type IS NULL AND NOT archived"
+                        ).fetchone()[0]
+
+
+def identity_rows(conn: sqlite3.Connection) -> list[tuple]:
+    return conn.execute("SELECT id, name, name_key, company, email, linkedin FROM person "
+                        "ORDER BY id").fetchall()

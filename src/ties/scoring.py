@@ -64,6 +64,7 @@ class Facts:
     industry: str | None = None
     company: str | None = None
     sort_key: str = ""  # folded name, for stable ties
+    imported: bool = False  # created by an import (a contact, not yet a relationship)
 
     @property
     def anchor(self) -> date:
@@ -104,9 +105,15 @@ def promises_due(f: Facts, today: date) -> list[Promise]:
 
 
 def is_candidate(f: Facts, today: date) -> bool:
-    """Suggested this week: due within the coming week, or a promise due in it.
+    """Suggested this week: due within the coming week, or a promise due in it. Someone
+    an import created whom you have never been in touch with is a contact, not yet a
+    relationship: only a promise brings them in (so a large import never floods the list).
     (`queries.next_candidates` applies exactly this rule in SQL.)"""
-    return due_date(f) <= today + timedelta(days=WEEK - 1) or bool(promises_due(f, today))
+    if promises_due(f, today):
+        return True
+    if f.imported and f.last_contact is None:
+        return False
+    return due_date(f) <= today + timedelta(days=WEEK - 1)
 
 
 def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
@@ -238,6 +245,8 @@ def pick_stretch(pool: Iterable[Facts], zone: ComfortZone, today: date,
     for f in pool:
         circle = circle_of(f)
         if f.id in exclude or circle is None or circle in zone.circles:
+            continue
+        if f.imported and f.last_contact is None:
             continue
         if (today - f.anchor).days * 2 < f.cadence:
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
@@ -287,3 +287,394 @@ def set_setting(session: Session, key: str, value: str | None) -> None:
         current.value = value
         session.add(current)
     session.flush()
+
+
+# Imports -----------------------------------------------------------------------------
+
+IMPORT_FIELDS = ("type", "company", "role", "industry", "location", "email", "phone",
+                 "linkedin", "met", "notes", "working_on", "struggles", "cares_about",
+                 "birthday_year", "birthday_month", "birthday_day", "cadence_days",
+                 "connected_on")
+
+
+@dataclass
+class ImportResult:
+    format: str
+    batch_id: int | None = None
+    created: list[str] = field(default_factory=list)
+    updated: list[tuple[str, list[str]]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)  # name, field,
+    warnings: list[str] = field(default_factory=list)  # file's value, yours
+    interactions: int = 0
+    follow_ups: int = 0
+
+
+def _identity(conn: sqlite3.Connection):
+    by_linkedin, by_email, by_name = {}, {}, {}
+    for pid, linkedin, email, name_key, company in conn.execute(
+            "SELECT id, linkedin, email, name_key, company FROM person ORDER BY id"):
+        if linkedin:
+            by_linkedin.setdefault(linkedin, pid)
+        if email:
+            by_email.setdefault(email.lower(), pid)
+        by_name.setdefault((name_key, fold(company or "")), pid)
+    return by_linkedin, by_email, by_name
+
+
+def _match(rec, maps) -> int | None:
+    by_linkedin, by_email, by_name = maps
+    f = rec.fields
+    if f.get("linkedin") and f["linkedin"] in by_linkedin:
+        return by_linkedin[f["linkedin"]]
+    if f.get("email") and f["email"].lower() in by_email:
+        return by_email[f["email"].lower()]
+    return by_name.get((fold(rec.name), fold(f.get("company") or "")))
+
+
+def _remember(maps, rec, pid) -> None:
+    by_linkedin, by_email, by_name = maps
+    if rec.fields.get("linkedin"):
+        by_linkedin.setdefault(rec.fields["linkedin"], pid)
+    if rec.fields.get("email"):
+        by_email.setdefault(rec.fields["email"].lower(), pid)
+    by_name.setdefault((fold(rec.name), fold(rec.fields.get("company") or "")), pid)
+
+
+def import_records(session: Session, parsed, *, source: str, today: date,
+                   type_: str | None = None, tags: Iterable[str] = (),
+                   progress=None) -> ImportResult:
+    """Create the people a file describes, or fill in empty fields of those already here
+    (matched on LinkedIn URL, then email, then name + company). Never overwrites: a
+    different value is reported as a conflict. One batch, so it can be undone."""
+    from sqlalchemy import insert, update
+
+    from ties.models import ImportBatch, ImportFill
+
+    conn = raw(session)
+    stamp = now()
+    result = ImportResult(format=parsed.format, skipped=list(parsed.skipped))
+    batch = ImportBatch(format=parsed.format, source=source, imported_at=stamp)
+    session.add(batch)
+    session.flush()
+    result.batch_id = batch.id
+    maps = _identity(conn)
+    extra_tags = list(tags)
+    creates: list[dict] = []
+    create_tags: list[list[str]] = []
+    fills: dict[int, dict] = {}
+    existing: dict[int, dict] = {}
+    for n, rec in enumerate(parsed.records, 1):
+        result.warnings += rec.warnings
+        if progress and n % 500 == 0:
+            progress(n)
+        pid = _match(rec, maps)
+        if pid is not None and pid < 0:  # the same person earlier in this file
+            row = creates[-pid - 1]
+            for key, value in rec.fields.items():
+                if row.get(key) is None:
+                    row[key] = value
+            create_tags[-pid - 1] += [t for t in rec.tags if t not in create_tags[-pid - 1]]
+            continue
+        if pid is None:
+            row = {"name": rec.name, "name_key": fold(rec.name), "type": type_,
+                   "created": today, "updated_at": stamp, "archived": False,
+                   "import_id": batch.id}
+            row.update({k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS})
+            if type_ is not None:
+                row["type"] = type_
+            creates.append(row)
+            create_tags.append(list(dict.fromkeys(rec.tags + extra_tags)))
+            _remember(maps, rec, -len(creates))
+            result.created.append(rec.name)
+            continue
+        if pid not in existing:
+            existing[pid] = _current(conn, pid)
+        have = existing[pid]
+        changed = fills.setdefault(pid, {})
+        incoming = {k: v for k, v in rec.fields.items()
+                    if k in IMPORT_FIELDS and v is not None and not k.startswith("birthday_")}
+        if rec.fields.get("birthday_month"):
+            incoming["birthday"] = _birthday_of(rec.fields)
+        for key, value in incoming.items():
+            current = _birthday_of(have) if key == "birthday" else have.get(key)
+            if current in (None, ""):
+                if key == "birthday":
+                    for part in ("birthday_year", "birthday_month", "birthday_day"):
+                        have[part] = changed[part] = rec.fields.get(part)
+                else:
+                    have[key] = changed[key] = value
+            elif _text(current) != _text(value) and key not in changed:
+                result.conflicts.append((have["name"], key, _text(value), _text(current)))
+        for t in rec.tags + extra_tags:
+            if t not in have["tags"]:
+                have["tags"].append(t)
+                changed[f"tag:{t}"] = t
+    if creates:
+        columns = {k for row in creates for k in row}
+        rows = [{k: row.get(k) for k in columns} for row in creates]
+        ids = [r[0] for r in session.execute(
+            insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)]
+        tag_rows = [{"person_id": pid, "tag": t} for pid, ts in zip(ids, create_tags,
+                                                                     strict=True) for t in ts]
+        if tag_rows:
+            session.execute(insert(Tag), tag_rows)
+        refresh_stats(conn, ids)
+    for pid, changed in fills.items():
+        name = existing[pid]["name"]
+        if not changed:
+            result.unchanged.append(name)
+            continue
+        values = {k: v for k, v in changed.items() if not k.startswith("tag:")}
+        changed = {k: v for k, v in changed.items() if v is not None}
+        if values:
+            session.execute(update(Person).where(Person.id == pid).values(**values))
+        new_tags = [v for k, v in changed.items() if k.startswith("tag:")]
+        if new_tags:
+            session.execute(insert(Tag), [{"person_id": pid, "tag": t} for t in new_tags])
+        session.execute(insert(ImportFill), [
+            {"batch_id": batch.id, "person_id": pid, "field": k, "value": _text(v)}
+            for k, v in changed.items()])
+        shown = [k.split(":")[0].replace("birthday_", "birthday|").split("|")[0] for k in changed]
+        result.updated.append((name, list(dict.fromkeys(shown))))
+    if not result.created and not result.updated:
+        session.delete(batch)  # nothing to list or undo: a repeated import leaves no trace
+        session.flush()
+        result.batch_id = None
+        return result
+    batch.created, batch.updated = len(result.created), len(result.updated)
+    session.add(batch)
+    session.flush()
+    return result
+
+
+def _birthday_of(values: dict) -> str | None:
+    from ties.dates import format_birthday
+
+    if not values.get("birthday_month"):
+        return None
+    return format_birthday(values.get("birthday_year"), values["birthday_month"],
+                           values["birthday_day"])
+
+
+def _text(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _current(conn: sqlite3.Connection, pid: int) -> dict:
+    cols = ", ".join(("name",) + IMPORT_FIELDS)
+    cur = conn.execute(f"SELECT {cols} FROM person WHERE id = ?", (pid,))
+    row = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+    row["tags"] = [r[0] for r in conn.execute("SELECT tag FROM tag WHERE person_id = ?",
+                                              (pid,))]
+    return row
+
+
+def undo_import(session: Session, batch_id: int | None) -> tuple[int, int, int]:
+    """Remove the people an import created and empty the fields it filled in, if none of
+    them changed since. Returns (batch id, people removed, people restored)."""
+    from sqlalchemy import delete, update
+    from sqlmodel import select
+
+    from ties.models import ImportBatch, ImportFill
+
+    if batch_id is None:
+        batch = session.exec(select(ImportBatch).where(ImportBatch.undone_at.is_(None))
+                             .order_by(ImportBatch.id.desc()).limit(1)).first()
+        if batch is None:
+            raise NotFound("There is no import to undo. 'ties imports' lists them.")
+    else:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound(f"No import #{batch_id}. 'ties imports' lists them.")
+    if batch.undone_at is not None:
+        raise AlreadyExists(f"Import #{batch.id} was already undone.")
+    conn = raw(session)
+    stamp = batch.imported_at.replace(tzinfo=None).isoformat(sep=" ")
+    touched = [r[0] for r in conn.execute(
+        "SELECT p.name FROM person p WHERE p.import_id = ? AND (substr(p.updated_at, 1, 19) "
+        "!= substr(?, 1, 19) OR EXISTS (SELECT 1 FROM interaction_person ip WHERE "
+        "ip.person_id = p.id) OR EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = p.id))"
+        " ORDER BY p.name_key", (batch.id, stamp))]
+    if touched:
+        shown = ", ".join(touched[:5]) + (f" and {len(touched) - 5} more" if len(touched) > 5
+                                          else "")
+        raise AlreadyExists(
+            f"Import #{batch.id} can't be undone: {len(touched)} of the people it created have "
+            f"changed since ({shown}). Nothing was changed; remove or merge them one by one.")
+    created = [r[0] for r in conn.execute("SELECT id FROM person WHERE import_id = ?",
+                                          (batch.id,))]
+    fills = session.exec(select(ImportFill).where(ImportFill.batch_id == batch.id)).all()
+    restored = set()
+    for fill in fills:
+        if fill.field.startswith("tag:"):
+            session.execute(delete(Tag).where(Tag.person_id == fill.person_id,
+                                              Tag.tag == fill.value))
+        else:
+            now_value = conn.execute(f"SELECT {fill.field} FROM person WHERE id = ?",
+                                     (fill.person_id,)).fetchone()
+            if now_value and now_value[0] is not None and _text(now_value[0]) == fill.value:
+                session.execute(update(Person).where(Person.id == fill.person_id)
+                                .values({fill.field: None}))
+        restored.add(fill.person_id)
+    for start in range(0, len(created), 500):
+        chunk = created[start:start + 500]
+        session.execute(delete(Person).where(Person.id.in_(chunk)))
+    batch.undone_at = now()
+    session.add(batch)
+    session.flush()
+    return batch.id, len(created), len(restored)
+
+
+def import_document(session: Session, parsed, *, source: str) -> ImportResult:
+    """Restore a ties JSON export: people (ids kept when the store is empty, else matched
+    like any import), interactions, follow-ups and settings. Nothing already here is
+    overwritten, and what is already here is not added twice."""
+    from sqlalchemy import insert
+
+    from ties.models import FollowUp as FollowUpModel
+    from ties.models import Setting
+
+    doc = parsed.document
+    conn = raw(session)
+    empty = conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+    by_source: dict[int, dict] = {p["id"]: p for p in doc.get("people", [])}
+    result = ImportResult(format="ties")
+    id_map: dict[int, int] = {}
+    if empty:
+        rows = []
+        for rec in parsed.records:
+            p = by_source[rec.fields["id"]]
+            row = {k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS}
+            row.update(id=p["id"], name=rec.name, name_key=fold(rec.name),
+                       cadence_days=p.get("every_days"), archived=bool(p.get("archived")),
+                       created=_date(p.get("created")) or date.today(),
+                       snoozed_until=_date(p.get("snoozed_until")),
+                       updated_at=_datetime(p.get("updated_at")) or now())
+            rows.append(row)
+            id_map[p["id"]] = p["id"]
+            result.created.append(rec.name)
+        if rows:
+            columns = {k for r in rows for k in r}
+            session.execute(insert(Person), [{k: r.get(k) for k in columns} for r in rows])
+            tag_rows = [{"person_id": r.fields["id"], "tag": t} for r in parsed.records
+                        for t in r.tags]
+            if tag_rows:
+                session.execute(insert(Tag), tag_rows)
+    else:
+        sub = import_records(session, parsed, source=source, today=date.today())
+        result.created, result.updated = sub.created, sub.updated
+        result.unchanged, result.conflicts, result.batch_id = (sub.unchanged, sub.conflicts,
+                                                               sub.batch_id)
+        maps = _identity(conn)
+        for rec in parsed.records:
+            id_map[rec.fields["id"]] = _match(rec, maps)
+    seen = set()
+    if not empty:
+        for d, ch, note, pids in conn.execute(
+                "SELECT i.date, i.channel, coalesce(i.note, ''), group_concat("
+                "ip.person_id) FROM interaction i JOIN interaction_person ip ON "
+                "ip.interaction_id = i.id GROUP BY i.id"):
+            seen.add((d, ch, note, tuple(sorted(int(x) for x in pids.split(",")))))
+    links = []
+    for item in doc.get("interactions", []):
+        people = sorted({id_map[p] for p in item["people"]})
+        when = _date(item.get("date"))
+        key = (when.isoformat() if when else "", item.get("channel") or "other",
+               item.get("note") or "", tuple(people))
+        if when is None or key in seen:
+            continue
+        seen.add(key)
+        values = dict(date=when, channel=item.get("channel") or "other", note=item.get("note"),
+                      they_reached_out=bool(item.get("they_reached_out")),
+                      gave=bool(item.get("gave")), received=bool(item.get("received")),
+                      logged_at=_datetime(item.get("logged_at")) or now())
+        if empty:
+            values["id"] = item["id"]
+        new_id = session.execute(insert(Interaction).returning(Interaction.id),
+                                 [values]).scalar_one()
+        links += [{"interaction_id": new_id, "person_id": p} for p in people]
+        result.interactions += 1
+    if links:
+        session.execute(insert(InteractionPerson), links)
+    existing_promises = {(r[0], r[1], r[2]) for r in conn.execute(
+        "SELECT person_id, text, due FROM follow_up")}
+    for f in doc.get("follow_ups", []):
+        pid, due = id_map[f["person"]], _date(f.get("due"))
+        key = (pid, f.get("text"), due.isoformat() if due else None)
+        if key in existing_promises or not f.get("text"):
+            continue
+        values = dict(person_id=pid, text=f["text"], due=due,
+                      created=_date(f.get("created")) or date.today(), done=_date(f.get("done")))
+        if empty:
+            values["id"] = f["id"]
+        session.execute(insert(FollowUpModel), [values])
+        result.follow_ups += 1
+    from ties import settings as spec
+    from ties.errors import TiesError
+
+    for key, value in (doc.get("settings") or {}).items():
+        try:
+            stored = spec.stored_form(key, str(value))
+        except TiesError:
+            result.warnings.append(f"setting {key} ignored: {value!r} is not a valid value")
+            continue
+        if session.get(Setting, key) is None:
+            session.add(Setting(key=key, value=stored))
+    session.flush()
+    refresh_stats(conn, None)
+    return result
+
+
+def _date(value) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _datetime(value) -> datetime | None:
+    if not value:
+        return None
+    from datetime import UTC
+
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def merge_people(session: Session, keep_id: int, other_id: int) -> object:
+    """Combine `other` into `keep`: fields (see merging.plan), tags, every interaction and
+    follow-up; then delete `other`. Returns the plan that was applied."""
+    from sqlalchemy import update
+
+    from ties import merging
+    from ties.models import FollowUp as FollowUpModel
+
+    if keep_id == other_id:
+        raise AlreadyExists("That is the same person twice; name two different people.")
+    conn = raw(session)
+    keep, other = queries.profile(conn, keep_id), queries.profile(conn, other_id)
+    merge = merging.plan(keep, other)
+    person = session.get(Person, keep_id)
+    for key, value in merge.take.items():
+        setattr(person, key, value)
+    person.notes = merge.notes
+    person.updated_at = now()
+    session.add(person)
+    for t in merge.tags:
+        session.add(Tag(person_id=keep_id, tag=t))
+    conn.execute("UPDATE OR IGNORE interaction_person SET person_id = ? WHERE person_id = ?",
+                 (keep_id, other_id))
+    session.execute(update(FollowUpModel).where(FollowUpModel.person_id == other_id)
+                    .values(person_id=keep_id))
+    session.flush()
+    session.delete(session.get(Person, other_id))
+    session.flush()
+    refresh_stats(conn, [keep_id])
+    return merge

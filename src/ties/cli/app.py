@@ -170,17 +170,25 @@ def reading() -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def writing() -> Iterator[Session]:
+def writing(commit: bool = True) -> Iterator[Session]:
     """One write transaction holding the write lock from its first statement; it
-    commits when the block ends and rolls back on any error or Ctrl-C."""
+    commits when the block ends (or rolls back, for a dry run) and rolls back on any
+    error or Ctrl-C."""
     from ties import db
 
     conn = db.open_store(state().path)
     session = db.orm_session(conn)
     try:
-        with session.begin():
-            session.connection()  # BEGIN IMMEDIATE now, before any read
-            yield session
+        session.begin()
+        session.connection()  # BEGIN IMMEDIATE now, before any read
+        yield session
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    except BaseException:
+        session.rollback()
+        raise
     finally:
         session.close()
         conn.close()

@@ -1,0 +1,254 @@
+"""Your data in and out: import, export, backup, restore."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ties.cli import options as o
+from ties.cli.app import app, confirm, console, emit_json, reading, say, state, today, writing
+
+
+@app.command("import", rich_help_panel="Your data")
+def import_(
+    file: Annotated[str | None, typer.Argument(
+        help="The file to import, or - for standard input.", show_default=False)] = None,
+    format_: Annotated[str, typer.Option(
+        "--format", "-f", help="auto (from the content), ties, csv, vcard, linkedin or google.",
+        autocompletion=lambda incomplete: [f for f in ("auto", "ties", "csv", "vcard",
+                                                       "linkedin", "google")
+                                           if f.startswith(incomplete)])] = "auto",
+    type_: Annotated[str | None, typer.Option(
+        "--type", "-t", help="Give everyone created this type (default: none, so they wait "
+        "for 'ties triage' and stay out of 'ties next').", show_default=False)] = None,
+    tag: o.Tags = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show what would be created, updated and skipped; write nothing.")]
+    = False,
+    undo: Annotated[bool, typer.Option(
+        "--undo", help="Undo the latest import (or --batch ID) instead of importing.")]
+    = False,
+    batch: Annotated[int | None, typer.Option(
+        help="With --undo: the import to undo, from 'ties imports'.", show_default=False)]
+    = None,
+) -> None:
+    """Import contacts from LinkedIn, Google, vCard, CSV or ties JSON.
+
+    Example: ties import ~/Downloads/Connections.csv --tag linkedin
+    """
+    from ties import fields, importers, store
+    from ties.errors import BadValue
+
+    if undo:
+        if file is not None:
+            raise BadValue("Give either a FILE to import or --undo, not both.")
+        with writing() as session:
+            bid, removed, restored = store.undo_import(session, batch)
+        say(f"Undid import #{bid}: removed {removed} people it created"
+            + (f" and emptied what it filled in for {restored}." if restored else "."))
+        return
+    if file is None:
+        raise BadValue("Name the file to import, for example: ties import Connections.csv. "
+                       "See 'ties import --help'.")
+    if format_ not in ("auto", *importers.FORMATS):
+        raise BadValue(f"--format must be auto or one of {', '.join(importers.FORMATS)}, not "
+                       f"{format_!r}.")
+    kind = fields.relationship_type(type_) if type_ else None
+    extra_tags = [fields.tag(t) for t in tag or []]
+    source = "stdin" if file == "-" else file
+    data = _read_input(file)
+    parsed = importers.read(data, source, format_)
+    with writing(commit=not dry_run) as session:
+        with _progress(len(parsed.records)) as tick:
+            if parsed.format == "ties":
+                result = store.import_document(session, parsed, source=source)
+            else:
+                result = store.import_records(session, parsed, source=Path(source).name,
+                                              today=today(), type_=kind, tags=extra_tags,
+                                              progress=tick)
+    _report_import(result, parsed, dry_run)
+
+
+def _read_input(file: str) -> bytes:
+    from ties.errors import TiesError
+    from ties.importers import MAX_BYTES
+
+    if file == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        return data
+    path = Path(file).expanduser()
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise TiesError(f"{file} is {path.stat().st_size / 2**20:.0f} MiB; ties imports "
+                            f"files up to {MAX_BYTES // 2**20} MiB. Split it and import the "
+                            "parts.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise TiesError(f"There is no file {file}. Check the path.") from None
+    except IsADirectoryError:
+        raise TiesError(f"{file} is a folder; name the exported file inside it.") from None
+    except PermissionError:
+        raise TiesError(f"ties may not read {file}; check its permissions.") from None
+
+
+class _progress:
+    """A progress bar on stderr, only for imports that take a moment and only when stderr
+    is a terminal."""
+
+    def __init__(self, total: int):
+        self.total, self.bar = total, None
+
+    def __enter__(self):
+        out = console(stderr=True)
+        if self.total >= 2000 and out.is_terminal:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=out, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Importing", total=self.total)
+        return self.tick
+
+    def tick(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def _report_import(result, parsed, dry_run: bool) -> None:
+    verb = "Would import" if dry_run else "Imported"
+    parts = [f"{len(result.created)} created", f"{len(result.updated)} updated",
+             f"{len(result.unchanged)} unchanged", f"{len(result.skipped)} skipped"]
+    if result.format == "ties":
+        parts += [f"{result.interactions} interactions", f"{result.follow_ups} follow-ups"]
+    note = "" if parsed.encoding in ("utf-8", "utf-16") else f" (read as {parsed.encoding})"
+    batch = f" as import #{result.batch_id}" if result.batch_id and not dry_run else ""
+    say(f"{verb} {result.format}{note}{batch}: " + ", ".join(parts) + ".")
+    if dry_run:
+        for name in result.created[:20]:
+            say(f"  would create: {name}")
+        if len(result.created) > 20:
+            say(f"  ... and {len(result.created) - 20} more")
+        for name, changed in result.updated[:20]:
+            say(f"  would update: {name} ({', '.join(changed)})")
+    reasons: dict[str, int] = {}
+    for _, reason in result.skipped:
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        where = ", ".join([p for p, r in result.skipped if r == reason][:5])
+        say(f"  skipped {n}: {reason} ({where}{', ...' if n > 5 else ''})")
+    for name, key, theirs, ours in result.conflicts[:20]:
+        say(f"  kept yours: {name}'s {key} is {ours!r}; the file says {theirs!r}")
+    if len(result.conflicts) > 20:
+        say(f"  ... and {len(result.conflicts) - 20} more differences, all kept as you had them")
+    for warning in result.warnings[:10]:
+        say(f"  note: {warning}")
+    if result.created and not dry_run and result.format != "ties":
+        say("Imported people have no type yet: 'ties triage' walks through them; "
+            "'ties import --undo' takes the whole import back.")
+
+
+@app.command(rich_help_panel="Your data")
+def imports(json: o.Json = False) -> None:
+    """List past imports, newest first.
+
+    Example: ties imports
+    """
+    with reading() as conn:
+        rows = conn.execute(
+            "SELECT id, format, source, imported_at, created, updated, undone_at "
+            "FROM import_batch ORDER BY id DESC").fetchall()
+    items = [{"id": r[0], "format": r[1], "source": r[2], "imported_at": r[3][:19],
+              "created": r[4], "updated": r[5], "undone_at": r[6][:19] if r[6] else None}
+             for r in rows]
+    if json:
+        emit_json(items)
+        return
+    if not items:
+        say("No imports yet. See 'ties import --help'.")
+        return
+    from ties.render import safe
+
+    for i in items:
+        state_ = f"undone {i['undone_at']}" if i["undone_at"] else "active"
+        typer.echo(f"#{i['id']}  {i['imported_at']} UTC  {i['format']:<8} {i['created']:>6} "
+                   f"created {i['updated']:>6} updated  {state_}  {safe(i['source'])}")
+
+
+@app.command(rich_help_panel="Your data")
+def export(
+    format_: Annotated[str, typer.Option(
+        "--format", "-f", help="json (lossless, re-importable), csv, vcard or markdown.",
+        autocompletion=lambda incomplete: [f for f in ("json", "csv", "vcard", "markdown")
+                                           if f.startswith(incomplete)])] = "json",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file (created private, 0600) instead of "
+        "standard output.", dir_okay=False, show_default=False)] = None,
+) -> None:
+    """Export everything: JSON, CSV, vCard or Markdown.
+
+    Example: ties export --format json --output ties-backup.json
+    """
+    from ties import exporters, files, queries, store
+    from ties.errors import BadValue
+
+    if format_ not in exporters.FORMATS:
+        raise BadValue(f"--format must be one of {', '.join(exporters.FORMATS)}, not "
+                       f"{format_!r}.")
+    with reading() as conn:
+        data = queries.export_data(conn)
+    if format_ == "json":
+        text = exporters.to_json(data, store.now())
+    elif format_ == "csv":
+        text = exporters.to_csv(data)
+    elif format_ == "vcard":
+        text = exporters.to_vcard(data)
+    else:
+        text = exporters.to_markdown(data, today())
+    if output is None:
+        sys.stdout.write(text)
+        return
+    files.write_private(output, text.encode("utf-8"))
+    say(f"Exported {len(data['people'])} people to {output} ({format_}).")
+
+
+@app.command(rich_help_panel="Your data")
+def backup(
+    file: Annotated[Path | None, typer.Argument(
+        help="Where to write the copy (default: backups/ next to your store).",
+        dir_okay=False, show_default=False)] = None,
+) -> None:
+    """Copy the store safely, even while ties is in use.
+
+    Example: ties backup ~/Dropbox/ties-backup.db
+    """
+    from ties import db
+
+    target = db.backup_to(state().path, file)
+    say(f"Backed up to {target} (integrity checked).")
+    typer.echo(str(target))
+
+
+@app.command(rich_help_panel="Your data")
+def restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by 'ties backup'.",
+                                         dir_okay=False, show_default=False)],
+    yes: o.Yes = False,
+) -> None:
+    """Replace your store with a backup, keeping a copy first.
+
+    Example: ties restore ~/backups/ties-20250314-090000.db
+    """
+    from ties import db
+
+    summary = db.check_backup(file)
+    confirm(f"Replace your store ({state().path}) with {file} ({summary})? Your current store "
+            "is backed up first.", yes)
+    kept = db.restore_from(state().path, file)
+    say(f"Restored {file}. Your previous store is kept at {kept}.")

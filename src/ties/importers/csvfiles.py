@@ -1,0 +1,198 @@
+"""CSV exports: LinkedIn Connections.csv, Google Contacts (both layouts), generic CSV.
+
+Columns are always found by their header names, never by position, and the header row is
+found by its names, never by a fixed line count (LinkedIn puts a preamble of varying
+length before it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from ties.importers import BadFile, Parsed, build
+
+csv.field_size_limit(1_000_000)
+
+LINKEDIN_REQUIRED = {"first name", "last name", "connected on"}
+GOOGLE_CURRENT = {"first name", "last name", "labels"}
+GOOGLE_LEGACY = {"name", "given name", "family name", "group membership"}
+SYSTEM_LABELS = {"* mycontacts", "* starred", "* friends", "* family", "* coworkers",
+                 "mycontacts", "starred", "my contacts", "* other contacts"}
+
+# Generic CSV: each field and the header names that mean it (compared folded).
+GENERIC = {
+    "name": ["name", "full name", "display name", "fn"],
+    "first": ["first name", "given name", "first"],
+    "last": ["last name", "family name", "surname", "last"],
+    "type": ["type", "relationship", "relationship type", "kind"],
+    "company": ["company", "organization", "organisation", "org", "employer"],
+    "role": ["role", "title", "job title", "position"],
+    "industry": ["industry", "sector", "field"],
+    "location": ["location", "city", "place"],
+    "email": ["email", "e-mail", "email address", "mail"],
+    "phone": ["phone", "mobile", "telephone", "phone number", "cell"],
+    "linkedin": ["linkedin", "linkedin url", "profile url", "url"],
+    "tags": ["tags", "tag", "labels", "groups"],
+    "met": ["met", "how we met", "how met", "where we met"],
+    "notes": ["notes", "note", "comments"],
+    "working_on": ["working on", "working_on"],
+    "struggles": ["struggles", "struggles with"],
+    "cares_about": ["cares about", "cares_about"],
+    "birthday": ["birthday", "bday", "birth date", "date of birth"],
+    "every": ["every", "cadence"],
+}
+
+
+def _rows(text: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise BadFile(f"The file is not valid CSV ({exc}). Nothing was imported.") from None
+
+
+def _key(cell: str) -> str:
+    return " ".join(cell.replace("\ufeff", "").strip().strip('"').lower().split())
+
+
+def _header_index(rows: list[list[str]], required: set[str], scan: int = 50) -> int | None:
+    for i, row in enumerate(rows[:scan]):
+        if required <= {_key(c) for c in row}:
+            return i
+    return None
+
+
+def sniff(head: str) -> str | None:
+    rows = _rows(head)
+    if _header_index(rows, LINKEDIN_REQUIRED) is not None:
+        return "linkedin"
+    if _header_index(rows, GOOGLE_CURRENT, 1) is not None or \
+            _header_index(rows, GOOGLE_LEGACY, 1) is not None:
+        return "google"
+    if rows and any(_key(c) in GENERIC["name"] + GENERIC["first"] for c in rows[0]):
+        return "csv"
+    return None
+
+
+def parse(text: str, fmt: str, source: str) -> Parsed:
+    rows = _rows(text)
+    if fmt == "linkedin":
+        return _linkedin(rows, source)
+    if fmt == "google":
+        return _google(rows, source)
+    if fmt == "csv":
+        return _generic(rows, source)
+    raise BadFile(f"Unknown format {fmt!r}.")
+
+
+def _table(rows: list[list[str]], header: int):
+    names = [_key(c) for c in rows[header]]
+    for number, row in enumerate(rows[header + 1:], start=header + 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        yield number, {name: (row[i] if i < len(row) else "") for i, name in enumerate(names)
+                       if name}
+
+
+def _linkedin(rows: list[list[str]], source: str) -> Parsed:
+    header = _header_index(rows, LINKEDIN_REQUIRED)
+    if header is None:
+        raise BadFile(f"{source} has no LinkedIn header (First Name, Last Name, ..., Connected "
+                      "On). Export it again from LinkedIn, or give another --format.")
+    parsed = Parsed(format="linkedin")
+    for number, cells in _table(rows, header):
+        name = " ".join(p.strip() for p in (cells.get("first name", ""),
+                                            cells.get("last name", "")) if p.strip())
+        _add(parsed, build(name, f"row {number}", {
+            "linkedin": cells.get("url"), "email": cells.get("email address"),
+            "company": cells.get("company"), "role": cells.get("position"),
+            "connected_on": cells.get("connected on"),
+        }, []))
+    return parsed
+
+
+def _google(rows: list[list[str]], source: str) -> Parsed:
+    header = _header_index(rows, GOOGLE_CURRENT, 1)
+    legacy = header is None
+    if legacy:
+        header = _header_index(rows, GOOGLE_LEGACY, 1)
+    if header is None:
+        raise BadFile(f"{source} is not a Google Contacts export (no First Name/Last Name/Labels "
+                      "or Name/Given Name/Group Membership header).")
+    parsed = Parsed(format="google")
+    for number, cells in _table(rows, header):
+        if legacy:
+            name = cells.get("name") or _join(cells, "given name", "additional name",
+                                              "family name")
+            company = _first(cells, r"organization \d+ - name")
+            role = _first(cells, r"organization \d+ - title")
+            labels = cells.get("group membership", "")
+        else:
+            name = _join(cells, "first name", "middle name", "last name") or \
+                cells.get("nickname", "") or cells.get("file as", "")
+            company = cells.get("organization name") or _first(cells,
+                                                              r"organization \d+ - name")
+            role = cells.get("organization title") or _first(cells, r"organization \d+ - title")
+            labels = cells.get("labels", "")
+        website = [v for v in _all(cells, r"website \d+ - value") if "linkedin.com" in v.lower()]
+        tags = [t.strip() for t in labels.split(":::")
+                if t.strip() and t.strip().lower() not in SYSTEM_LABELS]
+        location = _first(cells, r"address \d+ - city") or _first(cells,
+                                                                  r"address \d+ - country")
+        _add(parsed, build(name, f"row {number}", {
+            "email": _first(cells, r"e-mail \d+ - value"),
+            "phone": _first(cells, r"phone \d+ - value"),
+            "company": company, "role": role, "location": location,
+            "birthday": cells.get("birthday"), "notes": cells.get("notes"),
+            "linkedin": website[0] if website else None,
+        }, tags))
+    return parsed
+
+
+def _generic(rows: list[list[str]], source: str) -> Parsed:
+    if not rows:
+        raise BadFile(f"{source} is empty.")
+    names = [_key(c) for c in rows[0]]
+    column = {}
+    for field_name, aliases in GENERIC.items():
+        for alias in aliases:
+            if alias in names:
+                column[field_name] = alias
+                break
+    if "name" not in column and "first" not in column:
+        raise BadFile(f"{source} has no name column. Name one 'name' (or 'first name' and "
+                      "'last name'); docs/import.md lists every column ties reads.")
+    parsed = Parsed(format="csv")
+    for number, cells in _table(rows, 0):
+        get = {f: cells.get(alias, "") for f, alias in column.items()}
+        name = get.get("name") or " ".join(p for p in (get.get("first", "").strip(),
+                                                       get.get("last", "").strip()) if p)
+        raw = {k: v for k, v in get.items() if k not in ("name", "first", "last", "tags")}
+        tags = re.split(r"[,;|]|:::", get.get("tags", "")) if get.get("tags") else []
+        _add(parsed, build(name, f"row {number}", raw, tags))
+    return parsed
+
+
+def _add(parsed: Parsed, result) -> None:
+    if isinstance(result, tuple):
+        parsed.skipped.append(result)
+    else:
+        parsed.records.append(result)
+
+
+def _join(cells: dict, *keys: str) -> str:
+    return " ".join(cells.get(k, "").strip() for k in keys if cells.get(k, "").strip())
+
+
+def _all(cells: dict, pattern: str) -> list[str]:
+    regex = re.compile(pattern)
+    values = []
+    for key in sorted(k for k in cells if regex.fullmatch(k)):
+        values += [v.strip() for v in cells[key].split(":::") if v.strip()]
+    return values
+
+
+def _first(cells: dict, pattern: str) -> str | None:
+    found = _all(cells, pattern)
+    return found[0] if found else None
