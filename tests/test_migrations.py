@@ -78,7 +78,7 @@ def test_every_released_store_opens_and_keeps_every_row(ties, db_path, fixture):
     load_fixture(fixture, db_path)
     before = {t: rows(db_path, f"SELECT count(*) FROM {t}")[0][0]
               for t in ("person", "interaction", "interaction_person", "tag", "follow_up",
-                        "setting")}
+                        "setting", "import_batch", "import_fill")}
     result = ties("show", "Ana Lima", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)

@@ -12,6 +12,8 @@ from ties.names import fold
 MERGED_FIELDS = ("type", "company", "role", "industry", "location", "email", "phone",
                  "linkedin", "met", "working_on", "struggles", "cares_about", "birthday_year",
                  "birthday_month", "birthday_day", "cadence_days", "connected_on")
+# Settings of the relationship rather than facts about the person: the kept one wins quietly.
+QUIET = {"type", "cadence_days", "birthday_year", "birthday_month", "birthday_day"}
 BLOCK = 400  # past this many people at one company, compare only neighbours by name
 
 
@@ -91,7 +93,7 @@ def plan(keep: dict, other: dict) -> MergePlan:
             continue
         if mine in (None, ""):
             result.take[key] = theirs
-        elif str(mine) != str(theirs) and not key.startswith("birthday_"):
+        elif str(mine) != str(theirs) and key not in QUIET:
             result.keep.append((key, str(mine), str(theirs)))
             lost.append(f"{key.replace('_', ' ')}: {theirs}")
     if keep.get("created") and other.get("created") and other["created"] < keep["created"]:

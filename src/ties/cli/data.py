@@ -35,7 +35,7 @@ def import_(
         help="With --undo: the import to undo, from 'ties imports'.", show_default=False)]
     = None,
 ) -> None:
-    """Import contacts from LinkedIn, Google, vCard, CSV or ties JSON.
+    """Import contacts: LinkedIn, Google, vCard, CSV, ties JSON.
 
     Example: ties import ~/Downloads/Connections.csv --tag linkedin
     """

@@ -18,8 +18,6 @@ csv.field_size_limit(1_000_000)
 LINKEDIN_REQUIRED = {"first name", "last name", "connected on"}
 GOOGLE_CURRENT = {"first name", "last name", "labels"}
 GOOGLE_LEGACY = {"name", "given name", "family name", "group membership"}
-SYSTEM_LABELS = {"* mycontacts", "* starred", "* friends", "* family", "* coworkers",
-                 "mycontacts", "starred", "my contacts", "* other contacts"}
 
 # Generic CSV: each field and the header names that mean it (compared folded).
 GENERIC = {
@@ -86,13 +84,21 @@ def parse(text: str, fmt: str, source: str) -> Parsed:
     raise BadFile(f"Unknown format {fmt!r}.")
 
 
+def _cell(value: str) -> str:
+    """Undo the apostrophe that CSV exports (ties' own included) put before a cell a
+    spreadsheet would run as a formula."""
+    if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return value[1:]
+    return value
+
+
 def _table(rows: list[list[str]], header: int):
     names = [_key(c) for c in rows[header]]
     for number, row in enumerate(rows[header + 1:], start=header + 2):
         if not any(cell.strip() for cell in row):
             continue
-        yield number, {name: (row[i] if i < len(row) else "") for i, name in enumerate(names)
-                       if name}
+        yield number, {name: (_cell(row[i]) if i < len(row) else "")
+                       for i, name in enumerate(names) if name}
 
 
 def _linkedin(rows: list[list[str]], source: str) -> Parsed:
@@ -136,8 +142,9 @@ def _google(rows: list[list[str]], source: str) -> Parsed:
             role = cells.get("organization title") or _first(cells, r"organization \d+ - title")
             labels = cells.get("labels", "")
         website = [v for v in _all(cells, r"website \d+ - value") if "linkedin.com" in v.lower()]
+        # Google marks its own groups with "* " (* myContacts, * starred, * My Contacts).
         tags = [t.strip() for t in labels.split(":::")
-                if t.strip() and t.strip().lower() not in SYSTEM_LABELS]
+                if t.strip() and not t.strip().startswith("*")]
         location = _first(cells, r"address \d+ - city") or _first(cells,
                                                                   r"address \d+ - country")
         _add(parsed, build(name, f"row {number}", {

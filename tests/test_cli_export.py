@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import stat
+import threading
+
+import pytest
+
+from conftest import dump, rows
+
+
+@pytest.fixture
+def rich_store(ties):
+    ties("add", "Ana Lima", "--type", "strategic", "--company", "Globex", "--role", "VP",
+         "--email", "ana@globex.example", "--phone", "+351 555 0101", "--linkedin", "analima",
+         "--tag", "mentor", "--tag", "pycon", "--met", "PyCon", "--note", "line 1\nline 2",
+         "--working-on", "platform", "--struggles", "hiring", "--cares-about", "mentoring",
+         "--birthday", "--04-12", "--every", "3w", "--on", "2024-06-01", "--location", "Lisbon")
+    ties("add", "=HYPERLINK(\"http://evil\")", "--company", "+Acme", "--role", "-1",
+         "--note", "@SUM(A1)")
+    ties("add", "王伟", "--type", "social", "--birthday", "1985-02-28", "--no-log")
+    ties("log", "Ana", "王伟", "--on", "2025-01-10", "--via", "video", "--note",
+         "intro, \"quoted\"; semi", "--gave", "--they-reached-out")
+    ties("follow-up", "Ana", "send the paper", "--due", "2025-03-20")
+    ties("follow-up", "王伟", "lend the book")
+    ties("done", "2")
+    ties("snooze", "王伟", "--until", "2025-04-01")
+    ties("archive", "=HYP")
+    ties("config", "cadence.social", "3w")
+
+
+def strip_stamp(text: str) -> str:
+    return re.sub(r'"exported_at": "[^"]+"', '"exported_at": ""', text)
+
+
+def test_json_export_import_export_is_lossless(ties, rich_store, tmp_path):
+    first = ties("export", "--format", "json")
+    assert first.exit_code == 0
+    doc = json.loads(first.stdout)
+    assert (doc["format"], doc["version"]) == ("ties", 1)
+    assert len(doc["people"]) == 3 and len(doc["interactions"]) == 3
+    other = tmp_path / "other.db"
+    result = ties("--db", str(other), "import", "-", input=first.stdout)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("Imported ties: 3 created, 0 updated, 0 unchanged, "
+                                    "0 skipped, 3 interactions, 2 follow-ups.")
+    second = ties("--db", str(other), "export", "--format", "json")
+    assert strip_stamp(second.stdout) == strip_stamp(first.stdout)
+    # and importing it again adds nothing
+    ties("--db", str(other), "import", "-", input=first.stdout)
+    third = ties("--db", str(other), "export", "--format", "json")
+    assert strip_stamp(third.stdout) == strip_stamp(first.stdout)
+
+
+def test_json_import_into_a_store_with_data_merges_without_twins(ties, rich_store, tmp_path):
+    exported = ties("export").stdout
+    other = tmp_path / "other.db"
+    ties("--db", str(other), "add", "Ana Lima", "--company", "Globex", "--role", "CTO",
+         "--on", "2025-01-10", "--via", "video")
+    result = ties("--db", str(other), "import", "-", input=exported)
+    assert result.exit_code == 0
+    people = json.loads(ties("--db", str(other), "list", "--all", "--json").stdout)
+    assert sorted(p["name"] for p in people) == sorted(["Ana Lima", "=HYPERLINK(\"http://evil\")",
+                                                        "王伟"])
+    ana = json.loads(ties("--db", str(other), "show", "Ana Lima", "--json").stdout)
+    assert ana["role"] == "CTO"  # never overwritten
+    assert "kept yours: Ana Lima's role is 'CTO'" in result.stderr
+
+
+def test_csv_export_neutralises_formulas_and_keeps_columns(ties, rich_store):
+    result = ties("export", "--format", "csv")
+    assert result.exit_code == 0
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(table[0]) == ["name", "type", "company", "role", "industry", "location",
+                              "email", "phone", "linkedin", "tags", "met", "notes",
+                              "working_on", "struggles", "cares_about", "birthday", "every",
+                              "created", "archived", "snoozed_until", "connected_on",
+                              "last_contact", "interactions"]
+    evil = table[1]
+    assert evil["name"] == "'=HYPERLINK(\"http://evil\")"
+    assert (evil["company"], evil["role"], evil["notes"]) == ("'+Acme", "'-1", "'@SUM(A1)")
+    ana = table[0]
+    assert (ana["phone"], ana["tags"], ana["birthday"], ana["every"]) == (
+        "'+351 555 0101", "mentor, pycon", "'--04-12", "3w")
+    assert ana["notes"] == "line 1\nline 2"
+    for row in table:
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_csv_export_reimports_through_the_generic_importer(ties, rich_store, tmp_path):
+    exported = ties("export", "--format", "csv").stdout
+    other = tmp_path / "other.db"
+    assert ties("--db", str(other), "import", "-", input=exported).exit_code == 0
+    evil = json.loads(ties("--db", str(other), "show", "=HYP", "--json").stdout)
+    assert (evil["name"], evil["company"]) == ('=HYPERLINK("http://evil")', "+Acme")
+
+
+def test_vcard_export_is_read_back_by_vobject(ties, rich_store):
+    vobject = pytest.importorskip("vobject")
+    text = ties("export", "--format", "vcard").stdout
+    cards = list(vobject.readComponents(text))
+    assert [c.fn.value for c in cards] == ["Ana Lima", '=HYPERLINK("http://evil")', "王伟"]
+    ana = cards[0]
+    assert ana.email.value == "ana@globex.example"
+    assert ana.tel.value == "+351 555 0101"
+    assert ana.org.value == ["Globex"]
+    assert ana.title.value == "VP"
+    assert ana.note.value.startswith("line 1\nline 2\n\nWorking on: platform")
+    assert ana.categories.value == ["mentor", "pycon"]
+    # (the test runner turns CRLF into LF)
+    assert all(len(line.encode()) <= 75 for line in text.split("\n"))
+
+
+def test_vcard_export_reimports_into_ties(ties, rich_store, tmp_path):
+    text = ties("export", "--format", "vcard").stdout
+    other = tmp_path / "other.db"
+    assert ties("--db", str(other), "import", "-", input=text).exit_code == 0
+    ana = json.loads(ties("--db", str(other), "show", "Ana Lima", "--json").stdout)
+    assert (ana["email"], ana["phone"], ana["company"], ana["role"], ana["birthday"]) == (
+        "ana@globex.example", "+351 555 0101", "Globex", "VP", "--04-12")
+
+
+def test_markdown_dossier(ties, rich_store):
+    text = ties("export", "--format", "markdown").stdout
+    assert text.startswith("# ties: 3 people\n")
+    section = text[text.index("## Ana Lima"):text.index("## =HYPERLINK")]
+    assert "- **Work:** VP at Globex" in section
+    assert "- **Working on:** platform" in section
+    assert "### Promised\n\n- send the paper (due 2025-03-20)" in section
+    assert "- 2025-01-10, video: intro, \"quoted\"; semi (gave; they reached out; with 王伟)" \
+        in section
+
+
+def test_export_to_file_is_private_and_atomic(ties, rich_store, tmp_path):
+    target = tmp_path / "out" / "ties.json"
+    result = ties("export", "--output", str(target))
+    assert result.exit_code == 0
+    assert result.stderr == f"Exported 3 people to {target} (json).\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert json.loads(target.read_text())["format"] == "ties"
+    assert [p.name for p in target.parent.iterdir()] == ["ties.json"]
+
+
+def test_export_bad_format_is_refused(ties):
+    result = ties("export", "--format", "xml")
+    assert result.exit_code == 1
+    assert result.stderr == "ties: --format must be one of json, csv, vcard, markdown, not 'xml'.\n"
+
+
+def test_backup_is_private_verified_and_recorded(ties, rich_store, db_path, tmp_path):
+    result = ties("backup")
+    assert result.exit_code == 0
+    target = db_path.parent / "backups" / result.stdout.strip().split("/")[-1]
+    assert target.exists()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+    assert rows(target, "PRAGMA integrity_check") == [("ok",)]
+    assert rows(target, "SELECT count(*) FROM person") == [(3,)]
+    assert rows(db_path, "SELECT count(*) FROM ties_meta WHERE key = 'last_backup'") == [(1,)]
+    named = tmp_path / "copy.db"
+    assert ties("backup", str(named)).exit_code == 0
+    assert rows(named, "SELECT count(*) FROM interaction") == [(3,)]
+
+
+def test_backup_while_another_writer_is_busy(ties, rich_store, db_path, tmp_path):
+    from ties import db, store
+
+    conn = db.open_store(db_path)
+    session = db.orm_session(conn)
+    stop = threading.Event()
+
+    def writer():
+        while not stop.is_set():
+            with session.begin():
+                store.log(session, [1], store.Meeting(when=__import__("datetime").date(
+                    2025, 3, 1)), force=True)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        for i in range(3):
+            target = tmp_path / f"b{i}.db"
+            assert ties("backup", str(target)).exit_code == 0
+            assert rows(target, "PRAGMA integrity_check") == [("ok",)]
+    finally:
+        stop.set()
+        t.join()
+        session.close()
+        conn.close()
+
+
+def test_restore_checks_confirms_and_keeps_the_current_store(ties, rich_store, db_path,
+                                                             tmp_path):
+    copy = tmp_path / "copy.db"
+    ties("backup", str(copy))
+    ties("add", "Added After Backup")
+    refused = ties("restore", str(copy), input="n\n")
+    assert refused.exit_code == 1
+    assert rows(db_path, "SELECT count(*) FROM person") == [(4,)]
+    result = ties("restore", str(copy), "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert rows(db_path, "SELECT count(*) FROM person") == [(3,)]
+    kept = result.stderr.split("kept at ")[1].strip().rstrip(".")
+    assert rows(kept, "SELECT count(*) FROM person") == [(4,)]
+
+
+def test_restore_refuses_a_file_that_is_not_a_store(ties, rich_store, db_path, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    before = dump(db_path)
+    result = ties("restore", str(junk), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ties: ")
+    assert dump(db_path) == before

@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import dump, rows
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+
+
+def fixture(name: str) -> str:
+    return str(FIXTURES / name)
+
+
+def test_import_linkedin_stores_every_field_and_keeps_connection_date(ties, db_path):
+    result = ties("import", fixture("linkedin-2024.csv"), "--tag", "LinkedIn")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == ("Imported linkedin as import #1: 4 created, "
+                                             "0 updated, 0 unchanged, 1 skipped.")
+    assert "skipped 1: no name (row 7)" in result.stderr
+    assert rows(db_path, "SELECT name, type, company, role, linkedin, connected_on, import_id "
+                         "FROM person WHERE name = 'Ana Lima'") == [
+        ("Ana Lima", None, "Globex", "VP, Engineering", "https://www.linkedin.com/in/analima",
+         "2024-05-30", 1)]
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+    assert rows(db_path, "SELECT DISTINCT tag FROM tag") == [("linkedin",)]
+    assert rows(db_path, "SELECT count(*) FROM person WHERE name LIKE '%' || char(65279) || "
+                         "'%'") == [(0,)]
+
+
+def test_reimporting_the_same_file_adds_nothing(ties, db_path):
+    ties("import", fixture("linkedin-2024.csv"))
+    before = dump(db_path)
+    result = ties("import", fixture("linkedin-2024.csv"))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == ("Imported linkedin: 0 created, 0 updated, "
+                                             "4 unchanged, 1 skipped.")
+    assert dump(db_path) == before
+
+
+def test_import_fills_empty_fields_and_never_overwrites(ties, db_path):
+    ties("add", "Ana Lima", "--company", "Globex", "--role", "CTO")
+    result = ties("import", fixture("linkedin-2024.csv"))
+    assert "1 updated" in result.stderr
+    assert "kept yours: Ana Lima's role is 'CTO'; the file says 'VP, Engineering'" in \
+        result.stderr
+    assert rows(db_path, "SELECT role, linkedin, connected_on FROM person WHERE id = 1") == [
+        ("CTO", "https://www.linkedin.com/in/analima", "2024-05-30")]
+
+
+def test_matching_by_linkedin_then_email_then_name_and_company(ties, db_path):
+    ties("add", "A. Lima", "--linkedin", "https://www.linkedin.com/in/analima/", "--no-log")
+    ties("add", "Robert Chen", "--email", "BO@acme.example", "--no-log")
+    ties("add", "José Núñez", "--company", "Banco Andino, S.A.", "--no-log")
+    result = ties("import", fixture("linkedin-2024.csv"))
+    assert "1 created" in result.stderr  # only Zoë is new
+    assert rows(db_path, "SELECT count(*) FROM person") == [(4,)]
+
+
+def test_dry_run_writes_nothing(ties, db_path):
+    ties("add", "Someone", "--no-log")
+    before = db_path.read_bytes()
+    result = ties("import", fixture("google-current.csv"), "--dry-run")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:3] == [
+        "Would import google: 2 created, 0 updated, 0 unchanged, 1 skipped.",
+        "  would create: Mei Lin", "  would create: Grace S. Park"]
+    assert db_path.read_bytes() == before
+    assert rows(db_path, "SELECT count(*) FROM person") == [(1,)]
+
+
+@pytest.mark.parametrize(("name", "fmt", "created"), [
+    ("linkedin-2017.csv", "linkedin", 2), ("google-legacy.csv", "google", 2),
+    ("contacts-21.vcf", "vcard", 2), ("contacts-30.vcf", "vcard", 2),
+    ("contacts-40.vcf", "vcard", 1), ("generic.csv", "csv", 3), ("cp1252.csv", "csv", 2)])
+def test_each_format_is_detected_and_imported(ties, db_path, name, fmt, created):
+    result = ties("import", fixture(name))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"Imported {fmt}")
+    assert f"{created} created" in result.stderr
+    assert rows(db_path, "SELECT count(*) FROM person") == [(created,)]
+
+
+def test_cp1252_is_reported_and_stored_as_text(ties, db_path):
+    result = ties("import", fixture("cp1252.csv"))
+    assert "(read as windows-1252)" in result.stderr
+    assert rows(db_path, "SELECT name FROM person ORDER BY id") == [("René Lefèvre",),
+                                                                    ("François Müller",)]
+
+
+def test_generic_csv_types_are_kept_and_typed_people_can_be_suggested(ties, db_path):
+    ties("import", fixture("generic.csv"))
+    assert rows(db_path, "SELECT name, type FROM person ORDER BY id") == [
+        ("Ana Lima", "strategic"), ("Bo Chen", "social"), ('Dana "DW" Whitfield', None)]
+
+
+def test_format_option_and_bad_files(ties, db_path, tmp_path):
+    result = ties("import", fixture("generic.csv"), "--format", "vcard")
+    assert result.exit_code == 0
+    assert "0 created" in result.stderr
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello there\n")
+    for args, message in [
+        ([str(bad)], "ties: Can't tell what kind of file"),
+        ([str(tmp_path / "missing.csv")], "ties: There is no file"),
+        ([str(tmp_path)], "ties: "),
+        ([fixture("generic.csv"), "--format", "xml"], "ties: --format must be auto or one of"),
+        ([], "ties: Name the file to import"),
+    ]:
+        result = ties("import", *args)
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith(message)
+        assert result.stderr.count("\n") == 1
+
+
+def test_import_from_stdin(ties, db_path):
+    data = (FIXTURES / "generic.csv").read_text()
+    result = ties("import", "-", input=data)
+    assert result.exit_code == 0
+    assert "3 created" in result.stderr
+
+
+def test_large_import_does_not_flood_next_even_with_a_type(ties, tmp_path):
+    path = tmp_path / "many.csv"
+    path.write_text("name,company\n" + "".join(f"Person {i},Co {i % 7}\n" for i in range(300)))
+    assert ties("import", str(path), "--type", "tactical").exit_code == 0
+    ties("add", "Real Friend", "--type", "social", "--on", "2025-01-01")
+    later = ties("next", "--json", TIES_TODAY="2025-09-01")
+    assert [i["name"] for i in json.loads(later.stdout)] == ["Real Friend"]
+    ties("log", "Person 7", "--on", "2025-03-14")
+    later = ties("next", "--json", TIES_TODAY="2025-09-01")
+    assert [i["name"] for i in json.loads(later.stdout)] == ["Real Friend", "Person 7"]
+
+
+def test_undo_removes_the_import_and_restores_filled_fields(ties, db_path):
+    ties("add", "Ana Lima", "--company", "Globex", "--no-log")
+    before = dump(db_path)
+    ties("import", fixture("linkedin-2024.csv"))
+    assert rows(db_path, "SELECT count(*) FROM person") == [(4,)]
+    listed = json.loads(ties("imports", "--json").stdout)
+    assert [(b["id"], b["format"], b["created"], b["updated"]) for b in listed] == [
+        (1, "linkedin", 3, 1)]
+    result = ties("import", "--undo")
+    assert result.exit_code == 0
+    assert result.stderr == ("Undid import #1: removed 3 people it created and emptied what it "
+                             "filled in for 1.\n")
+    assert rows(db_path, "SELECT name, linkedin, connected_on FROM person") == [
+        ("Ana Lima", None, None)]
+    assert dump(db_path).replace("\n", "") != ""
+    assert rows(db_path, "SELECT undone_at IS NOT NULL FROM import_batch") == [(1,)]
+    again = ties("import", "--undo")
+    assert again.exit_code == 1
+    assert again.stderr == "ties: There is no import to undo. 'ties imports' lists them.\n"
+    del before
+
+
+def test_undo_is_refused_once_imported_people_changed(ties, db_path):
+    ties("import", fixture("linkedin-2024.csv"))
+    ties("log", "Zoë", "--note", "coffee")
+    before = dump(db_path)
+    result = ties("import", "--undo", "--batch", "1")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ties: Import #1 can't be undone: 1 of the people it "
+                                    "created have changed since (Zoë O'Neill).")
+    assert dump(db_path) == before
+
+
+def test_triage_types_archives_skips_and_resumes(ties, db_path):
+    ties("import", fixture("linkedin-2024.csv"))
+    result = ties("triage", input="3\nx\na\ns\nq\n")
+    assert result.exit_code == 0
+    assert "4 people have no type yet." in result.stderr
+    assert "Press one of:" in result.stderr
+    assert "Triage: 1 strategic, 1 archived, 1 skipped. 2 still without a type" in result.stderr
+    typed = rows(db_path, "SELECT name, type, archived FROM person WHERE type IS NOT NULL "
+                          "OR archived ORDER BY name")
+    assert len(typed) == 2
+    result = ties("triage", input="1\n2\n")
+    assert "Triage: 1 tactical, 1 social. 0 still without a type." in result.stderr
+    assert ties("triage").stderr == "No one is waiting for triage: everyone has a type.\n"
+
+
+def test_duplicates_and_merge(ties, db_path):
+    ties("add", "Ana Lima", "--company", "Globex", "--email", "ana@globex.example",
+         "--type", "strategic", "--tag", "mentor")
+    ties("log", "Ana Lima", "--note", "coffee", "--on", "yesterday")
+    ties("import", fixture("linkedin-2017.csv"))  # fills Ana; adds Carmen
+    ties("add", "Ana Lima", "--company", "Globex Inc", "--location", "Lisbon", "--another",
+         "--on", "2025-02-01")
+    ties("follow-up", "@3", "send the paper")
+    ties("add", "Carmen Vidal", "--company", "Hospital Clínic", "--another", "--no-log")
+    result = ties("duplicates")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "@1 Ana Lima (Globex)  ~  @3 Ana Lima (Globex Inc): same name",
+        "@2 Carmen Vidal (Hospital Clínic)  ~  @4 Carmen Vidal (Hospital Clínic): same name"]
+    plan = ties("merge", "@1", "@3", input="y\n")
+    assert plan.exit_code == 0, plan.stderr
+    assert "  company: keep Globex (their Globex Inc goes into notes)" in plan.stderr
+    assert "  location: take Lisbon" in plan.stderr
+    assert "type" not in plan.stderr
+    data = json.loads(ties("show", "@1", "--json").stdout)
+    assert (data["location"], data["type"], data["role"]) == ("Lisbon", "strategic",
+                                                              "VP Engineering")
+    assert data["notes"] == "From Ana Lima (merged): company: Globex Inc"
+    assert data["interactions"] == 3
+    assert [f["text"] for f in data["follow_ups"]] == ["send the paper"]
+    assert rows(db_path, "SELECT count(*) FROM person WHERE id = 3") == [(0,)]
+    refused = ties("merge", "@1", "@1", "--yes")
+    assert refused.exit_code == 1
+
+
+@pytest.mark.slow
+def test_killed_import_leaves_the_store_unchanged(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                    + "".join(f"P{i},L{i},https://www.linkedin.com/in/p{i},,Co {i % 50},"
+                              f"Role,01 Jan 2024\n" for i in range(40_000)))
+    env = {**os.environ, "TIES_DB": str(tmp_path / "k.db")}
+    subprocess.run([sys.executable, "-m", "ties", "add", "Existing"], env=env, check=True,
+                   capture_output=True)
+    before = dump(tmp_path / "k.db")
+    kills = 0
+    for delay in (0.6, 0.9, 1.2, 1.5, 1.8):
+        proc = subprocess.Popen([sys.executable, "-m", "ties", "import", str(path)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        if proc.returncode == 0:
+            break  # it finished: the store now holds the whole import
+        assert dump(tmp_path / "k.db") == before
+    assert kills >= 1
+    conn_rows = rows(tmp_path / "k.db", "PRAGMA integrity_check")
+    assert conn_rows == [("ok",)]

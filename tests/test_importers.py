@@ -1,0 +1,198 @@
+"""Importers are pure: bytes in, records out. Fixtures reproduce the quirks of real
+exports (shared/testdata) without copying them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ties import exporters
+from ties.importers import BadFile, decode, read
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+
+
+def load(name: str, fmt: str = "auto"):
+    return read((FIXTURES / name).read_bytes(), name, fmt)
+
+
+def by_name(parsed) -> dict:
+    return {r.name: r for r in parsed.records}
+
+
+def test_linkedin_with_bom_preamble_and_url_column():
+    parsed = load("linkedin-2024.csv")
+    assert parsed.format == "linkedin"
+    people = by_name(parsed)
+    assert list(people) == ["Ana Lima", 'Bo Chen "BC"', "José Núñez", "Zoë O'Neill"]
+    assert people["Ana Lima"].fields == {
+        "linkedin": "https://www.linkedin.com/in/analima", "company": "Globex",
+        "role": "VP, Engineering", "connected_on": date(2024, 5, 30)}
+    assert people['Bo Chen "BC"'].fields["email"] == "bo@acme.example"
+    assert people['Bo Chen "BC"'].fields["connected_on"] == date(2026, 1, 5)
+    assert people["José Núñez"].fields["company"] == "Banco Andino, S.A."
+    assert people["José Núñez"].fields["connected_on"] == date(2018, 1, 8)
+    assert people["Zoë O'Neill"].fields["linkedin"] == "https://www.linkedin.com/in/zoeoneill"
+    assert parsed.skipped == [("row 7", "no name")]  # spreadsheet rows: header is row 4
+    assert all("\ufeff" not in r.name for r in parsed.records)
+
+
+def test_linkedin_old_layout_without_preamble_or_url():
+    parsed = load("linkedin-2017.csv")
+    assert parsed.format == "linkedin"
+    assert [(r.name, r.fields.get("email"), r.fields["connected_on"]) for r in parsed.records] \
+        == [("Ana Lima", "ana@globex.example", date(2017, 7, 14)),
+            ("Carmen Vidal", None, date(2016, 10, 3))]
+
+
+def test_google_current_layout():
+    parsed = load("google-current.csv")
+    assert parsed.format == "google"
+    mei, grace = parsed.records
+    assert mei.name == "Mei Lin"
+    assert mei.fields == {
+        "email": "mei@pacific.example", "phone": "+65 5555 0101", "company": "Pacific Biotech",
+        "role": "Research Director", "location": "Singapore", "birthday_year": None,
+        "birthday_month": 4, "birthday_day": 12, "notes": "Met at ISMB.\nLikes hiking, tea.",
+        "linkedin": "https://www.linkedin.com/in/meilin"}
+    assert mei.tags == ["conference"]
+    assert grace.name == "Grace S. Park"
+    assert (grace.fields["birthday_year"], grace.tags) == (1988, [])
+    assert parsed.skipped == [("row 4", "no name")]  # a quoted note spans two lines
+
+
+def test_google_legacy_layout():
+    parsed = load("google-legacy.csv")
+    assert parsed.format == "google"
+    rosa, uma = parsed.records
+    assert rosa.name == "Rosa Díaz"
+    assert rosa.fields == {"email": "rosa@andes.example", "phone": "+56 2 555 0199",
+                           "company": "Andes Energy", "role": "CTO", "birthday_year": 1979,
+                           "birthday_month": 11, "birthday_day": 2, "notes": "Climate person"}
+    assert rosa.tags == ["energy"]
+    assert uma.name == "Uma Singh" and uma.fields["company"] == "Kite Ventures"
+
+
+def test_vcard_21_quoted_printable_charsets_soft_breaks_and_blobs():
+    parsed = load("contacts-21.vcf")
+    assert parsed.format == "vcard"
+    jose, rene = parsed.records
+    assert jose.name == "José Núñez García"
+    assert jose.fields == {"email": "jose@andino.example", "phone": "+56 9 5555 0000",
+                           "company": "Banco Andino, S.A.", "notes": "Line one\nLine two"}
+    assert jose.tags == []  # "My Contacts" is a system group
+    assert rene.name == "René Lefèvre" and rene.fields == {"role": "Analyst"}
+    assert parsed.skipped == [("card 3", "no name"),
+                              ("card 4", "the file ends inside this card (no END:VCARD)")]
+
+
+def test_vcard_30_groups_escapes_folding_and_partial_birthday():
+    parsed = load("contacts-30.vcf")
+    chidi, mei = parsed.records
+    assert chidi.name == "Dr. Chidi Okafor, MD"
+    assert chidi.fields == {
+        "email": "chidi@northwind.example", "phone": "+234 1 555 0100",
+        "company": "Northwind Health", "role": "Chief Medical Officer",
+        "notes": "Telehealth for rural clinics; wants intros to NGOs. Long note that is folded "
+                 "over two lines.",
+        "birthday_year": None, "birthday_month": 4, "birthday_day": 12,
+        "location": "Lagos, Nigeria", "linkedin": "https://www.linkedin.com/in/chidi-okafor"}
+    assert chidi.tags == ["health", "mentors"]
+    assert mei.fields == {"email": "mei@pacific.example"}
+
+
+def test_vcard_40_uri_phone_and_folded_address():
+    (simone,) = load("contacts-40.vcf").records
+    assert simone.fields == {"email": "simone@viagenie.example", "phone": "+1-418-656-9254",
+                             "company": "Viagenie", "birthday_year": None,
+                             "birthday_month": 2, "birthday_day": 3,
+                             "location": "Quebec, Canada"}
+
+
+def test_generic_csv_aliases_and_neutralised_cells():
+    parsed = load("generic.csv")
+    assert parsed.format == "csv"
+    ana, bo, dana = parsed.records
+    assert ana.fields == {"company": "Globex", "role": "VP Engineering",
+                          "email": "ana@globex.example", "type": "strategic",
+                          "met": "PyCon 2024", "working_on": "a platform rewrite"}
+    assert ana.tags == ["mentor", "pycon"]
+    assert bo.fields["type"] == "social"
+    assert dana.name == 'Dana "DW" Whitfield'
+    assert dana.fields["role"] == "=cmd|' /C calc'!A0"
+
+
+def test_windows_1252_file_is_read_and_says_so():
+    parsed = load("cp1252.csv")
+    assert parsed.encoding == "windows-1252"
+    assert [(r.name, r.fields["company"]) for r in parsed.records] == [
+        ("René Lefèvre", "Société Générale"), ("François Müller", "Café Größe")]
+
+
+@pytest.mark.parametrize("data", [b"", b"just some words\n", b"\x00\x01\x02binary",
+                                  b'{"format": "other"}', b"{not json"])
+def test_unreadable_files_are_refused_clearly(data):
+    with pytest.raises(BadFile) as exc:
+        read(data, "x.txt")
+    assert "\n" not in exc.value.message
+
+
+def test_oversized_file_is_refused(monkeypatch):
+    import ties.importers as importers
+
+    monkeypatch.setattr(importers, "MAX_BYTES", 100)
+    with pytest.raises(BadFile, match="imports files up to"):
+        decode(b"x" * 101, "big.csv")
+
+
+def test_overlong_name_skips_the_row_with_a_reason():
+    data = ("name,company\n" + "A" * 300 + ",Acme\nBo,Acme\n").encode()
+    parsed = read(data, "x.csv")
+    assert [r.name for r in parsed.records] == ["Bo"]
+    assert parsed.skipped[0][1].startswith("A name can have at most 200 characters")
+
+
+def test_the_seven_vendor_files_in_shared_testdata_all_parse():
+    shared = Path(__file__).parent.parent.parent / "shared" / "testdata" / "vcard"
+    files = sorted(shared.glob("*.vcf"))
+    if not files:
+        pytest.skip("shared/testdata is not beside this checkout")
+    for f in files:
+        parsed = read(f.read_bytes(), f.name)
+        assert parsed.format == "vcard"
+        assert parsed.records, f.name
+
+
+names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+                min_size=1, max_size=30).filter(lambda s: s.strip())
+
+
+@given(st.lists(st.tuples(names, st.one_of(st.none(), names), st.one_of(st.none(), names)),
+                min_size=1, max_size=5))
+def test_vcard_export_then_import_keeps_names_orgs_and_notes(people):
+    from ties.names import clean_name
+
+    data = {"people": [
+        {"id": i, "name": clean_name(n) or "x", "company": c, "notes": note, "tags": [],
+         "role": None, "email": None, "phone": None, "linkedin": None, "location": None,
+         "birthday_month": None, "working_on": None, "struggles": None, "cares_about": None,
+         "met": None}
+        for i, (n, c, note) in enumerate(people)], "interactions": [], "follow_ups": []}
+    parsed = read(exporters.to_vcard(data).encode(), "x.vcf")
+    assert [r.name for r in parsed.records] == [p["name"] for p in data["people"]]
+    for record, p in zip(parsed.records, data["people"], strict=True):
+        if p["company"] and p["company"].strip():
+            assert record.fields["company"] == " ".join(p["company"].split())
+        if p["notes"] and p["notes"].strip():
+            assert record.fields["notes"] == p["notes"].strip()
+
+
+@given(st.text(max_size=20))
+def test_csv_neutralise_never_leaves_a_formula(cell):
+    out = exporters.neutralise(cell)
+    assert not out.startswith(exporters.DANGEROUS)
+    assert out.endswith(cell)
