@@ -179,6 +179,7 @@ def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people
         for i, (kind, days, every, due, snooze, archived) in enumerate(people):
             pid = store.add_person(
                 session, name=f"P{i}", fields={"type": kind, "cadence_days": every,
+                                               "industry": ["software", "health", None][i % 3],
                                                "archived": archived,
                                                "snoozed_until": TODAY + timedelta(days=snooze)
                                                if snooze is not None else None},
@@ -186,6 +187,12 @@ def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people
                 first=store.Meeting(when=TODAY - timedelta(days=days)) if days % 3 else None)
             if due is not None:
                 store.add_follow_up(session, pid, "promise", TODAY + timedelta(days=due), TODAY)
+            if i % 4 == 0:
+                store.add_follow_up(session, pid, "undated promise", None, TODAY)
+            if i % 5 == 1 and days % 3:
+                store.log(session, [pid], store.Meeting(when=TODAY - timedelta(days=days // 3),
+                                                        received=True, they_reached_out=True),
+                          force=True)
     session.close()
     cfg = queries.settings(conn)
     found = {f.id for f in queries.next_candidates(conn, TODAY, cfg)}
@@ -195,4 +202,15 @@ def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people
         "AND NOT p.archived AND (p.snoozed_until IS NULL OR p.snoozed_until <= ?)",
         [*queries._cadence_sql(cfg)[1], TODAY.isoformat()]))
     assert found == {f.id for f in everyone if scoring.is_candidate(f, TODAY)}
+    # Loading only the shortlist changes nothing about the result.
+    candidates = queries.next_candidates(conn, TODAY, cfg)
+    zone = scoring.ComfortZone({"software": 3})
+    full_pool = queries.stretch_pool(conn, TODAY, cfg, zone, count=None)
+    for k in (1, 2, 3, 5):
+        expected = scoring.suggest(candidates, TODAY, k, stretch_pool=full_pool, zone=zone)
+        short = scoring.suggest(queries.next_candidates(conn, TODAY, cfg, count=k), TODAY, k,
+                                stretch_pool=queries.stretch_pool(conn, TODAY, cfg, zone),
+                                zone=zone)
+        assert [(s.facts.id, s.score, s.stretch) for s in short] == \
+            [(s.facts.id, s.score, s.stretch) for s in expected]
     conn.close()

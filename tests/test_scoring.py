@@ -128,7 +128,7 @@ def test_stretch_pick_is_outside_the_dominant_industry():
     assert len(picks) == 5
     assert picks[-1].facts.name == "Nurse" and picks[-1].stretch
     assert picks[-1].reasons[0].startswith("stretch: healthcare, outside your recent circle "
-                                           "(mostly software: 9 of 10")
+                                           "(mostly software: 9 of the 10 people")
     assert not any(p.stretch for p in picks[:-1])
 
 

@@ -87,7 +87,7 @@ _INITIAL = [
         received BOOLEAN NOT NULL,
         logged_at DATETIME NOT NULL,
         PRIMARY KEY (id))""",
-    "CREATE INDEX ix_interaction_date ON interaction (date)",
+    "CREATE INDEX ix_interaction_date ON interaction (date, gave, received)",
     """CREATE TABLE interaction_person (
         interaction_id INTEGER NOT NULL,
         person_id INTEGER NOT NULL,

@@ -24,20 +24,31 @@ _DATE_FIELDS = {"created", "snoozed_until", "date", "last_contact", "first_conta
                 "done", "last_gave", "last_received", "connected_on"}
 
 
-def _row(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
-    out = {}
-    for (col, *_), value in zip(cursor.description, row, strict=True):
-        if col in _DATE_FIELDS and isinstance(value, str):
-            value = date.fromisoformat(value[:10])
-        elif col in ("archived", "they_reached_out", "gave", "received") and value is not None:
-            value = bool(value)
-        out[col] = value
-    return out
+_BOOL_FIELDS = {"archived", "they_reached_out", "gave", "received"}
+
+
+def _date(value):
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _bool(value):
+    return bool(value) if value is not None else None
 
 
 def _all(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[dict]:
+    """Rows as dicts, with date columns as dates and flag columns as bools."""
     cur = conn.execute(sql, params)
-    return [_row(cur, r) for r in cur.fetchall()]
+    names = [c[0] for c in cur.description]
+    convert = [(i, _date) for i, n in enumerate(names) if n in _DATE_FIELDS] + \
+              [(i, _bool) for i, n in enumerate(names) if n in _BOOL_FIELDS]
+    out = []
+    for row in cur.fetchall():
+        if convert:
+            row = list(row)
+            for i, fn in convert:
+                row[i] = fn(row[i])
+        out.append(dict(zip(names, row, strict=True)))
+    return out
 
 
 # Finding people by name -------------------------------------------------------------
@@ -342,40 +353,71 @@ def _active(type_: str | None) -> tuple[str, list]:
     return (where + " AND p.type = ?", [type_]) if type_ else (where, [])
 
 
-def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
-                    type_: str | None = None) -> list:
-    """Facts of everyone `scoring.is_candidate` would suggest this week, found in SQL:
-    due within the coming week, or with a promise due in it."""
-    from ties.scoring import WEEK
-
+def _bound_sql(settings: dict) -> tuple[str, list]:
+    """Per person: recency points (as scoring computes them) and an upper bound of every
+    other point they can earn, so that only people who can reach the top are loaded."""
     cadence, cparams = _cadence_sql(settings)
-    active, aparams = _active(type_)
-    horizon = (today + timedelta(days=WEEK - 1)).isoformat()
-    rows = _all(
-        conn,
-        f"SELECT * FROM (SELECT {_FACTS_COLUMNS}, {cadence} AS cadence "
-        "FROM person p JOIN person_stats s ON s.person_id = p.id "
-        f"WHERE {active}) c "
-        "WHERE (date(coalesce(c.last_contact, c.created), '+' || c.cadence || ' days') <= ? "
-        "AND NOT (c.import_id IS NOT NULL AND c.last_contact IS NULL)) "
-        "OR EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = c.id AND f.done IS NULL "
-        "AND f.due <= ?)",
-        [*cparams, today.isoformat(), *aparams, horizon, horizon],
+    return (
+        f"max(julianday(?) - julianday(coalesce(s.last_contact, p.created)), 0) / ({cadence}) "
+        "* 10 * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
+        "AS recency, "
+        "(s.last_received IS NOT NULL) * 6 + (s.their_streak >= 2) * 3 "
+        "+ (s.gave = 0 AND s.interactions >= 3) * 2 + (p.birthday_month IS NOT NULL) * 2 "
+        "+ 3 * (SELECT count(*) FROM follow_up u WHERE u.person_id = p.id AND u.done IS NULL "
+        "AND u.due IS NULL) AS bonus",
+        cparams + [settings["weight.strategic"], settings["weight.social"],
+                   settings["weight.tactical"]],
     )
+
+
+def _facts_of(conn: sqlite3.Connection, ids: list[int], settings: dict) -> list:
+    cadence, cparams = _cadence_sql(settings)
+    rows: list[dict] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows += _all(conn, f"SELECT {_FACTS_COLUMNS}, {cadence} AS cadence FROM person p "
+                           "JOIN person_stats s ON s.person_id = p.id WHERE p.id IN "
+                           f"({','.join('?' * len(chunk))})", [*cparams, *chunk])
     return _facts(conn, rows)
 
 
+def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
+                    type_: str | None = None, count: int | None = None) -> list:
+    """Facts of everyone `scoring.is_candidate` would suggest this week, found in SQL:
+    due within the coming week, or with a promise due in it. With `count`, only those
+    who can still rank among the first `count` (scoring.shortlist) are loaded."""
+    from ties.scoring import WEEK, shortlist
+
+    cadence, cparams = _cadence_sql(settings)
+    bound, bparams = _bound_sql(settings)
+    active, aparams = _active(type_)
+    horizon = (today + timedelta(days=WEEK - 1)).isoformat()
+    rows = conn.execute(
+        f"SELECT p.id, {bound}, EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = p.id "
+        "AND f.done IS NULL AND f.due <= ?) AS promised "
+        "FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"WHERE {active} AND ((date(coalesce(s.last_contact, p.created), '+' || ({cadence}) "
+        "|| ' days') <= ? AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL)) "
+        "OR EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = p.id AND f.done IS NULL "
+        "AND f.due <= ?))",
+        [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, *cparams, horizon,
+         horizon],
+    ).fetchall()
+    ids = [r[0] for r in rows] if count is None else shortlist(rows, count)
+    return _facts_of(conn, ids, settings)
+
+
 def comfort_zone(conn: sqlite3.Connection, today: date):
-    """Your recent circle: interactions in the last 90 days per industry (else company)."""
+    """Your recent circle: the people you were in touch with in the last 90 days, counted
+    by industry (else company)."""
     from ties.scoring import STRETCH_WINDOW, ComfortZone
 
     since = (today - timedelta(days=STRETCH_WINDOW)).isoformat()
     circles: dict[str, int] = {}
     for industry, company, n in conn.execute(
-        "SELECT p.industry, p.company, count(*) FROM interaction i "
-        "JOIN interaction_person ip ON ip.interaction_id = i.id "
-        "JOIN person p ON p.id = ip.person_id "
-        "WHERE i.date > ? AND i.date <= ? GROUP BY p.industry, p.company",
+        "SELECT p.industry, p.company, count(*) FROM person p JOIN person_stats s "
+        "ON s.person_id = p.id WHERE s.last_contact > ? AND s.last_contact <= ? "
+        "GROUP BY p.industry, p.company",
         (since, today.isoformat()),
     ):
         key = (industry or company or "").strip().lower()
@@ -385,28 +427,29 @@ def comfort_zone(conn: sqlite3.Connection, today: date):
 
 
 def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
-                 type_: str | None = None, limit: int = 500) -> list:
-    """People outside the comfort zone who are at least half-way to due: the `limit`
-    furthest along, weighted by type, for `scoring.pick_stretch` to choose from."""
+                 type_: str | None = None, count: int | None = 1) -> list:
+    """People outside the comfort zone who are at least half-way to due (and not an
+    import you were never in touch with): only those who can rank first among them are
+    loaded, for `scoring.pick_stretch` to choose from."""
+    from ties.scoring import shortlist
+
     cadence, cparams = _cadence_sql(settings)
+    bound, bparams = _bound_sql(settings)
     active, aparams = _active(type_)
-    rows = _all(
-        conn,
-        f"SELECT * FROM (SELECT {_FACTS_COLUMNS}, {cadence} AS cadence, "
-        "CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END AS weight "
+    rows = conn.execute(
+        f"SELECT p.id, {bound}, 0, p.industry, p.company "
         "FROM person p JOIN person_stats s ON s.person_id = p.id "
-        f"WHERE {active} AND coalesce(nullif(trim(p.industry), ''), nullif(trim(p.company), ''))"
-        " IS NOT NULL) c "
-        "WHERE (julianday(?) - julianday(coalesce(c.last_contact, c.created))) * 2 >= c.cadence "
-        "ORDER BY (julianday(?) - julianday(coalesce(c.last_contact, c.created))) * c.weight "
-        "/ c.cadence DESC, c.name_key, c.id",
-        [*cparams, settings["weight.strategic"], settings["weight.social"],
-         settings["weight.tactical"], today.isoformat(), *aparams, today.isoformat(),
-         today.isoformat()],
-    )
-    outside = [r for r in rows
-               if (r["industry"] or r["company"] or "").strip().lower() not in zone.circles]
-    return _facts(conn, outside[:limit])
+        f"WHERE {active} AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL) "
+        "AND (julianday(?) - julianday(coalesce(s.last_contact, p.created))) * 2 "
+        f">= ({cadence})",
+        [today.isoformat(), *bparams, today.isoformat(), *aparams, today.isoformat(),
+         *cparams],
+    ).fetchall()
+    outside = [r[:4] for r in rows
+               if (r[4] or r[5] or "").strip().lower() not in zone.circles
+               and (r[4] or r[5] or "").strip()]
+    ids = [r[0] for r in outside] if count is None else shortlist(outside, count)
+    return _facts_of(conn, ids, settings)
 
 
 def next_due(conn: sqlite3.Connection, today: date, settings: dict) -> dict | None:
@@ -448,10 +491,10 @@ def talking_points(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int,
 
 # ties report -------------------------------------------------------------------------
 
-def report_ties(conn: sqlite3.Connection, today: date, since: date, settings: dict,
+def report_ties(conn: sqlite3.Connection, today: date, settings: dict,
                 type_: str | None = None) -> list:
-    """Every person who is not archived, with the facts tie strength needs: per-person
-    stats plus one aggregate of the period's interactions."""
+    """Every person who is not archived, with the facts tie strength needs, from the
+    per-person stats (`in_period` stays 0: see `interactions_in_period`)."""
     from ties.report import Tie
 
     cadence, cparams = _cadence_sql(settings)
@@ -459,33 +502,38 @@ def report_ties(conn: sqlite3.Connection, today: date, since: date, settings: di
     if type_:
         where.append("p.type = ?")
         params.append(type_)
-    in_period = dict(conn.execute(
-        "SELECT ip.person_id, count(*) FROM interaction i JOIN interaction_person ip "
-        "ON ip.interaction_id = i.id WHERE i.date > ? AND i.date <= ? GROUP BY ip.person_id",
-        (since.isoformat(), today.isoformat()),
-    ).fetchall())
-    rows = _all(
-        conn,
-        f"SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
-        f"{cadence} AS cadence, s.first_contact, s.last_contact, s.interactions, "
-        "s.gave AS gave_count, s.received AS received_count, s.last_gave, s.last_received, "
-        "s.in_person, s.voice, "
-        "(p.working_on IS NOT NULL) + (p.struggles IS NOT NULL) + (p.cares_about IS NOT NULL) "
-        "AS known, p.notes IS NOT NULL AS has_notes "
+    iso = date.fromisoformat
+    out = []
+    for r in conn.execute(
+        f"SELECT p.id, p.name, p.type, {cadence}, p.created, p.company, p.industry, "
+        "s.first_contact, s.last_contact, s.interactions, s.gave, s.received, s.last_gave, "
+        "s.last_received, s.in_person, s.voice, "
+        "(p.working_on IS NOT NULL) + (p.struggles IS NOT NULL) + (p.cares_about IS NOT NULL),"
+        " p.notes IS NOT NULL, p.name_key "
         "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE "
         + " AND ".join(where),
         [*cparams, *params],
-    )
-    return [
-        Tie(id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
-            created=r["created"], company=r["company"], industry=r["industry"],
-            first_contact=r["first_contact"], last_contact=r["last_contact"],
-            interactions=r["interactions"], in_period=in_period.get(r["id"], 0),
-            gave=r["gave_count"], received=r["received_count"], last_gave=r["last_gave"],
-            last_received=r["last_received"], in_person=r["in_person"], voice=r["voice"],
-            known=r["known"], has_notes=bool(r["has_notes"]), sort_key=r["name_key"])
-        for r in rows
-    ]
+    ):
+        # Positional and without per-row dicts: this runs for every person in the store.
+        out.append(Tie(
+            r[0], r[1], r[2], r[3], iso(r[4]), r[5], r[6], r[7] and iso(r[7]),
+            r[8] and iso(r[8]), r[9], 0, r[10], r[11], r[12] and iso(r[12]),
+            r[13] and iso(r[13]), r[14], r[15], r[16], bool(r[17]), r[18]))
+    return out
+
+
+def interactions_in_period(conn: sqlite3.Connection, person_ids: list[int], since: date,
+                           today: date) -> dict[int, int]:
+    """How many interactions each of these people had in the period."""
+    out: dict[int, int] = {}
+    for start in range(0, len(person_ids), 500):
+        chunk = person_ids[start:start + 500]
+        out.update(conn.execute(
+            "SELECT ip.person_id, count(*) FROM interaction_person ip JOIN interaction i "
+            "ON i.id = ip.interaction_id WHERE ip.person_id IN "
+            f"({','.join('?' * len(chunk))}) AND i.date > ? AND i.date <= ? "
+            "GROUP BY ip.person_id", [*chunk, since.isoformat(), today.isoformat()]))
+    return out
 
 
 def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
@@ -500,18 +548,18 @@ def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
     per_day = {date.fromisoformat(d): n for d, n in conn.execute(
         "SELECT date, count(*) FROM interaction WHERE date >= ? AND date <= ? GROUP BY date",
         (start.isoformat(), today.isoformat()))}
-    # Walk back week by week only as far as the streak goes.
+    # Walk back through the days with interactions (newest first, on the date index) only
+    # as far as the streak goes: the first week without one ends it.
     weeks: list[date] = []
-    cursor = week_start(today)
-    while True:
-        hit = conn.execute(
-            "SELECT 1 FROM interaction WHERE date >= ? AND date < ? LIMIT 1",
-            (cursor.isoformat(), (cursor + timedelta(weeks=1)).isoformat())).fetchone()
-        if hit:
-            weeks.append(cursor)
-        elif cursor != week_start(today):
+    oldest = week_start(today) - timedelta(weeks=1)  # the last week that keeps a streak alive
+    for (d,) in conn.execute("SELECT DISTINCT date FROM interaction WHERE date <= ? "
+                             "ORDER BY date DESC", (today.isoformat(),)):
+        start = week_start(date.fromisoformat(d))
+        if start < oldest:
             break
-        cursor -= timedelta(weeks=1)
+        if not weeks or weeks[-1] != start:
+            weeks.append(start)
+        oldest = start - timedelta(weeks=1)
     return {"gave": gave, "received": received, "per_day": per_day, "weeks": weeks}
 
 

@@ -8,7 +8,6 @@ take over the terminal.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -18,17 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ties import dates
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def safe(value: Any) -> str:
-    """User text made harmless to print: control and bidi-override characters become
-    visible escapes such as \\x1b."""
-    if value is None:
-        return ""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", str(value))
+from ties.text import safe
 
 
 def t(value: Any, style: str = "") -> Text:

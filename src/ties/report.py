@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 STRONG = 70  # strength at or above which a tie counts as strong
@@ -64,18 +64,21 @@ class Tie:
 
 
 def strength_parts(t: Tie, today: date) -> dict[str, float]:
+    """The five parts of tie strength, in points."""
+    return dict(zip(("recency", "frequency", "depth", "knowing", "reciprocity"),
+                    _parts(t, today), strict=True))
+
+
+def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
     days = max((today - t.anchor).days, 0)
     recency = 25 * max(0.0, 1 - days / (2 * t.cadence)) if t.last_contact else 0.0
     if t.interactions and t.first_contact:
         expected = max((today - t.first_contact).days, t.cadence) / t.cadence
         frequency = 25 * min(1.0, t.interactions / (2 * expected))
-    else:
-        frequency = 0.0
-    if t.interactions:
         written = t.interactions - t.in_person - t.voice
         depth = 20 * (t.in_person + 0.5 * t.voice + 0.2 * written) / t.interactions
     else:
-        depth = 0.0
+        frequency = depth = 0.0
     knowing = 4 * t.known + (3 if t.has_notes else 0)
     if t.gave and t.received:
         reciprocity = 15 * min(t.gave, t.received) / max(t.gave, t.received)
@@ -83,12 +86,11 @@ def strength_parts(t: Tie, today: date) -> dict[str, float]:
         reciprocity = 3.0
     else:
         reciprocity = 0.0
-    return {"recency": recency, "frequency": frequency, "depth": depth, "knowing": knowing,
-            "reciprocity": reciprocity}
+    return recency, frequency, depth, knowing, reciprocity
 
 
 def strength(t: Tie, today: date) -> int:
-    return round(sum(strength_parts(t, today).values()))
+    return round(sum(_parts(t, today)))
 
 
 def status(t: Tie, today: date, score: int | None = None) -> str:
@@ -122,6 +124,12 @@ def rows(ties: Iterable[Tie], today: date) -> list[Row]:
         s = strength(t, today)
         out.append(Row(t, s, status(t, today, s)))
     return out
+
+
+def with_period_counts(shown: list[Row], counts: dict[int, int]) -> list[Row]:
+    """The rows with their interactions in the period filled in."""
+    return [Row(replace(r.tie, in_period=counts.get(r.tie.id, 0)), r.strength, r.status)
+            for r in shown]
 
 
 SORTS = {

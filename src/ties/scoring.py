@@ -200,6 +200,24 @@ def _unreturned(f: Facts, today: date) -> float:
     return UNRETURNED_POINTS * 0.5 ** (age / FAVOUR_HALF_LIFE)
 
 
+def shortlist(entries: Sequence[tuple], count: int) -> list[int]:
+    """The ids that can still rank among the first `count`, from cheap bounds.
+
+    entries: (id, recency points, upper bound of all other points, forced) where forced
+    means a promise is due (1000 points: always in). Someone whose recency plus every
+    point they could add stays below the count-th best recency cannot make the list, so
+    their full facts never need loading. Exact: `suggest` over the shortlist equals
+    `suggest` over everyone (a hypothesis test checks it).
+    """
+    forced = [e[0] for e in entries if e[3]]
+    rest = sorted((e for e in entries if not e[3]), key=lambda e: -e[1])
+    need = count - len(forced)
+    if need <= 0 or not rest:
+        return forced + ([] if need <= 0 else [e[0] for e in rest])
+    threshold = rest[min(need, len(rest)) - 1][1]
+    return forced + [e[0] for e in rest if e[1] + e[2] >= threshold - 1e-9]
+
+
 def rank(people: Iterable[Facts], today: date, weights: Weights = Weights()) -> list[Suggestion]:
     """Every candidate, best first; a total order (score, then name, then id)."""
     scored = [score(f, today, weights) for f in people if is_candidate(f, today)]
@@ -208,7 +226,8 @@ def rank(people: Iterable[Facts], today: date, weights: Weights = Weights()) -> 
 
 @dataclass(frozen=True)
 class ComfortZone:
-    """Where your recent interactions went: circle (industry, else company) -> how many."""
+    """Whom you were in touch with lately: circle (industry, else company) -> how many
+    people."""
 
     circles: dict[str, int]
 
@@ -231,7 +250,7 @@ def circle_of(f: Facts) -> str | None:
 def _as_stretch(s: Suggestion, zone: ComfortZone) -> Suggestion:
     share = zone.circles[zone.dominant] if zone.dominant else 0
     reason = (f"stretch: {circle_of(s.facts)}, outside your recent circle (mostly "
-              f"{zone.dominant}: {share} of {zone.total} interactions in 90 days)")
+              f"{zone.dominant}: {share} of the {zone.total} people you saw in 90 days)")
     return replace(s, stretch=True, reasons=[reason, *s.reasons])
 
 

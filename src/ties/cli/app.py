@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def _one_line(message: str) -> str:
-    from ties.render import safe
+    from ties.text import safe
 
     return " ".join(safe(message).split())
 
@@ -206,7 +206,7 @@ def console(stderr: bool = False) -> Console:
 
 def say(message: str) -> None:
     """A message for the person (not data): stderr, plain, user text made safe."""
-    from ties.render import safe
+    from ties.text import safe
 
     typer.echo(safe(message), err=True)
 

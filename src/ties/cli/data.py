@@ -173,7 +173,7 @@ def imports(json: o.Json = False) -> None:
     if not items:
         say("No imports yet. See 'ties import --help'.")
         return
-    from ties.render import safe
+    from ties.text import safe
 
     for i in items:
         state_ = f"undone {i['undone_at']}" if i["undone_at"] else "active"

@@ -33,7 +33,7 @@ def report(
 
     Example: ties report --type strategic --sort due
     """
-    from ties import dates, fields
+    from ties import dates, fields, queries
     from ties import report as model
     from ties.errors import BadValue
 
@@ -46,9 +46,11 @@ def report(
         raise BadValue("--since must be before today, for example '30 days ago'.")
     with reading() as conn:
         summary, all_rows = network_health(conn, day, start, kind)
-    shown = model.sort(all_rows, sort)
-    if not everyone:
-        shown = shown[:limit]
+        shown = model.sort(all_rows, sort)
+        if not everyone:
+            shown = shown[:limit]
+        shown = model.with_period_counts(shown, queries.interactions_in_period(
+            conn, [r.tie.id for r in shown], start, day))
     if json:
         emit_json({"summary": summary_json(summary), "people": [row_json(r, day)
                                                                 for r in shown]})
@@ -77,7 +79,7 @@ def network_health(conn, day, start, kind):
     from ties import report as model
 
     cfg = queries.settings(conn)
-    all_rows = model.rows(queries.report_ties(conn, day, start, cfg, kind), day)
+    all_rows = model.rows(queries.report_ties(conn, day, cfg, kind), day)
     act = queries.activity(conn, day, start)
     summary = model.summarise(all_rows, day, start, act["gave"], act["received"],
                               act["per_day"], act["weeks"])

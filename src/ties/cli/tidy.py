@@ -44,7 +44,7 @@ def triage(
         "any time and pick up later.")
     seen: list[int] = []
     done = {"tactical": 0, "social": 0, "strategic": 0, "archived": 0, "skipped": 0}
-    from ties.render import safe
+    from ties.text import safe
 
     while limit is None or len(seen) < limit:
         with reading() as conn:
@@ -101,7 +101,7 @@ def duplicates(json: o.Json = False) -> None:
     if not pairs:
         say("No likely duplicates.")
         return
-    from ties.render import safe
+    from ties.text import safe
 
     def who(pid: int) -> str:
         name, company = names[pid]

@@ -49,10 +49,11 @@ def this_week(conn, day, count: int | None, kind: str | None) -> tuple[list[dict
     cfg = queries.settings(conn)
     weights = scoring.Weights(cfg["weight.strategic"], cfg["weight.social"],
                               cfg["weight.tactical"])
-    candidates = queries.next_candidates(conn, day, cfg, kind)
+    wanted = count or cfg["next.count"]
+    candidates = queries.next_candidates(conn, day, cfg, kind, count=wanted)
     zone = queries.comfort_zone(conn, day) if cfg["next.stretch"] else None
     pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.dominant else []
-    picks = scoring.suggest(candidates, day, count or cfg["next.count"], weights, pool, zone)
+    picks = scoring.suggest(candidates, day, wanted, weights, pool, zone)
     ids = [s.facts.id for s in picks]
     notes = queries.last_notes(conn, ids)
     points = queries.talking_points(conn, ids)
