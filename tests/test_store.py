@@ -3,64 +3,107 @@ refused command leaves the store's bytes as they were."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from ties import db, store
+
+TODAY = date(2025, 3, 14)
 
 STATS = ("SELECT person_id, interactions, first_contact, last_contact, gave, received, "
          "last_gave, last_received, their_streak, in_person, voice FROM person_stats "
          "ORDER BY person_id")
 
-op = st.one_of(
-    st.tuples(st.just("log"), st.lists(st.integers(0, 4), min_size=1, max_size=3),
-              st.integers(0, 60), st.sampled_from(["in-person", "call", "message"]),
-              st.booleans(), st.booleans(), st.booleans()),
-    st.tuples(st.just("edit"), st.integers(0, 30), st.integers(0, 60), st.booleans()),
-    st.tuples(st.just("delete"), st.integers(0, 30)),
-    st.tuples(st.just("remove"), st.integers(0, 4)),
-)
+class StatsMachine(RuleBasedStateMachine):
+    """Random sequences of adds, logs, edits, deletes, merges and removals: after every
+    step the per-person stats kept on write equal a recomputation from scratch."""
+
+    def __init__(self):
+        super().__init__()
+        self.dir = tempfile.mkdtemp()
+        self.conn = db.open_store(Path(self.dir) / "s.db")
+        self.session = db.orm_session(self.conn)
+        self.session.begin()
+        self.people: list[int] = []
+        self.logged: list[int] = []
+        self.n = 0
+
+    @rule(kind=st.sampled_from(["tactical", "social", "strategic"]), met=st.booleans())
+    def add(self, kind, met):
+        self.n += 1
+        first = store.Meeting(when=TODAY - timedelta(days=self.n % 40)) if met else None
+        self.people.append(store.add_person(self.session, name=f"P{self.n}",
+                                            fields={"type": kind}, tags=[], today=TODAY,
+                                            first=first))
+
+    @precondition(lambda self: self.people)
+    @rule(who=st.lists(st.integers(0, 50), min_size=1, max_size=3), ago=st.integers(0, 90),
+          channel=st.sampled_from(["in-person", "call", "video", "message", "event"]),
+          gave=st.booleans(), received=st.booleans(), theirs=st.booleans())
+    def log(self, who, ago, channel, gave, received, theirs):
+        ids = sorted({self.people[i % len(self.people)] for i in who})
+        self.logged.append(store.log(self.session, ids, store.Meeting(
+            when=TODAY - timedelta(days=ago), channel=channel, gave=gave, received=received,
+            they_reached_out=theirs), force=True))
+
+    @precondition(lambda self: self.logged)
+    @rule(i=st.integers(0, 100), ago=st.integers(0, 90), theirs=st.booleans(),
+          gave=st.booleans())
+    def edit(self, i, ago, theirs, gave):
+        store.update_interaction(self.session, self.logged[i % len(self.logged)], {
+            "date": TODAY - timedelta(days=ago), "they_reached_out": theirs, "gave": gave})
+
+    @precondition(lambda self: self.logged)
+    @rule(i=st.integers(0, 100))
+    def delete(self, i):
+        store.delete_interaction(self.session, self.logged.pop(i % len(self.logged)))
+
+    @precondition(lambda self: len(self.people) > 1)
+    @rule(i=st.integers(0, 100))
+    def remove(self, i):
+        store.remove_person(self.session, self.people.pop(i % len(self.people)))
+        self._forget_gone()
+
+    @precondition(lambda self: len(self.people) > 1)
+    @rule(i=st.integers(0, 100), j=st.integers(0, 100))
+    def merge(self, i, j):
+        a, b = self.people[i % len(self.people)], self.people[j % len(self.people)]
+        if a != b:
+            store.merge_people(self.session, a, b)
+            self.people.remove(b)
+            self._forget_gone()
+
+    def _forget_gone(self):
+        existing = {r[0] for r in self.conn.execute("SELECT id FROM interaction")}
+        self.logged = [i for i in self.logged if i in existing]
+
+    @invariant()
+    def stats_equal_recomputation(self):
+        kept = self.conn.execute(STATS).fetchall()
+        self.conn.execute("SAVEPOINT check_stats")
+        store.refresh_stats(self.conn, None)
+        fresh = self.conn.execute(STATS).fetchall()
+        self.conn.execute("ROLLBACK TO check_stats")
+        self.conn.execute("RELEASE check_stats")
+        assert kept == fresh
+
+    def teardown(self):
+        self.session.rollback()
+        self.session.close()
+        self.conn.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
-@given(st.lists(op, max_size=25))
-def test_stats_equal_recomputation_after_any_sequence_of_writes(tmp_path_factory, ops):
-    path = tmp_path_factory.mktemp("stats") / "s.db"
-    conn = db.open_store(path)
-    session = db.orm_session(conn)
-    today = date(2025, 3, 14)
-    with session.begin():
-        people = [store.add_person(session, name=f"P{i}", fields={"type": "social"}, tags=[],
-                                   today=today, first=None) for i in range(5)]
-        alive = list(people)
-        logged: list[int] = []
-        for o in ops:
-            if o[0] == "log":
-                ids = sorted({alive[i % len(alive)] for i in o[1]}) if alive else []
-                if ids:
-                    logged.append(store.log(session, ids, store.Meeting(
-                        when=today - timedelta(days=o[2]), channel=o[3], gave=o[4],
-                        received=o[5], they_reached_out=o[6]), force=True))
-            elif o[0] == "edit" and logged:
-                store.update_interaction(session, logged[o[1] % len(logged)], {
-                    "date": today - timedelta(days=o[2]), "they_reached_out": o[3]})
-            elif o[0] == "delete" and logged:
-                iid = logged.pop(o[1] % len(logged))
-                store.delete_interaction(session, iid)
-            elif o[0] == "remove" and len(alive) > 1:
-                pid = alive.pop(o[1] % len(alive))
-                store.remove_person(session, pid)
-                existing = {r[0] for r in conn.execute("SELECT id FROM interaction")}
-                logged = [i for i in logged if i in existing]
-        kept = conn.execute(STATS).fetchall()
-        store.refresh_stats(conn, None)
-        assert conn.execute(STATS).fetchall() == kept
-    session.close()
-    conn.close()
+StatsMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=25,
+                                          deadline=None)
+test_stats_equal_recomputation_after_any_sequence_of_writes = StatsMachine.TestCase
 
 
 def test_refused_command_leaves_the_file_byte_for_byte(ties, db_path):
