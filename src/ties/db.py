@@ -16,7 +16,19 @@ from pathlib import Path
 
 from ties.errors import Busy, StoreError
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # TIES_LOCK_TIMEOUT (seconds) changes it
+
+
+def busy_timeout_ms() -> int:
+    """How long a command waits for another one's write lock before giving up."""
+    raw = os.environ.get("TIES_LOCK_TIMEOUT")
+    if raw:
+        try:
+            return max(0, int(float(raw) * 1000))
+        except ValueError:
+            raise StoreError(f"TIES_LOCK_TIMEOUT={raw!r} is not a number of seconds; set it "
+                             "like 10 or unset it.") from None
+    return BUSY_TIMEOUT_MS
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA synchronous = FULL",
@@ -28,15 +40,15 @@ def connect(path: Path) -> sqlite3.Connection:
     synchronous=FULL, foreign keys and a busy timeout. Transactions are explicit."""
     _create_private(path)
     try:
+        timeout = busy_timeout_ms()
         conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-            check_same_thread=False,
+            str(path), timeout=timeout / 1000, isolation_level=None, check_same_thread=False,
         )
     except sqlite3.Error as exc:
         raise StoreError(f"Can't open the store at {path}: {exc}. Check --db or TIES_DB.") \
             from None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
         for pragma in PRAGMAS:
             conn.execute(pragma)
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -82,7 +94,7 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
     where = f" ({path})" if path else ""
     if "locked" in text or "busy" in text:
         return Busy("The store is busy: another ties command kept it locked for more than "
-                    f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again.")
+                    f"{busy_timeout_ms() / 1000:g} s. Nothing was changed; try again.")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return StoreError(f"The store{where} is damaged or not a ties database. Nothing was "
                           "changed; run 'ties doctor', or restore a backup.")

@@ -550,16 +550,21 @@ def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
         (start.isoformat(), today.isoformat()))}
     # Walk back through the days with interactions (newest first, on the date index) only
     # as far as the streak goes: the first week without one ends it.
+    # Walk back week by week, each step one lookup on the date index (the latest day with
+    # an interaction before the week), only as far as the streak goes.
     weeks: list[date] = []
     oldest = week_start(today) - timedelta(weeks=1)  # the last week that keeps a streak alive
-    for (d,) in conn.execute("SELECT DISTINCT date FROM interaction WHERE date <= ? "
-                             "ORDER BY date DESC", (today.isoformat(),)):
-        start = week_start(date.fromisoformat(d))
+    cursor = today + timedelta(days=1)
+    while True:
+        (latest,) = conn.execute("SELECT max(date) FROM interaction WHERE date < ?",
+                                 (cursor.isoformat(),)).fetchone()
+        if latest is None:
+            break
+        start = week_start(date.fromisoformat(latest))
         if start < oldest:
             break
-        if not weeks or weeks[-1] != start:
-            weeks.append(start)
-        oldest = start - timedelta(weeks=1)
+        weeks.append(start)
+        oldest, cursor = start - timedelta(weeks=1), start
     return {"gave": gave, "received": received, "per_day": per_day, "weeks": weeks}
 
 

@@ -29,7 +29,7 @@ NEW_DAYS = 30
 STATUSES = ("strong", "steady", "due", "reconnect", "new")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Tie:
     """What the report knows about one person."""
 

@@ -252,3 +252,29 @@ def restore(
             "is backed up first.", yes)
     kept = db.restore_from(state().path, file)
     say(f"Restored {file}. Your previous store is kept at {kept}.")
+
+
+@app.command(rich_help_panel="Your data")
+def doctor(json: o.Json = False) -> None:
+    """Check the store: integrity, permissions, sync, backups.
+
+    Example: ties doctor
+    """
+    from ties import doctor as checks
+
+    results = checks.run(state().path)
+    if json:
+        emit_json([{"check": c.name, "ok": c.ok, "warning": c.warning, "detail": c.detail,
+                    "advice": c.advice} for c in results])
+    else:
+        from ties.text import safe
+
+        typer.echo(f"store: {safe(state().path)}")
+        for c in results:
+            mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
+            typer.echo(f"{mark}  {c.name}: {safe(c.detail)}")
+            if not c.ok and c.advice:
+                typer.echo(f"      {safe(c.advice)}")
+    errors = [c for c in results if not c.ok and not c.warning]
+    if errors:
+        raise typer.Exit(1)

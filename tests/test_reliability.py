@@ -1,0 +1,420 @@
+"""Nothing is lost and nothing leaks: concurrency, crashes, hostile input, privacy."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import dump, rows
+
+WORKER = r"""
+import sys
+from ties.cli import main
+worker, count, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+failures = 0
+for i in range(count):
+    if mode == "log":
+        sys.argv = ["ties", "log", "Ana", "--note", f"w{worker} n{i}"]
+    else:
+        sys.argv = ["ties", "edit", "Ana", "--add-note", f"w{worker} n{i}"]
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code:
+            failures += 1
+print(failures)
+"""
+
+
+def spawn_workers(env: dict, mode: str, workers: int = 8, each: int = 100):
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(w), str(each), mode], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for w in range(workers)]
+    return [(p.wait(timeout=600), *p.communicate()) for p in procs]
+
+
+@pytest.fixture
+def shared_store(tmp_path):
+    env = {**os.environ, "TIES_DB": str(tmp_path / "shared.db")}
+    subprocess.run([sys.executable, "-m", "ties", "add", "Ana", "--no-log"], env=env,
+                   check=True, capture_output=True)
+    return env, tmp_path / "shared.db"
+
+
+def test_eight_processes_logging_at_once_lose_nothing(shared_store):
+    env, path = shared_store
+    results = spawn_workers(env, "log")
+    assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
+    assert rows(path, "SELECT count(*) FROM interaction") == [(800,)]
+    assert rows(path, "SELECT interactions FROM person_stats") == [(800,)]
+    assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_eight_processes_appending_notes_at_once_lose_nothing(shared_store):
+    env, path = shared_store
+    results = spawn_workers(env, "edit")
+    assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
+    notes = rows(path, "SELECT notes FROM person")[0][0].split("\n")
+    assert len(notes) == 800
+    assert set(notes) == {f"w{w} n{i}" for w in range(8) for i in range(100)}
+
+
+def test_eight_first_runs_at_once_on_a_new_store_all_succeed(tmp_path):
+    env = {**os.environ, "TIES_DB": str(tmp_path / "new" / "fresh.db")}
+    procs = [subprocess.Popen([sys.executable, "-m", "ties", "add", f"Person {i}", "--no-log"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for i in range(8)]
+    outcomes = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert [rc for rc, _ in outcomes] == [0] * 8, outcomes
+    path = tmp_path / "new" / "fresh.db"
+    assert rows(path, "SELECT count(*) FROM person") == [(8,)]
+    assert rows(path, "SELECT value FROM ties_meta WHERE key = 'schema_version'") == [("1",)]
+    assert list((tmp_path / "new").glob("*.bak")) == []
+
+
+def test_lock_held_too_long_gives_one_line_and_exit_75(ties, db_path):
+    ties("add", "Ana", "--no-log")
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        before = time.monotonic()
+        result = ties("log", "Ana", TIES_LOCK_TIMEOUT="0.3")
+        assert time.monotonic() - before < 5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 75
+    assert result.stderr == ("ties: The store is busy: another ties command kept it locked for "
+                             "more than 0.3 s. Nothing was changed; try again.\n")
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+
+
+def test_readers_are_not_blocked_by_a_writer(ties, db_path):
+    ties("add", "Ana")
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO setting (key, value) VALUES ('next.count', '9')")
+    try:
+        result = ties("list", "--json", TIES_LOCK_TIMEOUT="0.3")
+        assert result.exit_code == 0
+        assert json.loads(ties("config", "--json").stdout)["next.count"] == 5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022])
+def test_every_file_ties_writes_is_private_whatever_the_umask(tmp_path, umask):
+    env = {**os.environ, "TIES_DB": str(tmp_path / "data" / "ties.db")}
+    script = (
+        f"import os, sys; os.umask({umask}); from ties.cli import main; "
+        "sys.argv = ['ties'] + sys.argv[1:]; main()"
+    )
+
+    def ties_with_umask(*args):
+        return subprocess.run([sys.executable, "-c", script, *args], env=env,
+                              capture_output=True, text=True, check=True)
+
+    ties_with_umask("add", "Ana")
+    ties_with_umask("backup", str(tmp_path / "data" / "b.db"))
+    ties_with_umask("export", "--output", str(tmp_path / "out" / "e.json"))
+    ties_with_umask("backup")
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    files = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    files.append(tmp_path / "out" / "e.json")
+    for p in files:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+
+
+def test_internal_error_never_shows_note_text(ties, db_path, monkeypatch):
+    from ties import store
+
+    canary = "CANARY-7f3a private note"
+
+    def broken(session, person_ids, meeting, **kw):
+        raise RuntimeError(f"failed while handling {meeting.note}")
+
+    monkeypatch.setattr(store, "log", broken)
+    ties("add", "Ana", "--no-log")
+    result = ties("log", "Ana", "--note", canary)
+    assert result.exit_code == 70
+    assert canary not in result.stdout + result.stderr
+    assert result.stderr == ("ties: internal error (RuntimeError): this is a bug in ties "
+                             "0.1.0. Nothing was changed. Please report it; TIES_DEBUG=1 shows "
+                             "where it happened.\n")
+    assert "Traceback" not in result.stderr
+
+
+def test_piped_output_has_no_escape_bytes(tmp_path):
+    env = {**os.environ, "TIES_DB": str(tmp_path / "p.db"), "TIES_TODAY": "2025-03-14"}
+    env.pop("NO_COLOR", None)
+    for args in (["add", "Ana", "--type", "strategic", "--on", "2024-06-01"],
+                 ["log", "Ana", "--on", "2024-07-01", "--received"]):
+        subprocess.run([sys.executable, "-m", "ties", *args], env=env, check=True,
+                       capture_output=True)
+    for args in (["list"], ["show", "Ana"], ["next"], ["report"], ["follow-ups"], ["config"],
+                 ["doctor"]):
+        result = subprocess.run([sys.executable, "-m", "ties", *args], env=env,
+                                capture_output=True)
+        assert b"\x1b" not in result.stdout + result.stderr, args
+
+
+def test_read_only_store_is_refused_clearly_and_kept(tmp_path):
+    env = {**os.environ, "TIES_DB": str(tmp_path / "r.db")}
+    subprocess.run([sys.executable, "-m", "ties", "add", "Ana"], env=env, check=True,
+                   capture_output=True)
+    before = dump(tmp_path / "r.db")
+    store = tmp_path / "r.db"
+    if os.geteuid() == 0:  # root ignores permissions: make the file immutable instead
+        if subprocess.run(["chattr", "+i", str(store)], capture_output=True).returncode:
+            pytest.skip("no way to make a file read-only for root here")
+    else:
+        store.chmod(0o400)
+    try:
+        result = subprocess.run([sys.executable, "-m", "ties", "add", "Bo"], env=env,
+                                capture_output=True, text=True)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(store)], capture_output=True)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "read-only" in result.stderr or "Can't open" in result.stderr, result.stderr
+    assert dump(store) == before
+
+
+def test_full_disk_is_refused_clearly_and_nothing_is_lost(tmp_path):
+    import resource
+
+    env = {**os.environ, "TIES_DB": str(tmp_path / "f.db")}
+    subprocess.run([sys.executable, "-m", "ties", "add", "Ana"], env=env, check=True,
+                   capture_output=True)
+    before = dump(tmp_path / "f.db")
+    big = tmp_path / "big.csv"
+    big.write_text("name,notes\n" + "".join(f"Person {i},{'x' * 2000}\n" for i in range(3000)))
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+    result = subprocess.run([sys.executable, "-m", "ties", "import", str(big)], env=env,
+                            capture_output=True, text=True, preexec_fn=small_files)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "Nothing was changed" in result.stderr
+    assert dump(tmp_path / "f.db") == before
+
+
+names = st.text(min_size=0, max_size=60)
+dates = st.one_of(st.sampled_from(["today", "yesterday", "3 days ago", "friday", "3 March",
+                                   "2025-02-30", "tomorrow", "1800-01-01", "-1 days ago"]),
+                  st.text(max_size=20))
+options = st.one_of(st.sampled_from(["in-person", "call", "zoom", ""]), st.text(max_size=15))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(name=names, note=st.text(max_size=300), on=dates, via=options,
+       search=st.text(max_size=20), every=st.text(max_size=10))
+def test_hostile_input_never_crashes_and_refusals_change_nothing(ties, db_path, name, note,
+                                                                  on, via, search, every):
+    ties("add", "Seed Person", "--no-log", "--another")
+    for args in (["add", name, "--note", note, "--on", on, "--every", every, "--another"],
+                 ["log", name or "Seed", "--on", on, "--via", via, "--note", note, "--force"],
+                 ["show", name or "Seed"], ["list", "--search", search],
+                 ["edit", name or "Seed", "--add-note", note],
+                 ["follow-up", name or "Seed", note or "x", "--due", on],
+                 ["snooze", name or "Seed", "--for", every], ["report", "--since", on]):
+        before = dump(db_path)
+        result = ties(*args)
+        assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr
+        if result.exit_code != 0:
+            assert result.stderr.startswith("ties: ") and result.stderr.count("\n") == 1, \
+                result.stderr
+            assert dump(db_path) == before
+
+
+def test_doctor_reports_a_healthy_store(ties, db_path):
+    ties("add", "Ana")
+    ties("backup")
+    result = ties("doctor")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"store: {db_path}"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "ok    file permissions", "ok    folder permissions", "ok    sync folder",
+        "ok    integrity", "ok    foreign keys", "ok    schema", "ok    last backup"]
+
+
+def test_doctor_finds_problems_and_says_what_to_do(ties, db_path, tmp_path):
+    ties("add", "Ana")
+    db_path.chmod(0o644)
+    result = ties("doctor")
+    assert result.exit_code == 1
+    assert "FAIL  file permissions: ties.db is 644" in result.stdout
+    assert f"      chmod 600 '{db_path}'*" in result.stdout
+    assert "warn  last backup: never" in result.stdout
+    synced = tmp_path / "Dropbox" / "ties.db"
+    assert ties("--db", str(synced), "add", "Bo").exit_code == 0
+    data = json.loads(ties("--db", str(synced), "doctor", "--json").stdout)
+    sync = [c for c in data if c["check"] == "sync folder"][0]
+    assert sync["ok"] is False and "-wal" in sync["advice"]
+
+
+def test_doctor_on_a_damaged_store(ties, db_path):
+    ties("add", "Ana")
+    data = bytearray(db_path.read_bytes())
+    data[100:4096] = b"\x00" * (4096 - 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_path.write_bytes(bytes(data))
+    result = ties("doctor")
+    assert result.exit_code == 1
+    assert "FAIL  integrity" in result.stdout
+
+
+# Crashes: kill -9 at random moments ---------------------------------------------------
+
+ACK_WRITER = r"""
+import sys
+from ties.cli import main
+tag = sys.argv[1]
+i = 0
+while True:
+    sys.argv = ["ties", "log", "Ana", "--note", f"{tag}-{i}"]
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code == 0:
+            print(f"ACK {tag}-{i}", flush=True)
+    i += 1
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_loop_of_writes_loses_no_acknowledged_write(shared_store):
+    env, path = shared_store
+    rng = random.Random(7)
+    acked: list[str] = []
+    for k in range(30):
+        proc = subprocess.Popen([sys.executable, "-c", ACK_WRITER, f"k{k}"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(rng.uniform(0.3, 1.2))
+        proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate()
+        acked += [line.split()[1] for line in out.splitlines() if line.startswith("ACK")]
+        assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+    stored = {r[0] for r in rows(path, "SELECT note FROM interaction")}
+    assert acked, "the writers never got going"
+    assert set(acked) <= stored
+    # the stats still equal a recomputation after all those kills
+    from ties import db, store
+
+    conn = db.open_store(path)
+    kept = conn.execute("SELECT * FROM person_stats ORDER BY person_id").fetchall()
+    conn.execute("BEGIN IMMEDIATE")
+    store.refresh_stats(conn, None)
+    fresh = conn.execute("SELECT * FROM person_stats ORDER BY person_id").fetchall()
+    conn.execute("ROLLBACK")
+    conn.close()
+    assert fresh == kept
+
+
+@pytest.mark.slow
+def test_kill_9_during_imports_leaves_all_or_nothing(tmp_path):
+    big = tmp_path / "big.csv"
+    n = 25_000
+    big.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                   + "".join(f"P{i},L{i},https://www.linkedin.com/in/k{i},,Co {i % 50},Role,"
+                             "01 Jan 2024\n" for i in range(n)))
+    env = {**os.environ, "TIES_DB": str(tmp_path / "k.db")}
+    subprocess.run([sys.executable, "-m", "ties", "add", "Existing"], env=env, check=True,
+                   capture_output=True)
+    rng = random.Random(11)
+    killed = 0
+    for _ in range(30):
+        proc = subprocess.Popen([sys.executable, "-m", "ties", "import", str(big)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 2.5))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        people = rows(tmp_path / "k.db", "SELECT count(*) FROM person")[0][0]
+        batches = rows(tmp_path / "k.db", "SELECT count(*) FROM import_batch")[0][0]
+        assert (people, batches) in ((1, 0), (1 + n, 1)), (people, batches)
+        assert rows(tmp_path / "k.db", "PRAGMA integrity_check") == [("ok",)]
+        if people > 1:
+            subprocess.run([sys.executable, "-m", "ties", "import", "--undo"], env=env,
+                           check=True, capture_output=True)
+    assert killed >= 10
+
+
+MIGRATOR = r"""
+import sys
+from pathlib import Path
+from ties import db, migrations
+
+def m_slow(conn):
+    conn.execute("ALTER TABLE person ADD COLUMN nickname VARCHAR")
+    for _ in range(int(sys.argv[2])):
+        conn.execute("UPDATE person SET nickname = name || ' ' || coalesce(nickname, '')")
+
+steps = [*migrations.MIGRATIONS, m_slow]
+migrations.MIGRATIONS[:] = steps
+migrations.LATEST = len(steps)
+conn = db.open_store(Path(sys.argv[1]))
+print(db.schema_version(conn))
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
+    from ties import db, store
+
+    path = tmp_path / "m.db"
+    conn = db.open_store(path)
+    session = db.orm_session(conn)
+    with session.begin():
+        from sqlalchemy import insert
+
+        from ties.models import Person
+
+        session.execute(insert(Person), [
+            {"name": f"P{i}", "name_key": f"p{i}", "created": __import__("datetime").date(
+                2025, 1, 1), "updated_at": store.now(), "archived": False}
+            for i in range(60_000)])
+    session.close()
+    conn.close()
+    rng = random.Random(5)
+    killed = 0
+    for _ in range(40):
+        proc = subprocess.Popen([sys.executable, "-c", MIGRATOR, str(path), "60"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.15, 1.0) if killed < 30 else 30)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        version = rows(path, "SELECT value FROM ties_meta WHERE key = 'schema_version'")[0][0]
+        columns = [r[1] for r in rows(path, "PRAGMA table_info(person)")]
+        assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+        assert rows(path, "SELECT count(*) FROM person") == [(60_000,)]
+        if version == "1":
+            assert "nickname" not in columns
+        else:
+            assert version == "2" and "nickname" in columns
+            break
+    assert killed >= 30
