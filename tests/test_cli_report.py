@@ -4,6 +4,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ties import report
 from ties.report import Tie
@@ -197,3 +199,53 @@ def test_streak_and_weekly_counts():
     counts = report.weekly_counts({date(2025, 3, 14): 2, date(2025, 3, 9): 1,
                                    date(2024, 12, 1): 5}, today)
     assert counts[-1] == 2 and counts[-2] == 1 and sum(counts) == 3
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(people=st.lists(st.tuples(
+    st.sampled_from(["tactical", "social", "strategic", None]), st.integers(0, 800),
+    st.one_of(st.none(), st.integers(1, 120)), st.integers(0, 3), st.booleans(),
+    st.lists(st.tuples(st.integers(0, 900), st.sampled_from(["in-person", "call", "video",
+                                                             "message", "event"]),
+                       st.booleans(), st.booleans()), max_size=8)), max_size=12),
+    since=st.integers(1, 400))
+def test_sql_report_equals_the_python_model(tmp_path_factory, people, since):
+    """report_page (SQL) and report.rows/summarise (the documented model) agree exactly."""
+    from datetime import timedelta
+
+    from ties import db, queries, store
+    from ties import report as model
+
+    today = date(2025, 3, 14)
+    path = tmp_path_factory.mktemp("sqlreport") / "r.db"
+    conn = db.open_store(path)
+    session = db.orm_session(conn)
+    with session.begin():
+        for i, (kind, age, every, known, notes, logs) in enumerate(people):
+            fields = {"type": kind, "cadence_days": every, "industry": ["a", "B ", None][i % 3],
+                      "company": ["Acme", None][i % 2], "notes": "n" if notes else None,
+                      "working_on": "w" if known > 0 else None,
+                      "struggles": "s" if known > 1 else None,
+                      "cares_about": "c" if known > 2 else None}
+            pid = store.add_person(session, name=f"P{i}", fields=fields, tags=[],
+                                   today=today - timedelta(days=age), first=None)
+            for ago, channel, gave, received in logs:
+                store.log(session, [pid], store.Meeting(
+                    when=today - timedelta(days=ago), channel=channel, gave=gave,
+                    received=received), force=True)
+    session.close()
+    start = today - timedelta(days=since)
+    cfg = queries.settings(conn)
+    with db.transaction(conn, write=False):
+        for sort in model.SORTS:
+            summary, page = queries.report_page(conn, today, start, cfg, None, sort, None)
+            python_rows = model.sort(model.rows(queries.report_ties(conn, today, cfg), today),
+                                     sort)
+            assert [(r.tie.id, r.strength, r.status) for r in page] == \
+                [(r.tie.id, r.strength, r.status) for r in python_rows]
+        act = queries.activity(conn, today, start)
+        expected = model.summarise(python_rows, today, start, act["gave"], act["received"],
+                                   act["per_day"], act["weeks"])
+        assert summary == expected
+    conn.close()

@@ -621,3 +621,122 @@ def count_untyped(conn: sqlite3.Connection) -> int:
 def identity_rows(conn: sqlite3.Connection) -> list[tuple]:
     return conn.execute("SELECT id, name, name_key, company, email, linkedin FROM person "
                         "ORDER BY id").fetchall()
+
+
+# The report's fast path: strength, status and the summary computed in SQL -----------
+
+def _strength_sql(settings: dict) -> tuple[str, list]:
+    """A query of every person who is not archived with their strength and status,
+    computed exactly as report.strength and report.status do (same operations in the same
+    order on IEEE doubles; a test compares the two on random data)."""
+    cadence, cparams = _cadence_sql(settings)
+    base = (
+        "SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
+        "s.first_contact, s.last_contact, s.interactions, s.gave, s.received, s.last_gave, "
+        "s.last_received, s.in_person, s.voice, "
+        "(p.working_on IS NOT NULL) + (p.struggles IS NOT NULL) + (p.cares_about IS NOT NULL)"
+        " AS known, p.notes IS NOT NULL AS has_notes, "
+        f"{cadence} AS cadence, "
+        "CAST(julianday(:today) - julianday(coalesce(s.last_contact, p.created)) AS INTEGER) "
+        "AS days, "
+        "CAST(julianday(:today) - julianday(coalesce(s.first_contact, p.created)) AS INTEGER) "
+        "AS days_first "
+        "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived"
+    )
+    parts = (
+        "SELECT b.*, "
+        "(CASE WHEN last_contact IS NULL THEN 0.0 "
+        " ELSE 25 * max(0.0, 1 - max(days, 0) * 1.0 / (2 * cadence)) END)"
+        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN 25 * min(1.0, "
+        "  interactions / (2 * (max(days_first, cadence) * 1.0 / cadence))) ELSE 0.0 END)"
+        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN 20 * (in_person "
+        "  + 0.5 * voice + 0.2 * (interactions - in_person - voice)) / interactions "
+        "  ELSE 0.0 END)"
+        " + (4 * known + CASE WHEN has_notes THEN 3 ELSE 0 END)"
+        " + (CASE WHEN gave > 0 AND received > 0 THEN 15 * min(gave, received) * 1.0 "
+        "  / max(gave, received) WHEN gave > 0 OR received > 0 THEN 3.0 ELSE 0.0 END)"
+        " AS raw FROM base b"
+    )
+    scored = (
+        "SELECT r.*, CAST(raw + 0.5 AS INTEGER) AS strength, "
+        "CASE WHEN days_first < 30 AND interactions <= 2 THEN 'new' "
+        "WHEN days > 2 * cadence THEN 'reconnect' WHEN days >= cadence THEN 'due' "
+        "WHEN CAST(raw + 0.5 AS INTEGER) >= 70 THEN 'strong' ELSE 'steady' END AS status, "
+        "date(coalesce(last_contact, created), '+' || cadence || ' days') AS due "
+        "FROM parts r"
+    )
+    return f"WITH base AS ({base}), parts AS ({parts}), scored AS ({scored}) ", cparams
+
+
+_SQL_SORTS = {
+    "strength": "strength DESC, name_key, id",
+    "due": "due, name_key, id",
+    "last": "last_contact IS NULL, last_contact DESC, name_key, id",
+    "name": "name_key, id",
+    "balance": "gave - received, name_key, id",
+}
+
+
+def report_page(conn: sqlite3.Connection, today: date, since: date, settings: dict,
+                type_: str | None, sort: str, limit: int | None):
+    """The report's summary and its first `limit` rows (all when None), without building
+    a Python object per person: what report.summarise and report.sort compute from
+    report.rows, done in SQL."""
+    from ties.report import STRONG, Row, Summary, Tie, slipping, streak, weekly_counts
+
+    with_sql, cparams = _strength_sql(settings)
+    named = {"today": today.isoformat(), "since": since.isoformat(), "strong": STRONG}
+    # sqlite3 takes either named or positional parameters: inline the cadences (numbers).
+    with_sql = with_sql.replace("?", "{}").format(*(int(c) for c in cparams))
+    where = "WHERE type = :type" if type_ else ""
+    if type_:
+        named["type"] = type_
+    people = strong = active = 0
+    by_type = {k: {"count": 0, "due": 0} for k in ("strategic", "social", "tactical")}
+    for kind, n, n_strong, n_active, due in conn.execute(
+            with_sql + "SELECT type, count(*), total(strength >= :strong), "
+            "total(last_contact > :since), total(status IN ('due', 'reconnect')) FROM scored "
+            + where + " GROUP BY type", named):
+        people, strong, active = people + n, strong + int(n_strong), active + int(n_active)
+        if kind in by_type:
+            by_type[kind] = {"count": n, "due": int(due)}
+    plain = "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived" + \
+        (" AND p.type = :type" if type_ else "")
+    owe = [r[0] for r in conn.execute(
+        f"SELECT p.name {plain} AND s.last_received IS NOT NULL AND (s.last_gave IS NULL OR "
+        "s.last_gave < s.last_received) AND s.last_received > :since "
+        "ORDER BY s.last_received, p.name_key", named)]
+    industries: dict[str, int] = {}
+    companies: set[str] = set()
+    for industry, company, n in conn.execute(
+            f"SELECT p.industry, p.company, count(*) {plain} AND s.last_contact > :since "
+            "GROUP BY p.industry, p.company", named):
+        if industry:
+            key = industry.strip().lower()
+            industries[key] = industries.get(key, 0) + n
+        if company:
+            companies.add(company.strip().lower())
+    order = _SQL_SORTS[sort]
+    page = conn.execute(
+        with_sql + "SELECT id, name, type, cadence, created, company, industry, "
+        "first_contact, last_contact, interactions, gave, received, last_gave, "
+        "last_received, in_person, voice, known, has_notes, name_key, strength, status "
+        f"FROM scored {where} ORDER BY {order}" + (" LIMIT :limit" if limit else ""),
+        {**named, "limit": limit}).fetchall()
+    iso = date.fromisoformat
+    rows = [Row(Tie(r[0], r[1], r[2], r[3], iso(r[4]), r[5], r[6], r[7] and iso(r[7]),
+                    r[8] and iso(r[8]), r[9], 0, r[10], r[11], r[12] and iso(r[12]),
+                    r[13] and iso(r[13]), r[14], r[15], r[16], bool(r[17]), r[18]),
+                r[19], r[20]) for r in page]
+    largest, share = None, 0.0
+    if industries:
+        largest, n = sorted(industries.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        share = n / sum(industries.values())
+    act = activity(conn, today, since)
+    summary = Summary(
+        people=people, strong=strong, active=active, by_type=by_type,
+        slipping=slipping(by_type), gave=act["gave"], received=act["received"], owe=owe,
+        industries=len(industries), companies=len(companies), largest=largest,
+        largest_share=share, weekly=weekly_counts(act["per_day"], today),
+        streak_weeks=streak(act["weeks"], today), since=since, today=today)
+    return summary, rows

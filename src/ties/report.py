@@ -19,6 +19,7 @@ docs/report.md explains each part and the status words with an example.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -90,7 +91,8 @@ def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
 
 
 def strength(t: Tie, today: date) -> int:
-    return round(sum(_parts(t, today)))
+    """0-100, rounded half up (as `queries.report_page` computes it in SQL)."""
+    return math.floor(sum(_parts(t, today)) + 0.5)
 
 
 def status(t: Tie, today: date, score: int | None = None) -> str:
@@ -195,6 +197,15 @@ def streak(active_weeks: Iterable[date], today: date) -> int:
     return n
 
 
+def slipping(by_type: dict[str, dict[str, int]]) -> str | None:
+    """'strategic' when strategic ties are the ones being let slide: half or more of them
+    due, and no type with a larger share due."""
+    shares = {k: v["due"] / v["count"] for k, v in by_type.items() if v["count"]}
+    if shares.get("strategic", 0) >= 0.5 and shares["strategic"] >= max(shares.values()):
+        return "strategic"
+    return None
+
+
 def summarise(all_rows: list[Row], today: date, since: date, gave: int, received: int,
               per_day: dict[date, int], active_weeks: Iterable[date]) -> Summary:
     ties = [r.tie for r in all_rows]
@@ -204,10 +215,7 @@ def summarise(all_rows: list[Row], today: date, since: date, gave: int, received
         of_kind = [r for r in all_rows if r.tie.type == kind]
         by_type[kind] = {"count": len(of_kind),
                          "due": sum(1 for r in of_kind if r.status in ("due", "reconnect"))}
-    slipping = None
-    shares = {k: v["due"] / v["count"] for k, v in by_type.items() if v["count"]}
-    if shares.get("strategic", 0) >= 0.5 and shares["strategic"] >= max(shares.values()):
-        slipping = "strategic"
+    slipping_type = slipping(by_type)
     circles = Counter((t.industry or "").strip().lower() for t in active if t.industry)
     companies = {(t.company or "").strip().lower() for t in active if t.company}
     largest, share = None, 0.0
@@ -218,7 +226,8 @@ def summarise(all_rows: list[Row], today: date, since: date, gave: int, received
                  key=lambda t: (t.last_received, t.sort_key), reverse=False)
     return Summary(
         people=len(ties), strong=sum(1 for r in all_rows if r.strength >= STRONG),
-        active=len(active), by_type=by_type, slipping=slipping, gave=gave, received=received,
+        active=len(active), by_type=by_type, slipping=slipping_type, gave=gave,
+        received=received,
         owe=[t.name for t in owe], industries=len(circles), companies=len(companies),
         largest=largest, largest_share=share, weekly=weekly_counts(per_day, today),
         streak_weeks=streak(active_weeks, today), since=since, today=today,

@@ -45,17 +45,15 @@ def report(
     if start == day:
         raise BadValue("--since must be before today, for example '30 days ago'.")
     with reading() as conn:
-        summary, all_rows = network_health(conn, day, start, kind)
-        shown = model.sort(all_rows, sort)
-        if not everyone:
-            shown = shown[:limit]
+        summary, shown = network_health(conn, day, start, kind, sort,
+                                        None if everyone else limit)
         shown = model.with_period_counts(shown, queries.interactions_in_period(
             conn, [r.tie.id for r in shown], start, day))
     if json:
         emit_json({"summary": summary_json(summary), "people": [row_json(r, day)
                                                                 for r in shown]})
         return
-    if not all_rows:
+    if not summary.people:
         say("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
             "(or try 'ties demo').")
         return
@@ -69,21 +67,15 @@ def report(
             out.print(*parts)
     else:
         out.print(*parts)
-    if len(shown) < len(all_rows):
-        say(f"Showing {len(shown)} of {len(all_rows)}; --all shows everyone, --limit N more.")
+    if len(shown) < summary.people:
+        say(f"Showing {len(shown)} of {summary.people}; --all shows everyone, --limit N more.")
 
 
-def network_health(conn, day, start, kind):
-    """The report's summary and every row, from the store."""
+def network_health(conn, day, start, kind, sort="strength", limit=None):
+    """The report's summary and its rows (the first `limit`, in `sort` order)."""
     from ties import queries
-    from ties import report as model
 
-    cfg = queries.settings(conn)
-    all_rows = model.rows(queries.report_ties(conn, day, cfg, kind), day)
-    act = queries.activity(conn, day, start)
-    summary = model.summarise(all_rows, day, start, act["gave"], act["received"],
-                              act["per_day"], act["weeks"])
-    return summary, all_rows
+    return queries.report_page(conn, day, start, queries.settings(conn), kind, sort, limit)
 
 
 def summary_json(s) -> dict:

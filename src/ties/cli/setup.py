@@ -73,7 +73,7 @@ def demo(
         with db.transaction(conn, write=False):
             rows = queries.list_people(conn)
             week, _ = this_week(conn, day, None, None)
-            health = network_health(conn, day, day - timedelta(days=90), None)[0]
+            health = network_health(conn, day, day - timedelta(days=90), None, limit=1)[0]
     finally:
         conn.close()
     out = console()
