@@ -353,9 +353,15 @@ def _active(type_: str | None) -> tuple[str, list]:
     return (where + " AND p.type = ?", [type_]) if type_ else (where, [])
 
 
+# Open promises per person, joined once instead of looked up per row.
+_PROMISES = ("LEFT JOIN (SELECT person_id, sum(due IS NULL) AS undated, min(due) AS first_due "
+             "FROM follow_up WHERE done IS NULL GROUP BY person_id) f ON f.person_id = p.id")
+
+
 def _bound_sql(settings: dict) -> tuple[str, list]:
     """Per person: recency points (as scoring computes them) and an upper bound of every
-    other point they can earn, so that only people who can reach the top are loaded."""
+    other point they can earn, so that only people who can reach the top are loaded.
+    The query must join `_PROMISES` as f."""
     cadence, cparams = _cadence_sql(settings)
     return (
         f"max(julianday(?) - julianday(coalesce(s.last_contact, p.created)), 0) / ({cadence}) "
@@ -363,8 +369,7 @@ def _bound_sql(settings: dict) -> tuple[str, list]:
         "AS recency, "
         "(s.last_received IS NOT NULL) * 6 + (s.their_streak >= 2) * 3 "
         "+ (s.gave = 0 AND s.interactions >= 3) * 2 + (p.birthday_month IS NOT NULL) * 2 "
-        "+ 3 * (SELECT count(*) FROM follow_up u WHERE u.person_id = p.id AND u.done IS NULL "
-        "AND u.due IS NULL) AS bonus",
+        "+ 3 * coalesce(f.undated, 0) AS bonus",
         cparams + [settings["weight.strategic"], settings["weight.social"],
                    settings["weight.tactical"]],
     )
@@ -393,13 +398,11 @@ def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
     active, aparams = _active(type_)
     horizon = (today + timedelta(days=WEEK - 1)).isoformat()
     rows = conn.execute(
-        f"SELECT p.id, {bound}, EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = p.id "
-        "AND f.done IS NULL AND f.due <= ?) AS promised "
-        "FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"SELECT p.id, {bound}, coalesce(f.first_due <= ?, 0) AS promised "
+        f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
         f"WHERE {active} AND ((date(coalesce(s.last_contact, p.created), '+' || ({cadence}) "
         "|| ' days') <= ? AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL)) "
-        "OR EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = p.id AND f.done IS NULL "
-        "AND f.due <= ?))",
+        "OR f.first_due <= ?)",
         [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, *cparams, horizon,
          horizon],
     ).fetchall()
@@ -438,7 +441,7 @@ def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
     active, aparams = _active(type_)
     rows = conn.execute(
         f"SELECT p.id, {bound}, 0, p.industry, p.company "
-        "FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
         f"WHERE {active} AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL) "
         "AND (julianday(?) - julianday(coalesce(s.last_contact, p.created))) * 2 "
         f">= ({cadence})",
