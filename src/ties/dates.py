@@ -287,6 +287,14 @@ def format_birthday(year: int | None, month: int, day: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
 
 
+def birthday_of(values: dict) -> str | None:
+    """The ISO birthday of a row with birthday_year/month/day columns, or None."""
+    if not values.get("birthday_month"):
+        return None
+    return format_birthday(values.get("birthday_year"), values["birthday_month"],
+                           values["birthday_day"])
+
+
 def next_birthday(month: int, day: int, today: date) -> date:
     """The next occurrence on or after today (29 February falls on 1 March in other years)."""
     for year in (today.year, today.year + 1):

@@ -143,10 +143,7 @@ def profile_json(person: dict) -> dict:
     """A person in the documented JSON shape (docs/reference/json.md)."""
     from ties import dates
 
-    birthday = None
-    if person.get("birthday_month"):
-        birthday = dates.format_birthday(person["birthday_year"], person["birthday_month"],
-                                         person["birthday_day"])
+    birthday = dates.birthday_of(person)
     return {
         "id": person["id"],
         "name": person["name"],

@@ -103,9 +103,7 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     fact("LinkedIn", person["linkedin"])
     fact("Tags", ", ".join(person["tags"]))
     fact("Met", person["met"])
-    if person["birthday_month"]:
-        fact("Birthday", dates.format_birthday(person["birthday_year"],
-                                               person["birthday_month"], person["birthday_day"]))
+    fact("Birthday", dates.birthday_of(person))
     every = f"every {dates.format_duration(cadence_days)}"
     fact("Cadence", every + ("" if person["cadence_days"] else " (the type's default)"))
     fact("Added", person["created"].isoformat())

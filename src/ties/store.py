@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from ties import queries
+from ties.dates import birthday_of
 from ties.errors import AlreadyExists, NotFound
 from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
 from ties.names import fold
@@ -396,9 +397,9 @@ def import_records(session: Session, parsed, *, source: str, today: date,
         incoming = {k: v for k, v in rec.fields.items()
                     if k in IMPORT_FIELDS and v is not None and not k.startswith("birthday_")}
         if rec.fields.get("birthday_month"):
-            incoming["birthday"] = _birthday_of(rec.fields)
+            incoming["birthday"] = birthday_of(rec.fields)
         for key, value in incoming.items():
-            current = _birthday_of(have) if key == "birthday" else have.get(key)
+            current = birthday_of(have) if key == "birthday" else have.get(key)
             if current in (None, ""):
                 if key == "birthday":
                     for part in ("birthday_year", "birthday_month", "birthday_day"):
@@ -447,15 +448,6 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     session.add(batch)
     session.flush()
     return result
-
-
-def _birthday_of(values: dict) -> str | None:
-    from ties.dates import format_birthday
-
-    if not values.get("birthday_month"):
-        return None
-    return format_birthday(values.get("birthday_year"), values["birthday_month"],
-                           values["birthday_day"])
 
 
 def _text(value) -> str:

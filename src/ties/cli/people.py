@@ -9,6 +9,23 @@ import typer
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
 
+# The profile options add and edit share: parameter name -> field name in fields.profile.
+PROFILE_OPTIONS = {
+    "new_name": "name", "type_": "type", "company": "company", "role": "role",
+    "industry": "industry", "location": "location", "email": "email", "phone": "phone",
+    "linkedin": "linkedin", "met": "met", "note": "notes", "working_on": "working_on",
+    "struggles": "struggles", "cares_about": "cares_about", "birthday": "birthday",
+    "every": "every",
+}
+
+
+def _profile(options: dict) -> dict:
+    """The validated profile fields from a command's parameters (its locals())."""
+    from ties import fields
+
+    return fields.profile({field: options[param] for param, field in PROFILE_OPTIONS.items()
+                           if param in options})
+
 
 @app.command(rich_help_panel="People")
 def add(
@@ -46,12 +63,7 @@ def add(
 
     day = today()
     person_name = fields.name(name)
-    profile = fields.profile({
-        "type": type_, "company": company, "role": role, "industry": industry,
-        "location": location, "email": email, "phone": phone, "linkedin": linkedin,
-        "met": met, "notes": note, "working_on": working_on, "struggles": struggles,
-        "cares_about": cares_about, "birthday": birthday, "every": every,
-    })
+    profile = _profile(locals())
     tags = [fields.tag(t) for t in tag or []]
     first = None
     if not no_log:
@@ -98,13 +110,7 @@ def edit(
     """
     from ties import fields, queries, store
 
-    changes = fields.profile({
-        "name": new_name, "type": type_, "company": company, "role": role,
-        "industry": industry, "location": location, "email": email, "phone": phone,
-        "linkedin": linkedin, "met": met, "notes": note, "working_on": working_on,
-        "struggles": struggles, "cares_about": cares_about, "birthday": birthday,
-        "every": every,
-    })
+    changes = _profile(locals())
     add_tags = [fields.tag(t) for t in tag or []]
     remove_tags = [fields.tag(t) for t in untag or []]
     appended = fields.text("notes", add_note) if add_note is not None else None

@@ -30,11 +30,7 @@ def _iso(value: Any) -> Any:
 
 
 def person_record(p: dict) -> dict:
-    birthday = None
-    if p.get("birthday_month"):
-        birthday = dates.format_birthday(p["birthday_year"], p["birthday_month"],
-                                         p["birthday_day"])
-    out = {**p, "birthday": birthday, "every_days": p.get("cadence_days")}
+    out = {**p, "birthday": dates.birthday_of(p), "every_days": p.get("cadence_days")}
     return {k: _iso(out.get(k)) for k in PERSON_KEYS}
 
 
