@@ -344,10 +344,12 @@ def test_kill_9_during_imports_leaves_all_or_nothing(tmp_path):
                    capture_output=True)
     rng = random.Random(11)
     killed = 0
-    for _ in range(30):
+    for _ in range(45):
+        if killed >= 30:
+            break
         proc = subprocess.Popen([sys.executable, "-m", "ties", "import", str(big)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, 2.5))
+        time.sleep(rng.uniform(0.2, 2.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1
@@ -359,7 +361,7 @@ def test_kill_9_during_imports_leaves_all_or_nothing(tmp_path):
         if people > 1:
             subprocess.run([sys.executable, "-m", "ties", "import", "--undo"], env=env,
                            check=True, capture_output=True)
-    assert killed >= 10
+    assert killed >= 30
 
 
 MIGRATOR = r"""
