@@ -496,8 +496,8 @@ def talking_points(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int,
 
 def report_ties(conn: sqlite3.Connection, today: date, settings: dict,
                 type_: str | None = None) -> list:
-    """Every person who is not archived, with the facts tie strength needs, from the
-    per-person stats (`in_period` stays 0: see `interactions_in_period`)."""
+    """Every person who is not archived as a report.Tie, for the pure model in report.py
+    (`report_page` computes the same in SQL; tests compare the two)."""
     from ties.report import Tie
 
     cadence, cparams = _cadence_sql(settings)

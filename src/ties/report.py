@@ -14,7 +14,9 @@ intimacy, reciprocal services), measured from what you logged. 0-100 points:
 * reciprocity (15): 15 times the balance of help (the smaller of gave and received over
   the larger) when it flows both ways; 3 when it flows only one way.
 
-docs/report.md explains each part and the status words with an example.
+docs/report.md explains each part and the status words with an example. These functions
+are the definition; `queries.report_page` computes the same numbers in SQL so that a large
+store is never loaded into Python, and a hypothesis test holds the two equal.
 """
 
 from __future__ import annotations
