@@ -144,3 +144,10 @@ def test_python_dash_m_works(tmp_path):
     result = run_ties("--version")
     assert result.returncode == 0
     assert result.stdout == f"ties {__version__}\n"
+
+
+def test_group_without_command_shows_its_help(ties):
+    result = ties("interaction")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: ties interaction [OPTIONS] COMMAND [ARGS]...")
+    assert "edit" in result.stdout and "rm" in result.stdout

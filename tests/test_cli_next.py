@@ -214,3 +214,12 @@ def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people
         assert [(s.facts.id, s.score, s.stretch) for s in short] == \
             [(s.facts.id, s.score, s.stretch) for s in expected]
     conn.close()
+
+
+def test_next_topic_skips_the_first_meeting_placeholder(ties):
+    ties("add", "Ana", "--type", "social", "--on", "2024-12-01")
+    item = json.loads(ties("next", "--json").stdout)[0]
+    assert item["talk_about"] == ""
+    ties("log", "Ana", "--on", "2024-12-05", "--note", "moving to Lisbon")
+    item = json.loads(ties("next", "--json").stdout)[0]
+    assert item["talk_about"] == "last time: moving to Lisbon"

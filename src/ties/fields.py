@@ -14,6 +14,7 @@ MAX_TEXT = 100_000  # notes and the three things to remember
 LONG_FIELDS = ("notes", "working_on", "struggles", "cares_about", "met")
 RELATIONSHIP_TYPES = ("tactical", "social", "strategic")
 CHANNELS = ("in-person", "call", "video", "message", "email", "event", "other")
+FIRST_MEETING = "First meeting"  # the note `ties add` gives the meeting when --met is empty
 
 
 def name(text: str) -> str:

@@ -471,13 +471,17 @@ def next_due(conn: sqlite3.Connection, today: date, settings: dict) -> dict | No
 
 
 def last_notes(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str]:
-    """The note of each person's latest interaction that has one."""
+    """The note of each person's latest interaction that says something (not the
+    placeholder `ties add` writes for a first meeting)."""
+    from ties.fields import FIRST_MEETING
+
     out = {}
     for pid in person_ids:
         row = conn.execute(
             "SELECT i.note FROM interaction i JOIN interaction_person ip "
             "ON ip.interaction_id = i.id WHERE ip.person_id = ? AND i.note IS NOT NULL "
-            "AND i.note != '' ORDER BY i.date DESC, i.id DESC LIMIT 1", (pid,)).fetchone()
+            "AND i.note NOT IN ('', ?) ORDER BY i.date DESC, i.id DESC LIMIT 1",
+            (pid, FIRST_MEETING)).fetchone()
         if row:
             out[pid] = row[0]
     return out

@@ -71,6 +71,9 @@ class TiesGroup(TyperGroup):
 
 def _usage_error(exc: typer.TyperException) -> None:
     ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        typer.echo(ctx.get_help())  # a group named without a command: show its help
+        raise typer.Exit(0)
     command = ctx.command_path if ctx else "ties"
     fail(f"{exc.format_message()} See '{command} --help'.",
          getattr(exc, "exit_code", EXIT_USAGE) or EXIT_USAGE)

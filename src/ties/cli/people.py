@@ -68,7 +68,7 @@ def add(
     first = None
     if not no_log:
         first = store.Meeting(when=dates.parse_when(on, day), channel=fields.channel(via),
-                              note=profile.get("met") or "First meeting")
+                              note=profile.get("met") or fields.FIRST_MEETING)
     with writing() as session:
         pid = store.add_person(session, name=person_name, fields=profile, tags=tags, today=day,
                                first=first, another=another)
