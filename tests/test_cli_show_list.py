@@ -157,3 +157,19 @@ def test_escape_sequences_already_in_the_store_are_shown_escaped(ties, db_path):
     assert "Mal\\x1b[2Jlory" in shown.stdout
     assert "a\\x9bb\\u202ec" in shown.stdout
     assert "\x1b" not in shown.stdout and "\x9b" not in shown.stdout
+
+
+def test_list_table_is_bounded_and_says_how_to_see_more(ties, db_path, monkeypatch):
+    import ties.cli.people as people
+
+    monkeypatch.setattr(people, "TABLE_LIMIT", 3)
+    for i in range(5):
+        ties("add", f"Person {i}", "--no-log")
+    result = ties("list")
+    assert result.exit_code == 0
+    assert [line.split()[1] for line in result.stdout.splitlines()[2:]] == ["0", "1", "2"]
+    assert result.stderr == ("Showing 3 of 5; --limit N shows more, or narrow it down with "
+                             "--type, --tag or --search.\n")
+    assert ties("list", "--limit", "4").stderr.startswith("Showing 4 of 5;")
+    assert len(json.loads(ties("list", "--json").stdout)) == 5
+    assert len(json.loads(ties("list", "--json", "--limit", "2").stdout)) == 2

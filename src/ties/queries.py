@@ -205,16 +205,8 @@ SEARCHED = ("p.name", "p.company", "p.role", "p.industry", "p.location", "p.emai
             "p.notes", "p.working_on", "p.struggles", "p.cares_about")
 
 
-def list_people(
-    conn: sqlite3.Connection,
-    *,
-    type_: str | None = None,
-    tag: str | None = None,
-    search: str | None = None,
-    archived: bool | None = False,
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """People with their last contact, sorted by name. archived=None means everyone."""
+def _list_filter(type_: str | None, tag: str | None, search: str | None,
+                 archived: bool | None) -> tuple[str, list]:
     where, params = [], []
     if type_ == "untyped":
         where.append("p.type IS NULL")
@@ -226,21 +218,33 @@ def list_people(
         params.append(tag.strip().lower())
     if search:
         # The folded name makes 'beyonce' find 'Beyoncé'; LIKE is case-insensitive for ASCII.
-        clauses = [f"{col} LIKE ? ESCAPE '\\'" for col in SEARCHED] + ["p.name_key LIKE ? "
-                                                                       "ESCAPE '\\'"]
+        clauses = [f"{col} LIKE ? ESCAPE '\\'" for col in SEARCHED] + \
+            ["p.name_key LIKE ? ESCAPE '\\'"]
         where.append("(" + " OR ".join(clauses) + ")")
         params += [_like(search)] * len(SEARCHED) + [_like(names.fold(search))]
     if archived is not None:
         where.append("p.archived = ?")
         params.append(int(archived))
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def list_people(
+    conn: sqlite3.Connection,
+    *,
+    type_: str | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+    archived: bool | None = False,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """People with their last contact, sorted by name. archived=None means everyone."""
+    where, params = _list_filter(type_, tag, search, archived)
     sql = (
         "SELECT p.id, p.name, p.type, p.company, p.role, p.industry, p.location, p.email, "
         "p.archived, p.snoozed_until, p.created, s.last_contact, "
         "COALESCE(s.interactions, 0) AS interactions "
-        "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY p.name_key, p.id"
-        + (" LIMIT ?" if limit else "")
+        "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id" + where
+        + " ORDER BY p.name_key, p.id" + (" LIMIT ?" if limit else "")
     )
     if limit:
         params.append(limit)
@@ -249,6 +253,13 @@ def list_people(
     for r in rows:
         r["tags"] = tags[r["id"]]
     return rows
+
+
+def count_matching(conn: sqlite3.Connection, *, type_: str | None = None,
+                   tag: str | None = None, search: str | None = None,
+                   archived: bool | None = False) -> int:
+    where, params = _list_filter(type_, tag, search, archived)
+    return conn.execute(f"SELECT count(*) FROM person p{where}", params).fetchone()[0]
 
 
 def count_people(conn: sqlite3.Connection) -> int:

@@ -9,6 +9,8 @@ import typer
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
 
+TABLE_LIMIT = 100  # rows in the list table unless --limit says otherwise
+
 # The profile options add and edit share: parameter name -> field name in fields.profile.
 PROFILE_OPTIONS = {
     "new_name": "name", "type_": "type", "company": "company", "role": "role",
@@ -174,6 +176,9 @@ def list_(
         "--archived", help="List archived people instead of active ones.")] = False,
     everyone: Annotated[bool, typer.Option("--all", help="List active and archived people.")]
     = False,
+    limit: Annotated[int | None, typer.Option(
+        min=1, help="Show at most this many (default: 100 in a table, all with --json).",
+        show_default=False)] = None,
     json: o.Json = False,
 ) -> None:
     """List people, sorted by name.
@@ -186,11 +191,15 @@ def list_(
     if type_ is not None:
         kind = "untyped" if type_.strip().lower() == "untyped" else \
             fields.relationship_type(type_)
+    filters = {"type_": kind, "tag": tag, "search": search,
+               "archived": None if everyone else archived}
+    shown_limit = limit or (None if json else TABLE_LIMIT)
     day = today()
     with reading() as conn:
-        rows = queries.list_people(conn, type_=kind, tag=tag, search=search,
-                                   archived=None if everyone else archived)
-        total = len(rows) or queries.count_people(conn)
+        rows = queries.list_people(conn, **filters, limit=shown_limit)
+        matching = queries.count_matching(conn, **filters) if len(rows) == shown_limit \
+            else len(rows)
+        total = matching or queries.count_people(conn)
     if json:
         emit_json([
             {k: r[k] for k in ("id", "name", "type", "company", "role", "industry", "location",
@@ -208,7 +217,11 @@ def list_(
     from ties import render
 
     console().print(render.people_table(rows, day, console().width))
-    say(f"{len(rows)} {'person' if len(rows) == 1 else 'people'}")
+    if len(rows) < matching:
+        say(f"Showing {len(rows)} of {matching}; --limit N shows more, or narrow it down with "
+            "--type, --tag or --search.")
+    else:
+        say(f"{len(rows)} {'person' if len(rows) == 1 else 'people'}")
 
 
 @app.command(rich_help_panel="People")
