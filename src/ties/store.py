@@ -361,11 +361,13 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     session.flush()
     result.batch_id = batch.id
     maps = _identity(conn)
+    # Everyone the file names who is already here, loaded at once rather than per row.
+    existing = _current(conn, sorted({pid for rec in parsed.records
+                                      if (pid := _match(rec, maps)) is not None}))
     extra_tags = list(tags)
     creates: list[dict] = []
     create_tags: list[list[str]] = []
     fills: dict[int, dict] = {}
-    existing: dict[int, dict] = {}
     for n, rec in enumerate(parsed.records, 1):
         result.warnings += rec.warnings
         if progress and n % 500 == 0:
@@ -390,8 +392,6 @@ def import_records(session: Session, parsed, *, source: str, today: date,
             _remember(maps, rec, -len(creates))
             result.created.append(rec.name)
             continue
-        if pid not in existing:
-            existing[pid] = _current(conn, pid)
         have = existing[pid]
         changed = fills.setdefault(pid, {})
         incoming = {k: v for k, v in rec.fields.items()
@@ -454,13 +454,21 @@ def _text(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _current(conn: sqlite3.Connection, pid: int) -> dict:
-    cols = ", ".join(("name",) + IMPORT_FIELDS)
-    cur = conn.execute(f"SELECT {cols} FROM person WHERE id = ?", (pid,))
-    row = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
-    row["tags"] = [r[0] for r in conn.execute("SELECT tag FROM tag WHERE person_id = ?",
-                                              (pid,))]
-    return row
+def _current(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
+    """The importable fields and tags of these people, in chunked queries."""
+    cols = ", ".join(("id", "name") + IMPORT_FIELDS)
+    out: dict[int, dict] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        cur = conn.execute(f"SELECT {cols} FROM person WHERE id IN ({marks})", chunk)
+        names = [c[0] for c in cur.description]
+        for row in cur.fetchall():
+            out[row[0]] = {**dict(zip(names, row, strict=True)), "tags": []}
+        for pid, tag in conn.execute(
+                f"SELECT person_id, tag FROM tag WHERE person_id IN ({marks})", chunk):
+            out[pid]["tags"].append(tag)
+    return out
 
 
 def undo_import(session: Session, batch_id: int | None) -> tuple[int, int, int]:

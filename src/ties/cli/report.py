@@ -8,8 +8,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, console, emit_json, reading, say, today
-
-SORTS = ("strength", "due", "last", "name", "balance")
+from ties.report import SORTS  # pure and light: the sort orders the model defines
 
 
 @app.command(rich_help_panel="Keeping in touch")
