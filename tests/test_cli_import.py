@@ -242,3 +242,12 @@ def test_killed_import_leaves_the_store_unchanged(tmp_path):
     assert kills >= 1
     conn_rows = rows(tmp_path / "k.db", "PRAGMA integrity_check")
     assert conn_rows == [("ok",)]
+
+
+def test_next_after_importing_and_triaging_says_why_nobody_is_suggested(ties):
+    ties("import", fixture("generic.csv"))  # Ana strategic, Bo social, Dana untyped
+    ties("archive", "Dana")
+    result = ties("next")
+    assert result.exit_code == 0
+    assert result.stderr == ("No one to suggest yet: 2 imported people stay out of 'ties next' "
+                             "until you log an interaction with them (ties log NAME).\n")

@@ -481,6 +481,14 @@ def next_due(conn: sqlite3.Connection, today: date, settings: dict) -> dict | No
     return rows[0] if rows else None
 
 
+def count_imported_never_contacted(conn: sqlite3.Connection) -> int:
+    """Typed, active people an import created whom you have never been in touch with."""
+    return conn.execute(
+        "SELECT count(*) FROM person p JOIN person_stats s ON s.person_id = p.id "
+        "WHERE p.import_id IS NOT NULL AND s.last_contact IS NULL AND p.type IS NOT NULL "
+        "AND NOT p.archived").fetchone()[0]
+
+
 def last_notes(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str]:
     """The note of each person's latest interaction that says something (not the
     placeholder `ties add` writes for a first meeting)."""

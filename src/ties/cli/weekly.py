@@ -84,6 +84,11 @@ def this_week(conn, day, count: int | None, kind: str | None) -> tuple[list[dict
         if queries.list_people(conn, type_="untyped", limit=1):
             return [], ("No one has a type yet, and 'ties next' suggests only typed people. "
                         "Give someone one: ties edit NAME --type strategic.")
+        waiting = queries.count_imported_never_contacted(conn)
+        if waiting:
+            return [], (f"No one to suggest yet: {waiting} imported "
+                        f"{'person stays' if waiting == 1 else 'people stay'} out of 'ties "
+                        "next' until you log an interaction with them (ties log NAME).")
         return [], "No one to suggest: everyone is archived or snoozed."
     due = upcoming["due"]
     when = dates.ago(due, day) if due > day else "now"
