@@ -178,6 +178,7 @@ def test_backup_while_another_writer_is_busy(ties, rich_store, db_path, tmp_path
             with session.begin():
                 store.log(session, [1], store.Meeting(when=__import__("datetime").date(
                     2025, 3, 1)), force=True)
+            stop.wait(0.005)  # a busy writer, not one that never lets go of the lock
 
     t = threading.Thread(target=writer)
     t.start()
