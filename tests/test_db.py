@@ -80,3 +80,26 @@ def test_translate_locked_gives_busy_exit_code():
     error = db.translate(sqlite3.OperationalError("database is locked"))
     assert error.exit_code == 75
     assert "try again" in error.message
+
+
+def test_losing_the_race_to_create_the_data_directory_is_not_an_error(tmp_path, monkeypatch):
+    """Eight first runs at once: another command creates the folder between our check and
+    our mkdir. Seen in CI as 'Can't create the data directory ...: File exists'."""
+    from pathlib import Path
+
+    real_mkdir = Path.mkdir
+
+    def raced(self, *args, **kwargs):
+        real_mkdir(self, *args, **kwargs)  # the other command wins...
+        raise FileExistsError(17, "File exists")  # ...and ours finds it there
+
+    monkeypatch.setattr(Path, "mkdir", raced)
+    store = tmp_path / "new" / "ties.db"
+    db.connect(store).close()
+    assert store.is_file()
+
+
+def test_a_file_where_the_data_directory_should_be_is_refused_clearly(tmp_path):
+    (tmp_path / "new").write_text("not a folder")
+    with pytest.raises(db.StoreError, match="a file of that name is in the way"):
+        db.connect(tmp_path / "new" / "ties.db")

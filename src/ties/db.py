@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ties import files
 from ties.errors import Busy, StoreError
 
 BUSY_TIMEOUT_MS = 10_000  # TIES_LOCK_TIMEOUT (seconds) changes it
@@ -62,14 +63,10 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def _create_private(path: Path) -> None:
     """Create the directory (0700) and the file (0600) if they do not exist yet."""
-    parent = path.parent
-    if not parent.exists():
-        try:
-            parent.mkdir(parents=True, mode=0o700)
-            os.chmod(parent, 0o700)
-        except OSError as exc:
-            raise StoreError(f"Can't create the data directory {parent}: {exc.strerror}. "
-                             "Choose another place with --db or TIES_DB.") from None
+    try:
+        files.private_dir(path.parent)
+    except StoreError as exc:
+        raise StoreError(f"{exc} Use --db or TIES_DB.") from None
     if path.exists():
         if path.is_dir():
             raise StoreError(f"{path} is a directory, not a ties store. Point --db or TIES_DB "
@@ -251,15 +248,11 @@ def backup_to(store: Path, target: Path | None) -> Path:
     """A consistent copy of the store (SQLite's online backup reads one snapshot, so
     commands writing meanwhile neither wait long nor tear the copy), checked for integrity
     and moved into place only when complete. Records the time as the last backup."""
-    from ties import files
-
     if not store.is_file():
         raise StoreError(f"There is no store at {store} yet; nothing to back up.")
     if target is None:
         target = store.parent / "backups" / f"{store.stem}-{time.strftime('%Y%m%d-%H%M%S')}.db"
-        if not target.parent.exists():
-            target.parent.mkdir(mode=0o700, parents=True)
-            os.chmod(target.parent, 0o700)
+        files.private_dir(target.parent)
     target = target.expanduser()
     if target.resolve() == store.resolve():
         raise StoreError("A backup can't overwrite the store itself; choose another file.")

@@ -9,6 +9,25 @@ from pathlib import Path
 from ties.errors import StoreError
 
 
+def private_dir(folder: Path) -> None:
+    """Create `folder` (and its parents) 0700 whatever the umask, unless it exists. Several
+    ties commands started at once on a new store all get here: losing the race to create
+    it is not an error."""
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, mode=0o700)
+    except FileExistsError:
+        if folder.is_dir():
+            return
+        raise StoreError(f"Can't create the folder {folder}: a file of that name is in the "
+                         "way. Choose another place.") from None
+    except OSError as exc:
+        raise StoreError(f"Can't create the folder {folder}: {exc.strerror}. Choose another "
+                         "place.") from None
+    os.chmod(folder, 0o700)
+
+
 def private_temp(target: Path) -> Path:
     """An empty 0600 file next to `target`, to be renamed over it when complete."""
     target.parent.mkdir(parents=True, exist_ok=True)
