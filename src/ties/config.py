@@ -1,13 +1,86 @@
-"""Where data lives: --db > TIES_DB > the platform's user data directory."""
+"""Where data lives: --db > TIES_DB > the platform's user data directory.
+
+A store is either a SQLite file (a path, the default) or a PostgreSQL database (a
+SQLAlchemy-style URL such as postgresql+psycopg://me@host/ties). A URL is kept in a
+`ServerUrl`, whose str() never contains the password: whatever prints it, in a message,
+in `ties path` or in `ties doctor`, prints it masked.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 APP_NAME = "ties"
 DB_FILENAME = "ties.db"
 DEMO_FILENAME = "demo.db"
+
+SERVER_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
+
+
+@dataclass(frozen=True)
+class ServerUrl:
+    """A PostgreSQL store. `str()` masks the password; `conninfo` is for the driver only."""
+
+    url: str = field(repr=False)
+
+    @property
+    def password(self) -> str | None:
+        parts = urlsplit(self.url)
+        if parts.password:
+            return unquote(parts.password)
+        query = dict(parse_qsl(parts.query))
+        return query.get("password") or None
+
+    @property
+    def conninfo(self) -> str:
+        """The URL as libpq reads it (postgresql://...), password included."""
+        parts = urlsplit(self.url)
+        return urlunsplit(("postgresql", *parts[1:]))
+
+    @property
+    def masked(self) -> str:
+        parts = urlsplit(self.url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            user = quote(unquote(parts.username or ""), safe="")
+            netloc = f"{user}:***@{netloc.rpartition('@')[2]}"
+        query = "&".join(f"{k}=***" if k == "password" else f"{k}={quote(v, safe='')}"
+                         for k, v in parse_qsl(parts.query, keep_blank_values=True))
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"ServerUrl({self.masked!r})"
+
+
+Store = Path | ServerUrl
+
+
+def is_server_url(text: str) -> bool:
+    scheme, sep, _ = text.partition("://")
+    return bool(sep) and scheme.lower() in SERVER_SCHEMES
+
+
+def parse_location(text: str) -> Store:
+    """A path, or a URL of a database server ties knows. Any other URL is refused."""
+    from ties.errors import BadValue
+
+    if is_server_url(text):
+        parts = urlsplit(text)
+        if not parts.path.strip("/"):
+            raise BadValue(f"{ServerUrl(text)} names no database; add one, as in "
+                           "postgresql+psycopg://me@host/ties.")
+        return ServerUrl(text)
+    scheme, sep, _ = text.partition("://")
+    if sep and scheme.isascii() and scheme.replace("+", "").isalnum():
+        raise BadValue(f"ties can't use a {scheme}:// store; give a file path or a "
+                       "postgresql+psycopg://user@host/dbname URL.")
+    return Path(text).expanduser()
 
 
 def data_dir() -> Path:
@@ -17,11 +90,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
 
 
-def db_path(option: str | os.PathLike | None = None) -> Path:
+def db_path(option: str | os.PathLike | None = None) -> Store:
     """The store to use: the --db option, else $TIES_DB, else the data directory."""
     chosen = option or os.environ.get("TIES_DB")
     if chosen:
-        return Path(chosen).expanduser()
+        return parse_location(os.fspath(chosen))
     return data_dir() / DB_FILENAME
 
 

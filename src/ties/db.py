@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ties import files
+from ties.config import ServerUrl, Store
 from ties.errors import Busy, StoreError
 
 BUSY_TIMEOUT_MS = 10_000  # TIES_LOCK_TIMEOUT (seconds) changes it
@@ -111,10 +112,14 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection, *, write: bool) -> Iterator[sqlite3.Connection]:
-    """One transaction. A write takes the write lock up front (BEGIN IMMEDIATE), so two
-    commands at once wait for each other instead of failing; anything that escapes,
-    Ctrl-C included, rolls everything back."""
+def transaction(conn, *, write: bool) -> Iterator:
+    """One transaction. A write takes the write lock up front (BEGIN IMMEDIATE on SQLite,
+    the store's advisory lock on PostgreSQL), so two commands at once wait for each other
+    instead of failing; anything that escapes, Ctrl-C included, rolls everything back."""
+    if not isinstance(conn, sqlite3.Connection):
+        with conn.transaction(write=write):
+            yield conn
+        return
     try:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     except sqlite3.Error as exc:
@@ -166,10 +171,7 @@ def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
         if version == LATEST:
             return
         if version > LATEST:
-            raise StoreError(
-                f"This store was written by a newer version of ties (schema {version}; this "
-                f"ties knows {LATEST}). Upgrade ties: pip install -U ties. Nothing was changed."
-            )
+            raise too_new(version)
         with transaction(conn, write=True):
             version = schema_version(conn)
             if version < LATEST:
@@ -180,7 +182,15 @@ def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
         raise translate(exc, path) from None
 
 
-def migrate(conn: sqlite3.Connection, version: int) -> None:
+def too_new(version: int) -> StoreError:
+    from ties.migrations import LATEST
+
+    return StoreError(f"This store was written by a newer version of ties (schema {version}; "
+                      f"this ties knows {LATEST}). Upgrade ties: pip install -U ties. Nothing "
+                      "was changed.")
+
+
+def migrate(conn, version: int) -> None:
     """Apply the migrations after `version`; the caller holds the transaction."""
     from ties.migrations import MIGRATIONS
 
@@ -212,19 +222,30 @@ def backup_before_migration(path: Path, version: int) -> Path:
     return target
 
 
-def open_store(path: Path) -> sqlite3.Connection:
-    """A connection to an up-to-date store."""
-    conn = connect(path)
+def open_store(location: Store):
+    """A connection to an up-to-date store: a SQLite file or a PostgreSQL database."""
+    if isinstance(location, ServerUrl):
+        from ties import pg
+
+        conn = pg.connect(location)
+        try:
+            pg.ensure_schema(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+    conn = connect(location)
     try:
-        ensure_schema(conn, path)
+        ensure_schema(conn, location)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def orm_session(conn: sqlite3.Connection):
-    """A SQLModel session over `conn` whose transaction starts with BEGIN IMMEDIATE.
+def orm_session(conn):
+    """A SQLModel session over `conn` whose transaction takes the write lock first
+    (BEGIN IMMEDIATE on SQLite, the store's advisory lock on PostgreSQL).
 
     This is the only place SQLAlchemy meets the store; it is imported here, by the
     commands that write, and nowhere on the read paths.
@@ -233,11 +254,20 @@ def orm_session(conn: sqlite3.Connection):
     from sqlalchemy.pool import StaticPool
     from sqlmodel import Session
 
-    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+    if isinstance(conn, sqlite3.Connection):
+        engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
 
-    @event.listens_for(engine, "begin")
-    def _begin_immediate(connection):  # the documented pysqlite recipe
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection):  # the documented pysqlite recipe
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.raw.autocommit = False  # SQLAlchemy runs the transaction from here on
+        engine = create_engine("postgresql+psycopg://", creator=lambda: conn.raw,
+                               poolclass=StaticPool)
+
+        @event.listens_for(engine, "begin")
+        def _lock(connection):
+            conn.lock_for_write()
 
     return Session(engine, expire_on_commit=False)
 

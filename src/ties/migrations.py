@@ -2,7 +2,9 @@
 
 The schema version of a store is the number of steps applied to it, kept in
 `ties_meta`. A released step is never changed: a later change to the schema is a
-new step appended to MIGRATIONS. Every step runs inside the one transaction that
+new step appended to MIGRATIONS. Steps are written in SQLite's SQL and run on
+PostgreSQL through `dialect.ddl` (or ask `dialect.of(conn)` where the two differ).
+Every step runs inside the one transaction that
 `db.ensure_schema` opens under the write lock, so a store is always at one
 version or the next, never in between. Plain SQL through the stdlib driver keeps
 opening a store free of SQLAlchemy's import cost; `tests/test_migrations.py`
@@ -14,11 +16,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from ties import dialect
+
 
 def m001_initial(conn: sqlite3.Connection) -> None:
     """People, tags, interactions, follow-ups, settings, per-person stats, imports."""
+    ddl = dialect.of(conn).ddl
     for statement in _INITIAL:
-        conn.execute(statement)
+        conn.execute(ddl(statement))
 
 
 _INITIAL = [

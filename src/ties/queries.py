@@ -1,9 +1,12 @@
-"""Every read, as plain SQL over a stdlib sqlite3 connection.
+"""Every read, as plain SQL over the driver's connection: stdlib sqlite3, or psycopg
+through `ties.pg.Connection` (which takes the same parameters and returns the same
+values).
 
 Read commands never import SQLAlchemy: these functions run on the connection from
 `db.open_store`, and inside a write they run on the same connection as the
 SQLModel session, so they see its uncommitted rows. Rows come back as plain dicts
-with dates as `datetime.date`.
+with dates as `datetime.date`. The SQL is written once for both databases; where they
+spell something differently, `dialect.of(conn)` gives the fragment.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from ties import names
+from ties import dialect, names
 from ties.errors import Ambiguous, NotFound
 
 PROFILE_FIELDS = (
@@ -205,7 +208,7 @@ SEARCHED = ("p.name", "p.company", "p.role", "p.industry", "p.location", "p.emai
             "p.notes", "p.working_on", "p.struggles", "p.cares_about")
 
 
-def _list_filter(type_: str | None, tag: str | None, search: str | None,
+def _list_filter(conn, type_: str | None, tag: str | None, search: str | None,
                  archived: bool | None) -> tuple[str, list]:
     where, params = [], []
     if type_ == "untyped":
@@ -217,14 +220,15 @@ def _list_filter(type_: str | None, tag: str | None, search: str | None,
         where.append("EXISTS (SELECT 1 FROM tag t WHERE t.person_id = p.id AND t.tag = ?)")
         params.append(tag.strip().lower())
     if search:
-        # The folded name makes 'beyonce' find 'Beyoncé'; LIKE is case-insensitive for ASCII.
-        clauses = [f"{col} LIKE ? ESCAPE '\\'" for col in SEARCHED] + \
-            ["p.name_key LIKE ? ESCAPE '\\'"]
+        # The folded name makes 'beyonce' find 'Beyoncé'; the match ignores ASCII case.
+        like = dialect.of(conn).like
+        clauses = [f"{col} {like} ? ESCAPE '\\'" for col in SEARCHED] + \
+            [f"p.name_key {like} ? ESCAPE '\\'"]
         where.append("(" + " OR ".join(clauses) + ")")
         params += [_like(search)] * len(SEARCHED) + [_like(names.fold(search))]
     if archived is not None:
         where.append("p.archived = ?")
-        params.append(int(archived))
+        params.append(bool(archived))
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
@@ -238,7 +242,7 @@ def list_people(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """People with their last contact, sorted by name. archived=None means everyone."""
-    where, params = _list_filter(type_, tag, search, archived)
+    where, params = _list_filter(conn, type_, tag, search, archived)
     sql = (
         "SELECT p.id, p.name, p.type, p.company, p.role, p.industry, p.location, p.email, "
         "p.archived, p.snoozed_until, p.created, s.last_contact, "
@@ -258,7 +262,7 @@ def list_people(
 def count_matching(conn: sqlite3.Connection, *, type_: str | None = None,
                    tag: str | None = None, search: str | None = None,
                    archived: bool | None = False) -> int:
-    where, params = _list_filter(type_, tag, search, archived)
+    where, params = _list_filter(conn, type_, tag, search, archived)
     return conn.execute(f"SELECT count(*) FROM person p{where}", params).fetchone()[0]
 
 
@@ -274,7 +278,7 @@ def recent_duplicate(
     rows = _all(
         conn,
         "SELECT id, logged_at FROM interaction WHERE date = ? AND channel = ? "
-        "AND note IS ? AND gave = ? AND received = ? AND they_reached_out = ? "
+        f"AND note {dialect.of(conn).is_} ? AND gave = ? AND received = ? AND they_reached_out = ? "
         "AND logged_at >= ? ORDER BY id DESC",
         (when.isoformat(), channel, note, gave, received, they_reached_out, since),
     )
@@ -365,21 +369,25 @@ def _active(type_: str | None) -> tuple[str, list]:
 
 
 # Open promises per person, joined once instead of looked up per row.
-_PROMISES = ("LEFT JOIN (SELECT person_id, sum(due IS NULL) AS undated, min(due) AS first_due "
-             "FROM follow_up WHERE done IS NULL GROUP BY person_id) f ON f.person_id = p.id")
+_PROMISES = ("LEFT JOIN (SELECT person_id, sum(CASE WHEN due IS NULL THEN 1 ELSE 0 END) "
+             "AS undated, min(due) AS first_due FROM follow_up WHERE done IS NULL "
+             "GROUP BY person_id) f ON f.person_id = p.id")
 
 
-def _bound_sql(settings: dict) -> tuple[str, list]:
+def _bound_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     """Per person: recency points (as scoring computes them) and an upper bound of every
     other point they can earn, so that only people who can reach the top are loaded.
     The query must join `_PROMISES` as f."""
     cadence, cparams = _cadence_sql(settings)
+    days = d.greatest(d.days("?", "coalesce(s.last_contact, p.created)"), "0")
     return (
-        f"max(julianday(?) - julianday(coalesce(s.last_contact, p.created)), 0) / ({cadence}) "
+        f"CAST({days} AS DOUBLE PRECISION) / ({cadence}) "
         "* 10 * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
         "AS recency, "
-        "(s.last_received IS NOT NULL) * 6 + (s.their_streak >= 2) * 3 "
-        "+ (s.gave = 0 AND s.interactions >= 3) * 2 + (p.birthday_month IS NOT NULL) * 2 "
+        "CASE WHEN s.last_received IS NOT NULL THEN 6 ELSE 0 END "
+        "+ CASE WHEN s.their_streak >= 2 THEN 3 ELSE 0 END "
+        "+ CASE WHEN s.gave = 0 AND s.interactions >= 3 THEN 2 ELSE 0 END "
+        "+ CASE WHEN p.birthday_month IS NOT NULL THEN 2 ELSE 0 END "
         "+ 3 * coalesce(f.undated, 0) AS bonus",
         cparams + [settings["weight.strategic"], settings["weight.social"],
                    settings["weight.tactical"]],
@@ -404,16 +412,17 @@ def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
     who can still rank among the first `count` (scoring.shortlist) are loaded."""
     from ties.scoring import WEEK, shortlist
 
+    d = dialect.of(conn)
     cadence, cparams = _cadence_sql(settings)
-    bound, bparams = _bound_sql(settings)
+    bound, bparams = _bound_sql(d, settings)
     active, aparams = _active(type_)
     horizon = (today + timedelta(days=WEEK - 1)).isoformat()
+    due = d.add_days("coalesce(s.last_contact, p.created)", cadence)
     rows = conn.execute(
-        f"SELECT p.id, {bound}, coalesce(f.first_due <= ?, 0) AS promised "
+        f"SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS promised "
         f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
-        f"WHERE {active} AND ((date(coalesce(s.last_contact, p.created), '+' || ({cadence}) "
-        "|| ' days') <= ? AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL)) "
-        "OR f.first_due <= ?)",
+        f"WHERE {active} AND (({due} <= ? "
+        "AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL)) OR f.first_due <= ?)",
         [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, *cparams, horizon,
          horizon],
     ).fetchall()
@@ -447,15 +456,15 @@ def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
     loaded, for `scoring.pick_stretch` to choose from."""
     from ties.scoring import shortlist
 
+    d = dialect.of(conn)
     cadence, cparams = _cadence_sql(settings)
-    bound, bparams = _bound_sql(settings)
+    bound, bparams = _bound_sql(d, settings)
     active, aparams = _active(type_)
     rows = conn.execute(
         f"SELECT p.id, {bound}, 0, p.industry, p.company "
         f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
         f"WHERE {active} AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL) "
-        "AND (julianday(?) - julianday(coalesce(s.last_contact, p.created))) * 2 "
-        f">= ({cadence})",
+        f"AND {d.days('?', 'coalesce(s.last_contact, p.created)')} * 2 >= ({cadence})",
         [today.isoformat(), *bparams, today.isoformat(), *aparams, today.isoformat(),
          *cparams],
     ).fetchall()
@@ -472,8 +481,8 @@ def next_due(conn: sqlite3.Connection, today: date, settings: dict) -> dict | No
     active, aparams = _active(None)
     rows = _all(
         conn,
-        "SELECT name, date(coalesce(s.last_contact, p.created), '+' || "
-        f"{cadence} || ' days') AS due FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"SELECT name, {dialect.of(conn).add_days('coalesce(s.last_contact, p.created)', cadence)}"
+        " AS due FROM person p JOIN person_stats s ON s.person_id = p.id "
         f"WHERE {active} AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL) "
         "ORDER BY due, p.name_key LIMIT 1",
         [*cparams, today.isoformat(), *aparams],
@@ -533,9 +542,8 @@ def report_ties(conn: sqlite3.Connection, today: date, settings: dict,
     for r in conn.execute(
         f"SELECT p.id, p.name, p.type, {cadence}, p.created, p.company, p.industry, "
         "s.first_contact, s.last_contact, s.interactions, s.gave, s.received, s.last_gave, "
-        "s.last_received, s.in_person, s.voice, "
-        "(p.working_on IS NOT NULL) + (p.struggles IS NOT NULL) + (p.cares_about IS NOT NULL),"
-        " p.notes IS NOT NULL, p.name_key "
+        f"s.last_received, s.in_person, s.voice, {_KNOWN}, "
+        "CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END, p.name_key "
         "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE "
         + " AND ".join(where),
         [*cparams, *params],
@@ -568,7 +576,8 @@ def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
     from ties.report import week_start
 
     gave, received = conn.execute(
-        "SELECT coalesce(sum(gave), 0), coalesce(sum(received), 0) FROM interaction "
+        "SELECT coalesce(sum(CASE WHEN gave THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN received THEN 1 ELSE 0 END), 0) FROM interaction "
         "WHERE date > ? AND date <= ?", (since.isoformat(), today.isoformat())).fetchone()
     start = week_start(today) - timedelta(weeks=11)
     per_day = {date.fromisoformat(d): n for d, n in conn.execute(
@@ -651,48 +660,61 @@ def identity_rows(conn: sqlite3.Connection) -> list[tuple]:
 
 # The report's fast path: strength, status and the summary computed in SQL -----------
 
-def _strength_sql(settings: dict) -> tuple[str, list]:
+def _double(number: float) -> str:
+    """A float literal that is an IEEE double on both databases (PostgreSQL reads a bare
+    0.5 as NUMERIC)."""
+    return f"CAST({number!r} AS DOUBLE PRECISION)"
+
+
+def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     """A query of every person who is not archived with their strength and status,
     computed exactly as report.strength and report.status do (same operations in the same
     order on IEEE doubles; a test compares the two on random data)."""
     cadence, cparams = _cadence_sql(settings)
+    zero, one, half = _double(0.0), _double(1.0), _double(0.5)
     base = (
         "SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
         "s.first_contact, s.last_contact, s.interactions, s.gave, s.received, s.last_gave, "
         "s.last_received, s.in_person, s.voice, "
-        "(p.working_on IS NOT NULL) + (p.struggles IS NOT NULL) + (p.cares_about IS NOT NULL)"
-        " AS known, p.notes IS NOT NULL AS has_notes, "
+        f"{_KNOWN} AS known, CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END AS has_notes, "
         f"{cadence} AS cadence, "
-        "CAST(julianday(:today) - julianday(coalesce(s.last_contact, p.created)) AS INTEGER) "
-        "AS days, "
-        "CAST(julianday(:today) - julianday(coalesce(s.first_contact, p.created)) AS INTEGER) "
-        "AS days_first "
+        f"{d.days(':today', 'coalesce(s.last_contact, p.created)')} AS days, "
+        f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first "
         "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived"
     )
+    strength = d.truncate(f"raw + {half}")
+    fading = d.greatest(zero, f"1 - {d.greatest('days', '0')} * {one} / (2 * cadence)")
+    often = d.least(one, f"interactions / (2 * ({d.greatest('days_first', 'cadence')} * {one} "
+                         "/ cadence))")
+    balance = f"{d.least('gave', 'received')} * {one} / {d.greatest('gave', 'received')}"
     parts = (
         "SELECT b.*, "
-        "(CASE WHEN last_contact IS NULL THEN 0.0 "
-        " ELSE 25 * max(0.0, 1 - max(days, 0) * 1.0 / (2 * cadence)) END)"
-        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN 25 * min(1.0, "
-        "  interactions / (2 * (max(days_first, cadence) * 1.0 / cadence))) ELSE 0.0 END)"
+        f"(CASE WHEN last_contact IS NULL THEN {zero} ELSE 25 * {fading} END)"
+        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN 25 * "
+        f"  {often} ELSE {zero} END)"
         " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN 20 * (in_person "
-        "  + 0.5 * voice + 0.2 * (interactions - in_person - voice)) / interactions "
-        "  ELSE 0.0 END)"
-        " + (4 * known + CASE WHEN has_notes THEN 3 ELSE 0 END)"
-        " + (CASE WHEN gave > 0 AND received > 0 THEN 15 * min(gave, received) * 1.0 "
-        "  / max(gave, received) WHEN gave > 0 OR received > 0 THEN 3.0 ELSE 0.0 END)"
+        f"  + {_double(0.5)} * voice + {_double(0.2)} * (interactions - in_person - voice)) "
+        f"  / interactions ELSE {zero} END)"
+        " + (4 * known + CASE WHEN has_notes = 1 THEN 3 ELSE 0 END)"
+        f" + (CASE WHEN gave > 0 AND received > 0 THEN 15 * {balance} "
+        f"  WHEN gave > 0 OR received > 0 THEN {_double(3.0)} ELSE {zero} END)"
         " AS raw FROM base b"
     )
     scored = (
-        "SELECT r.*, CAST(raw + 0.5 AS INTEGER) AS strength, "
+        f"SELECT r.*, {strength} AS strength, "
         "CASE WHEN days_first < 30 AND interactions <= 2 THEN 'new' "
         "WHEN days > 2 * cadence THEN 'reconnect' WHEN days >= cadence THEN 'due' "
-        "WHEN CAST(raw + 0.5 AS INTEGER) >= 70 THEN 'strong' ELSE 'steady' END AS status, "
-        "date(coalesce(last_contact, created), '+' || cadence || ' days') AS due "
+        f"WHEN {strength} >= 70 THEN 'strong' ELSE 'steady' END AS status, "
+        f"{d.add_days('coalesce(last_contact, created)', 'cadence')} AS due "
         "FROM parts r"
     )
     return f"WITH base AS ({base}), parts AS ({parts}), scored AS ({scored}) ", cparams
 
+
+_KNOWN = ("(CASE WHEN p.working_on IS NOT NULL THEN 1 ELSE 0 END "
+          "+ CASE WHEN p.struggles IS NOT NULL THEN 1 ELSE 0 END "
+          "+ CASE WHEN p.cares_about IS NOT NULL THEN 1 ELSE 0 END)")
+"""How many of the three talking points are known (a number on both databases)."""
 
 _SQL_SORTS = {
     "strength": "strength DESC, name_key, id",
@@ -710,7 +732,7 @@ def report_page(conn: sqlite3.Connection, today: date, since: date, settings: di
     report.rows, done in SQL."""
     from ties.report import STRONG, Row, Summary, Tie, slipping, streak, weekly_counts
 
-    with_sql, cparams = _strength_sql(settings)
+    with_sql, cparams = _strength_sql(dialect.of(conn), settings)
     named = {"today": today.isoformat(), "since": since.isoformat(), "strong": STRONG}
     # sqlite3 takes either named or positional parameters: inline the cadences (numbers).
     with_sql = with_sql.replace("?", "{}").format(*(int(c) for c in cparams))
@@ -720,8 +742,10 @@ def report_page(conn: sqlite3.Connection, today: date, since: date, settings: di
     people = strong = active = 0
     by_type = {k: {"count": 0, "due": 0} for k in ("strategic", "social", "tactical")}
     for kind, n, n_strong, n_active, due in conn.execute(
-            with_sql + "SELECT type, count(*), total(strength >= :strong), "
-            "total(last_contact > :since), total(status IN ('due', 'reconnect')) FROM scored "
+            with_sql + "SELECT type, count(*), "
+            "sum(CASE WHEN strength >= :strong THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN last_contact > :since THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN status IN ('due', 'reconnect') THEN 1 ELSE 0 END) FROM scored "
             + where + " GROUP BY type", named):
         people, strong, active = people + n, strong + int(n_strong), active + int(n_active)
         if kind in by_type:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from ties import queries
+from ties import dialect, queries
 from ties.dates import birthday_of
 from ties.errors import AlreadyExists, NotFound
 from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
@@ -23,9 +23,18 @@ from ties.names import fold
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
-def raw(session: Session) -> sqlite3.Connection:
-    """The sqlite3 connection under the session, inside its transaction."""
-    return session.connection().connection.driver_connection
+def raw(session: Session):
+    """The driver's connection under the session, inside its transaction: the sqlite3
+    connection itself, or the psycopg one wrapped to speak like it (`ties.pg`)."""
+    driver = session.connection().connection.driver_connection
+    if isinstance(driver, sqlite3.Connection):
+        return driver
+    wrapped = session.info.get("ties_conn")
+    if wrapped is None:
+        from ties.pg import Connection
+
+        wrapped = session.info["ties_conn"] = Connection(driver, None)
+    return wrapped
 
 
 def now() -> datetime:
@@ -201,42 +210,52 @@ def delete_interaction(session: Session, interaction_id: int) -> None:
 
 # Per-person stats ------------------------------------------------------------------
 
-_STATS = """
+def _stats_sql(d: dialect.Sqlite, where_ip: str, where_p: str) -> str:
+    """Recompute person_stats rows: one upsert, aggregated in SQL."""
+    key = d.date_then_id("i.date", "i.id")
+    return f"""
 WITH mine AS (
-    SELECT ip.person_id AS pid, max(i.date || printf('#%012d', i.id)) AS latest
+    SELECT ip.person_id AS pid, max({key}) AS latest
     FROM interaction_person ip JOIN interaction i ON i.id = ip.interaction_id
     WHERE NOT i.they_reached_out AND {where_ip}
     GROUP BY ip.person_id)
-INSERT OR REPLACE INTO person_stats (person_id, interactions, first_contact, last_contact,
+INSERT INTO person_stats (person_id, interactions, first_contact, last_contact,
     gave, received, last_gave, last_received, their_streak, in_person, voice)
 SELECT p.id,
     count(i.id), min(i.date), max(i.date),
-    coalesce(sum(i.gave), 0), coalesce(sum(i.received), 0),
+    coalesce(sum(CASE WHEN i.gave THEN 1 ELSE 0 END), 0),
+    coalesce(sum(CASE WHEN i.received THEN 1 ELSE 0 END), 0),
     max(CASE WHEN i.gave THEN i.date END), max(CASE WHEN i.received THEN i.date END),
-    coalesce(sum(i.they_reached_out
-                 AND (m.latest IS NULL OR i.date || printf('#%012d', i.id) > m.latest)), 0),
-    coalesce(sum(i.channel IN ('in-person', 'event')), 0),
-    coalesce(sum(i.channel IN ('call', 'video')), 0)
+    coalesce(sum(CASE WHEN i.they_reached_out AND (m.latest IS NULL OR {key} > m.latest)
+                 THEN 1 ELSE 0 END), 0),
+    coalesce(sum(CASE WHEN i.channel IN ('in-person', 'event') THEN 1 ELSE 0 END), 0),
+    coalesce(sum(CASE WHEN i.channel IN ('call', 'video') THEN 1 ELSE 0 END), 0)
 FROM person p
 LEFT JOIN mine m ON m.pid = p.id
 LEFT JOIN interaction_person ip ON ip.person_id = p.id
 LEFT JOIN interaction i ON i.id = ip.interaction_id
 WHERE {where_p}
 GROUP BY p.id
+ON CONFLICT (person_id) DO UPDATE SET interactions = excluded.interactions,
+    first_contact = excluded.first_contact, last_contact = excluded.last_contact,
+    gave = excluded.gave, received = excluded.received, last_gave = excluded.last_gave,
+    last_received = excluded.last_received, their_streak = excluded.their_streak,
+    in_person = excluded.in_person, voice = excluded.voice
 """
 
 
 def refresh_stats(conn: sqlite3.Connection, person_ids: Iterable[int] | None) -> None:
     """Recompute person_stats for these people (None: everyone) from their interactions."""
+    d = dialect.of(conn)
     if person_ids is None:
-        conn.execute(_STATS.format(where_ip="1", where_p="1"))
+        conn.execute(_stats_sql(d, d.true, d.true))
         return
     ids = list(person_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        sql = _STATS.format(where_ip=f"ip.person_id IN ({marks})", where_p=f"p.id IN ({marks})")
-        conn.execute(sql, chunk + chunk)
+        conn.execute(_stats_sql(d, f"ip.person_id IN ({marks})", f"p.id IN ({marks})"),
+                     chunk + chunk)
 
 
 def add_follow_up(session: Session, person_id: int, text: str, due: date | None,
@@ -573,9 +592,10 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
     seen = set()
     if not empty:
         for d, ch, note, pids in conn.execute(
-                "SELECT i.date, i.channel, coalesce(i.note, ''), group_concat("
-                "ip.person_id) FROM interaction i JOIN interaction_person ip ON "
-                "ip.interaction_id = i.id GROUP BY i.id"):
+                "SELECT i.date, i.channel, coalesce(i.note, ''), "
+                f"{dialect.of(conn).id_list('ip.person_id')} FROM interaction i "
+                "JOIN interaction_person ip ON ip.interaction_id = i.id "
+                "GROUP BY i.id, i.date, i.channel, i.note"):
             seen.add((d, ch, note, tuple(sorted(int(x) for x in pids.split(",")))))
     links = []
     for item in doc.get("interactions", []):
@@ -623,6 +643,9 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
         if session.get(Setting, key) is None:
             session.add(Setting(key=key, value=stored))
     session.flush()
+    if empty:  # rows came with their ids: new ones number on from the highest
+        for statement in dialect.of(conn).renumber(("person", "interaction", "follow_up")):
+            conn.execute(statement)
     refresh_stats(conn, None)
     return result
 
@@ -669,7 +692,11 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     session.add(person)
     for t in merge.tags:
         session.add(Tag(person_id=keep_id, tag=t))
-    conn.execute("UPDATE OR IGNORE interaction_person SET person_id = ? WHERE person_id = ?",
+    # Meetings both were at stay once, as the kept person's.
+    conn.execute("DELETE FROM interaction_person WHERE person_id = ? AND interaction_id IN "
+                 "(SELECT interaction_id FROM interaction_person WHERE person_id = ?)",
+                 (other_id, keep_id))
+    conn.execute("UPDATE interaction_person SET person_id = ? WHERE person_id = ?",
                  (keep_id, other_id))
     session.execute(update(FollowUpModel).where(FollowUpModel.person_id == other_id)
                     .values(person_id=keep_id))

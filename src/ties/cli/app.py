@@ -13,7 +13,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -28,10 +27,15 @@ if TYPE_CHECKING:
     from rich.console import Console
     from sqlmodel import Session
 
+    from ties.config import Store
+
 
 def _one_line(message: str) -> str:
     from ties.text import safe
 
+    secret = _state.secret
+    if secret:  # a PostgreSQL password never reaches the terminal, whatever said it
+        message = message.replace(secret, "***")
     return " ".join(safe(message).split())
 
 
@@ -88,6 +92,11 @@ def _internal_error(exc: Exception) -> None:
     if isinstance(original, sqlite3.Error):
         error = translate(original, _state.path)
         fail(error.message, error.exit_code)
+    from ties import pg
+
+    if pg.is_error(original):
+        error = pg.translate(original, _state.path if _state.on_server else None)
+        fail(error.message, error.exit_code)
     if os.environ.get("TIES_DEBUG"):
         import traceback
 
@@ -112,13 +121,28 @@ app = typer.Typer(
 
 @dataclass
 class State:
-    db_option: Path | None = None
+    db_option: str | None = None
 
     @property
-    def path(self) -> Path:
+    def path(self) -> Store:
+        """The store: a SQLite file's path, or a PostgreSQL URL (printed masked)."""
         from ties import config
 
         return config.db_path(self.db_option)
+
+    @property
+    def on_server(self) -> bool:
+        from ties.config import ServerUrl
+
+        return isinstance(self.path, ServerUrl)
+
+    @property
+    def secret(self) -> str | None:
+        """The password in a PostgreSQL URL, so that no message can show it."""
+        from ties.config import ServerUrl, is_server_url
+
+        chosen = self.db_option or os.environ.get("TIES_DB") or ""
+        return ServerUrl(chosen).password if is_server_url(chosen) else None
 
 
 _state = State()
@@ -139,10 +163,10 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="The store to use (a file path). Default: $TIES_DB, else "
-                     "ties.db in your data directory; see 'ties path'.",
-                     dir_okay=False, show_default=False),
+        str | None,
+        typer.Option("--db", help="The store to use: a file path, or a PostgreSQL URL such "
+                     "as postgresql+psycopg://me@host/ties. Default: $TIES_DB, else ties.db "
+                     "in your data directory; see 'ties path'.", show_default=False),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.",
@@ -237,16 +261,21 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
     from ties import config, queries
 
     root = ctx.find_root()
-    path = config.db_path(root.params.get("db") if root.params else None)
-    if not path.is_file():
-        return []
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        path = config.db_path(root.params.get("db") if root.params else None)
+        if isinstance(path, config.ServerUrl):
+            from ties import pg
+
+            conn = pg.connect(path)
+        elif path.is_file():
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        else:
+            return []
         try:
             return queries.complete_names(conn, incomplete)
         finally:
             conn.close()
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001  (completion offers nothing rather than fail)
         return []
 
 
