@@ -1,4 +1,11 @@
-"""Each test gets an empty data dir, a fixed clock and a fixed terminal."""
+"""Each test gets an empty store, a fixed clock and a fixed terminal.
+
+The store is a SQLite file in a temporary data dir; when TIES_TEST_POSTGRES_URL names a
+PostgreSQL database, it is instead a new schema of that database, made for the test and
+dropped after it, and the whole suite runs against PostgreSQL. Tests about the SQLite
+file itself (permissions, pragmas, file backups, migrations of SQLite fixtures) are
+marked `sqlite_only` and are skipped there, with that reason.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +13,77 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from ties.config import ServerUrl
+
 TODAY = "2025-03-14"  # a Friday
+POSTGRES_URL = os.environ.get("TIES_TEST_POSTGRES_URL", "")
+BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
+
+Store = Path | ServerUrl
+
+
+def pytest_report_header(config) -> str:
+    where = str(ServerUrl(POSTGRES_URL)) if POSTGRES_URL else "a SQLite file per test"
+    return f"ties stores: {BACKEND} ({where})"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if BACKEND == "sqlite":
+        return
+    skip = pytest.mark.skip(reason="about the SQLite file itself; TIES_TEST_POSTGRES_URL is set")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def server_store(schema: str) -> ServerUrl:
+    """TIES_TEST_POSTGRES_URL with the search path set to `schema`: a store of its own."""
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    return ServerUrl(f"{POSTGRES_URL}{sep}options={quote(f'-csearch_path={schema}')}")
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(ServerUrl(POSTGRES_URL).conninfo, autocommit=True) as conn:
+        conn.execute(sql)
 
 
 @pytest.fixture(autouse=True)
-def ties_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TIES_DB", str(tmp_path / "data" / "ties.db"))
+def ties_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("TIES_TODAY", TODAY)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.delenv("TIES_DEBUG", raising=False)
-    return tmp_path
+    if BACKEND == "sqlite":
+        monkeypatch.setenv("TIES_DB", str(tmp_path / "data" / "ties.db"))
+        yield tmp_path
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    _admin(f"CREATE SCHEMA {schema}")
+    monkeypatch.setenv("TIES_DB", server_store(schema).url)
+    try:
+        yield tmp_path
+    finally:
+        _admin(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture
-def db_path(ties_home: Path) -> Path:
-    return ties_home / "data" / "ties.db"
+def db_path(ties_home: Path) -> Store:
+    """The test's store: a SQLite file's path, or (on PostgreSQL) its URL."""
+    if BACKEND == "sqlite":
+        return ties_home / "data" / "ties.db"
+    return ServerUrl(os.environ["TIES_DB"])
 
 
 Ties = Callable[..., Result]
@@ -57,18 +112,102 @@ def run_ties(*args: str, env: dict | None = None, input: str | None = None,
     )
 
 
-def dump(path: Path) -> str:
-    """Everything in a store, as SQL text (for before/after comparisons)."""
-    conn = sqlite3.connect(path)
+def dump(store: Store) -> str:
+    """Everything in a store, schema and rows, as text (for before/after comparisons)."""
+    if isinstance(store, ServerUrl):
+        return _server_dump(store)
+    conn = sqlite3.connect(store)
     try:
         return "\n".join(conn.iterdump())
     finally:
         conn.close()
 
 
-def rows(path: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(path)
+def snapshot(store: Store) -> bytes | str:
+    """The strictest 'unchanged' a store allows: a SQLite file's bytes, else its dump."""
+    return store.read_bytes() if isinstance(store, Path) else dump(store)
+
+
+def _server_dump(store: ServerUrl) -> str:
+    from ties import pg
+
+    conn = pg.connect(store)
+    try:
+        out = []
+        columns = conn.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM "
+            "information_schema.columns WHERE table_schema = current_schema() "
+            "ORDER BY table_name, ordinal_position").fetchall()
+        out += [repr(c) for c in columns]
+        for table in sorted({c[0] for c in columns}):
+            out += [f"{table}: {r!r}" for r in
+                    conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()]
+        return "\n".join(out)
+    finally:
+        conn.close()
+
+
+def rows(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
+    """The rows a query gives on the store (through ties' own driver on PostgreSQL, so
+    the same ? parameters work, with dates as text and flags as 0/1)."""
+    if isinstance(store, ServerUrl):
+        from ties import pg
+
+        conn = pg.connect(store)
+        try:
+            return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+        finally:
+            conn.close()
+    conn = sqlite3.connect(store)
     try:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+def execute(store: Store, sql: str, params: tuple = ()) -> None:
+    """Change a store behind ties' back (as an old version or a hand edit might)."""
+    if isinstance(store, ServerUrl):
+        from ties import pg
+
+        conn = pg.connect(store)
+        try:
+            conn.execute(sql, params).close()
+        finally:
+            conn.close()
+        return
+    conn = sqlite3.connect(store)
+    try:
+        conn.execute(sql, params)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@contextmanager
+def holding_write_lock(store: Store) -> Iterator:
+    """Another command's write transaction, held open: yields its connection."""
+    if isinstance(store, ServerUrl):
+        from ties import pg
+
+        conn = pg.connect(store)
+        try:
+            with conn.transaction(write=True):
+                yield conn
+                raise _Release
+        except _Release:
+            pass
+        finally:
+            conn.close()
+        return
+    conn = sqlite3.connect(store, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+
+
+class _Release(Exception):
+    """Ends a held transaction by rolling it back."""

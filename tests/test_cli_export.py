@@ -151,6 +151,7 @@ def test_export_bad_format_is_refused(ties):
     assert result.stderr == "ties: --format must be one of json, csv, vcard, markdown, not 'xml'.\n"
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_private_verified_and_recorded(ties, rich_store, db_path, tmp_path):
     result = ties("backup")
     assert result.exit_code == 0
@@ -166,6 +167,7 @@ def test_backup_is_private_verified_and_recorded(ties, rich_store, db_path, tmp_
     assert rows(named, "SELECT count(*) FROM interaction") == [(3,)]
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_another_writer_is_busy(ties, rich_store, db_path, tmp_path):
     from ties import db, store
 
@@ -194,6 +196,7 @@ def test_backup_while_another_writer_is_busy(ties, rich_store, db_path, tmp_path
         conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_restore_checks_confirms_and_keeps_the_current_store(ties, rich_store, db_path,
                                                              tmp_path):
     copy = tmp_path / "copy.db"

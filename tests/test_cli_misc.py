@@ -4,6 +4,8 @@ import json
 import os
 import stat
 
+import pytest
+
 from conftest import TODAY, dump, rows, run_ties
 from ties import __version__
 
@@ -38,6 +40,7 @@ def test_db_option_and_env_select_the_store(ties, tmp_path):
     assert ties("list", "--json").stdout == "[]\n"
 
 
+@pytest.mark.sqlite_only
 def test_store_directory_and_file_are_private(ties, db_path):
     old = os.umask(0o022)
     try:
@@ -92,6 +95,7 @@ def test_demo_refuses_to_overwrite_users_store(ties, tmp_path):
     assert "the demo never touches your own store" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_store_that_is_not_sqlite_is_refused_and_left_alone(ties, db_path):
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"these are my notes, not a database" * 100)
@@ -103,6 +107,7 @@ def test_store_that_is_not_sqlite_is_refused_and_left_alone(ties, db_path):
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_foreign_sqlite_database_is_refused_and_left_alone(ties, db_path):
     import sqlite3
 

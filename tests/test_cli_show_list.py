@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import rows
+from conftest import execute, rows
 
 
 @pytest.fixture
@@ -146,12 +146,7 @@ def test_markup_and_escape_sequences_in_names_are_shown_literally(ties, db_path)
 def test_escape_sequences_already_in_the_store_are_shown_escaped(ties, db_path):
     # ...and any that arrive another way (an old import, a hand edit) are made visible.
     ties("add", "Mallory")
-    import sqlite3
-
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE person SET name = 'Mal\x1b[2Jlory', notes = 'a\x9bb\u202ec'")
-    conn.commit()
-    conn.close()
+    execute(db_path, "UPDATE person SET name = ?, notes = ?", ("Mal\x1b[2Jlory", "a\x9bb\u202ec"))
     shown = ties("show", "@1")
     assert shown.exit_code == 0
     assert "Mal\\x1b[2Jlory" in shown.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import dump, rows
+from conftest import dump, execute, rows
 from ties import db, migrations
 from ties.errors import StoreError
 
@@ -74,6 +74,7 @@ def test_migrate_twice_is_noop(tmp_path):
 
 
 @pytest.mark.parametrize("fixture", RELEASED, ids=lambda p: p.stem)
+@pytest.mark.sqlite_only
 def test_every_released_store_opens_and_keeps_every_row(ties, db_path, fixture):
     load_fixture(fixture, db_path)
     before = {t: rows(db_path, f"SELECT count(*) FROM {t}")[0][0]
@@ -95,10 +96,7 @@ def test_every_released_store_opens_and_keeps_every_row(ties, db_path, fixture):
 
 def test_store_from_newer_ties_is_refused_unchanged(ties, db_path):
     ties("add", "Ana")
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE ties_meta SET value = '999' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    execute(db_path, "UPDATE ties_meta SET value = '999' WHERE key = 'schema_version'")
     before = dump(db_path)
     result = ties("list")
     assert result.exit_code == 1

@@ -227,16 +227,11 @@ def open_store(location: Store):
     if isinstance(location, ServerUrl):
         from ties import pg
 
-        conn = pg.connect(location)
-        try:
-            pg.ensure_schema(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-    conn = connect(location)
+        conn, upgrade = pg.connect(location), pg.ensure_schema
+    else:
+        conn, upgrade = connect(location), lambda c: ensure_schema(c, location)
     try:
-        ensure_schema(conn, location)
+        upgrade(conn)
     except BaseException:
         conn.close()
         raise
@@ -299,12 +294,8 @@ def backup_to(store: Path, target: Path | None) -> Path:
             raise StoreError(f"The copy failed its integrity check ({ok}); nothing was kept. "
                              "Run 'ties doctor'.")
         files.commit(temp, target)
-        with transaction(source, write=True):
-            if schema_version(source):
-                source.execute(
-                    "INSERT INTO ties_meta (key, value) VALUES ('last_backup', ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (time.strftime("%Y-%m-%dT%H:%M:%S"),))
+        if schema_version(source):
+            record_backup(source)
         source.close()
     except sqlite3.Error as exc:
         temp.unlink(missing_ok=True)
@@ -313,6 +304,14 @@ def backup_to(store: Path, target: Path | None) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return target
+
+
+def record_backup(conn) -> None:
+    """Note the time of this backup in the store, for 'ties doctor'."""
+    with transaction(conn, write=True):
+        conn.execute("INSERT INTO ties_meta (key, value) VALUES ('last_backup', ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     (time.strftime("%Y-%m-%dT%H:%M:%S"),))
 
 
 def check_backup(file: Path) -> str:

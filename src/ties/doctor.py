@@ -9,6 +9,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ties.config import ServerUrl
+from ties.errors import TiesError
+
 SYNC_MARKERS = ("dropbox", "icloud", "mobile documents", "onedrive", "google drive",
                 "googledrive", "syncthing", "nextcloud", "owncloud", "box sync")
 BACKUP_WARN_DAYS = 30
@@ -23,10 +26,12 @@ class Check:
     warning: bool = False  # worth knowing, not an error
 
 
-def run(path: Path) -> list[Check]:
+def run(path: Path | ServerUrl) -> list[Check]:
     from ties.db import schema_version
     from ties.migrations import LATEST
 
+    if isinstance(path, ServerUrl):
+        return _server(path)
     checks: list[Check] = []
     if not path.exists():
         return [Check("store", False, f"no store at {path}",
@@ -64,6 +69,60 @@ def run(path: Path) -> list[Check]:
     return checks
 
 
+def _server(url: ServerUrl) -> list[Check]:
+    """A PostgreSQL store: reachable, ties' schema, rights to write, an encrypted
+    connection when it leaves this machine, and the last backup."""
+    from ties import pg
+    from ties.migrations import LATEST
+
+    try:
+        conn = pg.connect(url)
+    except TiesError as exc:
+        return [Check("server", False, exc.message, "Start the server or fix the URL.")]
+    try:
+        checks = []
+        version, user, schema, ssl = conn.execute(
+            "SELECT current_setting('server_version'), current_user, current_schema(), "
+            "coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)"
+        ).fetchone()
+        checks.append(Check("server", True, f"PostgreSQL {version}, user {user}, "
+                                            f"schema {schema}"))
+        local = _is_local(url)
+        checks.append(Check(
+            "encryption", bool(ssl) or local,
+            "TLS" if ssl else ("not encrypted (this machine only)" if local else
+                               "not encrypted: notes cross the network in clear"),
+            "" if ssl or local else "Add ?sslmode=require (or verify-full) to the URL.",
+            warning=not ssl and not local))
+        try:
+            stored = pg.schema_version(conn)
+        except TiesError as exc:
+            return [*checks, Check("schema", False, exc.message)]
+        checks.append(Check("schema", stored <= LATEST, f"version {stored} (this ties: {LATEST})",
+                            "" if stored <= LATEST else "Upgrade ties: pip install -U ties."))
+        if stored:
+            writable = conn.execute("SELECT has_table_privilege('person', 'INSERT, UPDATE, "
+                                    "DELETE')").fetchone()[0]
+            checks.append(Check("privileges", bool(writable),
+                                "can read and write" if writable else "read-only",
+                                "" if writable else f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES "
+                                f"IN SCHEMA {schema} TO {user};"))
+            checks.append(_last_backup(conn))
+        return checks
+    except Exception as exc:  # noqa: BLE001  (doctor reports; it never crashes on a bad store)
+        return [Check("server", False, pg.translate(exc, url).message)]
+    finally:
+        conn.close()
+
+
+def _is_local(url: ServerUrl) -> bool:
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url.url)
+    host = parts.hostname or dict(parse_qsl(parts.query)).get("host", "")
+    return host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
+
+
 def _permissions(path: Path) -> list[Check]:
     out = []
     loose = []
@@ -99,7 +158,7 @@ def _sync_folder(path: Path) -> Check:
                  "'ties backup' copies or a PostgreSQL store instead.")
 
 
-def _last_backup(conn: sqlite3.Connection) -> Check:
+def _last_backup(conn) -> Check:
     row = conn.execute("SELECT value FROM ties_meta WHERE key = 'last_backup'").fetchone()
     if row is None:
         return Check("last backup", False, "never", "Run 'ties backup' (and keep the copy "

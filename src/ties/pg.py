@@ -73,9 +73,12 @@ def _loaders() -> tuple:
         def load(self, data) -> int:
             return 1 if bytes(data) == b"t" else 0
 
-    class TimestampText(TextLoader):
-        def load(self, data) -> str:  # 'YYYY-MM-DD HH:MM:SS[.ffffff]', as SQLAlchemy writes
-            return bytes(data).decode()
+    class TimestampText(Loader):
+        def load(self, data) -> str:
+            # 'YYYY-MM-DD HH:MM:SS.ffffff', as SQLAlchemy writes them into SQLite
+            text = bytes(data).decode()
+            whole, _, fraction = text.partition(".")
+            return f"{whole}.{fraction.ljust(6, '0')}"
 
     return (("date", TextLoader), ("timestamp", TimestampText), ("bool", BoolAsInt),
             ("numeric", FloatLoader))
@@ -160,11 +163,11 @@ class Connection:
             self.raw.execute("ROLLBACK")
 
 
-def connect(url: ServerUrl) -> Connection:
+def connect(url: ServerUrl, *, timeout: int = CONNECT_TIMEOUT_S) -> Connection:
     """A connection in autocommit mode (ties opens its transactions itself), in UTC."""
     psycopg = _psycopg()
     try:
-        raw = psycopg.connect(url.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+        raw = psycopg.connect(url.conninfo, autocommit=True, connect_timeout=timeout,
                               application_name="ties")
     except psycopg.Error as exc:
         raise translate(exc, url) from None
@@ -223,10 +226,17 @@ def is_error(exc: BaseException) -> bool:
 
 # Schema --------------------------------------------------------------------------------
 
-def schema_version(conn: Connection) -> int:
-    """Applied migrations; 0 for an empty schema. Refuses a database that has other
-    tables but no ties ones."""
-    exists = conn.execute("SELECT to_regclass('ties_meta') IS NOT NULL").fetchone()[0]
+def schema_version(conn: Connection, *, strict: bool = True) -> int:
+    """Applied migrations; 0 for an empty schema. Refuses (when `strict`) a database that
+    has other tables but no ties ones: a judgement only made under the write lock, where
+    no first run of ties can be half-way through creating its tables."""
+    # A scan of the catalog, not to_regclass(): that one answers from this connection's
+    # cache, which can still say 'no such table' after another first run created it while
+    # we waited for the lock (an advisory lock does not refresh the cache).
+    exists = conn.execute("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                          "current_schema() AND tablename = 'ties_meta'").fetchone()[0]
+    if not exists and not strict:
+        return 0
     if not exists:
         tables = conn.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
@@ -247,7 +257,7 @@ def ensure_schema(conn: Connection) -> None:
     from ties.migrations import LATEST
 
     with conn.transaction(write=False):
-        version = schema_version(conn)
+        version = schema_version(conn, strict=False)
     if version == LATEST:
         return
     if version > LATEST:

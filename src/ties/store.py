@@ -511,11 +511,12 @@ def undo_import(session: Session, batch_id: int | None) -> tuple[int, int, int]:
         raise AlreadyExists(f"Import #{batch.id} was already undone.")
     conn = raw(session)
     stamp = batch.imported_at.replace(tzinfo=None).isoformat(sep=" ")
-    touched = [r[0] for r in conn.execute(
-        "SELECT p.name FROM person p WHERE p.import_id = ? AND (substr(p.updated_at, 1, 19) "
-        "!= substr(?, 1, 19) OR EXISTS (SELECT 1 FROM interaction_person ip WHERE "
-        "ip.person_id = p.id) OR EXISTS (SELECT 1 FROM follow_up f WHERE f.person_id = p.id))"
-        " ORDER BY p.name_key", (batch.id, stamp))]
+    # Changed since: edited (to the second), or met, or promised something.
+    touched = [name for name, updated, used in conn.execute(
+        "SELECT p.name, p.updated_at, CASE WHEN EXISTS (SELECT 1 FROM interaction_person ip "
+        "WHERE ip.person_id = p.id) OR EXISTS (SELECT 1 FROM follow_up f WHERE "
+        "f.person_id = p.id) THEN 1 ELSE 0 END FROM person p WHERE p.import_id = ? "
+        "ORDER BY p.name_key", (batch.id,)) if used or str(updated)[:19] != stamp[:19]]
     if touched:
         shown = ", ".join(touched[:5]) + (f" and {len(touched) - 5} more" if len(touched) > 5
                                           else "")
@@ -648,6 +649,19 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
             conn.execute(statement)
     refresh_stats(conn, None)
     return result
+
+
+_EVERY_TABLE = ("interaction_person", "tag", "follow_up", "import_fill", "person_stats",
+                "interaction", "person", "import_batch", "setting")
+
+
+def replace_everything(session: Session, parsed, *, source: str) -> ImportResult:
+    """Empty the store and read a ties JSON backup into it, ids kept (a restore). The
+    caller's one transaction makes it all or nothing."""
+    conn = raw(session)
+    for table in _EVERY_TABLE:
+        conn.execute(f"DELETE FROM {table}")
+    return import_document(session, parsed, source=source)
 
 
 def _date(value) -> date | None:

@@ -266,7 +266,7 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
         if isinstance(path, config.ServerUrl):
             from ties import pg
 
-            conn = pg.connect(path)
+            conn = pg.connect(path, timeout=2)  # a key press must not hang
         elif path.is_file():
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
         else:

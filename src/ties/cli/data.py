@@ -221,17 +221,27 @@ def export(
 @app.command(rich_help_panel="Your data")
 def backup(
     file: Annotated[Path | None, typer.Argument(
-        help="Where to write the copy (default: backups/ next to your store).",
-        dir_okay=False, show_default=False)] = None,
+        help="Where to write the copy (default: backups/ next to your store, or in your data "
+        "directory for a PostgreSQL store).", dir_okay=False, show_default=False)] = None,
 ) -> None:
     """Copy the store safely, even while ties is in use.
 
+    A SQLite store is copied as a database file; a PostgreSQL store as a ties JSON
+    export, which 'ties restore' reads back with every id kept.
+
     Example: ties backup ~/Dropbox/ties-backup.db
     """
-    from ties import db
+    if state().on_server:
+        from ties import jsonbackup
 
-    target = db.backup_to(state().path, file)
-    say(f"Backed up to {target} (integrity checked).")
+        target, summary = jsonbackup.write(state().path, file)
+        say(f"Backed up {summary} to {target} (read back and checked). For the whole "
+            "database, use pg_dump too: see docs/sharing.md.")
+    else:
+        from ties import db
+
+        target = db.backup_to(state().path, file)
+        say(f"Backed up to {target} (integrity checked).")
     typer.echo(str(target))
 
 
@@ -245,13 +255,23 @@ def restore(
 
     Example: ties restore ~/backups/ties-20250314-090000.db
     """
-    from ties import db
+    if state().on_server:
+        from ties import jsonbackup, store
 
-    summary = db.check_backup(file)
-    confirm(f"Replace your store ({state().path}) with {file} ({summary})? Your current store "
-            "is backed up first.", yes)
-    kept = db.restore_from(state().path, file)
-    say(f"Restored {file}. Your previous store is kept at {kept}.")
+        parsed, summary = jsonbackup.read(file)
+        confirm(f"Replace everything in {state().path} with {file} ({summary})? The store is "
+                "backed up first.", yes)
+        kept, _ = jsonbackup.write(state().path, None, label="before-restore")
+        with writing() as session:
+            store.replace_everything(session, parsed, source=str(file))
+    else:
+        from ties import db
+
+        summary = db.check_backup(file)
+        confirm(f"Replace your store ({state().path}) with {file} ({summary})? Your current "
+                "store is backed up first.", yes)
+        kept = db.restore_from(state().path, file)
+    say(f"Restored {file}." + (f" Your previous store is kept at {kept}." if kept else ""))
 
 
 @app.command(rich_help_panel="Your data")

@@ -36,7 +36,7 @@ def demo(
 
     day = today()
     target = config.demo_db_path()
-    if target.resolve() == state().path.resolve():
+    if not state().on_server and target.resolve() == state().path.resolve():
         from ties.errors import TiesError
 
         raise TiesError(f"Your store is at {target}, where the demo would go; the demo never "

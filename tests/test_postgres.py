@@ -1,0 +1,245 @@
+"""Stores on PostgreSQL: URLs, passwords, the driver layer, and what differs from SQLite
+(backup, restore, doctor, moving a store between the two).
+
+The first tests need no server. Those marked `postgres` need one and run when
+TIES_TEST_POSTGRES_URL is set (CI sets it for its second run of the whole suite, in
+which every other test also runs against PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+
+import pytest
+
+from conftest import BACKEND, POSTGRES_URL, _admin, execute, rows, run_ties, server_store
+from ties import config, dialect, pg
+from ties.config import ServerUrl, parse_location
+from ties.errors import BadValue, StoreError
+
+CANARY = "pw-Canary+7731"  # quoted in a URL as pw-Canary%2B7731
+
+postgres = pytest.mark.skipif(BACKEND != "postgresql",
+                              reason="needs a PostgreSQL server: set TIES_TEST_POSTGRES_URL")
+
+
+# URLs and passwords (no server needed) -----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "postgresql+psycopg://me:pw-Canary%2B7731@db.example:5433/ties",
+    "postgresql://me:pw-Canary%2B7731@db.example/ties?sslmode=require",
+    "postgres://me@db.example/ties?password=pw-Canary%2B7731",
+])
+def test_a_url_is_a_server_store_whose_text_never_shows_the_password(text):
+    url = parse_location(text)
+    assert isinstance(url, ServerUrl)
+    assert url.password == CANARY
+    for shown in (str(url), repr(url), f"{url}", url.masked):
+        assert "Canary" not in shown and "***" in shown
+    assert url.conninfo.startswith("postgresql://")  # what libpq reads, password kept
+    assert "pw-Canary%2B7731" in url.conninfo
+
+
+def test_paths_stay_paths_and_other_urls_are_refused(tmp_path):
+    assert parse_location(str(tmp_path / "a.db")) == tmp_path / "a.db"
+    assert parse_location("~/notes.db") == config.Path("~/notes.db").expanduser()
+    with pytest.raises(BadValue, match="can't use a mysql:// store"):
+        parse_location("mysql://me@host/ties")
+    with pytest.raises(BadValue, match="names no database"):
+        parse_location("postgresql://me@host")
+
+
+def test_path_prints_the_url_without_its_password(ties):
+    url = f"postgresql+psycopg://me:{CANARY}@db.example/ties"
+    result = ties("--db", url, "path")
+    assert result.exit_code == 0
+    assert result.stdout == "postgresql+psycopg://me:***@db.example/ties\n"
+
+
+def test_an_unreachable_server_is_one_line_without_the_password():
+    url = "postgresql+psycopg://me:pw-Canary%2B7731@127.0.0.1:1/ties"
+    result = run_ties("--db", url, "list")
+    assert result.returncode == 1
+    assert result.stderr.startswith("ties: Can't reach the PostgreSQL store "
+                                    "(postgresql+psycopg://me:***@127.0.0.1:1/ties):")
+    assert "Check that the server is running" in result.stderr
+    assert "Canary" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_password_in_any_message_is_scrubbed(ties, monkeypatch):
+    from ties import queries
+
+    def leaky(*args, **kwargs):
+        raise StoreError(f"the server said: password {CANARY} is wrong")
+
+    monkeypatch.setattr(pg, "connect", leaky)
+    monkeypatch.setattr(queries, "list_people", leaky)
+    result = ties("--db", f"postgresql://me:{CANARY.replace('+', '%2B')}@h/ties", "list")
+    assert result.exit_code == 1
+    assert "Canary" not in result.stderr and "***" in result.stderr
+
+
+def test_without_psycopg_the_message_says_what_to_install(ties, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "psycopg", None)  # import psycopg raises ImportError
+        result = ties("--db", "postgresql+psycopg://me@127.0.0.1/ties", "list")
+    assert result.exit_code == 1
+    assert result.stderr == ("ties: This store is on PostgreSQL, which needs the psycopg "
+                             "driver: pip install 'ties[postgres]'.\n")
+
+
+# The driver layer (no server needed) ---------------------------------------------------
+
+@pytest.mark.parametrize("sql, expected", [
+    ("SELECT * FROM person WHERE id = ? AND name = ?",
+     "SELECT * FROM person WHERE id = %s AND name = %s"),
+    ("SELECT :today, x::date FROM t WHERE a = :a",
+     "SELECT %(today)s, x::date FROM t WHERE a = %(a)s"),
+    ("SELECT '?', ':not', '50%' FROM t WHERE n LIKE ?",
+     "SELECT '?', ':not', '50%%' FROM t WHERE n LIKE %s"),
+    ("SELECT 'it''s ?' || \"odd?col\" FROM t WHERE a = ?",
+     "SELECT 'it''s ?' || \"odd?col\" FROM t WHERE a = %s"),
+    ("SELECT printf('#%012d', id) FROM t WHERE a = ?",
+     "SELECT printf('#%%012d', id) FROM t WHERE a = %s"),
+])
+def test_sqlite_parameters_become_psycopg_ones_outside_literals(sql, expected):
+    assert pg.placeholders(sql) == expected
+
+
+def test_the_dialect_turns_sqlite_ddl_into_postgresql():
+    ddl = dialect.POSTGRES.ddl("CREATE TABLE person (id INTEGER NOT NULL, name VARCHAR NOT "
+                               "NULL, at DATETIME, PRIMARY KEY (id))")
+    assert ddl == ('CREATE TABLE person (id INTEGER GENERATED BY DEFAULT AS IDENTITY, name '
+                   'TEXT COLLATE "C" NOT NULL, at TIMESTAMP, PRIMARY KEY (id))')
+    assert dialect.SQLITE.ddl(ddl) == ddl
+    assert dialect.of(object()) is dialect.SQLITE
+
+
+# On a real server ------------------------------------------------------------------------
+
+@postgres
+def test_a_database_with_other_tables_is_refused_and_left_alone(ties, db_path):
+    execute(db_path, "CREATE TABLE invoices (id INTEGER)")
+    result = ties("add", "Ana")
+    assert result.exit_code == 1
+    assert "has tables that are not ties'" in result.stderr
+    assert rows(db_path, "SELECT count(*) FROM information_schema.tables WHERE table_schema "
+                "= current_schema()") == [(1,)]
+
+
+@postgres
+def test_backup_is_a_checked_private_json_export_that_restores_exactly(ties, db_path,
+                                                                       tmp_path):
+    ties("add", "Ana Lima", "--type", "strategic", "--company", "Acme")
+    ties("log", "Ana", "--note", "coffee", "--gave")
+    ties("follow-up", "Ana", "send the article", "--due", "2025-03-20")
+    before = ties("export", "--format", "json").stdout
+    target = tmp_path / "b.json"
+    result = ties("backup", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{target}\n"
+    assert "pg_dump" in result.stderr
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert json.loads(target.read_text())["format"] == "ties"
+    assert rows(db_path, "SELECT count(*) FROM ties_meta WHERE key = 'last_backup'") == [(1,)]
+
+    ties("log", "Ana", "--note", "after the backup")
+    ties("add", "Bo Chen")
+    assert ties("restore", str(target)).exit_code == 1  # asks first; no answer is no
+    result = ties("restore", str(target), "--yes")
+    assert result.exit_code == 0, result.stderr
+    after = ties("export", "--format", "json").stdout
+    strip = [line for line in before.splitlines() if "exported_at" not in line]
+    assert [line for line in after.splitlines() if "exported_at" not in line] == strip
+    # ids go on from the highest restored one
+    assert ties("add", "Cy").stderr.startswith("Added Cy (@2)")
+    kept = list((tmp_path / "xdg" / "ties" / "backups").glob("*-before-restore-*.json"))
+    assert len(kept) == 1 and "after the backup" in kept[0].read_text()
+
+
+@postgres
+def test_restore_refuses_a_file_that_is_not_a_ties_backup(ties, db_path, tmp_path):
+    ties("add", "Ana")
+    bad = tmp_path / "x.json"
+    bad.write_text('{"hello": 1}')
+    result = ties("restore", str(bad), "--yes")
+    assert result.exit_code == 1
+    assert "not a ties export" in result.stderr
+    assert rows(db_path, "SELECT name FROM person") == [("Ana",)]
+
+
+@postgres
+def test_doctor_on_postgresql(ties, db_path):
+    ties("add", "Ana")
+    result = ties("doctor")
+    assert result.exit_code == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"store: {db_path}"  # masked
+    assert [line.split(":")[0] for line in lines[1:] if not line.startswith(" ")] == [
+        "ok    server", "ok    encryption", "ok    schema", "ok    privileges",
+        "warn  last backup"]
+    if db_path.password:
+        assert db_path.password not in result.stdout + result.stderr
+
+
+def _fresh_store() -> tuple[ServerUrl, str]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    _admin(f"CREATE SCHEMA {schema}")
+    return server_store(schema), schema
+
+
+@postgres
+def test_moving_a_store_between_sqlite_and_postgresql_loses_nothing(ties, db_path,
+                                                                    tmp_path):
+    ties("add", "Ana Lima", "--type", "strategic", "--company", "Acme", "--tag", "mentor",
+         "--working-on", "a book")
+    ties("add", "Bo Chen", "--type", "social", "--birthday", "--07-04")
+    ties("log", "Ana", "Bo", "--note", "dinner", "--via", "in-person", "--received")
+    ties("follow-up", "Bo", "intro to Ana's editor")
+    ties("snooze", "Bo", "--for", "2w")
+    ties("config", "cadence.social", "30")
+    first = ties("export", "--format", "json").stdout
+    lite = tmp_path / "moved.db"
+    assert ties("--db", str(lite), "import", "-", input=first).exit_code == 0
+    on_lite = ties("--db", str(lite), "export", "--format", "json").stdout
+    back, schema = _fresh_store()
+    try:
+        assert ties("--db", back.url, "import", "-", input=on_lite).exit_code == 0
+        again = ties("--db", back.url, "export", "--format", "json").stdout
+    finally:
+        _admin(f"DROP SCHEMA {schema} CASCADE")
+
+    def body(text):
+        return [line for line in text.splitlines() if "exported_at" not in line]
+
+    assert body(on_lite) == body(first)
+    assert body(again) == body(first)
+
+
+@postgres
+def test_two_stores_in_one_database_do_not_lock_each_other(ties, db_path):
+    from conftest import holding_write_lock
+
+    ties("add", "Ana")
+    other, schema = _fresh_store()
+    try:
+        with holding_write_lock(db_path):
+            result = ties("--db", other.url, "add", "Bo", TIES_LOCK_TIMEOUT="0.5")
+        assert result.exit_code == 0, result.stderr
+    finally:
+        _admin(f"DROP SCHEMA {schema} CASCADE")
+
+
+@postgres
+def test_a_real_process_on_postgresql(db_path):
+    env = {"TIES_DB": os.environ["TIES_DB"]}
+    assert run_ties("add", "Ana Lima", env=env).returncode == 0
+    shown = run_ties("show", "ana", "--json", env=env)
+    assert shown.returncode == 0
+    assert json.loads(shown.stdout)["name"] == "Ana Lima"
+    assert POSTGRES_URL  # the suite was pointed at a server
