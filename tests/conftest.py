@@ -211,3 +211,17 @@ def holding_write_lock(store: Store) -> Iterator:
 
 class _Release(Exception):
     """Ends a held transaction by rolling it back."""
+
+
+@contextmanager
+def fresh_store(tmp_path_factory, name: str) -> Iterator[Store]:
+    """Another empty store on the suite's backend (for each example of a property test)."""
+    if BACKEND == "sqlite":
+        yield tmp_path_factory.mktemp(name) / f"{name}.db"
+        return
+    schema = f"{name[:8]}_{uuid.uuid4().hex[:12]}"
+    _admin(f"CREATE SCHEMA {schema}")
+    try:
+        yield server_store(schema)
+    finally:
+        _admin(f"DROP SCHEMA {schema} CASCADE")

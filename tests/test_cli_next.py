@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import dump
+from conftest import dump, fresh_store
 
 TODAY = date(2025, 3, 14)
 
@@ -170,10 +170,14 @@ def test_next_ranking_is_identical_across_runs(ties):
                           st.one_of(st.none(), st.integers(-5, 20)), st.booleans()),
                 max_size=15))
 def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people):
+    with fresh_store(tmp_path_factory, "agree") as location:
+        _candidates_agree(location, people)
+
+
+def _candidates_agree(location, people):
     from ties import db, queries, scoring, store
 
-    path = tmp_path_factory.mktemp("agree") / "s.db"
-    conn = db.open_store(path)
+    conn = db.open_store(location)
     session = db.orm_session(conn)
     with session.begin():
         for i, (kind, days, every, due, snooze, archived) in enumerate(people):

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import fresh_store
 from ties import report
 from ties.report import Tie
 
@@ -212,14 +213,18 @@ def test_streak_and_weekly_counts():
     since=st.integers(1, 400))
 def test_sql_report_equals_the_python_model(tmp_path_factory, people, since):
     """report_page (SQL) and report.rows/summarise (the documented model) agree exactly."""
+    with fresh_store(tmp_path_factory, "sqlreport") as location:
+        _report_agrees(location, people, since)
+
+
+def _report_agrees(location, people, since):
     from datetime import timedelta
 
     from ties import db, queries, store
     from ties import report as model
 
     today = date(2025, 3, 14)
-    path = tmp_path_factory.mktemp("sqlreport") / "r.db"
-    conn = db.open_store(path)
+    conn = db.open_store(location)
     session = db.orm_session(conn)
     with session.begin():
         for i, (kind, age, every, known, notes, logs) in enumerate(people):

@@ -256,9 +256,20 @@ def orm_session(conn):
         def _begin_immediate(connection):  # the documented pysqlite recipe
             connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        conn.raw.autocommit = False  # SQLAlchemy runs the transaction from here on
         engine = create_engine("postgresql+psycopg://", creator=lambda: conn.raw,
                                poolclass=StaticPool)
+
+        # While the session holds the connection, SQLAlchemy runs its transactions; once
+        # it gives it back, `conn` opens its own again (ties.pg.Connection.transaction).
+        @event.listens_for(engine, "checkout")
+        def _lend(dbapi_connection, record, proxy):
+            dbapi_connection.autocommit = False
+
+        @event.listens_for(engine, "checkin")
+        def _return(dbapi_connection, record):
+            if dbapi_connection is not None and not dbapi_connection.closed:
+                dbapi_connection.rollback()
+                dbapi_connection.autocommit = True
 
         @event.listens_for(engine, "begin")
         def _lock(connection):

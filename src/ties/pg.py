@@ -129,10 +129,10 @@ class Connection:
             if not got:
                 raise translate_busy()
             return
-        self.execute(f"SET LOCAL lock_timeout = {int(timeout)}")
+        self.execute(f"SET LOCAL lock_timeout = {int(timeout)}").close()
         self.execute("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))",
-                     (LOCK_CLASS,))
-        self.execute("SET LOCAL lock_timeout = 0")
+                     (LOCK_CLASS,)).close()
+        self.execute("SET LOCAL lock_timeout = 0").close()
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Connection]:
