@@ -58,6 +58,17 @@ def _admin(sql: str) -> None:
         conn.execute(sql)
 
 
+@contextmanager
+def server_schema(prefix: str = "t") -> Iterator[ServerUrl]:
+    """A new, empty schema of the test database as a store, dropped afterwards."""
+    schema = f"{prefix[:8]}_{uuid.uuid4().hex[:12]}"
+    _admin(f"CREATE SCHEMA {schema}")
+    try:
+        yield server_store(schema)
+    finally:
+        _admin(f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture(autouse=True)
 def ties_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
@@ -69,13 +80,9 @@ def ties_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
         monkeypatch.setenv("TIES_DB", str(tmp_path / "data" / "ties.db"))
         yield tmp_path
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    _admin(f"CREATE SCHEMA {schema}")
-    monkeypatch.setenv("TIES_DB", server_store(schema).url)
-    try:
+    with server_schema() as store:
+        monkeypatch.setenv("TIES_DB", store.url)
         yield tmp_path
-    finally:
-        _admin(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture
@@ -219,9 +226,5 @@ def fresh_store(tmp_path_factory, name: str) -> Iterator[Store]:
     if BACKEND == "sqlite":
         yield tmp_path_factory.mktemp(name) / f"{name}.db"
         return
-    schema = f"{name[:8]}_{uuid.uuid4().hex[:12]}"
-    _admin(f"CREATE SCHEMA {schema}")
-    try:
-        yield server_store(schema)
-    finally:
-        _admin(f"DROP SCHEMA {schema} CASCADE")
+    with server_schema(name) as store:
+        yield store

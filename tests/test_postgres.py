@@ -11,12 +11,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-import uuid
+from pathlib import Path
 
 import pytest
 
-from conftest import BACKEND, POSTGRES_URL, _admin, execute, rows, run_ties, server_store
-from ties import config, dialect, pg
+from conftest import (
+    BACKEND,
+    POSTGRES_URL,
+    execute,
+    holding_write_lock,
+    rows,
+    run_ties,
+    server_schema,
+)
+from ties import dialect, pg
 from ties.config import ServerUrl, parse_location
 from ties.errors import BadValue, StoreError
 
@@ -45,7 +53,7 @@ def test_a_url_is_a_server_store_whose_text_never_shows_the_password(text):
 
 def test_paths_stay_paths_and_other_urls_are_refused(tmp_path):
     assert parse_location(str(tmp_path / "a.db")) == tmp_path / "a.db"
-    assert parse_location("~/notes.db") == config.Path("~/notes.db").expanduser()
+    assert parse_location("~/notes.db") == Path("~/notes.db").expanduser()
     with pytest.raises(BadValue, match="can't use a mysql:// store"):
         parse_location("mysql://me@host/ties")
     with pytest.raises(BadValue, match="names no database"):
@@ -187,12 +195,6 @@ def test_doctor_on_postgresql(ties, db_path):
         assert db_path.password not in result.stdout + result.stderr
 
 
-def _fresh_store() -> tuple[ServerUrl, str]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    _admin(f"CREATE SCHEMA {schema}")
-    return server_store(schema), schema
-
-
 @postgres
 def test_moving_a_store_between_sqlite_and_postgresql_loses_nothing(ties, db_path,
                                                                     tmp_path):
@@ -207,12 +209,9 @@ def test_moving_a_store_between_sqlite_and_postgresql_loses_nothing(ties, db_pat
     lite = tmp_path / "moved.db"
     assert ties("--db", str(lite), "import", "-", input=first).exit_code == 0
     on_lite = ties("--db", str(lite), "export", "--format", "json").stdout
-    back, schema = _fresh_store()
-    try:
+    with server_schema("back") as back:
         assert ties("--db", back.url, "import", "-", input=on_lite).exit_code == 0
         again = ties("--db", back.url, "export", "--format", "json").stdout
-    finally:
-        _admin(f"DROP SCHEMA {schema} CASCADE")
 
     def body(text):
         return [line for line in text.splitlines() if "exported_at" not in line]
@@ -223,16 +222,10 @@ def test_moving_a_store_between_sqlite_and_postgresql_loses_nothing(ties, db_pat
 
 @postgres
 def test_two_stores_in_one_database_do_not_lock_each_other(ties, db_path):
-    from conftest import holding_write_lock
-
     ties("add", "Ana")
-    other, schema = _fresh_store()
-    try:
-        with holding_write_lock(db_path):
-            result = ties("--db", other.url, "add", "Bo", TIES_LOCK_TIMEOUT="0.5")
-        assert result.exit_code == 0, result.stderr
-    finally:
-        _admin(f"DROP SCHEMA {schema} CASCADE")
+    with server_schema("other") as other, holding_write_lock(db_path):
+        result = ties("--db", other.url, "add", "Bo", TIES_LOCK_TIMEOUT="0.5")
+    assert result.exit_code == 0, result.stderr
 
 
 @postgres
@@ -243,3 +236,13 @@ def test_a_real_process_on_postgresql(db_path):
     assert shown.returncode == 0
     assert json.loads(shown.stdout)["name"] == "Ana Lima"
     assert POSTGRES_URL  # the suite was pointed at a server
+
+
+def test_which_servers_count_as_this_machine():
+    def local(text):
+        return ServerUrl(text).is_local
+
+    assert local("postgresql://me@localhost/ties") and local("postgresql://me@127.0.0.1/t")
+    assert local("postgresql:///ties?host=/var/run/postgresql")
+    assert not local("postgresql://me@db.example.com/ties")
+    assert ServerUrl("postgresql://me@h:5/my%20db?sslmode=require").database == "my db"

@@ -35,6 +35,17 @@ class ServerUrl:
         return query.get("password") or None
 
     @property
+    def database(self) -> str:
+        return unquote(urlsplit(self.url).path.strip("/"))
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the server is on this machine (loopback or a Unix socket)."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or dict(parse_qsl(parts.query)).get("host", "")
+        return host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
+
+    @property
     def conninfo(self) -> str:
         """The URL as libpq reads it (postgresql://...), password included."""
         parts = urlsplit(self.url)
@@ -71,11 +82,11 @@ def parse_location(text: str) -> Store:
     from ties.errors import BadValue
 
     if is_server_url(text):
-        parts = urlsplit(text)
-        if not parts.path.strip("/"):
-            raise BadValue(f"{ServerUrl(text)} names no database; add one, as in "
+        url = ServerUrl(text)
+        if not url.database:
+            raise BadValue(f"{url} names no database; add one, as in "
                            "postgresql+psycopg://me@host/ties.")
-        return ServerUrl(text)
+        return url
     scheme, sep, _ = text.partition("://")
     if sep and scheme.isascii() and scheme.replace("+", "").isalnum():
         raise BadValue(f"ties can't use a {scheme}:// store; give a file path or a "

@@ -87,7 +87,7 @@ def _server(url: ServerUrl) -> list[Check]:
         ).fetchone()
         checks.append(Check("server", True, f"PostgreSQL {version}, user {user}, "
                                             f"schema {schema}"))
-        local = _is_local(url)
+        local = url.is_local
         checks.append(Check(
             "encryption", bool(ssl) or local,
             "TLS" if ssl else ("not encrypted (this machine only)" if local else
@@ -113,14 +113,6 @@ def _server(url: ServerUrl) -> list[Check]:
         return [Check("server", False, pg.translate(exc, url).message)]
     finally:
         conn.close()
-
-
-def _is_local(url: ServerUrl) -> bool:
-    from urllib.parse import parse_qsl, urlsplit
-
-    parts = urlsplit(url.url)
-    host = parts.hostname or dict(parse_qsl(parts.query)).get("host", "")
-    return host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
 
 
 def _permissions(path: Path) -> list[Check]:

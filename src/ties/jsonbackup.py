@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ties.config import ServerUrl
 from ties.errors import StoreError
@@ -20,7 +19,7 @@ def default_target(url: ServerUrl, label: str = "") -> Path:
     """backups/ in the data directory, named after the database and the time."""
     from ties import config
 
-    name = urlsplit(url.url).path.strip("/") or "ties"
+    name = url.database.replace("/", "-") or "ties"
     stamp = time.strftime("%Y%m%d-%H%M%S")
     return config.data_dir() / "backups" / f"{name}{'-' + label if label else ''}-{stamp}.json"
 
