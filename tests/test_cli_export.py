@@ -220,3 +220,38 @@ def test_restore_refuses_a_file_that_is_not_a_store(ties, rich_store, db_path, t
     assert result.exit_code == 1
     assert result.stderr.startswith("ties: ")
     assert dump(db_path) == before
+
+
+LINKEDIN_ONE_ROW = ("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                    "Ana,Lima,,,Acme,CTO,01 Jan 2024\n")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "vcard", "markdown"])
+def test_export_after_linkedin_import_regression_connected_on_typeerror(ties, tmp_path, fmt):
+    """Bug: after any LinkedIn import every export exited 70 (connected_on was a date
+    already and export_data parsed it again)."""
+    source = tmp_path / "li.csv"
+    source.write_text(LINKEDIN_ONE_ROW)
+    assert ties("import", str(source)).exit_code == 0
+    result = ties("export", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "Ana Lima" in result.stdout
+    if fmt == "json":
+        assert json.loads(result.stdout)["people"][0]["connected_on"] == "2024-01-01"
+    if fmt == "csv":
+        row = next(csv.DictReader(io.StringIO(result.stdout)))
+        assert row["connected_on"] == "2024-01-01"
+
+
+def test_backup_and_restore_after_linkedin_import_regression_connected_on(ties, tmp_path):
+    """Bug: on PostgreSQL, backup and restore failed after a LinkedIn import too."""
+    source = tmp_path / "li.csv"
+    source.write_text(LINKEDIN_ONE_ROW)
+    ties("import", str(source))
+    before = ties("export").stdout
+    backup = ties("backup", str(tmp_path / "copy"))
+    assert backup.exit_code == 0, backup.stderr
+    target = backup.stdout.strip()
+    restored = ties("restore", target, "--yes")
+    assert restored.exit_code == 0, restored.stderr
+    assert strip_stamp(ties("export").stdout) == strip_stamp(before)

@@ -614,7 +614,6 @@ def export_data(conn: sqlite3.Connection) -> dict:
     tags = tags_of(conn, [p["id"] for p in people])
     for p in people:
         p["tags"] = tags[p["id"]]
-        p["connected_on"] = date.fromisoformat(p["connected_on"]) if p["connected_on"] else None
     interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
                               "received, logged_at FROM interaction ORDER BY id")
     links: dict[int, list[int]] = {}
