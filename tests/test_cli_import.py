@@ -251,3 +251,21 @@ def test_next_after_importing_and_triaging_says_why_nobody_is_suggested(ties):
     assert result.exit_code == 0
     assert result.stderr == ("No one to suggest yet: 2 imported people stay out of 'ties next' "
                              "until you log an interaction with them (ties log NAME).\n")
+
+
+def test_json_import_dates_people_and_promises_by_the_pinned_day_regression_real_clock(
+        ties, tmp_path):
+    """Bug: a ties JSON import dated people without 'created' with the real clock, even
+    when TIES_TODAY pinned another day."""
+    doc = {"format": "ties", "version": 1, "people": [{"id": 1, "name": "Ana Lima"}],
+           "follow_ups": [{"id": 1, "person": 1, "text": "send the paper"}]}
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(doc))
+    result = ties("import", str(source), TIES_TODAY="2020-02-29")
+    assert result.exit_code == 0, result.stderr
+    exported = json.loads(ties("export").stdout)
+    assert exported["people"][0]["created"] == "2020-02-29"
+    # updated_at is UTC: the pinned local day is at most a day away from it
+    assert exported["people"][0]["updated_at"][:10] in ("2020-02-28", "2020-02-29",
+                                                        "2020-03-01")
+    assert exported["follow_ups"][0]["created"] == "2020-02-29"

@@ -123,3 +123,95 @@ def test_parse_when_either_returns_a_past_date_or_refuses(text):
 @given(st.integers(min_value=1, max_value=3650))
 def test_format_duration_round_trips(days):
     assert dates.parse_duration(dates.format_duration(days)) == days
+
+
+# One clock ---------------------------------------------------------------------------
+
+_CLOCK_METHODS = {"today", "now", "utcnow"}  # date.today(), datetime.now(), dt.datetime.now()
+_TIME_READS = {"time", "time_ns", "localtime", "gmtime", "ctime", "asctime", "strftime"}
+
+
+def clock_reads(source: str) -> list[str]:
+    """Every place in `source` that reads the wall clock other than through ties.dates."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == "time":
+            found += [f"line {node.lineno}: from time import {a.name}" for a in node.names
+                      if a.name in _TIME_READS]
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        owner = node.func.value
+        name = owner.id if isinstance(owner, ast.Name) else ""
+        method = node.func.attr
+        if method in _CLOCK_METHODS and name != "dates":
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif name == "time" and method in _TIME_READS:
+            explicit = len(node.args) > (1 if method == "strftime" else 0)
+            if method in ("time", "time_ns") or not explicit:
+                found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+@pytest.mark.parametrize("source", [
+    "from datetime import date\nx = date.today()",
+    "import datetime as dt\nx = dt.datetime.now(dt.UTC)",
+    "from datetime import datetime\nx = datetime.utcnow()",
+    "import time\nx = time.strftime('%Y')",
+    "import time\nx = time.time()",
+    "import time\nx = time.localtime()",
+    "from time import strftime",
+])
+def test_the_clock_check_catches_every_way_of_reading_the_clock(source):
+    assert clock_reads(source)
+
+
+@pytest.mark.parametrize("source", [
+    "from ties import dates\nx = dates.today(); y = dates.now()",
+    "import time\nx = time.strftime('%Y', (2025, 1, 1, 0, 0, 0, 0, 1, 0))",
+    "import time\nx = time.sleep(0.1)",
+    "from datetime import date\nx = date.fromisoformat('2025-03-14')",
+])
+def test_the_clock_check_lets_other_date_and_time_calls_pass(source):
+    assert clock_reads(source) == []
+
+
+def test_only_dates_py_reads_the_clock():
+    from pathlib import Path
+
+    import ties
+
+    root = Path(ties.__file__).parent
+    offenders = {str(p.relative_to(root)): clock_reads(p.read_text(encoding="utf-8"))
+                 for p in sorted(root.rglob("*.py")) if p.name != "dates.py" or
+                 p.parent != root}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_now_falls_on_the_pinned_day_at_the_real_time_of_day(monkeypatch):
+    from datetime import UTC, datetime
+
+    monkeypatch.setenv("TIES_TODAY", "2025-03-14")
+    before = datetime.now().astimezone()
+    stamp = dates.now()
+    after = datetime.now().astimezone()
+    assert stamp.tzinfo == UTC and stamp.microsecond == 0
+    local = stamp.astimezone()
+    assert local.date() == date(2025, 3, 14)
+    assert before.time().replace(microsecond=0, tzinfo=None) <= \
+        local.time().replace(tzinfo=None) <= after.time().replace(tzinfo=None)
+
+
+def test_now_is_the_real_instant_when_nothing_is_pinned(monkeypatch):
+    from datetime import UTC, datetime
+
+    monkeypatch.delenv("TIES_TODAY")
+    before = datetime.now(UTC).replace(microsecond=0)
+    assert before <= dates.now() <= datetime.now(UTC)
+
+
+def test_now_refuses_a_pinned_day_that_is_not_a_date(monkeypatch):
+    monkeypatch.setenv("TIES_TODAY", "14/03/2025")
+    with pytest.raises(BadDate, match="TIES_TODAY='14/03/2025' is not a date"):
+        dates.now()

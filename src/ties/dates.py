@@ -1,14 +1,16 @@
 """Dates and durations as people type them, and as people like to read them.
 
-Pure functions: "today" is always a parameter. Only `today()` reads the clock,
-and TIES_TODAY=YYYY-MM-DD pins it for tests, demos and reproducible docs.
+Pure functions: "today" is always a parameter. Only `today()` (the date) and `now()`
+(the instant, for timestamps) read the clock, and TIES_TODAY=YYYY-MM-DD pins the day for
+tests, demos and reproducible docs: `now()` then falls on that day, at the real time of
+day, so timestamps agree with the dates beside them and still advance.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ties.errors import BadDate
 
@@ -31,15 +33,33 @@ MAX_DURATION_DAYS = 3650
 
 def today() -> date:
     """Today's date, or the one pinned by TIES_TODAY."""
+    return _pinned() or date.today()
+
+
+def now() -> datetime:
+    """This instant in UTC, to the second: the one source of every timestamp ties keeps
+    or prints (logged_at, updated_at, imports, backups and their file names).
+
+    With TIES_TODAY set it is the same local time of day on the pinned day, so a store
+    built on a pinned day is dated that day throughout, and stamps taken in one session
+    still move forward (the 10-minute duplicate window keeps working)."""
+    pinned = _pinned()
+    local = datetime.now().astimezone()
+    if pinned is not None:
+        local = datetime.combine(pinned, local.time().replace(tzinfo=None)).astimezone()
+    return local.astimezone(UTC).replace(microsecond=0)
+
+
+def _pinned() -> date | None:
     pinned = os.environ.get("TIES_TODAY")
-    if pinned:
-        try:
-            return date.fromisoformat(pinned.strip())
-        except ValueError:
-            raise BadDate(
-                f"TIES_TODAY={pinned!r} is not a date; set it as YYYY-MM-DD or unset it."
-            ) from None
-    return date.today()
+    if not pinned:
+        return None
+    try:
+        return date.fromisoformat(pinned.strip())
+    except ValueError:
+        raise BadDate(
+            f"TIES_TODAY={pinned!r} is not a date; set it as YYYY-MM-DD or unset it."
+        ) from None
 
 
 def _amount(word: str) -> int | None:

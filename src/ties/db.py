@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ties import files
+from ties import dates, files
 from ties.config import ServerUrl, Store
 from ties.errors import Busy, StoreError
 
@@ -203,9 +202,14 @@ def migrate(conn, version: int) -> None:
     )
 
 
+def _stamp() -> str:
+    """Local date and time for file names: 20250314-090000."""
+    return dates.now().astimezone().strftime("%Y%m%d-%H%M%S")
+
+
 def backup_before_migration(path: Path, version: int) -> Path:
     """Copy the store, as it is, next to it (0600) before a migration touches it."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp = _stamp()
     target = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
     fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     os.fchmod(fd, 0o600)
@@ -287,7 +291,7 @@ def backup_to(store: Path, target: Path | None) -> Path:
     if not store.is_file():
         raise StoreError(f"There is no store at {store} yet; nothing to back up.")
     if target is None:
-        target = store.parent / "backups" / f"{store.stem}-{time.strftime('%Y%m%d-%H%M%S')}.db"
+        target = store.parent / "backups" / f"{store.stem}-{_stamp()}.db"
         files.private_dir(target.parent)
     target = target.expanduser()
     if target.resolve() == store.resolve():
@@ -322,7 +326,7 @@ def record_backup(conn) -> None:
     with transaction(conn, write=True):
         conn.execute("INSERT INTO ties_meta (key, value) VALUES ('last_backup', ?) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                     (time.strftime("%Y-%m-%dT%H:%M:%S"),))
+                     (dates.now().astimezone().strftime("%Y-%m-%dT%H:%M:%S"),))
 
 
 def check_backup(file: Path) -> str:
@@ -360,7 +364,7 @@ def restore_from(store: Path, file: Path) -> Path | None:
     kept = None
     if store.is_file() and store.stat().st_size > 0:
         kept = backup_to(store, store.parent / "backups" /
-                         f"{store.stem}-before-restore-{time.strftime('%Y%m%d-%H%M%S')}.db")
+                         f"{store.stem}-before-restore-{_stamp()}.db")
     source = sqlite3.connect(f"file:{file.expanduser()}?mode=ro", uri=True)
     dest = connect(store)
     try:

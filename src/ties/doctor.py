@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,12 +154,16 @@ def _last_backup(conn) -> Check:
     if row is None:
         return Check("last backup", False, "never", "Run 'ties backup' (and keep the copy "
                      "somewhere else).", warning=True)
-    try:
-        then = time.mktime(time.strptime(row[0], "%Y-%m-%dT%H:%M:%S"))
+    from datetime import datetime
+
+    from ties import dates
+
+    try:  # local time, as db.record_backup writes it
+        then = datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%S").astimezone()
     except ValueError:
         return Check("last backup", False, f"unreadable date {row[0]!r}", "Run 'ties backup'.",
                      warning=True)
-    days = int((time.time() - then) // 86400)
+    days = max(0, int((dates.now() - then).total_seconds() // 86400))
     ok = days <= BACKUP_WARN_DAYS
     return Check("last backup", ok, f"{days} days ago" if days else "today",
                  "" if ok else "Run 'ties backup'.", warning=not ok)

@@ -8,9 +8,9 @@ the whole database besides; docs/sharing.md says how.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
+from ties import dates
 from ties.config import ServerUrl
 from ties.errors import StoreError
 
@@ -20,21 +20,21 @@ def default_target(url: ServerUrl, label: str = "") -> Path:
     from ties import config
 
     name = url.database.replace("/", "-") or "ties"
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp = dates.now().astimezone().strftime("%Y%m%d-%H%M%S")
     return config.data_dir() / "backups" / f"{name}{'-' + label if label else ''}-{stamp}.json"
 
 
 def write(url: ServerUrl, target: Path | None, label: str = "") -> tuple[Path, str]:
     """Export the store to `target` (0600, written whole or not at all), read it back to
     check it, and record the time in the store. Returns the file and what it holds."""
-    from ties import db, exporters, files, queries, store
+    from ties import db, exporters, files, queries
 
     target = (target or default_target(url, label)).expanduser()
     conn = db.open_store(url)
     try:
         with db.transaction(conn, write=False):  # one snapshot, however busy the store
             data = queries.export_data(conn)
-        text = exporters.to_json(data, store.now())
+        text = exporters.to_json(data, dates.now())
         summary = describe(json.loads(text))
         files.private_dir(target.parent)
         files.write_private(target, text.encode("utf-8"))

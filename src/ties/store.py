@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from ties import dialect, queries
-from ties.dates import birthday_of
+from ties import dates, dialect, queries
+from ties.dates import birthday_of, now
 from ties.errors import AlreadyExists, NotFound
 from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
 from ties.names import fold
@@ -35,13 +35,6 @@ def raw(session: Session):
 
         wrapped = session.info["ties_conn"] = Connection(driver, None)
     return wrapped
-
-
-def now() -> datetime:
-    """The wall clock in UTC (SQLite keeps it as 'YYYY-MM-DD HH:MM:SS.ffffff' text)."""
-    from datetime import UTC
-
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass
@@ -569,7 +562,7 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
             row = {k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS}
             row.update(id=p["id"], name=rec.name, name_key=fold(rec.name),
                        cadence_days=p.get("every_days"), archived=bool(p.get("archived")),
-                       created=_date(p.get("created")) or date.today(),
+                       created=_date(p.get("created")) or dates.today(),
                        snoozed_until=_date(p.get("snoozed_until")),
                        updated_at=_datetime(p.get("updated_at")) or now())
             rows.append(row)
@@ -583,7 +576,7 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
             if tag_rows:
                 session.execute(insert(Tag), tag_rows)
     else:
-        sub = import_records(session, parsed, source=source, today=date.today())
+        sub = import_records(session, parsed, source=source, today=dates.today())
         result.created, result.updated = sub.created, sub.updated
         result.unchanged, result.conflicts, result.batch_id = (sub.unchanged, sub.conflicts,
                                                                sub.batch_id)
@@ -627,7 +620,7 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
         if key in existing_promises or not f.get("text"):
             continue
         values = dict(person_id=pid, text=f["text"], due=due,
-                      created=_date(f.get("created")) or date.today(), done=_date(f.get("done")))
+                      created=_date(f.get("created")) or dates.today(), done=_date(f.get("done")))
         if empty:
             values["id"] = f["id"]
         session.execute(insert(FollowUpModel), [values])

@@ -195,7 +195,7 @@ def export(
 
     Example: ties export --format json --output ties-backup.json
     """
-    from ties import exporters, files, queries, store
+    from ties import dates, exporters, files, queries
     from ties.errors import BadValue
 
     if format_ not in exporters.FORMATS:
@@ -204,7 +204,7 @@ def export(
     with reading() as conn:
         data = queries.export_data(conn)
     if format_ == "json":
-        text = exporters.to_json(data, store.now())
+        text = exporters.to_json(data, dates.now())
     elif format_ == "csv":
         text = exporters.to_csv(data)
     elif format_ == "vcard":
