@@ -95,9 +95,9 @@ def test_add_unicode_and_apostrophe_names_round_trip(ties, name):
         (["--email", "nope"], "ties: 'nope' doesn't look like an email address "
                               "(name@example.com).\n"),
         (["--on", "tomorrow"], "ties: 'tomorrow' is 2025-03-15, in the future; --on is for "
-                               "something that already happened. Try one of: 2025-03-14, today, "
+                               "something that already happened. Try one of: 2025-03-07, today, "
                                "yesterday, 3 days ago, 2 weeks ago, friday, last friday, "
-                               "3 March.\n"),
+                               "7 March.\n"),
         (["--every", "often"], "ties: Can't read the duration 'often' for --every. Try one of: "
                                "30d, 3w, 2 weeks, 1 month, 1y.\n"),
         (["--birthday", "31 February"], "ties: Can't read the birthday '31 February'. "

@@ -16,7 +16,7 @@ def test_follow_up_list_and_done(ties):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[2].split()[:4] == ["1", "Ana", "Lima", "send"]
-    assert "2025-03-14 (today)" in lines[2]
+    assert "2025-03-14 (due today)" in lines[2]
     assert lines[3].split()[:3] == ["3", "Bo", "Chen"]
     assert lines[4].split()[:3] == ["2", "Bo", "Chen"]
     assert ties("done", "1").stderr == "Done: send the CRDT paper\n"
@@ -43,12 +43,35 @@ def test_done_twice_and_unknown_are_refused(ties, db_path):
     assert dump(db_path) == before
 
 
-def test_follow_up_due_in_the_past_is_refused(ties, db_path):
+def test_overdue_promise_is_recorded_and_shown_as_overdue_regression_past_due_refused(ties):
+    """Bug: '--due yesterday' was refused, so a promise already late could not be kept."""
+    ties("add", "Ana Lima", "--type", "social")
+    result = ties("follow-up", "Ana", "send the paper", "--due", "yesterday")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Follow-up #1 for Ana Lima, due 2025-03-13 (overdue by 1 day).\n")
+    ties("follow-up", "Ana", "call back", "--due", "today")
+    ties("follow-up", "Ana", "intro", "--due", "3 weeks ago")
+    lines = ties("follow-ups").stdout.splitlines()
+    assert [line.split()[0] for line in lines[2:]] == ["3", "1", "2"]
+    assert "2025-02-21 (overdue by 3 weeks)" in lines[2]
+    assert "2025-03-13 (overdue by 1 day)" in lines[3]
+    assert "2025-03-14 (due today)" in lines[4]
+    shown = ties("show", "Ana").stdout
+    assert "#1 due 2025-03-13 (overdue by 1 day)" in shown
+    assert "#2 due 2025-03-14 " in shown and "#2 due 2025-03-14 (" not in shown
+    reasons = [r for s in json.loads(ties("next", "--json").stdout)
+               for r in s["reasons"]]
+    assert reasons[:3] == ["you promised: intro (overdue by 3 weeks)",
+                           "you promised: send the paper (overdue by 1 day)",
+                           "you promised: call back (due today)"]
+
+
+def test_due_date_before_1900_is_still_refused(ties, db_path):
     ties("add", "Ana")
     before = dump(db_path)
-    result = ties("follow-up", "Ana", "x", "--due", "yesterday")
+    result = ties("follow-up", "Ana", "x", "--due", "1899-12-31")
     assert result.exit_code == 1
-    assert "in the past; --due needs today or later" in result.stderr
+    assert result.stderr == "ties: '1899-12-31' is before 1900; check the year for --due.\n"
     assert dump(db_path) == before
 
 

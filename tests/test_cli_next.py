@@ -227,3 +227,73 @@ def test_next_topic_skips_the_first_meeting_placeholder(ties):
     ties("log", "Ana", "--on", "2024-12-05", "--note", "moving to Lisbon")
     item = json.loads(ties("next", "--json").stdout)[0]
     assert item["talk_about"] == "last time: moving to Lisbon"
+
+
+def test_unsnooze_someone_not_snoozed_says_so_and_changes_nothing_regression_back_in_next(
+        ties, db_path):
+    """Bug: 'ties unsnooze Bo' when Bo was not snoozed said 'Bo Chen is back in ties next'."""
+    ties("add", "Bo Chen", "--type", "social")
+    ties("snooze", "Bo", "--until", "2025-03-01", TIES_TODAY="2025-02-01")  # over by now
+    before = dump(db_path)
+    result = ties("unsnooze", "Bo")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "Bo Chen is not snoozed; nothing changed.\n"
+    assert dump(db_path) == before
+
+
+def test_archive_and_unarchive_say_when_nothing_changed(ties, db_path):
+    ties("add", "Bo Chen", "--type", "social")
+    before = dump(db_path)
+    result = ties("unarchive", "Bo")
+    assert (result.exit_code, result.stderr) == (0, "Bo Chen is not archived; nothing changed.\n")
+    assert dump(db_path) == before
+    assert ties("archive", "Bo").exit_code == 0
+    archived = dump(db_path)
+    again = ties("archive", "Bo")
+    assert again.exit_code == 0
+    assert again.stderr == ("Bo Chen is already archived; nothing changed ('ties unarchive' "
+                            "brings them back).\n")
+    assert dump(db_path) == archived
+
+
+def test_snooze_to_the_same_day_changes_nothing_and_a_new_day_says_the_old_one(ties, db_path):
+    ties("add", "Bo Chen", "--type", "social")
+    ties("snooze", "Bo", "--for", "1w")
+    before = dump(db_path)
+    same = ties("snooze", "Bo", "--until", "2025-03-21")
+    assert (same.exit_code, same.stderr) == (
+        0, "Bo Chen is already snoozed until 2025-03-21; nothing changed.\n")
+    assert dump(db_path) == before
+    later = ties("snooze", "Bo", "--for", "2w")
+    assert later.stderr == ("Snoozed Bo Chen until 2025-03-28 (was until 2025-03-21); "
+                            "'ties unsnooze' brings them back sooner.\n")
+
+
+def test_snooze_until_today_is_refused_as_it_would_hide_no_one(ties, db_path):
+    ties("add", "Bo Chen", "--type", "social")
+    before = dump(db_path)
+    today = ties("snooze", "Bo", "--until", "today")
+    assert today.exit_code == 1
+    assert today.stderr == (
+        "ties: 'today' is 2025-03-14; snoozing until then would hide no one. --until needs a "
+        "date after today. Try one of: 2025-03-21, tomorrow, in 3 days, in 2 weeks, next "
+        "friday, 21 March.\n")
+    assert dump(db_path) == before
+    assert ties("snooze", "Bo", "--until", "tomorrow").exit_code == 0
+
+
+def test_bringing_someone_back_says_what_still_keeps_them_out_of_next(ties):
+    ties("add", "Bo Chen", "--type", "social")
+    ties("snooze", "Bo", "--for", "1w")
+    ties("archive", "Bo")
+    assert ties("unsnooze", "Bo").stderr == (
+        "Bo Chen is no longer snoozed, but they are archived: 'ties unarchive' lets 'ties "
+        "next' suggest them.\n")
+    assert ties("unarchive", "Bo").stderr == (
+        "Bo Chen is active again: 'ties next' can suggest them again.\n")
+    ties("add", "Cy Untyped", "--no-log")
+    ties("edit", "Cy", "--type", "")
+    ties("archive", "Cy")
+    assert ties("unarchive", "Cy").stderr == (
+        "Cy Untyped is active again, but they have no type yet, so 'ties next' skips them: "
+        "'ties triage' or 'ties edit NAME --type ...' gives them one.\n")

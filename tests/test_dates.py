@@ -215,3 +215,47 @@ def test_now_refuses_a_pinned_day_that_is_not_a_date(monkeypatch):
     monkeypatch.setenv("TIES_TODAY", "14/03/2025")
     with pytest.raises(BadDate, match="TIES_TODAY='14/03/2025' is not a date"):
         dates.now()
+
+
+# Hints computed from today -------------------------------------------------------------
+
+@given(st.dates(min_value=date(1901, 1, 1), max_value=date(9990, 1, 1)), st.booleans())
+def test_every_date_a_hint_suggests_is_accepted_on_that_day(today, future):
+    """Bug: hints always suggested 2025-03-14, a date in the past for --due and --until."""
+    for form in dates.date_forms(today, future=future).split(", "):
+        when = dates.parse_when(form, today, future=future)
+        assert (when >= today) if future else (when <= today)
+
+
+@given(st.dates(min_value=date(1901, 1, 1), max_value=date(9990, 1, 1)))
+def test_hints_for_a_date_after_today_offer_only_dates_after_today(today):
+    for form in dates.date_forms(today, future=True, after_today=True).split(", "):
+        assert dates.parse_when(form, today, future=True) > today
+
+
+def test_a_refused_date_suggests_dates_around_today():
+    with pytest.raises(BadDate) as refused:
+        dates.parse_when("someday", date(2031, 7, 2), future=True, option="--due")
+    assert refused.value.message == (
+        "Can't read the date 'someday' for --due. Try one of: 2031-07-09, today, tomorrow, "
+        "in 3 days, in 2 weeks, friday, next friday, 9 July.")
+    with pytest.raises(BadDate) as refused:
+        dates.parse_when("tomorrow", date(2031, 7, 2))
+    assert "Try one of: 2031-06-25, today, yesterday, 3 days ago, 2 weeks ago, friday, " \
+        "last friday, 25 June." in refused.value.message
+
+
+@pytest.mark.parametrize("offset, words", [(-1, "overdue by 1 day"), (0, "due today"),
+                                           (1, "due tomorrow"), (-21, "overdue by 3 weeks"),
+                                           (14, "due in 2 weeks")])
+def test_lateness_says_overdue_only_after_the_due_day(offset, words):
+    today = date(2025, 3, 14)
+    assert dates.lateness(today - timedelta(days=-offset), today) == words
+
+
+def test_a_past_due_date_is_accepted_only_when_asked():
+    today = date(2025, 3, 14)
+    assert dates.parse_when("yesterday", today, future=True, option="--due",
+                            past_ok=True) == date(2025, 3, 13)
+    with pytest.raises(BadDate, match="in the past; --until needs today or later"):
+        dates.parse_when("yesterday", today, future=True, option="--until")

@@ -25,8 +25,6 @@ _UNIT_ALIASES = {
 }
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                  "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_PAST_FORMS = "2025-03-14, today, yesterday, 3 days ago, 2 weeks ago, friday, last friday, 3 March"
-_FUTURE_FORMS = "2025-03-14, today, tomorrow, in 3 days, in 2 weeks, friday, next friday, 3 March"
 _DURATION_FORMS = "30d, 3w, 2 weeks, 1 month, 1y"
 MAX_DURATION_DAYS = 3650
 
@@ -85,15 +83,30 @@ _RELATIVE = re.compile(r"^(?P<n>\w+)\s*(?P<unit>[a-z]+)\s+ago$")
 _IN = re.compile(r"^in\s+(?P<n>\w+)\s*(?P<unit>[a-z]+)$")
 
 
-def parse_when(text: str, today: date, *, future: bool = False, option: str = "--on") -> date:
+def date_forms(today: date, *, future: bool = False, after_today: bool = False) -> str:
+    """Examples of dates ties reads, for a hint after an error: every one of them valid
+    on `today` (an ISO date a week ago for the past, a week ahead for the future;
+    `after_today` leaves out the two that can mean today)."""
+    if future:
+        ahead = today + timedelta(days=7)
+        return (f"{ahead.isoformat()}, {'' if after_today else 'today, '}tomorrow, in 3 days, "
+                f"in 2 weeks, {'' if after_today else 'friday, '}next friday, "
+                f"{ahead.day} {ahead:%B}")
+    back = today - timedelta(days=7)
+    return (f"{back.isoformat()}, today, yesterday, 3 days ago, 2 weeks ago, friday, "
+            f"last friday, {back.day} {back:%B}")
+
+
+def parse_when(text: str, today: date, *, future: bool = False, option: str = "--on",
+               past_ok: bool = False) -> date:
     """Read a date as a person types it.
 
     With future=False (something that already happened) a date after today is
     refused and a date without a year means the most recent past one. With
-    future=True (a due date, a snooze) a date before today is refused and a date
-    without a year means the next one.
+    future=True (a due date, a snooze) a date without a year means the next one,
+    and a date before today is refused unless `past_ok` (a promise already overdue).
     """
-    forms = _FUTURE_FORMS if future else _PAST_FORMS
+    forms = date_forms(today, future=future)
     raw = (text or "").strip()
     s = " ".join(raw.lower().split())
     if not s:
@@ -108,7 +121,7 @@ def parse_when(text: str, today: date, *, future: bool = False, option: str = "-
             f"{raw!r} is {result.isoformat()}, in the future; {option} is for something "
             f"that already happened. Try one of: {forms}."
         )
-    if future and result < today:
+    if future and not past_ok and result < today:
         raise BadDate(
             f"{raw!r} is {result.isoformat()}, in the past; {option} needs today or later. "
             f"Try one of: {forms}."
@@ -263,6 +276,17 @@ def ago(d: date | None, today: date) -> str:
     if days == -1:
         return "tomorrow"
     return f"{span(days)} ago" if days > 0 else f"in {span(days)}"
+
+
+def lateness(due: date, today: date) -> str:
+    """How a due date stands: 'overdue by 3 days', 'due today', 'due tomorrow', 'due in
+    2 weeks'."""
+    days = (today - due).days
+    if days > 0:
+        return f"overdue by {span(days)}"
+    if days == 0:
+        return "due today"
+    return f"due {ago(due, today)}"
 
 
 # Birthdays: the year may be unknown.

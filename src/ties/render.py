@@ -128,6 +128,8 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
         promises.add_column(overflow="fold")
         for f in follow_ups:
             due = f"due {f['due'].isoformat()}" if f["due"] else "no date"
+            if f["due"] and f["due"] < today:
+                due += f" ({dates.lateness(f['due'], today)})"
             promises.add_row(f"#{f['id']} {due}", t(f["text"]))
         parts += [Text("\nPromised", style="bold"), promises]
 
@@ -214,7 +216,8 @@ def follow_up_table(items: list[dict], today: date) -> Table:
         else:
             late = (today - f["due"]).days
             style = "red" if late > 0 else ("yellow" if late > -7 else "")
-            due = Text(f"{f['due'].isoformat()} ({dates.ago(f['due'], today)})", style=style)
+            due = Text(f"{f['due'].isoformat()} ({dates.lateness(f['due'], today)})",
+                       style=style)
         table.add_row(str(f["id"]), t(f["name"]), t(f["text"]), due)
     return table
 

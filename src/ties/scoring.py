@@ -124,12 +124,14 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
     s.score += DUE_POINTS * ratio * weights.of(f.type)
     s.reasons.append(_recency_reason(f, today, days))
 
+    pressing = []
     for p in sorted(promises_due(f, today), key=lambda p: (p.due, p.text)):
         late = (today - p.due).days
         s.score += PROMISE_POINTS + max(late, 0)
         when = ("overdue by " + span(late)) if late > 0 else (
             "due today" if late == 0 else f"due {_weekday(p.due, today)}")
-        s.reasons.insert(0, f"you promised: {p.text} ({when})")
+        pressing.append(f"you promised: {p.text} ({when})")
+    s.reasons[:0] = pressing  # the most overdue first
     undated = [p for p in f.promises if p.due is None]
     for p in undated:
         s.score += UNDATED_PROMISE_POINTS

@@ -101,7 +101,8 @@ def follow_up(
     text: Annotated[str, typer.Argument(help="What you promised: send an article, make an "
                                         "intro.", show_default=False)],
     due: Annotated[str | None, typer.Option(
-        help="When it is due: friday, next monday, in 2 weeks, 2025-04-01.",
+        help="When it is due: friday, next monday, in 2 weeks, 2025-04-01; a past date "
+        "records a promise that is already overdue.",
         show_default=False)] = None,
 ) -> None:
     """Record something you promised someone.
@@ -112,7 +113,8 @@ def follow_up(
     from ties.errors import BadValue
 
     day = today()
-    when = dates.parse_when(due, day, future=True, option="--due") if due is not None else None
+    when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
+            if due is not None else None)
     promise = fields.text("note", text)
     if not promise:
         raise BadValue("Say what you promised, for example: ties follow-up Ana \"send the "
@@ -120,7 +122,9 @@ def follow_up(
     with writing() as session:
         who = queries.find_person(store.raw(session), name)
         fid = store.add_follow_up(session, who.id, promise, when, day)
-    say(f"Follow-up #{fid} for {who.name}" + (f", due {when.isoformat()}." if when else "."))
+    late = f" ({dates.lateness(when, day)})" if when and when < day else ""
+    say(f"Follow-up #{fid} for {who.name}" + (f", due {when.isoformat()}{late}." if when
+                                               else "."))
 
 
 @app.command("follow-ups", rich_help_panel="Keeping in touch")
@@ -189,51 +193,124 @@ def snooze(
         raise BadValue("Give either --until DATE or --for DURATION, for example: ties snooze "
                        "Ana --for 3w.")
     if until is not None:
-        end = dates.parse_when(until, day, future=True, option="--until")
+        end = dates.parse_when(until, day, future=True, option="--until", past_ok=True)
+        if end <= day:
+            raise BadValue(f"{until.strip()!r} is {end.isoformat()}; snoozing until then "
+                           "would hide no one. --until needs a date after today. Try one "
+                           f"of: {dates.date_forms(day, future=True, after_today=True)}.")
     else:
         end = day + timedelta(days=dates.parse_duration(for_ or "", option="--for"))
     with writing() as session:
-        who = queries.find_person(store.raw(session), name)
-        store.set_person_flags(session, who.id, snoozed_until=end)
-    say(f"Snoozed {who.name} until {end.isoformat()}; 'ties unsnooze' brings them back "
-        "sooner.")
+        conn = store.raw(session)
+        who = queries.find_person(conn, name)
+        before = queries.profile(conn, who.id)
+        if before["snoozed_until"] != end:
+            store.set_person_flags(session, who.id, snoozed_until=end)
+    was = before["snoozed_until"]
+    if was == end:
+        say(f"{who.name} is already snoozed until {end.isoformat()}; nothing changed.")
+        return
+    earlier = f" (was until {was.isoformat()})" if was and was > day else ""
+    say(f"Snoozed {who.name} until {end.isoformat()}{earlier}; 'ties unsnooze' brings them "
+        "back sooner." + _also_hidden(before, day, snoozed=False))
 
 
 @app.command(rich_help_panel="Keeping in touch")
 def unsnooze(name: o.Name) -> None:
     """Bring a snoozed person back into 'ties next'.
 
+    If they are not snoozed, nothing changes (exit code 0).
+
     Example: ties unsnooze Ana
     """
-    _set_flag(name, "snoozed_until", None, "is back in 'ties next'")
+    day = today()
+    who, before = _set_flag(name, "snoozed_until", None,
+                            lambda p: p["snoozed_until"] is not None and
+                            p["snoozed_until"] > day)
+    if before is None:
+        say(f"{who.name} is not snoozed; nothing changed.")
+        return
+    say(f"{who.name} is no longer snoozed" + _still_hidden(before, day, snoozed=False))
 
 
 @app.command(rich_help_panel="People")
 def archive(name: o.Name) -> None:
     """Stop suggesting someone; their history is kept.
 
+    If they are archived already, nothing changes (exit code 0).
+
     Example: ties archive "Old Colleague"
     """
-    _set_flag(name, "archived", True, "is archived: history kept, no more suggestions "
-              "('ties unarchive' to undo)")
+    who, before = _set_flag(name, "archived", True, lambda p: not p["archived"])
+    if before is None:
+        say(f"{who.name} is already archived; nothing changed ('ties unarchive' brings them "
+            "back).")
+        return
+    say(f"{who.name} is archived: history kept, no more suggestions ('ties unarchive' to "
+        "undo).")
 
 
 @app.command(rich_help_panel="People")
 def unarchive(name: o.Name) -> None:
     """Bring an archived person back.
 
+    If they are not archived, nothing changes (exit code 0).
+
     Example: ties unarchive "Old Colleague"
     """
-    _set_flag(name, "archived", False, "is active again")
+    who, before = _set_flag(name, "archived", False, lambda p: p["archived"])
+    if before is None:
+        say(f"{who.name} is not archived; nothing changed.")
+        return
+    say(f"{who.name} is active again" + _still_hidden(before, today(), archived=False))
 
 
-def _set_flag(name: str, key: str, value, message: str) -> None:
+def _set_flag(name: str, key: str, value, needed):
+    """Set a flag when `needed(person)` says it would change something. Returns the person
+    found and their profile before the change, or None when nothing was changed (so an
+    import that created them can still be undone)."""
     from ties import queries, store
 
     with writing() as session:
-        who = queries.find_person(store.raw(session), name)
+        conn = store.raw(session)
+        who = queries.find_person(conn, name)
+        before = queries.profile(conn, who.id)
+        if not needed(before):
+            return who, None
         store.set_person_flags(session, who.id, **{key: value})
-    say(f"{who.name} {message}.")
+    return who, before
+
+
+def _still_hidden(person: dict, day, *, archived: bool | None = None,
+                  snoozed: bool | None = None) -> str:
+    """The end of a sentence saying whether 'ties next' can suggest them now, and if not,
+    what else keeps them out."""
+    reasons = _hidden_by(person, day, archived=archived, snoozed=snoozed)
+    if not reasons:
+        return ": 'ties next' can suggest them again."
+    return ", but " + "; and ".join(reasons) + "."
+
+
+def _also_hidden(person: dict, day, *, snoozed: bool) -> str:
+    reasons = _hidden_by(person, day, snoozed=snoozed)
+    return (" (Besides, " + "; and ".join(reasons) + ".)") if reasons else ""
+
+
+def _hidden_by(person: dict, day, *, archived: bool | None = None,
+               snoozed: bool | None = None) -> list[str]:
+    archived = person["archived"] if archived is None else archived
+    until = person["snoozed_until"]
+    snoozed = (until is not None and until > day) if snoozed is None else snoozed
+    reasons = []
+    if archived:
+        reasons.append("they are archived: 'ties unarchive' lets 'ties next' suggest them")
+    if snoozed:
+        reasons.append(f"they are snoozed until {until.isoformat()} ('ties unsnooze' ends "
+                       "that)")
+    if person["type"] is None:
+        reasons.append("they have no type yet, so 'ties next' skips them: 'ties triage' or "
+                       "'ties edit NAME --type ...' gives them one")
+    return reasons
 
 
 @app.command(rich_help_panel="Your data")
