@@ -118,3 +118,37 @@ def test_interaction_unknown_id_is_refused(ties, ana):
                              "numbers.\n")
     result = ties("interaction", "edit", "abc", "--note", "x")
     assert result.exit_code == 2
+
+
+def test_edit_that_changes_nothing_says_so_and_leaves_the_store_as_it_was(ties, db_path):
+    """It said 'Updated' and stamped the person as edited (which also blocks undoing the
+    import that created them) when every value given was the one already there."""
+    from conftest import dump
+
+    ties("add", "Ana Lima", "--type", "social", "--company", "Globex", "--tag", "pycon",
+         "--birthday", "--04-12", "--every", "3w")
+    before = dump(db_path)
+    same = ties("edit", "Ana", "--company", "Globex", "--tag", "pycon", "--untag", "other",
+                "--birthday", "04-12", "--every", "21d", "--type", "social", "--email", "")
+    assert (same.exit_code, same.stderr) == (
+        0, "Ana Lima (@1) already has those details; nothing changed.\n")
+    assert dump(db_path) == before
+    changed = ties("edit", "Ana", "--company", "Globex", "--role", "CTO")
+    assert changed.stderr == "Updated Ana Lima (@1).\n"
+    assert dump(db_path) != before
+
+
+def test_interaction_edit_that_changes_nothing_says_so(ties, db_path):
+    from conftest import dump
+
+    ties("add", "Ana Lima", "--no-log")
+    ties("log", "Ana", "--on", "2025-03-10", "--via", "call", "--note", "coffee", "--gave")
+    before = dump(db_path)
+    same = ties("interaction", "edit", "1", "--on", "2025-03-10", "--via", "call", "--note",
+                "coffee", "--gave", "--no-received")
+    assert (same.exit_code, same.stderr) == (
+        0, "Interaction #1 already says that; nothing changed.\n")
+    assert dump(db_path) == before
+    changed = ties("interaction", "edit", "1", "--no-gave")
+    assert changed.stderr == "Updated interaction #1.\n"
+    assert dump(db_path) != before

@@ -100,7 +100,13 @@ def interaction_edit(
     if not changes:
         raise BadValue("Nothing to change: give at least one option, for example --on. See "
                        "'ties interaction edit --help'.")
+    from ties import queries
+
     with writing() as session:
+        current = queries.interaction(store.raw(session), interaction_id)
+        if all(current[key] == value for key, value in changes.items()):
+            say(f"Interaction #{interaction_id} already says that; nothing changed.")
+            return
         store.update_interaction(session, interaction_id, changes)
     say(f"Updated interaction #{interaction_id}.")
 

@@ -122,7 +122,14 @@ def edit(
         raise BadValue("Nothing to change: give at least one option, for example --company. "
                        "See 'ties edit --help'.")
     with writing() as session:
-        who = queries.find_person(store.raw(session), name)
+        conn = store.raw(session)
+        who = queries.find_person(conn, name)
+        before = queries.profile(conn, who.id)
+        tags = set(queries.tags_of(conn, [who.id])[who.id])
+        if not appended and set(add_tags) <= tags and not set(remove_tags) & tags and all(
+                before.get(key) == value for key, value in changes.items()):
+            say(f"{who.name} (@{who.id}) already has those details; nothing changed.")
+            return
         person = store.update_person(session, who.id, changes, add_tags=add_tags,
                                      remove_tags=remove_tags, append_note=appended)
         shown = person.name
