@@ -79,6 +79,7 @@ _TODAY = date.fromisoformat(TODAY)
 # Any character a person can type: no surrogates, no control characters but newline.
 _CHARS = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n")
 TEXT = st.text(_CHARS, min_size=1, max_size=30)
+SAID = TEXT.filter(str.strip)  # a promise says something (blank ones are refused)
 LINE = st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
                max_size=20)
 
@@ -329,7 +330,7 @@ def build_store(store: Store, data) -> None:
     for _ in range(data.draw(st.integers(0, 3), label="promises")):
         due = data.draw(st.one_of(st.none(), NEAR), label="due")
         args = ["follow-up"] + ([f"--due={due.isoformat()}"] if due else [])
-        result = ok(run(store, *args, "--", data.draw(someone), data.draw(TEXT)), "follow-up")
+        result = ok(run(store, *args, "--", data.draw(someone), data.draw(SAID)), "follow-up")
         if data.draw(st.booleans(), label="done"):
             number = result.stderr.split("#")[1].split()[0].rstrip(",")
             ok(run(store, "done", number), "done")
@@ -366,7 +367,7 @@ def test_a_store_built_every_way_exports_everywhere_and_round_trips_through_json
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None, suppress_health_check=SUPPRESS)
+@settings(max_examples=100, deadline=None, suppress_health_check=SUPPRESS)
 @given(data=st.data())
 def test_a_store_built_every_way_round_trips_deeply(tmp_path_factory, data):
     round_trip(tmp_path_factory, data)
