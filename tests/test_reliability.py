@@ -270,6 +270,7 @@ def test_doctor_finds_problems_and_says_what_to_do(ties, db_path, tmp_path):
     assert f"      chmod 600 '{db_path}'*" in result.stdout
     assert "warn  last backup: never" in result.stdout
     synced = tmp_path / "Dropbox" / "ties.db"
+    synced.parent.mkdir()
     assert ties("--db", str(synced), "add", "Bo").exit_code == 0
     data = json.loads(ties("--db", str(synced), "doctor", "--json").stdout)
     sync = [c for c in data if c["check"] == "sync folder"][0]

@@ -185,10 +185,17 @@ def _root(
 
 @contextmanager
 def reading() -> Iterator[sqlite3.Connection]:
-    """A read-only snapshot of the store, through the stdlib driver."""
+    """A read-only snapshot of the store, through the stdlib driver. A store that does not
+    exist yet reads as empty, and nothing is created."""
     from ties import db
 
-    conn = db.open_store(state().path)
+    if db.missing(state().path):
+        if state().db_option or os.environ.get("TIES_DB"):
+            say(f"There is no store at {state().path} yet, so this is empty; nothing was "
+                "created. Check --db or TIES_DB if you expected your data there.")
+        conn = db.empty_store()
+    else:
+        conn = db.open_store(state().path)
     try:
         with db.transaction(conn, write=False):
             yield conn
@@ -302,6 +309,35 @@ def confirm(question: str, yes: bool) -> None:
         agreed = False
     if not agreed:
         raise TiesError("Not confirmed; nothing was changed. Add --yes to skip the question.")
+
+
+def may_replace(target, force: bool) -> bool:
+    """Whether `target`, a file the user named, may be written over: no need when it does
+    not exist; yes with --force or a yes typed at a terminal. Without a terminal there is
+    no one to ask, so the answer is a refusal naming --force."""
+    if not os.path.lexists(target):
+        return False
+    if os.path.isdir(target):
+        raise TiesError(f"{target} is a folder; give a file name.")
+    if force:
+        return True
+    if not sys.stdin.isatty():
+        raise TiesError(f"{target} already exists; add --force to replace it. Nothing was "
+                        "written.")
+    try:
+        agreed = typer.confirm(f"{target} already exists. Replace it?", default=False,
+                               err=True)
+    except typer.Abort:
+        agreed = False
+    if not agreed:
+        raise TiesError(f"Not confirmed; {target} was left as it was. Add --force to replace "
+                        "it without the question.")
+    return True
+
+
+def live_store():
+    """The store's file, when it is one (for refusing to write over it); else None."""
+    return None if state().on_server else state().path
 
 
 def main() -> None:
