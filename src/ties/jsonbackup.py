@@ -22,6 +22,11 @@ def default_folder() -> Path:
     return config.data_dir() / "backups"
 
 
+def prefix(url: ServerUrl) -> str:
+    """How the names of a store's backups begin: the database's name and a dash."""
+    return (url.database.replace("/", "-") or "ties") + "-"
+
+
 def write(url: ServerUrl, target: Path | None, label: str = "", *,
           replace: bool = False) -> tuple[Path, str]:
     """Export the store to `target` (0600, written whole or not at all), read it back to
@@ -39,7 +44,7 @@ def write(url: ServerUrl, target: Path | None, label: str = "", *,
         if target is None:
             folder = default_folder()
             files.private_dir(folder)
-            name = url.database.replace("/", "-") or "ties"
+            name = prefix(url)[:-1]
             stamp = time.strftime("%Y%m%d-%H%M%S")
             temp = files.private_temp(folder / f"{name}.json")
             try:

@@ -306,13 +306,32 @@ def restore(
 
 
 @app.command(rich_help_panel="Your data")
-def doctor(json: o.Json = False) -> None:
+def doctor(
+    json: o.Json = False,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="First remove the temporary files an interrupted backup, restore or "
+        "upgrade left behind (asks, or --yes).")] = False,
+    yes: o.Yes = False,
+) -> None:
     """Check the store: integrity, permissions, sync, backups.
 
-    Example: ties doctor
+    Example: ties doctor --fix
     """
     from ties import doctor as checks
 
+    if fix and not state().on_server:
+        from ties import files
+
+        leftovers = files.orphans(state().path)
+        if leftovers:
+            confirm(f"Remove {len(leftovers)} temporary file(s) left by interrupted commands "
+                    f"({', '.join(f.name for f in leftovers)})? They hold nothing your store "
+                    "lacks.", yes)
+            for f in leftovers:
+                f.unlink(missing_ok=True)
+            say(f"Removed {len(leftovers)} temporary file(s).")
+        else:
+            say("No temporary files to remove.")
     results = checks.run(state().path)
     if json:
         emit_json([{"check": c.name, "ok": c.ok, "warning": c.warning, "detail": c.detail,
