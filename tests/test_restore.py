@@ -295,3 +295,21 @@ def test_killed_upgrades_leave_no_full_size_copies_behind(ties, tmp_path):
     assert done.returncode == 0
     assert len(list(tmp_path.glob("m.db.schema1-*.bak"))) == 1
     assert not list(tmp_path.glob(".*.tmp*"))
+
+
+def test_name_completion_reads_exactly_the_store_named(ties, tmp_path):
+    from ties.cli.app import complete_name
+
+    store = tmp_path / "w%41#1.db"
+    assert ties("--db", str(store), "add", "Ana Lima", "--no-log").exit_code == 0
+    (tmp_path / "wA.db").write_text("not this one")
+
+    class Ctx:
+        params = {"db": str(store)}
+
+        def find_root(self):
+            return self
+
+    assert complete_name(Ctx(), "A") == ["Ana Lima"]
+    assert sorted(p.name for p in tmp_path.iterdir()
+                  if not p.name.startswith(store.name)) == ["data", "wA.db"]  # nothing stray

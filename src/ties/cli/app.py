@@ -275,7 +275,9 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
 
             conn = pg.connect(path, timeout=2)  # a key press must not hang
         elif path.is_file():
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+            from ties.db import uri
+
+            conn = sqlite3.connect(uri(path, mode="ro"), uri=True, timeout=1)
         else:
             return []
         try:
