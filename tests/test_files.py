@@ -204,3 +204,15 @@ def test_postgres_backup_follows_the_same_overwrite_rules(ties, with_ana, tmp_pa
     assert target.read_text() == "mine"
     assert ties("backup", str(target), "--force").exit_code == 0
     assert '"Ana Lima"' in target.read_text()
+
+
+@pytest.mark.sqlite_only
+def test_import_dry_run_on_a_missing_store_creates_nothing(ties, db_path, tmp_path):
+    contacts = tmp_path / "c.csv"
+    contacts.write_text("name,company\nAna Lima,Acme\n")
+    result = ties("import", str(contacts), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "would create: Ana Lima" in result.stdout + result.stderr
+    assert list(db_path.parent.iterdir()) == []
+    assert ties("import", str(contacts)).exit_code == 0
+    assert rows(db_path, "SELECT name FROM person") == [("Ana Lima",)]

@@ -207,10 +207,14 @@ def reading() -> Iterator[sqlite3.Connection]:
 def writing(commit: bool = True) -> Iterator[Session]:
     """One write transaction holding the write lock from its first statement; it
     commits when the block ends (or rolls back, for a dry run) and rolls back on any
-    error or Ctrl-C."""
+    error or Ctrl-C. A dry run on a store that does not exist yet runs on an empty store
+    in memory, and creates nothing."""
     from ties import db
 
-    conn = db.open_store(state().path)
+    if not commit and db.missing(state().path):
+        conn = db.empty_store()
+    else:
+        conn = db.open_store(state().path)
     session = db.orm_session(conn)
     try:
         session.begin()
