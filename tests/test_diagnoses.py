@@ -150,8 +150,15 @@ def test_backup_of_a_read_only_store_succeeds_and_says_what_it_could_not_do(ties
     assert result.stdout == f"{target}\n"
     assert result.stderr == (f"Backed up to {target} (integrity checked). The store is "
                              "read-only, so the time of this backup could not be noted in "
-                             "it: 'ties doctor' goes by the copies in backups/ instead.\n")
+                             "it; 'ties doctor' will not know of this copy.\n")
     assert rows(target, "SELECT name FROM person") == [("Ana",)]
+    assert dump(db_path) == before
+    with read_only(db_path):
+        result = ties("backup")
+        doctor = checks(ties)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.endswith("'ties doctor' goes by the copies in backups/ instead.\n")
+    assert doctor["last backup"]["ok"] is True, doctor["last backup"]
     assert dump(db_path) == before
 
 

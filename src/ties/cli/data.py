@@ -270,9 +270,11 @@ def backup(
         if recorded:
             say(f"Backed up to {target} (integrity checked).")
         else:
+            counted = target.parent == files.real(state().path).parent / "backups"
             say(f"Backed up to {target} (integrity checked). The store is read-only, so the "
-                "time of this backup could not be noted in it: 'ties doctor' goes by the "
-                "copies in backups/ instead.")
+                "time of this backup could not be noted in it" + (
+                    ": 'ties doctor' goes by the copies in backups/ instead." if counted
+                    else "; 'ties doctor' will not know of this copy."))
     typer.echo(str(target))
 
 
