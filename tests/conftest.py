@@ -77,6 +77,7 @@ def ties_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.delenv("TIES_DEBUG", raising=False)
     if BACKEND == "sqlite":
+        (tmp_path / "data").mkdir(mode=0o700)  # --db in a missing folder is refused
         monkeypatch.setenv("TIES_DB", str(tmp_path / "data" / "ties.db"))
         yield tmp_path
         return

@@ -76,7 +76,7 @@ def test_due_date_before_1900_is_still_refused(ties, db_path):
 
 
 def test_follow_ups_empty_says_how_to_add(ties):
-    result = ties("follow-ups")
+    result = ties("follow-ups", TIES_DB=None)  # a fresh install
     assert result.exit_code == 0
     assert result.stderr.startswith("No open promises.")
 

@@ -35,6 +35,7 @@ def test_path_defaults_to_xdg_data_dir(ties, tmp_path, monkeypatch):
 
 def test_db_option_and_env_select_the_store(ties, tmp_path):
     other = tmp_path / "other" / "x.db"
+    other.parent.mkdir()
     assert ties("--db", str(other), "add", "Ana").exit_code == 0
     assert rows(other, "SELECT name FROM person") == [("Ana",)]
     assert ties("list", "--json").stdout == "[]\n"
@@ -97,7 +98,7 @@ def test_demo_refuses_to_overwrite_users_store(ties, tmp_path):
 
 @pytest.mark.sqlite_only
 def test_store_that_is_not_sqlite_is_refused_and_left_alone(ties, db_path):
-    db_path.parent.mkdir(parents=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     db_path.write_bytes(b"these are my notes, not a database" * 100)
     before = db_path.read_bytes()
     result = ties("list")
@@ -111,7 +112,7 @@ def test_store_that_is_not_sqlite_is_refused_and_left_alone(ties, db_path):
 def test_foreign_sqlite_database_is_refused_and_left_alone(ties, db_path):
     import sqlite3
 
-    db_path.parent.mkdir(parents=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE invoices (id INTEGER)")
     conn.commit()

@@ -18,7 +18,7 @@ def names(result) -> list[str]:
 
 
 def test_next_on_empty_store_explains_how_to_start(ties):
-    result = ties("next")
+    result = ties("next", TIES_DB=None)  # a fresh install
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr.startswith("No one in ties yet. Add the last person you met:")

@@ -146,7 +146,7 @@ def test_report_table_keeps_every_name_whole(ties, width):
 
 
 def test_report_empty_store(ties):
-    result = ties("report")
+    result = ties("report", TIES_DB=None)  # a fresh install
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr.startswith("No one in ties yet.")

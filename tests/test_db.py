@@ -94,12 +94,14 @@ def test_losing_the_race_to_create_the_data_directory_is_not_an_error(tmp_path, 
         raise FileExistsError(17, "File exists")  # ...and ours finds it there
 
     monkeypatch.setattr(Path, "mkdir", raced)
-    store = tmp_path / "new" / "ties.db"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "new"))
+    store = tmp_path / "new" / "ties" / "ties.db"
     db.connect(store).close()
     assert store.is_file()
 
 
-def test_a_file_where_the_data_directory_should_be_is_refused_clearly(tmp_path):
-    (tmp_path / "new").write_text("not a folder")
+def test_a_file_where_the_data_directory_should_be_is_refused_clearly(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    (tmp_path / "ties").write_text("not a folder")
     with pytest.raises(db.StoreError, match="a file of that name is in the way"):
-        db.connect(tmp_path / "new" / "ties.db")
+        db.connect(tmp_path / "ties" / "ties.db")

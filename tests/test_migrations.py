@@ -106,7 +106,7 @@ def test_store_from_newer_ties_is_refused_unchanged(ties, db_path):
     assert dump(db_path) == before
 
 
-def test_failing_migration_rolls_back_completely_after_a_private_backup(
+def test_failing_migration_rolls_back_completely_and_leaves_no_copy_behind(
         tmp_path, monkeypatch):
     path = load_fixture(RELEASED[-1], tmp_path / "old.db")
     db.open_store(path).close()
@@ -125,16 +125,17 @@ def test_failing_migration_rolls_back_completely_after_a_private_backup(
     with pytest.raises(RuntimeError):
         db.open_store(path)
     assert dump(path) == before
-    backups = list(tmp_path.glob("old.db.schema*.bak"))
-    assert len(backups) == 1
-    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
-    assert dump(backups[0]) == before
+    # The store is as it was, so the copy taken first is surplus: repeated failures (or
+    # kills) must not pile up full-size copies.
+    assert sorted(p.name for p in tmp_path.iterdir()
+                  if p.is_file() and not p.name.endswith(("-wal", "-shm"))) == ["old.db"]
 
 
 def test_successful_migration_upgrades_and_keeps_rows(tmp_path, monkeypatch):
     path = load_fixture(RELEASED[-1], tmp_path / "old.db")
     db.open_store(path).close()
     people = rows(path, "SELECT id, name FROM person ORDER BY id")
+    before = dump(path)
 
     def m_add_column(conn):
         conn.execute("ALTER TABLE person ADD COLUMN nickname VARCHAR")
@@ -146,6 +147,11 @@ def test_successful_migration_upgrades_and_keeps_rows(tmp_path, monkeypatch):
     assert db.schema_version(conn) == len(steps)
     conn.close()
     assert rows(path, "SELECT id, name FROM person ORDER BY id") == people
+    backups = list(tmp_path.glob("old.db.schema*.bak"))
+    assert len(backups) == 1
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    assert dump(backups[0]) == before
+    assert not list(tmp_path.glob(".*.tmp*"))
 
 
 def test_directory_instead_of_store_is_refused(tmp_path):

@@ -256,8 +256,9 @@ def test_doctor_reports_a_healthy_store(ties, db_path):
     lines = result.stdout.splitlines()
     assert lines[0] == f"store: {db_path}"
     assert [line.split(":")[0] for line in lines[1:]] == [
-        "ok    file permissions", "ok    folder permissions", "ok    sync folder",
-        "ok    integrity", "ok    foreign keys", "ok    schema", "ok    last backup"]
+        "ok    file permissions", "ok    folder permissions", "ok    disk",
+        "ok    sync folder", "ok    leftovers", "ok    integrity", "ok    foreign keys",
+        "ok    schema", "ok    last backup"]
 
 
 @pytest.mark.sqlite_only
@@ -270,6 +271,7 @@ def test_doctor_finds_problems_and_says_what_to_do(ties, db_path, tmp_path):
     assert f"      chmod 600 '{db_path}'*" in result.stdout
     assert "warn  last backup: never" in result.stdout
     synced = tmp_path / "Dropbox" / "ties.db"
+    synced.parent.mkdir()
     assert ties("--db", str(synced), "add", "Bo").exit_code == 0
     data = json.loads(ties("--db", str(synced), "doctor", "--json").stdout)
     sync = [c for c in data if c["check"] == "sync folder"][0]

@@ -62,18 +62,30 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def _create_private(path: Path) -> None:
-    """Create the directory (0700) and the file (0600) if they do not exist yet."""
-    try:
-        files.private_dir(path.parent)
-    except StoreError as exc:
-        raise StoreError(f"{exc} Use --db or TIES_DB.") from None
-    if path.exists():
-        if path.is_dir():
+    """Create the file (0600) if it does not exist yet, following a symlink to where it
+    points. Only ties' own data directory is created when missing: a --db or TIES_DB in a
+    folder that does not exist is most likely a typo, and an empty store there would look
+    like lost data."""
+    from ties import config
+
+    target = files.real(path)
+    folder = target.parent
+    if not folder.is_dir():
+        if folder != files.real(config.data_dir()):
+            raise StoreError(f"The folder {folder} does not exist, so there is no store at "
+                             f"{path}. Check --db or TIES_DB for a typo, or create the folder "
+                             "first.")
+        try:
+            files.private_dir(folder)
+        except StoreError as exc:
+            raise StoreError(f"{exc} Use --db or TIES_DB.") from None
+    if target.exists():
+        if target.is_dir():
             raise StoreError(f"{path} is a directory, not a ties store. Point --db or TIES_DB "
                              "at a file.")
         return
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return
     except OSError as exc:
@@ -83,6 +95,41 @@ def _create_private(path: Path) -> None:
         os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
+
+
+def uri(path: Path, **params: str) -> str:
+    """A sqlite `file:` URI for exactly `path`: %, # and ? in a name are encoded, so SQLite
+    opens the file named and creates no other."""
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return Path(os.path.abspath(Path(path).expanduser())).as_uri() + (f"?{query}" if query
+                                                                       else "")
+
+
+def open_readonly(path: Path, timeout: float = 5) -> sqlite3.Connection:
+    """Read a SQLite file without writing to it. A WAL-mode file (every ties store and
+    backup) needs a -shm file beside it; on a read-only folder or disk, where SQLite can't
+    make one, the file is read as immutable instead, provided no -wal file beside it holds
+    changes the file itself lacks."""
+    conn = sqlite3.connect(uri(path, mode="ro"), uri=True, timeout=timeout)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+        if not cannot_open(exc):
+            raise
+    return sqlite3.connect(uri(path, immutable="1"), uri=True, timeout=timeout)
+
+
+def cannot_open(exc: BaseException) -> bool:
+    """Whether a driver error is about the place (read-only, full, unreadable), not the
+    file's contents."""
+    text = str(exc).lower()
+    return any(s in text for s in ("unable to open", "readonly", "read-only", "disk is full",
+                                   "disk i/o", "database or disk is full"))
 
 
 def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
@@ -171,12 +218,20 @@ def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
             return
         if version > LATEST:
             raise too_new(version)
-        with transaction(conn, write=True):
-            version = schema_version(conn)
-            if version < LATEST:
-                if version > 0:
-                    backup_before_migration(path, version)
-                migrate(conn, version)
+        kept = None
+        try:
+            with transaction(conn, write=True):
+                version = schema_version(conn)
+                if version < LATEST:
+                    if version > 0:
+                        kept = backup_before_migration(path, version)
+                    migrate(conn, version)
+        except BaseException:
+            if kept is not None:
+                kept.unlink(missing_ok=True)  # the store is as it was: the copy is surplus
+            raise
+        if kept is not None:
+            keep_migration_backup(kept, path, version)
     except sqlite3.Error as exc:
         raise translate(exc, path) from None
 
@@ -208,22 +263,60 @@ def _stamp() -> str:
 
 
 def backup_before_migration(path: Path, version: int) -> Path:
-    """Copy the store, as it is, next to it (0600) before a migration touches it."""
-    stamp = _stamp()
-    target = path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
-    fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    os.fchmod(fd, 0o600)
-    os.close(fd)
+    """Copy the store, as it is, to a private temporary file next to it before a migration
+    touches it. `keep_migration_backup` gives it its final name once the migration has
+    committed; a migration that fails or is killed leaves no full-size copy behind
+    (a killed one leaves the temporary file, which 'ties doctor --fix' removes: the
+    store still holds everything in it)."""
+    temp = files.private_temp(path.with_name(f"{path.name}.schema{version}.bak"))
     # A second connection reads the last committed state: with WAL it may read while
     # `conn` holds the write lock, so the copy is exactly what the migration starts from.
     source = sqlite3.connect(str(path))
-    dest = sqlite3.connect(str(target))
+    dest = sqlite3.connect(str(temp))
     try:
         source.backup(dest)
     finally:
         dest.close()
         source.close()
-    return target
+    files.fsync_file(temp)
+    return temp
+
+
+def keep_migration_backup(temp: Path, path: Path, version: int) -> Path:
+    """Move the copy taken before a migration to a name no other copy has."""
+    stamp = _stamp()
+    try:
+        return files.commit_unique(temp, path.parent, f"{path.name}.schema{version}-{stamp}",
+                                   ".bak")
+    except OSError:
+        return temp  # the upgrade is done; the copy stays under its temporary name
+
+
+def missing(location: Store) -> bool:
+    """Whether `location` is a SQLite file that does not exist yet (following symlinks).
+    A folder that does not exist is refused here, as a typo, unless it is ties' own data
+    directory, which the first write creates."""
+    if isinstance(location, ServerUrl):
+        return False
+    from ties import config
+
+    target = files.real(location)
+    if target.exists():
+        return False
+    if not target.parent.is_dir() and target.parent != files.real(config.data_dir()):
+        raise StoreError(f"The folder {target.parent} does not exist, so there is no store "
+                         f"at {location}. Check --db or TIES_DB for a typo.")
+    return True
+
+
+def empty_store() -> sqlite3.Connection:
+    """A new, empty store in memory: what a read command shows before the first write,
+    without creating any file."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    with transaction(conn, write=True):
+        migrate(conn, 0)
+    return conn
 
 
 def open_store(location: Store):
@@ -284,41 +377,77 @@ def orm_session(conn):
 
 # Backups ------------------------------------------------------------------------------
 
-def backup_to(store: Path, target: Path | None) -> Path:
+def backup_to(store: Path, target: Path | None, *, replace: bool = False,
+              label: str = "") -> tuple[Path, bool]:
     """A consistent copy of the store (SQLite's online backup reads one snapshot, so
     commands writing meanwhile neither wait long nor tear the copy), checked for integrity
-    and moved into place only when complete. Records the time as the last backup."""
+    and moved into place only when complete. Without a `target` it goes to backups/ next to
+    the store under a name no other backup has. An existing `target` is replaced only with
+    `replace`; the live store never is. Returns the copy and whether its time could be
+    recorded in the store (not on a read-only store: the copy is good all the same)."""
     if not store.is_file():
         raise StoreError(f"There is no store at {store} yet; nothing to back up.")
-    if target is None:
-        target = store.parent / "backups" / f"{store.stem}-{_stamp()}.db"
-        files.private_dir(target.parent)
-    target = target.expanduser()
-    if target.resolve() == store.resolve():
-        raise StoreError("A backup can't overwrite the store itself; choose another file.")
-    temp = files.private_temp(target)
+    if target is not None:
+        target = files.real(target)
+        files.refuse_store(target, store, "backup")
+        if target.is_dir():
+            raise StoreError(f"{target} is a folder; give a file name.")
+        if not replace and os.path.lexists(target):
+            raise files.Exists(f"{target} already exists; add --force to replace it. Nothing "
+                               "was written.")
+    folder = target.parent if target else store.parent / "backups"
+    files.private_dir(folder)
+    temp = files.private_temp(target or folder / f"{store.stem}.db")
     try:
-        source = connect(store)
+        source = open_readonly(store, timeout=busy_timeout_ms() / 1000)
         dest = sqlite3.connect(str(temp))
         try:
             source.backup(dest)
             ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+            version = schema_version(dest)
         finally:
             dest.close()
+            source.close()
         if ok != "ok":
             raise StoreError(f"The copy failed its integrity check ({ok}); nothing was kept. "
                              "Run 'ties doctor'.")
-        files.commit(temp, target)
-        if schema_version(source):
-            record_backup(source)
-        source.close()
+        if target is None:
+            stamp = _stamp()
+            target = files.commit_unique(temp, folder, f"{store.stem}{label}-{stamp}", ".db")
+        else:
+            files.commit(temp, target, replace=replace)
+    except files.Exists:
+        temp.unlink(missing_ok=True)
+        raise files.Exists(f"{target} already exists; add --force to replace it. Nothing was "
+                           "written.") from None
     except sqlite3.Error as exc:
         temp.unlink(missing_ok=True)
         raise translate(exc, store) from None
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreError(f"Can't write {target or folder}: {exc.strerror}. Nothing was "
+                         "written.") from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return target
+    finally:
+        Path(f"{temp}-journal").unlink(missing_ok=True)
+    return target, not version or _try_record_backup(store)
+
+
+def _try_record_backup(store: Path) -> bool:
+    """Record the time of a backup; False when the store can't be written (read-only)."""
+    try:
+        conn = connect(store)
+    except StoreError:
+        return False
+    try:
+        record_backup(conn)
+        return True
+    except (StoreError, sqlite3.Error):
+        return False
+    finally:
+        conn.close()
 
 
 def record_backup(conn) -> None:
@@ -330,14 +459,15 @@ def record_backup(conn) -> None:
 
 
 def check_backup(file: Path) -> str:
-    """Refuse anything that is not an intact ties store this version can read."""
+    """Refuse anything that is not an intact ties store this version can read. Reads
+    exactly the file named, and works on a read-only disk too."""
     from ties.migrations import LATEST
 
     file = file.expanduser()
     if not file.is_file():
         raise StoreError(f"There is no file {file}.")
     try:
-        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        conn = open_readonly(file)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if ok != "ok":
@@ -352,24 +482,33 @@ def check_backup(file: Path) -> str:
             interactions = conn.execute("SELECT count(*) FROM interaction").fetchone()[0]
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        if cannot_open(exc):
+            raise StoreError(f"Can't read {file} ({exc}): it was not restored. Copy it to a "
+                             "writable folder and restore that copy.") from None
+        raise StoreError(f"{file} is not a ties store; it was not restored.") from None
     except sqlite3.Error:
         raise StoreError(f"{file} is not a ties store; it was not restored.") from None
     return f"{people} people, {interactions} interactions"
 
 
 def restore_from(store: Path, file: Path) -> Path | None:
-    """Keep the current store as a backup, then copy `file` into it through SQLite's
-    backup API (other connections see the old or the new store, never a mix), and bring
-    it to the current schema."""
+    """Keep the current store as a backup under a name no other copy has, then copy `file`
+    (exactly that path) into it through SQLite's backup API (other connections see the old
+    or the new store, never a mix), and bring it to the current schema. The file restored
+    from is a copy of the restored store, so its time is recorded as the last backup."""
     kept = None
+    file = files.real(file)
+    if files.store_clash(file, store):
+        raise StoreError(f"{file} is your live store; restore a backup of it instead.")
     if store.is_file() and store.stat().st_size > 0:
-        kept = backup_to(store, store.parent / "backups" /
-                         f"{store.stem}-before-restore-{_stamp()}.db")
-    source = sqlite3.connect(f"file:{file.expanduser()}?mode=ro", uri=True)
+        kept, _ = backup_to(store, None, label="-before-restore")
+    source = open_readonly(file)
     dest = connect(store)
     try:
         source.backup(dest)
         ensure_schema(dest, store)
+        record_backup(dest)
     except sqlite3.Error as exc:
         raise translate(exc, store) from None
     finally:

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import stat
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from ties.config import ServerUrl
@@ -14,6 +15,7 @@ from ties.errors import TiesError
 SYNC_MARKERS = ("dropbox", "icloud", "mobile documents", "onedrive", "google drive",
                 "googledrive", "syncthing", "nextcloud", "owncloud", "box sync")
 BACKUP_WARN_DAYS = 30
+FULL_BYTES = 1024 * 1024  # less free space than this counts as a full disk
 
 
 @dataclass
@@ -37,9 +39,13 @@ def run(path: Path | ServerUrl) -> list[Check]:
                       "Add someone with 'ties add' to create it, or point --db/TIES_DB at your "
                       "store.")]
     checks += _permissions(path)
+    checks.append(_disk(path))
     checks.append(_sync_folder(path))
+    checks.append(_leftovers(path))
+    from ties import db
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = db.open_readonly(path)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchall()
             ok = result == [("ok",)]
@@ -56,16 +62,78 @@ def run(path: Path | ServerUrl) -> list[Check]:
                 "schema", version <= LATEST,
                 f"version {version} (this ties: {LATEST})",
                 "" if version <= LATEST else "Upgrade ties: pip install -U ties."))
-            checks.append(_last_backup(conn))
+            checks.append(_last_backup(conn, path.parent / "backups", f"{path.stem}-", ".db"))
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        if not db.cannot_open(exc):
+            checks.append(Check("store", False, f"could not be read ({exc})",
+                                "Run 'ties doctor' again in a moment; if this persists, "
+                                "check the file and its folder."))
+        else:
+            checks.append(Check(
+                "store", False, f"could not be opened to check it ({exc}); "
+                + ("the file itself looks like a SQLite database"
+                   if _looks_like_sqlite(path) else "the file is not a SQLite database"),
+                "This is about the place, not your data: free some disk space, or make the "
+                "folder writable, then run 'ties doctor' again. Don't restore a backup over "
+                "the store: it may hold changes the backup lacks."))
     except sqlite3.DatabaseError as exc:
-        checks.append(Check("integrity", False, f"not readable as a database ({exc})",
-                            "Restore a backup with 'ties restore FILE'."))
+        checks.append(_unreadable(path, exc))
     except Exception as exc:  # noqa: BLE001  (doctor reports; it never crashes on a bad store)
         checks.append(Check("store", False, f"could not be read ({type(exc).__name__})",
                             "Check the file and its permissions."))
     return checks
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _unreadable(path: Path, exc: Exception) -> Check:
+    return Check("integrity", False, f"not readable as a database ({exc})",
+                 "Keep this file (copy it somewhere safe), then restore a backup with "
+                 "'ties restore FILE'.")
+
+
+def _disk(path: Path) -> Check:
+    """The file system under the store: writable, and not full."""
+    try:
+        fs = os.statvfs(path.parent)
+    except OSError as exc:
+        return Check("disk", False, f"can't be examined ({exc.strerror})",
+                     "Check the folder and its permissions.")
+    if fs.f_flag & os.ST_RDONLY:
+        return Check("disk", False, "read-only: ties can read the store but not change it",
+                     "Remount the disk read-write, or copy the store elsewhere and use --db.",
+                     warning=True)
+    free = fs.f_bavail * fs.f_frsize
+    if free < FULL_BYTES:
+        return Check("disk", False, f"full ({free // 1024} KB free): changes can't be saved",
+                     "Free some space; your data is safe meanwhile, and nothing needs "
+                     "restoring.")
+    return Check("disk", True, f"{free // (1024 * 1024)} MB free")
+
+
+def _leftovers(path: Path) -> Check:
+    """Temporary copies left by a backup, restore or upgrade that was killed."""
+    from ties import files
+
+    found = files.orphans(path)
+    if not found:
+        return Check("leftovers", True, "none")
+    size = sum(f.stat().st_size for f in found if f.exists())
+    names = ", ".join(str(f.relative_to(path.parent)) for f in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return Check("leftovers", False,
+                 f"{len(found)} temporary file{'s' if len(found) > 1 else ''} left by an "
+                 f"interrupted backup, restore or upgrade ({size // 1024} KB): {names}{more}",
+                 "Remove them with 'ties doctor --fix'; they hold nothing the store lacks.",
+                 warning=True)
 
 
 def _server(url: ServerUrl) -> list[Check]:
@@ -106,7 +174,10 @@ def _server(url: ServerUrl) -> list[Check]:
                                 "can read and write" if writable else "read-only",
                                 "" if writable else f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES "
                                 f"IN SCHEMA {schema} TO {user};"))
-            checks.append(_last_backup(conn))
+            from ties import jsonbackup
+
+            checks.append(_last_backup(conn, jsonbackup.default_folder(),
+                                        jsonbackup.prefix(url), ".json"))
         return checks
     except Exception as exc:  # noqa: BLE001  (doctor reports; it never crashes on a bad store)
         return [Check("server", False, pg.translate(exc, url).message)]
@@ -149,21 +220,44 @@ def _sync_folder(path: Path) -> Check:
                  "'ties backup' copies or a PostgreSQL store instead.")
 
 
-def _last_backup(conn) -> Check:
+def newest_copy(folder: Path, prefix: str, suffix: str) -> tuple[float, Path] | None:
+    """The newest backup of one store (named PREFIX...SUFFIX) in `folder`, and its time."""
+    try:
+        entries = [e for e in os.scandir(folder)
+                   if e.name.startswith(prefix) and e.name.endswith(suffix)
+                   and e.is_file()]
+    except OSError:
+        return None
+    if not entries:
+        return None
+    newest = max(entries, key=lambda e: e.stat().st_mtime)
+    return newest.stat().st_mtime, Path(newest.path)
+
+
+def _last_backup(conn, folder: Path, prefix: str, suffix: str) -> Check:
+    """The newer of the backup time recorded in the store and the newest copy in
+    backups/ (a restore brings back the record of the copy it came from, and a read-only
+    store can't record one)."""
     row = conn.execute("SELECT value FROM ties_meta WHERE key = 'last_backup'").fetchone()
-    if row is None:
+    then = None
+    where = ""
+    if row is not None:
+        try:
+            then = datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%S").timestamp()  # local
+        except ValueError:
+            then = None
+    copy = newest_copy(folder, prefix, suffix)
+    if copy is not None and (then is None or copy[0] > then):
+        then, where = copy[0], f" ({copy[1].name} in {folder})"
+    if then is None:
+        if row is not None:
+            return Check("last backup", False, f"unreadable date {row[0]!r}",
+                         "Run 'ties backup'.", warning=True)
         return Check("last backup", False, "never", "Run 'ties backup' (and keep the copy "
                      "somewhere else).", warning=True)
-    from datetime import datetime
-
     from ties import dates
 
-    try:  # local time, as db.record_backup writes it
-        then = datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%S").astimezone()
-    except ValueError:
-        return Check("last backup", False, f"unreadable date {row[0]!r}", "Run 'ties backup'.",
-                     warning=True)
-    days = max(0, int((dates.now() - then).total_seconds() // 86400))
+    days = max(0, int((dates.now().timestamp() - then) // 86400))
     ok = days <= BACKUP_WARN_DAYS
-    return Check("last backup", ok, f"{days} days ago" if days else "today",
+    return Check("last backup", ok, (f"{days} days ago" if days else "today") + where,
                  "" if ok else "Run 'ties backup'.", warning=not ok)

@@ -15,29 +15,47 @@ from ties.config import ServerUrl
 from ties.errors import StoreError
 
 
-def default_target(url: ServerUrl, label: str = "") -> Path:
-    """backups/ in the data directory, named after the database and the time."""
+def default_folder() -> Path:
+    """backups/ in the data directory."""
     from ties import config
 
-    name = url.database.replace("/", "-") or "ties"
-    stamp = dates.now().astimezone().strftime("%Y%m%d-%H%M%S")
-    return config.data_dir() / "backups" / f"{name}{'-' + label if label else ''}-{stamp}.json"
+    return config.data_dir() / "backups"
 
 
-def write(url: ServerUrl, target: Path | None, label: str = "") -> tuple[Path, str]:
+def prefix(url: ServerUrl) -> str:
+    """How the names of a store's backups begin: the database's name and a dash."""
+    return (url.database.replace("/", "-") or "ties") + "-"
+
+
+def write(url: ServerUrl, target: Path | None, label: str = "", *,
+          replace: bool = False) -> tuple[Path, str]:
     """Export the store to `target` (0600, written whole or not at all), read it back to
-    check it, and record the time in the store. Returns the file and what it holds."""
-    from ties import db, exporters, files, queries
+    check it, and record the time in the store. Without a `target` it goes to backups/ in
+    the data directory under a name no other backup has; an existing `target` is replaced
+    only with `replace`. Returns the file and what it holds."""
+    from ties import db, exporters, files, queries, store
 
-    target = (target or default_target(url, label)).expanduser()
     conn = db.open_store(url)
     try:
         with db.transaction(conn, write=False):  # one snapshot, however busy the store
             data = queries.export_data(conn)
         text = exporters.to_json(data, dates.now())
         summary = describe(json.loads(text))
-        files.private_dir(target.parent)
-        files.write_private(target, text.encode("utf-8"))
+        if target is None:
+            folder = default_folder()
+            files.private_dir(folder)
+            name = prefix(url)[:-1]
+            stamp = dates.now().astimezone().strftime("%Y%m%d-%H%M%S")
+            temp = files.private_temp(folder / f"{name}.json")
+            try:
+                temp.write_bytes(text.encode("utf-8"))
+                target = files.commit_unique(temp, folder,
+                                             f"{name}{'-' + label if label else ''}-{stamp}",
+                                             ".json")
+            finally:
+                temp.unlink(missing_ok=True)
+        else:
+            target = files.write_private(target, text.encode("utf-8"), replace=replace)
         if summary != describe(json.loads(target.read_text(encoding="utf-8"))):
             raise StoreError(f"The backup {target} did not read back the same; run it again.")
         db.record_backup(conn)

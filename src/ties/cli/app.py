@@ -185,10 +185,17 @@ def _root(
 
 @contextmanager
 def reading() -> Iterator[sqlite3.Connection]:
-    """A read-only snapshot of the store, through the stdlib driver."""
+    """A read-only snapshot of the store, through the stdlib driver. A store that does not
+    exist yet reads as empty, and nothing is created."""
     from ties import db
 
-    conn = db.open_store(state().path)
+    if db.missing(state().path):
+        if state().db_option or os.environ.get("TIES_DB"):
+            say(f"There is no store at {state().path} yet, so this is empty; nothing was "
+                "created. Check --db or TIES_DB if you expected your data there.")
+        conn = db.empty_store()
+    else:
+        conn = db.open_store(state().path)
     try:
         with db.transaction(conn, write=False):
             yield conn
@@ -200,10 +207,14 @@ def reading() -> Iterator[sqlite3.Connection]:
 def writing(commit: bool = True) -> Iterator[Session]:
     """One write transaction holding the write lock from its first statement; it
     commits when the block ends (or rolls back, for a dry run) and rolls back on any
-    error or Ctrl-C."""
+    error or Ctrl-C. A dry run on a store that does not exist yet runs on an empty store
+    in memory, and creates nothing."""
     from ties import db
 
-    conn = db.open_store(state().path)
+    if not commit and db.missing(state().path):
+        conn = db.empty_store()
+    else:
+        conn = db.open_store(state().path)
     session = db.orm_session(conn)
     try:
         session.begin()
@@ -268,7 +279,9 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
 
             conn = pg.connect(path, timeout=2)  # a key press must not hang
         elif path.is_file():
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+            from ties.db import uri
+
+            conn = sqlite3.connect(uri(path, mode="ro"), uri=True, timeout=1)
         else:
             return []
         try:
@@ -302,6 +315,35 @@ def confirm(question: str, yes: bool) -> None:
         agreed = False
     if not agreed:
         raise TiesError("Not confirmed; nothing was changed. Add --yes to skip the question.")
+
+
+def may_replace(target, force: bool) -> bool:
+    """Whether `target`, a file the user named, may be written over: no need when it does
+    not exist; yes with --force or a yes typed at a terminal. Without a terminal there is
+    no one to ask, so the answer is a refusal naming --force."""
+    if not os.path.lexists(target):
+        return False
+    if os.path.isdir(target):
+        raise TiesError(f"{target} is a folder; give a file name.")
+    if force:
+        return True
+    if not sys.stdin.isatty():
+        raise TiesError(f"{target} already exists; add --force to replace it. Nothing was "
+                        "written.")
+    try:
+        agreed = typer.confirm(f"{target} already exists. Replace it?", default=False,
+                               err=True)
+    except typer.Abort:
+        agreed = False
+    if not agreed:
+        raise TiesError(f"Not confirmed; {target} was left as it was. Add --force to replace "
+                        "it without the question.")
+    return True
+
+
+def live_store():
+    """The store's file, when it is one (for refusing to write over it); else None."""
+    return None if state().on_server else state().path
 
 
 def main() -> None:

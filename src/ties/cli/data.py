@@ -9,7 +9,19 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, confirm, console, emit_json, reading, say, state, today, writing
+from ties.cli.app import (
+    app,
+    confirm,
+    console,
+    emit_json,
+    live_store,
+    may_replace,
+    reading,
+    say,
+    state,
+    today,
+    writing,
+)
 
 
 @app.command("import", rich_help_panel="Your data")
@@ -189,7 +201,9 @@ def export(
                                            if f.startswith(incomplete)])] = "json",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file (created private, 0600) instead of "
-        "standard output.", dir_okay=False, show_default=False)] = None,
+        "standard output. An existing file is replaced only with --force or when you "
+        "say yes.", dir_okay=False, show_default=False)] = None,
+    force: o.Force = False,
 ) -> None:
     """Export everything: JSON, CSV, vCard or Markdown.
 
@@ -201,6 +215,10 @@ def export(
     if format_ not in exporters.FORMATS:
         raise BadValue(f"--format must be one of {', '.join(exporters.FORMATS)}, not "
                        f"{format_!r}.")
+    replace = False
+    if output is not None:
+        files.refuse_store(output, live_store(), "export")
+        replace = may_replace(files.real(output), force)
     with reading() as conn:
         data = queries.export_data(conn)
     if format_ == "json":
@@ -214,7 +232,7 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return
-    files.write_private(output, text.encode("utf-8"))
+    files.write_private(output, text.encode("utf-8"), replace=replace)
     say(f"Exported {len(data['people'])} people to {output} ({format_}).")
 
 
@@ -222,7 +240,9 @@ def export(
 def backup(
     file: Annotated[Path | None, typer.Argument(
         help="Where to write the copy (default: backups/ next to your store, or in your data "
-        "directory for a PostgreSQL store).", dir_okay=False, show_default=False)] = None,
+        "directory for a PostgreSQL store, under a new name). An existing file is replaced "
+        "only with --force or when you say yes.", dir_okay=False, show_default=False)] = None,
+    force: o.Force = False,
 ) -> None:
     """Copy the store safely, even while ties is in use.
 
@@ -231,17 +251,30 @@ def backup(
 
     Example: ties backup ~/Dropbox/ties-backup.db
     """
+    from ties import files
+
+    replace = False
+    if file is not None:
+        files.refuse_store(file, live_store(), "backup")
+        replace = may_replace(files.real(file), force)
     if state().on_server:
         from ties import jsonbackup
 
-        target, summary = jsonbackup.write(state().path, file)
+        target, summary = jsonbackup.write(state().path, file, replace=replace)
         say(f"Backed up {summary} to {target} (read back and checked). For the whole "
             "database, use pg_dump too: see docs/sharing.md.")
     else:
         from ties import db
 
-        target = db.backup_to(state().path, file)
-        say(f"Backed up to {target} (integrity checked).")
+        target, recorded = db.backup_to(state().path, file, replace=replace)
+        if recorded:
+            say(f"Backed up to {target} (integrity checked).")
+        else:
+            counted = target.parent == files.real(state().path).parent / "backups"
+            say(f"Backed up to {target} (integrity checked). The store is read-only, so the "
+                "time of this backup could not be noted in it" + (
+                    ": 'ties doctor' goes by the copies in backups/ instead." if counted
+                    else "; 'ties doctor' will not know of this copy."))
     typer.echo(str(target))
 
 
@@ -275,13 +308,32 @@ def restore(
 
 
 @app.command(rich_help_panel="Your data")
-def doctor(json: o.Json = False) -> None:
+def doctor(
+    json: o.Json = False,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="First remove the temporary files an interrupted backup, restore or "
+        "upgrade left behind (asks, or --yes).")] = False,
+    yes: o.Yes = False,
+) -> None:
     """Check the store: integrity, permissions, sync, backups.
 
-    Example: ties doctor
+    Example: ties doctor --fix
     """
     from ties import doctor as checks
 
+    if fix and not state().on_server:
+        from ties import files
+
+        leftovers = files.orphans(state().path)
+        if leftovers:
+            confirm(f"Remove {len(leftovers)} temporary file(s) left by interrupted commands "
+                    f"({', '.join(f.name for f in leftovers)})? They hold nothing your store "
+                    "lacks.", yes)
+            for f in leftovers:
+                f.unlink(missing_ok=True)
+            say(f"Removed {len(leftovers)} temporary file(s).")
+        else:
+            say("No temporary files to remove.")
     results = checks.run(state().path)
     if json:
         emit_json([{"check": c.name, "ok": c.ok, "warning": c.warning, "detail": c.detail,

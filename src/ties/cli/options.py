@@ -50,3 +50,5 @@ Via = Annotated[str, typer.Option(
     autocompletion=complete_channel)]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Replace the file if it exists (never your live store).")]

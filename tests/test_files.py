@@ -1,0 +1,218 @@
+"""Files ties writes or finds: it never writes over a file you named without your say,
+never onto the live store, and a typo in --db does not look like lost data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BACKEND, rows, snapshot
+
+
+@pytest.fixture
+def with_ana(ties):
+    assert ties("add", "Ana Lima", "--no-log").exit_code == 0
+
+
+# Nothing is overwritten ---------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["export", "-o"], ["export", "--format", "csv", "-o"],
+                                     ["backup"]])
+def test_existing_file_is_not_overwritten_without_force(ties, with_ana, tmp_path, command):
+    """Regression: 'ties backup notes.txt' silently replaced a text file with a database,
+    and 'ties export -o FILE' replaced any file."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my own notes\n")
+    result = ties(*command, str(notes))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (f"ties: {notes} already exists; add --force to replace it. "
+                             "Nothing was written.\n")
+    assert notes.read_text() == "my own notes\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("command", [["export", "-o"], ["backup"]])
+def test_force_replaces_an_existing_file(ties, with_ana, tmp_path, command):
+    target = tmp_path / "old-copy"
+    target.write_text("an old copy")
+    result = ties(*command, str(target), "--force")
+    assert result.exit_code == 0, result.stderr
+    assert target.read_bytes() != b"an old copy"
+    assert oct(target.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_a_new_file_needs_no_force(ties, with_ana, tmp_path):
+    target = tmp_path / "new.json"
+    assert ties("export", "-o", str(target)).exit_code == 0
+    assert '"Ana Lima"' in target.read_text()
+
+
+def test_symlink_to_an_existing_file_counts_as_that_file(ties, with_ana, tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("keep me")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    assert ties("export", "-o", str(link)).exit_code == 1
+    assert real.read_text() == "keep me"
+    assert ties("export", "-o", str(link), "--force").exit_code == 0
+    assert link.is_symlink() and '"Ana Lima"' in real.read_text()
+
+
+def test_export_to_a_folder_is_refused(ties, with_ana, tmp_path):
+    result = ties("export", "-o", str(tmp_path))
+    assert result.exit_code in (1, 2)
+    assert result.stderr.startswith("ties: ") and "Traceback" not in result.stderr
+
+
+def _live_store_names(db_path: Path, tmp_path: Path) -> dict[str, Path]:
+    """Every way to name the store or its companions."""
+    link = tmp_path / "link-to-store.db"
+    link.symlink_to(db_path)
+    hard = tmp_path / "hard-link.db"
+    os.link(db_path, hard)
+    relative = Path(os.path.relpath(db_path, Path.cwd()))
+    return {"store": db_path, "wal": Path(f"{db_path}-wal"), "shm": Path(f"{db_path}-shm"),
+            "journal": Path(f"{db_path}-journal"), "symlink": link, "hard link": hard,
+            "relative": relative,
+            "dotted": db_path.parent / ".." / db_path.parent.name / db_path.name}
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("how", ["store", "wal", "shm", "journal", "symlink", "hard link",
+                                 "relative", "dotted"])
+@pytest.mark.parametrize("command", ["export", "backup"])
+def test_export_or_backup_onto_the_live_store_is_refused_even_with_force(
+        ties, with_ana, db_path, tmp_path, how, command):
+    """Regression: 'ties export -o "$TIES_DB"' replaced the live store with JSON."""
+    from ties import db
+
+    conn = db.connect(db_path)  # keeps -wal and -shm in place while the command runs
+    try:
+        target = _live_store_names(db_path, tmp_path)[how]
+        before = snapshot(db_path)
+        args = ["export", "-o", str(target)] if command == "export" else ["backup",
+                                                                         str(target)]
+        result = ties(*args, "--force")
+        assert result.exit_code == 1, result.stderr
+        assert "is your live store" in result.stderr
+        assert "Nothing was written" in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert snapshot(db_path) == before
+    finally:
+        conn.close()
+    assert rows(db_path, "SELECT name FROM person") == [("Ana Lima",)]
+
+
+PROMPTED = r"""
+import os, sys
+from ties.cli import main
+sys.argv = ["ties", *sys.argv[1:]]
+main()
+"""
+
+
+def _at_a_terminal(args: list[str], answer: str) -> subprocess.CompletedProcess:
+    """Run ties with a terminal on stdin, typing `answer`."""
+    primary, secondary = os.openpty()
+    try:
+        os.write(primary, answer.encode())
+        return subprocess.run([sys.executable, "-c", PROMPTED, *args], stdin=secondary,
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+
+
+@pytest.mark.parametrize("answer, replaced", [("y\n", True), ("n\n", False), ("\n", False)])
+def test_at_a_terminal_ties_asks_before_overwriting(ties, with_ana, tmp_path, answer,
+                                                    replaced):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    result = _at_a_terminal(["export", "-o", str(target)], answer)
+    assert f"{target} already exists. Replace it?" in result.stderr
+    assert result.returncode == (0 if replaced else 1), result.stderr
+    assert (target.read_text() != "mine") == replaced
+    if not replaced:
+        assert "Not confirmed" in result.stderr
+
+
+# A typo does not look like lost data ----------------------------------------------------
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("command", [["list"], ["add", "Ana"], ["next"], ["export"],
+                                     ["backup"], ["restore", "x.db", "--yes"]])
+def test_db_in_a_missing_folder_is_refused_and_creates_nothing(ties, tmp_path, command):
+    """Regression: 'ties --db /nonexistent/dir/x.db list' created the folders and an empty
+    store, exit 0."""
+    typo = tmp_path / "nonexistent" / "dir" / "x.db"
+    result = ties("--db", str(typo), *command)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert f"The folder {typo.parent} does not exist" in result.stderr \
+        or "There is no" in result.stderr
+    assert not (tmp_path / "nonexistent").exists()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["next"], ["report"],
+                                     ["follow-ups"], ["imports"], ["duplicates"], ["triage"],
+                                     ["config"], ["export"], ["show", "Ana"], ["doctor"],
+                                     ["backup"]])
+def test_read_commands_on_a_missing_store_create_nothing(ties, db_path, command):
+    """Regression: read commands created an empty store."""
+    result = ties(*command)
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.stderr
+    assert list(db_path.parent.iterdir()) == []
+
+
+@pytest.mark.sqlite_only
+def test_a_missing_store_named_explicitly_reads_as_empty_and_says_so(ties, db_path):
+    result = ties("list", "--json")
+    assert result.exit_code == 0
+    assert result.stdout == "[]\n"
+    assert result.stderr == (f"There is no store at {db_path} yet, so this is empty; nothing "
+                             "was created. Check --db or TIES_DB if you expected your data "
+                             "there.\n")
+
+
+@pytest.mark.sqlite_only
+def test_fresh_install_reads_as_empty_and_the_first_write_creates_the_data_dir(
+        ties, tmp_path):
+    data = tmp_path / "xdg" / "ties"
+    result = ties("next", TIES_DB=None)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("No one in ties yet.")
+    assert not (tmp_path / "xdg").exists()
+    assert ties("add", "Ana", TIES_DB=None).exit_code == 0
+    assert (data / "ties.db").is_file()
+    assert oct((data).stat().st_mode & 0o777) == oct(0o700)
+    assert oct((tmp_path / "xdg").stat().st_mode & 0o777) == oct(0o700)
+
+
+@pytest.mark.skipif(BACKEND == "sqlite", reason="the PostgreSQL backup file rules")
+def test_postgres_backup_follows_the_same_overwrite_rules(ties, with_ana, tmp_path):
+    target = tmp_path / "b.json"
+    target.write_text("mine")
+    assert ties("backup", str(target)).exit_code == 1
+    assert target.read_text() == "mine"
+    assert ties("backup", str(target), "--force").exit_code == 0
+    assert '"Ana Lima"' in target.read_text()
+
+
+@pytest.mark.sqlite_only
+def test_import_dry_run_on_a_missing_store_creates_nothing(ties, db_path, tmp_path):
+    contacts = tmp_path / "c.csv"
+    contacts.write_text("name,company\nAna Lima,Acme\n")
+    result = ties("import", str(contacts), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "would create: Ana Lima" in result.stdout + result.stderr
+    assert list(db_path.parent.iterdir()) == []
+    assert ties("import", str(contacts)).exit_code == 0
+    assert rows(db_path, "SELECT name FROM person") == [("Ana Lima",)]

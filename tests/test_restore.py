@@ -1,0 +1,315 @@
+"""Restore never loses the store it replaces, reads exactly the file named, and nothing an
+interrupted backup, restore or upgrade leaves behind lingers unnamed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import dump, rows
+
+pytestmark = pytest.mark.sqlite_only
+
+STAMP = "20250314-090000"
+
+
+@pytest.fixture
+def same_second(monkeypatch):
+    """Every file name ties stamps with the time gets the same second."""
+    real = time.strftime
+
+    def pinned(fmt, *args):
+        return STAMP if fmt == "%Y%m%d-%H%M%S" else real(fmt, *args)
+
+    monkeypatch.setattr(time, "strftime", pinned)
+
+
+def make_backup(ties, tmp_path: Path, name: str, *people: str) -> Path:
+    """A backup file holding exactly `people`, made through a store of its own."""
+    store = tmp_path / f"{name}-store.db"
+    for person in people:
+        assert ties("--db", str(store), "add", person, "--no-log").exit_code == 0
+    target = tmp_path / name
+    result = ties("--db", str(store), "backup", str(target))
+    assert result.exit_code == 0, result.stderr
+    return target
+
+
+def names(store: Path) -> list[str]:
+    return [r[0] for r in rows(store, "SELECT name FROM person ORDER BY name")]
+
+
+def test_restores_in_the_same_second_keep_every_replaced_store(ties, db_path, tmp_path,
+                                                               same_second):
+    """Regression: two restores in the same second wrote over the one before-restore copy
+    (5 of 6 trials lost the original store)."""
+    ties("add", "Original Person", "--no-log")
+    first = make_backup(ties, tmp_path, "first.db", "First")
+    second = make_backup(ties, tmp_path, "second.db", "Second")
+    kept = []
+    for file in (first, second, first):
+        result = ties("restore", str(file), "--yes")
+        assert result.exit_code == 0, result.stderr
+        kept.append(Path(result.stderr.split("kept at ")[1].strip().rstrip(".")))
+    assert [k.name for k in kept] == [f"ties-before-restore-{STAMP}.db",
+                                      f"ties-before-restore-{STAMP}-2.db",
+                                      f"ties-before-restore-{STAMP}-3.db"]
+    assert [names(k) for k in kept] == [["Original Person"], ["First"], ["Second"]]
+    assert names(db_path) == ["First"]
+
+
+def test_backups_in_the_same_second_get_names_of_their_own(ties, db_path, same_second):
+    ties("add", "Ana", "--no-log")
+    made = [Path(ties("backup").stdout.strip()) for _ in range(3)]
+    assert [p.name for p in made] == [f"ties-{STAMP}.db", f"ties-{STAMP}-2.db",
+                                      f"ties-{STAMP}-3.db"]
+    assert all(names(p) == ["Ana"] for p in made)
+    assert not [p for p in made[0].parent.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("tricky, decoy", [("b%41.db", "bA.db"), ("a#b.db", "a"),
+                                           ("q?mode=rw.db", "q"), ("d%25.db", "d%.db"),
+                                           ("space d.db", "space%20d.db"),
+                                           ("ümlaut.db", "%C3%BCmlaut.db")])
+def test_restore_reads_exactly_the_path_given(ties, db_path, tmp_path, tricky, decoy,
+                                              monkeypatch):
+    """Regression: 'ties restore b%41.db' restored bA.db (the path went into a file: URI
+    unencoded), and # or ? in a name created stray files."""
+    decoy = make_backup(ties, tmp_path, decoy, "Decoy")
+    wanted = make_backup(ties, tmp_path, tricky, "Wanted")
+    ties("add", "Current", "--no-log")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.chdir(tmp_path)
+    result = ties("restore", tricky, "--yes")  # relative, as typed
+    assert result.exit_code == 0, result.stderr
+    assert names(db_path) == ["Wanted"]
+    assert names(wanted) == ["Wanted"] and names(decoy) == ["Decoy"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_check_and_doctor_read_exactly_the_path_given(tmp_path):
+    from ties import db
+
+    (tmp_path / "bA.db").write_text("not a database")
+    tricky = tmp_path / "b%41.db"
+    conn = db.connect(tricky)
+    db.ensure_schema(conn, tricky)
+    conn.execute("INSERT INTO person (name, name_key, created, archived, updated_at) "
+                 "VALUES ('Ana', 'ana', '2025-01-01', 0, '2025-01-01 00:00:00')")
+    conn.close()
+    assert db.check_backup(tricky) == "1 people, 0 interactions"
+    from ties import doctor
+
+    checks = {c.name: c for c in doctor.run(tricky)}
+    assert checks["integrity"].ok
+
+
+def test_restoring_the_live_store_onto_itself_is_refused(ties, db_path):
+    ties("add", "Ana", "--no-log")
+    before = dump(db_path)
+    result = ties("restore", str(db_path), "--yes")
+    assert result.exit_code == 1
+    assert "live store" in result.stderr
+    assert dump(db_path) == before
+
+
+def test_doctor_says_when_the_last_backup_was_right_after_a_restore(ties, db_path, tmp_path):
+    """Regression: doctor said 'last backup: never' right after a restore although
+    backups/ held copies."""
+    copy = make_backup(ties, tmp_path, "copy.db", "Ana")
+    assert ties("restore", str(copy), "--yes").exit_code == 0
+    result = ties("doctor", "--json")
+    last = [c for c in json.loads(result.stdout) if c["check"] == "last backup"][0]
+    assert last["ok"] is True
+    assert last["detail"].startswith("today")
+
+
+def test_doctor_counts_copies_in_backups_when_the_store_has_no_record(ties, db_path):
+    ties("add", "Ana", "--no-log")
+    ties("backup")
+    conn = sqlite3.connect(db_path)
+    conn.execute("DELETE FROM ties_meta WHERE key = 'last_backup'")
+    conn.commit()
+    conn.close()
+    last = [c for c in json.loads(ties("doctor", "--json").stdout)
+            if c["check"] == "last backup"][0]
+    assert last["ok"] is True and "ties-" in last["detail"] and "backups" in last["detail"]
+
+
+@pytest.mark.parametrize("age_days, ok", [(30, True), (31, False)])
+def test_a_copy_in_backups_counts_until_it_is_over_30_days_old(ties, db_path, age_days, ok):
+    ties("add", "Ana", "--no-log")
+    copy = Path(ties("backup").stdout.strip())
+    conn = sqlite3.connect(db_path)
+    conn.execute("DELETE FROM ties_meta WHERE key = 'last_backup'")
+    conn.commit()
+    conn.close()
+    then = time.time() - age_days * 86400 - 60
+    os.utime(copy, (then, then))
+    last = [c for c in json.loads(ties("doctor", "--json").stdout)
+            if c["check"] == "last backup"][0]
+    assert last["ok"] is ok
+    assert last["detail"].startswith(f"{age_days} days ago")
+
+
+# Leftovers of interrupted commands ---------------------------------------------------
+
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def leftovers_check(ties) -> dict:
+    return [c for c in json.loads(ties("doctor", "--json").stdout)
+            if c["check"] == "leftovers"][0]
+
+
+def test_doctor_names_leftovers_and_fix_removes_only_them(ties, db_path):
+    ties("add", "Ana", "--no-log")
+    kept = Path(ties("backup").stdout.strip())
+    pid = dead_pid()
+    orphans = [db_path.parent / f".ties.db.schema1.bak.{pid}.tmp",
+               db_path.parent / "backups" / f".ties.db.{pid}.tmp",
+               db_path.parent / "backups" / f".ties.db.{pid}.tmp-journal"]
+    mine = db_path.parent / f".ties.db.schema1.bak.{os.getpid()}.tmp"  # being written
+    for f in (*orphans, mine):
+        f.write_bytes(b"x" * 2048)
+    unrelated = [db_path.parent / "notes.tmp", db_path.parent / "ties.db.schema1-x.bak"]
+    for f in unrelated:
+        f.write_text("keep")
+    check = leftovers_check(ties)
+    assert check["ok"] is False and check["warning"] is True
+    assert check["detail"].startswith("3 temporary files left by an interrupted")
+    assert "doctor --fix" in check["advice"]
+    refused = ties("doctor", "--fix")  # no terminal, no --yes: nothing removed
+    assert refused.exit_code == 1 and "Not confirmed" in refused.stderr
+    assert all(f.exists() for f in orphans)
+    result = ties("doctor", "--fix", "--yes")
+    assert result.exit_code == 0, result.stdout
+    assert result.stderr.startswith("Removed 3 temporary file(s).")
+    assert not any(f.exists() for f in orphans)
+    assert mine.exists() and kept.exists() and all(f.exists() for f in unrelated)
+    assert db_path.exists() and names(db_path) == ["Ana"]
+    mine.unlink()
+    assert leftovers_check(ties) == {"check": "leftovers", "ok": True, "warning": False,
+                                     "detail": "none", "advice": ""}
+
+
+def test_doctor_fix_with_nothing_to_fix_says_so(ties, db_path):
+    ties("add", "Ana", "--no-log")
+    result = ties("doctor", "--fix")
+    assert result.stderr.startswith("No temporary files to remove.")
+
+
+def _big_store(path: Path, people: int) -> None:
+    from ties import db
+
+    conn = db.connect(path)
+    db.ensure_schema(conn, path)
+    with db.transaction(conn, write=True):
+        conn.executemany(
+            "INSERT INTO person (name, name_key, notes, created, archived, updated_at) "
+            "VALUES (?, ?, ?, '2025-01-01', 0, '2025-01-01 00:00:00')",
+            [(f"P{i}", f"p{i}", "n" * 500) for i in range(people)])
+    conn.close()
+
+
+def _kill_when(proc: subprocess.Popen, folder: Path, pattern: str, timeout: float = 60):
+    """SIGKILL `proc` as soon as a file matching `pattern` appears in `folder`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if list(folder.glob(pattern)):
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return
+        if proc.poll() is not None:
+            pytest.fail("the command ended before it could be killed")
+        time.sleep(0.002)
+    proc.kill()
+    pytest.fail(f"no {pattern} appeared")
+
+
+def test_kill_9_during_a_restore_loses_nothing_and_fix_cleans_up(ties, db_path, tmp_path):
+    """Regression: a killed restore left a .tmp and a -journal behind."""
+    _big_store(db_path, 20_000)
+    before = dump(db_path)
+    other = make_backup(ties, tmp_path, "other.db", "Someone Else")
+    env = {**os.environ, "TIES_DB": str(db_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "ties", "restore", str(other), "--yes"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (db_path.parent / "backups").mkdir(exist_ok=True, mode=0o700)
+    _kill_when(proc, db_path.parent / "backups", f".ties.db.{proc.pid}.tmp*")
+    assert dump(db_path) == before  # killed while keeping the old store: nothing changed
+    check = leftovers_check(ties)
+    assert check["ok"] is False, check
+    assert ties("doctor", "--fix", "--yes").exit_code == 0
+    assert not list(db_path.parent.rglob(".*.tmp*"))
+    assert leftovers_check(ties)["ok"] is True
+    assert dump(db_path) == before
+
+
+MIGRATOR = r"""
+import sys
+from pathlib import Path
+from ties import db, migrations
+
+def m_slow(conn):
+    conn.execute("ALTER TABLE person ADD COLUMN nickname VARCHAR")
+    for _ in range(int(sys.argv[2])):
+        conn.execute("UPDATE person SET nickname = name || ' ' || coalesce(nickname, '')")
+
+migrations.MIGRATIONS[:] = [*migrations.MIGRATIONS, m_slow]
+migrations.LATEST = len(migrations.MIGRATIONS)
+db.open_store(Path(sys.argv[1])).close()
+"""
+
+
+def test_killed_upgrades_leave_no_full_size_copies_behind(ties, tmp_path):
+    """Regression: killed migrations left 28 full-size .bak files."""
+    path = tmp_path / "m.db"
+    _big_store(path, 20_000)
+    before = dump(path)
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", MIGRATOR, str(path), "50"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _kill_when(proc, tmp_path, f".m.db.schema1.bak.{proc.pid}.tmp")
+        assert dump(path) == before
+    assert not list(tmp_path.glob("*.bak"))
+    check = [c for c in json.loads(ties("--db", str(path), "doctor", "--json").stdout)
+             if c["check"] == "leftovers"][0]
+    assert int(check["detail"].split()[0]) >= 3, check  # each copy, perhaps its -journal
+    assert ties("--db", str(path), "doctor", "--fix", "--yes").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()
+                  if p.is_file() and not p.name.endswith(("-wal", "-shm"))) == ["m.db"]
+    done = subprocess.run([sys.executable, "-c", MIGRATOR, str(path), "1"], timeout=120)
+    assert done.returncode == 0
+    assert len(list(tmp_path.glob("m.db.schema1-*.bak"))) == 1
+    assert not list(tmp_path.glob(".*.tmp*"))
+
+
+def test_name_completion_reads_exactly_the_store_named(ties, tmp_path):
+    from ties.cli.app import complete_name
+
+    store = tmp_path / "w%41#1.db"
+    assert ties("--db", str(store), "add", "Ana Lima", "--no-log").exit_code == 0
+    (tmp_path / "wA.db").write_text("not this one")
+
+    class Ctx:
+        params = {"db": str(store)}
+
+        def find_root(self):
+            return self
+
+    assert complete_name(Ctx(), "A") == ["Ana Lima"]
+    assert sorted(p.name for p in tmp_path.iterdir()
+                  if not p.name.startswith(store.name)) == ["data", "wA.db"]  # nothing stray
