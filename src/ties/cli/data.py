@@ -9,7 +9,19 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, confirm, console, emit_json, reading, say, state, today, writing
+from ties.cli.app import (
+    app,
+    confirm,
+    console,
+    echo,
+    emit_file_text,
+    emit_json,
+    reading,
+    say,
+    state,
+    today,
+    writing,
+)
 
 
 @app.command("import", rich_help_panel="Your data")
@@ -177,7 +189,7 @@ def imports(json: o.Json = False) -> None:
 
     for i in items:
         state_ = f"undone {i['undone_at']}" if i["undone_at"] else "active"
-        typer.echo(f"#{i['id']}  {i['imported_at']} UTC  {i['format']:<8} {i['created']:>6} "
+        echo(f"#{i['id']}  {i['imported_at']} UTC  {safe(i['format']):<8} {i['created']:>6} "
                    f"created {i['updated']:>6} updated  {state_}  {safe(i['source'])}")
 
 
@@ -212,7 +224,7 @@ def export(
     else:
         text = exporters.to_markdown(data, today())
     if output is None:
-        sys.stdout.write(text)
+        emit_file_text(text)
         return
     files.write_private(output, text.encode("utf-8"))
     say(f"Exported {len(data['people'])} people to {output} ({format_}).")
@@ -242,7 +254,9 @@ def backup(
 
         target = db.backup_to(state().path, file)
         say(f"Backed up to {target} (integrity checked).")
-    typer.echo(str(target))
+    from ties.text import safe
+
+    echo(safe(target))
 
 
 @app.command(rich_help_panel="Your data")
@@ -289,12 +303,12 @@ def doctor(json: o.Json = False) -> None:
     else:
         from ties.text import safe
 
-        typer.echo(f"store: {safe(state().path)}")
+        echo(f"store: {safe(state().path)}")
         for c in results:
             mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
-            typer.echo(f"{mark}  {c.name}: {safe(c.detail)}")
+            echo(f"{mark}  {c.name}: {safe(c.detail)}")
             if not c.ok and c.advice:
-                typer.echo(f"      {safe(c.advice)}")
+                echo(f"      {safe(c.advice)}")
     errors = [c for c in results if not c.ok and not c.warning]
     if errors:
         raise typer.Exit(1)
