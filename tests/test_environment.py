@@ -102,6 +102,16 @@ def test_c_locale_without_utf8_mode_keeps_accents_in_arguments_regression_zo_for
     clean_exit(found)
 
 
+def test_c_locale_without_utf8_mode_reads_and_writes_files_with_accented_names(tmp_path,
+                                                                             db_path):
+    card = tmp_path / "caf\u00e9.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zo\u00eb Ng\r\nEND:VCARD\r\n")
+    clean_exit(run_ties("import", str(card), env=C_LOCALE))
+    out = tmp_path / "\u00fcber.json"
+    clean_exit(run_ties("export", "-o", str(out), env=C_LOCALE))
+    assert json.loads(out.read_text(encoding="utf-8"))["people"][0]["name"] == "Zo\u00eb Ng"
+
+
 def test_c_locale_import_from_stdin_keeps_accents(db_path):
     card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zo\u00eb Ng\r\nEND:VCARD\r\n"
     proc = run_ties("import", "-", input=card, env=C_LOCALE)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import TODAY
+from conftest import BACKEND, TODAY
 from ties.text import UNSAFE, safe, safe_json
 
 CLEAR = "\x1b[2J"
@@ -25,7 +25,9 @@ TITLE = "\x1b]0;pwned\x07"
 LINK = "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"
 C1_CSI = "\x9b31m"
 BIDI = "\u202egnp.exe\u2066x\u2069\u202a\u202d\u200f"
-CONTROLS = "\x00\x08\x7f\r\x0b\x0c\u2028"
+# (PostgreSQL can't store NUL at all: text there holds every other control character.)
+NUL = "\x00" if BACKEND == "sqlite" else ""
+CONTROLS = NUL + "\x08\x7f\r\x0b\x0c\u2028"
 HOSTILE = CLEAR + TITLE + LINK + C1_CSI + BIDI + CONTROLS
 # Kept as they are: a ZWJ emoji sequence, a Persian word with a ZWNJ, Arabic letters.
 KEPT = ("\U0001f469\u200d\U0001f469\u200d\U0001f467 "
@@ -122,7 +124,7 @@ def test_show_makes_each_kind_of_escape_visible(ties, db_path):
     assert result.exit_code == 0
     out = result.stdout
     for visible in ("\\x1b[2J", "\\x1b]0;pwned\\x07", "\\x1b]8;;https://evil.example",
-                    "\\x9b31m", "\\u202egnp.exe", "\\u2066", "\\x00", "\\x7f", "\\x0d",
+                    "\\x9b31m", "\\u202egnp.exe", "\\u2066", "\\x08", "\\x7f", "\\x0d",
                     "\\u2028"):
         assert visible in out, visible
     assert "call\\x1b[2J" in out  # the channel of an interaction, regression: printed raw
@@ -258,3 +260,18 @@ def test_safe_json_means_the_same_data_and_is_printable(value, encoding):
     assert json.loads(spelled) == value
     assert not RAW.search(spelled)
     spelled.encode(encoding)  # writable in the output's encoding, whatever the text
+
+
+def test_debug_traceback_shows_escapes_in_its_message_visibly(ties, monkeypatch):
+    from ties import store
+
+    def broken(session, person_ids, meeting, **kw):
+        raise RuntimeError(f"failed on {meeting.note} " + CLEAR + BIDI)
+
+    monkeypatch.setattr(store, "log", broken)
+    ties("add", "Ana", "--no-log")
+    result = ties("log", "Ana", "--note", "bad", TIES_DEBUG="1")
+    assert result.exit_code == 70
+    assert "Traceback" in result.stderr
+    assert "failed on bad \\x1b[2J\\u202e" in result.stderr
+    assert_clean(result.stderr)

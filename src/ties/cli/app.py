@@ -137,8 +137,11 @@ def _internal_error(exc: Exception) -> None:
     if os.environ.get("TIES_DEBUG"):
         import traceback
 
-        # Frames and the exception's type only: never local variables.
-        traceback.print_exception(exc, file=sys.stderr)
+        from ties.text import safe
+
+        # Frames and the exception's type only: never local variables. The message may
+        # quote user text, so it is made safe like everything else ties prints.
+        sys.stderr.write(safe("".join(traceback.format_exception(exc))))
     fail(f"internal error ({type(exc).__name__}): this is a bug in ties {__version__}. Nothing "
          "was changed. Please report it; TIES_DEBUG=1 shows where it happened.", EXIT_INTERNAL)
 

@@ -1,8 +1,8 @@
 """Standard streams and arguments in odd environments.
 
 ties may be started with a closed or full standard output (`ties export >/dev/full`,
-`ties list --json >&-`), a C locale without Python's UTF-8 mode (arguments arrive as
-bytes smuggled in surrogates), or an output encoding such as ASCII or Latin-1 that can't
+`ties list --json >&-`), a C locale without Python's UTF-8 mode (arguments and file names
+arrive as bytes smuggled in surrogates), or an output encoding such as ASCII or Latin-1 that can't
 write every name. `prepare` makes each of these safe before a command runs, and `finish`
 makes sure what could not be written is reported in one line with exit 1, never a
 traceback at interpreter exit. Light: the console script imports it before any command.
@@ -164,6 +164,27 @@ def _keep_standard_fds_open() -> None:
                 os.close(opened)
 
 
+def _utf8_mode_in_a_c_locale() -> None:
+    """Under the C locale without Python's UTF-8 mode (PYTHONUTF8=0, or a Python built
+    without it), arguments, file names and the environment are decoded as ASCII with the
+    other bytes smuggled in as surrogates: "Zoë" arrives as "Zo\udcc3\udcab", and the
+    surrogates were dropped on the way into the store ("Zo"). Re-reading only the
+    arguments as UTF-8 would break file names, which the OS then can't encode back. So
+    ties runs itself again in UTF-8 mode, which is what Python does by default in the C
+    locale: arguments, paths and the environment are then read as the UTF-8 they are."""
+    import codecs
+
+    if sys.flags.utf8_mode or codecs.lookup(sys.getfilesystemencoding()).name != "ascii":
+        return
+    argv = getattr(sys, "orig_argv", None)
+    if not argv or not sys.executable:
+        return
+    try:
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *argv[1:]])
+    except OSError:  # no way to run Python again: re-read the arguments as a last resort
+        sys.argv[1:] = [_redecode(a) for a in sys.argv[1:]]
+
+
 def _redecode(arg: str) -> str:
     """An argument the C locale decoded as ASCII with escaped bytes ("Zo\\udcc3\\udcab"),
     read again as the UTF-8 it almost always is ("Zoë"). Bytes that are not UTF-8 are
@@ -177,8 +198,8 @@ def _redecode(arg: str) -> str:
 
 
 def prepare() -> None:
+    _utf8_mode_in_a_c_locale()
     _keep_standard_fds_open()
-    sys.argv[1:] = [_redecode(a) for a in sys.argv[1:]]
     if sys.stdin is None:
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (lives as long as ties)
     for name in ("stdout", "stderr"):
