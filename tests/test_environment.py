@@ -311,3 +311,21 @@ def test_an_unwritable_data_home_is_refused_in_one_line(as_nobody, locked_store)
                           text=True, env={**env, "XDG_DATA_HOME": str(base / "locked"),
                                           "HOME": "/nonexistent"}, timeout=60, cwd=base)
     assert "Permission denied" in one_line_refusal(proc)
+
+
+def test_main_run_again_in_one_process_guards_the_streams_once(monkeypatch, capsys):
+    """Scripts and tests may call ties.cli.main() in a loop: the streams must not end up
+    wrapped once per call."""
+    from ties.cli import main
+    from ties.cli.streams import _Guarded
+
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # (put back after the test)
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
+    monkeypatch.setattr(sys, "argv", ["ties", "path"])
+    for _ in range(3):
+        with pytest.raises(SystemExit) as done:
+            main()
+        assert done.value.code == 0
+    assert isinstance(sys.stdout, _Guarded)
+    assert not isinstance(sys.stdout._stream, _Guarded)
+    assert len(capsys.readouterr().out.splitlines()) == 3

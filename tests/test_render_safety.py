@@ -10,7 +10,10 @@ appear on stdout or stderr. Joiners, right-to-left letters and emoji stay intact
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -116,6 +119,45 @@ def test_every_read_command_and_export_shows_hostile_text_escaped(ties, db_path,
         assert_clean(result.stderr, terminal)
         styled = styled or bool(SGR.search(result.stdout))
     assert styled == terminal  # the "terminal" run really was styled, the pipe plain
+
+
+def in_a_terminal(*args: str) -> str:
+    """ties run on a real pseudo-terminal (100x50, colour allowed): what the screen got."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
+    env = {**os.environ, "NO_COLOR": "", "TERM": "xterm-256color", "PAGER": "cat"}
+    proc = subprocess.Popen([sys.executable, "-m", "ties", *args], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    os.write(master, b"n\n")  # the answer to a prompt, if there is one
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) in (0, 1)
+    return b"".join(chunks).decode("utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("args", [("show", "@1"), ("list",), ("next",), ("report",),
+                                  ("follow-ups",), ("interaction", "rm", "2")])
+def test_a_real_terminal_gets_only_ties_own_colours(db_path, args):
+    hostile_store(db_path)
+    screen = in_a_terminal(*args)
+    assert "\\x1b[2J" in screen or "\\u202e" in screen  # the hostile text was shown
+    if args[0] != "interaction":  # (a prompt is plain)
+        assert SGR.search(screen)  # styled: Rich knew it was a terminal
+    assert_clean(screen, terminal=True)
 
 
 def test_show_makes_each_kind_of_escape_visible(ties, db_path):

@@ -202,6 +202,8 @@ def prepare() -> None:
     _keep_standard_fds_open()
     if sys.stdin is None:
         sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (lives as long as ties)
+    if isinstance(sys.stdout, (_Guarded, _Closed)):  # main() run again in one process
+        return
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is not None and hasattr(stream, "reconfigure"):
