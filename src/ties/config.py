@@ -98,7 +98,18 @@ def data_dir() -> Path:
     """The platform's data directory for ties ($XDG_DATA_HOME/ties on Linux)."""
     import platformdirs  # only needed when no path is given
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
+    try:
+        folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
+    except RuntimeError:  # recent platformdirs: no home to be found
+        folder = Path("~")
+    if not folder.is_absolute():  # HOME unset and no home in the user database (a container
+        # started with a bare uid): never a store relative to wherever ties runs
+        from ties.errors import StoreError
+
+        raise StoreError("ties can't tell where your data goes: HOME is not set and this user "
+                         "has no home directory. Set HOME or XDG_DATA_HOME to a full path, or "
+                         "choose a store with --db or TIES_DB.")
+    return folder
 
 
 def db_path(option: str | os.PathLike | None = None) -> Store:

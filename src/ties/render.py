@@ -35,7 +35,7 @@ def name_column(table: Table, names: list[str], width: int, header: str = "Name"
 
 
 def type_text(type_: str | None) -> Text:
-    return Text(type_ or "untyped", style=TYPE_STYLE.get(type_ or "", "dim"))
+    return Text(safe(type_ or "untyped"), style=TYPE_STYLE.get(type_ or "", "dim"))
 
 
 def people_table(rows: list[dict], today: date, width: int) -> Table:
@@ -149,7 +149,7 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
                 if note.plain:
                     note.append("  ")
                 note.append(safe(extra), style="dim")
-            table.add_row(str(item["id"]), item["date"].isoformat(), item["channel"], note)
+            table.add_row(str(item["id"]), item["date"].isoformat(), t(item["channel"]), note)
         parts.append(table)
     else:
         parts.append(Text("No interactions yet. Record one with 'ties log'.", style="dim"))
@@ -193,7 +193,7 @@ def next_table(items: list[dict], width: int) -> Table:
         why = Text("\n").join(t("· " + r) for r in item["reasons"])
         topic = t(item["talk_about"], style="italic")
         cells = [str(i), name] + ([type_text(item["type"])] if wide else [])
-        cells.append(Text(item["last_contact_words"]))
+        cells.append(t(item["last_contact_words"]))
         if wide:
             cells += [why, topic]
         else:

@@ -19,6 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from ties import __version__
+from ties.cli import streams
 from ties.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, TiesError
 
 if TYPE_CHECKING:
@@ -39,9 +40,19 @@ def _one_line(message: str) -> str:
     return " ".join(safe(message).split())
 
 
+def echo(text: str, err: bool = False) -> None:
+    """One line on stdout (data) or stderr (err: messages), through the same stream Rich
+    writes to, so both keep the output's encoding (see `streams`)."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:
+        return
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
 def fail(message: str, code: int) -> None:
     """Print one line on stderr and stop with `code`."""
-    typer.echo(f"ties: {_one_line(message)}", err=True)
+    echo(f"ties: {_one_line(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -56,7 +67,9 @@ class TiesGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            streams.flush_stdout()  # a full disk shows itself here, while we can still say so
+            return result
         except (typer.Exit, typer.Abort):
             raise
         except typer.TyperException as exc:  # Typer's usage errors, exit code 2
@@ -69,6 +82,8 @@ class TiesGroup(TyperGroup):
             # The reader went away (ties list | head): not an error worth a message.
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except OSError as exc:  # the machine said no: permissions, a full disk, ...
+            _environment_error(exc)
         except Exception as exc:
             _internal_error(exc)
 
@@ -76,11 +91,33 @@ class TiesGroup(TyperGroup):
 def _usage_error(exc: typer.TyperException) -> None:
     ctx = getattr(exc, "ctx", None)
     if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
-        typer.echo(ctx.get_help())  # a group named without a command: show its help
+        echo(ctx.get_help())  # a group named without a command: show its help
         raise typer.Exit(0)
     command = ctx.command_path if ctx else "ties"
     fail(f"{exc.format_message()} See '{command} --help'.",
          getattr(exc, "exit_code", EXIT_USAGE) or EXIT_USAGE)
+
+
+def _environment_error(exc: OSError) -> None:
+    """Permissions, full disks and the like: the machine's refusal, not a bug in ties."""
+    import errno
+
+    if isinstance(exc, PermissionError):
+        what = f" {exc.filename}" if exc.filename else ""
+        fail(f"Permission denied{what and ':'}{what}. Check that you may use it and every "
+             "folder above it.", 1)
+    reason = exc.strerror or type(exc).__name__
+    where = f": {exc.filename}" if exc.filename else ""
+    advice = {errno.ENOSPC: "Free some space and try again.",
+              errno.EDQUOT: "Free some space and try again.",
+              errno.EROFS: "Choose a writable place, or use --db.",
+              errno.EFBIG: "Free some space or raise the file size limit, and try again."}
+    if exc.errno not in (*advice, errno.EIO, errno.EACCES, errno.EPERM, errno.ENOTDIR,
+                         errno.ELOOP, errno.ENAMETOOLONG, errno.EMFILE,
+                         errno.ENFILE, errno.ENOMEM):
+        _internal_error(exc)
+    fail(f"{reason}{where}. " + advice.get(exc.errno, "Check the disk and the path, and try "
+                                             "again."), 1)
 
 
 def _internal_error(exc: Exception) -> None:
@@ -100,8 +137,11 @@ def _internal_error(exc: Exception) -> None:
     if os.environ.get("TIES_DEBUG"):
         import traceback
 
-        # Frames and the exception's type only: never local variables.
-        traceback.print_exception(exc, file=sys.stderr)
+        from ties.text import safe
+
+        # Frames and the exception's type only: never local variables. The message may
+        # quote user text, so it is made safe like everything else ties prints.
+        sys.stderr.write(safe("".join(traceback.format_exception(exc))))
     fail(f"internal error ({type(exc).__name__}): this is a bug in ties {__version__}. Nothing "
          "was changed. Please report it; TIES_DEBUG=1 shows where it happened.", EXIT_INTERNAL)
 
@@ -155,7 +195,7 @@ def state() -> State:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"ties {__version__}")
+        echo(f"ties {__version__}")
         raise typer.Exit()
 
 
@@ -177,7 +217,7 @@ def _root(
     global _state
     _state = State(db_option=db)
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        echo(ctx.get_help())
         raise typer.Exit()
 
 
@@ -246,16 +286,34 @@ def say(message: str) -> None:
     """A message for the person (not data): stderr, plain, user text made safe."""
     from ties.text import safe
 
-    typer.echo(safe(message), err=True)
+    echo(safe(message), err=True)
 
 
 def emit_json(value: Any) -> None:
+    """JSON on stdout. Control and bidi characters in strings, and characters the output's
+    encoding can't write, are spelled as \\u escapes: the same data, safe to show."""
+    from ties.text import safe_json
+
     def default(obj: Any) -> Any:
         if hasattr(obj, "isoformat"):
             return obj.isoformat()
         raise TypeError(type(obj).__name__)
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=default) + "\n")
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=default) + "\n"
+    sys.stdout.write(safe_json(text, getattr(sys.stdout, "encoding", None) or "utf-8"))
+
+
+def emit_file_text(text: str) -> None:
+    """An export on stdout: a file format, so UTF-8 bytes whatever the terminal's
+    encoding (the exporters have already made its text safe)."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(text)
+        return
+    out.flush()
+    buffer.write(text.encode("utf-8", "backslashreplace"))
+    buffer.flush()
 
 
 def today():
@@ -284,8 +342,10 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
             conn = sqlite3.connect(uri(path, mode="ro"), uri=True, timeout=1)
         else:
             return []
+        from ties.text import safe
+
         try:
-            return queries.complete_names(conn, incomplete)
+            return [safe(n) for n in queries.complete_names(conn, incomplete)]
         finally:
             conn.close()
     except Exception:  # noqa: BLE001  (completion offers nothing rather than fail)
@@ -309,8 +369,10 @@ def confirm(question: str, yes: bool) -> None:
     terminal, end of input) counts as no."""
     if yes:
         return
+    from ties.text import safe
+
     try:
-        agreed = typer.confirm(question, default=False, err=True)
+        agreed = typer.confirm(safe(question), default=False, err=True)
     except typer.Abort:
         agreed = False
     if not agreed:
@@ -347,5 +409,10 @@ def live_store():
 
 
 def main() -> None:
-    """The console script."""
-    app(prog_name="ties")
+    """The console script: odd environments (a C locale, an ASCII or Latin-1 terminal,
+    closed or full standard streams) are made safe first; see `streams`."""
+    streams.prepare()
+    try:
+        app(prog_name="ties")
+    except SystemExit as done:
+        raise SystemExit(streams.finish(done.code)) from None

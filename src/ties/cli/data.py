@@ -13,6 +13,8 @@ from ties.cli.app import (
     app,
     confirm,
     console,
+    echo,
+    emit_file_text,
     emit_json,
     live_store,
     may_replace,
@@ -189,7 +191,7 @@ def imports(json: o.Json = False) -> None:
 
     for i in items:
         state_ = f"undone {i['undone_at']}" if i["undone_at"] else "active"
-        typer.echo(f"#{i['id']}  {i['imported_at']} UTC  {i['format']:<8} {i['created']:>6} "
+        echo(f"#{i['id']}  {i['imported_at']} UTC  {safe(i['format']):<8} {i['created']:>6} "
                    f"created {i['updated']:>6} updated  {state_}  {safe(i['source'])}")
 
 
@@ -230,7 +232,7 @@ def export(
     else:
         text = exporters.to_markdown(data, today())
     if output is None:
-        sys.stdout.write(text)
+        emit_file_text(text)
         return
     files.write_private(output, text.encode("utf-8"), replace=replace)
     say(f"Exported {len(data['people'])} people to {output} ({format_}).")
@@ -275,7 +277,9 @@ def backup(
                 "time of this backup could not be noted in it" + (
                     ": 'ties doctor' goes by the copies in backups/ instead." if counted
                     else "; 'ties doctor' will not know of this copy."))
-    typer.echo(str(target))
+    from ties.text import safe
+
+    echo(safe(target))
 
 
 @app.command(rich_help_panel="Your data")
@@ -341,12 +345,12 @@ def doctor(
     else:
         from ties.text import safe
 
-        typer.echo(f"store: {safe(state().path)}")
+        echo(f"store: {safe(state().path)}")
         for c in results:
             mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
-            typer.echo(f"{mark}  {c.name}: {safe(c.detail)}")
+            echo(f"{mark}  {c.name}: {safe(c.detail)}")
             if not c.ok and c.advice:
-                typer.echo(f"      {safe(c.advice)}")
+                echo(f"      {safe(c.advice)}")
     errors = [c for c in results if not c.ok and not c.warning]
     if errors:
         raise typer.Exit(1)

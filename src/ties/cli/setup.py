@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ties.cli.app import app, console, say, state, today
+from ties.cli.app import app, console, echo, say, state, today
 from ties.cli.report import network_health
 from ties.cli.weekly import this_week
 
@@ -17,7 +17,9 @@ def path() -> None:
 
     Example: ties path
     """
-    typer.echo(str(state().path))
+    from ties.text import safe
+
+    echo(safe(state().path))
 
 
 @app.command(rich_help_panel="Start here")

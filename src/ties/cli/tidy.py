@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
+from ties.cli.app import app, confirm, console, echo, emit_json, reading, say, today, writing
 
 CHOICES = {"1": "tactical", "2": "social", "3": "strategic"}
 PROMPT = "[1] tactical  [2] social  [3] strategic  [a] archive  [s] skip  [q] quit"
@@ -57,12 +57,12 @@ def triage(
         since = f", connected {p['connected_on'].isoformat()}" if p["connected_on"] else ""
         last = f", last in touch {dates.ago(p['last_contact'], day)}" if p["last_contact"] \
             else ""
-        typer.echo(f"\n{safe(p['name'])}" + (f" ({work})" if work else "") + since + last,
+        echo(f"\n{safe(p['name'])}" + (f" ({work})" if work else "") + since + last,
                    err=True)
-        typer.echo(PROMPT, err=True)
+        echo(PROMPT, err=True)
         answer = _key()
         while answer not in (*CHOICES, "a", "s", "q", ""):
-            typer.echo(f"Press one of: {PROMPT}", err=True)
+            echo(f"Press one of: {PROMPT}", err=True)
             answer = _key()
         if answer == "q":
             seen.pop()
@@ -108,7 +108,7 @@ def duplicates(json: o.Json = False) -> None:
         return f"@{pid} {safe(name)}" + (f" ({safe(company)})" if company else "")
 
     for p in pairs:
-        typer.echo(f"{who(p.a)}  ~  {who(p.b)}: {p.reason}")
+        echo(f"{who(p.a)}  ~  {who(p.b)}: {p.reason}")
     say(f"{len(pairs)} likely {'pair' if len(pairs) == 1 else 'pairs'}. Combine one with: ties "
         f"merge @{pairs[0].a} @{pairs[0].b}")
 
@@ -131,15 +131,17 @@ def merge(keep: o.Name, other: o.Name, yes: o.Yes = False) -> None:
                            "different people.")
         pa, pb = queries.profile(conn, a.id), queries.profile(conn, b.id)
     plan = merging.plan(pa, pb)
+    from ties.text import safe
+
     out = console(stderr=True)
-    out.print(f"Merge @{b.id} {b.name} into @{a.id} {a.name}:", markup=False)
+    out.print(f"Merge @{b.id} {safe(b.name)} into @{a.id} {safe(a.name)}:", markup=False)
     for key, value in plan.take.items():
-        out.print(f"  {key.replace('_', ' ')}: take {value}", markup=False)
+        out.print(f"  {key.replace('_', ' ')}: take {safe(value)}", markup=False)
     for key, mine, theirs in plan.keep:
-        out.print(f"  {key.replace('_', ' ')}: keep {mine} (their {theirs} goes into notes)",
-                  markup=False)
+        out.print(f"  {key.replace('_', ' ')}: keep {safe(mine)} (their {safe(theirs)} goes "
+                  "into notes)", markup=False)
     if plan.tags:
-        out.print(f"  tags: add {', '.join(plan.tags)}", markup=False)
+        out.print(f"  tags: add {safe(', '.join(plan.tags))}", markup=False)
     out.print(f"  history: {pb['interactions']} interactions and every follow-up move to "
               f"@{a.id}", markup=False)
     confirm(f"Merge them and delete @{b.id}?", yes)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, console, emit_json, reading, say, today, writing
+from ties.cli.app import app, console, echo, emit_json, reading, say, today, writing
 
 
 @app.command("next", rich_help_panel="Keeping in touch")
@@ -350,8 +350,10 @@ def config(
     if json:
         emit_json({k: current[k] for k in keys})
         return
+    from ties.text import safe
+
     for k in keys:
         spec = settings.SPECS[k]
         default = settings.parse(k, spec.default)
         mark = "" if current[k] == default else "  (changed)"
-        typer.echo(f"{k:<20} {settings.display(k, current[k]):<8} {spec.help}{mark}")
+        echo(f"{k:<20} {safe(settings.display(k, current[k])):<8} {spec.help}{mark}")

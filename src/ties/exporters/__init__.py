@@ -1,6 +1,11 @@
 """Records out: ties' JSON (lossless, versioned), CSV for spreadsheets, vCard 4.0 and a
 Markdown dossier. Exporters never read the database: `queries.export_data` hands them
-plain data."""
+plain data.
+
+Text is exported safe to open anywhere: JSON spells control and bidi characters as \\u
+escapes (the same data, so the round trip stays lossless); CSV, vCard and Markdown show
+them as visible escapes such as \\x1b (`ties.text.safe`), and CSV cells a spreadsheet
+would run as formulas are neutralised."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ties import dates
+from ties.text import safe, safe_json
 
 FORMATS = ("json", "csv", "vcard", "markdown")
 JSON_VERSION = 1
@@ -44,7 +50,7 @@ def to_json(data: dict, exported_at: datetime) -> str:
         "interactions": [{k: _iso(v) for k, v in i.items()} for i in data["interactions"]],
         "follow_ups": [{k: _iso(v) for k, v in f.items()} for f in data["follow_ups"]],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return safe_json(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
 CSV_COLUMNS = ("name", "type", "company", "role", "industry", "location", "email", "phone",
@@ -70,14 +76,14 @@ def to_csv(data: dict) -> str:
                "every": dates.format_duration(p["cadence_days"]) if p.get("cadence_days")
                else "", "archived": "yes" if p["archived"] else "",
                "last_contact": _iso(p.get("last_contact")), "interactions": p["interactions"]}
-        writer.writerow([neutralise("" if row.get(c) is None else str(row[c]))
+        writer.writerow([neutralise("" if row.get(c) is None else safe(row[c]))
                          for c in CSV_COLUMNS])
     return buffer.getvalue()
 
 
 def _escape(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\r\n", "\n").replace("\n", "\\n"))
+    return (safe(value.replace("\r\n", "\n")).replace("\\", "\\\\").replace(",", "\\,")
+            .replace(";", "\\;").replace("\n", "\\n"))
 
 
 def _fold(line: str) -> str:
@@ -109,7 +115,7 @@ def to_vcard(data: dict) -> str:
         if p.get("phone"):
             lines.append(f"TEL:{_escape(p['phone'])}")
         if p.get("linkedin"):
-            lines.append(f"URL;TYPE=linkedin:{p['linkedin']}")
+            lines.append(f"URL;TYPE=linkedin:{safe(p['linkedin'])}")
         if p.get("location"):
             lines.append(f"ADR:;;;{_escape(p['location'])};;;")
         if p.get("birthday_month"):
@@ -141,7 +147,7 @@ def to_markdown(data: dict, today: date) -> str:
         promises.setdefault(f["person"], []).append(f)
     out = [f"# ties: {len(data['people'])} people", ""]
     for p in data["people"]:
-        out += [f"## {p['name']}", ""]
+        out += [f"## {safe(p['name'])}", ""]
         facts = [("Type", p.get("type") or "untyped"),
                  ("Work", " at ".join(x for x in (p.get("role"), p.get("company")) if x)),
                  ("Industry", p.get("industry")), ("Location", p.get("location")),
@@ -149,30 +155,30 @@ def to_markdown(data: dict, today: date) -> str:
                  ("LinkedIn", p.get("linkedin")), ("Tags", ", ".join(p["tags"])),
                  ("Met", p.get("met")), ("Added", _iso(p.get("created"))),
                  ("Archived", "yes" if p.get("archived") else None)]
-        out += [f"- **{label}:** {value}" for label, value in facts if value]
+        out += [f"- **{label}:** {safe(value)}" for label, value in facts if value]
         remember = [(label, p.get(key)) for label, key in (
             ("Working on", "working_on"), ("Struggles with", "struggles"),
             ("Cares about", "cares_about"), ("Notes", "notes")) if p.get(key)]
         if remember:
             out += ["", "### What to remember", ""]
-            out += [f"- **{label}:** {value}" for label, value in remember]
+            out += [f"- **{label}:** {safe(value)}" for label, value in remember]
         open_promises = [f for f in promises.get(p["id"], []) if not f.get("done")]
         if open_promises:
             out += ["", "### Promised", ""]
-            out += [f"- {f['text']}" + (f" (due {_iso(f['due'])})" if f.get("due") else "")
+            out += [f"- {safe(f['text'])}" + (f" (due {_iso(f['due'])})" if f.get("due") else "")
                     for f in open_promises]
         history = sorted(by_person.get(p["id"], []), key=lambda i: (i["date"], i["id"]),
                          reverse=True)
         out += ["", f"### History ({len(history)})", ""]
         for item in history:
-            others = [names[o] for o in item["people"] if o != p["id"]]
+            others = [safe(names[o]) for o in item["people"] if o != p["id"]]
             extra = [w for w, flag in (("gave", item["gave"]), ("received", item["received"]),
                                        ("they reached out", item["they_reached_out"])) if flag]
             if others:
                 extra.append("with " + ", ".join(others))
-            line = f"- {_iso(item['date'])}, {item['channel']}"
+            line = f"- {_iso(item['date'])}, {safe(item['channel'])}"
             if item.get("note"):
-                line += f": {item['note']}"
+                line += f": {safe(item['note'])}"
             if extra:
                 line += f" ({'; '.join(extra)})"
             out.append(line)
