@@ -202,3 +202,43 @@ def test_csv_neutralise_never_leaves_a_formula(cell):
     out = exporters.neutralise(cell)
     assert not out.startswith(exporters.DANGEROUS)
     assert out.endswith(cell)
+
+
+class _Endless:
+    """A stream like /dev/zero that counts what was asked of it."""
+
+    def __init__(self):
+        self.given = 0
+
+    def read(self, n: int = -1) -> bytes:
+        assert n >= 0, "an unbounded read of an endless stream"
+        self.given += n
+        return b"\0" * n
+
+
+def test_a_stream_is_read_at_most_one_byte_past_the_limit(monkeypatch):
+    import io
+
+    import ties.importers as importers
+
+    monkeypatch.setattr(importers, "MAX_BYTES", 100)
+    endless = _Endless()
+    with pytest.raises(BadFile, match="is larger than 0 MiB"):
+        importers.read_stream(endless, "/dev/zero")
+    assert endless.given == 101
+    assert importers.read_stream(io.BytesIO(b"x" * 100), "stdin") == b"x" * 100
+    with pytest.raises(BadFile, match="imports files up to"):
+        importers.read_stream(io.BytesIO(b"x" * 101), "stdin")
+
+
+def test_a_regular_file_over_the_limit_is_refused_by_its_size(monkeypatch, tmp_path):
+    import ties.importers as importers
+
+    monkeypatch.setattr(importers, "MAX_BYTES", 2**20)
+    exact = tmp_path / "exact.csv"
+    exact.write_bytes(b"x" * 2**20)
+    assert importers.read_path(exact, "exact.csv") == b"x" * 2**20
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * (3 * 2**20))
+    with pytest.raises(BadFile, match=r"^big.csv is 3 MiB; ties imports files up to 1 MiB"):
+        importers.read_path(big, "big.csv")

@@ -73,25 +73,13 @@ def import_(
 
 
 def _read_input(file: str) -> bytes:
-    from ties.errors import TiesError
-    from ties.importers import MAX_BYTES
+    """The file's bytes, or standard input's for -: never more than the import limit,
+    whatever the source (a pipe, a device, a terminal)."""
+    from ties import importers
 
     if file == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        return data
-    path = Path(file).expanduser()
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise TiesError(f"{file} is {path.stat().st_size / 2**20:.0f} MiB; ties imports "
-                            f"files up to {MAX_BYTES // 2**20} MiB. Split it and import the "
-                            "parts.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise TiesError(f"There is no file {file}. Check the path.") from None
-    except IsADirectoryError:
-        raise TiesError(f"{file} is a folder; name the exported file inside it.") from None
-    except PermissionError:
-        raise TiesError(f"ties may not read {file}; check its permissions.") from None
+        return importers.read_stream(sys.stdin.buffer, "stdin")
+    return importers.read_path(Path(file).expanduser(), file)
 
 
 class _progress:
