@@ -186,15 +186,14 @@ def build(name: str, position: str, raw: dict, tags: list[str]) -> Record | tupl
             if key in ("notes",):  # too long to keep: the entry is skipped, not truncated
                 return position, exc.message
             record.warnings.append(f"{position}: {key} ignored ({exc.message})")
-    seen = []
+    seen: dict[str, None] = {}  # ordered, and a lookup is not a scan of every tag so far
     for t in tags:
         try:
             cleaned = fields.tag(t)
         except BadValue:
             continue
-        if cleaned not in seen:
-            seen.append(cleaned)
-    record.tags = seen
+        seen.setdefault(cleaned)
+    record.tags = list(seen)
     return record
 
 
