@@ -31,11 +31,13 @@ if TYPE_CHECKING:
 
 
 def _one_line(message: str) -> str:
+    from ties.config import hide_password
     from ties.text import safe
 
-    secret = _state.secret
-    if secret:  # a PostgreSQL password never reaches the terminal, whatever said it
-        message = message.replace(secret, "***")
+    # A PostgreSQL password never reaches the terminal, whatever said it: any URL's or
+    # connection string's password, and this store's where it is quoted (exactly, never
+    # as part of other words, which would spell it out).
+    message = hide_password(message, _state.secret)
     return " ".join(safe(message).split())
 
 

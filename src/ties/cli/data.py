@@ -269,20 +269,25 @@ def doctor(json: o.Json = False) -> None:
     Example: ties doctor
     """
     from ties import doctor as checks
+    from ties.config import hide_password
 
     results = checks.run(state().path)
+
+    def shown(text: str) -> str:  # what the server said, without the store's password
+        return hide_password(text, state().secret)
+
     if json:
-        emit_json([{"check": c.name, "ok": c.ok, "warning": c.warning, "detail": c.detail,
-                    "advice": c.advice} for c in results])
+        emit_json([{"check": c.name, "ok": c.ok, "warning": c.warning,
+                    "detail": shown(c.detail), "advice": shown(c.advice)} for c in results])
     else:
         from ties.text import safe
 
         typer.echo(f"store: {safe(state().path)}")
         for c in results:
             mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
-            typer.echo(f"{mark}  {c.name}: {safe(c.detail)}")
+            typer.echo(f"{mark}  {c.name}: {safe(shown(c.detail))}")
             if not c.ok and c.advice:
-                typer.echo(f"      {safe(c.advice)}")
+                typer.echo(f"      {safe(shown(c.advice))}")
     errors = [c for c in results if not c.ok and not c.warning]
     if errors:
         raise typer.Exit(1)
