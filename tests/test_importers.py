@@ -378,3 +378,24 @@ def test_a_long_header_over_short_rows_reads_each_row():
 def test_a_column_named_twice_takes_its_last_cell_even_when_the_row_is_short(row, company):
     parsed = read(f"name,company,company\n{row}\n".encode(), "twice.csv", "csv")
     assert parsed.records[0].fields.get("company") == company
+
+
+@given(header=st.lists(st.sampled_from(["name", "company", "Company", " email ", "", "x"]),
+                       min_size=1, max_size=8),
+       body=st.lists(st.lists(st.sampled_from(["", " ", "Ana", "'=1", "Acme"]), max_size=10),
+                     max_size=6))
+def test_a_csv_row_reads_as_the_header_wide_construction_read_it(header, body):
+    from ties.importers import csvfiles
+
+    rows = [header, *body]
+    names = [csvfiles._key(c) for c in header]
+    got = dict(csvfiles._table(rows, 0))
+    for number, row in enumerate(body, start=2):
+        if not any(cell.strip() for cell in row):
+            assert number not in got
+            continue
+        # what the rows x columns construction gave, "" for a cell the row lacks
+        wide = {name: (csvfiles._cell(row[i]) if i < len(row) else "")
+                for i, name in enumerate(names) if name}
+        assert {name: got[number].get(name, "") for name in wide} == wide
+        assert set(got[number]) <= set(wide)

@@ -394,3 +394,17 @@ def test_regression_doctor_hides_the_password_also_given_as_application_name(tie
     assert "application_name=***" in result.stdout.splitlines()[0]
     result = ties("--db", url, "doctor", "--json")
     assert password not in result.stdout
+
+
+def test_the_debug_traceback_hides_the_password_too(ties, monkeypatch):
+    url = f"postgresql://me:{CANARY.replace('+', '%2B')}@db.example/ties"
+
+    def broken(target, **kwargs):
+        raise RuntimeError(f"boom while opening {target.conninfo}")
+
+    monkeypatch.setattr(pg, "connect", broken)
+    result = ties("--db", url, "list", TIES_DEBUG="1")
+    assert result.exit_code == 70
+    assert "Traceback" in result.stderr
+    assert "RuntimeError: boom while opening postgresql://me:***@db.example/ties" in result.stderr
+    assert "Canary" not in result.stderr

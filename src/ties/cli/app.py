@@ -102,8 +102,11 @@ def _internal_error(exc: Exception) -> None:
     if os.environ.get("TIES_DEBUG"):
         import traceback
 
-        # Frames and the exception's type only: never local variables.
-        traceback.print_exception(exc, file=sys.stderr)
+        from ties.config import hide_password
+
+        # Frames and the exception's type only: never local variables; never a password.
+        sys.stderr.write(hide_password("".join(traceback.format_exception(exc)),
+                                       _state.secret))
     fail(f"internal error ({type(exc).__name__}): this is a bug in ties {__version__}. Nothing "
          "was changed. Please report it; TIES_DEBUG=1 shows where it happened.", EXIT_INTERNAL)
 
