@@ -269,3 +269,87 @@ def test_json_import_dates_people_and_promises_by_the_pinned_day_regression_real
     assert exported["people"][0]["updated_at"][:10] in ("2020-02-28", "2020-02-29",
                                                         "2020-03-01")
     assert exported["follow_ups"][0]["created"] == "2020-02-29"
+
+
+# Big input: reads are bounded whatever the source -------------------------------------
+
+def _bytes_read_by_this_process() -> int:
+    for line in Path("/proc/self/io").read_text().splitlines():
+        if line.startswith("rchar:"):
+            return int(line.split()[1])
+    raise AssertionError("no rchar in /proc/self/io")
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists() or not Path("/dev/zero").exists(),
+                    reason="needs Linux's /proc/self/io and /dev/zero")
+def test_regression_import_of_dev_zero_reads_only_the_limit_then_refuses(ties, db_path):
+    """It used to trust st_size (0 for a device) and read 1.36 GB before a MemoryError."""
+    from ties.importers import MAX_BYTES
+
+    ties("add", "Ana")
+    before = dump(db_path)
+    started = _bytes_read_by_this_process()
+    result = ties("import", "/dev/zero")
+    consumed = _bytes_read_by_this_process() - started
+    assert result.exit_code == 1
+    assert result.stderr == ("ties: /dev/zero is larger than 50 MiB; ties imports files up to "
+                             "50 MiB. Split it and import the parts.\n")
+    assert MAX_BYTES < consumed < MAX_BYTES + 16 * 2**20  # the limit and a byte, plus ties' own
+    assert dump(db_path) == before
+
+
+def _feed_fifo(path: Path, total: int, written: list[int]) -> None:
+    """Write up to `total` bytes into the FIFO at `path`, counting what the reader took
+    (everything the pipe accepted), until the reader closes its end."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        chunk = b"x" * 65536
+        while written[0] < total:
+            written[0] += os.write(fd, chunk)
+    except BrokenPipeError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("size, refused", [(2**20, False), (2**20 + 1, True), (50 * 2**20, True)])
+def test_a_named_pipe_is_read_up_to_the_limit_and_refused_beyond(ties, db_path, tmp_path,
+                                                                 monkeypatch, size, refused):
+    import threading
+
+    import ties.importers as importers
+
+    monkeypatch.setattr(importers, "MAX_BYTES", 2**20)
+    fifo = tmp_path / "contacts.fifo"
+    os.mkfifo(fifo)
+    written = [0]
+    feeder = threading.Thread(target=_feed_fifo, args=(fifo, size, written), daemon=True)
+    feeder.start()
+    result = ties("import", str(fifo))
+    feeder.join(timeout=30)
+    assert not feeder.is_alive()
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    if refused:
+        assert result.stderr == (f"ties: {fifo} is larger than 1 MiB; ties imports files up "
+                                 "to 1 MiB. Split it and import the parts.\n")
+        # what the pipe accepted: what ties read (the limit and one byte) plus its buffer
+        assert written[0] <= 2**20 + 1 + 2**20
+    else:  # read whole, then judged by its content
+        assert result.stderr.startswith("ties: Can't tell what kind of file")
+        assert written[0] == size
+
+
+def test_standard_input_over_the_limit_is_refused(ties, db_path, monkeypatch):
+    import ties.importers as importers
+
+    monkeypatch.setattr(importers, "MAX_BYTES", 1000)
+    header = "name,company\n"
+    fits = header + "Ana,Acme\n" + "x" * (1000 - len(header) - 10) + "\n"
+    assert len(fits) == 1000
+    assert ties("import", "-", input=fits).exit_code == 0
+    result = ties("import", "-", input=fits + "y")
+    assert result.exit_code == 1
+    assert result.stderr == ("ties: stdin is larger than 0 MiB; ties imports files up to 0 "
+                             "MiB. Split it and import the parts.\n")

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ties import exporters
@@ -202,3 +202,200 @@ def test_csv_neutralise_never_leaves_a_formula(cell):
     out = exporters.neutralise(cell)
     assert not out.startswith(exporters.DANGEROUS)
     assert out.endswith(cell)
+
+
+class _Endless:
+    """A stream like /dev/zero that counts what was asked of it."""
+
+    def __init__(self):
+        self.given = 0
+
+    def read(self, n: int = -1) -> bytes:
+        assert n >= 0, "an unbounded read of an endless stream"
+        self.given += n
+        return b"\0" * n
+
+
+def test_a_stream_is_read_at_most_one_byte_past_the_limit(monkeypatch):
+    import io
+
+    import ties.importers as importers
+
+    monkeypatch.setattr(importers, "MAX_BYTES", 100)
+    endless = _Endless()
+    with pytest.raises(BadFile, match="is larger than 0 MiB"):
+        importers.read_stream(endless, "/dev/zero")
+    assert endless.given == 101
+    assert importers.read_stream(io.BytesIO(b"x" * 100), "stdin") == b"x" * 100
+    with pytest.raises(BadFile, match="imports files up to"):
+        importers.read_stream(io.BytesIO(b"x" * 101), "stdin")
+
+
+def test_a_regular_file_over_the_limit_is_refused_by_its_size(monkeypatch, tmp_path):
+    import ties.importers as importers
+
+    monkeypatch.setattr(importers, "MAX_BYTES", 2**20)
+    exact = tmp_path / "exact.csv"
+    exact.write_bytes(b"x" * 2**20)
+    assert importers.read_path(exact, "exact.csv") == b"x" * 2**20
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * (3 * 2**20))
+    with pytest.raises(BadFile, match=r"^big.csv is 3 MiB; ties imports files up to 1 MiB"):
+        importers.read_path(big, "big.csv")
+
+
+# Big input: the parsers are linear, and give what they gave before ----------------------
+# Speed is measured by benchmarks/vcard.py, never here. These tests hold the rewritten
+# steps to the results of the straightforward (quadratic) code they replaced.
+
+def _quadratic_logical_lines(lines: list[str]) -> list[str]:
+    """vcard._logical_lines as it was: right, but it copied the whole logical line on
+    every fold and soft break. The reference the linear version must equal."""
+    out: list[str] = []
+    qp_open = False
+    for line in lines:
+        if qp_open and out:
+            out[-1] = out[-1][:-1] + line
+        elif line[:1] in (" ", "\t") and out:
+            out[-1] += line[1:]
+        elif line.strip() == "":
+            qp_open = False
+            continue
+        else:
+            out.append(line)
+        head = out[-1].split(":", 1)[0].upper()
+        qp_open = "QUOTED-PRINTABLE" in head and out[-1].endswith("=")
+    return out
+
+
+def _scanning_split_point(line: str) -> int | None:
+    """Where vcard._split cut a line before: the first ':' outside double quotes."""
+    in_quote = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            in_quote = not in_quote
+        elif ch == ":" and not in_quote:
+            return i
+    return None
+
+
+# Pieces that make every branch likely: folds, soft breaks, blank lines, heads that name
+# quoted-printable in any case or only across a fold, and characters whose upper case is
+# longer (ß) or is ASCII (ı -> I).
+_pieces = st.sampled_from(["", " ", "\t", "=", "==", ":", '"', ";", "a", "é", "ß", "ı", "\x0b",
+                           "NOTE", "ENCODING=", "QUOTED-PRINTABLE", "quoted-printable",
+                           "QUOTED-", "PRINTABLE", "quoted-prıntable", "=C3=A9", "x="])
+_lines = st.lists(st.lists(_pieces, max_size=6).map("".join), max_size=25)
+
+
+@given(_lines)
+@example(["NOTE;ENCODING=QUOTED-", " PRINTABLE:caf=", "=C3=A9"])
+@example(["X;QUOTED-PRINTABL", " E:a=", "b"])  # all 15 characters before the fold count
+@example(["N;quoted-printable:a==", "", "", "b"])  # blank lines inside a soft break
+def test_unfolding_gives_what_the_quadratic_unfolding_gave(lines):
+    from ties.importers import vcard
+
+    assert vcard._logical_lines(lines) == _quadratic_logical_lines(lines)
+
+
+@given(st.lists(_pieces, max_size=12).map("".join))
+@example('N;X=":":v')
+@example('N;X="a:b";Y=c:d')
+def test_a_property_line_is_cut_at_the_same_colon_as_before(line):
+    from ties.importers import vcard
+
+    cut = _scanning_split_point(line)
+    split = vcard._split(line)
+    if cut is None:
+        assert split is None
+    elif split is not None:  # None also when the head has no name
+        assert split[2] == line[cut + 1:]
+
+
+def _fold(line: str, width: int = 75) -> str:
+    return "\r\n ".join(line[i:i + width] for i in range(0, len(line), width))
+
+
+def _soft_breaks(encoded: str, width: int = 75) -> str:
+    return "=\r\n".join(encoded[i:i + width] for i in range(0, len(encoded), width))
+
+
+def test_a_long_folded_note_and_photo_come_back_whole():
+    note = "".join(f"line {i}: café, naïve; 東京\\n" for i in range(3000))  # 90,000 chars
+    photo = "QUJD" * 250_000  # a 1 MB base64 photo
+    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\n"
+            + _fold("PHOTO;ENCODING=b;TYPE=JPEG:" + photo) + "\r\n"
+            + _fold("NOTE:" + note) + "\r\nEND:VCARD\r\n")
+    assert card.count("\r\n ") > 14_000
+    parsed = read(card.encode(), "long.vcf")
+    assert [r.name for r in parsed.records] == ["Ana Lima"] and not parsed.skipped
+    assert parsed.records[0].fields["notes"] == note.replace("\\n", "\n").strip()
+
+
+def test_a_long_quoted_printable_note_with_soft_breaks_comes_back_whole():
+    import quopri
+
+    note = " ".join(f"Zoë met Ana at café {i}" for i in range(3000))  # 75,000 chars
+    encoded = quopri.encodestring(note.encode(), quotetabs=True).decode().replace("=\n", "")
+    # soft breaks every 75 columns, some of them splitting the two bytes of a ë or é
+    card = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lima;Ana\r\n"
+            "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:" + _soft_breaks(encoded)
+            + "\r\nEND:VCARD\r\n")
+    assert card.count("=\r\n") > 1_000
+    parsed = read(card.encode(), "qp.vcf")
+    assert [r.name for r in parsed.records] == ["Ana Lima"]
+    assert parsed.records[0].fields["notes"] == note
+
+
+def test_many_cards_with_folds_and_soft_breaks_each_import():
+    cards = []
+    for n in range(2000):
+        cards.append("BEGIN:VCARD\r\nVERSION:2.1\r\n" + _fold(f"FN:Person {n} " + "x" * 150)
+                     + "\r\nNOTE;ENCODING=QUOTED-PRINTABLE:" + _soft_breaks("caf=C3=A9 " * 40)
+                     + "\r\nEND:VCARD\r\n")
+    parsed = read("".join(cards).encode(), "many.vcf")
+    assert len(parsed.records) == 2000 and not parsed.skipped
+    assert parsed.records[1999].name == "Person 1999 " + "x" * 150
+    assert parsed.records[0].fields["notes"] == ("café " * 40).strip()
+
+
+def test_repeated_categories_keep_their_first_order_once_each():
+    card = "BEGIN:VCARD\r\nFN:Ana\r\nCATEGORIES:b,a,b,c,a\r\nEND:VCARD\r\n"
+    assert read(card.encode(), "c.vcf").records[0].tags == ["b", "a", "c"]
+
+
+def test_a_long_header_over_short_rows_reads_each_row():
+    header = "name,company," + ",".join(f"extra {i}" for i in range(5000))
+    data = header + "\n" + "".join(f"Person {i},Acme\n" for i in range(2000)) + "Short\n"
+    parsed = read(data.encode(), "wide.csv", "csv")
+    assert len(parsed.records) == 2001
+    assert parsed.records[0].fields == {"company": "Acme"}
+    assert parsed.records[-1].name == "Short" and parsed.records[-1].fields == {}
+
+
+@pytest.mark.parametrize("row, company", [("Ana,Acme,Globex", "Globex"), ("Ana,Acme", None),
+                                          ("Ana,Acme,", None)])
+def test_a_column_named_twice_takes_its_last_cell_even_when_the_row_is_short(row, company):
+    parsed = read(f"name,company,company\n{row}\n".encode(), "twice.csv", "csv")
+    assert parsed.records[0].fields.get("company") == company
+
+
+@given(header=st.lists(st.sampled_from(["name", "company", "Company", " email ", "", "x"]),
+                       min_size=1, max_size=8),
+       body=st.lists(st.lists(st.sampled_from(["", " ", "Ana", "'=1", "Acme"]), max_size=10),
+                     max_size=6))
+def test_a_csv_row_reads_as_the_header_wide_construction_read_it(header, body):
+    from ties.importers import csvfiles
+
+    rows = [header, *body]
+    names = [csvfiles._key(c) for c in header]
+    got = dict(csvfiles._table(rows, 0))
+    for number, row in enumerate(body, start=2):
+        if not any(cell.strip() for cell in row):
+            assert number not in got
+            continue
+        # what the rows x columns construction gave, "" for a cell the row lacks
+        wide = {name: (csvfiles._cell(row[i]) if i < len(row) else "")
+                for i, name in enumerate(names) if name}
+        assert {name: got[number].get(name, "") for name in wide} == wide
+        assert set(got[number]) <= set(wide)

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import (
     BACKEND,
@@ -246,3 +248,163 @@ def test_which_servers_count_as_this_machine():
     assert local("postgresql:///ties?host=/var/run/postgresql")
     assert not local("postgresql://me@db.example.com/ties")
     assert ServerUrl("postgresql://me@h:5/my%20db?sslmode=require").database == "my db"
+
+
+# URLs that can't be read: one line, wrong usage (no server needed) -----------------------
+
+@pytest.mark.parametrize("url, why", [
+    ("postgresql+psycopg://u:pw-Canary@[::1/db", "an IPv6 address must be written in [ ]"),
+    ("postgresql://u:pw-Canary@[db.example]/db", "only an IPv6 address goes in [ ]"),
+    ("postgresql://u:pw-Canary@h]/db", "an IPv6 address must be written in [ ]"),
+    ("postgresql://u:pw-Canary@h:abc/db", "the port must be a number from 1 to 65535"),
+    ("postgresql://u:pw-Canary@h:65536/db", "the port must be a number from 1 to 65535"),
+    ("postgresql://u:pw-Canary%zz@h/db", "a % must start a %XX escape"),
+    ("postgresql://u:pw Canary@h/db", "contains a space or a control character"),
+    ("postgresql://u:pw-Canary@h", "names no database"),
+    ("mysql://u:pw-Canary@h/db", "ties can't use a mysql:// store"),
+])
+def test_regression_a_url_that_cannot_be_read_is_one_line_and_exit_2(ties, url, why):
+    """`--db 'postgresql+psycopg://u:p@[::1/db' path` printed two chained tracebacks."""
+    for result in (ties("--db", url, "path"), ties("list", TIES_DB=url)):
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith("ties: ") and why in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert "Canary" not in result.stderr
+
+
+def test_regression_an_unclosed_ipv6_bracket_in_a_real_process_is_one_line():
+    result = run_ties("--db", "postgresql+psycopg://u:p@[::1/db", "path")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "ties: postgresql+psycopg://u:***@[::1/db is not a valid PostgreSQL URL: an IPv6 "
+        "address must be written in [ ] with both brackets, as [::1]. Write it as "
+        "postgresql+psycopg://user@host:5432/dbname (user:password@ if it needs a "
+        "password).\n")
+
+
+@pytest.mark.parametrize("query, said", [
+    ("foo=bar", 'invalid URI query parameter: "foo"'),
+    ("sslmode=bogus", 'invalid sslmode value: "bogus"'),
+    ("port=abc", 'invalid integer value "abc" for connection option "port"'),
+])
+def test_a_url_the_driver_refuses_is_one_line_and_exit_2(ties, query, said):
+    pytest.importorskip("psycopg")
+    result = ties("--db", f"postgresql://me:{CANARY.replace('+', '%2B')}@127.0.0.1:1/ties?"
+                  f"{query}", "list")
+    assert result.exit_code == 2
+    assert result.stderr == (f"ties: postgresql://me:***@127.0.0.1:1/ties?{query} is not a "
+                             f"valid PostgreSQL URL: {said}. Fix it; docs/sharing.md shows "
+                             "what it may hold.\n")
+
+
+# Masking the password exactly: where it is the password, never inside other words --------
+
+def test_regression_a_one_letter_password_does_not_mask_every_letter(ties):
+    """A password "e" turned every e of the message into ***, which spelt it out, and
+    broke the message's own diagnosis."""
+    pytest.importorskip("psycopg")
+    result = ties("--db", "postgresql+psycopg://u:e@127.0.0.1:1/ties", "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "ties: Can't reach the PostgreSQL store (postgresql+psycopg://u:***@127.0.0.1:1/ties): "
+        "connection failed: connection to server at \"127.0.0.1\", port 1 failed")
+    assert result.stderr.endswith("Check that the server is running and the URL is right.\n")
+
+
+@pytest.mark.parametrize("text, password, expected", [
+    ("at postgresql://me:s3cret@h/db now", None, "at postgresql://me:***@h/db now"),
+    ("(postgres://me:a@b@h:5/db)", None, "(postgres://me:***@h:5/db)"),
+    ('"postgresql://u:p@[::1/db"', None, '"postgresql://u:***@[::1/db"'),
+    ("postgresql://me@h/db?sslmode=require&password=x&a=b", None,
+     "postgresql://me@h/db?sslmode=require&password=***&a=b"),
+    ("host=h password='a b\\' c' dbname=d", None, "host=h password=*** dbname=d"),
+    ("host=h PASSWORD = x dbname=d", None, "host=h PASSWORD = *** dbname=d"),
+    ("{'user': 'u', 'password': 'x y'}", None, "{'user': 'u', 'password': '***'}"),
+    ('unexpected spaces found in "my pw", use %20', "my pw",
+     'unexpected spaces found in "***", use %20'),
+    ('invalid percent-encoded token: "p%zz"', "p%zz", 'invalid percent-encoded token: "***"'),
+    ("password pw-Canary+7731 is wrong", CANARY, "password *** is wrong"),
+    ("password: pw-Canary%2B7731.", CANARY, "password: ***."),
+    ("The server refused the operation; see 'e'.", "e", "The server refused the operation; "
+     "see '***'."),
+    ("the PostgreSQL server said hello", "e", "the PostgreSQL server said hello"),
+    ("password pw-Canary+7731x is another", CANARY, "password pw-Canary+7731x is another"),
+    ('role "pw-Canary+7731s" does not exist', CANARY, 'role "pw-Canary+7731s" does not exist'),
+    ("ties path: postgresql://me@h/ties", "ties", "ties path: postgresql://me@h/ties"),
+])
+def test_hide_password_masks_it_only_where_it_is_the_password(text, password, expected):
+    from ties.config import hide_password
+
+    assert hide_password(text, password) == expected
+
+
+_plain = st.text(st.characters(blacklist_characters="'\"`=:/@", blacklist_categories=("Cs",)),
+                 max_size=60).filter(lambda t: "password" not in t.lower())
+
+
+@given(text=_plain, password=st.text(min_size=1, max_size=8))
+def test_text_that_only_contains_the_passwords_letters_is_left_alone(text, password):
+    from ties.config import hide_password
+
+    assert hide_password(text, password) == text
+
+
+@given(password=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)
+       .filter(lambda p: p.strip() == p and "password" not in p.lower()
+               and not set(p) & set("=:/@*")))
+def test_the_password_never_survives_in_a_url_or_connection_string(password):
+    from urllib.parse import quote
+
+    from ties.config import hide_password
+
+    encoded = quote(password, safe="")
+    for template, form in [("can't reach postgresql://me:{}@db.example:5432/ties.", encoded),
+                           ("(postgres://me@db.example/ties?password={}&sslmode=require)",
+                            encoded),
+                           ('unexpected spaces found in "{}"', password),
+                           ("password {} is wrong", password)]:
+        assert hide_password(template.format(form), password) == template.format("***")
+    assert hide_password(repr({"password": password}), password) == "{'password': '***'}"
+    url = ServerUrl(f"postgresql://me:{encoded}@db.example/ties?application_name={encoded}")
+    assert url.password == password
+    assert url.masked == "postgresql://me:***@db.example/ties?application_name=***"
+
+
+def test_the_masked_url_hides_any_part_that_is_exactly_the_password():
+    assert str(ServerUrl("postgresql://e:e@e.example/e?application_name=e&sslmode=require")) \
+        == "postgresql://***:***@e.example/***?application_name=***&sslmode=require"
+    assert str(ServerUrl("postgresql://me:s3@h:5432/ties?options=-c%20x%3Ds3x")) == \
+        "postgresql://me:***@h:5432/ties?options=-c%20x%3Ds3x"
+    # never raises, even where the URL can't be read
+    assert str(ServerUrl("postgresql://u:pw@[::1/db")) == "postgresql://u:***@[::1/db"
+    assert ServerUrl("postgresql://u:pw@[::1/db").password == "pw"
+
+
+@postgres
+def test_regression_doctor_hides_the_password_also_given_as_application_name(ties, db_path):
+    ties("add", "Ana")
+    password = db_path.password
+    if not password:
+        pytest.skip("the test server URL has no password")
+    url = f"{db_path.url}&application_name={password}"
+    result = ties("--db", url, "doctor")
+    assert result.exit_code == 0, result.stdout
+    assert password not in result.stdout + result.stderr
+    assert "application_name=***" in result.stdout.splitlines()[0]
+    result = ties("--db", url, "doctor", "--json")
+    assert password not in result.stdout
+
+
+def test_the_debug_traceback_hides_the_password_too(ties, monkeypatch):
+    url = f"postgresql://me:{CANARY.replace('+', '%2B')}@db.example/ties"
+
+    def broken(target, **kwargs):
+        raise RuntimeError(f"boom while opening {target.conninfo}")
+
+    monkeypatch.setattr(pg, "connect", broken)
+    result = ties("--db", url, "list", TIES_DEBUG="1")
+    assert result.exit_code == 70
+    assert "Traceback" in result.stderr
+    assert "RuntimeError: boom while opening postgresql://me:***@db.example/ties" in result.stderr
+    assert "Canary" not in result.stderr

@@ -9,6 +9,7 @@ in `ties path` or in `ties doctor`, prints it masked.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
@@ -20,6 +21,53 @@ DEMO_FILENAME = "demo.db"
 SERVER_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
 
 
+# What a password looks like where it appears *as* a password. Masking only these (and
+# never every occurrence of its text) matters: masking a password "e" in every word would
+# spell out which letters it is made of.
+_URL_PASSWORD = re.compile(  # scheme://user:PASSWORD@host (to the authority's last @)
+    r"(?P<keep>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:'\"]*:)[^\s/?#'\"]*(?=@)")
+_PASSWORD_PARAMETER = re.compile(  # password=... in a URL's query or a libpq DSN
+    r"(?P<keep>(?<![\w.-])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|[^\s&#'\",;)]*)",
+    re.IGNORECASE)
+_PASSWORD_ITEM = re.compile(  # 'password': '...' in a printed dict of connection options
+    r"(?P<keep>['\"]password['\"]\s*:\s*)(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
+_AFTER_WORD = r"(?=$|[\s'\"`.,;:!?)\]}>])"  # the end of a token (the next is not part of it)
+
+
+def hide_password(text: str, password: str | None = None) -> str:
+    """`text` with every password in it shown as ***: a URL's user:password@, password=
+    in a query string or connection string, and, when the password is known, a token that
+    is exactly it where it is quoted ("...", '...') or follows the word password. Other
+    text that happens to contain the password's characters is left alone."""
+    text = _URL_PASSWORD.sub(r"\g<keep>***", text)
+    text = _PASSWORD_PARAMETER.sub(r"\g<keep>***", text)
+    text = _PASSWORD_ITEM.sub(r"\g<keep>'***'", text)
+    if not password:
+        return text
+    for form in sorted({password, quote(password, safe="")}, key=len, reverse=True):
+        escaped = re.escape(form)
+        text = re.sub(rf"(?P<q>[\"'`]){escaped}(?P=q)", r"\g<q>***\g<q>", text)
+        text = re.sub(rf"(?P<keep>\bpassword\b[\s:=]{{1,3}}){escaped}{_AFTER_WORD}",
+                      r"\g<keep>***", text, flags=re.IGNORECASE)
+    return text
+
+
+def _raw_password(url: str) -> str | None:
+    """The password as written in the URL (percent-encoded), read the way urlsplit reads
+    it but without ever raising: the userinfo's part after its first ':', else the last
+    password= of the query."""
+    rest = url.partition("://")[2]
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    userinfo, at, _ = authority.rpartition("@")
+    if at and ":" in userinfo:
+        found = userinfo.partition(":")[2]
+        if found:
+            return found
+    query = rest.partition("?")[2].partition("#")[0]
+    values = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "password"]
+    return quote(values[-1], safe="") if values and values[-1] else None
+
+
 @dataclass(frozen=True)
 class ServerUrl:
     """A PostgreSQL store. `str()` masks the password; `conninfo` is for the driver only."""
@@ -28,11 +76,8 @@ class ServerUrl:
 
     @property
     def password(self) -> str | None:
-        parts = urlsplit(self.url)
-        if parts.password:
-            return unquote(parts.password)
-        query = dict(parse_qsl(parts.query))
-        return query.get("password") or None
+        raw = _raw_password(self.url)
+        return unquote(raw) if raw else None
 
     @property
     def database(self) -> str:
@@ -53,14 +98,32 @@ class ServerUrl:
 
     @property
     def masked(self) -> str:
-        parts = urlsplit(self.url)
-        netloc = parts.netloc
-        if parts.password is not None:
-            user = quote(unquote(parts.username or ""), safe="")
-            netloc = f"{user}:***@{netloc.rpartition('@')[2]}"
-        query = "&".join(f"{k}=***" if k == "password" else f"{k}={quote(v, safe='')}"
+        """The URL with its password as ***, and any other part (user, host, database, a
+        parameter such as application_name) that is exactly the password too. Never
+        raises, even for a URL that cannot be parsed."""
+        secret = self.password
+        try:
+            parts = urlsplit(self.url)
+        except ValueError:
+            return hide_password(self.url, secret)
+
+        def shown(raw: str) -> str:
+            return "***" if secret and unquote(raw) == secret else raw
+
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        if at:
+            user, colon, _ = userinfo.partition(":")
+            userinfo = shown(user) + (":***" if colon else "")
+        host, colon, port = hostport.rpartition(":") if not hostport.endswith("]") else \
+            (hostport, "", "")
+        if not colon or not port.isdigit():
+            host, colon, port = hostport, "", ""
+        netloc = f"{userinfo}{at}{shown(host)}{colon}{port}"
+        path = "/" + shown(parts.path[1:]) if parts.path.startswith("/") else parts.path
+        query = "&".join(f"{k}=***" if k == "password" or (secret and v == secret) else
+                         f"{k}={quote(v, safe='')}"
                          for k, v in parse_qsl(parts.query, keep_blank_values=True))
-        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        return urlunsplit((parts.scheme, netloc, path, query, parts.fragment))
 
     def __str__(self) -> str:
         return self.masked
@@ -77,20 +140,52 @@ def is_server_url(text: str) -> bool:
     return bool(sep) and scheme.lower() in SERVER_SCHEMES
 
 
+FORM = "postgresql+psycopg://user@host:5432/dbname (user:password@ if it needs a password)"
+
+
+def _check(url: ServerUrl) -> None:
+    """Refuse, as wrong usage, a server URL that can't be read, before anything uses it."""
+    from ties.errors import BadUrl
+
+    shown = url.masked
+    try:
+        parts = urlsplit(url.url)
+        parts.port  # noqa: B018  (reading it checks it)
+    except ValueError as exc:
+        if str(exc) == "Invalid IPv6 URL":
+            why = "an IPv6 address must be written in [ ] with both brackets, as [::1]"
+        elif "IPv6 address" in str(exc):
+            why = "only an IPv6 address goes in [ ]; write a host name without them"
+        elif "Port" in str(exc):
+            why = "the port must be a number from 1 to 65535"
+        else:
+            why = "its host can't be read"
+        raise BadUrl(f"{shown} is not a valid PostgreSQL URL: {why}. Write it as "
+                     f"{FORM}.") from None
+    if re.search(r"[\s\x00-\x1f\x7f]", url.url):
+        raise BadUrl(f"{shown} is not a valid PostgreSQL URL: it contains a space or a "
+                     "control character. Write a space as %20.")
+    if re.search(r"%(?![0-9A-Fa-f]{2})", url.url):
+        raise BadUrl(f"{shown} is not a valid PostgreSQL URL: a % must start a %XX escape. "
+                     "Write a % in a password or name as %25.")
+    if not url.database:
+        raise BadUrl(f"{shown} names no database; add one, as in "
+                     "postgresql+psycopg://me@host/ties.")
+
+
 def parse_location(text: str) -> Store:
-    """A path, or a URL of a database server ties knows. Any other URL is refused."""
-    from ties.errors import BadValue
+    """A path, or a URL of a database server ties knows. Any other URL is refused, as is
+    a server URL that can't be read (wrong usage, exit code 2)."""
+    from ties.errors import BadUrl
 
     if is_server_url(text):
         url = ServerUrl(text)
-        if not url.database:
-            raise BadValue(f"{url} names no database; add one, as in "
-                           "postgresql+psycopg://me@host/ties.")
+        _check(url)
         return url
     scheme, sep, _ = text.partition("://")
     if sep and scheme.isascii() and scheme.replace("+", "").isalnum():
-        raise BadValue(f"ties can't use a {scheme}:// store; give a file path or a "
-                       "postgresql+psycopg://user@host/dbname URL.")
+        raise BadUrl(f"ties can't use a {scheme}:// store; give a file path or a "
+                     "postgresql+psycopg://user@host/dbname URL.")
     return Path(text).expanduser()
 
 

@@ -152,6 +152,8 @@ def _server(url: ServerUrl) -> list[Check]:
             "SELECT current_setting('server_version'), current_user, current_schema(), "
             "coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)"
         ).fetchone()
+        if url.password and url.password in (user, schema):  # shown as the URL shows them
+            user, schema = ("***" if v == url.password else v for v in (user, schema))
         checks.append(Check("server", True, f"PostgreSQL {version}, user {user}, "
                                             f"schema {schema}"))
         local = url.is_local

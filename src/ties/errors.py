@@ -49,6 +49,12 @@ class BadValue(TiesError):
     """An option value outside what ties accepts."""
 
 
+class BadUrl(BadValue):
+    """A --db or TIES_DB value that is not a usable store URL: wrong usage, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
 class StoreError(TiesError):
     """The store cannot be opened or written: corrupt, too new, read-only, full."""
 

@@ -71,7 +71,8 @@ def read(file: Path):
     file = file.expanduser()
     if not file.is_file():
         raise StoreError(f"There is no file {file}.")
-    parsed = importers.read(file.read_bytes(), str(file), "ties")  # refuses anything else
+    data = importers.read_path(file, str(file))  # at most the import limit
+    parsed = importers.read(data, str(file), "ties")  # refuses anything else
     return parsed, describe(parsed.document)
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ties import dialect
-from ties.errors import Busy, StoreError
+from ties.errors import BadUrl, Busy, StoreError
 
 if TYPE_CHECKING:
     from ties.config import ServerUrl
@@ -169,10 +169,32 @@ def connect(url: ServerUrl, *, timeout: int = CONNECT_TIMEOUT_S) -> Connection:
     try:
         raw = psycopg.connect(url.conninfo, autocommit=True, connect_timeout=timeout,
                               application_name="ties")
+    except psycopg.ProgrammingError as exc:  # libpq could not read the URL: wrong usage
+        raise bad_url(exc, url) from None
     except psycopg.Error as exc:
+        if _INVALID_SETTING.search(str(exc)):  # sslmode=bogus and the like
+            raise bad_url(exc, url) from None
         raise translate(exc, url) from None
     raw.execute("SET TIME ZONE 'UTC'")
     return Connection(raw, url)
+
+
+_INVALID_SETTING = re.compile(r"\binvalid [\w ]{1,40} value\b")
+
+
+def _first_line(error: BaseException, url: ServerUrl | None) -> str:
+    """The error's first line with any password hidden (`config.hide_password`)."""
+    from ties.config import hide_password
+
+    first = (str(error).strip().splitlines() or [""])[0]
+    return hide_password(first, url.password if url is not None else None)
+
+
+def bad_url(exc: BaseException, url: ServerUrl) -> BadUrl:
+    """libpq refused the URL itself (an unknown parameter, a bad value): wrong usage."""
+    why = _first_line(exc, url).removeprefix("connection is bad: ")
+    return BadUrl(f"{url} is not a valid PostgreSQL URL: {why}. Fix it; "
+                  "docs/sharing.md shows what it may hold.")
 
 
 def translate_busy() -> Busy:
@@ -187,12 +209,11 @@ def translate(exc: BaseException, url: ServerUrl | None = None) -> StoreError:
     error = getattr(exc, "orig", None) or exc
     state = getattr(error, "sqlstate", None) or ""
     where = f" ({url})" if url else ""
-    first = (str(error).strip().splitlines() or [""])[0]
-    if url is not None and url.password:
-        first = first.replace(url.password, "***")
+    # Judged by the server's own words; shown with any password hidden.
+    lowered = (str(error).strip().splitlines() or [""])[0].lower()
+    first = _first_line(error, url)
     if state in ("55P03", "40P01"):  # lock not available, deadlock
         return translate_busy()
-    lowered = first.lower()
     if state.startswith("28") or "authentication failed" in lowered or "password" in lowered:
         return StoreError(f"PostgreSQL refused the login{where}: {first}. Check the user and "
                           "password (or ~/.pgpass).")

@@ -32,11 +32,13 @@ if TYPE_CHECKING:
 
 
 def _one_line(message: str) -> str:
+    from ties.config import hide_password
     from ties.text import safe
 
-    secret = _state.secret
-    if secret:  # a PostgreSQL password never reaches the terminal, whatever said it
-        message = message.replace(secret, "***")
+    # A PostgreSQL password never reaches the terminal, whatever said it: any URL's or
+    # connection string's password, and this store's where it is quoted (exactly, never
+    # as part of other words, which would spell it out).
+    message = hide_password(message, _state.secret)
     return " ".join(safe(message).split())
 
 
@@ -137,11 +139,13 @@ def _internal_error(exc: Exception) -> None:
     if os.environ.get("TIES_DEBUG"):
         import traceback
 
+        from ties.config import hide_password
         from ties.text import safe
 
-        # Frames and the exception's type only: never local variables. The message may
-        # quote user text, so it is made safe like everything else ties prints.
-        sys.stderr.write(safe("".join(traceback.format_exception(exc))))
+        # Frames and the exception's type only: never local variables; never a password.
+        # The message may quote user text, so it is made safe like everything ties prints.
+        sys.stderr.write(safe(hide_password("".join(traceback.format_exception(exc)),
+                                            _state.secret)))
     fail(f"internal error ({type(exc).__name__}): this is a bug in ties {__version__}. Nothing "
          "was changed. Please report it; TIES_DEBUG=1 shows where it happened.", EXIT_INTERNAL)
 

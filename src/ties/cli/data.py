@@ -87,25 +87,13 @@ def import_(
 
 
 def _read_input(file: str) -> bytes:
-    from ties.errors import TiesError
-    from ties.importers import MAX_BYTES
+    """The file's bytes, or standard input's for -: never more than the import limit,
+    whatever the source (a pipe, a device, a terminal)."""
+    from ties import importers
 
     if file == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        return data
-    path = Path(file).expanduser()
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise TiesError(f"{file} is {path.stat().st_size / 2**20:.0f} MiB; ties imports "
-                            f"files up to {MAX_BYTES // 2**20} MiB. Split it and import the "
-                            "parts.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise TiesError(f"There is no file {file}. Check the path.") from None
-    except IsADirectoryError:
-        raise TiesError(f"{file} is a folder; name the exported file inside it.") from None
-    except PermissionError:
-        raise TiesError(f"ties may not read {file}; check its permissions.") from None
+        return importers.read_stream(sys.stdin.buffer, "stdin")
+    return importers.read_path(Path(file).expanduser(), file)
 
 
 class _progress:
@@ -324,6 +312,7 @@ def doctor(
     Example: ties doctor --fix
     """
     from ties import doctor as checks
+    from ties.config import hide_password
 
     if fix and not state().on_server:
         from ties import files
@@ -339,18 +328,22 @@ def doctor(
         else:
             say("No temporary files to remove.")
     results = checks.run(state().path)
+
+    def shown(text: str) -> str:  # what the server said, without the store's password
+        return hide_password(text, state().secret)
+
     if json:
-        emit_json([{"check": c.name, "ok": c.ok, "warning": c.warning, "detail": c.detail,
-                    "advice": c.advice} for c in results])
+        emit_json([{"check": c.name, "ok": c.ok, "warning": c.warning,
+                    "detail": shown(c.detail), "advice": shown(c.advice)} for c in results])
     else:
         from ties.text import safe
 
         echo(f"store: {safe(state().path)}")
         for c in results:
             mark = "ok  " if c.ok else ("warn" if c.warning else "FAIL")
-            echo(f"{mark}  {c.name}: {safe(c.detail)}")
+            echo(f"{mark}  {c.name}: {safe(shown(c.detail))}")
             if not c.ok and c.advice:
-                echo(f"      {safe(c.advice)}")
+                echo(f"      {safe(shown(c.advice))}")
     errors = [c for c in results if not c.ok and not c.warning]
     if errors:
         raise typer.Exit(1)

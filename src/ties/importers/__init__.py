@@ -8,8 +8,12 @@ import; only a file that cannot be read at all is refused.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import BinaryIO
 
 from ties.errors import TiesError
 
@@ -42,12 +46,48 @@ class Parsed:
     document: dict | None = None  # ties JSON: the whole document
 
 
+def _too_big(source: str, size: int | None = None) -> BadFile:
+    how_big = f"is {size / 2**20:.0f} MiB" if size is not None else \
+        f"is larger than {MAX_BYTES // 2**20} MiB"
+    return BadFile(f"{source} {how_big}; ties imports files up to {MAX_BYTES // 2**20} MiB. "
+                   "Split it and import the parts.")
+
+
+def read_stream(stream: BinaryIO, source: str) -> bytes:
+    """At most MAX_BYTES from `stream` (a file, pipe, device or terminal): reads one byte
+    more than the limit to tell, and refuses rather than reading on."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _too_big(source)
+    return data
+
+
+def read_path(path: Path, source: str) -> bytes:
+    """The bytes of the file at `path`, refused beyond MAX_BYTES. A regular file is
+    judged by its size before reading; anything else (a FIFO, /dev/zero, /dev/stdin),
+    whose size says nothing, by reading at most one byte past the limit."""
+    try:
+        with open(path, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
+                raise _too_big(source, info.st_size)
+            return read_stream(stream, source)
+    except FileNotFoundError:
+        raise BadFile(f"There is no file {source}. Check the path.") from None
+    except IsADirectoryError:
+        raise BadFile(f"{source} is a folder; name the exported file inside it.") from None
+    except PermissionError:
+        raise BadFile(f"ties may not read {source}; check its permissions.") from None
+    except OSError as exc:
+        raise BadFile(f"ties can't read {source} ({exc.strerror or type(exc).__name__}). "
+                      "Nothing was imported.") from None
+
+
 def decode(data: bytes, source: str) -> tuple[str, str]:
     """Text and the encoding it was read as: UTF-8 (with or without BOM), UTF-16 with a
     BOM, else Windows-1252 (a superset of Latin-1 for text people type)."""
     if len(data) > MAX_BYTES:
-        raise BadFile(f"{source} is {len(data) / 2**20:.0f} MiB; ties imports files up to "
-                      f"{MAX_BYTES // 2**20} MiB. Split it and import the parts.")
+        raise _too_big(source, len(data))
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE,
                                                        codecs.BOM_UTF16_BE)):
         raise BadFile(f"{source} looks like a binary file, not a contacts export. Nothing was "
@@ -146,15 +186,14 @@ def build(name: str, position: str, raw: dict, tags: list[str]) -> Record | tupl
             if key in ("notes",):  # too long to keep: the entry is skipped, not truncated
                 return position, exc.message
             record.warnings.append(f"{position}: {key} ignored ({exc.message})")
-    seen = []
+    seen: dict[str, None] = {}  # ordered, and a lookup is not a scan of every tag so far
     for t in tags:
         try:
             cleaned = fields.tag(t)
         except BadValue:
             continue
-        if cleaned not in seen:
-            seen.append(cleaned)
-    record.tags = seen
+        seen.setdefault(cleaned)
+    record.tags = list(seen)
     return record
 
 

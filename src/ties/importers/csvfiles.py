@@ -93,12 +93,24 @@ def _cell(value: str) -> str:
 
 
 def _table(rows: list[list[str]], header: int):
+    """Each row after the header as {column name: cell}. A column named twice takes its
+    last cell; a name whose column a short row lacks is absent (reading it as "" is the
+    same). Each row costs its own length, not the header's: a long header over many
+    short rows stays linear."""
     names = [_key(c) for c in rows[header]]
-    for number, row in enumerate(rows[header + 1:], start=header + 2):
+    last = {name: i for i, name in enumerate(names) if name}
+    columns = sorted((i, name) for name, i in last.items())
+    for number in range(header + 1, len(rows)):
+        row = rows[number]
         if not any(cell.strip() for cell in row):
             continue
-        yield number, {name: (_cell(row[i]) if i < len(row) else "")
-                       for i, name in enumerate(names) if name}
+        width = len(row)
+        cells = {}
+        for i, name in columns:
+            if i >= width:
+                break
+            cells[name] = _cell(row[i])
+        yield number + 1, cells
 
 
 def _linkedin(rows: list[list[str]], source: str) -> Parsed:

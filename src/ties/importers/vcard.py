@@ -10,6 +10,7 @@ card on its own: a card it cannot use is reported with its number and the rest i
 
 from __future__ import annotations
 
+import io
 import quopri
 import re
 
@@ -19,37 +20,105 @@ BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
 SYSTEM_CATEGORIES = {"my contacts", "mycontacts", "starred in android", "starred"}
 
 
+class _Joined:
+    """One logical line joined from its physical lines in time linear in its length (a
+    string grown by `+=` in a list is copied on every fold). It appends, drops its last
+    character (the '=' of a quoted-printable soft break) and answers what
+    `_logical_lines` asks after each line: whether the part before the first ':' names
+    QUOTED-PRINTABLE, and whether the line ends with '='."""
+
+    __slots__ = ("text", "buffer", "has_colon", "qp_head")
+
+    def __init__(self, line: str):
+        self.text: str | None = line
+        self.buffer: io.StringIO | None = None  # only once a second line joins
+        colon = line.find(":")
+        self.has_colon = colon >= 0
+        self.qp_head = "QUOTED-PRINTABLE" in (line if colon < 0 else line[:colon]).upper()
+
+    def _writable(self) -> io.StringIO:
+        if self.buffer is None:
+            self.buffer = io.StringIO()
+            self.buffer.write(self.text or "")
+            self.text = None
+        return self.buffer
+
+    def tail(self, n: int) -> str:
+        """The last `n` characters."""
+        if self.buffer is None:
+            return (self.text or "")[-n:]
+        end = self.buffer.tell()
+        self.buffer.seek(max(0, end - n))
+        return self.buffer.read(n)
+
+    def add(self, piece: str) -> None:
+        if not piece:
+            return
+        if not self.has_colon:  # the head grows: look for QUOTED-PRINTABLE across the seam
+            colon = piece.find(":")
+            if not self.qp_head:  # 15 characters before the seam can hold all but one of it
+                seam = self.tail(15) + (piece if colon < 0 else piece[:colon])
+                self.qp_head = "QUOTED-PRINTABLE" in seam.upper()
+            self.has_colon = colon >= 0
+        self._writable().write(piece)
+
+    def drop_last(self) -> None:
+        buffer = self._writable()
+        end = buffer.tell()
+        if end:
+            buffer.seek(end - 1)
+            buffer.truncate()
+
+    def continues_as_quoted_printable(self) -> bool:
+        return self.qp_head and self.tail(1) == "="
+
+    def value(self) -> str:
+        return self.text if self.buffer is None else self.buffer.getvalue()
+
+
 def _logical_lines(lines: list[str]) -> list[str]:
     """Join folded lines: a line starting with a space or tab continues the previous one
-    (RFC 2425/6350); a quoted-printable value ending in '=' continues on the next line."""
+    (RFC 2425/6350); a quoted-printable value ending in '=' continues on the next line.
+    Linear in the size of the card however many lines are folded."""
     out: list[str] = []
+    current: _Joined | None = None
     qp_open = False
     for line in lines:
-        if qp_open and out:
-            out[-1] = out[-1][:-1] + line
-        elif line[:1] in (" ", "\t") and out:
-            out[-1] += line[1:]
+        if qp_open and current is not None:
+            current.drop_last()
+            current.add(line)
+        elif line[:1] in (" ", "\t") and current is not None:
+            current.add(line[1:])
         elif line.strip() == "":
             qp_open = False
             continue
         else:
-            out.append(line)
-        head = out[-1].split(":", 1)[0].upper()
-        qp_open = "QUOTED-PRINTABLE" in head and out[-1].endswith("=")
+            if current is not None:
+                out.append(current.value())
+            current = _Joined(line)
+        qp_open = current.continues_as_quoted_printable()
+    if current is not None:
+        out.append(current.value())
     return out
 
 
 def _split(line: str) -> tuple[str, dict[str, list[str]], str] | None:
     """'item1.EMAIL;TYPE=a,b;PREF:value' -> ('EMAIL', {'TYPE': ['a','b'], 'PREF': []}, value)."""
-    in_quote = False
-    for i, ch in enumerate(line):
-        if ch == '"':
-            in_quote = not in_quote
-        elif ch == ":" and not in_quote:
-            head, value = line[:i], line[i + 1:]
-            break
-    else:
+    colon, quote = line.find(":"), line.find('"')
+    if colon < 0:
         return None
+    if quote < 0 or colon < quote:  # no quoted parameter before the first ':'
+        head, value = line[:colon], line[colon + 1:]
+    else:
+        in_quote = False
+        for i, ch in enumerate(line):
+            if ch == '"':
+                in_quote = not in_quote
+            elif ch == ":" and not in_quote:
+                head, value = line[:i], line[i + 1:]
+                break
+        else:
+            return None
     parts = re.findall(r'(?:[^;"]|"[^"]*")+', head)
     if not parts:
         return None
