@@ -44,7 +44,7 @@ def today() -> date:
 
 def _amount(word: str) -> int | None:
     word = word.lower()
-    if word.isdigit():
+    if word.isascii() and word.isdecimal():  # not '²' or '³': isdigit() says yes, int() no
         return int(word)
     return _NUMBER_WORDS.get(word)
 

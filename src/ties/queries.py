@@ -65,11 +65,16 @@ def candidates(conn: sqlite3.Connection) -> list[names.Candidate]:
 
 def find_person(conn: sqlite3.Connection, typed: str) -> names.Candidate:
     """The one person `typed` names: '@12' by id, else names.match. Refuses otherwise."""
-    typed = typed.strip()
-    if typed.startswith("@") and typed[1:].isdigit():
+    from ties.fields import utf8
+
+    typed = utf8("The name", typed).strip()
+    if typed.startswith("@") and typed[1:].isascii() and typed[1:].isdecimal():
+        from ties.fields import MAX_ID  # a bigger number can't be an id (nor fit SQLite)
+
+        wanted = int(typed[1:])
         row = conn.execute(
-            "SELECT id, name, name_key, company FROM person WHERE id = ?", (int(typed[1:]),)
-        ).fetchone()
+            "SELECT id, name, name_key, company FROM person WHERE id = ?", (wanted,)
+        ).fetchone() if wanted <= MAX_ID else None
         if row is None:
             raise NotFound(f"No one has the id {typed}. See 'ties list'.")
         return names.Candidate(*row)

@@ -10,6 +10,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, emit_json, reading, say, state, today, writing
+from ties.fields import MAX_ID
 
 
 @app.command("import", rich_help_panel="Your data")
@@ -32,7 +33,8 @@ def import_(
         "--undo", help="Undo the latest import (or --batch ID) instead of importing.")]
     = False,
     batch: Annotated[int | None, typer.Option(
-        help="With --undo: the import to undo, from 'ties imports'.", show_default=False)]
+        min=1, max=MAX_ID, help="With --undo: the import to undo, from 'ties imports'.",
+        show_default=False)]
     = None,
 ) -> None:
     """Import contacts: LinkedIn, Google, vCard, CSV, ties JSON.
