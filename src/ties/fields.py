@@ -11,12 +11,15 @@ from ties.names import clean_name
 MAX_NAME = 200
 MAX_FIELD = 1_000
 MAX_TEXT = 100_000  # notes and the three things to remember
-LONG_FIELDS = ("notes", "working_on", "struggles", "cares_about", "met")
+# Long text keeps its line breaks: the profile's notes and the three things to remember,
+# how you met, and an interaction's note (`ties add --met` makes it the first one's).
+LONG_FIELDS = ("notes", "working_on", "struggles", "cares_about", "met", "note")
 RELATIONSHIP_TYPES = ("tactical", "social", "strategic")
 CHANNELS = ("in-person", "call", "video", "message", "email", "event", "other")
 FIRST_MEETING = "First meeting"  # the note `ties add` gives the meeting when --met is empty
 MAX_TAG = 50
-MAX_ID = 2**63 - 1  # the largest id or count a store can hold (SQLite's INTEGER)
+MAX_ID = 2**31 - 1  # the largest id or count: PostgreSQL's INTEGER (SQLite's goes further)
+MAX_KEPT_ID = 2_000_000_000  # the largest id a document may bring: rows added later need room
 NOT_UTF8 = ("is not valid UTF-8 text (it has a byte such as \\xe9 that your terminal sent "
             "in another encoding); set a UTF-8 locale (LC_ALL=C.UTF-8) and type it again")
 
@@ -41,12 +44,13 @@ def name(text: str) -> str:
     return cleaned
 
 
-def text(field: str, value: str | None) -> str | None:
+def text(field: str, value: str | None, label: str | None = None) -> str | None:
     """Free text: kept as typed (newlines included) but without stray control characters.
-    An empty value means 'clear this field'."""
+    An empty value means 'clear this field'. `label` names it in messages (default: the
+    option, --field)."""
     if value is None:
         return None
-    option = f"--{field.replace('_', '-')}"
+    option = label or f"--{field.replace('_', '-')}"
     value = unicodedata.normalize("NFC", utf8(option, value).replace("\ufeff", ""))
     value = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
     value = value.strip()

@@ -69,7 +69,7 @@ def find_person(conn: sqlite3.Connection, typed: str) -> names.Candidate:
 
     typed = utf8("The name", typed).strip()
     if typed.startswith("@") and typed[1:].isascii() and typed[1:].isdecimal():
-        from ties.fields import MAX_ID  # a bigger number can't be an id (nor fit SQLite)
+        from ties.fields import MAX_ID  # a bigger number is no one's id (nor fits the store)
 
         wanted = int(typed[1:])
         row = conn.execute(

@@ -62,7 +62,7 @@ def import_(
     extra_tags = [fields.tag(t) for t in tag or []]
     source = "stdin" if file == "-" else file
     data = _read_input(file)
-    parsed = importers.read(data, source, format_)
+    parsed = importers.read(data, source, format_, today())
     with writing(commit=not dry_run) as session:
         with _progress(len(parsed.records)) as tick:
             if parsed.format == "ties":

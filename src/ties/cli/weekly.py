@@ -114,7 +114,7 @@ def follow_up(
 
     day = today()
     when = dates.parse_when(due, day, future=True, option="--due") if due is not None else None
-    promise = fields.text("note", text)
+    promise = fields.text("follow_up", text, "The promise")
     if not promise:
         raise BadValue("Say what you promised, for example: ties follow-up Ana \"send the "
                        "paper\".")
