@@ -353,3 +353,119 @@ def test_interaction_notes_keep_their_lines_like_the_first_meeting_does(ties, an
     assert ties("log", "Ana", "--note", "one\ntwo").exit_code == 0
     history = json.loads(ties("show", "Ana", "--json").stdout)["history"]
     assert history[0]["note"] == "one\ntwo"
+
+
+# The store's own contents ---------------------------------------------------------------
+
+DAMAGE = [
+    "UPDATE interaction SET date = 'abc'",
+    "UPDATE person SET created = 'abc'",
+    "UPDATE person SET snoozed_until = 'abc'",
+    "UPDATE person SET connected_on = 'abc'",
+    "UPDATE follow_up SET due = 'abc'",
+    "UPDATE follow_up SET created = 'abc'",
+    "UPDATE person_stats SET last_contact = 'abc'",
+]
+READERS = [("show", "Ana"), ("show", "Ana", "--json"), ("next",), ("report",), ("list",),
+           ("export",), ("export", "--format", "markdown"), ("follow-ups",), ("log", "Ana")]
+
+
+@pytest.fixture
+def stored(ties, db_path):
+    ties("add", "Ana Lima", "--every", "3w", "--on", "2025-01-01")
+    ties("follow-up", "Ana", "send the paper", "--due", "friday")
+    ties("snooze", "Ana", "--for", "1w")
+    ties("import", "-", input="First Name,Last Name,URL,Email Address,Company,Position,"
+         "Connected On\nBo,Chen,,,Acme,CTO,01 Jan 2024\n")
+    return db_path
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's date columns can't hold such text
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_date_in_the_store_is_one_line_pointing_at_doctor(ties, stored, damage):
+    from conftest import execute
+
+    execute(stored, damage)
+    for args in READERS:
+        result = ties(*args)
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        assert "internal error" not in result.stderr
+        if result.exit_code:
+            assert "The store holds a date ties can't read ('abc')" in refused(result)
+            assert "Run 'ties doctor'" in result.stderr
+    doctor = ties("doctor")
+    assert doctor.exit_code == 1
+    assert "FAIL  values: some that ties never writes (changed outside it): " in doctor.stdout
+
+
+def test_a_damaged_schema_version_is_one_line_pointing_at_doctor(ties, stored):
+    from conftest import execute
+
+    execute(stored, "UPDATE ties_meta SET value = 'abc' WHERE key = 'schema_version'")
+    for args in READERS:
+        message = refused(ties(*args))
+        assert "The store's schema version is 'abc', not a number" in message
+        assert "Run 'ties doctor'" in message
+
+
+@pytest.mark.sqlite_only
+def test_doctor_names_a_schema_version_that_is_not_a_number(ties, stored):
+    from conftest import execute
+
+    execute(stored, "UPDATE ties_meta SET value = 'abc' WHERE key = 'schema_version'")
+    doctor = ties("doctor")
+    assert doctor.exit_code == 1
+    assert "FAIL  schema: version 'abc' is not a number (changed outside ties)" in doctor.stdout
+
+
+@pytest.mark.parametrize("cadence", ["0", "-5", "3651"])
+def test_a_cadence_out_of_range_in_the_store_counts_as_unset(ties, stored, cadence):
+    """Regression: 0 divided by zero in 'next', and 'report' failed on it."""
+    from conftest import execute
+
+    execute(stored, f"UPDATE person SET cadence_days = {cadence}")
+    for args in READERS:
+        assert ties(*args).exit_code == 0, args
+    assert json.loads(ties("show", "Ana", "--json").stdout)["every_days"] is None
+
+
+@pytest.mark.sqlite_only
+def test_a_cadence_that_is_text_in_the_store_counts_as_unset_and_doctor_names_it(ties, stored):
+    from conftest import execute
+
+    execute(stored, "UPDATE person SET cadence_days = 'abc' WHERE name = 'Ana Lima'")
+    for args in READERS:
+        assert ties(*args).exit_code == 0, args
+    assert "person.cadence_days (1)" in ties("doctor").stdout
+
+
+def test_the_cadence_limits_in_the_store_are_read_as_they_are(ties, stored):
+    from conftest import execute
+
+    for cadence in (1, 3650):
+        execute(stored, f"UPDATE person SET cadence_days = {cadence}")
+        assert json.loads(ties("show", "Ana", "--json").stdout)["every_days"] == cadence
+
+
+def test_a_setting_damaged_in_the_store_falls_back_to_its_default(ties, stored):
+    from conftest import execute
+
+    execute(stored, "INSERT INTO setting (key, value) VALUES ('cadence.social', 'abc')")
+    for args in READERS:
+        assert ties(*args).exit_code == 0, args
+
+
+def test_merging_two_long_notes_past_the_limit_is_refused(ties, db_path):
+    ties("add", "Ana Lima", "--note", "a" * 60_000)
+    ties("add", "Ana Lima", "--another", "--note", "b" * 60_000)
+    before = snapshot(db_path)
+    message = refused(ties("merge", "@1", "@2", "--yes"))
+    assert "their notes would have 120,001 characters; ties keeps at most 100,000" in message
+    assert snapshot(db_path) == before
+
+
+def test_merging_notes_up_to_the_limit_is_kept(ties):
+    ties("add", "Ana Lima", "--note", "a" * 50_000)
+    ties("add", "Ana Lima", "--another", "--note", "b" * 49_999)
+    assert ties("merge", "@1", "@2", "--yes").exit_code == 0
+    assert len(json.loads(ties("show", "@1", "--json").stdout)["notes"]) == 100_000
