@@ -14,7 +14,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from ties.errors import BadDate
 
+# The dates ties keeps lie between these bounds, whichever way they arrive (typed, imported
+# or restored): nothing before 1900, nothing that happened after today, nothing due or
+# snoozed more than a century ahead.
 MIN_YEAR = 1900
+EARLIEST = date(MIN_YEAR, 1, 1)
+AHEAD_DAYS = 36_525  # 100 years
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _UNIT_ALIASES = {
@@ -62,7 +67,7 @@ def _pinned() -> date | None:
 
 def _amount(word: str) -> int | None:
     word = word.lower()
-    if word.isdigit():
+    if word.isascii() and word.isdecimal():  # not '²' or '³': isdigit() says yes, int() no
         return int(word)
     return _NUMBER_WORDS.get(word)
 
@@ -126,7 +131,52 @@ def parse_when(text: str, today: date, *, future: bool = False, option: str = "-
             f"{raw!r} is {result.isoformat()}, in the past; {option} needs today or later. "
             f"Try one of: {forms}."
         )
+    if future and result > latest(today):
+        raise BadDate(f"{raw!r} is {result.isoformat()}, more than 100 years ahead; check the "
+                      f"year for {option}.")
     return result
+
+
+def latest(today: date) -> date:
+    """The latest date a due date or snooze may have."""
+    return today + timedelta(days=AHEAD_DAYS)
+
+
+def stored_date(value: object, today: date, *, past: bool) -> date:
+    """A date as a file gives it (ISO YYYY-MM-DD), within the bounds every date ties keeps
+    is held to: from 1900 to today for something that happened (`past`), else to a
+    century ahead. Raises BadDate saying what is wrong."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip(),
+                                                      re.ASCII):
+        raise BadDate("must be a date written YYYY-MM-DD")
+    try:
+        d = date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadDate(f"is {value.strip()!r}, not a real date") from None
+    if d < EARLIEST:
+        raise BadDate(f"is {d.isoformat()}, before {MIN_YEAR}")
+    if past and d > today:
+        raise BadDate(f"is {d.isoformat()}, after today ({today.isoformat()})")
+    if d > latest(today):
+        raise BadDate(f"is {d.isoformat()}, more than 100 years ahead")
+    return d
+
+
+def stored_time(value: object, today: date) -> datetime:
+    """A timestamp as a file gives it (ISO 8601, as ties exports it), from 1900 to a
+    century ahead (timestamps come from the wall clock, which TIES_TODAY does not pin)."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise BadDate("must be a time written YYYY-MM-DD HH:MM:SS")
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadDate(f"is {value.strip()!r}, not a time written YYYY-MM-DD HH:MM:SS"
+                      ) from None
+    if moment.year < MIN_YEAR:
+        raise BadDate(f"is {value.strip()!r}, before {MIN_YEAR}")
+    if moment.date() > latest(today):
+        raise BadDate(f"is {value.strip()!r}, more than 100 years ahead")
+    return moment
 
 
 def _parse(s: str, today: date, future: bool) -> date | None:

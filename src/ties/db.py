@@ -201,7 +201,18 @@ def schema_version(conn: sqlite3.Connection) -> int:
             raise StoreError("This SQLite file is not a ties store; ties left it untouched. "
                              "Point --db or TIES_DB at a ties store or a new file.") from None
         return 0
-    return int(row[0]) if row else 0
+    return version_number(row[0]) if row else 0
+
+
+def version_number(value: object) -> int:
+    """The stored schema version as a number, or a one-line refusal when it was damaged."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise StoreError(f"The store's schema version is {str(value)[:30]!r}, not a number: "
+                         "it was changed outside ties, which left the store untouched. Run "
+                         "'ties doctor', and restore a backup ('ties restore') if that does "
+                         "not explain it.") from None
 
 
 def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:

@@ -57,11 +57,21 @@ def run(path: Path | ServerUrl) -> list[Check]:
             checks.append(Check("foreign keys", not problems,
                                 "ok" if not problems else f"{len(problems)} broken references",
                                 "" if not problems else "Restore a backup with 'ties restore'."))
-            version = schema_version(conn)
+            try:
+                version = schema_version(conn)
+            except TiesError:  # a version that is not a number: changed outside ties
+                row = conn.execute("SELECT value FROM ties_meta WHERE key = "
+                                   "'schema_version'").fetchone()
+                checks.append(Check("schema", False, f"version {str(row[0])[:30]!r} is not a "
+                                    "number (changed outside ties)",
+                                    "Restore a backup with 'ties restore FILE'."))
+                return checks
             checks.append(Check(
                 "schema", version <= LATEST,
                 f"version {version} (this ties: {LATEST})",
                 "" if version <= LATEST else "Upgrade ties: pip install -U ties."))
+            if version == LATEST:
+                checks.append(_values(conn))
             checks.append(_last_backup(conn, path.parent / "backups", f"{path.stem}-", ".db"))
         finally:
             conn.close()
@@ -134,6 +144,36 @@ def _leftovers(path: Path) -> Check:
                  f"interrupted backup, restore or upgrade ({size // 1024} KB): {names}{more}",
                  "Remove them with 'ties doctor --fix'; they hold nothing the store lacks.",
                  warning=True)
+
+
+# Columns that hold values ties checks on the way in, and the SQL that finds a damaged one.
+_DATES = (("person", "created"), ("person", "snoozed_until"), ("person", "connected_on"),
+          ("interaction", "date"), ("follow_up", "due"), ("follow_up", "created"),
+          ("follow_up", "done"), ("person_stats", "first_contact"),
+          ("person_stats", "last_contact"), ("person_stats", "last_gave"),
+          ("person_stats", "last_received"))
+
+
+def _values(conn: sqlite3.Connection) -> Check:
+    """Values no ties command writes (a date that is not YYYY-MM-DD, a cadence out of
+    range): made by hand or by another program, they stop the commands that read them."""
+    found = []
+    for table, column in _DATES:
+        (n,) = conn.execute(f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND "
+                            f"date({column}) IS NOT {column}").fetchone()
+        if n:
+            found.append(f"{table}.{column} ({n})")
+    (n,) = conn.execute("SELECT count(*) FROM person WHERE cadence_days IS NOT NULL AND NOT "
+                        "(typeof(cadence_days) = 'integer' AND cadence_days BETWEEN 1 AND "
+                        "3650)").fetchone()
+    if n:
+        found.append(f"person.cadence_days ({n})")
+    if not found:
+        return Check("values", True, "ok")
+    return Check("values", False, "some that ties never writes (changed outside it): "
+                 + ", ".join(found),
+                 "Correct them with a SQLite tool (dates as YYYY-MM-DD, cadences as 1 to 3650 "
+                 "days), or restore a backup with 'ties restore FILE'.")
 
 
 def _server(url: ServerUrl) -> list[Check]:

@@ -11,14 +11,31 @@ from ties.names import clean_name
 MAX_NAME = 200
 MAX_FIELD = 1_000
 MAX_TEXT = 100_000  # notes and the three things to remember
-LONG_FIELDS = ("notes", "working_on", "struggles", "cares_about", "met")
+# Long text keeps its line breaks: the profile's notes and the three things to remember,
+# how you met, and an interaction's note (`ties add --met` makes it the first one's).
+LONG_FIELDS = ("notes", "working_on", "struggles", "cares_about", "met", "note")
 RELATIONSHIP_TYPES = ("tactical", "social", "strategic")
 CHANNELS = ("in-person", "call", "video", "message", "email", "event", "other")
 FIRST_MEETING = "First meeting"  # the note `ties add` gives the meeting when --met is empty
+MAX_TAG = 50
+MAX_ID = 2**31 - 1  # the largest id or count: PostgreSQL's INTEGER (SQLite's goes further)
+MAX_KEPT_ID = 2_000_000_000  # the largest id a document may bring: rows added later need room
+NOT_UTF8 = ("is not valid UTF-8 text (it has a byte such as \\xe9 that your terminal sent "
+            "in another encoding); set a UTF-8 locale (LC_ALL=C.UTF-8) and type it again")
+
+
+def utf8(what: str, value: str) -> str:
+    """`value` unchanged, or a refusal when it holds bytes that were not UTF-8 (Python
+    keeps such bytes of a command line as lone surrogates, which no store can hold)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadValue(f"{what} {NOT_UTF8}. Nothing was changed.") from None
+    return value
 
 
 def name(text: str) -> str:
-    cleaned = clean_name(text)
+    cleaned = clean_name(utf8("The name", text))
     if not cleaned:
         raise BadValue("A name can't be empty. Example: ties add \"Ana Lima\".")
     if len(cleaned) > MAX_NAME:
@@ -27,18 +44,20 @@ def name(text: str) -> str:
     return cleaned
 
 
-def text(field: str, value: str | None) -> str | None:
+def text(field: str, value: str | None, label: str | None = None) -> str | None:
     """Free text: kept as typed (newlines included) but without stray control characters.
-    An empty value means 'clear this field'."""
+    An empty value means 'clear this field'. `label` names it in messages (default: the
+    option, --field)."""
     if value is None:
         return None
-    value = unicodedata.normalize("NFC", value.replace("\ufeff", ""))
+    option = label or f"--{field.replace('_', '-')}"
+    value = unicodedata.normalize("NFC", utf8(option, value).replace("\ufeff", ""))
     value = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
     value = value.strip()
     limit = MAX_TEXT if field in LONG_FIELDS else MAX_FIELD
     if len(value) > limit:
-        raise BadValue(f"--{field.replace('_', '-')} can have at most {limit:,} characters; "
-                       f"this one has {len(value):,}.")
+        raise BadValue(f"{option} can have at most {limit:,} characters; this one has "
+                       f"{len(value):,}.")
     if field not in LONG_FIELDS:
         value = " ".join(value.split())
     return value or None
@@ -75,12 +94,23 @@ def linkedin(value: str | None) -> str | None:
 
 
 def tag(value: str) -> str:
-    cleaned = "-".join(clean_name(value).lower().split())
+    cleaned = "-".join(clean_name(utf8("A tag", value)).lower().split())
     if not cleaned:
         raise BadValue("A tag can't be empty.")
-    if len(cleaned) > 50:
-        raise BadValue(f"A tag can have at most 50 characters: {cleaned[:20]!r}...")
+    if len(cleaned) > MAX_TAG:
+        raise BadValue(f"A tag can have at most {MAX_TAG} characters: {cleaned[:20]!r}...")
     return cleaned
+
+
+def appended(current: str | None, addition: str) -> str:
+    """Notes with a line added: the result is what must fit, the same limit that add,
+    edit, import and restore hold notes to."""
+    result = f"{current}\n{addition}" if current else addition
+    if len(result) > MAX_TEXT:
+        raise BadValue(f"Their notes would have {len(result):,} characters; ties keeps at "
+                       f"most {MAX_TEXT:,}. Nothing was changed: shorten them first with "
+                       "'ties edit NAME --note ...'.")
+    return result
 
 
 def relationship_type(value: str | None) -> str | None:

@@ -33,7 +33,7 @@ def write(url: ServerUrl, target: Path | None, label: str = "", *,
     check it, and record the time in the store. Without a `target` it goes to backups/ in
     the data directory under a name no other backup has; an existing `target` is replaced
     only with `replace`. Returns the file and what it holds."""
-    from ties import db, exporters, files, queries, store
+    from ties import db, exporters, files, queries
 
     conn = db.open_store(url)
     try:

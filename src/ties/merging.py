@@ -7,6 +7,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ties.errors import BadValue
+from ties.fields import MAX_TEXT
 from ties.names import fold
 
 MERGED_FIELDS = ("type", "company", "role", "industry", "location", "email", "phone",
@@ -102,6 +104,10 @@ def plan(keep: dict, other: dict) -> MergePlan:
     if lost:
         parts.append(f"From {other['name']} (merged): " + "; ".join(lost))
     joined = "\n".join(p for p in parts if p)
+    if len(joined) > MAX_TEXT:  # the limit every other write keeps, checked before asking
+        raise BadValue(f"Merged, their notes would have {len(joined):,} characters; ties "
+                       f"keeps at most {MAX_TEXT:,}. Nothing was changed: shorten one's notes "
+                       "first with 'ties edit NAME --note ...'.")
     result.notes = joined or None
     result.tags = sorted(set(other.get("tags", [])) - set(keep.get("tags", [])))
     return result

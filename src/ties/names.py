@@ -7,21 +7,33 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# A typed name matches with or without the joiners inside it ('AliReza' finds 'Ali\u200cReza').
+_JOINERS = {0x200C: None, 0x200D: None}
+
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive key: 'Beyoncé  Knowles' -> 'beyonce knowles'.
 
     Letters of scripts without case or accents (王伟) are kept as they are.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_JOINERS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(unicodedata.normalize("NFC", stripped).casefold().split())
 
 
+def _kept(c: str) -> bool:
+    """Whether a character may stay in a name: not a control or other invisible format
+    character, except the joiners that spell names (ZWNJ in Persian, ZWJ and the tag
+    characters of emoji sequences)."""
+    return not unicodedata.category(c).startswith("C") or c in "\u200c\u200d" or \
+        "\U000e0020" <= c <= "\U000e007f"
+
+
 def clean_name(text: str) -> str:
-    """A name as it is stored: NFC, single spaces, no BOM or control characters."""
+    """A name as it is stored: NFC, single spaces, no BOM or control characters; the
+    joiners inside names are kept as typed."""
     text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
-    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    text = "".join(c if _kept(c) else " " for c in text)
     return " ".join(text.split())
 
 

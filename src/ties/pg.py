@@ -267,7 +267,11 @@ def schema_version(conn: Connection, *, strict: bool = True) -> int:
                              "left it untouched. Give ties a database (or schema) of its own.")
         return 0
     row = conn.execute("SELECT value FROM ties_meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    if not row:
+        return 0
+    from ties.db import version_number
+
+    return version_number(row[0])
 
 
 def ensure_schema(conn: Connection) -> None:

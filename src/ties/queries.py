@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ties import dialect, names
-from ties.errors import Ambiguous, NotFound
+from ties.errors import Ambiguous, NotFound, StoreError
 
 PROFILE_FIELDS = (
     "id", "name", "type", "company", "role", "industry", "location", "email", "phone",
@@ -30,8 +30,33 @@ _DATE_FIELDS = {"created", "snoozed_until", "date", "last_contact", "first_conta
 _BOOL_FIELDS = {"archived", "they_reached_out", "gave", "received"}
 
 
+def damaged(what: str, value: object) -> StoreError:
+    """The refusal for a value in the store that ties never writes (edited by hand or by
+    another program): one line, pointing at doctor, instead of a crash."""
+    shown = repr(value[:30] if isinstance(value, str) else value)
+    return StoreError(f"The store holds {what} ties can't read ({shown}): it was changed "
+                      "outside ties. Run 'ties doctor'; restoring a backup ('ties restore') "
+                      "or correcting the value with a SQLite tool repairs it.")
+
+
+def _iso(value: str) -> date:
+    """A date column's text as a date, or the one-line refusal for a damaged one."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value[:10])
+    except (TypeError, ValueError):
+        raise damaged("a date", value) from None
+
+
 def _date(value):
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return _iso(value) if isinstance(value, str) else value
+
+
+def _cadence(value):
+    """A personal cadence as ties writes it (1 to 3650 days), else None: a damaged one
+    counts as unset, so the type's cadence applies, as the SQL does (`_cadence_sql`)."""
+    return value if isinstance(value, int) and 1 <= value <= 3650 else None
 
 
 def _bool(value):
@@ -43,7 +68,8 @@ def _all(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[
     cur = conn.execute(sql, params)
     names = [c[0] for c in cur.description]
     convert = [(i, _date) for i, n in enumerate(names) if n in _DATE_FIELDS] + \
-              [(i, _bool) for i, n in enumerate(names) if n in _BOOL_FIELDS]
+              [(i, _bool) for i, n in enumerate(names) if n in _BOOL_FIELDS] + \
+              [(i, _cadence) for i, n in enumerate(names) if n == "cadence_days"]
     out = []
     for row in cur.fetchall():
         if convert:
@@ -65,11 +91,16 @@ def candidates(conn: sqlite3.Connection) -> list[names.Candidate]:
 
 def find_person(conn: sqlite3.Connection, typed: str) -> names.Candidate:
     """The one person `typed` names: '@12' by id, else names.match. Refuses otherwise."""
-    typed = typed.strip()
-    if typed.startswith("@") and typed[1:].isdigit():
+    from ties.fields import utf8
+
+    typed = utf8("The name", typed).strip()
+    if typed.startswith("@") and typed[1:].isascii() and typed[1:].isdecimal():
+        from ties.fields import MAX_ID  # a bigger number is no one's id (nor fits the store)
+
+        wanted = int(typed[1:])
         row = conn.execute(
-            "SELECT id, name, name_key, company FROM person WHERE id = ?", (int(typed[1:]),)
-        ).fetchone()
+            "SELECT id, name, name_key, company FROM person WHERE id = ?", (wanted,)
+        ).fetchone() if wanted <= MAX_ID else None
         if row is None:
             raise NotFound(f"No one has the id {typed}. See 'ties list'.")
         return names.Candidate(*row)
@@ -320,8 +351,10 @@ def follow_ups(
 
 def _cadence_sql(settings: dict) -> tuple[str, list]:
     return (
-        "coalesce(p.cadence_days, CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? "
-        "ELSE ? END)",
+        # A cadence ties would not write (changed outside it) counts as unset.
+        "coalesce(CASE WHEN p.cadence_days BETWEEN 1 AND 3650 THEN "
+        "CAST(p.cadence_days AS INTEGER) END, "
+        "CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END)",
         [settings["cadence.strategic"], settings["cadence.social"], settings["cadence.tactical"]],
     )
 
@@ -345,7 +378,7 @@ def _facts(conn: sqlite3.Connection, rows: list[dict]) -> list:
                 "SELECT person_id, text, due FROM follow_up WHERE done IS NULL AND person_id "
                 f"IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk,
             ):
-                open_promises[pid].append(Promise(text, date.fromisoformat(due) if due else None))
+                open_promises[pid].append(Promise(text, _iso(due) if due else None))
     return [
         Facts(
             id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
@@ -537,7 +570,7 @@ def report_ties(conn: sqlite3.Connection, today: date, settings: dict,
     if type_:
         where.append("p.type = ?")
         params.append(type_)
-    iso = date.fromisoformat
+    iso = _iso
     out = []
     for r in conn.execute(
         f"SELECT p.id, p.name, p.type, {cadence}, p.created, p.company, p.industry, "
@@ -580,7 +613,7 @@ def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
         "coalesce(sum(CASE WHEN received THEN 1 ELSE 0 END), 0) FROM interaction "
         "WHERE date > ? AND date <= ?", (since.isoformat(), today.isoformat())).fetchone()
     start = week_start(today) - timedelta(weeks=11)
-    per_day = {date.fromisoformat(d): n for d, n in conn.execute(
+    per_day = {_iso(d): n for d, n in conn.execute(
         "SELECT date, count(*) FROM interaction WHERE date >= ? AND date <= ? GROUP BY date",
         (start.isoformat(), today.isoformat()))}
     # Walk back through the days with interactions (newest first, on the date index) only
@@ -595,7 +628,7 @@ def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
                                  (cursor.isoformat(),)).fetchone()
         if latest is None:
             break
-        start = week_start(date.fromisoformat(latest))
+        start = week_start(_iso(latest))
         if start < oldest:
             break
         weeks.append(start)
@@ -772,7 +805,7 @@ def report_page(conn: sqlite3.Connection, today: date, since: date, settings: di
         "last_received, in_person, voice, known, has_notes, name_key, strength, status "
         f"FROM scored {where} ORDER BY {order}" + (" LIMIT :limit" if limit else ""),
         {**named, "limit": limit}).fetchall()
-    iso = date.fromisoformat
+    iso = _iso
     rows = [Row(Tie(r[0], r[1], r[2], r[3], iso(r[4]), r[5], r[6], r[7] and iso(r[7]),
                     r[8] and iso(r[8]), r[9], 0, r[10], r[11], r[12] and iso(r[12]),
                     r[13] and iso(r[13]), r[14], r[15], r[16], bool(r[17]), r[18]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ties.errors import BadValue
+from ties.errors import BadValue, TiesError
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def resolve(stored: dict[str, str]) -> dict:
         raw = stored.get(key, spec.default)
         try:
             out[key] = parse(key, raw)
-        except BadValue:  # a value edited by hand outside ties: fall back to the default
+        except TiesError:  # a value edited by hand outside ties: fall back to the default
             out[key] = parse(key, spec.default)
     return out
 

@@ -90,7 +90,9 @@ def update_person(
     for key, value in changes.items():
         setattr(person, key, value)
     if append_note:
-        person.notes = f"{person.notes}\n{append_note}" if person.notes else append_note
+        from ties.fields import appended
+
+        person.notes = appended(person.notes, append_note)
     current = {t.tag for t in person_tags(session, person_id)}
     for t in set(add_tags) - current:
         session.add(Tag(person_id=person_id, tag=t))

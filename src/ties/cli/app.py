@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from ties import __version__
 from ties.cli import streams
-from ties.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, TiesError
+from ties.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_USAGE, TiesError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -80,6 +80,13 @@ class TiesGroup(TyperGroup):
             fail(exc.message, exc.exit_code)
         except KeyboardInterrupt:
             fail("Interrupted. Nothing was changed.", EXIT_INTERRUPTED)
+        except UnicodeEncodeError as exc:
+            if "surrogates" not in str(exc):
+                _internal_error(exc)
+            # Bytes of the command line that were not UTF-8 reached text no check caught.
+            from ties.fields import NOT_UTF8
+
+            fail(f"Some text you gave {NOT_UTF8}.", EXIT_REFUSED)
         except BrokenPipeError:
             # The reader went away (ties list | head): not an error worth a message.
             sys.stderr.close()

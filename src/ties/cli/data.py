@@ -24,6 +24,7 @@ from ties.cli.app import (
     today,
     writing,
 )
+from ties.fields import MAX_ID
 
 
 @app.command("import", rich_help_panel="Your data")
@@ -46,7 +47,8 @@ def import_(
         "--undo", help="Undo the latest import (or --batch ID) instead of importing.")]
     = False,
     batch: Annotated[int | None, typer.Option(
-        help="With --undo: the import to undo, from 'ties imports'.", show_default=False)]
+        min=1, max=MAX_ID, help="With --undo: the import to undo, from 'ties imports'.",
+        show_default=False)]
     = None,
 ) -> None:
     """Import contacts: LinkedIn, Google, vCard, CSV, ties JSON.
@@ -74,7 +76,7 @@ def import_(
     extra_tags = [fields.tag(t) for t in tag or []]
     source = "stdin" if file == "-" else file
     data = _read_input(file)
-    parsed = importers.read(data, source, format_)
+    parsed = importers.read(data, source, format_, today())
     with writing(commit=not dry_run) as session:
         with _progress(len(parsed.records)) as tick:
             if parsed.format == "ties":

@@ -8,6 +8,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, complete_channel, confirm, reading, say, today, writing
+from ties.fields import MAX_ID
 
 On = Annotated[str, typer.Option(
     help="When it happened: 2025-03-14, today, yesterday, 3 days ago, friday, 3 March.")]
@@ -58,7 +59,7 @@ app.add_typer(interaction_app, rich_help_panel="Keeping in touch")
 
 InteractionId = Annotated[int, typer.Argument(
     help="The interaction's number, as 'ties show NAME' lists it.", show_default=False,
-    min=1)]
+    min=1, max=MAX_ID)]
 
 
 @interaction_app.command("edit")

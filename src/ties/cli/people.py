@@ -8,6 +8,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
+from ties.fields import MAX_ID
 
 TABLE_LIMIT = 100  # rows in the list table unless --limit says otherwise
 
@@ -184,7 +185,8 @@ def list_(
     everyone: Annotated[bool, typer.Option("--all", help="List active and archived people.")]
     = False,
     limit: Annotated[int | None, typer.Option(
-        min=1, help="Show at most this many (default: 100 in a table, all with --json).",
+        min=1, max=MAX_ID, help="Show at most this many (default: 100 in a table, all with "
+        "--json).",
         show_default=False)] = None,
     json: o.Json = False,
 ) -> None:

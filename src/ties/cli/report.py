@@ -8,6 +8,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, console, emit_json, reading, say, today
+from ties.fields import MAX_ID
 from ties.report import SORTS  # pure and light: the sort orders the model defines
 
 
@@ -23,7 +24,8 @@ def report(
     since: Annotated[str, typer.Option(
         help="Start of the period the summary and the period column count: a date, or "
         "'3 months ago'.")] = "90 days ago",
-    limit: Annotated[int, typer.Option(min=1, help="Show at most this many rows.")] = 30,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_ID,
+                                                help="Show at most this many rows.")] = 30,
     everyone: Annotated[bool, typer.Option("--all", help="Show every row (no limit).")]
     = False,
     json: o.Json = False,

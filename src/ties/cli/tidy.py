@@ -9,6 +9,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, echo, emit_json, reading, say, today, writing
+from ties.fields import MAX_ID
 
 CHOICES = {"1": "tactical", "2": "social", "3": "strategic"}
 PROMPT = "[1] tactical  [2] social  [3] strategic  [a] archive  [s] skip  [q] quit"
@@ -24,7 +25,8 @@ def _key() -> str:
 
 @app.command(rich_help_panel="People")
 def triage(
-    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many people.",
+    limit: Annotated[int | None, typer.Option(min=1, max=MAX_ID,
+                                              help="Stop after this many people.",
                                               show_default=False)] = None,
 ) -> None:
     """Sort imported contacts into types, one key each.

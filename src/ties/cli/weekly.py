@@ -8,6 +8,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, console, echo, emit_json, reading, say, today, writing
+from ties.fields import MAX_ID
 
 
 @app.command("next", rich_help_panel="Keeping in touch")
@@ -115,7 +116,7 @@ def follow_up(
     day = today()
     when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
             if due is not None else None)
-    promise = fields.text("note", text)
+    promise = fields.text("follow_up", text, "The promise")
     if not promise:
         raise BadValue("Say what you promised, for example: ties follow-up Ana \"send the "
                        "paper\".")
@@ -156,7 +157,8 @@ def follow_ups(
 @app.command(rich_help_panel="Keeping in touch")
 def done(
     follow_up_id: Annotated[int, typer.Argument(help="The follow-up's number, from 'ties "
-                                                "follow-ups'.", min=1, show_default=False)],
+                                                "follow-ups'.", min=1, max=MAX_ID,
+                                                show_default=False)],
 ) -> None:
     """Mark a promise as kept.
 

@@ -126,7 +126,7 @@ def detect(text: str, source: str) -> str:
                   f"{', '.join(FORMATS)}.")
 
 
-def parse(text: str, fmt: str, source: str) -> Parsed:
+def parse(text: str, fmt: str, source: str, today: date | None = None) -> Parsed:
     if fmt == "vcard":
         from ties.importers import vcard
 
@@ -134,16 +134,18 @@ def parse(text: str, fmt: str, source: str) -> Parsed:
     if fmt == "ties":
         from ties.importers import tiesjson
 
-        return tiesjson.parse(text, source)
+        return tiesjson.parse(text, source, today)
     from ties.importers import csvfiles
 
     return csvfiles.parse(text, fmt, source)
 
 
-def read(data: bytes, source: str, fmt: str = "auto") -> Parsed:
+def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None) -> Parsed:
+    """The records of a file. `today` bounds the dates a ties JSON document may hold
+    (default: dates.today())."""
     text, encoding = decode(data, source)
     chosen = detect(text, source) if fmt == "auto" else fmt
-    parsed = parse(text, chosen, source)
+    parsed = parse(text, chosen, source, today)
     parsed.encoding = encoding
     if len(parsed.records) + len(parsed.skipped) > MAX_ROWS:
         raise BadFile(f"{source} has more than {MAX_ROWS:,} entries; split it and import the "
@@ -190,7 +192,9 @@ def build(name: str, position: str, raw: dict, tags: list[str]) -> Record | tupl
     for t in tags:
         try:
             cleaned = fields.tag(t)
-        except BadValue:
+        except BadValue as exc:
+            if t.strip():  # an empty tag between two commas is no loss worth a note
+                record.warnings.append(f"{position}: tag ignored ({exc.message})")
             continue
         seen.setdefault(cleaned)
     record.tags = list(seen)
