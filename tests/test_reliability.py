@@ -258,7 +258,7 @@ def test_doctor_reports_a_healthy_store(ties, db_path):
     assert [line.split(":")[0] for line in lines[1:]] == [
         "ok    file permissions", "ok    folder permissions", "ok    disk",
         "ok    sync folder", "ok    leftovers", "ok    integrity", "ok    foreign keys",
-        "ok    schema", "ok    last backup"]
+        "ok    schema", "ok    values", "ok    last backup"]
 
 
 @pytest.mark.sqlite_only

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import dump, rows
+from ties import dates
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -23,13 +24,12 @@ STAMP = "20250314-090000"
 
 @pytest.fixture
 def same_second(monkeypatch):
-    """Every file name ties stamps with the time gets the same second."""
-    real = time.strftime
+    """Every file name ties stamps with the time gets the same second (ties' one clock,
+    dates.now, is pinned to 09:00:00 local time)."""
+    from datetime import UTC, datetime
 
-    def pinned(fmt, *args):
-        return STAMP if fmt == "%Y%m%d-%H%M%S" else real(fmt, *args)
-
-    monkeypatch.setattr(time, "strftime", pinned)
+    instant = datetime(2025, 3, 14, 9, 0, 0).astimezone().astimezone(UTC)
+    monkeypatch.setattr(dates, "now", lambda: instant)
 
 
 def make_backup(ties, tmp_path: Path, name: str, *people: str) -> Path:
@@ -152,7 +152,8 @@ def test_a_copy_in_backups_counts_until_it_is_over_30_days_old(ties, db_path, ag
     conn.execute("DELETE FROM ties_meta WHERE key = 'last_backup'")
     conn.commit()
     conn.close()
-    then = time.time() - age_days * 86400 - 60
+    # ages are judged on ties' one clock (pinned by TIES_TODAY in the tests)
+    then = dates.now().timestamp() - age_days * 86400 - 60
     os.utime(copy, (then, then))
     last = [c for c in json.loads(ties("doctor", "--json").stdout)
             if c["check"] == "last backup"][0]
