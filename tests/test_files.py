@@ -216,3 +216,23 @@ def test_import_dry_run_on_a_missing_store_creates_nothing(ties, db_path, tmp_pa
     assert list(db_path.parent.iterdir()) == []
     assert ties("import", str(contacts)).exit_code == 0
     assert rows(db_path, "SELECT name FROM person") == [("Ana Lima",)]
+
+
+def test_doctor_fix_removes_leftover_backup_temps_on_either_store(ties, with_ana, db_path,
+                                                                 tmp_path):
+    """A killed 'ties backup' leaves a temporary file in the backups folder (next to a
+    SQLite store; in the data directory for a PostgreSQL store's JSON backups)."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    if BACKEND == "sqlite":
+        folder = db_path.parent / "backups"
+    else:
+        from ties import jsonbackup
+
+        folder = jsonbackup.default_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    orphan = folder / f".ties.json.{proc.pid}.tmp"
+    orphan.write_text("{")
+    result = ties("doctor", "--fix", "--yes")
+    assert "Removed 1 temporary file(s)." in result.stderr
+    assert not orphan.exists()

@@ -199,8 +199,13 @@ def orphans(store: Path) -> list[Path]:
     """Temporary files ties left next to the store or in its backups/ folder when it was
     killed: half-written copies whose writer is gone. None of them is ever the only copy of
     anything: a temporary copy is of a store that was still in place when it was made."""
+    return orphans_in([store.parent, store.parent / "backups"])
+
+
+def orphans_in(folders: list[Path]) -> list[Path]:
+    """Temporary files in `folders` whose writer is gone (see `orphans`)."""
     found = []
-    for folder in (store.parent, store.parent / "backups"):
+    for folder in folders:
         try:
             names = sorted(os.listdir(folder))
         except OSError:

@@ -316,10 +316,11 @@ def doctor(
     from ties import doctor as checks
     from ties.config import hide_password
 
-    if fix and not state().on_server:
-        from ties import files
+    if fix:
+        from ties import files, jsonbackup
 
-        leftovers = files.orphans(state().path)
+        leftovers = (files.orphans_in([jsonbackup.default_folder()]) if state().on_server
+                     else files.orphans(state().path))
         if leftovers:
             confirm(f"Remove {len(leftovers)} temporary file(s) left by interrupted commands "
                     f"({', '.join(f.name for f in leftovers)})? They hold nothing your store "
