@@ -316,6 +316,7 @@ def test_regression_a_one_letter_password_does_not_mask_every_letter(ties):
     ("at postgresql://me:s3cret@h/db now", None, "at postgresql://me:***@h/db now"),
     ("(postgres://me:a@b@h:5/db)", None, "(postgres://me:***@h:5/db)"),
     ('"postgresql://u:p@[::1/db"', None, '"postgresql://u:***@[::1/db"'),
+    ('in URI: "postgresql://u:it\'s@h/db"', None, 'in URI: "postgresql://u:***@h/db"'),
     ("postgresql://me@h/db?sslmode=require&password=x&a=b", None,
      "postgresql://me@h/db?sslmode=require&password=***&a=b"),
     ("host=h password='a b\\' c' dbname=d", None, "host=h password=*** dbname=d"),

@@ -25,7 +25,7 @@ SERVER_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
 # never every occurrence of its text) matters: masking a password "e" in every word would
 # spell out which letters it is made of.
 _URL_PASSWORD = re.compile(  # scheme://user:PASSWORD@host (to the authority's last @)
-    r"(?P<keep>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:'\"]*:)[^\s/?#'\"]*(?=@)")
+    r"(?P<keep>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:'\"]*:)[^\s/?#]*(?=@)")
 _PASSWORD_PARAMETER = re.compile(  # password=... in a URL's query or a libpq DSN
     r"(?P<keep>(?<![\w.-])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|[^\s&#'\",;)]*)",
     re.IGNORECASE)
