@@ -353,3 +353,23 @@ def test_standard_input_over_the_limit_is_refused(ties, db_path, monkeypatch):
     assert result.exit_code == 1
     assert result.stderr == ("ties: stdin is larger than 0 MiB; ties imports files up to 0 "
                              "MiB. Split it and import the parts.\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs Unix sockets")
+def test_a_socket_that_cannot_be_opened_as_a_file_is_one_line(ties, db_path):
+    import socket
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="ties-"))  # short: a socket path has a limit
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(folder / "s"))
+        result = ties("import", str(folder / "s"))
+    finally:
+        server.close()
+        (folder / "s").unlink(missing_ok=True)
+        folder.rmdir()
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"ties: ties can't read {folder / 's'} (")  # ENXIO
+    assert result.stderr.endswith("). Nothing was imported.\n")
+    assert result.stderr.count("\n") == 1

@@ -316,6 +316,7 @@ def test_regression_a_one_letter_password_does_not_mask_every_letter(ties):
     ("at postgresql://me:s3cret@h/db now", None, "at postgresql://me:***@h/db now"),
     ("(postgres://me:a@b@h:5/db)", None, "(postgres://me:***@h:5/db)"),
     ('"postgresql://u:p@[::1/db"', None, '"postgresql://u:***@[::1/db"'),
+    ('in URI: "postgresql://u:it\'s@h/db"', None, 'in URI: "postgresql://u:***@h/db"'),
     ("postgresql://me@h/db?sslmode=require&password=x&a=b", None,
      "postgresql://me@h/db?sslmode=require&password=***&a=b"),
     ("host=h password='a b\\' c' dbname=d", None, "host=h password=*** dbname=d"),
@@ -408,3 +409,26 @@ def test_the_debug_traceback_hides_the_password_too(ties, monkeypatch):
     assert "Traceback" in result.stderr
     assert "RuntimeError: boom while opening postgresql://me:***@db.example/ties" in result.stderr
     assert "Canary" not in result.stderr
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("postgresql://u:pw@h1:5432,h2:5433/ties?target_session_attrs=read-write",
+     "postgresql://u:***@h1:5432,h2:5433/ties?target_session_attrs=read-write"),
+    ("postgresql://u:pw@[::1]:5432,[::2]/ties", "postgresql://u:***@[::1]:5432,[::2]/ties"),
+    ("postgresql:///ties?host=/var/run/postgresql", "postgresql:///ties?host=/var/run/postgresql"),
+    ("postgresql://%2Fvar%2Frun%2Fpostgresql/ties", "postgresql://%2Fvar%2Frun%2Fpostgresql/ties"),
+    ("postgres://me@h/ties?password=a+b&options=-c%20x%3D1",
+     "postgres://me@h/ties?password=***&options=-c%20x%3D1"),
+])
+def test_urls_libpq_reads_are_taken_and_shown_as_written_but_the_password(text, shown):
+    url = parse_location(text)
+    assert str(url) == shown
+    assert url.conninfo.endswith(text.partition("://")[2])
+
+
+def test_a_password_in_the_query_is_read_as_libpq_reads_it():
+    assert ServerUrl("postgres://me@h/ties?password=a+b%2Bc").password == "a+b+c"
+    assert ServerUrl("postgres://me:x%2By@h/ties").password == "x+y"
+    assert ServerUrl("postgres://me:x@h/ties?password=two&password=three").password == "three"
+    assert str(ServerUrl("postgres://me:x@h/ties?password=two&password=three")) == \
+        "postgres://me:***@h/ties?password=***&password=***"

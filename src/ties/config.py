@@ -25,7 +25,7 @@ SERVER_SCHEMES = ("postgresql+psycopg", "postgresql", "postgres")
 # never every occurrence of its text) matters: masking a password "e" in every word would
 # spell out which letters it is made of.
 _URL_PASSWORD = re.compile(  # scheme://user:PASSWORD@host (to the authority's last @)
-    r"(?P<keep>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:'\"]*:)[^\s/?#'\"]*(?=@)")
+    r"(?P<keep>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:'\"]*:)[^\s/?#]*(?=@)")
 _PASSWORD_PARAMETER = re.compile(  # password=... in a URL's query or a libpq DSN
     r"(?P<keep>(?<![\w.-])password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|[^\s&#'\",;)]*)",
     re.IGNORECASE)
@@ -53,19 +53,23 @@ def hide_password(text: str, password: str | None = None) -> str:
 
 
 def _raw_password(url: str) -> str | None:
-    """The password as written in the URL (percent-encoded), read the way urlsplit reads
-    it but without ever raising: the userinfo's part after its first ':', else the last
-    password= of the query."""
+    """The password as written in the URL (percent-encoded), found as libpq finds it but
+    without ever raising: the last password= of the query, else the userinfo's part after
+    its first ':'."""
     rest = url.partition("://")[2]
+    values = [v for k, v in _query_pairs(rest.partition("?")[2].partition("#")[0])
+              if unquote(k) == "password"]
+    if values:
+        return values[-1] or None
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     userinfo, at, _ = authority.rpartition("@")
-    if at and ":" in userinfo:
-        found = userinfo.partition(":")[2]
-        if found:
-            return found
-    query = rest.partition("?")[2].partition("#")[0]
-    values = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "password"]
-    return quote(values[-1], safe="") if values and values[-1] else None
+    return (userinfo.partition(":")[2] or None) if at else None
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    """A URL's parameters as written (still percent-encoded), read as libpq reads them: a
+    '+' is a plus, not a space."""
+    return [(k, v) for k, _, v in (pair.partition("=") for pair in query.split("&") if pair)]
 
 
 @dataclass(frozen=True)
@@ -120,10 +124,10 @@ class ServerUrl:
             host, colon, port = hostport, "", ""
         netloc = f"{userinfo}{at}{shown(host)}{colon}{port}"
         path = "/" + shown(parts.path[1:]) if parts.path.startswith("/") else parts.path
-        query = "&".join(f"{k}=***" if k == "password" or (secret and v == secret) else
-                         f"{k}={quote(v, safe='')}"
-                         for k, v in parse_qsl(parts.query, keep_blank_values=True))
-        return urlunsplit((parts.scheme, netloc, path, query, parts.fragment))
+        query = "&".join(f"{k}=***" if unquote(k) == "password" or shown(v) == "***" else
+                         f"{k}={v}" for k, v in _query_pairs(parts.query))
+        return (f"{parts.scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+                + (f"#{parts.fragment}" if parts.fragment else ""))
 
     def __str__(self) -> str:
         return self.masked
@@ -148,20 +152,25 @@ def _check(url: ServerUrl) -> None:
     from ties.errors import BadUrl
 
     shown = url.masked
+    why = None
     try:
         parts = urlsplit(url.url)
-        parts.port  # noqa: B018  (reading it checks it)
     except ValueError as exc:
         if str(exc) == "Invalid IPv6 URL":
             why = "an IPv6 address must be written in [ ] with both brackets, as [::1]"
         elif "IPv6 address" in str(exc):
             why = "only an IPv6 address goes in [ ]; write a host name without them"
-        elif "Port" in str(exc):
-            why = "the port must be a number from 1 to 65535"
         else:
             why = "its host can't be read"
+    else:
+        for host in parts.netloc.rpartition("@")[2].split(","):  # libpq takes h1:p1,h2:p2
+            port = host.rpartition("]")[2] if host.startswith("[") else host
+            port = port.rpartition(":")[2] if ":" in port else ""
+            if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+                why = "the port must be a number from 1 to 65535"
+    if why:
         raise BadUrl(f"{shown} is not a valid PostgreSQL URL: {why}. Write it as "
-                     f"{FORM}.") from None
+                     f"{FORM}.")
     if re.search(r"[\s\x00-\x1f\x7f]", url.url):
         raise BadUrl(f"{shown} is not a valid PostgreSQL URL: it contains a space or a "
                      "control character. Write a space as %20.")
