@@ -259,3 +259,10 @@ def test_a_past_due_date_is_accepted_only_when_asked():
                             past_ok=True) == date(2025, 3, 13)
     with pytest.raises(BadDate, match="in the past; --until needs today or later"):
         dates.parse_when("yesterday", today, future=True, option="--until")
+
+
+def test_hints_at_the_ends_of_the_calendar_do_not_crash():
+    assert dates.date_forms(date(9999, 12, 31), future=True).startswith("9999-12-31, ")
+    assert dates.date_forms(date(9999, 12, 31)).startswith("9999-12-24, ")
+    assert dates.date_forms(date(1, 1, 1)).startswith("0001-01-01, ")
+    assert dates.date_forms(date(1, 1, 1), future=True).startswith("0001-01-08, ")

@@ -88,11 +88,11 @@ def date_forms(today: date, *, future: bool = False, after_today: bool = False) 
     on `today` (an ISO date a week ago for the past, a week ahead for the future;
     `after_today` leaves out the two that can mean today)."""
     if future:
-        ahead = today + timedelta(days=7)
+        ahead = today + timedelta(days=7) if today < date.max - timedelta(days=7) else today
         return (f"{ahead.isoformat()}, {'' if after_today else 'today, '}tomorrow, in 3 days, "
                 f"in 2 weeks, {'' if after_today else 'friday, '}next friday, "
                 f"{ahead.day} {ahead:%B}")
-    back = today - timedelta(days=7)
+    back = today - timedelta(days=7) if today > date.min + timedelta(days=7) else today
     return (f"{back.isoformat()}, today, yesterday, 3 days ago, 2 weeks ago, friday, "
             f"last friday, {back.day} {back:%B}")
 
