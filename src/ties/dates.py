@@ -44,7 +44,12 @@ def now() -> datetime:
     pinned = _pinned()
     local = datetime.now().astimezone()
     if pinned is not None:
-        local = datetime.combine(pinned, local.time().replace(tzinfo=None)).astimezone()
+        wall = datetime.combine(pinned, local.time().replace(tzinfo=None))
+        try:
+            local = wall.astimezone()
+            return local.astimezone(UTC).replace(microsecond=0)
+        except (OverflowError, ValueError):  # the first or last day of the calendar
+            return wall.replace(tzinfo=UTC, microsecond=0)
     return local.astimezone(UTC).replace(microsecond=0)
 
 
