@@ -373,3 +373,17 @@ def test_a_socket_that_cannot_be_opened_as_a_file_is_one_line(ties, db_path):
     assert result.stderr.startswith(f"ties: ties can't read {folder / 's'} (")  # ENXIO
     assert result.stderr.endswith("). Nothing was imported.\n")
     assert result.stderr.count("\n") == 1
+
+
+def test_json_timestamps_with_an_offset_are_stored_as_utc_on_every_database(ties, tmp_path):
+    """The same file gives every store the same clock."""
+    doc = {"format": "ties", "version": 1,
+           "people": [{"id": 1, "name": "Ana Lima", "updated_at": "2025-01-02 05:04:05+02:00"}],
+           "interactions": [{"id": 1, "date": "2025-01-02", "channel": "call", "people": [1],
+                             "logged_at": "2025-01-01T23:30:00-05:00"}]}
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(doc))
+    assert ties("import", str(source)).exit_code == 0
+    exported = json.loads(ties("export").stdout)
+    assert exported["people"][0]["updated_at"].startswith("2025-01-02 03:04:05")
+    assert exported["interactions"][0]["logged_at"].startswith("2025-01-02 04:30:00")

@@ -36,7 +36,7 @@ def test_next_with_only_untyped_people_says_how_to_type_them(ties, db_path):
     ties("add", "Ana", "--type", "")
     result = ties("next")
     assert result.exit_code == 0
-    assert "No one has a type yet" in result.stderr
+    assert "No one outside the archive has a type yet" in result.stderr
 
 
 def test_next_ranks_and_explains(ties):
@@ -297,3 +297,28 @@ def test_bringing_someone_back_says_what_still_keeps_them_out_of_next(ties):
     assert ties("unarchive", "Cy").stderr == (
         "Cy Untyped is active again, but they have no type yet, so 'ties next' skips them: "
         "'ties triage' or 'ties edit NAME --type ...' gives them one.\n")
+
+
+def test_next_with_no_one_to_suggest_says_why_regression_no_one_has_a_type(ties):
+    """Bug: with a typed person archived and an untyped one, 'next' said 'No one has a type
+    yet'; 'next --type strategic' with no strategic ties said 'Everyone is up to date' and
+    named a social tie."""
+    ties("add", "Ana Lima", "--type", "social")
+    ties("archive", "Ana")
+    assert ties("next").stderr == ("Everyone in ties is archived: 'ties unarchive NAME' brings "
+                                   "someone back.\n")
+    ties("add", "Bo Chen", "--type", "", "--no-log")
+    assert ties("next").stderr.startswith("No one outside the archive has a type yet")
+    ties("unarchive", "Ana")
+    ties("edit", "Ana", "--type", "social")
+    result = ties("next", "--type", "strategic")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == ("You have no strategic ties outside the archive. Give someone the "
+                             "type: ties edit NAME --type strategic.\n")
+    ties("add", "Cy Park", "--type", "strategic")
+    ties("snooze", "Cy", "--for", "1w")
+    assert ties("next", "--type", "strategic").stderr == (
+        "No one to suggest: every strategic tie outside the archive is snoozed ('ties "
+        "unsnooze NAME' brings one back).\n")
+    assert ties("next", "--type", "social").stderr.startswith(
+        "Everyone is up to date. Next due: Ana Lima")

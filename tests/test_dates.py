@@ -259,3 +259,26 @@ def test_a_past_due_date_is_accepted_only_when_asked():
                             past_ok=True) == date(2025, 3, 13)
     with pytest.raises(BadDate, match="in the past; --until needs today or later"):
         dates.parse_when("yesterday", today, future=True, option="--until")
+
+
+def test_hints_at_the_ends_of_the_calendar_do_not_crash():
+    assert dates.date_forms(date(9999, 12, 31), future=True).startswith("9999-12-31, ")
+    assert dates.date_forms(date(9999, 12, 31)).startswith("9999-12-24, ")
+    assert dates.date_forms(date(1, 1, 1)).startswith("0001-01-01, ")
+    assert dates.date_forms(date(1, 1, 1), future=True).startswith("0001-01-08, ")
+
+
+def test_now_on_the_last_and_first_day_of_the_calendar_does_not_overflow(monkeypatch):
+    """UTC-12 on 9999-12-31 from noon, or UTC+14 on 0001-01-01 before 14:00, is outside the
+    calendar in UTC: whatever the time of day, one of the two crosses the edge."""
+    import time
+
+    try:
+        for pinned, zone in (("9999-12-31", "Etc/GMT+12"), ("0001-01-01", "Etc/GMT-14")):
+            monkeypatch.setenv("TIES_TODAY", pinned)
+            monkeypatch.setenv("TZ", zone)
+            time.tzset()
+            assert dates.now().date().isoformat() in (pinned, "9999-12-30", "0001-01-02")
+    finally:
+        monkeypatch.undo()
+        time.tzset()

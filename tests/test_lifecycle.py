@@ -348,9 +348,15 @@ def round_trip(tmp_path_factory, data) -> None:
     with fresh_store(tmp_path_factory, "life") as store, \
             fresh_store(tmp_path_factory, "again") as again:
         build_store(store, data)
-        for fmt in ("csv", "vcard", "markdown"):
-            ok(run(store, "export", "--format", fmt), f"export --format {fmt}")
         first = ok(run(store, "export", "--format", "json"), "export --format json").stdout
+        names = sorted({p["name"] for p in json.loads(first)["people"]})
+        for fmt in ("csv", "vcard", "markdown"):
+            text = ok(run(store, "export", "--format", fmt), f"export --format {fmt}").stdout
+            if fmt != "markdown" and names:  # a spreadsheet or address book ties reads back
+                with fresh_store(tmp_path_factory, fmt) as other:
+                    ok(run(other, "import", "-", input=text), f"import of the {fmt} export")
+                    back = json.loads(run(other, "export").stdout)["people"]
+                    assert sorted({p["name"] for p in back}) == names, fmt
         ok(run(again, "import", "-", input=first), "import of the export")
         assert exported(again) == comparable(first)
 

@@ -49,7 +49,12 @@ def now() -> datetime:
     pinned = _pinned()
     local = datetime.now().astimezone()
     if pinned is not None:
-        local = datetime.combine(pinned, local.time().replace(tzinfo=None)).astimezone()
+        wall = datetime.combine(pinned, local.time().replace(tzinfo=None))
+        try:
+            local = wall.astimezone()
+            return local.astimezone(UTC).replace(microsecond=0)
+        except (OverflowError, ValueError):  # the first or last day of the calendar
+            return wall.replace(tzinfo=UTC, microsecond=0)
     return local.astimezone(UTC).replace(microsecond=0)
 
 
@@ -93,11 +98,11 @@ def date_forms(today: date, *, future: bool = False, after_today: bool = False) 
     on `today` (an ISO date a week ago for the past, a week ahead for the future;
     `after_today` leaves out the two that can mean today)."""
     if future:
-        ahead = today + timedelta(days=7)
+        ahead = today + timedelta(days=7) if today < date.max - timedelta(days=7) else today
         return (f"{ahead.isoformat()}, {'' if after_today else 'today, '}tomorrow, in 3 days, "
                 f"in 2 weeks, {'' if after_today else 'friday, '}next friday, "
                 f"{ahead.day} {ahead:%B}")
-    back = today - timedelta(days=7)
+    back = today - timedelta(days=7) if today > date.min + timedelta(days=7) else today
     return (f"{back.isoformat()}, today, yesterday, 3 days ago, 2 weeks ago, friday, "
             f"last friday, {back.day} {back:%B}")
 

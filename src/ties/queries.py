@@ -508,10 +508,11 @@ def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
     return _facts_of(conn, ids, settings)
 
 
-def next_due(conn: sqlite3.Connection, today: date, settings: dict) -> dict | None:
-    """Who comes due next (for 'everyone is up to date')."""
+def next_due(conn: sqlite3.Connection, today: date, settings: dict,
+             type_: str | None = None) -> dict | None:
+    """Who comes due next (for 'everyone is up to date'), of one type if given."""
     cadence, cparams = _cadence_sql(settings)
-    active, aparams = _active(None)
+    active, aparams = _active(type_)
     rows = _all(
         conn,
         f"SELECT name, {dialect.of(conn).add_days('coalesce(s.last_contact, p.created)', cadence)}"
@@ -523,12 +524,20 @@ def next_due(conn: sqlite3.Connection, today: date, settings: dict) -> dict | No
     return rows[0] if rows else None
 
 
-def count_imported_never_contacted(conn: sqlite3.Connection) -> int:
+def count_imported_never_contacted(conn: sqlite3.Connection, type_: str | None = None) -> int:
     """Typed, active people an import created whom you have never been in touch with."""
     return conn.execute(
         "SELECT count(*) FROM person p JOIN person_stats s ON s.person_id = p.id "
         "WHERE p.import_id IS NOT NULL AND s.last_contact IS NULL AND p.type IS NOT NULL "
-        "AND NOT p.archived").fetchone()[0]
+        "AND NOT p.archived" + (" AND p.type = ?" if type_ else ""),
+        [type_] if type_ else []).fetchone()[0]
+
+
+def count_not_archived(conn: sqlite3.Connection, type_: str | None) -> int:
+    """People not archived with this type ('untyped': with none; None: with any)."""
+    where = {None: "p.type IS NOT NULL", "untyped": "p.type IS NULL"}.get(type_, "p.type = ?")
+    return conn.execute(f"SELECT count(*) FROM person p WHERE NOT p.archived AND {where}",
+                        [type_] if "?" in where else []).fetchone()[0]
 
 
 def last_notes(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str]:

@@ -80,17 +80,26 @@ def this_week(conn, day, count: int | None, kind: str | None) -> tuple[list[dict
     if queries.count_people(conn) == 0:
         return [], ("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
                     "--type strategic  (or try 'ties demo').")
-    upcoming = queries.next_due(conn, day, cfg)
+    upcoming = queries.next_due(conn, day, cfg, kind)
     if upcoming is None:
-        if queries.list_people(conn, type_="untyped", limit=1):
-            return [], ("No one has a type yet, and 'ties next' suggests only typed people. "
-                        "Give someone one: ties edit NAME --type strategic.")
-        waiting = queries.count_imported_never_contacted(conn)
+        if not queries.count_not_archived(conn, kind):
+            if kind:
+                return [], (f"You have no {kind} ties outside the archive. Give someone the "
+                            f"type: ties edit NAME --type {kind}.")
+            if queries.count_not_archived(conn, "untyped"):
+                return [], ("No one outside the archive has a type yet, and 'ties next' "
+                            "suggests only typed people. Give someone one: ties edit NAME "
+                            "--type strategic.")
+            return [], ("Everyone in ties is archived: 'ties unarchive NAME' brings someone "
+                        "back.")
+        waiting = queries.count_imported_never_contacted(conn, kind)
         if waiting:
             return [], (f"No one to suggest yet: {waiting} imported "
                         f"{'person stays' if waiting == 1 else 'people stay'} out of 'ties "
                         "next' until you log an interaction with them (ties log NAME).")
-        return [], "No one to suggest: everyone is archived or snoozed."
+        of_kind = f"{kind} " if kind else ""
+        return [], (f"No one to suggest: every {of_kind}tie outside the archive is snoozed "
+                    "('ties unsnooze NAME' brings one back).")
     due = upcoming["due"]
     when = dates.ago(due, day) if due > day else "now"
     return [], f"Everyone is up to date. Next due: {upcoming['name']}, {when} ({due.isoformat()})."
