@@ -143,8 +143,11 @@ def parse_when(text: str, today: date, *, future: bool = False, option: str = "-
 
 
 def latest(today: date) -> date:
-    """The latest date a due date or snooze may have."""
-    return today + timedelta(days=AHEAD_DAYS)
+    """The latest date a due date or snooze may have (the calendar's end, near it)."""
+    try:
+        return today + timedelta(days=AHEAD_DAYS)
+    except OverflowError:
+        return date.max
 
 
 def stored_date(value: object, today: date, *, past: bool) -> date:
