@@ -168,7 +168,7 @@ def _keep_standard_fds_open() -> None:
 def _utf8_mode_in_a_c_locale() -> None:
     """Under the C locale without Python's UTF-8 mode (PYTHONUTF8=0, or a Python built
     without it), arguments, file names and the environment are decoded as ASCII with the
-    other bytes smuggled in as surrogates: "Zoë" arrives as "Zo\udcc3\udcab", and the
+    other bytes smuggled in as surrogates: "Zoë" arrives as "Zo\\udcc3\\udcab", and the
     surrogates were dropped on the way into the store ("Zo"). Re-reading only the
     arguments as UTF-8 would break file names, which the OS then can't encode back. So
     ties runs itself again in UTF-8 mode, which is what Python does by default in the C
