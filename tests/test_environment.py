@@ -134,7 +134,8 @@ def run_with(args, stdout=None, stderr=subprocess.PIPE, close=(), env=None):
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("args", [("export",), ("export", "--format", "markdown"), ("list",),
-                                  ("list", "--json"), ("show", "@1"), ("report",)])
+                                  ("list", "--json"), ("show", "@1"), ("report",), ("--help",),
+                                  ("--version",), ("interaction",)])
 def test_a_full_disk_on_stdout_ends_with_one_line_and_exit_1(zoe, args):
     before = snapshot(zoe)
     with open("/dev/full", "w") as full:
@@ -144,7 +145,8 @@ def test_a_full_disk_on_stdout_ends_with_one_line_and_exit_1(zoe, args):
     assert snapshot(zoe) == before
 
 
-@pytest.mark.parametrize("args", [("list", "--json"), ("export",), ("show", "@1"), ("path",)])
+@pytest.mark.parametrize("args", [("list", "--json"), ("export",), ("show", "@1"), ("path",),
+                                  ("--help",), ("--version",), ("interaction",)])
 def test_closed_stdout_refuses_data_commands_in_one_line(zoe, args):
     before = snapshot(zoe)
     proc = run_with(args, close=(1,))
@@ -246,6 +248,10 @@ NEEDS_ANOTHER_USER = ("needs root, and a Python that another user may run (root 
 
 @pytest.fixture(scope="module")
 def as_nobody():
+    """Python run as a user a 0700 root folder keeps out: 'nobody' when the tests run as
+    root, else the tests' own user (kept out of a 0000 folder)."""
+    if os.geteuid() != 0:
+        return [sys.executable]
     command = _python_as("runuser", "-u", "nobody", "--")
     if command is None:
         pytest.skip(NEEDS_ANOTHER_USER)
@@ -273,8 +279,8 @@ def test_home_unset_for_a_user_without_a_home_is_refused_in_one_line(as_homeless
 
 @pytest.fixture
 def locked_store():
-    """A store inside a folder only root may enter (outside pytest's private tmp dir, so
-    that 'nobody' could reach it if the folder allowed)."""
+    """A store inside a folder the user of `as_nobody` may not enter (outside pytest's
+    private tmp dir, so that 'nobody' could reach it if the folder allowed)."""
     if BACKEND != "sqlite":
         pytest.skip("about a store file's folder")
     base = Path(tempfile.mkdtemp(prefix="ties-locked-"))
@@ -284,9 +290,11 @@ def locked_store():
         env = {**os.environ, "TIES_DB": str(store)}
         subprocess.run([sys.executable, "-m", "ties", "add", "Ana"], env=env, check=True,
                        capture_output=True, timeout=60)
-        (base / "locked").chmod(0o700)
-        yield base, store
+        before = store.read_bytes()
+        (base / "locked").chmod(0o700 if os.geteuid() == 0 else 0o000)
+        yield base, store, before
     finally:
+        (base / "locked").chmod(0o700)
         shutil.rmtree(base)
 
 
@@ -294,18 +302,18 @@ def locked_store():
                                   ("doctor",), ("backup",)])
 def test_a_store_in_a_folder_the_user_cannot_enter_is_refused_in_one_line(
         as_nobody, locked_store, args):
-    base, store = locked_store
-    before = store.read_bytes()
+    base, store, before = locked_store
     proc = subprocess.run([*as_nobody, "-m", "ties", *args], capture_output=True, text=True,
                           env={**os.environ, "TIES_DB": str(store), "TIES_TODAY": TODAY},
                           timeout=60, cwd=base)
     line = one_line_refusal(proc)
     assert "Permission denied" in line and str(store.parent) in line
+    store.parent.chmod(0o700)
     assert store.read_bytes() == before
 
 
 def test_an_unwritable_data_home_is_refused_in_one_line(as_nobody, locked_store):
-    base, _ = locked_store
+    base, _, _ = locked_store
     env = {k: v for k, v in os.environ.items() if k != "TIES_DB"}
     proc = subprocess.run([*as_nobody, "-m", "ties", "add", "Bo"], capture_output=True,
                           text=True, env={**env, "XDG_DATA_HOME": str(base / "locked"),

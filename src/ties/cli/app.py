@@ -427,3 +427,6 @@ def main() -> None:
         app(prog_name="ties")
     except SystemExit as done:
         raise SystemExit(streams.finish(done.code)) from None
+    except streams.OutputError as exc:  # from --help, --version or a usage error's help
+        echo(f"ties: {exc.message}", err=True)
+        raise SystemExit(streams.finish(1)) from None

@@ -34,6 +34,7 @@ class _Guarded:
     def __init__(self, stream: Any):
         self._stream = stream
         self.failed = False
+        self.error: OSError | None = None
 
     def _call(self, method: str, *args: Any) -> Any:
         if self.failed:
@@ -43,7 +44,7 @@ class _Guarded:
         except BrokenPipeError:
             raise  # the reader went away: handled as a quiet exit 0
         except OSError as exc:
-            self.failed = True
+            self.failed, self.error = True, exc
             raise _output_error(exc) from None
         except ValueError as exc:  # I/O on a stream something closed
             if "closed" not in str(exc):
@@ -81,7 +82,7 @@ class _GuardedBuffer:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            self._owner.failed = True
+            self._owner.failed, self._owner.error = True, exc
             raise _output_error(exc) from None
 
     def flush(self) -> None:
@@ -92,7 +93,7 @@ class _GuardedBuffer:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            self._owner.failed = True
+            self._owner.failed, self._owner.error = True, exc
             raise _output_error(exc) from None
 
     def __getattr__(self, name: str) -> Any:
@@ -167,7 +168,7 @@ def _keep_standard_fds_open() -> None:
 def _utf8_mode_in_a_c_locale() -> None:
     """Under the C locale without Python's UTF-8 mode (PYTHONUTF8=0, or a Python built
     without it), arguments, file names and the environment are decoded as ASCII with the
-    other bytes smuggled in as surrogates: "Zoë" arrives as "Zo\udcc3\udcab", and the
+    other bytes smuggled in as surrogates: "Zoë" arrives as "Zo\\udcc3\\udcab", and the
     surrogates were dropped on the way into the store ("Zo"). Re-reading only the
     arguments as UTF-8 would break file names, which the OS then can't encode back. So
     ties runs itself again in UTF-8 mode, which is what Python does by default in the C
@@ -235,6 +236,11 @@ def finish(code: Any) -> Any:
         code = 1 if code in (0, None) else code
     except BrokenPipeError:
         broken = True  # the reader went away (ties list | head): not worth a message
+    if getattr(out, "failed", False) and code in (0, None):
+        # A failure something swallowed (click probes the stream with an empty write,
+        # which a full disk refuses): the output was lost, so this is not a success.
+        sys.stderr.write(f"ties: {_output_error(getattr(out, 'error', None)).message}\n")
+        code = 1
     if broken or getattr(out, "failed", False) or isinstance(out, _Closed):
         _discard_pending_output()
     return code
