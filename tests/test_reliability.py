@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BACKEND, dump, holding_write_lock, rows
+from ties.migrations import LATEST
 
 WORKER = r"""
 import sys
@@ -89,7 +90,7 @@ def test_eight_first_runs_at_once_on_a_new_store_all_succeed(db_path):
     assert [rc for rc, _ in outcomes] == [0] * 8, outcomes
     assert rows(db_path, "SELECT count(*) FROM person") == [(8,)]
     assert rows(db_path, "SELECT value FROM ties_meta WHERE key = 'schema_version'") == [
-        ("1",)]
+        (str(LATEST),)]
     if BACKEND == "sqlite":
         assert list(db_path.parent.glob("*.bak")) == []
 
@@ -421,9 +422,9 @@ def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
         columns = [r[1] for r in rows(path, "PRAGMA table_info(person)")]
         assert rows(path, "PRAGMA integrity_check") == [("ok",)]
         assert rows(path, "SELECT count(*) FROM person") == [(60_000,)]
-        if version == "1":
+        if version == str(LATEST):
             assert "nickname" not in columns
         else:
-            assert version == "2" and "nickname" in columns
+            assert version == str(LATEST + 1) and "nickname" in columns
             break
     assert killed >= 30

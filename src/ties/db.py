@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ties import files
+from ties import files, ids
 from ties.config import ServerUrl, Store
 from ties.errors import Busy, StoreError
 
@@ -353,6 +353,11 @@ def check_backup(file: Path) -> str:
     return f"{people} people, {interactions} interactions"
 
 
+def _ids_given(conn: sqlite3.Connection) -> dict[str, int]:
+    """The highest ids a store gave out ({} for a new, empty file)."""
+    return ids.last_given(conn) if schema_version(conn) else {}
+
+
 def restore_from(store: Path, file: Path) -> Path | None:
     """Keep the current store as a backup, then copy `file` into it through SQLite's
     backup API (other connections see the old or the new store, never a mix), and bring
@@ -364,8 +369,11 @@ def restore_from(store: Path, file: Path) -> Path | None:
     source = sqlite3.connect(f"file:{file.expanduser()}?mode=ro", uri=True)
     dest = connect(store)
     try:
+        given = _ids_given(dest)
         source.backup(dest)
         ensure_schema(dest, store)
+        with transaction(dest, write=True):  # ids the replaced store gave out stay used
+            ids.never_below(dest, given)
     except sqlite3.Error as exc:
         raise translate(exc, store) from None
     finally:
