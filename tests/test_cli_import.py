@@ -167,8 +167,11 @@ def test_undo_is_refused_once_imported_people_changed(ties, db_path):
     before = dump(db_path)
     result = ties("import", "--undo", "--batch", "1")
     assert result.exit_code == 1
-    assert result.stderr.startswith("ties: Import #1 can't be undone: 1 of the people it "
-                                    "created have changed since (Zoë O'Neill).")
+    assert result.stderr == (
+        "ties: Import #1 can't be undone: you changed what it created since (interaction #1 "
+        "was logged with Zoë O'Neill). Nothing was changed; take those changes back first "
+        "(for example 'ties interaction rm ID'), or keep the import and remove what you "
+        "don't want with 'ties rm'.\n")
     assert dump(db_path) == before
 
 

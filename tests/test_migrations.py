@@ -37,6 +37,8 @@ def schema(path: Path) -> dict:
         out[t] = {
             "columns": sorted(conn.execute(f"PRAGMA table_info('{t}')").fetchall()),
             "fks": sorted(r[2:] for r in conn.execute(f"PRAGMA foreign_key_list('{t}')")),
+            "autoincrement": "AUTOINCREMENT" in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0].upper(),
             "indexes": sorted(
                 (r[1], r[2], tuple(c[2] for c in conn.execute(f"PRAGMA index_info('{r[1]}')")))
                 for r in conn.execute(f"PRAGMA index_list('{t}')")),
@@ -79,7 +81,7 @@ def test_every_released_store_opens_and_keeps_every_row(ties, db_path, fixture):
     load_fixture(fixture, db_path)
     before = {t: rows(db_path, f"SELECT count(*) FROM {t}")[0][0]
               for t in ("person", "interaction", "interaction_person", "tag", "follow_up",
-                        "setting", "import_batch", "import_fill")}
+                        "setting", "import_batch", "import_fill", "person_stats")}
     result = ties("show", "Ana Lima", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -158,3 +160,64 @@ def test_directory_instead_of_store_is_refused(tmp_path):
     (tmp_path / "d.db").mkdir()
     with pytest.raises(StoreError, match="is a directory"):
         db.open_store(tmp_path / "d.db")
+
+
+def _table_rows(path: Path) -> dict[str, list[tuple]]:
+    tables = [r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                       "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return {t: rows(path, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
+
+
+@pytest.mark.sqlite_only
+def test_m002_keeps_every_row_of_every_table_and_numbers_past_the_highest_id(tmp_path):
+    path = load_fixture(FIXTURES / "store-v1.sql", tmp_path / "v1.db")
+    before = _table_rows(path)
+    db.open_store(path).close()
+    after = _table_rows(path)
+    assert set(after) == set(before) | {"import_setting"}
+    for table, old in before.items():
+        if table == "ties_meta":
+            old = [r for r in old if r[0] != "schema_version"]
+            assert [r for r in after[table] if r[0] != "schema_version"] == old
+            continue
+        assert old, f"the fixture should hold rows of {table}"
+        width = len(old[0])
+        # Every row, every value, in the same columns; the new columns are empty.
+        assert [r[:width] for r in after[table]] == old, table
+        assert {v for r in after[table] for v in r[width:]} <= {None}, table
+    assert rows(path, "SELECT name, seq FROM sqlite_sequence ORDER BY name") == [
+        ("follow_up", 2), ("import_batch", 2), ("interaction", 6), ("person", 7)]
+    assert rows(path, "PRAGMA foreign_key_check") == []
+    assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+    assert "_m002" not in dump(path)  # every reference names the final table
+    # The references still cascade: deleting a person takes their rows with them.
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("DELETE FROM person WHERE id = 1")
+    conn.commit()
+    conn.close()
+    assert rows(path, "SELECT count(*) FROM tag") == [(0,)]
+    assert rows(path, "SELECT count(*) FROM import_fill") == [(0,)]
+    assert rows(path, "SELECT person_id FROM follow_up") == [(2,)]
+
+
+@pytest.mark.sqlite_only
+def test_m002_numbers_new_rows_past_ids_deleted_before_the_upgrade(tmp_path):
+    path = load_fixture(FIXTURES / "store-v1.sql", tmp_path / "v1.db")
+    db.open_store(path).close()
+    execute(path, "DELETE FROM follow_up WHERE id = 2")
+    execute(path, "INSERT INTO follow_up (person_id, text, created) VALUES (1, 'x', "
+                  "'2025-03-14')")
+    assert rows(path, "SELECT id FROM follow_up ORDER BY id") == [(1,), (3,)]
+
+
+@pytest.mark.sqlite_only
+def test_store_v2_numbers_past_its_deleted_ids_and_undoes_its_json_import(ties, db_path):
+    load_fixture(FIXTURES / "store-v2.sql", db_path)
+    assert ties("add", "Cy Diaz", "--no-log").stderr.startswith("Added Cy Diaz (@10)")
+    result = ties("import", "--undo", "--batch", "3")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Undid import #3: removed 1 person, 1 interaction, 1 follow-up "
+                             "and 1 setting it created and emptied what it filled in for 1.\n")
+    assert rows(db_path, "SELECT phone FROM person WHERE name = 'Ana Lima'") == [(None,)]
+    assert ties("log", "Ana", "--note", "x").stderr.startswith("Logged #9:")

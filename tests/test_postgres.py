@@ -163,11 +163,16 @@ def test_backup_is_a_checked_private_json_export_that_restores_exactly(ties, db_
     assert ties("restore", str(target)).exit_code == 1  # asks first; no answer is no
     result = ties("restore", str(target), "--yes")
     assert result.exit_code == 0, result.stderr
-    after = ties("export", "--format", "json").stdout
-    strip = [line for line in before.splitlines() if "exported_at" not in line]
-    assert [line for line in after.splitlines() if "exported_at" not in line] == strip
-    # ids go on from the highest restored one
-    assert ties("add", "Cy").stderr.startswith("Added Cy (@2)")
+    after = json.loads(ties("export", "--format", "json").stdout)
+    before = json.loads(before)
+    for doc in (before, after):
+        del doc["exported_at"]
+    # Everything as backed up, except that the ids given out since stay used.
+    assert after.pop("last_ids") == {"people": 2, "interactions": 4, "follow_ups": 1}
+    assert before.pop("last_ids") == {"people": 1, "interactions": 2, "follow_ups": 1}
+    assert after == before
+    # Regression: Bo Chen was @2 before the restore; the restore gave @2 out again.
+    assert ties("add", "Cy").stderr.startswith("Added Cy (@3)")
     kept = list((tmp_path / "xdg" / "ties" / "backups").glob("*-before-restore-*.json"))
     assert len(kept) == 1 and "after the backup" in kept[0].read_text()
 
@@ -238,6 +243,44 @@ def test_a_real_process_on_postgresql(db_path):
     assert shown.returncode == 0
     assert json.loads(shown.stdout)["name"] == "Ana Lima"
     assert POSTGRES_URL  # the suite was pointed at a server
+
+
+@postgres
+def test_a_schema_1_store_on_postgresql_upgrades_keeping_every_row_and_id(ties, db_path):
+    from ties import db, migrations
+
+    with pytest.MonkeyPatch.context() as schema_1:  # (the test's own env stays patched)
+        schema_1.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+        schema_1.setattr(migrations, "LATEST", 1)
+        db.open_store(db_path).close()
+    for sql in (
+        "INSERT INTO person (name, name_key, created, archived, updated_at) VALUES "
+        "('Ana Lima', 'ana lima', '2025-03-01', false, '2025-03-01 10:00:00'), "
+        "('Bo Chen', 'bo chen', '2025-03-01', false, '2025-03-01 10:00:00')",
+        "INSERT INTO tag VALUES (1, 'mentor')",
+        "INSERT INTO interaction (date, channel, they_reached_out, gave, received, logged_at) "
+        "VALUES ('2025-03-01', 'call', false, true, false, '2025-03-01 10:00:00'), "
+        "('2025-03-02', 'call', false, false, false, '2025-03-02 10:00:00')",
+        "INSERT INTO interaction_person VALUES (1, 1), (1, 2), (2, 2)",
+        "INSERT INTO follow_up (person_id, text, created) VALUES (1, 'intro', '2025-03-01'), "
+        "(2, 'call', '2025-03-01')",
+        "DELETE FROM interaction WHERE id = 2",
+        "DELETE FROM person WHERE id = 2",
+    ):
+        execute(db_path, sql)
+    tables = ("person", "tag", "interaction", "interaction_person", "follow_up")
+    before = {t: rows(db_path, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
+    db.open_store(db_path).close()  # upgrades
+    for table in tables:
+        after = rows(db_path, f"SELECT * FROM {table} ORDER BY 1, 2")
+        width = len(before[table][0])
+        assert [r[:width] for r in after] == before[table], table
+        assert {v for r in after for v in r[width:]} <= {None}, table
+    assert rows(db_path, "SELECT value FROM ties_meta WHERE key = 'schema_version'") == [
+        (str(migrations.LATEST),)]
+    assert ties("add", "Cy Diaz").stderr.startswith("Added Cy Diaz (@3)")
+    assert ties("log", "Ana", "--note", "x").stderr.startswith("Logged #4:")  # Cy's was #3
+    assert ties("follow-up", "Ana", "y").stderr.startswith("Follow-up #3 ")
 
 
 def test_which_servers_count_as_this_machine():

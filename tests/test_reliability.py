@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BACKEND, dump, holding_write_lock, rows
+from ties.migrations import LATEST
 
 WORKER = r"""
 import sys
@@ -89,7 +90,7 @@ def test_eight_first_runs_at_once_on_a_new_store_all_succeed(db_path):
     assert [rc for rc, _ in outcomes] == [0] * 8, outcomes
     assert rows(db_path, "SELECT count(*) FROM person") == [(8,)]
     assert rows(db_path, "SELECT value FROM ties_meta WHERE key = 'schema_version'") == [
-        ("1",)]
+        (str(LATEST),)]
     if BACKEND == "sqlite":
         assert list(db_path.parent.glob("*.bak")) == []
 
@@ -393,7 +394,7 @@ print(db.schema_version(conn))
 
 @pytest.mark.slow
 def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
-    from ties import db, store
+    from ties import dates, db, store
 
     path = tmp_path / "m.db"
     conn = db.open_store(path)
@@ -405,7 +406,7 @@ def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
 
         session.execute(insert(Person), [
             {"name": f"P{i}", "name_key": f"p{i}", "created": __import__("datetime").date(
-                2025, 1, 1), "updated_at": store.now(), "archived": False}
+                2025, 1, 1), "updated_at": dates.now(), "archived": False}
             for i in range(60_000)])
     session.close()
     conn.close()
@@ -423,9 +424,64 @@ def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
         columns = [r[1] for r in rows(path, "PRAGMA table_info(person)")]
         assert rows(path, "PRAGMA integrity_check") == [("ok",)]
         assert rows(path, "SELECT count(*) FROM person") == [(60_000,)]
-        if version == "1":
+        if version == str(LATEST):
             assert "nickname" not in columns
         else:
-            assert version == "2" and "nickname" in columns
+            assert version == str(LATEST + 1) and "nickname" in columns
+            break
+    assert killed >= 30
+
+
+@pytest.mark.slow
+@pytest.mark.sqlite_only
+def test_kill_9_during_the_schema_2_rebuild_leaves_schema_1_or_2_never_half(tmp_path):
+    import sqlite3
+
+    from ties import migrations
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    migrations.m001_initial(conn)
+    conn.execute("INSERT INTO ties_meta VALUES ('schema_version', '1')")
+    conn.executemany(
+        "INSERT INTO person (id, name, name_key, created, archived, updated_at) VALUES "
+        "(?, ?, ?, '2025-01-01', 0, '2025-01-01 00:00:00')",
+        [(i, f"P{i}", f"p{i}") for i in range(1, 200_001)])
+    conn.executemany("INSERT INTO tag VALUES (?, 'x')", [(i,) for i in range(1, 200_001, 3)])
+    conn.executemany(
+        "INSERT INTO interaction (id, date, channel, they_reached_out, gave, received, "
+        "logged_at) VALUES (?, '2025-01-01', 'call', 0, 0, 0, '2025-01-01 00:00:00')",
+        [(i,) for i in range(1, 100_001)])
+    conn.executemany("INSERT INTO interaction_person VALUES (?, ?)",
+                     [(i, i) for i in range(1, 100_001)])
+    conn.execute("COMMIT")
+    conn.close()
+    counts = {t: rows(path, f"SELECT count(*) FROM {t}")[0][0]
+              for t in ("person", "tag", "interaction", "interaction_person")}
+    env = {**os.environ, "TIES_DB": str(path)}
+    rng = random.Random(11)
+    killed = 0
+    for _ in range(40):
+        proc = subprocess.Popen([sys.executable, "-m", "ties", "list"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 3.5) if killed < 30 else 120)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        for bak in tmp_path.glob("v1.db.schema*.bak"):
+            bak.unlink()
+        version = rows(path, "SELECT value FROM ties_meta WHERE key = 'schema_version'")[0][0]
+        schema = " ".join(r[0] for r in rows(path, "SELECT sql FROM sqlite_master "
+                                                   "WHERE sql IS NOT NULL"))
+        assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+        assert rows(path, "PRAGMA foreign_key_check") == []
+        assert "_m002" not in schema
+        assert {t: rows(path, f"SELECT count(*) FROM {t}")[0][0] for t in counts} == counts
+        if version == "1":
+            assert "AUTOINCREMENT" not in schema
+        else:
+            assert version == "2" and schema.count("AUTOINCREMENT") == 4
             break
     assert killed >= 30

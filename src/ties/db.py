@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ties import dates, files
+from ties import dates, files, ids
 from ties.config import ServerUrl, Store
 from ties.errors import Busy, StoreError
 
@@ -503,6 +503,11 @@ def check_backup(file: Path) -> str:
     return f"{people} people, {interactions} interactions"
 
 
+def _ids_given(conn: sqlite3.Connection) -> dict[str, int]:
+    """The highest ids a store gave out ({} for a new, empty file)."""
+    return ids.last_given(conn) if schema_version(conn) else {}
+
+
 def restore_from(store: Path, file: Path) -> Path | None:
     """Keep the current store as a backup under a name no other copy has, then copy `file`
     (exactly that path) into it through SQLite's backup API (other connections see the old
@@ -517,8 +522,11 @@ def restore_from(store: Path, file: Path) -> Path | None:
     source = open_readonly(file)
     dest = connect(store)
     try:
+        given = _ids_given(dest)
         source.backup(dest)
         ensure_schema(dest, store)
+        with transaction(dest, write=True):  # ids the replaced store gave out stay used
+            ids.never_below(dest, given)
         record_backup(dest)
     except sqlite3.Error as exc:
         raise translate(exc, store) from None

@@ -10,9 +10,15 @@ import datetime as dt
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+# An id is never given out twice: SQLite's AUTOINCREMENT numbers past every id the table
+# ever held (PostgreSQL's identity columns do so by themselves), so a command from shell
+# history naming a deleted row can't reach a newer one.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
 
 class Person(SQLModel, table=True):
     __tablename__ = "person"
+    __table_args__ = NEVER_REUSED
 
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -41,6 +47,7 @@ class Person(SQLModel, table=True):
     connected_on: dt.date | None = None  # when you connected (LinkedIn), not an interaction
     import_id: int | None = Field(default=None, foreign_key="import_batch.id",
                                   ondelete="SET NULL")
+    import_digest: str | None = None  # the row as the import created it (store.digests)
 
 
 class Tag(SQLModel, table=True):
@@ -53,7 +60,7 @@ class Tag(SQLModel, table=True):
 class Interaction(SQLModel, table=True):
     __tablename__ = "interaction"
     # Covers the period sums of `ties report` (help given and received) without reading rows.
-    __table_args__ = (Index("ix_interaction_date", "date", "gave", "received"),)
+    __table_args__ = (Index("ix_interaction_date", "date", "gave", "received"), NEVER_REUSED)
 
     id: int | None = Field(default=None, primary_key=True)
     date: dt.date
@@ -63,6 +70,9 @@ class Interaction(SQLModel, table=True):
     gave: bool = False
     received: bool = False
     logged_at: dt.datetime  # when it was typed, to catch a retried command
+    import_id: int | None = Field(default=None, foreign_key="import_batch.id",
+                                  ondelete="SET NULL")  # the import that created it
+    import_digest: str | None = None
 
 
 class InteractionPerson(SQLModel, table=True):
@@ -100,6 +110,7 @@ class PersonStats(SQLModel, table=True):
 
 class FollowUp(SQLModel, table=True):
     __tablename__ = "follow_up"
+    __table_args__ = NEVER_REUSED
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
@@ -107,12 +118,16 @@ class FollowUp(SQLModel, table=True):
     due: dt.date | None = None
     created: dt.date
     done: dt.date | None = None
+    import_id: int | None = Field(default=None, foreign_key="import_batch.id",
+                                  ondelete="SET NULL")  # the import that created it
+    import_digest: str | None = None
 
 
 class ImportBatch(SQLModel, table=True):
     """One run of `ties import`, so that it can be listed and undone."""
 
     __tablename__ = "import_batch"
+    __table_args__ = NEVER_REUSED
 
     id: int | None = Field(default=None, primary_key=True)
     format: str
@@ -132,6 +147,16 @@ class ImportFill(SQLModel, table=True):
     batch_id: int = Field(foreign_key="import_batch.id", primary_key=True, ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
     field: str = Field(primary_key=True)
+    value: str
+
+
+class ImportSetting(SQLModel, table=True):
+    """A setting an import added (undo forgets it again if it still has this value)."""
+
+    __tablename__ = "import_setting"
+
+    batch_id: int = Field(foreign_key="import_batch.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True)
     value: str
 
 

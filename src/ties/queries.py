@@ -15,7 +15,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from ties import dialect, names
+from ties import dialect, ids, names
 from ties.errors import Ambiguous, NotFound, StoreError
 
 PROFILE_FIELDS = (
@@ -668,7 +668,7 @@ def export_data(conn: sqlite3.Connection) -> dict:
                         "FROM follow_up ORDER BY id")
     settings = dict(conn.execute("SELECT key, value FROM setting ORDER BY key").fetchall())
     return {"people": people, "interactions": interactions, "follow_ups": follow,
-            "settings": settings}
+            "settings": settings, "last_ids": ids.last_given(conn, ids.EXPORTED)}
 
 
 # Tidying: triage and duplicates ---------------------------------------------------------

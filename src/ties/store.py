@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from ties import dates, dialect, queries
-from ties.dates import birthday_of, now
+from ties.dates import birthday_of
 from ties.errors import AlreadyExists, NotFound
 from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
 from ties.names import fold
@@ -64,7 +64,7 @@ def add_person(
             f"'ties log @{twin.id}'; to change them 'ties edit @{twin.id}'; to add a different "
             "person with the same name, repeat with --another."
         )
-    stamp = stamp or now()
+    stamp = stamp or dates.now()
     person = Person(name=name, name_key=fold(name), created=today, updated_at=stamp, **fields)
     session.add(person)
     session.flush()
@@ -98,7 +98,7 @@ def update_person(
         session.add(Tag(person_id=person_id, tag=t))
     for t in set(remove_tags) & current:
         session.delete(session.get(Tag, (person_id, t)))
-    person.updated_at = now()
+    person.updated_at = dates.now()
     session.add(person)
     session.flush()
     return person
@@ -146,7 +146,7 @@ def log(session: Session, person_ids: list[int], meeting: Meeting, *, force: boo
     (same people, day, channel, note and flags) is refused unless `force`. `stamp` is
     when it was typed (default: now)."""
     conn = raw(session)
-    stamp = stamp or now()
+    stamp = stamp or dates.now()
     if not force:
         twin = queries.recent_duplicate(
             conn, person_ids, meeting.when, meeting.channel, meeting.note, meeting.gave,
@@ -282,7 +282,7 @@ def set_person_flags(session: Session, person_id: int, **changes) -> Person:
         raise NotFound(f"No one has the id @{person_id}. See 'ties list'.")
     for key, value in changes.items():
         setattr(person, key, value)
-    person.updated_at = now()
+    person.updated_at = dates.now()
     session.add(person)
     session.flush()
     return person
@@ -324,6 +324,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)  # file's value, yours
     interactions: int = 0
     follow_ups: int = 0
+    settings: int = 0
 
 
 def _identity(conn: sqlite3.Connection):
@@ -359,20 +360,21 @@ def _remember(maps, rec, pid) -> None:
 
 def import_records(session: Session, parsed, *, source: str, today: date,
                    type_: str | None = None, tags: Iterable[str] = (),
-                   progress=None) -> ImportResult:
+                   progress=None, batch=None) -> ImportResult:
     """Create the people a file describes, or fill in empty fields of those already here
     (matched on LinkedIn URL, then email, then name + company). Never overwrites: a
-    different value is reported as a conflict. One batch, so it can be undone."""
+    different value is reported as a conflict. One batch, so it can be undone (`batch`:
+    one the caller opened and will finish, for a ties JSON import)."""
     from sqlalchemy import insert, update
 
-    from ties.models import ImportBatch, ImportFill
+    from ties.models import ImportFill
 
     conn = raw(session)
-    stamp = now()
+    owned = batch is None
+    if owned:
+        batch = _open_batch(session, parsed.format, source)
+    stamp = batch.imported_at
     result = ImportResult(format=parsed.format, skipped=list(parsed.skipped))
-    batch = ImportBatch(format=parsed.format, source=source, imported_at=stamp)
-    session.add(batch)
-    session.flush()
     result.batch_id = batch.id
     maps = _identity(conn)
     # Everyone the file names who is already here, loaded at once rather than per row.
@@ -390,7 +392,7 @@ def import_records(session: Session, parsed, *, source: str, today: date,
         if pid is not None and pid < 0:  # the same person earlier in this file
             row = creates[-pid - 1]
             for key, value in rec.fields.items():
-                if row.get(key) is None:
+                if key in IMPORT_FIELDS and row.get(key) is None:  # never a file's "id"
                     row[key] = value
             create_tags[-pid - 1] += [t for t in rec.tags if t not in create_tags[-pid - 1]]
             continue
@@ -453,15 +455,93 @@ def import_records(session: Session, parsed, *, source: str, today: date,
             for k, v in changed.items()])
         shown = [k.split(":")[0].replace("birthday_", "birthday|").split("|")[0] for k in changed]
         result.updated.append((name, list(dict.fromkeys(shown))))
-    if not result.created and not result.updated:
-        session.delete(batch)  # nothing to list or undo: a repeated import leaves no trace
+    if owned:
+        _finish_batch(session, batch, result)
+    return result
+
+
+def _open_batch(session: Session, format_: str, source: str):
+    from ties import ids
+    from ties.models import ImportBatch
+
+    session.info["ties_imports_before"] = ids.last_given(raw(session))["imports"]
+    batch = ImportBatch(format=format_, source=source, imported_at=dates.now())
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def _finish_batch(session: Session, batch, result: ImportResult) -> None:
+    """Count what the import did, and record how each row it created looked, so that undo
+    can tell whether you changed it since. An import that did nothing leaves no trace."""
+    if not (result.created or result.updated or result.interactions or result.follow_ups
+            or result.settings):
+        from ties import ids
+
+        session.delete(batch)
         session.flush()
+        ids.take_back(raw(session), "imports", session.info["ties_imports_before"])
         result.batch_id = None
-        return result
+        return
     batch.created, batch.updated = len(result.created), len(result.updated)
     session.add(batch)
     session.flush()
-    return result
+    _seal(session, batch.id)
+
+
+# What an import created, as it created it: a digest per row (the row's values, with a
+# person's tags and an interaction's people) recorded at import and compared at undo.
+# Clocks are left out (updated_at, logged_at): only what you can see and change counts.
+_DIGESTED = {
+    "person": ("SELECT id, name, " + ", ".join(IMPORT_FIELDS) + ", created, archived, "
+               "snoozed_until FROM person WHERE id IN ({})",
+               "SELECT person_id, tag FROM tag WHERE person_id IN ({}) ORDER BY 1, 2"),
+    "interaction": ("SELECT id, date, channel, note, they_reached_out, gave, received "
+                    "FROM interaction WHERE id IN ({})",
+                    "SELECT interaction_id, person_id FROM interaction_person WHERE "
+                    "interaction_id IN ({}) ORDER BY 1, 2"),
+    "follow_up": ("SELECT id, person_id, text, due, created, done FROM follow_up "
+                  "WHERE id IN ({})", None),
+}
+
+
+def _values(conn, table: str, ids: list[int]) -> dict[int, tuple]:
+    """What a digest covers, for these rows of `table`."""
+    rows_sql, parts_sql = _DIGESTED[table]
+    out: dict[int, tuple] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        values = {r[0]: tuple(r[1:]) for r in conn.execute(rows_sql.format(marks), chunk)}
+        parts: dict[int, list] = {i: [] for i in values}
+        if parts_sql:
+            for owner, part in conn.execute(parts_sql.format(marks), chunk):
+                parts[owner].append(part)
+        out.update({i: (*values[i], tuple(parts[i])) for i in values})
+    return out
+
+
+def _digest(values: tuple) -> str:
+    import hashlib
+
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+def _seal(session: Session, batch_id: int) -> None:
+    from sqlalchemy import text
+
+    conn = raw(session)
+    for table in _DIGESTED:
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE import_id = ? AND "
+                                          "import_digest IS NULL", (batch_id,))]
+        sealed = [{"d": _digest(v), "i": i} for i, v in _values(conn, table, ids).items()]
+        if not sealed:
+            continue
+        statement = f"UPDATE {table} SET import_digest = :d WHERE id = :i"
+        if isinstance(conn, sqlite3.Connection):  # the driver's own loop: 3x faster
+            conn.executemany(statement, sealed)
+        else:
+            session.execute(text(statement), sealed)
 
 
 def _text(value) -> str:
@@ -485,9 +565,22 @@ def _current(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def undo_import(session: Session, batch_id: int | None) -> tuple[int, int, int]:
-    """Remove the people an import created and empty the fields it filled in, if none of
-    them changed since. Returns (batch id, people removed, people restored)."""
+@dataclass
+class Undone:
+    batch_id: int
+    people: int = 0
+    interactions: int = 0
+    follow_ups: int = 0
+    settings: int = 0
+    restored: int = 0  # people already here whose filled-in fields were emptied again
+
+
+def undo_import(session: Session, batch_id: int | None) -> Undone:
+    """Take an import back: delete the people, interactions and follow-ups it created,
+    forget the settings it added and empty the fields it filled in (where they still hold
+    what it put there). Refused, naming each change, when you changed since anything it
+    created: edited such a person, logged or promised something with them, or edited one
+    of its interactions or follow-ups."""
     from sqlalchemy import delete, update
     from sqlmodel import select
 
@@ -505,21 +598,33 @@ def undo_import(session: Session, batch_id: int | None) -> tuple[int, int, int]:
     if batch.undone_at is not None:
         raise AlreadyExists(f"Import #{batch.id} was already undone.")
     conn = raw(session)
-    stamp = batch.imported_at.replace(tzinfo=None).isoformat(sep=" ")
-    # Changed since: edited (to the second), or met, or promised something.
-    touched = [name for name, updated, used in conn.execute(
-        "SELECT p.name, p.updated_at, CASE WHEN EXISTS (SELECT 1 FROM interaction_person ip "
-        "WHERE ip.person_id = p.id) OR EXISTS (SELECT 1 FROM follow_up f WHERE "
-        "f.person_id = p.id) THEN 1 ELSE 0 END FROM person p WHERE p.import_id = ? "
-        "ORDER BY p.name_key", (batch.id,)) if used or str(updated)[:19] != stamp[:19]]
-    if touched:
-        shown = ", ".join(touched[:5]) + (f" and {len(touched) - 5} more" if len(touched) > 5
-                                          else "")
+    changes = _changed_since(conn, batch)
+    if changes:
+        shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more"
+                                          if len(changes) > 5 else "")
         raise AlreadyExists(
-            f"Import #{batch.id} can't be undone: {len(touched)} of the people it created have "
-            f"changed since ({shown}). Nothing was changed; remove or merge them one by one.")
+            f"Import #{batch.id} can't be undone: you changed what it created since "
+            f"({shown}). Nothing was changed; take those changes back first (for example "
+            "'ties interaction rm ID'), or keep the import and remove what you don't want "
+            "with 'ties rm'.")
+    done = Undone(batch.id)
     created = [r[0] for r in conn.execute("SELECT id FROM person WHERE import_id = ?",
                                           (batch.id,))]
+    # People who were here before and shared an interaction it created: their stats change.
+    others = [r[0] for r in conn.execute(
+        "SELECT DISTINCT ip.person_id FROM interaction_person ip JOIN interaction i ON "
+        "i.id = ip.interaction_id JOIN person p ON p.id = ip.person_id WHERE i.import_id = ? "
+        f"AND NOT (p.import_id {dialect.of(conn).is_} ?)", (batch.id, batch.id))]
+    done.interactions = conn.execute("SELECT count(*) FROM interaction WHERE import_id = ?",
+                                     (batch.id,)).fetchone()[0]
+    done.follow_ups = conn.execute("SELECT count(*) FROM follow_up WHERE import_id = ?",
+                                   (batch.id,)).fetchone()[0]
+    conn.execute("DELETE FROM interaction WHERE import_id = ?", (batch.id,))
+    conn.execute("DELETE FROM follow_up WHERE import_id = ?", (batch.id,))
+    for key, value in conn.execute("SELECT key, value FROM import_setting WHERE batch_id = ?",
+                                   (batch.id,)).fetchall():
+        gone = conn.execute("DELETE FROM setting WHERE key = ? AND value = ?", (key, value))
+        done.settings += max(gone.rowcount, 0)
     fills = session.exec(select(ImportFill).where(ImportFill.batch_id == batch.id)).all()
     restored = set()
     for fill in fills:
@@ -536,26 +641,85 @@ def undo_import(session: Session, batch_id: int | None) -> tuple[int, int, int]:
     for start in range(0, len(created), 500):
         chunk = created[start:start + 500]
         session.execute(delete(Person).where(Person.id.in_(chunk)))
-    batch.undone_at = now()
+    refresh_stats(conn, others)
+    batch.undone_at = dates.now()
     session.add(batch)
     session.flush()
-    return batch.id, len(created), len(restored)
+    done.people, done.restored = len(created), len(restored)
+    return done
 
 
-def import_document(session: Session, parsed, *, source: str) -> ImportResult:
-    """Restore a ties JSON export: people (ids kept when the store is empty, else matched
-    like any import), interactions, follow-ups and settings. Nothing already here is
-    overwritten, and what is already here is not added twice."""
+def _changed_since(conn, batch) -> list[str]:
+    """What you changed, since the import, of what it created; in words, for the refusal."""
+    people = conn.execute("SELECT id, name, updated_at, import_digest FROM person WHERE "
+                          "import_id = ? ORDER BY name_key, id", (batch.id,)).fetchall()
+    names = {pid: name for pid, name, _, _ in people}
+    now_people = _values(conn, "person", [p[0] for p in people if p[3] is not None])
+    stamp = batch.imported_at.replace(tzinfo=None).isoformat(sep=" ")[:19]
+    changes = []
+    for pid, name, updated, digest in people:
+        # An import from before digests (schema 1) stamped its people with its own time.
+        if (_digest(now_people[pid]) != digest) if digest else str(updated)[:19] != stamp:
+            changes.append(f"{name} was edited")
+    ids = list(names)
+    logged: dict[int, int] = {}
+    promised: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for iid, pid in conn.execute(
+                "SELECT ip.interaction_id, min(ip.person_id) FROM interaction_person ip JOIN "
+                f"interaction i ON i.id = ip.interaction_id WHERE ip.person_id IN ({marks}) "
+                "AND (i.import_id IS NULL OR i.import_id <> ?) GROUP BY ip.interaction_id",
+                [*chunk, batch.id]):
+            logged[iid] = pid
+        for fid, pid in conn.execute(
+                f"SELECT id, person_id FROM follow_up WHERE person_id IN ({marks}) AND "
+                "(import_id IS NULL OR import_id <> ?)", [*chunk, batch.id]):
+            promised[fid] = pid
+    changes += [f"interaction #{iid} was logged with {names[pid]}"
+                for iid, pid in sorted(logged.items())]
+    changes += [f"follow-up #{fid} was added for {names[pid]}"
+                for fid, pid in sorted(promised.items())]
+    for table, label in (("interaction", "interaction"), ("follow_up", "follow-up")):
+        sealed = dict(conn.execute(f"SELECT id, import_digest FROM {table} WHERE import_id = ? "
+                                   "AND import_digest IS NOT NULL ORDER BY id", (batch.id,))
+                      .fetchall())
+        for rid, values in sorted(_values(conn, table, list(sealed)).items()):
+            if _digest(values) == sealed[rid]:
+                continue
+            if table == "follow_up" and values[4] and _digest((*values[:4], None, *values[5:])
+                                                              ) == sealed[rid]:
+                changes.append(f"follow-up #{rid} was marked done")
+            else:
+                changes.append(f"{label} #{rid} was changed")
+    return changes
+
+
+def import_document(session: Session, parsed, *, source: str,
+                    restore: bool = False) -> ImportResult:
+    """Read a ties JSON export: people (ids kept in a store that never gave out an id,
+    else matched like any import), interactions, follow-ups and settings. Nothing already
+    here is overwritten, and what is already here is not added twice. One batch records
+    every row it creates, so that it can be undone; a `restore` (into a store just
+    emptied) keeps every id and records no batch."""
     from sqlalchemy import insert
 
+    from ties import ids
     from ties.models import FollowUp as FollowUpModel
-    from ties.models import Setting
+    from ties.models import ImportSetting, Setting
 
     doc = parsed.document
     conn = raw(session)
-    empty = conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+    used = ids.last_given(conn)
+    # Ids are kept only where they can't be mistaken for ones this store gave out before.
+    empty = restore or (conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+                        and not (used["people"] or used["interactions"]
+                                 or used["follow_ups"]))
+    batch = None if restore else _open_batch(session, "ties", source)
+    batch_id = batch.id if batch else None
     by_source: dict[int, dict] = {p["id"]: p for p in doc.get("people", [])}
-    result = ImportResult(format="ties")
+    result = ImportResult(format="ties", batch_id=batch_id)
     id_map: dict[int, int] = {}
     if empty:
         rows = []
@@ -566,7 +730,7 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
                        cadence_days=p.get("every_days"), archived=bool(p.get("archived")),
                        created=_date(p.get("created")) or dates.today(),
                        snoozed_until=_date(p.get("snoozed_until")),
-                       updated_at=_datetime(p.get("updated_at")) or now())
+                       updated_at=_datetime(p.get("updated_at")) or dates.now(), import_id=batch_id)
             rows.append(row)
             id_map[p["id"]] = p["id"]
             result.created.append(rec.name)
@@ -578,10 +742,9 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
             if tag_rows:
                 session.execute(insert(Tag), tag_rows)
     else:
-        sub = import_records(session, parsed, source=source, today=dates.today())
+        sub = import_records(session, parsed, source=source, today=dates.today(), batch=batch)
         result.created, result.updated = sub.created, sub.updated
-        result.unchanged, result.conflicts, result.batch_id = (sub.unchanged, sub.conflicts,
-                                                               sub.batch_id)
+        result.unchanged, result.conflicts = sub.unchanged, sub.conflicts
         maps = _identity(conn)
         for rec in parsed.records:
             id_map[rec.fields["id"]] = _match(rec, maps)
@@ -605,7 +768,7 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
         values = dict(date=when, channel=item.get("channel") or "other", note=item.get("note"),
                       they_reached_out=bool(item.get("they_reached_out")),
                       gave=bool(item.get("gave")), received=bool(item.get("received")),
-                      logged_at=_datetime(item.get("logged_at")) or now())
+                      logged_at=_datetime(item.get("logged_at")) or dates.now(), import_id=batch_id)
         if empty:
             values["id"] = item["id"]
         new_id = session.execute(insert(Interaction).returning(Interaction.id),
@@ -622,7 +785,8 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
         if key in existing_promises or not f.get("text"):
             continue
         values = dict(person_id=pid, text=f["text"], due=due,
-                      created=_date(f.get("created")) or dates.today(), done=_date(f.get("done")))
+                      created=_date(f.get("created")) or dates.today(),
+                      done=_date(f.get("done")), import_id=batch_id)
         if empty:
             values["id"] = f["id"]
         session.execute(insert(FollowUpModel), [values])
@@ -638,16 +802,21 @@ def import_document(session: Session, parsed, *, source: str) -> ImportResult:
             continue
         if session.get(Setting, key) is None:
             session.add(Setting(key=key, value=stored))
+            if batch_id is not None:
+                session.add(ImportSetting(batch_id=batch_id, key=key, value=stored))
+            result.settings += 1
     session.flush()
-    if empty:  # rows came with their ids: new ones number on from the highest
-        for statement in dialect.of(conn).renumber(("person", "interaction", "follow_up")):
-            conn.execute(statement)
+    if empty:  # rows came with their ids: new ones number past them, and past the ids the
+        marks = doc.get("last_ids")  # file's store had given out (when it says)
+        ids.never_below(conn, marks if isinstance(marks, dict) else {})
     refresh_stats(conn, None)
+    if batch is not None:
+        _finish_batch(session, batch, result)
     return result
 
 
-_EVERY_TABLE = ("interaction_person", "tag", "follow_up", "import_fill", "person_stats",
-                "interaction", "person", "import_batch", "setting")
+_EVERY_TABLE = ("interaction_person", "tag", "follow_up", "import_fill", "import_setting",
+                "person_stats", "interaction", "person", "import_batch", "setting")
 
 
 def replace_everything(session: Session, parsed, *, source: str) -> ImportResult:
@@ -656,7 +825,7 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     conn = raw(session)
     for table in _EVERY_TABLE:
         conn.execute(f"DELETE FROM {table}")
-    return import_document(session, parsed, source=source)
+    return import_document(session, parsed, source=source, restore=True)
 
 
 def _date(value) -> date | None:
@@ -697,7 +866,7 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     for key, value in merge.take.items():
         setattr(person, key, value)
     person.notes = merge.notes
-    person.updated_at = now()
+    person.updated_at = dates.now()
     session.add(person)
     for t in merge.tags:
         session.add(Tag(person_id=keep_id, tag=t))

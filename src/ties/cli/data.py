@@ -62,9 +62,8 @@ def import_(
         if file is not None:
             raise BadValue("Give either a FILE to import or --undo, not both.")
         with writing() as session:
-            bid, removed, restored = store.undo_import(session, batch)
-        say(f"Undid import #{bid}: removed {removed} people it created"
-            + (f" and emptied what it filled in for {restored}." if restored else "."))
+            done = store.undo_import(session, batch)
+        say(_undone(done))
         return
     if file is None:
         raise BadValue("Name the file to import, for example: ties import Connections.csv. "
@@ -86,6 +85,20 @@ def import_(
                                               today=today(), type_=kind, tags=extra_tags,
                                               progress=tick)
     _report_import(result, parsed, dry_run)
+
+
+def _undone(done) -> str:
+    """'Undid import #3: removed 2 people, 5 interactions and 1 follow-up it created ...'"""
+    counts = [f"{done.people} {'person' if done.people == 1 else 'people'}"]
+    for n, one, many in ((done.interactions, "interaction", "interactions"),
+                         (done.follow_ups, "follow-up", "follow-ups"),
+                         (done.settings, "setting", "settings")):
+        if n:
+            counts.append(f"{n} {one if n == 1 else many}")
+    listed = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
+    return (f"Undid import #{done.batch_id}: removed {listed} it created"
+            + (f" and emptied what it filled in for {done.restored}." if done.restored
+               else "."))
 
 
 def _read_input(file: str) -> bytes:

@@ -49,6 +49,9 @@ def to_json(data: dict, exported_at: datetime) -> str:
         "people": [person_record(p) for p in data["people"]],
         "interactions": [{k: _iso(v) for k, v in i.items()} for i in data["interactions"]],
         "follow_ups": [{k: _iso(v) for k, v in f.items()} for f in data["follow_ups"]],
+        # The highest id of each kind the store ever gave out: a restore from this file
+        # never gives one of them out again (ties.ids).
+        "last_ids": data.get("last_ids", {}),
     }
     return safe_json(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
