@@ -257,7 +257,8 @@ def test_doctor_reports_a_healthy_store(ties, db_path):
     assert lines[0] == f"store: {db_path}"
     assert [line.split(":")[0] for line in lines[1:]] == [
         "ok    file permissions", "ok    folder permissions", "ok    sync folder",
-        "ok    integrity", "ok    foreign keys", "ok    schema", "ok    last backup"]
+        "ok    integrity", "ok    foreign keys", "ok    schema", "ok    values",
+        "ok    last backup"]
 
 
 @pytest.mark.sqlite_only

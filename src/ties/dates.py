@@ -106,7 +106,10 @@ def parse_when(text: str, today: date, *, future: bool = False, option: str = "-
 
 def latest(today: date) -> date:
     """The latest date a due date or snooze may have."""
-    return today + timedelta(days=AHEAD_DAYS)
+    try:
+        return today + timedelta(days=AHEAD_DAYS)
+    except OverflowError:  # TIES_TODAY pinned within a century of year 9999
+        return date.max
 
 
 def stored_date(value: object, today: date, *, past: bool) -> date:
