@@ -394,7 +394,7 @@ print(db.schema_version(conn))
 
 @pytest.mark.slow
 def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
-    from ties import dates, db, store
+    from ties import dates, db
 
     path = tmp_path / "m.db"
     conn = db.open_store(path)

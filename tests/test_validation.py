@@ -469,3 +469,15 @@ def test_merging_notes_up_to_the_limit_is_kept(ties):
     ties("add", "Ana Lima", "--another", "--note", "b" * 49_999)
     assert ties("merge", "@1", "@2", "--yes").exit_code == 0
     assert len(json.loads(ties("show", "@1", "--json").stdout)["notes"]) == 100_000
+
+
+@pytest.mark.parametrize("value", ["1e309", "inf", "nan", "-1", "86401", "abc", "²"])
+def test_a_lock_timeout_out_of_range_is_refused_not_an_overflow(ties, ana, value):
+    """Regression: TIES_LOCK_TIMEOUT=1e309 ended in an internal error (OverflowError)."""
+    message = refused(ties("show", "Ana", TIES_LOCK_TIMEOUT=value))
+    assert "is not a number of seconds from 0 to 86400" in message
+
+
+@pytest.mark.parametrize("value", ["0", "86400", "0.5"])
+def test_a_lock_timeout_in_range_is_used(ties, ana, value):
+    assert ties("show", "Ana", TIES_LOCK_TIMEOUT=value).exit_code == 0

@@ -143,10 +143,10 @@ def parse_when(text: str, today: date, *, future: bool = False, option: str = "-
 
 
 def latest(today: date) -> date:
-    """The latest date a due date or snooze may have (the calendar's end, near it)."""
+    """The latest date a due date or snooze may have."""
     try:
         return today + timedelta(days=AHEAD_DAYS)
-    except OverflowError:
+    except OverflowError:  # TIES_TODAY pinned within a century of year 9999
         return date.max
 
 

@@ -18,6 +18,7 @@ from ties.config import ServerUrl, Store
 from ties.errors import Busy, StoreError
 
 BUSY_TIMEOUT_MS = 10_000  # TIES_LOCK_TIMEOUT (seconds) changes it
+MAX_LOCK_WAIT = 86_400  # seconds: a day
 
 
 def busy_timeout_ms() -> int:
@@ -25,10 +26,13 @@ def busy_timeout_ms() -> int:
     raw = os.environ.get("TIES_LOCK_TIMEOUT")
     if raw:
         try:
-            return max(0, int(float(raw) * 1000))
+            seconds = float(raw)
         except ValueError:
-            raise StoreError(f"TIES_LOCK_TIMEOUT={raw!r} is not a number of seconds; set it "
-                             "like 10 or unset it.") from None
+            seconds = float("nan")
+        if not 0 <= seconds <= MAX_LOCK_WAIT:  # also refuses nan and inf
+            raise StoreError(f"TIES_LOCK_TIMEOUT={raw!r} is not a number of seconds from 0 "
+                             f"to {MAX_LOCK_WAIT}; set it like 10 or unset it.")
+        return int(seconds * 1000)
     return BUSY_TIMEOUT_MS
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
