@@ -4,7 +4,7 @@ import json
 import random
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import dump, fresh_store
@@ -169,6 +169,10 @@ def test_next_ranking_is_identical_across_runs(ties):
                           st.one_of(st.none(), st.integers(-20, 20)),
                           st.one_of(st.none(), st.integers(-5, 20)), st.booleans()),
                 max_size=15))
+# Found by hypothesis: a long-overdue daily cadence outscores a promise due today.
+@example(people=[("tactical", 0, None, None, None, False),
+                 ("tactical", 0, None, 0, None, False),
+                 ("strategic", 67, 1, None, None, False)])
 def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people):
     with fresh_store(tmp_path_factory, "agree") as location:
         _candidates_agree(location, people)

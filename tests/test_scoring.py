@@ -211,3 +211,23 @@ def test_random_people_ranked_and_suggested_deterministically():
     runs = {tuple(s.facts.id for s in suggest(people, TODAY, 5, stretch_pool=people,
                                               zone=zone)) for _ in range(3)}
     assert len(runs) == 1
+
+
+def test_shortlist_keeps_someone_overdue_beyond_a_promise_regression_forced_only():
+    """Bug: with one suggestion asked for, a promise due today (1000 points) filled the
+    shortlist alone, although a strategic tie 67 days into a daily cadence scored 1005."""
+    from ties.scoring import shortlist
+
+    entries = [(2, 0.0, 0.0, True), (3, 1005.0, 0.0, False)]
+    assert sorted(shortlist(entries, 1)) == [2, 3]
+
+
+def test_shortlist_threshold_boundary_equal_bound_in_just_below_out():
+    from ties.scoring import shortlist
+
+    entries = [(1, 50.0, 0.0, False), (2, 40.0, 0.0, False), (3, 30.0, 10.0, False),
+               (4, 30.0, 9.9, False)]
+    # the second-best floor is 40: 30 + 10 can still reach it, 30 + 9.9 cannot
+    assert sorted(shortlist(entries, 2)) == [1, 2, 3]
+    assert sorted(shortlist(entries, 4)) == [1, 2, 3, 4]
+    assert shortlist([(1, 5.0, 0.0, True), (2, 900.0, 50.0, False)], 0) == [1]

@@ -206,18 +206,20 @@ def shortlist(entries: Sequence[tuple], count: int) -> list[int]:
     """The ids that can still rank among the first `count`, from cheap bounds.
 
     entries: (id, recency points, upper bound of all other points, forced) where forced
-    means a promise is due (1000 points: always in). Someone whose recency plus every
-    point they could add stays below the count-th best recency cannot make the list, so
-    their full facts never need loading. Exact: `suggest` over the shortlist equals
-    `suggest` over everyone (a hypothesis test checks it).
+    means a promise is due (at least PROMISE_POINTS more: always loaded). Everyone scores
+    at least their recency (plus PROMISE_POINTS when forced); someone whose recency plus
+    every point they could add stays below the count-th best of those floors cannot make
+    the list, so their full facts never need loading. Exact: `suggest` over the shortlist
+    equals `suggest` over everyone (a hypothesis test checks it). A person long overdue on
+    a short cadence can outscore a promise, so the floors of both count.
     """
-    forced = [e[0] for e in entries if e[3]]
-    rest = sorted((e for e in entries if not e[3]), key=lambda e: -e[1])
-    need = count - len(forced)
-    if need <= 0 or not rest:
-        return forced + ([] if need <= 0 else [e[0] for e in rest])
-    threshold = rest[min(need, len(rest)) - 1][1]
-    return forced + [e[0] for e in rest if e[1] + e[2] >= threshold - 1e-9]
+    if count <= 0:
+        return [e[0] for e in entries if e[3]]
+    floors = sorted((e[1] + (PROMISE_POINTS if e[3] else 0.0) for e in entries), reverse=True)
+    if len(floors) <= count:
+        return [e[0] for e in entries]
+    threshold = floors[count - 1]
+    return [e[0] for e in entries if e[3] or e[1] + e[2] >= threshold - 1e-9]
 
 
 def rank(people: Iterable[Facts], today: date, weights: Weights = Weights()) -> list[Suggestion]:
