@@ -287,6 +287,7 @@ def locked_store():
     base.chmod(0o755)
     try:
         store = base / "locked" / "ties.db"
+        store.parent.mkdir(mode=0o700)  # --db names a store in a folder that exists
         env = {**os.environ, "TIES_DB": str(store)}
         subprocess.run([sys.executable, "-m", "ties", "add", "Ana"], env=env, check=True,
                        capture_output=True, timeout=60)
