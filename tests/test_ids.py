@@ -87,12 +87,26 @@ def test_json_into_an_emptied_store_is_renumbered_rather_than_reuse_its_old_ids(
         assert [(p["id"], p["name"]) for p in people] == [(2, "Ana Lima")]
 
 
-@pytest.mark.parametrize("mark", ["many", -1, 2**31, True, 1.5, None])
-def test_a_json_file_with_unusable_id_marks_still_imports(ties, mark):
+@pytest.mark.parametrize("mark", ["many", -1, 2**31, True, 1.5])
+def test_a_json_file_with_unusable_id_marks_is_refused_naming_the_field(ties, mark):
+    """Like every other value of a ties JSON file, a bad mark refuses the whole file."""
     doc = {"format": "ties", "version": 1, "people": [{"id": 4, "name": "Ana Lima"}],
            "last_ids": {"people": mark, "interactions": mark}}
     result = ties("import", "-", input=json.dumps(doc))
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1
+    assert '"last_ids" "people" must be a whole number from 0 to 2147483647' in result.stderr
+    assert result.stderr.endswith("Nothing was imported.\n")
+    assert json.loads(ties("list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("marks", [None, {}, {"people": None}])
+def test_a_json_file_without_id_marks_numbers_past_its_own_ids(ties, marks):
+    doc = {"format": "ties", "version": 1, "people": [{"id": 4, "name": "Ana Lima"}],
+           "last_ids": marks}
+    if marks == {"people": None}:
+        assert ties("import", "-", input=json.dumps(doc)).exit_code == 1
+        return
+    assert ties("import", "-", input=json.dumps(doc)).exit_code == 0
     assert ties("add", "Bo Chen").stderr.startswith("Added Bo Chen (@5)")
     assert ties("log", "Ana", "--note", "x").stderr.startswith("Logged #2:")
 

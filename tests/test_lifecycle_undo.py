@@ -104,7 +104,7 @@ def test_undo_of_an_import_from_before_schema_2_still_works(ties, db_path, tmp_p
 
     if BACKEND != "sqlite":
         pytest.skip("loads a SQLite fixture store")
-    conn = sqlite3.connect(db_path.parent.mkdir(parents=True) or db_path)
+    conn = sqlite3.connect(db_path.parent.mkdir(parents=True, exist_ok=True) or db_path)
     conn.executescript((FIXTURES / "store-v1.sql").read_text())
     conn.close()
     result = ties("import", "--undo", "--batch", "1")

@@ -282,6 +282,10 @@ def test_a_document_with_any_invalid_value_is_refused_whole(ties, db_path, where
     (document(settings={"cadence.social": None}), "must be text or a number, not null"),
     (document(settings={"colour": "red"}), "setting 'colour' is not a ties setting"),
     (document(people={"id": 1}), "\"people\" must be a list, not an object"),
+    # regression: empty containers of the wrong kind passed as "nothing to import"
+    (document(settings=[]), "\"settings\" must be an object"),
+    (document(people={}), "\"people\" must be a list, not an object"),
+    (document(last_ids=[]), "\"last_ids\" must be an object"),
     (document(people=[[1]]), "person 1 must be an object, not a list"),
     (document(version="1"), "\"version\" must be a whole number"),
     (document(version=2), "written by a newer ties"),

@@ -58,10 +58,10 @@ def parse(text: str, source: str, today: date | None = None) -> Parsed:
         raise BadFile(f"{source} was written by a newer ties (export version {version}); "
                       "upgrade ties to import it.")
     for key in ("people", "interactions", "follow_ups"):
-        if not isinstance(doc.get(key) or [], list):
+        if doc.get(key) is not None and not isinstance(doc[key], list):
             raise BadFile(f"{source}: \"{key}\" must be a list, not {_shown(doc[key])}. "
                           "Nothing was imported.")
-    if not isinstance(doc.get("settings") or {}, dict):
+    if doc.get("settings") is not None and not isinstance(doc["settings"], dict):
         raise BadFile(f"{source}: \"settings\" must be an object of setting names and values, "
                       f"not {_shown(doc['settings'])}. Nothing was imported.")
     day = today or dates.today()
@@ -95,8 +95,27 @@ def parse(text: str, source: str, today: date | None = None) -> Parsed:
         except Invalid as bad:
             raise BadFile(f"{source}: setting {_shown(name)} {bad.problem}. Nothing was "
                           "imported.") from None
+    if doc.get("last_ids") is not None:
+        clean["last_ids"] = _last_ids(doc["last_ids"], source)
     parsed.document = clean
     return parsed
+
+
+def _last_ids(value: object, source: str) -> dict[str, int]:
+    """The highest ids the exporting store had given out, per kind (`ties.ids`)."""
+    from ties.ids import EXPORTED, LIMIT
+
+    if not isinstance(value, dict):
+        raise BadFile(f"{source}: \"last_ids\" must be an object of whole numbers, not "
+                      f"{_shown(value)}. Nothing was imported.")
+    marks = {}
+    for key in EXPORTED:
+        mark = value.get(key, 0)
+        if not _is_int(mark) or not 0 <= mark <= LIMIT:
+            raise BadFile(f"{source}: \"last_ids\" \"{key}\" must be a whole number from 0 "
+                          f"to {LIMIT}, not {_shown(mark)}. Nothing was imported.")
+        marks[key] = mark
+    return marks
 
 
 # People ----------------------------------------------------------------------------------
