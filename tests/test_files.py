@@ -4,6 +4,7 @@ never onto the live store, and a typo in --db does not look like lost data."""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,49 @@ def test_force_replaces_an_existing_file(ties, with_ana, tmp_path, command):
     assert result.exit_code == 0, result.stderr
     assert target.read_bytes() != b"an old copy"
     assert oct(target.stat().st_mode & 0o777) == oct(0o600)
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_export_to_a_pipe_or_device_writes_into_it_regression_force_replaced_dev_null(
+        ties, with_ana, tmp_path, force):
+    """Regression: 'ties export -o /dev/null --force' replaced the device with a file, and a
+    FIFO a reader waited on with a regular file the reader never saw."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = ties("export", "-o", str(fifo), *force)
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.stderr
+    assert b'"Ana Lima"' in got[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert ties("export", "-o", os.devnull, *force).exit_code == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_backup_onto_a_pipe_or_device_is_refused(ties, with_ana, tmp_path, force):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for target in (fifo, Path(os.devnull)):
+        result = ties("backup", str(target), *force)
+        assert result.exit_code == 1
+        assert result.stderr == (f"ties: {target} is not a regular file; name a file for the "
+                                 "backup. Nothing was written.\n")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_export_output_dash_is_standard_output_not_a_file_named_dash(ties, with_ana, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = ties("export", "-o", "-")
+    assert result.exit_code == 0
+    assert '"Ana Lima"' in result.stdout
+    assert not (tmp_path / "-").exists()
 
 
 def test_a_new_file_needs_no_force(ties, with_ana, tmp_path):

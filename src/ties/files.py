@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from ties.errors import StoreError
@@ -79,8 +80,34 @@ def refuse_store(target: Path, store: Path | None, what: str) -> None:
     """Refuse to write `what` (an export, a backup) onto the live store, even with --force."""
     clash = store_clash(target, store)
     if clash:
-        raise StoreError(f"{target} is your live store ({clash}); a {what} there would "
-                         f"destroy it. Nothing was written; choose another file.")
+        raise StoreError(f"{target} is your live store ({clash}); writing the {what} there "
+                         "would destroy it. Nothing was written; choose another file.")
+
+
+def is_stream(target: Path) -> bool:
+    """Whether `target` is a pipe or a character device (/dev/null, /dev/stdout, a FIFO a
+    reader waits on): something to write into, never to replace with a file."""
+    try:
+        mode = os.stat(target).st_mode  # follows /dev/stdout -> /proc/self/fd/1
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def refuse_special(target: Path, what: str, *, streams: bool) -> None:
+    """Refuse a `target` that exists but is not a regular file (a socket, a block device;
+    a pipe or character device too unless `streams`): replacing it with a file would
+    destroy it (`--force` on /dev/null once did)."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    if streams and (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        return
+    raise StoreError(f"{target} is not a regular file; name a file for the {what}. Nothing "
+                     "was written.")
 
 
 def private_temp(target: Path) -> Path:
@@ -154,7 +181,15 @@ def commit_unique(temp: Path, folder: Path, stem: str, suffix: str) -> Path:
 
 def write_private(target: Path, data: bytes, *, replace: bool = False) -> Path:
     """Write `data` to `target` (0600), whole or not at all. An existing file is replaced
-    only with `replace`. Returns the file written (symlinks followed)."""
+    only with `replace`; a pipe or character device is written into. Returns the file
+    written (symlinks followed)."""
+    if is_stream(target):
+        try:
+            with open(target, "wb") as f:
+                f.write(data)
+        except OSError as exc:
+            raise StoreError(f"Can't write {target}: {exc.strerror}.") from None
+        return Path(target)
     target = real(target)
     if target.is_dir():
         raise StoreError(f"{target} is a folder; give a file name.")

@@ -206,8 +206,9 @@ def export(
                                            if f.startswith(incomplete)])] = "json",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file (created private, 0600) instead of "
-        "standard output. An existing file is replaced only with --force or when you "
-        "say yes.", dir_okay=False, show_default=False)] = None,
+        "standard output ('-' is standard output; a pipe or device is written into). An "
+        "existing file is replaced only with --force or when you say yes.", dir_okay=False,
+        show_default=False)] = None,
     force: o.Force = False,
 ) -> None:
     """Export everything: JSON, CSV, vCard or Markdown.
@@ -221,9 +222,12 @@ def export(
         raise BadValue(f"--format must be one of {', '.join(exporters.FORMATS)}, not "
                        f"{format_!r}.")
     replace = False
+    if output is not None and str(output) == "-":
+        output = None  # standard output, as 'ties import -' reads standard input
     if output is not None:
         files.refuse_store(output, live_store(), "export")
-        replace = may_replace(files.real(output), force)
+        files.refuse_special(output, "export", streams=True)
+        replace = not files.is_stream(output) and may_replace(files.real(output), force)
     with reading() as conn:
         data = queries.export_data(conn)
     if format_ == "json":
@@ -261,6 +265,7 @@ def backup(
     replace = False
     if file is not None:
         files.refuse_store(file, live_store(), "backup")
+        files.refuse_special(file, "backup", streams=False)
         replace = may_replace(files.real(file), force)
     if state().on_server:
         from ties import jsonbackup
