@@ -217,6 +217,35 @@ def test_read_commands_on_a_missing_store_create_nothing(ties, db_path, command)
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.parametrize("command", [["list"], ["next"], ["export"], ["import", "--dry-run",
+                                                                       "-"]])
+def test_an_empty_file_named_as_the_store_is_left_empty_by_reads_regression_schema_written(
+        ties, db_path, command):
+    """Regression: 'ties --db zero.db list' on an existing empty file wrote a schema in."""
+    db_path.parent.mkdir(exist_ok=True)
+    db_path.write_bytes(b"")
+    result = ties(*command, input="name\nAna\n")
+    assert result.exit_code == 0, result.stderr
+    assert db_path.read_bytes() == b""
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ties.db"]
+
+
+@pytest.mark.skipif(BACKEND == "sqlite", reason="about a PostgreSQL schema")
+@pytest.mark.parametrize("command", [["list"], ["next"], ["report"], ["export"],
+                                     ["import", "--dry-run", "-"]])
+def test_read_commands_on_an_empty_postgres_schema_create_no_tables(ties, db_path, command):
+    """Regression: read commands on an empty PostgreSQL database created ties' tables."""
+    import psycopg
+
+    result = ties(*command, input="name\nAna\n")
+    assert result.exit_code == 0, result.stderr
+    with psycopg.connect(db_path.conninfo) as conn:
+        tables = conn.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                              "table_schema = current_schema()").fetchone()[0]
+    assert tables == 0
+
+
+@pytest.mark.sqlite_only
 def test_a_missing_store_named_explicitly_reads_as_empty_and_says_so(ties, db_path):
     result = ties("list", "--json")
     assert result.exit_code == 0

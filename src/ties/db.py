@@ -308,7 +308,8 @@ def keep_migration_backup(temp: Path, path: Path, version: int) -> Path:
 
 
 def missing(location: Store) -> bool:
-    """Whether `location` is a SQLite file that does not exist yet (following symlinks).
+    """Whether `location` is a SQLite file that does not exist yet, or is still empty
+    (following symlinks).
     A folder that does not exist is refused here, as a typo, unless it is ties' own data
     directory, which the first write creates."""
     if isinstance(location, ServerUrl):
@@ -317,7 +318,7 @@ def missing(location: Store) -> bool:
 
     target = files.real(location)
     if target.exists():
-        return False
+        return target.is_file() and target.stat().st_size == 0  # not a store yet either
     if not target.parent.is_dir() and target.parent != files.real(config.data_dir()):
         raise StoreError(f"The folder {target.parent} does not exist, so there is no store "
                          f"at {location}. Check --db or TIES_DB for a typo.")
@@ -331,6 +332,28 @@ def empty_store() -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     with transaction(conn, write=True):
         migrate(conn, 0)
+    return conn
+
+
+def open_existing(location: Store):
+    """For a command that only reads: the store, brought to the current schema, or None
+    when there is none yet (a SQLite file that does not exist or is empty, a PostgreSQL
+    schema without ties' tables). Nothing is created."""
+    if not isinstance(location, ServerUrl):
+        return None if missing(location) else open_store(location)
+    from ties import pg
+
+    conn = pg.connect(location)
+    try:
+        with conn.transaction(write=False):
+            version = pg.schema_version(conn)
+        if version == 0:
+            conn.close()
+            return None
+        pg.ensure_schema(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

@@ -240,13 +240,12 @@ def reading() -> Iterator[sqlite3.Connection]:
     exist yet reads as empty, and nothing is created."""
     from ties import db
 
-    if db.missing(state().path):
+    conn = db.open_existing(state().path)
+    if conn is None:
         if state().db_option or os.environ.get("TIES_DB"):
             say(f"There is no store at {state().path} yet, so this is empty; nothing was "
                 "created. Check --db or TIES_DB if you expected your data there.")
         conn = db.empty_store()
-    else:
-        conn = db.open_store(state().path)
     try:
         with db.transaction(conn, write=False):
             yield conn
@@ -258,14 +257,15 @@ def reading() -> Iterator[sqlite3.Connection]:
 def writing(commit: bool = True) -> Iterator[Session]:
     """One write transaction holding the write lock from its first statement; it
     commits when the block ends (or rolls back, for a dry run) and rolls back on any
-    error or Ctrl-C. A dry run on a store that does not exist yet runs on an empty store
-    in memory, and creates nothing."""
+    error or Ctrl-C. A dry run on a store that does not exist yet (a missing or empty file,
+    a PostgreSQL schema without ties' tables) runs on an empty store in memory, and
+    creates nothing."""
     from ties import db
 
-    if not commit and db.missing(state().path):
-        conn = db.empty_store()
-    else:
+    if commit:
         conn = db.open_store(state().path)
+    else:
+        conn = db.open_existing(state().path) or db.empty_store()
     session = db.orm_session(conn)
     try:
         session.begin()
