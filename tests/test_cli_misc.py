@@ -118,11 +118,16 @@ def test_foreign_sqlite_database_is_refused_and_left_alone(ties, db_path):
     conn.commit()
     conn.close()
     before = dump(db_path)
-    result = ties("add", "Ana")
-    assert result.exit_code == 1
-    assert result.stderr == ("ties: This SQLite file is not a ties store; ties left it "
-                             "untouched. Point --db or TIES_DB at a ties store or a new file.\n")
+    raw = db_path.read_bytes()
+    for command in (["add", "Ana"], ["list"]):
+        result = ties(*command)
+        assert result.exit_code == 1
+        assert result.stderr == ("ties: This SQLite file is not a ties store; ties left it "
+                                 "untouched. Point --db or TIES_DB at a ties store or a new "
+                                 "file.\n")
     assert dump(db_path) == before
+    # byte for byte: its header once said WAL afterwards (regression)
+    assert db_path.read_bytes() == raw
 
 
 def test_real_process_add_log_show_json(tmp_path):

@@ -57,12 +57,20 @@ def connect(path: Path) -> sqlite3.Connection:
         for pragma in PRAGMAS:
             conn.execute(pragma)
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
+        if mode != "wal" and _ours_or_new(conn):
             conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.Error as exc:
         conn.close()
         raise translate(exc, path) from None
     return conn
+
+
+def _ours_or_new(conn: sqlite3.Connection) -> bool:
+    """Whether the file is a ties store or has no tables yet. Another program's database
+    is left exactly as it was (switching it to WAL would rewrite its header), to be
+    refused by `schema_version`."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return not tables or "ties_meta" in tables
 
 
 def _create_private(path: Path) -> None:
