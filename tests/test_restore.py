@@ -316,3 +316,18 @@ def test_name_completion_reads_exactly_the_store_named(ties, tmp_path):
     assert complete_name(Ctx(), "A") == ["Ana Lima"]
     assert sorted(p.name for p in tmp_path.iterdir()
                   if not p.name.startswith(store.name)) == ["data", "wA.db"]  # nothing stray
+
+
+def test_restore_leaves_nothing_beside_the_backup_it_reads_regression_wal_shm(
+        ties, db_path, tmp_path):
+    """Regression: 'ties restore FILE' left FILE-wal and FILE-shm beside the backup (and a
+    refused restore of a hard link to the live store left a second -wal for it)."""
+    copy = make_backup(ties, tmp_path, "b sp.db", "Ana")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert ties("restore", str(copy), "--yes").exit_code == 0
+    assert names(db_path) == ["Ana"]
+    link = tmp_path / "hard.db"
+    os.link(db_path, link)
+    assert ties("restore", str(link), "--yes").exit_code == 1
+    link.unlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -136,6 +136,15 @@ def open_readonly(path: Path, timeout: float = 5) -> sqlite3.Connection:
     return sqlite3.connect(uri(path, immutable="1"), uri=True, timeout=timeout)
 
 
+def open_copy(path: Path) -> sqlite3.Connection:
+    """Read a backup (a file no ties command writes to) without leaving anything beside it:
+    with no -wal file next to it the file holds everything and is read as immutable, so
+    SQLite makes no -wal or -shm there; otherwise as `open_readonly`."""
+    if not Path(f"{path}-wal").exists():
+        return sqlite3.connect(uri(path, immutable="1"), uri=True)
+    return open_readonly(path)
+
+
 def cannot_open(exc: BaseException) -> bool:
     """Whether a driver error is about the place (read-only, full, unreadable), not the
     file's contents."""
@@ -513,7 +522,7 @@ def check_backup(file: Path) -> str:
     if not file.is_file():
         raise StoreError(f"There is no file {file}.")
     try:
-        conn = open_readonly(file)
+        conn = open_copy(file)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if ok != "ok":
@@ -554,7 +563,7 @@ def restore_from(store: Path, file: Path) -> Path | None:
         raise StoreError(f"{file} is your live store; restore a backup of it instead.")
     if store.is_file() and store.stat().st_size > 0:
         kept, _ = backup_to(store, None, label="-before-restore")
-    source = open_readonly(file)
+    source = open_copy(file)
     dest = connect(store)
     try:
         given = _ids_given(dest)
