@@ -3,6 +3,7 @@ never onto the live store, and a typo in --db does not look like lost data."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -309,3 +310,12 @@ def test_doctor_fix_removes_leftover_backup_temps_on_either_store(ties, with_ana
     result = ties("doctor", "--fix", "--yes")
     assert "Removed 1 temporary file(s)." in result.stderr
     assert not orphan.exists()
+
+
+def test_an_empty_db_option_is_a_usage_error_not_the_usual_store(ties):
+    """Regression: '--db ""' (an unset shell variable) silently used TIES_DB or the default."""
+    result = ties("--db", "", "add", "Ana")
+    assert result.exit_code == 2
+    assert result.stderr == ("ties: --db is empty; give the store's file path or URL, or "
+                             "leave --db out for your usual store.\n")
+    assert json.loads(ties("list", "--json").stdout) == []

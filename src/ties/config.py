@@ -217,7 +217,14 @@ def data_dir() -> Path:
 
 
 def db_path(option: str | os.PathLike | None = None) -> Store:
-    """The store to use: the --db option, else $TIES_DB, else the data directory."""
+    """The store to use: the --db option, else $TIES_DB, else the data directory. An
+    empty --db is a mistake (often a shell variable that was never set), not a request
+    for the default store; an empty TIES_DB counts as unset."""
+    if option is not None and not os.fspath(option).strip():
+        from ties.errors import BadUrl
+
+        raise BadUrl("--db is empty; give the store's file path or URL, or leave --db out "
+                     "for your usual store.")
     chosen = option or os.environ.get("TIES_DB")
     if chosen:
         return parse_location(os.fspath(chosen))

@@ -50,7 +50,8 @@ class BadValue(TiesError):
 
 
 class BadUrl(BadValue):
-    """A --db or TIES_DB value that is not a usable store URL: wrong usage, exit code 2."""
+    """A --db or TIES_DB value that names no usable store (an unreadable URL, an empty
+    --db): wrong usage, exit code 2."""
 
     exit_code = EXIT_USAGE
 
