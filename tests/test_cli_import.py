@@ -390,3 +390,27 @@ def test_json_timestamps_with_an_offset_are_stored_as_utc_on_every_database(ties
     exported = json.loads(ties("export").stdout)
     assert exported["people"][0]["updated_at"].startswith("2025-01-02 03:04:05")
     assert exported["interactions"][0]["logged_at"].startswith("2025-01-02 04:30:00")
+
+
+def test_an_empty_file_is_called_empty_not_of_an_unknown_kind(ties, tmp_path):
+    empty = tmp_path / "contacts.csv"
+    empty.write_text("\n  \n")
+    result = ties("import", str(empty))
+    assert result.exit_code == 1
+    assert result.stderr == (f"ties: {empty} is empty: there is nothing to import. Check "
+                             "that the export finished.\n")
+
+
+def test_an_empty_file_name_is_named_as_such_regression_blank_folder_message(ties):
+    result = ties("import", "")
+    assert result.exit_code == 1
+    assert result.stderr == "ties: The file name is empty; name the file to import.\n"
+
+
+def test_the_import_summary_counts_one_interaction_in_the_singular(ties):
+    doc = {"format": "ties", "version": 1, "people": [{"id": 1, "name": "Ana Lima"}],
+           "interactions": [{"id": 1, "date": "2025-03-01", "people": [1]}],
+           "follow_ups": [{"id": 1, "person": 1, "text": "send the paper"}]}
+    result = ties("import", "-", input=json.dumps(doc))
+    assert result.exit_code == 0, result.stderr
+    assert "1 interaction, 1 follow-up." in result.stderr

@@ -133,13 +133,16 @@ def test_list_keeps_every_name_whole(ties, width):
 
 def test_markup_and_escape_sequences_in_names_are_shown_literally(ties, db_path):
     ties("add", "[bold]Evil[/bold] \x1b[31mRed", "--note", "[link=x]y[/link] \x1b]0;pwned\x07")
-    # Control characters never reach the store from the command line...
+    # A name keeps no control characters (it is typed to find the person); free text is
+    # stored as given...
     assert rows(db_path, "SELECT name, notes FROM person") == [
-        ("[bold]Evil[/bold] [31mRed", "[link=x]y[/link] ]0;pwned")]
+        ("[bold]Evil[/bold] [31mRed", "[link=x]y[/link] \x1b]0;pwned\x07")]
     result = ties("list")
     assert "[bold]Evil[/bold] [31mRed" in result.stdout
     shown = ties("show", "@1")
     assert "[link=x]y[/link]" in shown.stdout
+    # ...and shown visibly, never raw
+    assert "[link=x]y[/link] \\x1b]0;pwned\\x07" in shown.stdout
     assert "\x1b" not in shown.stdout + shown.stderr + result.stdout
 
 

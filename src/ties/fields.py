@@ -45,14 +45,15 @@ def name(text: str) -> str:
 
 
 def text(field: str, value: str | None, label: str | None = None) -> str | None:
-    """Free text: kept as typed (newlines included) but without stray control characters.
-    An empty value means 'clear this field'. `label` names it in messages (default: the
-    option, --field)."""
+    """Free text: stored as typed, control and escape characters included (every place
+    that shows or exports text makes them visible: `ties.text.safe`); only NUL, which
+    PostgreSQL can't store, and a byte-order mark are dropped. An empty value means 'clear
+    this field'. `label` names it in messages (default: the option, --field)."""
     if value is None:
         return None
     option = label or f"--{field.replace('_', '-')}"
     value = unicodedata.normalize("NFC", utf8(option, value).replace("\ufeff", ""))
-    value = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
+    value = value.replace("\x00", "")
     value = value.strip()
     limit = MAX_TEXT if field in LONG_FIELDS else MAX_FIELD
     if len(value) > limit:

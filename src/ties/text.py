@@ -66,3 +66,8 @@ def _can_encode(char: str, encoding: str) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 interaction', '2 interactions' (or the given plural)."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"

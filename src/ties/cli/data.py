@@ -25,6 +25,7 @@ from ties.cli.app import (
     writing,
 )
 from ties.fields import MAX_ID
+from ties.text import plural
 
 
 @app.command("import", rich_help_panel="Your data")
@@ -143,7 +144,8 @@ def _report_import(result, parsed, dry_run: bool) -> None:
     parts = [f"{len(result.created)} created", f"{len(result.updated)} updated",
              f"{len(result.unchanged)} unchanged", f"{len(result.skipped)} skipped"]
     if result.format == "ties":
-        parts += [f"{result.interactions} interactions", f"{result.follow_ups} follow-ups"]
+        parts += [plural(result.interactions, "interaction"),
+                  plural(result.follow_ups, "follow-up")]
     note = "" if parsed.encoding in ("utf-8", "utf-16") else f" (read as {parsed.encoding})"
     batch = f" as import #{result.batch_id}" if result.batch_id and not dry_run else ""
     say(f"{verb} {result.format}{note}{batch}: " + ", ".join(parts) + ".")

@@ -75,6 +75,8 @@ def read_path(path: Path, source: str) -> bytes:
     except FileNotFoundError:
         raise BadFile(f"There is no file {source}. Check the path.") from None
     except IsADirectoryError:
+        if not str(path):
+            raise BadFile("The file name is empty; name the file to import.") from None
         raise BadFile(f"{source} is a folder; name the exported file inside it.") from None
     except PermissionError:
         raise BadFile(f"ties may not read {source}; check its permissions.") from None
@@ -113,6 +115,9 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
 def detect(text: str, source: str) -> str:
     """The format, from the content (never from the file name alone)."""
     head = text[:65536].lstrip("\ufeff \t\r\n")
+    if not head:
+        raise BadFile(f"{source} is empty: there is nothing to import. Check that the export "
+                      "finished.")
     if head.startswith("{"):
         return "ties"
     if "BEGIN:VCARD" in head[:4096].upper():
