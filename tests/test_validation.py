@@ -485,3 +485,32 @@ def test_a_lock_timeout_out_of_range_is_refused_not_an_overflow(ties, ana, value
 @pytest.mark.parametrize("value", ["0", "86400", "0.5"])
 def test_a_lock_timeout_in_range_is_used(ties, ana, value):
     assert ties("show", "Ana", TIES_LOCK_TIMEOUT=value).exit_code == 0
+
+
+def test_a_linkedin_connection_date_in_the_future_is_not_stored_regression_export_unreadable(
+        ties, tmp_path):
+    """Regression: a LinkedIn 'Connected On' of 31 Dec 2099 was stored, and the ties JSON
+    export of the store then could not be imported ("after today")."""
+    li = tmp_path / "Connections.csv"
+    li.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                  "Zed,Q,,,,,31 Dec 2099\nAna,Lima,,,,,14 Mar 2025\nBo,Chen,,,,,15 Mar 2025\n")
+    result = ties("import", str(li))
+    assert result.exit_code == 0, result.stderr
+    assert "row 2: connected_on ignored (is 2099-12-31, after today (2025-03-14))" in \
+        result.stderr
+    people = {p["name"]: p for p in json.loads(ties("export").stdout)["people"]}
+    assert people["Zed Q"]["connected_on"] is None
+    assert people["Ana Lima"]["connected_on"] == "2025-03-14"  # today is in
+    assert people["Bo Chen"]["connected_on"] is None  # tomorrow is out
+    exported = tmp_path / "all.json"
+    exported.write_text(ties("export").stdout)
+    assert ties("--db", str(tmp_path / "other.db"), "import", str(exported)).exit_code == 0
+
+
+@pytest.mark.parametrize(("birthday", "ok"), [("2025-03-14", True), ("2026-01-01", False),
+                                               ("2099-01-01", False)])
+def test_a_birthday_year_after_this_year_is_refused_like_any_future_date(ties, birthday, ok):
+    result = ties("add", "Ana", "--birthday", birthday)
+    assert (result.exit_code == 0) is ok, result.stderr
+    if not ok:
+        assert "has an unlikely year" in result.stderr

@@ -379,7 +379,7 @@ def parse_birthday(text: str) -> tuple[int | None, int, int]:
         date(year or 2000, month, day)  # 2000 is a leap year: 29 February is allowed
     except ValueError:
         raise BadDate(f"The birthday {raw!r} is not a real date. Try one of: {forms}.") from None
-    if year is not None and not MIN_YEAR <= year <= 9999:
+    if year is not None and not MIN_YEAR <= year <= today().year:
         raise BadDate(f"The birthday {raw!r} has an unlikely year. Try one of: {forms}.")
     return year, month, day
 

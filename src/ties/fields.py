@@ -47,13 +47,13 @@ def name(text: str) -> str:
 def text(field: str, value: str | None, label: str | None = None) -> str | None:
     """Free text: stored as typed, control and escape characters included (every place
     that shows or exports text makes them visible: `ties.text.safe`); only NUL, which
-    PostgreSQL can't store, and a byte-order mark are dropped. An empty value means 'clear
+    PostgreSQL can't store, and a byte-order mark are dropped, and line ends become \n. An empty value means 'clear
     this field'. `label` names it in messages (default: the option, --field)."""
     if value is None:
         return None
     option = label or f"--{field.replace('_', '-')}"
     value = unicodedata.normalize("NFC", utf8(option, value).replace("\ufeff", ""))
-    value = value.replace("\x00", "")
+    value = value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()
     limit = MAX_TEXT if field in LONG_FIELDS else MAX_FIELD
     if len(value) > limit:

@@ -75,7 +75,7 @@ def read_path(path: Path, source: str) -> bytes:
     except FileNotFoundError:
         raise BadFile(f"There is no file {source}. Check the path.") from None
     except IsADirectoryError:
-        if not str(path):
+        if not source.strip():
             raise BadFile("The file name is empty; name the file to import.") from None
         raise BadFile(f"{source} is a folder; name the exported file inside it.") from None
     except PermissionError:
@@ -212,9 +212,13 @@ def connected_on(text: str) -> date:
 
     from dateutil import parser
 
+    from ties import dates
     from ties.errors import BadDate
 
     try:
-        return parser.parse(text.strip(), default=datetime(2000, 1, 1)).date()
+        parsed = parser.parse(text.strip(), default=datetime(2000, 1, 1)).date()
     except (ValueError, OverflowError, parser.ParserError):
         raise BadDate(f"can't read the date {text!r}") from None
+    # the bounds every date of something that happened is held to (a ties JSON export of
+    # it must import again)
+    return dates.stored_date(parsed.isoformat(), dates.today(), past=True)
