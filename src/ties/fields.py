@@ -47,8 +47,9 @@ def name(text: str) -> str:
 def text(field: str, value: str | None, label: str | None = None) -> str | None:
     """Free text: stored as typed, control and escape characters included (every place
     that shows or exports text makes them visible: `ties.text.safe`); only NUL, which
-    PostgreSQL can't store, and a byte-order mark are dropped, and line ends become \n. An empty value means 'clear
-    this field'. `label` names it in messages (default: the option, --field)."""
+    PostgreSQL can't store, and a byte-order mark are dropped, and line ends become \n.
+    An empty value means 'clear this field'. `label` names it in messages (default: the
+    option, --field)."""
     if value is None:
         return None
     option = label or f"--{field.replace('_', '-')}"
