@@ -173,3 +173,17 @@ def test_regression_a_person_listed_twice_in_a_json_file_took_the_files_id(ties)
     people = json.loads(ties("list", "--json").stdout)
     assert [(p["id"], p["name"], p["email"]) for p in people] == [
         (1, "Ana Lima", None), (3, "Dee Park", "dee@acme.example")]
+
+
+def test_what_ties_numbers_after_a_high_imported_id_exports_and_imports_again_regression(
+        ties, tmp_path_factory):
+    """Regression: a file's id of 2,000,000,000 was the most a file could bring, yet the
+    next person got @2000000001, and the store's own export was then refused."""
+    doc = {"format": "ties", "version": 1,
+           "people": [{"id": 2_000_000_000, "name": "Ana Lima"}]}
+    assert ties("import", "-", input=json.dumps(doc)).exit_code == 0
+    assert ties("add", "Bo Chen").stderr.startswith("Added Bo Chen (@2000000001)")
+    exported = ties("export").stdout
+    with fresh_store(tmp_path_factory, "high") as other:
+        result = ties("--db", location(other), "import", "-", input=exported)
+        assert result.exit_code == 0, result.stderr

@@ -19,7 +19,9 @@ CHANNELS = ("in-person", "call", "video", "message", "email", "event", "other")
 FIRST_MEETING = "First meeting"  # the note `ties add` gives the meeting when --met is empty
 MAX_TAG = 50
 MAX_ID = 2**31 - 1  # the largest id or count: PostgreSQL's INTEGER (SQLite's goes further)
-MAX_KEPT_ID = 2_000_000_000  # the largest id a document may bring: rows added later need room
+# The largest id a ties JSON file may bring: any id a store can give out (PostgreSQL's
+# INTEGER ends at MAX_ID), so that whatever ties exports it reads back.
+MAX_KEPT_ID = MAX_ID
 NOT_UTF8 = ("is not valid UTF-8 text (it has a byte such as \\xe9 that your terminal sent "
             "in another encoding); set a UTF-8 locale (LC_ALL=C.UTF-8) and type it again")
 
