@@ -119,7 +119,11 @@ def test_readers_are_not_blocked_by_a_writer(ties, db_path):
 
 @pytest.mark.parametrize("umask", [0o000, 0o022])
 def test_every_file_ties_writes_is_private_whatever_the_umask(tmp_path, umask):
-    env = {**os.environ, "TIES_DB": str(tmp_path / "data" / "ties.db")}
+    # The default store, so that ties creates its data folder itself (a --db folder must
+    # exist already).
+    data = tmp_path / "xdg" / "ties"
+    env = {k: v for k, v in os.environ.items() if k != "TIES_DB"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
     script = (
         f"import os, sys; os.umask({umask}); from ties.cli import main; "
         "sys.argv = ['ties'] + sys.argv[1:]; main()"
@@ -130,11 +134,11 @@ def test_every_file_ties_writes_is_private_whatever_the_umask(tmp_path, umask):
                               capture_output=True, text=True, check=True)
 
     ties_with_umask("add", "Ana")
-    ties_with_umask("backup", str(tmp_path / "data" / "b.db"))
+    ties_with_umask("backup", str(data / "b.db"))
     ties_with_umask("export", "--output", str(tmp_path / "out" / "e.json"))
     ties_with_umask("backup")
-    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
-    files = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    files = [p for p in data.rglob("*") if p.is_file()]
     files.append(tmp_path / "out" / "e.json")
     for p in files:
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
