@@ -373,7 +373,7 @@ def test_a_store_built_every_way_exports_everywhere_and_round_trips_through_json
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None, suppress_health_check=SUPPRESS)
+@settings(max_examples=40, deadline=None, suppress_health_check=SUPPRESS)
 @given(data=st.data())
 def test_a_store_built_every_way_round_trips_deeply(tmp_path_factory, data):
     round_trip(tmp_path_factory, data)
