@@ -79,6 +79,7 @@ _TODAY = date.fromisoformat(TODAY)
 # Any character a person can type: no surrogates, no control characters but newline.
 _CHARS = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n")
 TEXT = st.text(_CHARS, min_size=1, max_size=30)
+PROMISE = TEXT.filter(str.strip)  # a blank promise is refused by design
 SAID = TEXT.filter(str.strip)  # a promise says something (blank ones are refused)
 LINE = st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
                max_size=20)
@@ -265,7 +266,7 @@ def ties_documents(draw) -> str:
          "people": draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))}
         for n in range(1, draw(st.integers(0, 4)) + 1)]
     follow_ups = [
-        {"id": n, "person": draw(st.sampled_from(ids)), "text": draw(TEXT),
+        {"id": n, "person": draw(st.sampled_from(ids)), "text": draw(PROMISE),
          "due": draw(st.one_of(st.none(), NEAR.map(date.isoformat))),
          "created": draw(PAST).isoformat(),
          "done": draw(st.one_of(st.none(), PAST.map(date.isoformat)))}

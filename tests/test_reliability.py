@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import stat
 import subprocess
@@ -463,13 +464,22 @@ def test_kill_9_during_the_schema_2_rebuild_leaves_schema_1_or_2_never_half(tmp_
     conn.close()
     counts = {t: rows(path, f"SELECT count(*) FROM {t}")[0][0]
               for t in ("person", "tag", "interaction", "interaction_person")}
+    # How long one whole upgrade takes here (on a copy), so that the kills land inside it
+    # on a fast machine as on a slow one.
+    trial = tmp_path / "trial" / "v1.db"
+    trial.parent.mkdir()
+    shutil.copy(path, trial)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "ties", "list"], env={**os.environ,
+                   "TIES_DB": str(trial)}, capture_output=True, check=True, timeout=300)
+    whole = time.monotonic() - started
     env = {**os.environ, "TIES_DB": str(path)}
     rng = random.Random(11)
     killed = 0
     for _ in range(40):
         proc = subprocess.Popen([sys.executable, "-m", "ties", "list"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 3.5) if killed < 30 else 120)
+        time.sleep(rng.uniform(0.1, 0.8) * whole if killed < 30 else 300)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1
