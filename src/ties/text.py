@@ -15,6 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# A spreadsheet runs a cell starting with one of these as a formula: CSV exports put an
+# apostrophe before such a cell, and the CSV importer takes it off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
     "\ud800-\udfff]"

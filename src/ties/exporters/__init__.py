@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ties import dates
-from ties.text import safe, safe_json
+from ties.text import FORMULA_START, safe, safe_json
 
 FORMATS = ("json", "csv", "vcard", "markdown")
 JSON_VERSION = 1
@@ -60,7 +60,7 @@ CSV_COLUMNS = ("name", "type", "company", "role", "industry", "location", "email
                "linkedin", "tags", "met", "notes", "working_on", "struggles", "cares_about",
                "birthday", "every", "created", "archived", "snoozed_until", "connected_on",
                "last_contact", "interactions")
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS = FORMULA_START
 
 
 def neutralise(cell: str) -> str:

@@ -87,7 +87,9 @@ def parse(text: str, fmt: str, source: str) -> Parsed:
 def _cell(value: str) -> str:
     """Undo the apostrophe that CSV exports (ties' own included) put before a cell a
     spreadsheet would run as a formula."""
-    if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+    from ties.text import FORMULA_START
+
+    if value.startswith("'") and value[1:2] in FORMULA_START:
         return value[1:]
     return value
 
