@@ -343,3 +343,20 @@ def test_only_dates_py_parses_free_text_dates():
     users = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
                    if "dateutil" in p.read_text(encoding="utf-8"))
     assert users == ["dates.py"]
+
+
+@pytest.mark.parametrize("future", [False, True])
+def test_a_date_of_100000_characters_is_refused_at_once_regression_quadratic_reading(future):
+    import time
+
+    started = time.process_time()
+    with pytest.raises(BadDate, match=r"Can't read the date 'yyyy.*100,001 characters"):
+        dates.parse_when("y" * 100_001, FRIDAY, future=future)
+    assert time.process_time() - started < 1  # it took minutes ("N ago" read in N² steps)
+
+
+@pytest.mark.parametrize(("length", "too_long"), [(100, False), (101, True)])
+def test_date_text_longer_than_100_characters_is_refused_before_reading(length, too_long):
+    with pytest.raises(BadDate) as refused:
+        dates.parse_when("x" * length, FRIDAY)
+    assert ("characters" in refused.value.message) is too_long

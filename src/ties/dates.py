@@ -32,6 +32,8 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
                  "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _DURATION_FORMS = "30d, 3w, 2 weeks, 1 month, 1y"
 MAX_DURATION_DAYS = 3650
+# The longest text read as a date: "the 23rd of September 2025, 6:14 PM" is 36.
+MAX_DATE_CHARS = 100
 
 
 def today() -> date:
@@ -121,6 +123,9 @@ def parse_when(text: str, today: date, *, future: bool = False, option: str = "-
     s = " ".join(raw.lower().split())
     if not s:
         raise BadDate(f"{option} needs a date. Try one of: {forms}.")
+    if len(s) > MAX_DATE_CHARS:  # no date is this long, and reading one costs its square
+        raise BadDate(f"Can't read the date {raw[:20]!r}... ({len(raw):,} characters) for "
+                      f"{option}. Try one of: {forms}.")
     result = _parse(s, today, future)
     if result is None:
         raise BadDate(f"Can't read the date {raw!r} for {option}. Try one of: {forms}.")
