@@ -63,22 +63,29 @@ def intact(store) -> bool:
     return rows(store, "PRAGMA integrity_check") == [("ok",)]
 
 
-def test_eight_processes_logging_at_once_lose_nothing(shared_store):
+# Eight writers at once, 20 commands each every day (160 writes contending for the lock);
+# 100 each under `slow`.
+EACH = [20, pytest.param(100, marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("each", EACH)
+def test_eight_processes_logging_at_once_lose_nothing(shared_store, each):
     env, path = shared_store
-    results = spawn_workers(env, "log")
+    results = spawn_workers(env, "log", each=each)
     assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
-    assert rows(path, "SELECT count(*) FROM interaction") == [(800,)]
-    assert rows(path, "SELECT interactions FROM person_stats") == [(800,)]
+    assert rows(path, "SELECT count(*) FROM interaction") == [(8 * each,)]
+    assert rows(path, "SELECT interactions FROM person_stats") == [(8 * each,)]
     assert intact(path)
 
 
-def test_eight_processes_appending_notes_at_once_lose_nothing(shared_store):
+@pytest.mark.parametrize("each", EACH)
+def test_eight_processes_appending_notes_at_once_lose_nothing(shared_store, each):
     env, path = shared_store
-    results = spawn_workers(env, "edit")
+    results = spawn_workers(env, "edit", each=each)
     assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
     notes = rows(path, "SELECT notes FROM person")[0][0].split("\n")
-    assert len(notes) == 800
-    assert set(notes) == {f"w{w} n{i}" for w in range(8) for i in range(100)}
+    assert len(notes) == 8 * each
+    assert set(notes) == {f"w{w} n{i}" for w in range(8) for i in range(each)}
 
 
 def test_eight_first_runs_at_once_on_a_new_store_all_succeed(db_path):
