@@ -9,6 +9,7 @@ marked `sqlite_only` and are skipped there, with that reason.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from ties.config import ServerUrl
@@ -29,6 +31,13 @@ POSTGRES_URL = os.environ.get("TIES_TEST_POSTGRES_URL", "")
 BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
 
 Store = Path | ServerUrl
+
+
+# Typer turns the app into a click command from every command function's signature and
+# type hints on each CliRunner.invoke: seven-eighths of an in-process command's CPU time,
+# and most of the everyday suite's. The app never changes while the suite runs, so it is
+# built once per app (test_startup.py checks that this still holds).
+typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 
 def pytest_report_header(config) -> str:

@@ -282,3 +282,81 @@ def test_now_on_the_last_and_first_day_of_the_calendar_does_not_overflow(monkeyp
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# One place reads dates from text (issue 13): the importers' forms live in dates.py too.
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("30 May 2024", date(2024, 5, 30)), ("5-Jan-26", date(2026, 1, 5)),
+    ("1/8/18, 6:14 PM", date(2018, 1, 8)), (" 2024-05-30 ", date(2024, 5, 30)),
+    ("2024", date(2024, 1, 1)),  # as LinkedIn imports always read it: January the 1st
+])
+def test_connected_on_reads_linkedin_forms(text, expected):
+    assert dates.connected_on(text, date(2026, 3, 14)) == expected
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("soon", "can't read the date"), ("", "can't read the date"),
+    ("1 January 2027", "after today"), ("3 March 1899", "before 1900"),
+])
+def test_connected_on_refuses_what_is_no_past_date(text, reason):
+    with pytest.raises(BadDate, match=reason):
+        dates.connected_on(text, date(2026, 3, 14))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("19800322", "1980-03-22"), ("1980-03-22", "1980-03-22"), ("--0203", "--02-03"),
+    ("--02-03", "--02-03"), ("2012-06-06T00:00:00Z", "2012-06-06"), (" 19800322 ", "1980-03-22"),
+    ("", None), (None, None), ("1980-3-22", None), ("March 22", None), ("-0203", None),
+])
+def test_vcard_date_gives_the_form_parse_birthday_reads(value, expected):
+    assert dates.vcard_date(value) == expected
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=FRIDAY))
+def test_every_reader_agrees_on_an_iso_date(d):
+    iso = d.isoformat()
+    assert dates.parse_when(iso, FRIDAY) == d
+    assert dates.stored_date(iso, FRIDAY, past=True) == d
+    assert dates.connected_on(iso, FRIDAY) == d
+    assert dates.parse_birthday(iso) == (d.year, d.month, d.day)
+    assert dates.parse_birthday(dates.vcard_date(iso.replace("-", ""))) == \
+        (d.year, d.month, d.day)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=FRIDAY))
+def test_a_spelled_out_date_reads_the_same_everywhere(d):
+    spelled = f"{d.day} {d:%B} {d.year}"
+    assert dates.parse_when(spelled, FRIDAY) == d
+    assert dates.connected_on(spelled, FRIDAY) == d
+    assert dates.parse_birthday(spelled) == (d.year, d.month, d.day)
+
+
+def test_only_dates_py_parses_free_text_dates():
+    """dateutil's parser is used in one module, so every command and importer reads a
+    date the same way."""
+    from pathlib import Path
+
+    import ties
+
+    root = Path(ties.__file__).parent
+    users = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                   if "dateutil" in p.read_text(encoding="utf-8"))
+    assert users == ["dates.py"]
+
+
+@pytest.mark.parametrize("future", [False, True])
+def test_a_date_of_100000_characters_is_refused_at_once_regression_quadratic_reading(future):
+    import time
+
+    started = time.process_time()
+    with pytest.raises(BadDate, match=r"Can't read the date 'yyyy.*100,001 characters"):
+        dates.parse_when("y" * 100_001, FRIDAY, future=future)
+    assert time.process_time() - started < 1  # it took minutes ("N ago" read in N² steps)
+
+
+@pytest.mark.parametrize(("length", "too_long"), [(100, False), (101, True)])
+def test_date_text_longer_than_100_characters_is_refused_before_reading(length, too_long):
+    with pytest.raises(BadDate) as refused:
+        dates.parse_when("x" * length, FRIDAY)
+    assert ("characters" in refused.value.message) is too_long

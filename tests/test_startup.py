@@ -46,13 +46,12 @@ def test_read_commands_do_not_import_sqlalchemy(tmp_path, command):
     assert "sqlmodel" not in modules
 
 
-def test_name_completion_through_the_shell_protocol(tmp_path):
+def test_name_completion_through_the_shell_protocol(ties, tmp_path):
     import os
 
     env = {**os.environ, "TIES_DB": str(tmp_path / "c.db")}
     for name in ("Ana Lima", "Anton Berg", "Bo Chen"):
-        subprocess.run([sys.executable, "-m", "ties", "add", name], env=env, check=True,
-                       capture_output=True)
+        assert ties("add", name, TIES_DB=env["TIES_DB"]).exit_code == 0
     script = "from ties.cli import main; main()"
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True,

@@ -32,6 +32,8 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
                  "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _DURATION_FORMS = "30d, 3w, 2 weeks, 1 month, 1y"
 MAX_DURATION_DAYS = 3650
+# The longest text read as a date: "the 23rd of September 2025, 6:14 PM" is 36.
+MAX_DATE_CHARS = 100
 
 
 def today() -> date:
@@ -121,6 +123,9 @@ def parse_when(text: str, today: date, *, future: bool = False, option: str = "-
     s = " ".join(raw.lower().split())
     if not s:
         raise BadDate(f"{option} needs a date. Try one of: {forms}.")
+    if len(s) > MAX_DATE_CHARS:  # no date is this long, and reading one costs its square
+        raise BadDate(f"Can't read the date {raw[:20]!r}... ({len(raw):,} characters) for "
+                      f"{option}. Try one of: {forms}.")
     result = _parse(s, today, future)
     if result is None:
         raise BadDate(f"Can't read the date {raw!r} for {option}. Try one of: {forms}.")
@@ -187,6 +192,68 @@ def stored_time(value: object, today: date) -> datetime:
     return moment
 
 
+# Every date ties reads from text goes through the readers below: `parse_when` (what a
+# person types), `parse_birthday`, `stored_date`/`stored_time` (ISO, as files and the store
+# hold them), `connected_on` (LinkedIn's export) and `vcard_date` (a vCard's BDAY).
+_NUMERIC = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _numeric(s: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of 'YYYY-M-D' (one or two digits for month and day), not
+    checked to be a real date; None for anything else."""
+    m = _NUMERIC.fullmatch(s)
+    return (int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+def _spelled(s: str, *, number_alone: bool = False) -> tuple[datetime, bool, bool] | None:
+    """A date as dateutil reads free text ('12 April 1990', 'March 3', '1/8/18, 6:14 PM'):
+    (the moment, with 2000-01-01 filling what is missing; whether the text gave a year;
+    whether it gave both a month and a day). None when it is no date, or a bare number
+    unless `number_alone` ("10" would silently become a day of this month)."""
+    if not s.strip() or (not number_alone and re.fullmatch(r"[\d\s]+", s)):
+        return None
+    from dateutil import parser
+
+    errors = (ValueError, OverflowError, parser.ParserError)
+    try:
+        a = parser.parse(s, default=datetime(2000, 1, 1))
+    except errors:
+        return None
+    try:
+        b = parser.parse(s, default=datetime(2004, 2, 2))  # both leap years
+    except errors:  # a day that February lacks, and no month given: '30', 'the 31st'
+        return a, False, False
+    return a, a.year == b.year, (a.month, a.day) == (b.month, b.day)
+
+
+def connected_on(text: str, today: date) -> date:
+    """LinkedIn's 'Connected On' ('30 May 2024', '5-Jan-26', '1/8/18, 6:14 PM'), held to the
+    bounds of something that happened (a ties JSON export of it must import again)."""
+    spelled = _spelled(text.strip(), number_alone=True)
+    if spelled is None:
+        raise BadDate(f"can't read the date {text!r}")
+    return stored_date(spelled[0].date().isoformat(), today, past=True)
+
+
+_VCARD_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+_VCARD_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
+
+
+def vcard_date(value: str | None) -> str | None:
+    """A vCard date (19800322, 1980-03-22, --0203, --02-03, 2012-06-06T00:00:00Z) in the form
+    `parse_birthday` reads (1980-03-22, --02-03); None when it is none of these."""
+    if not value:
+        return None
+    v = value.strip().split("T")[0]
+    m = _VCARD_DATE.fullmatch(v)
+    if m:
+        return f"{m[1]}-{m[2]}-{m[3]}"
+    m = _VCARD_NO_YEAR.fullmatch(v)
+    if m:
+        return f"--{m[1]}-{m[2]}"
+    return None
+
+
 def _parse(s: str, today: date, future: bool) -> date | None:
     if s == "today" or s == "now":
         return today
@@ -194,10 +261,10 @@ def _parse(s: str, today: date, future: bool) -> date | None:
         return today - timedelta(days=1)
     if s == "tomorrow":
         return today + timedelta(days=1)
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
+    numeric = _numeric(s)
+    if numeric is not None:
         try:
-            y, m, d = (int(p) for p in s.split("-"))
-            return date(y, m, d)
+            return date(*numeric)
         except ValueError:
             return None
     for pattern, sign in ((_RELATIVE, -1), (_IN, 1)):
@@ -238,19 +305,13 @@ def _weekday(s: str, today: date, future: bool) -> date | None:
 
 
 def _dateutil(s: str, today: date, future: bool) -> date | None:
-    # A bare number ("10") would silently become a day of this month: refuse it.
-    if re.fullmatch(r"[\d\s]+", s):
+    spelled = _spelled(s)
+    if spelled is None:
         return None
-    from dateutil import parser
-
-    try:
-        a = parser.parse(s, default=datetime(2000, 1, 1))
-        b = parser.parse(s, default=datetime(2004, 2, 2))  # both leap years
-    except (ValueError, OverflowError, parser.ParserError):
-        return None
-    if a.day != b.day or a.month != b.month:
+    a, year_given, day_given = spelled
+    if not day_given:
         return None  # no day or no month given ("March", "2024"): too vague to log
-    if a.year == b.year:
+    if year_given:
         return a.date()
     # No year given: the most recent past one, or the next one for a future date.
     for year in (today.year, today.year - 1, today.year + 1, today.year - 2, today.year + 2):
@@ -358,23 +419,19 @@ def parse_birthday(text: str) -> tuple[int | None, int, int]:
     forms = "1990-04-12, --04-12 (no year), 12 April, April 12 1990"
     year: int | None
     m = _BIRTHDAY_NO_YEAR.match(s)
+    numeric = _numeric(s)
     if m:
         year, month, day = None, int(m[1]), int(m[2])
-    elif re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
-        year, month, day = (int(p) for p in s.split("-"))
+    elif numeric is not None:
+        year, month, day = numeric
     else:
-        if not s or re.fullmatch(r"[\d\s]+", s):
+        spelled = _spelled(s)
+        if spelled is None:
             raise BadDate(f"Can't read the birthday {raw!r}. Try one of: {forms}.")
-        from dateutil import parser
-
-        try:
-            a = parser.parse(s, default=datetime(2000, 1, 1))
-            b = parser.parse(s, default=datetime(2004, 2, 2))  # both leap years
-        except (ValueError, OverflowError, parser.ParserError):
-            raise BadDate(f"Can't read the birthday {raw!r}. Try one of: {forms}.") from None
-        if (a.month, a.day) != (b.month, b.day):
+        a, year_given, day_given = spelled
+        if not day_given:
             raise BadDate(f"The birthday {raw!r} needs a day and a month. Try one of: {forms}.")
-        year, month, day = (a.year if a.year == b.year else None), a.month, a.day
+        year, month, day = (a.year if year_given else None), a.month, a.day
     try:
         date(year or 2000, month, day)  # 2000 is a leap year: 29 February is allowed
     except ValueError:

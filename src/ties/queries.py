@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ties import dialect, ids, names
+from ties.chunks import chunks, marks
 from ties.errors import Ambiguous, NotFound, StoreError
 
 PROFILE_FIELDS = (
@@ -158,11 +159,10 @@ def complete_names(conn: sqlite3.Connection, prefix: str, limit: int = 50) -> li
 
 def tags_of(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {pid: [] for pid in person_ids}
-    for start in range(0, len(person_ids), 500):
-        chunk = person_ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk in chunks(person_ids):
+        places = marks(chunk)
         for pid, tag in conn.execute(
-            f"SELECT person_id, tag FROM tag WHERE person_id IN ({marks}) ORDER BY tag", chunk
+            f"SELECT person_id, tag FROM tag WHERE person_id IN ({places}) ORDER BY tag", chunk
         ):
             out[pid].append(tag)
     return out
@@ -202,12 +202,11 @@ def history(conn: sqlite3.Connection, person_id: int) -> list[dict[str, Any]]:
 
 def participants(conn: sqlite3.Connection, interaction_ids: list[int]) -> dict[int, list]:
     out: dict[int, list] = {}
-    for start in range(0, len(interaction_ids), 500):
-        chunk = interaction_ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk in chunks(interaction_ids):
+        places = marks(chunk)
         for iid, pid, name in conn.execute(
             "SELECT ip.interaction_id, p.id, p.name FROM interaction_person ip "
-            f"JOIN person p ON p.id = ip.person_id WHERE ip.interaction_id IN ({marks}) "
+            f"JOIN person p ON p.id = ip.person_id WHERE ip.interaction_id IN ({places}) "
             "ORDER BY p.name_key, p.id",
             chunk,
         ):
@@ -372,11 +371,10 @@ def _facts(conn: sqlite3.Connection, rows: list[dict]) -> list:
     open_promises: dict[int, list] = {r["id"]: [] for r in rows}
     if rows:
         ids = list(open_promises)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for chunk in chunks(ids):
             for pid, text, due in conn.execute(
                 "SELECT person_id, text, due FROM follow_up WHERE done IS NULL AND person_id "
-                f"IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk,
+                f"IN ({marks(chunk)}) ORDER BY id", chunk,
             ):
                 open_promises[pid].append(Promise(text, _iso(due) if due else None))
     return [
@@ -430,11 +428,10 @@ def _bound_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
 def _facts_of(conn: sqlite3.Connection, ids: list[int], settings: dict) -> list:
     cadence, cparams = _cadence_sql(settings)
     rows: list[dict] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in chunks(ids):
         rows += _all(conn, f"SELECT {_FACTS_COLUMNS}, {cadence} AS cadence FROM person p "
                            "JOIN person_stats s ON s.person_id = p.id WHERE p.id IN "
-                           f"({','.join('?' * len(chunk))})", [*cparams, *chunk])
+                           f"({marks(chunk)})", [*cparams, *chunk])
     return _facts(conn, rows)
 
 
@@ -602,12 +599,11 @@ def interactions_in_period(conn: sqlite3.Connection, person_ids: list[int], sinc
                            today: date) -> dict[int, int]:
     """How many interactions each of these people had in the period."""
     out: dict[int, int] = {}
-    for start in range(0, len(person_ids), 500):
-        chunk = person_ids[start:start + 500]
+    for chunk in chunks(person_ids):
         out.update(conn.execute(
             "SELECT ip.person_id, count(*) FROM interaction_person ip JOIN interaction i "
             "ON i.id = ip.interaction_id WHERE ip.person_id IN "
-            f"({','.join('?' * len(chunk))}) AND i.date > ? AND i.date <= ? "
+            f"({marks(chunk)}) AND i.date > ? AND i.date <= ? "
             "GROUP BY ip.person_id", [*chunk, since.isoformat(), today.isoformat()]))
     return out
 
@@ -677,13 +673,12 @@ def untyped(conn: sqlite3.Connection, exclude: list[int] | None = None, limit: i
             ) -> list[dict[str, Any]]:
     """People waiting for triage: no type, not archived; the most recently connected first."""
     skip = exclude or []
-    marks = ",".join("?" * len(skip))
     return _all(
         conn,
         "SELECT p.id, p.name, p.company, p.role, p.industry, p.location, p.email, "
         "p.connected_on, p.created, s.last_contact FROM person p JOIN person_stats s ON "
         "s.person_id = p.id WHERE p.type IS NULL AND NOT p.archived"
-        + (f" AND p.id NOT IN ({marks})" if skip else "")
+        + (f" AND p.id NOT IN ({marks(skip)})" if skip else "")
         + " ORDER BY coalesce(p.connected_on, p.created) DESC, p.name_key, p.id LIMIT ?",
         [*skip, limit],
     )

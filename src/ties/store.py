@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from ties import dates, dialect, queries
+from ties.chunks import chunks, marks
 from ties.dates import birthday_of
 from ties.errors import AlreadyExists, NotFound
 from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
@@ -122,21 +123,19 @@ def remove_person(session: Session, person_id: int) -> None:
         raise NotFound(f"No one has the id @{person_id} any more. See 'ties list'.")
     session.delete(person)
     session.flush()
-    for start in range(0, len(shared), 500):
-        chunk = shared[start:start + 500]
+    for chunk in chunks(shared):
         conn.execute(
-            "DELETE FROM interaction WHERE id IN (" + ",".join("?" * len(chunk)) + ") AND id "
+            "DELETE FROM interaction WHERE id IN (" + marks(chunk) + ") AND id "
             "NOT IN (SELECT interaction_id FROM interaction_person)", chunk)
     refresh_stats(conn, sorted(others))
 
 
 def _people_of(conn: sqlite3.Connection, interaction_ids: list[int]) -> set[int]:
     found: set[int] = set()
-    for start in range(0, len(interaction_ids), 500):
-        chunk = interaction_ids[start:start + 500]
+    for chunk in chunks(interaction_ids):
         found.update(r[0] for r in conn.execute(
             "SELECT person_id FROM interaction_person WHERE interaction_id IN ("
-            + ",".join("?" * len(chunk)) + ")", chunk))
+            + marks(chunk) + ")", chunk))
     return found
 
 
@@ -246,10 +245,9 @@ def refresh_stats(conn: sqlite3.Connection, person_ids: Iterable[int] | None) ->
         conn.execute(_stats_sql(d, d.true, d.true))
         return
     ids = list(person_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        conn.execute(_stats_sql(d, f"ip.person_id IN ({marks})", f"p.id IN ({marks})"),
+    for chunk in chunks(ids):
+        places = marks(chunk)
+        conn.execute(_stats_sql(d, f"ip.person_id IN ({places})", f"p.id IN ({places})"),
                      chunk + chunk)
 
 
@@ -509,13 +507,12 @@ def _values(conn, table: str, ids: list[int]) -> dict[int, tuple]:
     """What a digest covers, for these rows of `table`."""
     rows_sql, parts_sql = _DIGESTED[table]
     out: dict[int, tuple] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        values = {r[0]: tuple(r[1:]) for r in conn.execute(rows_sql.format(marks), chunk)}
+    for chunk in chunks(ids):
+        places = marks(chunk)
+        values = {r[0]: tuple(r[1:]) for r in conn.execute(rows_sql.format(places), chunk)}
         parts: dict[int, list] = {i: [] for i in values}
         if parts_sql:
-            for owner, part in conn.execute(parts_sql.format(marks), chunk):
+            for owner, part in conn.execute(parts_sql.format(places), chunk):
                 parts[owner].append(part)
         out.update({i: (*values[i], tuple(parts[i])) for i in values})
     return out
@@ -552,15 +549,14 @@ def _current(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
     """The importable fields and tags of these people, in chunked queries."""
     cols = ", ".join(("id", "name") + IMPORT_FIELDS)
     out: dict[int, dict] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        cur = conn.execute(f"SELECT {cols} FROM person WHERE id IN ({marks})", chunk)
+    for chunk in chunks(ids):
+        places = marks(chunk)
+        cur = conn.execute(f"SELECT {cols} FROM person WHERE id IN ({places})", chunk)
         names = [c[0] for c in cur.description]
         for row in cur.fetchall():
             out[row[0]] = {**dict(zip(names, row, strict=True)), "tags": []}
         for pid, tag in conn.execute(
-                f"SELECT person_id, tag FROM tag WHERE person_id IN ({marks})", chunk):
+                f"SELECT person_id, tag FROM tag WHERE person_id IN ({places})", chunk):
             out[pid]["tags"].append(tag)
     return out
 
@@ -638,8 +634,7 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                 session.execute(update(Person).where(Person.id == fill.person_id)
                                 .values({fill.field: None}))
         restored.add(fill.person_id)
-    for start in range(0, len(created), 500):
-        chunk = created[start:start + 500]
+    for chunk in chunks(created):
         session.execute(delete(Person).where(Person.id.in_(chunk)))
     refresh_stats(conn, others)
     batch.undone_at = dates.now()
@@ -664,17 +659,16 @@ def _changed_since(conn, batch) -> list[str]:
     ids = list(names)
     logged: dict[int, int] = {}
     promised: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk in chunks(ids):
+        places = marks(chunk)
         for iid, pid in conn.execute(
                 "SELECT ip.interaction_id, min(ip.person_id) FROM interaction_person ip JOIN "
-                f"interaction i ON i.id = ip.interaction_id WHERE ip.person_id IN ({marks}) "
+                f"interaction i ON i.id = ip.interaction_id WHERE ip.person_id IN ({places}) "
                 "AND (i.import_id IS NULL OR i.import_id <> ?) GROUP BY ip.interaction_id",
                 [*chunk, batch.id]):
             logged[iid] = pid
         for fid, pid in conn.execute(
-                f"SELECT id, person_id FROM follow_up WHERE person_id IN ({marks}) AND "
+                f"SELECT id, person_id FROM follow_up WHERE person_id IN ({places}) AND "
                 "(import_id IS NULL OR import_id <> ?)", [*chunk, batch.id]):
             promised[fid] = pid
     changes += [f"interaction #{iid} was logged with {names[pid]}"

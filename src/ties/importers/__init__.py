@@ -182,7 +182,7 @@ def build(name: str, position: str, raw: dict, tags: list[str]) -> Record | tupl
                 y, m, d = dates.parse_birthday(value)
                 record.fields.update(birthday_year=y, birthday_month=m, birthday_day=d)
             elif key == "connected_on":
-                record.fields["connected_on"] = connected_on(value)
+                record.fields["connected_on"] = dates.connected_on(value, dates.today())
             elif key == "type":
                 record.fields["type"] = fields.relationship_type(value)
             elif key == "every":
@@ -204,21 +204,3 @@ def build(name: str, position: str, raw: dict, tags: list[str]) -> Record | tupl
         seen.setdefault(cleaned)
     record.tags = list(seen)
     return record
-
-
-def connected_on(text: str) -> date:
-    """LinkedIn's 'Connected On': '30 May 2024', '5-Jan-26', '1/8/18, 6:14 PM'."""
-    from datetime import datetime
-
-    from dateutil import parser
-
-    from ties import dates
-    from ties.errors import BadDate
-
-    try:
-        parsed = parser.parse(text.strip(), default=datetime(2000, 1, 1)).date()
-    except (ValueError, OverflowError, parser.ParserError):
-        raise BadDate(f"can't read the date {text!r}") from None
-    # the bounds every date of something that happened is held to (a ties JSON export of
-    # it must import again)
-    return dates.stored_date(parsed.isoformat(), dates.today(), past=True)

@@ -14,6 +14,7 @@ import io
 import quopri
 import re
 
+from ties import dates
 from ties.importers import Parsed, build
 
 BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
@@ -226,7 +227,7 @@ def _card(parsed: Parsed, lines: list[str], number: int) -> None:
         "company": org,
         "role": _unescape(first("TITLE") or first("ROLE") or ""),
         "notes": "\n\n".join(_unescape(v).strip() for _, v in props.get("NOTE", [])) or None,
-        "birthday": _birthday(first("BDAY")),
+        "birthday": dates.vcard_date(first("BDAY")),
         "location": _location(props.get("ADR", [])),
         "linkedin": _linkedin(props),
     }
@@ -241,20 +242,6 @@ def _card(parsed: Parsed, lines: list[str], number: int) -> None:
         parsed.skipped.append(result)
     else:
         parsed.records.append(result)
-
-
-def _birthday(value: str | None) -> str | None:
-    """vCard dates: 19800322, 1980-03-22, --0203, --02-03, 2012-06-06T00:00:00Z."""
-    if not value:
-        return None
-    v = value.strip().split("T")[0]
-    m = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", v)
-    if m:
-        return f"{m[1]}-{m[2]}-{m[3]}"
-    m = re.fullmatch(r"--(\d{2})-?(\d{2})", v)
-    if m:
-        return f"--{m[1]}-{m[2]}"
-    return None
 
 
 def _location(items: list[tuple[dict, str]]) -> str | None:
