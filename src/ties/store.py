@@ -385,7 +385,6 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     create_tags: list[list[str]] = []
     fills: dict[int, dict] = {}
     for n, rec in enumerate(parsed.records, 1):
-        result.warnings += rec.warnings
         if progress and n % 500 == 0:
             progress(n)
         pid = _match(rec, maps)

@@ -51,6 +51,10 @@ def import_(
         min=1, max=MAX_ID, help="With --undo: the import to undo, from 'ties imports'.",
         show_default=False)]
     = None,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Import a CSV, vCard, LinkedIn or Google file even though some "
+        "values are invalid, leaving those values out and listing each one (without it, such "
+        "a file is refused whole).")] = False,
 ) -> None:
     """Import contacts: LinkedIn, Google, vCard, CSV, ties JSON.
 
@@ -76,7 +80,7 @@ def import_(
     extra_tags = [fields.tag(t) for t in tag or []]
     source = "stdin" if file == "-" else file
     data = _read_input(file)
-    parsed = importers.read(data, source, format_, today())
+    parsed = importers.read(data, source, format_, today(), skip_invalid=skip_invalid)
     with writing(commit=not dry_run) as session:
         with _progress(len(parsed.records)) as tick:
             if parsed.format == "ties":
@@ -166,6 +170,9 @@ def _report_import(result, parsed, dry_run: bool) -> None:
         say(f"  kept yours: {name}'s {key} is {ours!r}; the file says {theirs!r}")
     if len(result.conflicts) > 20:
         say(f"  ... and {len(result.conflicts) - 20} more differences, all kept as you had them")
+    for invalid in parsed.invalid:
+        if invalid.field != "name":  # an entry left out for its name is listed as skipped
+            say(f"  left out: {invalid.describe()}")
     for warning in result.warnings[:10]:
         say(f"  note: {warning}")
     if result.created and not dry_run and result.format != "ties":

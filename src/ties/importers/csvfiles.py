@@ -124,11 +124,11 @@ def _linkedin(rows: list[list[str]], source: str) -> Parsed:
     for number, cells in _table(rows, header):
         name = " ".join(p.strip() for p in (cells.get("first name", ""),
                                             cells.get("last name", "")) if p.strip())
-        _add(parsed, build(name, f"row {number}", {
+        build(parsed, name, f"row {number}", {
             "linkedin": cells.get("url"), "email": cells.get("email address"),
             "company": cells.get("company"), "role": cells.get("position"),
             "connected_on": cells.get("connected on"),
-        }, []))
+        }, [])
     return parsed
 
 
@@ -161,13 +161,13 @@ def _google(rows: list[list[str]], source: str) -> Parsed:
                 if t.strip() and not t.strip().startswith("*")]
         location = _first(cells, r"address \d+ - city") or _first(cells,
                                                                   r"address \d+ - country")
-        _add(parsed, build(name, f"row {number}", {
+        build(parsed, name, f"row {number}", {
             "email": _first(cells, r"e-mail \d+ - value"),
             "phone": _first(cells, r"phone \d+ - value"),
             "company": company, "role": role, "location": location,
             "birthday": cells.get("birthday"), "notes": cells.get("notes"),
             "linkedin": website[0] if website else None,
-        }, tags))
+        }, tags)
     return parsed
 
 
@@ -191,15 +191,8 @@ def _generic(rows: list[list[str]], source: str) -> Parsed:
                                                        get.get("last", "").strip()) if p)
         raw = {k: v for k, v in get.items() if k not in ("name", "first", "last", "tags")}
         tags = re.split(r"[,;|]|:::", get.get("tags", "")) if get.get("tags") else []
-        _add(parsed, build(name, f"row {number}", raw, tags))
+        build(parsed, name, f"row {number}", raw, tags)
     return parsed
-
-
-def _add(parsed: Parsed, result) -> None:
-    if isinstance(result, tuple):
-        parsed.skipped.append(result)
-    else:
-        parsed.records.append(result)
 
 
 def _join(cells: dict, *keys: str) -> str:
