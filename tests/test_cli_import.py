@@ -535,6 +535,6 @@ def test_skip_invalid_with_a_ties_json_export_is_refused(ties, db_path, tmp_path
     result = ties("import", str(path), "--skip-invalid")
     assert result.exit_code == 1
     assert result.stderr == (f"ties: {path} is a ties JSON export, which is imported whole or "
-                             "not at all: --skip-invalid is for CSV, vCard, LinkedIn and Google "
-                             "files. Nothing was imported.\n")
+                             "not at all: --skip-invalid is for CSV, vCard, LinkedIn or Google "
+                             "Contacts files. Nothing was imported.\n")
     assert dump(db_path) == before

@@ -3,6 +3,7 @@ exports (shared/testdata) without copying them."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -407,3 +408,33 @@ def test_a_csv_row_reads_as_the_header_wide_construction_read_it(header, body):
                 for i, name in enumerate(names) if name}
         assert {name: got[number].get(name, "") for name in wide} == wide
         assert set(got[number]) <= set(wide)
+
+
+def test_a_ties_export_is_read_as_typed_records_of_people_interactions_and_follow_ups():
+    from datetime import datetime
+
+    from ties.importers import FollowUpRecord, InteractionRecord
+
+    doc = {"format": "ties", "version": 1, "settings": {"next.count": 3},
+           "people": [{"id": 7, "name": "Ana Lima", "email": "ana@globex.example",
+                       "archived": True, "every_days": 30, "created": "2025-01-02",
+                       "updated_at": "2025-01-02 03:04:05", "tags": ["mentor"]}],
+           "interactions": [{"id": 3, "date": "2025-01-10", "people": [7, 7], "gave": True,
+                             "note": "coffee"}],
+           "follow_ups": [{"id": 2, "person": 7, "text": "send the paper",
+                           "due": "2025-03-20"}],
+           "last_ids": {"people": 9}}
+    parsed = read(json.dumps(doc).encode(), "all.json")
+    (ana,) = parsed.records
+    assert (ana.name, ana.tags) == ("Ana Lima", ["mentor"])
+    assert {k: ana.fields[k] for k in ("id", "email", "archived", "cadence_days", "created",
+                                       "snoozed_until")} == {
+        "id": 7, "email": "ana@globex.example", "archived": True, "cadence_days": 30,
+        "created": date(2025, 1, 2), "snoozed_until": None}
+    assert isinstance(ana.fields["updated_at"], datetime)
+    assert parsed.interactions == [InteractionRecord(
+        id=3, people=[7], date=date(2025, 1, 10), channel="other", note="coffee", gave=True)]
+    assert parsed.follow_ups == [FollowUpRecord(id=2, person=7, text="send the paper",
+                                                due=date(2025, 3, 20))]
+    assert parsed.settings == {"next.count": "3"}
+    assert parsed.last_ids == {"people": 9, "interactions": 0, "follow_ups": 0}

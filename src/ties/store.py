@@ -358,6 +358,22 @@ def _remember(maps, rec, pid) -> None:
     by_name.setdefault((fold(rec.name), fold(rec.fields.get("company") or "")), pid)
 
 
+def import_parsed(session: Session, parsed, *, source: str, today: date,
+                  type_: str | None = None, tags: Iterable[str] = (),
+                  progress=None) -> ImportResult:
+    """Import what a reader made of a file: a whole ties document (people with their ids,
+    interactions, follow-ups and settings) as `import_document` does, else people as
+    `import_records` does, `type_` and `tags` given to everyone created."""
+    from ties import formats
+
+    if formats.reader_named(parsed.format).lossless:  # ids, history and settings too
+        return import_document(session, parsed, source=source)
+    from pathlib import PurePath
+
+    return import_records(session, parsed, source=PurePath(source).name, today=today,
+                          type_=type_, tags=tags, progress=progress)
+
+
 def import_records(session: Session, parsed, *, source: str, today: date,
                    type_: str | None = None, tags: Iterable[str] = (),
                    progress=None, batch=None) -> ImportResult:
@@ -708,7 +724,6 @@ def import_document(session: Session, parsed, *, source: str,
     from ties.models import FollowUp as FollowUpModel
     from ties.models import ImportSetting, Setting
 
-    doc = parsed.document
     conn = raw(session)
     used = ids.last_given(conn)
     # Ids are kept only where they can't be mistaken for ones this store gave out before.
@@ -717,16 +732,15 @@ def import_document(session: Session, parsed, *, source: str,
                                  or used["follow_ups"]))
     batch = None if restore else _open_batch(session, "ties", source)
     batch_id = batch.id if batch else None
-    by_source: dict[int, dict] = {p["id"]: p for p in doc.get("people", [])}
     result = ImportResult(format="ties", batch_id=batch_id)
     id_map: dict[int, int] = {}
     if empty:
         rows = []
         for rec in parsed.records:
-            p = by_source[rec.fields["id"]]
-            row = {k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS}
+            p = rec.fields
+            row = {k: v for k, v in p.items() if k in IMPORT_FIELDS}
             row.update(id=p["id"], name=rec.name, name_key=fold(rec.name),
-                       cadence_days=p.get("every_days"), archived=bool(p.get("archived")),
+                       cadence_days=p.get("cadence_days"), archived=bool(p.get("archived")),
                        created=_date(p.get("created")) or dates.today(),
                        snoozed_until=_date(p.get("snoozed_until")),
                        updated_at=_datetime(p.get("updated_at")) or dates.now(), import_id=batch_id)
@@ -756,20 +770,20 @@ def import_document(session: Session, parsed, *, source: str,
                 "GROUP BY i.id, i.date, i.channel, i.note"):
             seen.add((d, ch, note, tuple(sorted(int(x) for x in pids.split(",")))))
     links = []
-    for item in doc.get("interactions", []):
-        people = sorted({id_map[p] for p in item["people"]})
-        when = _date(item.get("date"))
-        key = (when.isoformat() if when else "", item.get("channel") or "other",
-               item.get("note") or "", tuple(people))
+    for item in parsed.interactions:
+        people = sorted({id_map[p] for p in item.people})
+        when = _date(item.date)
+        key = (when.isoformat() if when else "", item.channel or "other", item.note or "",
+               tuple(people))
         if when is None or key in seen:
             continue
         seen.add(key)
-        values = dict(date=when, channel=item.get("channel") or "other", note=item.get("note"),
-                      they_reached_out=bool(item.get("they_reached_out")),
-                      gave=bool(item.get("gave")), received=bool(item.get("received")),
-                      logged_at=_datetime(item.get("logged_at")) or dates.now(), import_id=batch_id)
+        values = dict(date=when, channel=item.channel or "other", note=item.note,
+                      they_reached_out=item.they_reached_out, gave=item.gave,
+                      received=item.received,
+                      logged_at=_datetime(item.logged_at) or dates.now(), import_id=batch_id)
         if empty:
-            values["id"] = item["id"]
+            values["id"] = item.id
         new_id = session.execute(insert(Interaction).returning(Interaction.id),
                                  [values]).scalar_one()
         links += [{"interaction_id": new_id, "person_id": p} for p in people]
@@ -778,22 +792,22 @@ def import_document(session: Session, parsed, *, source: str,
         session.execute(insert(InteractionPerson), links)
     existing_promises = {(r[0], r[1], r[2]) for r in conn.execute(
         "SELECT person_id, text, due FROM follow_up")}
-    for f in doc.get("follow_ups", []):
-        pid, due = id_map[f["person"]], _date(f.get("due"))
-        key = (pid, f.get("text"), due.isoformat() if due else None)
-        if key in existing_promises or not f.get("text"):
+    for f in parsed.follow_ups:
+        pid, due = id_map[f.person], _date(f.due)
+        key = (pid, f.text, due.isoformat() if due else None)
+        if key in existing_promises or not f.text:
             continue
-        values = dict(person_id=pid, text=f["text"], due=due,
-                      created=_date(f.get("created")) or dates.today(),
-                      done=_date(f.get("done")), import_id=batch_id)
+        values = dict(person_id=pid, text=f.text, due=due,
+                      created=_date(f.created) or dates.today(),
+                      done=_date(f.done), import_id=batch_id)
         if empty:
-            values["id"] = f["id"]
+            values["id"] = f.id
         session.execute(insert(FollowUpModel), [values])
         result.follow_ups += 1
     from ties import settings as spec
     from ties.errors import TiesError
 
-    for key, value in (doc.get("settings") or {}).items():
+    for key, value in parsed.settings.items():
         try:
             stored = spec.stored_form(key, str(value))
         except TiesError:
@@ -806,8 +820,7 @@ def import_document(session: Session, parsed, *, source: str,
             result.settings += 1
     session.flush()
     if empty:  # rows came with their ids: new ones number past them, and past the ids the
-        marks = doc.get("last_ids")  # file's store had given out (when it says)
-        ids.never_below(conn, marks if isinstance(marks, dict) else {})
+        ids.never_below(conn, parsed.last_ids or {})  # file's store had given out
     refresh_stats(conn, None)
     if batch is not None:
         _finish_batch(session, batch, result)

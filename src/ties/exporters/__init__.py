@@ -18,7 +18,6 @@ from typing import Any
 from ties import dates
 from ties.text import FORMULA_START, safe, safe_json
 
-FORMATS = ("json", "csv", "vcard", "markdown")
 JSON_VERSION = 1
 
 PERSON_KEYS = ("id", "name", "type", "company", "role", "industry", "location", "email",

@@ -13,7 +13,7 @@ import codecs
 import os
 import stat
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +21,6 @@ from ties.errors import TiesError
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
-FORMATS = ("ties", "csv", "vcard", "linkedin", "google")
 
 
 class BadFile(TiesError):
@@ -61,13 +60,47 @@ class Invalid:
 
 
 @dataclass
+class InteractionRecord:
+    """One interaction as a file describes it, checked: `people` are the file's own person
+    ids (Record.fields["id"])."""
+
+    id: int
+    people: list[int]
+    date: date
+    channel: str = "other"
+    note: str | None = None
+    they_reached_out: bool = False
+    gave: bool = False
+    received: bool = False
+    logged_at: datetime | None = None
+
+
+@dataclass
+class FollowUpRecord:
+    """One promise as a file describes it, checked: `person` is the file's own id."""
+
+    id: int
+    person: int
+    text: str
+    due: date | None = None
+    created: date | None = None
+    done: date | None = None
+
+
+@dataclass
 class Parsed:
+    """What a reader made of a file: people (`records`), and from a file that carries
+    them (ties JSON) interactions, follow-ups, settings and the ids its store gave out."""
+
     format: str
     records: list[Record] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (position, reason)
     invalid: list[Invalid] = field(default_factory=list)  # values left out (skip_invalid)
     encoding: str = "utf-8"
-    document: dict | None = None  # ties JSON: the whole document
+    interactions: list[InteractionRecord] = field(default_factory=list)
+    follow_ups: list[FollowUpRecord] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)  # key -> stored form
+    last_ids: dict[str, int] | None = None  # ties.ids marks, when the file says
 
 
 def _too_big(source: str, size: int | None = None) -> BadFile:
@@ -137,51 +170,40 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
 
 
 def detect(text: str, source: str) -> str:
-    """The format, from the content (never from the file name alone)."""
+    """The format's name, from the content (never from the file name alone)."""
+    from ties import formats
+
     head = text[:65536].lstrip("\ufeff \t\r\n")
     if not head:
         raise BadFile(f"{source} is empty: there is nothing to import. Check that the export "
                       "finished.")
-    if head.startswith("{"):
-        return "ties"
-    if "BEGIN:VCARD" in head[:4096].upper():
-        return "vcard"
-    from ties.importers import csvfiles
-
-    kind = csvfiles.sniff(head)
-    if kind:
-        return kind
-    raise BadFile(f"Can't tell what kind of file {source} is. Give --format: one of "
-                  f"{', '.join(FORMATS)}.")
-
-
-def parse(text: str, fmt: str, source: str, today: date | None = None) -> Parsed:
-    if fmt == "vcard":
-        from ties.importers import vcard
-
-        return vcard.parse(text)
-    if fmt == "ties":
-        from ties.importers import tiesjson
-
-        return tiesjson.parse(text, source, today)
-    from ties.importers import csvfiles
-
-    return csvfiles.parse(text, fmt, source)
+    found = formats.detect(head)
+    if found is None:
+        raise BadFile(f"Can't tell what kind of file {source} is. Give --format: one of "
+                      f"{', '.join(formats.import_names())}.")
+    return found.name
 
 
 def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None, *,
          skip_invalid: bool = False) -> Parsed:
-    """The records of a file. `today` bounds the dates a ties JSON document may hold
-    (default: dates.today()). A file with an invalid value is refused whole (BadFile, one
-    line naming the first one) unless `skip_invalid`, which leaves those values out (an
-    invalid name: the whole entry) and lists them in `Parsed.invalid`."""
+    """The records of a file in format `fmt` (a name in ties.formats, or "auto" to detect
+    it). `today` bounds the dates a ties JSON document may hold (default: dates.today()).
+    A file with an invalid value is refused whole (BadFile, one line naming the first one)
+    unless `skip_invalid`, which leaves those values out (an invalid name: the whole
+    entry) and lists them in `Parsed.invalid`."""
+    from ties import formats
+
     text, encoding = decode(data, source)
-    chosen = detect(text, source) if fmt == "auto" else fmt
-    if skip_invalid and chosen == "ties":
-        raise BadFile(f"{source} is a ties JSON export, which is imported whole or not at "
-                      "all: --skip-invalid is for CSV, vCard, LinkedIn and Google files. "
-                      "Nothing was imported.")
-    parsed = parse(text, chosen, source, today)
+    chosen = formats.reader_named(detect(text, source) if fmt == "auto" else fmt)
+    if chosen is None:
+        raise BadFile(f"ties can't read {fmt!r} files: give one of "
+                      f"{', '.join(formats.import_names())}.")
+    if skip_invalid and chosen.lossless:
+        lenient = [f.title for f in formats.readable() if not f.lossless]
+        raise BadFile(f"{source} is a {chosen.title}, which is imported whole or not at all: "
+                      f"--skip-invalid is for {formats.spoken(lenient)} files. Nothing was "
+                      "imported.")
+    parsed = chosen.reader(text, source, today)
     parsed.encoding = encoding
     if len(parsed.records) + len(parsed.skipped) > MAX_ROWS:
         raise BadFile(f"{source} has more than {MAX_ROWS:,} entries; split it and import the "

@@ -8,6 +8,7 @@ length before it).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 
@@ -43,7 +44,7 @@ GENERIC = {
 }
 
 
-def _rows(text: str) -> list[list[str]]:
+def rows(text: str) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -61,27 +62,23 @@ def _header_index(rows: list[list[str]], required: set[str], scan: int = 50) -> 
     return None
 
 
-def sniff(head: str) -> str | None:
-    rows = _rows(head)
-    if _header_index(rows, LINKEDIN_REQUIRED) is not None:
-        return "linkedin"
-    if _header_index(rows, GOOGLE_CURRENT, 1) is not None or \
-            _header_index(rows, GOOGLE_LEGACY, 1) is not None:
-        return "google"
-    if rows and any(_key(c) in GENERIC["name"] + GENERIC["first"] for c in rows[0]):
-        return "csv"
-    return None
+@functools.lru_cache(maxsize=1)
+def head_rows(head: str) -> tuple[list[str], ...]:
+    """The rows of the start of a file, parsed once for every layout's detector."""
+    return tuple(rows(head))
 
 
-def parse(text: str, fmt: str, source: str) -> Parsed:
-    rows = _rows(text)
-    if fmt == "linkedin":
-        return _linkedin(rows, source)
-    if fmt == "google":
-        return _google(rows, source)
-    if fmt == "csv":
-        return _generic(rows, source)
-    raise BadFile(f"Unknown format {fmt!r}.")
+def _is_linkedin(head: tuple[list[str], ...]) -> bool:
+    return _header_index(list(head), LINKEDIN_REQUIRED) is not None
+
+
+def _is_google(head: tuple[list[str], ...]) -> bool:
+    return _header_index(list(head), GOOGLE_CURRENT, 1) is not None or \
+        _header_index(list(head), GOOGLE_LEGACY, 1) is not None
+
+
+def _is_generic(head: tuple[list[str], ...]) -> bool:
+    return bool(head) and any(_key(c) in GENERIC["name"] + GENERIC["first"] for c in head[0])
 
 
 def _cell(value: str) -> str:
@@ -210,3 +207,8 @@ def _all(cells: dict, pattern: str) -> list[str]:
 def _first(cells: dict, pattern: str) -> str | None:
     found = _all(cells, pattern)
     return found[0] if found else None
+
+
+# Each layout's detector and reader, by the name ties.formats registers it under.
+SNIFFERS = {"linkedin": _is_linkedin, "google": _is_google, "csv": _is_generic}
+LAYOUTS = {"linkedin": _linkedin, "google": _google, "csv": _generic}
