@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ties import identity
 from ties.errors import BadValue
 from ties.fields import MAX_TEXT
 from ties.names import fold
@@ -40,11 +41,12 @@ def likely_duplicates(rows: list[tuple]) -> list[Pair]:
         key = (min(a, b), max(a, b))
         found.setdefault(key, reason)
 
-    for index, reason in ((5, "same LinkedIn profile"), (4, "same email")):
+    column = {"linkedin": 5, "email": 4}
+    for kind, reason in identity.STRONG:
         groups: dict[str, list[int]] = defaultdict(list)
         for r in rows:
-            if r[index]:
-                groups[r[index].lower()].append(r[0])
+            if (key := identity.strong_key(kind, r[column[kind]])) is not None:
+                groups[key].append(r[0])
         for ids in groups.values():
             for other in ids[1:]:
                 add(ids[0], other, reason)

@@ -15,7 +15,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from ties import dialect, ids, names
+from ties import dialect, identity, ids, names
 from ties.errors import Ambiguous, NotFound, StoreError
 
 PROFILE_FIELDS = (
@@ -137,7 +137,7 @@ def _choice(c: names.Candidate) -> str:
 def same_name(conn: sqlite3.Connection, name: str) -> list[names.Candidate]:
     rows = conn.execute(
         "SELECT id, name, name_key, company FROM person WHERE name_key = ? ORDER BY id",
-        (names.fold(name),),
+        (identity.name_key(name),),
     ).fetchall()
     return [names.Candidate(*r) for r in rows]
 

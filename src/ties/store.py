@@ -328,34 +328,27 @@ class ImportResult:
 
 
 def _identity(conn: sqlite3.Connection):
-    by_linkedin, by_email, by_name = {}, {}, {}
-    for pid, linkedin, email, name_key, company in conn.execute(
+    """Everyone here, indexed by what recognises them (ties.identity)."""
+    from ties.identity import Index
+
+    index = Index()
+    for pid, linkedin, email, key, company in conn.execute(
             "SELECT id, linkedin, email, name_key, company FROM person ORDER BY id"):
-        if linkedin:
-            by_linkedin.setdefault(linkedin, pid)
-        if email:
-            by_email.setdefault(email.lower(), pid)
-        by_name.setdefault((name_key, fold(company or "")), pid)
-    return by_linkedin, by_email, by_name
+        index.add(pid, key=key, company=company, email=email, linkedin=linkedin)
+    return index
 
 
-def _match(rec, maps) -> int | None:
-    by_linkedin, by_email, by_name = maps
-    f = rec.fields
-    if f.get("linkedin") and f["linkedin"] in by_linkedin:
-        return by_linkedin[f["linkedin"]]
-    if f.get("email") and f["email"].lower() in by_email:
-        return by_email[f["email"].lower()]
-    return by_name.get((fold(rec.name), fold(f.get("company") or "")))
+def _details(rec) -> dict:
+    return {"key": fold(rec.name), "company": rec.fields.get("company"),
+            "email": rec.fields.get("email"), "linkedin": rec.fields.get("linkedin")}
 
 
-def _remember(maps, rec, pid) -> None:
-    by_linkedin, by_email, by_name = maps
-    if rec.fields.get("linkedin"):
-        by_linkedin.setdefault(rec.fields["linkedin"], pid)
-    if rec.fields.get("email"):
-        by_email.setdefault(rec.fields["email"].lower(), pid)
-    by_name.setdefault((fold(rec.name), fold(rec.fields.get("company") or "")), pid)
+def _match(rec, index) -> int | None:
+    return index.match(**_details(rec))
+
+
+def _remember(index, rec, pid) -> None:
+    index.add(pid, **_details(rec))
 
 
 def import_parsed(session: Session, parsed, *, source: str, today: date,
