@@ -50,8 +50,15 @@ class Index:
               linkedin: str | None) -> int | None:
         """Who these details describe: by LinkedIn profile, else email, else name and
         company; None for someone new."""
-        for kind, value in (("linkedin", linkedin), ("email", email)):
+        return self.recognise(key=key, company=company, email=email, linkedin=linkedin)[0]
+
+    def recognise(self, *, key: str, company: str | None, email: str | None,
+                  linkedin: str | None) -> tuple[int | None, str]:
+        """`match`, with how: ("same LinkedIn profile", "same email", "same name at the
+        same company"), or (None, "")."""
+        for (kind, reason), value in zip(STRONG, (linkedin, email), strict=True):
             k = strong_key(kind, value)
             if k is not None and k in self.strong[kind]:
-                return self.strong[kind][k]
-        return self.by_name.get(name_company_key(key, company))
+                return self.strong[kind][k], reason
+        pid = self.by_name.get(name_company_key(key, company))
+        return (pid, "same name at the same company") if pid is not None else (None, "")

@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from ties import dates, dialect, queries
-from ties.dates import birthday_of
 from ties.errors import AlreadyExists, NotFound
 from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
 from ties.names import fold
+from ties.reconcile import IMPORT_FIELDS  # the person fields an import may set
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
@@ -306,10 +306,6 @@ def set_setting(session: Session, key: str, value: str | None) -> None:
 
 # Imports -----------------------------------------------------------------------------
 
-IMPORT_FIELDS = ("type", "company", "role", "industry", "location", "email", "phone",
-                 "linkedin", "met", "notes", "working_on", "struggles", "cares_about",
-                 "birthday_year", "birthday_month", "birthday_day", "cadence_days",
-                 "connected_on")
 
 
 @dataclass
@@ -374,8 +370,10 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     (matched on LinkedIn URL, then email, then name + company). Never overwrites: a
     different value is reported as a conflict. One batch, so it can be undone (`batch`:
     one the caller opened and will finish, for a ties JSON import)."""
-    from sqlalchemy import insert, update
+    from sqlalchemy import insert
+    from sqlalchemy import update as update_
 
+    from ties import reconcile
     from ties.models import ImportFill
 
     conn = raw(session)
@@ -383,78 +381,37 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     if owned:
         batch = _open_batch(session, parsed.format, source)
     stamp = batch.imported_at
-    result = ImportResult(format=parsed.format, skipped=list(parsed.skipped))
-    result.batch_id = batch.id
-    maps = _identity(conn)
+    index = _identity(conn)
     # Everyone the file names who is already here, loaded at once rather than per row.
-    existing = _current(conn, sorted({pid for rec in parsed.records
-                                      if (pid := _match(rec, maps)) is not None}))
-    extra_tags = list(tags)
-    creates: list[dict] = []
-    create_tags: list[list[str]] = []
-    fills: dict[int, dict] = {}
-    for n, rec in enumerate(parsed.records, 1):
-        if progress and n % 500 == 0:
-            progress(n)
-        pid = _match(rec, maps)
-        if pid is not None and pid < 0:  # the same person earlier in this file
-            row = creates[-pid - 1]
-            for key, value in rec.fields.items():
-                if key in IMPORT_FIELDS and row.get(key) is None:  # never a file's "id"
-                    row[key] = value
-            create_tags[-pid - 1] += [t for t in rec.tags if t not in create_tags[-pid - 1]]
-            continue
-        if pid is None:
-            row = {"name": rec.name, "name_key": fold(rec.name), "type": type_,
-                   "created": today, "updated_at": stamp, "archived": False,
-                   "import_id": batch.id}
-            row.update({k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS})
-            if type_ is not None:
-                row["type"] = type_
-            creates.append(row)
-            create_tags.append(list(dict.fromkeys(rec.tags + extra_tags)))
-            _remember(maps, rec, -len(creates))
-            result.created.append(rec.name)
-            continue
-        have = existing[pid]
-        changed = fills.setdefault(pid, {})
-        incoming = {k: v for k, v in rec.fields.items()
-                    if k in IMPORT_FIELDS and v is not None and not k.startswith("birthday_")}
-        if rec.fields.get("birthday_month"):
-            incoming["birthday"] = birthday_of(rec.fields)
-        for key, value in incoming.items():
-            current = birthday_of(have) if key == "birthday" else have.get(key)
-            if current in (None, ""):
-                if key == "birthday":
-                    for part in ("birthday_year", "birthday_month", "birthday_day"):
-                        have[part] = changed[part] = rec.fields.get(part)
-                else:
-                    have[key] = changed[key] = value
-            elif _text(current) != _text(value) and key not in changed:
-                result.conflicts.append((have["name"], key, _text(value), _text(current)))
-        for t in rec.tags + extra_tags:
-            if t not in have["tags"]:
-                have["tags"].append(t)
-                changed[f"tag:{t}"] = t
-    if creates:
-        columns = {k for row in creates for k in row}
-        rows = [{k: row.get(k) for k in columns} for row in creates]
+    current = _current(conn, sorted({pid for rec in parsed.records
+                                     if (pid := _match(rec, index)) is not None}))
+    planned = reconcile.plan(parsed.records, index, current, type_=type_, tags=tags,
+                             skipped=parsed.skipped, progress=progress)
+    result = ImportResult(format=parsed.format, skipped=planned.skipped,
+                          conflicts=planned.conflicts, batch_id=batch.id)
+    if planned.creates:
+        rows = [{"name": c.name, "name_key": fold(c.name), "created": today,
+                 "updated_at": stamp, "archived": False, "import_id": batch.id, **c.values}
+                for c in planned.creates]
+        columns = {k for row in rows for k in row}
+        rows = [{k: row.get(k) for k in columns} for row in rows]
         ids = [r[0] for r in session.execute(
             insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)]
-        tag_rows = [{"person_id": pid, "tag": t} for pid, ts in zip(ids, create_tags,
-                                                                     strict=True) for t in ts]
+        tag_rows = [{"person_id": pid, "tag": t}
+                    for pid, c in zip(ids, planned.creates, strict=True) for t in c.tags]
         if tag_rows:
             session.execute(insert(Tag), tag_rows)
         refresh_stats(conn, ids)
-    for pid, changed in fills.items():
-        name = existing[pid]["name"]
+        result.created = [c.name for c in planned.creates]
+    for update in planned.updates:
+        pid, name, changed = update.person_id, update.name, update.changes
         if not changed:
             result.unchanged.append(name)
             continue
         values = {k: v for k, v in changed.items() if not k.startswith("tag:")}
         changed = {k: v for k, v in changed.items() if v is not None}
         if values:
-            session.execute(update(Person).where(Person.id == pid).values(**values))
+            session.execute(update_(Person).where(Person.id == pid).values(**values))
         new_tags = [v for k, v in changed.items() if k.startswith("tag:")]
         if new_tags:
             session.execute(insert(Tag), [{"person_id": pid, "tag": t} for t in new_tags])
