@@ -7,14 +7,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ties import identity
+from ties import identity, personfields
 from ties.errors import BadValue
 from ties.fields import MAX_TEXT
 from ties.names import fold
 
-MERGED_FIELDS = ("type", "company", "role", "industry", "location", "email", "phone",
-                 "linkedin", "met", "working_on", "struggles", "cares_about", "birthday_year",
-                 "birthday_month", "birthday_day", "cadence_days", "connected_on")
+MERGED_FIELDS = personfields.MERGED_FIELDS  # notes are joined, not chosen
 # Settings of the relationship rather than facts about the person: the kept one wins quietly.
 QUIET = {"type", "cadence_days", "birthday_year", "birthday_month", "birthday_day"}
 BLOCK = 400  # past this many people at one company, compare only neighbours by name

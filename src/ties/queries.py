@@ -15,14 +15,10 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from ties import dialect, identity, ids, names
+from ties import dialect, identity, ids, names, personfields
 from ties.errors import Ambiguous, NotFound, StoreError
 
-PROFILE_FIELDS = (
-    "id", "name", "type", "company", "role", "industry", "location", "email", "phone",
-    "linkedin", "met", "notes", "working_on", "struggles", "cares_about", "birthday_year",
-    "birthday_month", "birthday_day", "cadence_days", "created", "archived", "snoozed_until",
-)
+PROFILE_FIELDS = personfields.PROFILE_FIELDS
 _DATE_FIELDS = {"created", "snoozed_until", "date", "last_contact", "first_contact", "due",
                 "done", "last_gave", "last_received", "connected_on"}
 

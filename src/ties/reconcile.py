@@ -20,16 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ties import personfields
 from ties.dates import birthday_of
 from ties.identity import Index
 from ties.names import fold
 
 # The person fields an import may set (a ties JSON file's ids, state and clocks are the
 # store's to restore, not a plan's).
-IMPORT_FIELDS = ("type", "company", "role", "industry", "location", "email", "phone",
-                 "linkedin", "met", "notes", "working_on", "struggles", "cares_about",
-                 "birthday_year", "birthday_month", "birthday_day", "cadence_days",
-                 "connected_on")
+IMPORT_FIELDS = personfields.IMPORT_FIELDS
 
 
 def _text(value) -> str:

@@ -12,6 +12,7 @@ import functools
 import io
 import re
 
+from ties import personfields
 from ties.importers import BadFile, Parsed, build
 
 csv.field_size_limit(1_000_000)
@@ -21,27 +22,7 @@ GOOGLE_CURRENT = {"first name", "last name", "labels"}
 GOOGLE_LEGACY = {"name", "given name", "family name", "group membership"}
 
 # Generic CSV: each field and the header names that mean it (compared folded).
-GENERIC = {
-    "name": ["name", "full name", "display name", "fn"],
-    "first": ["first name", "given name", "first"],
-    "last": ["last name", "family name", "surname", "last"],
-    "type": ["type", "relationship", "relationship type", "kind"],
-    "company": ["company", "organization", "organisation", "org", "employer"],
-    "role": ["role", "title", "job title", "position"],
-    "industry": ["industry", "sector", "field"],
-    "location": ["location", "city", "place"],
-    "email": ["email", "e-mail", "email address", "mail"],
-    "phone": ["phone", "mobile", "telephone", "phone number", "cell"],
-    "linkedin": ["linkedin", "linkedin url", "profile url", "url"],
-    "tags": ["tags", "tag", "labels", "groups"],
-    "met": ["met", "how we met", "how met", "where we met"],
-    "notes": ["notes", "note", "comments"],
-    "working_on": ["working on", "working_on"],
-    "struggles": ["struggles", "struggles with"],
-    "cares_about": ["cares about", "cares_about"],
-    "birthday": ["birthday", "bday", "birth date", "date of birth"],
-    "every": ["every", "cadence"],
-}
+GENERIC = personfields.CSV_HEADERS
 
 
 def rows(text: str) -> list[list[str]]:

@@ -14,16 +14,15 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from ties import personfields
 from ties.errors import TiesError
 from ties.importers import BadFile, FollowUpRecord, InteractionRecord, Parsed, Record
 
 FORMAT_NAME = "ties"
 VERSION = 1
 
-# Profile text fields as `ties add`/`edit` take them, checked by fields.profile.
-PROFILE_KEYS = ("type", "company", "role", "industry", "location", "email", "phone",
-                "linkedin", "met", "notes", "working_on", "struggles", "cares_about",
-                "birthday")
+# Profile fields as `ties add`/`edit` take them, checked by fields.profile.
+PROFILE_KEYS = personfields.CHECKED_KEYS
 
 
 class Invalid(Exception):
