@@ -348,8 +348,8 @@ def test_standard_input_over_the_limit_is_refused(ties, db_path, monkeypatch):
     import ties.importers as importers
 
     monkeypatch.setattr(importers, "MAX_BYTES", 1000)
-    header = "name,company\n"
-    fits = header + "Ana,Acme\n" + "x" * (1000 - len(header) - 10) + "\n"
+    header = "name,notes\n"
+    fits = header + "Ana,Acme\n" + "Bo," + "x" * (1000 - len(header) - 13) + "\n"
     assert len(fits) == 1000
     assert ties("import", "-", input=fits).exit_code == 0
     result = ties("import", "-", input=fits + "y")
@@ -414,3 +414,127 @@ def test_the_import_summary_counts_one_interaction_in_the_singular(ties):
     result = ties("import", "-", input=json.dumps(doc))
     assert result.exit_code == 0, result.stderr
     assert "1 interaction, 1 follow-up." in result.stderr
+
+
+# Strict imports: one invalid value refuses the whole file ---------------------------------
+
+INVALID_FILES = {
+    "csv": ("people.csv", "name,email,type\nAna Lima,ana@globex.example,strategic\n"
+            "Bo Chen,bo at acme,social\n",
+            "row 3 (Bo Chen), email: 'bo at acme' doesn't look like an email address "
+            "(name@example.com)"),
+    "vcard": ("people.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEND:VCARD\r\n"
+              "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Chen\r\nCATEGORIES:" + "t" * 51 + "\r\n"
+              "END:VCARD\r\n",
+              "card 2 (Bo Chen), tag: A tag can have at most 50 characters: 'tttttttttttttttttttt'"
+              "..."),
+    "google": ("contacts.csv", "First Name,Last Name,Labels,E-mail 1 - Value,Birthday\n"
+               "Ana,Lima,* myContacts,ana@globex.example,1980-03-22\n"
+               "Bo,Chen,* myContacts,,1980-13-45\n",
+               "row 3 (Bo Chen), birthday: "),
+    "linkedin": ("Connections.csv", "First Name,Last Name,URL,Email Address,Company,Position,"
+                 "Connected On\nAna,Lima,https://www.linkedin.com/in/analima,,Globex,CTO,"
+                 "30 May 2024\nBo,Chen,https://example.com/bo,,Acme,,5 Jan 2025\n",
+                 "row 3 (Bo Chen), linkedin: 'https://example.com/bo' is not a LinkedIn "
+                 "profile"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(INVALID_FILES))
+def test_a_file_with_one_invalid_value_is_refused_whole_naming_row_and_field(
+        ties, db_path, tmp_path, kind):
+    name, text, problem = INVALID_FILES[kind]
+    path = tmp_path / name
+    path.write_text(text)
+    ties("add", "Cy Diaz", "--no-log")
+    before = dump(db_path)
+    result = ties("import", str(path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"ties: {path}: {problem}")
+    assert result.stderr.endswith(" Nothing was imported: correct the file, or add "
+                                  "--skip-invalid to import it without the invalid values.\n")
+    assert result.stderr.count("\n") == 1
+    assert dump(db_path) == before
+    assert json.loads(ties("imports", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("kind", sorted(INVALID_FILES))
+def test_skip_invalid_imports_the_file_without_the_invalid_values_listing_each(
+        ties, db_path, tmp_path, kind):
+    name, text, problem = INVALID_FILES[kind]
+    path = tmp_path / name
+    path.write_text(text)
+    result = ties("import", str(path), "--skip-invalid")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0].endswith(": 2 created, 0 updated, 0 unchanged, "
+                                                  "0 skipped.")
+    assert f"  left out: {problem}" in result.stderr
+    assert [p["name"] for p in json.loads(ties("list", "--json").stdout)] == ["Ana Lima",
+                                                                             "Bo Chen"]
+
+
+def test_a_valid_file_imports_without_skip_invalid_and_lists_nothing_left_out(
+        ties, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,email,type,tags\nAna Lima,ana@globex.example,strategic,"
+                    + "t" * 50 + "\n")
+    result = ties("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "left out" not in result.stderr
+    ana = json.loads(ties("show", "Ana", "--json").stdout)
+    assert (ana["email"], ana["type"], ana["tags"]) == ("ana@globex.example", "strategic",
+                                                        ["t" * 50])
+
+
+def test_the_refusal_counts_every_other_invalid_value_in_the_file(ties, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,email,type\nAna,nope,friend\nBo,also nope,\n")
+    result = ties("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"ties: {path}: row 2 (Ana), type: 'friend' is not a "
+                                    "relationship type")
+    assert "(2 more invalid values in the file). Nothing was imported" in result.stderr
+    listed = ties("import", str(path), "--skip-invalid").stderr
+    assert [line for line in listed.splitlines() if line.startswith("  left out")] == [
+        "  left out: row 2 (Ana), type: 'friend' is not a relationship type: use tactical, "
+        "social or strategic",
+        "  left out: row 2 (Ana), email: 'nope' doesn't look like an email address "
+        "(name@example.com)",
+        "  left out: row 3 (Bo), email: 'also nope' doesn't look like an email address "
+        "(name@example.com)"]
+
+
+def test_a_row_without_a_name_is_skipped_not_refused(ties, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,email\nAna,ana@globex.example\n,nobody@globex.example\n")
+    result = ties("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1: no name (row 3)" in result.stderr
+
+
+def test_an_invalid_name_refuses_the_file_and_with_skip_invalid_skips_its_row(ties, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("name,company\n" + "A" * 201 + ",Acme\nBo,Acme\n")
+    refused = ties("import", str(path))
+    assert refused.exit_code == 1
+    assert "row 2 (" + "A" * 39 + "…), name: A name can have at most 200 characters" in \
+        refused.stderr
+    result = ties("import", str(path), "--skip-invalid")
+    assert result.exit_code == 0, result.stderr
+    assert "1 created, 0 updated, 0 unchanged, 1 skipped." in result.stderr
+    assert "skipped 1: A name can have at most 200 characters" in result.stderr
+    assert "left out" not in result.stderr  # listed once, as skipped
+
+
+def test_skip_invalid_with_a_ties_json_export_is_refused(ties, db_path, tmp_path):
+    ties("add", "Ana Lima", "--no-log")
+    path = tmp_path / "all.json"
+    path.write_text(ties("export").stdout)
+    before = dump(db_path)
+    result = ties("import", str(path), "--skip-invalid")
+    assert result.exit_code == 1
+    assert result.stderr == (f"ties: {path} is a ties JSON export, which is imported whole or "
+                             "not at all: --skip-invalid is for CSV, vCard, LinkedIn or Google "
+                             "Contacts files. Nothing was imported.\n")
+    assert dump(db_path) == before

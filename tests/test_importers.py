@@ -3,6 +3,7 @@ exports (shared/testdata) without copying them."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -24,8 +25,7 @@ def by_name(parsed) -> dict:
     return {r.name: r for r in parsed.records}
 
 
-def test_linkedin_with_bom_preamble_and_url_column(monkeypatch):
-    monkeypatch.setenv("TIES_TODAY", "2026-06-01")  # the file has a connection from 2026
+def test_linkedin_with_bom_preamble_and_url_column():
     parsed = load("linkedin-2024.csv")
     assert parsed.format == "linkedin"
     people = by_name(parsed)
@@ -34,7 +34,7 @@ def test_linkedin_with_bom_preamble_and_url_column(monkeypatch):
         "linkedin": "https://www.linkedin.com/in/analima", "company": "Globex",
         "role": "VP, Engineering", "connected_on": date(2024, 5, 30)}
     assert people['Bo Chen "BC"'].fields["email"] == "bo@acme.example"
-    assert people['Bo Chen "BC"'].fields["connected_on"] == date(2026, 1, 5)
+    assert people['Bo Chen "BC"'].fields["connected_on"] == date(2025, 1, 5)
     assert people["José Núñez"].fields["company"] == "Banco Andino, S.A."
     assert people["José Núñez"].fields["connected_on"] == date(2018, 1, 8)
     assert people["Zoë O'Neill"].fields["linkedin"] == "https://www.linkedin.com/in/zoeoneill"
@@ -150,9 +150,17 @@ def test_oversized_file_is_refused(monkeypatch):
         decode(b"x" * 101, "big.csv")
 
 
-def test_overlong_name_skips_the_row_with_a_reason():
+def test_overlong_name_refuses_the_file_naming_the_row():
     data = ("name,company\n" + "A" * 300 + ",Acme\nBo,Acme\n").encode()
-    parsed = read(data, "x.csv")
+    with pytest.raises(BadFile) as refused:
+        read(data, "x.csv")
+    assert refused.value.message.startswith(
+        "x.csv: row 2 (" + "A" * 39 + "…), name: A name can have at most 200 characters")
+
+
+def test_overlong_name_with_skip_invalid_skips_the_row_with_a_reason():
+    data = ("name,company\n" + "A" * 300 + ",Acme\nBo,Acme\n").encode()
+    parsed = read(data, "x.csv", skip_invalid=True)
     assert [r.name for r in parsed.records] == ["Bo"]
     assert parsed.skipped[0][1].startswith("A name can have at most 200 characters")
 
@@ -400,3 +408,33 @@ def test_a_csv_row_reads_as_the_header_wide_construction_read_it(header, body):
                 for i, name in enumerate(names) if name}
         assert {name: got[number].get(name, "") for name in wide} == wide
         assert set(got[number]) <= set(wide)
+
+
+def test_a_ties_export_is_read_as_typed_records_of_people_interactions_and_follow_ups():
+    from datetime import datetime
+
+    from ties.importers import FollowUpRecord, InteractionRecord
+
+    doc = {"format": "ties", "version": 1, "settings": {"next.count": 3},
+           "people": [{"id": 7, "name": "Ana Lima", "email": "ana@globex.example",
+                       "archived": True, "every_days": 30, "created": "2025-01-02",
+                       "updated_at": "2025-01-02 03:04:05", "tags": ["mentor"]}],
+           "interactions": [{"id": 3, "date": "2025-01-10", "people": [7, 7], "gave": True,
+                             "note": "coffee"}],
+           "follow_ups": [{"id": 2, "person": 7, "text": "send the paper",
+                           "due": "2025-03-20"}],
+           "last_ids": {"people": 9}}
+    parsed = read(json.dumps(doc).encode(), "all.json")
+    (ana,) = parsed.records
+    assert (ana.name, ana.tags) == ("Ana Lima", ["mentor"])
+    assert {k: ana.fields[k] for k in ("id", "email", "archived", "cadence_days", "created",
+                                       "snoozed_until")} == {
+        "id": 7, "email": "ana@globex.example", "archived": True, "cadence_days": 30,
+        "created": date(2025, 1, 2), "snoozed_until": None}
+    assert isinstance(ana.fields["updated_at"], datetime)
+    assert parsed.interactions == [InteractionRecord(
+        id=3, people=[7], date=date(2025, 1, 10), channel="other", note="coffee", gave=True)]
+    assert parsed.follow_ups == [FollowUpRecord(id=2, person=7, text="send the paper",
+                                                due=date(2025, 3, 20))]
+    assert parsed.settings == {"next.count": "3"}
+    assert parsed.last_ids == {"people": 9, "interactions": 0, "follow_ups": 0}

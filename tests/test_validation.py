@@ -494,10 +494,14 @@ def test_a_linkedin_connection_date_in_the_future_is_not_stored_regression_expor
     li = tmp_path / "Connections.csv"
     li.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
                   "Zed,Q,,,,,31 Dec 2099\nAna,Lima,,,,,14 Mar 2025\nBo,Chen,,,,,15 Mar 2025\n")
-    result = ties("import", str(li))
+    refused = ties("import", str(li))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(f"ties: {li}: row 2 (Zed Q), connected on: is 2099-12-31, "
+                                     "after today (2025-03-14) (1 more invalid value")
+    result = ties("import", str(li), "--skip-invalid")
     assert result.exit_code == 0, result.stderr
-    assert "row 2: connected_on ignored (is 2099-12-31, after today (2025-03-14))" in \
-        result.stderr
+    assert "left out: row 2 (Zed Q), connected on: is 2099-12-31, after today (2025-03-14)" \
+        in result.stderr
     people = {p["name"]: p for p in json.loads(ties("export").stdout)["people"]}
     assert people["Zed Q"]["connected_on"] is None
     assert people["Ana Lima"]["connected_on"] == "2025-03-14"  # today is in

@@ -73,7 +73,8 @@ def read(file: Path):
         raise StoreError(f"There is no file {file}.")
     data = importers.read_path(file, str(file))  # at most the import limit
     parsed = importers.read(data, str(file), "ties")  # refuses anything else
-    return parsed, describe(parsed.document)
+    return parsed, describe({"people": parsed.records, "interactions": parsed.interactions,
+                             "follow_ups": parsed.follow_ups})
 
 
 def describe(doc: dict) -> str:

@@ -7,13 +7,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ties import identity, personfields
 from ties.errors import BadValue
 from ties.fields import MAX_TEXT
 from ties.names import fold
 
-MERGED_FIELDS = ("type", "company", "role", "industry", "location", "email", "phone",
-                 "linkedin", "met", "working_on", "struggles", "cares_about", "birthday_year",
-                 "birthday_month", "birthday_day", "cadence_days", "connected_on")
+MERGED_FIELDS = personfields.MERGED_FIELDS  # notes are joined, not chosen
 # Settings of the relationship rather than facts about the person: the kept one wins quietly.
 QUIET = {"type", "cadence_days", "birthday_year", "birthday_month", "birthday_day"}
 BLOCK = 400  # past this many people at one company, compare only neighbours by name
@@ -40,11 +39,12 @@ def likely_duplicates(rows: list[tuple]) -> list[Pair]:
         key = (min(a, b), max(a, b))
         found.setdefault(key, reason)
 
-    for index, reason in ((5, "same LinkedIn profile"), (4, "same email")):
+    column = {"linkedin": 5, "email": 4}
+    for kind, reason in identity.STRONG:
         groups: dict[str, list[int]] = defaultdict(list)
         for r in rows:
-            if r[index]:
-                groups[r[index].lower()].append(r[0])
+            if (key := identity.strong_key(kind, r[column[kind]])) is not None:
+                groups[key].append(r[0])
         for ids in groups.values():
             for other in ids[1:]:
                 add(ids[0], other, reason)

@@ -15,15 +15,11 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from ties import dialect, ids, names
+from ties import dialect, identity, ids, names, personfields
 from ties.chunks import chunks, marks
 from ties.errors import Ambiguous, NotFound, StoreError
 
-PROFILE_FIELDS = (
-    "id", "name", "type", "company", "role", "industry", "location", "email", "phone",
-    "linkedin", "met", "notes", "working_on", "struggles", "cares_about", "birthday_year",
-    "birthday_month", "birthday_day", "cadence_days", "created", "archived", "snoozed_until",
-)
+PROFILE_FIELDS = personfields.PROFILE_FIELDS
 _DATE_FIELDS = {"created", "snoozed_until", "date", "last_contact", "first_contact", "due",
                 "done", "last_gave", "last_received", "connected_on"}
 
@@ -138,7 +134,7 @@ def _choice(c: names.Candidate) -> str:
 def same_name(conn: sqlite3.Connection, name: str) -> list[names.Candidate]:
     rows = conn.execute(
         "SELECT id, name, name_key, company FROM person WHERE name_key = ? ORDER BY id",
-        (names.fold(name),),
+        (identity.name_key(name),),
     ).fetchall()
     return [names.Candidate(*r) for r in rows]
 

@@ -16,10 +16,10 @@ from sqlmodel import Session
 
 from ties import dates, dialect, queries
 from ties.chunks import chunks, marks
-from ties.dates import birthday_of
 from ties.errors import AlreadyExists, NotFound
 from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
 from ties.names import fold
+from ties.reconcile import IMPORT_FIELDS  # the person fields an import may set
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
@@ -304,10 +304,6 @@ def set_setting(session: Session, key: str, value: str | None) -> None:
 
 # Imports -----------------------------------------------------------------------------
 
-IMPORT_FIELDS = ("type", "company", "role", "industry", "location", "email", "phone",
-                 "linkedin", "met", "notes", "working_on", "struggles", "cares_about",
-                 "birthday_year", "birthday_month", "birthday_day", "cadence_days",
-                 "connected_on")
 
 
 @dataclass
@@ -326,34 +322,43 @@ class ImportResult:
 
 
 def _identity(conn: sqlite3.Connection):
-    by_linkedin, by_email, by_name = {}, {}, {}
-    for pid, linkedin, email, name_key, company in conn.execute(
+    """Everyone here, indexed by what recognises them (ties.identity)."""
+    from ties.identity import Index
+
+    index = Index()
+    for pid, linkedin, email, key, company in conn.execute(
             "SELECT id, linkedin, email, name_key, company FROM person ORDER BY id"):
-        if linkedin:
-            by_linkedin.setdefault(linkedin, pid)
-        if email:
-            by_email.setdefault(email.lower(), pid)
-        by_name.setdefault((name_key, fold(company or "")), pid)
-    return by_linkedin, by_email, by_name
+        index.add(pid, key=key, company=company, email=email, linkedin=linkedin)
+    return index
 
 
-def _match(rec, maps) -> int | None:
-    by_linkedin, by_email, by_name = maps
-    f = rec.fields
-    if f.get("linkedin") and f["linkedin"] in by_linkedin:
-        return by_linkedin[f["linkedin"]]
-    if f.get("email") and f["email"].lower() in by_email:
-        return by_email[f["email"].lower()]
-    return by_name.get((fold(rec.name), fold(f.get("company") or "")))
+def _details(rec) -> dict:
+    return {"key": fold(rec.name), "company": rec.fields.get("company"),
+            "email": rec.fields.get("email"), "linkedin": rec.fields.get("linkedin")}
 
 
-def _remember(maps, rec, pid) -> None:
-    by_linkedin, by_email, by_name = maps
-    if rec.fields.get("linkedin"):
-        by_linkedin.setdefault(rec.fields["linkedin"], pid)
-    if rec.fields.get("email"):
-        by_email.setdefault(rec.fields["email"].lower(), pid)
-    by_name.setdefault((fold(rec.name), fold(rec.fields.get("company") or "")), pid)
+def _match(rec, index) -> int | None:
+    return index.match(**_details(rec))
+
+
+def _remember(index, rec, pid) -> None:
+    index.add(pid, **_details(rec))
+
+
+def import_parsed(session: Session, parsed, *, source: str, today: date,
+                  type_: str | None = None, tags: Iterable[str] = (),
+                  progress=None) -> ImportResult:
+    """Import what a reader made of a file: a whole ties document (people with their ids,
+    interactions, follow-ups and settings) as `import_document` does, else people as
+    `import_records` does, `type_` and `tags` given to everyone created."""
+    from ties import formats
+
+    if formats.reader_named(parsed.format).lossless:  # ids, history and settings too
+        return import_document(session, parsed, source=source)
+    from pathlib import PurePath
+
+    return import_records(session, parsed, source=PurePath(source).name, today=today,
+                          type_=type_, tags=tags, progress=progress)
 
 
 def import_records(session: Session, parsed, *, source: str, today: date,
@@ -363,8 +368,10 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     (matched on LinkedIn URL, then email, then name + company). Never overwrites: a
     different value is reported as a conflict. One batch, so it can be undone (`batch`:
     one the caller opened and will finish, for a ties JSON import)."""
-    from sqlalchemy import insert, update
+    from sqlalchemy import insert
+    from sqlalchemy import update as update_
 
+    from ties import reconcile
     from ties.models import ImportFill
 
     conn = raw(session)
@@ -372,79 +379,37 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     if owned:
         batch = _open_batch(session, parsed.format, source)
     stamp = batch.imported_at
-    result = ImportResult(format=parsed.format, skipped=list(parsed.skipped))
-    result.batch_id = batch.id
-    maps = _identity(conn)
+    index = _identity(conn)
     # Everyone the file names who is already here, loaded at once rather than per row.
-    existing = _current(conn, sorted({pid for rec in parsed.records
-                                      if (pid := _match(rec, maps)) is not None}))
-    extra_tags = list(tags)
-    creates: list[dict] = []
-    create_tags: list[list[str]] = []
-    fills: dict[int, dict] = {}
-    for n, rec in enumerate(parsed.records, 1):
-        result.warnings += rec.warnings
-        if progress and n % 500 == 0:
-            progress(n)
-        pid = _match(rec, maps)
-        if pid is not None and pid < 0:  # the same person earlier in this file
-            row = creates[-pid - 1]
-            for key, value in rec.fields.items():
-                if key in IMPORT_FIELDS and row.get(key) is None:  # never a file's "id"
-                    row[key] = value
-            create_tags[-pid - 1] += [t for t in rec.tags if t not in create_tags[-pid - 1]]
-            continue
-        if pid is None:
-            row = {"name": rec.name, "name_key": fold(rec.name), "type": type_,
-                   "created": today, "updated_at": stamp, "archived": False,
-                   "import_id": batch.id}
-            row.update({k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS})
-            if type_ is not None:
-                row["type"] = type_
-            creates.append(row)
-            create_tags.append(list(dict.fromkeys(rec.tags + extra_tags)))
-            _remember(maps, rec, -len(creates))
-            result.created.append(rec.name)
-            continue
-        have = existing[pid]
-        changed = fills.setdefault(pid, {})
-        incoming = {k: v for k, v in rec.fields.items()
-                    if k in IMPORT_FIELDS and v is not None and not k.startswith("birthday_")}
-        if rec.fields.get("birthday_month"):
-            incoming["birthday"] = birthday_of(rec.fields)
-        for key, value in incoming.items():
-            current = birthday_of(have) if key == "birthday" else have.get(key)
-            if current in (None, ""):
-                if key == "birthday":
-                    for part in ("birthday_year", "birthday_month", "birthday_day"):
-                        have[part] = changed[part] = rec.fields.get(part)
-                else:
-                    have[key] = changed[key] = value
-            elif _text(current) != _text(value) and key not in changed:
-                result.conflicts.append((have["name"], key, _text(value), _text(current)))
-        for t in rec.tags + extra_tags:
-            if t not in have["tags"]:
-                have["tags"].append(t)
-                changed[f"tag:{t}"] = t
-    if creates:
-        columns = {k for row in creates for k in row}
-        rows = [{k: row.get(k) for k in columns} for row in creates]
+    current = _current(conn, sorted({pid for rec in parsed.records
+                                     if (pid := _match(rec, index)) is not None}))
+    planned = reconcile.plan(parsed.records, index, current, type_=type_, tags=tags,
+                             skipped=parsed.skipped, progress=progress)
+    result = ImportResult(format=parsed.format, skipped=planned.skipped,
+                          conflicts=planned.conflicts, batch_id=batch.id)
+    if planned.creates:
+        rows = [{"name": c.name, "name_key": fold(c.name), "created": today,
+                 "updated_at": stamp, "archived": False, "import_id": batch.id, **c.values}
+                for c in planned.creates]
+        columns = {k for row in rows for k in row}
+        rows = [{k: row.get(k) for k in columns} for row in rows]
         ids = [r[0] for r in session.execute(
             insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)]
-        tag_rows = [{"person_id": pid, "tag": t} for pid, ts in zip(ids, create_tags,
-                                                                     strict=True) for t in ts]
+        tag_rows = [{"person_id": pid, "tag": t}
+                    for pid, c in zip(ids, planned.creates, strict=True) for t in c.tags]
         if tag_rows:
             session.execute(insert(Tag), tag_rows)
         refresh_stats(conn, ids)
-    for pid, changed in fills.items():
-        name = existing[pid]["name"]
+        result.created = [c.name for c in planned.creates]
+    for update in planned.updates:
+        pid, name, changed = update.person_id, update.name, update.changes
         if not changed:
             result.unchanged.append(name)
             continue
         values = {k: v for k, v in changed.items() if not k.startswith("tag:")}
         changed = {k: v for k, v in changed.items() if v is not None}
         if values:
-            session.execute(update(Person).where(Person.id == pid).values(**values))
+            session.execute(update_(Person).where(Person.id == pid).values(**values))
         new_tags = [v for k, v in changed.items() if k.startswith("tag:")]
         if new_tags:
             session.execute(insert(Tag), [{"person_id": pid, "tag": t} for t in new_tags])
@@ -703,7 +668,6 @@ def import_document(session: Session, parsed, *, source: str,
     from ties.models import FollowUp as FollowUpModel
     from ties.models import ImportSetting, Setting
 
-    doc = parsed.document
     conn = raw(session)
     used = ids.last_given(conn)
     # Ids are kept only where they can't be mistaken for ones this store gave out before.
@@ -712,16 +676,15 @@ def import_document(session: Session, parsed, *, source: str,
                                  or used["follow_ups"]))
     batch = None if restore else _open_batch(session, "ties", source)
     batch_id = batch.id if batch else None
-    by_source: dict[int, dict] = {p["id"]: p for p in doc.get("people", [])}
     result = ImportResult(format="ties", batch_id=batch_id)
     id_map: dict[int, int] = {}
     if empty:
         rows = []
         for rec in parsed.records:
-            p = by_source[rec.fields["id"]]
-            row = {k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS}
+            p = rec.fields
+            row = {k: v for k, v in p.items() if k in IMPORT_FIELDS}
             row.update(id=p["id"], name=rec.name, name_key=fold(rec.name),
-                       cadence_days=p.get("every_days"), archived=bool(p.get("archived")),
+                       cadence_days=p.get("cadence_days"), archived=bool(p.get("archived")),
                        created=_date(p.get("created")) or dates.today(),
                        snoozed_until=_date(p.get("snoozed_until")),
                        updated_at=_datetime(p.get("updated_at")) or dates.now(), import_id=batch_id)
@@ -751,20 +714,20 @@ def import_document(session: Session, parsed, *, source: str,
                 "GROUP BY i.id, i.date, i.channel, i.note"):
             seen.add((d, ch, note, tuple(sorted(int(x) for x in pids.split(",")))))
     links = []
-    for item in doc.get("interactions", []):
-        people = sorted({id_map[p] for p in item["people"]})
-        when = _date(item.get("date"))
-        key = (when.isoformat() if when else "", item.get("channel") or "other",
-               item.get("note") or "", tuple(people))
+    for item in parsed.interactions:
+        people = sorted({id_map[p] for p in item.people})
+        when = _date(item.date)
+        key = (when.isoformat() if when else "", item.channel or "other", item.note or "",
+               tuple(people))
         if when is None or key in seen:
             continue
         seen.add(key)
-        values = dict(date=when, channel=item.get("channel") or "other", note=item.get("note"),
-                      they_reached_out=bool(item.get("they_reached_out")),
-                      gave=bool(item.get("gave")), received=bool(item.get("received")),
-                      logged_at=_datetime(item.get("logged_at")) or dates.now(), import_id=batch_id)
+        values = dict(date=when, channel=item.channel or "other", note=item.note,
+                      they_reached_out=item.they_reached_out, gave=item.gave,
+                      received=item.received,
+                      logged_at=_datetime(item.logged_at) or dates.now(), import_id=batch_id)
         if empty:
-            values["id"] = item["id"]
+            values["id"] = item.id
         new_id = session.execute(insert(Interaction).returning(Interaction.id),
                                  [values]).scalar_one()
         links += [{"interaction_id": new_id, "person_id": p} for p in people]
@@ -773,22 +736,22 @@ def import_document(session: Session, parsed, *, source: str,
         session.execute(insert(InteractionPerson), links)
     existing_promises = {(r[0], r[1], r[2]) for r in conn.execute(
         "SELECT person_id, text, due FROM follow_up")}
-    for f in doc.get("follow_ups", []):
-        pid, due = id_map[f["person"]], _date(f.get("due"))
-        key = (pid, f.get("text"), due.isoformat() if due else None)
-        if key in existing_promises or not f.get("text"):
+    for f in parsed.follow_ups:
+        pid, due = id_map[f.person], _date(f.due)
+        key = (pid, f.text, due.isoformat() if due else None)
+        if key in existing_promises or not f.text:
             continue
-        values = dict(person_id=pid, text=f["text"], due=due,
-                      created=_date(f.get("created")) or dates.today(),
-                      done=_date(f.get("done")), import_id=batch_id)
+        values = dict(person_id=pid, text=f.text, due=due,
+                      created=_date(f.created) or dates.today(),
+                      done=_date(f.done), import_id=batch_id)
         if empty:
-            values["id"] = f["id"]
+            values["id"] = f.id
         session.execute(insert(FollowUpModel), [values])
         result.follow_ups += 1
     from ties import settings as spec
     from ties.errors import TiesError
 
-    for key, value in (doc.get("settings") or {}).items():
+    for key, value in parsed.settings.items():
         try:
             stored = spec.stored_form(key, str(value))
         except TiesError:
@@ -801,8 +764,7 @@ def import_document(session: Session, parsed, *, source: str,
             result.settings += 1
     session.flush()
     if empty:  # rows came with their ids: new ones number past them, and past the ids the
-        marks = doc.get("last_ids")  # file's store had given out (when it says)
-        ids.never_below(conn, marks if isinstance(marks, dict) else {})
+        ids.never_below(conn, parsed.last_ids or {})  # file's store had given out
     refresh_stats(conn, None)
     if batch is not None:
         _finish_batch(session, batch, result)

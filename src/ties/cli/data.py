@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ties import formats
 from ties.cli import options as o
 from ties.cli.app import (
     app,
@@ -33,10 +34,8 @@ def import_(
     file: Annotated[str | None, typer.Argument(
         help="The file to import, or - for standard input.", show_default=False)] = None,
     format_: Annotated[str, typer.Option(
-        "--format", "-f", help="auto (from the content), ties, csv, vcard, linkedin or google.",
-        autocompletion=lambda incomplete: [f for f in ("auto", "ties", "csv", "vcard",
-                                                       "linkedin", "google")
-                                           if f.startswith(incomplete)])] = "auto",
+        "--format", "-f", help=formats.import_help(),
+        autocompletion=formats.complete_import)] = "auto",
     type_: Annotated[str | None, typer.Option(
         "--type", "-t", help="Give everyone created this type (default: none, so they wait "
         "for 'ties triage' and stay out of 'ties next').", show_default=False)] = None,
@@ -51,6 +50,10 @@ def import_(
         min=1, max=MAX_ID, help="With --undo: the import to undo, from 'ties imports'.",
         show_default=False)]
     = None,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Import the file even though some values in it are invalid, "
+        "leaving those values out and listing each one (without it, such a file is refused "
+        "whole, as a ties JSON export always is).")] = False,
 ) -> None:
     """Import contacts: LinkedIn, Google, vCard, CSV, ties JSON.
 
@@ -69,22 +72,18 @@ def import_(
     if file is None:
         raise BadValue("Name the file to import, for example: ties import Connections.csv. "
                        "See 'ties import --help'.")
-    if format_ not in ("auto", *importers.FORMATS):
-        raise BadValue(f"--format must be auto or one of {', '.join(importers.FORMATS)}, not "
-                       f"{format_!r}.")
+    if format_ != "auto" and formats.reader_named(format_) is None:
+        raise BadValue(f"--format must be auto or one of {', '.join(formats.import_names())}, "
+                       f"not {format_!r}.")
     kind = fields.relationship_type(type_) if type_ else None
     extra_tags = [fields.tag(t) for t in tag or []]
     source = "stdin" if file == "-" else file
     data = _read_input(file)
-    parsed = importers.read(data, source, format_, today())
+    parsed = importers.read(data, source, format_, today(), skip_invalid=skip_invalid)
     with writing(commit=not dry_run) as session:
         with _progress(len(parsed.records)) as tick:
-            if parsed.format == "ties":
-                result = store.import_document(session, parsed, source=source)
-            else:
-                result = store.import_records(session, parsed, source=Path(source).name,
-                                              today=today(), type_=kind, tags=extra_tags,
-                                              progress=tick)
+            result = store.import_parsed(session, parsed, source=source, today=today(),
+                                         type_=kind, tags=extra_tags, progress=tick)
     _report_import(result, parsed, dry_run)
 
 
@@ -143,7 +142,8 @@ def _report_import(result, parsed, dry_run: bool) -> None:
     verb = "Would import" if dry_run else "Imported"
     parts = [f"{len(result.created)} created", f"{len(result.updated)} updated",
              f"{len(result.unchanged)} unchanged", f"{len(result.skipped)} skipped"]
-    if result.format == "ties":
+    lossless = formats.reader_named(result.format).lossless
+    if lossless:  # a ties export brings history too
         parts += [plural(result.interactions, "interaction"),
                   plural(result.follow_ups, "follow-up")]
     note = "" if parsed.encoding in ("utf-8", "utf-16") else f" (read as {parsed.encoding})"
@@ -166,9 +166,12 @@ def _report_import(result, parsed, dry_run: bool) -> None:
         say(f"  kept yours: {name}'s {key} is {ours!r}; the file says {theirs!r}")
     if len(result.conflicts) > 20:
         say(f"  ... and {len(result.conflicts) - 20} more differences, all kept as you had them")
+    for invalid in parsed.invalid:
+        if invalid.field != "name":  # an entry left out for its name is listed as skipped
+            say(f"  left out: {invalid.describe()}")
     for warning in result.warnings[:10]:
         say(f"  note: {warning}")
-    if result.created and not dry_run and result.format != "ties":
+    if result.created and not dry_run and not lossless:
         say("Imported people have no type yet: 'ties triage' walks through them; "
             "'ties import --undo' takes the whole import back.")
 
@@ -203,9 +206,8 @@ def imports(json: o.Json = False) -> None:
 @app.command(rich_help_panel="Your data")
 def export(
     format_: Annotated[str, typer.Option(
-        "--format", "-f", help="json (lossless, re-importable), csv, vcard or markdown.",
-        autocompletion=lambda incomplete: [f for f in ("json", "csv", "vcard", "markdown")
-                                           if f.startswith(incomplete)])] = "json",
+        "--format", "-f", help=formats.export_help(),
+        autocompletion=formats.complete_export)] = "json",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file (created private, 0600) instead of "
         "standard output ('-' is standard output; a pipe or device is written into). An "
@@ -217,11 +219,12 @@ def export(
 
     Example: ties export --format json --output ties-backup.json
     """
-    from ties import dates, exporters, files, queries
+    from ties import dates, files, queries
     from ties.errors import BadValue
 
-    if format_ not in exporters.FORMATS:
-        raise BadValue(f"--format must be one of {', '.join(exporters.FORMATS)}, not "
+    writer = formats.writer_named(format_)
+    if writer is None:
+        raise BadValue(f"--format must be one of {', '.join(formats.export_names())}, not "
                        f"{format_!r}.")
     replace = False
     if output is not None and str(output) == "-":
@@ -232,14 +235,7 @@ def export(
         replace = not files.is_stream(output) and may_replace(files.real(output), force)
     with reading() as conn:
         data = queries.export_data(conn)
-    if format_ == "json":
-        text = exporters.to_json(data, dates.now())
-    elif format_ == "csv":
-        text = exporters.to_csv(data)
-    elif format_ == "vcard":
-        text = exporters.to_vcard(data)
-    else:
-        text = exporters.to_markdown(data, today())
+    text = writer.writer(data, today(), dates.now())
     if output is None:
         emit_file_text(text)
         return

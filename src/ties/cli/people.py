@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ties import personfields
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
 from ties.fields import MAX_ID
@@ -13,13 +14,7 @@ from ties.fields import MAX_ID
 TABLE_LIMIT = 100  # rows in the list table unless --limit says otherwise
 
 # The profile options add and edit share: parameter name -> field name in fields.profile.
-PROFILE_OPTIONS = {
-    "new_name": "name", "type_": "type", "company": "company", "role": "role",
-    "industry": "industry", "location": "location", "email": "email", "phone": "phone",
-    "linkedin": "linkedin", "met": "met", "note": "notes", "working_on": "working_on",
-    "struggles": "struggles", "cares_about": "cares_about", "birthday": "birthday",
-    "every": "every",
-}
+PROFILE_OPTIONS = personfields.OPTIONS
 
 
 def _profile(options: dict) -> dict:

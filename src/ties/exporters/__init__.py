@@ -15,16 +15,12 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from ties import dates
+from ties import dates, personfields
 from ties.text import FORMULA_START, safe, safe_json
 
-FORMATS = ("json", "csv", "vcard", "markdown")
 JSON_VERSION = 1
 
-PERSON_KEYS = ("id", "name", "type", "company", "role", "industry", "location", "email",
-               "phone", "linkedin", "tags", "met", "notes", "working_on", "struggles",
-               "cares_about", "birthday", "every_days", "created", "archived", "snoozed_until",
-               "connected_on", "updated_at")
+PERSON_KEYS = personfields.PERSON_KEYS
 
 
 def _iso(value: Any) -> Any:
@@ -56,10 +52,7 @@ def to_json(data: dict, exported_at: datetime) -> str:
     return safe_json(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
-CSV_COLUMNS = ("name", "type", "company", "role", "industry", "location", "email", "phone",
-               "linkedin", "tags", "met", "notes", "working_on", "struggles", "cares_about",
-               "birthday", "every", "created", "archived", "snoozed_until", "connected_on",
-               "last_contact", "interactions")
+CSV_COLUMNS = personfields.CSV_COLUMNS
 DANGEROUS = FORMULA_START
 
 

@@ -1,8 +1,10 @@
 """Files in, records out: LinkedIn, Google Contacts, vCard, generic CSV and ties' JSON.
 
 Importers never touch the database (`store.import_records` writes what they return).
-Every problem with one row or card is reported with its position and the rest still
-import; only a file that cannot be read at all is refused.
+A file holding any value ties does not accept (an email that is not one, an unknown type,
+a date that can't be read) is refused whole, naming the row or card, its name and the
+field; `read(..., skip_invalid=True)` instead leaves such values out and lists them in
+`Parsed.invalid`. Entries without a name are skipped either way, with their position.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import codecs
 import os
 import stat
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,7 +21,6 @@ from ties.errors import TiesError
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
-FORMATS = ("ties", "csv", "vcard", "linkedin", "google")
 
 
 class BadFile(TiesError):
@@ -34,16 +35,72 @@ class Record:
     position: str  # "row 12", "card 3": where it came from, for messages
     fields: dict = field(default_factory=dict)  # model field -> value
     tags: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """One value in a file that ties does not accept: where, whose, which field, and
+    what is wrong with it (the message the commands give for the same value)."""
+
+    position: str  # "row 12", "card 3"
+    name: str  # the entry's name as the file gives it ("" when it has none)
+    field: str  # "email", "tag", "name", ...
+    problem: str
+
+    def describe(self) -> str:
+        """'row 3 (Ana Lima), email: 'x' doesn't look like an email address'"""
+        name = " ".join(self.name.split())
+        if len(name) > 40:  # a name refused for its length is named by its start
+            name = name[:39] + "…"
+        who = f" ({name})" if name else ""
+        problem = self.problem
+        if problem.endswith(".") and not problem.endswith("..."):  # the line goes on
+            problem = problem[:-1]
+        return f"{self.position}{who}, {self.field}: {problem}"
+
+
+@dataclass
+class InteractionRecord:
+    """One interaction as a file describes it, checked: `people` are the file's own person
+    ids (Record.fields["id"])."""
+
+    id: int
+    people: list[int]
+    date: date
+    channel: str = "other"
+    note: str | None = None
+    they_reached_out: bool = False
+    gave: bool = False
+    received: bool = False
+    logged_at: datetime | None = None
+
+
+@dataclass
+class FollowUpRecord:
+    """One promise as a file describes it, checked: `person` is the file's own id."""
+
+    id: int
+    person: int
+    text: str
+    due: date | None = None
+    created: date | None = None
+    done: date | None = None
 
 
 @dataclass
 class Parsed:
+    """What a reader made of a file: people (`records`), and from a file that carries
+    them (ties JSON) interactions, follow-ups, settings and the ids its store gave out."""
+
     format: str
     records: list[Record] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (position, reason)
+    invalid: list[Invalid] = field(default_factory=list)  # values left out (skip_invalid)
     encoding: str = "utf-8"
-    document: dict | None = None  # ties JSON: the whole document
+    interactions: list[InteractionRecord] = field(default_factory=list)
+    follow_ups: list[FollowUpRecord] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)  # key -> stored form
+    last_ids: dict[str, int] | None = None  # ties.ids marks, when the file says
 
 
 def _too_big(source: str, size: int | None = None) -> BadFile:
@@ -113,62 +170,77 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
 
 
 def detect(text: str, source: str) -> str:
-    """The format, from the content (never from the file name alone)."""
+    """The format's name, from the content (never from the file name alone)."""
+    from ties import formats
+
     head = text[:65536].lstrip("\ufeff \t\r\n")
     if not head:
         raise BadFile(f"{source} is empty: there is nothing to import. Check that the export "
                       "finished.")
-    if head.startswith("{"):
-        return "ties"
-    if "BEGIN:VCARD" in head[:4096].upper():
-        return "vcard"
-    from ties.importers import csvfiles
-
-    kind = csvfiles.sniff(head)
-    if kind:
-        return kind
-    raise BadFile(f"Can't tell what kind of file {source} is. Give --format: one of "
-                  f"{', '.join(FORMATS)}.")
+    found = formats.detect(head)
+    if found is None:
+        raise BadFile(f"Can't tell what kind of file {source} is. Give --format: one of "
+                      f"{', '.join(formats.import_names())}.")
+    return found.name
 
 
-def parse(text: str, fmt: str, source: str, today: date | None = None) -> Parsed:
-    if fmt == "vcard":
-        from ties.importers import vcard
+def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None, *,
+         skip_invalid: bool = False) -> Parsed:
+    """The records of a file in format `fmt` (a name in ties.formats, or "auto" to detect
+    it). `today` bounds the dates a ties JSON document may hold (default: dates.today()).
+    A file with an invalid value is refused whole (BadFile, one line naming the first one)
+    unless `skip_invalid`, which leaves those values out (an invalid name: the whole
+    entry) and lists them in `Parsed.invalid`."""
+    from ties import formats
 
-        return vcard.parse(text)
-    if fmt == "ties":
-        from ties.importers import tiesjson
-
-        return tiesjson.parse(text, source, today)
-    from ties.importers import csvfiles
-
-    return csvfiles.parse(text, fmt, source)
-
-
-def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None) -> Parsed:
-    """The records of a file. `today` bounds the dates a ties JSON document may hold
-    (default: dates.today())."""
     text, encoding = decode(data, source)
-    chosen = detect(text, source) if fmt == "auto" else fmt
-    parsed = parse(text, chosen, source, today)
+    chosen = formats.reader_named(detect(text, source) if fmt == "auto" else fmt)
+    if chosen is None:
+        raise BadFile(f"ties can't read {fmt!r} files: give one of "
+                      f"{', '.join(formats.import_names())}.")
+    if skip_invalid and chosen.lossless:
+        lenient = [f.title for f in formats.readable() if not f.lossless]
+        raise BadFile(f"{source} is a {chosen.title}, which is imported whole or not at all: "
+                      f"--skip-invalid is for {formats.spoken(lenient)} files. Nothing was "
+                      "imported.")
+    parsed = chosen.reader(text, source, today)
     parsed.encoding = encoding
     if len(parsed.records) + len(parsed.skipped) > MAX_ROWS:
         raise BadFile(f"{source} has more than {MAX_ROWS:,} entries; split it and import the "
                       "parts.")
+    if parsed.invalid and not skip_invalid:
+        raise refusal(parsed.invalid, source)
     return parsed
 
 
-def build(name: str, position: str, raw: dict, tags: list[str]) -> Record | tuple[str, str]:
-    """A Record from raw strings, or (position, reason) when the entry must be skipped.
-    Bad optional values are dropped with a warning rather than losing the whole entry."""
+def refusal(invalid: list[Invalid], source: str) -> BadFile:
+    """The one line that refuses a file for its invalid values: the first of them, how
+    many there are, and the two ways on."""
+    more = len(invalid) - 1
+    others = f" ({more} more invalid value{'' if more == 1 else 's'} in the file)" if more \
+        else ""
+    return BadFile(f"{source}: {invalid[0].describe()}{others}. Nothing was imported: correct "
+                   "the file, or add --skip-invalid to import it without the invalid values.")
+
+
+def build(parsed: Parsed, name: str, position: str, raw: dict, tags: list[str]) -> None:
+    """Add an entry to `parsed` from raw strings: a Record, or a skip (position, reason)
+    when it has no name. Each value ties does not accept goes into `parsed.invalid` and is
+    left out of the Record (an invalid name leaves out the entry)."""
     from ties import dates, fields
     from ties.errors import BadDate, BadValue
 
     try:
         clean = fields.name(name or "")
     except BadValue as exc:
-        return position, ("no name" if not (name or "").strip() else exc.message)
+        if not (name or "").strip():
+            parsed.skipped.append((position, "no name"))
+        else:
+            parsed.invalid.append(Invalid(position, name, "name", exc.message))
+            parsed.skipped.append((position, exc.message))
+        return
     record = Record(name=clean, position=position)
+    parsed.records.append(record)
     for key, value in raw.items():
         if value is None or not str(value).strip():
             continue
@@ -190,17 +262,15 @@ def build(name: str, position: str, raw: dict, tags: list[str]) -> Record | tupl
             else:
                 record.fields[key] = fields.text(key, value)
         except (BadValue, BadDate) as exc:
-            if key in ("notes",):  # too long to keep: the entry is skipped, not truncated
-                return position, exc.message
-            record.warnings.append(f"{position}: {key} ignored ({exc.message})")
+            parsed.invalid.append(Invalid(position, clean, key.replace("_", " "),
+                                          exc.message))
     seen: dict[str, None] = {}  # ordered, and a lookup is not a scan of every tag so far
     for t in tags:
         try:
             cleaned = fields.tag(t)
         except BadValue as exc:
-            if t.strip():  # an empty tag between two commas is no loss worth a note
-                record.warnings.append(f"{position}: tag ignored ({exc.message})")
+            if t.strip():  # an empty tag between two commas is nothing to refuse
+                parsed.invalid.append(Invalid(position, clean, "tag", exc.message))
             continue
         seen.setdefault(cleaned)
     record.tags = list(seen)
-    return record

@@ -8,9 +8,11 @@ length before it).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 
+from ties import personfields
 from ties.importers import BadFile, Parsed, build
 
 csv.field_size_limit(1_000_000)
@@ -20,30 +22,10 @@ GOOGLE_CURRENT = {"first name", "last name", "labels"}
 GOOGLE_LEGACY = {"name", "given name", "family name", "group membership"}
 
 # Generic CSV: each field and the header names that mean it (compared folded).
-GENERIC = {
-    "name": ["name", "full name", "display name", "fn"],
-    "first": ["first name", "given name", "first"],
-    "last": ["last name", "family name", "surname", "last"],
-    "type": ["type", "relationship", "relationship type", "kind"],
-    "company": ["company", "organization", "organisation", "org", "employer"],
-    "role": ["role", "title", "job title", "position"],
-    "industry": ["industry", "sector", "field"],
-    "location": ["location", "city", "place"],
-    "email": ["email", "e-mail", "email address", "mail"],
-    "phone": ["phone", "mobile", "telephone", "phone number", "cell"],
-    "linkedin": ["linkedin", "linkedin url", "profile url", "url"],
-    "tags": ["tags", "tag", "labels", "groups"],
-    "met": ["met", "how we met", "how met", "where we met"],
-    "notes": ["notes", "note", "comments"],
-    "working_on": ["working on", "working_on"],
-    "struggles": ["struggles", "struggles with"],
-    "cares_about": ["cares about", "cares_about"],
-    "birthday": ["birthday", "bday", "birth date", "date of birth"],
-    "every": ["every", "cadence"],
-}
+GENERIC = personfields.CSV_HEADERS
 
 
-def _rows(text: str) -> list[list[str]]:
+def rows(text: str) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -61,27 +43,23 @@ def _header_index(rows: list[list[str]], required: set[str], scan: int = 50) -> 
     return None
 
 
-def sniff(head: str) -> str | None:
-    rows = _rows(head)
-    if _header_index(rows, LINKEDIN_REQUIRED) is not None:
-        return "linkedin"
-    if _header_index(rows, GOOGLE_CURRENT, 1) is not None or \
-            _header_index(rows, GOOGLE_LEGACY, 1) is not None:
-        return "google"
-    if rows and any(_key(c) in GENERIC["name"] + GENERIC["first"] for c in rows[0]):
-        return "csv"
-    return None
+@functools.lru_cache(maxsize=1)
+def head_rows(head: str) -> tuple[list[str], ...]:
+    """The rows of the start of a file, parsed once for every layout's detector."""
+    return tuple(rows(head))
 
 
-def parse(text: str, fmt: str, source: str) -> Parsed:
-    rows = _rows(text)
-    if fmt == "linkedin":
-        return _linkedin(rows, source)
-    if fmt == "google":
-        return _google(rows, source)
-    if fmt == "csv":
-        return _generic(rows, source)
-    raise BadFile(f"Unknown format {fmt!r}.")
+def _is_linkedin(head: tuple[list[str], ...]) -> bool:
+    return _header_index(list(head), LINKEDIN_REQUIRED) is not None
+
+
+def _is_google(head: tuple[list[str], ...]) -> bool:
+    return _header_index(list(head), GOOGLE_CURRENT, 1) is not None or \
+        _header_index(list(head), GOOGLE_LEGACY, 1) is not None
+
+
+def _is_generic(head: tuple[list[str], ...]) -> bool:
+    return bool(head) and any(_key(c) in GENERIC["name"] + GENERIC["first"] for c in head[0])
 
 
 def _cell(value: str) -> str:
@@ -124,11 +102,11 @@ def _linkedin(rows: list[list[str]], source: str) -> Parsed:
     for number, cells in _table(rows, header):
         name = " ".join(p.strip() for p in (cells.get("first name", ""),
                                             cells.get("last name", "")) if p.strip())
-        _add(parsed, build(name, f"row {number}", {
+        build(parsed, name, f"row {number}", {
             "linkedin": cells.get("url"), "email": cells.get("email address"),
             "company": cells.get("company"), "role": cells.get("position"),
             "connected_on": cells.get("connected on"),
-        }, []))
+        }, [])
     return parsed
 
 
@@ -161,13 +139,13 @@ def _google(rows: list[list[str]], source: str) -> Parsed:
                 if t.strip() and not t.strip().startswith("*")]
         location = _first(cells, r"address \d+ - city") or _first(cells,
                                                                   r"address \d+ - country")
-        _add(parsed, build(name, f"row {number}", {
+        build(parsed, name, f"row {number}", {
             "email": _first(cells, r"e-mail \d+ - value"),
             "phone": _first(cells, r"phone \d+ - value"),
             "company": company, "role": role, "location": location,
             "birthday": cells.get("birthday"), "notes": cells.get("notes"),
             "linkedin": website[0] if website else None,
-        }, tags))
+        }, tags)
     return parsed
 
 
@@ -191,15 +169,8 @@ def _generic(rows: list[list[str]], source: str) -> Parsed:
                                                        get.get("last", "").strip()) if p)
         raw = {k: v for k, v in get.items() if k not in ("name", "first", "last", "tags")}
         tags = re.split(r"[,;|]|:::", get.get("tags", "")) if get.get("tags") else []
-        _add(parsed, build(name, f"row {number}", raw, tags))
+        build(parsed, name, f"row {number}", raw, tags)
     return parsed
-
-
-def _add(parsed: Parsed, result) -> None:
-    if isinstance(result, tuple):
-        parsed.skipped.append(result)
-    else:
-        parsed.records.append(result)
 
 
 def _join(cells: dict, *keys: str) -> str:
@@ -217,3 +188,8 @@ def _all(cells: dict, pattern: str) -> list[str]:
 def _first(cells: dict, pattern: str) -> str | None:
     found = _all(cells, pattern)
     return found[0] if found else None
+
+
+# Each layout's detector and reader, by the name ties.formats registers it under.
+SNIFFERS = {"linkedin": _is_linkedin, "google": _is_google, "csv": _is_generic}
+LAYOUTS = {"linkedin": _linkedin, "google": _google, "csv": _generic}

@@ -4,8 +4,9 @@
 Every value goes through the same checks as the commands that write it (`fields`,
 `dates`, `settings`), so a document can hold nothing that `ties add`, `log`, `follow-up`
 or `config` would refuse. One bad value refuses the whole document, with one line naming
-the record and the field; the store never sees it. `Parsed.document` is then a clean copy:
-typed values (dates as dates, flags as booleans) under the documented keys.
+the record and the field; the store never sees it. The `Parsed` it returns holds typed
+records (dates as dates, flags as booleans): people with their file ids, interactions,
+follow-ups, settings in their stored form, and `last_ids`.
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from ties import personfields
 from ties.errors import TiesError
-from ties.importers import BadFile, Parsed, Record
+from ties.importers import BadFile, FollowUpRecord, InteractionRecord, Parsed, Record
 
 FORMAT_NAME = "ties"
 VERSION = 1
 
-# Profile text fields as `ties add`/`edit` take them, checked by fields.profile.
-PROFILE_KEYS = ("type", "company", "role", "industry", "location", "email", "phone",
-                "linkedin", "met", "notes", "working_on", "struggles", "cares_about",
-                "birthday")
+# Profile fields as `ties add`/`edit` take them, checked by fields.profile.
+PROFILE_KEYS = personfields.CHECKED_KEYS
 
 
 class Invalid(Exception):
@@ -66,8 +66,6 @@ def parse(text: str, source: str, today: date | None = None) -> Parsed:
                       f"not {_shown(doc['settings'])}. Nothing was imported.")
     day = today or dates.today()
     parsed = Parsed(format="ties")
-    clean: dict = {"format": FORMAT_NAME, "version": version, "people": [],
-                   "interactions": [], "follow_ups": [], "settings": {}}
     ids: set[int] = set()
     steps = (("person", "people", _person), ("interaction", "interactions", _interaction),
              ("follow-up", "follow_ups", _follow_up))
@@ -85,19 +83,16 @@ def parse(text: str, source: str, today: date | None = None) -> Parsed:
                 raise BadFile(f"{source}: {where}{field} {bad.problem}. Nothing was "
                               "imported.") from None
             if label == "person":
-                record, value = value
-                ids.add(value["id"])
-                parsed.records.append(record)
-            clean[key].append(value)
+                ids.add(value.fields["id"])
+            getattr(parsed, "records" if label == "person" else key).append(value)
     for name, value in (doc.get("settings") or {}).items():
         try:
-            clean["settings"][name] = _setting(name, value)
+            parsed.settings[name] = _setting(name, value)
         except Invalid as bad:
             raise BadFile(f"{source}: setting {_shown(name)} {bad.problem}. Nothing was "
                           "imported.") from None
     if doc.get("last_ids") is not None:
-        clean["last_ids"] = _last_ids(doc["last_ids"], source)
-    parsed.document = clean
+        parsed.last_ids = _last_ids(doc["last_ids"], source)
     return parsed
 
 
@@ -120,7 +115,7 @@ def _last_ids(value: object, source: str) -> dict[str, int]:
 
 # People ----------------------------------------------------------------------------------
 
-def _person(p: dict, ids: set[int], seen: set[int], today: date) -> tuple[Record, dict]:
+def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
     from ties import dates, fields
 
     pid = _new_id(p, "id", seen)
@@ -142,25 +137,22 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> tuple[Record
                               not 1 <= every <= dates.MAX_DURATION_DAYS):
         raise Invalid("every_days", f"must be a whole number of days from 1 to "
                       f"{dates.MAX_DURATION_DAYS}, or null; not {_shown(every)}")
-    person = {
-        "id": pid, "name": name, "every_days": every,
-        "archived": _flag(p, "archived"),
-        "created": _date(p, "created", today, past=True),
-        "snoozed_until": _date(p, "snoozed_until", today, past=False),
-        "updated_at": _time(p, "updated_at", today),
-    }
     profile["cadence_days"] = every
     connected = _date(p, "connected_on", today, past=True)
     if connected is not None:
         profile["connected_on"] = connected
-    record = Record(name=name, position=f"person {pid}", fields={**profile, "id": pid},
-                    tags=tags)
-    return record, person
+    # What only a ties export holds: the file's id, and the person's state and clocks.
+    profile.update(id=pid, archived=_flag(p, "archived"),
+                   created=_date(p, "created", today, past=True),
+                   snoozed_until=_date(p, "snoozed_until", today, past=False),
+                   updated_at=_time(p, "updated_at", today))
+    return Record(name=name, position=f"person {pid}", fields=profile, tags=tags)
 
 
 # Interactions and follow-ups ---------------------------------------------------------------
 
-def _interaction(item: dict, ids: set[int], seen: set[int], today: date) -> dict:
+def _interaction(item: dict, ids: set[int], seen: set[int], today: date
+                 ) -> InteractionRecord:
     from ties import fields
 
     iid = _new_id(item, "id", seen)
@@ -176,19 +168,17 @@ def _interaction(item: dict, ids: set[int], seen: set[int], today: date) -> dict
     if item.get("date") is None:
         raise Invalid("date", "is missing: every interaction has a date")
     channel = _string(item, "channel")
-    return {
-        "id": iid, "people": list(dict.fromkeys(people)),
-        "date": _date(item, "date", today, past=True),
-        "channel": _checked("channel", lambda: fields.channel(channel)) if channel
-        else "other",
-        "note": _checked("note", lambda: fields.text("note", _string(item, "note"))),
-        "they_reached_out": _flag(item, "they_reached_out"),
-        "gave": _flag(item, "gave"), "received": _flag(item, "received"),
-        "logged_at": _time(item, "logged_at", today),
-    }
+    return InteractionRecord(
+        id=iid, people=list(dict.fromkeys(people)),
+        date=_date(item, "date", today, past=True),
+        channel=_checked("channel", lambda: fields.channel(channel)) if channel else "other",
+        note=_checked("note", lambda: fields.text("note", _string(item, "note"))),
+        they_reached_out=_flag(item, "they_reached_out"),
+        gave=_flag(item, "gave"), received=_flag(item, "received"),
+        logged_at=_time(item, "logged_at", today))
 
 
-def _follow_up(item: dict, ids: set[int], seen: set[int], today: date) -> dict:
+def _follow_up(item: dict, ids: set[int], seen: set[int], today: date) -> FollowUpRecord:
     from ties import fields
 
     fid = _new_id(item, "id", seen)
@@ -200,12 +190,10 @@ def _follow_up(item: dict, ids: set[int], seen: set[int], today: date) -> dict:
                                                                       required=True)))
     if not text:
         raise Invalid("text", "is empty: say what was promised")
-    return {
-        "id": fid, "person": person, "text": text,
-        "due": _date(item, "due", today, past=False),
-        "created": _date(item, "created", today, past=True),
-        "done": _date(item, "done", today, past=True),
-    }
+    return FollowUpRecord(
+        id=fid, person=person, text=text, due=_date(item, "due", today, past=False),
+        created=_date(item, "created", today, past=True),
+        done=_date(item, "done", today, past=True))
 
 
 def _setting(name: object, value: object) -> str:

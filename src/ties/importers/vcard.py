@@ -237,11 +237,7 @@ def _card(parsed: Parsed, lines: list[str], number: int) -> None:
     for _, value in props.get("CATEGORIES", []):
         tags += [t.strip() for t in re.split(r"(?<!\\),", value)
                  if t.strip() and t.strip().lower() not in SYSTEM_CATEGORIES]
-    result = build(name, position, raw, [_unescape(t) for t in tags])
-    if isinstance(result, tuple):
-        parsed.skipped.append(result)
-    else:
-        parsed.records.append(result)
+    build(parsed, name, position, raw, [_unescape(t) for t in tags])
 
 
 def _location(items: list[tuple[dict, str]]) -> str | None:

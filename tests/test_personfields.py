@@ -1,0 +1,83 @@
+"""One specification of a person's fields (ties.personfields) drives import, merge,
+profile reads, JSON and CSV export, the ties JSON reader, generic CSV headers and the
+add/edit options: each of those lists is derived from it, and a field added to it
+reaches every one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ties import personfields as pf
+
+
+def test_every_list_of_person_fields_is_the_one_derived_from_the_spec():
+    from ties import exporters, merging, queries, reconcile, store
+    from ties.cli import people
+    from ties.importers import csvfiles, tiesjson
+
+    assert reconcile.IMPORT_FIELDS is pf.IMPORT_FIELDS
+    assert store.IMPORT_FIELDS is pf.IMPORT_FIELDS
+    assert merging.MERGED_FIELDS is pf.MERGED_FIELDS
+    assert queries.PROFILE_FIELDS is pf.PROFILE_FIELDS
+    assert exporters.PERSON_KEYS is pf.PERSON_KEYS
+    assert exporters.CSV_COLUMNS is pf.CSV_COLUMNS
+    assert tiesjson.PROFILE_KEYS is pf.CHECKED_KEYS
+    assert csvfiles.GENERIC is pf.CSV_HEADERS
+    assert people.PROFILE_OPTIONS is pf.OPTIONS
+
+
+def test_a_field_added_to_the_spec_reaches_every_path():
+    spec = (*pf.SPEC, pf.PersonField("pronouns", option="pronouns",
+                                     headers=("pronouns", "pronoun")))
+    assert pf.import_fields(spec)[-1] == "pronouns"
+    assert pf.merged_fields(spec)[-1] == "pronouns"
+    assert pf.profile_fields(spec)[-1] == "pronouns"
+    assert pf.json_keys(spec)[-1] == "pronouns"
+    assert pf.csv_columns(spec)[-3:] == ("pronouns", "last_contact", "interactions")
+    assert pf.checked_keys(spec)[-1] == "pronouns"
+    assert pf.csv_headers(spec)["pronouns"] == ["pronouns", "pronoun"]
+    assert pf.options(spec)["pronouns"] == "pronouns"
+
+
+def test_a_field_kept_off_a_path_stays_off_it():
+    spec = tuple(replace(f, merged=False) if f.name == "company" else f for f in pf.SPEC)
+    assert "company" not in pf.merged_fields(spec)
+    assert "company" in pf.import_fields(spec)
+
+
+def test_the_derived_lists_are_those_ties_has_always_used():
+    """Pinned: exports, imports and merges stay byte for byte what they were."""
+    assert pf.IMPORT_FIELDS == (
+        "type", "company", "role", "industry", "location", "email", "phone", "linkedin",
+        "met", "notes", "working_on", "struggles", "cares_about", "birthday_year",
+        "birthday_month", "birthday_day", "cadence_days", "connected_on")
+    assert pf.MERGED_FIELDS == tuple(f for f in pf.IMPORT_FIELDS if f != "notes")
+    assert pf.PROFILE_FIELDS == (
+        "id", "name", "type", "company", "role", "industry", "location", "email", "phone",
+        "linkedin", "met", "notes", "working_on", "struggles", "cares_about", "birthday_year",
+        "birthday_month", "birthday_day", "cadence_days", "created", "archived",
+        "snoozed_until")
+    assert pf.PERSON_KEYS == (
+        "id", "name", "type", "company", "role", "industry", "location", "email", "phone",
+        "linkedin", "tags", "met", "notes", "working_on", "struggles", "cares_about",
+        "birthday", "every_days", "created", "archived", "snoozed_until", "connected_on",
+        "updated_at")
+    assert pf.CSV_COLUMNS == (
+        "name", "type", "company", "role", "industry", "location", "email", "phone",
+        "linkedin", "tags", "met", "notes", "working_on", "struggles", "cares_about",
+        "birthday", "every", "created", "archived", "snoozed_until", "connected_on",
+        "last_contact", "interactions")
+    assert pf.CHECKED_KEYS == (
+        "type", "company", "role", "industry", "location", "email", "phone", "linkedin",
+        "met", "notes", "working_on", "struggles", "cares_about", "birthday")
+    assert list(pf.CSV_HEADERS)[:4] == ["name", "first", "last", "type"]
+    assert list(pf.OPTIONS.items())[:2] == [("new_name", "name"), ("type_", "type")]
+    assert pf.OPTIONS["note"] == "notes"
+
+
+def test_the_person_model_has_a_column_for_every_stored_field_and_no_other():
+    from ties.models import Person
+
+    stored = {c for f in pf.SPEC if f.name != "tags" for c in f.stored}
+    kept_by_ties = {"name_key", "import_id", "import_digest"}  # derived or bookkeeping
+    assert set(Person.model_fields) == stored | kept_by_ties
