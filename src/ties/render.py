@@ -156,20 +156,6 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     return Group(*parts)
 
 
-def talk_about(points: dict, last_note: str | None) -> str:
-    """Something to talk about: what they work on, struggle with or care about, else the
-    note from your last interaction."""
-    if points.get("working_on"):
-        return f"ask about {points['working_on']}"
-    if points.get("struggles"):
-        return f"they struggle with {points['struggles']}"
-    if points.get("cares_about"):
-        return f"they care about {points['cares_about']}"
-    if last_note:
-        return f"last time: {last_note}"
-    return ""
-
-
 def next_table(items: list[dict], width: int) -> Table:
     """This week's suggestions. Names stay whole; reasons wrap. Under 100 columns the
     type goes under the name and the topic under the reasons."""
