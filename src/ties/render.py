@@ -103,7 +103,9 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     fact("LinkedIn", person["linkedin"])
     fact("Tags", ", ".join(person["tags"]))
     fact("Met", person["met"])
-    fact("Birthday", dates.birthday_of(person))
+    fact("Birthday", dates.birthday_of(person) or (
+        f"damaged ({person['birthday_damaged']}): fix with 'ties edit @{person['id']} "
+        "--birthday MM-DD'" if person.get("birthday_damaged") else None))
     every = f"every {dates.format_duration(cadence_days)}"
     fact("Cadence", every + ("" if person["cadence_days"] else " (the type's default)"))
     fact("Added", person["created"].isoformat())
