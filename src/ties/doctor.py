@@ -206,6 +206,8 @@ def _server(url: ServerUrl) -> list[Check]:
                                 "can read and write" if writable else "read-only",
                                 "" if writable else f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES "
                                 f"IN SCHEMA {schema} TO {user};"))
+            if stored == LATEST:
+                checks.append(_values(conn))
             from ties import jsonbackup
 
             checks.append(_last_backup(conn, jsonbackup.default_folder(),
