@@ -290,3 +290,19 @@ def test_a_date_that_is_no_date_is_one_line_and_doctor_names_where(ties, store, 
     doctor = " ".join(ties("doctor").stdout.split())
     assert f"{where}: " in doctor
     assert "fix: correct it with a SQLite tool" in doctor or "fix: ties" in doctor
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("sql, args, says", [
+    ("UPDATE person SET created = 'abc' WHERE id = 1", ("show", "Ana"),
+     "('abc') in the created of Ana Lima (@1)"),
+    ("UPDATE interaction SET date = 'x' WHERE id = 3", ("show", "Ana"),
+     "('x') in the date of interaction #3"),
+    ("UPDATE follow_up SET due = '2025-02-31' WHERE id = 1", ("follow-ups",),
+     "('2025-02-31') in the due of follow-up #1"),
+])
+def test_a_damaged_date_is_refused_naming_whose_and_which_field(ties, store, sql, args, says):
+    execute(store, sql)
+    result = ties(*args)
+    assert result.exit_code == 1
+    assert says in result.stderr and "Run 'ties doctor'" in result.stderr

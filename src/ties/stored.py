@@ -174,7 +174,7 @@ def read_row(row: dict[str, Any], where: str = "") -> dict[str, Any]:
         if value is None:
             continue
         if key in DATES:
-            row[key] = as_date(value, where and f"{where}, {key}")
+            row[key] = as_date(value, where or _where(row, key))
         elif key == "type":
             row[key] = value if value in TYPES else None
         elif key in TEXTS:
@@ -277,6 +277,19 @@ def problems(rows_of) -> list[str]:
                     found.append(f"person {ident} birthday: {problem}; fix: ties edit "
                                  f"@{ident} --birthday MM-DD")
     return found
+
+
+def _where(row: dict[str, Any], key: str) -> str:
+    """Where a damaged value is, as doctor names it: the field, and whose it is."""
+    if "id" not in row:
+        return f"the {key}"
+    if "text" in row:
+        return f"the {key} of follow-up #{row['id']}"
+    if "channel" in row:
+        return f"the {key} of interaction #{row['id']}"
+    if "name" in row:
+        return f"the {key} of {text(row['name'])} (@{row['id']})"
+    return f"the {key} of #{row['id']}"
 
 
 def _whole(value: Any) -> bool:
