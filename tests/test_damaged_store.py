@@ -306,3 +306,17 @@ def test_a_damaged_date_is_refused_naming_whose_and_which_field(ties, store, sql
     result = ties(*args)
     assert result.exit_code == 1
     assert says in result.stderr and "Run 'ties doctor'" in result.stderr
+
+
+@pytest.mark.sqlite_only  # PostgreSQL enforces the references
+def test_a_person_whose_id_was_changed_outside_ties_leaves_exports_readable(ties, store):
+    """Regression (found by the deep run): person.id changed by hand left promises and
+    interaction links pointing at no one, and the Markdown export failed on them."""
+    execute(store, "UPDATE person SET id = 0 WHERE id = 1")
+    for args in READERS:
+        check_reader(ties, args)
+    doctor = ties("doctor")
+    assert "FAIL  foreign keys" in doctor.stdout
+    exported = json.loads(ties("export").stdout)
+    people = {p["id"] for p in exported["people"]}
+    assert all(f["person"] in people for f in exported["follow_ups"])

@@ -637,13 +637,17 @@ def export_data(conn: sqlite3.Connection) -> dict:
     interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
                               "received, logged_at FROM interaction ORDER BY id")
     links: dict[int, list[int]] = {}
-    for iid, pid in conn.execute("SELECT interaction_id, person_id FROM interaction_person "
-                                 "ORDER BY interaction_id, person_id"):
+    # Only links and promises of people who exist: a reference broken outside ties (which
+    # doctor's foreign keys check names) would make the export unreadable.
+    for iid, pid in conn.execute("SELECT ip.interaction_id, ip.person_id FROM "
+                                 "interaction_person ip JOIN person p ON p.id = ip.person_id "
+                                 "ORDER BY ip.interaction_id, ip.person_id"):
         links.setdefault(iid, []).append(pid)
     for item in interactions:
         item["people"] = links.get(item["id"], [])
-    follow = _all(conn, "SELECT id, person_id AS person, text, due, created, done "
-                        "FROM follow_up ORDER BY id")
+    follow = _all(conn, "SELECT f.id, f.person_id AS person, f.text, f.due, f.created, "
+                        "f.done FROM follow_up f JOIN person p ON p.id = f.person_id "
+                        "ORDER BY f.id")
     settings = dict(conn.execute("SELECT key, value FROM setting ORDER BY key").fetchall())
     return {"people": people, "interactions": interactions, "follow_ups": follow,
             "settings": settings, "last_ids": ids.last_given(conn, ids.EXPORTED)}

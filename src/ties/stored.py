@@ -196,8 +196,9 @@ def read_row(row: dict[str, Any], where: str = "") -> dict[str, Any]:
     return row
 
 
-# What `ties doctor` checks, table by table: each column's rule and how to repair it
-# (ID stands for the row's id).
+# What `ties doctor` checks, table by table: each column's rule and the command that
+# repairs it ({id} stands for the row's id), None where no command can (the command would
+# read the damaged row through the ORM, or finds nothing to change).
 _EDIT = "ties edit @{id} --{option} ..."
 _RECOUNT = ("ties counts these itself from the interactions: the next 'ties log @{id}' "
             "recounts them, as does restoring a backup")
@@ -213,9 +214,9 @@ CHECKS: dict[str, dict[str, tuple]] = {
             "ties edit @{id} --type ..."),
         "cadence_days": (cadence_problem, "ties edit @{id} --every 3w"),
         "created": (date_problem, None),
-        "snoozed_until": (date_problem, "ties snooze @{id} --for 1d"),
+        "snoozed_until": (date_problem, None),
         "connected_on": (date_problem, None),
-        "archived": (flag_problem, "ties archive @{id}, or ties unarchive @{id}"),
+        "archived": (flag_problem, None),
         "updated_at": (stamp_problem, None),
     },
     "interaction": {
