@@ -274,3 +274,111 @@ def test_after_hostile_input_every_read_command_still_works(ties, people):
                  ["export"], ["export", "--format", "markdown"], ["export", "--format", "csv"],
                  ["export", "--format", "vcard"], ["duplicates"]):
         assert check(ties, people, args).exit_code == 0, args
+
+
+# Generated environments, through real processes (issue 12.6) ------------------------------
+
+# Each variable is set to one of these, or removed (None). FORCE_COLOR is left out: it asks
+# for the escape sequences of colour on stdout. A path that names a file, or a
+# folder below a file, can't hold ties' data; /proc refuses every new file.
+def _env_values(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    odd_places = [str(blocker), str(blocker / "below"), "/proc/ties", "", "relative/dir"]
+    return {
+        "PYTHONIOENCODING": ["ascii", "latin-1", "utf-16", "utf-8:strict", "ascii:ignore",
+                             "nonsense", "", None],
+        "LC_ALL": ["C", "POSIX", "C.UTF-8", "xx_YY.NONSENSE", "", None],
+        "LANG": ["C", "POSIX", "tr_TR.UTF-8", "nonsense", None],
+        "PYTHONUTF8": ["0", "1", None],
+        "NO_COLOR": ["1", "", None],
+        "COLUMNS": ["0", "-1", "abc", "100000", "1", ""],
+        "LINES": ["0", "-1", "abc", "100000", ""],
+        "TERM": ["dumb", "xterm-256color", "", None],
+        "HOME": [None, str(blocker), "/proc/ties"],
+        "XDG_DATA_HOME": odd_places + [None],
+        "XDG_CONFIG_HOME": odd_places + [None],
+        "TIES_TODAY": ["", "abc", "2025-02-29", "2024-02-29", "0001-01-01", "9999-12-31",
+                       "2025-03-14T10:00", "²⁰²⁵-03-14", "2025-03-14\n", None],
+        "TIES_DB": ["", "/", "/dev/null", str(blocker), str(blocker / "x.db"), "/proc/x.db",
+                    "x" * 5000, "postgresql+psycopg://u:pw@[::1/db", "sqlite:///x.db"],
+        "TIES_LOCK_TIMEOUT": ["0", "-1", "abc", "1e309"],
+        "TIES_DEBUG": ["1", ""],
+    }
+
+
+ENV_COMMANDS = [["list"], ["show", "Ana"], ["next", "--json"], ["report"], ["export"],
+                ["export", "--format", "markdown"], ["doctor"], ["path"], ["config"],
+                ["follow-ups"], ["--help"], ["--version"], ["add", "Zo\u00eb \u00dcnal"],
+                ["log", "Ana", "--note", "caf\u00e9 \u2713"], ["follow-up", "Ana", "call"]]
+
+
+def check_environment(store, tmp_path, changes: dict, args: list[str]) -> None:
+    """Run one command as a real process with these variables set (or removed), and
+    assert the promises of issue 12.6 about it."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    before = snapshot(store)
+    proc = subprocess.run([sys.executable, "-m", "ties", *args], capture_output=True,
+                          env=env, cwd=tmp_path, timeout=60)
+    where = f"ties {args!r} with {changes!r}"
+    # Python itself refuses an unknown PYTHONIOENCODING before ties runs: exit 1, no traceback.
+    assert proc.returncode in (0, 1, 2), f"{where}: exit {proc.returncode}: {proc.stderr!r}"
+    for text in ("Traceback", "internal error"):
+        for encoding in ("utf-8", "utf-16-le"):
+            assert text.encode(encoding) not in proc.stderr, f"{where}: {proc.stderr!r}"
+    for esc in (b"\x1b", "\x1b".encode("utf-16-le")):
+        assert esc not in proc.stdout, f"{where}: raw ESC on stdout"
+    if proc.returncode != 0 or args[0] not in ("add", "log", "follow-up"):
+        assert snapshot(store) == before, f"{where}: exit {proc.returncode}, store changed"
+
+
+@st.composite
+def environment_runs(draw, values: dict) -> tuple[dict, list[str]]:
+    chosen = draw(st.lists(st.sampled_from(sorted(values)), min_size=1, max_size=5,
+                           unique=True))
+    return ({k: draw(st.sampled_from(values[k])) for k in chosen},
+            draw(st.sampled_from(ENV_COMMANDS)))
+
+
+def _environments_property(store, tmp_path, data) -> None:
+    changes, args = data.draw(environment_runs(_env_values(tmp_path)))
+    check_environment(store, tmp_path, changes, args)
+
+
+@settings(max_examples=8, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_environments_end_cleanly_quick(people, tmp_path, data):
+    _environments_property(people, tmp_path, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_environments_end_cleanly_deep(people, tmp_path, data):
+    _environments_property(people, tmp_path, data)
+
+
+@pytest.mark.slow  # 24 processes, about 90 s on a busy 2-core machine
+@pytest.mark.parametrize("changes", [
+    {"PYTHONIOENCODING": "utf-16"}, {"PYTHONIOENCODING": "nonsense"},
+    {"LC_ALL": "C", "PYTHONUTF8": "0", "LANG": None}, {"LC_ALL": "xx_YY.NONSENSE"},
+    {"COLUMNS": "0", "LINES": "-1"}, {"COLUMNS": "abc", "LINES": "abc"},
+    {"COLUMNS": "100000", "TERM": "dumb"}, {"TERM": None, "NO_COLOR": None},
+    {"HOME": None, "XDG_DATA_HOME": None, "XDG_CONFIG_HOME": None},
+    {"TIES_TODAY": "abc"}, {"TIES_DB": "/dev/null"}, {"TIES_DB": "/"},
+])
+def test_each_odd_environment_ends_cleanly(people, tmp_path, changes):
+    """The environments the issue names, each once, with a read and a write."""
+    for args in (["report"], ["add", "Zo\u00eb \u00dcnal"]):
+        check_environment(people, tmp_path, changes, args)

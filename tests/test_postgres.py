@@ -197,7 +197,7 @@ def test_doctor_on_postgresql(ties, db_path):
     assert lines[0] == f"store: {db_path}"  # masked
     assert [line.split(":")[0] for line in lines[1:] if not line.startswith(" ")] == [
         "ok    server", "ok    encryption", "ok    schema", "ok    privileges",
-        "warn  last backup"]
+        "ok    values", "warn  last backup"]
     if db_path.password:
         assert db_path.password not in result.stdout + result.stderr
 

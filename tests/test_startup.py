@@ -76,3 +76,59 @@ def test_name_completion_on_a_missing_store_offers_nothing(tmp_path):
 
     assert complete_name(Ctx(), "A") == []
     assert not (tmp_path / "missing.db").exists()
+
+
+def _modules_after_command(tmp_path, *args: str) -> set[str]:
+    """The modules loaded by running `ties ARGS` on a store with someone due."""
+    import os
+
+    env_db = tmp_path / "s.db"
+    env = {**os.environ, "TIES_DB": str(env_db)}
+    subprocess.run([sys.executable, "-m", "ties", "add", "Ana Lima", "--type", "strategic",
+                    "--on", "1 year ago"], env=env, check=True, capture_output=True)
+    code = (
+        "import os, sys\n"
+        f"os.environ['TIES_DB'] = {str(env_db)!r}\n"
+        f"sys.argv = ['ties', *{list(args)!r}]\n"
+        "from ties.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    return loaded_after(code)
+
+
+def test_next_json_does_not_import_rich_table(tmp_path):
+    """Regression: the week's suggestions were built in the CLI with render.talk_about,
+    so 'next --json' loaded Rich's tables to print JSON."""
+    modules = _modules_after_command(tmp_path, "next", "--json")
+    assert "ties.views" in modules  # the suggestion was built (Ana is due)
+    assert "rich.table" not in modules
+    assert "sqlalchemy" not in modules
+
+
+def test_the_table_of_next_still_loads_rich_table(tmp_path):
+    """The other side of the test above: it would pass vacuously if nothing ever did."""
+    assert "rich.table" in _modules_after_command(tmp_path, "next")
+
+
+def test_views_import_no_terminal_library_orm_or_cli():
+    modules = loaded_after("import ties.views")
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "rich", "click",
+                                                          "sqlalchemy", "sqlmodel")}
+    assert "ties.cli" not in modules
+
+
+def test_no_command_module_imports_another():
+    """Shared pieces live below the CLI (ties.views), not in a command module."""
+    import ast
+    from pathlib import Path
+
+    import ties.cli
+
+    package = Path(ties.cli.__file__).parent
+    shared = {"app", "options", "streams", "__init__"}
+    for module in package.glob("*.py"):
+        tree = ast.parse(module.read_text())
+        imported = {node.module for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module}
+        commands = {m.rsplit(".", 1)[1] for m in imported if m.startswith("ties.cli.")}
+        assert commands <= shared, f"{module.name} imports {commands - shared}"

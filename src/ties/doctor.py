@@ -146,34 +146,24 @@ def _leftovers(path: Path) -> Check:
                  warning=True)
 
 
-# Columns that hold values ties checks on the way in, and the SQL that finds a damaged one.
-_DATES = (("person", "created"), ("person", "snoozed_until"), ("person", "connected_on"),
-          ("interaction", "date"), ("follow_up", "due"), ("follow_up", "created"),
-          ("follow_up", "done"), ("person_stats", "first_contact"),
-          ("person_stats", "last_contact"), ("person_stats", "last_gave"),
-          ("person_stats", "last_received"))
-
-
 def _values(conn: sqlite3.Connection) -> Check:
-    """Values no ties command writes (a date that is not YYYY-MM-DD, a cadence out of
-    range): made by hand or by another program, they stop the commands that read them."""
-    found = []
-    for table, column in _DATES:
-        (n,) = conn.execute(f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND "
-                            f"date({column}) IS NOT {column}").fetchone()
-        if n:
-            found.append(f"{table}.{column} ({n})")
-    (n,) = conn.execute("SELECT count(*) FROM person WHERE cadence_days IS NOT NULL AND NOT "
-                        "(typeof(cadence_days) = 'integer' AND cadence_days BETWEEN 1 AND "
-                        "3650)").fetchone()
-    if n:
-        found.append(f"person.cadence_days ({n})")
+    """Values no ties command writes (a date that is not YYYY-MM-DD, a birthday month of
+    13, a BLOB in a name, text in a count), made by hand or by another program: each one
+    named with its table, id and field, what is wrong and how to repair it
+    (`ties.stored` holds the rules, the same ones the commands read values by)."""
+    from ties import stored
+
+    def rows_of(table: str, key: str, columns: list[str]):
+        listed = ", ".join(f'"{c}"' for c in columns)
+        return conn.execute(f"SELECT {key}, {listed} FROM {table} ORDER BY {key}")
+
+    found = stored.problems(rows_of)
     if not found:
         return Check("values", True, "ok")
-    return Check("values", False, "some that ties never writes (changed outside it): "
-                 + ", ".join(found),
-                 "Correct them with a SQLite tool (dates as YYYY-MM-DD, cadences as 1 to 3650 "
-                 "days), or restore a backup with 'ties restore FILE'.")
+    return Check("values", False, f"{len(found)} that ties never writes (changed outside "
+                 "it): " + "; ".join(found),
+                 "Repair each as its line says: where no command can, correct it with a "
+                 "SQLite tool or restore a backup with 'ties restore FILE'.")
 
 
 def _server(url: ServerUrl) -> list[Check]:
@@ -216,6 +206,8 @@ def _server(url: ServerUrl) -> list[Check]:
                                 "can read and write" if writable else "read-only",
                                 "" if writable else f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES "
                                 f"IN SCHEMA {schema} TO {user};"))
+            if stored == LATEST:
+                checks.append(_values(conn))
             from ties import jsonbackup
 
             checks.append(_last_backup(conn, jsonbackup.default_folder(),

@@ -15,74 +15,36 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from ties import dialect, identity, ids, names, personfields
+from ties import dialect, identity, ids, names, personfields, stored
 from ties.chunks import chunks, marks
 from ties.errors import Ambiguous, NotFound, StoreError
 
 PROFILE_FIELDS = personfields.PROFILE_FIELDS
-_DATE_FIELDS = {"created", "snoozed_until", "date", "last_contact", "first_contact", "due",
-                "done", "last_gave", "last_received", "connected_on"}
-
-
-_BOOL_FIELDS = {"archived", "they_reached_out", "gave", "received"}
 
 
 def damaged(what: str, value: object) -> StoreError:
-    """The refusal for a value in the store that ties never writes (edited by hand or by
-    another program): one line, pointing at doctor, instead of a crash."""
-    shown = repr(value[:30] if isinstance(value, str) else value)
-    return StoreError(f"The store holds {what} ties can't read ({shown}): it was changed "
-                      "outside ties. Run 'ties doctor'; restoring a backup ('ties restore') "
-                      "or correcting the value with a SQLite tool repairs it.")
+    """The refusal for a value in the store that ties never writes (see `stored`)."""
+    return stored.damaged(what, value)
 
 
-def _iso(value: str) -> date:
-    """A date column's text as a date, or the one-line refusal for a damaged one."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value[:10])
-    except (TypeError, ValueError):
-        raise damaged("a date", value) from None
-
-
-def _date(value):
-    return _iso(value) if isinstance(value, str) else value
-
-
-def _cadence(value):
-    """A personal cadence as ties writes it (1 to 3650 days), else None: a damaged one
-    counts as unset, so the type's cadence applies, as the SQL does (`_cadence_sql`)."""
-    return value if isinstance(value, int) and 1 <= value <= 3650 else None
-
-
-def _bool(value):
-    return bool(value) if value is not None else None
+def _iso(value) -> date:
+    """A date column's value as a date, or the one-line refusal for a damaged one."""
+    return stored.as_date(value)
 
 
 def _all(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[dict]:
-    """Rows as dicts, with date columns as dates and flag columns as bools."""
+    """Rows as dicts of the values ties works with: every value read through the one
+    rule for its column (`stored.read_row`), whatever another program wrote there."""
     cur = conn.execute(sql, params)
     names = [c[0] for c in cur.description]
-    convert = [(i, _date) for i, n in enumerate(names) if n in _DATE_FIELDS] + \
-              [(i, _bool) for i, n in enumerate(names) if n in _BOOL_FIELDS] + \
-              [(i, _cadence) for i, n in enumerate(names) if n == "cadence_days"]
-    out = []
-    for row in cur.fetchall():
-        if convert:
-            row = list(row)
-            for i, fn in convert:
-                row[i] = fn(row[i])
-        out.append(dict(zip(names, row, strict=True)))
-    return out
+    return [stored.read_row(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
 
 
 # Finding people by name -------------------------------------------------------------
 
 def candidates(conn: sqlite3.Connection) -> list[names.Candidate]:
     return [
-        names.Candidate(id=r[0], name=r[1], key=r[2], company=r[3])
-        for r in conn.execute("SELECT id, name, name_key, company FROM person")
+        _candidate(r) for r in conn.execute("SELECT id, name, name_key, company FROM person")
     ]
 
 
@@ -100,14 +62,14 @@ def find_person(conn: sqlite3.Connection, typed: str) -> names.Candidate:
         ).fetchone() if wanted <= MAX_ID else None
         if row is None:
             raise NotFound(f"No one has the id {typed}. See 'ties list'.")
-        return names.Candidate(*row)
+        return _candidate(row)
     key = names.fold(typed)
     exact = conn.execute(
         "SELECT id, name, name_key, company FROM person WHERE name_key = ?", (key,)
     ).fetchall()
     if len(exact) == 1:
-        return names.Candidate(*exact[0])
-    people = [names.Candidate(*r) for r in exact] if exact else candidates(conn)
+        return _candidate(exact[0])
+    people = [_candidate(r) for r in exact] if exact else candidates(conn)
     result = names.match(typed, people)
     if result.found:
         return result.found
@@ -136,7 +98,13 @@ def same_name(conn: sqlite3.Connection, name: str) -> list[names.Candidate]:
         "SELECT id, name, name_key, company FROM person WHERE name_key = ? ORDER BY id",
         (identity.name_key(name),),
     ).fetchall()
-    return [names.Candidate(*r) for r in rows]
+    return [_candidate(r) for r in rows]
+
+
+def _candidate(row) -> names.Candidate:
+    """A person as name matching sees them (their name and company as text)."""
+    return names.Candidate(id=row[0], name=stored.text(row[1]), key=stored.text(row[2]),
+                           company=stored.text(row[3]))
 
 
 def complete_names(conn: sqlite3.Connection, prefix: str, limit: int = 50) -> list[str]:
@@ -148,7 +116,7 @@ def complete_names(conn: sqlite3.Connection, prefix: str, limit: int = 50) -> li
         "ORDER BY name_key LIMIT ?",
         (escaped + "%", limit),
     ).fetchall()
-    return [r[0] for r in rows]
+    return [stored.text(r[0]) for r in rows]
 
 
 # Profiles and lists ----------------------------------------------------------------
@@ -160,7 +128,7 @@ def tags_of(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, list[s
         for pid, tag in conn.execute(
             f"SELECT person_id, tag FROM tag WHERE person_id IN ({places}) ORDER BY tag", chunk
         ):
-            out[pid].append(tag)
+            out[pid].append(stored.text(tag))
     return out
 
 
@@ -206,7 +174,7 @@ def participants(conn: sqlite3.Connection, interaction_ids: list[int]) -> dict[i
             "ORDER BY p.name_key, p.id",
             chunk,
         ):
-            out.setdefault(iid, []).append((pid, name))
+            out.setdefault(iid, []).append((pid, stored.text(name)))
     return out
 
 
@@ -372,7 +340,8 @@ def _facts(conn: sqlite3.Connection, rows: list[dict]) -> list:
                 "SELECT person_id, text, due FROM follow_up WHERE done IS NULL AND person_id "
                 f"IN ({marks(chunk)}) ORDER BY id", chunk,
             ):
-                open_promises[pid].append(Promise(text, _iso(due) if due else None))
+                open_promises[pid].append(Promise(stored.text(text), _iso(due) if due
+                                                  else None))
     return [
         Facts(
             id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
@@ -390,8 +359,8 @@ def _facts(conn: sqlite3.Connection, rows: list[dict]) -> list:
 
 def _active(type_: str | None) -> tuple[str, list]:
     """Typed, not archived, not snoozed past today (and of one type, if given)."""
-    where = "p.type IS NOT NULL AND NOT p.archived AND (p.snoozed_until IS NULL OR " \
-            "p.snoozed_until <= ?)"
+    where = "p.type IN ('tactical', 'social', 'strategic') AND NOT p.archived AND " \
+            "(p.snoozed_until IS NULL OR p.snoozed_until <= ?)"
     return (where + " AND p.type = ?", [type_]) if type_ else (where, [])
 
 
@@ -469,7 +438,7 @@ def comfort_zone(conn: sqlite3.Connection, today: date):
         "GROUP BY p.industry, p.company",
         (since, today.isoformat()),
     ):
-        key = (industry or company or "").strip().lower()
+        key = (stored.text(industry) or stored.text(company) or "").strip().lower()
         if key:
             circles[key] = circles.get(key, 0) + n
     return ComfortZone(circles)
@@ -494,9 +463,10 @@ def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
         [today.isoformat(), *bparams, today.isoformat(), *aparams, today.isoformat(),
          *cparams],
     ).fetchall()
-    outside = [r[:4] for r in rows
-               if (r[4] or r[5] or "").strip().lower() not in zone.circles
-               and (r[4] or r[5] or "").strip()]
+    def circle(r) -> str:
+        return (stored.text(r[4]) or stored.text(r[5]) or "").strip().lower()
+
+    outside = [r[:4] for r in rows if circle(r) and circle(r) not in zone.circles]
     ids = [r[0] for r in outside] if count is None else shortlist(outside, count)
     return _facts_of(conn, ids, settings)
 
@@ -546,7 +516,7 @@ def last_notes(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str
             "AND i.note NOT IN ('', ?) ORDER BY i.date DESC, i.id DESC LIMIT 1",
             (pid, FIRST_MEETING)).fetchone()
         if row:
-            out[pid] = row[0]
+            out[pid] = stored.text(row[0])
     return out
 
 
@@ -555,7 +525,8 @@ def talking_points(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int,
     for pid in person_ids:
         r = conn.execute("SELECT working_on, struggles, cares_about FROM person WHERE id = ?",
                          (pid,)).fetchone()
-        rows[pid] = {"working_on": r[0], "struggles": r[1], "cares_about": r[2]}
+        rows[pid] = {"working_on": stored.text(r[0]), "struggles": stored.text(r[1]),
+                     "cares_about": stored.text(r[2])}
     return rows
 
 
@@ -572,7 +543,6 @@ def report_ties(conn: sqlite3.Connection, today: date, settings: dict,
     if type_:
         where.append("p.type = ?")
         params.append(type_)
-    iso = _iso
     out = []
     for r in conn.execute(
         f"SELECT p.id, p.name, p.type, {cadence}, p.created, p.company, p.industry, "
@@ -584,11 +554,19 @@ def report_ties(conn: sqlite3.Connection, today: date, settings: dict,
         [*cparams, *params],
     ):
         # Positional and without per-row dicts: this runs for every person in the store.
-        out.append(Tie(
-            r[0], r[1], r[2], r[3], iso(r[4]), r[5], r[6], r[7] and iso(r[7]),
-            r[8] and iso(r[8]), r[9], 0, r[10], r[11], r[12] and iso(r[12]),
-            r[13] and iso(r[13]), r[14], r[15], r[16], bool(r[17]), r[18]))
+        out.append(_tie(Tie, r))
     return out
+
+
+def _tie(Tie, r):  # noqa: N803 (the class, imported lazily by the callers)
+    """A report.Tie from a row of the report's queries (positional and without per-row
+    dicts: this runs for every person in the store), each value read by its rule in
+    `stored`."""
+    iso, text, count = _iso, stored.text, stored.count
+    return Tie(r[0], text(r[1]), r[2] if r[2] in stored.TYPES else None, r[3], iso(r[4]),
+               text(r[5]), text(r[6]), r[7] and iso(r[7]), r[8] and iso(r[8]), count(r[9]),
+               0, count(r[10]), count(r[11]), r[12] and iso(r[12]), r[13] and iso(r[13]),
+               count(r[14]), count(r[15]), r[16], bool(r[17]), text(r[18]))
 
 
 def interactions_in_period(conn: sqlite3.Connection, person_ids: list[int], since: date,
@@ -651,16 +629,33 @@ def export_data(conn: sqlite3.Connection) -> dict:
     interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
                               "received, logged_at FROM interaction ORDER BY id")
     links: dict[int, list[int]] = {}
-    for iid, pid in conn.execute("SELECT interaction_id, person_id FROM interaction_person "
-                                 "ORDER BY interaction_id, person_id"):
+    # Only links and promises of people who exist: a reference broken outside ties (which
+    # doctor's foreign keys check names) would make the export unreadable.
+    for iid, pid in conn.execute("SELECT ip.interaction_id, ip.person_id FROM "
+                                 "interaction_person ip JOIN person p ON p.id = ip.person_id "
+                                 "ORDER BY ip.interaction_id, ip.person_id"):
         links.setdefault(iid, []).append(pid)
     for item in interactions:
         item["people"] = links.get(item["id"], [])
-    follow = _all(conn, "SELECT id, person_id AS person, text, due, created, done "
-                        "FROM follow_up ORDER BY id")
+    follow = _all(conn, "SELECT f.id, f.person_id AS person, f.text, f.due, f.created, "
+                        "f.done FROM follow_up f JOIN person p ON p.id = f.person_id "
+                        "ORDER BY f.id")
     settings = dict(conn.execute("SELECT key, value FROM setting ORDER BY key").fetchall())
     return {"people": people, "interactions": interactions, "follow_ups": follow,
             "settings": settings, "last_ids": ids.last_given(conn, ids.EXPORTED)}
+
+
+def imports(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Past imports, newest first, their times as text to the second."""
+    out = []
+    for r in conn.execute("SELECT id, format, source, imported_at, created, updated, "
+                          "undone_at FROM import_batch ORDER BY id DESC").fetchall():
+        imported, undone = (stored.stamp(v) for v in (r[3], r[6]))
+        out.append({"id": r[0], "format": stored.text(r[1]), "source": stored.text(r[2]),
+                    "imported_at": str(imported)[:19], "created": stored.count(r[4]),
+                    "updated": stored.count(r[5]),
+                    "undone_at": str(undone)[:19] if undone else None})
+    return out
 
 
 # Tidying: triage and duplicates ---------------------------------------------------------
@@ -686,8 +681,9 @@ def count_untyped(conn: sqlite3.Connection) -> int:
 
 
 def identity_rows(conn: sqlite3.Connection) -> list[tuple]:
-    return conn.execute("SELECT id, name, name_key, company, email, linkedin FROM person "
-                        "ORDER BY id").fetchall()
+    text = stored.text
+    return [(r[0], *(text(v) for v in r[1:])) for r in conn.execute(
+        "SELECT id, name, name_key, company, email, linkedin FROM person ORDER BY id")]
 
 
 # The report's fast path: strength, status and the summary computed in SQL -----------
@@ -698,6 +694,13 @@ def _double(number: float) -> str:
     return f"CAST({number!r} AS DOUBLE PRECISION)"
 
 
+def _count_sql(d: dialect.Sqlite, column: str) -> str:
+    """A count as `stored.count` reads it: a whole number from 0, anything else 0 (a value
+    written outside ties must not divide by zero or by text)."""
+    whole = f"typeof({column}) = 'integer' AND " if d.name == "sqlite" else ""
+    return f"(CASE WHEN {whole}{column} >= 0 THEN {column} ELSE 0 END)"
+
+
 def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     """A query of every person who is not archived with their strength and status,
     computed exactly as report.strength and report.status do (same operations in the same
@@ -706,8 +709,12 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     zero, one, half = _double(0.0), _double(1.0), _double(0.5)
     base = (
         "SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
-        "s.first_contact, s.last_contact, s.interactions, s.gave, s.received, s.last_gave, "
-        "s.last_received, s.in_person, s.voice, "
+        "s.first_contact, s.last_contact, "
+        + ", ".join(f"{_count_sql(d, 's.' + c)} AS {c}" for c in
+                    ("interactions", "gave", "received"))
+        + ", s.last_gave, s.last_received, "
+        + ", ".join(f"{_count_sql(d, 's.' + c)} AS {c}" for c in ("in_person", "voice"))
+        + ", "
         f"{_KNOWN} AS known, CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END AS has_notes, "
         f"{cadence} AS cadence, "
         f"{d.days(':today', 'coalesce(s.last_contact, p.created)')} AS days, "
@@ -784,7 +791,7 @@ def report_page(conn: sqlite3.Connection, today: date, since: date, settings: di
             by_type[kind] = {"count": n, "due": int(due)}
     plain = "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived" + \
         (" AND p.type = :type" if type_ else "")
-    owe = [r[0] for r in conn.execute(
+    owe = [stored.text(r[0]) for r in conn.execute(
         f"SELECT p.name {plain} AND s.last_received IS NOT NULL AND (s.last_gave IS NULL OR "
         "s.last_gave < s.last_received) AND s.last_received > :since "
         "ORDER BY s.last_received, p.name_key", named)]
@@ -793,6 +800,7 @@ def report_page(conn: sqlite3.Connection, today: date, since: date, settings: di
     for industry, company, n in conn.execute(
             f"SELECT p.industry, p.company, count(*) {plain} AND s.last_contact > :since "
             "GROUP BY p.industry, p.company", named):
+        industry, company = stored.text(industry), stored.text(company)
         if industry:
             key = industry.strip().lower()
             industries[key] = industries.get(key, 0) + n
@@ -805,11 +813,7 @@ def report_page(conn: sqlite3.Connection, today: date, since: date, settings: di
         "last_received, in_person, voice, known, has_notes, name_key, strength, status "
         f"FROM scored {where} ORDER BY {order}" + (" LIMIT :limit" if limit else ""),
         {**named, "limit": limit}).fetchall()
-    iso = _iso
-    rows = [Row(Tie(r[0], r[1], r[2], r[3], iso(r[4]), r[5], r[6], r[7] and iso(r[7]),
-                    r[8] and iso(r[8]), r[9], 0, r[10], r[11], r[12] and iso(r[12]),
-                    r[13] and iso(r[13]), r[14], r[15], r[16], bool(r[17]), r[18]),
-                r[19], r[20]) for r in page]
+    rows = [Row(_tie(Tie, r), r[19], r[20]) for r in page]
     largest, share = None, 0.0
     if industries:
         largest, n = sorted(industries.items(), key=lambda kv: (-kv[1], kv[0]))[0]

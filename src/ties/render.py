@@ -103,7 +103,9 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     fact("LinkedIn", person["linkedin"])
     fact("Tags", ", ".join(person["tags"]))
     fact("Met", person["met"])
-    fact("Birthday", dates.birthday_of(person))
+    fact("Birthday", dates.birthday_of(person) or (
+        f"damaged ({person['birthday_damaged']}): fix with 'ties edit @{person['id']} "
+        "--birthday MM-DD'" if person.get("birthday_damaged") else None))
     every = f"every {dates.format_duration(cadence_days)}"
     fact("Cadence", every + ("" if person["cadence_days"] else " (the type's default)"))
     fact("Added", person["created"].isoformat())
@@ -154,20 +156,6 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     else:
         parts.append(Text("No interactions yet. Record one with 'ties log'.", style="dim"))
     return Group(*parts)
-
-
-def talk_about(points: dict, last_note: str | None) -> str:
-    """Something to talk about: what they work on, struggle with or care about, else the
-    note from your last interaction."""
-    if points.get("working_on"):
-        return f"ask about {points['working_on']}"
-    if points.get("struggles"):
-        return f"they struggle with {points['struggles']}"
-    if points.get("cares_about"):
-        return f"they care about {points['cares_about']}"
-    if last_note:
-        return f"last time: {last_note}"
-    return ""
 
 
 def next_table(items: list[dict], width: int) -> Table:

@@ -182,13 +182,10 @@ def imports(json: o.Json = False) -> None:
 
     Example: ties imports
     """
+    from ties import queries
+
     with reading() as conn:
-        rows = conn.execute(
-            "SELECT id, format, source, imported_at, created, updated, undone_at "
-            "FROM import_batch ORDER BY id DESC").fetchall()
-    items = [{"id": r[0], "format": r[1], "source": r[2], "imported_at": r[3][:19],
-              "created": r[4], "updated": r[5], "undone_at": r[6][:19] if r[6] else None}
-             for r in rows]
+        items = queries.imports(conn)
     if json:
         emit_json(items)
         return
@@ -199,8 +196,9 @@ def imports(json: o.Json = False) -> None:
 
     for i in items:
         state_ = f"undone {i['undone_at']}" if i["undone_at"] else "active"
-        echo(f"#{i['id']}  {i['imported_at']} UTC  {safe(i['format']):<8} {i['created']:>6} "
-                   f"created {i['updated']:>6} updated  {state_}  {safe(i['source'])}")
+        echo(f"#{i['id']}  {safe(i['imported_at'])} UTC  {safe(i['format']):<8} "
+             f"{i['created']:>6} created {i['updated']:>6} updated  {safe(state_)}  "
+             f"{safe(i['source'])}")
 
 
 @app.command(rich_help_panel="Your data")

@@ -34,7 +34,7 @@ def report(
 
     Example: ties report --type strategic --sort due
     """
-    from ties import dates, fields, queries
+    from ties import dates, fields, queries, views
     from ties import report as model
     from ties.errors import BadValue
 
@@ -46,13 +46,13 @@ def report(
     if start == day:
         raise BadValue("--since must be before today, for example '30 days ago'.")
     with reading() as conn:
-        summary, shown = network_health(conn, day, start, kind, sort,
+        summary, shown = views.network_health(conn, day, start, kind, sort,
                                         None if everyone else limit)
         shown = model.with_period_counts(shown, queries.interactions_in_period(
             conn, [r.tie.id for r in shown], start, day))
     if json:
-        emit_json({"summary": summary_json(summary), "people": [row_json(r, day)
-                                                                for r in shown]})
+        emit_json({"summary": views.summary_json(summary),
+                   "people": [views.row_json(r, day) for r in shown]})
         return
     if not summary.people:
         say("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
@@ -70,34 +70,3 @@ def report(
         out.print(*parts)
     if len(shown) < summary.people:
         say(f"Showing {len(shown)} of {summary.people}; --all shows everyone, --limit N more.")
-
-
-def network_health(conn, day, start, kind, sort="strength", limit=None):
-    """The report's summary and its rows (the first `limit`, in `sort` order)."""
-    from ties import queries
-
-    return queries.report_page(conn, day, start, queries.settings(conn), kind, sort, limit)
-
-
-def summary_json(s) -> dict:
-    return {
-        "people": s.people, "strong": s.strong, "active": s.active,
-        "period": {"since": s.since, "until": s.today},
-        "by_type": s.by_type, "strategic_slipping": s.slipping == "strategic",
-        "gave": s.gave, "received": s.received, "owe": s.owe,
-        "industries": {"count": s.industries, "companies": s.companies,
-                       "largest": s.largest, "largest_share": round(s.largest_share, 3)},
-        "weekly": s.weekly, "streak_weeks": s.streak_weeks,
-    }
-
-
-def row_json(r, today) -> dict:
-    tie = r.tie
-    return {
-        "id": tie.id, "name": tie.name, "type": tie.type, "company": tie.company,
-        "industry": tie.industry, "last_contact": tie.last_contact,
-        "days_since": (today - tie.last_contact).days if tie.last_contact else None,
-        "interactions": tie.interactions, "interactions_in_period": tie.in_period,
-        "gave": tie.gave, "received": tie.received, "strength": r.strength,
-        "status": r.status, "due": tie.due,
-    }

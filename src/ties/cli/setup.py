@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from ties.cli.app import app, console, echo, say, state, today
-from ties.cli.report import network_health
-from ties.cli.weekly import this_week
 
 
 @app.command(rich_help_panel="Your data")
@@ -33,7 +31,7 @@ def demo(
     """
     from datetime import UTC, datetime, time, timedelta
 
-    from ties import config, db, queries, render, store
+    from ties import config, db, queries, render, store, views
     from ties import demo as sample
 
     day = today()
@@ -74,8 +72,8 @@ def demo(
         session.close()
         with db.transaction(conn, write=False):
             rows = queries.list_people(conn)
-            week, _ = this_week(conn, day, None, None)
-            health = network_health(conn, day, day - timedelta(days=90), None, limit=1)[0]
+            week, _ = views.this_week(conn, day, None, None)
+            health = views.network_health(conn, day, day - timedelta(days=90), None, limit=1)[0]
     finally:
         conn.close()
     out = console()

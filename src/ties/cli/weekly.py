@@ -26,11 +26,11 @@ def next_(
 
     Example: ties next --count 3
     """
-    from ties import fields
+    from ties import fields, views
 
     kind = fields.relationship_type(type_) if type_ else None
     with reading() as conn:
-        items, empty = this_week(conn, today(), count, kind)
+        items, empty = views.this_week(conn, today(), count, kind)
     if json:
         emit_json([{k: v for k, v in item.items() if k != "last_contact_words"}
                    for item in items])
@@ -41,68 +41,6 @@ def next_(
 
         out = console()
         out.print(render.next_table(items, out.width))
-
-
-def this_week(conn, day, count: int | None, kind: str | None) -> tuple[list[dict], str]:
-    """The week's suggestions as plain data, and what to say when there are none."""
-    from ties import dates, queries, render, scoring
-
-    cfg = queries.settings(conn)
-    weights = scoring.Weights(cfg["weight.strategic"], cfg["weight.social"],
-                              cfg["weight.tactical"])
-    wanted = count or cfg["next.count"]
-    candidates = queries.next_candidates(conn, day, cfg, kind, count=wanted)
-    zone = queries.comfort_zone(conn, day) if cfg["next.stretch"] else None
-    pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.dominant else []
-    picks = scoring.suggest(candidates, day, wanted, weights, pool, zone)
-    ids = [s.facts.id for s in picks]
-    notes = queries.last_notes(conn, ids)
-    points = queries.talking_points(conn, ids)
-    items = [
-        {
-            "id": s.facts.id,
-            "name": s.facts.name,
-            "type": s.facts.type,
-            "score": round(s.score, 2),
-            "last_contact": s.facts.last_contact,
-            "days_since": (day - s.facts.last_contact).days if s.facts.last_contact else None,
-            "last_contact_words": dates.ago(s.facts.last_contact, day),
-            "due": s.due,
-            "reasons": s.reasons,
-            "stretch": s.stretch,
-            "follow_ups": [p.text for p in s.facts.promises],
-            "talk_about": render.talk_about(points[s.facts.id], notes.get(s.facts.id)),
-        }
-        for s in picks
-    ]
-    if items:
-        return items, ""
-    if queries.count_people(conn) == 0:
-        return [], ("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
-                    "--type strategic  (or try 'ties demo').")
-    upcoming = queries.next_due(conn, day, cfg, kind)
-    if upcoming is None:
-        if not queries.count_not_archived(conn, kind):
-            if kind:
-                return [], (f"You have no {kind} ties outside the archive. Give someone the "
-                            f"type: ties edit NAME --type {kind}.")
-            if queries.count_not_archived(conn, "untyped"):
-                return [], ("No one outside the archive has a type yet, and 'ties next' "
-                            "suggests only typed people. Give someone one: ties edit NAME "
-                            "--type strategic.")
-            return [], ("Everyone in ties is archived: 'ties unarchive NAME' brings someone "
-                        "back.")
-        waiting = queries.count_imported_never_contacted(conn, kind)
-        if waiting:
-            return [], (f"No one to suggest yet: {waiting} imported "
-                        f"{'person stays' if waiting == 1 else 'people stay'} out of 'ties "
-                        "next' until you log an interaction with them (ties log NAME).")
-        of_kind = f"{kind} " if kind else ""
-        return [], (f"No one to suggest: every {of_kind}tie outside the archive is snoozed "
-                    "('ties unsnooze NAME' brings one back).")
-    due = upcoming["due"]
-    when = dates.ago(due, day) if due > day else "now"
-    return [], f"Everyone is up to date. Next due: {upcoming['name']}, {when} ({due.isoformat()})."
 
 
 @app.command("follow-up", rich_help_panel="Keeping in touch")

@@ -1,0 +1,129 @@
+"""What the read commands show, as plain data: the application logic between the store's
+queries, the pure models (scoring, report) and the CLI, which only renders it.
+
+No Typer, Rich or SQLAlchemy here (at module level or below), so `ties next --json`
+loads neither a terminal library nor the ORM; the CLI commands and the demo share these
+functions instead of importing one another.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+def talk_about(points: dict, last_note: str | None) -> str:
+    """Something to talk about: what they work on, struggle with or care about, else the
+    note from your last interaction."""
+    if points.get("working_on"):
+        return f"ask about {points['working_on']}"
+    if points.get("struggles"):
+        return f"they struggle with {points['struggles']}"
+    if points.get("cares_about"):
+        return f"they care about {points['cares_about']}"
+    if last_note:
+        return f"last time: {last_note}"
+    return ""
+
+
+def this_week(conn, day: date, count: int | None, kind: str | None
+              ) -> tuple[list[dict[str, Any]], str]:
+    """The week's suggestions as plain data, and what to say when there are none."""
+    from ties import dates, queries, scoring
+
+    cfg = queries.settings(conn)
+    weights = scoring.Weights(cfg["weight.strategic"], cfg["weight.social"],
+                              cfg["weight.tactical"])
+    wanted = count or cfg["next.count"]
+    candidates = queries.next_candidates(conn, day, cfg, kind, count=wanted)
+    zone = queries.comfort_zone(conn, day) if cfg["next.stretch"] else None
+    pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.dominant else []
+    picks = scoring.suggest(candidates, day, wanted, weights, pool, zone)
+    ids = [s.facts.id for s in picks]
+    notes = queries.last_notes(conn, ids)
+    points = queries.talking_points(conn, ids)
+    items = [
+        {
+            "id": s.facts.id,
+            "name": s.facts.name,
+            "type": s.facts.type,
+            "score": round(s.score, 2),
+            "last_contact": s.facts.last_contact,
+            "days_since": (day - s.facts.last_contact).days if s.facts.last_contact else None,
+            "last_contact_words": dates.ago(s.facts.last_contact, day),
+            "due": s.due,
+            "reasons": s.reasons,
+            "stretch": s.stretch,
+            "follow_ups": [p.text for p in s.facts.promises],
+            "talk_about": talk_about(points[s.facts.id], notes.get(s.facts.id)),
+        }
+        for s in picks
+    ]
+    if items:
+        return items, ""
+    return [], _nothing_this_week(conn, day, cfg, kind)
+
+
+def _nothing_this_week(conn, day: date, cfg: dict, kind: str | None) -> str:
+    """Why 'ties next' suggests no one, and what to do about it."""
+    from ties import dates, queries
+
+    if queries.count_people(conn) == 0:
+        return ("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
+                "--type strategic  (or try 'ties demo').")
+    upcoming = queries.next_due(conn, day, cfg, kind)
+    if upcoming is None:
+        if not queries.count_not_archived(conn, kind):
+            if kind:
+                return (f"You have no {kind} ties outside the archive. Give someone the "
+                        f"type: ties edit NAME --type {kind}.")
+            if queries.count_not_archived(conn, "untyped"):
+                return ("No one outside the archive has a type yet, and 'ties next' "
+                        "suggests only typed people. Give someone one: ties edit NAME "
+                        "--type strategic.")
+            return "Everyone in ties is archived: 'ties unarchive NAME' brings someone back."
+        waiting = queries.count_imported_never_contacted(conn, kind)
+        if waiting:
+            return (f"No one to suggest yet: {waiting} imported "
+                    f"{'person stays' if waiting == 1 else 'people stay'} out of 'ties "
+                    "next' until you log an interaction with them (ties log NAME).")
+        of_kind = f"{kind} " if kind else ""
+        return (f"No one to suggest: every {of_kind}tie outside the archive is snoozed "
+                "('ties unsnooze NAME' brings one back).")
+    due = upcoming["due"]
+    when = dates.ago(due, day) if due > day else "now"
+    return f"Everyone is up to date. Next due: {upcoming['name']}, {when} ({due.isoformat()})."
+
+
+def network_health(conn, day: date, start: date, kind: str | None, sort: str = "strength",
+                   limit: int | None = None):
+    """The report's summary and its rows (the first `limit`, in `sort` order)."""
+    from ties import queries
+
+    return queries.report_page(conn, day, start, queries.settings(conn), kind, sort, limit)
+
+
+def summary_json(s) -> dict:
+    """The report's summary as `ties report --json` gives it."""
+    return {
+        "people": s.people, "strong": s.strong, "active": s.active,
+        "period": {"since": s.since, "until": s.today},
+        "by_type": s.by_type, "strategic_slipping": s.slipping == "strategic",
+        "gave": s.gave, "received": s.received, "owe": s.owe,
+        "industries": {"count": s.industries, "companies": s.companies,
+                       "largest": s.largest, "largest_share": round(s.largest_share, 3)},
+        "weekly": s.weekly, "streak_weeks": s.streak_weeks,
+    }
+
+
+def row_json(r, today: date) -> dict:
+    """One row of the report as `ties report --json` gives it."""
+    tie = r.tie
+    return {
+        "id": tie.id, "name": tie.name, "type": tie.type, "company": tie.company,
+        "industry": tie.industry, "last_contact": tie.last_contact,
+        "days_since": (today - tie.last_contact).days if tie.last_contact else None,
+        "interactions": tie.interactions, "interactions_in_period": tie.in_period,
+        "gave": tie.gave, "received": tie.received, "strength": r.strength,
+        "status": r.status, "due": tie.due,
+    }
