@@ -174,28 +174,3 @@ def test_limit_note_goes_to_stderr(ties):
     result = ties("report", "--limit", "2")
     assert result.stderr == "Showing 2 of 4; --all shows everyone, --limit N more.\n"
     assert len(json.loads(ties("report", "--json", "--all").stdout)["people"]) == 4
-
-
-def test_strength_parts_and_status_words():
-    today = date(2025, 3, 14)
-    tie = Tie(1, "A", "social", 30, date(2024, 1, 1), first_contact=date(2024, 12, 14),
-              last_contact=date(2025, 3, 14), interactions=6, in_person=6, gave=2, received=2,
-              known=3, has_notes=True)
-    assert report.strength_parts(tie, today) == {"recency": 25.0, "frequency": 25.0,
-                                                  "depth": 20.0, "knowing": 15, "reciprocity":
-                                                  15.0}
-    assert report.strength(tie, today) == 100
-    assert report.status(tie, today) == "strong"
-    empty = Tie(2, "B", "social", 30, date(2024, 1, 1))
-    assert report.strength(empty, today) == 0
-    assert report.status(empty, today) == "reconnect"
-
-
-def test_streak_and_weekly_counts():
-    today = date(2025, 3, 14)
-    assert report.streak([date(2025, 3, 3), date(2025, 2, 24)], today) == 2
-    assert report.streak([date(2025, 3, 12), date(2025, 3, 3)], today) == 2
-    assert report.streak([date(2025, 2, 24)], today) == 0
-    counts = report.weekly_counts({date(2025, 3, 14): 2, date(2025, 3, 9): 1,
-                                   date(2024, 12, 1): 5}, today)
-    assert counts[-1] == 2 and counts[-2] == 1 and sum(counts) == 3
