@@ -508,3 +508,37 @@ def test_next_birthday_a_birthday_today_is_today():
     assert dates.next_birthday(3, 15, FRI) == date(2025, 3, 15)
     assert dates.next_birthday(2, 29, FRI) == date(2026, 3, 1)
     assert dates.next_birthday(2, 29, date(2024, 1, 1)) == date(2024, 2, 29)
+
+
+def test_now_is_utc_to_the_second_whatever_the_local_zone(monkeypatch):
+    import time
+    from datetime import UTC
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        for pinned in ("2025-03-14", "9999-12-31", None):
+            if pinned:
+                monkeypatch.setenv("TIES_TODAY", pinned)
+            else:
+                monkeypatch.delenv("TIES_TODAY", raising=False)
+            stamp = dates.now()
+            assert stamp.tzinfo is UTC and stamp.microsecond == 0
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_span_rounds_months_of_30_44_days_and_years_of_365_25():
+    assert dates.span(700) == "23 months"
+    assert dates.span(2010) == "6 years"
+
+
+def test_parse_duration_of_nothing_quotes_nothing():
+    with pytest.raises(BadDate, match=r"^Can't read the duration '' for --every\. "):
+        dates.parse_duration(None)
+
+
+def test_a_birthday_needs_a_month_not_only_a_day():
+    with pytest.raises(BadDate, match="needs a day and a month"):
+        dates.parse_birthday("12th")

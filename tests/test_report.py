@@ -196,3 +196,13 @@ def test_sparkline_scales_to_the_busiest_week_and_shows_any_activity():
     assert report.sparkline([0, 0]) == "▁▁"
     assert report.sparkline([0, 1, 8, 4, 100]) == "▁▂▂▂█"
     assert report.sparkline([8, 4, 1, 7]) == "█▄▂▇"
+
+
+def test_recency_needs_a_contact_not_just_a_recent_add():
+    t = tie(30, created=TODAY - timedelta(days=5))
+    assert report.strength_parts(t, TODAY)["recency"] == 0.0
+
+
+def test_sparkline_of_one_busy_week_is_a_full_bar():
+    assert report.sparkline([1]) == "█"
+    assert report.sparkline([0, 1]) == "▁█"
