@@ -360,3 +360,263 @@ def test_date_text_longer_than_100_characters_is_refused_before_reading(length, 
     with pytest.raises(BadDate) as refused:
         dates.parse_when("x" * length, FRIDAY)
     assert ("characters" in refused.value.message) is too_long
+
+
+# Boundaries and messages, each pinned by name -------------------------------------------
+
+FRI = date(2025, 3, 14)
+PAST_FORMS = ("2025-03-07, today, yesterday, 3 days ago, 2 weeks ago, friday, last friday, "
+              "7 March")
+FUTURE_FORMS = ("2025-03-21, today, tomorrow, in 3 days, in 2 weeks, friday, next friday, "
+                "21 March")
+
+
+def _refusal(text, **kw) -> str:
+    with pytest.raises(BadDate) as caught:
+        dates.parse_when(text, FRI, **kw)
+    return str(caught.value)
+
+
+def test_date_forms_are_valid_examples_for_the_past_and_the_future():
+    assert dates.date_forms(FRI) == PAST_FORMS
+    assert dates.date_forms(FRI, future=True) == FUTURE_FORMS
+    assert dates.date_forms(FRI, future=True, after_today=True) == (
+        "2025-03-21, tomorrow, in 3 days, in 2 weeks, next friday, 21 March")
+
+
+def test_date_forms_stay_inside_the_calendar_at_its_ends():
+    assert dates.date_forms(date.max - timedelta(days=8), future=True).startswith(
+        "9999-12-30, ")
+    assert dates.date_forms(date.max - timedelta(days=7), future=True).startswith(
+        "9999-12-24, ")
+    assert dates.date_forms(date.min + timedelta(days=8)).startswith("0001-01-02, ")
+    assert dates.date_forms(date.min + timedelta(days=7)).startswith("0001-01-08, ")
+
+
+def test_an_empty_date_says_what_to_type():
+    assert _refusal("  ") == f"--on needs a date. Try one of: {PAST_FORMS}."
+    assert _refusal("", future=True, option="--due") == \
+        f"--due needs a date. Try one of: {FUTURE_FORMS}."
+
+
+def test_an_unreadable_date_is_quoted_with_examples():
+    assert _refusal("2025-02-30") == \
+        f"Can't read the date '2025-02-30' for --on. Try one of: {PAST_FORMS}."
+    for text in ("fr", "March", "10", "xx days ago", "every friday now", "36501 days ago"):
+        assert _refusal(text).startswith(f"Can't read the date {text!r} for --on.")
+
+
+def test_year_1900_boundary_first_day_in_day_before_out():
+    assert dates.parse_when("1900-01-01", FRI) == date(1900, 1, 1)
+    assert _refusal("1899-12-31") == "'1899-12-31' is before 1900; check the year for --on."
+
+
+def test_past_dates_boundary_today_in_tomorrow_out():
+    assert dates.parse_when("today", FRI) == FRI
+    assert _refusal("tomorrow") == (
+        "'tomorrow' is 2025-03-15, in the future; --on is for something that already "
+        f"happened. Try one of: {PAST_FORMS}.")
+
+
+def test_future_dates_boundary_today_in_yesterday_out_unless_past_ok():
+    assert dates.parse_when("today", FRI, future=True) == FRI
+    assert _refusal("yesterday", future=True, option="--due") == (
+        "'yesterday' is 2025-03-13, in the past; --due needs today or later. "
+        f"Try one of: {FUTURE_FORMS}.")
+    assert dates.parse_when("yesterday", FRI, future=True, past_ok=True) == date(2025, 3, 13)
+
+
+def test_future_dates_boundary_36525_days_ahead_in_a_day_more_out():
+    assert dates.latest(FRI) == date(2125, 3, 15)
+    assert dates.parse_when("2125-03-15", FRI, future=True) == date(2125, 3, 15)
+    assert _refusal("2125-03-16", future=True) == (
+        "'2125-03-16' is 2125-03-16, more than 100 years ahead; check the year for --on.")
+    assert dates.latest(date(9950, 1, 1)) == date.max
+
+
+@pytest.mark.parametrize(("text", "future", "expected"), [
+    ("now", False, FRI), ("yesterday", False, date(2025, 3, 13)),
+    ("tomorrow", True, date(2025, 3, 15)), ("2025-2-3", False, date(2025, 2, 3)),
+    ("a week ago", False, date(2025, 3, 7)), ("  3   DAYS   ago ", False, date(2025, 3, 11)),
+    ("in 2 weeks", True, date(2025, 3, 28)), ("36500 days ago", False, date(1925, 4, 8)),
+    ("last friday", False, date(2025, 3, 7)), ("next friday", True, date(2025, 3, 21)),
+    ("friday", False, FRI), ("friday", True, FRI), ("mon", False, date(2025, 3, 10)),
+    ("mon", True, date(2025, 3, 17)), ("this mon", False, date(2025, 3, 10)),
+    ("on tue", False, date(2025, 3, 11)), ("last sat", False, date(2025, 3, 8)),
+    ("next thu", True, date(2025, 3, 20)),
+    ("3 March", False, date(2025, 3, 3)), ("20 March", False, date(2024, 3, 20)),
+    ("20 March", True, date(2025, 3, 20)), ("14 March", False, FRI),
+    ("14 March", True, FRI), ("13 March", True, date(2026, 3, 13)),
+    ("29 feb", False, date(2024, 2, 29)), ("March 3 2020", False, date(2020, 3, 3)),
+])
+def test_parse_when_reads(text, future, expected):
+    assert dates.parse_when(text, FRI, future=future) == expected
+
+
+def test_stored_date_boundaries_and_messages():
+    ok = dates.stored_date
+    assert ok(" 2025-03-14 ", FRI, past=True) == FRI
+    assert ok("1900-01-01", FRI, past=True) == date(1900, 1, 1)
+    assert ok("2125-03-15", FRI, past=False) == date(2125, 3, 15)
+    for value, past, message in [
+        (20250314, True, "must be a date written YYYY-MM-DD"),
+        ("2025-3-14", True, "must be a date written YYYY-MM-DD"),
+        ("２０２５-03-14", True, "must be a date written YYYY-MM-DD"),
+        ("2025-02-30", True, "is '2025-02-30', not a real date"),
+        ("1899-12-31", True, "is 1899-12-31, before 1900"),
+        ("2025-03-15", True, "is 2025-03-15, after today (2025-03-14)"),
+        ("2125-03-16", False, "is 2125-03-16, more than 100 years ahead"),
+    ]:
+        with pytest.raises(BadDate) as caught:
+            ok(value, FRI, past=past)
+        assert str(caught.value) == message
+    assert ok("2025-03-15", FRI, past=False) == date(2025, 3, 15)
+
+
+def test_stored_time_boundaries_and_messages():
+    from datetime import datetime
+
+    assert dates.stored_time("2025-03-14 10:00:00", FRI) == datetime(2025, 3, 14, 10)
+    assert dates.stored_time("1900-01-01T00:00:00", FRI) == datetime(1900, 1, 1)
+    assert dates.stored_time("2125-03-15 23:59:59", FRI) == datetime(2125, 3, 15, 23, 59, 59)
+    for value, message in [
+        (None, "must be a time written YYYY-MM-DD HH:MM:SS"),
+        ("2025-03-14 10:00:00" + " " * 22, "must be a time written YYYY-MM-DD HH:MM:SS"),
+        ("soon", "is 'soon', not a time written YYYY-MM-DD HH:MM:SS"),
+        ("1899-12-31 23:59:59", "is '1899-12-31 23:59:59', before 1900"),
+        ("2125-03-16 00:00:00", "is '2125-03-16 00:00:00', more than 100 years ahead"),
+    ]:
+        with pytest.raises(BadDate) as caught:
+            dates.stored_time(value, FRI)
+        assert str(caught.value) == message
+    assert dates.stored_time(" 2025-03-14 10:00:00" + " " * 20, FRI) == datetime(2025, 3, 14, 10)
+
+
+@pytest.mark.parametrize(("days", "words"), [
+    (0, "0 days"), (1, "1 day"), (13, "13 days"), (14, "2 weeks"), (62, "9 weeks"),
+    (63, "2 months"), (714, "23 months"), (715, "2 years"), (-20, "3 weeks"),
+    (1100, "3 years")])
+def test_span_boundaries_two_weeks_nine_weeks_two_years(days, words):
+    assert dates.span(days) == words
+
+
+@pytest.mark.parametrize(("days", "short"), [
+    (365, "1y"), (730, "2y"), (30, "1m"), (210, "7m"), (7, "1w"), (14, "2w"), (45, "45d"),
+    (1, "1d"), (3650, "10y")])
+def test_format_duration_365_is_a_year_30_a_month_7_a_week(days, short):
+    assert dates.format_duration(days) == short
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("30d", 30), ("3w", 21), ("2 weeks", 14), ("1 month", 30), ("1y", 365), ("a year", 365),
+    ("1d", 1), ("3650d", 3650), (" 10 Y ", 3650)])
+def test_parse_duration_reads(text, days):
+    assert dates.parse_duration(text) == days
+
+
+def test_parse_duration_boundaries_one_day_to_ten_years_and_messages():
+    forms = "30d, 3w, 2 weeks, 1 month, 1y"
+    for text, message in [
+        ("0d", "--every must be between 1 day and 10 years; '0d' is 0 days."),
+        ("3651d", "--every must be between 1 day and 10 years; '3651d' is 3651 days."),
+        ("10", f"Can't read the duration '10' for --every (a number alone is ambiguous: add "
+               f"d, w, m or y). Try one of: {forms}."),
+        ("soon", f"Can't read the duration 'soon' for --every. Try one of: {forms}."),
+        ("3 fortnights", f"Can't read the duration '3 fortnights' for --every. Try one of: "
+                         f"{forms}."),
+    ]:
+        with pytest.raises(BadDate) as caught:
+            dates.parse_duration(text)
+        assert str(caught.value) == message
+    with pytest.raises(BadDate, match="^--for must"):
+        dates.parse_duration("0d", option="--for")
+
+
+@pytest.mark.parametrize(("offset", "words"), [
+    (None, "never"), (0, "today"), (1, "yesterday"), (-1, "tomorrow"), (2, "2 days ago"),
+    (-2, "in 2 days"), (21, "3 weeks ago")])
+def test_ago_in_words(offset, words):
+    d = None if offset is None else FRI - timedelta(days=offset)
+    assert dates.ago(d, FRI) == words
+
+
+@pytest.mark.parametrize(("offset", "words"), [
+    (1, "overdue by 1 day"), (0, "due today"), (-1, "due tomorrow"), (-3, "due in 3 days")])
+def test_lateness_boundary_today_is_due_not_overdue(offset, words):
+    assert dates.lateness(FRI - timedelta(days=offset), FRI) == words
+
+
+@pytest.mark.parametrize(("text", "parsed"), [
+    ("1990-04-12", (1990, 4, 12)), ("--04-12", (None, 4, 12)), ("4-2", (None, 4, 2)),
+    ("12 April", (None, 4, 12)), ("April 12 1990", (1990, 4, 12)), ("29 Feb", (None, 2, 29)),
+    ("1900-01-01", (1900, 1, 1)), ("2025-12-31", (2025, 12, 31))])
+def test_parse_birthday_reads(text, parsed):
+    assert dates.parse_birthday(text) == parsed
+
+
+def test_parse_birthday_refusals_and_year_boundaries_1900_and_this_year():
+    forms = "1990-04-12, --04-12 (no year), 12 April, April 12 1990"
+    for text, message in [
+        ("", f"Can't read the birthday ''. Try one of: {forms}."),
+        ("12", f"Can't read the birthday '12'. Try one of: {forms}."),
+        ("someday", f"Can't read the birthday 'someday'. Try one of: {forms}."),
+        ("April", f"The birthday 'April' needs a day and a month. Try one of: {forms}."),
+        ("--02-30", f"The birthday '--02-30' is not a real date. Try one of: {forms}."),
+        ("1899-12-31", f"The birthday '1899-12-31' has an unlikely year. Try one of: {forms}."),
+        ("2026-01-01", f"The birthday '2026-01-01' has an unlikely year. Try one of: {forms}."),
+    ]:
+        with pytest.raises(BadDate) as caught:
+            dates.parse_birthday(text)
+        assert str(caught.value) == message
+
+
+def test_birthdays_are_written_in_iso_form_with_or_without_a_year():
+    assert dates.format_birthday(1990, 4, 2) == "1990-04-02"
+    assert dates.format_birthday(None, 4, 2) == "--04-02"
+    assert dates.birthday_of({"birthday_year": None, "birthday_month": 4,
+                              "birthday_day": 2}) == "--04-02"
+    assert dates.birthday_of({"birthday_year": 1990, "birthday_month": 4,
+                              "birthday_day": 2}) == "1990-04-02"
+    assert dates.birthday_of({"birthday_month": None}) is None
+
+
+def test_next_birthday_a_birthday_today_is_today():
+    assert dates.next_birthday(3, 14, FRI) == FRI
+    assert dates.next_birthday(3, 13, FRI) == date(2026, 3, 13)
+    assert dates.next_birthday(3, 15, FRI) == date(2025, 3, 15)
+    assert dates.next_birthday(2, 29, FRI) == date(2026, 3, 1)
+    assert dates.next_birthday(2, 29, date(2024, 1, 1)) == date(2024, 2, 29)
+
+
+def test_now_is_utc_to_the_second_whatever_the_local_zone(monkeypatch):
+    import time
+    from datetime import UTC
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        for pinned in ("2025-03-14", "9999-12-31", None):
+            if pinned:
+                monkeypatch.setenv("TIES_TODAY", pinned)
+            else:
+                monkeypatch.delenv("TIES_TODAY", raising=False)
+            stamp = dates.now()
+            assert stamp.tzinfo is UTC and stamp.microsecond == 0
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_span_rounds_months_of_30_44_days_and_years_of_365_25():
+    assert dates.span(700) == "23 months"
+    assert dates.span(2010) == "6 years"
+
+
+def test_parse_duration_of_nothing_quotes_nothing():
+    with pytest.raises(BadDate, match=r"^Can't read the duration '' for --every\. "):
+        dates.parse_duration(None)
+
+
+def test_a_birthday_needs_a_month_not_only_a_day():
+    with pytest.raises(BadDate, match="needs a day and a month"):
+        dates.parse_birthday("12th")

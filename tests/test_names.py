@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ties.names import Candidate, clean_name, fold, match
+from ties.names import Candidate, Match, clean_name, fold, match, suggest
 
 PEOPLE = [Candidate(1, "Ana Lima", "ana lima"), Candidate(2, "Ana Souza", "ana souza"),
           Candidate(3, "Beyoncé Knowles", "beyonce knowles"), Candidate(4, "王伟", "王伟"),
@@ -48,3 +48,78 @@ def test_every_exact_name_finds_itself(raw_names):
     people = [Candidate(i, n, fold(n)) for i, n in enumerate(raw_names) if fold(n)]
     for c in people:
         assert match(c.name, people).found == c
+
+
+# Boundaries, each pinned by the behaviour it gives -------------------------------------
+
+def test_a_word_of_the_name_matches_lima_finds_ana_lima():
+    people = [Candidate(1, "Ana Lima", "ana lima"), Candidate(2, "Bo Chen", "bo chen")]
+    assert match("lima", people).found.id == 1
+    assert match("chen", people).found.id == 2
+
+
+def test_typed_words_fit_name_words_in_order_from_any_word():
+    people = [Candidate(1, "Xu Ana Lima", "xu ana lima"), Candidate(2, "Ana Xu", "ana xu")]
+    assert match("ana lim", people).found.id == 1
+    assert match("lim ana", people).found is None
+
+
+def test_empty_or_blank_name_matches_no_one_and_suggests_nothing():
+    assert match("   ", PEOPLE) == Match(None)
+
+
+def test_ambiguous_fits_are_listed_by_name_then_id():
+    people = [Candidate(9, "Ana Lima", "ana lima"), Candidate(3, "Ana Lima", "ana lima"),
+              Candidate(5, "Ana Abreu", "ana abreu")]
+    assert [c.id for c in match("ana", people).ambiguous] == [5, 3, 9]
+
+
+def test_close_spelling_needs_three_letters():
+    # 'ana' against 'anya' is 6/7 alike: close enough, and three letters are enough
+    assert match("ana", [Candidate(1, "Anya", "anya")]).found.id == 1
+
+
+def test_close_spelling_boundary_85_percent_alike_fits():
+    key = "abcdefghijklmnopqrst"
+    exactly = Candidate(1, "Exactly", "abcdefghijklmnopqxyz")  # 34/40 = 0.85
+    assert match(key, [exactly]).found == exactly
+    below = Candidate(2, "Below", "abcdefghijklmnopwxyz")  # 32/40
+    assert match(key, [below]).found is None
+
+
+def test_did_you_mean_order_closest_first_then_name_at_most_three_no_repeats():
+    people = [Candidate(1, "Marta", "marta"), Candidate(2, "Martha", "martha"),
+              Candidate(3, "Mart", "mart"), Candidate(4, "Marty", "marty"),
+              Candidate(5, "Marta", "marta")]
+    # mart 0.89; marta and marty 0.8 (by name); martha 0.73 is fourth and left out
+    assert suggest("marte", people) == ("Mart", "Marta", "Marty")
+    assert suggest("marte", people, limit=4) == ("Mart", "Marta", "Marty", "Martha")
+
+
+def test_did_you_mean_boundary_60_percent_alike_is_suggested():
+    assert suggest("abcxy", [Candidate(1, "Abczz", "abczz")]) == ("Abczz",)  # 6/10
+    assert suggest("abcxy", [Candidate(1, "Abzzz", "abzzz")]) == ()  # 4/10
+
+
+def test_did_you_mean_compares_the_whole_name_and_each_word():
+    # the whole name is close; no single word is
+    assert suggest("bo chen", [Candidate(1, "Bo Chan", "bo chan")]) == ("Bo Chan",)
+    # one word is close; the whole name is not
+    assert suggest("knowels", [Candidate(3, "Beyoncé Knowles", "beyonce knowles")]) == (
+        "Beyoncé Knowles",)
+    assert suggest("ana", [Candidate(1, "", "")]) == ()
+
+
+def test_clean_name_keeps_joiners_and_emoji_tags_drops_a_bom_anywhere():
+    assert clean_name("Ali\u200cReza") == "Ali\u200cReza"
+    assert clean_name("👩\u200d💻 Dev") == "👩\u200d💻 Dev"
+    england = "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    assert clean_name(f"{england} Fan") == f"{england} Fan"
+    assert clean_name("Zo\ufeffë") == "Zoë"
+
+
+def test_clean_name_tag_range_boundaries_e0020_and_e007f_kept_outside_dropped():
+    assert clean_name("a\U000e0020b") == "a\U000e0020b"
+    assert clean_name("a\U000e007fb") == "a\U000e007fb"
+    assert clean_name("a\U000e001fb") == "a b"
+    assert clean_name("a\U000e0080b") == "a b"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
+import zlib
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ties.scoring import (
@@ -27,7 +30,10 @@ TODAY = date(2025, 3, 14)
 
 
 def person(name="P", type_="social", days=60, cadence=30, **kw) -> Facts:
-    return Facts(id=kw.pop("id", hash(name) % 10_000), name=name, type=type_, cadence=cadence,
+    """Someone seen `days` ago; the id is given, or the same for the same name in every
+    process (hash() of a str changes with PYTHONHASHSEED)."""
+    return Facts(id=kw.pop("id", zlib.crc32(name.encode()) % 10_000), name=name, type=type_,
+                 cadence=cadence,
                  created=date(2024, 1, 1), last_contact=TODAY - timedelta(days=days),
                  sort_key=name.lower(), **kw)
 
@@ -140,12 +146,10 @@ def test_stretch_marks_a_pick_already_outside_the_circle():
     assert [(p.facts.name, p.stretch) for p in picks] == [("Soft", False), ("Bio", True)]
 
 
-def test_ranking_is_identical_across_runs_and_breaks_ties_by_name():
+def test_equal_scores_rank_by_name_whatever_the_input_order():
     people = [person(n, days=60) for n in ("Cy", "Al", "Bo")]
-    first = [s.facts.name for s in rank(people, TODAY)]
-    assert first == ["Al", "Bo", "Cy"]
-    for _ in range(5):
-        assert [s.facts.name for s in rank(list(reversed(people)), TODAY)] == first
+    assert [s.facts.name for s in rank(people, TODAY)] == ["Al", "Bo", "Cy"]
+    assert [s.facts.name for s in rank(list(reversed(people)), TODAY)] == ["Al", "Bo", "Cy"]
 
 
 facts_strategy = st.builds(
@@ -202,15 +206,36 @@ def test_docs_worked_example_matches_the_code():
     assert re.findall(r"^- (.+)$", shown, re.M) == s.reasons
 
 
-def test_random_people_ranked_and_suggested_deterministically():
+def _random_people() -> list[Facts]:
     rnd = random.Random(4)
-    people = [person(f"P{i}", rnd.choice(["tactical", "social", "strategic"]),
-                     days=rnd.randint(0, 400), id=i, industry=rnd.choice(["a", "b", None]))
-              for i in range(200)]
+    return [person(f"P{i % 150}", rnd.choice(["tactical", "social", "strategic"]),
+                   days=rnd.randint(0, 400), id=i, industry=rnd.choice(["a", "b", None]))
+            for i in range(200)]
+
+
+def _suggested(people: list[Facts]) -> list[int]:
     zone = ComfortZone({"a": 10})
-    runs = {tuple(s.facts.id for s in suggest(people, TODAY, 5, stretch_pool=people,
-                                              zone=zone)) for _ in range(3)}
-    assert len(runs) == 1
+    return [s.facts.id for s in suggest(people, TODAY, 5, stretch_pool=people, zone=zone)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_suggestions_do_not_depend_on_the_order_people_come_in(rnd):
+    people = _random_people()
+    shuffled = list(people)
+    rnd.shuffle(shuffled)
+    assert _suggested(shuffled) == _suggested(people)
+
+
+def test_suggestions_are_the_same_in_another_process_with_another_hash_seed():
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import test_scoring as t; "
+            "print(t._suggested(t._random_people()))")
+    here = str(Path(__file__).parent)
+    printed = {subprocess.run([sys.executable, "-c", code, here], capture_output=True,
+                              text=True, check=True, env={"PYTHONHASHSEED": seed,
+                                                          "PATH": "/usr/bin:/bin"}).stdout
+               for seed in ("0", "1", "2")}
+    assert printed == {f"{_suggested(_random_people())}\n"}
 
 
 def test_shortlist_keeps_someone_overdue_beyond_a_promise_regression_forced_only():
@@ -231,3 +256,146 @@ def test_shortlist_threshold_boundary_equal_bound_in_just_below_out():
     assert sorted(shortlist(entries, 2)) == [1, 2, 3]
     assert sorted(shortlist(entries, 4)) == [1, 2, 3, 4]
     assert shortlist([(1, 5.0, 0.0, True), (2, 900.0, 50.0, False)], 0) == [1]
+
+
+# Boundaries and the points of each rule (numbers other than the docs' example) ---------
+
+def _extra(**kw) -> float:
+    """The points a fact adds to an overdue social tie (60 days on a 30-day cadence)."""
+    return score(person(id=1, **kw), TODAY).score - score(person(id=1), TODAY).score
+
+
+def test_week_boundary_due_in_6_days_is_suggested_in_7_is_not():
+    six = person(days=24)
+    seven = person(days=23)
+    assert is_candidate(six, TODAY) and not is_candidate(seven, TODAY)
+    assert score(six, TODAY).reasons == ["due on Thursday (social: every month)"]
+    assert score(seven, TODAY).reasons == ["due in 7 days (social: every month)"]
+    assert rank([six, seven], TODAY) == [score(six, TODAY)]
+
+
+def test_week_boundary_promise_due_in_6_days_counts_in_7_does_not():
+    six = person(days=0, promises=(Promise("intro", TODAY + timedelta(days=6)),))
+    seven = person(days=0, promises=(Promise("intro", TODAY + timedelta(days=7)),))
+    assert is_candidate(six, TODAY) and not is_candidate(seven, TODAY)
+    assert score(six, TODAY).score == 1000.0
+    assert score(six, TODAY).reasons[0] == "you promised: intro (due on Thursday)"
+    assert score(seven, TODAY).score == 0.0
+
+
+@pytest.mark.parametrize(("due", "points", "words"), [
+    (-3, 1003.0, "overdue by 3 days"), (0, 1000.0, "due today"), (1, 1000.0, "due tomorrow")])
+def test_a_promise_is_1000_points_plus_a_day_overdue(due, points, words):
+    f = person(days=0, promises=(Promise("x", TODAY + timedelta(days=due)),))
+    s = score(f, TODAY)
+    assert s.score == points and s.reasons[0] == f"you promised: x ({words})"
+
+
+def test_week_boundary_birthday_in_6_days_counts_in_7_does_not():
+    assert _extra(birthday=(3, 20)) == 2.0
+    assert "birthday on Thursday (20 March)" in score(person(birthday=(3, 20)), TODAY).reasons
+    assert _extra(birthday=(3, 21)) == 0.0
+    assert not any("birthday" in r for r in score(person(birthday=(3, 21)), TODAY).reasons)
+
+
+def test_a_birthday_today_counts_and_says_today():
+    s = score(person(birthday=(3, 14)), TODAY)
+    assert _extra(birthday=(3, 14)) == 2.0
+    assert "birthday today (14 March)" in s.reasons
+
+
+def test_your_turn_is_3_points_from_a_streak_of_2():
+    assert _extra(their_streak=2) == 3.0
+    assert _extra(their_streak=1) == 0.0
+
+
+def test_ask_how_to_help_is_2_points_from_3_interactions_without_giving():
+    assert _extra(interactions=3) == 2.0
+    assert _extra(interactions=2) == 0.0
+    assert _extra(interactions=3, gave=1) == 0.0
+
+
+def test_each_undated_promise_is_3_points_and_a_reason():
+    s = score(person(promises=(Promise("u", None), Promise("v", None))), TODAY)
+    assert _extra(promises=(Promise("u", None), Promise("v", None))) == 6.0
+    assert s.reasons[-2:] == ["you promised: u", "you promised: v"]
+
+
+def test_unreturned_help_is_6_points_halving_every_90_days_and_nothing_once_returned():
+    assert _extra(last_received=TODAY) == 6.0
+    assert _extra(last_received=TODAY - timedelta(days=90)) == pytest.approx(3.0)
+    assert _extra(last_received=TODAY + timedelta(days=5)) == 6.0  # dated ahead: full
+    assert _extra(last_received=TODAY, last_gave=TODAY) == 0.0
+    assert _extra(last_received=TODAY, last_gave=TODAY - timedelta(days=1)) == 6.0
+    assert "they helped you in December 2024: time to give back" in score(
+        person(last_received=date(2024, 12, 1)), TODAY).reasons
+
+
+def test_recency_is_10_points_when_exactly_due_times_the_type_weight():
+    assert score(person(days=30), TODAY).score == 10.0
+    assert score(person(days=30, type_="strategic"), TODAY).score == 15.0
+    assert score(person(days=30, type_="tactical"), TODAY).score == 6.0
+    assert score(person(days=30, type_="untyped"), TODAY).score == 6.0  # weighed as tactical
+    assert score(person(days=-5), TODAY).score == 0.0  # contact dated ahead: not negative
+
+
+@pytest.mark.parametrize(("cadence", "words"), [
+    (1, "every day"), (7, "every week"), (14, "every 2 weeks"), (30, "every month"),
+    (45, "every 45 days"), (365, "every year"), (730, "every 2 years")])
+def test_cadences_in_words(cadence, words):
+    assert score(person(cadence=cadence, days=0), TODAY).reasons[0].endswith(
+        f"(social: {words})")
+
+
+@pytest.mark.parametrize(("days", "reason"), [
+    (31, "overdue by 1 day"), (30, "due today"), (29, "due tomorrow"),
+    (25, "due on Wednesday"), (23, "due in 7 days"), (2, "due in 4 weeks")])
+def test_recency_reasons_by_how_due(days, reason):
+    assert score(person(days=days), TODAY).reasons[0] == f"{reason} (social: every month)"
+
+
+def test_someone_never_contacted_says_since_when_and_is_due_from_then():
+    f = Facts(id=1, name="N", type="social", cadence=30, created=TODAY - timedelta(days=3))
+    s = score(f, TODAY)
+    assert s.reasons == ["not in touch since you added them 3 days ago (social: every month)"]
+    assert s.due == TODAY + timedelta(days=27) and s.score == pytest.approx(1.0)
+
+
+def test_an_import_never_contacted_is_not_suggested_unless_a_promise_is_due():
+    cold = Facts(id=1, name="N", type="social", cadence=30, created=date(2024, 1, 1),
+                 imported=True)
+    assert not is_candidate(cold, TODAY)
+    assert is_candidate(replace(cold, last_contact=TODAY - timedelta(days=40)), TODAY)
+    assert is_candidate(replace(cold, promises=(Promise("x", TODAY),)), TODAY)
+    assert is_candidate(replace(cold, imported=False), TODAY)
+
+
+def test_stretch_pool_skips_the_cold_the_excluded_the_circled_and_the_not_yet_half_due():
+    from ties.scoring import pick_stretch
+
+    zone = ComfortZone({"software": 3})
+    base = person("Out", days=15, cadence=30, industry="health")  # exactly half-way
+    assert pick_stretch([base], zone, TODAY).facts.name == "Out"
+    assert pick_stretch([replace(base, last_contact=TODAY - timedelta(days=14))], zone,
+                        TODAY) is None
+    assert pick_stretch([base], zone, TODAY, exclude=[base.id]) is None
+    assert pick_stretch([replace(base, industry="Software")], zone, TODAY) is None
+    assert pick_stretch([replace(base, industry=None)], zone, TODAY) is None
+    assert pick_stretch([replace(base, imported=True, last_contact=None,
+                                 created=TODAY - timedelta(days=100))], zone, TODAY) is None
+    assert pick_stretch([base], ComfortZone({}), TODAY) is None
+    better = person("Better", days=40, cadence=30, industry="law")
+    assert pick_stretch([base, better], zone, TODAY).facts.name == "Better"
+    assert pick_stretch([better, base], zone, TODAY).facts.name == "Better"
+
+
+def test_stretch_reason_names_the_dominant_circle_and_its_share():
+    zone = ComfortZone({"software": 3, "acme": 3, "law": 1})
+    assert zone.dominant == "acme" and zone.total == 7
+    pick = suggest([], TODAY, 3, stretch_pool=[person("Nurse", industry="Health")], zone=zone)
+    assert pick[0].reasons[0] == ("stretch: health, outside your recent circle (mostly acme: "
+                                  "3 of the 7 people you saw in 90 days)")
+    assert pick[0].stretch
+    assert suggest([person("A")], TODAY, 0, zone=zone) == []
+    assert suggest([person("A", industry="law")], TODAY, 1,
+                   stretch_pool=[person("B", industry="health")], zone=zone)[0].facts.name == "B"

@@ -364,6 +364,9 @@ def _active(type_: str | None) -> tuple[str, list]:
     return (where + " AND p.type = ?", [type_]) if type_ else (where, [])
 
 
+NEVER_CONTACTED_IMPORT = "(p.import_id IS NOT NULL AND s.last_contact IS NULL)"
+"""`scoring.never_contacted_import` in SQL (person p joined with person_stats s)."""
+
 # Open promises per person, joined once instead of looked up per row.
 _PROMISES = ("LEFT JOIN (SELECT person_id, sum(CASE WHEN due IS NULL THEN 1 ELSE 0 END) "
              "AS undated, min(due) AS first_due FROM follow_up WHERE done IS NULL "
@@ -373,20 +376,27 @@ _PROMISES = ("LEFT JOIN (SELECT person_id, sum(CASE WHEN due IS NULL THEN 1 ELSE
 def _bound_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     """Per person: recency points (as scoring computes them) and an upper bound of every
     other point they can earn, so that only people who can reach the top are loaded.
+    Every number is scoring's own, passed as a parameter, so the two cannot drift.
     The query must join `_PROMISES` as f."""
+    from ties import scoring
+
     cadence, cparams = _cadence_sql(settings)
     days = d.greatest(d.days("?", "coalesce(s.last_contact, p.created)"), "0")
     return (
         f"CAST({days} AS DOUBLE PRECISION) / ({cadence}) "
-        "* 10 * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
+        "* ? * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
         "AS recency, "
-        "CASE WHEN s.last_received IS NOT NULL THEN 6 ELSE 0 END "
-        "+ CASE WHEN s.their_streak >= 2 THEN 3 ELSE 0 END "
-        "+ CASE WHEN s.gave = 0 AND s.interactions >= 3 THEN 2 ELSE 0 END "
-        "+ CASE WHEN p.birthday_month IS NOT NULL THEN 2 ELSE 0 END "
-        "+ 3 * coalesce(f.undated, 0) AS bonus",
-        cparams + [settings["weight.strategic"], settings["weight.social"],
-                   settings["weight.tactical"]],
+        "CASE WHEN s.last_received IS NOT NULL THEN ? ELSE 0 END "
+        "+ CASE WHEN s.their_streak >= ? THEN ? ELSE 0 END "
+        "+ CASE WHEN s.gave = 0 AND s.interactions >= ? THEN ? ELSE 0 END "
+        "+ CASE WHEN p.birthday_month IS NOT NULL THEN ? ELSE 0 END "
+        "+ ? * coalesce(f.undated, 0) AS bonus",
+        cparams + [float(scoring.DUE_POINTS), settings["weight.strategic"],
+                   settings["weight.social"], settings["weight.tactical"],
+                   float(scoring.UNRETURNED_POINTS), int(scoring.YOUR_TURN_STREAK),
+                   float(scoring.YOUR_TURN_POINTS), int(scoring.ASK_AFTER),
+                   float(scoring.ASK_HOW_TO_HELP_POINTS), float(scoring.BIRTHDAY_POINTS),
+                   float(scoring.UNDATED_PROMISE_POINTS)],
     )
 
 
@@ -417,7 +427,7 @@ def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
         f"SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS promised "
         f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
         f"WHERE {active} AND (({due} <= ? "
-        "AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL)) OR f.first_due <= ?)",
+        f"AND NOT {NEVER_CONTACTED_IMPORT}) OR f.first_due <= ?)",
         [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, *cparams, horizon,
          horizon],
     ).fetchall()
@@ -428,7 +438,7 @@ def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
 def comfort_zone(conn: sqlite3.Connection, today: date):
     """Your recent circle: the people you were in touch with in the last 90 days, counted
     by industry (else company)."""
-    from ties.scoring import STRETCH_WINDOW, ComfortZone
+    from ties.scoring import STRETCH_WINDOW, ComfortZone, circle
 
     since = (today - timedelta(days=STRETCH_WINDOW)).isoformat()
     circles: dict[str, int] = {}
@@ -438,7 +448,7 @@ def comfort_zone(conn: sqlite3.Connection, today: date):
         "GROUP BY p.industry, p.company",
         (since, today.isoformat()),
     ):
-        key = (stored.text(industry) or stored.text(company) or "").strip().lower()
+        key = circle(stored.text(industry), stored.text(company))
         if key:
             circles[key] = circles.get(key, 0) + n
     return ComfortZone(circles)
@@ -449,7 +459,7 @@ def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
     """People outside the comfort zone who are at least half-way to due (and not an
     import you were never in touch with): only those who can rank first among them are
     loaded, for `scoring.pick_stretch` to choose from."""
-    from ties.scoring import shortlist
+    from ties.scoring import circle, shortlist
 
     d = dialect.of(conn)
     cadence, cparams = _cadence_sql(settings)
@@ -458,15 +468,13 @@ def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
     rows = conn.execute(
         f"SELECT p.id, {bound}, 0, p.industry, p.company "
         f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
-        f"WHERE {active} AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL) "
+        f"WHERE {active} AND NOT {NEVER_CONTACTED_IMPORT} "
         f"AND {d.days('?', 'coalesce(s.last_contact, p.created)')} * 2 >= ({cadence})",
         [today.isoformat(), *bparams, today.isoformat(), *aparams, today.isoformat(),
          *cparams],
     ).fetchall()
-    def circle(r) -> str:
-        return (stored.text(r[4]) or stored.text(r[5]) or "").strip().lower()
-
-    outside = [r[:4] for r in rows if circle(r) and circle(r) not in zone.circles]
+    outside = [r[:4] for r in rows
+               if (c := circle(stored.text(r[4]), stored.text(r[5]))) and c not in zone.circles]
     ids = [r[0] for r in outside] if count is None else shortlist(outside, count)
     return _facts_of(conn, ids, settings)
 
@@ -480,7 +488,7 @@ def next_due(conn: sqlite3.Connection, today: date, settings: dict,
         conn,
         f"SELECT name, {dialect.of(conn).add_days('coalesce(s.last_contact, p.created)', cadence)}"
         " AS due FROM person p JOIN person_stats s ON s.person_id = p.id "
-        f"WHERE {active} AND NOT (p.import_id IS NOT NULL AND s.last_contact IS NULL) "
+        f"WHERE {active} AND NOT {NEVER_CONTACTED_IMPORT} "
         "ORDER BY due, p.name_key LIMIT 1",
         [*cparams, today.isoformat(), *aparams],
     )
@@ -491,7 +499,7 @@ def count_imported_never_contacted(conn: sqlite3.Connection, type_: str | None =
     """Typed, active people an import created whom you have never been in touch with."""
     return conn.execute(
         "SELECT count(*) FROM person p JOIN person_stats s ON s.person_id = p.id "
-        "WHERE p.import_id IS NOT NULL AND s.last_contact IS NULL AND p.type IS NOT NULL "
+        f"WHERE {NEVER_CONTACTED_IMPORT} AND p.type IS NOT NULL "
         "AND NOT p.archived" + (" AND p.type = ?" if type_ else ""),
         [type_] if type_ else []).fetchone()[0]
 
@@ -531,32 +539,6 @@ def talking_points(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int,
 
 
 # ties report -------------------------------------------------------------------------
-
-def report_ties(conn: sqlite3.Connection, today: date, settings: dict,
-                type_: str | None = None) -> list:
-    """Every person who is not archived as a report.Tie, for the pure model in report.py
-    (`report_page` computes the same in SQL; tests compare the two)."""
-    from ties.report import Tie
-
-    cadence, cparams = _cadence_sql(settings)
-    where, params = ["NOT p.archived"], []
-    if type_:
-        where.append("p.type = ?")
-        params.append(type_)
-    out = []
-    for r in conn.execute(
-        f"SELECT p.id, p.name, p.type, {cadence}, p.created, p.company, p.industry, "
-        "s.first_contact, s.last_contact, s.interactions, s.gave, s.received, s.last_gave, "
-        f"s.last_received, s.in_person, s.voice, {_KNOWN}, "
-        "CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END, p.name_key "
-        "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE "
-        + " AND ".join(where),
-        [*cparams, *params],
-    ):
-        # Positional and without per-row dicts: this runs for every person in the store.
-        out.append(_tie(Tie, r))
-    return out
-
 
 def _tie(Tie, r):  # noqa: N803 (the class, imported lazily by the callers)
     """A report.Tie from a row of the report's queries (positional and without per-row
@@ -691,7 +673,15 @@ def identity_rows(conn: sqlite3.Connection) -> list[tuple]:
 def _double(number: float) -> str:
     """A float literal that is an IEEE double on both databases (PostgreSQL reads a bare
     0.5 as NUMERIC)."""
-    return f"CAST({number!r} AS DOUBLE PRECISION)"
+    return f"CAST({float(number)!r} AS DOUBLE PRECISION)"
+
+
+def _number(number: int | float) -> str:
+    """One of the model's numbers as SQL: an integer as itself, anything else as a double
+    (so the arithmetic is the Python model's, on both databases)."""
+    if isinstance(number, int) and not isinstance(number, bool):
+        return str(int(number))
+    return _double(number)
 
 
 def _count_sql(d: dialect.Sqlite, column: str) -> str:
@@ -704,9 +694,13 @@ def _count_sql(d: dialect.Sqlite, column: str) -> str:
 def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     """A query of every person who is not archived with their strength and status,
     computed exactly as report.strength and report.status do (same operations in the same
-    order on IEEE doubles; a test compares the two on random data)."""
+    order on IEEE doubles, with report's own numbers written into the SQL; tests compare
+    the two on random data and with each number changed)."""
+    from ties import report as m
+
+    n = _number
     cadence, cparams = _cadence_sql(settings)
-    zero, one, half = _double(0.0), _double(1.0), _double(0.5)
+    zero, one = _double(0.0), _double(1.0)
     base = (
         "SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
         "s.first_contact, s.last_contact, "
@@ -721,29 +715,35 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
         f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first "
         "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived"
     )
-    strength = d.truncate(f"raw + {half}")
-    fading = d.greatest(zero, f"1 - {d.greatest('days', '0')} * {one} / (2 * cadence)")
-    often = d.least(one, f"interactions / (2 * ({d.greatest('days_first', 'cadence')} * {one} "
-                         "/ cadence))")
-    balance = f"{d.least('gave', 'received')} * {one} / {d.greatest('gave', 'received')}"
+    strength = d.truncate(f"raw + {_double(0.5)}")
+    fading = d.greatest(zero, f"1 - {d.greatest('days', '0')} * {one} / "
+                              f"({n(m.RECENCY_CADENCES)} * cadence)")
+    often = d.least(one, f"interactions / ({n(m.FULL_FREQUENCY)} * "
+                         f"({d.greatest('days_first', 'cadence')} * {one} / cadence))")
+    balance = (f"{n(m.BALANCE_POINTS)} * {d.least('gave', 'received')} * {one} / "
+               f"{d.greatest('gave', 'received')}")
     parts = (
         "SELECT b.*, "
-        f"(CASE WHEN last_contact IS NULL THEN {zero} ELSE 25 * {fading} END)"
-        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN 25 * "
-        f"  {often} ELSE {zero} END)"
-        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN 20 * (in_person "
-        f"  + {_double(0.5)} * voice + {_double(0.2)} * (interactions - in_person - voice)) "
+        f"(CASE WHEN last_contact IS NULL THEN {zero} ELSE {n(m.RECENCY_POINTS)} * {fading} "
+        "END)"
+        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
+        f"  {n(m.FREQUENCY_POINTS)} * {often} ELSE {zero} END)"
+        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
+        f"  {n(m.DEPTH_POINTS)} * (in_person + {_double(m.VOICE_WEIGHT)} * voice "
+        f"  + {_double(m.WRITTEN_WEIGHT)} * (interactions - in_person - voice)) "
         f"  / interactions ELSE {zero} END)"
-        " + (4 * known + CASE WHEN has_notes = 1 THEN 3 ELSE 0 END)"
-        f" + (CASE WHEN gave > 0 AND received > 0 THEN 15 * {balance} "
-        f"  WHEN gave > 0 OR received > 0 THEN {_double(3.0)} ELSE {zero} END)"
+        f" + ({n(m.KNOWN_POINTS)} * known + CASE WHEN has_notes = 1 THEN {n(m.NOTES_POINTS)} "
+        "ELSE 0 END)"
+        f" + (CASE WHEN gave > 0 AND received > 0 THEN {balance} "
+        f"  WHEN gave > 0 OR received > 0 THEN {_double(m.ONE_WAY_POINTS)} ELSE {zero} END)"
         " AS raw FROM base b"
     )
     scored = (
         f"SELECT r.*, {strength} AS strength, "
-        "CASE WHEN days_first < 30 AND interactions <= 2 THEN 'new' "
-        "WHEN days > 2 * cadence THEN 'reconnect' WHEN days >= cadence THEN 'due' "
-        f"WHEN {strength} >= 70 THEN 'strong' ELSE 'steady' END AS status, "
+        f"CASE WHEN days_first < {n(m.NEW_DAYS)} AND interactions <= {n(m.NEW_INTERACTIONS)} "
+        f"THEN 'new' WHEN days > {n(m.RECONNECT_CADENCES)} * cadence THEN 'reconnect' "
+        f"WHEN days >= cadence THEN 'due' "
+        f"WHEN {strength} >= {n(m.STRONG)} THEN 'strong' ELSE 'steady' END AS status, "
         f"{d.add_days('coalesce(last_contact, created)', 'cadence')} AS due "
         "FROM parts r"
     )
@@ -767,9 +767,11 @@ _SQL_SORTS = {
 def report_page(conn: sqlite3.Connection, today: date, since: date, settings: dict,
                 type_: str | None, sort: str, limit: int | None):
     """The report's summary and its first `limit` rows (all when None), without building
-    a Python object per person: what report.summarise and report.sort compute from
-    report.rows, done in SQL."""
+    a Python object per person. Strength and status are report.strength and report.status
+    in SQL (`_strength_sql`); the comfort zone counts circles as `ties next` does
+    (scoring.circle)."""
     from ties.report import STRONG, Row, Summary, Tie, slipping, streak, weekly_counts
+    from ties.scoring import ComfortZone, circle
 
     with_sql, cparams = _strength_sql(dialect.of(conn), settings)
     named = {"today": today.isoformat(), "since": since.isoformat(), "strong": STRONG}
@@ -795,17 +797,20 @@ def report_page(conn: sqlite3.Connection, today: date, since: date, settings: di
         f"SELECT p.name {plain} AND s.last_received IS NOT NULL AND (s.last_gave IS NULL OR "
         "s.last_gave < s.last_received) AND s.last_received > :since "
         "ORDER BY s.last_received, p.name_key", named)]
-    industries: dict[str, int] = {}
+    industries: set[str] = set()
     companies: set[str] = set()
+    circles: dict[str, int] = {}
     for industry, company, n in conn.execute(
             f"SELECT p.industry, p.company, count(*) {plain} AND s.last_contact > :since "
             "GROUP BY p.industry, p.company", named):
         industry, company = stored.text(industry), stored.text(company)
-        if industry:
-            key = industry.strip().lower()
-            industries[key] = industries.get(key, 0) + n
-        if company:
+        if industry and industry.strip():
+            industries.add(industry.strip().lower())
+        if company and company.strip():
             companies.add(company.strip().lower())
+        key = circle(industry, company)
+        if key:
+            circles[key] = circles.get(key, 0) + n
     order = _SQL_SORTS[sort]
     page = conn.execute(
         with_sql + "SELECT id, name, type, cadence, created, company, industry, "
@@ -814,10 +819,9 @@ def report_page(conn: sqlite3.Connection, today: date, since: date, settings: di
         f"FROM scored {where} ORDER BY {order}" + (" LIMIT :limit" if limit else ""),
         {**named, "limit": limit}).fetchall()
     rows = [Row(_tie(Tie, r), r[19], r[20]) for r in page]
-    largest, share = None, 0.0
-    if industries:
-        largest, n = sorted(industries.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        share = n / sum(industries.values())
+    zone = ComfortZone(circles)
+    largest = zone.dominant
+    share = circles[largest] / zone.total if largest else 0.0
     act = activity(conn, today, since)
     summary = Summary(
         people=people, strong=strong, active=active, by_type=by_type,

@@ -255,18 +255,20 @@ def report_summary(s, today: date) -> Group:
         give.append(f" · your turn to give back: {_names(s.owe)}")
     lines.append(give)
 
-    if s.industries:
-        zone = Text(f"Active ties span {s.industries} "
-                    f"{'industry' if s.industries == 1 else 'industries'} and {s.companies} "
-                    f"{'company' if s.companies == 1 else 'companies'}; the largest, "
+    if s.largest:
+        industries = (f"{s.industries} {'industry' if s.industries == 1 else 'industries'}"
+                      if s.industries else "no industries")
+        zone = Text(f"Active ties span {industries} and {s.companies} "
+                    f"{'company' if s.companies == 1 else 'companies'}; the largest circle, "
                     f"{safe(s.largest)}, is {s.largest_share:.0%}")
         if s.largest_share >= 0.6 and s.active >= 3:
             zone.append(f". Most of your time goes to {safe(s.largest)}: reach out to someone "
-                        "from another industry.")
+                        "outside it.")
         lines.append(zone)
     else:
-        lines.append(Text("No industries recorded for your active ties: add them with "
-                          "'ties edit NAME --industry ...' to see your comfort zone."))
+        lines.append(Text("No industries or companies recorded for your active ties: add "
+                          "them with 'ties edit NAME --industry ...' to see your comfort "
+                          "zone."))
 
     from ties.report import sparkline
 

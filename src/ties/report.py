@@ -14,21 +14,35 @@ intimacy, reciprocal services), measured from what you logged. 0-100 points:
 * reciprocity (15): 15 times the balance of help (the smaller of gave and received over
   the larger) when it flows both ways; 3 when it flows only one way.
 
-docs/report.md explains each part and the status words with an example. These functions
-are the definition; `queries.report_page` computes the same numbers in SQL so that a large
-store is never loaded into Python, and a hypothesis test holds the two equal.
+docs/report.md explains each part and the status words with an example. The constants and
+functions here are the definition; `queries.report_page` writes the same numbers into its
+SQL so that a large store is never loaded into Python, and tests hold the two equal (on
+random data, and with each constant changed).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+# The model's numbers, the one definition: `queries.report_page` builds its SQL from them.
+RECENCY_POINTS = 25
+RECENCY_CADENCES = 2  # recency falls to 0 at this many cadences
+FREQUENCY_POINTS = 25
+FULL_FREQUENCY = 2  # interactions per cadence for full frequency points
+DEPTH_POINTS = 20
+VOICE_WEIGHT = 0.5  # a call or video against meeting in person
+WRITTEN_WEIGHT = 0.2  # a message
+KNOWN_POINTS = 4  # each of working on, struggles, cares about
+NOTES_POINTS = 3
+BALANCE_POINTS = 15  # times the balance of help, when it flows both ways
+ONE_WAY_POINTS = 3.0  # when help flows only one way
 STRONG = 70  # strength at or above which a tie counts as strong
-NEW_DAYS = 30
+NEW_DAYS = 30  # first met fewer days ago than this...
+NEW_INTERACTIONS = 2  # ...and at most this many interactions: new
+RECONNECT_CADENCES = 2  # past this many cadences without contact: reconnect
 STATUSES = ("strong", "steady", "due", "reconnect", "new")
 
 
@@ -74,19 +88,21 @@ def strength_parts(t: Tie, today: date) -> dict[str, float]:
 
 def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
     days = max((today - t.anchor).days, 0)
-    recency = 25 * max(0.0, 1 - days / (2 * t.cadence)) if t.last_contact else 0.0
+    recency = (RECENCY_POINTS * max(0.0, 1 - days / (RECENCY_CADENCES * t.cadence))
+               if t.last_contact else 0.0)
     if t.interactions and t.first_contact:
         expected = max((today - t.first_contact).days, t.cadence) / t.cadence
-        frequency = 25 * min(1.0, t.interactions / (2 * expected))
+        frequency = FREQUENCY_POINTS * min(1.0, t.interactions / (FULL_FREQUENCY * expected))
         written = t.interactions - t.in_person - t.voice
-        depth = 20 * (t.in_person + 0.5 * t.voice + 0.2 * written) / t.interactions
+        depth = DEPTH_POINTS * (t.in_person + VOICE_WEIGHT * t.voice
+                                + WRITTEN_WEIGHT * written) / t.interactions
     else:
         frequency = depth = 0.0
-    knowing = 4 * t.known + (3 if t.has_notes else 0)
+    knowing = KNOWN_POINTS * t.known + (NOTES_POINTS if t.has_notes else 0)
     if t.gave and t.received:
-        reciprocity = 15 * min(t.gave, t.received) / max(t.gave, t.received)
+        reciprocity = BALANCE_POINTS * min(t.gave, t.received) / max(t.gave, t.received)
     elif t.gave or t.received:
-        reciprocity = 3.0
+        reciprocity = ONE_WAY_POINTS
     else:
         reciprocity = 0.0
     return recency, frequency, depth, knowing, reciprocity
@@ -100,10 +116,11 @@ def strength(t: Tie, today: date) -> int:
 def status(t: Tie, today: date, score: int | None = None) -> str:
     """A kind word for where the relationship is: new, reconnect, due, strong, steady."""
     score = strength(t, today) if score is None else score
-    if (today - (t.first_contact or t.created)).days < NEW_DAYS and t.interactions <= 2:
+    if (today - (t.first_contact or t.created)).days < NEW_DAYS and \
+            t.interactions <= NEW_INTERACTIONS:
         return "new"
     days = (today - t.anchor).days
-    if days > 2 * t.cadence:
+    if days > RECONNECT_CADENCES * t.cadence:
         return "reconnect"
     if days >= t.cadence:
         return "due"
@@ -122,31 +139,15 @@ class Row:
     status: str
 
 
-def rows(ties: Iterable[Tie], today: date) -> list[Row]:
-    out = []
-    for t in ties:
-        s = strength(t, today)
-        out.append(Row(t, s, status(t, today, s)))
-    return out
-
-
 def with_period_counts(shown: list[Row], counts: dict[int, int]) -> list[Row]:
     """The rows with their interactions in the period filled in."""
     return [Row(replace(r.tie, in_period=counts.get(r.tie.id, 0)), r.strength, r.status)
             for r in shown]
 
 
-SORTS = {
-    "strength": lambda r: (-r.strength, r.tie.sort_key, r.tie.id),
-    "due": lambda r: (r.tie.due, r.tie.sort_key, r.tie.id),
-    "last": lambda r: (-(r.tie.last_contact or date.min).toordinal(), r.tie.sort_key, r.tie.id),
-    "name": lambda r: (r.tie.sort_key, r.tie.id),
-    "balance": lambda r: (r.tie.gave - r.tie.received, r.tie.sort_key, r.tie.id),
-}
-
-
-def sort(all_rows: list[Row], by: str) -> list[Row]:
-    return sorted(all_rows, key=SORTS[by])
+SORTS = ("strength", "due", "last", "name", "balance")
+"""The orders of the report's table (`queries.report_page` sorts in SQL; ties break by
+name, then id)."""
 
 
 @dataclass
@@ -206,34 +207,6 @@ def slipping(by_type: dict[str, dict[str, int]]) -> str | None:
     if shares.get("strategic", 0) >= 0.5 and shares["strategic"] >= max(shares.values()):
         return "strategic"
     return None
-
-
-def summarise(all_rows: list[Row], today: date, since: date, gave: int, received: int,
-              per_day: dict[date, int], active_weeks: Iterable[date]) -> Summary:
-    ties = [r.tie for r in all_rows]
-    active = [t for t in ties if t.last_contact and t.last_contact > since]
-    by_type: dict[str, dict[str, int]] = {}
-    for kind in ("strategic", "social", "tactical"):
-        of_kind = [r for r in all_rows if r.tie.type == kind]
-        by_type[kind] = {"count": len(of_kind),
-                         "due": sum(1 for r in of_kind if r.status in ("due", "reconnect"))}
-    slipping_type = slipping(by_type)
-    circles = Counter((t.industry or "").strip().lower() for t in active if t.industry)
-    companies = {(t.company or "").strip().lower() for t in active if t.company}
-    largest, share = None, 0.0
-    if circles:
-        largest, n = sorted(circles.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        share = n / sum(circles.values())
-    owe = sorted((t for t in ties if owes(t) and t.last_received and t.last_received > since),
-                 key=lambda t: (t.last_received, t.sort_key), reverse=False)
-    return Summary(
-        people=len(ties), strong=sum(1 for r in all_rows if r.strength >= STRONG),
-        active=len(active), by_type=by_type, slipping=slipping_type, gave=gave,
-        received=received,
-        owe=[t.name for t in owe], industries=len(circles), companies=len(companies),
-        largest=largest, largest_share=share, weekly=weekly_counts(per_day, today),
-        streak_weeks=streak(active_weeks, today), since=since, today=today,
-    )
 
 
 BARS = " ▁▂▃▄▅▆▇█"

@@ -30,6 +30,7 @@ DUE_POINTS = 10.0
 UNRETURNED_POINTS = 6.0
 FAVOUR_HALF_LIFE = 90  # days
 YOUR_TURN_POINTS = 3.0
+YOUR_TURN_STREAK = 2  # they reached out this many times in a row
 ASK_HOW_TO_HELP_POINTS = 2.0
 ASK_AFTER = 3  # interactions without ever giving
 PROMISE_POINTS = 1000.0
@@ -95,6 +96,13 @@ class Suggestion:
         return (-round(self.score, 6), self.facts.sort_key or self.facts.name, self.facts.id)
 
 
+def never_contacted_import(imported: bool, last_contact: date | None) -> bool:
+    """Someone an import created whom you have never been in touch with: a contact, not
+    yet a relationship. The one definition (`queries.NEVER_CONTACTED_IMPORT` is its SQL,
+    and a test holds the two equal)."""
+    return bool(imported) and last_contact is None
+
+
 def due_date(f: Facts) -> date:
     return f.anchor + timedelta(days=f.cadence)
 
@@ -111,7 +119,7 @@ def is_candidate(f: Facts, today: date) -> bool:
     (`queries.next_candidates` applies exactly this rule in SQL.)"""
     if promises_due(f, today):
         return True
-    if f.imported and f.last_contact is None:
+    if never_contacted_import(f.imported, f.last_contact):
         return False
     return due_date(f) <= today + timedelta(days=WEEK - 1)
 
@@ -142,7 +150,7 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
         s.score += owed
         s.reasons.append(f"they helped you {_month(f.last_received, today)}: time to give "
                          "back")
-    if f.their_streak >= 2:
+    if f.their_streak >= YOUR_TURN_STREAK:
         s.score += YOUR_TURN_POINTS
         s.reasons.append(f"they reached out the last {f.their_streak} times: your turn")
     if f.gave == 0 and f.interactions >= ASK_AFTER:
@@ -246,9 +254,15 @@ class ComfortZone:
         return sorted(self.circles.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
+def circle(industry: str | None, company: str | None) -> str | None:
+    """The part of your world a person belongs to: their industry, else their company
+    (folded to lower case). The one definition of a circle, for `ties next`'s stretch and
+    `ties report`'s comfort zone alike."""
+    return (industry or company or "").strip().lower() or None
+
+
 def circle_of(f: Facts) -> str | None:
-    """The part of your world a person belongs to: their industry, else their company."""
-    return (f.industry or f.company or "").strip().lower() or None
+    return circle(f.industry, f.company)
 
 
 def _as_stretch(s: Suggestion, zone: ComfortZone) -> Suggestion:
@@ -269,7 +283,7 @@ def pick_stretch(pool: Iterable[Facts], zone: ComfortZone, today: date,
         circle = circle_of(f)
         if f.id in exclude or circle is None or circle in zone.circles:
             continue
-        if f.imported and f.last_contact is None:
+        if never_contacted_import(f.imported, f.last_contact):
             continue
         if (today - f.anchor).days * 2 < f.cadence:
             continue
