@@ -7,10 +7,10 @@ on the same connection, so they see this transaction's own rows.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -20,21 +20,18 @@ from ties.errors import AlreadyExists, NotFound
 from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
 from ties.names import fold
 
+if TYPE_CHECKING:
+    from ties.backend import Connection
+
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 def raw(session: Session):
-    """The driver's connection under the session, inside its transaction: the sqlite3
-    connection itself, or the psycopg one wrapped to speak like it (`ties.pg`)."""
-    driver = session.connection().connection.driver_connection
-    if isinstance(driver, sqlite3.Connection):
-        return driver
-    wrapped = session.info.get("ties_conn")
-    if wrapped is None:
-        from ties.pg import Connection
-
-        wrapped = session.info["ties_conn"] = Connection(driver, None)
-    return wrapped
+    """The store's connection under the session, for the reads in `queries`: the same
+    connection and transaction (`Backend.session`), so they see the session's rows. The
+    session's transaction is begun first, if the caller has not begun one."""
+    session.connection()
+    return session.info["ties_conn"]
 
 
 @dataclass
@@ -130,7 +127,7 @@ def remove_person(session: Session, person_id: int) -> None:
     refresh_stats(conn, sorted(others))
 
 
-def _people_of(conn: sqlite3.Connection, interaction_ids: list[int]) -> set[int]:
+def _people_of(conn: Connection, interaction_ids: list[int]) -> set[int]:
     found: set[int] = set()
     for start in range(0, len(interaction_ids), 500):
         chunk = interaction_ids[start:start + 500]
@@ -239,7 +236,7 @@ ON CONFLICT (person_id) DO UPDATE SET interactions = excluded.interactions,
 """
 
 
-def refresh_stats(conn: sqlite3.Connection, person_ids: Iterable[int] | None) -> None:
+def refresh_stats(conn: Connection, person_ids: Iterable[int] | None) -> None:
     """Recompute person_stats for these people (None: everyone) from their interactions."""
     d = dialect.of(conn)
     if person_ids is None:
@@ -327,7 +324,7 @@ class ImportResult:
     settings: int = 0
 
 
-def _identity(conn: sqlite3.Connection):
+def _identity(conn: Connection):
     by_linkedin, by_email, by_name = {}, {}, {}
     for pid, linkedin, email, name_key, company in conn.execute(
             "SELECT id, linkedin, email, name_key, company FROM person ORDER BY id"):
@@ -538,17 +535,14 @@ def _seal(session: Session, batch_id: int) -> None:
         if not sealed:
             continue
         statement = f"UPDATE {table} SET import_digest = :d WHERE id = :i"
-        if isinstance(conn, sqlite3.Connection):  # the driver's own loop: 3x faster
-            conn.executemany(statement, sealed)
-        else:
-            session.execute(text(statement), sealed)
+        session.execute(text(statement), sealed)
 
 
 def _text(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _current(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
+def _current(conn: Connection, ids: list[int]) -> dict[int, dict]:
     """The importable fields and tags of these people, in chunked queries."""
     cols = ", ".join(("id", "name") + IMPORT_FIELDS)
     out: dict[int, dict] = {}
