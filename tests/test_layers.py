@@ -9,6 +9,7 @@ never tests whether the store is a URL or a file, and never compares a dialect's
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,41 @@ def test_db_and_pg_do_not_import_each_other():
                     for a in n.names if n.module == "ties"}
         imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert other not in imported and f"ties.{other}" not in imported, module
+
+
+_SQL_WRITE = re.compile(r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM|UPDATE\s+\S+\s+SET|"
+                        r"REPLACE\s+INTO)\b", re.IGNORECASE)
+
+
+def sql_writes(source: str) -> list[str]:
+    """Each SQL write spelled as text in `source` (INSERT INTO, DELETE FROM, UPDATE ...
+    SET, in a string or an f-string), as 'line: text'."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}"
+                           for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        if _SQL_WRITE.search(text):
+            found.append(f"{node.lineno}: {' '.join(text.split())[:50]}")
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in _modules() if _above(p)], ids=_name)
+def test_writes_above_the_backend_are_expressions_not_sql_text(path):
+    assert sql_writes(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("code", [
+    'conn.execute("DELETE FROM person WHERE id = ?", (1,))',
+    'conn.execute(f"DELETE FROM {table}")',
+    'conn.execute("UPDATE interaction_person SET person_id = ? WHERE person_id = ?")',
+    'conn.execute("INSERT INTO setting (key, value) VALUES (?, ?)")',
+    'conn.execute(f"UPDATE {table} SET import_digest = :d WHERE id = :i")',
+    'sql = """\nWITH mine AS (SELECT 1)\nINSERT INTO person_stats (person_id) SELECT 1"""',
+])
+def test_the_write_check_catches_sql_text(code):
+    assert sql_writes(code)
