@@ -16,7 +16,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "ties"
 # The backend layer: the interface, the two implementations, and what only they use.
-BACKEND_LAYER = {"backend", "db", "pg", "dialect", "migrations", "ids", "jsonbackup"}
+BACKEND_LAYER = {"backend", "db", "pg", "dialect", "migrations", "jsonbackup"}
 # Below it: where the store is (a path or a URL) is configuration, not a dialect.
 BELOW = {"config", "errors", "files", "dates", "text"}
 DRIVERS = {"sqlite3", "psycopg", "sqlalchemy.dialects", "ties.db", "ties.pg"}

@@ -215,7 +215,7 @@ class Backend:
         conn = self.connect()
         try:
             with conn.transaction(write=False):
-                version = self.schema_version(conn, strict=self.judge_before_lock)
+                version = self.schema_version(conn)
             if version == 0:
                 conn.close()
                 return None
