@@ -206,17 +206,18 @@ def delete_interaction(session: Session, interaction_id: int) -> None:
 
 # Per-person stats ------------------------------------------------------------------
 
-def _stats_rows(chunk: list[int] | None):
-    """person_stats rows recomputed from the interactions of these people (None:
-    everyone), as one SELECT: count, first and last contact, gave and received with their
-    latest dates, in person and by voice, and their streak: how many interactions they
-    started after your latest one (the latest by date, then id)."""
-    from sqlalchemy import and_, case, func, not_, or_, select
+def _stats_rows(some: bool):
+    """person_stats rows recomputed from the interactions, as one SELECT: count, first
+    and last contact, gave and received with their latest dates, in person and by voice,
+    and their streak: how many interactions they started after your latest one (the
+    latest by date, then id). Everyone's, or with `some` only the people in the list
+    bound as `ids`."""
+    from sqlalchemy import and_, bindparam, case, func, not_, or_, select
 
     i, ip, p = Interaction.__table__, InteractionPerson.__table__, Person.__table__
     mine_where = [not_(i.c.they_reached_out)]
-    if chunk is not None:
-        mine_where.append(ip.c.person_id.in_(chunk))
+    if some:
+        mine_where.append(ip.c.person_id.in_(bindparam("ids", expanding=True)))
     mine_day = (select(ip.c.person_id.label("pid"), func.max(i.c.date).label("day"))
                 .join_from(ip, i, i.c.id == ip.c.interaction_id).where(*mine_where)
                 .group_by(ip.c.person_id).cte("mine_day"))
@@ -240,7 +241,7 @@ def _stats_rows(chunk: list[int] | None):
             .select_from(p).outerjoin(mine, mine.c.pid == p.c.id)
             .outerjoin(ip, ip.c.person_id == p.c.id).outerjoin(i, i.c.id == ip.c.interaction_id)
             .group_by(p.c.id))
-    return rows.where(p.c.id.in_(chunk)) if chunk is not None else rows
+    return rows.where(p.c.id.in_(bindparam("ids", expanding=True))) if some else rows
 
 
 _STATS_COLUMNS = ("person_id", "interactions", "first_contact", "last_contact", "gave",
@@ -251,21 +252,20 @@ _STATS_COLUMNS = ("person_id", "interactions", "first_contact", "last_contact", 
 def refresh_stats(session: Session, person_ids: Iterable[int] | None) -> None:
     """Recompute person_stats for these people (None: everyone) from their interactions:
     set-based, a delete and an insert from one aggregate SELECT per chunk of 500."""
-    from sqlalchemy import delete, insert
+    from sqlalchemy import bindparam, delete, insert
 
     stats = PersonStats.__table__
-    chunks: list[list[int] | None]
     if person_ids is None:
-        chunks = [None]
-    else:
-        ids = list(dict.fromkeys(person_ids))
-        chunks = [ids[start:start + 500] for start in range(0, len(ids), 500)]
-    for chunk in chunks:
-        gone = delete(stats)
-        if chunk is not None:
-            gone = gone.where(stats.c.person_id.in_(chunk))
-        session.execute(gone)
-        session.execute(insert(stats).from_select(_STATS_COLUMNS, _stats_rows(chunk)))
+        session.execute(delete(stats))
+        session.execute(insert(stats).from_select(_STATS_COLUMNS, _stats_rows(False)))
+        return
+    ids = list(dict.fromkeys(person_ids))
+    gone = delete(stats).where(stats.c.person_id.in_(bindparam("ids", expanding=True)))
+    fresh = insert(stats).from_select(_STATS_COLUMNS, _stats_rows(True))
+    for start in range(0, len(ids), 500):
+        chunk = {"ids": ids[start:start + 500]}
+        session.execute(gone, chunk)
+        session.execute(fresh, chunk)
 
 
 def add_follow_up(session: Session, person_id: int, text: str, due: date | None,
