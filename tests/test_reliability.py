@@ -348,7 +348,7 @@ def test_kill_9_during_a_loop_of_writes_loses_no_acknowledged_write(shared_store
     kept = conn.execute("SELECT * FROM person_stats ORDER BY person_id").fetchall()
     try:
         with db.transaction(conn, write=True):
-            store.refresh_stats(conn, None)
+            store.refresh_stats(db.orm_session(conn), None)
             fresh = conn.execute("SELECT * FROM person_stats ORDER BY person_id").fetchall()
             raise KeyboardInterrupt  # roll back: only compare
     except KeyboardInterrupt:

@@ -90,7 +90,7 @@ class StatsMachine(RuleBasedStateMachine):
     def stats_equal_recomputation(self):
         kept = self.conn.execute(STATS).fetchall()
         self.conn.execute("SAVEPOINT check_stats")
-        store.refresh_stats(self.conn, None)
+        store.refresh_stats(self.session, None)
         fresh = self.conn.execute(STATS).fetchall()
         self.conn.execute("ROLLBACK TO check_stats")
         self.conn.execute("RELEASE check_stats")

@@ -1,54 +1,77 @@
-"""Opening the store: file permissions, pragmas, transactions and migrations.
+"""The SQLite backend: a store in one file (`SqliteBackend`, see `ties.backend`).
 
-There is never a module-level connection or engine. Every connection, whether used
-directly through the stdlib driver (the fast read paths) or underneath SQLModel
-(writes), comes from `connect()` and so runs with the same pragmas.
+File permissions, pragmas, transactions, migrations' copies, backups, restore and
+doctor's checks of the file. There is never a module-level connection or engine. Every
+connection, whether used directly through the stdlib driver (the fast read paths) or
+underneath SQLModel (writes), comes from `connect()` and so runs with the same pragmas
+and the same transactions (`Connection`).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ties import dates, files, ids
-from ties.config import ServerUrl, Store
-from ties.errors import Busy, StoreError
+from ties import backend, dialect, files, ids
+from ties.backend import Backed, Restoring, busy_timeout_ms, record_backup, stamp
+from ties.errors import Busy, StoreError  # noqa: F401  (Busy: what a busy store raises)
 
-BUSY_TIMEOUT_MS = 10_000  # TIES_LOCK_TIMEOUT (seconds) changes it
-MAX_LOCK_WAIT = 86_400  # seconds: a day
+if TYPE_CHECKING:
+    from ties.doctor import Check
 
-
-def busy_timeout_ms() -> int:
-    """How long a command waits for another one's write lock before giving up."""
-    raw = os.environ.get("TIES_LOCK_TIMEOUT")
-    if raw:
-        try:
-            seconds = float(raw)
-        except ValueError:
-            seconds = float("nan")
-        if not 0 <= seconds <= MAX_LOCK_WAIT:  # also refuses nan and inf
-            raise StoreError(f"TIES_LOCK_TIMEOUT={raw!r} is not a number of seconds from 0 "
-                             f"to {MAX_LOCK_WAIT}; set it like 10 or unset it.")
-        return int(seconds * 1000)
-    return BUSY_TIMEOUT_MS
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA synchronous = FULL",
 )
 
 
-def connect(path: Path) -> sqlite3.Connection:
+class Connection(sqlite3.Connection, backend.Transactions):
+    """The stdlib's connection, with ties' one transaction mechanism: a write takes the
+    write lock up front (BEGIN IMMEDIATE), so two commands at once wait for each other
+    instead of failing; anything that escapes, Ctrl-C included, rolls it all back."""
+
+    dialect = dialect.SQLITE
+    backend: SqliteBackend
+
+    @property
+    def dbapi(self) -> sqlite3.Connection:
+        """The driver's connection, for SQLAlchemy: this one."""
+        return self
+
+    def _begin(self, write: bool) -> None:
+        try:
+            self.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.Error as exc:
+            raise translate(exc) from None
+
+    def _commit(self) -> None:
+        try:
+            self.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise translate(exc) from None
+
+    def _rollback(self) -> None:
+        if self.in_transaction:
+            self.execute("ROLLBACK")
+
+
+def _driver(target: str, location: Path | None, **options) -> Connection:
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False,
+                           factory=Connection, **options)
+    conn.backend = SqliteBackend(location)
+    return conn
+
+
+def connect(path: Path) -> Connection:
     """Open (creating if needed) the store at `path`, private to the user, with WAL,
     synchronous=FULL, foreign keys and a busy timeout. Transactions are explicit."""
     _create_private(path)
     try:
         timeout = busy_timeout_ms()
-        conn = sqlite3.connect(
-            str(path), timeout=timeout / 1000, isolation_level=None, check_same_thread=False,
-        )
+        conn = _driver(str(path), path, timeout=timeout / 1000)
     except sqlite3.Error as exc:
         raise StoreError(f"Can't open the store at {path}: {exc}. Check --db or TIES_DB.") \
             from None
@@ -158,8 +181,7 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
     text = str(getattr(exc, "orig", None) or exc).lower()
     where = f" ({path})" if path else ""
     if "locked" in text or "busy" in text:
-        return Busy("The store is busy: another ties command kept it locked for more than "
-                    f"{busy_timeout_ms() / 1000:g} s. Nothing was changed; try again.")
+        return backend.busy()
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return StoreError(f"The store{where} is damaged or not a ties database. Nothing was "
                           "changed; run 'ties doctor', or restore a backup.")
@@ -176,122 +198,6 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
                           "the disk, then run 'ties doctor'.")
     return StoreError(f"The store{where} refused the operation ({type(exc).__name__}). Nothing "
                       "was changed; run 'ties doctor'.")
-
-
-@contextmanager
-def transaction(conn, *, write: bool) -> Iterator:
-    """One transaction. A write takes the write lock up front (BEGIN IMMEDIATE on SQLite,
-    the store's advisory lock on PostgreSQL), so two commands at once wait for each other
-    instead of failing; anything that escapes, Ctrl-C included, rolls everything back."""
-    if not isinstance(conn, sqlite3.Connection):
-        with conn.transaction(write=write):
-            yield conn
-        return
-    try:
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-    except sqlite3.Error as exc:
-        raise translate(exc) from None
-    try:
-        yield conn
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise translate(exc) from None
-
-
-def schema_version(conn: sqlite3.Connection) -> int:
-    """The number of migrations applied; 0 for a blank file. Refuses foreign databases."""
-    try:
-        row = conn.execute(
-            "SELECT value FROM ties_meta WHERE key = 'schema_version'"
-        ).fetchone()
-    except sqlite3.OperationalError as exc:
-        if "no such table" not in str(exc):
-            raise
-        tables = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-        ).fetchone()[0]
-        if tables:
-            raise StoreError("This SQLite file is not a ties store; ties left it untouched. "
-                             "Point --db or TIES_DB at a ties store or a new file.") from None
-        return 0
-    return version_number(row[0]) if row else 0
-
-
-def version_number(value: object) -> int:
-    """The stored schema version as a number, or a one-line refusal when it was damaged."""
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise StoreError(f"The store's schema version is {str(value)[:30]!r}, not a number: "
-                         "it was changed outside ties, which left the store untouched. Run "
-                         "'ties doctor', and restore a backup ('ties restore') if that does "
-                         "not explain it.") from None
-
-
-def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the store to the latest schema, in one transaction under the write lock.
-
-    The version is read again once the lock is held, so several first runs at once
-    migrate exactly once. A store with data gets a private backup first.
-    """
-    from ties.migrations import LATEST
-
-    try:
-        version = schema_version(conn)
-        if version == LATEST:
-            return
-        if version > LATEST:
-            raise too_new(version)
-        kept = None
-        try:
-            with transaction(conn, write=True):
-                version = schema_version(conn)
-                if version < LATEST:
-                    if version > 0:
-                        kept = backup_before_migration(path, version)
-                    migrate(conn, version)
-        except BaseException:
-            if kept is not None:
-                kept.unlink(missing_ok=True)  # the store is as it was: the copy is surplus
-            raise
-        if kept is not None:
-            keep_migration_backup(kept, path, version)
-    except sqlite3.Error as exc:
-        raise translate(exc, path) from None
-
-
-def too_new(version: int) -> StoreError:
-    from ties.migrations import LATEST
-
-    return StoreError(f"This store was written by a newer version of ties (schema {version}; "
-                      f"this ties knows {LATEST}). Upgrade ties: pip install -U ties. Nothing "
-                      "was changed.")
-
-
-def migrate(conn, version: int) -> None:
-    """Apply the migrations after `version`; the caller holds the transaction."""
-    from ties.migrations import MIGRATIONS
-
-    for step in MIGRATIONS[version:]:
-        step(conn)
-    conn.execute(
-        "INSERT INTO ties_meta (key, value) VALUES ('schema_version', ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (str(len(MIGRATIONS)),),
-    )
-
-
-def _stamp() -> str:
-    """Local date and time for file names: 20250314-090000."""
-    return dates.now().astimezone().strftime("%Y%m%d-%H%M%S")
 
 
 def backup_before_migration(path: Path, version: int) -> Path:
@@ -316,21 +222,18 @@ def backup_before_migration(path: Path, version: int) -> Path:
 
 def keep_migration_backup(temp: Path, path: Path, version: int) -> Path:
     """Move the copy taken before a migration to a name no other copy has."""
-    stamp = _stamp()
     try:
-        return files.commit_unique(temp, path.parent, f"{path.name}.schema{version}-{stamp}",
+        return files.commit_unique(temp, path.parent, f"{path.name}.schema{version}-{stamp()}",
                                    ".bak")
     except OSError:
         return temp  # the upgrade is done; the copy stays under its temporary name
 
 
-def missing(location: Store) -> bool:
+def missing(location: Path) -> bool:
     """Whether `location` is a SQLite file that does not exist yet, or is still empty
     (following symlinks).
     A folder that does not exist is refused here, as a typo, unless it is ties' own data
     directory, which the first write creates."""
-    if isinstance(location, ServerUrl):
-        return False
     from ties import config
 
     target = files.real(location)
@@ -342,92 +245,44 @@ def missing(location: Store) -> bool:
     return True
 
 
-def empty_store() -> sqlite3.Connection:
+def memory_store() -> Connection:
     """A new, empty store in memory: what a read command shows before the first write,
     without creating any file."""
-    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn = _driver(":memory:", None)
     conn.execute("PRAGMA foreign_keys = ON")
-    with transaction(conn, write=True):
-        migrate(conn, 0)
+    with conn.transaction(write=True):
+        backend.migrate(conn, 0)
     return conn
 
 
-def open_existing(location: Store):
-    """For a command that only reads: the store, brought to the current schema, or None
-    when there is none yet (a SQLite file that does not exist or is empty, a PostgreSQL
-    schema without ties' tables). Nothing is created."""
-    if not isinstance(location, ServerUrl):
-        return None if missing(location) else open_store(location)
-    from ties import pg
+# For callers that hold a location or a connection: the backend decides. ---------------
 
-    conn = pg.connect(location)
-    try:
-        with conn.transaction(write=False):
-            version = pg.schema_version(conn)
-        if version == 0:
-            conn.close()
-            return None
-        pg.ensure_schema(conn)
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+def open_store(location):
+    """A connection to an up-to-date store, whichever its backend (`Backend.open`)."""
+    return backend.for_store(location).open()
 
 
-def open_store(location: Store):
-    """A connection to an up-to-date store: a SQLite file or a PostgreSQL database."""
-    if isinstance(location, ServerUrl):
-        from ties import pg
-
-        conn, upgrade = pg.connect(location), pg.ensure_schema
-    else:
-        conn, upgrade = connect(location), lambda c: ensure_schema(c, location)
-    try:
-        upgrade(conn)
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+def open_existing(location):
+    """`Backend.open_existing` of the store at `location`."""
+    return backend.for_store(location).open_existing()
 
 
 def orm_session(conn):
-    """A SQLModel session over `conn` whose transaction takes the write lock first
-    (BEGIN IMMEDIATE on SQLite, the store's advisory lock on PostgreSQL).
+    """A SQLModel session over `conn`, in its transaction (`Backend.session`)."""
+    return conn.backend.session(conn)
 
-    This is the only place SQLAlchemy meets the store; it is imported here, by the
-    commands that write, and nowhere on the read paths.
-    """
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.pool import StaticPool
-    from sqlmodel import Session
 
-    if isinstance(conn, sqlite3.Connection):
-        engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+def transaction(conn, *, write: bool):
+    """`conn`'s one transaction (`backend.Transactions`)."""
+    return conn.transaction(write=write)
 
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(connection):  # the documented pysqlite recipe
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        engine = create_engine("postgresql+psycopg://", creator=lambda: conn.raw,
-                               poolclass=StaticPool)
 
-        # While the session holds the connection, SQLAlchemy runs its transactions; once
-        # it gives it back, `conn` opens its own again (ties.pg.Connection.transaction).
-        @event.listens_for(engine, "checkout")
-        def _lend(dbapi_connection, record, proxy):
-            dbapi_connection.autocommit = False
+def schema_version(conn) -> int:
+    return conn.backend.schema_version(conn)
 
-        @event.listens_for(engine, "checkin")
-        def _return(dbapi_connection, record):
-            if dbapi_connection is not None and not dbapi_connection.closed:
-                dbapi_connection.rollback()
-                dbapi_connection.autocommit = True
 
-        @event.listens_for(engine, "begin")
-        def _lock(connection):
-            conn.lock_for_write()
-
-    return Session(engine, expire_on_commit=False)
+def ensure_schema(conn, path: Path | None = None) -> None:
+    conn.backend.ensure_schema(conn)
 
 
 # Backups ------------------------------------------------------------------------------
@@ -459,7 +314,7 @@ def backup_to(store: Path, target: Path | None, *, replace: bool = False,
         try:
             source.backup(dest)
             ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
-            version = schema_version(dest)
+            version = SqliteBackend(None).schema_version(dest)
         finally:
             dest.close()
             source.close()
@@ -467,8 +322,7 @@ def backup_to(store: Path, target: Path | None, *, replace: bool = False,
             raise StoreError(f"The copy failed its integrity check ({ok}); nothing was kept. "
                              "Run 'ties doctor'.")
         if target is None:
-            stamp = _stamp()
-            target = files.commit_unique(temp, folder, f"{store.stem}{label}-{stamp}", ".db")
+            target = files.commit_unique(temp, folder, f"{store.stem}{label}-{stamp()}", ".db")
         else:
             files.commit(temp, target, replace=replace)
     except files.Exists:
@@ -505,14 +359,6 @@ def _try_record_backup(store: Path) -> bool:
         conn.close()
 
 
-def record_backup(conn) -> None:
-    """Note the time of this backup in the store, for 'ties doctor'."""
-    with transaction(conn, write=True):
-        conn.execute("INSERT INTO ties_meta (key, value) VALUES ('last_backup', ?) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                     (dates.now().astimezone().strftime("%Y-%m-%dT%H:%M:%S"),))
-
-
 def check_backup(file: Path) -> str:
     """Refuse anything that is not an intact ties store this version can read. Reads
     exactly the file named, and works on a read-only disk too."""
@@ -527,7 +373,7 @@ def check_backup(file: Path) -> str:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if ok != "ok":
                 raise StoreError(f"{file} is damaged ({ok}); it was not restored.")
-            version = schema_version(conn)
+            version = SqliteBackend(None).schema_version(conn)
             if version == 0:
                 raise StoreError(f"{file} is an empty store; it was not restored.")
             if version > LATEST:
@@ -547,9 +393,9 @@ def check_backup(file: Path) -> str:
     return f"{people} people, {interactions} interactions"
 
 
-def _ids_given(conn: sqlite3.Connection) -> dict[str, int]:
+def _ids_given(conn: Connection) -> dict[str, int]:
     """The highest ids a store gave out ({} for a new, empty file)."""
-    return ids.last_given(conn) if schema_version(conn) else {}
+    return ids.last_given(conn) if conn.backend.schema_version(conn) else {}
 
 
 def restore_from(store: Path, file: Path) -> Path | None:
@@ -568,8 +414,8 @@ def restore_from(store: Path, file: Path) -> Path | None:
     try:
         given = _ids_given(dest)
         source.backup(dest)
-        ensure_schema(dest, store)
-        with transaction(dest, write=True):  # ids the replaced store gave out stay used
+        dest.backend.ensure_schema(dest)
+        with dest.transaction(write=True):  # ids the replaced store gave out stay used
             ids.never_below(dest, given)
         record_backup(dest)
     except sqlite3.Error as exc:
@@ -578,3 +424,157 @@ def restore_from(store: Path, file: Path) -> Path | None:
         source.close()
         dest.close()
     return kept
+
+
+# Doctor -------------------------------------------------------------------------------
+
+def doctor_checks(path: Path) -> list[Check]:
+    """doctor's checks of a store file: its permissions, disk, sync folder, leftovers,
+    then SQLite's own integrity and foreign-key checks, the schema, the values and the
+    last backup."""
+    from ties import doctor
+    from ties.doctor import Check
+    from ties.errors import TiesError
+    from ties.migrations import LATEST
+
+    checks: list[Check] = []
+    if not path.exists():
+        return [Check("store", False, f"no store at {path}",
+                      "Add someone with 'ties add' to create it, or point --db/TIES_DB at your "
+                      "store.")]
+    checks += doctor._permissions(path)
+    checks.append(doctor._disk(path))
+    checks.append(doctor._sync_folder(path))
+    checks.append(doctor._leftovers(path))
+    try:
+        conn = open_readonly(path)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchall()
+            ok = result == [("ok",)]
+            checks.append(Check("integrity", ok, "ok" if ok else "; ".join(r[0] for r in
+                                                                           result[:3]),
+                                "" if ok else "Restore a backup with 'ties restore', or export "
+                                "what can be read with 'ties export'."))
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            checks.append(Check("foreign keys", not problems,
+                                "ok" if not problems else f"{len(problems)} broken references",
+                                "" if not problems else "Restore a backup with 'ties restore'."))
+            try:
+                version = SqliteBackend(None).schema_version(conn)
+            except TiesError:  # a version that is not a number: changed outside ties
+                row = conn.execute("SELECT value FROM ties_meta WHERE key = "
+                                   "'schema_version'").fetchone()
+                checks.append(Check("schema", False, f"version {str(row[0])[:30]!r} is not a "
+                                    "number (changed outside ties)",
+                                    "Restore a backup with 'ties restore FILE'."))
+                return checks
+            checks.append(Check(
+                "schema", version <= LATEST,
+                f"version {version} (this ties: {LATEST})",
+                "" if version <= LATEST else "Upgrade ties: pip install -U ties."))
+            if version == LATEST:
+                checks.append(doctor._values(conn))
+            checks.append(doctor._last_backup(conn, path.parent / "backups", f"{path.stem}-",
+                                             ".db"))
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if not cannot_open(exc):
+            checks.append(Check("store", False, f"could not be read ({exc})",
+                                "Run 'ties doctor' again in a moment; if this persists, "
+                                "check the file and its folder."))
+        else:
+            checks.append(Check(
+                "store", False, f"could not be opened to check it ({exc}); "
+                + ("the file itself looks like a SQLite database"
+                   if _looks_like_sqlite(path) else "the file is not a SQLite database"),
+                "This is about the place, not your data: free some disk space, or make the "
+                "folder writable, then run 'ties doctor' again. Don't restore a backup over "
+                "the store: it may hold changes the backup lacks."))
+    except sqlite3.DatabaseError as exc:
+        checks.append(Check("integrity", False, f"not readable as a database ({exc})",
+                            "Keep this file (copy it somewhere safe), then restore a backup "
+                            "with 'ties restore FILE'."))
+    except Exception as exc:  # noqa: BLE001  (doctor reports; it never crashes on a bad store)
+        checks.append(Check("store", False, f"could not be read ({type(exc).__name__})",
+                            "Check the file and its permissions."))
+    return checks
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+# The backend --------------------------------------------------------------------------
+
+class SqliteBackend(backend.Backend):
+    """A store in one SQLite file (or none yet: `location` None for errors and copies)."""
+
+    sqlalchemy_url = "sqlite://"
+
+    def __init__(self, location: Path | None):
+        super().__init__(location)
+        self.live_file = location
+
+    def connect(self) -> Connection:
+        return connect(self.location)
+
+    def connect_for_completion(self) -> sqlite3.Connection | None:
+        if not self.location.is_file():
+            return None
+        return sqlite3.connect(uri(self.location, mode="ro"), uri=True, timeout=1)
+
+    def exists(self) -> bool:
+        return not missing(self.location)
+
+    def has_ties_tables(self, conn) -> bool:
+        return bool(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                 "AND name = 'ties_meta'").fetchone()[0])
+
+    def has_other_tables(self, conn) -> bool:
+        return bool(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                 ).fetchone()[0])
+
+    def foreign(self) -> StoreError:
+        return StoreError("This SQLite file is not a ties store; ties left it untouched. "
+                          "Point --db or TIES_DB at a ties store or a new file.")
+
+    def before_migration(self, version: int) -> Path:
+        return backup_before_migration(self.location, version)
+
+    def after_migration(self, kept: Path, version: int) -> None:
+        keep_migration_backup(kept, self.location, version)
+
+    def is_error(self, exc: BaseException) -> bool:
+        return isinstance(getattr(exc, "orig", None) or exc, sqlite3.Error)
+
+    def translate(self, exc: BaseException) -> StoreError:
+        return translate(getattr(exc, "orig", None) or exc, self.location)
+
+    def backup(self, target: Path | None, *, replace: bool = False) -> Backed:
+        path, recorded = backup_to(self.location, target, replace=replace)
+        if recorded:
+            return Backed(path, f"Backed up to {path} (integrity checked).")
+        counted = path.parent == files.real(self.location).parent / "backups"
+        return Backed(path, f"Backed up to {path} (integrity checked). The store is read-only, "
+                      "so the time of this backup could not be noted in it" + (
+                          ": 'ties doctor' goes by the copies in backups/ instead." if counted
+                          else "; 'ties doctor' will not know of this copy."))
+
+    def check_restore(self, file: Path) -> Restoring:
+        summary = check_backup(file)
+        return Restoring(file, summary, f"Replace your store ({self.location}) with {file} "
+                         f"({summary})? Your current store is backed up first.")
+
+    def restore(self, restoring: Restoring) -> Path | None:
+        return restore_from(self.location, restoring.file)
+
+    def leftovers(self) -> list[Path]:
+        return files.orphans(self.location)
+
+    def doctor(self) -> list[Check]:
+        return doctor_checks(self.location)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ties.config import ServerUrl
-from ties.errors import TiesError
+if TYPE_CHECKING:
+    from ties.config import Store
 
 SYNC_MARKERS = ("dropbox", "icloud", "mobile documents", "onedrive", "google drive",
                 "googledrive", "syncthing", "nextcloud", "owncloud", "box sync")
@@ -27,87 +27,11 @@ class Check:
     warning: bool = False  # worth knowing, not an error
 
 
-def run(path: Path | ServerUrl) -> list[Check]:
-    from ties.db import schema_version
-    from ties.migrations import LATEST
+def run(location: Store) -> list[Check]:
+    """Every check of the store's backend (`Backend.doctor`), in the order they run."""
+    from ties import backend
 
-    if isinstance(path, ServerUrl):
-        return _server(path)
-    checks: list[Check] = []
-    if not path.exists():
-        return [Check("store", False, f"no store at {path}",
-                      "Add someone with 'ties add' to create it, or point --db/TIES_DB at your "
-                      "store.")]
-    checks += _permissions(path)
-    checks.append(_disk(path))
-    checks.append(_sync_folder(path))
-    checks.append(_leftovers(path))
-    from ties import db
-
-    try:
-        conn = db.open_readonly(path)
-        try:
-            result = conn.execute("PRAGMA integrity_check").fetchall()
-            ok = result == [("ok",)]
-            checks.append(Check("integrity", ok, "ok" if ok else "; ".join(r[0] for r in
-                                                                           result[:3]),
-                                "" if ok else "Restore a backup with 'ties restore', or export "
-                                "what can be read with 'ties export'."))
-            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-            checks.append(Check("foreign keys", not problems,
-                                "ok" if not problems else f"{len(problems)} broken references",
-                                "" if not problems else "Restore a backup with 'ties restore'."))
-            try:
-                version = schema_version(conn)
-            except TiesError:  # a version that is not a number: changed outside ties
-                row = conn.execute("SELECT value FROM ties_meta WHERE key = "
-                                   "'schema_version'").fetchone()
-                checks.append(Check("schema", False, f"version {str(row[0])[:30]!r} is not a "
-                                    "number (changed outside ties)",
-                                    "Restore a backup with 'ties restore FILE'."))
-                return checks
-            checks.append(Check(
-                "schema", version <= LATEST,
-                f"version {version} (this ties: {LATEST})",
-                "" if version <= LATEST else "Upgrade ties: pip install -U ties."))
-            if version == LATEST:
-                checks.append(_values(conn))
-            checks.append(_last_backup(conn, path.parent / "backups", f"{path.stem}-", ".db"))
-        finally:
-            conn.close()
-    except sqlite3.OperationalError as exc:
-        if not db.cannot_open(exc):
-            checks.append(Check("store", False, f"could not be read ({exc})",
-                                "Run 'ties doctor' again in a moment; if this persists, "
-                                "check the file and its folder."))
-        else:
-            checks.append(Check(
-                "store", False, f"could not be opened to check it ({exc}); "
-                + ("the file itself looks like a SQLite database"
-                   if _looks_like_sqlite(path) else "the file is not a SQLite database"),
-                "This is about the place, not your data: free some disk space, or make the "
-                "folder writable, then run 'ties doctor' again. Don't restore a backup over "
-                "the store: it may hold changes the backup lacks."))
-    except sqlite3.DatabaseError as exc:
-        checks.append(_unreadable(path, exc))
-    except Exception as exc:  # noqa: BLE001  (doctor reports; it never crashes on a bad store)
-        checks.append(Check("store", False, f"could not be read ({type(exc).__name__})",
-                            "Check the file and its permissions."))
-    return checks
-
-
-def _looks_like_sqlite(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(16) == b"SQLite format 3\x00"
-    except OSError:
-        return False
-
-
-def _unreadable(path: Path, exc: Exception) -> Check:
-    return Check("integrity", False, f"not readable as a database ({exc})",
-                 "Keep this file (copy it somewhere safe), then restore a backup with "
-                 "'ties restore FILE'.")
+    return backend.for_store(location).doctor()
 
 
 def _disk(path: Path) -> Check:
@@ -146,7 +70,7 @@ def _leftovers(path: Path) -> Check:
                  warning=True)
 
 
-def _values(conn: sqlite3.Connection) -> Check:
+def _values(conn) -> Check:
     """Values no ties command writes (a date that is not YYYY-MM-DD, a birthday month of
     13, a BLOB in a name, text in a count), made by hand or by another program: each one
     named with its table, id and field, what is wrong and how to repair it
@@ -164,59 +88,6 @@ def _values(conn: sqlite3.Connection) -> Check:
                  "it): " + "; ".join(found),
                  "Repair each as its line says: where no command can, correct it with a "
                  "SQLite tool or restore a backup with 'ties restore FILE'.")
-
-
-def _server(url: ServerUrl) -> list[Check]:
-    """A PostgreSQL store: reachable, ties' schema, rights to write, an encrypted
-    connection when it leaves this machine, and the last backup."""
-    from ties import pg
-    from ties.migrations import LATEST
-
-    try:
-        conn = pg.connect(url)
-    except TiesError as exc:
-        return [Check("server", False, exc.message, "Start the server or fix the URL.")]
-    try:
-        checks = []
-        version, user, schema, ssl = conn.execute(
-            "SELECT current_setting('server_version'), current_user, current_schema(), "
-            "coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)"
-        ).fetchone()
-        if url.password and url.password in (user, schema):  # shown as the URL shows them
-            user, schema = ("***" if v == url.password else v for v in (user, schema))
-        checks.append(Check("server", True, f"PostgreSQL {version}, user {user}, "
-                                            f"schema {schema}"))
-        local = url.is_local
-        checks.append(Check(
-            "encryption", bool(ssl) or local,
-            "TLS" if ssl else ("not encrypted (this machine only)" if local else
-                               "not encrypted: notes cross the network in clear"),
-            "" if ssl or local else "Add ?sslmode=require (or verify-full) to the URL.",
-            warning=not ssl and not local))
-        try:
-            stored = pg.schema_version(conn)
-        except TiesError as exc:
-            return [*checks, Check("schema", False, exc.message)]
-        checks.append(Check("schema", stored <= LATEST, f"version {stored} (this ties: {LATEST})",
-                            "" if stored <= LATEST else "Upgrade ties: pip install -U ties."))
-        if stored:
-            writable = conn.execute("SELECT has_table_privilege('person', 'INSERT, UPDATE, "
-                                    "DELETE')").fetchone()[0]
-            checks.append(Check("privileges", bool(writable),
-                                "can read and write" if writable else "read-only",
-                                "" if writable else f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES "
-                                f"IN SCHEMA {schema} TO {user};"))
-            if stored == LATEST:
-                checks.append(_values(conn))
-            from ties import jsonbackup
-
-            checks.append(_last_backup(conn, jsonbackup.default_folder(),
-                                        jsonbackup.prefix(url), ".json"))
-        return checks
-    except Exception as exc:  # noqa: BLE001  (doctor reports; it never crashes on a bad store)
-        return [Check("server", False, pg.translate(exc, url).message)]
-    finally:
-        conn.close()
 
 
 def _permissions(path: Path) -> list[Check]:

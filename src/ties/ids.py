@@ -11,8 +11,6 @@ the ids of the store a ties JSON file came from: `last_given` reads the high-wat
 
 from __future__ import annotations
 
-import sqlite3
-
 from ties import dialect
 
 # The key in the JSON export's "last_ids" -> the table.
@@ -33,31 +31,19 @@ def last_given(conn, kinds=tuple(TABLES)) -> dict[str, int]:
 def never_below(conn, marks: dict) -> None:
     """Make every kind's next id larger than `marks[kind]` and than every id its table
     holds; a mark that is not a whole number in range is ignored. Never lowers one."""
-    postgres = dialect.of(conn).name == "postgresql"
+    counters = dialect.of(conn)
     for key, table in TABLES.items():
         mark = marks.get(key)
         if not isinstance(mark, int) or isinstance(mark, bool) or not 0 <= mark <= LIMIT:
             mark = 0
-        if postgres:
-            target = max(mark, _highest(conn, table))
-            if target > _sequence(conn, table):
-                conn.execute("SELECT setval(pg_get_serial_sequence(?, 'id'), ?, true)",
-                             (table, target)).close()
-        elif mark > _sequence(conn, table):
-            # sqlite_sequence is an ordinary table that AUTOINCREMENT reads and keeps
-            # (https://sqlite.org/autoinc.html); a table gets its row on its first insert.
-            conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
-            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
-                         (table, mark))
+        counters.count_past(conn, table, mark, _highest(conn, table))
 
 
 def take_back(conn, kind: str, before: int) -> None:
     """Give back the ids a transaction drew and deleted again before anyone saw them (an
     import that changed nothing leaves no trace). SQLite's counter is part of the
     transaction; PostgreSQL's sequences are not, so there the id stays used."""
-    if dialect.of(conn).name != "postgresql" and _sequence(conn, TABLES[kind]) > before:
-        conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?",
-                     (before, TABLES[kind]))
+    dialect.of(conn).give_back(conn, TABLES[kind], before)
 
 
 def _highest(conn, table: str) -> int:
@@ -65,13 +51,4 @@ def _highest(conn, table: str) -> int:
 
 
 def _sequence(conn, table: str) -> int:
-    if dialect.of(conn).name == "postgresql":
-        value = conn.execute("SELECT pg_sequence_last_value(CAST(pg_get_serial_sequence(?, "
-                             "'id') AS regclass))", (table,)).fetchone()[0]
-        return value or 0
-    try:
-        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?",
-                           (table,)).fetchone()
-    except sqlite3.OperationalError:  # a store from before AUTOINCREMENT (schema 1)
-        return 0
-    return int(row[0]) if row else 0
+    return dialect.of(conn).last_id(conn, table)

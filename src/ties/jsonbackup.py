@@ -33,11 +33,11 @@ def write(url: ServerUrl, target: Path | None, label: str = "", *,
     check it, and record the time in the store. Without a `target` it goes to backups/ in
     the data directory under a name no other backup has; an existing `target` is replaced
     only with `replace`. Returns the file and what it holds."""
-    from ties import db, exporters, files, queries
+    from ties import backend, exporters, files, queries
 
-    conn = db.open_store(url)
+    conn = backend.for_store(url).open()
     try:
-        with db.transaction(conn, write=False):  # one snapshot, however busy the store
+        with conn.transaction(write=False):  # one snapshot, however busy the store
             data = queries.export_data(conn)
         text = exporters.to_json(data, dates.now())
         summary = describe(json.loads(text))
@@ -58,7 +58,7 @@ def write(url: ServerUrl, target: Path | None, label: str = "", *,
             target = files.write_private(target, text.encode("utf-8"), replace=replace)
         if summary != describe(json.loads(target.read_text(encoding="utf-8"))):
             raise StoreError(f"The backup {target} did not read back the same; run it again.")
-        db.record_backup(conn)
+        backend.record_backup(conn)
     finally:
         conn.close()
     return target, summary
@@ -75,6 +75,22 @@ def read(file: Path):
     parsed = importers.read(data, str(file), "ties")  # refuses anything else
     return parsed, describe({"people": parsed.records, "interactions": parsed.interactions,
                              "follow_ups": parsed.follow_ups})
+
+
+def restore(url: ServerUrl, parsed, source: str) -> None:
+    """Empty the store and read a checked backup into it, every id kept, in one write
+    transaction: all or nothing."""
+    from ties import backend, store
+
+    conn = backend.for_store(url).open()
+    try:
+        with conn.transaction(write=True):
+            session = conn.backend.session(conn)
+            store.replace_everything(session, parsed, source=source)
+            session.flush()
+            session.close()
+    finally:
+        conn.close()
 
 
 def describe(doc: dict) -> str:

@@ -1,4 +1,5 @@
-"""A PostgreSQL store: the connection, its locking, its errors and its migrations.
+"""The PostgreSQL backend (`PostgresBackend`, see `ties.backend`): the connection, its
+locking, its errors, its schema check, its backups (ties JSON) and doctor's checks.
 
 ties talks to PostgreSQL through psycopg 3, an optional extra. The `Connection` here
 has the small part of the sqlite3 interface that ties uses (`execute`, `in_transaction`,
@@ -16,16 +17,18 @@ interleave with another command's. Readers never wait for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ties import dialect
-from ties.errors import BadUrl, Busy, StoreError
+from ties import backend, dialect
+from ties.backend import Backed, Restoring, busy_timeout_ms
+from ties.errors import BadUrl, StoreError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ties.config import ServerUrl
+    from ties.doctor import Check
 
 LOCK_CLASS = 0x7469  # "ti": the first key of ties' advisory locks
 CONNECT_TIMEOUT_S = 10
@@ -84,14 +87,23 @@ def _loaders() -> tuple:
             ("numeric", FloatLoader))
 
 
-class Connection:
-    """A psycopg connection that speaks like the sqlite3 one ties uses."""
+class Connection(backend.Transactions):
+    """A psycopg connection that speaks like the sqlite3 one ties uses, with ties' one
+    transaction mechanism: a write holds the store's write lock from its start; a read
+    sees one snapshot. Anything that escapes, Ctrl-C included, rolls it back. The driver
+    stays in autocommit mode: ties (or a session over it) opens each transaction."""
 
     dialect = dialect.POSTGRES
 
     def __init__(self, raw, url: ServerUrl):
         self.raw = raw
         self.url = url
+        self.backend = PostgresBackend(url)
+
+    @property
+    def dbapi(self):
+        """The driver's connection, for SQLAlchemy."""
+        return self.raw
 
     def execute(self, sql: str, params: Any = ()):
         cursor = self.raw.cursor()
@@ -120,24 +132,19 @@ class Connection:
     def lock_for_write(self) -> None:
         """Take this store's write lock, waiting up to TIES_LOCK_TIMEOUT; the lock ends
         with the transaction."""
-        from ties.db import busy_timeout_ms
-
         timeout = busy_timeout_ms()
         if timeout == 0:
             got = self.execute("SELECT pg_try_advisory_xact_lock(?, hashtext(current_schema()))",
                                (LOCK_CLASS,)).fetchone()[0]
             if not got:
-                raise translate_busy()
+                raise backend.busy()
             return
         self.execute(f"SET LOCAL lock_timeout = {int(timeout)}").close()
         self.execute("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))",
                      (LOCK_CLASS,)).close()
         self.execute("SET LOCAL lock_timeout = 0").close()
 
-    @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Connection]:
-        """One transaction: a write holds the store's write lock from its start; a read
-        sees one snapshot. Anything that escapes, Ctrl-C included, rolls it back."""
+    def _begin(self, write: bool) -> None:
         psycopg = _psycopg()
         try:
             self.raw.execute("BEGIN" if write else "BEGIN ISOLATION LEVEL REPEATABLE READ")
@@ -146,17 +153,17 @@ class Connection:
         except psycopg.Error as exc:
             self._rollback()
             raise translate(exc, self.url) from None
-        try:
-            yield self
         except BaseException:
             self._rollback()
             raise
-        else:
-            try:
-                self.raw.execute("COMMIT")
-            except psycopg.Error as exc:
-                self._rollback()
-                raise translate(exc, self.url) from None
+
+    def _commit(self) -> None:
+        psycopg = _psycopg()
+        try:
+            self.raw.execute("COMMIT")
+        except psycopg.Error as exc:
+            self._rollback()
+            raise translate(exc, self.url) from None
 
     def _rollback(self) -> None:
         if self.in_transaction and not self.raw.closed:
@@ -197,13 +204,6 @@ def bad_url(exc: BaseException, url: ServerUrl) -> BadUrl:
                   "docs/sharing.md shows what it may hold.")
 
 
-def translate_busy() -> Busy:
-    from ties.db import busy_timeout_ms
-
-    return Busy("The store is busy: another ties command kept it locked for more than "
-                f"{busy_timeout_ms() / 1000:g} s. Nothing was changed; try again.")
-
-
 def translate(exc: BaseException, url: ServerUrl | None = None) -> StoreError:
     """A psycopg error as one line that says what to do, never showing the password."""
     error = getattr(exc, "orig", None) or exc
@@ -213,7 +213,7 @@ def translate(exc: BaseException, url: ServerUrl | None = None) -> StoreError:
     lowered = (str(error).strip().splitlines() or [""])[0].lower()
     first = _first_line(error, url)
     if state in ("55P03", "40P01"):  # lock not available, deadlock
-        return translate_busy()
+        return backend.busy()
     if state.startswith("28") or "authentication failed" in lowered or "password" in lowered:
         return StoreError(f"PostgreSQL refused the login{where}: {first}. Check the user and "
                           "password (or ~/.pgpass).")
@@ -245,51 +245,130 @@ def is_error(exc: BaseException) -> bool:
     return psycopg is not None and isinstance(error, psycopg.Error)
 
 
-# Schema --------------------------------------------------------------------------------
+# Doctor -------------------------------------------------------------------------------
 
-def schema_version(conn: Connection, *, strict: bool = True) -> int:
-    """Applied migrations; 0 for an empty schema. Refuses (when `strict`) a database that
-    has other tables but no ties ones: a judgement only made under the write lock, where
-    no first run of ties can be half-way through creating its tables."""
-    # A scan of the catalog, not to_regclass(): that one answers from this connection's
-    # cache, which can still say 'no such table' after another first run created it while
-    # we waited for the lock (an advisory lock does not refresh the cache).
-    exists = conn.execute("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
-                          "current_schema() AND tablename = 'ties_meta'").fetchone()[0]
-    if not exists and not strict:
-        return 0
-    if not exists:
-        tables = conn.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
-            "current_schema()").fetchone()[0]
-        if tables:
-            raise StoreError(f"The database {conn.url} has tables that are not ties'; ties "
-                             "left it untouched. Give ties a database (or schema) of its own.")
-        return 0
-    row = conn.execute("SELECT value FROM ties_meta WHERE key = 'schema_version'").fetchone()
-    if not row:
-        return 0
-    from ties.db import version_number
-
-    return version_number(row[0])
-
-
-def ensure_schema(conn: Connection) -> None:
-    """Bring the store to the latest schema in one transaction holding the write lock
-    (PostgreSQL's DDL is transactional: a failed step leaves nothing behind). The
-    version is read again under the lock, so that first runs at once migrate once."""
-    from ties.db import migrate, too_new
+def doctor_checks(url: ServerUrl) -> list[Check]:
+    """A PostgreSQL store: reachable, ties' schema, rights to write, an encrypted
+    connection when it leaves this machine, and the last backup."""
+    from ties import doctor
+    from ties.doctor import Check
+    from ties.errors import TiesError
     from ties.migrations import LATEST
 
-    with conn.transaction(write=False):
-        version = schema_version(conn, strict=False)
-    if version == LATEST:
-        return
-    if version > LATEST:
-        raise too_new(version)
-    with conn.transaction(write=True):
-        version = schema_version(conn)
-        if version > LATEST:
-            raise too_new(version)
-        if version < LATEST:
-            migrate(conn, version)
+    try:
+        conn = connect(url)
+    except TiesError as exc:
+        return [Check("server", False, exc.message, "Start the server or fix the URL.")]
+    try:
+        checks = []
+        version, user, schema, ssl = conn.execute(
+            "SELECT current_setting('server_version'), current_user, current_schema(), "
+            "coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)"
+        ).fetchone()
+        if url.password and url.password in (user, schema):  # shown as the URL shows them
+            user, schema = ("***" if v == url.password else v for v in (user, schema))
+        checks.append(Check("server", True, f"PostgreSQL {version}, user {user}, "
+                                            f"schema {schema}"))
+        local = url.is_local
+        checks.append(Check(
+            "encryption", bool(ssl) or local,
+            "TLS" if ssl else ("not encrypted (this machine only)" if local else
+                               "not encrypted: notes cross the network in clear"),
+            "" if ssl or local else "Add ?sslmode=require (or verify-full) to the URL.",
+            warning=not ssl and not local))
+        try:
+            stored = conn.backend.schema_version(conn)
+        except TiesError as exc:
+            return [*checks, Check("schema", False, exc.message)]
+        checks.append(Check("schema", stored <= LATEST, f"version {stored} (this ties: {LATEST})",
+                            "" if stored <= LATEST else "Upgrade ties: pip install -U ties."))
+        if stored:
+            writable = conn.execute("SELECT has_table_privilege('person', 'INSERT, UPDATE, "
+                                    "DELETE')").fetchone()[0]
+            checks.append(Check("privileges", bool(writable),
+                                "can read and write" if writable else "read-only",
+                                "" if writable else f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES "
+                                f"IN SCHEMA {schema} TO {user};"))
+            if stored == LATEST:
+                checks.append(doctor._values(conn))
+            from ties import jsonbackup
+
+            checks.append(doctor._last_backup(conn, jsonbackup.default_folder(),
+                                              jsonbackup.prefix(url), ".json"))
+        return checks
+    except Exception as exc:  # noqa: BLE001  (doctor reports; it never crashes on a bad store)
+        return [Check("server", False, translate(exc, url).message)]
+    finally:
+        conn.close()
+
+
+
+# The backend --------------------------------------------------------------------------
+
+class PostgresBackend(backend.Backend):
+    """A store in a PostgreSQL database (its schema), shared by several machines."""
+
+    sqlalchemy_url = "postgresql+psycopg://"
+    # A schema with other tables is judged only under the write lock, where no first run
+    # of ties can be half-way through creating its tables.
+    judge_before_lock = False
+
+    def connect(self) -> Connection:
+        return connect(self.location)
+
+    def connect_for_completion(self) -> Connection:
+        return connect(self.location, timeout=2)  # a key press must not hang
+
+    def exists(self) -> bool:
+        return True  # the server says, once connected: a schema without ties' tables
+
+    def has_ties_tables(self, conn) -> bool:
+        # A scan of the catalog, not to_regclass(): that one answers from this
+        # connection's cache, which can still say 'no such table' after another first run
+        # created it while we waited for the lock (an advisory lock does not refresh it).
+        return bool(conn.execute("SELECT count(*) FROM pg_catalog.pg_tables WHERE "
+                                 "schemaname = current_schema() AND tablename = 'ties_meta'"
+                                 ).fetchone()[0])
+
+    def has_other_tables(self, conn) -> bool:
+        return bool(conn.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                                 "table_schema = current_schema()").fetchone()[0])
+
+    def foreign(self) -> StoreError:
+        return StoreError(f"The database {self.location} has tables that are not ties'; ties "
+                          "left it untouched. Give ties a database (or schema) of its own.")
+
+    def is_error(self, exc: BaseException) -> bool:
+        return is_error(exc)
+
+    def translate(self, exc: BaseException) -> StoreError:
+        return translate(exc, self.location)
+
+    def backup(self, target: Path | None, *, replace: bool = False) -> Backed:
+        from ties import jsonbackup
+
+        path, summary = jsonbackup.write(self.location, target, replace=replace)
+        return Backed(path, f"Backed up {summary} to {path} (read back and checked). For the "
+                      "whole database, use pg_dump too: see docs/sharing.md.")
+
+    def check_restore(self, file: Path) -> Restoring:
+        from ties import jsonbackup
+
+        parsed, summary = jsonbackup.read(file)
+        return Restoring(file, summary, f"Replace everything in {self.location} with {file} "
+                         f"({summary})? The store is backed up first.", parsed)
+
+    def restore(self, restoring: Restoring) -> Path | None:
+        from ties import jsonbackup
+
+        kept, _ = jsonbackup.write(self.location, None, label="before-restore")
+        jsonbackup.restore(self.location, restoring.parsed, str(restoring.file))
+        return kept
+
+    def leftovers(self) -> list[Path]:
+        from ties import files, jsonbackup
+
+        return files.orphans_in([jsonbackup.default_folder()])
+
+    def doctor(self) -> list[Check]:
+        return doctor_checks(self.location)

@@ -1,9 +1,9 @@
-"""Every read, as plain SQL over the driver's connection: stdlib sqlite3, or psycopg
-through `ties.pg.Connection` (which takes the same parameters and returns the same
-values).
+"""Every read, as plain SQL over a backend's connection (`ties.backend.Connection`:
+stdlib sqlite3, or psycopg through `ties.pg.Connection`, which takes the same parameters
+and returns the same values).
 
 Read commands never import SQLAlchemy: these functions run on the connection from
-`db.open_store`, and inside a write they run on the same connection as the
+`Backend.open`, and inside a write they run on the same connection as the
 SQLModel session, so they see its uncommitted rows. Rows come back as plain dicts
 with dates as `datetime.date`. The SQL is written once for both databases; where they
 spell something differently, `dialect.of(conn)` gives the fragment.
@@ -11,13 +11,15 @@ spell something differently, `dialect.of(conn)` gives the fragment.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ties import dialect, identity, ids, names, personfields, stored
 from ties.chunks import chunks, marks
 from ties.errors import Ambiguous, NotFound, StoreError
+
+if TYPE_CHECKING:
+    from ties.backend import Connection
 
 PROFILE_FIELDS = personfields.PROFILE_FIELDS
 
@@ -32,7 +34,7 @@ def _iso(value) -> date:
     return stored.as_date(value)
 
 
-def _all(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[dict]:
+def _all(conn: Connection, sql: str, params: tuple | list = ()) -> list[dict]:
     """Rows as dicts of the values ties works with: every value read through the one
     rule for its column (`stored.read_row`), whatever another program wrote there."""
     cur = conn.execute(sql, params)
@@ -42,13 +44,13 @@ def _all(conn: sqlite3.Connection, sql: str, params: tuple | list = ()) -> list[
 
 # Finding people by name -------------------------------------------------------------
 
-def candidates(conn: sqlite3.Connection) -> list[names.Candidate]:
+def candidates(conn: Connection) -> list[names.Candidate]:
     return [
         _candidate(r) for r in conn.execute("SELECT id, name, name_key, company FROM person")
     ]
 
 
-def find_person(conn: sqlite3.Connection, typed: str) -> names.Candidate:
+def find_person(conn: Connection, typed: str) -> names.Candidate:
     """The one person `typed` names: '@12' by id, else names.match. Refuses otherwise."""
     from ties.fields import utf8
 
@@ -93,7 +95,7 @@ def _choice(c: names.Candidate) -> str:
     return f"@{c.id} {c.name}" + (f" ({c.company})" if c.company else "")
 
 
-def same_name(conn: sqlite3.Connection, name: str) -> list[names.Candidate]:
+def same_name(conn: Connection, name: str) -> list[names.Candidate]:
     rows = conn.execute(
         "SELECT id, name, name_key, company FROM person WHERE name_key = ? ORDER BY id",
         (identity.name_key(name),),
@@ -107,7 +109,7 @@ def _candidate(row) -> names.Candidate:
                            company=stored.text(row[3]))
 
 
-def complete_names(conn: sqlite3.Connection, prefix: str, limit: int = 50) -> list[str]:
+def complete_names(conn: Connection, prefix: str, limit: int = 50) -> list[str]:
     """Names starting with `prefix` (case- and accent-insensitive), for tab completion."""
     key = names.fold(prefix)
     escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -121,7 +123,7 @@ def complete_names(conn: sqlite3.Connection, prefix: str, limit: int = 50) -> li
 
 # Profiles and lists ----------------------------------------------------------------
 
-def tags_of(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, list[str]]:
+def tags_of(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {pid: [] for pid in person_ids}
     for chunk in chunks(person_ids):
         places = marks(chunk)
@@ -132,7 +134,7 @@ def tags_of(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, list[s
     return out
 
 
-def profile(conn: sqlite3.Connection, person_id: int) -> dict[str, Any]:
+def profile(conn: Connection, person_id: int) -> dict[str, Any]:
     cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
     rows = _all(
         conn,
@@ -149,7 +151,7 @@ def profile(conn: sqlite3.Connection, person_id: int) -> dict[str, Any]:
     return person
 
 
-def history(conn: sqlite3.Connection, person_id: int) -> list[dict[str, Any]]:
+def history(conn: Connection, person_id: int) -> list[dict[str, Any]]:
     """Every interaction with this person, newest first, with who else took part."""
     rows = _all(
         conn,
@@ -164,7 +166,7 @@ def history(conn: sqlite3.Connection, person_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def participants(conn: sqlite3.Connection, interaction_ids: list[int]) -> dict[int, list]:
+def participants(conn: Connection, interaction_ids: list[int]) -> dict[int, list]:
     out: dict[int, list] = {}
     for chunk in chunks(interaction_ids):
         places = marks(chunk)
@@ -178,7 +180,7 @@ def participants(conn: sqlite3.Connection, interaction_ids: list[int]) -> dict[i
     return out
 
 
-def interaction(conn: sqlite3.Connection, interaction_id: int) -> dict[str, Any]:
+def interaction(conn: Connection, interaction_id: int) -> dict[str, Any]:
     rows = _all(
         conn,
         "SELECT id, date, channel, note, they_reached_out, gave, received, logged_at "
@@ -227,7 +229,7 @@ def _list_filter(conn, type_: str | None, tag: str | None, search: str | None,
 
 
 def list_people(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     type_: str | None = None,
     tag: str | None = None,
@@ -253,19 +255,19 @@ def list_people(
     return rows
 
 
-def count_matching(conn: sqlite3.Connection, *, type_: str | None = None,
+def count_matching(conn: Connection, *, type_: str | None = None,
                    tag: str | None = None, search: str | None = None,
                    archived: bool | None = False) -> int:
     where, params = _list_filter(conn, type_, tag, search, archived)
     return conn.execute(f"SELECT count(*) FROM person p{where}", params).fetchone()[0]
 
 
-def count_people(conn: sqlite3.Connection) -> int:
+def count_people(conn: Connection) -> int:
     return conn.execute("SELECT count(*) FROM person").fetchone()[0]
 
 
 def recent_duplicate(
-    conn: sqlite3.Connection, person_ids: list[int], when: date, channel: str,
+    conn: Connection, person_ids: list[int], when: date, channel: str,
     note: str | None, gave: bool, received: bool, they_reached_out: bool, since: str,
 ) -> dict[str, Any] | None:
     """An identical interaction logged at or after `since` (a retried command)."""
@@ -284,14 +286,14 @@ def recent_duplicate(
     return None
 
 
-def settings(conn: sqlite3.Connection) -> dict:
+def settings(conn: Connection) -> dict:
     from ties import settings as spec
 
     return spec.resolve(dict(conn.execute("SELECT key, value FROM setting").fetchall()))
 
 
 def follow_ups(
-    conn: sqlite3.Connection, person_id: int | None = None, *, include_done: bool = False
+    conn: Connection, person_id: int | None = None, *, include_done: bool = False
 ) -> list[dict[str, Any]]:
     """Promises, soonest due first (undated last), then oldest first."""
     where, params = [], []
@@ -329,7 +331,7 @@ _FACTS_COLUMNS = (
 )
 
 
-def _facts(conn: sqlite3.Connection, rows: list[dict]) -> list:
+def _facts(conn: Connection, rows: list[dict]) -> list:
     from ties.scoring import Facts, Promise
 
     open_promises: dict[int, list] = {r["id"]: [] for r in rows}
@@ -400,7 +402,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     )
 
 
-def _facts_of(conn: sqlite3.Connection, ids: list[int], settings: dict) -> list:
+def _facts_of(conn: Connection, ids: list[int], settings: dict) -> list:
     cadence, cparams = _cadence_sql(settings)
     rows: list[dict] = []
     for chunk in chunks(ids):
@@ -410,7 +412,7 @@ def _facts_of(conn: sqlite3.Connection, ids: list[int], settings: dict) -> list:
     return _facts(conn, rows)
 
 
-def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
+def next_candidates(conn: Connection, today: date, settings: dict,
                     type_: str | None = None, count: int | None = None) -> list:
     """Facts of everyone `scoring.is_candidate` would suggest this week, found in SQL:
     due within the coming week, or with a promise due in it. With `count`, only those
@@ -435,7 +437,7 @@ def next_candidates(conn: sqlite3.Connection, today: date, settings: dict,
     return _facts_of(conn, ids, settings)
 
 
-def comfort_zone(conn: sqlite3.Connection, today: date):
+def comfort_zone(conn: Connection, today: date):
     """Your recent circle: the people you were in touch with in the last 90 days, counted
     by industry (else company)."""
     from ties.scoring import STRETCH_WINDOW, ComfortZone, circle
@@ -454,7 +456,7 @@ def comfort_zone(conn: sqlite3.Connection, today: date):
     return ComfortZone(circles)
 
 
-def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
+def stretch_pool(conn: Connection, today: date, settings: dict, zone,
                  type_: str | None = None, count: int | None = 1) -> list:
     """People outside the comfort zone who are at least half-way to due (and not an
     import you were never in touch with): only those who can rank first among them are
@@ -479,7 +481,7 @@ def stretch_pool(conn: sqlite3.Connection, today: date, settings: dict, zone,
     return _facts_of(conn, ids, settings)
 
 
-def next_due(conn: sqlite3.Connection, today: date, settings: dict,
+def next_due(conn: Connection, today: date, settings: dict,
              type_: str | None = None) -> dict | None:
     """Who comes due next (for 'everyone is up to date'), of one type if given."""
     cadence, cparams = _cadence_sql(settings)
@@ -495,7 +497,7 @@ def next_due(conn: sqlite3.Connection, today: date, settings: dict,
     return rows[0] if rows else None
 
 
-def count_imported_never_contacted(conn: sqlite3.Connection, type_: str | None = None) -> int:
+def count_imported_never_contacted(conn: Connection, type_: str | None = None) -> int:
     """Typed, active people an import created whom you have never been in touch with."""
     return conn.execute(
         "SELECT count(*) FROM person p JOIN person_stats s ON s.person_id = p.id "
@@ -504,14 +506,14 @@ def count_imported_never_contacted(conn: sqlite3.Connection, type_: str | None =
         [type_] if type_ else []).fetchone()[0]
 
 
-def count_not_archived(conn: sqlite3.Connection, type_: str | None) -> int:
+def count_not_archived(conn: Connection, type_: str | None) -> int:
     """People not archived with this type ('untyped': with none; None: with any)."""
     where = {None: "p.type IS NOT NULL", "untyped": "p.type IS NULL"}.get(type_, "p.type = ?")
     return conn.execute(f"SELECT count(*) FROM person p WHERE NOT p.archived AND {where}",
                         [type_] if "?" in where else []).fetchone()[0]
 
 
-def last_notes(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str]:
+def last_notes(conn: Connection, person_ids: list[int]) -> dict[int, str]:
     """The note of each person's latest interaction that says something (not the
     placeholder `ties add` writes for a first meeting)."""
     from ties.fields import FIRST_MEETING
@@ -528,7 +530,7 @@ def last_notes(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, str
     return out
 
 
-def talking_points(conn: sqlite3.Connection, person_ids: list[int]) -> dict[int, dict]:
+def talking_points(conn: Connection, person_ids: list[int]) -> dict[int, dict]:
     rows = {}
     for pid in person_ids:
         r = conn.execute("SELECT working_on, struggles, cares_about FROM person WHERE id = ?",
@@ -551,7 +553,7 @@ def _tie(Tie, r):  # noqa: N803 (the class, imported lazily by the callers)
                count(r[14]), count(r[15]), r[16], bool(r[17]), text(r[18]))
 
 
-def interactions_in_period(conn: sqlite3.Connection, person_ids: list[int], since: date,
+def interactions_in_period(conn: Connection, person_ids: list[int], since: date,
                            today: date) -> dict[int, int]:
     """How many interactions each of these people had in the period."""
     out: dict[int, int] = {}
@@ -564,7 +566,7 @@ def interactions_in_period(conn: sqlite3.Connection, person_ids: list[int], sinc
     return out
 
 
-def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
+def activity(conn: Connection, today: date, since: date) -> dict:
     """Help given and received in the period, interactions per day over the last 12
     weeks, and the weeks with any interaction (for the streak)."""
     from ties.report import week_start
@@ -599,7 +601,7 @@ def activity(conn: sqlite3.Connection, today: date, since: date) -> dict:
 
 # Export ------------------------------------------------------------------------------
 
-def export_data(conn: sqlite3.Connection) -> dict:
+def export_data(conn: Connection) -> dict:
     """Everything a person typed into ties, as plain data for the exporters."""
     cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
     people = _all(conn, f"SELECT {cols}, p.connected_on, p.updated_at, s.last_contact, "
@@ -627,7 +629,7 @@ def export_data(conn: sqlite3.Connection) -> dict:
             "settings": settings, "last_ids": ids.last_given(conn, ids.EXPORTED)}
 
 
-def imports(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def imports(conn: Connection) -> list[dict[str, Any]]:
     """Past imports, newest first, their times as text to the second."""
     out = []
     for r in conn.execute("SELECT id, format, source, imported_at, created, updated, "
@@ -642,7 +644,7 @@ def imports(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 # Tidying: triage and duplicates ---------------------------------------------------------
 
-def untyped(conn: sqlite3.Connection, exclude: list[int] | None = None, limit: int = 1
+def untyped(conn: Connection, exclude: list[int] | None = None, limit: int = 1
             ) -> list[dict[str, Any]]:
     """People waiting for triage: no type, not archived; the most recently connected first."""
     skip = exclude or []
@@ -657,12 +659,12 @@ def untyped(conn: sqlite3.Connection, exclude: list[int] | None = None, limit: i
     )
 
 
-def count_untyped(conn: sqlite3.Connection) -> int:
+def count_untyped(conn: Connection) -> int:
     return conn.execute("SELECT count(*) FROM person WHERE type IS NULL AND NOT archived"
                         ).fetchone()[0]
 
 
-def identity_rows(conn: sqlite3.Connection) -> list[tuple]:
+def identity_rows(conn: Connection) -> list[tuple]:
     text = stored.text
     return [(r[0], *(text(v) for v in r[1:])) for r in conn.execute(
         "SELECT id, name, name_key, company, email, linkedin FROM person ORDER BY id")]
@@ -764,7 +766,7 @@ _SQL_SORTS = {
 }
 
 
-def report_page(conn: sqlite3.Connection, today: date, since: date, settings: dict,
+def report_page(conn: Connection, today: date, since: date, settings: dict,
                 type_: str | None, sort: str, limit: int | None):
     """The report's summary and its first `limit` rows (all when None), without building
     a Python object per person. Strength and status are report.strength and report.status

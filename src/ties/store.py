@@ -1,41 +1,40 @@
 """Every write, through a SQLModel session that holds the write lock.
 
-The caller opens one session per command (`db.orm_session`) inside one
-transaction; these functions never commit. Reads they need go through `queries`
-on the same connection, so they see this transaction's own rows.
+The caller opens one session per command (`Backend.session`) inside one
+transaction; these functions never commit. One write style: ORM objects for single
+rows, and SQLAlchemy expressions (`insert`, `update`, `delete` on the models) for
+set-based work, one statement per chunk of ids; no SQL strings. Reads they need go
+through `queries` on the same connection, so they see this transaction's own rows.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from ties import dates, dialect, queries
 from ties.chunks import chunks, marks
 from ties.errors import AlreadyExists, NotFound
-from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
+from ties.models import FollowUp, Interaction, InteractionPerson, Person, PersonStats, Tag
 from ties.names import fold
 from ties.reconcile import IMPORT_FIELDS  # the person fields an import may set
+
+if TYPE_CHECKING:
+    from ties.backend import Connection
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 def raw(session: Session):
-    """The driver's connection under the session, inside its transaction: the sqlite3
-    connection itself, or the psycopg one wrapped to speak like it (`ties.pg`)."""
-    driver = session.connection().connection.driver_connection
-    if isinstance(driver, sqlite3.Connection):
-        return driver
-    wrapped = session.info.get("ties_conn")
-    if wrapped is None:
-        from ties.pg import Connection
-
-        wrapped = session.info["ties_conn"] = Connection(driver, None)
-    return wrapped
+    """The store's connection under the session, for the reads in `queries`: the same
+    connection and transaction (`Backend.session`), so they see the session's rows. The
+    session's transaction is begun first, if the caller has not begun one."""
+    session.connection()
+    return session.info["ties_conn"]
 
 
 @dataclass
@@ -75,7 +74,7 @@ def add_person(
     if first is not None:
         _add_interaction(session, [person.id], first, stamp)
     session.flush()
-    refresh_stats(conn, [person.id])
+    refresh_stats(session, [person.id])
     return person.id
 
 
@@ -123,14 +122,17 @@ def remove_person(session: Session, person_id: int) -> None:
         raise NotFound(f"No one has the id @{person_id} any more. See 'ties list'.")
     session.delete(person)
     session.flush()
+    from sqlalchemy import delete, select
+
+    linked = select(InteractionPerson.interaction_id)
     for chunk in chunks(shared):
-        conn.execute(
-            "DELETE FROM interaction WHERE id IN (" + marks(chunk) + ") AND id "
-            "NOT IN (SELECT interaction_id FROM interaction_person)", chunk)
-    refresh_stats(conn, sorted(others))
+        session.execute(delete(Interaction).where(Interaction.id.in_(chunk),
+                                                  Interaction.id.not_in(linked))
+                        .execution_options(synchronize_session=False))
+    refresh_stats(session, sorted(others))
 
 
-def _people_of(conn: sqlite3.Connection, interaction_ids: list[int]) -> set[int]:
+def _people_of(conn: Connection, interaction_ids: list[int]) -> set[int]:
     found: set[int] = set()
     for chunk in chunks(interaction_ids):
         found.update(r[0] for r in conn.execute(
@@ -159,7 +161,7 @@ def log(session: Session, person_ids: list[int], meeting: Meeting, *, force: boo
                 "if it really happened twice."
             )
     iid = _add_interaction(session, person_ids, meeting, stamp)
-    refresh_stats(conn, person_ids)
+    refresh_stats(session, person_ids)
     return iid
 
 
@@ -187,8 +189,7 @@ def update_interaction(session: Session, interaction_id: int, changes: dict) -> 
         setattr(item, key, value)
     session.add(item)
     session.flush()
-    conn = raw(session)
-    refresh_stats(conn, sorted(_people_of(conn, [interaction_id])))
+    refresh_stats(session, sorted(_people_of(raw(session), [interaction_id])))
 
 
 def delete_interaction(session: Session, interaction_id: int) -> None:
@@ -199,56 +200,70 @@ def delete_interaction(session: Session, interaction_id: int) -> None:
         raise NotFound(f"No interaction #{interaction_id}. 'ties show NAME' lists them.")
     session.delete(item)
     session.flush()
-    refresh_stats(conn, people)
+    refresh_stats(session, people)
 
 
 # Per-person stats ------------------------------------------------------------------
 
-def _stats_sql(d: dialect.Sqlite, where_ip: str, where_p: str) -> str:
-    """Recompute person_stats rows: one upsert, aggregated in SQL."""
-    key = d.date_then_id("i.date", "i.id")
-    return f"""
-WITH mine AS (
-    SELECT ip.person_id AS pid, max({key}) AS latest
-    FROM interaction_person ip JOIN interaction i ON i.id = ip.interaction_id
-    WHERE NOT i.they_reached_out AND {where_ip}
-    GROUP BY ip.person_id)
-INSERT INTO person_stats (person_id, interactions, first_contact, last_contact,
-    gave, received, last_gave, last_received, their_streak, in_person, voice)
-SELECT p.id,
-    count(i.id), min(i.date), max(i.date),
-    coalesce(sum(CASE WHEN i.gave THEN 1 ELSE 0 END), 0),
-    coalesce(sum(CASE WHEN i.received THEN 1 ELSE 0 END), 0),
-    max(CASE WHEN i.gave THEN i.date END), max(CASE WHEN i.received THEN i.date END),
-    coalesce(sum(CASE WHEN i.they_reached_out AND (m.latest IS NULL OR {key} > m.latest)
-                 THEN 1 ELSE 0 END), 0),
-    coalesce(sum(CASE WHEN i.channel IN ('in-person', 'event') THEN 1 ELSE 0 END), 0),
-    coalesce(sum(CASE WHEN i.channel IN ('call', 'video') THEN 1 ELSE 0 END), 0)
-FROM person p
-LEFT JOIN mine m ON m.pid = p.id
-LEFT JOIN interaction_person ip ON ip.person_id = p.id
-LEFT JOIN interaction i ON i.id = ip.interaction_id
-WHERE {where_p}
-GROUP BY p.id
-ON CONFLICT (person_id) DO UPDATE SET interactions = excluded.interactions,
-    first_contact = excluded.first_contact, last_contact = excluded.last_contact,
-    gave = excluded.gave, received = excluded.received, last_gave = excluded.last_gave,
-    last_received = excluded.last_received, their_streak = excluded.their_streak,
-    in_person = excluded.in_person, voice = excluded.voice
-"""
+def _stats_rows(some: bool):
+    """person_stats rows recomputed from the interactions, as one SELECT: count, first
+    and last contact, gave and received with their latest dates, in person and by voice,
+    and their streak: how many interactions they started after your latest one (the
+    latest by date, then id). Everyone's, or with `some` only the people in the list
+    bound as `ids`."""
+    from sqlalchemy import and_, bindparam, case, func, not_, or_, select
+
+    i, ip, p = Interaction.__table__, InteractionPerson.__table__, Person.__table__
+    mine_where = [not_(i.c.they_reached_out)]
+    if some:
+        mine_where.append(ip.c.person_id.in_(bindparam("ids", expanding=True)))
+    mine_day = (select(ip.c.person_id.label("pid"), func.max(i.c.date).label("day"))
+                .join_from(ip, i, i.c.id == ip.c.interaction_id).where(*mine_where)
+                .group_by(ip.c.person_id).cte("mine_day"))
+    mine = (select(mine_day.c.pid, mine_day.c.day, func.max(i.c.id).label("iid"))
+            .join_from(mine_day, ip, ip.c.person_id == mine_day.c.pid)
+            .join(i, and_(i.c.id == ip.c.interaction_id, i.c.date == mine_day.c.day,
+                          not_(i.c.they_reached_out)))
+            .group_by(mine_day.c.pid, mine_day.c.day).cte("mine"))
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    after_mine = or_(mine.c.day.is_(None), i.c.date > mine.c.day,
+                     and_(i.c.date == mine.c.day, i.c.id > mine.c.iid))
+    rows = (select(p.c.id, func.count(i.c.id), func.min(i.c.date), func.max(i.c.date),
+                   count(i.c.gave), count(i.c.received),
+                   func.max(case((i.c.gave, i.c.date))), func.max(case((i.c.received, i.c.date))),
+                   count(and_(i.c.they_reached_out, after_mine)),
+                   count(i.c.channel.in_(("in-person", "event"))),
+                   count(i.c.channel.in_(("call", "video"))))
+            .select_from(p).outerjoin(mine, mine.c.pid == p.c.id)
+            .outerjoin(ip, ip.c.person_id == p.c.id).outerjoin(i, i.c.id == ip.c.interaction_id)
+            .group_by(p.c.id))
+    return rows.where(p.c.id.in_(bindparam("ids", expanding=True))) if some else rows
 
 
-def refresh_stats(conn: sqlite3.Connection, person_ids: Iterable[int] | None) -> None:
-    """Recompute person_stats for these people (None: everyone) from their interactions."""
-    d = dialect.of(conn)
+_STATS_COLUMNS = ("person_id", "interactions", "first_contact", "last_contact", "gave",
+                  "received", "last_gave", "last_received", "their_streak", "in_person",
+                  "voice")
+
+
+def refresh_stats(session: Session, person_ids: Iterable[int] | None) -> None:
+    """Recompute person_stats for these people (None: everyone) from their interactions:
+    set-based, a delete and an insert from one aggregate SELECT per chunk of 500."""
+    from sqlalchemy import bindparam, delete, insert
+
+    stats = PersonStats.__table__
     if person_ids is None:
-        conn.execute(_stats_sql(d, d.true, d.true))
+        session.execute(delete(stats))
+        session.execute(insert(stats).from_select(_STATS_COLUMNS, _stats_rows(False)))
         return
-    ids = list(person_ids)
+    ids = list(dict.fromkeys(person_ids))
+    gone = delete(stats).where(stats.c.person_id.in_(bindparam("ids", expanding=True)))
+    fresh = insert(stats).from_select(_STATS_COLUMNS, _stats_rows(True))
     for chunk in chunks(ids):
-        places = marks(chunk)
-        conn.execute(_stats_sql(d, f"ip.person_id IN ({places})", f"p.id IN ({places})"),
-                     chunk + chunk)
+        session.execute(gone, {"ids": chunk})
+        session.execute(fresh, {"ids": chunk})
 
 
 def add_follow_up(session: Session, person_id: int, text: str, due: date | None,
@@ -321,7 +336,7 @@ class ImportResult:
     settings: int = 0
 
 
-def _identity(conn: sqlite3.Connection):
+def _identity(conn: Connection):
     """Everyone here, indexed by what recognises them (ties.identity)."""
     from ties.identity import Index
 
@@ -399,7 +414,7 @@ def import_records(session: Session, parsed, *, source: str, today: date,
                     for pid, c in zip(ids, planned.creates, strict=True) for t in c.tags]
         if tag_rows:
             session.execute(insert(Tag), tag_rows)
-        refresh_stats(conn, ids)
+        refresh_stats(session, ids)
         result.created = [c.name for c in planned.creates]
     for update in planned.updates:
         pid, name, changed = update.person_id, update.name, update.changes
@@ -490,27 +505,28 @@ def _digest(values: tuple) -> str:
 
 
 def _seal(session: Session, batch_id: int) -> None:
-    from sqlalchemy import text
+    from sqlalchemy import bindparam, update
+
+    from ties.models import FollowUp as FollowUpModel
 
     conn = raw(session)
-    for table in _DIGESTED:
+    for table, model in (("person", Person), ("interaction", Interaction),
+                         ("follow_up", FollowUpModel)):
         ids = [r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE import_id = ? AND "
                                           "import_digest IS NULL", (batch_id,))]
         sealed = [{"d": _digest(v), "i": i} for i, v in _values(conn, table, ids).items()]
         if not sealed:
             continue
-        statement = f"UPDATE {table} SET import_digest = :d WHERE id = :i"
-        if isinstance(conn, sqlite3.Connection):  # the driver's own loop: 3x faster
-            conn.executemany(statement, sealed)
-        else:
-            session.execute(text(statement), sealed)
+        rows = model.__table__
+        session.execute(update(rows).where(rows.c.id == bindparam("i"))
+                        .values(import_digest=bindparam("d")), sealed)
 
 
 def _text(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _current(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
+def _current(conn: Connection, ids: list[int]) -> dict[int, dict]:
     """The importable fields and tags of these people, in chunked queries."""
     cols = ", ".join(("id", "name") + IMPORT_FIELDS)
     out: dict[int, dict] = {}
@@ -545,7 +561,8 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     from sqlalchemy import delete, update
     from sqlmodel import select
 
-    from ties.models import ImportBatch, ImportFill
+    from ties.models import FollowUp as FollowUpModel
+    from ties.models import ImportBatch, ImportFill, ImportSetting, Setting
 
     if batch_id is None:
         batch = session.exec(select(ImportBatch).where(ImportBatch.undone_at.is_(None))
@@ -569,39 +586,45 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
             "'ties interaction rm ID'), or keep the import and remove what you don't want "
             "with 'ties rm'.")
     done = Undone(batch.id)
-    created = [r[0] for r in conn.execute("SELECT id FROM person WHERE import_id = ?",
-                                          (batch.id,))]
+    created = list(session.exec(select(Person.id).where(Person.import_id == batch.id)))
     # People who were here before and shared an interaction it created: their stats change.
-    others = [r[0] for r in conn.execute(
-        "SELECT DISTINCT ip.person_id FROM interaction_person ip JOIN interaction i ON "
-        "i.id = ip.interaction_id JOIN person p ON p.id = ip.person_id WHERE i.import_id = ? "
-        f"AND NOT (p.import_id {dialect.of(conn).is_} ?)", (batch.id, batch.id))]
-    done.interactions = conn.execute("SELECT count(*) FROM interaction WHERE import_id = ?",
-                                     (batch.id,)).fetchone()[0]
-    done.follow_ups = conn.execute("SELECT count(*) FROM follow_up WHERE import_id = ?",
-                                   (batch.id,)).fetchone()[0]
-    conn.execute("DELETE FROM interaction WHERE import_id = ?", (batch.id,))
-    conn.execute("DELETE FROM follow_up WHERE import_id = ?", (batch.id,))
-    for key, value in conn.execute("SELECT key, value FROM import_setting WHERE batch_id = ?",
-                                   (batch.id,)).fetchall():
-        gone = conn.execute("DELETE FROM setting WHERE key = ? AND value = ?", (key, value))
+    others = list(session.exec(
+        select(InteractionPerson.person_id).distinct()
+        .join(Interaction, Interaction.id == InteractionPerson.interaction_id)
+        .join(Person, Person.id == InteractionPerson.person_id)
+        .where(Interaction.import_id == batch.id,
+               Person.import_id.is_distinct_from(batch.id))))
+    unsynced = {"synchronize_session": False}  # set-based: no objects are loaded to match
+    done.interactions = session.execute(
+        delete(Interaction).where(Interaction.import_id == batch.id)
+        .execution_options(**unsynced)).rowcount
+    done.follow_ups = session.execute(
+        delete(FollowUpModel).where(FollowUpModel.import_id == batch.id)
+        .execution_options(**unsynced)).rowcount
+    for added in session.exec(select(ImportSetting).where(ImportSetting.batch_id == batch.id)
+                              ).all():
+        gone = session.execute(delete(Setting).where(Setting.key == added.key,
+                                                     Setting.value == added.value)
+                               .execution_options(**unsynced))
         done.settings += max(gone.rowcount, 0)
     fills = session.exec(select(ImportFill).where(ImportFill.batch_id == batch.id)).all()
     restored = set()
     for fill in fills:
         if fill.field.startswith("tag:"):
             session.execute(delete(Tag).where(Tag.person_id == fill.person_id,
-                                              Tag.tag == fill.value))
+                                              Tag.tag == fill.value)
+                            .execution_options(**unsynced))
         else:
-            now_value = conn.execute(f"SELECT {fill.field} FROM person WHERE id = ?",
-                                     (fill.person_id,)).fetchone()
-            if now_value and now_value[0] is not None and _text(now_value[0]) == fill.value:
+            column = getattr(Person, fill.field)
+            now_value = session.exec(select(column).where(Person.id == fill.person_id)).first()
+            if now_value is not None and _text(now_value) == fill.value:
                 session.execute(update(Person).where(Person.id == fill.person_id)
-                                .values({fill.field: None}))
+                                .values({fill.field: None}).execution_options(**unsynced))
         restored.add(fill.person_id)
     for chunk in chunks(created):
-        session.execute(delete(Person).where(Person.id.in_(chunk)))
-    refresh_stats(conn, others)
+        session.execute(delete(Person).where(Person.id.in_(chunk))
+                        .execution_options(**unsynced))
+    refresh_stats(session, others)
     batch.undone_at = dates.now()
     session.add(batch)
     session.flush()
@@ -765,22 +788,23 @@ def import_document(session: Session, parsed, *, source: str,
     session.flush()
     if empty:  # rows came with their ids: new ones number past them, and past the ids the
         ids.never_below(conn, parsed.last_ids or {})  # file's store had given out
-    refresh_stats(conn, None)
+    refresh_stats(session, None)
     if batch is not None:
         _finish_batch(session, batch, result)
     return result
 
 
-_EVERY_TABLE = ("interaction_person", "tag", "follow_up", "import_fill", "import_setting",
-                "person_stats", "interaction", "person", "import_batch", "setting")
-
-
 def replace_everything(session: Session, parsed, *, source: str) -> ImportResult:
     """Empty the store and read a ties JSON backup into it, ids kept (a restore). The
     caller's one transaction makes it all or nothing."""
-    conn = raw(session)
-    for table in _EVERY_TABLE:
-        conn.execute(f"DELETE FROM {table}")
+    from sqlalchemy import delete
+
+    from ties.models import ImportBatch, ImportFill, ImportSetting, Setting
+
+    # Rows that point at others first, so that no foreign key is left dangling meanwhile.
+    for model in (InteractionPerson, Tag, FollowUp, ImportFill, ImportSetting, PersonStats,
+                  Interaction, Person, ImportBatch, Setting):
+        session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
 
 
@@ -808,7 +832,8 @@ def _datetime(value) -> datetime | None:
 def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     """Combine `other` into `keep`: fields (see merging.plan), tags, every interaction and
     follow-up; then delete `other`. Returns the plan that was applied."""
-    from sqlalchemy import update
+    from sqlalchemy import delete, select, update
+    from sqlalchemy.orm import aliased
 
     from ties import merging
     from ties.models import FollowUp as FollowUpModel
@@ -827,15 +852,19 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     for t in merge.tags:
         session.add(Tag(person_id=keep_id, tag=t))
     # Meetings both were at stay once, as the kept person's.
-    conn.execute("DELETE FROM interaction_person WHERE person_id = ? AND interaction_id IN "
-                 "(SELECT interaction_id FROM interaction_person WHERE person_id = ?)",
-                 (other_id, keep_id))
-    conn.execute("UPDATE interaction_person SET person_id = ? WHERE person_id = ?",
-                 (keep_id, other_id))
+    kept = aliased(InteractionPerson)
+    unsynced = {"synchronize_session": False}  # set-based: no objects are loaded to match
+    session.execute(delete(InteractionPerson).where(
+        InteractionPerson.person_id == other_id,
+        InteractionPerson.interaction_id.in_(
+            select(kept.interaction_id).where(kept.person_id == keep_id)))
+        .execution_options(**unsynced))
+    session.execute(update(InteractionPerson).where(InteractionPerson.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
     session.execute(update(FollowUpModel).where(FollowUpModel.person_id == other_id)
-                    .values(person_id=keep_id))
+                    .values(person_id=keep_id).execution_options(**unsynced))
     session.flush()
     session.delete(session.get(Person, other_id))
     session.flush()
-    refresh_stats(conn, [keep_id])
+    refresh_stats(session, [keep_id])
     return merge

@@ -23,11 +23,10 @@ from ties.cli import streams
 from ties.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_USAGE, TiesError
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from rich.console import Console
     from sqlmodel import Session
 
+    from ties.backend import Backend
     from ties.config import Store
 
 
@@ -130,18 +129,14 @@ def _environment_error(exc: OSError) -> None:
 
 
 def _internal_error(exc: Exception) -> None:
-    import sqlite3
+    from ties.backend import translate_any
 
-    from ties.db import translate
-
-    original = getattr(exc, "orig", None) or exc
-    if isinstance(original, sqlite3.Error):
-        error = translate(original, _state.path)
-        fail(error.message, error.exit_code)
-    from ties import pg
-
-    if pg.is_error(original):
-        error = pg.translate(original, _state.path if _state.on_server else None)
+    try:
+        location = _state.path
+    except TiesError:
+        location = None
+    error = translate_any(exc, location)
+    if error is not None:  # the database refused: one line that says what to do
         fail(error.message, error.exit_code)
     if os.environ.get("TIES_DEBUG"):
         import traceback
@@ -182,10 +177,11 @@ class State:
         return config.db_path(self.db_option)
 
     @property
-    def on_server(self) -> bool:
-        from ties.config import ServerUrl
+    def backend(self) -> Backend:
+        """The store's backend: what opens it, backs it up, restores and checks it."""
+        from ties import backend
 
-        return isinstance(self.path, ServerUrl)
+        return backend.for_store(self.path)
 
     @property
     def secret(self) -> str | None:
@@ -235,51 +231,49 @@ def _root(
 # Opening the store ------------------------------------------------------------------
 
 @contextmanager
-def reading() -> Iterator[sqlite3.Connection]:
-    """A read-only snapshot of the store, through the stdlib driver. A store that does not
+def reading() -> Iterator:
+    """A read-only snapshot of the store, through the bare driver. A store that does not
     exist yet reads as empty, and nothing is created."""
-    from ties import db
-
-    conn = db.open_existing(state().path)
+    store = state().backend
+    conn = store.open_existing()
     if conn is None:
         if state().db_option or os.environ.get("TIES_DB"):
             say(f"There is no store at {state().path} yet, so this is empty; nothing was "
                 "created. Check --db or TIES_DB if you expected your data there.")
-        conn = db.empty_store()
+        conn = store.empty()
     try:
-        with db.transaction(conn, write=False):
+        with conn.transaction(write=False):
             yield conn
     finally:
         conn.close()
 
 
+class _DryRun(Exception):
+    """Ends a dry run's transaction: everything it did is rolled back."""
+
+
 @contextmanager
 def writing(commit: bool = True) -> Iterator[Session]:
-    """One write transaction holding the write lock from its first statement; it
-    commits when the block ends (or rolls back, for a dry run) and rolls back on any
-    error or Ctrl-C. A dry run on a store that does not exist yet (a missing or empty file,
-    a PostgreSQL schema without ties' tables) runs on an empty store in memory, and
-    creates nothing."""
-    from ties import db
-
-    if commit:
-        conn = db.open_store(state().path)
-    else:
-        conn = db.open_existing(state().path) or db.empty_store()
-    session = db.orm_session(conn)
+    """One write transaction holding the write lock from its start; it commits when the
+    block ends (or rolls back, for a dry run) and rolls back on any error or Ctrl-C. The
+    session runs inside it, on the same connection. A dry run on a store that does not
+    exist yet (a missing or empty file, a PostgreSQL schema without ties' tables) runs on
+    an empty store in memory, and creates nothing."""
+    store = state().backend
+    conn = store.open() if commit else (store.open_existing() or store.empty())
     try:
-        session.begin()
-        session.connection()  # BEGIN IMMEDIATE now, before any read
-        yield session
-        if commit:
-            session.commit()
-        else:
-            session.rollback()
-    except BaseException:
-        session.rollback()
-        raise
+        with conn.transaction(write=True):
+            session = conn.backend.session(conn)
+            try:
+                yield session
+                session.flush()
+            finally:
+                session.close()
+            if not commit:
+                raise _DryRun
+    except _DryRun:
+        pass
     finally:
-        session.close()
         conn.close()
 
 
@@ -336,22 +330,13 @@ def today():
 # Completion: runs on every key press, so it uses the bare driver and no migrations --
 
 def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
-    import sqlite3
-
-    from ties import config, queries
+    from ties import backend, config, queries
 
     root = ctx.find_root()
     try:
         path = config.db_path(root.params.get("db") if root.params else None)
-        if isinstance(path, config.ServerUrl):
-            from ties import pg
-
-            conn = pg.connect(path, timeout=2)  # a key press must not hang
-        elif path.is_file():
-            from ties.db import uri
-
-            conn = sqlite3.connect(uri(path, mode="ro"), uri=True, timeout=1)
-        else:
+        conn = backend.for_store(path).connect_for_completion()
+        if conn is None:
             return []
         from ties.text import safe
 
@@ -416,7 +401,7 @@ def may_replace(target, force: bool) -> bool:
 
 def live_store():
     """The store's file, when it is one (for refusing to write over it); else None."""
-    return None if state().on_server else state().path
+    return state().backend.live_file
 
 
 def main() -> None:

@@ -263,27 +263,11 @@ def backup(
         files.refuse_store(file, live_store(), "backup")
         files.refuse_special(file, "backup", streams=False)
         replace = may_replace(files.real(file), force)
-    if state().on_server:
-        from ties import jsonbackup
-
-        target, summary = jsonbackup.write(state().path, file, replace=replace)
-        say(f"Backed up {summary} to {target} (read back and checked). For the whole "
-            "database, use pg_dump too: see docs/sharing.md.")
-    else:
-        from ties import db
-
-        target, recorded = db.backup_to(state().path, file, replace=replace)
-        if recorded:
-            say(f"Backed up to {target} (integrity checked).")
-        else:
-            counted = target.parent == files.real(state().path).parent / "backups"
-            say(f"Backed up to {target} (integrity checked). The store is read-only, so the "
-                "time of this backup could not be noted in it" + (
-                    ": 'ties doctor' goes by the copies in backups/ instead." if counted
-                    else "; 'ties doctor' will not know of this copy."))
+    done = state().backend.backup(file, replace=replace)
+    say(done.message)
     from ties.text import safe
 
-    echo(safe(target))
+    echo(safe(done.path))
 
 
 @app.command(rich_help_panel="Your data")
@@ -296,22 +280,10 @@ def restore(
 
     Example: ties restore ~/backups/ties-20250314-090000.db
     """
-    if state().on_server:
-        from ties import jsonbackup, store
-
-        parsed, summary = jsonbackup.read(file)
-        confirm(f"Replace everything in {state().path} with {file} ({summary})? The store is "
-                "backed up first.", yes)
-        kept, _ = jsonbackup.write(state().path, None, label="before-restore")
-        with writing() as session:
-            store.replace_everything(session, parsed, source=str(file))
-    else:
-        from ties import db
-
-        summary = db.check_backup(file)
-        confirm(f"Replace your store ({state().path}) with {file} ({summary})? Your current "
-                "store is backed up first.", yes)
-        kept = db.restore_from(state().path, file)
+    store = state().backend
+    restoring = store.check_restore(file)
+    confirm(restoring.question, yes)
+    kept = store.restore(restoring)
     say(f"Restored {file}." + (f" Your previous store is kept at {kept}." if kept else ""))
 
 
@@ -331,10 +303,7 @@ def doctor(
     from ties.config import hide_password
 
     if fix:
-        from ties import files, jsonbackup
-
-        leftovers = (files.orphans_in([jsonbackup.default_folder()]) if state().on_server
-                     else files.orphans(state().path))
+        leftovers = state().backend.leftovers()
         if leftovers:
             confirm(f"Remove {len(leftovers)} temporary file(s) left by interrupted commands "
                     f"({', '.join(f.name for f in leftovers)})? They hold nothing your store "

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ties.cli.app import app, console, echo, say, state, today
+from ties.cli.app import app, console, echo, live_store, say, state, today
 
 
 @app.command(rich_help_panel="Your data")
@@ -31,12 +31,12 @@ def demo(
     """
     from datetime import UTC, datetime, time, timedelta
 
-    from ties import config, db, queries, render, store, views
+    from ties import backend, config, queries, render, store, views
     from ties import demo as sample
 
     day = today()
     target = config.demo_db_path()
-    if not state().on_server and target.resolve() == state().path.resolve():
+    if live_store() is not None and target.resolve() == live_store().resolve():
         from ties.errors import TiesError
 
         raise TiesError(f"Your store is at {target}, where the demo would go; the demo never "
@@ -48,10 +48,10 @@ def demo(
     def typed_on(d):  # as if each was logged that evening: the same seed gives the same store
         return datetime.combine(d, time(18), tzinfo=UTC)
 
-    conn = db.open_store(target)
+    conn = backend.for_store(target).open()
     try:
-        session = db.orm_session(conn)
-        with session.begin():
+        with conn.transaction(write=True):
+            session = conn.backend.session(conn)
             ids = {}
             for p in people:
                 ids[p.name] = store.add_person(
@@ -69,8 +69,9 @@ def demo(
                     when=i.when, channel=i.channel, note=i.note, gave=i.gave,
                     received=i.received, they_reached_out=i.they_reached_out), force=True,
                     stamp=typed_on(i.when))
-        session.close()
-        with db.transaction(conn, write=False):
+            session.flush()
+            session.close()
+        with conn.transaction(write=False):
             rows = queries.list_people(conn)
             week, _ = views.this_week(conn, day, None, None)
             health = views.network_health(conn, day, day - timedelta(days=90), None, limit=1)[0]
