@@ -36,6 +36,12 @@ class Sqlite:
         """A number cut to an integer toward zero."""
         return f"CAST({value} AS INTEGER)"
 
+    def whole_count(self, column: str) -> str:
+        """The column as a count: a whole number from 0, anything else (text or a fraction
+        written by another program into a column SQLite does not type-check) 0."""
+        whole = f"typeof({column}) = 'integer' AND {column} >= 0"
+        return f"(CASE WHEN {whole} THEN {column} ELSE 0 END)"
+
     def date_then_id(self, day: str, ident: str) -> str:
         """A text key that orders by date, then id (for 'the latest interaction')."""
         return f"{day} || printf('#%012d', {ident})"
@@ -98,6 +104,10 @@ class Postgres(Sqlite):
 
     def truncate(self, value: str) -> str:
         return f"CAST(trunc({value}) AS INTEGER)"
+
+    def whole_count(self, column: str) -> str:
+        # the column's type already holds only whole numbers
+        return f"(CASE WHEN {column} >= 0 THEN {column} ELSE 0 END)"
 
     def date_then_id(self, day: str, ident: str) -> str:
         return f"CAST({day} AS TEXT) || '#' || lpad(CAST({ident} AS TEXT), 12, '0')"

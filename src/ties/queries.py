@@ -686,13 +686,6 @@ def _number(number: int | float) -> str:
     return _double(number)
 
 
-def _count_sql(d: dialect.Sqlite, column: str) -> str:
-    """A count as `stored.count` reads it: a whole number from 0, anything else 0 (a value
-    written outside ties must not divide by zero or by text)."""
-    whole = f"typeof({column}) = 'integer' AND " if d.name == "sqlite" else ""
-    return f"(CASE WHEN {whole}{column} >= 0 THEN {column} ELSE 0 END)"
-
-
 def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     """A query of every person who is not archived with their strength and status,
     computed exactly as report.strength and report.status do (same operations in the same
@@ -706,10 +699,10 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
     base = (
         "SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
         "s.first_contact, s.last_contact, "
-        + ", ".join(f"{_count_sql(d, 's.' + c)} AS {c}" for c in
+        + ", ".join(f"{d.whole_count('s.' + c)} AS {c}" for c in
                     ("interactions", "gave", "received"))
         + ", s.last_gave, s.last_received, "
-        + ", ".join(f"{_count_sql(d, 's.' + c)} AS {c}" for c in ("in_person", "voice"))
+        + ", ".join(f"{d.whole_count('s.' + c)} AS {c}" for c in ("in_person", "voice"))
         + ", "
         f"{_KNOWN} AS known, CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END AS has_notes, "
         f"{cadence} AS cadence, "
