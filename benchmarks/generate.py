@@ -37,9 +37,9 @@ NOTES = ["coffee; talked about the roadmap", "quick call", "lunch", "sent an art
 def generate(path: Path, people: int, interactions: int, seed: int, today: date) -> None:
     from sqlalchemy import insert
 
-    from ties import db, store
-    from ties.models import FollowUp, Interaction, InteractionPerson, Person, Tag
-    from ties.names import fold
+    from ties.core.names import fold
+    from ties.storage import db, store
+    from ties.storage.models import FollowUp, Interaction, InteractionPerson, Person, Tag
 
     if path.exists():
         raise SystemExit(f"{path} exists; choose a new file.")

@@ -103,7 +103,7 @@ def write(path: Path, scale: int, seed: int = 1) -> int:
 def parse_times(paths: dict[int, Path], runs: int) -> dict[int, float]:
     """The median time of `importers.read` on each file, in this process. The sizes take
     turns, run after run, so that a machine busier for a while slows both alike."""
-    from ties import importers
+    from ties.formats import importers
 
     data = {scale: path.read_bytes() for scale, path in paths.items()}
     importers.read(data[min(data)], "warm-up.vcf", "vcard")  # imports, caches

@@ -24,7 +24,7 @@ import pytest
 import typer.testing
 from typer.testing import CliRunner, Result
 
-from ties.config import ServerUrl
+from ties.storage.config import ServerUrl
 
 TODAY = "2025-03-14"  # a Friday
 POSTGRES_URL = os.environ.get("TIES_TEST_POSTGRES_URL", "")
@@ -146,7 +146,7 @@ def snapshot(store: Store) -> bytes | str:
 
 
 def _server_dump(store: ServerUrl) -> str:
-    from ties import pg
+    from ties.storage import pg
 
     conn = pg.connect(store)
     try:
@@ -168,7 +168,7 @@ def rows(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
     """The rows a query gives on the store (through ties' own driver on PostgreSQL, so
     the same ? parameters work, with dates as text and flags as 0/1)."""
     if isinstance(store, ServerUrl):
-        from ties import pg
+        from ties.storage import pg
 
         conn = pg.connect(store)
         try:
@@ -185,7 +185,7 @@ def rows(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
 def execute(store: Store, sql: str, params: tuple = ()) -> None:
     """Change a store behind ties' back (as an old version or a hand edit might)."""
     if isinstance(store, ServerUrl):
-        from ties import pg
+        from ties.storage import pg
 
         conn = pg.connect(store)
         try:
@@ -205,7 +205,7 @@ def execute(store: Store, sql: str, params: tuple = ()) -> None:
 def holding_write_lock(store: Store) -> Iterator:
     """Another command's write transaction, held open: yields its connection."""
     if isinstance(store, ServerUrl):
-        from ties import pg
+        from ties.storage import pg
 
         conn = pg.connect(store)
         try:

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from conftest import rows
-from ties import db, store
-from ties.config import ServerUrl
-from ties.errors import Busy
+from ties.core.errors import Busy
+from ties.storage import db, store
+from ties.storage.config import ServerUrl
 
 
 def test_a_session_joins_the_open_transaction_and_never_ends_it(db_path):

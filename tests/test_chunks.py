@@ -1,4 +1,4 @@
-"""Long lists of ids go to SQL in pieces (ties.chunks): every id once, in order."""
+"""Long lists of ids go to SQL in pieces (ties.storage.chunks): every id once, in order."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ties.chunks import SIZE, chunks, marks
+from ties.storage.chunks import SIZE, chunks, marks
 
 
 @pytest.mark.parametrize(("n", "sizes"), [

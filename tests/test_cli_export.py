@@ -170,7 +170,7 @@ def test_backup_is_private_verified_and_recorded(ties, rich_store, db_path, tmp_
 
 @pytest.mark.sqlite_only
 def test_backup_while_another_writer_is_busy(ties, rich_store, db_path, tmp_path):
-    from ties import db, store
+    from ties.storage import db, store
 
     conn = db.open_store(db_path)
     session = db.orm_session(conn)

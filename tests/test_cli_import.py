@@ -287,7 +287,7 @@ def _bytes_read_by_this_process() -> int:
                     reason="needs Linux's /proc/self/io and /dev/zero")
 def test_regression_import_of_dev_zero_reads_only_the_limit_then_refuses(ties, db_path):
     """It used to trust st_size (0 for a device) and read 1.36 GB before a MemoryError."""
-    from ties.importers import MAX_BYTES
+    from ties.formats.importers import MAX_BYTES
 
     ties("add", "Ana")
     before = dump(db_path)
@@ -321,7 +321,7 @@ def test_a_named_pipe_is_read_up_to_the_limit_and_refused_beyond(ties, db_path, 
                                                                  monkeypatch, size, refused):
     import threading
 
-    import ties.importers as importers
+    import ties.formats.importers as importers
 
     monkeypatch.setattr(importers, "MAX_BYTES", 2**20)
     fifo = tmp_path / "contacts.fifo"
@@ -345,7 +345,7 @@ def test_a_named_pipe_is_read_up_to_the_limit_and_refused_beyond(ties, db_path, 
 
 
 def test_standard_input_over_the_limit_is_refused(ties, db_path, monkeypatch):
-    import ties.importers as importers
+    import ties.formats.importers as importers
 
     monkeypatch.setattr(importers, "MAX_BYTES", 1000)
     header = "name,notes\n"

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from ties import report
-from ties.report import Tie
+from ties.core import report
+from ties.core.report import Tie
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_report_plain_when_piped_and_coloured_in_a_terminal(ties, network, monke
     monkeypatch.delenv("NO_COLOR")
     from rich.console import Console
 
-    from ties import render
+    from ties.cli import render
 
     console = Console(force_terminal=True, width=120, color_system="standard")
     tie = Tie(1, "A", "strategic", 42, date(2025, 1, 1), last_contact=date(2025, 3, 1),

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from ties import db
+from ties.storage import db
 
 
 def test_every_connection_has_wal_full_sync_foreign_keys_and_busy_timeout(tmp_path):

@@ -73,7 +73,7 @@ def checks(ties, *args: str) -> dict[str, dict]:
 
 def store_with_pending_wal(folder: Path) -> Path:
     """A store whose latest change is still only in its -wal file, as after a crash."""
-    from ties import db
+    from ties.storage import db
 
     path = folder / "ties.db"
     conn = db.connect(path)

@@ -134,7 +134,7 @@ def _live_store_names(db_path: Path, tmp_path: Path) -> dict[str, Path]:
 def test_export_or_backup_onto_the_live_store_is_refused_even_with_force(
         ties, with_ana, db_path, tmp_path, how, command):
     """Regression: 'ties export -o "$TIES_DB"' replaced the live store with JSON."""
-    from ties import db
+    from ties.storage import db
 
     conn = db.connect(db_path)  # keeps -wal and -shm in place while the command runs
     try:
@@ -301,7 +301,7 @@ def test_doctor_fix_removes_leftover_backup_temps_on_either_store(ties, with_ana
     if BACKEND == "sqlite":
         folder = db_path.parent / "backups"
     else:
-        from ties import jsonbackup
+        from ties.storage import jsonbackup
 
         folder = jsonbackup.default_folder()
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,11 @@
-"""ties.identity: when two descriptions are the same person, for imports, `ties duplicates`
+"""ties.core.identity: when two descriptions are the same person, for imports, `ties duplicates`
 and `ties add` alike."""
 
 from __future__ import annotations
 
 
 def test_identity_matches_by_linkedin_then_email_then_name_and_company():
-    from ties.identity import Index
+    from ties.core.identity import Index
 
     index = Index()
     index.add(1, key="ana lima", company="Globex", email="ana@globex.example",
@@ -21,7 +21,7 @@ def test_identity_matches_by_linkedin_then_email_then_name_and_company():
 
 
 def test_identity_keeps_the_first_person_added_for_a_key():
-    from ties.identity import Index
+    from ties.core.identity import Index
 
     index = Index()
     index.add(1, key="ana", company=None, email="a@x.example", linkedin=None)
@@ -30,7 +30,7 @@ def test_identity_keeps_the_first_person_added_for_a_key():
 
 
 def test_duplicates_and_imports_share_the_identity_keys():
-    from ties import identity, merging
+    from ties.core import identity, merging
 
     rows = [(1, "Ana", "ana", None, "A@X.example", None),
             (2, "Ana L", "ana l", None, "a@x.example", None),

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ties import exporters
-from ties.importers import BadFile, decode, read
+from ties.formats import exporters
+from ties.formats.importers import BadFile, decode, read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -143,7 +143,7 @@ def test_unreadable_files_are_refused_clearly(data):
 
 
 def test_oversized_file_is_refused(monkeypatch):
-    import ties.importers as importers
+    import ties.formats.importers as importers
 
     monkeypatch.setattr(importers, "MAX_BYTES", 100)
     with pytest.raises(BadFile, match="imports files up to"):
@@ -185,7 +185,7 @@ names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "
 def test_vcard_export_then_import_keeps_names_orgs_and_notes(people):
     import unicodedata
 
-    from ties.names import clean_name
+    from ties.core.names import clean_name
 
     def nfc(text: str) -> str:
         return unicodedata.normalize("NFC", text)
@@ -228,7 +228,7 @@ class _Endless:
 def test_a_stream_is_read_at_most_one_byte_past_the_limit(monkeypatch):
     import io
 
-    import ties.importers as importers
+    import ties.formats.importers as importers
 
     monkeypatch.setattr(importers, "MAX_BYTES", 100)
     endless = _Endless()
@@ -241,7 +241,7 @@ def test_a_stream_is_read_at_most_one_byte_past_the_limit(monkeypatch):
 
 
 def test_a_regular_file_over_the_limit_is_refused_by_its_size(monkeypatch, tmp_path):
-    import ties.importers as importers
+    import ties.formats.importers as importers
 
     monkeypatch.setattr(importers, "MAX_BYTES", 2**20)
     exact = tmp_path / "exact.csv"
@@ -302,7 +302,7 @@ _lines = st.lists(st.lists(_pieces, max_size=6).map("".join), max_size=25)
 @example(["X;QUOTED-PRINTABL", " E:a=", "b"])  # all 15 characters before the fold count
 @example(["N;quoted-printable:a==", "", "", "b"])  # blank lines inside a soft break
 def test_unfolding_gives_what_the_quadratic_unfolding_gave(lines):
-    from ties.importers import vcard
+    from ties.formats.importers import vcard
 
     assert vcard._logical_lines(lines) == _quadratic_logical_lines(lines)
 
@@ -311,7 +311,7 @@ def test_unfolding_gives_what_the_quadratic_unfolding_gave(lines):
 @example('N;X=":":v')
 @example('N;X="a:b";Y=c:d')
 def test_a_property_line_is_cut_at_the_same_colon_as_before(line):
-    from ties.importers import vcard
+    from ties.formats.importers import vcard
 
     cut = _scanning_split_point(line)
     split = vcard._split(line)
@@ -394,7 +394,7 @@ def test_a_column_named_twice_takes_its_last_cell_even_when_the_row_is_short(row
        body=st.lists(st.lists(st.sampled_from(["", " ", "Ana", "'=1", "Acme"]), max_size=10),
                      max_size=6))
 def test_a_csv_row_reads_as_the_header_wide_construction_read_it(header, body):
-    from ties.importers import csvfiles
+    from ties.formats.importers import csvfiles
 
     rows = [header, *body]
     names = [csvfiles._key(c) for c in header]
@@ -413,7 +413,7 @@ def test_a_csv_row_reads_as_the_header_wide_construction_read_it(header, body):
 def test_a_ties_export_is_read_as_typed_records_of_people_interactions_and_follow_ups():
     from datetime import datetime
 
-    from ties.importers import FollowUpRecord, InteractionRecord
+    from ties.formats.importers import FollowUpRecord, InteractionRecord
 
     doc = {"format": "ties", "version": 1, "settings": {"next.count": 3},
            "people": [{"id": 7, "name": "Ana Lima", "email": "ana@globex.example",

@@ -1,6 +1,6 @@
 """Nothing above the backend layer asks which database it has.
 
-The backend layer (`ties.backend` and its two implementations, with what only they use)
+The backend layer (`ties.storage.backend` and its two implementations, with what only they use)
 is the one place SQLite and PostgreSQL differ. Everything else holds a `Backend` or a
 connection and asks it to do things; it never imports a driver or a backend module,
 never tests whether the store is a URL or a file, and never compares a dialect's name.
@@ -16,10 +16,11 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "ties"
 # The backend layer: the interface, the two implementations, and what only they use.
-BACKEND_LAYER = {"backend", "db", "pg", "dialect", "migrations", "jsonbackup"}
+BACKEND_LAYER = {f"storage.{m}" for m in
+                 ("backend", "db", "pg", "dialect", "migrations", "jsonbackup")}
 # Below it: where the store is (a path or a URL) is configuration, not a dialect.
-BELOW = {"config", "errors", "files", "dates", "text"}
-DRIVERS = {"sqlite3", "psycopg", "sqlalchemy.dialects", "ties.db", "ties.pg"}
+BELOW = {"storage.config", "storage.files", "core.errors", "core.dates", "core.text"}
+DRIVERS = {"sqlite3", "psycopg", "sqlalchemy.dialects", "ties.storage.db", "ties.storage.pg"}
 DIALECT_WORDS = {"sqlite", "postgresql", "postgres"}
 
 
@@ -72,8 +73,8 @@ def test_no_module_above_the_backend_asks_which_database_it_has(path):
 
 @pytest.mark.parametrize("code", [
     "import sqlite3",
-    "from ties import pg",
-    "from ties.db import connect",
+    "from ties.storage import pg",
+    "from ties.storage.db import connect",
     "import psycopg",
     "if isinstance(location, ServerUrl): pass",
     "if isinstance(conn, sqlite3.Connection): pass",
@@ -95,11 +96,11 @@ def test_the_layer_check_allows_asking_the_backend_and_the_dialect_for_fragments
 
 def test_db_and_pg_do_not_import_each_other():
     for module, other in (("db", "pg"), ("pg", "db")):
-        tree = ast.parse((SRC / f"{module}.py").read_text(encoding="utf-8"))
-        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-                    for a in n.names if n.module == "ties"}
+        tree = ast.parse((SRC / "storage" / f"{module}.py").read_text(encoding="utf-8"))
+        imported = {f"{n.module}.{a.name}" for n in ast.walk(tree)
+                    if isinstance(n, ast.ImportFrom) for a in n.names}
         imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-        assert other not in imported and f"ties.{other}" not in imported, module
+        assert f"ties.storage.{other}" not in imported, module
 
 
 _SQL_WRITE = re.compile(r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM|UPDATE\s+\S+\s+SET|"

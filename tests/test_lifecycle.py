@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from conftest import TODAY, Store, fresh_store
-from ties import fields
+from ties.core import fields
 
 # Comparing stores --------------------------------------------------------------------
 

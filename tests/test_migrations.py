@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import dump, execute, rows
-from ties import db, migrations
-from ties.errors import StoreError
+from ties.core.errors import StoreError
+from ties.storage import db, migrations
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RELEASED = sorted(FIXTURES.glob("store-v*.sql"))
@@ -50,7 +50,7 @@ def schema(path: Path) -> dict:
 def test_migrated_schema_equals_the_models(tmp_path):
     from sqlmodel import SQLModel, create_engine
 
-    import ties.models  # noqa: F401
+    import ties.storage.models  # noqa: F401
 
     migrated = tmp_path / "migrated.db"
     db.open_store(migrated).close()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ties.names import Candidate, Match, clean_name, fold, match, suggest
+from ties.core.names import Candidate, Match, clean_name, fold, match, suggest
 
 PEOPLE = [Candidate(1, "Ana Lima", "ana lima"), Candidate(2, "Ana Souza", "ana souza"),
           Candidate(3, "Beyoncé Knowles", "beyonce knowles"), Candidate(4, "王伟", "王伟"),

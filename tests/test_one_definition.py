@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import fresh_store
-from ties import report, scoring
-from ties.report import Row, Tie
+from ties.core import report, scoring
+from ties.core.report import Row, Tie
 
 TODAY = date(2025, 3, 14)
 
@@ -35,7 +35,7 @@ def test_every_sort_the_report_offers_has_an_order_here():
 
 def report_ties(conn, settings_: dict) -> list[Tie]:
     """Everyone not archived as a report.Tie, read with plain SQL (no model numbers)."""
-    from ties import queries
+    from ties.storage import queries
 
     cadence, cparams = queries._cadence_sql(settings_)
     iso = queries._iso
@@ -91,7 +91,7 @@ def python_summary(rows: list[Row], today: date, since: date, act: dict) -> repo
 def fill(conn, people) -> None:
     """people: (type, days since added, cadence, known, notes, logs, industry, company)
     with logs as (days ago, channel, gave, received)."""
-    from ties import db, store
+    from ties.storage import db, store
 
     session = db.orm_session(conn)
     with session.begin():
@@ -113,7 +113,7 @@ def fill(conn, people) -> None:
 def report_agrees(conn, since_days: int) -> list[tuple]:
     """Asserts report_page (SQL) equals the Python model for every sort; returns the rows
     (id, strength, status) of the Python model, by name."""
-    from ties import db, queries
+    from ties.storage import db, queries
 
     start = TODAY - timedelta(days=since_days)
     cfg = queries.settings(conn)
@@ -141,7 +141,7 @@ def report_agrees(conn, since_days: int) -> list[tuple]:
     since=st.integers(1, 400))
 def test_sql_report_equals_the_python_model(tmp_path_factory, people, since):
     """report_page (SQL) and report.strength/status with the summary's rules agree exactly."""
-    from ties import db
+    from ties.storage import db
 
     with fresh_store(tmp_path_factory, "sqlreport") as location:
         conn = db.open_store(location)
@@ -193,7 +193,7 @@ REPORT_CHANGES = [
 
 @pytest.fixture(scope="module")
 def network_store(tmp_path_factory):
-    from ties import db
+    from ties.storage import db
 
     with fresh_store(tmp_path_factory, "network") as location:
         conn = db.open_store(location)
@@ -226,7 +226,7 @@ def test_every_number_of_the_strength_model_is_changed_by_a_test():
 # scoring.py: the bound `ties next` loads candidates by --------------------------------
 
 def _bounds(conn) -> dict[int, tuple[float, float]]:
-    from ties import dialect, queries
+    from ties.storage import dialect, queries
 
     cfg = queries.settings(conn)
     bound, params = queries._bound_sql(dialect.of(conn), cfg)
@@ -239,7 +239,7 @@ def _bounds(conn) -> dict[int, tuple[float, float]]:
 def scored_store(tmp_path_factory):
     """People for whom every point scoring gives is exactly the bound's: help received
     today and not returned, birthdays in the coming week, undated promises."""
-    from ties import db, store
+    from ties.storage import db, store
 
     with fresh_store(tmp_path_factory, "scored") as location:
         conn = db.open_store(location)
@@ -273,7 +273,8 @@ def scored_store(tmp_path_factory):
 
 
 def _scores(conn) -> dict[int, float]:
-    from ties import queries, scoring
+    from ties.core import scoring
+    from ties.storage import queries
 
     cfg = queries.settings(conn)
     ids = [r[0] for r in conn.execute("SELECT id FROM person")]
@@ -326,7 +327,7 @@ def test_every_number_the_bound_uses_is_changed_by_a_test():
 # "Imported but never contacted" and "circle": one definition each ----------------------
 
 def test_never_contacted_import_is_the_same_rule_in_sql_and_python(ties, db_path, tmp_path):
-    from ties import db, queries
+    from ties.storage import db, queries
 
     contacts = tmp_path / "contacts.csv"
     contacts.write_text("name,type,company\nIda Imported,social,Acme\n"

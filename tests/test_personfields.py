@@ -1,4 +1,4 @@
-"""One specification of a person's fields (ties.personfields) drives import, merge,
+"""One specification of a person's fields (ties.core.personfields) drives import, merge,
 profile reads, JSON and CSV export, the ties JSON reader, generic CSV headers and the
 add/edit options: each of those lists is derived from it, and a field added to it
 reaches every one."""
@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ties import personfields as pf
+from ties.core import personfields as pf
 
 
 def test_every_list_of_person_fields_is_the_one_derived_from_the_spec():
-    from ties import exporters, merging, queries, reconcile, store
     from ties.cli import people
-    from ties.importers import csvfiles, tiesjson
+    from ties.core import merging, reconcile
+    from ties.formats import exporters
+    from ties.formats.importers import csvfiles, tiesjson
+    from ties.storage import queries, store
 
     assert reconcile.IMPORT_FIELDS is pf.IMPORT_FIELDS
     assert store.IMPORT_FIELDS is pf.IMPORT_FIELDS
@@ -76,7 +78,7 @@ def test_the_derived_lists_are_those_ties_has_always_used():
 
 
 def test_the_person_model_has_a_column_for_every_stored_field_and_no_other():
-    from ties.models import Person
+    from ties.storage.models import Person
 
     stored = {c for f in pf.SPEC if f.name != "tags" for c in f.stored}
     kept_by_ties = {"name_key", "import_id", "import_digest"}  # derived or bookkeeping

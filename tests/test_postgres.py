@@ -26,9 +26,9 @@ from conftest import (
     run_ties,
     server_schema,
 )
-from ties import dialect, pg
-from ties.config import ServerUrl, parse_location
-from ties.errors import BadValue, StoreError
+from ties.core.errors import BadValue, StoreError
+from ties.storage import dialect, pg
+from ties.storage.config import ServerUrl, parse_location
 
 CANARY = "pw-Canary+7731"  # quoted in a URL as pw-Canary%2B7731
 
@@ -82,7 +82,7 @@ def test_an_unreachable_server_is_one_line_without_the_password():
 
 
 def test_a_password_in_any_message_is_scrubbed(ties, monkeypatch):
-    from ties import queries
+    from ties.storage import queries
 
     def leaky(*args, **kwargs):
         raise StoreError(f"the server said: password {CANARY} is wrong")
@@ -247,7 +247,7 @@ def test_a_real_process_on_postgresql(db_path):
 
 @postgres
 def test_a_schema_1_store_on_postgresql_upgrades_keeping_every_row_and_id(ties, db_path):
-    from ties import db, migrations
+    from ties.storage import db, migrations
 
     with pytest.MonkeyPatch.context() as schema_1:  # (the test's own env stays patched)
         schema_1.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
@@ -378,7 +378,7 @@ def test_regression_a_one_letter_password_does_not_mask_every_letter(ties):
     ("ties path: postgresql://me@h/ties", "ties", "ties path: postgresql://me@h/ties"),
 ])
 def test_hide_password_masks_it_only_where_it_is_the_password(text, password, expected):
-    from ties.config import hide_password
+    from ties.storage.config import hide_password
 
     assert hide_password(text, password) == expected
 
@@ -389,7 +389,7 @@ _plain = st.text(st.characters(blacklist_characters="'\"`=:/@", blacklist_catego
 
 @given(text=_plain, password=st.text(min_size=1, max_size=8))
 def test_text_that_only_contains_the_passwords_letters_is_left_alone(text, password):
-    from ties.config import hide_password
+    from ties.storage.config import hide_password
 
     assert hide_password(text, password) == text
 
@@ -400,7 +400,7 @@ def test_text_that_only_contains_the_passwords_letters_is_left_alone(text, passw
 def test_the_password_never_survives_in_a_url_or_connection_string(password):
     from urllib.parse import quote
 
-    from ties.config import hide_password
+    from ties.storage.config import hide_password
 
     encoded = quote(password, safe="")
     for template, form in [("can't reach postgresql://me:{}@db.example:5432/ties.", encoded),

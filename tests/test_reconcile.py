@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ties import reconcile
-from ties.identity import Index
-from ties.importers import Record
+from ties.core import reconcile
+from ties.core.identity import Index
+from ties.formats.importers import Record
 
 
 def here(*people: dict) -> tuple[Index, dict[int, dict]]:

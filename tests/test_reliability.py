@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BACKEND, dump, holding_write_lock, rows
-from ties.migrations import LATEST
+from ties.storage.migrations import LATEST
 
 WORKER = r"""
 import functools, sys
@@ -155,7 +155,7 @@ def test_every_file_ties_writes_is_private_whatever_the_umask(tmp_path, umask):
 
 
 def test_internal_error_never_shows_note_text(ties, db_path, monkeypatch):
-    from ties import store
+    from ties.storage import store
 
     canary = "CANARY-7f3a private note"
 
@@ -342,7 +342,7 @@ def test_kill_9_during_a_loop_of_writes_loses_no_acknowledged_write(shared_store
     assert acked, "the writers never got going"
     assert set(acked) <= stored
     # the stats still equal a recomputation after all those kills
-    from ties import db, store
+    from ties.storage import db, store
 
     conn = db.open_store(path)
     kept = conn.execute("SELECT * FROM person_stats ORDER BY person_id").fetchall()
@@ -400,7 +400,7 @@ def test_kill_9_during_imports_leaves_all_or_nothing(tmp_path):
 MIGRATOR = r"""
 import sys
 from pathlib import Path
-from ties import db, migrations
+from ties.storage import db, migrations
 
 def m_slow(conn):
     conn.execute("ALTER TABLE person ADD COLUMN nickname VARCHAR")
@@ -418,7 +418,8 @@ print(db.schema_version(conn))
 
 @pytest.mark.slow
 def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
-    from ties import dates, db
+    from ties.core import dates
+    from ties.storage import db
 
     path = tmp_path / "m.db"
     conn = db.open_store(path)
@@ -426,7 +427,7 @@ def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
     with session.begin():
         from sqlalchemy import insert
 
-        from ties.models import Person
+        from ties.storage.models import Person
 
         session.execute(insert(Person), [
             {"name": f"P{i}", "name_key": f"p{i}", "created": __import__("datetime").date(
@@ -460,7 +461,7 @@ def test_kill_9_during_a_migration_leaves_old_or_new_never_half(tmp_path):
 UPGRADER = r"""
 import sys
 from pathlib import Path
-from ties import db
+from ties.storage import db
 print("go", flush=True)
 conn = db.open_store(Path(sys.argv[1]))
 print(db.schema_version(conn), flush=True)
@@ -472,7 +473,7 @@ print(db.schema_version(conn), flush=True)
 def test_kill_9_during_the_schema_2_rebuild_leaves_schema_1_or_2_never_half(tmp_path):
     import sqlite3
 
-    from ties import migrations
+    from ties.storage import migrations
 
     path = tmp_path / "v1.db"
     conn = sqlite3.connect(path, isolation_level=None)

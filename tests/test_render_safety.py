@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import BACKEND, TODAY
-from ties.text import UNSAFE, safe, safe_json
+from ties.core.text import UNSAFE, safe, safe_json
 
 CLEAR = "\x1b[2J"
 TITLE = "\x1b]0;pwned\x07"
@@ -54,7 +54,7 @@ def assert_clean(text: str, terminal: bool = False) -> None:
 def hostile_store(db_path) -> None:
     """People, interactions, follow-ups, tags and an import whose text is hostile, written
     behind the CLI's back (as an old version, a hand edit or another program might)."""
-    from ties import db, store
+    from ties.storage import db, store
 
     day = date.fromisoformat(TODAY)
     conn = db.open_store(db_path)
@@ -305,7 +305,7 @@ def test_safe_json_means_the_same_data_and_is_printable(value, encoding):
 
 
 def test_debug_traceback_shows_escapes_in_its_message_visibly(ties, monkeypatch):
-    from ties import store
+    from ties.storage import store
 
     def broken(session, person_ids, meeting, **kw):
         raise RuntimeError(f"failed on {meeting.note} " + CLEAR + BIDI)

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from ties import report
-from ties.report import Row, Tie
+from ties.core import report
+from ties.core.report import Row, Tie
 
 TODAY = date(2025, 3, 14)  # a Friday
 

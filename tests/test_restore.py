@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import dump, rows
-from ties import dates
+from ties.core import dates
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -96,7 +96,7 @@ def test_restore_reads_exactly_the_path_given(ties, db_path, tmp_path, tricky, d
 
 
 def test_check_and_doctor_read_exactly_the_path_given(tmp_path):
-    from ties import db
+    from ties.storage import db
 
     (tmp_path / "bA.db").write_text("not a database")
     tricky = tmp_path / "b%41.db"
@@ -106,7 +106,7 @@ def test_check_and_doctor_read_exactly_the_path_given(tmp_path):
                  "VALUES ('Ana', 'ana', '2025-01-01', 0, '2025-01-01 00:00:00')")
     conn.close()
     assert db.check_backup(tricky) == "1 people, 0 interactions"
-    from ties import doctor
+    from ties.storage import doctor
 
     checks = {c.name: c for c in doctor.run(tricky)}
     assert checks["integrity"].ok
@@ -179,13 +179,13 @@ def test_doctor_names_leftovers_and_fix_removes_only_them(ties, db_path):
     ties("add", "Ana", "--no-log")
     kept = Path(ties("backup").stdout.strip())
     pid = dead_pid()
-    orphans = [db_path.parent / f".ties.db.schema1.bak.{pid}.tmp",
+    orphans = [db_path.parent / f".ties.storage.db.schema1.bak.{pid}.tmp",
                db_path.parent / "backups" / f".ties.db.{pid}.tmp",
                db_path.parent / "backups" / f".ties.db.{pid}.tmp-journal"]
-    mine = db_path.parent / f".ties.db.schema1.bak.{os.getpid()}.tmp"  # being written
+    mine = db_path.parent / f".ties.storage.db.schema1.bak.{os.getpid()}.tmp"  # being written
     for f in (*orphans, mine):
         f.write_bytes(b"x" * 2048)
-    unrelated = [db_path.parent / "notes.tmp", db_path.parent / "ties.db.schema1-x.bak"]
+    unrelated = [db_path.parent / "notes.tmp", db_path.parent / "ties.storage.db.schema1-x.bak"]
     for f in unrelated:
         f.write_text("keep")
     check = leftovers_check(ties)
@@ -213,7 +213,7 @@ def test_doctor_fix_with_nothing_to_fix_says_so(ties, db_path):
 
 
 def _big_store(path: Path, people: int) -> None:
-    from ties import db
+    from ties.storage import db
 
     conn = db.connect(path)
     db.ensure_schema(conn, path)
@@ -262,7 +262,7 @@ def test_kill_9_during_a_restore_loses_nothing_and_fix_cleans_up(ties, db_path, 
 MIGRATOR = r"""
 import sys
 from pathlib import Path
-from ties import db, migrations
+from ties.storage import db, migrations
 
 def m_slow(conn):
     conn.execute("ALTER TABLE person ADD COLUMN nickname VARCHAR")
@@ -277,7 +277,7 @@ db.open_store(Path(sys.argv[1])).close()
 
 def test_killed_upgrades_leave_no_full_size_copies_behind(ties, tmp_path):
     """Regression: killed migrations left 28 full-size .bak files."""
-    from ties.migrations import LATEST  # the store is at it; the slow step comes after
+    from ties.storage.migrations import LATEST  # the store is at it; the slow step comes after
 
     path = tmp_path / "m.db"
     _big_store(path, 20_000)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ties.scoring import (
+from ties.core.scoring import (
     ComfortZone,
     Facts,
     Promise,
@@ -241,14 +241,14 @@ def test_suggestions_are_the_same_in_another_process_with_another_hash_seed():
 def test_shortlist_keeps_someone_overdue_beyond_a_promise_regression_forced_only():
     """Bug: with one suggestion asked for, a promise due today (1000 points) filled the
     shortlist alone, although a strategic tie 67 days into a daily cadence scored 1005."""
-    from ties.scoring import shortlist
+    from ties.core.scoring import shortlist
 
     entries = [(2, 0.0, 0.0, True), (3, 1005.0, 0.0, False)]
     assert sorted(shortlist(entries, 1)) == [2, 3]
 
 
 def test_shortlist_threshold_boundary_equal_bound_in_just_below_out():
-    from ties.scoring import shortlist
+    from ties.core.scoring import shortlist
 
     entries = [(1, 50.0, 0.0, False), (2, 40.0, 0.0, False), (3, 30.0, 10.0, False),
                (4, 30.0, 9.9, False)]
@@ -371,7 +371,7 @@ def test_an_import_never_contacted_is_not_suggested_unless_a_promise_is_due():
 
 
 def test_stretch_pool_skips_the_cold_the_excluded_the_circled_and_the_not_yet_half_due():
-    from ties.scoring import pick_stretch
+    from ties.core.scoring import pick_stretch
 
     zone = ComfortZone({"software": 3})
     base = person("Out", days=15, cadence=30, industry="health")  # exactly half-way

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conftest import snapshot
-from ties import db, store
+from ties.storage import db, store
 
 TODAY = date(2025, 3, 14)
 

@@ -29,7 +29,8 @@ def talk_about(points: dict, last_note: str | None) -> str:
 def this_week(conn, day: date, count: int | None, kind: str | None
               ) -> tuple[list[dict[str, Any]], str]:
     """The week's suggestions as plain data, and what to say when there are none."""
-    from ties import dates, queries, scoring
+    from ties.core import dates, scoring
+    from ties.storage import queries
 
     cfg = queries.settings(conn)
     weights = scoring.Weights(cfg["weight.strategic"], cfg["weight.social"],
@@ -66,7 +67,8 @@ def this_week(conn, day: date, count: int | None, kind: str | None
 
 def _nothing_this_week(conn, day: date, cfg: dict, kind: str | None) -> str:
     """Why 'ties next' suggests no one, and what to do about it."""
-    from ties import dates, queries
+    from ties.core import dates
+    from ties.storage import queries
 
     if queries.count_people(conn) == 0:
         return ("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
@@ -98,7 +100,7 @@ def _nothing_this_week(conn, day: date, cfg: dict, kind: str | None) -> str:
 def network_health(conn, day: date, start: date, kind: str | None, sort: str = "strength",
                    limit: int | None = None):
     """The report's summary and its rows (the first `limit`, in `sort` order)."""
-    from ties import queries
+    from ties.storage import queries
 
     return queries.report_page(conn, day, start, queries.settings(conn), kind, sort, limit)
 

@@ -20,19 +20,19 @@ from typer.core import TyperGroup
 
 from ties import __version__
 from ties.cli import streams
-from ties.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_USAGE, TiesError
+from ties.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_USAGE, TiesError
 
 if TYPE_CHECKING:
     from rich.console import Console
     from sqlmodel import Session
 
-    from ties.backend import Backend
-    from ties.config import Store
+    from ties.storage.backend import Backend
+    from ties.storage.config import Store
 
 
 def _one_line(message: str) -> str:
-    from ties.config import hide_password
-    from ties.text import safe
+    from ties.core.text import safe
+    from ties.storage.config import hide_password
 
     # A PostgreSQL password never reaches the terminal, whatever said it: any URL's or
     # connection string's password, and this store's where it is quoted (exactly, never
@@ -83,7 +83,7 @@ class TiesGroup(TyperGroup):
             if "surrogates" not in str(exc):
                 _internal_error(exc)
             # Bytes of the command line that were not UTF-8 reached text no check caught.
-            from ties.fields import NOT_UTF8
+            from ties.core.fields import NOT_UTF8
 
             fail(f"Some text you gave {NOT_UTF8}.", EXIT_REFUSED)
         except BrokenPipeError:
@@ -129,7 +129,7 @@ def _environment_error(exc: OSError) -> None:
 
 
 def _internal_error(exc: Exception) -> None:
-    from ties.backend import translate_any
+    from ties.storage.backend import translate_any
 
     try:
         location = _state.path
@@ -141,8 +141,8 @@ def _internal_error(exc: Exception) -> None:
     if os.environ.get("TIES_DEBUG"):
         import traceback
 
-        from ties.config import hide_password
-        from ties.text import safe
+        from ties.core.text import safe
+        from ties.storage.config import hide_password
 
         # Frames and the exception's type only: never local variables; never a password.
         # The message may quote user text, so it is made safe like everything ties prints.
@@ -172,21 +172,21 @@ class State:
     @property
     def path(self) -> Store:
         """The store: a SQLite file's path, or a PostgreSQL URL (printed masked)."""
-        from ties import config
+        from ties.storage import config
 
         return config.db_path(self.db_option)
 
     @property
     def backend(self) -> Backend:
         """The store's backend: what opens it, backs it up, restores and checks it."""
-        from ties import backend
+        from ties.storage import backend
 
         return backend.for_store(self.path)
 
     @property
     def secret(self) -> str | None:
         """The password in a PostgreSQL URL, so that no message can show it."""
-        from ties.config import ServerUrl, is_server_url
+        from ties.storage.config import ServerUrl, is_server_url
 
         chosen = self.db_option or os.environ.get("TIES_DB") or ""
         return ServerUrl(chosen).password if is_server_url(chosen) else None
@@ -289,7 +289,7 @@ def console(stderr: bool = False) -> Console:
 
 def say(message: str) -> None:
     """A message for the person (not data): stderr, plain, user text made safe."""
-    from ties.text import safe
+    from ties.core.text import safe
 
     echo(safe(message), err=True)
 
@@ -297,7 +297,7 @@ def say(message: str) -> None:
 def emit_json(value: Any) -> None:
     """JSON on stdout. Control and bidi characters in strings, and characters the output's
     encoding can't write, are spelled as \\u escapes: the same data, safe to show."""
-    from ties.text import safe_json
+    from ties.core.text import safe_json
 
     def default(obj: Any) -> Any:
         if hasattr(obj, "isoformat"):
@@ -322,7 +322,7 @@ def emit_file_text(text: str) -> None:
 
 
 def today():
-    from ties import dates
+    from ties.core import dates
 
     return dates.today()
 
@@ -330,7 +330,7 @@ def today():
 # Completion: runs on every key press, so it uses the bare driver and no migrations --
 
 def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
-    from ties import backend, config, queries
+    from ties.storage import backend, config, queries
 
     root = ctx.find_root()
     try:
@@ -338,7 +338,7 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
         conn = backend.for_store(path).connect_for_completion()
         if conn is None:
             return []
-        from ties.text import safe
+        from ties.core.text import safe
 
         try:
             return [safe(n) for n in queries.complete_names(conn, incomplete)]
@@ -349,13 +349,13 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def complete_type(incomplete: str) -> list[str]:
-    from ties.fields import RELATIONSHIP_TYPES
+    from ties.core.fields import RELATIONSHIP_TYPES
 
     return [t for t in RELATIONSHIP_TYPES if t.startswith(incomplete.lower())]
 
 
 def complete_channel(incomplete: str) -> list[str]:
-    from ties.fields import CHANNELS
+    from ties.core.fields import CHANNELS
 
     return [c for c in CHANNELS if c.startswith(incomplete.lower())]
 
@@ -365,7 +365,7 @@ def confirm(question: str, yes: bool) -> None:
     terminal, end of input) counts as no."""
     if yes:
         return
-    from ties.text import safe
+    from ties.core.text import safe
 
     try:
         agreed = typer.confirm(safe(question), default=False, err=True)

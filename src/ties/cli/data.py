@@ -25,8 +25,8 @@ from ties.cli.app import (
     today,
     writing,
 )
-from ties.fields import MAX_ID
-from ties.text import plural
+from ties.core.fields import MAX_ID
+from ties.core.text import plural
 
 
 @app.command("import", rich_help_panel="Your data")
@@ -59,8 +59,10 @@ def import_(
 
     Example: ties import ~/Downloads/Connections.csv --tag linkedin
     """
-    from ties import fields, importers, store
-    from ties.errors import BadValue
+    from ties.core import fields
+    from ties.core.errors import BadValue
+    from ties.formats import importers
+    from ties.storage import store
 
     if undo:
         if file is not None:
@@ -104,7 +106,7 @@ def _undone(done) -> str:
 def _read_input(file: str) -> bytes:
     """The file's bytes, or standard input's for -: never more than the import limit,
     whatever the source (a pipe, a device, a terminal)."""
-    from ties import importers
+    from ties.formats import importers
 
     if file == "-":
         return importers.read_stream(sys.stdin.buffer, "stdin")
@@ -182,7 +184,7 @@ def imports(json: o.Json = False) -> None:
 
     Example: ties imports
     """
-    from ties import queries
+    from ties.storage import queries
 
     with reading() as conn:
         items = queries.imports(conn)
@@ -192,7 +194,7 @@ def imports(json: o.Json = False) -> None:
     if not items:
         say("No imports yet. See 'ties import --help'.")
         return
-    from ties.text import safe
+    from ties.core.text import safe
 
     for i in items:
         state_ = f"undone {i['undone_at']}" if i["undone_at"] else "active"
@@ -217,8 +219,9 @@ def export(
 
     Example: ties export --format json --output ties-backup.json
     """
-    from ties import dates, files, queries
-    from ties.errors import BadValue
+    from ties.core import dates
+    from ties.core.errors import BadValue
+    from ties.storage import files, queries
 
     writer = formats.writer_named(format_)
     if writer is None:
@@ -256,7 +259,7 @@ def backup(
 
     Example: ties backup ~/Dropbox/ties-backup.db
     """
-    from ties import files
+    from ties.storage import files
 
     replace = False
     if file is not None:
@@ -265,7 +268,7 @@ def backup(
         replace = may_replace(files.real(file), force)
     done = state().backend.backup(file, replace=replace)
     say(done.message)
-    from ties.text import safe
+    from ties.core.text import safe
 
     echo(safe(done.path))
 
@@ -299,8 +302,8 @@ def doctor(
 
     Example: ties doctor --fix
     """
-    from ties import doctor as checks
-    from ties.config import hide_password
+    from ties.storage import doctor as checks
+    from ties.storage.config import hide_password
 
     if fix:
         leftovers = state().backend.leftovers()
@@ -322,7 +325,7 @@ def doctor(
         emit_json([{"check": c.name, "ok": c.ok, "warning": c.warning,
                     "detail": shown(c.detail), "advice": shown(c.advice)} for c in results])
     else:
-        from ties.text import safe
+        from ties.core.text import safe
 
         echo(f"store: {safe(state().path)}")
         for c in results:

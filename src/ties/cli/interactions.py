@@ -8,7 +8,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, complete_channel, confirm, reading, say, today, writing
-from ties.fields import MAX_ID
+from ties.core.fields import MAX_ID
 
 On = Annotated[str, typer.Option(
     help="When it happened: 2025-03-14, today, yesterday, 3 days ago, friday, 3 March.")]
@@ -34,7 +34,8 @@ def log(
 
     Example: ties log Ana Bo --on yesterday --via in-person --note "coffee, new job" --gave
     """
-    from ties import dates, fields, queries, store
+    from ties.core import dates, fields
+    from ties.storage import queries, store
 
     day = today()
     meeting = store.Meeting(
@@ -84,8 +85,9 @@ def interaction_edit(
 
     Example: ties interaction edit 42 --on "3 March" --via call --no-gave
     """
-    from ties import dates, fields, store
-    from ties.errors import BadValue
+    from ties.core import dates, fields
+    from ties.core.errors import BadValue
+    from ties.storage import store
 
     changes: dict = {}
     if on is not None:
@@ -101,7 +103,7 @@ def interaction_edit(
     if not changes:
         raise BadValue("Nothing to change: give at least one option, for example --on. See "
                        "'ties interaction edit --help'.")
-    from ties import queries
+    from ties.storage import queries
 
     with writing() as session:
         current = queries.interaction(store.raw(session), interaction_id)
@@ -118,7 +120,7 @@ def interaction_rm(interaction_id: InteractionId, yes: o.Yes = False) -> None:
 
     Example: ties interaction rm 42 --yes
     """
-    from ties import queries, store
+    from ties.storage import queries, store
 
     with reading() as conn:
         item = queries.interaction(conn, interaction_id)

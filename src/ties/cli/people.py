@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from ties import personfields
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
-from ties.fields import MAX_ID
+from ties.core import personfields
+from ties.core.fields import MAX_ID
 
 TABLE_LIMIT = 100  # rows in the list table unless --limit says otherwise
 
@@ -19,7 +19,7 @@ PROFILE_OPTIONS = personfields.OPTIONS
 
 def _profile(options: dict) -> dict:
     """The validated profile fields from a command's parameters (its locals())."""
-    from ties import fields
+    from ties.core import fields
 
     return fields.profile({field: options[param] for param, field in PROFILE_OPTIONS.items()
                            if param in options})
@@ -57,7 +57,8 @@ def add(
 
     Example: ties add "Ana Lima" --type strategic --company Acme --met "PyCon, CRDT talk"
     """
-    from ties import dates, fields, store
+    from ties.core import dates, fields
+    from ties.storage import store
 
     day = today()
     person_name = fields.name(name)
@@ -106,14 +107,15 @@ def edit(
 
     Example: ties edit Ana --company Globex --working-on "a book on CRDTs" --every 3w
     """
-    from ties import fields, queries, store
+    from ties.core import fields
+    from ties.storage import queries, store
 
     changes = _profile(locals())
     add_tags = [fields.tag(t) for t in tag or []]
     remove_tags = [fields.tag(t) for t in untag or []]
     appended = fields.text("notes", add_note) if add_note is not None else None
     if not (changes or add_tags or remove_tags or appended):
-        from ties.errors import BadValue
+        from ties.core.errors import BadValue
 
         raise BadValue("Nothing to change: give at least one option, for example --company. "
                        "See 'ties edit --help'.")
@@ -138,7 +140,8 @@ def show(name: o.Name, json: o.Json = False) -> None:
 
     Example: ties show Ana
     """
-    from ties import fields, queries, settings
+    from ties.core import fields, settings
+    from ties.storage import queries
 
     day = today()
     with reading() as conn:
@@ -160,7 +163,7 @@ def show(name: o.Name, json: o.Json = False) -> None:
                               for f in promises]
         emit_json(data)
         return
-    from ties import render
+    from ties.cli import render
 
     console().print(render.profile(person, history, promises, day, cadence))
 
@@ -189,7 +192,8 @@ def list_(
 
     Example: ties list --type strategic --search acme
     """
-    from ties import fields, queries
+    from ties.core import fields
+    from ties.storage import queries
 
     kind = None
     if type_ is not None:
@@ -218,7 +222,7 @@ def list_(
         else:
             say("No one matches. 'ties list' shows everyone.")
         return
-    from ties import render
+    from ties.cli import render
 
     console().print(render.people_table(rows, day, console().width))
     if len(rows) < matching:
@@ -234,7 +238,7 @@ def rm(name: o.Name, yes: o.Yes = False) -> None:
 
     Example: ties rm "Ana Lima" --yes
     """
-    from ties import queries, store
+    from ties.storage import queries, store
 
     with reading() as conn:  # ask outside the write lock: a prompt must not block others
         who = queries.find_person(conn, name)

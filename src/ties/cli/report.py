@@ -8,8 +8,8 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, console, emit_json, reading, say, today
-from ties.fields import MAX_ID
-from ties.report import SORTS  # pure and light: the sort orders the model defines
+from ties.core.fields import MAX_ID
+from ties.core.report import SORTS  # pure and light: the sort orders the model defines
 
 
 @app.command(rich_help_panel="Keeping in touch")
@@ -34,9 +34,11 @@ def report(
 
     Example: ties report --type strategic --sort due
     """
-    from ties import dates, fields, queries, views
-    from ties import report as model
-    from ties.errors import BadValue
+    from ties import views
+    from ties.core import dates, fields
+    from ties.core import report as model
+    from ties.core.errors import BadValue
+    from ties.storage import queries
 
     day = today()
     kind = fields.relationship_type(type_) if type_ else None
@@ -58,7 +60,7 @@ def report(
         say("No one in ties yet. Add the last person you met: ties add \"Ana Lima\" "
             "(or try 'ties demo').")
         return
-    from ties import render
+    from ties.cli import render
 
     out = console()
     parts = [render.report_summary(summary, day), "",

@@ -15,7 +15,7 @@ def path() -> None:
 
     Example: ties path
     """
-    from ties.text import safe
+    from ties.core.text import safe
 
     echo(safe(state().path))
 
@@ -31,13 +31,15 @@ def demo(
     """
     from datetime import UTC, datetime, time, timedelta
 
-    from ties import backend, config, queries, render, store, views
-    from ties import demo as sample
+    from ties import views
+    from ties.cli import render
+    from ties.core import demo as sample
+    from ties.storage import backend, config, queries, store
 
     day = today()
     target = config.demo_db_path()
     if live_store() is not None and target.resolve() == live_store().resolve():
-        from ties.errors import TiesError
+        from ties.core.errors import TiesError
 
         raise TiesError(f"Your store is at {target}, where the demo would go; the demo never "
                         "touches your own store. Use --db to choose another store.")

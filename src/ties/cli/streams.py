@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Any
 
-from ties.errors import TiesError
+from ties.core.errors import TiesError
 
 
 class OutputError(TiesError):

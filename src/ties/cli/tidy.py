@@ -9,7 +9,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, echo, emit_json, reading, say, today, writing
-from ties.fields import MAX_ID
+from ties.core.fields import MAX_ID
 
 CHOICES = {"1": "tactical", "2": "social", "3": "strategic"}
 PROMPT = "[1] tactical  [2] social  [3] strategic  [a] archive  [s] skip  [q] quit"
@@ -33,7 +33,8 @@ def triage(
 
     Example: ties triage
     """
-    from ties import dates, queries, store
+    from ties.core import dates
+    from ties.storage import queries, store
 
     day = today()
     with reading() as conn:
@@ -46,7 +47,7 @@ def triage(
         "any time and pick up later.")
     seen: list[int] = []
     done = {"tactical": 0, "social": 0, "strategic": 0, "archived": 0, "skipped": 0}
-    from ties.text import safe
+    from ties.core.text import safe
 
     while limit is None or len(seen) < limit:
         with reading() as conn:
@@ -89,7 +90,8 @@ def duplicates(json: o.Json = False) -> None:
 
     Example: ties duplicates
     """
-    from ties import merging, queries
+    from ties.core import merging
+    from ties.storage import queries
 
     with reading() as conn:
         rows = queries.identity_rows(conn)
@@ -103,7 +105,7 @@ def duplicates(json: o.Json = False) -> None:
     if not pairs:
         say("No likely duplicates.")
         return
-    from ties.text import safe
+    from ties.core.text import safe
 
     def who(pid: int) -> str:
         name, company = names[pid]
@@ -121,19 +123,20 @@ def merge(keep: o.Name, other: o.Name, yes: o.Yes = False) -> None:
 
     Example: ties merge @12 @15
     """
-    from ties import merging, queries, store
+    from ties.core import merging
+    from ties.storage import queries, store
 
     with reading() as conn:
         a = queries.find_person(conn, keep)
         b = queries.find_person(conn, other)
         if a.id == b.id:
-            from ties.errors import BadValue
+            from ties.core.errors import BadValue
 
             raise BadValue(f"{keep!r} and {other!r} are the same person (@{a.id}); name two "
                            "different people.")
         pa, pb = queries.profile(conn, a.id), queries.profile(conn, b.id)
     plan = merging.plan(pa, pb)
-    from ties.text import safe
+    from ties.core.text import safe
 
     out = console(stderr=True)
     out.print(f"Merge @{b.id} {safe(b.name)} into @{a.id} {safe(a.name)}:", markup=False)

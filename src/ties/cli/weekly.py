@@ -8,7 +8,7 @@ import typer
 
 from ties.cli import options as o
 from ties.cli.app import app, console, echo, emit_json, reading, say, today, writing
-from ties.fields import MAX_ID
+from ties.core.fields import MAX_ID
 
 
 @app.command("next", rich_help_panel="Keeping in touch")
@@ -26,7 +26,8 @@ def next_(
 
     Example: ties next --count 3
     """
-    from ties import fields, views
+    from ties import views
+    from ties.core import fields
 
     kind = fields.relationship_type(type_) if type_ else None
     with reading() as conn:
@@ -37,7 +38,7 @@ def next_(
     elif not items:
         say(empty)
     else:
-        from ties import render
+        from ties.cli import render
 
         out = console()
         out.print(render.next_table(items, out.width))
@@ -57,8 +58,9 @@ def follow_up(
 
     Example: ties follow-up Ana "send the CRDT paper" --due friday
     """
-    from ties import dates, fields, queries, store
-    from ties.errors import BadValue
+    from ties.core import dates, fields
+    from ties.core.errors import BadValue
+    from ties.storage import queries, store
 
     day = today()
     when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
@@ -84,7 +86,7 @@ def follow_ups(
 
     Example: ties follow-ups
     """
-    from ties import queries
+    from ties.storage import queries
 
     day = today()
     with reading() as conn:
@@ -96,7 +98,7 @@ def follow_ups(
     if not items:
         say("No open promises. Record one with: ties follow-up NAME \"what you promised\".")
         return
-    from ties import render
+    from ties.cli import render
 
     console().print(render.follow_up_table(items, day))
 
@@ -111,7 +113,7 @@ def done(
 
     Example: ties done 3
     """
-    from ties import store
+    from ties.storage import store
 
     with writing() as session:
         item = store.complete_follow_up(session, follow_up_id, today())
@@ -134,8 +136,9 @@ def snooze(
     """
     from datetime import timedelta
 
-    from ties import dates, queries, store
-    from ties.errors import BadValue
+    from ties.core import dates
+    from ties.core.errors import BadValue
+    from ties.storage import queries, store
 
     day = today()
     if (until is None) == (for_ is None):
@@ -218,7 +221,7 @@ def _set_flag(name: str, key: str, value, needed):
     """Set a flag when `needed(person)` says it would change something. Returns the person
     found and their profile before the change, or None when nothing was changed (so an
     import that created them can still be undone)."""
-    from ties import queries, store
+    from ties.storage import queries, store
 
     with writing() as session:
         conn = store.raw(session)
@@ -276,8 +279,9 @@ def config(
 
     Example: ties config cadence.strategic 4w
     """
-    from ties import queries, settings
-    from ties.errors import BadValue
+    from ties.core import settings
+    from ties.core.errors import BadValue
+    from ties.storage import queries
 
     if key is not None and key not in settings.SPECS:
         raise BadValue(f"There is no setting {key!r}. Known settings: "
@@ -285,7 +289,7 @@ def config(
     if key is not None and (value is not None or reset):
         if value is not None and reset:
             raise BadValue("Give a value or --reset, not both.")
-        from ties import store
+        from ties.storage import store
 
         stored = None if reset else settings.stored_form(key, value or "")
         with writing() as session:
@@ -299,7 +303,7 @@ def config(
     if json:
         emit_json({k: current[k] for k in keys})
         return
-    from ties.text import safe
+    from ties.core.text import safe
 
     for k in keys:
         spec = settings.SPECS[k]

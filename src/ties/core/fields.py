@@ -1,0 +1,211 @@
+"""Checking and normalising what people type into profile fields. Pure functions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ties.core.errors import BadValue
+from ties.core.names import clean_name
+
+MAX_NAME = 200
+MAX_FIELD = 1_000
+MAX_TEXT = 100_000  # notes and the three things to remember
+# Long text keeps its line breaks: the profile's notes and the three things to remember,
+# how you met, and an interaction's note (`ties add --met` makes it the first one's).
+LONG_FIELDS = ("notes", "working_on", "struggles", "cares_about", "met", "note")
+RELATIONSHIP_TYPES = ("tactical", "social", "strategic")
+CHANNELS = ("in-person", "call", "video", "message", "email", "event", "other")
+FIRST_MEETING = "First meeting"  # the note `ties add` gives the meeting when --met is empty
+MAX_TAG = 50
+MAX_ID = 2**31 - 1  # the largest id or count: PostgreSQL's INTEGER (SQLite's goes further)
+# The largest id a ties JSON file may bring: any id a store can give out (PostgreSQL's
+# INTEGER ends at MAX_ID), so that whatever ties exports it reads back.
+MAX_KEPT_ID = MAX_ID
+# The kinds of row whose highest id a ties JSON export carries in "last_ids" (imports are
+# not exported, and the import that reads a file back is itself one): `storage.ids`.
+EXPORTED_IDS = ("people", "interactions", "follow_ups")
+NOT_UTF8 = ("is not valid UTF-8 text (it has a byte such as \\xe9 that your terminal sent "
+            "in another encoding); set a UTF-8 locale (LC_ALL=C.UTF-8) and type it again")
+
+
+def utf8(what: str, value: str) -> str:
+    """`value` unchanged, or a refusal when it holds bytes that were not UTF-8 (Python
+    keeps such bytes of a command line as lone surrogates, which no store can hold)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadValue(f"{what} {NOT_UTF8}. Nothing was changed.") from None
+    return value
+
+
+def name(text: str) -> str:
+    cleaned = clean_name(utf8("The name", text))
+    if not cleaned:
+        raise BadValue("A name can't be empty. Example: ties add \"Ana Lima\".")
+    if len(cleaned) > MAX_NAME:
+        raise BadValue(f"A name can have at most {MAX_NAME} characters; this one has "
+                       f"{len(cleaned)}.")
+    return cleaned
+
+
+def text(field: str, value: str | None, label: str | None = None) -> str | None:
+    """Free text: stored as typed, control and escape characters included (every place
+    that shows or exports text makes them visible: `ties.core.text.safe`); only NUL, which
+    PostgreSQL can't store, and a byte-order mark are dropped, and line ends become \n.
+    An empty value means 'clear this field'. `label` names it in messages (default: the
+    option, --field)."""
+    if value is None:
+        return None
+    option = label or f"--{field.replace('_', '-')}"
+    value = unicodedata.normalize("NFC", utf8(option, value).replace("\ufeff", ""))
+    value = value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    value = value.strip()
+    limit = MAX_TEXT if field in LONG_FIELDS else MAX_FIELD
+    if len(value) > limit:
+        raise BadValue(f"{option} can have at most {limit:,} characters; this one has "
+                       f"{len(value):,}.")
+    if field not in LONG_FIELDS:
+        value = " ".join(value.split())
+    return value or None
+
+
+def email(value: str | None) -> str | None:
+    value = text("email", value)
+    if value is None:
+        return None
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+        raise BadValue(f"{value!r} doesn't look like an email address (name@example.com).")
+    return value
+
+
+_LINKEDIN = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?P<path>(?:in|pub)/[^/?#\s]+)", re.I
+)
+
+
+def linkedin(value: str | None) -> str | None:
+    """The canonical profile URL: https://www.linkedin.com/in/handle (lower case, no slash)."""
+    value = text("linkedin", value)
+    if value is None:
+        return None
+    m = _LINKEDIN.match(value.strip())
+    if m:
+        path = m["path"]
+    elif re.fullmatch(r"[\w\-.%]+", value):
+        path = f"in/{value}"
+    else:
+        raise BadValue(f"{value!r} is not a LinkedIn profile. Give the profile URL "
+                       "(https://www.linkedin.com/in/handle) or just the handle.")
+    return f"https://www.linkedin.com/{path.lower().rstrip('/')}"
+
+
+def tag(value: str) -> str:
+    cleaned = "-".join(clean_name(utf8("A tag", value)).lower().split())
+    if not cleaned:
+        raise BadValue("A tag can't be empty.")
+    if len(cleaned) > MAX_TAG:
+        raise BadValue(f"A tag can have at most {MAX_TAG} characters: {cleaned[:20]!r}...")
+    return cleaned
+
+
+def appended(current: str | None, addition: str) -> str:
+    """Notes with a line added: the result is what must fit, the same limit that add,
+    edit, import and restore hold notes to."""
+    result = f"{current}\n{addition}" if current else addition
+    if len(result) > MAX_TEXT:
+        raise BadValue(f"Their notes would have {len(result):,} characters; ties keeps at "
+                       f"most {MAX_TEXT:,}. Nothing was changed: shorten them first with "
+                       "'ties edit NAME --note ...'.")
+    return result
+
+
+def relationship_type(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = value.strip().lower()
+    matches = [t for t in RELATIONSHIP_TYPES if v and t.startswith(v)]
+    if len(matches) != 1:
+        raise BadValue(f"{value!r} is not a relationship type: use tactical, social or "
+                       "strategic.")
+    return matches[0]
+
+
+def channel(value: str) -> str:
+    v = value.strip().lower().replace("_", "-").replace(" ", "-")
+    aliases = {"inperson": "in-person", "person": "in-person", "coffee": "in-person",
+               "meeting": "in-person", "phone": "call", "zoom": "video", "text": "message",
+               "chat": "message", "dm": "message", "mail": "email", "conference": "event"}
+    v = aliases.get(v, v)
+    matches = [c for c in CHANNELS if v and c.startswith(v)]
+    if len(matches) != 1:
+        raise BadValue(f"{value!r} is not a channel: use one of {', '.join(CHANNELS)}.")
+    return matches[0]
+
+
+def profile(raw: dict) -> dict:
+    """Validate the profile options a command was given into model fields.
+
+    Options left out (None) are absent from the result; an empty string clears the
+    field (it becomes None).
+    """
+    from ties.core import dates
+
+    out: dict = {}
+    for key, value in raw.items():
+        if value is None:
+            continue
+        if key == "type":
+            out["type"] = relationship_type(value) if value.strip() else None
+        elif key == "email":
+            out["email"] = email(value)
+        elif key == "linkedin":
+            out["linkedin"] = linkedin(value)
+        elif key == "birthday":
+            if value.strip():
+                y, m, d = dates.parse_birthday(value)
+            else:
+                y = m = d = None
+            out.update(birthday_year=y, birthday_month=m, birthday_day=d)
+        elif key == "every":
+            s = value.strip().lower()
+            out["cadence_days"] = None if s in ("", "default") else dates.parse_duration(value)
+        elif key == "name":
+            out["name"] = name(value)
+        else:
+            out[key] = text(key, value)
+    return out
+
+
+def profile_json(person: dict) -> dict:
+    """A person in the documented JSON shape (docs/reference/json.md)."""
+    from ties.core import dates
+
+    birthday = dates.birthday_of(person)
+    return {
+        "id": person["id"],
+        "name": person["name"],
+        "type": person["type"],
+        "company": person["company"],
+        "role": person["role"],
+        "industry": person["industry"],
+        "location": person["location"],
+        "email": person["email"],
+        "phone": person["phone"],
+        "linkedin": person["linkedin"],
+        "tags": person["tags"],
+        "met": person["met"],
+        "notes": person["notes"],
+        "working_on": person["working_on"],
+        "struggles": person["struggles"],
+        "cares_about": person["cares_about"],
+        "birthday": birthday,
+        "every_days": person["cadence_days"],
+        "created": person["created"],
+        "archived": person["archived"],
+        "snoozed_until": person["snoozed_until"],
+        "last_contact": person.get("last_contact"),
+        "interactions": person.get("interactions") or 0,
+        "gave": person.get("gave_count", 0),
+        "received": person.get("received_count", 0),
+    }

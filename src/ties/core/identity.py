@@ -1,0 +1,64 @@
+"""Who is who: the one definition of when two descriptions are the same person. Pure.
+
+A person is recognised, in this order, by their LinkedIn profile, their email address
+(case ignored), then their name at their company (case, accents and spacing ignored; no
+company is a company too). An import matches a file's entries to people this way
+(`Index`); `ties duplicates` pairs people sharing a profile or an email by the same keys
+(`merging.likely_duplicates`, which also looks at names alone); `ties add` warns of someone
+already known by the same name (`queries.same_name`, by `name_key`).
+"""
+
+from __future__ import annotations
+
+from ties.core.names import fold
+
+# The keys that recognise a person on their own, strongest first, with what
+# `ties duplicates` says when two people share one.
+STRONG = (("linkedin", "same LinkedIn profile"), ("email", "same email"))
+
+
+def name_key(name: str) -> str:
+    """A name as it is compared (and stored in person.name_key)."""
+    return fold(name)
+
+
+def strong_key(kind: str, value: str | None) -> str | None:
+    """A LinkedIn URL or email as it is compared; None when there is none."""
+    return value.lower() if value else None
+
+
+def name_company_key(key: str, company: str | None) -> tuple[str, str]:
+    """A name (already as `name_key` makes it) at a company."""
+    return key, fold(company or "")
+
+
+class Index:
+    """People by every key that recognises them; the first one added for a key keeps it."""
+
+    def __init__(self) -> None:
+        self.strong: dict[str, dict[str, int]] = {kind: {} for kind, _ in STRONG}
+        self.by_name: dict[tuple[str, str], int] = {}
+
+    def add(self, pid: int, *, key: str, company: str | None, email: str | None,
+            linkedin: str | None) -> None:
+        for kind, value in (("linkedin", linkedin), ("email", email)):
+            if (k := strong_key(kind, value)) is not None:
+                self.strong[kind].setdefault(k, pid)
+        self.by_name.setdefault(name_company_key(key, company), pid)
+
+    def match(self, *, key: str, company: str | None, email: str | None,
+              linkedin: str | None) -> int | None:
+        """Who these details describe: by LinkedIn profile, else email, else name and
+        company; None for someone new."""
+        return self.recognise(key=key, company=company, email=email, linkedin=linkedin)[0]
+
+    def recognise(self, *, key: str, company: str | None, email: str | None,
+                  linkedin: str | None) -> tuple[int | None, str]:
+        """`match`, with how: ("same LinkedIn profile", "same email", "same name at the
+        same company"), or (None, "")."""
+        for (kind, reason), value in zip(STRONG, (linkedin, email), strict=True):
+            k = strong_key(kind, value)
+            if k is not None and k in self.strong[kind]:
+                return self.strong[kind][k], reason
+        pid = self.by_name.get(name_company_key(key, company))
+        return (pid, "same name at the same company") if pid is not None else (None, "")

@@ -1,0 +1,113 @@
+"""Finding likely duplicates and planning a merge. Pure functions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ties.core import identity, personfields
+from ties.core.errors import BadValue
+from ties.core.fields import MAX_TEXT
+from ties.core.names import fold
+
+MERGED_FIELDS = personfields.MERGED_FIELDS  # notes are joined, not chosen
+# Settings of the relationship rather than facts about the person: the kept one wins quietly.
+QUIET = {"type", "cadence_days", "birthday_year", "birthday_month", "birthday_day"}
+BLOCK = 400  # past this many people at one company, compare only neighbours by name
+
+
+def _plain(key: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", key).split())
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: int
+    b: int
+    reason: str
+
+
+def likely_duplicates(rows: list[tuple]) -> list[Pair]:
+    """Pairs that are probably one person: the same LinkedIn profile, the same email, the
+    same name, or very close names at the same company. rows: (id, name, name_key,
+    company, email, linkedin)."""
+    found: dict[tuple[int, int], str] = {}
+
+    def add(a: int, b: int, reason: str) -> None:
+        key = (min(a, b), max(a, b))
+        found.setdefault(key, reason)
+
+    column = {"linkedin": 5, "email": 4}
+    for kind, reason in identity.STRONG:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for r in rows:
+            if (key := identity.strong_key(kind, r[column[kind]])) is not None:
+                groups[key].append(r[0])
+        for ids in groups.values():
+            for other in ids[1:]:
+                add(ids[0], other, reason)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        by_name[_plain(r[2])].append(r[0])
+    for ids in by_name.values():
+        for other in ids[1:]:
+            add(ids[0], other, "same name")
+    by_company: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for r in rows:
+        if r[3]:
+            by_company[fold(r[3])].append((_plain(r[2]), r[0]))
+    for people in by_company.values():
+        people.sort()
+        for i, (key, pid) in enumerate(people):
+            others = people[i + 1:] if len(people) <= BLOCK else people[i + 1:i + 6]
+            for other_key, other in others:
+                if key != other_key and _close(key, other_key):
+                    add(pid, other, "very close names at the same company")
+    return [Pair(a, b, reason) for (a, b), reason in sorted(found.items())]
+
+
+def _close(a: str, b: str) -> bool:
+    if difflib.SequenceMatcher(None, a, b).ratio() >= 0.85:
+        return True
+    wa, wb = set(a.split()), set(b.split())
+    return len(wa & wb) >= 2 and (wa <= wb or wb <= wa)
+
+
+@dataclass
+class MergePlan:
+    take: dict = field(default_factory=dict)  # field -> value taken from the other
+    keep: list[tuple[str, str, str]] = field(default_factory=list)  # field, kept, dropped
+    notes: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+def plan(keep: dict, other: dict) -> MergePlan:
+    """What merging `other` into `keep` does: empty fields of `keep` take the other's
+    value; where both have different values `keep`'s stays and the other's is written into
+    the notes, so nothing is lost; notes are joined; tags are combined."""
+    result = MergePlan()
+    lost = []
+    for key in MERGED_FIELDS:
+        mine, theirs = keep.get(key), other.get(key)
+        if theirs in (None, ""):
+            continue
+        if mine in (None, ""):
+            result.take[key] = theirs
+        elif str(mine) != str(theirs) and key not in QUIET:
+            result.keep.append((key, str(mine), str(theirs)))
+            lost.append(f"{key.replace('_', ' ')}: {theirs}")
+    if keep.get("created") and other.get("created") and other["created"] < keep["created"]:
+        result.take["created"] = other["created"]
+    parts = [keep.get("notes"), other.get("notes")]
+    if lost:
+        parts.append(f"From {other['name']} (merged): " + "; ".join(lost))
+    joined = "\n".join(p for p in parts if p)
+    if len(joined) > MAX_TEXT:  # the limit every other write keeps, checked before asking
+        raise BadValue(f"Merged, their notes would have {len(joined):,} characters; ties "
+                       f"keeps at most {MAX_TEXT:,}. Nothing was changed: shorten one's notes "
+                       "first with 'ties edit NAME --note ...'.")
+    result.notes = joined or None
+    result.tags = sorted(set(other.get("tags", [])) - set(keep.get("tags", [])))
+    return result

@@ -1,0 +1,314 @@
+"""ties' own JSON (`ties export --format json`), checked here value by value, then written by
+`store.import_document`, which restores people, interactions, follow-ups and settings.
+
+Every value goes through the same checks as the commands that write it (`fields`,
+`dates`, `settings`), so a document can hold nothing that `ties add`, `log`, `follow-up`
+or `config` would refuse. One bad value refuses the whole document, with one line naming
+the record and the field; the store never sees it. The `Parsed` it returns holds typed
+records (dates as dates, flags as booleans): people with their file ids, interactions,
+follow-ups, settings in their stored form, and `last_ids`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from ties.core import personfields
+from ties.core.errors import TiesError
+from ties.formats.importers import BadFile, FollowUpRecord, InteractionRecord, Parsed, Record
+
+FORMAT_NAME = "ties"
+VERSION = 1
+
+# Profile fields as `ties add`/`edit` take them, checked by fields.profile.
+PROFILE_KEYS = personfields.CHECKED_KEYS
+
+
+class Invalid(Exception):
+    """One value that is not allowed: (field, what is wrong)."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(problem)
+        self.field, self.problem = field, problem
+
+
+def parse(text: str, source: str, today: date | None = None) -> Parsed:
+    from ties.core import dates
+
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadFile(f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}). "
+                      "Nothing was imported.") from None
+    except RecursionError:
+        raise BadFile(f"{source} nests lists or objects too deeply to be a ties export. "
+                      "Nothing was imported.") from None
+    except ValueError:  # an integer of thousands of digits (sys.int_max_str_digits)
+        raise BadFile(f"{source} holds a number thousands of digits long, which no ties "
+                      "export has. Nothing was imported.") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise BadFile(f"{source} is JSON but not a ties export (no \"format\": \"ties\"). "
+                      "Nothing was imported.")
+    version = doc.get("version")
+    if not _is_int(version) or version < 1:
+        raise BadFile(f"{source}: \"version\" must be a whole number (this ties writes "
+                      f"{VERSION}), not {_shown(version)}. Nothing was imported.")
+    if version > VERSION:
+        raise BadFile(f"{source} was written by a newer ties (export version {version}); "
+                      "upgrade ties to import it.")
+    for key in ("people", "interactions", "follow_ups"):
+        if doc.get(key) is not None and not isinstance(doc[key], list):
+            raise BadFile(f"{source}: \"{key}\" must be a list, not {_shown(doc[key])}. "
+                          "Nothing was imported.")
+    if doc.get("settings") is not None and not isinstance(doc["settings"], dict):
+        raise BadFile(f"{source}: \"settings\" must be an object of setting names and values, "
+                      f"not {_shown(doc['settings'])}. Nothing was imported.")
+    day = today or dates.today()
+    parsed = Parsed(format="ties")
+    ids: set[int] = set()
+    steps = (("person", "people", _person), ("interaction", "interactions", _interaction),
+             ("follow-up", "follow_ups", _follow_up))
+    for label, key, check in steps:
+        seen: set[int] = set()
+        for i, item in enumerate(doc.get(key) or [], start=1):
+            where = f"{label} {i}"
+            try:
+                if not isinstance(item, dict):
+                    raise Invalid("", f"must be an object, not {_shown(item)}")
+                where += _id_hint(item)
+                value = check(item, ids, seen, day)
+            except Invalid as bad:
+                field = f" \"{bad.field}\"" if bad.field else ""
+                raise BadFile(f"{source}: {where}{field} {bad.problem}. Nothing was "
+                              "imported.") from None
+            if label == "person":
+                ids.add(value.fields["id"])
+            getattr(parsed, "records" if label == "person" else key).append(value)
+    for name, value in (doc.get("settings") or {}).items():
+        try:
+            parsed.settings[name] = _setting(name, value)
+        except Invalid as bad:
+            raise BadFile(f"{source}: setting {_shown(name)} {bad.problem}. Nothing was "
+                          "imported.") from None
+    if doc.get("last_ids") is not None:
+        parsed.last_ids = _last_ids(doc["last_ids"], source)
+    return parsed
+
+
+def _last_ids(value: object, source: str) -> dict[str, int]:
+    """The highest ids the exporting store had given out, per kind (`ties.storage.ids`
+    reads and raises them)."""
+    from ties.core.fields import EXPORTED_IDS as EXPORTED
+    from ties.core.fields import MAX_ID as LIMIT
+
+    if not isinstance(value, dict):
+        raise BadFile(f"{source}: \"last_ids\" must be an object of whole numbers, not "
+                      f"{_shown(value)}. Nothing was imported.")
+    marks = {}
+    for key in EXPORTED:
+        mark = value.get(key, 0)
+        if not _is_int(mark) or not 0 <= mark <= LIMIT:
+            raise BadFile(f"{source}: \"last_ids\" \"{key}\" must be a whole number from 0 "
+                          f"to {LIMIT}, not {_shown(mark)}. Nothing was imported.")
+        marks[key] = mark
+    return marks
+
+
+# People ----------------------------------------------------------------------------------
+
+def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
+    from ties.core import dates, fields
+
+    pid = _new_id(p, "id", seen)
+    name = _checked("name", lambda: fields.name(_string(p, "name", required=True)))
+    raw = {key: _string(p, key) for key in PROFILE_KEYS}
+    profile: dict = {}
+    for key, value in raw.items():
+        if value is not None:
+            profile.update(_checked(key, lambda k=key, v=value: fields.profile({k: v})))
+    tags = []
+    for t in _list(p, "tags"):
+        if not isinstance(t, str):
+            raise Invalid("tags", f"must be a list of text, and {_shown(t)} is not text")
+        cleaned = _checked("tags", lambda t=t: fields.tag(t))
+        if cleaned not in tags:
+            tags.append(cleaned)
+    every = p.get("every_days")
+    if every is not None and (not _is_int(every) or
+                              not 1 <= every <= dates.MAX_DURATION_DAYS):
+        raise Invalid("every_days", f"must be a whole number of days from 1 to "
+                      f"{dates.MAX_DURATION_DAYS}, or null; not {_shown(every)}")
+    profile["cadence_days"] = every
+    connected = _date(p, "connected_on", today, past=True)
+    if connected is not None:
+        profile["connected_on"] = connected
+    # What only a ties export holds: the file's id, and the person's state and clocks.
+    profile.update(id=pid, archived=_flag(p, "archived"),
+                   created=_date(p, "created", today, past=True),
+                   snoozed_until=_date(p, "snoozed_until", today, past=False),
+                   updated_at=_time(p, "updated_at", today))
+    return Record(name=name, position=f"person {pid}", fields=profile, tags=tags)
+
+
+# Interactions and follow-ups ---------------------------------------------------------------
+
+def _interaction(item: dict, ids: set[int], seen: set[int], today: date
+                 ) -> InteractionRecord:
+    from ties.core import fields
+
+    iid = _new_id(item, "id", seen)
+    people = _list(item, "people")
+    if not people:
+        raise Invalid("people", "must list the ids of the people it was with")
+    for pid in people:
+        if not _is_int(pid):
+            raise Invalid("people", f"must be a list of person ids, and {_shown(pid)} is not "
+                          "one")
+        if pid not in ids:
+            raise Invalid("people", f"names person {pid}, who is not in the file")
+    if item.get("date") is None:
+        raise Invalid("date", "is missing: every interaction has a date")
+    channel = _string(item, "channel")
+    return InteractionRecord(
+        id=iid, people=list(dict.fromkeys(people)),
+        date=_date(item, "date", today, past=True),
+        channel=_checked("channel", lambda: fields.channel(channel)) if channel else "other",
+        note=_checked("note", lambda: fields.text("note", _string(item, "note"))),
+        they_reached_out=_flag(item, "they_reached_out"),
+        gave=_flag(item, "gave"), received=_flag(item, "received"),
+        logged_at=_time(item, "logged_at", today))
+
+
+def _follow_up(item: dict, ids: set[int], seen: set[int], today: date) -> FollowUpRecord:
+    from ties.core import fields
+
+    fid = _new_id(item, "id", seen)
+    person = item.get("person")
+    if not _is_int(person) or person not in ids:
+        raise Invalid("person", f"must be the id of a person in the file, not "
+                      f"{_shown(person)}")
+    text = _checked("text", lambda: fields.text("follow_up", _string(item, "text",
+                                                                      required=True)))
+    if not text:
+        raise Invalid("text", "is empty: say what was promised")
+    return FollowUpRecord(
+        id=fid, person=person, text=text, due=_date(item, "due", today, past=False),
+        created=_date(item, "created", today, past=True),
+        done=_date(item, "done", today, past=True))
+
+
+def _setting(name: object, value: object) -> str:
+    from ties.core import settings
+
+    if not isinstance(name, str) or name not in settings.SPECS:
+        raise Invalid("", f"is not a ties setting (known: {', '.join(settings.SPECS)})")
+    if _is_int(value) or isinstance(value, str) or (isinstance(value, float) and
+                                                     value == value):
+        try:
+            return settings.stored_form(name, str(value))
+        except TiesError as exc:
+            raise Invalid("", _reason(exc)) from None
+    raise Invalid("", f"must be text or a number, not {_shown(value)}")
+
+
+# Values -------------------------------------------------------------------------------------
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _new_id(item: dict, key: str, seen: set[int]) -> int:
+    from ties.core.fields import MAX_KEPT_ID
+
+    value = item.get(key)
+    if value is None:
+        raise Invalid(key, "is missing: every record has a whole-number id")
+    if not _is_int(value) or not 1 <= value <= MAX_KEPT_ID:
+        raise Invalid(key, f"must be a whole number from 1 to {MAX_KEPT_ID}, not "
+                      f"{_shown(value)}")
+    if value in seen:
+        raise Invalid(key, f"{value} is used twice")
+    seen.add(value)
+    return value
+
+
+def _id_hint(item: dict) -> str:
+    value = item.get("id")
+    return f" (id {value})" if _is_int(value) and 0 < value < 10**12 else ""
+
+
+def _string(item: dict, key: str, required: bool = False) -> str | None:
+    value = item.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(key, f"must be text{'' if required else ' or null'}, not "
+                      f"{_shown(value)}")
+    return value
+
+
+def _list(item: dict, key: str) -> list:
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Invalid(key, f"must be a list, not {_shown(value)}")
+    return value
+
+
+def _flag(item: dict, key: str) -> bool:
+    value = item.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise Invalid(key, f"must be true or false, not {_shown(value)}")
+    return value
+
+
+def _date(item: dict, key: str, today: date, *, past: bool) -> date | None:
+    from ties.core import dates
+
+    value = item.get(key)
+    if value is None:
+        return None
+    return _checked(key, lambda: dates.stored_date(value, today, past=past))
+
+
+def _time(item: dict, key: str, today: date):
+    from ties.core import dates
+
+    value = item.get(key)
+    if value is None:
+        return None
+    return _checked(key, lambda: dates.stored_time(value, today))
+
+
+def _checked(key: str, check):
+    """The value `check` returns, or Invalid for `key` with the reason it gave."""
+    try:
+        return check()
+    except TiesError as exc:
+        raise Invalid(key, _reason(exc)) from None
+
+
+def _reason(exc: TiesError) -> str:
+    """A command's message made to follow a field's name: 'is refused: ...'."""
+    message = exc.message.rstrip(".")
+    if message.startswith(("must ", "is ", "names ")):
+        return message
+    return f"is refused: {message}"
+
+
+def _shown(value: object) -> str:
+    """A short, printable picture of a value from the file, for messages."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, int) and len(str(value)) > 20:
+        return "a number too big for ties"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."

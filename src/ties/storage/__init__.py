@@ -1,0 +1,1 @@
+"""The store: backends, schema, queries and writes (docs/architecture.md)."""

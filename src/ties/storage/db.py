@@ -1,0 +1,580 @@
+"""The SQLite backend: a store in one file (`SqliteBackend`, see `ties.storage.backend`).
+
+File permissions, pragmas, transactions, migrations' copies, backups, restore and
+doctor's checks of the file. There is never a module-level connection or engine. Every
+connection, whether used directly through the stdlib driver (the fast read paths) or
+underneath SQLModel (writes), comes from `connect()` and so runs with the same pragmas
+and the same transactions (`Connection`).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ties.core.errors import Busy, StoreError  # noqa: F401  (Busy: what a busy store raises)
+from ties.storage import backend, dialect, files, ids
+from ties.storage.backend import Backed, Restoring, busy_timeout_ms, record_backup, stamp
+
+if TYPE_CHECKING:
+    from ties.storage.doctor import Check
+
+PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = FULL",
+)
+
+
+class Connection(sqlite3.Connection, backend.Transactions):
+    """The stdlib's connection, with ties' one transaction mechanism: a write takes the
+    write lock up front (BEGIN IMMEDIATE), so two commands at once wait for each other
+    instead of failing; anything that escapes, Ctrl-C included, rolls it all back."""
+
+    dialect = dialect.SQLITE
+    backend: SqliteBackend
+
+    @property
+    def dbapi(self) -> sqlite3.Connection:
+        """The driver's connection, for SQLAlchemy: this one."""
+        return self
+
+    def _begin(self, write: bool) -> None:
+        try:
+            self.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.Error as exc:
+            raise translate(exc) from None
+
+    def _commit(self) -> None:
+        try:
+            self.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise translate(exc) from None
+
+    def _rollback(self) -> None:
+        if self.in_transaction:
+            self.execute("ROLLBACK")
+
+
+def _driver(target: str, location: Path | None, **options) -> Connection:
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False,
+                           factory=Connection, **options)
+    conn.backend = SqliteBackend(location)
+    return conn
+
+
+def connect(path: Path) -> Connection:
+    """Open (creating if needed) the store at `path`, private to the user, with WAL,
+    synchronous=FULL, foreign keys and a busy timeout. Transactions are explicit."""
+    _create_private(path)
+    try:
+        timeout = busy_timeout_ms()
+        conn = _driver(str(path), path, timeout=timeout / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(f"Can't open the store at {path}: {exc}. Check --db or TIES_DB.") \
+            from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal" and _ours_or_new(conn):
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate(exc, path) from None
+    return conn
+
+
+def _ours_or_new(conn: sqlite3.Connection) -> bool:
+    """Whether the file is a ties store or has no tables yet. Another program's database
+    is left exactly as it was (switching it to WAL would rewrite its header), to be
+    refused by `schema_version`."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return not tables or "ties_meta" in tables
+
+
+def _create_private(path: Path) -> None:
+    """Create the file (0600) if it does not exist yet, following a symlink to where it
+    points. Only ties' own data directory is created when missing: a --db or TIES_DB in a
+    folder that does not exist is most likely a typo, and an empty store there would look
+    like lost data."""
+    from ties.storage import config
+
+    target = files.real(path)
+    folder = target.parent
+    if not folder.is_dir():
+        if folder != files.real(config.data_dir()):
+            raise StoreError(f"The folder {folder} does not exist, so there is no store at "
+                             f"{path}. Check --db or TIES_DB for a typo, or create the folder "
+                             "first.")
+        try:
+            files.private_dir(folder)
+        except StoreError as exc:
+            raise StoreError(f"{exc} Use --db or TIES_DB.") from None
+    if target.exists():
+        if target.is_dir():
+            raise StoreError(f"{path} is a directory, not a ties store. Point --db or TIES_DB "
+                             "at a file.")
+        return
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"Can't create the store {path}: {exc.strerror}. Choose another place "
+                         "with --db or TIES_DB.") from None
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def uri(path: Path, **params: str) -> str:
+    """A sqlite `file:` URI for exactly `path`: %, # and ? in a name are encoded, so SQLite
+    opens the file named and creates no other."""
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return Path(os.path.abspath(Path(path).expanduser())).as_uri() + (f"?{query}" if query
+                                                                       else "")
+
+
+def open_readonly(path: Path, timeout: float = 5) -> sqlite3.Connection:
+    """Read a SQLite file without writing to it. A WAL-mode file (every ties store and
+    backup) needs a -shm file beside it; on a read-only folder or disk, where SQLite can't
+    make one, the file is read as immutable instead, provided no -wal file beside it holds
+    changes the file itself lacks."""
+    conn = sqlite3.connect(uri(path, mode="ro"), uri=True, timeout=timeout)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+        if not cannot_open(exc):
+            raise
+    return sqlite3.connect(uri(path, immutable="1"), uri=True, timeout=timeout)
+
+
+def open_copy(path: Path) -> sqlite3.Connection:
+    """Read a backup (a file no ties command writes to) without leaving anything beside it:
+    with no -wal file next to it the file holds everything and is read as immutable, so
+    SQLite makes no -wal or -shm there; otherwise as `open_readonly`."""
+    if not Path(f"{path}-wal").exists():
+        return sqlite3.connect(uri(path, immutable="1"), uri=True)
+    return open_readonly(path)
+
+
+def cannot_open(exc: BaseException) -> bool:
+    """Whether a driver error is about the place (read-only, full, unreadable), not the
+    file's contents."""
+    text = str(exc).lower()
+    return any(s in text for s in ("unable to open", "readonly", "read-only", "disk is full",
+                                   "disk i/o", "database or disk is full"))
+
+
+def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
+    """Turn a driver error into a message that says what to do."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text or "busy" in text:
+        return backend.busy()
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StoreError(f"The store{where} is damaged or not a ties database. Nothing was "
+                          "changed; run 'ties doctor', or restore a backup.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"The store{where} is read-only. Nothing was changed; check the file's "
+                          "permissions.")
+    if "full" in text:
+        return StoreError("The disk is full. Nothing was changed; free some space and try again.")
+    if "unable to open" in text:
+        return StoreError(f"Can't open the store{where}. Check that the folder exists and is "
+                          "writable, or choose another with --db.")
+    if "disk i/o" in text:
+        return StoreError(f"The disk reported an I/O error{where}. Nothing was changed; check "
+                          "the disk, then run 'ties doctor'.")
+    return StoreError(f"The store{where} refused the operation ({type(exc).__name__}). Nothing "
+                      "was changed; run 'ties doctor'.")
+
+
+def backup_before_migration(path: Path, version: int) -> Path:
+    """Copy the store, as it is, to a private temporary file next to it before a migration
+    touches it. `keep_migration_backup` gives it its final name once the migration has
+    committed; a migration that fails or is killed leaves no full-size copy behind
+    (a killed one leaves the temporary file, which 'ties doctor --fix' removes: the
+    store still holds everything in it)."""
+    temp = files.private_temp(path.with_name(f"{path.name}.schema{version}.bak"))
+    # A second connection reads the last committed state: with WAL it may read while
+    # `conn` holds the write lock, so the copy is exactly what the migration starts from.
+    source = sqlite3.connect(str(path))
+    dest = sqlite3.connect(str(temp))
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+    files.fsync_file(temp)
+    return temp
+
+
+def keep_migration_backup(temp: Path, path: Path, version: int) -> Path:
+    """Move the copy taken before a migration to a name no other copy has."""
+    try:
+        return files.commit_unique(temp, path.parent, f"{path.name}.schema{version}-{stamp()}",
+                                   ".bak")
+    except OSError:
+        return temp  # the upgrade is done; the copy stays under its temporary name
+
+
+def missing(location: Path) -> bool:
+    """Whether `location` is a SQLite file that does not exist yet, or is still empty
+    (following symlinks).
+    A folder that does not exist is refused here, as a typo, unless it is ties' own data
+    directory, which the first write creates."""
+    from ties.storage import config
+
+    target = files.real(location)
+    if target.exists():
+        return target.is_file() and target.stat().st_size == 0  # not a store yet either
+    if not target.parent.is_dir() and target.parent != files.real(config.data_dir()):
+        raise StoreError(f"The folder {target.parent} does not exist, so there is no store "
+                         f"at {location}. Check --db or TIES_DB for a typo.")
+    return True
+
+
+def memory_store() -> Connection:
+    """A new, empty store in memory: what a read command shows before the first write,
+    without creating any file."""
+    conn = _driver(":memory:", None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    with conn.transaction(write=True):
+        backend.migrate(conn, 0)
+    return conn
+
+
+# For callers that hold a location or a connection: the backend decides. ---------------
+
+def open_store(location):
+    """A connection to an up-to-date store, whichever its backend (`Backend.open`)."""
+    return backend.for_store(location).open()
+
+
+def open_existing(location):
+    """`Backend.open_existing` of the store at `location`."""
+    return backend.for_store(location).open_existing()
+
+
+def orm_session(conn):
+    """A SQLModel session over `conn`, in its transaction (`Backend.session`)."""
+    return conn.backend.session(conn)
+
+
+def transaction(conn, *, write: bool):
+    """`conn`'s one transaction (`backend.Transactions`)."""
+    return conn.transaction(write=write)
+
+
+def schema_version(conn) -> int:
+    return conn.backend.schema_version(conn)
+
+
+def ensure_schema(conn, path: Path | None = None) -> None:
+    conn.backend.ensure_schema(conn)
+
+
+# Backups ------------------------------------------------------------------------------
+
+def backup_to(store: Path, target: Path | None, *, replace: bool = False,
+              label: str = "") -> tuple[Path, bool]:
+    """A consistent copy of the store (SQLite's online backup reads one snapshot, so
+    commands writing meanwhile neither wait long nor tear the copy), checked for integrity
+    and moved into place only when complete. Without a `target` it goes to backups/ next to
+    the store under a name no other backup has. An existing `target` is replaced only with
+    `replace`; the live store never is. Returns the copy and whether its time could be
+    recorded in the store (not on a read-only store: the copy is good all the same)."""
+    if not store.is_file():
+        raise StoreError(f"There is no store at {store} yet; nothing to back up.")
+    if target is not None:
+        target = files.real(target)
+        files.refuse_store(target, store, "backup")
+        if target.is_dir():
+            raise StoreError(f"{target} is a folder; give a file name.")
+        if not replace and os.path.lexists(target):
+            raise files.Exists(f"{target} already exists; add --force to replace it. Nothing "
+                               "was written.")
+    folder = target.parent if target else store.parent / "backups"
+    files.private_dir(folder)
+    temp = files.private_temp(target or folder / f"{store.stem}.db")
+    try:
+        source = open_readonly(store, timeout=busy_timeout_ms() / 1000)
+        dest = sqlite3.connect(str(temp))
+        try:
+            source.backup(dest)
+            ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+            version = SqliteBackend(None).schema_version(dest)
+        finally:
+            dest.close()
+            source.close()
+        if ok != "ok":
+            raise StoreError(f"The copy failed its integrity check ({ok}); nothing was kept. "
+                             "Run 'ties doctor'.")
+        if target is None:
+            target = files.commit_unique(temp, folder, f"{store.stem}{label}-{stamp()}", ".db")
+        else:
+            files.commit(temp, target, replace=replace)
+    except files.Exists:
+        temp.unlink(missing_ok=True)
+        raise files.Exists(f"{target} already exists; add --force to replace it. Nothing was "
+                           "written.") from None
+    except sqlite3.Error as exc:
+        temp.unlink(missing_ok=True)
+        raise translate(exc, store) from None
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreError(f"Can't write {target or folder}: {exc.strerror}. Nothing was "
+                         "written.") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    finally:
+        Path(f"{temp}-journal").unlink(missing_ok=True)
+    return target, not version or _try_record_backup(store)
+
+
+def _try_record_backup(store: Path) -> bool:
+    """Record the time of a backup; False when the store can't be written (read-only)."""
+    try:
+        conn = connect(store)
+    except StoreError:
+        return False
+    try:
+        record_backup(conn)
+        return True
+    except (StoreError, sqlite3.Error):
+        return False
+    finally:
+        conn.close()
+
+
+def check_backup(file: Path) -> str:
+    """Refuse anything that is not an intact ties store this version can read. Reads
+    exactly the file named, and works on a read-only disk too."""
+    from ties.storage.migrations import LATEST
+
+    file = file.expanduser()
+    if not file.is_file():
+        raise StoreError(f"There is no file {file}.")
+    try:
+        conn = open_copy(file)
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                raise StoreError(f"{file} is damaged ({ok}); it was not restored.")
+            version = SqliteBackend(None).schema_version(conn)
+            if version == 0:
+                raise StoreError(f"{file} is an empty store; it was not restored.")
+            if version > LATEST:
+                raise StoreError(f"{file} was written by a newer ties (schema {version}); "
+                                 "upgrade ties to restore it.")
+            people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+            interactions = conn.execute("SELECT count(*) FROM interaction").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if cannot_open(exc):
+            raise StoreError(f"Can't read {file} ({exc}): it was not restored. Copy it to a "
+                             "writable folder and restore that copy.") from None
+        raise StoreError(f"{file} is not a ties store; it was not restored.") from None
+    except sqlite3.Error:
+        raise StoreError(f"{file} is not a ties store; it was not restored.") from None
+    return f"{people} people, {interactions} interactions"
+
+
+def _ids_given(conn: Connection) -> dict[str, int]:
+    """The highest ids a store gave out ({} for a new, empty file)."""
+    return ids.last_given(conn) if conn.backend.schema_version(conn) else {}
+
+
+def restore_from(store: Path, file: Path) -> Path | None:
+    """Keep the current store as a backup under a name no other copy has, then copy `file`
+    (exactly that path) into it through SQLite's backup API (other connections see the old
+    or the new store, never a mix), and bring it to the current schema. The file restored
+    from is a copy of the restored store, so its time is recorded as the last backup."""
+    kept = None
+    file = files.real(file)
+    if files.store_clash(file, store):
+        raise StoreError(f"{file} is your live store; restore a backup of it instead.")
+    if store.is_file() and store.stat().st_size > 0:
+        kept, _ = backup_to(store, None, label="-before-restore")
+    source = open_copy(file)
+    dest = connect(store)
+    try:
+        given = _ids_given(dest)
+        source.backup(dest)
+        dest.backend.ensure_schema(dest)
+        with dest.transaction(write=True):  # ids the replaced store gave out stay used
+            ids.never_below(dest, given)
+        record_backup(dest)
+    except sqlite3.Error as exc:
+        raise translate(exc, store) from None
+    finally:
+        source.close()
+        dest.close()
+    return kept
+
+
+# Doctor -------------------------------------------------------------------------------
+
+def doctor_checks(path: Path) -> list[Check]:
+    """doctor's checks of a store file: its permissions, disk, sync folder, leftovers,
+    then SQLite's own integrity and foreign-key checks, the schema, the values and the
+    last backup."""
+    from ties.core.errors import TiesError
+    from ties.storage import doctor
+    from ties.storage.doctor import Check
+    from ties.storage.migrations import LATEST
+
+    checks: list[Check] = []
+    if not path.exists():
+        return [Check("store", False, f"no store at {path}",
+                      "Add someone with 'ties add' to create it, or point --db/TIES_DB at your "
+                      "store.")]
+    checks += doctor._permissions(path)
+    checks.append(doctor._disk(path))
+    checks.append(doctor._sync_folder(path))
+    checks.append(doctor._leftovers(path))
+    try:
+        conn = open_readonly(path)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchall()
+            ok = result == [("ok",)]
+            checks.append(Check("integrity", ok, "ok" if ok else "; ".join(r[0] for r in
+                                                                           result[:3]),
+                                "" if ok else "Restore a backup with 'ties restore', or export "
+                                "what can be read with 'ties export'."))
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            checks.append(Check("foreign keys", not problems,
+                                "ok" if not problems else f"{len(problems)} broken references",
+                                "" if not problems else "Restore a backup with 'ties restore'."))
+            try:
+                version = SqliteBackend(None).schema_version(conn)
+            except TiesError:  # a version that is not a number: changed outside ties
+                row = conn.execute("SELECT value FROM ties_meta WHERE key = "
+                                   "'schema_version'").fetchone()
+                checks.append(Check("schema", False, f"version {str(row[0])[:30]!r} is not a "
+                                    "number (changed outside ties)",
+                                    "Restore a backup with 'ties restore FILE'."))
+                return checks
+            checks.append(Check(
+                "schema", version <= LATEST,
+                f"version {version} (this ties: {LATEST})",
+                "" if version <= LATEST else "Upgrade ties: pip install -U ties."))
+            if version == LATEST:
+                checks.append(doctor._values(conn))
+            checks.append(doctor._last_backup(conn, path.parent / "backups", f"{path.stem}-",
+                                             ".db"))
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if not cannot_open(exc):
+            checks.append(Check("store", False, f"could not be read ({exc})",
+                                "Run 'ties doctor' again in a moment; if this persists, "
+                                "check the file and its folder."))
+        else:
+            checks.append(Check(
+                "store", False, f"could not be opened to check it ({exc}); "
+                + ("the file itself looks like a SQLite database"
+                   if _looks_like_sqlite(path) else "the file is not a SQLite database"),
+                "This is about the place, not your data: free some disk space, or make the "
+                "folder writable, then run 'ties doctor' again. Don't restore a backup over "
+                "the store: it may hold changes the backup lacks."))
+    except sqlite3.DatabaseError as exc:
+        checks.append(Check("integrity", False, f"not readable as a database ({exc})",
+                            "Keep this file (copy it somewhere safe), then restore a backup "
+                            "with 'ties restore FILE'."))
+    except Exception as exc:  # noqa: BLE001  (doctor reports; it never crashes on a bad store)
+        checks.append(Check("store", False, f"could not be read ({type(exc).__name__})",
+                            "Check the file and its permissions."))
+    return checks
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+# The backend --------------------------------------------------------------------------
+
+class SqliteBackend(backend.Backend):
+    """A store in one SQLite file (or none yet: `location` None for errors and copies)."""
+
+    sqlalchemy_url = "sqlite://"
+
+    def __init__(self, location: Path | None):
+        super().__init__(location)
+        self.live_file = location
+
+    def connect(self) -> Connection:
+        return connect(self.location)
+
+    def connect_for_completion(self) -> sqlite3.Connection | None:
+        if not self.location.is_file():
+            return None
+        return sqlite3.connect(uri(self.location, mode="ro"), uri=True, timeout=1)
+
+    def exists(self) -> bool:
+        return not missing(self.location)
+
+    def has_ties_tables(self, conn) -> bool:
+        return bool(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                 "AND name = 'ties_meta'").fetchone()[0])
+
+    def has_other_tables(self, conn) -> bool:
+        return bool(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                 ).fetchone()[0])
+
+    def foreign(self) -> StoreError:
+        return StoreError("This SQLite file is not a ties store; ties left it untouched. "
+                          "Point --db or TIES_DB at a ties store or a new file.")
+
+    def before_migration(self, version: int) -> Path:
+        return backup_before_migration(self.location, version)
+
+    def after_migration(self, kept: Path, version: int) -> None:
+        keep_migration_backup(kept, self.location, version)
+
+    def is_error(self, exc: BaseException) -> bool:
+        return isinstance(getattr(exc, "orig", None) or exc, sqlite3.Error)
+
+    def translate(self, exc: BaseException) -> StoreError:
+        return translate(getattr(exc, "orig", None) or exc, self.location)
+
+    def backup(self, target: Path | None, *, replace: bool = False) -> Backed:
+        path, recorded = backup_to(self.location, target, replace=replace)
+        if recorded:
+            return Backed(path, f"Backed up to {path} (integrity checked).")
+        counted = path.parent == files.real(self.location).parent / "backups"
+        return Backed(path, f"Backed up to {path} (integrity checked). The store is read-only, "
+                      "so the time of this backup could not be noted in it" + (
+                          ": 'ties doctor' goes by the copies in backups/ instead." if counted
+                          else "; 'ties doctor' will not know of this copy."))
+
+    def check_restore(self, file: Path) -> Restoring:
+        summary = check_backup(file)
+        return Restoring(file, summary, f"Replace your store ({self.location}) with {file} "
+                         f"({summary})? Your current store is backed up first.")
+
+    def restore(self, restoring: Restoring) -> Path | None:
+        return restore_from(self.location, restoring.file)
+
+    def leftovers(self) -> list[Path]:
+        return files.orphans(self.location)
+
+    def doctor(self) -> list[Check]:
+        return doctor_checks(self.location)

@@ -1,0 +1,150 @@
+"""The few pieces of SQL that SQLite and PostgreSQL spell differently.
+
+Every query in ties is written once, in SQL both databases accept (booleans summed
+through CASE, upserts with ON CONFLICT, parameters as ? or :name); where the two
+disagree, the query asks the connection's dialect for the fragment. The SQLite
+connection is the stdlib's own object, so its dialect is the default; the PostgreSQL
+connection (`ties.storage.pg.Connection`) carries `POSTGRES`.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class Sqlite:
+    name = "sqlite"
+    like = "LIKE"  # case-insensitive for ASCII, as PostgreSQL's ILIKE
+    is_ = "IS"  # NULL-safe equality
+    true = "1"
+
+    def days(self, later: str, earlier: str) -> str:
+        """Whole days from `earlier` to `later` (two dates or ISO date strings)."""
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+    def add_days(self, day: str, days: str) -> str:
+        """The date `days` after `day`, as an ISO date."""
+        return f"date({day}, '+' || ({days}) || ' days')"
+
+    def greatest(self, *values: str) -> str:
+        return f"max({', '.join(values)})"
+
+    def least(self, *values: str) -> str:
+        return f"min({', '.join(values)})"
+
+    def truncate(self, value: str) -> str:
+        """A number cut to an integer toward zero."""
+        return f"CAST({value} AS INTEGER)"
+
+    def whole_count(self, column: str) -> str:
+        """The column as a count: a whole number from 0, anything else (text or a fraction
+        written by another program into a column SQLite does not type-check) 0."""
+        whole = f"typeof({column}) = 'integer' AND {column} >= 0"
+        return f"(CASE WHEN {whole} THEN {column} ELSE 0 END)"
+
+    def date_then_id(self, day: str, ident: str) -> str:
+        """A text key that orders by date, then id (for 'the latest interaction')."""
+        return f"{day} || printf('#%012d', {ident})"
+
+    def id_list(self, ident: str) -> str:
+        """The ids of a group, comma-separated."""
+        return f"group_concat({ident}, ',')"
+
+    def ddl(self, statement: str) -> str:
+        """A CREATE statement written for SQLite, as this database takes it."""
+        return statement
+
+    # Id counters (see `ties.storage.ids`) ------------------------------------------------------
+
+    def last_id(self, conn, table: str) -> int:
+        """The highest id `table`'s counter has given out (AUTOINCREMENT's
+        sqlite_sequence, an ordinary table it reads and keeps: sqlite.org/autoinc.html)."""
+        import sqlite3
+
+        try:
+            row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?",
+                               (table,)).fetchone()
+        except sqlite3.OperationalError:  # a store from before AUTOINCREMENT (schema 1)
+            return 0
+        return int(row[0]) if row else 0
+
+    def count_past(self, conn, table: str, mark: int, highest: int) -> None:
+        """Make `table`'s next id larger than `mark` (SQLite numbers past the highest id
+        the table holds by itself); never lowers the counter."""
+        if mark > self.last_id(conn, table):
+            # A table gets its row in sqlite_sequence on its first insert.
+            conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                         (table, mark))
+
+    def give_back(self, conn, table: str, before: int) -> None:
+        """Set the counter back to `before`, for ids drawn and deleted again in this
+        transaction (the counter is part of it)."""
+        if self.last_id(conn, table) > before:
+            conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (before, table))
+
+
+class Postgres(Sqlite):
+    name = "postgresql"
+    like = "ILIKE"
+    is_ = "IS NOT DISTINCT FROM"
+    true = "true"
+
+    def days(self, later: str, earlier: str) -> str:
+        return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
+
+    def add_days(self, day: str, days: str) -> str:
+        return f"(CAST({day} AS DATE) + CAST({days} AS INTEGER))"
+
+    def greatest(self, *values: str) -> str:
+        return f"greatest({', '.join(values)})"
+
+    def least(self, *values: str) -> str:
+        return f"least({', '.join(values)})"
+
+    def truncate(self, value: str) -> str:
+        return f"CAST(trunc({value}) AS INTEGER)"
+
+    def whole_count(self, column: str) -> str:
+        # the column's type already holds only whole numbers
+        return f"(CASE WHEN {column} >= 0 THEN {column} ELSE 0 END)"
+
+    def date_then_id(self, day: str, ident: str) -> str:
+        return f"CAST({day} AS TEXT) || '#' || lpad(CAST({ident} AS TEXT), 12, '0')"
+
+    def id_list(self, ident: str) -> str:
+        return f"string_agg(CAST({ident} AS TEXT), ',')"
+
+    def ddl(self, statement: str) -> str:
+        """SQLite's types as PostgreSQL's: text compared byte by byte (COLLATE "C", as
+        SQLite does, so that sorting is the same on both), timestamps, and an id column
+        that numbers itself."""
+        statement = re.sub(r"\bDATETIME\b", "TIMESTAMP", statement)
+        statement = re.sub(r"\bVARCHAR\b", 'TEXT COLLATE "C"', statement)
+        if "PRIMARY KEY (id)" in statement:
+            statement = re.sub(r"\bid INTEGER NOT NULL\b",
+                               "id INTEGER GENERATED BY DEFAULT AS IDENTITY", statement)
+        return statement
+
+    def last_id(self, conn, table: str) -> int:
+        value = conn.execute("SELECT pg_sequence_last_value(CAST(pg_get_serial_sequence(?, "
+                             "'id') AS regclass))", (table,)).fetchone()[0]
+        return value or 0
+
+    def count_past(self, conn, table: str, mark: int, highest: int) -> None:
+        target = max(mark, highest)
+        if target > self.last_id(conn, table):
+            conn.execute("SELECT setval(pg_get_serial_sequence(?, 'id'), ?, true)",
+                         (table, target)).close()
+
+    def give_back(self, conn, table: str, before: int) -> None:
+        """Sequences are not part of the transaction: the ids stay used."""
+
+
+SQLITE = Sqlite()
+POSTGRES = Postgres()
+
+
+def of(conn) -> Sqlite:
+    """The dialect of a connection ties opened."""
+    return getattr(conn, "dialect", SQLITE)

@@ -1,0 +1,309 @@
+"""Schema migrations: small named steps, applied once, in order, never edited.
+
+The schema version of a store is the number of steps applied to it, kept in
+`ties_meta`. A released step is never changed: a later change to the schema is a
+new step appended to MIGRATIONS. Steps are written in SQLite's SQL and run on
+PostgreSQL through `dialect.ddl` (or ask `dialect.of(conn)` where the two differ).
+Every step runs inside the one transaction that
+`db.ensure_schema` opens under the write lock, so a store is always at one
+version or the next, never in between. Plain SQL through the stdlib driver keeps
+opening a store free of SQLAlchemy's import cost; `tests/test_migrations.py`
+proves the result equals the SQLModel models.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+
+from ties.storage import dialect
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    """People, tags, interactions, follow-ups, settings, per-person stats, imports."""
+    ddl = dialect.of(conn).ddl
+    for statement in _INITIAL:
+        conn.execute(ddl(statement))
+
+
+_INITIAL = [
+    """CREATE TABLE ties_meta (
+        "key" VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY ("key"))""",
+    """CREATE TABLE setting (
+        "key" VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY ("key"))""",
+    """CREATE TABLE import_batch (
+        id INTEGER NOT NULL,
+        format VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        imported_at DATETIME NOT NULL,
+        created INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        undone_at DATETIME,
+        PRIMARY KEY (id))""",
+    """CREATE TABLE person (
+        id INTEGER NOT NULL,
+        name VARCHAR NOT NULL,
+        name_key VARCHAR NOT NULL,
+        type VARCHAR,
+        company VARCHAR,
+        role VARCHAR,
+        industry VARCHAR,
+        location VARCHAR,
+        email VARCHAR,
+        phone VARCHAR,
+        linkedin VARCHAR,
+        met VARCHAR,
+        notes VARCHAR,
+        working_on VARCHAR,
+        struggles VARCHAR,
+        cares_about VARCHAR,
+        birthday_year INTEGER,
+        birthday_month INTEGER,
+        birthday_day INTEGER,
+        cadence_days INTEGER,
+        created DATE NOT NULL,
+        archived BOOLEAN NOT NULL,
+        snoozed_until DATE,
+        updated_at DATETIME NOT NULL,
+        connected_on DATE,
+        import_id INTEGER,
+        PRIMARY KEY (id),
+        FOREIGN KEY(import_id) REFERENCES import_batch (id) ON DELETE SET NULL)""",
+    "CREATE INDEX ix_person_name_key ON person (name_key)",
+    "CREATE INDEX ix_person_email ON person (email)",
+    "CREATE INDEX ix_person_linkedin ON person (linkedin)",
+    """CREATE TABLE tag (
+        person_id INTEGER NOT NULL,
+        tag VARCHAR NOT NULL,
+        PRIMARY KEY (person_id, tag),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_tag_tag ON tag (tag)",
+    """CREATE TABLE interaction (
+        id INTEGER NOT NULL,
+        date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        note VARCHAR,
+        they_reached_out BOOLEAN NOT NULL,
+        gave BOOLEAN NOT NULL,
+        received BOOLEAN NOT NULL,
+        logged_at DATETIME NOT NULL,
+        PRIMARY KEY (id))""",
+    "CREATE INDEX ix_interaction_date ON interaction (date, gave, received)",
+    """CREATE TABLE interaction_person (
+        interaction_id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        PRIMARY KEY (interaction_id, person_id),
+        FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE,
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_interaction_person_person_id ON interaction_person (person_id)",
+    """CREATE TABLE person_stats (
+        person_id INTEGER NOT NULL,
+        interactions INTEGER NOT NULL,
+        first_contact DATE,
+        last_contact DATE,
+        gave INTEGER NOT NULL,
+        received INTEGER NOT NULL,
+        last_gave DATE,
+        last_received DATE,
+        their_streak INTEGER NOT NULL,
+        in_person INTEGER NOT NULL,
+        voice INTEGER NOT NULL,
+        PRIMARY KEY (person_id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    """CREATE TABLE follow_up (
+        id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        text VARCHAR NOT NULL,
+        due DATE,
+        created DATE NOT NULL,
+        done DATE,
+        PRIMARY KEY (id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_follow_up_person_id ON follow_up (person_id)",
+    """CREATE TABLE import_fill (
+        batch_id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        field VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, person_id, field),
+        FOREIGN KEY(batch_id) REFERENCES import_batch (id) ON DELETE CASCADE,
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+]
+
+
+def m002_ids_never_reused(conn: sqlite3.Connection) -> None:
+    """Ids are never given out twice, and an import is recorded on every row it creates.
+
+    On SQLite an id column numbers past every id it ever gave out only when declared
+    AUTOINCREMENT, which needs the tables rebuilt. Foreign keys stay ON (they can't be
+    switched inside the migration's transaction), so a table that others reference can't
+    simply be dropped (its implicit DELETE would cascade to their rows) nor renamed away
+    (the rename would rewrite their references to it). Instead every table of the graph
+    is rebuilt at once: the new tables reference each other under temporary names, the
+    rows are copied parents first (SQLite sets each table's sequence to its highest id),
+    the old tables are dropped children first, so nothing references a dropped parent any
+    more, and the renames then point the new references at the final names. PostgreSQL's
+    identity columns never go backwards by themselves; it only gains the columns.
+    """
+    if dialect.of(conn).name == "postgresql":
+        for statement in _M002_POSTGRES:
+            conn.execute(statement)
+        conn.execute(dialect.of(conn).ddl(_M002_TABLES["import_setting"]))
+        return
+    graph = [t for t in _M002_TABLES if t != "import_setting"]
+    temp = {t: f"{t}_m002" for t in graph}
+
+    def renamed(statement: str) -> str:
+        for table, new in temp.items():
+            statement = re.sub(rf"(CREATE TABLE|REFERENCES) {table} ", rf"\1 {new} ",
+                               statement)
+        return statement
+
+    for table in graph:  # parents before children
+        conn.execute(renamed(_M002_TABLES[table]))
+        old = [r[1] for r in conn.execute(f"PRAGMA table_info('{table}')")]
+        columns = ", ".join(f'"{c}"' for c in old)
+        conn.execute(f"INSERT INTO {temp[table]} ({columns}) SELECT {columns} FROM {table}")
+    for table in reversed(graph):
+        conn.execute(f"DROP TABLE {table}")
+    for table in graph:
+        conn.execute(f"ALTER TABLE {temp[table]} RENAME TO {table}")
+    conn.execute(_M002_TABLES["import_setting"])
+    for statement in _M002_INDEXES:
+        conn.execute(statement)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"m002 left {len(broken)} broken references")
+
+
+_M002_TABLES = {
+    "import_batch": """CREATE TABLE import_batch (
+        id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+        format VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        imported_at DATETIME NOT NULL,
+        created INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        undone_at DATETIME)""",
+    "person": """CREATE TABLE person (
+        id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+        name VARCHAR NOT NULL,
+        name_key VARCHAR NOT NULL,
+        type VARCHAR,
+        company VARCHAR,
+        role VARCHAR,
+        industry VARCHAR,
+        location VARCHAR,
+        email VARCHAR,
+        phone VARCHAR,
+        linkedin VARCHAR,
+        met VARCHAR,
+        notes VARCHAR,
+        working_on VARCHAR,
+        struggles VARCHAR,
+        cares_about VARCHAR,
+        birthday_year INTEGER,
+        birthday_month INTEGER,
+        birthday_day INTEGER,
+        cadence_days INTEGER,
+        created DATE NOT NULL,
+        archived BOOLEAN NOT NULL,
+        snoozed_until DATE,
+        updated_at DATETIME NOT NULL,
+        connected_on DATE,
+        import_id INTEGER,
+        import_digest VARCHAR,
+        FOREIGN KEY(import_id) REFERENCES import_batch (id) ON DELETE SET NULL)""",
+    "tag": """CREATE TABLE tag (
+        person_id INTEGER NOT NULL,
+        tag VARCHAR NOT NULL,
+        PRIMARY KEY (person_id, tag),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "interaction": """CREATE TABLE interaction (
+        id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+        date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        note VARCHAR,
+        they_reached_out BOOLEAN NOT NULL,
+        gave BOOLEAN NOT NULL,
+        received BOOLEAN NOT NULL,
+        logged_at DATETIME NOT NULL,
+        import_id INTEGER,
+        import_digest VARCHAR,
+        FOREIGN KEY(import_id) REFERENCES import_batch (id) ON DELETE SET NULL)""",
+    "interaction_person": """CREATE TABLE interaction_person (
+        interaction_id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        PRIMARY KEY (interaction_id, person_id),
+        FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE,
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "person_stats": """CREATE TABLE person_stats (
+        person_id INTEGER NOT NULL,
+        interactions INTEGER NOT NULL,
+        first_contact DATE,
+        last_contact DATE,
+        gave INTEGER NOT NULL,
+        received INTEGER NOT NULL,
+        last_gave DATE,
+        last_received DATE,
+        their_streak INTEGER NOT NULL,
+        in_person INTEGER NOT NULL,
+        voice INTEGER NOT NULL,
+        PRIMARY KEY (person_id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "follow_up": """CREATE TABLE follow_up (
+        id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+        person_id INTEGER NOT NULL,
+        text VARCHAR NOT NULL,
+        due DATE,
+        created DATE NOT NULL,
+        done DATE,
+        import_id INTEGER,
+        import_digest VARCHAR,
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE,
+        FOREIGN KEY(import_id) REFERENCES import_batch (id) ON DELETE SET NULL)""",
+    "import_fill": """CREATE TABLE import_fill (
+        batch_id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        field VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, person_id, field),
+        FOREIGN KEY(batch_id) REFERENCES import_batch (id) ON DELETE CASCADE,
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "import_setting": """CREATE TABLE import_setting (
+        batch_id INTEGER NOT NULL,
+        "key" VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY (batch_id, "key"),
+        FOREIGN KEY(batch_id) REFERENCES import_batch (id) ON DELETE CASCADE)""",
+}
+_M002_INDEXES = [
+    "CREATE INDEX ix_person_name_key ON person (name_key)",
+    "CREATE INDEX ix_person_email ON person (email)",
+    "CREATE INDEX ix_person_linkedin ON person (linkedin)",
+    "CREATE INDEX ix_tag_tag ON tag (tag)",
+    "CREATE INDEX ix_interaction_date ON interaction (date, gave, received)",
+    "CREATE INDEX ix_interaction_person_person_id ON interaction_person (person_id)",
+    "CREATE INDEX ix_follow_up_person_id ON follow_up (person_id)",
+]
+_M002_POSTGRES = [
+    'ALTER TABLE person ADD COLUMN import_digest TEXT COLLATE "C"',
+    "ALTER TABLE interaction ADD COLUMN import_id INTEGER REFERENCES import_batch (id) "
+    "ON DELETE SET NULL",
+    'ALTER TABLE interaction ADD COLUMN import_digest TEXT COLLATE "C"',
+    "ALTER TABLE follow_up ADD COLUMN import_id INTEGER REFERENCES import_batch (id) "
+    "ON DELETE SET NULL",
+    'ALTER TABLE follow_up ADD COLUMN import_digest TEXT COLLATE "C"',
+]
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial,
+    m002_ids_never_reused,
+]
+LATEST = len(MIGRATIONS)

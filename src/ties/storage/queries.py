@@ -1,0 +1,833 @@
+"""Every read, as plain SQL over a backend's connection (`ties.storage.backend.Connection`:
+stdlib sqlite3, or psycopg through `ties.storage.pg.Connection`, which takes the same parameters
+and returns the same values).
+
+Read commands never import SQLAlchemy: these functions run on the connection from
+`Backend.open`, and inside a write they run on the same connection as the
+SQLModel session, so they see its uncommitted rows. Rows come back as plain dicts
+with dates as `datetime.date`. The SQL is written once for both databases; where they
+spell something differently, `dialect.of(conn)` gives the fragment.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ties.core import identity, names, personfields
+from ties.core.errors import Ambiguous, NotFound, StoreError
+from ties.storage import dialect, ids, stored
+from ties.storage.chunks import chunks, marks
+
+if TYPE_CHECKING:
+    from ties.storage.backend import Connection
+
+PROFILE_FIELDS = personfields.PROFILE_FIELDS
+
+
+def damaged(what: str, value: object) -> StoreError:
+    """The refusal for a value in the store that ties never writes (see `stored`)."""
+    return stored.damaged(what, value)
+
+
+def _iso(value) -> date:
+    """A date column's value as a date, or the one-line refusal for a damaged one."""
+    return stored.as_date(value)
+
+
+def _all(conn: Connection, sql: str, params: tuple | list = ()) -> list[dict]:
+    """Rows as dicts of the values ties works with: every value read through the one
+    rule for its column (`stored.read_row`), whatever another program wrote there."""
+    cur = conn.execute(sql, params)
+    names = [c[0] for c in cur.description]
+    return [stored.read_row(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
+
+
+# Finding people by name -------------------------------------------------------------
+
+def candidates(conn: Connection) -> list[names.Candidate]:
+    return [
+        _candidate(r) for r in conn.execute("SELECT id, name, name_key, company FROM person")
+    ]
+
+
+def find_person(conn: Connection, typed: str) -> names.Candidate:
+    """The one person `typed` names: '@12' by id, else names.match. Refuses otherwise."""
+    from ties.core.fields import utf8
+
+    typed = utf8("The name", typed).strip()
+    if typed.startswith("@") and typed[1:].isascii() and typed[1:].isdecimal():
+        from ties.core.fields import MAX_ID  # a bigger number is no one's id (nor fits the store)
+
+        wanted = int(typed[1:])
+        row = conn.execute(
+            "SELECT id, name, name_key, company FROM person WHERE id = ?", (wanted,)
+        ).fetchone() if wanted <= MAX_ID else None
+        if row is None:
+            raise NotFound(f"No one has the id {typed}. See 'ties list'.")
+        return _candidate(row)
+    key = names.fold(typed)
+    exact = conn.execute(
+        "SELECT id, name, name_key, company FROM person WHERE name_key = ?", (key,)
+    ).fetchall()
+    if len(exact) == 1:
+        return _candidate(exact[0])
+    people = [_candidate(r) for r in exact] if exact else candidates(conn)
+    result = names.match(typed, people)
+    if result.found:
+        return result.found
+    if result.ambiguous:
+        choices = [_choice(c) for c in result.ambiguous]
+        shown = "; ".join(choices[:8]) + (f"; and {len(choices) - 8} more" if len(choices) > 8
+                                          else "")
+        raise Ambiguous(
+            f"{len(choices)} people fit {typed!r}: {shown}. Name one by its @id (for example "
+            f"@{result.ambiguous[0].id}) or type more of the name.",
+            choices,
+        )
+    hint = ""
+    if result.suggestions:
+        hint = " Did you mean " + " or ".join(repr(s) for s in result.suggestions) + "?"
+    raise NotFound(f"No one called {typed!r}.{hint} See 'ties list', or add them with "
+                   f"'ties add'.")
+
+
+def _choice(c: names.Candidate) -> str:
+    return f"@{c.id} {c.name}" + (f" ({c.company})" if c.company else "")
+
+
+def same_name(conn: Connection, name: str) -> list[names.Candidate]:
+    rows = conn.execute(
+        "SELECT id, name, name_key, company FROM person WHERE name_key = ? ORDER BY id",
+        (identity.name_key(name),),
+    ).fetchall()
+    return [_candidate(r) for r in rows]
+
+
+def _candidate(row) -> names.Candidate:
+    """A person as name matching sees them (their name and company as text)."""
+    return names.Candidate(id=row[0], name=stored.text(row[1]), key=stored.text(row[2]),
+                           company=stored.text(row[3]))
+
+
+def complete_names(conn: Connection, prefix: str, limit: int = 50) -> list[str]:
+    """Names starting with `prefix` (case- and accent-insensitive), for tab completion."""
+    key = names.fold(prefix)
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        "SELECT name FROM person WHERE name_key LIKE ? ESCAPE '\\' AND NOT archived "
+        "ORDER BY name_key LIMIT ?",
+        (escaped + "%", limit),
+    ).fetchall()
+    return [stored.text(r[0]) for r in rows]
+
+
+# Profiles and lists ----------------------------------------------------------------
+
+def tags_of(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {pid: [] for pid in person_ids}
+    for chunk in chunks(person_ids):
+        places = marks(chunk)
+        for pid, tag in conn.execute(
+            f"SELECT person_id, tag FROM tag WHERE person_id IN ({places}) ORDER BY tag", chunk
+        ):
+            out[pid].append(stored.text(tag))
+    return out
+
+
+def profile(conn: Connection, person_id: int) -> dict[str, Any]:
+    cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
+    rows = _all(
+        conn,
+        f"SELECT {cols}, s.interactions, s.first_contact, s.last_contact, "
+        "coalesce(s.gave, 0) AS gave_count, coalesce(s.received, 0) AS received_count "
+        "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id WHERE p.id = ?",
+        (person_id,),
+    )
+    if not rows:
+        raise NotFound(f"No one has the id @{person_id}. See 'ties list'.")
+    person = rows[0]
+    person["interactions"] = person["interactions"] or 0
+    person["tags"] = tags_of(conn, [person_id])[person_id]
+    return person
+
+
+def history(conn: Connection, person_id: int) -> list[dict[str, Any]]:
+    """Every interaction with this person, newest first, with who else took part."""
+    rows = _all(
+        conn,
+        "SELECT i.id, i.date, i.channel, i.note, i.they_reached_out, i.gave, i.received "
+        "FROM interaction i JOIN interaction_person ip ON ip.interaction_id = i.id "
+        "WHERE ip.person_id = ? ORDER BY i.date DESC, i.id DESC",
+        (person_id,),
+    )
+    others = participants(conn, [r["id"] for r in rows])
+    for r in rows:
+        r["with"] = [n for pid, n in others.get(r["id"], []) if pid != person_id]
+    return rows
+
+
+def participants(conn: Connection, interaction_ids: list[int]) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for chunk in chunks(interaction_ids):
+        places = marks(chunk)
+        for iid, pid, name in conn.execute(
+            "SELECT ip.interaction_id, p.id, p.name FROM interaction_person ip "
+            f"JOIN person p ON p.id = ip.person_id WHERE ip.interaction_id IN ({places}) "
+            "ORDER BY p.name_key, p.id",
+            chunk,
+        ):
+            out.setdefault(iid, []).append((pid, stored.text(name)))
+    return out
+
+
+def interaction(conn: Connection, interaction_id: int) -> dict[str, Any]:
+    rows = _all(
+        conn,
+        "SELECT id, date, channel, note, they_reached_out, gave, received, logged_at "
+        "FROM interaction WHERE id = ?",
+        (interaction_id,),
+    )
+    if not rows:
+        raise NotFound(f"No interaction #{interaction_id}. 'ties show NAME' lists them with "
+                       "their numbers.")
+    row = rows[0]
+    row["people"] = participants(conn, [interaction_id]).get(interaction_id, [])
+    return row
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+SEARCHED = ("p.name", "p.company", "p.role", "p.industry", "p.location", "p.email", "p.met",
+            "p.notes", "p.working_on", "p.struggles", "p.cares_about")
+
+
+def _list_filter(conn, type_: str | None, tag: str | None, search: str | None,
+                 archived: bool | None) -> tuple[str, list]:
+    where, params = [], []
+    if type_ == "untyped":
+        where.append("p.type IS NULL")
+    elif type_:
+        where.append("p.type = ?")
+        params.append(type_)
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM tag t WHERE t.person_id = p.id AND t.tag = ?)")
+        params.append(tag.strip().lower())
+    if search:
+        # The folded name makes 'beyonce' find 'Beyoncé'; the match ignores ASCII case.
+        like = dialect.of(conn).like
+        clauses = [f"{col} {like} ? ESCAPE '\\'" for col in SEARCHED] + \
+            [f"p.name_key {like} ? ESCAPE '\\'"]
+        where.append("(" + " OR ".join(clauses) + ")")
+        params += [_like(search)] * len(SEARCHED) + [_like(names.fold(search))]
+    if archived is not None:
+        where.append("p.archived = ?")
+        params.append(bool(archived))
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def list_people(
+    conn: Connection,
+    *,
+    type_: str | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+    archived: bool | None = False,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """People with their last contact, sorted by name. archived=None means everyone."""
+    where, params = _list_filter(conn, type_, tag, search, archived)
+    sql = (
+        "SELECT p.id, p.name, p.type, p.company, p.role, p.industry, p.location, p.email, "
+        "p.archived, p.snoozed_until, p.created, s.last_contact, "
+        "COALESCE(s.interactions, 0) AS interactions "
+        "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id" + where
+        + " ORDER BY p.name_key, p.id" + (" LIMIT ?" if limit else "")
+    )
+    if limit:
+        params.append(limit)
+    rows = _all(conn, sql, params)
+    tags = tags_of(conn, [r["id"] for r in rows])
+    for r in rows:
+        r["tags"] = tags[r["id"]]
+    return rows
+
+
+def count_matching(conn: Connection, *, type_: str | None = None,
+                   tag: str | None = None, search: str | None = None,
+                   archived: bool | None = False) -> int:
+    where, params = _list_filter(conn, type_, tag, search, archived)
+    return conn.execute(f"SELECT count(*) FROM person p{where}", params).fetchone()[0]
+
+
+def count_people(conn: Connection) -> int:
+    return conn.execute("SELECT count(*) FROM person").fetchone()[0]
+
+
+def recent_duplicate(
+    conn: Connection, person_ids: list[int], when: date, channel: str,
+    note: str | None, gave: bool, received: bool, they_reached_out: bool, since: str,
+) -> dict[str, Any] | None:
+    """An identical interaction logged at or after `since` (a retried command)."""
+    rows = _all(
+        conn,
+        "SELECT id, logged_at FROM interaction WHERE date = ? AND channel = ? "
+        f"AND note {dialect.of(conn).is_} ? AND gave = ? AND received = ? AND they_reached_out = ? "
+        "AND logged_at >= ? ORDER BY id DESC",
+        (when.isoformat(), channel, note, gave, received, they_reached_out, since),
+    )
+    wanted = sorted(person_ids)
+    for row in rows:
+        people = sorted(pid for pid, _ in participants(conn, [row["id"]]).get(row["id"], []))
+        if people == wanted:
+            return row
+    return None
+
+
+def settings(conn: Connection) -> dict:
+    from ties.core import settings as spec
+
+    return spec.resolve(dict(conn.execute("SELECT key, value FROM setting").fetchall()))
+
+
+def follow_ups(
+    conn: Connection, person_id: int | None = None, *, include_done: bool = False
+) -> list[dict[str, Any]]:
+    """Promises, soonest due first (undated last), then oldest first."""
+    where, params = [], []
+    if person_id is not None:
+        where.append("f.person_id = ?")
+        params.append(person_id)
+    if not include_done:
+        where.append("f.done IS NULL")
+    return _all(
+        conn,
+        "SELECT f.id, f.person_id, p.name, f.text, f.due, f.created, f.done "
+        "FROM follow_up f JOIN person p ON p.id = f.person_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY f.done IS NOT NULL, f.due IS NULL, f.due, f.id",
+        params,
+    )
+
+
+# ties next ---------------------------------------------------------------------------
+
+def _cadence_sql(settings: dict) -> tuple[str, list]:
+    return (
+        # A cadence ties would not write (changed outside it) counts as unset.
+        "coalesce(CASE WHEN p.cadence_days BETWEEN 1 AND 3650 THEN "
+        "CAST(p.cadence_days AS INTEGER) END, "
+        "CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END)",
+        [settings["cadence.strategic"], settings["cadence.social"], settings["cadence.tactical"]],
+    )
+
+
+_FACTS_COLUMNS = (
+    "p.id, p.name, p.name_key, p.type, p.created, p.industry, p.company, p.birthday_month, "
+    "p.birthday_day, s.last_contact, s.interactions, s.gave AS gave_count, s.last_gave, "
+    "s.last_received, s.their_streak, p.import_id"
+)
+
+
+def _facts(conn: Connection, rows: list[dict]) -> list:
+    from ties.core.scoring import Facts, Promise
+
+    open_promises: dict[int, list] = {r["id"]: [] for r in rows}
+    if rows:
+        ids = list(open_promises)
+        for chunk in chunks(ids):
+            for pid, text, due in conn.execute(
+                "SELECT person_id, text, due FROM follow_up WHERE done IS NULL AND person_id "
+                f"IN ({marks(chunk)}) ORDER BY id", chunk,
+            ):
+                open_promises[pid].append(Promise(stored.text(text), _iso(due) if due
+                                                  else None))
+    return [
+        Facts(
+            id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
+            created=r["created"], last_contact=r["last_contact"],
+            interactions=r["interactions"] or 0, gave=r["gave_count"] or 0,
+            last_gave=r["last_gave"], last_received=r["last_received"],
+            their_streak=r["their_streak"] or 0, promises=tuple(open_promises[r["id"]]),
+            birthday=(r["birthday_month"], r["birthday_day"]) if r["birthday_month"] else None,
+            industry=r["industry"], company=r["company"], sort_key=r["name_key"],
+            imported=r["import_id"] is not None,
+        )
+        for r in rows
+    ]
+
+
+def _active(type_: str | None) -> tuple[str, list]:
+    """Typed, not archived, not snoozed past today (and of one type, if given)."""
+    where = "p.type IN ('tactical', 'social', 'strategic') AND NOT p.archived AND " \
+            "(p.snoozed_until IS NULL OR p.snoozed_until <= ?)"
+    return (where + " AND p.type = ?", [type_]) if type_ else (where, [])
+
+
+NEVER_CONTACTED_IMPORT = "(p.import_id IS NOT NULL AND s.last_contact IS NULL)"
+"""`scoring.never_contacted_import` in SQL (person p joined with person_stats s)."""
+
+# Open promises per person, joined once instead of looked up per row.
+_PROMISES = ("LEFT JOIN (SELECT person_id, sum(CASE WHEN due IS NULL THEN 1 ELSE 0 END) "
+             "AS undated, min(due) AS first_due FROM follow_up WHERE done IS NULL "
+             "GROUP BY person_id) f ON f.person_id = p.id")
+
+
+def _bound_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
+    """Per person: recency points (as scoring computes them) and an upper bound of every
+    other point they can earn, so that only people who can reach the top are loaded.
+    Every number is scoring's own, passed as a parameter, so the two cannot drift.
+    The query must join `_PROMISES` as f."""
+    from ties.core import scoring
+
+    cadence, cparams = _cadence_sql(settings)
+    days = d.greatest(d.days("?", "coalesce(s.last_contact, p.created)"), "0")
+    return (
+        f"CAST({days} AS DOUBLE PRECISION) / ({cadence}) "
+        "* ? * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
+        "AS recency, "
+        "CASE WHEN s.last_received IS NOT NULL THEN ? ELSE 0 END "
+        "+ CASE WHEN s.their_streak >= ? THEN ? ELSE 0 END "
+        "+ CASE WHEN s.gave = 0 AND s.interactions >= ? THEN ? ELSE 0 END "
+        "+ CASE WHEN p.birthday_month IS NOT NULL THEN ? ELSE 0 END "
+        "+ ? * coalesce(f.undated, 0) AS bonus",
+        cparams + [float(scoring.DUE_POINTS), settings["weight.strategic"],
+                   settings["weight.social"], settings["weight.tactical"],
+                   float(scoring.UNRETURNED_POINTS), int(scoring.YOUR_TURN_STREAK),
+                   float(scoring.YOUR_TURN_POINTS), int(scoring.ASK_AFTER),
+                   float(scoring.ASK_HOW_TO_HELP_POINTS), float(scoring.BIRTHDAY_POINTS),
+                   float(scoring.UNDATED_PROMISE_POINTS)],
+    )
+
+
+def _facts_of(conn: Connection, ids: list[int], settings: dict) -> list:
+    cadence, cparams = _cadence_sql(settings)
+    rows: list[dict] = []
+    for chunk in chunks(ids):
+        rows += _all(conn, f"SELECT {_FACTS_COLUMNS}, {cadence} AS cadence FROM person p "
+                           "JOIN person_stats s ON s.person_id = p.id WHERE p.id IN "
+                           f"({marks(chunk)})", [*cparams, *chunk])
+    return _facts(conn, rows)
+
+
+def next_candidates(conn: Connection, today: date, settings: dict,
+                    type_: str | None = None, count: int | None = None) -> list:
+    """Facts of everyone `scoring.is_candidate` would suggest this week, found in SQL:
+    due within the coming week, or with a promise due in it. With `count`, only those
+    who can still rank among the first `count` (scoring.shortlist) are loaded."""
+    from ties.core.scoring import WEEK, shortlist
+
+    d = dialect.of(conn)
+    cadence, cparams = _cadence_sql(settings)
+    bound, bparams = _bound_sql(d, settings)
+    active, aparams = _active(type_)
+    horizon = (today + timedelta(days=WEEK - 1)).isoformat()
+    due = d.add_days("coalesce(s.last_contact, p.created)", cadence)
+    rows = conn.execute(
+        f"SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS promised "
+        f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
+        f"WHERE {active} AND (({due} <= ? "
+        f"AND NOT {NEVER_CONTACTED_IMPORT}) OR f.first_due <= ?)",
+        [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, *cparams, horizon,
+         horizon],
+    ).fetchall()
+    ids = [r[0] for r in rows] if count is None else shortlist(rows, count)
+    return _facts_of(conn, ids, settings)
+
+
+def comfort_zone(conn: Connection, today: date):
+    """Your recent circle: the people you were in touch with in the last 90 days, counted
+    by industry (else company)."""
+    from ties.core.scoring import STRETCH_WINDOW, ComfortZone, circle
+
+    since = (today - timedelta(days=STRETCH_WINDOW)).isoformat()
+    circles: dict[str, int] = {}
+    for industry, company, n in conn.execute(
+        "SELECT p.industry, p.company, count(*) FROM person p JOIN person_stats s "
+        "ON s.person_id = p.id WHERE s.last_contact > ? AND s.last_contact <= ? "
+        "GROUP BY p.industry, p.company",
+        (since, today.isoformat()),
+    ):
+        key = circle(stored.text(industry), stored.text(company))
+        if key:
+            circles[key] = circles.get(key, 0) + n
+    return ComfortZone(circles)
+
+
+def stretch_pool(conn: Connection, today: date, settings: dict, zone,
+                 type_: str | None = None, count: int | None = 1) -> list:
+    """People outside the comfort zone who are at least half-way to due (and not an
+    import you were never in touch with): only those who can rank first among them are
+    loaded, for `scoring.pick_stretch` to choose from."""
+    from ties.core.scoring import WEEK, circle, shortlist
+
+    d = dialect.of(conn)
+    cadence, cparams = _cadence_sql(settings)
+    bound, bparams = _bound_sql(d, settings)
+    active, aparams = _active(type_)
+    horizon = (today + timedelta(days=WEEK - 1)).isoformat()
+    # A promise due this week is worth more than any recency: such people are always
+    # loaded (as in next_candidates), or the shortlist could drop them behind someone
+    # merely more overdue.
+    rows = conn.execute(
+        f"SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS promised, "
+        "p.industry, p.company "
+        f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
+        f"WHERE {active} AND NOT {NEVER_CONTACTED_IMPORT} "
+        f"AND {d.days('?', 'coalesce(s.last_contact, p.created)')} * 2 >= ({cadence})",
+        [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, today.isoformat(),
+         *cparams],
+    ).fetchall()
+    outside = [r[:4] for r in rows
+               if (c := circle(stored.text(r[4]), stored.text(r[5]))) and c not in zone.circles]
+    ids = [r[0] for r in outside] if count is None else shortlist(outside, count)
+    return _facts_of(conn, ids, settings)
+
+
+def next_due(conn: Connection, today: date, settings: dict,
+             type_: str | None = None) -> dict | None:
+    """Who comes due next (for 'everyone is up to date'), of one type if given."""
+    cadence, cparams = _cadence_sql(settings)
+    active, aparams = _active(type_)
+    rows = _all(
+        conn,
+        f"SELECT name, {dialect.of(conn).add_days('coalesce(s.last_contact, p.created)', cadence)}"
+        " AS due FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"WHERE {active} AND NOT {NEVER_CONTACTED_IMPORT} "
+        "ORDER BY due, p.name_key LIMIT 1",
+        [*cparams, today.isoformat(), *aparams],
+    )
+    return rows[0] if rows else None
+
+
+def count_imported_never_contacted(conn: Connection, type_: str | None = None) -> int:
+    """Typed, active people an import created whom you have never been in touch with."""
+    return conn.execute(
+        "SELECT count(*) FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"WHERE {NEVER_CONTACTED_IMPORT} AND p.type IS NOT NULL "
+        "AND NOT p.archived" + (" AND p.type = ?" if type_ else ""),
+        [type_] if type_ else []).fetchone()[0]
+
+
+def count_not_archived(conn: Connection, type_: str | None) -> int:
+    """People not archived with this type ('untyped': with none; None: with any)."""
+    where = {None: "p.type IS NOT NULL", "untyped": "p.type IS NULL"}.get(type_, "p.type = ?")
+    return conn.execute(f"SELECT count(*) FROM person p WHERE NOT p.archived AND {where}",
+                        [type_] if "?" in where else []).fetchone()[0]
+
+
+def last_notes(conn: Connection, person_ids: list[int]) -> dict[int, str]:
+    """The note of each person's latest interaction that says something (not the
+    placeholder `ties add` writes for a first meeting)."""
+    from ties.core.fields import FIRST_MEETING
+
+    out = {}
+    for pid in person_ids:
+        row = conn.execute(
+            "SELECT i.note FROM interaction i JOIN interaction_person ip "
+            "ON ip.interaction_id = i.id WHERE ip.person_id = ? AND i.note IS NOT NULL "
+            "AND i.note NOT IN ('', ?) ORDER BY i.date DESC, i.id DESC LIMIT 1",
+            (pid, FIRST_MEETING)).fetchone()
+        if row:
+            out[pid] = stored.text(row[0])
+    return out
+
+
+def talking_points(conn: Connection, person_ids: list[int]) -> dict[int, dict]:
+    rows = {}
+    for pid in person_ids:
+        r = conn.execute("SELECT working_on, struggles, cares_about FROM person WHERE id = ?",
+                         (pid,)).fetchone()
+        rows[pid] = {"working_on": stored.text(r[0]), "struggles": stored.text(r[1]),
+                     "cares_about": stored.text(r[2])}
+    return rows
+
+
+# ties report -------------------------------------------------------------------------
+
+def _tie(Tie, r):  # noqa: N803 (the class, imported lazily by the callers)
+    """A report.Tie from a row of the report's queries (positional and without per-row
+    dicts: this runs for every person in the store), each value read by its rule in
+    `stored`."""
+    iso, text, count = _iso, stored.text, stored.count
+    return Tie(r[0], text(r[1]), r[2] if r[2] in stored.TYPES else None, r[3], iso(r[4]),
+               text(r[5]), text(r[6]), r[7] and iso(r[7]), r[8] and iso(r[8]), count(r[9]),
+               0, count(r[10]), count(r[11]), r[12] and iso(r[12]), r[13] and iso(r[13]),
+               count(r[14]), count(r[15]), r[16], bool(r[17]), text(r[18]))
+
+
+def interactions_in_period(conn: Connection, person_ids: list[int], since: date,
+                           today: date) -> dict[int, int]:
+    """How many interactions each of these people had in the period."""
+    out: dict[int, int] = {}
+    for chunk in chunks(person_ids):
+        out.update(conn.execute(
+            "SELECT ip.person_id, count(*) FROM interaction_person ip JOIN interaction i "
+            "ON i.id = ip.interaction_id WHERE ip.person_id IN "
+            f"({marks(chunk)}) AND i.date > ? AND i.date <= ? "
+            "GROUP BY ip.person_id", [*chunk, since.isoformat(), today.isoformat()]))
+    return out
+
+
+def activity(conn: Connection, today: date, since: date) -> dict:
+    """Help given and received in the period, interactions per day over the last 12
+    weeks, and the weeks with any interaction (for the streak)."""
+    from ties.core.report import week_start
+
+    gave, received = conn.execute(
+        "SELECT coalesce(sum(CASE WHEN gave THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN received THEN 1 ELSE 0 END), 0) FROM interaction "
+        "WHERE date > ? AND date <= ?", (since.isoformat(), today.isoformat())).fetchone()
+    start = week_start(today) - timedelta(weeks=11)
+    per_day = {_iso(d): n for d, n in conn.execute(
+        "SELECT date, count(*) FROM interaction WHERE date >= ? AND date <= ? GROUP BY date",
+        (start.isoformat(), today.isoformat()))}
+    # Walk back through the days with interactions (newest first, on the date index) only
+    # as far as the streak goes: the first week without one ends it.
+    # Walk back week by week, each step one lookup on the date index (the latest day with
+    # an interaction before the week), only as far as the streak goes.
+    weeks: list[date] = []
+    oldest = week_start(today) - timedelta(weeks=1)  # the last week that keeps a streak alive
+    cursor = today + timedelta(days=1)
+    while True:
+        (latest,) = conn.execute("SELECT max(date) FROM interaction WHERE date < ?",
+                                 (cursor.isoformat(),)).fetchone()
+        if latest is None:
+            break
+        start = week_start(_iso(latest))
+        if start < oldest:
+            break
+        weeks.append(start)
+        oldest, cursor = start - timedelta(weeks=1), start
+    return {"gave": gave, "received": received, "per_day": per_day, "weeks": weeks}
+
+
+# Export ------------------------------------------------------------------------------
+
+def export_data(conn: Connection) -> dict:
+    """Everything a person typed into ties, as plain data for the exporters."""
+    cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
+    people = _all(conn, f"SELECT {cols}, p.connected_on, p.updated_at, s.last_contact, "
+                        "coalesce(s.interactions, 0) AS interactions FROM person p "
+                        "LEFT JOIN person_stats s ON s.person_id = p.id ORDER BY p.id")
+    tags = tags_of(conn, [p["id"] for p in people])
+    for p in people:
+        p["tags"] = tags[p["id"]]
+    interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
+                              "received, logged_at FROM interaction ORDER BY id")
+    links: dict[int, list[int]] = {}
+    # Only links and promises of people who exist: a reference broken outside ties (which
+    # doctor's foreign keys check names) would make the export unreadable.
+    for iid, pid in conn.execute("SELECT ip.interaction_id, ip.person_id FROM "
+                                 "interaction_person ip JOIN person p ON p.id = ip.person_id "
+                                 "ORDER BY ip.interaction_id, ip.person_id"):
+        links.setdefault(iid, []).append(pid)
+    for item in interactions:
+        item["people"] = links.get(item["id"], [])
+    follow = _all(conn, "SELECT f.id, f.person_id AS person, f.text, f.due, f.created, "
+                        "f.done FROM follow_up f JOIN person p ON p.id = f.person_id "
+                        "ORDER BY f.id")
+    settings = dict(conn.execute("SELECT key, value FROM setting ORDER BY key").fetchall())
+    return {"people": people, "interactions": interactions, "follow_ups": follow,
+            "settings": settings, "last_ids": ids.last_given(conn, ids.EXPORTED)}
+
+
+def imports(conn: Connection) -> list[dict[str, Any]]:
+    """Past imports, newest first, their times as text to the second."""
+    out = []
+    for r in conn.execute("SELECT id, format, source, imported_at, created, updated, "
+                          "undone_at FROM import_batch ORDER BY id DESC").fetchall():
+        imported, undone = (stored.stamp(v) for v in (r[3], r[6]))
+        out.append({"id": r[0], "format": stored.text(r[1]), "source": stored.text(r[2]),
+                    "imported_at": str(imported)[:19], "created": stored.count(r[4]),
+                    "updated": stored.count(r[5]),
+                    "undone_at": str(undone)[:19] if undone else None})
+    return out
+
+
+# Tidying: triage and duplicates ---------------------------------------------------------
+
+def untyped(conn: Connection, exclude: list[int] | None = None, limit: int = 1
+            ) -> list[dict[str, Any]]:
+    """People waiting for triage: no type, not archived; the most recently connected first."""
+    skip = exclude or []
+    return _all(
+        conn,
+        "SELECT p.id, p.name, p.company, p.role, p.industry, p.location, p.email, "
+        "p.connected_on, p.created, s.last_contact FROM person p JOIN person_stats s ON "
+        "s.person_id = p.id WHERE p.type IS NULL AND NOT p.archived"
+        + (f" AND p.id NOT IN ({marks(skip)})" if skip else "")
+        + " ORDER BY coalesce(p.connected_on, p.created) DESC, p.name_key, p.id LIMIT ?",
+        [*skip, limit],
+    )
+
+
+def count_untyped(conn: Connection) -> int:
+    return conn.execute("SELECT count(*) FROM person WHERE type IS NULL AND NOT archived"
+                        ).fetchone()[0]
+
+
+def identity_rows(conn: Connection) -> list[tuple]:
+    text = stored.text
+    return [(r[0], *(text(v) for v in r[1:])) for r in conn.execute(
+        "SELECT id, name, name_key, company, email, linkedin FROM person ORDER BY id")]
+
+
+# The report's fast path: strength, status and the summary computed in SQL -----------
+
+def _double(number: float) -> str:
+    """A float literal that is an IEEE double on both databases (PostgreSQL reads a bare
+    0.5 as NUMERIC)."""
+    return f"CAST({float(number)!r} AS DOUBLE PRECISION)"
+
+
+def _number(number: int | float) -> str:
+    """One of the model's numbers as SQL: an integer as itself, anything else as a double
+    (so the arithmetic is the Python model's, on both databases)."""
+    if isinstance(number, int) and not isinstance(number, bool):
+        return str(int(number))
+    return _double(number)
+
+
+def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
+    """A query of every person who is not archived with their strength and status,
+    computed exactly as report.strength and report.status do (same operations in the same
+    order on IEEE doubles, with report's own numbers written into the SQL; tests compare
+    the two on random data and with each number changed)."""
+    from ties.core import report as m
+
+    n = _number
+    cadence, cparams = _cadence_sql(settings)
+    zero, one = _double(0.0), _double(1.0)
+    base = (
+        "SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
+        "s.first_contact, s.last_contact, "
+        + ", ".join(f"{d.whole_count('s.' + c)} AS {c}" for c in
+                    ("interactions", "gave", "received"))
+        + ", s.last_gave, s.last_received, "
+        + ", ".join(f"{d.whole_count('s.' + c)} AS {c}" for c in ("in_person", "voice"))
+        + ", "
+        f"{_KNOWN} AS known, CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END AS has_notes, "
+        f"{cadence} AS cadence, "
+        f"{d.days(':today', 'coalesce(s.last_contact, p.created)')} AS days, "
+        f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first "
+        "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived"
+    )
+    strength = d.truncate(f"raw + {_double(0.5)}")
+    fading = d.greatest(zero, f"1 - {d.greatest('days', '0')} * {one} / "
+                              f"({n(m.RECENCY_CADENCES)} * cadence)")
+    often = d.least(one, f"interactions / ({n(m.FULL_FREQUENCY)} * "
+                         f"({d.greatest('days_first', 'cadence')} * {one} / cadence))")
+    balance = (f"{n(m.BALANCE_POINTS)} * {d.least('gave', 'received')} * {one} / "
+               f"{d.greatest('gave', 'received')}")
+    parts = (
+        "SELECT b.*, "
+        f"(CASE WHEN last_contact IS NULL THEN {zero} ELSE {n(m.RECENCY_POINTS)} * {fading} "
+        "END)"
+        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
+        f"  {n(m.FREQUENCY_POINTS)} * {often} ELSE {zero} END)"
+        " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
+        f"  {n(m.DEPTH_POINTS)} * (in_person + {_double(m.VOICE_WEIGHT)} * voice "
+        f"  + {_double(m.WRITTEN_WEIGHT)} * (interactions - in_person - voice)) "
+        f"  / interactions ELSE {zero} END)"
+        f" + ({n(m.KNOWN_POINTS)} * known + CASE WHEN has_notes = 1 THEN {n(m.NOTES_POINTS)} "
+        "ELSE 0 END)"
+        f" + (CASE WHEN gave > 0 AND received > 0 THEN {balance} "
+        f"  WHEN gave > 0 OR received > 0 THEN {_double(m.ONE_WAY_POINTS)} ELSE {zero} END)"
+        " AS raw FROM base b"
+    )
+    scored = (
+        f"SELECT r.*, {strength} AS strength, "
+        f"CASE WHEN days_first < {n(m.NEW_DAYS)} AND interactions <= {n(m.NEW_INTERACTIONS)} "
+        f"THEN 'new' WHEN days > {n(m.RECONNECT_CADENCES)} * cadence THEN 'reconnect' "
+        f"WHEN days >= cadence THEN 'due' "
+        f"WHEN {strength} >= {n(m.STRONG)} THEN 'strong' ELSE 'steady' END AS status, "
+        f"{d.add_days('coalesce(last_contact, created)', 'cadence')} AS due "
+        "FROM parts r"
+    )
+    return f"WITH base AS ({base}), parts AS ({parts}), scored AS ({scored}) ", cparams
+
+
+_KNOWN = ("(CASE WHEN p.working_on IS NOT NULL THEN 1 ELSE 0 END "
+          "+ CASE WHEN p.struggles IS NOT NULL THEN 1 ELSE 0 END "
+          "+ CASE WHEN p.cares_about IS NOT NULL THEN 1 ELSE 0 END)")
+"""How many of the three talking points are known (a number on both databases)."""
+
+_SQL_SORTS = {
+    "strength": "strength DESC, name_key, id",
+    "due": "due, name_key, id",
+    "last": "last_contact IS NULL, last_contact DESC, name_key, id",
+    "name": "name_key, id",
+    "balance": "gave - received, name_key, id",
+}
+
+
+def report_page(conn: Connection, today: date, since: date, settings: dict,
+                type_: str | None, sort: str, limit: int | None):
+    """The report's summary and its first `limit` rows (all when None), without building
+    a Python object per person. Strength and status are report.strength and report.status
+    in SQL (`_strength_sql`); the comfort zone counts circles as `ties next` does
+    (scoring.circle)."""
+    from ties.core.report import STRONG, Row, Summary, Tie, slipping, streak, weekly_counts
+    from ties.core.scoring import ComfortZone, circle
+
+    with_sql, cparams = _strength_sql(dialect.of(conn), settings)
+    named = {"today": today.isoformat(), "since": since.isoformat(), "strong": STRONG}
+    # sqlite3 takes either named or positional parameters: inline the cadences (numbers).
+    with_sql = with_sql.replace("?", "{}").format(*(int(c) for c in cparams))
+    where = "WHERE type = :type" if type_ else ""
+    if type_:
+        named["type"] = type_
+    people = strong = active = 0
+    by_type = {k: {"count": 0, "due": 0} for k in ("strategic", "social", "tactical")}
+    for kind, n, n_strong, n_active, due in conn.execute(
+            with_sql + "SELECT type, count(*), "
+            "sum(CASE WHEN strength >= :strong THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN last_contact > :since THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN status IN ('due', 'reconnect') THEN 1 ELSE 0 END) FROM scored "
+            + where + " GROUP BY type", named):
+        people, strong, active = people + n, strong + int(n_strong), active + int(n_active)
+        if kind in by_type:
+            by_type[kind] = {"count": n, "due": int(due)}
+    plain = "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived" + \
+        (" AND p.type = :type" if type_ else "")
+    owe = [stored.text(r[0]) for r in conn.execute(
+        f"SELECT p.name {plain} AND s.last_received IS NOT NULL AND (s.last_gave IS NULL OR "
+        "s.last_gave < s.last_received) AND s.last_received > :since "
+        "ORDER BY s.last_received, p.name_key", named)]
+    industries: set[str] = set()
+    companies: set[str] = set()
+    circles: dict[str, int] = {}
+    for industry, company, n in conn.execute(
+            f"SELECT p.industry, p.company, count(*) {plain} AND s.last_contact > :since "
+            "GROUP BY p.industry, p.company", named):
+        industry, company = stored.text(industry), stored.text(company)
+        if industry and industry.strip():
+            industries.add(industry.strip().lower())
+        if company and company.strip():
+            companies.add(company.strip().lower())
+        key = circle(industry, company)
+        if key:
+            circles[key] = circles.get(key, 0) + n
+    order = _SQL_SORTS[sort]
+    page = conn.execute(
+        with_sql + "SELECT id, name, type, cadence, created, company, industry, "
+        "first_contact, last_contact, interactions, gave, received, last_gave, "
+        "last_received, in_person, voice, known, has_notes, name_key, strength, status "
+        f"FROM scored {where} ORDER BY {order}" + (" LIMIT :limit" if limit else ""),
+        {**named, "limit": limit}).fetchall()
+    rows = [Row(_tie(Tie, r), r[19], r[20]) for r in page]
+    zone = ComfortZone(circles)
+    largest = zone.dominant
+    share = circles[largest] / zone.total if largest else 0.0
+    act = activity(conn, today, since)
+    summary = Summary(
+        people=people, strong=strong, active=active, by_type=by_type,
+        slipping=slipping(by_type), gave=act["gave"], received=act["received"], owe=owe,
+        industries=len(industries), companies=len(companies), largest=largest,
+        largest_share=share, weekly=weekly_counts(act["per_day"], today),
+        streak_weeks=streak(act["weeks"], today), since=since, today=today)
+    return summary, rows

@@ -1,0 +1,871 @@
+"""Every write, through a SQLModel session that holds the write lock.
+
+The caller opens one session per command (`Backend.session`) inside one
+transaction; these functions never commit. One write style: ORM objects for single
+rows, and SQLAlchemy expressions (`insert`, `update`, `delete` on the models) for
+set-based work, one statement per chunk of ids; no SQL strings. Reads they need go
+through `queries` on the same connection, so they see this transaction's own rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from ties.core import dates
+from ties.core.errors import AlreadyExists, NotFound
+from ties.core.names import fold
+from ties.core.reconcile import IMPORT_FIELDS  # the person fields an import may set
+from ties.storage import dialect, queries
+from ties.storage.chunks import chunks, marks
+from ties.storage.models import FollowUp, Interaction, InteractionPerson, Person, PersonStats, Tag
+
+if TYPE_CHECKING:
+    from ties.storage.backend import Connection
+
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+def raw(session: Session):
+    """The store's connection under the session, for the reads in `queries`: the same
+    connection and transaction (`Backend.session`), so they see the session's rows. The
+    session's transaction is begun first, if the caller has not begun one."""
+    session.connection()
+    return session.info["ties_conn"]
+
+
+@dataclass
+class Meeting:
+    """An interaction to record."""
+
+    when: date
+    channel: str = "in-person"
+    note: str | None = None
+    gave: bool = False
+    received: bool = False
+    they_reached_out: bool = False
+
+
+def add_person(
+    session: Session, *, name: str, fields: dict, tags: Iterable[str], today: date,
+    first: Meeting | None, another: bool = False, stamp: datetime | None = None,
+) -> int:
+    """Create a person (and their first interaction). Refuses a twin unless `another`."""
+    conn = raw(session)
+    twins = queries.same_name(conn, name)
+    if twins and not another:
+        twin = twins[0]
+        where = f" ({twin.company})" if twin.company else ""
+        raise AlreadyExists(
+            f"{twin.name}{where} is already in ties as @{twin.id}. To record a meeting use "
+            f"'ties log @{twin.id}'; to change them 'ties edit @{twin.id}'; to add a different "
+            "person with the same name, repeat with --another."
+        )
+    stamp = stamp or dates.now()
+    person = Person(name=name, name_key=fold(name), created=today, updated_at=stamp, **fields)
+    session.add(person)
+    session.flush()
+    assert person.id is not None
+    for t in sorted(set(tags)):
+        session.add(Tag(person_id=person.id, tag=t))
+    if first is not None:
+        _add_interaction(session, [person.id], first, stamp)
+    session.flush()
+    refresh_stats(session, [person.id])
+    return person.id
+
+
+def update_person(
+    session: Session, person_id: int, changes: dict, *, add_tags: Iterable[str] = (),
+    remove_tags: Iterable[str] = (), append_note: str | None = None,
+) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"No one has the id @{person_id}. See 'ties list'.")
+    if "name" in changes:
+        changes["name_key"] = fold(changes["name"])
+    for key, value in changes.items():
+        setattr(person, key, value)
+    if append_note:
+        from ties.core.fields import appended
+
+        person.notes = appended(person.notes, append_note)
+    current = {t.tag for t in person_tags(session, person_id)}
+    for t in set(add_tags) - current:
+        session.add(Tag(person_id=person_id, tag=t))
+    for t in set(remove_tags) & current:
+        session.delete(session.get(Tag, (person_id, t)))
+    person.updated_at = dates.now()
+    session.add(person)
+    session.flush()
+    return person
+
+
+def person_tags(session: Session, person_id: int) -> list[Tag]:
+    from sqlmodel import select
+
+    return list(session.exec(select(Tag).where(Tag.person_id == person_id)))
+
+
+def remove_person(session: Session, person_id: int) -> None:
+    """Delete a person, their tags, follow-ups and their part in interactions; an
+    interaction left with nobody is deleted too. Stats of the others are refreshed."""
+    conn = raw(session)
+    shared = [r[0] for r in conn.execute(
+        "SELECT interaction_id FROM interaction_person WHERE person_id = ?", (person_id,))]
+    others = _people_of(conn, shared) - {person_id}
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"No one has the id @{person_id} any more. See 'ties list'.")
+    session.delete(person)
+    session.flush()
+    from sqlalchemy import delete, select
+
+    linked = select(InteractionPerson.interaction_id)
+    for chunk in chunks(shared):
+        session.execute(delete(Interaction).where(Interaction.id.in_(chunk),
+                                                  Interaction.id.not_in(linked))
+                        .execution_options(synchronize_session=False))
+    refresh_stats(session, sorted(others))
+
+
+def _people_of(conn: Connection, interaction_ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for chunk in chunks(interaction_ids):
+        found.update(r[0] for r in conn.execute(
+            "SELECT person_id FROM interaction_person WHERE interaction_id IN ("
+            + marks(chunk) + ")", chunk))
+    return found
+
+
+def log(session: Session, person_ids: list[int], meeting: Meeting, *, force: bool = False,
+        stamp: datetime | None = None) -> int:
+    """Record an interaction with one or more people. A command retried within minutes
+    (same people, day, channel, note and flags) is refused unless `force`. `stamp` is
+    when it was typed (default: now)."""
+    conn = raw(session)
+    stamp = stamp or dates.now()
+    if not force:
+        twin = queries.recent_duplicate(
+            conn, person_ids, meeting.when, meeting.channel, meeting.note, meeting.gave,
+            meeting.received, meeting.they_reached_out,
+            (stamp - DUPLICATE_WINDOW).replace(tzinfo=None).isoformat(sep=" "),
+        )
+        if twin:
+            raise AlreadyExists(
+                f"The same interaction was logged moments ago (#{twin['id']}, at "
+                f"{str(twin['logged_at'])[11:16]} UTC). Nothing was added; repeat with --force "
+                "if it really happened twice."
+            )
+    iid = _add_interaction(session, person_ids, meeting, stamp)
+    refresh_stats(session, person_ids)
+    return iid
+
+
+def _add_interaction(
+    session: Session, person_ids: list[int], meeting: Meeting, stamp: datetime
+) -> int:
+    item = Interaction(
+        date=meeting.when, channel=meeting.channel, note=meeting.note, gave=meeting.gave,
+        received=meeting.received, they_reached_out=meeting.they_reached_out, logged_at=stamp,
+    )
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    for pid in dict.fromkeys(person_ids):
+        session.add(InteractionPerson(interaction_id=item.id, person_id=pid))
+    session.flush()
+    return item.id
+
+
+def update_interaction(session: Session, interaction_id: int, changes: dict) -> None:
+    item = session.get(Interaction, interaction_id)
+    if item is None:
+        raise NotFound(f"No interaction #{interaction_id}. 'ties show NAME' lists them.")
+    for key, value in changes.items():
+        setattr(item, key, value)
+    session.add(item)
+    session.flush()
+    refresh_stats(session, sorted(_people_of(raw(session), [interaction_id])))
+
+
+def delete_interaction(session: Session, interaction_id: int) -> None:
+    conn = raw(session)
+    people = sorted(_people_of(conn, [interaction_id]))
+    item = session.get(Interaction, interaction_id)
+    if item is None:
+        raise NotFound(f"No interaction #{interaction_id}. 'ties show NAME' lists them.")
+    session.delete(item)
+    session.flush()
+    refresh_stats(session, people)
+
+
+# Per-person stats ------------------------------------------------------------------
+
+def _stats_rows(some: bool):
+    """person_stats rows recomputed from the interactions, as one SELECT: count, first
+    and last contact, gave and received with their latest dates, in person and by voice,
+    and their streak: how many interactions they started after your latest one (the
+    latest by date, then id). Everyone's, or with `some` only the people in the list
+    bound as `ids`."""
+    from sqlalchemy import and_, bindparam, case, func, not_, or_, select
+
+    i, ip, p = Interaction.__table__, InteractionPerson.__table__, Person.__table__
+    mine_where = [not_(i.c.they_reached_out)]
+    if some:
+        mine_where.append(ip.c.person_id.in_(bindparam("ids", expanding=True)))
+    mine_day = (select(ip.c.person_id.label("pid"), func.max(i.c.date).label("day"))
+                .join_from(ip, i, i.c.id == ip.c.interaction_id).where(*mine_where)
+                .group_by(ip.c.person_id).cte("mine_day"))
+    mine = (select(mine_day.c.pid, mine_day.c.day, func.max(i.c.id).label("iid"))
+            .join_from(mine_day, ip, ip.c.person_id == mine_day.c.pid)
+            .join(i, and_(i.c.id == ip.c.interaction_id, i.c.date == mine_day.c.day,
+                          not_(i.c.they_reached_out)))
+            .group_by(mine_day.c.pid, mine_day.c.day).cte("mine"))
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    after_mine = or_(mine.c.day.is_(None), i.c.date > mine.c.day,
+                     and_(i.c.date == mine.c.day, i.c.id > mine.c.iid))
+    rows = (select(p.c.id, func.count(i.c.id), func.min(i.c.date), func.max(i.c.date),
+                   count(i.c.gave), count(i.c.received),
+                   func.max(case((i.c.gave, i.c.date))), func.max(case((i.c.received, i.c.date))),
+                   count(and_(i.c.they_reached_out, after_mine)),
+                   count(i.c.channel.in_(("in-person", "event"))),
+                   count(i.c.channel.in_(("call", "video"))))
+            .select_from(p).outerjoin(mine, mine.c.pid == p.c.id)
+            .outerjoin(ip, ip.c.person_id == p.c.id).outerjoin(i, i.c.id == ip.c.interaction_id)
+            .group_by(p.c.id))
+    return rows.where(p.c.id.in_(bindparam("ids", expanding=True))) if some else rows
+
+
+_STATS_COLUMNS = ("person_id", "interactions", "first_contact", "last_contact", "gave",
+                  "received", "last_gave", "last_received", "their_streak", "in_person",
+                  "voice")
+
+
+def refresh_stats(session: Session, person_ids: Iterable[int] | None) -> None:
+    """Recompute person_stats for these people (None: everyone) from their interactions:
+    set-based, a delete and an insert from one aggregate SELECT per chunk of 500."""
+    from sqlalchemy import bindparam, delete, insert
+
+    stats = PersonStats.__table__
+    if person_ids is None:
+        session.execute(delete(stats))
+        session.execute(insert(stats).from_select(_STATS_COLUMNS, _stats_rows(False)))
+        return
+    ids = list(dict.fromkeys(person_ids))
+    gone = delete(stats).where(stats.c.person_id.in_(bindparam("ids", expanding=True)))
+    fresh = insert(stats).from_select(_STATS_COLUMNS, _stats_rows(True))
+    for chunk in chunks(ids):
+        session.execute(gone, {"ids": chunk})
+        session.execute(fresh, {"ids": chunk})
+
+
+def add_follow_up(session: Session, person_id: int, text: str, due: date | None,
+                  today: date) -> int:
+    item = FollowUp(person_id=person_id, text=text, due=due, created=today)
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    return item.id
+
+
+def complete_follow_up(session: Session, follow_up_id: int, today: date) -> FollowUp:
+    item = session.get(FollowUp, follow_up_id)
+    if item is None:
+        raise NotFound(f"No follow-up #{follow_up_id}. 'ties follow-ups' lists them.")
+    if item.done is not None:
+        raise AlreadyExists(f"Follow-up #{follow_up_id} was already done on "
+                            f"{item.done.isoformat()}.")
+    item.done = today
+    session.add(item)
+    session.flush()
+    return item
+
+
+def set_person_flags(session: Session, person_id: int, **changes) -> Person:
+    """Archive or snooze (or undo either): the history is kept either way."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"No one has the id @{person_id}. See 'ties list'.")
+    for key, value in changes.items():
+        setattr(person, key, value)
+    person.updated_at = dates.now()
+    session.add(person)
+    session.flush()
+    return person
+
+
+def set_setting(session: Session, key: str, value: str | None) -> None:
+    """Store a setting's canonical text, or forget it (back to the default) with None."""
+    from ties.storage.models import Setting
+
+    current = session.get(Setting, key)
+    if value is None:
+        if current is not None:
+            session.delete(current)
+    elif current is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        current.value = value
+        session.add(current)
+    session.flush()
+
+
+# Imports -----------------------------------------------------------------------------
+
+
+
+@dataclass
+class ImportResult:
+    format: str
+    batch_id: int | None = None
+    created: list[str] = field(default_factory=list)
+    updated: list[tuple[str, list[str]]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)  # name, field,
+    warnings: list[str] = field(default_factory=list)  # file's value, yours
+    interactions: int = 0
+    follow_ups: int = 0
+    settings: int = 0
+
+
+def _identity(conn: Connection):
+    """Everyone here, indexed by what recognises them (ties.core.identity)."""
+    from ties.core.identity import Index
+
+    index = Index()
+    for pid, linkedin, email, key, company in conn.execute(
+            "SELECT id, linkedin, email, name_key, company FROM person ORDER BY id"):
+        index.add(pid, key=key, company=company, email=email, linkedin=linkedin)
+    return index
+
+
+def _details(rec) -> dict:
+    return {"key": fold(rec.name), "company": rec.fields.get("company"),
+            "email": rec.fields.get("email"), "linkedin": rec.fields.get("linkedin")}
+
+
+def _match(rec, index) -> int | None:
+    return index.match(**_details(rec))
+
+
+def _remember(index, rec, pid) -> None:
+    index.add(pid, **_details(rec))
+
+
+def import_parsed(session: Session, parsed, *, source: str, today: date,
+                  type_: str | None = None, tags: Iterable[str] = (),
+                  progress=None) -> ImportResult:
+    """Import what a reader made of a file: a whole ties document (people with their ids,
+    interactions, follow-ups and settings) as `import_document` does, else people as
+    `import_records` does, `type_` and `tags` given to everyone created."""
+    from ties import formats
+
+    if formats.reader_named(parsed.format).lossless:  # ids, history and settings too
+        return import_document(session, parsed, source=source)
+    from pathlib import PurePath
+
+    return import_records(session, parsed, source=PurePath(source).name, today=today,
+                          type_=type_, tags=tags, progress=progress)
+
+
+def import_records(session: Session, parsed, *, source: str, today: date,
+                   type_: str | None = None, tags: Iterable[str] = (),
+                   progress=None, batch=None) -> ImportResult:
+    """Create the people a file describes, or fill in empty fields of those already here
+    (matched on LinkedIn URL, then email, then name + company). Never overwrites: a
+    different value is reported as a conflict. One batch, so it can be undone (`batch`:
+    one the caller opened and will finish, for a ties JSON import)."""
+    from sqlalchemy import insert
+    from sqlalchemy import update as update_
+
+    from ties.core import reconcile
+    from ties.storage.models import ImportFill
+
+    conn = raw(session)
+    owned = batch is None
+    if owned:
+        batch = _open_batch(session, parsed.format, source)
+    stamp = batch.imported_at
+    index = _identity(conn)
+    # Everyone the file names who is already here, loaded at once rather than per row.
+    current = _current(conn, sorted({pid for rec in parsed.records
+                                     if (pid := _match(rec, index)) is not None}))
+    planned = reconcile.plan(parsed.records, index, current, type_=type_, tags=tags,
+                             skipped=parsed.skipped, progress=progress)
+    result = ImportResult(format=parsed.format, skipped=planned.skipped,
+                          conflicts=planned.conflicts, batch_id=batch.id)
+    if planned.creates:
+        rows = [{"name": c.name, "name_key": fold(c.name), "created": today,
+                 "updated_at": stamp, "archived": False, "import_id": batch.id, **c.values}
+                for c in planned.creates]
+        columns = {k for row in rows for k in row}
+        rows = [{k: row.get(k) for k in columns} for row in rows]
+        ids = [r[0] for r in session.execute(
+            insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)]
+        tag_rows = [{"person_id": pid, "tag": t}
+                    for pid, c in zip(ids, planned.creates, strict=True) for t in c.tags]
+        if tag_rows:
+            session.execute(insert(Tag), tag_rows)
+        refresh_stats(session, ids)
+        result.created = [c.name for c in planned.creates]
+    for update in planned.updates:
+        pid, name, changed = update.person_id, update.name, update.changes
+        if not changed:
+            result.unchanged.append(name)
+            continue
+        values = {k: v for k, v in changed.items() if not k.startswith("tag:")}
+        changed = {k: v for k, v in changed.items() if v is not None}
+        if values:
+            session.execute(update_(Person).where(Person.id == pid).values(**values))
+        new_tags = [v for k, v in changed.items() if k.startswith("tag:")]
+        if new_tags:
+            session.execute(insert(Tag), [{"person_id": pid, "tag": t} for t in new_tags])
+        session.execute(insert(ImportFill), [
+            {"batch_id": batch.id, "person_id": pid, "field": k, "value": _text(v)}
+            for k, v in changed.items()])
+        shown = [k.split(":")[0].replace("birthday_", "birthday|").split("|")[0] for k in changed]
+        result.updated.append((name, list(dict.fromkeys(shown))))
+    if owned:
+        _finish_batch(session, batch, result)
+    return result
+
+
+def _open_batch(session: Session, format_: str, source: str):
+    from ties.storage import ids
+    from ties.storage.models import ImportBatch
+
+    session.info["ties_imports_before"] = ids.last_given(raw(session))["imports"]
+    batch = ImportBatch(format=format_, source=source, imported_at=dates.now())
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def _finish_batch(session: Session, batch, result: ImportResult) -> None:
+    """Count what the import did, and record how each row it created looked, so that undo
+    can tell whether you changed it since. An import that did nothing leaves no trace."""
+    if not (result.created or result.updated or result.interactions or result.follow_ups
+            or result.settings):
+        from ties.storage import ids
+
+        session.delete(batch)
+        session.flush()
+        ids.take_back(raw(session), "imports", session.info["ties_imports_before"])
+        result.batch_id = None
+        return
+    batch.created, batch.updated = len(result.created), len(result.updated)
+    session.add(batch)
+    session.flush()
+    _seal(session, batch.id)
+
+
+# What an import created, as it created it: a digest per row (the row's values, with a
+# person's tags and an interaction's people) recorded at import and compared at undo.
+# Clocks are left out (updated_at, logged_at): only what you can see and change counts.
+_DIGESTED = {
+    "person": ("SELECT id, name, " + ", ".join(IMPORT_FIELDS) + ", created, archived, "
+               "snoozed_until FROM person WHERE id IN ({})",
+               "SELECT person_id, tag FROM tag WHERE person_id IN ({}) ORDER BY 1, 2"),
+    "interaction": ("SELECT id, date, channel, note, they_reached_out, gave, received "
+                    "FROM interaction WHERE id IN ({})",
+                    "SELECT interaction_id, person_id FROM interaction_person WHERE "
+                    "interaction_id IN ({}) ORDER BY 1, 2"),
+    "follow_up": ("SELECT id, person_id, text, due, created, done FROM follow_up "
+                  "WHERE id IN ({})", None),
+}
+
+
+def _values(conn, table: str, ids: list[int]) -> dict[int, tuple]:
+    """What a digest covers, for these rows of `table`."""
+    rows_sql, parts_sql = _DIGESTED[table]
+    out: dict[int, tuple] = {}
+    for chunk in chunks(ids):
+        places = marks(chunk)
+        values = {r[0]: tuple(r[1:]) for r in conn.execute(rows_sql.format(places), chunk)}
+        parts: dict[int, list] = {i: [] for i in values}
+        if parts_sql:
+            for owner, part in conn.execute(parts_sql.format(places), chunk):
+                parts[owner].append(part)
+        out.update({i: (*values[i], tuple(parts[i])) for i in values})
+    return out
+
+
+def _digest(values: tuple) -> str:
+    import hashlib
+
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+def _seal(session: Session, batch_id: int) -> None:
+    from sqlalchemy import bindparam, update
+
+    from ties.storage.models import FollowUp as FollowUpModel
+
+    conn = raw(session)
+    for table, model in (("person", Person), ("interaction", Interaction),
+                         ("follow_up", FollowUpModel)):
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE import_id = ? AND "
+                                          "import_digest IS NULL", (batch_id,))]
+        sealed = [{"d": _digest(v), "i": i} for i, v in _values(conn, table, ids).items()]
+        if not sealed:
+            continue
+        rows = model.__table__
+        session.execute(update(rows).where(rows.c.id == bindparam("i"))
+                        .values(import_digest=bindparam("d")), sealed)
+
+
+def _text(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _current(conn: Connection, ids: list[int]) -> dict[int, dict]:
+    """The importable fields and tags of these people, in chunked queries."""
+    cols = ", ".join(("id", "name") + IMPORT_FIELDS)
+    out: dict[int, dict] = {}
+    for chunk in chunks(ids):
+        places = marks(chunk)
+        cur = conn.execute(f"SELECT {cols} FROM person WHERE id IN ({places})", chunk)
+        names = [c[0] for c in cur.description]
+        for row in cur.fetchall():
+            out[row[0]] = {**dict(zip(names, row, strict=True)), "tags": []}
+        for pid, tag in conn.execute(
+                f"SELECT person_id, tag FROM tag WHERE person_id IN ({places})", chunk):
+            out[pid]["tags"].append(tag)
+    return out
+
+
+@dataclass
+class Undone:
+    batch_id: int
+    people: int = 0
+    interactions: int = 0
+    follow_ups: int = 0
+    settings: int = 0
+    restored: int = 0  # people already here whose filled-in fields were emptied again
+
+
+def undo_import(session: Session, batch_id: int | None) -> Undone:
+    """Take an import back: delete the people, interactions and follow-ups it created,
+    forget the settings it added and empty the fields it filled in (where they still hold
+    what it put there). Refused, naming each change, when you changed since anything it
+    created: edited such a person, logged or promised something with them, or edited one
+    of its interactions or follow-ups."""
+    from sqlalchemy import delete, update
+    from sqlmodel import select
+
+    from ties.storage.models import FollowUp as FollowUpModel
+    from ties.storage.models import ImportBatch, ImportFill, ImportSetting, Setting
+
+    if batch_id is None:
+        batch = session.exec(select(ImportBatch).where(ImportBatch.undone_at.is_(None))
+                             .order_by(ImportBatch.id.desc()).limit(1)).first()
+        if batch is None:
+            raise NotFound("There is no import to undo. 'ties imports' lists them.")
+    else:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound(f"No import #{batch_id}. 'ties imports' lists them.")
+    if batch.undone_at is not None:
+        raise AlreadyExists(f"Import #{batch.id} was already undone.")
+    conn = raw(session)
+    changes = _changed_since(conn, batch)
+    if changes:
+        shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more"
+                                          if len(changes) > 5 else "")
+        raise AlreadyExists(
+            f"Import #{batch.id} can't be undone: you changed what it created since "
+            f"({shown}). Nothing was changed; take those changes back first (for example "
+            "'ties interaction rm ID'), or keep the import and remove what you don't want "
+            "with 'ties rm'.")
+    done = Undone(batch.id)
+    created = list(session.exec(select(Person.id).where(Person.import_id == batch.id)))
+    # People who were here before and shared an interaction it created: their stats change.
+    others = list(session.exec(
+        select(InteractionPerson.person_id).distinct()
+        .join(Interaction, Interaction.id == InteractionPerson.interaction_id)
+        .join(Person, Person.id == InteractionPerson.person_id)
+        .where(Interaction.import_id == batch.id,
+               Person.import_id.is_distinct_from(batch.id))))
+    unsynced = {"synchronize_session": False}  # set-based: no objects are loaded to match
+    done.interactions = session.execute(
+        delete(Interaction).where(Interaction.import_id == batch.id)
+        .execution_options(**unsynced)).rowcount
+    done.follow_ups = session.execute(
+        delete(FollowUpModel).where(FollowUpModel.import_id == batch.id)
+        .execution_options(**unsynced)).rowcount
+    for added in session.exec(select(ImportSetting).where(ImportSetting.batch_id == batch.id)
+                              ).all():
+        gone = session.execute(delete(Setting).where(Setting.key == added.key,
+                                                     Setting.value == added.value)
+                               .execution_options(**unsynced))
+        done.settings += max(gone.rowcount, 0)
+    fills = session.exec(select(ImportFill).where(ImportFill.batch_id == batch.id)).all()
+    restored = set()
+    for fill in fills:
+        if fill.field.startswith("tag:"):
+            session.execute(delete(Tag).where(Tag.person_id == fill.person_id,
+                                              Tag.tag == fill.value)
+                            .execution_options(**unsynced))
+        else:
+            column = getattr(Person, fill.field)
+            now_value = session.exec(select(column).where(Person.id == fill.person_id)).first()
+            if now_value is not None and _text(now_value) == fill.value:
+                session.execute(update(Person).where(Person.id == fill.person_id)
+                                .values({fill.field: None}).execution_options(**unsynced))
+        restored.add(fill.person_id)
+    for chunk in chunks(created):
+        session.execute(delete(Person).where(Person.id.in_(chunk))
+                        .execution_options(**unsynced))
+    refresh_stats(session, others)
+    batch.undone_at = dates.now()
+    session.add(batch)
+    session.flush()
+    done.people, done.restored = len(created), len(restored)
+    return done
+
+
+def _changed_since(conn, batch) -> list[str]:
+    """What you changed, since the import, of what it created; in words, for the refusal."""
+    people = conn.execute("SELECT id, name, updated_at, import_digest FROM person WHERE "
+                          "import_id = ? ORDER BY name_key, id", (batch.id,)).fetchall()
+    names = {pid: name for pid, name, _, _ in people}
+    now_people = _values(conn, "person", [p[0] for p in people if p[3] is not None])
+    stamp = batch.imported_at.replace(tzinfo=None).isoformat(sep=" ")[:19]
+    changes = []
+    for pid, name, updated, digest in people:
+        # An import from before digests (schema 1) stamped its people with its own time.
+        if (_digest(now_people[pid]) != digest) if digest else str(updated)[:19] != stamp:
+            changes.append(f"{name} was edited")
+    ids = list(names)
+    logged: dict[int, int] = {}
+    promised: dict[int, int] = {}
+    for chunk in chunks(ids):
+        places = marks(chunk)
+        for iid, pid in conn.execute(
+                "SELECT ip.interaction_id, min(ip.person_id) FROM interaction_person ip JOIN "
+                f"interaction i ON i.id = ip.interaction_id WHERE ip.person_id IN ({places}) "
+                "AND (i.import_id IS NULL OR i.import_id <> ?) GROUP BY ip.interaction_id",
+                [*chunk, batch.id]):
+            logged[iid] = pid
+        for fid, pid in conn.execute(
+                f"SELECT id, person_id FROM follow_up WHERE person_id IN ({places}) AND "
+                "(import_id IS NULL OR import_id <> ?)", [*chunk, batch.id]):
+            promised[fid] = pid
+    changes += [f"interaction #{iid} was logged with {names[pid]}"
+                for iid, pid in sorted(logged.items())]
+    changes += [f"follow-up #{fid} was added for {names[pid]}"
+                for fid, pid in sorted(promised.items())]
+    for table, label in (("interaction", "interaction"), ("follow_up", "follow-up")):
+        sealed = dict(conn.execute(f"SELECT id, import_digest FROM {table} WHERE import_id = ? "
+                                   "AND import_digest IS NOT NULL ORDER BY id", (batch.id,))
+                      .fetchall())
+        for rid, values in sorted(_values(conn, table, list(sealed)).items()):
+            if _digest(values) == sealed[rid]:
+                continue
+            if table == "follow_up" and values[4] and _digest((*values[:4], None, *values[5:])
+                                                              ) == sealed[rid]:
+                changes.append(f"follow-up #{rid} was marked done")
+            else:
+                changes.append(f"{label} #{rid} was changed")
+    return changes
+
+
+def import_document(session: Session, parsed, *, source: str,
+                    restore: bool = False) -> ImportResult:
+    """Read a ties JSON export: people (ids kept in a store that never gave out an id,
+    else matched like any import), interactions, follow-ups and settings. Nothing already
+    here is overwritten, and what is already here is not added twice. One batch records
+    every row it creates, so that it can be undone; a `restore` (into a store just
+    emptied) keeps every id and records no batch."""
+    from sqlalchemy import insert
+
+    from ties.storage import ids
+    from ties.storage.models import FollowUp as FollowUpModel
+    from ties.storage.models import ImportSetting, Setting
+
+    conn = raw(session)
+    used = ids.last_given(conn)
+    # Ids are kept only where they can't be mistaken for ones this store gave out before.
+    empty = restore or (conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
+                        and not (used["people"] or used["interactions"]
+                                 or used["follow_ups"]))
+    batch = None if restore else _open_batch(session, "ties", source)
+    batch_id = batch.id if batch else None
+    result = ImportResult(format="ties", batch_id=batch_id)
+    id_map: dict[int, int] = {}
+    if empty:
+        rows = []
+        for rec in parsed.records:
+            p = rec.fields
+            row = {k: v for k, v in p.items() if k in IMPORT_FIELDS}
+            row.update(id=p["id"], name=rec.name, name_key=fold(rec.name),
+                       cadence_days=p.get("cadence_days"), archived=bool(p.get("archived")),
+                       created=_date(p.get("created")) or dates.today(),
+                       snoozed_until=_date(p.get("snoozed_until")),
+                       updated_at=_datetime(p.get("updated_at")) or dates.now(), import_id=batch_id)
+            rows.append(row)
+            id_map[p["id"]] = p["id"]
+            result.created.append(rec.name)
+        if rows:
+            columns = {k for r in rows for k in r}
+            session.execute(insert(Person), [{k: r.get(k) for k in columns} for r in rows])
+            tag_rows = [{"person_id": r.fields["id"], "tag": t} for r in parsed.records
+                        for t in r.tags]
+            if tag_rows:
+                session.execute(insert(Tag), tag_rows)
+    else:
+        sub = import_records(session, parsed, source=source, today=dates.today(), batch=batch)
+        result.created, result.updated = sub.created, sub.updated
+        result.unchanged, result.conflicts = sub.unchanged, sub.conflicts
+        maps = _identity(conn)
+        for rec in parsed.records:
+            id_map[rec.fields["id"]] = _match(rec, maps)
+    seen = set()
+    if not empty:
+        for d, ch, note, pids in conn.execute(
+                "SELECT i.date, i.channel, coalesce(i.note, ''), "
+                f"{dialect.of(conn).id_list('ip.person_id')} FROM interaction i "
+                "JOIN interaction_person ip ON ip.interaction_id = i.id "
+                "GROUP BY i.id, i.date, i.channel, i.note"):
+            seen.add((d, ch, note, tuple(sorted(int(x) for x in pids.split(",")))))
+    links = []
+    for item in parsed.interactions:
+        people = sorted({id_map[p] for p in item.people})
+        when = _date(item.date)
+        key = (when.isoformat() if when else "", item.channel or "other", item.note or "",
+               tuple(people))
+        if when is None or key in seen:
+            continue
+        seen.add(key)
+        values = dict(date=when, channel=item.channel or "other", note=item.note,
+                      they_reached_out=item.they_reached_out, gave=item.gave,
+                      received=item.received,
+                      logged_at=_datetime(item.logged_at) or dates.now(), import_id=batch_id)
+        if empty:
+            values["id"] = item.id
+        new_id = session.execute(insert(Interaction).returning(Interaction.id),
+                                 [values]).scalar_one()
+        links += [{"interaction_id": new_id, "person_id": p} for p in people]
+        result.interactions += 1
+    if links:
+        session.execute(insert(InteractionPerson), links)
+    existing_promises = {(r[0], r[1], r[2]) for r in conn.execute(
+        "SELECT person_id, text, due FROM follow_up")}
+    for f in parsed.follow_ups:
+        pid, due = id_map[f.person], _date(f.due)
+        key = (pid, f.text, due.isoformat() if due else None)
+        if key in existing_promises or not f.text:
+            continue
+        values = dict(person_id=pid, text=f.text, due=due,
+                      created=_date(f.created) or dates.today(),
+                      done=_date(f.done), import_id=batch_id)
+        if empty:
+            values["id"] = f.id
+        session.execute(insert(FollowUpModel), [values])
+        result.follow_ups += 1
+    from ties.core import settings as spec
+    from ties.core.errors import TiesError
+
+    for key, value in parsed.settings.items():
+        try:
+            stored = spec.stored_form(key, str(value))
+        except TiesError:
+            result.warnings.append(f"setting {key} ignored: {value!r} is not a valid value")
+            continue
+        if session.get(Setting, key) is None:
+            session.add(Setting(key=key, value=stored))
+            if batch_id is not None:
+                session.add(ImportSetting(batch_id=batch_id, key=key, value=stored))
+            result.settings += 1
+    session.flush()
+    if empty:  # rows came with their ids: new ones number past them, and past the ids the
+        ids.never_below(conn, parsed.last_ids or {})  # file's store had given out
+    refresh_stats(session, None)
+    if batch is not None:
+        _finish_batch(session, batch, result)
+    return result
+
+
+def replace_everything(session: Session, parsed, *, source: str) -> ImportResult:
+    """Empty the store and read a ties JSON backup into it, ids kept (a restore). The
+    caller's one transaction makes it all or nothing."""
+    from sqlalchemy import delete
+
+    from ties.storage.models import ImportBatch, ImportFill, ImportSetting, Setting
+
+    # Rows that point at others first, so that no foreign key is left dangling meanwhile.
+    for model in (InteractionPerson, Tag, FollowUp, ImportFill, ImportSetting, PersonStats,
+                  Interaction, Person, ImportBatch, Setting):
+        session.execute(delete(model).execution_options(synchronize_session=False))
+    return import_document(session, parsed, source=source, restore=True)
+
+
+def _date(value) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _datetime(value) -> datetime | None:
+    if not value:
+        return None
+    from datetime import UTC
+
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def merge_people(session: Session, keep_id: int, other_id: int) -> object:
+    """Combine `other` into `keep`: fields (see merging.plan), tags, every interaction and
+    follow-up; then delete `other`. Returns the plan that was applied."""
+    from sqlalchemy import delete, select, update
+    from sqlalchemy.orm import aliased
+
+    from ties.core import merging
+    from ties.storage.models import FollowUp as FollowUpModel
+
+    if keep_id == other_id:
+        raise AlreadyExists("That is the same person twice; name two different people.")
+    conn = raw(session)
+    keep, other = queries.profile(conn, keep_id), queries.profile(conn, other_id)
+    merge = merging.plan(keep, other)
+    person = session.get(Person, keep_id)
+    for key, value in merge.take.items():
+        setattr(person, key, value)
+    person.notes = merge.notes
+    person.updated_at = dates.now()
+    session.add(person)
+    for t in merge.tags:
+        session.add(Tag(person_id=keep_id, tag=t))
+    # Meetings both were at stay once, as the kept person's.
+    kept = aliased(InteractionPerson)
+    unsynced = {"synchronize_session": False}  # set-based: no objects are loaded to match
+    session.execute(delete(InteractionPerson).where(
+        InteractionPerson.person_id == other_id,
+        InteractionPerson.interaction_id.in_(
+            select(kept.interaction_id).where(kept.person_id == keep_id)))
+        .execution_options(**unsynced))
+    session.execute(update(InteractionPerson).where(InteractionPerson.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
+    session.execute(update(FollowUpModel).where(FollowUpModel.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
+    session.flush()
+    session.delete(session.get(Person, other_id))
+    session.flush()
+    refresh_stats(session, [keep_id])
+    return merge
