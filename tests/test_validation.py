@@ -520,3 +520,50 @@ def test_a_birthday_year_after_this_year_is_refused_like_any_future_date(ties, b
     assert (result.exit_code == 0) is ok, result.stderr
     if not ok:
         assert "has an unlikely year" in result.stderr
+
+
+def test_a_lost_schema_version_is_refused_not_read_as_a_new_store(ties, stored):
+    """Regression (found by the damaged-store deep run): with the version row gone, a read
+    said 'there is no store yet' and showed nobody, and a write would have migrated over
+    the data."""
+    from conftest import dump, execute
+
+    execute(stored, "DELETE FROM ties_meta WHERE key = 'schema_version'")
+    before = dump(stored)
+    for args in [*READERS, ("add", "Bo Chen")]:
+        message = refused(ties(*args))
+        assert message.startswith("ties: The store has lost its schema version"), message
+        assert "Run 'ties doctor'" in message
+    assert dump(stored) == before
+    doctor = ties("doctor")
+    assert doctor.exit_code == 1
+    assert "lost its schema version" in doctor.stdout
+
+
+@pytest.mark.parametrize("value", ["9999-12-01", *(
+    pytest.param(v, marks=pytest.mark.sqlite_only)  # PostgreSQL's date columns refuse them
+    for v in ("x", "2025-03-14 99:99", "2024-99-99"))])
+def test_a_damaged_last_contact_is_refused_by_next_not_a_crash(ties, stored, value):
+    """Regression (new-user review and the damaged-store deep run): 'next' ended in exit 70
+    on a last contact the database can't compute a due date from, and doctor called a date
+    in 9999 ok."""
+    from conftest import execute
+
+    assert ties("edit", "Ana", "--type", "strategic").exit_code == 0
+    assert ties("unsnooze", "Ana").exit_code == 0
+    execute(stored, "UPDATE person_stats SET last_contact = ?", (value,))
+    for args in [("next",), ("next", "--json"), ("report",)]:
+        message = refused(ties(*args))
+        assert f"The store holds a date ties can't read ('{value}')" in message
+    doctor = ties("doctor")
+    assert doctor.exit_code == 1
+    assert "person_stats 1 last_contact: " in doctor.stdout
+
+
+def test_the_last_year_a_stored_date_may_have_is_9000():
+    from ties.storage import stored
+
+    assert stored.date_problem("9000-12-31") is None
+    assert stored.date_problem("9001-01-01") == "9001-01-01 is later than any date ties writes"
+    assert stored.date_problem("2025-03-14T10:00") == \
+        "'2025-03-14T10:00' is not a date (YYYY-MM-DD)"

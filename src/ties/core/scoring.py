@@ -219,15 +219,20 @@ def shortlist(entries: Sequence[tuple], count: int) -> list[int]:
     every point they could add stays below the count-th best of those floors cannot make
     the list, so their full facts never need loading. Exact: `suggest` over the shortlist
     equals `suggest` over everyone (a hypothesis test checks it). A person long overdue on
-    a short cadence can outscore a promise, so the floors of both count.
+    a short cadence can outscore a promise, so the floors of both count. Someone whose
+    bounds the database could not compute (a date in the store it can't read) is always
+    loaded, so that reading their facts says what is wrong instead of skipping them.
     """
+    unknown = {e[0] for e in entries if e[1] is None or e[2] is None}  # see below
     if count <= 0:
-        return [e[0] for e in entries if e[3]]
-    floors = sorted((e[1] + (PROMISE_POINTS if e[3] else 0.0) for e in entries), reverse=True)
+        return [e[0] for e in entries if e[3] or e[0] in unknown]
+    floors = sorted((e[1] + (PROMISE_POINTS if e[3] else 0.0) for e in entries
+                     if e[0] not in unknown), reverse=True)
     if len(floors) <= count:
         return [e[0] for e in entries]
     threshold = floors[count - 1]
-    return [e[0] for e in entries if e[3] or e[1] + e[2] >= threshold - 1e-9]
+    return [e[0] for e in entries
+            if e[0] in unknown or e[3] or e[1] + e[2] >= threshold - 1e-9]
 
 
 def rank(people: Iterable[Facts], today: date, weights: Weights = Weights()) -> list[Suggestion]:

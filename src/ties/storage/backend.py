@@ -283,7 +283,15 @@ class Backend:
             return 0
         row = conn.execute("SELECT value FROM ties_meta WHERE key = 'schema_version'"
                            ).fetchone()
-        return version_number(row[0]) if row else 0
+        if row is None:
+            # ties writes ties_meta and its version in one transaction: one without the
+            # other was changed outside ties, and reading it as a new store would hide
+            # every row in it.
+            raise StoreError("The store has lost its schema version (its ties_meta table was "
+                             "changed outside ties), so ties can't tell how to read it; "
+                             "nothing was changed. Run 'ties doctor', and restore a backup "
+                             "('ties restore') if that does not explain it.")
+        return version_number(row[0])
 
     def ensure_schema(self, conn) -> None:
         """Bring the store to the latest schema, in one transaction under the write lock.

@@ -461,11 +461,12 @@ def doctor_checks(path: Path) -> list[Check]:
                                 "" if not problems else "Restore a backup with 'ties restore'."))
             try:
                 version = SqliteBackend(None).schema_version(conn)
-            except TiesError:  # a version that is not a number: changed outside ties
+            except TiesError as exc:  # changed outside ties: not a number, or gone
                 row = conn.execute("SELECT value FROM ties_meta WHERE key = "
                                    "'schema_version'").fetchone()
-                checks.append(Check("schema", False, f"version {str(row[0])[:30]!r} is not a "
-                                    "number (changed outside ties)",
+                detail = (f"version {str(row[0])[:30]!r} is not a number (changed outside "
+                          "ties)" if row else exc.message.split(";")[0])
+                checks.append(Check("schema", False, detail,
                                     "Restore a backup with 'ties restore FILE'."))
                 return checks
             checks.append(Check(

@@ -492,15 +492,24 @@ def next_due(conn: Connection, today: date, settings: dict,
     """Who comes due next (for 'everyone is up to date'), of one type if given."""
     cadence, cparams = _cadence_sql(settings)
     active, aparams = _active(type_)
+    since = "coalesce(s.last_contact, p.created)"
     rows = _all(
         conn,
-        f"SELECT name, {dialect.of(conn).add_days('coalesce(s.last_contact, p.created)', cadence)}"
-        " AS due FROM person p JOIN person_stats s ON s.person_id = p.id "
+        f"SELECT p.id, name, {dialect.of(conn).add_days(since, cadence)} AS due, "
+        f"{since} AS since FROM person p JOIN person_stats s ON s.person_id = p.id "
         f"WHERE {active} AND NOT {NEVER_CONTACTED_IMPORT} "
-        "ORDER BY due, p.name_key LIMIT 1",
+        # a date the database can't compute from (damaged outside ties) comes first, to
+        # be refused with its name rather than read as nobody
+        "ORDER BY CASE WHEN due IS NULL THEN 0 ELSE 1 END, due, p.name_key LIMIT 1",
         [*cparams, today.isoformat(), *aparams],
     )
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    row = rows[0]
+    if row["due"] is None:
+        stored.as_date(row["since"], f"the last contact of {row['name']} (@{row['id']})")
+        return None
+    return row
 
 
 def count_imported_never_contacted(conn: Connection, type_: str | None = None) -> int:
