@@ -567,3 +567,14 @@ def test_the_last_year_a_stored_date_may_have_is_9000():
     assert stored.date_problem("9001-01-01") == "9001-01-01 is later than any date ties writes"
     assert stored.date_problem("2025-03-14T10:00") == \
         "'2025-03-14T10:00' is not a date (YYYY-MM-DD)"
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's date columns refuse a number
+def test_a_last_contact_of_0_is_refused_by_the_report_not_a_crash(ties, stored):
+    """Regression (the damaged-store deep run): a falsy damaged date skipped its check
+    ('r[8] and iso(r[8])') and reached the report's date arithmetic."""
+    from conftest import execute
+
+    execute(stored, "UPDATE person_stats SET last_contact = 0")
+    for args in [("report",), ("report", "--json")]:
+        assert "The store holds a date ties can't read (0)" in refused(ties(*args))

@@ -290,7 +290,11 @@ def recent_duplicate(
 def settings(conn: Connection) -> dict:
     from ties.core import settings as spec
 
-    return spec.resolve(dict(conn.execute("SELECT key, value FROM setting").fetchall()))
+    # a key or value written outside ties as a BLOB, number or NULL reads as text, or not at
+    # all, and `resolve` falls back to the default for anything that does not parse
+    return spec.resolve({key: stored.text(value)
+                         for key, value in conn.execute("SELECT key, value FROM setting")
+                         if isinstance(key, str) and value is not None})
 
 
 def follow_ups(
@@ -343,8 +347,7 @@ def _facts(conn: Connection, rows: list[dict]) -> list:
                 "SELECT person_id, text, due FROM follow_up WHERE done IS NULL AND person_id "
                 f"IN ({marks(chunk)}) ORDER BY id", chunk,
             ):
-                open_promises[pid].append(Promise(stored.text(text), _iso(due) if due
-                                                  else None))
+                open_promises[pid].append(Promise(stored.text(text), _iso(due)))
     return [
         Facts(
             id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
@@ -563,8 +566,8 @@ def _tie(Tie, r):  # noqa: N803 (the class, imported lazily by the callers)
     `stored`."""
     iso, text, count = _iso, stored.text, stored.count
     return Tie(r[0], text(r[1]), r[2] if r[2] in stored.TYPES else None, r[3], iso(r[4]),
-               text(r[5]), text(r[6]), r[7] and iso(r[7]), r[8] and iso(r[8]), count(r[9]),
-               0, count(r[10]), count(r[11]), r[12] and iso(r[12]), r[13] and iso(r[13]),
+               text(r[5]), text(r[6]), iso(r[7]), iso(r[8]), count(r[9]),
+               0, count(r[10]), count(r[11]), iso(r[12]), iso(r[13]),
                count(r[14]), count(r[15]), r[16], bool(r[17]), text(r[18]))
 
 
@@ -618,6 +621,9 @@ def activity(conn: Connection, today: date, since: date) -> dict:
 
 def export_data(conn: Connection) -> dict:
     """Everything a person typed into ties, as plain data for the exporters."""
+    from ties.core import settings as spec
+    from ties.core.errors import TiesError
+
     cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
     people = _all(conn, f"SELECT {cols}, p.connected_on, p.updated_at, s.last_contact, "
                         "coalesce(s.interactions, 0) AS interactions FROM person p "
@@ -639,7 +645,18 @@ def export_data(conn: Connection) -> dict:
     follow = _all(conn, "SELECT f.id, f.person_id AS person, f.text, f.due, f.created, "
                         "f.done FROM follow_up f JOIN person p ON p.id = f.person_id "
                         "ORDER BY f.id")
-    settings = dict(conn.execute("SELECT key, value FROM setting ORDER BY key").fetchall())
+    settings = {}
+    for key, value in conn.execute("SELECT key, value FROM setting ORDER BY key"):
+        # only what ties would read back: a setting changed outside ties (an unknown key, a
+        # value that does not parse) is left out, as every command already ignores it,
+        # rather than make the whole export refused on import
+        value = stored.text(value)
+        if isinstance(key, str) and key in spec.SPECS and value is not None:
+            try:
+                spec.parse(key, value)
+            except TiesError:
+                continue
+            settings[key] = value
     return {"people": people, "interactions": interactions, "follow_ups": follow,
             "settings": settings, "last_ids": ids.last_given(conn, ids.EXPORTED)}
 
