@@ -496,15 +496,17 @@ def next_due(conn: Connection, today: date, settings: dict,
     cadence, cparams = _cadence_sql(settings)
     active, aparams = _active(type_)
     since = "coalesce(s.last_contact, p.created)"
+    due = dialect.of(conn).add_days(since, cadence)
     rows = _all(
         conn,
-        f"SELECT p.id, name, {dialect.of(conn).add_days(since, cadence)} AS due, "
+        f"SELECT p.id, name, {due} AS due, "
         f"{since} AS since FROM person p JOIN person_stats s ON s.person_id = p.id "
         f"WHERE {active} AND NOT {NEVER_CONTACTED_IMPORT} "
         # a date the database can't compute from (damaged outside ties) comes first, to
-        # be refused with its name rather than read as nobody
-        "ORDER BY CASE WHEN due IS NULL THEN 0 ELSE 1 END, due, p.name_key LIMIT 1",
-        [*cparams, today.isoformat(), *aparams],
+        # be refused with its name rather than read as nobody (PostgreSQL takes an output
+        # name only on its own in ORDER BY, so the expression is written again)
+        f"ORDER BY CASE WHEN {due} IS NULL THEN 0 ELSE 1 END, due, p.name_key LIMIT 1",
+        [*cparams, today.isoformat(), *aparams, *cparams],
     )
     if not rows:
         return None
