@@ -738,7 +738,18 @@ def import_document(session: Session, parsed, *, source: str,
                 "GROUP BY i.id, i.date, i.channel, i.note"):
             seen.add((d, ch, note, tuple(sorted(int(x) for x in pids.split(",")))))
     links = []
+    def unplaced(what: str, file_ids) -> bool:
+        """True, with a warning, when someone it names in the file matched no one here
+        (the file's people merged with yours can leave a name that fits several)."""
+        missing = [p for p in file_ids if id_map.get(p) is None]
+        if missing:
+            result.warnings.append(f"{what} left out: its person {missing[0]} in the file "
+                                   "matched no one here for certain")
+        return bool(missing)
+
     for item in parsed.interactions:
+        if unplaced(f"interaction {item.id}", item.people):
+            continue
         people = sorted({id_map[p] for p in item.people})
         when = _date(item.date)
         key = (when.isoformat() if when else "", item.channel or "other", item.note or "",
@@ -761,6 +772,8 @@ def import_document(session: Session, parsed, *, source: str,
     existing_promises = {(r[0], r[1], r[2]) for r in conn.execute(
         "SELECT person_id, text, due FROM follow_up")}
     for f in parsed.follow_ups:
+        if unplaced(f"follow-up {f.id}", [f.person]):
+            continue
         pid, due = id_map[f.person], _date(f.due)
         key = (pid, f.text, due.isoformat() if due else None)
         if key in existing_promises or not f.text:
