@@ -21,6 +21,7 @@ driver and no SQLAlchemy at module level.
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ class Restoring:
     parsed: Any = None
 
 
-class Backend:
+class Backend(ABC):
     """A store: where it is, and everything ties does with the database behind it."""
 
     #: the store's own file, which no backup or export may land on (None on a server)
@@ -185,18 +186,18 @@ class Backend:
 
     # Connections ------------------------------------------------------------------
 
+    @abstractmethod
     def connect(self):
         """A connection to the store (created when it is a new file)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def connect_for_completion(self):
         """A quick, read-only connection for tab completion, or None when there is no
         store; never creates or upgrades anything."""
-        raise NotImplementedError
 
+    @abstractmethod
     def exists(self) -> bool:
         """Whether there is a store here yet (created by a first write)."""
-        raise NotImplementedError
 
     def open(self):
         """A connection to an up-to-date store."""
@@ -264,15 +265,17 @@ class Backend:
 
     # Schema -------------------------------------------------------------------------
 
+    @abstractmethod
     def has_ties_tables(self, conn) -> bool:
-        raise NotImplementedError
+        """Whether ties' own tables are here."""
 
+    @abstractmethod
     def has_other_tables(self, conn) -> bool:
-        raise NotImplementedError
+        """Whether any table is here (ties' or another program's)."""
 
+    @abstractmethod
     def foreign(self) -> StoreError:
         """The refusal for a database that holds another program's tables."""
-        raise NotImplementedError
 
     def schema_version(self, conn, *, strict: bool = True) -> int:
         """The number of migrations applied; 0 for a new store. Refuses (when `strict`)
@@ -333,7 +336,7 @@ class Backend:
         """A copy of the store as it is, before a migration changes it (or None)."""
         return None
 
-    def after_migration(self, kept: Path, version: int) -> None:
+    def after_migration(self, kept: Path, version: int) -> None:  # noqa: B027 (a hook)
         """The migration committed: give the copy taken before it its final name."""
 
     def empty(self):
@@ -345,35 +348,36 @@ class Backend:
 
     # Errors -------------------------------------------------------------------------
 
+    @abstractmethod
     def is_error(self, exc: BaseException) -> bool:
         """Whether `exc` (or what SQLAlchemy wrapped) is this database's driver error."""
-        raise NotImplementedError
 
+    @abstractmethod
     def translate(self, exc: BaseException) -> StoreError:
         """A driver error as one line that says what to do."""
-        raise NotImplementedError
 
     # Backups, restore, doctor -------------------------------------------------------
 
+    @abstractmethod
     def backup(self, target: Path | None, *, replace: bool = False) -> Backed:
-        raise NotImplementedError
+        """A copy of the store at `target` (or in the default folder)."""
 
+    @abstractmethod
     def check_restore(self, file: Path) -> Restoring:
         """Refuse anything this store can't be restored from; else what it holds."""
-        raise NotImplementedError
 
+    @abstractmethod
     def restore(self, restoring: Restoring) -> Path | None:
         """Replace the store with the checked backup, keeping the current one first;
         returns where it was kept (None when there was nothing to keep)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def leftovers(self) -> list[Path]:
         """Temporary files an interrupted backup, restore or upgrade left behind."""
-        raise NotImplementedError
 
+    @abstractmethod
     def doctor(self) -> list[Check]:
         """doctor's checks for this store."""
-        raise NotImplementedError
 
 
 def for_store(location: Store) -> Backend:
