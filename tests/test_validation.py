@@ -578,3 +578,20 @@ def test_a_last_contact_of_0_is_refused_by_the_report_not_a_crash(ties, stored):
     execute(stored, "UPDATE person_stats SET last_contact = 0")
     for args in [("report",), ("report", "--json")]:
         assert "The store holds a date ties can't read (0)" in refused(ties(*args))
+
+
+@pytest.mark.sqlite_only  # a BLOB value: PostgreSQL's text column refuses it
+def test_doctor_names_a_setting_changed_outside_ties_and_config_repairs_it(ties, stored):
+    """Regression (new-user review): a setting stored as a BLOB or an unreadable value was
+    silently replaced by its default, and doctor said 'values: ok'."""
+    from conftest import execute
+
+    execute(stored, "INSERT INTO setting VALUES ('cadence.strategic', x'00ff')")
+    execute(stored, "INSERT INTO setting VALUES ('weight.social', 'nan')")
+    doctor = ties("doctor")
+    assert doctor.exit_code == 1
+    assert "setting cadence.strategic: a BLOB of 2 bytes where text belongs" in doctor.stdout
+    assert "setting weight.social: weight.social must be a number" in doctor.stdout
+    assert ties("config", "cadence.strategic", "6w").exit_code == 0
+    assert ties("config", "weight.social", "1").exit_code == 0
+    assert "ok    values: ok" in ties("doctor").stdout

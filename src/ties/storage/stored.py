@@ -287,6 +287,31 @@ def problems(rows_of) -> list[str]:
                 if problem:
                     found.append(f"person {ident} birthday: {problem}; fix: ties edit "
                                  f"@{ident} --birthday MM-DD")
+    found += setting_problems(rows_of("setting", "key", ["value"]))
+    return found
+
+
+def setting_problems(rows) -> list[str]:
+    """Settings every command ignores (falling back to the default) because they were
+    written outside ties: a key ties does not know, or a value it can't read."""
+    from ties.core import settings as spec
+    from ties.core.errors import TiesError
+
+    found = []
+    for key, value in rows:
+        if not isinstance(key, str) or key not in spec.SPECS:
+            found.append(f"setting {_short(key)}: not a setting ties has; fix: restore a "
+                         "backup, or delete it with a SQLite tool")
+            continue
+        problem = None if isinstance(value, str) else f"{_kind(value)} where text belongs"
+        if problem is None:
+            try:
+                spec.parse(key, value)
+            except TiesError as exc:
+                problem = exc.message.rstrip(".")
+        if problem:
+            found.append(f"setting {key}: {problem} (the default applies meanwhile); fix: "
+                         f"ties config {key} VALUE")
     return found
 
 
