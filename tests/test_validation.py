@@ -403,24 +403,40 @@ def test_a_damaged_date_in_the_store_is_one_line_pointing_at_doctor(ties, stored
     assert "that ties never writes (changed outside it): " in doctor.stdout
 
 
-def test_a_damaged_schema_version_is_one_line_pointing_at_doctor(ties, stored):
+@pytest.mark.parametrize("version", ["abc", "0", "-1", ""])
+def test_a_damaged_schema_version_is_one_line_pointing_at_doctor(ties, stored, version):
+    """Regression: a version of 0 beside ties' tables read as 'no store yet', which hid
+    every row (CI's deep damaged-store run found it)."""
     from conftest import execute
 
-    execute(stored, "UPDATE ties_meta SET value = 'abc' WHERE key = 'schema_version'")
+    execute(stored, "UPDATE ties_meta SET value = ? WHERE key = 'schema_version'", (version,))
     for args in READERS:
         message = refused(ties(*args))
-        assert "The store's schema version is 'abc', not a number" in message
+        assert f"The store's schema version is {version!r}, not a version ties writes" \
+            in message
         assert "Run 'ties doctor'" in message
 
 
+def test_the_lowest_schema_version_ties_writes_is_1_and_0_is_refused():
+    from ties.core.errors import StoreError
+    from ties.storage.backend import version_number
+
+    assert version_number("1") == 1
+    assert version_number(" 2 ") == 2
+    with pytest.raises(StoreError):
+        version_number("0")
+
+
 @pytest.mark.sqlite_only
-def test_doctor_names_a_schema_version_that_is_not_a_number(ties, stored):
+@pytest.mark.parametrize("version", ["abc", "0"])
+def test_doctor_names_a_schema_version_ties_never_writes(ties, stored, version):
     from conftest import execute
 
-    execute(stored, "UPDATE ties_meta SET value = 'abc' WHERE key = 'schema_version'")
+    execute(stored, "UPDATE ties_meta SET value = ? WHERE key = 'schema_version'", (version,))
     doctor = ties("doctor")
     assert doctor.exit_code == 1
-    assert "FAIL  schema: version 'abc' is not a number (changed outside ties)" in doctor.stdout
+    assert f"FAIL  schema: version {version!r} is not a version ties writes (changed " \
+        "outside ties)" in doctor.stdout
 
 
 @pytest.mark.parametrize("cadence", ["0", "-5", "3651"])

@@ -64,12 +64,15 @@ def busy() -> Busy:
 def version_number(value: object) -> int:
     """The stored schema version as a number, or a one-line refusal when it was damaged."""
     try:
-        return int(str(value).strip())
+        number = int(str(value).strip())
     except ValueError:
-        raise StoreError(f"The store's schema version is {str(value)[:30]!r}, not a number: "
-                         "it was changed outside ties, which left the store untouched. Run "
-                         "'ties doctor', and restore a backup ('ties restore') if that does "
-                         "not explain it.") from None
+        number = 0
+    if number < 1:  # ties writes the version with its first migration: it is never below 1
+        raise StoreError(f"The store's schema version is {str(value)[:30]!r}, not a version "
+                         "ties writes: it was changed outside ties, which left the store "
+                         "untouched. Run 'ties doctor', and restore a backup ('ties restore') "
+                         "if that does not explain it.")
+    return number
 
 
 def too_new(version: int) -> StoreError:

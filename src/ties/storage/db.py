@@ -464,8 +464,8 @@ def doctor_checks(path: Path) -> list[Check]:
             except TiesError as exc:  # changed outside ties: not a number, or gone
                 row = conn.execute("SELECT value FROM ties_meta WHERE key = "
                                    "'schema_version'").fetchone()
-                detail = (f"version {str(row[0])[:30]!r} is not a number (changed outside "
-                          "ties)" if row else exc.message.split(";")[0])
+                detail = (f"version {str(row[0])[:30]!r} is not a version ties writes "
+                          "(changed outside ties)" if row else exc.message.split(";")[0])
                 checks.append(Check("schema", False, detail,
                                     "Restore a backup with 'ties restore FILE'."))
                 return checks
