@@ -438,3 +438,23 @@ def test_a_ties_export_is_read_as_typed_records_of_people_interactions_and_follo
                                                 due=date(2025, 3, 20))]
     assert parsed.settings == {"next.count": "3"}
     assert parsed.last_ids == {"people": 9, "interactions": 0, "follow_ups": 0}
+
+
+def test_every_email_and_phone_of_an_entry_is_kept_in_order_once_each():
+    """Google joins several values in one cell with ' ::: '; the first is the preferred."""
+    text = ("Name,Given Name,Family Name,Group Membership,E-mail 1 - Value,E-mail 2 - Value,"
+            "Phone 1 - Value\n"
+            "Ana Lima,,,,ana@work.example ::: ana@home.example,ANA@WORK.example,+1 555 0101\n")
+    (ana,) = read(text.encode(), "g.csv", "google").records
+    assert ana.emails == ["ana@work.example", "ana@home.example"]
+    assert ana.fields["email"] == "ana@work.example"
+    assert ana.phones == ["+1 555 0101"] and ana.fields["phone"] == "+1 555 0101"
+
+
+def test_one_invalid_address_among_several_is_named_and_the_others_kept():
+    text = ("Name,Given Name,Family Name,Group Membership,E-mail 1 - Value\n"
+            "Ana Lima,,,,ana@work.example ::: not-an-address\n")
+    with pytest.raises(BadFile, match="row 2 \\(Ana Lima\\), email: 'not-an-address'"):
+        read(text.encode(), "g.csv", "google")
+    (ana,) = read(text.encode(), "g.csv", "google", skip_invalid=True).records
+    assert ana.emails == ["ana@work.example"]

@@ -35,6 +35,10 @@ class Record:
     position: str  # "row 12", "card 3": where it came from, for messages
     fields: dict = field(default_factory=dict)  # model field -> value
     tags: list[str] = field(default_factory=list)
+    # Every address and number the file gives, the preferred first (fields["email"] and
+    # fields["phone"] hold that first one), duplicates left out.
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -242,13 +246,14 @@ def build(parsed: Parsed, name: str, position: str, raw: dict, tags: list[str]) 
     record = Record(name=clean, position=position)
     parsed.records.append(record)
     for key, value in raw.items():
+        if key in ("email", "phone"):
+            _contacts(parsed, record, key, value)
+            continue
         if value is None or not str(value).strip():
             continue
         value = str(value)
         try:
-            if key == "email":
-                record.fields["email"] = fields.email(value.split(" ::: ")[0])
-            elif key == "linkedin":
+            if key == "linkedin":
                 record.fields["linkedin"] = fields.linkedin(value)
             elif key == "birthday":
                 y, m, d = dates.parse_birthday(value)
@@ -274,3 +279,27 @@ def build(parsed: Parsed, name: str, position: str, raw: dict, tags: list[str]) 
             continue
         seen.setdefault(cleaned)
     record.tags = list(seen)
+
+
+def _contacts(parsed: Parsed, record: Record, key: str, value) -> None:
+    """Every email address or phone number of an entry: `value` is one, or a list in the
+    file's order of preference (Google's " ::: " joins several in one cell). The first
+    valid one is the record's field; all of them, once each, are its list."""
+    from ties.core import fields
+    from ties.core.errors import BadValue
+
+    values = value if isinstance(value, list | tuple) else [value]
+    found = record.emails if key == "email" else record.phones
+    for one in values:
+        for part in str(one if one is not None else "").split(" ::: "):
+            if not part.strip():
+                continue
+            try:
+                cleaned = fields.email(part) if key == "email" else fields.text(key, part)
+            except BadValue as exc:
+                parsed.invalid.append(Invalid(record.position, record.name, key, exc.message))
+                continue
+            if cleaned.casefold() not in {f.casefold() for f in found}:
+                found.append(cleaned)
+    if found:
+        record.fields[key] = found[0]

@@ -140,8 +140,8 @@ def _google(rows: list[list[str]], source: str) -> Parsed:
         location = _first(cells, r"address \d+ - city") or _first(cells,
                                                                   r"address \d+ - country")
         build(parsed, name, f"row {number}", {
-            "email": _first(cells, r"e-mail \d+ - value"),
-            "phone": _first(cells, r"phone \d+ - value"),
+            "email": _all(cells, r"e-mail \d+ - value"),
+            "phone": _all(cells, r"phone \d+ - value"),
             "company": company, "role": role, "location": location,
             "birthday": cells.get("birthday"), "notes": cells.get("notes"),
             "linkedin": website[0] if website else None,
@@ -180,7 +180,9 @@ def _join(cells: dict, *keys: str) -> str:
 def _all(cells: dict, pattern: str) -> list[str]:
     regex = re.compile(pattern)
     values = []
-    for key in sorted(k for k in cells if regex.fullmatch(k)):
+    # In the columns' numbered order: "E-mail 2" before "E-mail 10".
+    for key in sorted((k for k in cells if regex.fullmatch(k)),
+                      key=lambda k: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", k)]):
         values += [v.strip() for v in cells[key].split(":::") if v.strip()]
     return values
 
