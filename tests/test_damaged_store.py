@@ -323,3 +323,57 @@ def test_a_person_whose_id_was_changed_outside_ties_leaves_exports_readable(ties
     exported = json.loads(ties("export").stdout)
     people = {p["id"] for p in exported["people"]}
     assert all(f["person"] in people for f in exported["follow_ups"])
+
+
+# Writes that load the whole row (as the ORM does) must work on it too: an edit is how a
+# damaged time is repaired. Regression: 'ties edit' on a damaged updated_at was exit 70.
+WRITERS = [("edit", "Ana", "--role", "CEO"), ("archive", "Ana"), ("snooze", "Ana", "--for", "1w"),
+           ("merge", "Ana", "Bo", "--yes"), ("merge", "Bo", "Ana", "--yes"), ("rm", "Ana", "--yes"),
+           ("log", "Ana", "--note", "coffee")]
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's typed columns can't hold these
+@pytest.mark.parametrize("column", ["updated_at", "created", "snoozed_until", "connected_on"])
+@pytest.mark.parametrize("value", ["abc", b"\x00\xff", 13, "2025-13-01"])
+def test_a_write_that_loads_a_row_with_a_damaged_date_works_and_edit_repairs_it(
+        ties, db_path, template, column, value):
+    for args in WRITERS:
+        shutil.copyfile(template, db_path)
+        conn = sqlite3.connect(db_path)
+        with conn:
+            conn.execute(f"UPDATE person SET {column} = ? WHERE name = 'Ana Lima'", (value,))
+        conn.close()
+        result = ties(*args)
+        if column == "updated_at":  # ties never shows it: nothing to refuse
+            assert result.exit_code == 0, f"{args}: {result.stderr}"
+        else:  # done, or refused with one line naming the value (as the readers do)
+            assert result.exit_code in (0, 1), f"{args}: {result.stderr}"
+        if result.exit_code:
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and "Run 'ties doctor'" in lines[0], f"{args}: {lines}"
+    shutil.copyfile(template, db_path)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE person SET updated_at = ? WHERE name = 'Ana Lima'", (value,))
+    conn.close()
+    ties("edit", "Ana", "--role", "CEO")
+    assert "updated_at" not in ties("doctor").stdout  # the edit wrote a real time
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("value, archived", [("no", False), ("yes", False), (2, True),
+                                             (0, False), (1, True)])
+def test_a_damaged_archived_flag_is_read_one_way_by_list_and_report(ties, db_path, template,
+                                                                    value, archived):
+    """Regression: archived = 'no' hid Ana from 'ties list' and from 'list --archived', while
+    'report' and 'list --all' counted her. The rule (storage/stored.py): a number other than
+    0 is true, anything else false."""
+    shutil.copyfile(template, db_path)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE person SET archived = ? WHERE name = 'Ana Lima'", (value,))
+    conn.close()
+    listed = "Ana Lima" in ties("list").stdout
+    in_archive = "Ana Lima" in ties("list", "--archived").stdout
+    reported = "Ana Lima" in ties("report").stdout
+    assert (listed, in_archive, reported) == (not archived, archived, not archived)

@@ -240,6 +240,7 @@ class Backend(ABC):
         engine = create_engine(self.sqlalchemy_url, creator=lambda: conn.dbapi,
                                poolclass=StaticPool, pool_reset_on_return=None)
         dialect = engine.dialect
+        self.read_damage_as_missing(dialect)
         owned = []  # whether the session began the transaction it is in
 
         def begin(_dbapi) -> None:
@@ -265,6 +266,14 @@ class Backend(ABC):
         return session
 
     sqlalchemy_url = ""
+
+    def read_damage_as_missing(self, dialect) -> None:
+        """Let the ORM load a row holding a value its column's type can't hold (only a
+        store without typed columns can have one): it reads as missing, so a write that
+        loads the row (an edit, an archive, a merge) still works and can repair it.
+        Commands that show values read them through storage/stored.py instead. A backend
+        with typed columns (PostgreSQL) has nothing to do."""
+        return None
 
     # Schema -------------------------------------------------------------------------
 

@@ -512,6 +512,26 @@ def _looks_like_sqlite(path: Path) -> bool:
 
 # The backend --------------------------------------------------------------------------
 
+def _lenient(type_class):
+    """`type_class` whose result parser reads a value that is no date or time as None."""
+
+    class Lenient(type_class):
+        def result_processor(self, dialect, coltype):
+            parse = super().result_processor(dialect, coltype)
+            if parse is None:
+                return None
+
+            def read(value):
+                try:
+                    return parse(value)
+                except (ValueError, TypeError):
+                    return None
+            return read
+
+    Lenient.__name__ = f"Lenient{type_class.__name__}"
+    return Lenient
+
+
 class SqliteBackend(backend.Backend):
     """A store in one SQLite file (or none yet: `location` None for errors and copies)."""
 
@@ -523,6 +543,15 @@ class SqliteBackend(backend.Backend):
 
     def connect(self) -> Connection:
         return connect(self.location)
+
+    def read_damage_as_missing(self, dialect) -> None:
+        # SQLite holds any value in a DATE or DATETIME column; SQLAlchemy's parser raises
+        # on one that is not a date. Each is read through a parser that gives None instead.
+        from sqlalchemy import types
+
+        dialect.colspecs = {**dialect.colspecs,
+                            types.Date: _lenient(dialect.colspecs[types.Date]),
+                            types.DateTime: _lenient(dialect.colspecs[types.DateTime])}
 
     def connect_for_completion(self) -> sqlite3.Connection | None:
         if not self.location.is_file():

@@ -223,9 +223,8 @@ def _list_filter(conn, type_: str | None, tag: str | None, search: str | None,
             [f"p.name_key {like} ? ESCAPE '\\'"]
         where.append("(" + " OR ".join(clauses) + ")")
         params += [_like(search)] * len(SEARCHED) + [_like(names.fold(search))]
-    if archived is not None:
-        where.append("p.archived = ?")
-        params.append(bool(archived))
+    if archived is not None:  # read as every query reads the flag (storage/stored.py)
+        where.append("p.archived" if archived else "NOT p.archived")
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
