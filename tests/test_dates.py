@@ -619,3 +619,27 @@ def test_parse_duration_of_nothing_quotes_nothing():
 def test_a_birthday_needs_a_month_not_only_a_day():
     with pytest.raises(BadDate, match="needs a day and a month"):
         dates.parse_birthday("12th")
+
+
+@pytest.mark.parametrize("today, future, expected", [
+    ("2025-03-14", True, "2028-02-29"),   # regression: refused, 2028 was beyond the search
+    ("2025-03-14", False, "2024-02-29"),
+    ("2024-02-29", True, "2024-02-29"),   # today itself, either way
+    ("2024-02-29", False, "2024-02-29"),
+    ("2024-02-28", False, "2020-02-29"),  # the day before: the last one was 4 years ago
+    ("2097-03-01", True, "2104-02-29"),   # 2100 is no leap year: 7 years ahead
+    ("2104-02-28", False, "2096-02-29"),  # and 8 back
+])
+def test_29_february_without_a_year_finds_the_nearest_leap_year(today, future, expected):
+    got = dates.parse_when("29 feb", date.fromisoformat(today), future=future, past_ok=False)
+    assert got == date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text, future, expected", [
+    ("14 mar", True, "2025-03-14"), ("14 mar", False, "2025-03-14"),   # today
+    ("13 mar", True, "2026-03-13"), ("13 mar", False, "2025-03-13"),   # a day before
+    ("15 mar", True, "2025-03-15"), ("15 mar", False, "2024-03-15"),   # a day after
+])
+def test_a_day_without_a_year_is_the_next_or_the_last_one_around_today(text, future,
+                                                                      expected):
+    assert dates.parse_when(text, date(2025, 3, 14), future=future) == date.fromisoformat(expected)

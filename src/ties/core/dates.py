@@ -313,32 +313,17 @@ def _dateutil(s: str, today: date, future: bool) -> date | None:
         return None  # no day or no month given ("March", "2024"): too vague to log
     if year_given:
         return a.date()
-    # No year given: the most recent past one, or the next one for a future date.
-    for year in (today.year, today.year - 1, today.year + 1, today.year - 2, today.year + 2):
+    # No year given: the most recent past one, or the next one for a future date; within
+    # 8 years, so that 29 February finds its leap year (the 2100 rule makes a gap of 8).
+    step = 1 if future else -1
+    for year in range(today.year, today.year + 9 * step, step):
         try:
             candidate = a.date().replace(year=year)
-        except ValueError:  # 29 February
+        except ValueError:  # 29 February in a common year
             continue
-        if future and candidate >= today and (candidate - today).days <= 366 * 4:
-            return _nearest(candidate, today, future)
-        if not future and candidate <= today:
-            return _nearest(candidate, today, future)
+        if (candidate >= today) if future else (candidate <= today):
+            return candidate
     return None
-
-
-def _nearest(candidate: date, today: date, future: bool) -> date:
-    """Among the same month and day in nearby years, the one nearest to today."""
-    best = candidate
-    for year in range(candidate.year - 4, candidate.year + 5):
-        try:
-            other = candidate.replace(year=year)
-        except ValueError:
-            continue
-        if future and today <= other < best:
-            best = other
-        if not future and best < other <= today:
-            best = other
-    return best
 
 
 _DURATION = re.compile(r"^(?P<n>\w+)\s*(?P<unit>[a-z]+)$")
