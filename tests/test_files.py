@@ -319,3 +319,29 @@ def test_an_empty_db_option_is_a_usage_error_not_the_usual_store(ties):
     assert result.stderr == ("ties: --db is empty; give the store's file path or URL, or "
                              "leave --db out for your usual store.\n")
     assert json.loads(ties("list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_backup_that_fails_to_write_leaves_no_new_folder_behind(ties, with_ana, ties_home,
+                                                                  tmp_path, monkeypatch,
+                                                                  named):
+    """Regression: a backup refused for a full disk left an empty backups/ folder (and an
+    export or backup into new folders left those)."""
+    import errno
+
+    from ties.storage import files
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "commit", full)
+    target = tmp_path / "new" / "deeper" / "copy.db"
+    before = {p for p in ties_home.rglob("*") if p.is_dir()}
+    result = ties("backup", *([str(target)] if named else []))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    assert {p for p in ties_home.rglob("*") if p.is_dir()} == before
+    assert not (tmp_path / "new").exists()
+    exported = ties("export", "-o", str(target.with_suffix(".json")))
+    assert exported.exit_code == 1 and "No space left on device" in exported.stderr
+    assert not (tmp_path / "new").exists()

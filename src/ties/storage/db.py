@@ -306,41 +306,41 @@ def backup_to(store: Path, target: Path | None, *, replace: bool = False,
             raise files.Exists(f"{target} already exists; add --force to replace it. Nothing "
                                "was written.")
     folder = target.parent if target else store.parent / "backups"
-    files.private_dir(folder)
-    temp = files.private_temp(target or folder / f"{store.stem}.db")
-    try:
-        source = open_readonly(store, timeout=busy_timeout_ms() / 1000)
-        dest = sqlite3.connect(str(temp))
+    with files.folder_for(folder):
+        temp = files.private_temp(target or folder / f"{store.stem}.db")
         try:
-            source.backup(dest)
-            ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
-            version = SqliteBackend(None).schema_version(dest)
+            source = open_readonly(store, timeout=busy_timeout_ms() / 1000)
+            dest = sqlite3.connect(str(temp))
+            try:
+                source.backup(dest)
+                ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+                version = SqliteBackend(None).schema_version(dest)
+            finally:
+                dest.close()
+                source.close()
+            if ok != "ok":
+                raise StoreError(f"The copy failed its integrity check ({ok}); nothing was kept. "
+                                 "Run 'ties doctor'.")
+            if target is None:
+                target = files.commit_unique(temp, folder, f"{store.stem}{label}-{stamp()}", ".db")
+            else:
+                files.commit(temp, target, replace=replace)
+        except files.Exists:
+            temp.unlink(missing_ok=True)
+            raise files.Exists(f"{target} already exists; add --force to replace it. Nothing was "
+                               "written.") from None
+        except sqlite3.Error as exc:
+            temp.unlink(missing_ok=True)
+            raise translate(exc, store) from None
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise StoreError(f"Can't write {target or folder}: {exc.strerror}. Nothing was "
+                             "written.") from None
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
         finally:
-            dest.close()
-            source.close()
-        if ok != "ok":
-            raise StoreError(f"The copy failed its integrity check ({ok}); nothing was kept. "
-                             "Run 'ties doctor'.")
-        if target is None:
-            target = files.commit_unique(temp, folder, f"{store.stem}{label}-{stamp()}", ".db")
-        else:
-            files.commit(temp, target, replace=replace)
-    except files.Exists:
-        temp.unlink(missing_ok=True)
-        raise files.Exists(f"{target} already exists; add --force to replace it. Nothing was "
-                           "written.") from None
-    except sqlite3.Error as exc:
-        temp.unlink(missing_ok=True)
-        raise translate(exc, store) from None
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise StoreError(f"Can't write {target or folder}: {exc.strerror}. Nothing was "
-                         "written.") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    finally:
-        Path(f"{temp}-journal").unlink(missing_ok=True)
+            Path(f"{temp}-journal").unlink(missing_ok=True)
     return target, not version or _try_record_backup(store)
 
 

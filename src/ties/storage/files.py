@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ties.core.errors import StoreError
@@ -19,13 +21,13 @@ class Exists(StoreError):
     """The file is there already and replacing it was not agreed to."""
 
 
-def private_dir(folder: Path) -> None:
-    """Create `folder` and every missing parent 0700 whatever the umask, unless it exists.
-    Several ties commands started at once on a new store all get here: losing the race to
-    create it is not an error."""
+def private_dir(folder: Path) -> list[Path]:
+    """Create `folder` and every missing parent 0700 whatever the umask, unless it exists;
+    returns the folders it created, outermost first. Several ties commands started at once
+    on a new store all get here: losing the race to create it is not an error."""
     folder = Path(os.path.abspath(folder))
     if folder.is_dir():
-        return
+        return []
     missing = []
     for parent in (folder, *folder.parents):
         if parent.is_dir():
@@ -43,6 +45,24 @@ def private_dir(folder: Path) -> None:
             raise StoreError(f"Can't create the folder {each}: {exc.strerror}. Choose another "
                              "place.") from None
         os.chmod(each, 0o700)
+    return missing[::-1]
+
+
+@contextmanager
+def folder_for(folder: Path) -> Iterator[None]:
+    """`private_dir(folder)` for a write that may fail: when the block fails, the folders
+    it created are removed again if still empty, so a refused backup or export leaves
+    nothing behind."""
+    created = private_dir(folder)
+    try:
+        yield
+    except BaseException:
+        for each in reversed(created):
+            try:
+                os.rmdir(each)
+            except OSError:  # not empty (another command wrote into it), or gone
+                break
+        raise
 
 
 def real(target: Path) -> Path:
@@ -193,21 +213,22 @@ def write_private(target: Path, data: bytes, *, replace: bool = False) -> Path:
     target = real(target)
     if target.is_dir():
         raise StoreError(f"{target} is a folder; give a file name.")
-    temp = private_temp(target)
-    try:
-        with open(temp, "wb") as f:
-            f.write(data)
-        commit(temp, target, replace=replace)
-    except Exists:
-        temp.unlink(missing_ok=True)
-        raise
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise StoreError(f"Can't write {target}: {exc.strerror}. Nothing was written.") \
-            from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    with folder_for(target.parent):
+        temp = private_temp(target)
+        try:
+            with open(temp, "wb") as f:
+                f.write(data)
+            commit(temp, target, replace=replace)
+        except Exists:
+            temp.unlink(missing_ok=True)
+            raise
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise StoreError(f"Can't write {target}: {exc.strerror}. Nothing was written.") \
+                from None
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
     return target
 
 

@@ -44,17 +44,16 @@ def write(url: ServerUrl, target: Path | None, label: str = "", *,
         summary = describe(json.loads(text))
         if target is None:
             folder = default_folder()
-            files.private_dir(folder)
             name = prefix(url)[:-1]
             stamp = dates.now().astimezone().strftime("%Y%m%d-%H%M%S")
-            temp = files.private_temp(folder / f"{name}.json")
-            try:
-                temp.write_bytes(text.encode("utf-8"))
-                target = files.commit_unique(temp, folder,
-                                             f"{name}{'-' + label if label else ''}-{stamp}",
-                                             ".json")
-            finally:
-                temp.unlink(missing_ok=True)
+            with files.folder_for(folder):
+                temp = files.private_temp(folder / f"{name}.json")
+                try:
+                    temp.write_bytes(text.encode("utf-8"))
+                    target = files.commit_unique(
+                        temp, folder, f"{name}{'-' + label if label else ''}-{stamp}", ".json")
+                finally:
+                    temp.unlink(missing_ok=True)
         else:
             target = files.write_private(target, text.encode("utf-8"), replace=replace)
         if summary != describe(json.loads(target.read_text(encoding="utf-8"))):
