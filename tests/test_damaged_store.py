@@ -377,3 +377,28 @@ def test_a_damaged_archived_flag_is_read_one_way_by_list_and_report(ties, db_pat
     in_archive = "Ana Lima" in ties("list", "--archived").stdout
     reported = "Ana Lima" in ties("report").stdout
     assert (listed, in_archive, reported) == (not archived, archived, not archived)
+
+
+def test_doctor_names_an_empty_name_a_stale_search_key_and_a_blob_tag_and_edit_repairs(
+        ties, db_path, template):
+    """Regression: doctor said 'values: ok' for all three, while 'ties show Ana' found no
+    one (the name changed outside ties kept its old search key)."""
+    shutil.copyfile(template, db_path)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE person SET name = 'Anabel' WHERE name = 'Ana Lima'")
+        conn.execute("UPDATE person SET name = '  ' WHERE name = 'Bo Chen'")
+        conn.execute("UPDATE tag SET tag = x'00ff'")
+    conn.close()
+    doctor = ties("doctor").stdout
+    assert "person 1 name_key: 'ana lima' is not the search key of the name 'Anabel' (the " \
+        "name was changed outside ties), so searching for it finds no one; fix: ties edit " \
+        "@1 --name NAME" in doctor
+    assert "person 2 name: empty where a name belongs; fix: ties edit @2 --name ..." in doctor
+    assert "tag 1 tag: a BLOB of 2 bytes where text belongs; fix: correct it with a SQLite " \
+        "tool (text that is not empty)" in doctor
+    assert ties("edit", "@1", "--name", "Anabel").exit_code == 0
+    assert ties("edit", "@2", "--name", "Bo Chen").exit_code == 0
+    doctor = ties("doctor").stdout
+    assert "person 1" not in doctor and "person 2" not in doctor
+    assert ties("show", "Anabel").exit_code == 0

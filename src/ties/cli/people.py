@@ -108,6 +108,7 @@ def edit(
     Example: ties edit Ana --company Globex --working-on "a book on CRDTs" --every 3w
     """
     from ties.core import fields
+    from ties.core.names import fold
     from ties.storage import queries, store
 
     changes = _profile(locals())
@@ -124,7 +125,11 @@ def edit(
         who = queries.find_person(conn, name)
         before = queries.profile(conn, who.id)
         tags = set(queries.tags_of(conn, [who.id])[who.id])
-        if not appended and set(add_tags) <= tags and not set(remove_tags) & tags and all(
+        # The same name again still writes its search key: it repairs one left stale
+        # by a change outside ties ('ties doctor' says so).
+        stale = "name" in changes and queries.name_key(conn, who.id) != fold(changes["name"])
+        if not appended and not stale and set(add_tags) <= tags and \
+                not set(remove_tags) & tags and all(
                 before.get(key) == value for key, value in changes.items()):
             say(f"{who.name} (@{who.id}) already has those details; nothing changed.")
             return

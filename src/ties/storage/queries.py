@@ -152,6 +152,13 @@ def profile(conn: Connection, person_id: int) -> dict[str, Any]:
     return person
 
 
+def name_key(conn: Connection, person_id: int) -> object:
+    """The search key stored for someone's name (stale if the name was changed outside
+    ties)."""
+    row = conn.execute("SELECT name_key FROM person WHERE id = ?", (person_id,)).fetchone()
+    return row[0] if row else None
+
+
 def history(conn: Connection, person_id: int) -> list[dict[str, Any]]:
     """Every interaction with this person, newest first, with who else took part."""
     rows = _all(

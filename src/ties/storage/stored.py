@@ -69,6 +69,12 @@ def text_problem(value: Any) -> str | None:
     return f"{_kind(value)} where text belongs"
 
 
+def name_problem(value: Any) -> str | None:
+    """A name or tag: text that is not empty (ties refuses an empty one everywhere)."""
+    return text_problem(value) or (None if value is None or value.strip() else
+                                   "empty where a name belongs")
+
+
 def as_date(value: Any, where: str = "") -> date | None:
     """A date column as a date, or the one-line refusal for a damaged one."""
     if value is None:
@@ -217,7 +223,7 @@ CHECKS: dict[str, dict[str, tuple]] = {
         **{c: (text_problem, _EDIT.replace("{option}", c.replace("_", "-")))
            for c in ("company", "role", "industry", "location", "email", "phone", "linkedin",
                      "met", "notes", "working_on", "struggles", "cares_about")},
-        "name": (text_problem, "ties edit @{id} --name ..."),
+        "name": (name_problem, "ties edit @{id} --name ..."),
         "type": (lambda v: text_problem(v) or (
             None if v in (None, "tactical", "social", "strategic")
             else f"{_short(v)} is not tactical, social or strategic"),
@@ -250,6 +256,7 @@ CHECKS: dict[str, dict[str, tuple]] = {
         **{c: (count_problem, _RECOUNT) for c in
            ("interactions", "gave", "received", "their_streak", "in_person", "voice")},
     },
+    "tag": {"tag": (name_problem, None)},
     "import_batch": {
         "format": (text_problem, None),
         "source": (text_problem, None),
@@ -259,12 +266,13 @@ CHECKS: dict[str, dict[str, tuple]] = {
         "updated": (count_problem, None),
     },
 }
-KEYS = {"person_stats": "person_id"}
+KEYS = {"person_stats": "person_id", "tag": "person_id"}
 BY_HAND = ("correct it with a SQLite tool ({what}), or restore a backup with 'ties restore "
            "FILE'")
 _FORMS = {date_problem: "a date as YYYY-MM-DD", stamp_problem: "a time as YYYY-MM-DD "
           "HH:MM:SS", flag_problem: "0 or 1", count_problem: "a whole number from 0",
-          text_problem: "text", cadence_problem: "days from 1 to 3650"}
+          text_problem: "text", cadence_problem: "days from 1 to 3650",
+          name_problem: "text that is not empty"}
 
 
 def problems(rows_of) -> list[str]:
@@ -287,8 +295,21 @@ def problems(rows_of) -> list[str]:
                 if problem:
                     found.append(f"person {ident} birthday: {problem}; fix: ties edit "
                                  f"@{ident} --birthday MM-DD")
+            found += _stale_keys(rows_of("person", "id", ["name", "name_key"]))
     found += setting_problems(rows_of("setting", "key", ["value"]))
     return found
+
+
+def _stale_keys(rows) -> list[str]:
+    """A name changed outside ties keeps its old search key: searches and 'ties show NAME'
+    then miss the person. Editing the name (to itself) writes the key again."""
+    from ties.core.names import fold
+
+    return [f"person {ident} name_key: {_short(key)} is not the search key of the name "
+            f"{_short(name)} (the name was changed outside ties), so searching for it finds "
+            f"no one; fix: ties edit @{ident} --name NAME"
+            for ident, name, key in rows
+            if isinstance(name, str) and name.strip() and key != fold(name)]
 
 
 def setting_problems(rows) -> list[str]:
