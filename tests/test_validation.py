@@ -395,7 +395,7 @@ def test_a_damaged_date_in_the_store_is_one_line_pointing_at_doctor(ties, stored
         assert result.exit_code in (0, 1), (args, result.stderr)
         assert "internal error" not in result.stderr
         if result.exit_code:
-            assert "The store holds a date ties can't read ('abc')" in refused(result)
+            assert "The store holds a date ties never writes ('abc')" in refused(result)
             assert "Run 'ties doctor'" in result.stderr
     doctor = ties("doctor")
     assert doctor.exit_code == 1
@@ -570,7 +570,9 @@ def test_a_damaged_last_contact_is_refused_by_next_not_a_crash(ties, stored, val
     execute(stored, "UPDATE person_stats SET last_contact = ?", (value,))
     for args in [("next",), ("next", "--json"), ("report",)]:
         message = refused(ties(*args))
-        assert f"The store holds a date ties can't read ('{value}')" in message
+        assert f"The store holds a date ties never writes ('{value}')" in message
+    # regression: 'next' named a due date computed from it, which is in no column
+    assert "in the last_contact of Ana Lima (@1)" in refused(ties("next"))
     doctor = ties("doctor")
     assert doctor.exit_code == 1
     assert "person_stats 1 last_contact: " in doctor.stdout
@@ -593,7 +595,7 @@ def test_a_last_contact_of_0_is_refused_by_the_report_not_a_crash(ties, stored):
 
     execute(stored, "UPDATE person_stats SET last_contact = 0")
     for args in [("report",), ("report", "--json")]:
-        assert "The store holds a date ties can't read (0)" in refused(ties(*args))
+        assert "The store holds a date ties never writes (0)" in refused(ties(*args))
 
 
 @pytest.mark.sqlite_only  # a BLOB value: PostgreSQL's text column refuses it

@@ -505,8 +505,9 @@ def next_due(conn: Connection, today: date, settings: dict,
     due = dialect.of(conn).add_days(since, cadence)
     rows = _all(
         conn,
-        f"SELECT p.id, name, {due} AS due, "
-        f"{since} AS since FROM person p JOIN person_stats s ON s.person_id = p.id "
+        # the stored dates it is computed from come too: a damaged one is refused by name
+        f"SELECT p.id, name, {due} AS due, s.last_contact, p.created "
+        f"FROM person p JOIN person_stats s ON s.person_id = p.id "
         f"WHERE {active} AND NOT {NEVER_CONTACTED_IMPORT} "
         # a date the database can't compute from (damaged outside ties) comes first, to
         # be refused with its name rather than read as nobody (PostgreSQL takes an output
@@ -517,9 +518,9 @@ def next_due(conn: Connection, today: date, settings: dict,
     if not rows:
         return None
     row = rows[0]
-    if row["due"] is None:
-        stored.as_date(row["since"], f"the last contact of {row['name']} (@{row['id']})")
-        return None
+    if row["due"] is None:  # the database could not compute it: a date it can't read
+        raise stored.damaged("a date", row["last_contact"] or row["created"],
+                             f"the last contact of {row['name']} (@{row['id']})")
     return row
 
 

@@ -48,9 +48,9 @@ def damaged(what: str, value: object, where: str = "") -> StoreError:
     another program): one line, pointing at doctor, instead of a crash."""
     shown = repr(value[:30] if isinstance(value, str | bytes) else value)
     at = f" in {where}" if where else ""
-    return StoreError(f"The store holds {what} ties can't read ({shown}){at}: it was changed "
-                      "outside ties. Run 'ties doctor'; restoring a backup ('ties restore') "
-                      "or correcting the value with a SQLite tool repairs it.")
+    return StoreError(f"The store holds {what} ties never writes ({shown}){at}: it was "
+                      "changed outside ties. Run 'ties doctor'; restoring a backup ('ties "
+                      "restore') or correcting the value with a SQLite tool repairs it.")
 
 
 def text(value: Any) -> str | None:
@@ -186,7 +186,9 @@ def birthday_problem(year: Any, month: Any, day: Any) -> str | None:
 
 def read_row(row: dict[str, Any], where: str = "") -> dict[str, Any]:
     """A row of the store as the values ties works with (see the module's rules)."""
-    for key, value in row.items():
+    # A due date may be computed from a last contact in the same row: the stored value is
+    # checked first, so that a refusal names what was damaged.
+    for key, value in sorted(row.items(), key=lambda item: item[0] == "due"):
         if value is None:
             continue
         if key in DATES:
