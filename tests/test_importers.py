@@ -458,3 +458,27 @@ def test_one_invalid_address_among_several_is_named_and_the_others_kept():
         read(text.encode(), "g.csv", "google")
     (ana,) = read(text.encode(), "g.csv", "google", skip_invalid=True).records
     assert ana.emails == ["ana@work.example"]
+
+
+@pytest.mark.parametrize("spelled, named", [
+    ('"Ana \\ud800 Lima"', "\\ud800"),                        # a high half alone
+    ('"Ana \\udc80 Lima"', "\\udc80"),                        # a low half alone
+    ('"Ana \\ud83d\\ude00 \\uDE00"', "\\uDE00"),              # a pair, then a low alone
+    ('"Ana \\ude00\\ud83d"', "\\ude00"),                      # the halves the wrong way round
+])
+def test_a_ties_json_with_half_a_character_is_refused_naming_it_not_blaming_the_terminal(
+        spelled, named):
+    """Regression: the message said the terminal sent bytes in another encoding."""
+    doc = '{"format": "ties", "version": 1,\n"people": [{"id": 1, "name": ' + spelled + '}]}'
+    with pytest.raises(BadFile) as refused:
+        read(doc.encode(), "x.json", "ties")
+    assert f"x.json spells half of a character with no other half ({named} on line 2)" \
+        in refused.value.message
+    assert "terminal" not in refused.value.message
+
+
+def test_a_whole_pair_and_an_escaped_backslash_before_u_are_not_half_a_character():
+    doc = ('{"format": "ties", "version": 1, "people": [{"id": 1, '
+           '"name": "Ana \\ud83d\\ude00 Lima", "notes": "C:\\\\ud800"}]}')
+    (ana,) = read(doc.encode(), "x.json", "ties").records
+    assert ana.name == "Ana \U0001f600 Lima" and ana.fields["notes"] == "C:\\ud800"

@@ -12,6 +12,7 @@ follow-ups, settings in their stored form, and `last_ids`.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from ties.core import personfields
@@ -47,6 +48,7 @@ def parse(text: str, source: str, today: date | None = None) -> Parsed:
     except ValueError:  # an integer of thousands of digits (sys.int_max_str_digits)
         raise BadFile(f"{source} holds a number thousands of digits long, which no ties "
                       "export has. Nothing was imported.") from None
+    _refuse_lone_surrogates(doc, text, source)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise BadFile(f"{source} is JSON but not a ties export (no \"format\": \"ties\"). "
                       "Nothing was imported.")
@@ -94,6 +96,32 @@ def parse(text: str, source: str, today: date | None = None) -> Parsed:
     if doc.get("last_ids") is not None:
         parsed.last_ids = _last_ids(doc["last_ids"], source)
     return parsed
+
+
+# A \uD800-\uDFFF escape not part of a high-then-low pair: JSON can spell it, no text holds it.
+_LONE = re.compile(r"(?<!\\)(?:\\\\)*(?:\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})"
+                   r"|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2})", re.IGNORECASE)
+
+
+def _refuse_lone_surrogates(doc: object, text: str, source: str) -> None:
+    """Refuse a document spelling half of a surrogate pair (\ud800 alone): it is no
+    character, so no store can hold it and no terminal can show it."""
+    try:
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return
+    where = ""
+    for found in _LONE.finditer(text):
+        if text[:found.start()].count('"') % 2:  # inside a string (escaped quotes aside)
+            line = text.count("\n", 0, found.start()) + 1
+            escape = found.group().lstrip("\\")
+            where = f" (\\{escape} on line {line})"
+            break
+    raise BadFile(f"{source} spells half of a character with no other half{where}: a "
+                  "broken \\u escape that no text can hold, from a damaged file or a faulty "
+                  "program. Correct or remove it; nothing was imported.")
 
 
 def _last_ids(value: object, source: str) -> dict[str, int]:
