@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from conftest import snapshot
 
-QUICK = settings(max_examples=25, deadline=None, derandomize=True,
+QUICK = settings(max_examples=25, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow, HealthCheck.data_too_large])
-DEEP = settings(max_examples=100, deadline=None, derandomize=True,
+DEEP = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -354,7 +354,7 @@ def _environments_property(store, tmp_path, data) -> None:
     check_environment(store, tmp_path, changes, args)
 
 
-@settings(max_examples=8, deadline=None, derandomize=True,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_environments_end_cleanly_quick(people, tmp_path, data):
@@ -362,7 +362,7 @@ def test_generated_environments_end_cleanly_quick(people, tmp_path, data):
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, derandomize=True,
+@settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_environments_end_cleanly_deep(people, tmp_path, data):
