@@ -278,9 +278,10 @@ def test_home_unset_for_a_user_without_a_home_is_refused_in_one_line(as_homeless
 
 
 @pytest.fixture
-def locked_store():
+def locked_store(ties):
     """A store inside a folder the user of `as_nobody` may not enter (outside pytest's
-    private tmp dir, so that 'nobody' could reach it if the folder allowed)."""
+    private tmp dir, so that 'nobody' could reach it if the folder allowed); filled in
+    process, since only the refusal needs a real process of another user."""
     if BACKEND != "sqlite":
         pytest.skip("about a store file's folder")
     base = Path(tempfile.mkdtemp(prefix="ties-locked-"))
@@ -288,9 +289,7 @@ def locked_store():
     try:
         store = base / "locked" / "ties.db"
         store.parent.mkdir(mode=0o700)  # --db names a store in a folder that exists
-        env = {**os.environ, "TIES_DB": str(store)}
-        subprocess.run([sys.executable, "-m", "ties", "add", "Ana"], env=env, check=True,
-                       capture_output=True, timeout=60)
+        assert ties("add", "Ana", TIES_DB=str(store)).exit_code == 0
         before = store.read_bytes()
         (base / "locked").chmod(0o700 if os.geteuid() == 0 else 0o000)
         yield base, store, before

@@ -29,16 +29,15 @@ from ties.cli import main
 typer.main.get_command = functools.cache(typer.main.get_command)
 worker, count, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 failures = 0
+commands = {"log": ["log", "Ana", "--note"], "edit": ["edit", "Ana", "--add-note"]}
 for i in range(count):
-    if mode == "log":
-        sys.argv = ["ties", "log", "Ana", "--note", f"w{worker} n{i}"]
-    else:
-        sys.argv = ["ties", "edit", "Ana", "--add-note", f"w{worker} n{i}"]
-    try:
-        main()
-    except SystemExit as exc:
-        if exc.code:
-            failures += 1
+    for kind in (("log", "edit") if mode == "both" else (mode,)):
+        sys.argv = ["ties", *commands[kind], f"w{worker} n{i}"]
+        try:
+            main()
+        except SystemExit as exc:
+            if exc.code:
+                failures += 1
 print(failures)
 """
 
@@ -65,29 +64,37 @@ def intact(store) -> bool:
     return rows(store, "PRAGMA integrity_check") == [("ok",)]
 
 
-# Eight writers at once, 20 commands each every day (160 writes contending for the lock);
-# 100 each under `slow`.
-EACH = [20, pytest.param(100, marks=pytest.mark.slow)]
-
-
-@pytest.mark.parametrize("each", EACH)
-def test_eight_processes_logging_at_once_lose_nothing(shared_store, each):
+def test_eight_processes_logging_and_appending_notes_at_once_lose_nothing(shared_store):
+    """Eight writers at once, each logging and appending a note 10 times in turn: 160
+    writes of two kinds contending for the lock (the everyday leg of the two below)."""
     env, path = shared_store
-    results = spawn_workers(env, "log", each=each)
+    results = spawn_workers(env, "both", each=10)
     assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
-    assert rows(path, "SELECT count(*) FROM interaction") == [(8 * each,)]
-    assert rows(path, "SELECT interactions FROM person_stats") == [(8 * each,)]
+    assert rows(path, "SELECT count(*) FROM interaction") == [(80,)]
+    assert rows(path, "SELECT interactions FROM person_stats") == [(80,)]
+    notes = rows(path, "SELECT notes FROM person")[0][0].split("\n")
+    assert sorted(notes) == sorted(f"w{w} n{i}" for w in range(8) for i in range(10))
     assert intact(path)
 
 
-@pytest.mark.parametrize("each", EACH)
-def test_eight_processes_appending_notes_at_once_lose_nothing(shared_store, each):
+@pytest.mark.slow
+def test_eight_processes_logging_at_once_lose_nothing(shared_store):
     env, path = shared_store
-    results = spawn_workers(env, "edit", each=each)
+    results = spawn_workers(env, "log", each=100)
+    assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
+    assert rows(path, "SELECT count(*) FROM interaction") == [(800,)]
+    assert rows(path, "SELECT interactions FROM person_stats") == [(800,)]
+    assert intact(path)
+
+
+@pytest.mark.slow
+def test_eight_processes_appending_notes_at_once_lose_nothing(shared_store):
+    env, path = shared_store
+    results = spawn_workers(env, "edit", each=100)
     assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
     notes = rows(path, "SELECT notes FROM person")[0][0].split("\n")
-    assert len(notes) == 8 * each
-    assert set(notes) == {f"w{w} n{i}" for w in range(8) for i in range(each)}
+    assert len(notes) == 800
+    assert set(notes) == {f"w{w} n{i}" for w in range(8) for i in range(100)}
 
 
 def test_eight_first_runs_at_once_on_a_new_store_all_succeed(db_path):
