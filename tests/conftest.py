@@ -109,6 +109,27 @@ def ties_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
         yield tmp_path
 
 
+_BUILT: dict[str, bytes] = {}
+
+
+def built_store(key: str, store: Store, build: Callable[[], object]) -> None:
+    """Fill the test's empty `store` by calling `build()` (which runs ties commands).
+
+    On SQLite the result of the first build under `key` is kept and copied into each later
+    test's store instead, when the build left nothing but the store file (no -wal, no
+    backups); fixtures that set up the same store for many tests take a file copy rather
+    than a dozen commands each. On PostgreSQL, or when the build leaves more behind, it
+    runs every time. Give each distinct build its own key."""
+    fresh = isinstance(store, Path) and not store.exists()
+    if fresh and key in _BUILT:
+        store.write_bytes(_BUILT[key])
+        store.chmod(0o600)  # as ties creates it
+        return
+    build()
+    if fresh and [p.name for p in store.parent.iterdir()] == [store.name]:
+        _BUILT[key] = store.read_bytes()
+
+
 @pytest.fixture
 def db_path(ties_home: Path) -> Store:
     """The test's store: a SQLite file's path, or (on PostgreSQL) its URL."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BACKEND, TODAY, rows, run_ties, snapshot
+from conftest import BACKEND, TODAY, built_store, rows, run_ties, snapshot
 
 ZOE = "Zo\u00eb \u00dcnal"
 
@@ -42,9 +42,13 @@ def clean_exit(proc: subprocess.CompletedProcess) -> None:
 
 @pytest.fixture
 def zoe(ties, db_path):
+    built_store("test_environment.zoe", db_path, lambda: _build_zoe(ties))
+    return db_path
+
+
+def _build_zoe(ties) -> None:
     result = ties("add", ZOE, "--company", "Caf\u00e9 \u2713", "--note", "\u2713 \u65e5\u672c")
     assert result.exit_code == 0
-    return db_path
 
 
 # Output encodings ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import snapshot
+from conftest import built_store, snapshot
 
 QUICK = settings(max_examples=25, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -56,11 +56,15 @@ def _exists(store) -> bool:
 @pytest.fixture
 def people(ties, db_path):
     """A store with people, an interaction and a promise for commands to act on."""
+    built_store("test_hostile.people", db_path, lambda: _build_people(ties))
+    return db_path
+
+
+def _build_people(ties) -> None:
     ties("add", "Ana Lima", "--company", "Acme", "--tag", "mentor")
     ties("add", "Bo Chen", "--type", "social")
     ties("log", "Ana", "Bo", "--on", "yesterday", "--note", "lunch")
     ties("follow-up", "Ana", "send the paper", "--due", "friday")
-    return db_path
 
 
 # Strategies -------------------------------------------------------------------------------
