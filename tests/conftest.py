@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import pytest
 import typer.testing
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from ties.storage.config import ServerUrl
@@ -38,6 +39,19 @@ Store = Path | ServerUrl
 # and most of the everyday suite's. The app never changes while the suite runs, so it is
 # built once per app (test_startup.py checks that this still holds).
 typer.testing._get_command = functools.cache(typer.testing._get_command)
+
+
+# Every hypothesis test draws the same examples on every run and every machine: the seed
+# comes from the test's own source (not its path, the clock or the example database), and
+# nothing depends on how fast the machine is (no deadline, no "too slow" health check),
+# so CI fails only where a laptop fails. HYPOTHESIS_PROFILE=explore draws new examples on
+# each run, remembers failures in .hypothesis/, and brings the deadline back
+# (docs/testing.md).
+settings.register_profile(
+    "deterministic", derandomize=True, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "deterministic")
 
 
 def pytest_report_header(config) -> str:
@@ -93,6 +107,27 @@ def ties_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     with server_schema() as store:
         monkeypatch.setenv("TIES_DB", store.url)
         yield tmp_path
+
+
+_BUILT: dict[str, bytes] = {}
+
+
+def built_store(key: str, store: Store, build: Callable[[], object]) -> None:
+    """Fill the test's empty `store` by calling `build()` (which runs ties commands).
+
+    On SQLite the result of the first build under `key` is kept and copied into each later
+    test's store instead, when the build left nothing but the store file (no -wal, no
+    backups); fixtures that set up the same store for many tests take a file copy rather
+    than a dozen commands each. On PostgreSQL, or when the build leaves more behind, it
+    runs every time. Give each distinct build its own key."""
+    fresh = isinstance(store, Path) and not store.exists()
+    if fresh and key in _BUILT:
+        store.write_bytes(_BUILT[key])
+        store.chmod(0o600)  # as ties creates it
+        return
+    build()
+    if fresh and [p.name for p in store.parent.iterdir()] == [store.name]:
+        _BUILT[key] = store.read_bytes()
 
 
 @pytest.fixture

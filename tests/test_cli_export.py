@@ -9,11 +9,15 @@ import threading
 
 import pytest
 
-from conftest import dump, rows
+from conftest import built_store, dump, rows
 
 
 @pytest.fixture
-def rich_store(ties):
+def rich_store(ties, db_path):
+    built_store("test_cli_export.rich_store", db_path, lambda: _build_rich_store(ties))
+
+
+def _build_rich_store(ties) -> None:
     ties("add", "Ana Lima", "--type", "strategic", "--company", "Globex", "--role", "VP",
          "--email", "ana@globex.example", "--phone", "+351 555 0101", "--linkedin", "analima",
          "--tag", "mentor", "--tag", "pycon", "--met", "PyCon", "--note", "line 1\nline 2",

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import dump, rows
+from conftest import built_store, dump, rows
 
 
 @pytest.fixture
-def people(ties):
+def people(ties, db_path):
+    built_store("test_cli_log.people", db_path, lambda: _build_people(ties))
+
+
+def _build_people(ties) -> None:
     for name in ("Ana Lima", "Bo Chen", "Beyoncé Knowles", "Ana Souza"):
         assert ties("add", name, "--no-log").exit_code == 0
 

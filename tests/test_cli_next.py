@@ -4,6 +4,7 @@ import json
 import random
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -181,13 +182,14 @@ def test_next_ranking_is_the_same_whatever_order_people_were_added_in_and_per_pr
         assert [i["name"] for i in json.loads(result.stdout)] == first
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(["tactical", "social", "strategic", None]),
-                          st.integers(0, 200), st.one_of(st.none(), st.integers(1, 90)),
-                          st.one_of(st.none(), st.integers(-20, 20)),
-                          st.one_of(st.none(), st.integers(-5, 20)), st.booleans()),
-                max_size=15))
+candidate_stores = st.lists(st.tuples(
+    st.sampled_from(["tactical", "social", "strategic", None]), st.integers(0, 200),
+    st.one_of(st.none(), st.integers(1, 90)), st.one_of(st.none(), st.integers(-20, 20)),
+    st.one_of(st.none(), st.integers(-5, 20)), st.booleans()), max_size=15)
+
+
+@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(candidate_stores)
 # Found by hypothesis: a long-overdue daily cadence outscores a promise due today.
 @example(people=[("tactical", 0, None, None, None, False),
                  ("tactical", 0, None, 0, None, False),
@@ -199,6 +201,14 @@ def test_next_ranking_is_the_same_whatever_order_people_were_added_in_and_per_pr
          + [("tactical", 0, None, None, None, False)] * 4
          + [("tactical", 0, None, -1, None, False), ("tactical", 72, None, 0, None, False)])
 def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people):
+    with fresh_store(tmp_path_factory, "agree") as location:
+        _candidates_agree(location, people)
+
+
+@pytest.mark.slow
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(candidate_stores)
+def test_sql_candidates_agree_deep_run(tmp_path_factory, people):
     with fresh_store(tmp_path_factory, "agree") as location:
         _candidates_agree(location, people)
 

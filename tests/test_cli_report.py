@@ -5,13 +5,18 @@ from datetime import date
 
 import pytest
 
+from conftest import built_store
 from ties.core import report
 from ties.core.report import Tie
 
 
 @pytest.fixture
-def network(ties):
+def network(ties, db_path):
     """Today is Friday 14 March 2025; the period is the 90 days after 14 December 2024."""
+    built_store("test_cli_report.network", db_path, lambda: _build_network(ties))
+
+
+def _build_network(ties) -> None:
     ties("add", "Ana Lima", "--type", "strategic", "--company", "Globex", "--industry",
          "software", "--on", "2024-06-01", "--working-on", "platform", "--struggles", "hiring",
          "--cares-about", "mentoring", "--note", "prefers mornings")

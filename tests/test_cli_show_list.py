@@ -4,11 +4,15 @@ import json
 
 import pytest
 
-from conftest import execute, rows
+from conftest import built_store, execute, rows
 
 
 @pytest.fixture
-def network(ties):
+def network(ties, db_path):
+    built_store("test_cli_show_list.network", db_path, lambda: _build_network(ties))
+
+
+def _build_network(ties) -> None:
     ties("add", "Ana Lima", "--type", "strategic", "--company", "Globex", "--role", "VP",
          "--tag", "mentor", "--working-on", "a platform rewrite", "--on", "2025-01-10")
     ties("add", "Bo Chen", "--type", "social", "--company", "Acme", "--note", "C++ fan",

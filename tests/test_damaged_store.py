@@ -83,11 +83,11 @@ damage = st.one_of(
 )
 
 _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-QUICK = settings(max_examples=6, deadline=None, derandomize=True,
+QUICK = settings(max_examples=6, deadline=None,
                  suppress_health_check=_HEALTH)  # each example runs 25 commands
-# Derandomized like the quick leg, so that CI runs the same 300 stores every time (run
-# with derandomize off locally to explore further).
-DEEP = settings(max_examples=300, deadline=None, derandomize=True,
+# Derandomized like every hypothesis test (conftest's profile), so that CI runs the same
+# 300 stores every time; HYPOTHESIS_PROFILE=explore draws new ones.
+DEEP = settings(max_examples=300, deadline=None,
                 suppress_health_check=_HEALTH)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BACKEND, TODAY, rows, run_ties, snapshot
+from conftest import BACKEND, TODAY, built_store, rows, run_ties, snapshot
 
 ZOE = "Zo\u00eb \u00dcnal"
 
@@ -42,9 +42,13 @@ def clean_exit(proc: subprocess.CompletedProcess) -> None:
 
 @pytest.fixture
 def zoe(ties, db_path):
+    built_store("test_environment.zoe", db_path, lambda: _build_zoe(ties))
+    return db_path
+
+
+def _build_zoe(ties) -> None:
     result = ties("add", ZOE, "--company", "Caf\u00e9 \u2713", "--note", "\u2713 \u65e5\u672c")
     assert result.exit_code == 0
-    return db_path
 
 
 # Output encodings ------------------------------------------------------------------------
@@ -278,9 +282,10 @@ def test_home_unset_for_a_user_without_a_home_is_refused_in_one_line(as_homeless
 
 
 @pytest.fixture
-def locked_store():
+def locked_store(ties):
     """A store inside a folder the user of `as_nobody` may not enter (outside pytest's
-    private tmp dir, so that 'nobody' could reach it if the folder allowed)."""
+    private tmp dir, so that 'nobody' could reach it if the folder allowed); filled in
+    process, since only the refusal needs a real process of another user."""
     if BACKEND != "sqlite":
         pytest.skip("about a store file's folder")
     base = Path(tempfile.mkdtemp(prefix="ties-locked-"))
@@ -288,9 +293,7 @@ def locked_store():
     try:
         store = base / "locked" / "ties.db"
         store.parent.mkdir(mode=0o700)  # --db names a store in a folder that exists
-        env = {**os.environ, "TIES_DB": str(store)}
-        subprocess.run([sys.executable, "-m", "ties", "add", "Ana"], env=env, check=True,
-                       capture_output=True, timeout=60)
+        assert ties("add", "Ana", TIES_DB=str(store)).exit_code == 0
         before = store.read_bytes()
         (base / "locked").chmod(0o700 if os.geteuid() == 0 else 0o000)
         yield base, store, before

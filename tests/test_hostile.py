@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import snapshot
+from conftest import built_store, snapshot
 
-QUICK = settings(max_examples=25, deadline=None, derandomize=True,
+QUICK = settings(max_examples=25, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow, HealthCheck.data_too_large])
-DEEP = settings(max_examples=100, deadline=None, derandomize=True,
+DEEP = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -56,11 +56,15 @@ def _exists(store) -> bool:
 @pytest.fixture
 def people(ties, db_path):
     """A store with people, an interaction and a promise for commands to act on."""
+    built_store("test_hostile.people", db_path, lambda: _build_people(ties))
+    return db_path
+
+
+def _build_people(ties) -> None:
     ties("add", "Ana Lima", "--company", "Acme", "--tag", "mentor")
     ties("add", "Bo Chen", "--type", "social")
     ties("log", "Ana", "Bo", "--on", "yesterday", "--note", "lunch")
     ties("follow-up", "Ana", "send the paper", "--due", "friday")
-    return db_path
 
 
 # Strategies -------------------------------------------------------------------------------
@@ -354,7 +358,7 @@ def _environments_property(store, tmp_path, data) -> None:
     check_environment(store, tmp_path, changes, args)
 
 
-@settings(max_examples=8, deadline=None, derandomize=True,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_environments_end_cleanly_quick(people, tmp_path, data):
@@ -362,7 +366,7 @@ def test_generated_environments_end_cleanly_quick(people, tmp_path, data):
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, derandomize=True,
+@settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_environments_end_cleanly_deep(people, tmp_path, data):

@@ -369,7 +369,7 @@ SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large,
             HealthCheck.function_scoped_fixture]
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=SUPPRESS)
+@settings(max_examples=5, suppress_health_check=SUPPRESS)
 @given(data=st.data())
 def test_a_store_built_every_way_exports_everywhere_and_round_trips_through_json(
         tmp_path_factory, data):

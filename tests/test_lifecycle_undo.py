@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -288,8 +289,7 @@ def import_files(draw):
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(commands=stores(), data=import_files())
 # Found by hypothesis on PostgreSQL: a follow-up whose person in the file matched no one
 # here for certain was inserted with no person (NotNullViolation, exit 1).
@@ -303,6 +303,17 @@ def import_files(draw):
               '"created": "2025-02-01"}]}')
 def test_undo_after_any_import_gives_back_the_exact_export(ties, tmp_path_factory, commands,
                                                           data):
+    _undo_gives_back_the_export(ties, tmp_path_factory, commands, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(commands=stores(), data=import_files())
+def test_undo_after_any_import_deep_run(ties, tmp_path_factory, commands, data):
+    _undo_gives_back_the_export(ties, tmp_path_factory, commands, data)
+
+
+def _undo_gives_back_the_export(ties, tmp_path_factory, commands, data) -> None:
     with fresh_store(tmp_path_factory, "undo") as store:
         db = location(store)
         for cmd in commands:

@@ -129,9 +129,7 @@ def report_agrees(conn, since_days: int) -> list[tuple]:
     return [(r.tie.id, r.strength, r.status) for r in python_rows(ties, TODAY, "name")]
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(people=st.lists(st.tuples(
+report_stores = dict(people=st.lists(st.tuples(
     st.sampled_from(["tactical", "social", "strategic", None]), st.integers(0, 800),
     st.one_of(st.none(), st.integers(1, 120)), st.integers(0, 3), st.booleans(),
     st.lists(st.tuples(st.integers(0, 900), st.sampled_from(["in-person", "call", "video",
@@ -139,8 +137,23 @@ def report_agrees(conn, since_days: int) -> list[tuple]:
                        st.booleans(), st.booleans()), max_size=8),
     st.sampled_from(["a", "B ", None]), st.sampled_from(["Acme", None])), max_size=12),
     since=st.integers(1, 400))
+
+
+@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**report_stores)
 def test_sql_report_equals_the_python_model(tmp_path_factory, people, since):
     """report_page (SQL) and report.strength/status with the summary's rules agree exactly."""
+    _report_equals_model(tmp_path_factory, people, since)
+
+
+@pytest.mark.slow
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**report_stores)
+def test_sql_report_equals_the_python_model_deep_run(tmp_path_factory, people, since):
+    _report_equals_model(tmp_path_factory, people, since)
+
+
+def _report_equals_model(tmp_path_factory, people, since) -> None:
     from ties.storage import db
 
     with fresh_store(tmp_path_factory, "sqlreport") as location:

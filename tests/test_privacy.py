@@ -5,24 +5,27 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
 pytestmark = pytest.mark.sqlite_only
 
-UMASKED = (
-    "import os, sys; os.umask(int(sys.argv[1], 8)); from ties.cli import main; "
-    "sys.argv = ['ties'] + sys.argv[2:]; main()"
-)
 
+def run(umask: int, *args: str, env: dict) -> Result:
+    """ties run in this process under `umask` with exactly the environment `env` (the umask
+    is the process's own, so no real process is needed)."""
+    from ties.cli import app
 
-def run(umask: int, *args: str, env: dict) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-c", UMASKED, f"{umask:o}", *args], env=env,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, (args, result.stderr)
+    changes = {**{k: None for k in os.environ if k not in env},
+               **{k: v for k, v in env.items() if os.environ.get(k) != v}}
+    old = os.umask(umask)
+    try:
+        result = CliRunner().invoke(app, list(args), env=changes, catch_exceptions=False)
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, (args, result.stderr)
     return result
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "dateutil", "rich.table")
 
 
@@ -31,19 +29,24 @@ def test_help_does_not_import_the_database_stack():
     assert not {m for m in ("sqlalchemy", "sqlmodel", "pydantic") if m in modules}
 
 
-@pytest.mark.parametrize("command", ["list", "next", "follow-ups", "config"])
-def test_read_commands_do_not_import_sqlalchemy(tmp_path, command):
-    env_db = tmp_path / "s.db"
+def test_read_commands_do_not_import_sqlalchemy(tmp_path):
+    """list, next, follow-ups and config, one after another in one fresh process: after
+    each, neither SQLAlchemy nor SQLModel is loaded."""
+    commands = ["list", "next", "follow-ups", "config"]
     code = (
         "import os, sys\n"
-        f"os.environ['TIES_DB'] = {str(env_db)!r}\n"
-        f"sys.argv = ['ties', {command!r}]\n"
+        f"os.environ['TIES_DB'] = {str(tmp_path / 's.db')!r}\n"
         "from ties.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass"
+        f"for command in {commands!r}:\n"
+        "    sys.argv = ['ties', command]\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "    heavy = [m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules]\n"
+        "    print('loaded after', command, heavy, file=sys.stderr)"
     )
-    modules = loaded_after(code)
-    assert "sqlalchemy" not in modules
-    assert "sqlmodel" not in modules
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    loaded = [line for line in probe.stderr.splitlines() if line.startswith("loaded after")]
+    assert loaded == [f"loaded after {c} []" for c in commands], probe.stderr
 
 
 def test_name_completion_through_the_shell_protocol(ties, tmp_path):
@@ -78,14 +81,12 @@ def test_name_completion_on_a_missing_store_offers_nothing(tmp_path):
     assert not (tmp_path / "missing.db").exists()
 
 
-def _modules_after_command(tmp_path, *args: str) -> set[str]:
-    """The modules loaded by running `ties ARGS` on a store with someone due."""
-    import os
-
+def _modules_after_command(ties, tmp_path, *args: str) -> set[str]:
+    """The modules loaded by running `ties ARGS` in a new process on a store with someone
+    due (filled in this process: only the command measured needs a fresh one)."""
     env_db = tmp_path / "s.db"
-    env = {**os.environ, "TIES_DB": str(env_db)}
-    subprocess.run([sys.executable, "-m", "ties", "add", "Ana Lima", "--type", "strategic",
-                    "--on", "1 year ago"], env=env, check=True, capture_output=True)
+    assert ties("add", "Ana Lima", "--type", "strategic", "--on", "1 year ago",
+                TIES_DB=str(env_db)).exit_code == 0
     code = (
         "import os, sys\n"
         f"os.environ['TIES_DB'] = {str(env_db)!r}\n"
@@ -96,18 +97,18 @@ def _modules_after_command(tmp_path, *args: str) -> set[str]:
     return loaded_after(code)
 
 
-def test_next_json_does_not_import_rich_table(tmp_path):
+def test_next_json_does_not_import_rich_table(ties, tmp_path):
     """Regression: the week's suggestions were built in the CLI with render.talk_about,
     so 'next --json' loaded Rich's tables to print JSON."""
-    modules = _modules_after_command(tmp_path, "next", "--json")
+    modules = _modules_after_command(ties, tmp_path, "next", "--json")
     assert "ties.views" in modules  # the suggestion was built (Ana is due)
     assert "rich.table" not in modules
     assert "sqlalchemy" not in modules
 
 
-def test_the_table_of_next_still_loads_rich_table(tmp_path):
+def test_the_table_of_next_still_loads_rich_table(ties, tmp_path):
     """The other side of the test above: it would pass vacuously if nothing ever did."""
-    assert "rich.table" in _modules_after_command(tmp_path, "next")
+    assert "rich.table" in _modules_after_command(ties, tmp_path, "next")
 
 
 def test_views_import_no_terminal_library_orm_or_cli():

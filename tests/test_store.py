@@ -103,9 +103,18 @@ class StatsMachine(RuleBasedStateMachine):
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-StatsMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=25,
-                                          deadline=None)
-test_stats_equal_recomputation_after_any_sequence_of_writes = StatsMachine.TestCase
+class test_stats_equal_recomputation_after_any_sequence_of_writes(StatsMachine.TestCase):  # noqa: N801
+    """The everyday leg: 8 sequences of up to 15 writes (each step recomputes every stat,
+    so this is the suite's costliest hypothesis test)."""
+
+    settings = settings(max_examples=8, stateful_step_count=15)
+
+
+@pytest.mark.slow
+class test_stats_equal_recomputation_deep_run(StatsMachine.TestCase):  # noqa: N801
+    """The same machine with 60 sequences of up to 30 writes."""
+
+    settings = settings(max_examples=60, stateful_step_count=30)
 
 
 def test_refused_command_leaves_the_store_byte_for_byte(ties, db_path):

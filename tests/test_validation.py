@@ -7,14 +7,18 @@ import json
 
 import pytest
 
-from conftest import snapshot
+from conftest import built_store, snapshot
 
 HUGE = "99999999999999999999999"  # more than SQLite's (and PostgreSQL's) largest integer
 NOT_UTF8 = "r\udce9sum\udce9"  # $'r\xe9sum\xe9' from a Latin-1 terminal, as Python sees argv
 
 
 @pytest.fixture
-def ana(ties):
+def ana(ties, db_path):
+    built_store("test_validation.ana", db_path, lambda: _build_ana(ties))
+
+
+def _build_ana(ties) -> None:
     assert ties("add", "Ana Lima").exit_code == 0
 
 
@@ -376,12 +380,16 @@ READERS = [("show", "Ana"), ("show", "Ana", "--json"), ("next",), ("report",), (
 
 @pytest.fixture
 def stored(ties, db_path):
+    built_store("test_validation.stored", db_path, lambda: _build_stored(ties))
+    return db_path
+
+
+def _build_stored(ties) -> None:
     ties("add", "Ana Lima", "--every", "3w", "--on", "2025-01-01")
     ties("follow-up", "Ana", "send the paper", "--due", "friday")
     ties("snooze", "Ana", "--for", "1w")
     ties("import", "-", input="First Name,Last Name,URL,Email Address,Company,Position,"
          "Connected On\nBo,Chen,,,Acme,CTO,01 Jan 2024\n")
-    return db_path
 
 
 @pytest.mark.sqlite_only  # PostgreSQL's date columns can't hold such text
