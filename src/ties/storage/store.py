@@ -459,7 +459,7 @@ def _finish_batch(session: Session, batch, result: ImportResult) -> None:
 
         session.delete(batch)
         session.flush()
-        ids.take_back(raw(session), "imports", session.info["ties_imports_before"])
+        ids.take_back(session, "imports", session.info["ties_imports_before"])
         result.batch_id = None
         return
     batch.created, batch.updated = len(result.created), len(result.updated)
@@ -801,7 +801,7 @@ def import_document(session: Session, parsed, *, source: str,
             result.settings += 1
     session.flush()
     if empty:  # rows came with their ids: new ones number past them, and past the ids the
-        ids.never_below(conn, parsed.last_ids or {})  # file's store had given out
+        ids.never_below(session, parsed.last_ids or {})  # file's store had given out
     refresh_stats(session, None)
     if batch is not None:
         _finish_batch(session, batch, result)
