@@ -171,8 +171,11 @@ def _report_import(result, parsed, dry_run: bool) -> None:
     for invalid in parsed.invalid:
         if invalid.field != "name":  # an entry left out for its name is listed as skipped
             say(f"  left out: {invalid.describe()}")
-    for warning in result.warnings[:10]:
-        say(f"  note: {warning}")
+    plan = result.plan
+    left_out = [s for s in plan.interactions + plan.follow_ups
+                if s.action == "skip" and not s.people] if plan else []
+    for step in left_out[:10]:  # its people matched no one here: worth saying
+        say(f"  note: {step.position} left out: {step.reason}")
     if result.created and not dry_run and not lossless:
         say("Imported people have no type yet: 'ties triage' walks through them; "
             "'ties import --undo' takes the whole import back.")
