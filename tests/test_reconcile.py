@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ties.core import reconcile
 from ties.core.identity import Index
 from ties.formats.importers import Record
@@ -200,3 +203,33 @@ def test_a_file_read_into_an_empty_store_keeps_every_person_and_id_without_mergi
     assert [(c.values["id"], c.values["archived"], c.tags) for c in plan.creates] == [
         (4, True, ["x"]), (9, False, [])]
     assert plan.merged == [] and plan.keep_ids and plan.targets == [-1, -2]
+
+
+def test_the_plan_lists_entries_in_the_files_order_row_10_after_row_9():
+    records = [Record(f"Person {n}", f"row {n}", {}) for n in (9, 10, 11)]
+    plan = reconcile.plan(records, *here(), skipped=[("row 2", "no name")])
+    assert [e["position"] for e in plan.entries()] == ["row 2", "row 9", "row 10", "row 11"]
+
+
+_names = st.sampled_from(["Ana Lima", "Bo Chen", "ana lima"])
+_emails = st.sampled_from([None, "a@x.example", "b@x.example"])
+_companies = st.sampled_from([None, "Globex", "Acme"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(entries=st.lists(st.tuples(_names, _emails, _companies), max_size=8),
+       people=st.lists(st.tuples(_names, _emails, _companies), max_size=3))
+def test_every_entry_is_accounted_for_once_created_updated_unchanged_or_merged(entries,
+                                                                              people):
+    index, current = here(*[{"id": n, "name": name, "email": email, "company": company}
+                            for n, (name, email, company) in enumerate(people, 1)])
+    records = [Record(name, f"row {n}", {"email": email, "company": company})
+               for n, (name, email, company) in enumerate(entries, 2)]
+    plan = reconcile.plan(records, index, current)
+    first = [c.positions[0] for c in plan.creates] + [u.positions[0] for u in plan.updates]
+    merged = [m.position for m in plan.merged]
+    assert sorted(first + merged) == sorted(r.position for r in records)
+    counts = plan.counts()
+    assert counts["created"] + counts["updated"] + counts["unchanged"] + counts["merged"] \
+        == len(records)
+    assert len(plan.targets) == len(records)
