@@ -1,6 +1,6 @@
 """What an import will do, planned before anything is written. Pure: records and what is
-already here in, a plan out (in the style of `merging.plan`); `store.import_records`
-applies it in the caller's one transaction.
+already here in, a plan out (in the style of `merging.plan`); `store.apply_plan` writes
+it in the caller's one transaction, and `ties import --dry-run` shows it (`Plan.entries`).
 
 Each entry of a file is matched (ties.core.identity: LinkedIn profile, then email, then name at
 company) to someone already here, to someone earlier in the same file, or to no one:
@@ -37,7 +37,7 @@ from ties.core.names import fold
 # store's to restore, not a plan's).
 IMPORT_FIELDS = personfields.IMPORT_FIELDS
 
-
+# Why someone is created: said per entry by `ties import --dry-run`.
 NEW_PERSON = "no one here has this LinkedIn profile, email, or name at this company"
 KEPT = "the store is empty: kept as it is, with its id"
 
