@@ -9,6 +9,7 @@ import pytest
 
 from conftest import rows
 from ties.core.errors import Busy
+from ties.core.records import InteractionRecord
 from ties.storage import db, store
 from ties.storage.config import ServerUrl
 
@@ -86,7 +87,7 @@ def test_bulk_deletes_are_one_statement_per_chunk_not_one_per_row(tmp_path, db_p
         with conn.transaction(write=True):
             session = db.orm_session(conn)
             ids = _people(session, 1200)
-            store.log(session, ids, store.Meeting(when=date(2025, 3, 1)), force=True)
+            store.log(session, ids, InteractionRecord(when=date(2025, 3, 1)), force=True)
             keep, other = ids[0], ids[1]
             ran: list[str] = []
             conn.set_trace_callback(ran.append)

@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from conftest import built_store, dump, rows
+from ties.core.records import InteractionRecord
 
 
 @pytest.fixture
@@ -183,7 +184,7 @@ def test_backup_while_another_writer_is_busy(ties, rich_store, db_path, tmp_path
     def writer():
         while not stop.is_set():
             with session.begin():
-                store.log(session, [1], store.Meeting(when=__import__("datetime").date(
+                store.log(session, [1], InteractionRecord(when=__import__("datetime").date(
                     2025, 3, 1)), force=True)
             stop.wait(0.005)  # a busy writer, not one that never lets go of the lock
 

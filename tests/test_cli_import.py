@@ -69,9 +69,11 @@ def test_dry_run_writes_nothing(ties, db_path):
     before = snapshot(db_path)
     result = ties("import", fixture("google-current.csv"), "--dry-run")
     assert result.exit_code == 0
-    assert result.stderr.splitlines()[:3] == [
-        "Would import google: 2 created, 0 updated, 0 unchanged, 1 skipped.",
-        "  would create: Mei Lin", "  would create: Grace S. Park"]
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        "create     row 2 (Mei Lin)", "create     row 3 (Grace S. Park)", "skip       row 4",
+        "Would import google"]
+    assert result.stdout.splitlines()[-1] == (
+        "Would import google: 2 created, 0 updated, 0 unchanged, 1 skipped.")
     assert snapshot(db_path) == before
     assert rows(db_path, "SELECT count(*) FROM person") == [(1,)]
 
@@ -538,3 +540,134 @@ def test_skip_invalid_with_a_ties_json_export_is_refused(ties, db_path, tmp_path
                              "not at all: --skip-invalid is for CSV, vCard, LinkedIn or Google "
                              "Contacts files. Nothing was imported.\n")
     assert dump(db_path) == before
+
+
+# The plan, shown: --dry-run and --json ------------------------------------------------------
+
+PLANNED_CSV = ("Name,Email,Company,Role\n"
+               "Ana Lima,ana@globex.example,Globex,VP\n"
+               "Bo Chen,,Acme,\n"
+               "Bo Chen,bo@acme.example,Acme,CTO\n"
+               ",x@y.example,,\n")
+
+
+def test_dry_run_shows_each_entry_with_its_reason_and_the_summary_last(ties, db_path,
+                                                                      tmp_path):
+    ties("add", "Ana Lima", "--email", "ana@globex.example", "--role", "CTO", "--no-log")
+    (tmp_path / "people.csv").write_text(PLANNED_CSV)
+    before = snapshot(db_path)
+    result = ties("import", str(tmp_path / "people.csv"), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "update     row 2: same email as Ana Lima (@1); fills company",
+        "create     row 3 (Bo Chen): no one here has this LinkedIn profile, email, or name "
+        "at this company",
+        "merge      row 4 (Bo Chen): merged with row 3 (Bo Chen): same name at the same "
+        "company",
+        "skip       row 5: no name",
+        "conflict   Ana Lima's role: yours is 'CTO', the file says 'VP': kept yours",
+        "Would import csv: 1 created, 1 updated, 0 unchanged, 1 skipped, 1 merged."]
+    assert result.stderr == ""
+    assert snapshot(db_path) == before
+
+
+def test_dry_run_json_is_the_same_plan_for_scripts(ties, db_path, tmp_path):
+    ties("add", "Ana Lima", "--email", "ana@globex.example", "--role", "CTO", "--no-log")
+    (tmp_path / "people.csv").write_text(PLANNED_CSV)
+    before = snapshot(db_path)
+    result = ties("import", str(tmp_path / "people.csv"), "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["format"], doc["dry_run"], doc["import"]) == ("csv", True, None)
+    assert doc["counts"] == {"created": 1, "updated": 1, "unchanged": 0, "skipped": 1,
+                             "merged": 1, "conflicts": 1, "interactions": 0,
+                             "follow_ups": 0, "settings": 0}
+    assert [(e["action"], e.get("position"), e["reason"]) for e in doc["plan"]] == [
+        ("update", "row 2", "same email as Ana Lima (@1)"),
+        ("create", "row 3", "no one here has this LinkedIn profile, email, or name at "
+                            "this company"),
+        ("merge", "row 4", "merged with row 3 (Bo Chen): same name at the same company"),
+        ("skip", "row 5", "no name"),
+        ("conflict", None, "yours is 'CTO', the file says 'VP': kept yours")]
+    assert doc["plan"][0]["id"] == 1 and doc["plan"][0]["fields"] == ["company"]
+    assert snapshot(db_path) == before
+    done = ties("import", str(tmp_path / "people.csv"), "--json")
+    real = json.loads(done.stdout)
+    assert real["plan"] == doc["plan"] and real["dry_run"] is False
+    # PostgreSQL's sequences gave the dry run's batch id out for good: the number varies
+    assert done.stderr.startswith(f"Imported csv as import #{real['import']}: 1 created, "
+                                  "1 updated")
+
+
+def test_entries_merged_with_an_earlier_one_are_counted_and_shown_regression_0_skipped(
+        ties, db_path, tmp_path):
+    """Three duplicate 'Ana Lima' rows vanished, yet the import said '0 skipped'."""
+    (tmp_path / "dupes.csv").write_text("Name,Company\n" + "Ana Lima,Globex\n" * 4)
+    result = ties("import", str(tmp_path / "dupes.csv"))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:4] == [
+        "Imported csv as import #1: 1 created, 0 updated, 0 unchanged, 0 skipped, 3 merged.",
+        "  merged: row 3 (Ana Lima) with row 2 (Ana Lima): same name at the same company",
+        "  merged: row 4 (Ana Lima) with row 2 (Ana Lima): same name at the same company",
+        "  merged: row 5 (Ana Lima) with row 2 (Ana Lima): same name at the same company"]
+    assert rows(db_path, "SELECT count(*) FROM person") == [(1,)]
+
+
+def test_a_file_without_duplicates_reports_no_merged_count(ties, tmp_path):
+    (tmp_path / "two.csv").write_text("Name,Company\nAna Lima,Globex\nAna Lima,Acme\n")
+    result = ties("import", str(tmp_path / "two.csv"))
+    assert result.stderr.splitlines()[0] == (
+        "Imported csv as import #1: 2 created, 0 updated, 0 unchanged, 0 skipped.")
+
+
+def test_dry_run_of_a_ties_export_plans_interactions_follow_ups_and_settings(ties, db_path,
+                                                                            tmp_path):
+    ties("add", "Ana Lima", "--email", "ana@globex.example", "--on", "2025-03-01")
+    ties("config", "next.count", "5")
+    ties("config", "cadence.social", "30")
+    doc = {"format": "ties", "version": 1,
+           "people": [{"id": 7, "name": "Ana Lima", "email": "ana@globex.example"},
+                      {"id": 8, "name": "Bo Chen"}],
+           "interactions": [
+               {"id": 1, "people": [7], "date": "2025-03-01", "channel": "in-person",
+                "note": "First meeting"},
+               {"id": 2, "people": [7, 8], "date": "2025-03-10", "channel": "call"}],
+           "follow_ups": [{"id": 3, "person": 8, "text": "send the paper",
+                           "due": "2025-03-20"}],
+           "settings": {"next.count": 5, "cadence.social": 45, "cadence.tactical": 60}}
+    (tmp_path / "all.json").write_text(json.dumps(doc))
+    before = snapshot(db_path)
+    result = ties("import", str(tmp_path / "all.json"), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "unchanged  person 7: same email as Ana Lima (@1); nothing to add",
+        "create     person 8 (Bo Chen): no one here has this LinkedIn profile, email, or "
+        "name at this company",
+        "skip       interaction 1: already here as #1 (same day, channel, note and people)",
+        "create     interaction 2: call with Ana Lima (@1) and Bo Chen (new) on 2025-03-10, "
+        "not here yet",
+        "create     follow-up 3: for Bo Chen (new), due 2025-03-20, not here yet",
+        "unchanged  setting next.count: yours is the same",
+        "conflict   setting cadence.social: yours is '30', the file says '45': kept yours",
+        "set        setting cadence.tactical to '60': you have not set it",
+        "Would import ties: 1 created, 0 updated, 1 unchanged, 0 skipped, 1 interaction, "
+        "1 follow-up."]
+    assert snapshot(db_path) == before
+    done = ties("import", str(tmp_path / "all.json"))
+    assert "  kept yours: setting cadence.social is '30'; the file says '45'" in \
+        done.stderr.splitlines()
+    assert rows(db_path, "SELECT key, value FROM setting ORDER BY key") == [
+        ("cadence.social", "30"), ("cadence.tactical", "60"), ("next.count", "5")]
+
+
+@pytest.mark.parametrize("flag", ["--dry-run", "--json"])
+def test_undo_with_dry_run_or_json_is_refused_regression_dry_run_undid_for_real(
+        ties, db_path, tmp_path, flag):
+    """'ties import --undo --dry-run' used to undo the import for real."""
+    (tmp_path / "one.csv").write_text("Name\nAna Lima\n")
+    ties("import", str(tmp_path / "one.csv"))
+    before = snapshot(db_path)
+    result = ties("import", "--undo", flag)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ties: --json and --dry-run show an import's plan")
+    assert snapshot(db_path) == before

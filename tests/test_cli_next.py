@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import dump, fresh_store, run_ties
+from ties.core.records import InteractionRecord
 
 TODAY = date(2025, 3, 14)
 
@@ -228,13 +229,13 @@ def _candidates_agree(location, people):
                                                "snoozed_until": TODAY + timedelta(days=snooze)
                                                if snooze is not None else None},
                 tags=[], today=TODAY - timedelta(days=days // 2),
-                first=store.Meeting(when=TODAY - timedelta(days=days)) if days % 3 else None)
+                first=InteractionRecord(when=TODAY - timedelta(days=days)) if days % 3 else None)
             if due is not None:
                 store.add_follow_up(session, pid, "promise", TODAY + timedelta(days=due), TODAY)
             if i % 4 == 0:
                 store.add_follow_up(session, pid, "undated promise", None, TODAY)
             if i % 5 == 1 and days % 3:
-                store.log(session, [pid], store.Meeting(when=TODAY - timedelta(days=days // 3),
+                store.log(session, [pid], InteractionRecord(when=TODAY - timedelta(days=days // 3),
                                                         received=True, they_reached_out=True),
                           force=True)
     session.close()

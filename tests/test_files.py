@@ -286,7 +286,7 @@ def test_import_dry_run_on_a_missing_store_creates_nothing(ties, db_path, tmp_pa
     contacts.write_text("name,company\nAna Lima,Acme\n")
     result = ties("import", str(contacts), "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert "would create: Ana Lima" in result.stdout + result.stderr
+    assert "create     row 2 (Ana Lima): no one here" in result.stdout
     assert list(db_path.parent.iterdir()) == []
     assert ties("import", str(contacts)).exit_code == 0
     assert rows(db_path, "SELECT name FROM person") == [("Ana Lima",)]

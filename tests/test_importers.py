@@ -413,7 +413,7 @@ def test_a_csv_row_reads_as_the_header_wide_construction_read_it(header, body):
 def test_a_ties_export_is_read_as_typed_records_of_people_interactions_and_follow_ups():
     from datetime import datetime
 
-    from ties.formats.importers import FollowUpRecord, InteractionRecord
+    from ties.core.records import FollowUpRecord, InteractionRecord
 
     doc = {"format": "ties", "version": 1, "settings": {"next.count": 3},
            "people": [{"id": 7, "name": "Ana Lima", "email": "ana@globex.example",
@@ -433,7 +433,7 @@ def test_a_ties_export_is_read_as_typed_records_of_people_interactions_and_follo
         "created": date(2025, 1, 2), "snoozed_until": None}
     assert isinstance(ana.fields["updated_at"], datetime)
     assert parsed.interactions == [InteractionRecord(
-        id=3, people=[7], date=date(2025, 1, 10), channel="other", note="coffee", gave=True)]
+        id=3, people=[7], when=date(2025, 1, 10), channel="other", note="coffee", gave=True)]
     assert parsed.follow_ups == [FollowUpRecord(id=2, person=7, text="send the paper",
                                                 due=date(2025, 3, 20))]
     assert parsed.settings == {"next.count": "3"}

@@ -139,3 +139,63 @@ def test_writes_above_the_backend_are_expressions_not_sql_text(path):
 ])
 def test_the_write_check_catches_sql_text(code):
     assert sql_writes(code)
+
+
+# Writes through the session, not the driver connection --------------------------------
+
+_DRIVER_WRITE = re.compile(_SQL_WRITE.pattern + r"|\bsetval\s*\(", re.IGNORECASE)
+
+
+@pytest.fixture
+def driver_writes(db_path, monkeypatch) -> list[str]:
+    """Every write sent through a backend connection's own `execute` (the driver path,
+    which bypasses the session) from now on, once the store exists and is migrated."""
+    from ties.storage import db, pg
+    from ties.storage.backend import for_store
+
+    for_store(db_path).open().close()  # the migrations write through it, as they may
+    seen: list[str] = []
+    for cls in (db.Connection, pg.Connection):
+        original = cls.execute
+
+        def spy(self, sql, *args, _original=original, **kwargs):
+            if _DRIVER_WRITE.search(str(sql)):
+                seen.append(" ".join(str(sql).split())[:80])
+            return _original(self, sql, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "execute", spy)
+    return seen
+
+
+def test_imports_write_only_through_the_session_regression_counters_written_as_sql_text(
+        ties, tmp_path, driver_writes):
+    """A ties JSON import into an empty store raises the id counters past the file's
+    (`ids.never_below`), and an import that changed nothing gives its batch id back
+    (`ids.take_back`): both used to write SQL text through the driver connection."""
+    import json
+
+    doc = {"format": "ties", "version": 1, "last_ids": {"people": 40, "interactions": 50,
+                                                        "follow_ups": 60},
+           "people": [{"id": 7, "name": "Ana Lima", "email": "ana@example.com"}],
+           "interactions": [{"id": 9, "people": [7], "date": "2025-03-01"}],
+           "follow_ups": [{"id": 11, "person": 7, "text": "send the paper"}]}
+    (tmp_path / "ties.json").write_text(json.dumps(doc))
+    (tmp_path / "same.csv").write_text("Name,Email\nAna Lima,ana@example.com\n")
+    assert ties("import", str(tmp_path / "ties.json")).exit_code == 0
+    assert ties("import", str(tmp_path / "same.csv")).exit_code == 0
+    assert ties("import", "--undo").exit_code == 0
+    assert driver_writes == []
+    assert ties("add", "Bo Chen").stderr.startswith("Added Bo Chen (@41)")
+
+
+def test_the_driver_write_spy_sees_sql_text_written_through_the_connection(db_path,
+                                                                          driver_writes):
+    from ties.storage.backend import for_store
+
+    conn = for_store(db_path).open()
+    try:
+        with conn.transaction(write=True):
+            conn.execute("UPDATE ties_meta SET value = value WHERE key = 'none'")
+    finally:
+        conn.close()
+    assert driver_writes == ["UPDATE ties_meta SET value = value WHERE key = 'none'"]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import fresh_store
 from ties.core import report, scoring
+from ties.core.records import InteractionRecord
 from ties.core.report import Row, Tie
 
 TODAY = date(2025, 3, 14)
@@ -104,7 +105,7 @@ def fill(conn, people) -> None:
             pid = store.add_person(session, name=f"P{i}", fields=fields, tags=[],
                                    today=TODAY - timedelta(days=age), first=None)
             for ago, channel, gave, received in logs:
-                store.log(session, [pid], store.Meeting(
+                store.log(session, [pid], InteractionRecord(
                     when=TODAY - timedelta(days=ago), channel=channel, gave=gave,
                     received=received), force=True)
     session.close()
@@ -264,7 +265,7 @@ def scored_store(tmp_path_factory):
                     today=TODAY - timedelta(days=added), first=None)
 
             def meet(pid, ago, **flags):
-                store.log(session, [pid], store.Meeting(when=TODAY - timedelta(days=ago),
+                store.log(session, [pid], InteractionRecord(when=TODAY - timedelta(days=ago),
                                                         **flags), force=True)
             # three interactions, never gave, they reached out the last two times
             a = person("Asker", "strategic", 300, birthday_month=3, birthday_day=17)

@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import BACKEND, TODAY
+from ties.core.records import InteractionRecord
 from ties.core.text import UNSAFE, safe, safe_json
 
 CLEAR = "\x1b[2J"
@@ -70,7 +71,7 @@ def hostile_store(db_path) -> None:
                        "cares_about": "cares " + HOSTILE, "cadence_days": 30}
             mal = store.add_person(session, name="Mal" + HOSTILE, fields=profile,
                                    tags=["t" + HOSTILE], today=day,
-                                   first=store.Meeting(when=day, channel="call" + HOSTILE,
+                                   first=InteractionRecord(when=day, channel="call" + HOSTILE,
                                                        note="first " + HOSTILE))
             twin = store.add_person(session, name="Twin" + BIDI, fields={
                 "type": "social", "company": "=HYPERLINK(\"http://evil\")" + CLEAR,
@@ -78,7 +79,7 @@ def hostile_store(db_path) -> None:
                 tags=[], today=day, first=None)
             store.add_person(session, name=KEPT, fields={"type": None}, tags=[], today=day,
                              first=None)
-            store.log(session, [mal, twin], store.Meeting(
+            store.log(session, [mal, twin], InteractionRecord(
                 when=day, channel="video" + TITLE, note="both " + HOSTILE, gave=True),
                 force=True)
             store.add_follow_up(session, mal, "send " + HOSTILE, day, day)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conftest import snapshot
+from ties.core.records import InteractionRecord
 from ties.storage import db, store
 
 TODAY = date(2025, 3, 14)
@@ -40,7 +41,7 @@ class StatsMachine(RuleBasedStateMachine):
     @rule(kind=st.sampled_from(["tactical", "social", "strategic"]), met=st.booleans())
     def add(self, kind, met):
         self.n += 1
-        first = store.Meeting(when=TODAY - timedelta(days=self.n % 40)) if met else None
+        first = InteractionRecord(when=TODAY - timedelta(days=self.n % 40)) if met else None
         self.people.append(store.add_person(self.session, name=f"P{self.n}",
                                             fields={"type": kind}, tags=[], today=TODAY,
                                             first=first))
@@ -51,7 +52,7 @@ class StatsMachine(RuleBasedStateMachine):
           gave=st.booleans(), received=st.booleans(), theirs=st.booleans())
     def log(self, who, ago, channel, gave, received, theirs):
         ids = sorted({self.people[i % len(self.people)] for i in who})
-        self.logged.append(store.log(self.session, ids, store.Meeting(
+        self.logged.append(store.log(self.session, ids, InteractionRecord(
             when=TODAY - timedelta(days=ago), channel=channel, gave=gave, received=received,
             they_reached_out=theirs), force=True))
 

@@ -41,7 +41,8 @@ def import_(
         "for 'ties triage' and stay out of 'ties next').", show_default=False)] = None,
     tag: o.Tags = None,
     dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Show what would be created, updated and skipped; write nothing.")]
+        "--dry-run", help="Show what the import would do to each entry, and why; write "
+        "nothing.")]
     = False,
     undo: Annotated[bool, typer.Option(
         "--undo", help="Undo the latest import (or --batch ID) instead of importing.")]
@@ -50,6 +51,9 @@ def import_(
         min=1, max=MAX_ID, help="With --undo: the import to undo, from 'ties imports'.",
         show_default=False)]
     = None,
+    json: Annotated[bool, typer.Option(
+        "--json", help="Print the plan (what was done, or with --dry-run what would be, "
+        "each with its reason) as JSON on standard output.")] = False,
     skip_invalid: Annotated[bool, typer.Option(
         "--skip-invalid", help="Import the file even though some values in it are invalid, "
         "leaving those values out and listing each one (without it, such a file is refused "
@@ -67,6 +71,9 @@ def import_(
     if undo:
         if file is not None:
             raise BadValue("Give either a FILE to import or --undo, not both.")
+        if json or dry_run:
+            raise BadValue("--json and --dry-run show an import's plan; they don't go with "
+                           "--undo. See 'ties imports' for what an import did.")
         with writing() as session:
             done = store.undo_import(session, batch)
         say(_undone(done))
@@ -86,7 +93,7 @@ def import_(
         with _progress(len(parsed.records)) as tick:
             result = store.import_parsed(session, parsed, source=source, today=today(),
                                          type_=kind, tags=extra_tags, progress=tick)
-    _report_import(result, parsed, dry_run)
+    _report_import(result, parsed, dry_run, json)
 
 
 def _undone(done) -> str:
@@ -140,42 +147,102 @@ class _progress:
         return False
 
 
-def _report_import(result, parsed, dry_run: bool) -> None:
-    verb = "Would import" if dry_run else "Imported"
-    parts = [f"{len(result.created)} created", f"{len(result.updated)} updated",
-             f"{len(result.unchanged)} unchanged", f"{len(result.skipped)} skipped"]
+def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
+    """A dry run shows the plan on stdout, one decision a line with its reason, and the
+    summary last; a real import says the summary and what needs your eye on stderr.
+    `as_json` prints the plan as JSON on stdout instead of the plan's lines."""
+    plan = result.plan
+    counts = plan.counts()
+    if as_json:
+        emit_json({"format": result.format, "dry_run": dry_run,
+                   "import": None if dry_run else result.batch_id,
+                   "encoding": parsed.encoding, "counts": counts, "plan": plan.entries(),
+                   "left_out": [{"position": i.position, "name": i.name, "field": i.field,
+                                 "problem": i.problem}
+                                for i in parsed.invalid if i.field != "name"]})
+        if dry_run:
+            return
+    parts = [f"{counts['created']} created", f"{counts['updated']} updated",
+             f"{counts['unchanged']} unchanged", f"{counts['skipped']} skipped"]
+    if counts["merged"]:  # entries of the file folded into an earlier one
+        parts.append(f"{counts['merged']} merged")
     lossless = formats.reader_named(result.format).lossless
     if lossless:  # a ties export brings history too
-        parts += [plural(result.interactions, "interaction"),
-                  plural(result.follow_ups, "follow-up")]
+        parts += [plural(counts["interactions"], "interaction"),
+                  plural(counts["follow_ups"], "follow-up")]
     note = "" if parsed.encoding in ("utf-8", "utf-16") else f" (read as {parsed.encoding})"
     batch = f" as import #{result.batch_id}" if result.batch_id and not dry_run else ""
-    say(f"{verb} {result.format}{note}{batch}: " + ", ".join(parts) + ".")
+    summary = (f"{'Would import' if dry_run else 'Imported'} {result.format}{note}{batch}: "
+               + ", ".join(parts) + ".")
     if dry_run:
-        for name in result.created[:20]:
-            say(f"  would create: {name}")
-        if len(result.created) > 20:
-            say(f"  ... and {len(result.created) - 20} more")
-        for name, changed in result.updated[:20]:
-            say(f"  would update: {name} ({', '.join(changed)})")
+        from ties.core.text import safe
+
+        for entry in plan.entries():
+            echo(safe(plan_line(entry)))
+        for invalid in parsed.invalid:
+            if invalid.field != "name":  # an entry left out for its name is a skip
+                echo(safe(f"{'leave out':<10} {invalid.describe()}"))
+        echo(safe(summary))
+        return
+    say(summary)
     reasons: dict[str, int] = {}
     for _, reason in result.skipped:
         reasons[reason] = reasons.get(reason, 0) + 1
     for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
         where = ", ".join([p for p, r in result.skipped if r == reason][:5])
         say(f"  skipped {n}: {reason} ({where}{', ...' if n > 5 else ''})")
+    for m in plan.merged[:20]:
+        say(f"  merged: {m.position} ({m.name}) with {m.into} ({m.into_name}): {m.how}")
+    if len(plan.merged) > 20:
+        say(f"  ... and {len(plan.merged) - 20} more merged with an earlier entry")
     for name, key, theirs, ours in result.conflicts[:20]:
         say(f"  kept yours: {name}'s {key} is {ours!r}; the file says {theirs!r}")
     if len(result.conflicts) > 20:
         say(f"  ... and {len(result.conflicts) - 20} more differences, all kept as you had them")
+    for step in plan.settings:
+        if step.action == "conflict":
+            say(f"  kept yours: setting {step.key} is {step.yours!r}; the file says "
+                f"{step.value!r}")
     for invalid in parsed.invalid:
         if invalid.field != "name":  # an entry left out for its name is listed as skipped
             say(f"  left out: {invalid.describe()}")
-    for warning in result.warnings[:10]:
-        say(f"  note: {warning}")
-    if result.created and not dry_run and not lossless:
+    left_out = [s for s in plan.interactions + plan.follow_ups
+                if s.action == "skip" and not s.people]
+    for step in left_out[:10]:  # its people matched no one here: worth saying
+        say(f"  note: {step.position} left out: {step.reason}")
+    if result.created and not lossless:
         say("Imported people have no type yet: 'ties triage' walks through them; "
             "'ties import --undo' takes the whole import back.")
+
+
+def _and(words: list[str]) -> str:
+    """'a, b and c'"""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def plan_line(entry: dict) -> str:
+    """One decision of an import's plan (`Plan.entries`) as a line:
+    'update     row 3: same email as Ana Lima (@3); fills company and role'."""
+    action, kind = entry["action"], entry["kind"]
+    if kind == "person" and action == "conflict":
+        what = f"{entry['name']}'s {entry['field']}: {entry['reason']}"
+    elif kind == "person" and action in ("create", "merge"):
+        what = f"{entry['position']} ({entry['name']}): {entry['reason']}"
+    elif kind == "person" and action in ("update", "unchanged"):
+        what = f"{entry['position']}: {entry['reason']}"
+        fills = [f.replace("_", " ") for f in entry["fields"]]
+        if fills:
+            what += f"; fills {_and(fills)}"
+        if entry["tags"]:
+            what += f"; adds {'tag' if len(entry['tags']) == 1 else 'tags'} " \
+                    f"{_and(entry['tags'])}"
+        if action == "unchanged":
+            what += "; nothing to add"
+    elif kind == "setting" and action == "set":
+        what = f"{entry['position']} to {entry['value']!r}: {entry['reason']}"
+    else:
+        what = f"{entry['position']}: {entry['reason']}"
+    return f"{action:<10} {what}"
 
 
 @app.command(rich_help_panel="Your data")

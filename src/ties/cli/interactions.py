@@ -35,10 +35,11 @@ def log(
     Example: ties log Ana Bo --on yesterday --via in-person --note "coffee, new job" --gave
     """
     from ties.core import dates, fields
+    from ties.core.records import InteractionRecord
     from ties.storage import queries, store
 
     day = today()
-    meeting = store.Meeting(
+    meeting = InteractionRecord(
         when=dates.parse_when(on, day), channel=fields.channel(via),
         note=fields.text("note", note), gave=gave, received=received,
         they_reached_out=they_reached_out,

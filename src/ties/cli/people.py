@@ -58,6 +58,7 @@ def add(
     Example: ties add "Ana Lima" --type strategic --company Acme --met "PyCon, CRDT talk"
     """
     from ties.core import dates, fields
+    from ties.core.records import InteractionRecord
     from ties.storage import store
 
     day = today()
@@ -66,8 +67,8 @@ def add(
     tags = [fields.tag(t) for t in tag or []]
     first = None
     if not no_log:
-        first = store.Meeting(when=dates.parse_when(on, day), channel=fields.channel(via),
-                              note=profile.get("met") or fields.FIRST_MEETING)
+        first = InteractionRecord(when=dates.parse_when(on, day), channel=fields.channel(via),
+                                  note=profile.get("met") or fields.FIRST_MEETING)
     with writing() as session:
         pid = store.add_person(session, name=person_name, fields=profile, tags=tags, today=day,
                                first=first, another=another)

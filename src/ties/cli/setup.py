@@ -34,6 +34,7 @@ def demo(
     from ties import views
     from ties.cli import render
     from ties.core import demo as sample
+    from ties.core.records import InteractionRecord
     from ties.storage import backend, config, queries, store
 
     day = today()
@@ -63,11 +64,11 @@ def demo(
                             "working_on": p.working_on or None, "struggles": p.struggles or None,
                             "cares_about": p.cares_about or None, "met": p.met,
                             "cadence_days": p.cadence_days},
-                    first=store.Meeting(when=p.met_on, channel="in-person", note=p.met),
+                    first=InteractionRecord(when=p.met_on, channel="in-person", note=p.met),
                     stamp=typed_on(p.met_on),
                 )
             for i in interactions:
-                store.log(session, [ids[n] for n in i.names], store.Meeting(
+                store.log(session, [ids[n] for n in i.names], InteractionRecord(
                     when=i.when, channel=i.channel, note=i.note, gave=i.gave,
                     received=i.received, they_reached_out=i.they_reached_out), force=True,
                     stamp=typed_on(i.when))

@@ -1,6 +1,6 @@
 """What an import will do, planned before anything is written. Pure: records and what is
-already here in, a plan out (in the style of `merging.plan`); `store.import_records`
-applies it in the caller's one transaction.
+already here in, a plan out (in the style of `merging.plan`); `store.apply_plan` writes
+it in the caller's one transaction, and `ties import --dry-run` shows it (`Plan.entries`).
 
 Each entry of a file is matched (ties.core.identity: LinkedIn profile, then email, then name at
 company) to someone already here, to someone earlier in the same file, or to no one:
@@ -12,7 +12,15 @@ company) to someone already here, to someone earlier in the same file, or to no 
 - **unchanged**: someone here matches and the file adds nothing;
 - **skip**: the reader could not use the entry (no name), with its reason.
 
-An entry matching one earlier in the file adds to that earlier one's creation.
+An entry matching one earlier in the file (or the same person here as an earlier entry)
+is **merged** with it: it adds to that earlier one, and is counted and shown as merged.
+
+A ties JSON file also brings history, planned by `plan_history` once its people are
+placed: each interaction and follow-up is **created**, or **skipped** with its reason
+(already here, the same as one earlier in the file, or its people matched no one here);
+each setting is **set** (you have the default), **unchanged** (yours is the same) or a
+**conflict** (yours differs, and is kept). A file read into an empty store keeps every
+id (`plan_kept`).
 """
 
 from __future__ import annotations
@@ -29,6 +37,10 @@ from ties.core.names import fold
 # store's to restore, not a plan's).
 IMPORT_FIELDS = personfields.IMPORT_FIELDS
 
+# Why someone is created: said per entry by `ties import --dry-run`.
+NEW_PERSON = "no one here has this LinkedIn profile, email, or name at this company"
+KEPT = "the store is empty: kept as it is, with its id"
+
 
 def _text(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -40,7 +52,7 @@ class Create:
     values: dict  # IMPORT_FIELDS -> value (type included, None where the file is silent)
     tags: list[str]
     positions: list[str]  # the entries it comes from ("row 3", "card 2")
-    reason: str = "no one here has this LinkedIn profile, email, or name at this company"
+    reason: str = NEW_PERSON
 
 
 @dataclass
@@ -49,6 +61,43 @@ class Update:
     name: str
     changes: dict = field(default_factory=dict)  # field -> value; "tag:T" -> T
     reason: str = ""  # how they were recognised: "same email", ...
+    positions: list[str] = field(default_factory=list)  # the entries that matched them
+
+    @property
+    def why(self) -> str:
+        """'same email as Ana Lima (@3)'"""
+        return f"{self.reason} as {self.name} (@{self.person_id})"
+
+
+@dataclass
+class Merged:
+    """An entry folded into an earlier one of the same file: both describe one person."""
+
+    position: str  # "row 5"
+    name: str  # as this entry gives it
+    into: str  # the earlier entry's position ("row 2")
+    into_name: str  # whom that entry is: "Ana Lima", or "Ana Lima (@3)" when here
+    how: str  # "same email"
+
+    @property
+    def reason(self) -> str:
+        """'merged with row 2 (Ana Lima): same email'"""
+        return f"merged with {self.into} ({self.into_name}): {self.how}"
+
+
+@dataclass
+class Step:
+    """What the import does with one interaction, follow-up or setting of a file."""
+
+    kind: str  # "interaction", "follow-up", "setting"
+    position: str  # "interaction 9", "follow-up 2", "setting next.count"
+    action: str  # "create" or "skip"; a setting: "set", "unchanged" or "conflict"
+    reason: str  # in words, for people
+    record: object = None  # the InteractionRecord or FollowUpRecord to create
+    people: list[int] = field(default_factory=list)  # who, here (-1: the plan's creates[0])
+    key: str | None = None  # a setting's name
+    value: str | None = None  # a setting's value in the file (stored form)
+    yours: str | None = None  # a setting's value here, when you have set it
 
 
 @dataclass
@@ -58,6 +107,69 @@ class Plan:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (position, reason)
     conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)  # name, field,
     # the file's value, yours
+    merged: list[Merged] = field(default_factory=list)
+    # Where each record went, in the records' order: an id here, or -n for creates[n - 1].
+    targets: list[int] = field(default_factory=list)
+    keep_ids: bool = False  # creates (and history) keep the file's ids (plan_kept)
+    interactions: list[Step] = field(default_factory=list)
+    follow_ups: list[Step] = field(default_factory=list)
+    settings: list[Step] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """How many of each: people created, updated, unchanged, skipped, merged (entries
+        folded into an earlier one), conflicts kept as yours; interactions, follow-ups
+        and settings created or set."""
+        def done(steps: list[Step]) -> int:
+            return sum(s.action in ("create", "set") for s in steps)
+
+        return {"created": len(self.creates), "updated": len(self.changed),
+                "unchanged": len(self.unchanged), "skipped": len(self.skipped),
+                "merged": len(self.merged),
+                "conflicts": len(self.conflicts) + sum(s.action == "conflict"
+                                                       for s in self.settings),
+                "interactions": done(self.interactions), "follow_ups": done(self.follow_ups),
+                "settings": done(self.settings)}
+
+    def entries(self) -> list[dict]:
+        """The whole plan as plain data, one entry per decision with its reason in words:
+        the file's people in the file's order (create, merge, update, unchanged, skip),
+        then the conflicts kept as yours, then interactions, follow-ups and settings."""
+        people: list[tuple[tuple, dict]] = []
+        for c in self.creates:
+            people.append((_order(c.positions[0]), {
+                "kind": "person", "action": "create", "position": c.positions[0],
+                "name": c.name, "id": c.values.get("id"), "reason": c.reason,
+                "fields": [k for k, v in c.values.items()
+                           if v is not None and k not in ("id", "archived")],
+                "tags": list(c.tags)}))
+        for m in self.merged:
+            people.append((_order(m.position), {
+                "kind": "person", "action": "merge", "position": m.position, "name": m.name,
+                "into": m.into, "reason": m.reason}))
+        for u in self.updates:
+            fields = list(dict.fromkeys(
+                "birthday" if k.startswith("birthday_") else k
+                for k in u.changes if not k.startswith("tag:")))
+            tags = [v for k, v in u.changes.items() if k.startswith("tag:")]
+            people.append((_order(u.positions[0] if u.positions else ""), {
+                "kind": "person", "action": "update" if u.changes else "unchanged",
+                "position": u.positions[0] if u.positions else "", "name": u.name,
+                "id": u.person_id, "reason": u.why, "fields": fields, "tags": tags}))
+        for position, reason in self.skipped:
+            people.append((_order(position), {"kind": "person", "action": "skip",
+                                              "position": position, "reason": reason}))
+        out = [entry for _, entry in sorted(people, key=lambda pair: pair[0])]
+        out += [{"kind": "person", "action": "conflict", "name": name, "field": key,
+                 "file": theirs, "yours": ours,
+                 "reason": f"yours is {ours!r}, the file says {theirs!r}: kept yours"}
+                for name, key, theirs, ours in self.conflicts]
+        for step in self.interactions + self.follow_ups + self.settings:
+            entry = {"kind": step.kind, "action": step.action, "position": step.position,
+                     "reason": step.reason}
+            if step.kind == "setting":
+                entry.update(key=step.key, value=step.value, yours=step.yours)
+            out.append(entry)
+        return out
 
     @property
     def changed(self) -> list[Update]:
@@ -66,6 +178,12 @@ class Plan:
     @property
     def unchanged(self) -> list[Update]:
         return [u for u in self.updates if not u.changes]
+
+
+def _order(position: str) -> tuple:
+    """Entries in the file's order: 'row 10' after 'row 9'."""
+    head, _, number = position.rpartition(" ")
+    return (head, int(number)) if number.isdigit() else (position, 0)
 
 
 def _details(record) -> dict:
@@ -91,8 +209,11 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             progress(n)
         details = _details(rec)
         pid, reason = index.recognise(**details)
+        result.targets.append(pid if pid is not None else -len(result.creates) - 1)
         if pid is not None and pid < 0:  # the same person earlier in this file
             create = result.creates[-pid - 1]
+            result.merged.append(Merged(rec.position, rec.name, create.positions[0],
+                                        create.name, reason))
             for key, value in rec.fields.items():
                 if key in IMPORT_FIELDS and create.values.get(key) is None:
                     create.values[key] = value
@@ -115,6 +236,10 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             update = updates[pid] = Update(pid, have["name"], reason=reason)
             result.updates.append(update)
             working[pid] = have
+        else:  # someone here an earlier entry of this file matched too
+            result.merged.append(Merged(rec.position, rec.name, update.positions[0],
+                                        f"{update.name} (@{pid})", reason))
+        update.positions.append(rec.position)
         have = working[pid]
         changed = update.changes
         incoming = {k: v for k, v in rec.fields.items()
@@ -135,4 +260,125 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             if t not in have["tags"]:
                 have["tags"].append(t)
                 changed[f"tag:{t}"] = t
+    return result
+
+
+def plan_kept(records: Iterable) -> Plan:
+    """The plan for a ties JSON file read into an empty store (or restored): everyone is
+    created as the file has them, with their id, state and clocks; nothing is matched or
+    merged, so that the file's history finds its people by their ids."""
+    result = Plan(keep_ids=True)
+    for rec in records:
+        values = {k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS}
+        values.update(id=rec.fields["id"], cadence_days=rec.fields.get("cadence_days"),
+                      archived=bool(rec.fields.get("archived")),
+                      snoozed_until=rec.fields.get("snoozed_until"))
+        for clock in ("created", "updated_at"):  # else the store's today and now
+            if rec.fields.get(clock) is not None:
+                values[clock] = rec.fields[clock]
+        result.creates.append(Create(rec.name, values, list(rec.tags), [rec.position],
+                                     reason=KEPT))
+        result.targets.append(-len(result.creates))
+    return result
+
+
+def _who(people: list[int], names: dict[int, str]) -> str:
+    shown = [names.get(p, f"@{p}") for p in people]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups: Iterable,
+                 settings: dict[str, str], *, here_interactions: dict[tuple, int],
+                 here_promises: dict[tuple, int], your_settings: dict[str, str]) -> Plan:
+    """Add to `result` (the plan for `records`, the file's people) what becomes of the
+    file's interactions, follow-ups and settings. An interaction is already here when one
+    on the same day, by the same channel, with the same note and people is
+    (`here_interactions`: (day, channel, note, people ids sorted) -> its id); a follow-up
+    when the same person has the same promise with the same due date (`here_promises`:
+    (person id, text, due) -> its id). `your_settings` holds the settings you have set,
+    in their stored form. Returns `result`."""
+    from ties.core import settings as spec
+    from ties.core.errors import TiesError
+
+    placed = {rec.fields.get("id"): target
+              for rec, target in zip(records, result.targets, strict=True)}
+    names = {-n: f"{c.name} (new)" for n, c in enumerate(result.creates, 1)}
+    names.update({u.person_id: f"{u.name} (@{u.person_id})" for u in result.updates})
+    if result.keep_ids:
+        names.update({-n: f"{c.name} (@{c.values['id']})"
+                      for n, c in enumerate(result.creates, 1)})
+
+    def where(file_ids: list[int]) -> tuple[list[int], str]:
+        missing = [p for p in file_ids if placed.get(p) is None]
+        if missing:
+            return [], f"its person {missing[0]} in the file matched no one here for certain"
+        return sorted({placed[p] for p in file_ids}), ""
+
+    earlier: dict[tuple, str] = {}
+    for item in interactions:
+        position = f"interaction {item.id}"
+        people, missing = where(item.people)
+        key = (item.when.isoformat(), item.channel or "other", item.note or "",
+               tuple(people))
+        if missing:
+            step = Step("interaction", position, "skip", missing)
+        elif key in here_interactions:
+            step = Step("interaction", position, "skip",
+                        f"already here as #{here_interactions[key]} (same day, channel, "
+                        "note and people)", people=people)
+        elif key in earlier:
+            step = Step("interaction", position, "skip",
+                        f"the same as {earlier[key]} earlier in the file", people=people)
+        else:
+            earlier[key] = position
+            in_file_order = list(dict.fromkeys(placed[p] for p in item.people))
+            step = Step("interaction", position, "create",
+                        f"{item.channel or 'other'} with {_who(in_file_order, names)} on "
+                        f"{item.when.isoformat()}, not here yet", record=item, people=people)
+        result.interactions.append(step)
+    earlier = {}
+    for item in follow_ups:
+        position = f"follow-up {item.id}"
+        people, missing = where([item.person])
+        key = (people[0] if people else None, item.text,
+               item.due.isoformat() if item.due else None)
+        if missing:
+            step = Step("follow-up", position, "skip", missing)
+        elif not item.text:
+            step = Step("follow-up", position, "skip", "it promises nothing (no text)")
+        elif key in here_promises:
+            step = Step("follow-up", position, "skip",
+                        f"already here as #{here_promises[key]} (same person, text and due "
+                        "date)", people=people)
+        elif key in earlier:
+            step = Step("follow-up", position, "skip",
+                        f"the same as {earlier[key]} earlier in the file", people=people)
+        else:
+            earlier[key] = position
+            due = f", due {item.due.isoformat()}" if item.due else ""
+            step = Step("follow-up", position, "create",
+                        f"for {_who(people, names)}{due}, not here yet", record=item,
+                        people=people)
+        result.follow_ups.append(step)
+    for key, value in settings.items():
+        position = f"setting {key}"
+        try:
+            stored = spec.stored_form(key, str(value))
+        except TiesError:
+            result.settings.append(Step("setting", position, "skip",
+                                        f"{value!r} is not a valid value", key=key,
+                                        value=str(value)))
+            continue
+        yours = your_settings.get(key)
+        if yours is None:
+            step = Step("setting", position, "set", "you have not set it", key=key,
+                        value=stored)
+        elif yours == stored:
+            step = Step("setting", position, "unchanged", "yours is the same", key=key,
+                        value=stored, yours=yours)
+        else:
+            step = Step("setting", position, "conflict",
+                        f"yours is {yours!r}, the file says {stored!r}: kept yours", key=key,
+                        value=stored, yours=yours)
+        result.settings.append(step)
     return result

@@ -416,7 +416,9 @@ def restore_from(store: Path, file: Path) -> Path | None:
         source.backup(dest)
         dest.backend.ensure_schema(dest)
         with dest.transaction(write=True):  # ids the replaced store gave out stay used
-            ids.never_below(dest, given)
+            session = dest.backend.session(dest)
+            ids.never_below(session, given)
+            session.close()
         record_backup(dest)
     except sqlite3.Error as exc:
         raise translate(exc, store) from None

@@ -68,20 +68,36 @@ class Sqlite:
             return 0
         return int(row[0]) if row else 0
 
-    def count_past(self, conn, table: str, mark: int, highest: int) -> None:
-        """Make `table`'s next id larger than `mark` (SQLite numbers past the highest id
-        the table holds by itself); never lowers the counter."""
-        if mark > self.last_id(conn, table):
-            # A table gets its row in sqlite_sequence on its first insert.
-            conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
-            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
-                         (table, mark))
+    def count_past(self, table: str, mark: int, highest: int, last: int) -> list:
+        """The statements (SQLAlchemy expressions, for the caller's session) that make
+        `table`'s next id larger than `mark`, its counter being at `last` (SQLite numbers
+        past the highest id the table holds by itself); none when the counter is already
+        past it. Never lowers the counter."""
+        if mark <= last:
+            return []
+        from sqlalchemy import delete, insert
 
-    def give_back(self, conn, table: str, before: int) -> None:
-        """Set the counter back to `before`, for ids drawn and deleted again in this
-        transaction (the counter is part of it)."""
-        if self.last_id(conn, table) > before:
-            conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (before, table))
+        counters = _sqlite_sequence()
+        # A table gets its row in sqlite_sequence on its first insert.
+        return [delete(counters).where(counters.c.name == table),
+                insert(counters).values(name=table, seq=mark)]
+
+    def give_back(self, table: str, before: int, last: int) -> list:
+        """The statements that set the counter (at `last`) back to `before`, for ids drawn
+        and deleted again in this transaction (the counter is part of it)."""
+        if last <= before:
+            return []
+        from sqlalchemy import update
+
+        counters = _sqlite_sequence()
+        return [update(counters).where(counters.c.name == table).values(seq=before)]
+
+
+def _sqlite_sequence():
+    """SQLite's table of AUTOINCREMENT counters, as SQLAlchemy names it for a statement."""
+    from sqlalchemy import column, table
+
+    return table("sqlite_sequence", column("name"), column("seq"))
 
 
 class Postgres(Sqlite):
@@ -131,14 +147,18 @@ class Postgres(Sqlite):
                              "'id') AS regclass))", (table,)).fetchone()[0]
         return value or 0
 
-    def count_past(self, conn, table: str, mark: int, highest: int) -> None:
+    def count_past(self, table: str, mark: int, highest: int, last: int) -> list:
         target = max(mark, highest)
-        if target > self.last_id(conn, table):
-            conn.execute("SELECT setval(pg_get_serial_sequence(?, 'id'), ?, true)",
-                         (table, target)).close()
+        if target <= last:
+            return []
+        from sqlalchemy import func, literal, select, true
 
-    def give_back(self, conn, table: str, before: int) -> None:
+        return [select(func.setval(func.pg_get_serial_sequence(literal(table), literal("id")),
+                                   literal(target), true()))]
+
+    def give_back(self, table: str, before: int, last: int) -> list:
         """Sequences are not part of the transaction: the ids stay used."""
+        return []
 
 
 SQLITE = Sqlite()

@@ -28,22 +28,36 @@ def last_given(conn, kinds=tuple(TABLES)) -> dict[str, int]:
             for key in kinds}
 
 
-def never_below(conn, marks: dict) -> None:
+def never_below(session, marks: dict) -> None:
     """Make every kind's next id larger than `marks[kind]` and than every id its table
-    holds; a mark that is not a whole number in range is ignored. Never lowers one."""
+    holds; a mark that is not a whole number in range is ignored. Never lowers one.
+    Written through `session` (a SQLModel session over the store's connection), in its
+    transaction."""
+    conn = _connection(session)
     counters = dialect.of(conn)
     for key, table in TABLES.items():
         mark = marks.get(key)
         if not isinstance(mark, int) or isinstance(mark, bool) or not 0 <= mark <= LIMIT:
             mark = 0
-        counters.count_past(conn, table, mark, _highest(conn, table))
+        for statement in counters.count_past(table, mark, _highest(conn, table),
+                                             _sequence(conn, table)):
+            session.execute(statement)
 
 
-def take_back(conn, kind: str, before: int) -> None:
+def take_back(session, kind: str, before: int) -> None:
     """Give back the ids a transaction drew and deleted again before anyone saw them (an
     import that changed nothing leaves no trace). SQLite's counter is part of the
     transaction; PostgreSQL's sequences are not, so there the id stays used."""
-    dialect.of(conn).give_back(conn, TABLES[kind], before)
+    conn = _connection(session)
+    table = TABLES[kind]
+    for statement in dialect.of(conn).give_back(table, before, _sequence(conn, table)):
+        session.execute(statement)
+
+
+def _connection(session):
+    """The store's connection under `session`, for the reads (`Backend.session`)."""
+    session.connection()  # begins the session's transaction: the connection's own
+    return session.info["ties_conn"]
 
 
 def _highest(conn, table: str) -> int:

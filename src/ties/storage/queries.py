@@ -303,6 +303,36 @@ def settings(conn: Connection) -> dict:
                          if isinstance(key, str) and value is not None})
 
 
+def stored_settings(conn: Connection) -> dict[str, str]:
+    """Every setting you have set, as stored: what an import must not overwrite (a value
+    ties can't read as text counts as set, as '')."""
+    return {key: stored.text(value) or "" for key, value in
+            conn.execute("SELECT key, value FROM setting") if isinstance(key, str)}
+
+
+def interactions_by_key(conn: Connection) -> dict[tuple, int]:
+    """Every interaction's id by what makes two the same for an import: (day, channel,
+    note or '', the ids of its people sorted); the oldest where several share one."""
+    found: dict[tuple, int] = {}
+    for iid, day, channel, note, people in conn.execute(
+            "SELECT i.id, i.date, i.channel, coalesce(i.note, ''), "
+            f"{dialect.of(conn).id_list('ip.person_id')} FROM interaction i "
+            "JOIN interaction_person ip ON ip.interaction_id = i.id "
+            "GROUP BY i.id, i.date, i.channel, i.note ORDER BY i.id"):
+        key = (str(day)[:10], channel, note, tuple(sorted(int(x) for x in people.split(","))))
+        found.setdefault(key, iid)
+    return found
+
+
+def promises_by_key(conn: Connection) -> dict[tuple, int]:
+    """Every follow-up's id by (person id, text, due date or None); the oldest first."""
+    found: dict[tuple, int] = {}
+    for fid, pid, text, due in conn.execute(
+            "SELECT id, person_id, text, due FROM follow_up ORDER BY id"):
+        found.setdefault((pid, text, str(due)[:10] if due else None), fid)
+    return found
+
+
 def follow_ups(
     conn: Connection, person_id: int | None = None, *, include_done: bool = False
 ) -> list[dict[str, Any]]:

@@ -20,7 +20,8 @@ from ties.core import dates
 from ties.core.errors import AlreadyExists, NotFound
 from ties.core.names import fold
 from ties.core.reconcile import IMPORT_FIELDS  # the person fields an import may set
-from ties.storage import dialect, queries
+from ties.core.records import InteractionRecord
+from ties.storage import queries
 from ties.storage.chunks import chunks, marks
 from ties.storage.models import FollowUp, Interaction, InteractionPerson, Person, PersonStats, Tag
 
@@ -38,21 +39,9 @@ def raw(session: Session):
     return session.info["ties_conn"]
 
 
-@dataclass
-class Meeting:
-    """An interaction to record."""
-
-    when: date
-    channel: str = "in-person"
-    note: str | None = None
-    gave: bool = False
-    received: bool = False
-    they_reached_out: bool = False
-
-
 def add_person(
     session: Session, *, name: str, fields: dict, tags: Iterable[str], today: date,
-    first: Meeting | None, another: bool = False, stamp: datetime | None = None,
+    first: InteractionRecord | None, another: bool = False, stamp: datetime | None = None,
 ) -> int:
     """Create a person (and their first interaction). Refuses a twin unless `another`."""
     conn = raw(session)
@@ -142,7 +131,7 @@ def _people_of(conn: Connection, interaction_ids: list[int]) -> set[int]:
     return found
 
 
-def log(session: Session, person_ids: list[int], meeting: Meeting, *, force: bool = False,
+def log(session: Session, person_ids: list[int], meeting: InteractionRecord, *, force: bool = False,
         stamp: datetime | None = None) -> int:
     """Record an interaction with one or more people. A command retried within minutes
     (same people, day, channel, note and flags) is refused unless `force`. `stamp` is
@@ -167,7 +156,7 @@ def log(session: Session, person_ids: list[int], meeting: Meeting, *, force: boo
 
 
 def _add_interaction(
-    session: Session, person_ids: list[int], meeting: Meeting, stamp: datetime
+    session: Session, person_ids: list[int], meeting: InteractionRecord, stamp: datetime
 ) -> int:
     item = Interaction(
         date=meeting.when, channel=meeting.channel, note=meeting.note, gave=meeting.gave,
@@ -330,11 +319,12 @@ class ImportResult:
     updated: list[tuple[str, list[str]]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)  # name, field,
-    warnings: list[str] = field(default_factory=list)  # file's value, yours
+    # (name, field, the file's value, yours)
+    conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)
     interactions: int = 0
     follow_ups: int = 0
     settings: int = 0
+    plan: object = None  # the reconcile.Plan it applied, with every reason
 
 
 def _identity(conn: Connection):
@@ -357,10 +347,6 @@ def _match(rec, index) -> int | None:
     return index.match(**_details(rec))
 
 
-def _remember(index, rec, pid) -> None:
-    index.add(pid, **_details(rec))
-
-
 def import_parsed(session: Session, parsed, *, source: str, today: date,
                   type_: str | None = None, tags: Iterable[str] = (),
                   progress=None) -> ImportResult:
@@ -379,43 +365,63 @@ def import_parsed(session: Session, parsed, *, source: str, today: date,
 
 def import_records(session: Session, parsed, *, source: str, today: date,
                    type_: str | None = None, tags: Iterable[str] = (),
-                   progress=None, batch=None) -> ImportResult:
+                   progress=None) -> ImportResult:
     """Create the people a file describes, or fill in empty fields of those already here
     (matched on LinkedIn URL, then email, then name + company). Never overwrites: a
-    different value is reported as a conflict. One batch, so it can be undone (`batch`:
-    one the caller opened and will finish, for a ties JSON import)."""
+    different value is reported as a conflict. One batch, so it can be undone."""
+    from ties.core import reconcile
+
+    batch = _open_batch(session, parsed.format, source)
+    planned = reconcile.plan(parsed.records, *_here(raw(session), parsed.records),
+                             type_=type_, tags=tags, skipped=parsed.skipped,
+                             progress=progress)
+    result = apply_plan(session, planned, batch=batch, today=today, format_=parsed.format)
+    _finish_batch(session, batch, result)
+    return result
+
+
+def _here(conn: Connection, records) -> tuple:
+    """Everyone here by what recognises them, and the importable fields and tags of those
+    the records match (loaded at once rather than per row): `reconcile.plan`'s view of
+    the store."""
+    index = _identity(conn)
+    return index, _current(conn, sorted({pid for rec in records
+                                         if (pid := _match(rec, index)) is not None}))
+
+
+def apply_plan(session: Session, planned, *, batch, today: date,
+               format_: str) -> ImportResult:
+    """Write what `planned` (a reconcile.Plan) says, and nothing else: its creates (with
+    their ids when it keeps them), the fields and tags its updates fill in (each recorded
+    in the batch, so undo can empty it again), then the interactions, follow-ups and
+    settings it creates. Every row created records `batch` (None: a restore)."""
     from sqlalchemy import insert
     from sqlalchemy import update as update_
 
-    from ties.core import reconcile
     from ties.storage.models import ImportFill
 
-    conn = raw(session)
-    owned = batch is None
-    if owned:
-        batch = _open_batch(session, parsed.format, source)
-    stamp = batch.imported_at
-    index = _identity(conn)
-    # Everyone the file names who is already here, loaded at once rather than per row.
-    current = _current(conn, sorted({pid for rec in parsed.records
-                                     if (pid := _match(rec, index)) is not None}))
-    planned = reconcile.plan(parsed.records, index, current, type_=type_, tags=tags,
-                             skipped=parsed.skipped, progress=progress)
-    result = ImportResult(format=parsed.format, skipped=planned.skipped,
-                          conflicts=planned.conflicts, batch_id=batch.id)
+    batch_id = batch.id if batch is not None else None
+    stamp = batch.imported_at if batch is not None else dates.now()
+    result = ImportResult(format=format_, skipped=planned.skipped,
+                          conflicts=planned.conflicts, batch_id=batch_id, plan=planned)
+    made: dict[int, int] = {}  # the plan's -n -> the id creates[n - 1] was given
     if planned.creates:
         rows = [{"name": c.name, "name_key": fold(c.name), "created": today,
-                 "updated_at": stamp, "archived": False, "import_id": batch.id, **c.values}
+                 "updated_at": stamp, "archived": False, "import_id": batch_id, **c.values}
                 for c in planned.creates]
         columns = {k for row in rows for k in row}
         rows = [{k: row.get(k) for k in columns} for row in rows]
+        for row in rows:
+            row["updated_at"] = _utc(row["updated_at"])
         ids = [r[0] for r in session.execute(
             insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)]
+        made = {-n: pid for n, pid in enumerate(ids, 1)}
         tag_rows = [{"person_id": pid, "tag": t}
                     for pid, c in zip(ids, planned.creates, strict=True) for t in c.tags]
         if tag_rows:
             session.execute(insert(Tag), tag_rows)
-        refresh_stats(session, ids)
+        if not planned.keep_ids:  # a whole document refreshes everyone at its end
+            refresh_stats(session, ids)
         result.created = [c.name for c in planned.creates]
     for update in planned.updates:
         pid, name, changed = update.person_id, update.name, update.changes
@@ -430,13 +436,69 @@ def import_records(session: Session, parsed, *, source: str, today: date,
         if new_tags:
             session.execute(insert(Tag), [{"person_id": pid, "tag": t} for t in new_tags])
         session.execute(insert(ImportFill), [
-            {"batch_id": batch.id, "person_id": pid, "field": k, "value": _text(v)}
+            {"batch_id": batch_id, "person_id": pid, "field": k, "value": _text(v)}
             for k, v in changed.items()])
         shown = [k.split(":")[0].replace("birthday_", "birthday|").split("|")[0] for k in changed]
         result.updated.append((name, list(dict.fromkeys(shown))))
-    if owned:
-        _finish_batch(session, batch, result)
+    _apply_history(session, planned, made, batch_id, today, result)
     return result
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A time from a file as the store keeps it: a time without a zone is UTC's."""
+    from datetime import UTC
+
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _apply_history(session: Session, planned, made: dict[int, int], batch_id: int | None,
+                   today: date, result: ImportResult) -> None:
+    """The interactions, follow-ups and settings `planned` creates or sets."""
+    from sqlalchemy import insert
+
+    from ties.storage.models import FollowUp as FollowUpModel
+    from ties.storage.models import ImportSetting, Setting
+
+    def here(pid: int) -> int:
+        return made.get(pid, pid)
+
+    steps = [s for s in planned.interactions if s.action == "create"]
+    rows = []
+    for step in steps:
+        item = step.record
+        row = dict(date=item.when, channel=item.channel or "other", note=item.note,
+                   they_reached_out=item.they_reached_out, gave=item.gave,
+                   received=item.received, logged_at=_utc(item.logged_at) or dates.now(),
+                   import_id=batch_id)
+        if planned.keep_ids:
+            row["id"] = item.id
+        rows.append(row)
+    if rows:
+        ids = [r[0] for r in session.execute(
+            insert(Interaction).returning(Interaction.id, sort_by_parameter_order=True), rows)]
+        session.execute(insert(InteractionPerson), [
+            {"interaction_id": iid, "person_id": here(p)}
+            for iid, step in zip(ids, steps, strict=True) for p in step.people])
+    result.interactions = len(rows)
+    rows = []
+    for step in (s for s in planned.follow_ups if s.action == "create"):
+        item = step.record
+        row = dict(person_id=here(step.people[0]), text=item.text, due=item.due,
+                   created=item.created or today, done=item.done, import_id=batch_id)
+        if planned.keep_ids:
+            row["id"] = item.id
+        rows.append(row)
+    if rows:
+        session.execute(insert(FollowUpModel), rows)
+    result.follow_ups = len(rows)
+    for step in (s for s in planned.settings if s.action == "set"):
+        session.add(Setting(key=step.key, value=step.value))
+        if batch_id is not None:
+            session.add(ImportSetting(batch_id=batch_id, key=step.key, value=step.value))
+        result.settings += 1
+    session.flush()
 
 
 def _open_batch(session: Session, format_: str, source: str):
@@ -459,7 +521,7 @@ def _finish_batch(session: Session, batch, result: ImportResult) -> None:
 
         session.delete(batch)
         session.flush()
-        ids.take_back(raw(session), "imports", session.info["ties_imports_before"])
+        ids.take_back(session, "imports", session.info["ties_imports_before"])
         result.batch_id = None
         return
     batch.created, batch.updated = len(result.created), len(result.updated)
@@ -682,126 +744,32 @@ def _changed_since(conn, batch) -> list[str]:
 def import_document(session: Session, parsed, *, source: str,
                     restore: bool = False) -> ImportResult:
     """Read a ties JSON export: people (ids kept in a store that never gave out an id,
-    else matched like any import), interactions, follow-ups and settings. Nothing already
-    here is overwritten, and what is already here is not added twice. One batch records
-    every row it creates, so that it can be undone; a `restore` (into a store just
-    emptied) keeps every id and records no batch."""
-    from sqlalchemy import insert
-
+    else matched like any import), interactions, follow-ups and settings, as
+    `reconcile.plan_history` plans them. Nothing already here is overwritten, and what is
+    already here is not added twice. One batch records every row it creates, so that it
+    can be undone; a `restore` (into a store just emptied) keeps every id and records no
+    batch."""
+    from ties.core import reconcile
     from ties.storage import ids
-    from ties.storage.models import FollowUp as FollowUpModel
-    from ties.storage.models import ImportSetting, Setting
 
     conn = raw(session)
     used = ids.last_given(conn)
     # Ids are kept only where they can't be mistaken for ones this store gave out before.
-    empty = restore or (conn.execute("SELECT count(*) FROM person").fetchone()[0] == 0
-                        and not (used["people"] or used["interactions"]
-                                 or used["follow_ups"]))
+    keep = restore or (queries.count_people(conn) == 0
+                       and not (used["people"] or used["interactions"] or used["follow_ups"]))
     batch = None if restore else _open_batch(session, "ties", source)
-    batch_id = batch.id if batch else None
-    result = ImportResult(format="ties", batch_id=batch_id)
-    id_map: dict[int, int] = {}
-    if empty:
-        rows = []
-        for rec in parsed.records:
-            p = rec.fields
-            row = {k: v for k, v in p.items() if k in IMPORT_FIELDS}
-            row.update(id=p["id"], name=rec.name, name_key=fold(rec.name),
-                       cadence_days=p.get("cadence_days"), archived=bool(p.get("archived")),
-                       created=_date(p.get("created")) or dates.today(),
-                       snoozed_until=_date(p.get("snoozed_until")),
-                       updated_at=_datetime(p.get("updated_at")) or dates.now(), import_id=batch_id)
-            rows.append(row)
-            id_map[p["id"]] = p["id"]
-            result.created.append(rec.name)
-        if rows:
-            columns = {k for r in rows for k in r}
-            session.execute(insert(Person), [{k: r.get(k) for k in columns} for r in rows])
-            tag_rows = [{"person_id": r.fields["id"], "tag": t} for r in parsed.records
-                        for t in r.tags]
-            if tag_rows:
-                session.execute(insert(Tag), tag_rows)
+    if keep:
+        planned = reconcile.plan_kept(parsed.records)
     else:
-        sub = import_records(session, parsed, source=source, today=dates.today(), batch=batch)
-        result.created, result.updated = sub.created, sub.updated
-        result.unchanged, result.conflicts = sub.unchanged, sub.conflicts
-        maps = _identity(conn)
-        for rec in parsed.records:
-            id_map[rec.fields["id"]] = _match(rec, maps)
-    seen = set()
-    if not empty:
-        for d, ch, note, pids in conn.execute(
-                "SELECT i.date, i.channel, coalesce(i.note, ''), "
-                f"{dialect.of(conn).id_list('ip.person_id')} FROM interaction i "
-                "JOIN interaction_person ip ON ip.interaction_id = i.id "
-                "GROUP BY i.id, i.date, i.channel, i.note"):
-            seen.add((d, ch, note, tuple(sorted(int(x) for x in pids.split(",")))))
-    links = []
-    def unplaced(what: str, file_ids) -> bool:
-        """True, with a warning, when someone it names in the file matched no one here
-        (the file's people merged with yours can leave a name that fits several)."""
-        missing = [p for p in file_ids if id_map.get(p) is None]
-        if missing:
-            result.warnings.append(f"{what} left out: its person {missing[0]} in the file "
-                                   "matched no one here for certain")
-        return bool(missing)
-
-    for item in parsed.interactions:
-        if unplaced(f"interaction {item.id}", item.people):
-            continue
-        people = sorted({id_map[p] for p in item.people})
-        when = _date(item.date)
-        key = (when.isoformat() if when else "", item.channel or "other", item.note or "",
-               tuple(people))
-        if when is None or key in seen:
-            continue
-        seen.add(key)
-        values = dict(date=when, channel=item.channel or "other", note=item.note,
-                      they_reached_out=item.they_reached_out, gave=item.gave,
-                      received=item.received,
-                      logged_at=_datetime(item.logged_at) or dates.now(), import_id=batch_id)
-        if empty:
-            values["id"] = item.id
-        new_id = session.execute(insert(Interaction).returning(Interaction.id),
-                                 [values]).scalar_one()
-        links += [{"interaction_id": new_id, "person_id": p} for p in people]
-        result.interactions += 1
-    if links:
-        session.execute(insert(InteractionPerson), links)
-    existing_promises = {(r[0], r[1], r[2]) for r in conn.execute(
-        "SELECT person_id, text, due FROM follow_up")}
-    for f in parsed.follow_ups:
-        if unplaced(f"follow-up {f.id}", [f.person]):
-            continue
-        pid, due = id_map[f.person], _date(f.due)
-        key = (pid, f.text, due.isoformat() if due else None)
-        if key in existing_promises or not f.text:
-            continue
-        values = dict(person_id=pid, text=f.text, due=due,
-                      created=_date(f.created) or dates.today(),
-                      done=_date(f.done), import_id=batch_id)
-        if empty:
-            values["id"] = f.id
-        session.execute(insert(FollowUpModel), [values])
-        result.follow_ups += 1
-    from ties.core import settings as spec
-    from ties.core.errors import TiesError
-
-    for key, value in parsed.settings.items():
-        try:
-            stored = spec.stored_form(key, str(value))
-        except TiesError:
-            result.warnings.append(f"setting {key} ignored: {value!r} is not a valid value")
-            continue
-        if session.get(Setting, key) is None:
-            session.add(Setting(key=key, value=stored))
-            if batch_id is not None:
-                session.add(ImportSetting(batch_id=batch_id, key=key, value=stored))
-            result.settings += 1
-    session.flush()
-    if empty:  # rows came with their ids: new ones number past them, and past the ids the
-        ids.never_below(conn, parsed.last_ids or {})  # file's store had given out
+        planned = reconcile.plan(parsed.records, *_here(conn, parsed.records),
+                                 skipped=parsed.skipped)
+    reconcile.plan_history(planned, parsed.records, parsed.interactions, parsed.follow_ups,
+                           parsed.settings, here_interactions=queries.interactions_by_key(conn),
+                           here_promises=queries.promises_by_key(conn),
+                           your_settings=queries.stored_settings(conn))
+    result = apply_plan(session, planned, batch=batch, today=dates.today(), format_="ties")
+    if keep:  # rows came with their ids: new ones number past them, and past the ids the
+        ids.never_below(session, parsed.last_ids or {})  # file's store had given out
     refresh_stats(session, None)
     if batch is not None:
         _finish_batch(session, batch, result)
@@ -820,27 +788,6 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
                   Interaction, Person, ImportBatch, Setting):
         session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
-
-
-def _date(value) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _datetime(value) -> datetime | None:
-    if not value:
-        return None
-    from datetime import UTC
-
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def merge_people(session: Session, keep_id: int, other_id: int) -> object:
@@ -865,7 +812,7 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     session.add(person)
     for t in merge.tags:
         session.add(Tag(person_id=keep_id, tag=t))
-    # Meetings both were at stay once, as the kept person's.
+    # InteractionRecords both were at stay once, as the kept person's.
     kept = aliased(InteractionPerson)
     unsynced = {"synchronize_session": False}  # set-based: no objects are loaded to match
     session.execute(delete(InteractionPerson).where(

@@ -13,11 +13,13 @@ import codecs
 import os
 import stat
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
 from ties.core.errors import TiesError
+from ties.core.records import FollowUpRecord as FollowUpRecord  # re-exported: readers
+from ties.core.records import InteractionRecord as InteractionRecord  # make these
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -61,34 +63,6 @@ class Invalid:
         if problem.endswith(".") and not problem.endswith("..."):  # the line goes on
             problem = problem[:-1]
         return f"{self.position}{who}, {self.field}: {problem}"
-
-
-@dataclass
-class InteractionRecord:
-    """One interaction as a file describes it, checked: `people` are the file's own person
-    ids (Record.fields["id"])."""
-
-    id: int
-    people: list[int]
-    date: date
-    channel: str = "other"
-    note: str | None = None
-    they_reached_out: bool = False
-    gave: bool = False
-    received: bool = False
-    logged_at: datetime | None = None
-
-
-@dataclass
-class FollowUpRecord:
-    """One promise as a file describes it, checked: `person` is the file's own id."""
-
-    id: int
-    person: int
-    text: str
-    due: date | None = None
-    created: date | None = None
-    done: date | None = None
 
 
 @dataclass

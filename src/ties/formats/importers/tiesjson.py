@@ -200,7 +200,7 @@ def _interaction(item: dict, ids: set[int], seen: set[int], today: date
     channel = _string(item, "channel")
     return InteractionRecord(
         id=iid, people=list(dict.fromkeys(people)),
-        date=_date(item, "date", today, past=True),
+        when=_date(item, "date", today, past=True),
         channel=_checked("channel", lambda: fields.channel(channel)) if channel else "other",
         note=_checked("note", lambda: fields.text("note", _string(item, "note"))),
         they_reached_out=_flag(item, "they_reached_out"),
