@@ -671,3 +671,14 @@ def test_undo_with_dry_run_or_json_is_refused_regression_dry_run_undid_for_real(
     assert result.exit_code == 1
     assert result.stderr.startswith("ties: --json and --dry-run show an import's plan")
     assert snapshot(db_path) == before
+
+
+def test_the_triage_hint_counts_only_imported_people_without_a_type(ties):
+    """Regression: 'Imported people have no type yet' followed a file that gave every
+    person a type."""
+    some = ties("import", "-", input="Name,Type\nAna Lima,strategic\nBo Chen,\n")
+    assert "1 imported person has no type yet: 'ties triage'" in some.stderr
+    every = ties("import", "-", input="Name,Type\nCy Dee,social\n")
+    assert every.exit_code == 0 and "no type yet" not in every.stderr
+    none = ties("import", "-", input="Name,Type\nDee Eel,\n")
+    assert "Imported people have no type yet" in none.stderr

@@ -210,8 +210,12 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
                 if s.action == "skip" and not s.people]
     for step in left_out[:10]:  # its people matched no one here: worth saying
         say(f"  note: {step.position} left out: {step.reason}")
-    if result.created and not lossless:
-        say("Imported people have no type yet: 'ties triage' walks through them; "
+    untyped = sum(1 for c in plan.creates if not c.values.get("type"))
+    if untyped and not lossless:  # a file may give types (a CSV's type column)
+        who = "Imported people have" if untyped == len(plan.creates) else \
+            f"{plural(untyped, 'imported person', 'imported people')} "\
+            f"{'has' if untyped == 1 else 'have'}"
+        say(f"{who} no type yet: 'ties triage' walks through them; "
             "'ties import --undo' takes the whole import back.")
 
 
