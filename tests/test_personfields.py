@@ -16,17 +16,12 @@ from ties.core import personfields as pf
 
 def test_every_list_of_person_fields_is_the_one_derived_from_the_spec():
     from ties.cli import people
-    from ties.core import merging, reconcile
-    from ties.formats import exporters
+    from ties.core import reconcile
     from ties.formats.importers import csvfiles, tiesjson
-    from ties.storage import queries, store
+    from ties.storage import store
 
     assert reconcile.IMPORT_FIELDS is pf.IMPORT_FIELDS
     assert store.IMPORT_FIELDS is pf.IMPORT_FIELDS
-    assert merging.MERGED_FIELDS is pf.MERGED_FIELDS
-    assert queries.PROFILE_FIELDS is pf.PROFILE_FIELDS
-    assert exporters.PERSON_KEYS is pf.PERSON_KEYS
-    assert exporters.CSV_COLUMNS is pf.CSV_COLUMNS
     assert tiesjson.PROFILE_KEYS is pf.CHECKED_KEYS
     assert csvfiles.GENERIC is pf.CSV_HEADERS
     assert people.PROFILE_OPTIONS is pf.OPTIONS
