@@ -5,8 +5,11 @@ reaches every one."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import typing
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,8 +17,7 @@ import pytest
 from ties.core import personfields as pf
 
 
-def test_every_list_of_person_fields_is_the_one_derived_from_the_spec():
-    from ties.cli import people
+def test_the_lists_other_modules_keep_are_the_ones_derived_from_the_spec():
     from ties.core import reconcile
     from ties.formats.importers import csvfiles, tiesjson
     from ties.storage import store
@@ -24,7 +26,109 @@ def test_every_list_of_person_fields_is_the_one_derived_from_the_spec():
     assert store.IMPORT_FIELDS is pf.IMPORT_FIELDS
     assert tiesjson.PROFILE_KEYS is pf.CHECKED_KEYS
     assert csvfiles.GENERIC is pf.CSV_HEADERS
-    assert people.PROFILE_OPTIONS is pf.OPTIONS
+
+
+# The acceptance test of the spec: one text field added to it (as a new field would be,
+# with its column in the model and a migration) reaches validation, import, merge, the
+# profile read, every export, show, show --json and the add/edit options.
+PRONOUNS = pf.PersonField("pronouns", option="pronouns", help="Their pronouns: she/her, "
+                          "they/them.", show="facts", vcard="NOTE:Pronouns",
+                          headers=("pronouns", "pronoun"))
+
+
+@pytest.fixture
+def pronouns(monkeypatch):
+    monkeypatch.setattr(pf, "SPEC", (*pf.SPEC, PRONOUNS))
+
+
+def _person(**values) -> dict:
+    """A person as queries.profile and export_data give one: every column, empty."""
+    person = dict.fromkeys(pf.profile_fields() + ("connected_on", "updated_at"))
+    person.update(id=1, name="Ana Lima", tags=[], archived=False, created=date(2025, 3, 1),
+                  interactions=0, gave_count=0, received_count=0, last_contact=None)
+    return {**person, **values}
+
+
+def test_a_field_added_to_the_spec_is_checked_as_its_kind_says(pronouns):
+    from ties.core import fields
+    from ties.core.errors import BadValue
+
+    assert fields.profile({"pronouns": "  she/her  "}) == {"pronouns": "she/her"}
+    assert fields.profile({"pronouns": ""}) == {"pronouns": None}  # '' clears it
+    assert fields.profile({"pronouns": "x" * fields.MAX_FIELD}) == {
+        "pronouns": "x" * fields.MAX_FIELD}
+    with pytest.raises(BadValue, match="--pronouns can have at most 1,000 characters"):
+        fields.profile({"pronouns": "x" * (fields.MAX_FIELD + 1)})
+    assert "pronouns" not in fields.LONG_FIELDS
+
+
+def test_a_field_added_to_the_spec_is_imported_planned_and_merged(pronouns):
+    from ties.core import identity, merging, reconcile
+    from ties.formats import importers
+
+    parsed = importers.read(b"Name,Pronoun,Company\r\nAna Lima,they/them,Acme\r\n",
+                            "people.csv")
+    assert parsed.records[0].fields == {"pronouns": "they/them", "company": "Acme"}
+    bad = importers.read(b"name,pronouns\nAna," + b"x" * 1001 + b"\n", "p.csv",
+                         skip_invalid=True)
+    assert [(i.field, i.position) for i in bad.invalid] == [("pronouns", "row 2")]
+    plan = reconcile.plan(parsed.records, identity.Index(), {})
+    assert plan.creates[0].values["pronouns"] == "they/them"
+    merge = merging.plan(_person(), _person(id=2, pronouns="she/her"))
+    assert merge.take == {"pronouns": "she/her"}
+    merge = merging.plan(_person(pronouns="they/them"), _person(id=2, pronouns="she/her"))
+    assert merge.keep == [("pronouns", "they/them", "she/her")]
+
+
+def test_a_field_added_to_the_spec_is_read_and_exported_in_every_format(pronouns):
+    from ties.core import fields
+    from ties.formats import exporters
+    from ties.storage import queries
+
+    assert queries._profile_columns().endswith(", p.snoozed_until, p.pronouns")
+    person = _person(pronouns="she/her")
+    assert fields.profile_json(person)["pronouns"] == "she/her"
+    data = {"people": [person], "interactions": [], "follow_ups": [], "settings": {}}
+    assert exporters.person_record(person)["pronouns"] == "she/her"
+    header, row = exporters.to_csv(data).splitlines()[:2]
+    assert header.endswith(",pronouns,last_contact,interactions")
+    assert row.endswith(",she/her,,0")
+    assert "NOTE:Pronouns: she/her" in exporters.to_vcard(data)
+    assert "- **Pronouns:** she/her" in exporters.to_markdown(data, date(2025, 3, 14))
+
+
+def test_a_field_added_to_the_spec_is_shown(pronouns):
+    from rich.console import Console
+
+    from ties.cli import render
+
+    console = Console(width=80, record=True, color_system=None)
+    console.print(render.profile(_person(pronouns="she/her"), [], [], date(2025, 3, 14), 30))
+    assert "Pronouns      she/her" in console.export_text()
+
+
+def test_a_field_added_to_the_spec_is_an_option_of_add_and_edit(pronouns):
+    import typer
+    from typer.testing import CliRunner
+
+    from ties.cli import options, people
+
+    app, given = typer.Typer(add_completion=False), {}
+
+    @app.command()
+    @options.profile_options(after={"company": ("another",)})
+    def edit(name: str, another: bool = False, **profile: str | None) -> None:
+        given.update(people.profile_of(profile), another=another)
+
+    params = {p.name: p for p in typer.main.get_command(app).params}
+    assert params["pronouns"].opts == ["--pronouns"]
+    assert params["pronouns"].help == "Their pronouns: she/her, they/them."
+    flags = [p.opts[0] for p in params.values() if p.opts[0].startswith("--")]
+    assert flags.index("--company") + 1 == flags.index("--another")  # placed after it
+    assert flags[-1] == "--pronouns"  # in the spec's order: the last field
+    result = CliRunner().invoke(app, ["Ana", "--pronouns", " they/them ", "--another"])
+    assert result.exit_code == 0, result.output
+    assert given == {"pronouns": "they/them", "another": True}
 
 
 def test_a_field_added_to_the_spec_reaches_every_path():
@@ -120,3 +224,41 @@ def test_every_consumer_of_the_spec_prints_what_it_printed_before(ties, golden):
     clock = r"(\d{4}-\d\d-\d\d)[ T]\d\d:\d\d:\d\d[.\d]*"  # today pinned, the time not
     assert re.sub(clock, r"\1 X", out) == \
         re.sub(clock, r"\1 X", (GOLDEN / golden).read_bytes().decode("utf-8"))
+
+
+KIND_TYPES = {"id": int, "name": str, "type": str, "text": str, "email": str, "url": str,
+              "month-day": int, "duration": int, "date": dt.date, "flag": bool,
+              "time": dt.datetime}
+
+
+def test_the_person_model_holds_each_field_as_its_kind_says():
+    from ties.storage.models import Person
+
+    for f in pf.SPEC:
+        for column in f.stored if f.kind != "tags" else ():
+            annotation = Person.model_fields[column].annotation
+            assert KIND_TYPES[f.kind] in (annotation, *typing.get_args(annotation)), column
+
+
+def test_a_new_store_has_a_person_column_for_every_stored_field_and_no_other(ties, db_path):
+    """The released migrations stay as written; what they build must be what the spec
+    stores (plus what ties keeps for itself)."""
+    from conftest import rows
+
+    assert ties("add", "Ana").exit_code == 0
+    if isinstance(db_path, Path):
+        columns = rows(db_path, "SELECT name FROM pragma_table_info('person')")
+    else:
+        columns = rows(db_path, "SELECT column_name FROM information_schema.columns WHERE "
+                                "table_name = 'person' AND table_schema = current_schema()")
+    stored = {c for f in pf.SPEC if f.kind != "tags" for c in f.stored}
+    assert {c for (c,) in columns} == stored | {"name_key", "import_id", "import_digest"}
+
+
+def test_every_check_the_spec_names_is_a_function_of_core_fields():
+    from ties.core import fields
+
+    for f in pf.SPEC:
+        assert f.check is None or callable(getattr(fields, f.check)), f.name
+        if f.imported or f.checked or f.option:  # text a file or a person gives
+            assert f.check is not None, f.name

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by name; no __eq__ to build at start-up
 class PersonField:
     name: str  # as fields.profile takes it; the JSON and CSV name unless given
     kind: str = "text"  # see the module's docstring
