@@ -323,3 +323,15 @@ def test_a_person_whose_id_was_changed_outside_ties_leaves_exports_readable(ties
     exported = json.loads(ties("export").stdout)
     people = {p["id"] for p in exported["people"]}
     assert all(f["person"] in people for f in exported["follow_ups"])
+
+
+@pytest.mark.sqlite_only
+def test_doctor_names_the_option_that_repairs_damaged_notes_regression_notes_flag(ties, store):
+    """Regression: doctor told you to run 'ties edit @1 --notes ...', an option that does
+    not exist (it is --note); each text field's repair now names its real option."""
+    execute(store, "UPDATE person SET notes = x'00ff' WHERE name = 'Ana Lima'")
+    doctor = " ".join(ties("doctor").stdout.split())
+    assert "person 1 notes: " in doctor
+    assert "fix: ties edit @1 --note ..." in doctor
+    assert ties("edit", "@1", "--note", "repaired").exit_code == 0
+    assert "values: ok" in ties("doctor").stdout

@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from ties.core import personfields
 from ties.core.errors import StoreError
 
 CADENCE = (1, 3650)
@@ -214,9 +215,10 @@ _RECOUNT = ("ties counts these itself from the interactions: the next 'ties log 
             "recounts them, as does restoring a backup")
 CHECKS: dict[str, dict[str, tuple]] = {
     "person": {
-        **{c: (text_problem, _EDIT.replace("{option}", c.replace("_", "-")))
-           for c in ("company", "role", "industry", "location", "email", "phone", "linkedin",
-                     "met", "notes", "working_on", "struggles", "cares_about")},
+        # each text field with the option that sets it (the field spec: notes is --note)
+        **{c: (text_problem, _EDIT.replace("--{option}", f.option_flag))
+           for f in personfields.SPEC if f.kind in ("text", "email", "url") and f.option
+           for c in f.stored},
         "name": (text_problem, "ties edit @{id} --name ..."),
         "type": (lambda v: text_problem(v) or (
             None if v in (None, "tactical", "social", "strategic")
