@@ -44,8 +44,9 @@ def profile_options(*, skip: tuple[str, ...] = (), after: dict[str, tuple[str, .
                     = None, help: dict[str, str] | None = None,
                     defaults: dict[str, str] | None = None, spec=None) -> Callable:
     """Give a command an option for each field of the spec that has one, in the spec's
-    order: the command takes them as keyword arguments (`**profile`: parameter name ->
-    text or None) and hands them to `ties.cli.people.profile_of`.
+    order: the command takes them as keyword arguments (`**options`: parameter name ->
+    text or None) and hands them to `ties.cli.people.profile_of`. Typer reads the
+    signature this sets; `--help` lists the options as if they were written out.
 
     The command's own arguments come first and its own options last, but for those
     `after` places right after a field's option (`{"met": ("on", "via")}`). `skip` leaves

@@ -166,11 +166,12 @@ def connected(value: str):
     return dates.connected_on(value, dates.today())
 
 
-def field_value(spec: personfields.PersonField, text_: str) -> dict:
+def field_value(spec: personfields.PersonField, given: str) -> dict:
     """The columns of one field from text typed or read from a file, checked by the
-    field's function (personfields: `check`); a refusal is BadValue or BadDate."""
+    field's function in this module (personfields: `check`); a refusal is BadValue or
+    BadDate."""
     check = globals()[spec.check]
-    checked = check(spec.name, text_) if spec.check == "text" else check(text_)
+    checked = check(spec.name, given) if spec.check == "text" else check(given)
     if len(spec.stored) > 1:
         return dict(zip(spec.stored, checked, strict=True))
     return {spec.stored[0]: checked}
