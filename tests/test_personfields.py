@@ -312,3 +312,17 @@ def test_a_file_value_is_checked_as_the_option_checks_it():
     typed = fields.profile({"birthday": "12 April", "every": "3w", "type": "strat",
                             "email": "ana@example.com", "linkedin": "analima"})
     assert parsed.records[0].fields == typed
+
+
+@pytest.mark.parametrize("words, cword, expected", [
+    ("ties edit Ana --type st", "4", ["strategic"]),
+    ("ties add Ana -t s", "4", ["social", "strategic"]),
+])
+def test_the_type_option_the_spec_gives_add_and_edit_completes_types(words, cword, expected):
+    from typer.testing import CliRunner
+
+    from ties.cli import app
+
+    result = CliRunner().invoke(app, [], prog_name="ties", env={
+        "_TIES_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword})
+    assert result.stdout.split() == expected
