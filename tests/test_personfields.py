@@ -326,3 +326,18 @@ def test_the_type_option_the_spec_gives_add_and_edit_completes_types(words, cwor
     result = CliRunner().invoke(app, [], prog_name="ties", env={
         "_TIES_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword})
     assert result.stdout.split() == expected
+
+
+def test_the_store_reads_each_person_column_by_the_rule_its_kind_says():
+    """A value damaged outside ties is read by its column's rule (ties.storage.stored):
+    a new field's column gets the rule of its kind, with nothing else to list."""
+    from ties.storage import stored
+
+    rules = {"name": stored.TEXTS, "text": stored.TEXTS, "email": stored.TEXTS,
+             "url": stored.TEXTS, "date": stored.DATES, "time": stored.STAMPS,
+             "flag": stored.FLAGS}
+    for f in pf.SPEC:
+        for column in f.stored if f.kind in rules else ():
+            assert column in rules[f.kind], column
+    assert stored.BIRTHDAY == pf.field("birthday").stored
+    assert stored.read_row({"notes": b"a\xff", "met": 42}) == {"notes": "a\\xff", "met": "42"}
