@@ -402,3 +402,13 @@ def test_doctor_names_an_empty_name_a_stale_search_key_and_a_blob_tag_and_edit_r
     doctor = ties("doctor").stdout
     assert "person 1" not in doctor and "person 2" not in doctor
     assert ties("show", "Anabel").exit_code == 0
+@pytest.mark.sqlite_only
+def test_doctor_names_the_option_that_repairs_damaged_notes_regression_notes_flag(ties, store):
+    """Regression: doctor told you to run 'ties edit @1 --notes ...', an option that does
+    not exist (it is --note); each text field's repair now names its real option."""
+    execute(store, "UPDATE person SET notes = x'00ff' WHERE name = 'Ana Lima'")
+    doctor = " ".join(ties("doctor").stdout.split())
+    assert "person 1 notes: " in doctor
+    assert "fix: ties edit @1 --note ..." in doctor
+    assert ties("edit", "@1", "--note", "repaired").exit_code == 0
+    assert "values: ok" in ties("doctor").stdout

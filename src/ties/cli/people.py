@@ -13,45 +13,31 @@ from ties.core.fields import MAX_ID
 
 TABLE_LIMIT = 100  # rows in the list table unless --limit says otherwise
 
-# The profile options add and edit share: parameter name -> field name in fields.profile.
-PROFILE_OPTIONS = personfields.OPTIONS
-
-
-def _profile(options: dict) -> dict:
-    """The validated profile fields from a command's parameters (its locals())."""
+def profile_of(options: dict) -> dict:
+    """The validated profile fields from the options `o.profile_options` gave a command
+    (parameter name -> text or None)."""
     from ties.core import fields
 
-    return fields.profile({field: options[param] for param, field in PROFILE_OPTIONS.items()
-                           if param in options})
+    names = personfields.options()
+    return fields.profile({names[param]: value for param, value in options.items()
+                           if param in names})
 
 
 @app.command(rich_help_panel="People")
+@o.profile_options(skip=("name",), after={"linkedin": ("tag",), "met": ("on", "via")},
+                   defaults={"type": "tactical"})
 def add(
     name: Annotated[str, typer.Argument(help="Their full name (quote it if it has spaces).",
                                         show_default=False)],
-    type_: o.Type = "tactical",
-    company: o.Company = None,
-    role: o.Role = None,
-    industry: o.Industry = None,
-    location: o.Location = None,
-    email: o.Email = None,
-    phone: o.Phone = None,
-    linkedin: o.LinkedIn = None,
     tag: o.Tags = None,
-    met: o.Met = None,
     on: Annotated[str, typer.Option(help="When you met: 2025-03-14, yesterday, 3 days ago, "
                                     "friday, 3 March.")] = "today",
     via: o.Via = "in-person",
-    note: o.Note = None,
-    working_on: o.WorkingOn = None,
-    struggles: o.Struggles = None,
-    cares_about: o.CaresAbout = None,
-    birthday: o.Birthday = None,
-    every: o.Every = None,
     no_log: Annotated[bool, typer.Option("--no-log", help="Don't record the meeting as an "
                                          "interaction.")] = False,
     another: Annotated[bool, typer.Option("--another", help="Add a second person with a name "
                                           "that is already in ties.")] = False,
+    **options: str | None,
 ) -> None:
     """Add someone you just met; the meeting is logged too.
 
@@ -63,7 +49,7 @@ def add(
 
     day = today()
     person_name = fields.name(name)
-    profile = _profile(locals())
+    profile = profile_of(options)
     tags = [fields.tag(t) for t in tag or []]
     first = None
     if not no_log:
@@ -78,31 +64,16 @@ def add(
 
 
 @app.command(rich_help_panel="People")
+@o.profile_options(after={"linkedin": ("tag", "untag"), "notes": ("add_note",)},
+                   help={"notes": "Replace their notes ('' clears them)."})
 def edit(
     name: o.Name,
-    new_name: Annotated[str | None, typer.Option("--name", help="Their new name.",
-                                                 show_default=False)] = None,
-    type_: o.Type = None,
-    company: o.Company = None,
-    role: o.Role = None,
-    industry: o.Industry = None,
-    location: o.Location = None,
-    email: o.Email = None,
-    phone: o.Phone = None,
-    linkedin: o.LinkedIn = None,
     tag: o.Tags = None,
     untag: Annotated[list[str] | None, typer.Option(
         "--untag", help="Remove a tag; repeat for several.", show_default=False)] = None,
-    met: o.Met = None,
-    note: Annotated[str | None, typer.Option(
-        "--note", help="Replace their notes ('' clears them).", show_default=False)] = None,
     add_note: Annotated[str | None, typer.Option(
         "--add-note", help="Append a line to their notes.", show_default=False)] = None,
-    working_on: o.WorkingOn = None,
-    struggles: o.Struggles = None,
-    cares_about: o.CaresAbout = None,
-    birthday: o.Birthday = None,
-    every: o.Every = None,
+    **options: str | None,
 ) -> None:
     """Change someone's details; '' clears a field.
 
@@ -112,7 +83,7 @@ def edit(
     from ties.core.names import fold
     from ties.storage import queries, store
 
-    changes = _profile(locals())
+    changes = profile_of(options)
     add_tags = [fields.tag(t) for t in tag or []]
     remove_tags = [fields.tag(t) for t in untag or []]
     appended = fields.text("notes", add_note) if add_note is not None else None

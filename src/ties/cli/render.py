@@ -16,7 +16,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ties.core import dates
+from ties.core import dates, personfields
+from ties.core.fields import value_of
 from ties.core.text import safe
 
 
@@ -73,8 +74,24 @@ def _flags(item: dict) -> str:
     return ", ".join(flags)
 
 
+def _fact(f: personfields.PersonField, person: dict, cadence_days: int) -> Any:
+    """One field of the profile's facts as `show` prints it (by its kind)."""
+    value = value_of(f, person)
+    if f.kind == "tags":
+        return ", ".join(value or [])
+    if f.kind == "month-day" and value is None and person.get("birthday_damaged"):
+        return (f"damaged ({person['birthday_damaged']}): fix with 'ties edit "
+                f"@{person['id']} {f.option_flag} MM-DD'")
+    if f.kind == "duration":  # the cadence that applies: theirs, or their type's
+        every = f"every {dates.format_duration(cadence_days)}"
+        return every + ("" if value else " (the type's default)")
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def profile(person: dict, history: list[dict], follow_ups: list[dict], today: date,
             cadence_days: int) -> RenderableType:
+    """A person's profile as `ties show` prints it: the title, the facts and what to
+    remember (the field spec's sections, ties.core.personfields), promises, history."""
     parts: list[RenderableType] = []
     title = Text()
     title.append(safe(person["name"]), style="bold")
@@ -94,21 +111,10 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
         if value not in (None, "", []):
             facts.add_row(label, value if isinstance(value, Text) else t(value))
 
-    work = " · ".join(safe(v) for v in (person["role"], person["company"]) if v)
-    fact("Work", work)
-    fact("Industry", person["industry"])
-    fact("Location", person["location"])
-    fact("Email", person["email"])
-    fact("Phone", person["phone"])
-    fact("LinkedIn", person["linkedin"])
-    fact("Tags", ", ".join(person["tags"]))
-    fact("Met", person["met"])
-    fact("Birthday", dates.birthday_of(person) or (
-        f"damaged ({person['birthday_damaged']}): fix with 'ties edit @{person['id']} "
-        "--birthday MM-DD'" if person.get("birthday_damaged") else None))
-    every = f"every {dates.format_duration(cadence_days)}"
-    fact("Cadence", every + ("" if person["cadence_days"] else " (the type's default)"))
-    fact("Added", person["created"].isoformat())
+    fact("Work", " · ".join(safe(v) for f in personfields.shown("work")
+                            if (v := value_of(f, person))))
+    for f in personfields.shown("facts"):
+        fact(f.title, _fact(f, person, cadence_days))
     last = person.get("last_contact")
     fact("Last contact", f"{dates.ago(last, today)} ({last.isoformat()})" if last else "never")
     fact("Reciprocity", f"gave {person['gave_count']} · received {person['received_count']}")
@@ -117,10 +123,9 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     remember = Table.grid(padding=(0, 2))
     remember.add_column(style="dim", no_wrap=True)
     remember.add_column(overflow="fold")
-    for label, key in (("Working on", "working_on"), ("Struggles with", "struggles"),
-                       ("Cares about", "cares_about"), ("Notes", "notes")):
-        if person[key]:
-            remember.add_row(label, t(person[key]))
+    for f in personfields.shown("remember"):
+        if value := value_of(f, person):
+            remember.add_row(f.title, t(value))
     if remember.row_count:
         parts += [Text("\nWhat to remember", style="bold"), remember]
 

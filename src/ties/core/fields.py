@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ties.core import personfields
 from ties.core.errors import BadValue
 from ties.core.names import clean_name
 
 MAX_NAME = 200
 MAX_FIELD = 1_000
 MAX_TEXT = 100_000  # notes and the three things to remember
-# Long text keeps its line breaks: the profile's notes and the three things to remember,
-# how you met, and an interaction's note (`ties add --met` makes it the first one's).
-LONG_FIELDS = ("notes", "working_on", "struggles", "cares_about", "met", "note")
+# Long text keeps its line breaks: the person's long fields (personfields: the notes, the
+# three things to remember, how you met) and an interaction's note (`ties add --met` makes
+# it the first one's).
+LONG_FIELDS = (*personfields.long_fields(), "note")
 RELATIONSHIP_TYPES = ("tactical", "social", "strategic")
 CHANNELS = ("in-person", "call", "video", "message", "email", "event", "other")
 FIRST_MEETING = "First meeting"  # the note `ties add` gives the meeting when --met is empty
@@ -143,69 +145,74 @@ def channel(value: str) -> str:
     return matches[0]
 
 
-def profile(raw: dict) -> dict:
-    """Validate the profile options a command was given into model fields.
-
-    Options left out (None) are absent from the result; an empty string clears the
-    field (it becomes None).
-    """
+def birthday(value: str) -> tuple[int | None, int, int]:
+    """(year or None, month, day) from what people type or files hold."""
     from ties.core import dates
 
+    return dates.parse_birthday(value)
+
+
+def cadence(value: str) -> int:
+    """A personal cadence in days: 30d, 3w, 2 weeks, 1 month."""
+    from ties.core import dates
+
+    return dates.parse_duration(value)
+
+
+def connected(value: str):
+    """The day a LinkedIn connection was made, as LinkedIn's export writes it."""
+    from ties.core import dates
+
+    return dates.connected_on(value, dates.today())
+
+
+def field_value(spec: personfields.PersonField, given: str) -> dict:
+    """The columns of one field from text typed or read from a file, checked by the
+    field's function in this module (personfields: `check`); a refusal is BadValue or
+    BadDate."""
+    check = globals()[spec.check]
+    checked = check(spec.name, given) if spec.check == "text" else check(given)
+    if len(spec.stored) > 1:
+        return dict(zip(spec.stored, checked, strict=True))
+    return {spec.stored[0]: checked}
+
+
+def profile(raw: dict) -> dict:
+    """Validate the profile options a command was given (field name -> text) into model
+    fields, each by its field's check (ties.core.personfields).
+
+    Options left out (None) are absent from the result; an empty string clears the
+    field (each of its columns becomes None), as does "default" for a duration (the
+    type's cadence applies again). A name can't be cleared.
+    """
     out: dict = {}
-    for key, value in raw.items():
-        if value is None:
+    for key, given in raw.items():
+        if given is None:
             continue
-        if key == "type":
-            out["type"] = relationship_type(value) if value.strip() else None
-        elif key == "email":
-            out["email"] = email(value)
-        elif key == "linkedin":
-            out["linkedin"] = linkedin(value)
-        elif key == "birthday":
-            if value.strip():
-                y, m, d = dates.parse_birthday(value)
-            else:
-                y = m = d = None
-            out.update(birthday_year=y, birthday_month=m, birthday_day=d)
-        elif key == "every":
-            s = value.strip().lower()
-            out["cadence_days"] = None if s in ("", "default") else dates.parse_duration(value)
-        elif key == "name":
-            out["name"] = name(value)
+        spec = personfields.field(key)
+        clear = not given.strip() or (spec.kind == "duration" and
+                                      given.strip().lower() == "default")
+        if clear and spec.kind != "name":
+            out.update(dict.fromkeys(spec.stored))
         else:
-            out[key] = text(key, value)
+            out.update(field_value(spec, given))
     return out
+
+
+def value_of(spec: personfields.PersonField, person: dict):
+    """A field's value in a person's row: one column's value, a birthday as text
+    (1990-04-12, --04-12), the tags as a list."""
+    from ties.core import dates
+
+    if spec.kind == "month-day":
+        return dates.birthday_of(person)
+    return person.get(spec.stored[0] if spec.columns else spec.name)
 
 
 def profile_json(person: dict) -> dict:
     """A person in the documented JSON shape (docs/reference/json.md)."""
-    from ties.core import dates
-
-    birthday = dates.birthday_of(person)
-    return {
-        "id": person["id"],
-        "name": person["name"],
-        "type": person["type"],
-        "company": person["company"],
-        "role": person["role"],
-        "industry": person["industry"],
-        "location": person["location"],
-        "email": person["email"],
-        "phone": person["phone"],
-        "linkedin": person["linkedin"],
-        "tags": person["tags"],
-        "met": person["met"],
-        "notes": person["notes"],
-        "working_on": person["working_on"],
-        "struggles": person["struggles"],
-        "cares_about": person["cares_about"],
-        "birthday": birthday,
-        "every_days": person["cadence_days"],
-        "created": person["created"],
-        "archived": person["archived"],
-        "snoozed_until": person["snoozed_until"],
-        "last_contact": person.get("last_contact"),
-        "interactions": person.get("interactions") or 0,
-        "gave": person.get("gave_count", 0),
-        "received": person.get("received_count", 0),
-    }
+    out = {f.json_key: value_of(f, person) for f in personfields.SPEC if f.profile}
+    out.update(last_contact=person.get("last_contact"),
+               interactions=person.get("interactions") or 0,
+               gave=person.get("gave_count", 0), received=person.get("received_count", 0))
+    return out

@@ -12,9 +12,6 @@ from ties.core.errors import BadValue
 from ties.core.fields import MAX_TEXT
 from ties.core.names import fold
 
-MERGED_FIELDS = personfields.MERGED_FIELDS  # notes are joined, not chosen
-# Settings of the relationship rather than facts about the person: the kept one wins quietly.
-QUIET = {"type", "cadence_days", "birthday_year", "birthday_month", "birthday_day"}
 BLOCK = 400  # past this many people at one company, compare only neighbours by name
 
 
@@ -86,16 +83,20 @@ class MergePlan:
 def plan(keep: dict, other: dict) -> MergePlan:
     """What merging `other` into `keep` does: empty fields of `keep` take the other's
     value; where both have different values `keep`'s stays and the other's is written into
-    the notes, so nothing is lost; notes are joined; tags are combined."""
+    the notes, so nothing is lost; notes are joined; tags are combined. Which fields are
+    taken, and which (settings of the relationship rather than facts about the person:
+    type, cadence, birthday) the kept one keeps quietly, the field spec says
+    (personfields: `merged`, `quiet`)."""
     result = MergePlan()
     lost = []
-    for key in MERGED_FIELDS:
+    quiet = personfields.quiet_fields()
+    for key in personfields.merged_fields():
         mine, theirs = keep.get(key), other.get(key)
         if theirs in (None, ""):
             continue
         if mine in (None, ""):
             result.take[key] = theirs
-        elif str(mine) != str(theirs) and key not in QUIET:
+        elif str(mine) != str(theirs) and key not in quiet:
             result.keep.append((key, str(mine), str(theirs)))
             lost.append(f"{key.replace('_', ' ')}: {theirs}")
     if keep.get("created") and other.get("created") and other["created"] < keep["created"]:

@@ -200,6 +200,7 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
     everyone a record matches. `type_` and `tags` go to everyone created (tags also to
     everyone matched). `progress(n)` is told every 500 records. `index` learns the people
     the plan creates (as -1, -2, ...); `current` is left as it was."""
+    importable = set(personfields.import_fields())  # what a file may set (the field spec)
     result = Plan(skipped=list(skipped))
     extra_tags = list(tags)
     updates: dict[int, Update] = {}
@@ -215,14 +216,14 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             result.merged.append(Merged(rec.position, rec.name, create.positions[0],
                                         create.name, reason))
             for key, value in rec.fields.items():
-                if key in IMPORT_FIELDS and create.values.get(key) is None:
+                if key in importable and create.values.get(key) is None:
                     create.values[key] = value
             create.tags += [t for t in rec.tags if t not in create.tags]
             create.positions.append(rec.position)
             continue
         if pid is None:
             values = {"type": type_}
-            values.update({k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS})
+            values.update({k: v for k, v in rec.fields.items() if k in importable})
             if type_ is not None:
                 values["type"] = type_
             result.creates.append(Create(rec.name, values,
@@ -243,7 +244,7 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
         have = working[pid]
         changed = update.changes
         incoming = {k: v for k, v in rec.fields.items()
-                    if k in IMPORT_FIELDS and v is not None and not k.startswith("birthday_")}
+                    if k in importable and v is not None and not k.startswith("birthday_")}
         if rec.fields.get("birthday_month"):
             incoming["birthday"] = birthday_of(rec.fields)
         for key, value in incoming.items():

@@ -22,7 +22,6 @@ from ties.storage.chunks import chunks, marks
 if TYPE_CHECKING:
     from ties.storage.backend import Connection
 
-PROFILE_FIELDS = personfields.PROFILE_FIELDS
 
 
 def damaged(what: str, value: object) -> StoreError:
@@ -135,8 +134,13 @@ def tags_of(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+def _profile_columns() -> str:
+    """The person's columns a profile holds (the field spec: `profile`)."""
+    return ", ".join(f"p.{f}" for f in personfields.profile_fields())
+
+
 def profile(conn: Connection, person_id: int) -> dict[str, Any]:
-    cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
+    cols = _profile_columns()
     rows = _all(
         conn,
         f"SELECT {cols}, s.interactions, s.first_contact, s.last_contact, "
@@ -663,7 +667,7 @@ def export_data(conn: Connection) -> dict:
     from ties.core import settings as spec
     from ties.core.errors import TiesError
 
-    cols = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
+    cols = _profile_columns()
     people = _all(conn, f"SELECT {cols}, p.connected_on, p.updated_at, s.last_contact, "
                         "coalesce(s.interactions, 0) AS interactions FROM person p "
                         "LEFT JOIN person_stats s ON s.person_id = p.id ORDER BY p.id")

@@ -23,22 +23,30 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from ties.core import personfields
 from ties.core.errors import StoreError
 
 CADENCE = (1, 3650)
 MAX_COUNT = 2**31 - 1
 
-# Result columns, by the name the queries give them, and what they hold.
-DATES = {"created", "snoozed_until", "date", "last_contact", "first_contact", "due", "done",
-         "last_gave", "last_received", "connected_on"}
-STAMPS = {"updated_at", "logged_at", "imported_at", "undone_at"}
-FLAGS = {"archived", "they_reached_out", "gave", "received"}
+
+
+def _person(*kinds: str) -> set[str]:
+    """The person's columns of these kinds (the field spec, ties.core.personfields)."""
+    return {c for f in personfields.SPEC if f.kind in kinds for c in f.stored}
+
+
+# Result columns, by the name the queries give them, and what they hold: a person's from
+# the field spec, and the other tables' and the queries' own.
+DATES = _person("date") | {"date", "last_contact", "first_contact", "due", "done",
+                           "last_gave", "last_received"}
+STAMPS = _person("time") | {"logged_at", "imported_at", "undone_at"}
+FLAGS = _person("flag") | {"they_reached_out", "gave", "received"}
 COUNTS = {"interactions", "gave_count", "received_count", "their_streak", "in_person",
           "voice"}
 TYPES = ("tactical", "social", "strategic")
-TEXTS = {"name", "name_key", "company", "role", "industry", "location", "email",
-         "phone", "linkedin", "met", "notes", "working_on", "struggles", "cares_about",
-         "channel", "note", "text", "format", "source", "tag", "import_digest"}
+TEXTS = _person("name", "text", "email", "url") | {
+    "name_key", "channel", "note", "text", "format", "source", "tag", "import_digest"}
 IDS = {"id", "person_id", "person", "import_id", "interaction_id", "batch_id"}
 BIRTHDAY = ("birthday_year", "birthday_month", "birthday_day")
 
@@ -222,9 +230,10 @@ _RECOUNT = ("ties counts these itself from the interactions: the next 'ties log 
             "recounts them, as does restoring a backup")
 CHECKS: dict[str, dict[str, tuple]] = {
     "person": {
-        **{c: (text_problem, _EDIT.replace("{option}", c.replace("_", "-")))
-           for c in ("company", "role", "industry", "location", "email", "phone", "linkedin",
-                     "met", "notes", "working_on", "struggles", "cares_about")},
+        # each text field with the option that sets it (the field spec: notes is --note)
+        **{c: (text_problem, _EDIT.replace("--{option}", f.option_flag))
+           for f in personfields.SPEC if f.kind in ("text", "email", "url") and f.option
+           for c in f.stored},
         "name": (name_problem, "ties edit @{id} --name ..."),
         "type": (lambda v: text_problem(v) or (
             None if v in (None, "tactical", "social", "strategic")

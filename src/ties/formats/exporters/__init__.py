@@ -1,6 +1,7 @@
 """Records out: ties' JSON (lossless, versioned), CSV for spreadsheets, vCard 4.0 and a
 Markdown dossier. Exporters never read the database: `queries.export_data` hands them
-plain data.
+plain data. Which fields of a person each writes, under which name and where, comes from
+the field spec (`ties.core.personfields`), read on every export.
 
 Text is exported safe to open anywhere: JSON spells control and bidi characters as \\u
 escapes (the same data, so the round trip stays lossless); CSV, vCard and Markdown show
@@ -16,11 +17,10 @@ from datetime import date, datetime
 from typing import Any
 
 from ties.core import dates, personfields
+from ties.core.fields import value_of
 from ties.core.text import FORMULA_START, safe, safe_json
 
 JSON_VERSION = 1
-
-PERSON_KEYS = personfields.PERSON_KEYS
 
 
 def _iso(value: Any) -> Any:
@@ -32,8 +32,8 @@ def _iso(value: Any) -> Any:
 
 
 def person_record(p: dict) -> dict:
-    out = {**p, "birthday": dates.birthday_of(p), "every_days": p.get("cadence_days")}
-    return {k: _iso(out.get(k)) for k in PERSON_KEYS}
+    """A person as the JSON export holds them: each exported field under its JSON key."""
+    return {f.json_key: _iso(value_of(f, p)) for f in personfields.SPEC if f.exported}
 
 
 def to_json(data: dict, exported_at: datetime) -> str:
@@ -52,7 +52,6 @@ def to_json(data: dict, exported_at: datetime) -> str:
     return safe_json(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
-CSV_COLUMNS = personfields.CSV_COLUMNS
 DANGEROUS = FORMULA_START
 
 
@@ -62,18 +61,29 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(DANGEROUS) else cell
 
 
+def _csv_cell(f: personfields.PersonField, p: dict):
+    """A field as a spreadsheet shows it: tags joined, a cadence in words (3w), a flag as
+    yes or nothing, dates as ISO text."""
+    value = value_of(f, p)
+    if f.kind == "tags":
+        return ", ".join(value or [])
+    if f.kind == "duration":
+        return dates.format_duration(value) if value else ""
+    if f.kind == "flag":
+        return "yes" if value else ""
+    return _iso(value)
+
+
 def to_csv(data: dict) -> str:
+    columns = personfields.csv_columns()
+    exported = [f for f in personfields.SPEC if f.exported and f.csv_export]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for p in data["people"]:
-        rec = person_record(p)
-        row = {**rec, "tags": ", ".join(p["tags"]),
-               "every": dates.format_duration(p["cadence_days"]) if p.get("cadence_days")
-               else "", "archived": "yes" if p["archived"] else "",
-               "last_contact": _iso(p.get("last_contact")), "interactions": p["interactions"]}
-        writer.writerow([neutralise("" if row.get(c) is None else safe(row[c]))
-                         for c in CSV_COLUMNS])
+        row = [_csv_cell(f, p) for f in exported]
+        row += [_iso(p.get("last_contact")), p["interactions"]]  # personfields.CSV_EXTRA
+        writer.writerow([neutralise("" if cell is None else safe(cell)) for cell in row])
     return buffer.getvalue()
 
 
@@ -95,39 +105,66 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
+# The order of a card's properties after its name (RFC 6350 leaves it free; ties keeps
+# one, so an export is the same every time). Which field fills each: personfields `vcard`.
+VCARD_ORDER = ("ORG", "TITLE", "EMAIL", "TEL", "URL", "ADR", "BDAY", "CATEGORIES", "NOTE")
+
+
+def _property(f: personfields.PersonField) -> str:
+    return f.vcard.split(":")[0].split(";")[0] if f.vcard else ""
+
+
+def _vcard_line(f: personfields.PersonField, p: dict) -> str | None:
+    """The property line of one field with a value, or None."""
+    if f.kind == "month-day":
+        if not p.get("birthday_month"):
+            return None
+        y, m, d = p["birthday_year"], p["birthday_month"], p["birthday_day"]
+        return f"{f.vcard}:{y:04d}{m:02d}{d:02d}" if y else f"{f.vcard}:--{m:02d}{d:02d}"
+    value = value_of(f, p)
+    if not value:
+        return None
+    if f.kind == "tags":
+        shown = ",".join(_escape(t) for t in value)
+    elif f.kind == "url":
+        shown = safe(value)
+    else:
+        shown = _escape(value)
+    name, _, template = f.vcard.partition(":")
+    return f"{name}:{template.format(shown) if template else shown}"
+
+
+def _vcard_note(p: dict) -> str | None:
+    """The notes, then a "Label: value" line for each field vCard has no property for
+    (what to remember, then the facts: personfields `vcard` "NOTE:Label")."""
+    lines = [f"{f.vcard.partition(':')[2]}: {value_of(f, p)}"
+             for section in ("remember", "facts") for f in personfields.shown(section)
+             if f.vcard and f.vcard.startswith("NOTE:") and value_of(f, p)]
+    body = [value_of(f, p) for f in personfields.SPEC if f.vcard == "NOTE"]
+    return "\n\n".join(x for x in (*body, "\n".join(lines)) if x) or None
+
+
 def to_vcard(data: dict) -> str:
+    fields = sorted((f for f in personfields.SPEC if f.vcard and _property(f) != "NOTE"),
+                    key=lambda f: VCARD_ORDER.index(_property(f)))
     cards = []
     for p in data["people"]:
         words = p["name"].split()
         family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else (p["name"], "")
         lines = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{_escape(p['name'])}",
                  f"N:{_escape(family)};{_escape(given)};;;"]
-        if p.get("company"):
-            lines.append(f"ORG:{_escape(p['company'])}")
-        if p.get("role"):
-            lines.append(f"TITLE:{_escape(p['role'])}")
-        if p.get("email"):
-            lines.append(f"EMAIL:{_escape(p['email'])}")
-        if p.get("phone"):
-            lines.append(f"TEL:{_escape(p['phone'])}")
-        if p.get("linkedin"):
-            lines.append(f"URL;TYPE=linkedin:{safe(p['linkedin'])}")
-        if p.get("location"):
-            lines.append(f"ADR:;;;{_escape(p['location'])};;;")
-        if p.get("birthday_month"):
-            y, m, d = p["birthday_year"], p["birthday_month"], p["birthday_day"]
-            lines.append(f"BDAY:{y:04d}{m:02d}{d:02d}" if y else f"BDAY:--{m:02d}{d:02d}")
-        if p["tags"]:
-            lines.append("CATEGORIES:" + ",".join(_escape(t) for t in p["tags"]))
-        notes = "\n".join(f"{label}: {p[key]}" for label, key in (
-            ("Working on", "working_on"), ("Struggles with", "struggles"),
-            ("Cares about", "cares_about"), ("Met", "met")) if p.get(key))
-        body = "\n\n".join(x for x in (p.get("notes"), notes) if x)
-        if body:
-            lines.append(f"NOTE:{_escape(body)}")
+        lines += [line for f in fields if (line := _vcard_line(f, p))]
+        note = _vcard_note(p)
+        if note:
+            lines.append(f"NOTE:{_escape(note)}")
         lines.append("END:VCARD")
         cards.append("\r\n".join(_fold(line) for line in lines))
     return "\r\n".join(cards) + ("\r\n" if cards else "")
+
+
+def _markdown(f: personfields.PersonField, p: dict):
+    value = value_of(f, p)
+    return ", ".join(value or []) if f.kind == "tags" else _iso(value)
 
 
 def to_markdown(data: dict, today: date) -> str:
@@ -144,17 +181,14 @@ def to_markdown(data: dict, today: date) -> str:
     out = [f"# ties: {len(data['people'])} people", ""]
     for p in data["people"]:
         out += [f"## {safe(p['name'])}", ""]
-        facts = [("Type", p.get("type") or "untyped"),
-                 ("Work", " at ".join(x for x in (p.get("role"), p.get("company")) if x)),
-                 ("Industry", p.get("industry")), ("Location", p.get("location")),
-                 ("Email", p.get("email")), ("Phone", p.get("phone")),
-                 ("LinkedIn", p.get("linkedin")), ("Tags", ", ".join(p["tags"])),
-                 ("Met", p.get("met")), ("Added", _iso(p.get("created"))),
-                 ("Archived", "yes" if p.get("archived") else None)]
+        facts = [("Type", p.get("type") or "untyped"), ("Work", " at ".join(
+            x for f in personfields.shown("work") if (x := value_of(f, p))))]
+        facts += [(f.title, _markdown(f, p)) for f in personfields.shown("facts")
+                  if f.markdown]
+        facts.append(("Archived", "yes" if p.get("archived") else None))
         out += [f"- **{label}:** {safe(value)}" for label, value in facts if value]
-        remember = [(label, p.get(key)) for label, key in (
-            ("Working on", "working_on"), ("Struggles with", "struggles"),
-            ("Cares about", "cares_about"), ("Notes", "notes")) if p.get(key)]
+        remember = [(f.title, value_of(f, p)) for f in personfields.shown("remember")
+                    if value_of(f, p)]
         if remember:
             out += ["", "### What to remember", ""]
             out += [f"- **{label}:** {safe(value)}" for label, value in remember]

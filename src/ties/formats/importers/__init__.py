@@ -202,10 +202,11 @@ def refusal(invalid: list[Invalid], source: str) -> BadFile:
 
 
 def build(parsed: Parsed, name: str, position: str, raw: dict, tags: list[str]) -> None:
-    """Add an entry to `parsed` from raw strings: a Record, or a skip (position, reason)
-    when it has no name. Each value ties does not accept goes into `parsed.invalid` and is
+    """Add an entry to `parsed` from raw strings (person field name -> text, as
+    ties.core.personfields names them): a Record, or a skip (position, reason) when it
+    has no name. Each value ties does not accept goes into `parsed.invalid` and is
     left out of the Record (an invalid name leaves out the entry)."""
-    from ties.core import dates, fields
+    from ties.core import fields, personfields
     from ties.core.errors import BadDate, BadValue
 
     try:
@@ -225,21 +226,8 @@ def build(parsed: Parsed, name: str, position: str, raw: dict, tags: list[str]) 
             continue
         if value is None or not str(value).strip():
             continue
-        value = str(value)
-        try:
-            if key == "linkedin":
-                record.fields["linkedin"] = fields.linkedin(value)
-            elif key == "birthday":
-                y, m, d = dates.parse_birthday(value)
-                record.fields.update(birthday_year=y, birthday_month=m, birthday_day=d)
-            elif key == "connected_on":
-                record.fields["connected_on"] = dates.connected_on(value, dates.today())
-            elif key == "type":
-                record.fields["type"] = fields.relationship_type(value)
-            elif key == "every":
-                record.fields["cadence_days"] = dates.parse_duration(value)
-            else:
-                record.fields[key] = fields.text(key, value)
+        try:  # each field checked as the commands check it (personfields: `check`)
+            record.fields.update(fields.field_value(personfields.field(key), str(value)))
         except (BadValue, BadDate) as exc:
             parsed.invalid.append(Invalid(position, clean, key.replace("_", " "),
                                           exc.message))

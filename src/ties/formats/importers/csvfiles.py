@@ -21,7 +21,8 @@ LINKEDIN_REQUIRED = {"first name", "last name", "connected on"}
 GOOGLE_CURRENT = {"first name", "last name", "labels"}
 GOOGLE_LEGACY = {"name", "given name", "family name", "group membership"}
 
-# Generic CSV: each field and the header names that mean it (compared folded).
+# Generic CSV: each field and the header names that mean it (compared folded), as
+# ties.core.personfields has them (read on each import: `personfields.csv_headers()`).
 GENERIC = personfields.CSV_HEADERS
 
 
@@ -154,7 +155,7 @@ def _generic(rows: list[list[str]], source: str) -> Parsed:
         raise BadFile(f"{source} is empty.")
     names = [_key(c) for c in rows[0]]
     column = {}
-    for field_name, aliases in GENERIC.items():
+    for field_name, aliases in personfields.csv_headers().items():
         for alias in aliases:
             if alias in names:
                 column[field_name] = alias

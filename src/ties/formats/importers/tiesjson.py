@@ -22,7 +22,8 @@ from ties.formats.importers import BadFile, FollowUpRecord, InteractionRecord, P
 FORMAT_NAME = "ties"
 VERSION = 1
 
-# Profile fields as `ties add`/`edit` take them, checked by fields.profile.
+# Profile fields as `ties add`/`edit` take them, checked by fields.profile (read on each
+# import: `personfields.checked_keys()`).
 PROFILE_KEYS = personfields.CHECKED_KEYS
 
 
@@ -150,7 +151,7 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
 
     pid = _new_id(p, "id", seen)
     name = _checked("name", lambda: fields.name(_string(p, "name", required=True)))
-    raw = {key: _string(p, key) for key in PROFILE_KEYS}
+    raw = {key: _string(p, key) for key in personfields.checked_keys()}
     profile: dict = {}
     for key, value in raw.items():
         if value is not None:
