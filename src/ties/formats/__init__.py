@@ -151,7 +151,7 @@ def _csv_reader(layout: str) -> Reader:
     def read(text: str, source: str, today: date | None) -> Parsed:
         from ties.formats.importers import csvfiles
 
-        return csvfiles.LAYOUTS[layout](csvfiles.rows(text), source)
+        return csvfiles.read(layout, text, source, today)
     return read
 
 
