@@ -203,6 +203,33 @@ def test_linkedins_own_us_dates_with_12_hour_times_are_month_first_and_said():
                                       "8 January 2018 or 1 August 2018; read month first")
 
 
+def test_linkedin_headers_written_without_spaces_are_read():
+    text = "FirstName,LastName,EmailAddress,Company,Position,ConnectedOn\r\n" \
+        "Ana,Lima,ana@globex.example,Globex,VP,02-May-22\r\n"
+    parsed = read(text.encode(), "c.csv")
+    assert parsed.format == "linkedin"
+    assert [(r.name, r.fields) for r in parsed.records] == [
+        ("Ana Lima", {"email": "ana@globex.example", "company": "Globex", "role": "VP",
+                      "connected_on": date(2022, 5, 2)})]
+
+
+def test_linkedins_member_id_in_the_email_column_is_no_address():
+    text = ("First Name,Last Name,Email Address,Company,Position,Connected On\r\n"
+            "Ana,Lima,urn:li:member:664293716,,,\"8/18/18, 12:37 AM\"\r\n")
+    (ana,) = read(text.encode(), "c.csv").records
+    assert ana.fields == {"connected_on": date(2018, 8, 18)} and ana.emails == []
+
+
+def test_a_linkedin_export_whose_names_were_deleted_is_refused_saying_so():
+    data = excel_linkedin("Globex;VP;23-Nov-21", header="Company;Position;Connected On")
+    with pytest.raises(BadFile) as refused:
+        read(data, "c.csv")
+    assert refused.value.message == (
+        "c.csv is a LinkedIn export without names (no First Name or Last Name column), so "
+        "ties can't tell who is who. Export it again from LinkedIn, or put the names back. "
+        "Nothing was imported.")
+
+
 def test_linkedin_format_on_another_file_names_what_is_missing():
     with pytest.raises(BadFile) as refused:
         read(b"Name,Company\nAna,Acme\n", "people.csv", "linkedin")
@@ -375,6 +402,23 @@ def test_outlook_columns_regression_e_mail_2_lost_and_title_taken_as_role():
         "row 2, birthday: '4/12/1990' could be 12 April 1990 or 4 December 1990; read month "
         "first (12 April 1990) as US programs write them. No date in the file has a day over "
         "12 to tell; check them, or write them as YYYY-MM-DD"]
+
+
+def test_roundcube_home_mobile_and_business_phone_2_are_numbers_and_assistants_is_not():
+    text = ("Display Name,Home Phone,Business Phone,Business Phone 2,Home Mobile,Primary Phone,"
+            "Assistant's Phone,Home Fax,Pager\r\n"
+            "Ana Lima,100,300,400,500,600,700,800,900\r\n")
+    (ana,) = read(text.encode(), "rc.csv").records
+    assert ana.phones == ["600", "500", "300", "400", "100"]
+
+
+def test_google_faxes_and_pagers_are_left_out_of_the_numbers():
+    text = ("Name,Given Name,Family Name,Group Membership,Phone 1 - Type,Phone 1 - Value,"
+            "Phone 2 - Type,Phone 2 - Value,Phone 3 - Type,Phone 3 - Value,Phone 10 - Type,"
+            "Phone 10 - Value\r\n"
+            "Ana Lima,,,,Pager,111,Mobile,222,Work Fax,333,Home,444\r\n")
+    (ana,) = read(text.encode(), "g.csv").records
+    assert ana.phones == ["222", "444"]
 
 
 def test_a_plain_title_column_without_job_title_is_still_the_role():

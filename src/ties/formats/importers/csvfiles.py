@@ -42,7 +42,8 @@ _EMAIL = re.compile(r"(?:(?P<kind>primary|secondary|work|home|other|personal|bus
 _PHONE = re.compile(r"(?:(?P<kind>primary|mobile|cell|work|business|home|other|car"
                     r"|company main|private)\s+)?(?:phone|telephone|tel)(?:\s+number)?"
                     r"(?:\s+\d+)?|(?:phone|tel)\s+(?P<after>home|work|mobile|cell|other)"
-                    r"|(?P<alone>mobile|cell)(?:\s+(?:number|phone))?")
+                    r"|(?:(?:home|work|business|private)\s+)?(?P<alone>mobile|cell)"
+                    r"(?:\s+(?:number|phone))?")
 _PHONE_RANK = {"primary": 0, None: 0, "mobile": 1, "cell": 1, "work": 2, "business": 2,
                "company main": 2, "home": 3, "private": 3}
 _GOOGLE_STYLE = re.compile(r"(?:e-mail|phone|organization|address|website|relation|event)"
@@ -59,6 +60,10 @@ def _known_headers() -> frozenset[str]:
 
 
 KNOWN_HEADERS = _known_headers()
+# "connectedon" -> "connected on"; never a name that is itself known ("birthday" is not
+# Thunderbird's "birth day").
+_COMPACT = {name.replace(" ", ""): name for name in KNOWN_HEADERS
+            if " " in name and name.replace(" ", "") not in KNOWN_HEADERS}
 
 
 def _known(cell: str) -> bool:
@@ -118,7 +123,11 @@ def rows(text: str, delimiter: str | None = None) -> list[list[str]]:
 
 
 def _key(cell: str) -> str:
-    return " ".join(cell.replace("\ufeff", "").strip().strip('"').lower().split())
+    """A column name as ties compares it: folded, spaces collapsed, and a known name written
+    without its spaces ("ConnectedOn", "FirstName", as some LinkedIn exports have them)
+    spelled with them."""
+    key = " ".join(cell.replace("\ufeff", "").strip().strip('"').lower().split())
+    return _COMPACT.get(key, key) if " " not in key else key
 
 
 def _header_index(rows: list[list[str]], required: set[str], scan: int = 50) -> int | None:
@@ -135,7 +144,19 @@ def head_rows(head: str) -> tuple[list[str], ...]:
 
 
 def _is_linkedin(head: tuple[list[str], ...]) -> bool:
-    return _header_index(list(head), LINKEDIN_REQUIRED) is not None
+    return _linkedin_header(list(head)) is not None
+
+
+def _linkedin_header(rows: list[list[str]]) -> int | None:
+    """The row of LinkedIn's header: First Name and Connected On; or, in a file whose
+    owner deleted the names, Connected On beside another of LinkedIn's columns."""
+    found = _header_index(rows, LINKEDIN_REQUIRED)
+    if found is None:
+        for i, row in enumerate(rows[:50]):
+            keys = {_key(c) for c in row}
+            if "connected on" in keys and len(keys & set(LINKEDIN_COLUMNS)) > 1:
+                return i
+    return found
 
 
 def _is_google(head: tuple[list[str], ...]) -> bool:
@@ -236,9 +257,13 @@ def _spoken(d: dates.FileDate) -> str:
 
 
 def _linkedin(rows: list[list[str]], source: str, today) -> Parsed:
-    header = _header_index(rows, LINKEDIN_REQUIRED)
+    header = _linkedin_header(rows)
     if header is None:
         raise _not_linkedin(rows, source)
+    if not {"first name", "last name"} & {_key(c) for c in rows[header]}:
+        raise BadFile(f"{source} is a LinkedIn export without names (no First Name or Last "
+                      "Name column), so ties can't tell who is who. Export it again from "
+                      "LinkedIn, or put the names back. Nothing was imported.")
     parsed = Parsed(format="linkedin")
     table = list(_table(rows, header))
     read_date = _Dates(today, [c.get("connected on", "") for _, c in table],
@@ -247,13 +272,19 @@ def _linkedin(rows: list[list[str]], source: str, today) -> Parsed:
         name = " ".join(p.strip() for p in (cells.get("first name", ""),
                                             cells.get("last name", "")) if p.strip())
         build(parsed, name, f"row {number}", {
-            "linkedin": cells.get("url"), "email": cells.get("email address"),
+            "linkedin": cells.get("url"), "email": _linkedin_email(cells.get("email address")),
             "company": cells.get("company"), "role": cells.get("position"),
             "connected_on": read_date(cells.get("connected on"), f"row {number}",
                                       "connected on", year_needed=True),
         }, [])
     parsed.notes += read_date.notes()
     return parsed
+
+
+def _linkedin_email(value: str | None) -> str | None:
+    """The Email Address cell, but the member id LinkedIn wrote there for some members in
+    2018 ('urn:li:member:664293716'), which is no address."""
+    return None if value is None or value.strip().lower().startswith("urn:li:") else value
 
 
 def _not_linkedin(rows: list[list[str]], source: str) -> NotThisFormat:
@@ -305,7 +336,7 @@ def _google(rows: list[list[str]], source: str, today) -> Parsed:
                                                                   r"address \d+ - country")
         build(parsed, name, f"row {number}", {
             "email": _all(cells, r"e-mail \d+ - value"),
-            "phone": _all(cells, r"phone \d+ - value"),
+            "phone": _google_phones(cells),
             "company": company, "role": role, "location": location,
             "birthday": read_date(cells.get("birthday"), f"row {number}", "birthday"),
             "notes": cells.get("notes"),
@@ -399,6 +430,19 @@ def _birthday_parts(year: str, month: str, day: str) -> str:
         return f"{year}-{int(month):02d}-{int(day):02d}" if year else \
             f"--{int(month):02d}-{int(day):02d}"
     return " ".join(p for p in (year, month, day) if p)
+
+
+def _google_phones(cells: dict) -> list[str]:
+    """Every number of a Google row in its order, but faxes and pagers ("Phone 3 - Type":
+    "Home Fax", "Pager"), which are no way to reach a person."""
+    found = []
+    for key in sorted((k for k in cells if re.fullmatch(r"phone \d+ - value", k)),
+                      key=lambda k: int(k.split()[1])):
+        kind = cells.get(key.replace("- value", "- type"), "").lower()
+        if "fax" in kind or "pager" in kind:
+            continue
+        found += [v.strip() for v in cells[key].split(":::") if v.strip()]
+    return found
 
 
 def _join(cells: dict, *keys: str) -> str:
