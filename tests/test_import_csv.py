@@ -79,6 +79,21 @@ def test_utf16_needs_a_nul_high_byte_in_a_quarter_of_the_pairs():
     assert utf16_encoding("山山山山山山山a".encode("utf-16-le")) is None  # 1 of 8
 
 
+def test_utf16_needs_two_pairs_to_tell():
+    assert utf16_encoding("ab".encode("utf-16-le")) == "utf-16-le"
+    assert utf16_encoding("a".encode("utf-16-le")) is None
+
+
+def test_utf16_that_breaks_after_its_start_is_refused_saying_so():
+    data = ("name\r\n" + "Ana,Acme\r\n" * 300).encode("utf-16-le") + b"\x00\xd8" + \
+        "c".encode("utf-16-le")
+    with pytest.raises(BadFile) as refused:
+        read(data, "x.csv")
+    assert refused.value.message == ("x.csv looks like UTF-16-LE text without a byte-order "
+                                     "mark, but part of it is not. Save it as UTF-8 and try "
+                                     "again.")
+
+
 def test_utf16_allows_one_nul_low_byte_in_twenty_pairs():
     # Ā (U+0100) is the pair 00 01 in little-endian: its low byte is NUL.
     assert utf16_encoding(("a" * 19 + "Ā").encode("utf-16-le")) == "utf-16-le"
@@ -478,17 +493,18 @@ LINKEDIN = excel_linkedin("Ana;Lima;;;Globex;VP;16.09.2021")
 
 
 @pytest.mark.parametrize("data, fmt, message", [
-    (GENERIC, "vcard", "x is not a vCard file: it looks like a CSV file. Drop -f, or give "
-     "-f csv."),
+    (GENERIC, "vcard", "x is not a vCard file (no BEGIN:VCARD): it looks like a CSV file. Drop "
+     "-f, or give -f csv."),
     (VCARD, "csv", "x is not a CSV file (no name column): it looks like a vCard file. Drop "
      "-f, or give -f vcard."),
-    (GENERIC, "ties", "x is not a ties JSON export: it looks like a CSV file. Drop -f, or "
-     "give -f csv."),
-    (LINKEDIN, "vcard", "x is not a vCard file: it looks like a LinkedIn file. Drop -f, or "
-     "give -f linkedin."),
+    (GENERIC, "ties", "x is not a ties JSON export (no \"format\": \"ties\"): it looks like a "
+     "CSV file. Drop -f, or give -f csv."),
+    (LINKEDIN, "vcard", "x is not a vCard file (no BEGIN:VCARD): it looks like a LinkedIn "
+     "file. Drop -f, or give -f linkedin."),
     (LINKEDIN, "google", "x is not a Google Contacts file (no First Name, Last Name and "
      "Labels columns): it looks like a LinkedIn file. Drop -f, or give -f linkedin."),
-    (b"hello there\n", "vcard", "x is not a vCard file, and ties can't tell what it is. "
+    (b"hello there\n", "vcard", "x is not a vCard file (no BEGIN:VCARD), and ties can't tell "
+     "what it is. "
      "Check the file, or give --format: one of ties, csv, vcard, linkedin, google."),
 ])
 def test_a_format_that_finds_nothing_it_knows_is_refused_naming_the_likely_one(
@@ -613,6 +629,6 @@ def test_a_wrong_format_is_refused_through_the_cli_regression_0_created(
     result = ties("import", "-f", "vcard", str(path))
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == (f"ties: {path} is not a vCard file: it looks like a CSV file. "
-                             "Drop -f, or give -f csv. Nothing was imported.\n")
+    assert result.stderr == (f"ties: {path} is not a vCard file (no BEGIN:VCARD): it looks "
+                             "like a CSV file. Drop -f, or give -f csv. Nothing was imported.\n")
     assert json.loads(ties("export").stdout)["people"] == []

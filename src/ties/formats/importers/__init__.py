@@ -353,6 +353,7 @@ def _wrong_format(chosen, text: str, source: str, missing: str) -> BadFile:
         found = formats.detect(_head(text))
     except BadFile:
         found = None
+    missing = missing or chosen.expects
     what = f" ({missing})" if missing else ""
     if found is not None and found.name != chosen.name:
         return BadFile(f"{source} is not {a(chosen)}{what}: it looks like {a(found)}. Drop -f, "
