@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import rows
 from ties.core import dates
+from ties.core.errors import BadDate
 from ties.formats import exporters
 from ties.formats.importers import BadFile, csvfiles, decode_lines, read, utf16_encoding
 
@@ -77,6 +78,22 @@ def test_utf16_needs_a_nul_high_byte_in_a_quarter_of_the_pairs():
     # 山 (U+5C71) has no NUL byte; "a" has one in its high byte.
     assert utf16_encoding("山山山a山山山a".encode("utf-16-le")) == "utf-16-le"  # 2 of 8
     assert utf16_encoding("山山山山山山山a".encode("utf-16-le")) is None  # 1 of 8
+
+
+@settings(max_examples=25, deadline=None)
+@given(names=st.lists(st.text(alphabet=st.sampled_from("abcxyzéüñ山田 -'"), min_size=1,
+                              max_size=15).filter(lambda s: s.strip()), min_size=1,
+                      max_size=5),
+       encoding=st.sampled_from(["utf-16-le", "utf-16-be"]))
+def test_any_contacts_csv_in_utf16_without_a_bom_reads_as_in_utf8(names, encoding):
+    text = "name,email\r\n" + "".join(f'"{n}",p{i}@x.example\r\n'
+                                        for i, n in enumerate(names))
+    assert utf16_encoding(text.encode(encoding)) == encoding
+
+    def records(data: bytes):
+        return [(r.name, r.fields) for r in read(data, "x.csv", skip_invalid=True).records]
+
+    assert records(text.encode(encoding)) == records(text.encode("utf-8"))
 
 
 def test_utf16_needs_two_pairs_to_tell():
@@ -366,6 +383,14 @@ def test_a_date_with_a_part_is_not_no_date(text):
     ("30 May 2024", date(2024, 5, 30)), ("May 30 2024", date(2024, 5, 30))])
 def test_connected_on_reads_excel_and_linkedin_forms(text, expected):
     assert dates.connected_on(text, TODAY) == expected
+
+
+def test_a_connected_on_date_without_a_year_is_refused_regression_read_as_2000():
+    with pytest.raises(BadDate, match="'12 April' has no year"):
+        dates.connected_on("12 April", TODAY)
+    with pytest.raises(BadFile, match="row 2 \\(Ana Lima\\), connected on: '12 April' has no "
+                       "year"):
+        read(b"First Name,Last Name,Connected On\nAna,Lima,12 April\n", "c.csv")
 
 
 # Generic CSV columns ----------------------------------------------------------------------

@@ -234,7 +234,9 @@ def connected_on(text: str, today: date) -> date:
     slashed date is read day first, unless a 12-hour time follows it, as in LinkedIn's own
     US-style '1/8/18, 6:14 PM'; a CSV reader decides that for the whole file instead."""
     found = file_date(text, today, day_first=not _twelve_hour(text))
-    if found is not None and found.year is not None:
+    if found is not None and found.year is None:
+        raise BadDate(f"{text.strip()!r} has no year")
+    if found is not None:
         return stored_date(found.iso(), today, past=True)
     spelled = _spelled(text.strip(), number_alone=True)
     if spelled is None:
