@@ -483,6 +483,21 @@ def test_google_faxes_and_pagers_are_left_out_of_the_numbers():
     assert ana.phones == ["222", "444"]
 
 
+def test_a_linkedin_profile_in_a_web_page_column_is_the_linkedin_field():
+    text = ("First Name,Last Name,Web Page 1,Web Page 2\r\n"
+            "Ana,Lima,https://ana.example,https://www.linkedin.com/in/analima\r\n"
+            "Bo,Chen,https://bo.example,\r\n")
+    ana, bo = read(text.encode(), "tb.csv").records
+    assert ana.fields == {"linkedin": "https://www.linkedin.com/in/analima"}
+    assert bo.fields == {}
+
+
+def test_a_row_with_only_a_nickname_is_named_by_it():
+    text = "First Name,Last Name,Nickname,Primary Email\r\n,,Zed,zed@x.example\r\n"
+    (zed,) = read(text.encode(), "tb.csv").records
+    assert (zed.name, zed.fields) == ("Zed", {"email": "zed@x.example"})
+
+
 def test_a_plain_title_column_without_job_title_is_still_the_role():
     (ana,) = read(b"name,title\nAna,CTO\n", "x.csv").records
     assert ana.fields == {"role": "CTO"}

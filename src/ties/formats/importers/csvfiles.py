@@ -48,6 +48,8 @@ _PHONE_RANK = {"primary": 0, None: 0, "mobile": 1, "cell": 1, "work": 2, "busine
                "company main": 2, "home": 3, "private": 3}
 _GOOGLE_STYLE = re.compile(r"(?:e-mail|phone|organization|address|website|relation|event)"
                            r" \d+ - \w+")
+_WEB_PAGE = re.compile(r"(?:(?:business|work|home|personal|other)\s+)?(?:web ?page|website|"
+                       r"homepage)(?:\s*\d+)?(?:\s+(?:address|home|work|other))?")
 _CITY = ("business city", "work city", "home city", "other city")
 _BIRTH_PARTS = ("birth year", "birth month", "birth day")
 
@@ -373,6 +375,7 @@ def _generic(rows: list[list[str]], source: str, today, delimiter: str = ",") ->
     emails = _ranked(names, _EMAIL, _email_rank)
     phones = _ranked(names, _PHONE, _phone_rank)
     cities = [c for c in _CITY if c in present]
+    pages = [n for n in names if _WEB_PAGE.fullmatch(n)] if "linkedin" not in column else []
     outlook = bool(present & {"e-mail display name", "business phone", "e-mail 2 address"})
     parsed = Parsed(format="csv")
     table = list(_table(rows, header))
@@ -383,12 +386,15 @@ def _generic(rows: list[list[str]], source: str, today, delimiter: str = ",") ->
         first = " ".join(p for p in (get.get("first", "").strip(),
                                      cells.get("middle name", "").strip(),
                                      get.get("last", "").strip()) if p)
-        name = get.get("name") or first
+        name = get.get("name") or first or cells.get("nickname", "")
         raw = {k: v for k, v in get.items() if k not in ("name", "first", "last", "tags")}
         raw["email"] = [cells.get(c, "") for c in emails]
         raw["phone"] = [cells.get(c, "") for c in phones]
         if not raw.get("location"):
             raw["location"] = next((cells[c] for c in cities if cells.get(c, "").strip()), "")
+        if pages:  # Outlook's Web Page, Thunderbird's Web Page 1 and 2: a LinkedIn profile
+            raw["linkedin"] = next((cells[c] for c in pages
+                                    if "linkedin.com/" in cells.get(c, "").lower()), "")
         position = f"row {number}"
         if "birthday" in column:
             raw["birthday"] = read_date(get.get("birthday"), position, column["birthday"])
