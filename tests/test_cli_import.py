@@ -104,9 +104,6 @@ def test_generic_csv_types_are_kept_and_typed_people_can_be_suggested(ties, db_p
 
 
 def test_format_option_and_bad_files(ties, db_path, tmp_path):
-    result = ties("import", fixture("generic.csv"), "--format", "vcard")
-    assert result.exit_code == 0
-    assert "0 created" in result.stderr
     bad = tmp_path / "notes.txt"
     bad.write_text("hello there\n")
     for args, message in [

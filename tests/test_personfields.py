@@ -21,13 +21,12 @@ from ties.core import personfields as pf
 
 def test_the_lists_other_modules_keep_are_the_ones_derived_from_the_spec():
     from ties.core import reconcile
-    from ties.formats.importers import csvfiles, tiesjson
+    from ties.formats.importers import tiesjson
     from ties.storage import store
 
     assert reconcile.IMPORT_FIELDS is pf.IMPORT_FIELDS
     assert store.IMPORT_FIELDS is pf.IMPORT_FIELDS
     assert tiesjson.PROFILE_KEYS is pf.CHECKED_KEYS
-    assert csvfiles.GENERIC is pf.CSV_HEADERS
 
 
 # The acceptance test of the spec: one text field added to it (as a new field would be,

@@ -210,6 +210,8 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
                 if s.action == "skip" and not s.people]
     for step in left_out[:10]:  # its people matched no one here: worth saying
         say(f"  note: {step.position} left out: {step.reason}")
+    for note in parsed.notes:
+        say(f"  note: {note}")
     untyped = sum(1 for c in plan.creates if not c.values.get("type"))
     if untyped and not lossless:  # a file may give types (a CSV's type column)
         who = "Imported people have" if untyped == len(plan.creates) else \

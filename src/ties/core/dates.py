@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ties.core.errors import BadDate
@@ -227,12 +228,180 @@ def _spelled(s: str, *, number_alone: bool = False) -> tuple[datetime, bool, boo
 
 
 def connected_on(text: str, today: date) -> date:
-    """LinkedIn's 'Connected On' ('30 May 2024', '5-Jan-26', '1/8/18, 6:14 PM'), held to the
-    bounds of something that happened (a ties JSON export of it must import again)."""
+    """LinkedIn's 'Connected On' ('30 May 2024', '5-Jan-26', '1/8/18, 6:14 PM') and how Excel
+    re-saves it ('16.09.2021', '30-oct-09', '3-ene-19': see `file_date`), held to the
+    bounds of something that happened (a ties JSON export of it must import again). A
+    slashed date is read day first, unless a 12-hour time follows it, as in LinkedIn's own
+    US-style '1/8/18, 6:14 PM'; a CSV reader decides that for the whole file instead."""
+    found = file_date(text, today, day_first=not _twelve_hour(text))
+    if found is not None and found.year is None:
+        raise BadDate(f"{text.strip()!r} has no year")
+    if found is not None:
+        return stored_date(found.iso(), today, past=True)
     spelled = _spelled(text.strip(), number_alone=True)
     if spelled is None:
         raise BadDate(f"can't read the date {text!r}")
     return stored_date(spelled[0].date().isoformat(), today, past=True)
+
+
+def _twelve_hour(text: str) -> bool:
+    clock = _TIME.search(" ".join(text.strip().lower().split()))
+    return bool(clock and clock["ampm"])
+
+
+# Dates as spreadsheets write them ------------------------------------------------------
+# Excel re-saves a CSV with dates in its locale's short form: 16.09.2021, 16/09/2021,
+# 16-9-2021, 30-oct-09, 3-ene-19, 16. Sep. 2021. `file_date` reads one such date with a
+# preference for day first or month first; `date_order` picks the preference for a whole
+# file from the dates that can be read only one way.
+
+# Month names in the common European languages (en, de, fr, es, it, pt, nl, sv, da, no,
+# pl; Polish also in the genitive a date uses), accents dropped: a word names a month when
+# it is the start (three letters or more) of one of them, or one of the abbreviations
+# below that are not such a start.
+_MONTH_NAMES = (
+    ("january", "januar", "januari", "janvier", "enero", "gennaio", "janeiro", "styczen",
+     "stycznia"),
+    ("february", "februar", "februari", "fevrier", "febrero", "febbraio", "fevereiro",
+     "luty", "lutego"),
+    ("march", "marz", "maart", "mars", "marzo", "marco", "marts", "marzec", "marca"),
+    ("april", "avril", "abril", "aprile", "kwiecien", "kwietnia"),
+    ("may", "mai", "mei", "mayo", "maggio", "maio", "maj", "maja"),
+    ("june", "juni", "juin", "junio", "giugno", "junho", "czerwiec", "czerwca"),
+    ("july", "juli", "juillet", "julio", "luglio", "julho", "lipiec", "lipca"),
+    ("august", "augustus", "augusti", "aout", "agosto", "sierpien", "sierpnia"),
+    ("september", "septembre", "septiembre", "settembre", "setembro", "wrzesien",
+     "wrzesnia"),
+    ("october", "oktober", "octobre", "octubre", "ottobre", "outubro", "pazdziernik",
+     "pazdziernika"),
+    ("november", "novembre", "noviembre", "novembro", "listopad", "listopada"),
+    ("december", "dezember", "decembre", "diciembre", "dicembre", "dezembro", "desember",
+     "grudzien", "grudnia"),
+)
+_MONTH_ABBREVIATIONS = {"mrz": 3, "mrt": 3, "sept": 9}
+
+
+def month_number(word: str) -> int | None:
+    """1-12 for a month's name or abbreviation in a common European language ('Jan',
+    'ene', 'févr.', 'Mär', 'mrt', 'paź', 'Oct'), None for any other word or one that
+    could be two months ('ju')."""
+    import unicodedata
+
+    w = unicodedata.normalize("NFKD", word.strip().rstrip(".").lower())
+    w = "".join(c for c in w if not unicodedata.combining(c))
+    if w in _MONTH_ABBREVIATIONS:
+        return _MONTH_ABBREVIATIONS[w]
+    if len(w) < 3 or not w.isalpha() or not w.isascii():
+        return None
+    found = {n for n, names in enumerate(_MONTH_NAMES, start=1)
+             if any(name.startswith(w) for name in names)}
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class FileDate:
+    """A date as a file gave it: the year may be missing (a birthday), and `ambiguous`
+    says that day and month could be swapped and give another real date (03/04/2021);
+    `twelve_hour` that a time with AM/PM followed it, as US programs write."""
+
+    year: int | None
+    month: int
+    day: int
+    ambiguous: bool = False
+    twelve_hour: bool = False
+
+    def iso(self) -> str:
+        """2021-04-03, or --04-03 without a year."""
+        return format_birthday(self.year, self.month, self.day)
+
+
+_TIME = re.compile(r"(?:,?\s+|t)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
+                   r"(?:\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2}))?$")
+_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_NUMBERS = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})")
+_DAY_MONTH = re.compile(r"(\d{1,2})\.?[\s./-]*(?:de\s+)?([^\W\d_]+)\.?"
+                        r"(?:[\s./,-]*(?:de\s+)?(\d{4}|\d{2}))?")
+_MONTH_DAY = re.compile(r"([^\W\d_]+)\.?[\s./-]*(\d{1,2})(?:,?\s+(\d{4}))?")
+_NO_DATE = re.compile(r"0{1,2}([-/.])0{1,2}\1(0{2}|0{4})|0{4}-00-00")
+
+
+def is_no_date(text: str) -> bool:
+    """Whether a cell says "no date" the way Outlook (0/0/00) and others write it."""
+    return bool(_NO_DATE.fullmatch(text.strip()))
+
+
+def _full_year(year: str, today: date) -> int:
+    """A two-digit year as the latest year ending in those digits that is not after
+    today's ('09' is 2009, '30' in 2025 is 1930): the dates read this way have happened."""
+    if len(year) == 4:
+        return int(year)
+    full = today.year // 100 * 100 + int(year)
+    return full if full <= today.year else full - 100
+
+
+def _real(year: int | None, month: int, day: int) -> bool:
+    try:
+        date(year or 2000, month, day)  # 2000: 29 February without a year is a birthday
+    except ValueError:
+        return False
+    return True
+
+
+def file_date(text: str, today: date, *, day_first: bool = True) -> FileDate | None:
+    """A date as a spreadsheet or contacts program writes it, or None when the text is no
+    such date (it may still be one dateutil reads, in English).
+
+    Read: ISO 2021-09-16 (also with / or .); 16.09.2021 (dotted: always day first);
+    16/09/2021 and 16-09-2021 (day first unless `day_first` is False; a date only one
+    reading makes real is read that way); 30-oct-09, 3-ene-19, 16. Sep. 2021, 3 de enero
+    de 2019, Jan 5, 2026, and without a year (12 April). A time after the date is ignored
+    (a 12-hour one is noted). Two-digit years are the latest such year up to `today`."""
+    s = " ".join(text.strip().lower().split())
+    if not s or len(s) > MAX_DATE_CHARS:
+        return None
+    clock = _TIME.search(s)
+    twelve = bool(clock and clock["ampm"])
+    if clock:
+        s = s[:clock.start()].strip()
+    m = _YEAR_FIRST.fullmatch(s)
+    if m:
+        year, month, day = int(m[1]), int(m[3]), int(m[4])
+        return FileDate(year, month, day, twelve_hour=twelve) if _real(year, month, day) \
+            else None
+    m = _NUMBERS.fullmatch(s)
+    if m:
+        a, b, year = int(m[1]), int(m[3]), _full_year(m[4], today)
+        readings = [(a, b)] if m[2] == "." else ([(a, b), (b, a)] if day_first
+                                                  else [(b, a), (a, b)])
+        real = [(d, mo) for d, mo in readings if _real(year, mo, d)]
+        if not real:
+            return None
+        day, month = real[0]
+        return FileDate(year, month, day, ambiguous=len(set(real)) > 1, twelve_hour=twelve)
+    for pattern, day_at, month_at in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        m = pattern.fullmatch(s)
+        if m:
+            month = month_number(m[month_at])
+            year = _full_year(m[3], today) if m[3] else None
+            day = int(m[day_at])
+            if month is not None and _real(year, month, day):
+                return FileDate(year, month, day, twelve_hour=twelve)
+    return None
+
+
+def date_order(texts, today: date) -> bool | None:
+    """Whether a file writes its dates day first (True) or month first (False), judged by
+    its slashed or dashed dates that only one order makes real (13/04/2021 is day first,
+    04/13/2021 month first); None when none tells, or they disagree."""
+    votes = set()
+    for text in texts:
+        m = _NUMBERS.match(" ".join(text.strip().lower().split()))
+        if m is None or m[2] == "." or int(m[1]) == int(m[3]):
+            continue
+        found = file_date(text, today)
+        if found is not None and not found.ambiguous:
+            votes.add(found.day == int(m[1]))
+    return votes.pop() if len(votes) == 1 else None
 
 
 _VCARD_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")

@@ -42,6 +42,9 @@ class Format:
     # Recognised only when no other format is (generic CSV: a LinkedIn or Google export is
     # also a CSV with a name column).
     fallback: bool = False
+    # What a file of this format has that another lacks, said when --format names it for
+    # a file without it ("no BEGIN:VCARD").
+    expects: str = ""
 
     @property
     def export_name(self) -> str:
@@ -151,7 +154,7 @@ def _csv_reader(layout: str) -> Reader:
     def read(text: str, source: str, today: date | None) -> Parsed:
         from ties.formats.importers import csvfiles
 
-        return csvfiles.LAYOUTS[layout](csvfiles.rows(text), source)
+        return csvfiles.read(layout, text, source, today)
     return read
 
 
@@ -176,10 +179,12 @@ def _write_markdown(data: dict, today: date, now: datetime) -> str:
 
 
 register(Format("ties", "ties JSON export", _read_ties, _write_ties, _is_ties,
-                written_as="json", note="lossless, re-importable", lossless=True))
+                written_as="json", note="lossless, re-importable", lossless=True,
+                expects='no "format": "ties"'))
 register(Format("csv", "CSV", _csv_reader("csv"), _write_csv, _csv_detector("csv"),
                 fallback=True))
-register(Format("vcard", "vCard", _read_vcard, _write_vcard, _is_vcard))
+register(Format("vcard", "vCard", _read_vcard, _write_vcard, _is_vcard,
+                expects="no BEGIN:VCARD"))
 register(Format("linkedin", "LinkedIn", _csv_reader("linkedin"),
                 detector=_csv_detector("linkedin")))
 register(Format("google", "Google Contacts", _csv_reader("google"),

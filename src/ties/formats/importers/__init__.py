@@ -29,6 +29,15 @@ class BadFile(TiesError):
     """A file that cannot be imported at all."""
 
 
+class NotThisFormat(BadFile):
+    """A reader given a file it does not recognise: `missing` says what it looked for
+    ("no 'Connected On' column"), for the message that names the likely format."""
+
+    def __init__(self, message: str, missing: str = ""):
+        super().__init__(message)
+        self.missing = missing
+
+
 @dataclass
 class Record:
     """One person as a file describes them, already cleaned (fields.py rules)."""
@@ -79,6 +88,9 @@ class Parsed:
     follow_ups: list[FollowUpRecord] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)  # key -> stored form
     last_ids: dict[str, int] | None = None  # ties.storage.ids marks, when the file says
+    # What the import says about how it read the file: lines guessed as another encoding,
+    # dates that could be read two ways.
+    notes: list[str] = field(default_factory=list)
 
 
 def _too_big(source: str, size: int | None = None) -> BadFile:
@@ -120,31 +132,116 @@ def read_path(path: Path, source: str) -> bytes:
                       "Nothing was imported.") from None
 
 
+def utf16_encoding(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for text in UTF-16 without a byte-order mark, else None.
+
+    Text in UTF-16 has a NUL byte in every other position wherever it is ASCII (letters,
+    digits, commas, line breaks): the high byte of each pair. Such a file is recognised
+    when at least a quarter of the pairs at the start have their high byte NUL, almost
+    none (one in twenty, as U+0100 or U+4E00 have) their low byte, and the start decodes
+    to text without control characters other than tab and line breaks. A binary file
+    seldom keeps that rhythm and never decodes so."""
+    sample = data[:4096]
+    sample = sample[:len(sample) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high.count(0) * 4 < pairs or low.count(0) * 20 > pairs:
+            continue
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:  # a lone surrogate: not text
+            continue
+        if not any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+            return encoding
+    return None
+
+
+# What a line that is not UTF-8 is read as: Windows-1252 (a superset of Latin-1 for the
+# text people type), or Latin-1 for a line with one of the five bytes cp1252 leaves
+# undefined.
+GUESSES = ("windows-1252", "latin-1")
+
+
+@dataclass
+class Decoded:
+    """A file's text, what it was read as, and the lines ties had to guess."""
+
+    text: str
+    encoding: str  # "utf-8", "utf-16", "utf-16-le", "windows-1252", ...
+    guessed: list[tuple[int, str]] = field(default_factory=list)  # (line number, encoding)
+
+    def notes(self) -> list[str]:
+        """What the import says about the guess, when part of a UTF-8 file was not."""
+        if not self.guessed or self.encoding != "utf-8":
+            return []
+        lines = [n for n, _ in self.guessed]
+        shown = ", ".join(str(n) for n in lines[:5]) + (
+            f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        used = " or ".join(dict.fromkeys(e for _, e in self.guessed))
+        return [f"line{'s' if len(lines) > 1 else ''} {shown} {'are' if len(lines) > 1 else 'is'}"
+                f" not UTF-8 like the rest of the file: read as {used}; check the names there"]
+
+
 def decode(data: bytes, source: str) -> tuple[str, str]:
-    """Text and the encoding it was read as: UTF-8 (with or without BOM), UTF-16 with a
-    BOM, else Windows-1252 (a superset of Latin-1 for text people type)."""
+    """Text and the encoding it was read as (see `decode_lines`)."""
+    decoded = decode_lines(data, source)
+    return decoded.text, decoded.encoding
+
+
+def decode_lines(data: bytes, source: str) -> Decoded:
+    """The text of a file: UTF-8 (with or without BOM), UTF-16 with a BOM or, recognised
+    by its NUL bytes, without one (`utf16_encoding`); else each line on its own: as UTF-8
+    when it is, else as Windows-1252 (Latin-1 for the five bytes that leaves undefined).
+    One stray byte then costs one line, not every accent in the file. A file none of whose
+    lines is UTF-8 beyond ASCII is reported as the older encoding; a UTF-8 file with a few
+    lines that are not keeps "utf-8" and lists those lines in `guessed`."""
     if len(data) > MAX_BYTES:
         raise _too_big(source, len(data))
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE,
-                                                       codecs.BOM_UTF16_BE)):
-        raise BadFile(f"{source} looks like a binary file, not a contacts export. Nothing was "
-                      "imported.")
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding.replace("-sig", "")
+                return Decoded(data.decode(encoding), encoding.replace("-sig", ""))
             except UnicodeDecodeError:
                 raise BadFile(f"{source} says it is {encoding} but is not. Save it as UTF-8 "
                               "and try again.") from None
+    if b"\x00" in data[:4096]:
+        encoding = utf16_encoding(data)
+        if encoding is None:
+            raise BadFile(f"{source} looks like a binary file, not a contacts export. Nothing "
+                          "was imported.")
+        try:
+            return Decoded(data.decode(encoding), encoding)
+        except UnicodeDecodeError:
+            raise BadFile(f"{source} looks like {encoding.upper()} text without a byte-order "
+                          "mark, but part of it is not. Save it as UTF-8 and try again."
+                          ) from None
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    text: list[str] = []
+    guessed: list[tuple[int, str]] = []
+    utf8_beyond_ascii = False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            text.append(line.decode("utf-8"))
+            utf8_beyond_ascii = utf8_beyond_ascii or not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                text.append(line.decode(GUESSES[0]))
+                guessed.append((number, GUESSES[0]))
+            except UnicodeDecodeError:
+                text.append(line.decode(GUESSES[1]))
+                guessed.append((number, GUESSES[1]))
+    if utf8_beyond_ascii:
+        encoding = "utf-8"
+    else:  # the whole file is in the older encoding: say so once, not line by line
+        encoding = GUESSES[1] if any(e == GUESSES[1] for _, e in guessed) else GUESSES[0]
+    return Decoded("\n".join(text), encoding, guessed)
 
 
 def detect(text: str, source: str) -> str:
@@ -171,7 +268,8 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
     entry) and lists them in `Parsed.invalid`."""
     from ties import formats
 
-    text, encoding = decode(data, source)
+    decoded = decode_lines(data, source)
+    text = decoded.text
     chosen = formats.reader_named(detect(text, source) if fmt == "auto" else fmt)
     if chosen is None:
         raise BadFile(f"ties can't read {fmt!r} files: give one of "
@@ -181,14 +279,62 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
         raise BadFile(f"{source} is a {chosen.title}, which is imported whole or not at all: "
                       f"--skip-invalid is for {formats.spoken(lenient)} files. Nothing was "
                       "imported.")
-    parsed = chosen.reader(text, source, today)
-    parsed.encoding = encoding
+    explicit = fmt != "auto"
+    try:
+        parsed = chosen.reader(text, source, today)
+    except BadFile as exc:
+        if explicit and not _recognises(chosen, text):
+            raise _wrong_format(chosen, text, source, getattr(exc, "missing", "")) from None
+        raise
+    if explicit and not parsed.records and not parsed.skipped and \
+            not _recognises(chosen, text):
+        raise _wrong_format(chosen, text, source, "")
+    parsed.encoding = decoded.encoding
+    parsed.notes[:0] = decoded.notes()
     if len(parsed.records) + len(parsed.skipped) > MAX_ROWS:
         raise BadFile(f"{source} has more than {MAX_ROWS:,} entries; split it and import the "
                       "parts.")
     if parsed.invalid and not skip_invalid:
         raise refusal(parsed.invalid, source)
     return parsed
+
+
+def _head(text: str) -> str:
+    return text[:65536].lstrip("\ufeff \t\r\n")
+
+
+def _recognises(chosen, text: str) -> bool:
+    """Whether a format's own detector knows the file (one without a detector can't say,
+    and is taken at its word)."""
+    if chosen.detector is None:
+        return True
+    try:
+        return chosen.detector(_head(text))
+    except BadFile:  # the start of the file is not even CSV
+        return False
+
+
+def _wrong_format(chosen, text: str, source: str, missing: str) -> BadFile:
+    """The refusal of a --format that finds nothing it knows in a file: what it missed,
+    and the format detection finds instead."""
+    from ties import formats
+
+    def a(fmt) -> str:
+        title = fmt.title
+        return f"a {title}" + ("" if title.endswith(("export", "file")) else " file")
+
+    try:
+        found = formats.detect(_head(text))
+    except BadFile:
+        found = None
+    missing = missing or chosen.expects
+    what = f" ({missing})" if missing else ""
+    if found is not None and found.name != chosen.name:
+        return BadFile(f"{source} is not {a(chosen)}{what}: it looks like {a(found)}. Drop -f, "
+                       f"or give -f {found.name}. Nothing was imported.")
+    return BadFile(f"{source} is not {a(chosen)}{what}, and ties can't tell what it is. Check "
+                   f"the file, or give --format: one of {', '.join(formats.import_names())}. "
+                   "Nothing was imported.")
 
 
 def refusal(invalid: list[Invalid], source: str) -> BadFile:
