@@ -171,6 +171,8 @@ def _report_import(result, parsed, dry_run: bool) -> None:
     for invalid in parsed.invalid:
         if invalid.field != "name":  # an entry left out for its name is listed as skipped
             say(f"  left out: {invalid.describe()}")
+    for note in parsed.notes:
+        say(f"  note: {note}")
     for warning in result.warnings[:10]:
         say(f"  note: {warning}")
     if result.created and not dry_run and not lossless:

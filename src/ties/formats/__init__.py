@@ -17,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ties.formats.importers import Parsed
 
-Reader = Callable[[str, str, "date | None"], "Parsed"]  # (text, source, today)
+# (text, source, today); a format that `reads_bytes` is given the file's bytes instead
+# (UTF-16 already made UTF-8), to decode value by value.
+Reader = Callable[[Any, str, "date | None"], "Parsed"]
 Writer = Callable[[dict, date, datetime], str]  # (export data, today, now)
 Detector = Callable[[str], bool]  # the start of a file, BOM and blank lines stripped
 
@@ -42,6 +44,9 @@ class Format:
     # Recognised only when no other format is (generic CSV: a LinkedIn or Google export is
     # also a CSV with a name column).
     fallback: bool = False
+    # The reader takes the file's bytes, not its text: vCard decodes each value in the
+    # charset it names (detection still looks at the text).
+    reads_bytes: bool = False
 
     @property
     def export_name(self) -> str:
@@ -131,10 +136,10 @@ def _is_ties(head: str) -> bool:
     return head.startswith("{")
 
 
-def _read_vcard(text: str, source: str, today: date | None) -> Parsed:
+def _read_vcard(data: bytes, source: str, today: date | None) -> Parsed:
     from ties.formats.importers import vcard
 
-    return vcard.parse(text)
+    return vcard.parse(data)
 
 
 def _write_vcard(data: dict, today: date, now: datetime) -> str:
@@ -179,7 +184,7 @@ register(Format("ties", "ties JSON export", _read_ties, _write_ties, _is_ties,
                 written_as="json", note="lossless, re-importable", lossless=True))
 register(Format("csv", "CSV", _csv_reader("csv"), _write_csv, _csv_detector("csv"),
                 fallback=True))
-register(Format("vcard", "vCard", _read_vcard, _write_vcard, _is_vcard))
+register(Format("vcard", "vCard", _read_vcard, _write_vcard, _is_vcard, reads_bytes=True))
 register(Format("linkedin", "LinkedIn", _csv_reader("linkedin"),
                 detector=_csv_detector("linkedin")))
 register(Format("google", "Google Contacts", _csv_reader("google"),

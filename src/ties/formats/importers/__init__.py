@@ -101,6 +101,9 @@ class Parsed:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (position, reason)
     invalid: list[Invalid] = field(default_factory=list)  # values left out (skip_invalid)
     encoding: str = "utf-8"
+    # What the reader wants said about the file as a whole, one line each: the charset it
+    # had to guess for some cards, a card nested in another that was left out.
+    notes: list[str] = field(default_factory=list)
     interactions: list[InteractionRecord] = field(default_factory=list)
     follow_ups: list[FollowUpRecord] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)  # key -> stored form
@@ -144,6 +147,53 @@ def read_path(path: Path, source: str) -> bytes:
     except OSError as exc:
         raise BadFile(f"ties can't read {source} ({exc.strerror or type(exc).__name__}). "
                       "Nothing was imported.") from None
+
+
+def utf16_encoding(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when `data` is UTF-16, with a byte order mark or
+    without one, else None. Without a mark, contacts files are mostly ASCII (field names,
+    BEGIN:VCARD, commas), so one byte of each pair is zero: the high byte, second in
+    little-endian and first in big-endian. The first 4 KiB decide: at least a quarter of
+    the pairs must have that zero and hardly any (1 in 20) the other, and the sample must
+    decode."""
+    if data.startswith(codecs.BOM_UTF32_LE):  # FF FE 00 00 also starts UTF-16-LE's BOM
+        return None
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    sample = data[:4096]
+    sample = sample[:len(sample) - len(sample) % 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    first_zero, second_zero = sample[0::2].count(0), sample[1::2].count(0)
+    for encoding, zero, other in (("utf-16-le", second_zero, first_zero),
+                                  ("utf-16-be", first_zero, second_zero)):
+        if zero * 4 >= pairs and other * 20 <= pairs:
+            try:
+                sample.decode(encoding)
+            except UnicodeDecodeError:  # a lone surrogate: not text
+                continue
+            return encoding
+    return None
+
+
+def _from_utf16(data: bytes, source: str) -> tuple[bytes, str | None]:
+    """UTF-16 (with or without a byte order mark) as UTF-8 bytes, and the encoding it was
+    read as ("utf-16" when the mark said so, "utf-16-le"/"-be" when guessed); other data
+    as it is, with None."""
+    encoding = utf16_encoding(data)
+    if encoding is None:
+        return data, None
+    marked = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise BadFile(f"{source} looks like UTF-16 but is not. Save it as UTF-8 and try "
+                      "again.") from None
+    return text.removeprefix("\ufeff").encode("utf-8", "surrogatepass"), \
+        "utf-16" if marked else encoding
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
@@ -197,6 +247,9 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
     entry) and lists them in `Parsed.invalid`."""
     from ties import formats
 
+    if len(data) > MAX_BYTES:
+        raise _too_big(source, len(data))
+    data, wide = _from_utf16(data, source)
     text, encoding = decode(data, source)
     chosen = formats.reader_named(detect(text, source) if fmt == "auto" else fmt)
     if chosen is None:
@@ -207,8 +260,13 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
         raise BadFile(f"{source} is a {chosen.title}, which is imported whole or not at all: "
                       f"--skip-invalid is for {formats.spoken(lenient)} files. Nothing was "
                       "imported.")
-    parsed = chosen.reader(text, source, today)
-    parsed.encoding = encoding
+    if chosen.reads_bytes:  # it decodes each value itself (vCard 2.1 charsets)
+        parsed = chosen.reader(data, source, today)
+    else:
+        parsed = chosen.reader(text, source, today)
+        parsed.encoding = encoding
+    if wide is not None:
+        parsed.encoding = wide
     if len(parsed.records) + len(parsed.skipped) > MAX_ROWS:
         raise BadFile(f"{source} has more than {MAX_ROWS:,} entries; split it and import the "
                       "parts.")
