@@ -256,10 +256,29 @@ def test_a_nested_card_whose_outer_card_never_ends_is_read_as_its_own_card():
     assert parsed.skipped == [("card 1", "no END:VCARD")]
 
 
-def test_many_unclosed_cards_are_read_in_linear_time():
-    data = b"BEGIN:VCARD\r\nFN:x\r\n" * 50_000 + card("FN:Last")
+@pytest.mark.parametrize("eol", [b"\r\n", b"\n"])
+def test_many_unclosed_cards_are_read_in_linear_time(eol):
+    """A quadratic search for line ends (each marker looking for a CR to the end of a
+    file that has none) would take minutes here."""
+    data = (b"BEGIN:VCARD" + eol + b"FN:x" + eol) * 50_000 + card("FN:Last").replace(
+        b"\r\n", eol)
     parsed = read(data, "x.vcf")
     assert [r.name for r in parsed.records] == ["Last"] and len(parsed.skipped) == 50_000
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\n", "\r"])
+def test_cards_are_found_whatever_the_line_ends_and_the_case_of_their_markers(eol):
+    text = eol.join(["begin:vcard ", "FN:Ana", "NOTE:a line that says END:VCARD is text",
+                     " END:VCARD", "  BEGIN:VCARD\t", "N:Chen;Bo", "End:VCard", ""])
+    parsed = read(text.encode(), "x.vcf")
+    assert [(r.name, r.fields) for r in parsed.records] == [
+        ("Ana", {"notes": "a line that says END:VCARD is text"}), ("Bo Chen", {})]
+    assert parsed.skipped == []
+
+
+def test_a_long_line_ending_in_vcard_is_no_marker():
+    data = card("FN:Ana", "NOTE:" + "x" * 300 + " END:VCARD")
+    assert one(data).fields["notes"] == "x" * 300 + " END:VCARD"
 
 
 @pytest.mark.parametrize(("value", "address"), [

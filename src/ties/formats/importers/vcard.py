@@ -174,6 +174,24 @@ def _split(line: str) -> tuple[str, dict[str, list[str]], str] | None:
     return name, params, value
 
 
+def _property(line: bytes) -> tuple[str, dict[str, list[str]], bytes] | None:
+    """A logical line's name, parameters and value bytes; None for a binary blob (PHOTO,
+    KEY, ...) or a line that is no property. Only the head is decoded (as Latin-1, one
+    character per byte): a megabyte photo is never copied."""
+    colon = line.find(b":")
+    if colon < 0:
+        return None
+    if line.find(b'"', 0, colon) >= 0:  # a quoted parameter may hold the first ':'
+        split = _split(line.decode("latin-1"))
+        if split is None or split[0] in BINARY:
+            return None
+        return split[0], split[1], split[2].encode("latin-1")
+    split = _split(line[:colon].decode("latin-1") + ":")
+    if split is None or split[0] in BINARY:
+        return None
+    return split[0], split[1], line[colon + 1:]
+
+
 def _transfer(params: dict[str, list[str]]) -> set[str]:
     """How the value is encoded: ENCODING=... or a bare 2.1 parameter naming one."""
     named = {e.strip().upper() for e in params.get("ENCODING", [])}
@@ -288,23 +306,32 @@ def _preferred(items: list[tuple[dict, str]]) -> str | None:
     return values[0] if values else None
 
 
-_MARKER_BEGIN = b"BEGIN:VCARD"
-_AGENT_BEGIN = re.compile(rb"\s*(?:[\w-]+\.)?AGENT(?:;[^:]*)?:\s*BEGIN:VCARD\s*", re.I)
+# A line that opens or closes a card, alone on its line (spaces around it allowed): also
+# `AGENT:BEGIN:VCARD`, a card nested in the property that names it.
+_MARKER = re.compile(rb"[ \t]*(?:(?:[\w-]+\.)?AGENT(?:;[^:]*)?:[ \t]*)?(BEGIN|END):VCARD[ \t]*",
+                     re.I)
+_LINE_END = re.compile(rb"\r\n|\n|\r")
 
 
-def _marker(line: bytes) -> str | None:
-    """'B' for a line that opens a card (also `AGENT:BEGIN:VCARD`, a card nested in the
-    property that names it), 'E' for one that closes a card, else None."""
-    if len(line) > 200:  # a marker is short; a folded photo line is not read twice
-        return None
-    upper = line.strip().upper()
-    if upper == _MARKER_BEGIN:
-        return "B"
-    if upper == b"END:VCARD":
-        return "E"
-    if _MARKER_BEGIN in upper and _AGENT_BEGIN.fullmatch(line):
-        return "B"
-    return None
+def _marks(data: bytes) -> list[tuple[bool, int, int]]:
+    """(opens, start, end) of each line that opens or closes a card, in order. Found from
+    each ':VCARD' in the file (a fast search of an upper-case copy), so that the lines in
+    between, a folded photo's thousands, are never looked at one by one. A marker line is
+    short: only the 200 bytes either side of ':VCARD' are searched for its line's ends."""
+    upper = data.upper()
+    marks = []
+    at = upper.find(b":VCARD")
+    while at >= 0:
+        low, high = max(0, at - 200), min(len(data), at + 200)
+        start = max(data.rfind(b"\n", low, at), data.rfind(b"\r", low, at)) + 1
+        ends = [e for e in (data.find(b"\r", at, high), data.find(b"\n", at, high)) if e >= 0]
+        end = min(ends) if ends else high
+        whole = (start > 0 or low == 0) and (ends or high == len(data))
+        found = _MARKER.fullmatch(data, start, end) if whole else None
+        if found:
+            marks.append((found[1].upper() == b"BEGIN", start, end))
+        at = upper.find(b":VCARD", end)
+    return marks
 
 
 def parse(data: bytes | str) -> Parsed:
@@ -315,44 +342,45 @@ def parse(data: bytes | str) -> Parsed:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     parsed = Parsed(format="vcard")
-    lines = re.split(rb"\r\n|\n|\r", data)
-    kinds = {i: k for i, line in enumerate(lines) if (k := _marker(line)) is not None}
+    # Only the BEGIN and END lines are looked at one by one: (opens, start, end) of each.
+    marks = _marks(data)
     # Each END with the BEGIN it closes: a BEGIN inside a card opens a nested card when
     # both it and the card around it are closed (Android writes an AGENT, or a contact's
     # own cards, this way); otherwise the card before it was never closed.
     match: dict[int, int] = {}
     opened: list[int] = []
-    for i, kind in kinds.items():
-        if kind == "B":
-            opened.append(i)
+    for k, (opens, _, _) in enumerate(marks):
+        if opens:
+            opened.append(k)
         elif opened:
             begin = opened.pop()
-            match[begin], match[i] = i, begin
-    card: list[bytes] | None = None
+            match[begin], match[k] = k, begin
+    pieces: list[bytes] | None = None  # the open card's own bytes, nested cards left out
     guessed: dict[str, list[str]] = {}  # GUESS or DAMAGED -> the cards read so
-    enclosing: list[int] = []  # BEGIN lines of the open cards, the outermost first
-    nested = 0
-    number = 0
-    for i, line in enumerate(lines):
-        kind = kinds.get(i)
-        if kind == "B":
-            if card is not None:
-                if i in match and enclosing[-1] in match:
-                    enclosing.append(i)
+    enclosing: list[int] = []  # the BEGIN marks of the open cards, the outermost first
+    nested = number = since = 0  # since: where the open card's current piece starts
+    for k, (opens, start, end) in enumerate(marks):
+        if opens:
+            if pieces is not None:
+                if k in match and enclosing[-1] in match:
+                    if len(enclosing) == 1:
+                        pieces.append(data[since:start])
+                    enclosing.append(k)
                     nested += 1
                     continue
                 parsed.skipped.append((f"card {number}", "no END:VCARD"))
             number += 1
-            card, enclosing, nested = [], [i], 0
-        elif kind == "E" and card is not None:
+            pieces, enclosing, nested, since = [], [k], 0, end
+        elif pieces is not None:
             enclosing.pop()
             if enclosing:
+                if len(enclosing) == 1:
+                    since = end
                 continue
-            _card(parsed, card, number, nested, guessed)
-            card = None
-        elif card is not None and len(enclosing) == 1:
-            card.append(line)
-    if card is not None:
+            pieces.append(data[since:start])
+            _card(parsed, _LINE_END.split(b"".join(pieces)), number, nested, guessed)
+            pieces = None
+    if pieces is not None:
         parsed.skipped.append((f"card {number}", "the file ends inside this card (no "
                                                  "END:VCARD)"))
     for guess, where in guessed.items():
@@ -376,18 +404,14 @@ def _card(parsed: Parsed, lines: list[bytes], number: int, nested: int = 0,
     props: dict[str, list[tuple[dict, str]]] = {}
     guesses: set[str] = set()
     try:
-        split = []
-        for line in _logical_lines(lines):
-            one = _split(line.decode("latin-1"))
-            if one is not None and one[0] not in BINARY:
-                split.append(one)
+        split = [one for line in _logical_lines(lines) if (one := _property(line)) is not None]
         declared = [c for _, params, _ in split
                     if (c := _charset((params.get("CHARSET") or [None])[0])) is not None]
         card_charset = declared[0] if declared else None
-        version = next((v.strip() for n, _, v in split if n == "VERSION"), "")
-        v21 = version == "2.1"
+        version = next((v.strip() for n, _, v in split if n == "VERSION"), b"")
+        v21 = version == b"2.1"
         for name, params, value in split:
-            raw = _bytes_of(value.encode("latin-1"), params)
+            raw = _bytes_of(value, params)
             own = _charset((params.get("CHARSET") or [None])[0])
             text, guess = _text(raw, own, card_charset)
             if guess is not None:
