@@ -90,6 +90,13 @@ def test_a_charset_python_does_not_know_falls_back_to_utf8():
     assert one(card(b"FN;CHARSET=X-MADE-UP:" + "Zoë".encode(), version="2.1")).name == "Zoë"
 
 
+def test_a_utf16_file_that_names_utf16_as_a_charset_reads_its_values_as_text():
+    """The file is made UTF-8 first; "Anna" read as UTF-16 would be two CJK characters."""
+    text = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=UTF-16:Anna Zoë\r\nEND:VCARD\r\n"
+    parsed = read(text.encode("utf-16-le"), "x.vcf")
+    assert ([r.name for r in parsed.records], parsed.notes) == (["Anna Zoë"], [])
+
+
 def test_a_utf8_sequence_split_by_a_fold_is_rejoined_regression_whole_file_read_as_latin1():
     parsed = load("split-fold-40.vcf")
     (zoe,) = parsed.records

@@ -201,14 +201,17 @@ def _transfer(params: dict[str, list[str]]) -> set[str]:
 
 def _charset(name: str | None) -> str | None:
     """A Python codec for a charset the file names, or None when Python knows no such
-    charset (the value is then read as if none were named)."""
+    charset, or it is UTF-16 or UTF-32, which a line of a text file can't be in (the value
+    is then read as if none were named)."""
     if not name or not name.strip():
         return None
     name = name.strip().lower()
     name = _CHARSETS.get(name, name)
     try:
-        codecs.lookup(name)
+        codec = codecs.lookup(name).name
     except LookupError:
+        return None
+    if codec.startswith(("utf-16", "utf-32")):  # a UTF-16 file's values reach here as UTF-8
         return None
     return name
 
