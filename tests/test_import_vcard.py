@@ -180,6 +180,17 @@ def test_utf16_is_told_from_its_zero_bytes_at_the_boundaries(data, expected):
         assert utf16_encoding(swapped) == "utf-16-be"
 
 
+def test_a_utf16_file_under_the_limit_is_not_refused_for_growing_as_utf8(monkeypatch):
+    """CJK text takes 2 bytes a character in UTF-16 and 3 in UTF-8."""
+    import ties.formats.importers as importers
+
+    text = "BEGIN:VCARD\r\nFN:Ana\r\nNOTE:" + "東" * 300 + "\r\nEND:VCARD\r\n"
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    monkeypatch.setattr(importers, "MAX_BYTES", len(data))
+    assert len(text.encode()) > len(data)
+    assert read(data, "x.vcf").records[0].fields == {"notes": "東" * 300}
+
+
 def test_utf16_that_does_not_decode_past_the_sample_is_refused_in_one_line():
     data = "BEGIN:VCARD\r\nFN:Ana\r\n".encode("utf-16-le") * 200 + b"\x00\xd8" + b"a\x00"
     with pytest.raises(BadFile, match=r"^x.vcf looks like UTF-16 but is not\. Save it as UTF-8"):

@@ -179,21 +179,20 @@ def utf16_encoding(data: bytes) -> str | None:
     return None
 
 
-def _from_utf16(data: bytes, source: str) -> tuple[bytes, str | None]:
-    """UTF-16 (with or without a byte order mark) as UTF-8 bytes, and the encoding it was
-    read as ("utf-16" when the mark said so, "utf-16-le"/"-be" when guessed); other data
-    as it is, with None."""
+def _from_utf16(data: bytes, source: str) -> tuple[bytes, str, str] | None:
+    """A UTF-16 file (with or without a byte order mark) as UTF-8 bytes, its text, and the
+    encoding it was read as ("utf-16" when the mark said so, "utf-16-le" or "utf-16-be"
+    when guessed); None for any other file."""
     encoding = utf16_encoding(data)
     if encoding is None:
-        return data, None
+        return None
     marked = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise BadFile(f"{source} looks like UTF-16 but is not. Save it as UTF-8 and try "
                       "again.") from None
-    return text.removeprefix("\ufeff").encode("utf-8", "surrogatepass"), \
-        "utf-16" if marked else encoding
+    return text.encode("utf-8"), text, "utf-16" if marked else encoding
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
@@ -247,10 +246,13 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
     entry) and lists them in `Parsed.invalid`."""
     from ties import formats
 
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_BYTES:  # judged as given: as UTF-8, UTF-16 may grow by half
         raise _too_big(source, len(data))
-    data, wide = _from_utf16(data, source)
-    text, encoding = decode(data, source)
+    wide = _from_utf16(data, source)
+    if wide is not None:
+        data, text, encoding = wide
+    else:
+        text, encoding = decode(data, source)
     chosen = formats.reader_named(detect(text, source) if fmt == "auto" else fmt)
     if chosen is None:
         raise BadFile(f"ties can't read {fmt!r} files: give one of "
@@ -264,9 +266,8 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
         parsed = chosen.reader(data, source, today)
     else:
         parsed = chosen.reader(text, source, today)
+    if not chosen.reads_bytes or wide is not None:
         parsed.encoding = encoding
-    if wide is not None:
-        parsed.encoding = wide
     if len(parsed.records) + len(parsed.skipped) > MAX_ROWS:
         raise BadFile(f"{source} has more than {MAX_ROWS:,} entries; split it and import the "
                       "parts.")
