@@ -1,11 +1,12 @@
 """Every file format ties reads or writes, registered once.
 
-A format is a reader (text -> `importers.Parsed`: records of people and, for ties' own
-JSON, their interactions, follow-ups and settings), a writer (the store's export data ->
-text), or both, and a detector that recognises it from the start of a file. `ties import`
-and `ties export` take their `--format` choices, help, shell completion, detection and
-dispatch from `REGISTRY` and nowhere else: a new format (a calendar, say) is one
-`register(Format(...))` call and the reader and writer it names.
+A format is a reader (text, or bytes for one that `reads_bytes`, -> `importers.Parsed`:
+records of people and, for ties' own JSON, their interactions, follow-ups and settings),
+a writer (the store's export data -> text), or both, and a detector that recognises it
+from the start of a file. `ties import` and `ties export` take their `--format` choices,
+help, shell completion, detection and dispatch from `REGISTRY` and nowhere else: a new
+format (a calendar, say) is one `register(Format(...))` call and the reader and writer it
+names.
 
 Light by design: importing this module imports no reader, writer or database code (the
 CLI builds its options from it at start-up); each reader and writer is imported when
