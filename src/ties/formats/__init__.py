@@ -1,11 +1,12 @@
 """Every file format ties reads or writes, registered once.
 
-A format is a reader (text -> `importers.Parsed`: records of people and, for ties' own
-JSON, their interactions, follow-ups and settings), a writer (the store's export data ->
-text), or both, and a detector that recognises it from the start of a file. `ties import`
-and `ties export` take their `--format` choices, help, shell completion, detection and
-dispatch from `REGISTRY` and nowhere else: a new format (a calendar, say) is one
-`register(Format(...))` call and the reader and writer it names.
+A format is a reader (text, or bytes for one that `reads_bytes`, -> `importers.Parsed`:
+records of people and, for ties' own JSON, their interactions, follow-ups and settings),
+a writer (the store's export data -> text), or both, and a detector that recognises it
+from the start of a file. `ties import` and `ties export` take their `--format` choices,
+help, shell completion, detection and dispatch from `REGISTRY` and nowhere else: a new
+format (a calendar, say) is one `register(Format(...))` call and the reader and writer it
+names.
 
 Light by design: importing this module imports no reader, writer or database code (the
 CLI builds its options from it at start-up); each reader and writer is imported when
@@ -17,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ties.formats.importers import Parsed
 
-Reader = Callable[[str, str, "date | None"], "Parsed"]  # (text, source, today)
+# (text, source, today); a format that `reads_bytes` is given the file's bytes instead
+# (UTF-16 already made UTF-8), to decode value by value.
+Reader = Callable[[Any, str, "date | None"], "Parsed"]
 Writer = Callable[[dict, date, datetime], str]  # (export data, today, now)
 Detector = Callable[[str], bool]  # the start of a file, BOM and blank lines stripped
 
@@ -45,6 +48,9 @@ class Format:
     # What a file of this format has that another lacks, said when --format names it for
     # a file without it ("no BEGIN:VCARD").
     expects: str = ""
+    # The reader takes the file's bytes, not its text: vCard decodes each value in the
+    # charset it names (detection still looks at the text).
+    reads_bytes: bool = False
 
     @property
     def export_name(self) -> str:
@@ -134,10 +140,10 @@ def _is_ties(head: str) -> bool:
     return head.startswith("{")
 
 
-def _read_vcard(text: str, source: str, today: date | None) -> Parsed:
+def _read_vcard(data: bytes, source: str, today: date | None) -> Parsed:
     from ties.formats.importers import vcard
 
-    return vcard.parse(text)
+    return vcard.parse(data)
 
 
 def _write_vcard(data: dict, today: date, now: datetime) -> str:
@@ -183,8 +189,6 @@ register(Format("ties", "ties JSON export", _read_ties, _write_ties, _is_ties,
                 expects='no "format": "ties"'))
 register(Format("csv", "CSV", _csv_reader("csv"), _write_csv, _csv_detector("csv"),
                 fallback=True))
-register(Format("vcard", "vCard", _read_vcard, _write_vcard, _is_vcard,
-                expects="no BEGIN:VCARD"))
 register(Format("linkedin", "LinkedIn", _csv_reader("linkedin"),
                 detector=_csv_detector("linkedin")))
 register(Format("google", "Google Contacts", _csv_reader("google"),

@@ -84,6 +84,9 @@ class Parsed:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (position, reason)
     invalid: list[Invalid] = field(default_factory=list)  # values left out (skip_invalid)
     encoding: str = "utf-8"
+    # What the reader wants said about the file as a whole, one line each: the charset it
+    # had to guess for some cards, a card nested in another that was left out.
+    notes: list[str] = field(default_factory=list)
     interactions: list[InteractionRecord] = field(default_factory=list)
     follow_ups: list[FollowUpRecord] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)  # key -> stored form
@@ -133,14 +136,22 @@ def read_path(path: Path, source: str) -> bytes:
 
 
 def utf16_encoding(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" for text in UTF-16 without a byte-order mark, else None.
+    """"utf-16-le" or "utf-16-be" when `data` is UTF-16, with a byte order mark or
+    without one, else None.
 
-    Text in UTF-16 has a NUL byte in every other position wherever it is ASCII (letters,
-    digits, commas, line breaks): the high byte of each pair. Such a file is recognised
-    when at least a quarter of the pairs at the start have their high byte NUL, almost
-    none (one in twenty, as U+0100 or U+4E00 have) their low byte, and the start decodes
-    to text without control characters other than tab and line breaks. A binary file
-    seldom keeps that rhythm and never decodes so."""
+    Without a mark: text in UTF-16 has a NUL byte in every other position wherever it is
+    ASCII (field names, BEGIN:VCARD, commas, line breaks): the high byte of each pair,
+    second in little-endian and first in big-endian. Such a file is recognised when at
+    least a quarter of the pairs of its first 4 KiB have their high byte NUL, hardly any
+    (one in twenty, as U+0100 or U+4E00 have) their low byte, and the start decodes to
+    text without control characters other than tab and line breaks. A binary file seldom
+    keeps that rhythm and never decodes so."""
+    if data.startswith(codecs.BOM_UTF32_LE):  # FF FE 00 00 also starts UTF-16-LE's BOM
+        return None
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
     sample = data[:4096]
     sample = sample[:len(sample) // 2 * 2]
     pairs = len(sample) // 2
@@ -150,8 +161,8 @@ def utf16_encoding(data: bytes) -> str | None:
     for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
         if high.count(0) * 4 < pairs or low.count(0) * 20 > pairs:
             continue
-        try:
-            text = sample.decode(encoding)
+        try:  # a character cut at the sample's end is no reason to refuse
+            text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
         except UnicodeDecodeError:  # a lone surrogate: not text
             continue
         if not any(ord(c) < 32 and c not in "\t\r\n" for c in text):
@@ -183,6 +194,22 @@ class Decoded:
         used = " or ".join(dict.fromkeys(e for _, e in self.guessed))
         return [f"line{'s' if len(lines) > 1 else ''} {shown} {'are' if len(lines) > 1 else 'is'}"
                 f" not UTF-8 like the rest of the file: read as {used}; check the names there"]
+
+
+def _from_utf16(data: bytes, source: str) -> tuple[bytes, str, str] | None:
+    """A UTF-16 file (with or without a byte order mark) as UTF-8 bytes, its text, and the
+    encoding it was read as ("utf-16" when the mark said so, "utf-16-le" or "utf-16-be"
+    when guessed); None for any other file."""
+    encoding = utf16_encoding(data)
+    if encoding is None:
+        return None
+    marked = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        text = data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise BadFile(f"{source} looks like UTF-16 but is not. Save it as UTF-8 and try "
+                      "again.") from None
+    return text.encode("utf-8"), text, "utf-16" if marked else encoding
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
@@ -268,7 +295,14 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
     entry) and lists them in `Parsed.invalid`."""
     from ties import formats
 
-    decoded = decode_lines(data, source)
+    if len(data) > MAX_BYTES:  # judged as given: as UTF-8, UTF-16 may grow by half
+        raise _too_big(source, len(data))
+    wide = _from_utf16(data, source)
+    if wide is not None:
+        data, text, encoding = wide
+        decoded = Decoded(text, encoding)
+    else:
+        decoded = decode_lines(data, source)
     text = decoded.text
     chosen = formats.reader_named(detect(text, source) if fmt == "auto" else fmt)
     if chosen is None:
@@ -280,8 +314,8 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
                       f"--skip-invalid is for {formats.spoken(lenient)} files. Nothing was "
                       "imported.")
     explicit = fmt != "auto"
-    try:
-        parsed = chosen.reader(text, source, today)
+    try:  # a reader that `reads_bytes` decodes each value itself (vCard 2.1 charsets)
+        parsed = chosen.reader(data if chosen.reads_bytes else text, source, today)
     except BadFile as exc:
         if explicit and not _recognises(chosen, text):
             raise _wrong_format(chosen, text, source, getattr(exc, "missing", "")) from None
@@ -289,8 +323,9 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
     if explicit and not parsed.records and not parsed.skipped and \
             not _recognises(chosen, text):
         raise _wrong_format(chosen, text, source, "")
-    parsed.encoding = decoded.encoding
-    parsed.notes[:0] = decoded.notes()
+    if not chosen.reads_bytes or wide is not None:
+        parsed.encoding = decoded.encoding
+        parsed.notes[:0] = decoded.notes()
     if len(parsed.records) + len(parsed.skipped) > MAX_ROWS:
         raise BadFile(f"{source} has more than {MAX_ROWS:,} entries; split it and import the "
                       "parts.")
