@@ -193,7 +193,8 @@ def test_a_utf16_file_under_the_limit_is_not_refused_for_growing_as_utf8(monkeyp
 
 def test_utf16_that_does_not_decode_past_the_sample_is_refused_in_one_line():
     data = "BEGIN:VCARD\r\nFN:Ana\r\n".encode("utf-16-le") * 200 + b"\x00\xd8" + b"a\x00"
-    with pytest.raises(BadFile, match=r"^x.vcf looks like UTF-16 but is not\. Save it as UTF-8"):
+    with pytest.raises(BadFile, match=r"^x.vcf looks like UTF-16-LE text without a byte-order "
+                       r"mark, but part of it is not\. Save it as UTF-8"):
         read(data, "x.vcf")
 
 

@@ -189,6 +189,8 @@ register(Format("ties", "ties JSON export", _read_ties, _write_ties, _is_ties,
                 expects='no "format": "ties"'))
 register(Format("csv", "CSV", _csv_reader("csv"), _write_csv, _csv_detector("csv"),
                 fallback=True))
+register(Format("vcard", "vCard", _read_vcard, _write_vcard, _is_vcard,
+                expects="no BEGIN:VCARD", reads_bytes=True))
 register(Format("linkedin", "LinkedIn", _csv_reader("linkedin"),
                 detector=_csv_detector("linkedin")))
 register(Format("google", "Google Contacts", _csv_reader("google"),

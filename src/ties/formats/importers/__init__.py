@@ -207,7 +207,9 @@ def _from_utf16(data: bytes, source: str) -> tuple[bytes, str, str] | None:
     try:
         text = data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise BadFile(f"{source} looks like UTF-16 but is not. Save it as UTF-8 and try "
+        said = f"says it is {encoding}" if marked else \
+            f"looks like {encoding.upper()} text without a byte-order mark"
+        raise BadFile(f"{source} {said}, but part of it is not. Save it as UTF-8 and try "
                       "again.") from None
     return text.encode("utf-8"), text, "utf-16" if marked else encoding
 
