@@ -76,7 +76,8 @@ def test_csv_export_neutralises_formulas_and_keeps_columns(ties, rich_store):
     assert result.exit_code == 0
     table = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(table[0]) == ["name", "type", "company", "role", "industry", "location",
-                              "email", "phone", "linkedin", "tags", "met", "notes",
+                              "email", "other_emails", "phone", "other_phones", "linkedin",
+                              "tags", "met", "notes",
                               "working_on", "struggles", "cares_about", "birthday", "every",
                               "created", "archived", "snoozed_until", "connected_on",
                               "last_contact", "interactions"]

@@ -171,6 +171,11 @@ def _report_import(result, parsed, dry_run: bool) -> None:
     for invalid in parsed.invalid:
         if invalid.field != "name":  # an entry left out for its name is listed as skipped
             say(f"  left out: {invalid.describe()}")
+    for invalid in parsed.left_out[:10]:
+        say(f"  left out: {invalid.describe()}")
+    if len(parsed.left_out) > 10:
+        say(f"  ... and {len(parsed.left_out) - 10} more invalid further addresses and "
+            "numbers, left out")
     for warning in result.warnings[:10]:
         say(f"  note: {warning}")
     if result.created and not dry_run and not lossless:

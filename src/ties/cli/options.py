@@ -23,8 +23,12 @@ Industry = Annotated[str | None, typer.Option(help="Their industry or field.",
                                               show_default=False)]
 Location = Annotated[str | None, typer.Option(help="Where they live or work.",
                                               show_default=False)]
-Email = Annotated[str | None, typer.Option(help="Email address.", show_default=False)]
-Phone = Annotated[str | None, typer.Option(help="Phone number.", show_default=False)]
+Email = Annotated[list[str] | None, typer.Option(
+    "--email", help="Email address; repeat for several, the first is the primary.",
+    show_default=False)]
+Phone = Annotated[list[str] | None, typer.Option(
+    "--phone", help="Phone number; repeat for several, the first is the primary.",
+    show_default=False)]
 LinkedIn = Annotated[str | None, typer.Option(
     "--linkedin", help="LinkedIn profile URL or handle.", show_default=False)]
 Tags = Annotated[list[str] | None, typer.Option(

@@ -18,11 +18,23 @@ PROFILE_OPTIONS = personfields.OPTIONS
 
 
 def _profile(options: dict) -> dict:
-    """The validated profile fields from a command's parameters (its locals())."""
-    from ties.core import fields
+    """The validated profile fields from a command's parameters (its locals()), but for
+    the email addresses and phone numbers (`_contacts`)."""
+    from ties.core import contacts, fields
 
     return fields.profile({field: options[param] for param, field in PROFILE_OPTIONS.items()
-                           if param in options})
+                           if param in options and field not in contacts.KINDS})
+
+
+def _contacts(kind: str, values: list[str] | None) -> list[str] | None:
+    """Checked addresses or numbers from a repeatable option, once each; None when the
+    option was not given ('' alone gives an empty list: it clears them)."""
+    if values is None:
+        return None
+    from ties.core import contacts, fields
+
+    check = fields.email if kind == "email" else (lambda v: fields.text("phone", v))
+    return contacts.unique(kind, [check(v) for v in values])
 
 
 @app.command(rich_help_panel="People")
@@ -63,6 +75,7 @@ def add(
     day = today()
     person_name = fields.name(name)
     profile = _profile(locals())
+    lists = {"email": _contacts("email", email), "phone": _contacts("phone", phone)}
     tags = [fields.tag(t) for t in tag or []]
     first = None
     if not no_log:
@@ -70,7 +83,8 @@ def add(
                               note=profile.get("met") or fields.FIRST_MEETING)
     with writing() as session:
         pid = store.add_person(session, name=person_name, fields=profile, tags=tags, today=day,
-                               first=first, another=another)
+                               first=first, another=another,
+                               contacts={k: v for k, v in lists.items() if v})
     kind = profile.get("type") or "untyped"
     say(f"Added {person_name} (@{pid}) as {kind}"
         + (f", met {dates.ago(first.when, day)}." if first else "."))
@@ -86,8 +100,24 @@ def edit(
     role: o.Role = None,
     industry: o.Industry = None,
     location: o.Location = None,
-    email: o.Email = None,
-    phone: o.Phone = None,
+    email: Annotated[list[str] | None, typer.Option(
+        "--email", help="Replace their email addresses with these; repeat for several, the "
+        "first is the primary ('' removes them all).", show_default=False)] = None,
+    add_email: Annotated[list[str] | None, typer.Option(
+        "--add-email", help="Add an email address after theirs; repeat for several.",
+        show_default=False)] = None,
+    remove_email: Annotated[list[str] | None, typer.Option(
+        "--remove-email", help="Remove one of their email addresses; repeat for several.",
+        show_default=False)] = None,
+    phone: Annotated[list[str] | None, typer.Option(
+        "--phone", help="Replace their phone numbers with these; repeat for several, the "
+        "first is the primary ('' removes them all).", show_default=False)] = None,
+    add_phone: Annotated[list[str] | None, typer.Option(
+        "--add-phone", help="Add a phone number after theirs; repeat for several.",
+        show_default=False)] = None,
+    remove_phone: Annotated[list[str] | None, typer.Option(
+        "--remove-phone", help="Remove one of their phone numbers; repeat for several.",
+        show_default=False)] = None,
     linkedin: o.LinkedIn = None,
     tag: o.Tags = None,
     untag: Annotated[list[str] | None, typer.Option(
@@ -111,10 +141,15 @@ def edit(
     from ties.storage import queries, store
 
     changes = _profile(locals())
+    lists = {kind: (_contacts(kind, replace), _contacts(kind, more) or [],
+                    _contacts(kind, less) or [])
+             for kind, replace, more, less in (("email", email, add_email, remove_email),
+                                               ("phone", phone, add_phone, remove_phone))
+             if replace is not None or more or less}
     add_tags = [fields.tag(t) for t in tag or []]
     remove_tags = [fields.tag(t) for t in untag or []]
     appended = fields.text("notes", add_note) if add_note is not None else None
-    if not (changes or add_tags or remove_tags or appended):
+    if not (changes or lists or add_tags or remove_tags or appended):
         from ties.core.errors import BadValue
 
         raise BadValue("Nothing to change: give at least one option, for example --company. "
@@ -123,13 +158,21 @@ def edit(
         conn = store.raw(session)
         who = queries.find_person(conn, name)
         before = queries.profile(conn, who.id)
+        from ties.core import contacts
+
+        new_lists = {kind: contacts.edited(kind, before[f"{kind}s"], replace=replace,
+                                           add=more, remove=less, whose=who.name)
+                     for kind, (replace, more, less) in lists.items()}
+        new_lists = {k: v for k, v in new_lists.items() if v != before[f"{k}s"]}
         tags = set(queries.tags_of(conn, [who.id])[who.id])
-        if not appended and set(add_tags) <= tags and not set(remove_tags) & tags and all(
+        if not appended and not new_lists and set(add_tags) <= tags and \
+                not set(remove_tags) & tags and all(
                 before.get(key) == value for key, value in changes.items()):
             say(f"{who.name} (@{who.id}) already has those details; nothing changed.")
             return
         person = store.update_person(session, who.id, changes, add_tags=add_tags,
-                                     remove_tags=remove_tags, append_note=appended)
+                                     remove_tags=remove_tags, append_note=appended,
+                                     contacts=new_lists)
         shown = person.name
     say(f"Updated {shown} (@{who.id}).")
 
@@ -211,7 +254,8 @@ def list_(
     if json:
         emit_json([
             {k: r[k] for k in ("id", "name", "type", "company", "role", "industry", "location",
-                               "email", "tags", "last_contact", "interactions", "archived")}
+                               "email", "emails", "tags", "last_contact", "interactions",
+                               "archived")}
             for r in rows
         ])
         return

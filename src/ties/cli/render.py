@@ -98,8 +98,11 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     fact("Work", work)
     fact("Industry", person["industry"])
     fact("Location", person["location"])
-    fact("Email", person["email"])
-    fact("Phone", person["phone"])
+    for label, kind in (("Email", "email"), ("Phone", "phone")):
+        # every one, the primary first; the rest on lines of their own below it
+        values = person.get(f"{kind}s") or ([person[kind]] if person[kind] else [])
+        for n, value in enumerate(values):
+            fact(label if n == 0 else "", value)
     fact("LinkedIn", person["linkedin"])
     fact("Tags", ", ".join(person["tags"]))
     fact("Met", person["met"])

@@ -190,8 +190,10 @@ def profile_json(person: dict) -> dict:
         "role": person["role"],
         "industry": person["industry"],
         "location": person["location"],
-        "email": person["email"],
+        "email": person["email"],  # the primary, as before there were several
+        "emails": person.get("emails", [person["email"]] if person["email"] else []),
         "phone": person["phone"],
+        "phones": person.get("phones", [person["phone"]] if person["phone"] else []),
         "linkedin": person["linkedin"],
         "tags": person["tags"],
         "met": person["met"],

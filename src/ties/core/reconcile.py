@@ -6,9 +6,10 @@ Each entry of a file is matched (ties.core.identity: LinkedIn profile, then emai
 company) to someone already here, to someone earlier in the same file, or to no one:
 
 - **create**: no one matches; the person is created with the file's values;
-- **update**: someone here matches and the file fills fields (or adds tags) they lack.
-  What they already have is never overwritten: a different value is a **conflict**,
-  reported and kept as it is;
+- **update**: someone here matches and the file fills fields (or adds tags, email
+  addresses or phone numbers) they lack. What they already have is never overwritten: a
+  different value is a **conflict**, reported and kept as it is; but a person has any
+  number of addresses and numbers, so one they lack is added after theirs, not a conflict;
 - **unchanged**: someone here matches and the file adds nothing;
 - **skip**: the reader could not use the entry (no name), with its reason.
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ties.core import personfields
+from ties.core import contacts, personfields
 from ties.core.dates import birthday_of
 from ties.core.identity import Index
 from ties.core.names import fold
@@ -41,13 +42,16 @@ class Create:
     tags: list[str]
     positions: list[str]  # the entries it comes from ("row 3", "card 2")
     reason: str = "no one here has this LinkedIn profile, email, or name at this company"
+    # kind -> every email address / phone number, the primary (values[kind]) first
+    contacts: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
 class Update:
     person_id: int
     name: str
-    changes: dict = field(default_factory=dict)  # field -> value; "tag:T" -> T
+    changes: dict = field(default_factory=dict)  # field -> value; "tag:T" -> T; an address
+    # or number added after theirs: "email:A" -> A, "phone:N" -> N
     reason: str = ""  # how they were recognised: "same email", ...
 
 
@@ -70,7 +74,21 @@ class Plan:
 
 def _details(record) -> dict:
     return {"key": fold(record.name), "company": record.fields.get("company"),
-            "email": record.fields.get("email"), "linkedin": record.fields.get("linkedin")}
+            "email": record.fields.get("email"), "linkedin": record.fields.get("linkedin"),
+            "emails": listed(record, "email")}
+
+
+def listed(record, kind: str) -> list[str]:
+    """Every address (or number) of `kind` a record gives, its field's first."""
+    return contacts.unique(kind, [record.fields.get(kind),
+                                  *getattr(record, f"{kind}s", ())])
+
+
+def _have(person: dict, kind: str) -> list[str]:
+    """What someone here has of `kind`: their list, else their one field."""
+    if f"{kind}s" in person:
+        return list(person[f"{kind}s"])
+    return [person[kind]] if person.get(kind) else []
 
 
 def plan(records: Iterable, index: Index, current: dict[int, dict], *,
@@ -98,27 +116,48 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                     create.values[key] = value
             create.tags += [t for t in rec.tags if t not in create.tags]
             create.positions.append(rec.position)
+            for kind in contacts.KINDS:
+                both = contacts.merged(kind, create.contacts.get(kind, []),
+                                       listed(rec, kind))
+                if both:
+                    create.contacts[kind] = both
+                    create.values[kind] = both[0]
+            index.add(pid, **details)  # its further addresses recognise it too
             continue
         if pid is None:
             values = {"type": type_}
             values.update({k: v for k, v in rec.fields.items() if k in IMPORT_FIELDS})
             if type_ is not None:
                 values["type"] = type_
+            found = {kind: listed(rec, kind) for kind in contacts.KINDS}
+            for kind, values_of in found.items():
+                if values_of:
+                    values[kind] = values_of[0]
             result.creates.append(Create(rec.name, values,
                                          list(dict.fromkeys(rec.tags + extra_tags)),
-                                         [rec.position]))
+                                         [rec.position],
+                                         contacts={k: v for k, v in found.items() if v}))
             index.add(-len(result.creates), **details)
             continue
         update = updates.get(pid)
         if update is None:
-            have = {**current[pid], "tags": list(current[pid]["tags"])}
+            have = {**current[pid], "tags": list(current[pid]["tags"]),
+                    **{f"{k}s": _have(current[pid], k) for k in contacts.KINDS}}
             update = updates[pid] = Update(pid, have["name"], reason=reason)
             result.updates.append(update)
             working[pid] = have
         have = working[pid]
         changed = update.changes
+        for kind in contacts.KINDS:  # added after theirs, never a conflict
+            for value in contacts.added(kind, have[f"{kind}s"], listed(rec, kind)):
+                if not have[f"{kind}s"]:
+                    have[kind] = changed[kind] = value  # the first is their primary
+                else:
+                    changed[f"{kind}:{value}"] = value
+                have[f"{kind}s"].append(value)
         incoming = {k: v for k, v in rec.fields.items()
-                    if k in IMPORT_FIELDS and v is not None and not k.startswith("birthday_")}
+                    if k in IMPORT_FIELDS and v is not None and not k.startswith("birthday_")
+                    and k not in contacts.KINDS}
         if rec.fields.get("birthday_month"):
             incoming["birthday"] = birthday_of(rec.fields)
         for key, value in incoming.items():
@@ -135,4 +174,5 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             if t not in have["tags"]:
                 have["tags"].append(t)
                 changed[f"tag:{t}"] = t
+        index.add(pid, **details)  # the addresses it brings recognise them from now on
     return result

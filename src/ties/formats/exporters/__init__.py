@@ -31,9 +31,21 @@ def _iso(value: Any) -> Any:
     return value
 
 
+def _listed(p: dict, kind: str) -> list[str]:
+    """Every address (or number) of `kind`, the primary first."""
+    return list(p.get(f"{kind}s") or ([p[kind]] if p.get(kind) else []))
+
+
 def person_record(p: dict) -> dict:
+    """A person as ties JSON holds them: the spec's keys, and after "email" and "phone"
+    (the primary, as in every version) "emails" and "phones", all of them."""
     out = {**p, "birthday": dates.birthday_of(p), "every_days": p.get("cadence_days")}
-    return {k: _iso(out.get(k)) for k in PERSON_KEYS}
+    record = {}
+    for k in PERSON_KEYS:
+        record[k] = _iso(out.get(k))
+        if k in ("email", "phone"):
+            record[f"{k}s"] = _listed(p, k)
+    return record
 
 
 def to_json(data: dict, exported_at: datetime) -> str:
@@ -53,7 +65,20 @@ def to_json(data: dict, exported_at: datetime) -> str:
 
 
 CSV_COLUMNS = personfields.CSV_COLUMNS
+# The primary stays alone in "email" and "phone" (a mail merge reads one address); the
+# others follow in one cell each, joined as Google joins them (ties' CSV import reads both).
+FURTHER = {"email": "other_emails", "phone": "other_phones"}
+JOINED = " ::: "
 DANGEROUS = FORMULA_START
+
+
+def csv_header() -> tuple[str, ...]:
+    out: list[str] = []
+    for column in CSV_COLUMNS:
+        out.append(column)
+        if column in FURTHER:
+            out.append(FURTHER[column])
+    return tuple(out)
 
 
 def neutralise(cell: str) -> str:
@@ -65,15 +90,18 @@ def neutralise(cell: str) -> str:
 def to_csv(data: dict) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    header = csv_header()
+    writer.writerow(header)
     for p in data["people"]:
         rec = person_record(p)
-        row = {**rec, "tags": ", ".join(p["tags"]),
+        row = {**rec, **{column: JOINED.join(_listed(p, kind)[1:])
+                         for kind, column in FURTHER.items()},
+               "tags": ", ".join(p["tags"]),
                "every": dates.format_duration(p["cadence_days"]) if p.get("cadence_days")
                else "", "archived": "yes" if p["archived"] else "",
                "last_contact": _iso(p.get("last_contact")), "interactions": p["interactions"]}
         writer.writerow([neutralise("" if row.get(c) is None else safe(row[c]))
-                         for c in CSV_COLUMNS])
+                         for c in header])
     return buffer.getvalue()
 
 
@@ -106,10 +134,9 @@ def to_vcard(data: dict) -> str:
             lines.append(f"ORG:{_escape(p['company'])}")
         if p.get("role"):
             lines.append(f"TITLE:{_escape(p['role'])}")
-        if p.get("email"):
-            lines.append(f"EMAIL:{_escape(p['email'])}")
-        if p.get("phone"):
-            lines.append(f"TEL:{_escape(p['phone'])}")
+        for kind, prop in (("email", "EMAIL"), ("phone", "TEL")):  # the primary PREF=1
+            for n, value in enumerate(_listed(p, kind)):
+                lines.append(f"{prop}{';PREF=1' if n == 0 else ''}:{_escape(value)}")
         if p.get("linkedin"):
             lines.append(f"URL;TYPE=linkedin:{safe(p['linkedin'])}")
         if p.get("location"):
@@ -147,7 +174,8 @@ def to_markdown(data: dict, today: date) -> str:
         facts = [("Type", p.get("type") or "untyped"),
                  ("Work", " at ".join(x for x in (p.get("role"), p.get("company")) if x)),
                  ("Industry", p.get("industry")), ("Location", p.get("location")),
-                 ("Email", p.get("email")), ("Phone", p.get("phone")),
+                 ("Email", ", ".join(_listed(p, "email"))),
+                 ("Phone", ", ".join(_listed(p, "phone"))),
                  ("LinkedIn", p.get("linkedin")), ("Tags", ", ".join(p["tags"])),
                  ("Met", p.get("met")), ("Added", _iso(p.get("created"))),
                  ("Archived", "yes" if p.get("archived") else None)]

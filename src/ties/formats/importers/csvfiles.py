@@ -149,6 +149,11 @@ def _google(rows: list[list[str]], source: str) -> Parsed:
     return parsed
 
 
+# The columns a ties CSV export gives a person's further addresses in (" ::: " between).
+FURTHER = {"email": ("other_emails", "other emails"),
+           "phone": ("other_phones", "other phones")}
+
+
 def _generic(rows: list[list[str]], source: str) -> Parsed:
     if not rows:
         raise BadFile(f"{source} is empty.")
@@ -168,6 +173,10 @@ def _generic(rows: list[list[str]], source: str) -> Parsed:
         name = get.get("name") or " ".join(p for p in (get.get("first", "").strip(),
                                                        get.get("last", "").strip()) if p)
         raw = {k: v for k, v in get.items() if k not in ("name", "first", "last", "tags")}
+        for kind, headers in FURTHER.items():  # a ties export's further addresses
+            for header in headers:
+                if cells.get(header, "").strip():
+                    raw[kind] = [raw.get(kind) or "", *cells[header].split(":::")]
         tags = re.split(r"[,;|]|:::", get.get("tags", "")) if get.get("tags") else []
         build(parsed, name, f"row {number}", raw, tags)
     return parsed

@@ -162,13 +162,18 @@ def _types(params: dict[str, list[str]]) -> set[str]:
     return {t.lower() for t in params.get("TYPE", [])}
 
 
-def _preferred(items: list[tuple[dict, str]]) -> str | None:
-    if not items:
-        return None
-    for params, value in items:
-        if "pref" in _types(params) or params.get("PREF"):
-            return value
-    return items[0][1]
+def _preferred(items: list[tuple[dict, str]]) -> list[str]:
+    """Every value, the preferred first: TYPE=pref (vCard 2.1/3.0) or the lowest PREF=n
+    (vCard 4.0, 1 the most preferred) before the rest, otherwise in the card's order."""
+    def rank(item: tuple[dict, str]) -> int:
+        params = item[0]
+        pref = params.get("PREF") or ""
+        pref = str(pref[0] if isinstance(pref, list) and pref else pref or "")
+        if pref.isdigit():
+            return int(pref)
+        return 100 if ("pref" in _types(params) or params.get("PREF")) else 101
+
+    return [value for _, value in sorted(items, key=rank)]
 
 
 def parse(text: str) -> Parsed:
@@ -231,8 +236,8 @@ def _card(parsed: Parsed, lines: list[str], number: int) -> None:
         "location": _location(props.get("ADR", [])),
         "linkedin": _linkedin(props),
     }
-    if raw["phone"] and raw["phone"].lower().startswith("tel:"):
-        raw["phone"] = raw["phone"][4:].split(";")[0]
+    raw["phone"] = [v[4:].split(";")[0] if v.lower().startswith("tel:") else v
+                    for v in raw["phone"]]
     tags = []
     for _, value in props.get("CATEGORIES", []):
         tags += [t.strip() for t in re.split(r"(?<!\\),", value)
@@ -241,10 +246,10 @@ def _card(parsed: Parsed, lines: list[str], number: int) -> None:
 
 
 def _location(items: list[tuple[dict, str]]) -> str | None:
-    value = _preferred(items)
-    if not value:
+    values = _preferred(items)
+    if not values:
         return None
-    parts = _components(value) + [""] * 7
+    parts = _components(values[0]) + [""] * 7
     city, region, country = parts[3].strip(), parts[4].strip(), parts[6].strip()
     return ", ".join(p for p in (city or region, country) if p) or None
 
