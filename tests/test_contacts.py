@@ -401,3 +401,20 @@ def test_a_damaged_further_address_is_read_safely_and_named_by_doctor(ties, ana,
     doctor = ties("doctor")
     assert doctor.exit_code == 1
     assert f"person_contact 1 {column}: {said}" in doctor.stderr + doctor.stdout
+
+
+def _junk_cards(n: int) -> str:
+    return "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:P{i}\r\nEMAIL:p{i}@x.example\r\n"
+                   f"EMAIL:junk {i}\r\nEND:VCARD\r\n" for i in range(n))
+
+
+@pytest.mark.parametrize(("n", "listed", "more"), [(10, 10, None), (11, 10, 1)])
+def test_at_most_ten_left_out_further_addresses_are_listed_then_counted(ties, n, listed,
+                                                                       more):
+    result = ties("import", "-", input=_junk_cards(n))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len([line for line in lines if line.startswith("  left out: card ")]) == listed
+    tail = [line for line in lines if "more invalid further addresses" in line]
+    assert tail == ([f"  ... and {more} more invalid further addresses and numbers, left out"]
+                    if more else [])

@@ -912,8 +912,8 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     from ties.storage.models import ImportBatch, ImportFill, ImportSetting, Setting
 
     # Rows that point at others first, so that no foreign key is left dangling meanwhile.
-    for model in (InteractionPerson, Tag, FollowUp, ImportFill, ImportSetting, PersonStats,
-                  Interaction, Person, ImportBatch, Setting):
+    for model in (InteractionPerson, Tag, PersonContact, FollowUp, ImportFill, ImportSetting,
+                  PersonStats, Interaction, Person, ImportBatch, Setting):
         session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
 
