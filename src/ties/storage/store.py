@@ -825,14 +825,18 @@ def import_document(session: Session, parsed, *, source: str,
         maps = _identity(conn)
         for rec in parsed.records:
             id_map[rec.fields["id"]] = _match(rec, maps)
-    seen = set()
+    # How many of each interaction are here already: the file's copies beyond that many
+    # are added, so one logged twice on purpose (`log --force`) stays twice.
+    from collections import Counter
+
+    here: Counter = Counter()
     if not empty:
         for d, ch, note, pids in conn.execute(
                 "SELECT i.date, i.channel, coalesce(i.note, ''), "
                 f"{dialect.of(conn).id_list('ip.person_id')} FROM interaction i "
                 "JOIN interaction_person ip ON ip.interaction_id = i.id "
                 "GROUP BY i.id, i.date, i.channel, i.note"):
-            seen.add((d, ch, note, tuple(sorted(int(x) for x in pids.split(",")))))
+            here[(str(d)[:10], ch, note, tuple(sorted(int(x) for x in pids.split(","))))] += 1
     links = []
     def unplaced(what: str, file_ids) -> bool:
         """True, with a warning, when someone it names in the file matched no one here
@@ -850,9 +854,11 @@ def import_document(session: Session, parsed, *, source: str,
         when = _date(item.date)
         key = (when.isoformat() if when else "", item.channel or "other", item.note or "",
                tuple(people))
-        if when is None or key in seen:
+        if when is None:
             continue
-        seen.add(key)
+        if here[key] > 0:  # already here
+            here[key] -= 1
+            continue
         values = dict(date=when, channel=item.channel or "other", note=item.note,
                       they_reached_out=item.they_reached_out, gave=item.gave,
                       received=item.received,
