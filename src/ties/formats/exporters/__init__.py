@@ -83,8 +83,11 @@ def csv_header() -> tuple[str, ...]:
 
 def neutralise(cell: str) -> str:
     """OWASP CSV injection guidance: a cell a spreadsheet would run as a formula gets a
-    leading apostrophe (ties' own CSV import takes it off again)."""
-    return "'" + cell if cell.startswith(DANGEROUS) else cell
+    leading apostrophe (ties' own CSV import takes it off again). So does a cell that
+    already starts with apostrophes before such a character, so that the import, which
+    takes one off, gives it back as it was."""
+    first = cell.lstrip("'")[:1]
+    return "'" + cell if first and first in DANGEROUS else cell
 
 
 def to_csv(data: dict) -> str:

@@ -67,7 +67,8 @@ def _cell(value: str) -> str:
     spreadsheet would run as a formula."""
     from ties.core.text import FORMULA_START
 
-    if value.startswith("'") and value[1:2] in FORMULA_START:
+    rest = value.lstrip("'")  # any apostrophes before it: the export added one more
+    if rest != value and rest[:1] in FORMULA_START and rest[:1]:
         return value[1:]
     return value
 
