@@ -81,7 +81,8 @@ def test_csv_export_neutralises_formulas_and_keeps_columns(ties, rich_store):
     assert result.exit_code == 0
     table = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(table[0]) == ["name", "type", "company", "role", "industry", "location",
-                              "email", "phone", "linkedin", "tags", "met", "notes",
+                              "email", "other_emails", "phone", "other_phones", "linkedin",
+                              "tags", "met", "notes",
                               "working_on", "struggles", "cares_about", "birthday", "every",
                               "created", "archived", "snoozed_until", "connected_on",
                               "last_contact", "interactions"]
@@ -261,3 +262,14 @@ def test_backup_and_restore_after_linkedin_import_regression_connected_on(ties, 
     restored = ties("restore", target, "--yes")
     assert restored.exit_code == 0, restored.stderr
     assert strip_stamp(ties("export").stdout) == strip_stamp(before)
+
+
+@pytest.mark.parametrize("name", ["'- Ana", "'=Bo", "'Cy", "''+Dee", "-Eve"])
+def test_regression_a_name_starting_with_an_apostrophe_survives_the_csv_round_trip(
+        ties, tmp_path, monkeypatch, name):
+    # Found by the deep lifecycle run: "'- ėë" came back from ties' own CSV as "- ėë".
+    assert ties("add", "--no-log", "--", name).exit_code == 0
+    text = ties("export", "--format", "csv").stdout
+    monkeypatch.setenv("TIES_DB", str(tmp_path / "other.db"))
+    assert ties("import", "-", input=text).exit_code == 0
+    assert [p["name"] for p in json.loads(ties("export").stdout)["people"]] == [name]

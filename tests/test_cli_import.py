@@ -679,3 +679,24 @@ def test_the_triage_hint_counts_only_imported_people_without_a_type(ties):
     assert every.exit_code == 0 and "no type yet" not in every.stderr
     none = ties("import", "-", input="Name,Type\nDee Eel,\n")
     assert "Imported people have no type yet" in none.stderr
+
+
+def test_regression_an_interaction_logged_twice_survives_a_json_export_and_import(
+        ties, db_path, tmp_path, monkeypatch):
+    # Found by the deep lifecycle run: the JSON import kept one of two identical
+    # interactions (logged twice with --force), in an empty store and on a restore too.
+    ties("add", "Ana Lima", "--no-log")
+    for _ in range(2):
+        assert ties("log", "Ana", "--on", "2025-01-10", "--note", "coffee",
+                    "--force").exit_code == 0
+    exported = ties("export").stdout
+    monkeypatch.setenv("TIES_DB", str(tmp_path / "other.db"))
+    assert ties("import", "-", input=exported).exit_code == 0
+    assert [i["note"] for i in json.loads(ties("export").stdout)["interactions"]] == [
+        "coffee", "coffee"]
+    again = ties("import", "-", input=exported)  # the same file again adds nothing
+    assert again.exit_code == 0, again.stderr
+    assert len(json.loads(ties("export").stdout)["interactions"]) == 2
+    assert ties("interaction", "rm", "2", "--yes").exit_code == 0
+    assert ties("import", "-", input=exported).exit_code == 0  # one of the two is missing
+    assert len(json.loads(ties("export").stdout)["interactions"]) == 2

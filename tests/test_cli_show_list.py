@@ -47,10 +47,11 @@ def test_show_json_shape(ties, network):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert list(data) == [
-        "id", "name", "type", "company", "role", "industry", "location", "email", "phone",
-        "linkedin", "tags", "met", "notes", "working_on", "struggles", "cares_about",
-        "birthday", "every_days", "created", "archived", "snoozed_until", "last_contact",
-        "interactions", "gave", "received", "every_effective_days", "history", "follow_ups"]
+        "id", "name", "type", "company", "role", "industry", "location", "email", "emails",
+        "phone", "phones", "linkedin", "tags", "met", "notes", "working_on", "struggles",
+        "cares_about", "birthday", "every_days", "created", "archived", "snoozed_until",
+        "last_contact", "interactions", "gave", "received", "every_effective_days", "history",
+        "follow_ups"]
     assert data["history"][0] == {
         "id": 4, "date": "2025-03-10", "channel": "other", "note": None,
         "they_reached_out": True, "gave": False, "received": True, "with": []}
@@ -84,7 +85,7 @@ def test_list_json_shape(ties, network):
     assert [p["name"] for p in data] == ["Ana Lima", "Bo Chen", "Liam O'Brien"]
     assert data[0] == {
         "id": 1, "name": "Ana Lima", "type": "strategic", "company": "Globex", "role": "VP",
-        "industry": None, "location": None, "email": None, "tags": ["mentor"],
+        "industry": None, "location": None, "email": None, "emails": [], "tags": ["mentor"],
         "last_contact": "2025-03-10", "interactions": 3, "archived": False}
 
 

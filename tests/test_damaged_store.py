@@ -33,7 +33,8 @@ def build(ties) -> None:
     with two people, an open promise and a kept one, a snooze, an import, a setting."""
     ties("add", "Ana Lima", "--company", "Acme", "--every", "3w", "--birthday", "03-20",
          "--tag", "mentor", "--on", "2025-01-01", "--working-on", "a book",
-         "--industry", "health", "--email", "ana@example.com", "--note", "likes tea")
+         "--industry", "health", "--email", "ana@example.com", "--email", "ana@home.example",
+         "--phone", "+351 555 0101", "--phone", "+351 555 0199", "--note", "likes tea")
     ties("add", "Bo Chen", "--type", "social", "--birthday", "1990-02-28")
     ties("log", "Ana", "Bo", "--on", "yesterday", "--note", "lunch", "--gave")
     ties("follow-up", "Ana", "send the paper", "--due", "friday")
@@ -156,7 +157,8 @@ def test_every_column_of_the_schema_is_reached_by_the_damage(template):
     reached = {f"{t}.{c}" for t, c in columns(template)}
     assert {"person.birthday_month", "interaction.date", "follow_up.due", "person.created",
             "person.updated_at", "person_stats.interactions", "tag.tag",
-            "import_batch.imported_at", "setting.value"} <= reached
+            "import_batch.imported_at", "setting.value", "person_contact.value",
+            "person_contact.kind"} <= reached
 
 
 # The cases the issue names, one by one (these run on PostgreSQL too where its column

@@ -459,9 +459,21 @@ def test_every_email_and_phone_of_an_entry_is_kept_in_order_once_each():
     assert ana.phones == ["+1 555 0101"] and ana.fields["phone"] == "+1 555 0101"
 
 
-def test_one_invalid_address_among_several_is_named_and_the_others_kept():
+def test_an_invalid_further_address_is_left_out_with_a_note_the_others_kept():
     text = ("Name,Given Name,Family Name,Group Membership,E-mail 1 - Value\n"
-            "Ana Lima,,,,ana@work.example ::: not-an-address\n")
+            "Ana Lima,,,,ana@work.example ::: not-an-address ::: ana@home.example\n")
+    parsed = read(text.encode(), "g.csv", "google")
+    (ana,) = parsed.records
+    assert ana.emails == ["ana@work.example", "ana@home.example"]
+    assert parsed.invalid == []
+    assert [i.describe() for i in parsed.left_out] == [
+        "row 2 (Ana Lima), email: 'not-an-address' doesn't look like an email address "
+        "(name@example.com)"]
+
+
+def test_an_invalid_first_address_refuses_the_file_as_any_invalid_value():
+    text = ("Name,Given Name,Family Name,Group Membership,E-mail 1 - Value\n"
+            "Ana Lima,,,,not-an-address ::: ana@work.example\n")
     with pytest.raises(BadFile, match="row 2 \\(Ana Lima\\), email: 'not-an-address'"):
         read(text.encode(), "g.csv", "google")
     (ana,) = read(text.encode(), "g.csv", "google", skip_invalid=True).records

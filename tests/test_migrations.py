@@ -174,7 +174,7 @@ def test_m002_keeps_every_row_of_every_table_and_numbers_past_the_highest_id(tmp
     before = _table_rows(path)
     db.open_store(path).close()
     after = _table_rows(path)
-    assert set(after) == set(before) | {"import_setting"}
+    assert set(after) == set(before) | {"import_setting", "person_contact"}
     for table, old in before.items():
         if table == "ties_meta":
             old = [r for r in old if r[0] != "schema_version"]
@@ -221,3 +221,35 @@ def test_store_v2_numbers_past_its_deleted_ids_and_undoes_its_json_import(ties, 
                              "and 1 setting it created and emptied what it filled in for 1.\n")
     assert rows(db_path, "SELECT phone FROM person WHERE name = 'Ana Lima'") == [(None,)]
     assert ties("log", "Ana", "--note", "x").stderr.startswith("Logged #9:")
+
+
+@pytest.mark.sqlite_only
+def test_m003_keeps_every_row_and_each_persons_email_and_phone_stays_their_primary(
+        ties, db_path):
+    load_fixture(FIXTURES / "store-v2.sql", db_path)
+    before = _table_rows(db_path)
+    assert [r for r in before["person"] if r[8] or r[9]], "the fixture should hold emails"
+    data = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert (data["email"], data["emails"]) == ("ana@example.com", ["ana@example.com"])
+    assert (data["phone"], data["phones"]) == ("+351 555 0101", ["+351 555 0101"])
+    after = _table_rows(db_path)
+    assert set(after) == set(before) | {"person_contact"}
+    assert after["person_contact"] == []
+    for table, old in before.items():
+        if table == "ties_meta":
+            old = [r for r in old if r[0] != "schema_version"]
+            assert [r for r in after[table] if r[0] != "schema_version"] == old
+            continue
+        assert after[table] == old, table  # every row, every value: emails stay put
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_3_store_shows_every_address_and_a_match_by_a_further_one(ties, db_path):
+    load_fixture(FIXTURES / "store-v3.sql", db_path)
+    data = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert data["emails"] == ["ana@example.com", "ana.lima@globex.example",
+                              "Ana@Home.example"]
+    assert data["phones"] == ["+351 555 0101", "+351 555 0199"]
+    found = json.loads(ties("list", "--search", "home.example", "--json").stdout)
+    assert [p["name"] for p in found] == ["Ana Lima", "Bo Chen \"BC\""]

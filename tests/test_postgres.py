@@ -145,7 +145,9 @@ def test_a_database_with_other_tables_is_refused_and_left_alone(ties, db_path):
 @postgres
 def test_backup_is_a_checked_private_json_export_that_restores_exactly(ties, db_path,
                                                                        tmp_path):
-    ties("add", "Ana Lima", "--type", "strategic", "--company", "Acme")
+    ties("add", "Ana Lima", "--type", "strategic", "--company", "Acme", "--email",
+         "ana@acme.example", "--email", "ana@home.example", "--phone", "+1 555 0100",
+         "--phone", "+1 555 0199")  # every address is backed up and restored
     ties("log", "Ana", "--note", "coffee", "--gave")
     ties("follow-up", "Ana", "send the article", "--due", "2025-03-20")
     before = ties("export", "--format", "json").stdout
@@ -171,6 +173,7 @@ def test_backup_is_a_checked_private_json_export_that_restores_exactly(ties, db_
     assert after.pop("last_ids") == {"people": 2, "interactions": 4, "follow_ups": 1}
     assert before.pop("last_ids") == {"people": 1, "interactions": 2, "follow_ups": 1}
     assert after == before
+    assert after["people"][0]["emails"] == ["ana@acme.example", "ana@home.example"]
     # Regression: Bo Chen was @2 before the restore; the restore gave @2 out again.
     assert ties("add", "Cy").stderr.startswith("Added Cy (@3)")
     kept = list((tmp_path / "xdg" / "ties" / "backups").glob("*-before-restore-*.json"))
@@ -206,7 +209,8 @@ def test_doctor_on_postgresql(ties, db_path):
 def test_moving_a_store_between_sqlite_and_postgresql_loses_nothing(ties, db_path,
                                                                     tmp_path):
     ties("add", "Ana Lima", "--type", "strategic", "--company", "Acme", "--tag", "mentor",
-         "--working-on", "a book")
+         "--working-on", "a book", "--email", "ana@acme.example", "--email",
+         "ana@home.example", "--phone", "+1 555 0100", "--phone", "+1 555 0199")
     ties("add", "Bo Chen", "--type", "social", "--birthday", "--07-04")
     ties("log", "Ana", "Bo", "--note", "dinner", "--via", "in-person", "--received")
     ties("follow-up", "Bo", "intro to Ana's editor")
@@ -225,6 +229,7 @@ def test_moving_a_store_between_sqlite_and_postgresql_loses_nothing(ties, db_pat
 
     assert body(on_lite) == body(first)
     assert body(again) == body(first)
+    assert '"ana@home.example"' in first and '"+1 555 0199"' in first
 
 
 @postgres

@@ -142,7 +142,10 @@ def _history(plan, records, interactions=(), follow_ups=(), settings=None, *,
                                   here_promises=here_promises or {}, your_settings=yours or {})
 
 
-def test_an_interaction_is_created_unless_already_here_or_earlier_in_the_file():
+def test_an_interaction_is_created_unless_already_here_and_twice_in_the_file_is_twice():
+    """Regression (the deep lifecycle run): one logged twice on purpose ('log --force')
+    came back once from a ties JSON export; the file's copies beyond those here are
+    created."""
     from ties.core.records import InteractionRecord
 
     records = _people(("Ana Lima", 7), ("Bo Chen", 8))
@@ -154,15 +157,20 @@ def test_an_interaction_is_created_unless_already_here_or_earlier_in_the_file():
         InteractionRecord(day, "call", "hi", id=2, people=[7, 8]),
         InteractionRecord(day, "call", "hi", id=3, people=[8, 7]),
         InteractionRecord(day, "call", "hi!", id=4, people=[7]),
-        InteractionRecord(day, "call", "hi", id=5, people=[9])],
-        here_interactions={("2025-03-01", "call", "hi", (3,)): 12})
+        InteractionRecord(day, "call", "hi", id=5, people=[9]),
+        InteractionRecord(day, "call", "hi", id=6, people=[7]),   # a second one here?
+        InteractionRecord(day, "call", "hi", id=7, people=[7])],  # no: created
+        here_interactions={("2025-03-01", "call", "hi", (3,)): [12, 13]})
     assert [(s.position, s.action, s.reason) for s in plan.interactions] == [
         ("interaction 1", "skip", "already here as #12 (same day, channel, note and people)"),
         ("interaction 2", "create",
          "call with Ana Lima (@3) and Bo Chen (new) on 2025-03-01, not here yet"),
-        ("interaction 3", "skip", "the same as interaction 2 earlier in the file"),
+        ("interaction 3", "create",
+         "call with Bo Chen (new) and Ana Lima (@3) on 2025-03-01, not here yet"),
         ("interaction 4", "create", "call with Ana Lima (@3) on 2025-03-01, not here yet"),
-        ("interaction 5", "skip", "its person 9 in the file matched no one here for certain")]
+        ("interaction 5", "skip", "its person 9 in the file matched no one here for certain"),
+        ("interaction 6", "skip", "already here as #13 (same day, channel, note and people)"),
+        ("interaction 7", "create", "call with Ana Lima (@3) on 2025-03-01, not here yet")]
     assert plan.interactions[1].people == [-1, 3]
 
 

@@ -206,6 +206,11 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
     for invalid in parsed.invalid:
         if invalid.field != "name":  # an entry left out for its name is listed as skipped
             say(f"  left out: {invalid.describe()}")
+    for invalid in parsed.left_out[:10]:
+        say(f"  left out: {invalid.describe()}")
+    if len(parsed.left_out) > 10:
+        say(f"  ... and {len(parsed.left_out) - 10} more invalid further addresses and "
+            "numbers, left out")
     left_out = [s for s in plan.interactions + plan.follow_ups
                 if s.action == "skip" and not s.people]
     for step in left_out[:10]:  # its people matched no one here: worth saying

@@ -35,6 +35,9 @@ Force = Annotated[bool, typer.Option(
 def profile_option(f: personfields.PersonField, help: str | None = None):
     """The Typer option that sets field `f` (text, checked by the command)."""
     flags = (f.option_flag, *([f.short] if f.short else []))
+    if f.repeatable:
+        return Annotated[list[str] | None, typer.Option(
+            *flags, help=help or f.help, show_default=False)]
     return Annotated[str | None, typer.Option(
         *flags, help=help or f.help, autocompletion=COMPLETION.get(f.kind),
         show_default=False)]

@@ -15,12 +15,28 @@ TABLE_LIMIT = 100  # rows in the list table unless --limit says otherwise
 
 def profile_of(options: dict) -> dict:
     """The validated profile fields from the options `o.profile_options` gave a command
-    (parameter name -> text or None)."""
+    (parameter name -> text or None), but for the email addresses and phone numbers
+    (`contacts_of`)."""
     from ties.core import fields
 
     names = personfields.options()
     return fields.profile({names[param]: value for param, value in options.items()
-                           if param in names})
+                           if param in names and not _repeatable(names[param])})
+
+
+def _repeatable(field: str) -> bool:
+    return any(f.name == field and f.repeatable for f in personfields.SPEC)
+
+
+def contacts_of(kind: str, values: list[str] | None) -> list[str] | None:
+    """Checked addresses or numbers from a repeatable option, once each; None when the
+    option was not given ('' alone gives an empty list: it clears them)."""
+    if values is None:
+        return None
+    from ties.core import contacts, fields
+
+    check = fields.email if kind == "email" else (lambda v: fields.text("phone", v))
+    return contacts.unique(kind, [check(v) for v in values])
 
 
 @app.command(rich_help_panel="People")
@@ -50,6 +66,7 @@ def add(
     day = today()
     person_name = fields.name(name)
     profile = profile_of(options)
+    lists = {kind: contacts_of(kind, options.get(kind)) for kind in ("email", "phone")}
     tags = [fields.tag(t) for t in tag or []]
     first = None
     if not no_log:
@@ -57,17 +74,36 @@ def add(
                                   note=profile.get("met") or fields.FIRST_MEETING)
     with writing() as session:
         pid = store.add_person(session, name=person_name, fields=profile, tags=tags, today=day,
-                               first=first, another=another)
+                               first=first, another=another,
+                               contacts={k: v for k, v in lists.items() if v})
     kind = profile.get("type") or "untyped"
     say(f"Added {person_name} (@{pid}) as {kind}"
         + (f", met {dates.ago(first.when, day)}." if first else "."))
 
 
 @app.command(rich_help_panel="People")
-@o.profile_options(after={"linkedin": ("tag", "untag"), "notes": ("add_note",)},
-                   help={"notes": "Replace their notes ('' clears them)."})
+@o.profile_options(after={"email": ("add_email", "remove_email"),
+                          "phone": ("add_phone", "remove_phone"),
+                          "linkedin": ("tag", "untag"), "notes": ("add_note",)},
+                   help={"notes": "Replace their notes ('' clears them).",
+                         "email": "Replace their email addresses with these; repeat for "
+                         "several, the first is the primary ('' removes them all).",
+                         "phone": "Replace their phone numbers with these; repeat for "
+                         "several, the first is the primary ('' removes them all)."})
 def edit(
     name: o.Name,
+    add_email: Annotated[list[str] | None, typer.Option(
+        "--add-email", help="Add an email address after theirs; repeat for several.",
+        show_default=False)] = None,
+    remove_email: Annotated[list[str] | None, typer.Option(
+        "--remove-email", help="Remove one of their email addresses; repeat for several.",
+        show_default=False)] = None,
+    add_phone: Annotated[list[str] | None, typer.Option(
+        "--add-phone", help="Add a phone number after theirs; repeat for several.",
+        show_default=False)] = None,
+    remove_phone: Annotated[list[str] | None, typer.Option(
+        "--remove-phone", help="Remove one of their phone numbers; repeat for several.",
+        show_default=False)] = None,
     tag: o.Tags = None,
     untag: Annotated[list[str] | None, typer.Option(
         "--untag", help="Remove a tag; repeat for several.", show_default=False)] = None,
@@ -84,10 +120,16 @@ def edit(
     from ties.storage import queries, store
 
     changes = profile_of(options)
+    lists = {kind: (contacts_of(kind, replace), contacts_of(kind, more) or [],
+                    contacts_of(kind, less) or [])
+             for kind, replace, more, less in (
+                 ("email", options.get("email"), add_email, remove_email),
+                 ("phone", options.get("phone"), add_phone, remove_phone))
+             if replace is not None or more or less}
     add_tags = [fields.tag(t) for t in tag or []]
     remove_tags = [fields.tag(t) for t in untag or []]
     appended = fields.text("notes", add_note) if add_note is not None else None
-    if not (changes or add_tags or remove_tags or appended):
+    if not (changes or lists or add_tags or remove_tags or appended):
         from ties.core.errors import BadValue
 
         raise BadValue("Nothing to change: give at least one option, for example --company. "
@@ -96,17 +138,24 @@ def edit(
         conn = store.raw(session)
         who = queries.find_person(conn, name)
         before = queries.profile(conn, who.id)
+        from ties.core import contacts
+
+        new_lists = {kind: contacts.edited(kind, before[f"{kind}s"], replace=replace,
+                                           add=more, remove=less, whose=who.name)
+                     for kind, (replace, more, less) in lists.items()}
+        new_lists = {k: v for k, v in new_lists.items() if v != before[f"{k}s"]}
         tags = set(queries.tags_of(conn, [who.id])[who.id])
         # The same name again still writes its search key: it repairs one left stale
         # by a change outside ties ('ties doctor' says so).
         stale = "name" in changes and queries.name_key(conn, who.id) != fold(changes["name"])
-        if not appended and not stale and set(add_tags) <= tags and \
+        if not appended and not stale and not new_lists and set(add_tags) <= tags and \
                 not set(remove_tags) & tags and all(
                 before.get(key) == value for key, value in changes.items()):
             say(f"{who.name} (@{who.id}) already has those details; nothing changed.")
             return
         person = store.update_person(session, who.id, changes, add_tags=add_tags,
-                                     remove_tags=remove_tags, append_note=appended)
+                                     remove_tags=remove_tags, append_note=appended,
+                                     contacts=new_lists)
         shown = person.name
     say(f"Updated {shown} (@{who.id}).")
 
@@ -188,7 +237,8 @@ def list_(
     if json:
         emit_json([
             {k: r[k] for k in ("id", "name", "type", "company", "role", "industry", "location",
-                               "email", "tags", "last_contact", "interactions", "archived")}
+                               "email", "emails", "tags", "last_contact", "interactions",
+                               "archived")}
             for r in rows
         ])
         return

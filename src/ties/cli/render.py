@@ -114,6 +114,11 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     fact("Work", " · ".join(safe(v) for f in personfields.shown("work")
                             if (v := value_of(f, person))))
     for f in personfields.shown("facts"):
+        if f.repeatable:  # every one, the primary first; the rest on lines of their own
+            one = person.get(f.name)
+            for n, value in enumerate(person.get(f"{f.name}s") or ([one] if one else [])):
+                fact(f.title if n == 0 else "", value)
+            continue
         fact(f.title, _fact(f, person, cadence_days))
     last = person.get("last_contact")
     fact("Last contact", f"{dates.ago(last, today)} ({last.isoformat()})" if last else "never")

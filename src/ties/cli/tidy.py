@@ -147,6 +147,10 @@ def merge(keep: o.Name, other: o.Name, yes: o.Yes = False) -> None:
                   "into notes)", markup=False)
     if plan.tags:
         out.print(f"  tags: add {safe(', '.join(plan.tags))}", markup=False)
+    for kind, values in plan.contacts.items():
+        added = values[len(pa[f"{kind}s"]):]
+        word = "email addresses" if kind == "email" else "phone numbers"
+        out.print(f"  {word}: add {safe(', '.join(added))}", markup=False)
     out.print(f"  history: {pb['interactions']} interactions and every follow-up move to "
               f"@{a.id}", markup=False)
     confirm(f"Merge them and delete @{b.id}?", yes)

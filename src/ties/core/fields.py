@@ -211,7 +211,14 @@ def value_of(spec: personfields.PersonField, person: dict):
 
 def profile_json(person: dict) -> dict:
     """A person in the documented JSON shape (docs/reference/json.md)."""
-    out = {f.json_key: value_of(f, person) for f in personfields.SPEC if f.profile}
+    out = {}
+    for f in personfields.SPEC:
+        if f.profile:
+            out[f.json_key] = value_of(f, person)
+        if f.name in ("email", "phone"):  # "email" stays the primary, as before there
+            # were several; "emails" lists them all, the primary first
+            one = person.get(f.name)
+            out[f"{f.name}s"] = person.get(f"{f.name}s", [one] if one else [])
     out.update(last_contact=person.get("last_contact"),
                interactions=person.get("interactions") or 0,
                gave=person.get("gave_count", 0), received=person.get("received_count", 0))

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ties.core import identity, personfields
+from ties.core import contacts, identity, personfields
 from ties.core.errors import BadValue
 from ties.core.fields import MAX_TEXT
 from ties.core.names import fold
@@ -29,7 +29,7 @@ class Pair:
 def likely_duplicates(rows: list[tuple]) -> list[Pair]:
     """Pairs that are probably one person: the same LinkedIn profile, the same email, the
     same name, or very close names at the same company. rows: (id, name, name_key,
-    company, email, linkedin)."""
+    company, email, linkedin), where email may be a list of every address they have."""
     found: dict[tuple[int, int], str] = {}
 
     def add(a: int, b: int, reason: str) -> None:
@@ -40,8 +40,11 @@ def likely_duplicates(rows: list[tuple]) -> list[Pair]:
     for kind, reason in identity.STRONG:
         groups: dict[str, list[int]] = defaultdict(list)
         for r in rows:
-            if (key := identity.strong_key(kind, r[column[kind]])) is not None:
-                groups[key].append(r[0])
+            values = r[column[kind]]
+            for value in values if isinstance(values, list | tuple) else [values]:
+                if (key := identity.strong_key(kind, value)) is not None and \
+                        r[0] not in groups[key]:
+                    groups[key].append(r[0])
         for ids in groups.values():
             for other in ids[1:]:
                 add(ids[0], other, reason)
@@ -78,19 +81,30 @@ class MergePlan:
     keep: list[tuple[str, str, str]] = field(default_factory=list)  # field, kept, dropped
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
+    # kind -> every email address or phone number of both, the kept one's first; only
+    # where the other brings some the kept one lacks
+    contacts: dict[str, list[str]] = field(default_factory=dict)
 
 
 def plan(keep: dict, other: dict) -> MergePlan:
     """What merging `other` into `keep` does: empty fields of `keep` take the other's
     value; where both have different values `keep`'s stays and the other's is written into
-    the notes, so nothing is lost; notes are joined; tags are combined. Which fields are
+    the notes, so nothing is lost; notes are joined; tags, email addresses and phone
+    numbers are combined (the kept person's primary stays their primary). Which fields are
     taken, and which (settings of the relationship rather than facts about the person:
     type, cadence, birthday) the kept one keeps quietly, the field spec says
     (personfields: `merged`, `quiet`)."""
     result = MergePlan()
     lost = []
+    for kind in contacts.KINDS:
+        mine, theirs = (_listed(p, kind) for p in (keep, other))
+        both = contacts.merged(kind, mine, theirs)
+        if both != mine:
+            result.contacts[kind] = both
     quiet = personfields.quiet_fields()
     for key in personfields.merged_fields():
+        if key in contacts.KINDS:
+            continue
         mine, theirs = keep.get(key), other.get(key)
         if theirs in (None, ""):
             continue
@@ -112,3 +126,10 @@ def plan(keep: dict, other: dict) -> MergePlan:
     result.notes = joined or None
     result.tags = sorted(set(other.get("tags", [])) - set(keep.get("tags", [])))
     return result
+
+
+def _listed(person: dict, kind: str) -> list[str]:
+    """A profile's addresses of `kind`: its list, or its one field when it has no list."""
+    if f"{kind}s" in person:
+        return list(person[f"{kind}s"])
+    return [person[kind]] if person.get(kind) else []

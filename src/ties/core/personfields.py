@@ -37,6 +37,9 @@ class PersonField:
     flag: str | None = None
     short: str | None = None
     help: str | None = None
+    # Several values (a person's email addresses, phone numbers): the option repeats, the
+    # first is the primary (the field's column), the rest in person_contact.
+    repeatable: bool = False
     exported: bool = True  # in JSON (and, unless `csv_export` is False, CSV) exports
     csv_export: bool = True
     profile: bool = True  # read with a person's profile (show, list, merge, show --json)
@@ -95,10 +98,13 @@ SPEC: tuple[PersonField, ...] = (
                 show="facts", headers=("industry", "sector", "field")),
     PersonField("location", option="location", help="Where they live or work.",
                 show="facts", vcard="ADR:;;;{};;;", headers=("location", "city", "place")),
-    PersonField("email", kind="email", check="email", option="email", help="Email address.",
-                show="facts", vcard="EMAIL",
+    PersonField("email", kind="email", check="email", option="email",
+                help="Email address; repeat for several, the first is the primary.",
+                repeatable=True, show="facts", vcard="EMAIL",
                 headers=("email", "e-mail", "email address", "mail")),
-    PersonField("phone", option="phone", help="Phone number.", show="facts", vcard="TEL",
+    PersonField("phone", option="phone",
+                help="Phone number; repeat for several, the first is the primary.",
+                repeatable=True, show="facts", vcard="TEL",
                 headers=("phone", "mobile", "telephone", "phone number", "cell")),
     PersonField("linkedin", kind="url", check="linkedin", label="LinkedIn",
                 option="linkedin", help="LinkedIn profile URL or handle.", show="facts",

@@ -6,9 +6,10 @@ Each entry of a file is matched (ties.core.identity: LinkedIn profile, then emai
 company) to someone already here, to someone earlier in the same file, or to no one:
 
 - **create**: no one matches; the person is created with the file's values;
-- **update**: someone here matches and the file fills fields (or adds tags) they lack.
-  What they already have is never overwritten: a different value is a **conflict**,
-  reported and kept as it is;
+- **update**: someone here matches and the file fills fields (or adds tags, email
+  addresses or phone numbers) they lack. What they already have is never overwritten: a
+  different value is a **conflict**, reported and kept as it is; but a person has any
+  number of addresses and numbers, so one they lack is added after theirs, not a conflict;
 - **unchanged**: someone here matches and the file adds nothing;
 - **skip**: the reader could not use the entry (no name), with its reason.
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ties.core import personfields
+from ties.core import contacts, personfields
 from ties.core.dates import birthday_of
 from ties.core.identity import Index
 from ties.core.names import fold
@@ -53,13 +54,16 @@ class Create:
     tags: list[str]
     positions: list[str]  # the entries it comes from ("row 3", "card 2")
     reason: str = NEW_PERSON
+    # kind -> every email address / phone number, the primary (values[kind]) first
+    contacts: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
 class Update:
     person_id: int
     name: str
-    changes: dict = field(default_factory=dict)  # field -> value; "tag:T" -> T
+    changes: dict = field(default_factory=dict)  # field -> value; "tag:T" -> T; an address
+    # or number added after theirs: "email:A" -> A, "phone:N" -> N
     reason: str = ""  # how they were recognised: "same email", ...
     positions: list[str] = field(default_factory=list)  # the entries that matched them
 
@@ -188,7 +192,21 @@ def _order(position: str) -> tuple:
 
 def _details(record) -> dict:
     return {"key": fold(record.name), "company": record.fields.get("company"),
-            "email": record.fields.get("email"), "linkedin": record.fields.get("linkedin")}
+            "email": record.fields.get("email"), "linkedin": record.fields.get("linkedin"),
+            "emails": listed(record, "email")}
+
+
+def listed(record, kind: str) -> list[str]:
+    """Every address (or number) of `kind` a record gives, its field's first."""
+    return contacts.unique(kind, [record.fields.get(kind),
+                                  *getattr(record, f"{kind}s", ())])
+
+
+def _have(person: dict, kind: str) -> list[str]:
+    """What someone here has of `kind`: their list, else their one field."""
+    if f"{kind}s" in person:
+        return list(person[f"{kind}s"])
+    return [person[kind]] if person.get(kind) else []
 
 
 def plan(records: Iterable, index: Index, current: dict[int, dict], *,
@@ -220,20 +238,33 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                     create.values[key] = value
             create.tags += [t for t in rec.tags if t not in create.tags]
             create.positions.append(rec.position)
+            for kind in contacts.KINDS:
+                both = contacts.merged(kind, create.contacts.get(kind, []),
+                                       listed(rec, kind))
+                if both:
+                    create.contacts[kind] = both
+                    create.values[kind] = both[0]
+            index.add(pid, **details)  # its further addresses recognise it too
             continue
         if pid is None:
             values = {"type": type_}
             values.update({k: v for k, v in rec.fields.items() if k in importable})
             if type_ is not None:
                 values["type"] = type_
+            found = {kind: listed(rec, kind) for kind in contacts.KINDS}
+            for kind, values_of in found.items():
+                if values_of:
+                    values[kind] = values_of[0]
             result.creates.append(Create(rec.name, values,
                                          list(dict.fromkeys(rec.tags + extra_tags)),
-                                         [rec.position]))
+                                         [rec.position],
+                                         contacts={k: v for k, v in found.items() if v}))
             index.add(-len(result.creates), **details)
             continue
         update = updates.get(pid)
         if update is None:
-            have = {**current[pid], "tags": list(current[pid]["tags"])}
+            have = {**current[pid], "tags": list(current[pid]["tags"]),
+                    **{f"{k}s": _have(current[pid], k) for k in contacts.KINDS}}
             update = updates[pid] = Update(pid, have["name"], reason=reason)
             result.updates.append(update)
             working[pid] = have
@@ -243,8 +274,16 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
         update.positions.append(rec.position)
         have = working[pid]
         changed = update.changes
+        for kind in contacts.KINDS:  # added after theirs, never a conflict
+            for value in contacts.added(kind, have[f"{kind}s"], listed(rec, kind)):
+                if not have[f"{kind}s"]:
+                    have[kind] = changed[kind] = value  # the first is their primary
+                else:
+                    changed[f"{kind}:{value}"] = value
+                have[f"{kind}s"].append(value)
         incoming = {k: v for k, v in rec.fields.items()
-                    if k in importable and v is not None and not k.startswith("birthday_")}
+                    if k in importable and v is not None and not k.startswith("birthday_")
+                    and k not in contacts.KINDS}
         if rec.fields.get("birthday_month"):
             incoming["birthday"] = birthday_of(rec.fields)
         for key, value in incoming.items():
@@ -261,6 +300,7 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             if t not in have["tags"]:
                 have["tags"].append(t)
                 changed[f"tag:{t}"] = t
+        index.add(pid, **details)  # the addresses it brings recognise them from now on
     return result
 
 
@@ -277,8 +317,10 @@ def plan_kept(records: Iterable) -> Plan:
         for clock in ("created", "updated_at"):  # else the store's today and now
             if rec.fields.get(clock) is not None:
                 values[clock] = rec.fields[clock]
+        found = {kind: listed(rec, kind) for kind in contacts.KINDS}
         result.creates.append(Create(rec.name, values, list(rec.tags), [rec.position],
-                                     reason=KEPT))
+                                     reason=KEPT,
+                                     contacts={k: v for k, v in found.items() if v}))
         result.targets.append(-len(result.creates))
     return result
 
@@ -289,12 +331,13 @@ def _who(people: list[int], names: dict[int, str]) -> str:
 
 
 def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups: Iterable,
-                 settings: dict[str, str], *, here_interactions: dict[tuple, int],
+                 settings: dict[str, str], *, here_interactions: dict[tuple, list[int]],
                  here_promises: dict[tuple, int], your_settings: dict[str, str]) -> Plan:
     """Add to `result` (the plan for `records`, the file's people) what becomes of the
     file's interactions, follow-ups and settings. An interaction is already here when one
     on the same day, by the same channel, with the same note and people is
-    (`here_interactions`: (day, channel, note, people ids sorted) -> its id); a follow-up
+    (`here_interactions`: (day, channel, note, people ids sorted) -> their ids; as many of
+    the file's as are here are matched, the rest created); a follow-up
     when the same person has the same promise with the same due date (`here_promises`:
     (person id, text, due) -> its id). `your_settings` holds the settings you have set,
     in their stored form. Returns `result`."""
@@ -315,7 +358,9 @@ def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups
             return [], f"its person {missing[0]} in the file matched no one here for certain"
         return sorted({placed[p] for p in file_ids}), ""
 
-    earlier: dict[tuple, str] = {}
+    # Each interaction here stands for one of the file's: the file's copies beyond as many
+    # as are here are created, so one logged twice on purpose (`log --force`) stays twice.
+    unmatched = {key: list(found) for key, found in here_interactions.items()}
     for item in interactions:
         position = f"interaction {item.id}"
         people, missing = where(item.people)
@@ -323,15 +368,11 @@ def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups
                tuple(people))
         if missing:
             step = Step("interaction", position, "skip", missing)
-        elif key in here_interactions:
+        elif unmatched.get(key):
             step = Step("interaction", position, "skip",
-                        f"already here as #{here_interactions[key]} (same day, channel, "
+                        f"already here as #{unmatched[key].pop(0)} (same day, channel, "
                         "note and people)", people=people)
-        elif key in earlier:
-            step = Step("interaction", position, "skip",
-                        f"the same as {earlier[key]} earlier in the file", people=people)
         else:
-            earlier[key] = position
             in_file_order = list(dict.fromkeys(placed[p] for p in item.people))
             step = Step("interaction", position, "create",
                         f"{item.channel or 'other'} with {_who(in_file_order, names)} on "

@@ -302,8 +302,31 @@ _M002_POSTGRES = [
 ]
 
 
+def m003_every_email_and_phone(conn: sqlite3.Connection) -> None:
+    """People keep every email address and phone number: `person.email` and
+    `person.phone` stay as they are (the primary of each, read by everything that read
+    them before), and a new table holds the others in order. No row changes, so the step
+    is one CREATE TABLE and its index on either database."""
+    ddl = dialect.of(conn).ddl
+    for statement in _M003:
+        conn.execute(ddl(statement))
+
+
+_M003 = [
+    """CREATE TABLE person_contact (
+        person_id INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY (person_id, kind, position),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_person_contact_value ON person_contact (value)",
+]
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
+    m003_every_email_and_phone,
 ]
 LATEST = len(MIGRATIONS)

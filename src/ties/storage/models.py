@@ -50,6 +50,20 @@ class Person(SQLModel, table=True):
     import_digest: str | None = None  # the row as the import created it (store.digests)
 
 
+class PersonContact(SQLModel, table=True):
+    """A person's further email addresses and phone numbers: the first of each lives in
+    `Person.email` / `Person.phone` (the primary), the rest here in the person's order
+    (docs/architecture.md says why). No value is here twice for a person, nor the primary
+    again (compared as `core.contacts.key` does: an email's case, a phone's spacing)."""
+
+    __tablename__ = "person_contact"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(primary_key=True)  # "email" or "phone"
+    position: int = Field(primary_key=True)  # 1, 2, ...: after the primary (position 0)
+    value: str = Field(index=True)
+
+
 class Tag(SQLModel, table=True):
     __tablename__ = "tag"
 

@@ -139,6 +139,34 @@ def _profile_columns() -> str:
     return ", ".join(f"p.{f}" for f in personfields.profile_fields())
 
 
+def contacts_of(conn: Connection, person_ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    """Every email address and phone number of these people, the primary first:
+    pid -> {"email": [...], "phone": [...]}. A row of another kind (written outside ties)
+    is left out, as `ties doctor` says."""
+    out: dict[int, dict[str, list[str]]] = {pid: {"email": [], "phone": []}
+                                            for pid in person_ids}
+    for chunk in chunks(list(out)):
+        places = marks(chunk)
+        for pid, email, phone in conn.execute(
+                f"SELECT id, email, phone FROM person WHERE id IN ({places})", chunk):
+            for kind, value in (("email", email), ("phone", phone)):
+                if value is not None:
+                    out[pid][kind].append(stored.text(value))
+        for pid, kind, value in conn.execute(
+                "SELECT person_id, kind, value FROM person_contact WHERE person_id IN "
+                f"({places}) ORDER BY person_id, kind, position", chunk):
+            if kind in ("email", "phone") and value is not None:
+                out[pid][kind].append(stored.text(value))
+    return out
+
+
+def _with_contacts(conn: Connection, people: list[dict]) -> None:
+    """Give each person row its lists: "emails" and "phones", the primary first."""
+    found = contacts_of(conn, [p["id"] for p in people])
+    for p in people:
+        p["emails"], p["phones"] = found[p["id"]]["email"], found[p["id"]]["phone"]
+
+
 def profile(conn: Connection, person_id: int) -> dict[str, Any]:
     cols = _profile_columns()
     rows = _all(
@@ -153,6 +181,7 @@ def profile(conn: Connection, person_id: int) -> dict[str, Any]:
     person = rows[0]
     person["interactions"] = person["interactions"] or 0
     person["tags"] = tags_of(conn, [person_id])[person_id]
+    _with_contacts(conn, [person])
     return person
 
 
@@ -212,7 +241,8 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-SEARCHED = ("p.name", "p.company", "p.role", "p.industry", "p.location", "p.email", "p.met",
+SEARCHED = ("p.name", "p.company", "p.role", "p.industry", "p.location", "p.email", "p.phone",
+            "p.met",
             "p.notes", "p.working_on", "p.struggles", "p.cares_about")
 
 
@@ -231,9 +261,12 @@ def _list_filter(conn, type_: str | None, tag: str | None, search: str | None,
         # The folded name makes 'beyonce' find 'Beyoncé'; the match ignores ASCII case.
         like = dialect.of(conn).like
         clauses = [f"{col} {like} ? ESCAPE '\\'" for col in SEARCHED] + \
-            [f"p.name_key {like} ? ESCAPE '\\'"]
+            [f"p.name_key {like} ? ESCAPE '\\'",  # and every further email and phone
+             f"EXISTS (SELECT 1 FROM person_contact c WHERE c.person_id = p.id AND "
+             f"c.value {like} ? ESCAPE '\\')"]
         where.append("(" + " OR ".join(clauses) + ")")
-        params += [_like(search)] * len(SEARCHED) + [_like(names.fold(search))]
+        params += [_like(search)] * len(SEARCHED) + [_like(names.fold(search)),
+                                                     _like(search)]
     if archived is not None:  # read as every query reads the flag (storage/stored.py)
         where.append("p.archived" if archived else "NOT p.archived")
     return (" WHERE " + " AND ".join(where) if where else ""), params
@@ -263,6 +296,7 @@ def list_people(
     tags = tags_of(conn, [r["id"] for r in rows])
     for r in rows:
         r["tags"] = tags[r["id"]]
+    _with_contacts(conn, rows)
     return rows
 
 
@@ -314,17 +348,18 @@ def stored_settings(conn: Connection) -> dict[str, str]:
             conn.execute("SELECT key, value FROM setting") if isinstance(key, str)}
 
 
-def interactions_by_key(conn: Connection) -> dict[tuple, int]:
+def interactions_by_key(conn: Connection) -> dict[tuple, list[int]]:
     """Every interaction's id by what makes two the same for an import: (day, channel,
-    note or '', the ids of its people sorted); the oldest where several share one."""
-    found: dict[tuple, int] = {}
+    note or '', the ids of its people sorted), oldest first: one logged twice on purpose
+    (`log --force`) is there twice."""
+    found: dict[tuple, list[int]] = {}
     for iid, day, channel, note, people in conn.execute(
             "SELECT i.id, i.date, i.channel, coalesce(i.note, ''), "
             f"{dialect.of(conn).id_list('ip.person_id')} FROM interaction i "
             "JOIN interaction_person ip ON ip.interaction_id = i.id "
             "GROUP BY i.id, i.date, i.channel, i.note ORDER BY i.id"):
         key = (str(day)[:10], channel, note, tuple(sorted(int(x) for x in people.split(","))))
-        found.setdefault(key, iid)
+        found.setdefault(key, []).append(iid)
     return found
 
 
@@ -674,6 +709,7 @@ def export_data(conn: Connection) -> dict:
     tags = tags_of(conn, [p["id"] for p in people])
     for p in people:
         p["tags"] = tags[p["id"]]
+    _with_contacts(conn, people)
     interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
                               "received, logged_at FROM interaction ORDER BY id")
     links: dict[int, list[int]] = {}
@@ -740,9 +776,16 @@ def count_untyped(conn: Connection) -> int:
 
 
 def identity_rows(conn: Connection) -> list[tuple]:
+    """(id, name, name_key, company, [every email address], linkedin) of everyone."""
     text = stored.text
-    return [(r[0], *(text(v) for v in r[1:])) for r in conn.execute(
+    rows = [(r[0], *(text(v) for v in r[1:])) for r in conn.execute(
         "SELECT id, name, name_key, company, email, linkedin FROM person ORDER BY id")]
+    more: dict[int, list[str]] = {}
+    for pid, value in conn.execute("SELECT person_id, value FROM person_contact WHERE kind = "
+                                   "'email' ORDER BY person_id, position"):
+        more.setdefault(pid, []).append(text(value))
+    return [(r[0], r[1], r[2], r[3], [e for e in (r[4], *more.get(r[0], ())) if e], r[5])
+            for r in rows]
 
 
 # The report's fast path: strength, status and the summary computed in SQL -----------

@@ -23,7 +23,15 @@ from ties.core.reconcile import IMPORT_FIELDS  # the person fields an import may
 from ties.core.records import InteractionRecord
 from ties.storage import queries
 from ties.storage.chunks import chunks, marks
-from ties.storage.models import FollowUp, Interaction, InteractionPerson, Person, PersonStats, Tag
+from ties.storage.models import (
+    FollowUp,
+    Interaction,
+    InteractionPerson,
+    Person,
+    PersonContact,
+    PersonStats,
+    Tag,
+)
 
 if TYPE_CHECKING:
     from ties.storage.backend import Connection
@@ -42,8 +50,11 @@ def raw(session: Session):
 def add_person(
     session: Session, *, name: str, fields: dict, tags: Iterable[str], today: date,
     first: InteractionRecord | None, another: bool = False, stamp: datetime | None = None,
+    contacts: dict[str, list[str]] | None = None,
 ) -> int:
-    """Create a person (and their first interaction). Refuses a twin unless `another`."""
+    """Create a person (and their first interaction). Refuses a twin unless `another`.
+    `contacts` gives every email address and phone number ({"email": [...]}), the primary
+    first."""
     conn = raw(session)
     twins = queries.same_name(conn, name)
     if twins and not another:
@@ -59,6 +70,8 @@ def add_person(
     session.add(person)
     session.flush()
     assert person.id is not None
+    for kind, values in (contacts or {}).items():
+        set_contacts(session, person, kind, values)
     for t in sorted(set(tags)):
         session.add(Tag(person_id=person.id, tag=t))
     if first is not None:
@@ -71,10 +84,15 @@ def add_person(
 def update_person(
     session: Session, person_id: int, changes: dict, *, add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (), append_note: str | None = None,
+    contacts: dict[str, list[str]] | None = None,
 ) -> Person:
+    """Change a person's fields and tags; `contacts` replaces whole lists of email
+    addresses or phone numbers ({"phone": [...]}, the primary first)."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"No one has the id @{person_id}. See 'ties list'.")
+    for kind, values in (contacts or {}).items():
+        set_contacts(session, person, kind, values)
     if "name" in changes:
         changes["name_key"] = fold(changes["name"])
     for key, value in changes.items():
@@ -92,6 +110,31 @@ def update_person(
     session.add(person)
     session.flush()
     return person
+
+
+def set_contacts(session: Session, person: Person, kind: str, values: list[str]) -> None:
+    """Make `values` (once each, in order) all of a person's email addresses or phone
+    numbers: the first in the person's own column (`person.email`/`phone`), the others in
+    person_contact. The caller flushes `person`."""
+    from ties.core import contacts
+
+    values = contacts.unique(kind, values)
+    setattr(person, kind, values[0] if values else None)
+    session.add(person)
+    _set_further(session, person.id, kind, values[1:])
+
+
+def _set_further(session: Session, person_id: int, kind: str, values: list[str]) -> None:
+    """Make `values` a person's further addresses (or numbers) of `kind`, in order."""
+    from sqlalchemy import delete, insert
+
+    session.execute(delete(PersonContact).where(PersonContact.person_id == person_id,
+                                                PersonContact.kind == kind)
+                    .execution_options(synchronize_session=False))
+    if values:
+        session.execute(insert(PersonContact), [
+            {"person_id": person_id, "kind": kind, "position": n, "value": v}
+            for n, v in enumerate(values, 1)])
 
 
 def person_tags(session: Session, person_id: int) -> list[Tag]:
@@ -330,17 +373,26 @@ class ImportResult:
 def _identity(conn: Connection):
     """Everyone here, indexed by what recognises them (ties.core.identity)."""
     from ties.core.identity import Index
+    from ties.storage import stored
 
     index = Index()
+    further: dict[int, list[str]] = {}
+    for pid, value in conn.execute("SELECT person_id, value FROM person_contact WHERE kind = "
+                                   "'email' ORDER BY person_id, position"):
+        further.setdefault(pid, []).append(stored.text(value))
     for pid, linkedin, email, key, company in conn.execute(
             "SELECT id, linkedin, email, name_key, company FROM person ORDER BY id"):
-        index.add(pid, key=key, company=company, email=email, linkedin=linkedin)
+        index.add(pid, key=key, company=company, email=email, linkedin=linkedin,
+                  emails=further.get(pid, ()))
     return index
 
 
 def _details(rec) -> dict:
+    from ties.core.reconcile import listed
+
     return {"key": fold(rec.name), "company": rec.fields.get("company"),
-            "email": rec.fields.get("email"), "linkedin": rec.fields.get("linkedin")}
+            "email": rec.fields.get("email"), "linkedin": rec.fields.get("linkedin"),
+            "emails": listed(rec, "email")}
 
 
 def _match(rec, index) -> int | None:
@@ -420,18 +472,33 @@ def apply_plan(session: Session, planned, *, batch, today: date,
                     for pid, c in zip(ids, planned.creates, strict=True) for t in c.tags]
         if tag_rows:
             session.execute(insert(Tag), tag_rows)
+        further = [{"person_id": pid, "kind": kind, "position": n, "value": v}
+                   for pid, c in zip(ids, planned.creates, strict=True)
+                   for kind, values in c.contacts.items()
+                   for n, v in enumerate(values[1:], 1)]
+        if further:
+            session.execute(insert(PersonContact), further)
         if not planned.keep_ids:  # a whole document refreshes everyone at its end
             refresh_stats(session, ids)
         result.created = [c.name for c in planned.creates]
+    # What the people an update adds addresses to have already, read at once.
+    had_contacts = queries.contacts_of(raw(session), sorted(
+        {u.person_id for u in planned.updates
+         if any(k.startswith(("email:", "phone:")) for k in u.changes)}))
     for update in planned.updates:
         pid, name, changed = update.person_id, update.name, update.changes
         if not changed:
             result.unchanged.append(name)
             continue
-        values = {k: v for k, v in changed.items() if not k.startswith("tag:")}
+        values = {k: v for k, v in changed.items() if ":" not in k}
         changed = {k: v for k, v in changed.items() if v is not None}
         if values:
             session.execute(update_(Person).where(Person.id == pid).values(**values))
+        for kind in ("email", "phone"):
+            added = [v for k, v in changed.items() if k.startswith(f"{kind}:")]
+            if added:
+                had = had_contacts[pid][kind]
+                _set_further(session, pid, kind, [*had[1:], *added])
         new_tags = [v for k, v in changed.items() if k.startswith("tag:")]
         if new_tags:
             session.execute(insert(Tag), [{"person_id": pid, "tag": t} for t in new_tags])
@@ -558,6 +625,15 @@ def _values(conn, table: str, ids: list[int]) -> dict[int, tuple]:
             for owner, part in conn.execute(parts_sql.format(places), chunk):
                 parts[owner].append(part)
         out.update({i: (*values[i], tuple(parts[i])) for i in values})
+        if table == "person":  # further addresses, where there are any (so a digest
+            further: dict[int, list] = {}  # sealed before they existed still matches)
+            for pid, kind, value in conn.execute(
+                    f"SELECT person_id, kind, value FROM person_contact WHERE person_id IN "
+                    f"({places}) ORDER BY person_id, kind, position", chunk):
+                further.setdefault(pid, []).append((kind, value))
+            for pid, found in further.items():
+                if pid in out:
+                    out[pid] = (*out[pid], tuple(found))
     return out
 
 
@@ -602,6 +678,8 @@ def _current(conn: Connection, ids: list[int]) -> dict[int, dict]:
         for pid, tag in conn.execute(
                 f"SELECT person_id, tag FROM tag WHERE person_id IN ({places})", chunk):
             out[pid]["tags"].append(tag)
+    for pid, lists in queries.contacts_of(conn, list(out)).items():
+        out[pid]["emails"], out[pid]["phones"] = lists["email"], lists["phone"]
     return out
 
 
@@ -673,7 +751,10 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     fills = session.exec(select(ImportFill).where(ImportFill.batch_id == batch.id)).all()
     restored = set()
     for fill in fills:
-        if fill.field.startswith("tag:"):
+        kind = fill.field.split(":")[0]
+        if kind in ("email", "phone"):  # an address it added: taken out of their list
+            _forget_contact(session, fill.person_id, kind, fill.value)
+        elif fill.field.startswith("tag:"):
             session.execute(delete(Tag).where(Tag.person_id == fill.person_id,
                                               Tag.tag == fill.value)
                             .execution_options(**unsynced))
@@ -693,6 +774,20 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     session.flush()
     done.people, done.restored = len(created), len(restored)
     return done
+
+
+def _forget_contact(session: Session, person_id: int, kind: str, value: str) -> None:
+    """Take one address (or number) out of a person's list, wherever it now is; the next
+    one becomes the primary when it was the primary."""
+    from ties.core import contacts
+
+    person = session.get(Person, person_id)
+    have = queries.contacts_of(raw(session), [person_id])[person_id][kind]
+    if person is None or not contacts.has(kind, have, value):
+        return
+    k = contacts.key(kind, value)
+    set_contacts(session, person, kind, [v for v in have if contacts.key(kind, v) != k])
+    session.flush()
 
 
 def _changed_since(conn, batch) -> list[str]:
@@ -784,8 +879,8 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     from ties.storage.models import ImportBatch, ImportFill, ImportSetting, Setting
 
     # Rows that point at others first, so that no foreign key is left dangling meanwhile.
-    for model in (InteractionPerson, Tag, FollowUp, ImportFill, ImportSetting, PersonStats,
-                  Interaction, Person, ImportBatch, Setting):
+    for model in (InteractionPerson, Tag, PersonContact, FollowUp, ImportFill, ImportSetting,
+                  PersonStats, Interaction, Person, ImportBatch, Setting):
         session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
 
@@ -812,6 +907,8 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     session.add(person)
     for t in merge.tags:
         session.add(Tag(person_id=keep_id, tag=t))
+    for kind, values in merge.contacts.items():
+        set_contacts(session, person, kind, values)
     # InteractionRecords both were at stay once, as the kept person's.
     kept = aliased(InteractionPerson)
     unsynced = {"synchronize_session": False}  # set-based: no objects are loaded to match

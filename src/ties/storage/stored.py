@@ -246,6 +246,14 @@ CHECKS: dict[str, dict[str, tuple]] = {
         "archived": (flag_problem, None),
         "updated_at": (stamp_problem, None),
     },
+    "person_contact": {  # a person's further email addresses and phone numbers
+        "kind": (lambda v: text_problem(v) or (
+            None if v in ("email", "phone") else f"{_short(v)} is neither email nor phone"),
+            None),
+        "value": (lambda v: text_problem(v) or (
+            "an empty address" if isinstance(v, str) and not v.strip() else None),
+            "ties edit @{id} --email ... or --phone ... (replaces the whole list)"),
+    },
     "interaction": {
         "date": (date_problem, None),
         "channel": (text_problem, "ties interaction edit {id} --via ..."),
@@ -277,7 +285,7 @@ CHECKS: dict[str, dict[str, tuple]] = {
         "updated": (count_problem, None),
     },
 }
-KEYS = {"person_stats": "person_id", "tag": "person_id"}
+KEYS = {"person_stats": "person_id", "tag": "person_id", "person_contact": "person_id"}
 BY_HAND = ("correct it with a SQLite tool ({what}), or restore a backup with 'ties restore "
            "FILE'")
 _FORMS = {date_problem: "a date as YYYY-MM-DD", stamp_problem: "a time as YYYY-MM-DD "

@@ -31,9 +31,22 @@ def _iso(value: Any) -> Any:
     return value
 
 
+def _listed(p: dict, kind: str) -> list[str]:
+    """Every address (or number) of `kind`, the primary first."""
+    return list(p.get(f"{kind}s") or ([p[kind]] if p.get(kind) else []))
+
+
 def person_record(p: dict) -> dict:
-    """A person as the JSON export holds them: each exported field under its JSON key."""
-    return {f.json_key: _iso(value_of(f, p)) for f in personfields.SPEC if f.exported}
+    """A person as the JSON export holds them: each exported field under its JSON key, and
+    after "email" and "phone" (the primary, as in every version) "emails" and "phones", all
+    of them."""
+    out = {}
+    for f in personfields.SPEC:
+        if f.exported:
+            out[f.json_key] = _iso(value_of(f, p))
+            if f.repeatable:
+                out[f"{f.json_key}s"] = _listed(p, f.name)
+    return out
 
 
 def to_json(data: dict, exported_at: datetime) -> str:
@@ -52,13 +65,31 @@ def to_json(data: dict, exported_at: datetime) -> str:
     return safe_json(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
+# The primary stays alone in "email" and "phone" (a mail merge reads one address); the
+# others follow in one cell each, joined as Google joins them (ties' CSV import reads both).
+FURTHER = {"email": "other_emails", "phone": "other_phones"}
+JOINED = " ::: "
 DANGEROUS = FORMULA_START
+
+
+def csv_header() -> tuple[str, ...]:
+    """The CSV export's columns: the spec's, each repeatable field's followed by the
+    column of its further values."""
+    out: list[str] = []
+    for column in personfields.csv_columns():
+        out.append(column)
+        if column in FURTHER:
+            out.append(FURTHER[column])
+    return tuple(out)
 
 
 def neutralise(cell: str) -> str:
     """OWASP CSV injection guidance: a cell a spreadsheet would run as a formula gets a
-    leading apostrophe (ties' own CSV import takes it off again)."""
-    return "'" + cell if cell.startswith(DANGEROUS) else cell
+    leading apostrophe (ties' own CSV import takes it off again). So does a cell that
+    already starts with apostrophes before such a character, so that the import, which
+    takes one off, gives it back as it was."""
+    first = cell.lstrip("'")[:1]
+    return "'" + cell if first and first in DANGEROUS else cell
 
 
 def _csv_cell(f: personfields.PersonField, p: dict):
@@ -75,13 +106,17 @@ def _csv_cell(f: personfields.PersonField, p: dict):
 
 
 def to_csv(data: dict) -> str:
-    columns = personfields.csv_columns()
+    columns = csv_header()
     exported = [f for f in personfields.SPEC if f.exported and f.csv_export]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for p in data["people"]:
-        row = [_csv_cell(f, p) for f in exported]
+        row = []
+        for f in exported:
+            row.append(_csv_cell(f, p))
+            if f.repeatable:
+                row.append(JOINED.join(_listed(p, f.name)[1:]))
         row += [_iso(p.get("last_contact")), p["interactions"]]  # personfields.CSV_EXTRA
         writer.writerow([neutralise("" if cell is None else safe(cell)) for cell in row])
     return buffer.getvalue()
@@ -112,6 +147,17 @@ VCARD_ORDER = ("ORG", "TITLE", "EMAIL", "TEL", "URL", "ADR", "BDAY", "CATEGORIES
 
 def _property(f: personfields.PersonField) -> str:
     return f.vcard.split(":")[0].split(";")[0] if f.vcard else ""
+
+
+def _vcard_lines(f: personfields.PersonField, p: dict) -> list[str]:
+    """The property lines of one field: none without a value, one per value of a
+    repeatable field (the primary first, marked PREF=1)."""
+    if f.repeatable:
+        name, _, template = f.vcard.partition(":")
+        return [f"{name}{';PREF=1' if n == 0 else ''}:{_escape(value)}"
+                for n, value in enumerate(_listed(p, f.name))]
+    line = _vcard_line(f, p)
+    return [line] if line else []
 
 
 def _vcard_line(f: personfields.PersonField, p: dict) -> str | None:
@@ -153,7 +199,7 @@ def to_vcard(data: dict) -> str:
         family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else (p["name"], "")
         lines = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{_escape(p['name'])}",
                  f"N:{_escape(family)};{_escape(given)};;;"]
-        lines += [line for f in fields if (line := _vcard_line(f, p))]
+        lines += [line for f in fields for line in _vcard_lines(f, p)]
         note = _vcard_note(p)
         if note:
             lines.append(f"NOTE:{_escape(note)}")
@@ -163,6 +209,8 @@ def to_vcard(data: dict) -> str:
 
 
 def _markdown(f: personfields.PersonField, p: dict):
+    if f.repeatable:
+        return ", ".join(_listed(p, f.name)) or None
     value = value_of(f, p)
     return ", ".join(value or []) if f.kind == "tags" else _iso(value)
 

@@ -83,6 +83,10 @@ class Parsed:
     records: list[Record] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (position, reason)
     invalid: list[Invalid] = field(default_factory=list)  # values left out (skip_invalid)
+    # A further email address or phone number (not an entry's first) that is invalid: left
+    # out with a note rather than refusing the file, as ties read only the first of each
+    # before it kept them all (a phone's junk second EMAIL line must not refuse its export).
+    left_out: list[Invalid] = field(default_factory=list)
     encoding: str = "utf-8"
     # What the reader wants said about the file as a whole, one line each: the charset it
     # had to guess for some cards, a card nested in another that was left out.
@@ -429,20 +433,25 @@ def build(parsed: Parsed, name: str, position: str, raw: dict, tags: list[str]) 
 def _contacts(parsed: Parsed, record: Record, key: str, value) -> None:
     """Every email address or phone number of an entry: `value` is one, or a list in the
     file's order of preference (Google's " ::: " joins several in one cell). The first
-    valid one is the record's field; all of them, once each, are its list."""
+    valid one is the record's field; all of them, once each, are its list. The first one
+    given is checked as any value (invalid: the file is refused); a later invalid one is
+    left out with a note (`Parsed.left_out`)."""
     from ties.core import fields
     from ties.core.errors import BadValue
 
     values = value if isinstance(value, list | tuple) else [value]
     found = record.emails if key == "email" else record.phones
+    given = 0
     for one in values:
         for part in str(one if one is not None else "").split(" ::: "):
             if not part.strip():
                 continue
+            given += 1
             try:
                 cleaned = fields.email(part) if key == "email" else fields.text(key, part)
             except BadValue as exc:
-                parsed.invalid.append(Invalid(record.position, record.name, key, exc.message))
+                (parsed.invalid if given == 1 else parsed.left_out).append(
+                    Invalid(record.position, record.name, key, exc.message))
                 continue
             if cleaned.casefold() not in {f.casefold() for f in found}:
                 found.append(cleaned)

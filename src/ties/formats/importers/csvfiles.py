@@ -181,7 +181,8 @@ def _cell(value: str) -> str:
     spreadsheet would run as a formula."""
     from ties.core.text import FORMULA_START
 
-    if value.startswith("'") and value[1:2] in FORMULA_START:
+    rest = value.lstrip("'")  # any apostrophes before it: the export added one more
+    if rest != value and rest[:1] in FORMULA_START and rest[:1]:
         return value[1:]
     return value
 
@@ -349,6 +350,11 @@ def _google(rows: list[list[str]], source: str, today) -> Parsed:
     return parsed
 
 
+# The columns a ties CSV export gives a person's further addresses in (" ::: " between).
+FURTHER = {"email": ("other_emails", "other emails"),
+           "phone": ("other_phones", "other phones")}
+
+
 def _generic(rows: list[list[str]], source: str, today, delimiter: str = ",") -> Parsed:
     if not rows:
         raise BadFile(f"{source} is empty.")
@@ -391,6 +397,10 @@ def _generic(rows: list[list[str]], source: str, today, delimiter: str = ",") ->
         raw = {k: v for k, v in get.items() if k not in ("name", "first", "last", "tags")}
         raw["email"] = [cells.get(c, "") for c in emails]
         raw["phone"] = [cells.get(c, "") for c in phones]
+        for kind, headers in FURTHER.items():  # a ties export's further addresses
+            for header in headers:
+                if cells.get(header, "").strip():
+                    raw[kind] += cells[header].split(":::")
         if not raw.get("location"):
             raw["location"] = next((cells[c] for c in cities if cells.get(c, "").strip()), "")
         if pages:  # Outlook's Web Page, Thunderbird's Web Page 1 and 2: a LinkedIn profile

@@ -147,7 +147,7 @@ def _last_ids(value: object, source: str) -> dict[str, int]:
 # People ----------------------------------------------------------------------------------
 
 def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
-    from ties.core import dates, fields
+    from ties.core import contacts, dates, fields
 
     pid = _new_id(p, "id", seen)
     name = _checked("name", lambda: fields.name(_string(p, "name", required=True)))
@@ -163,6 +163,18 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
         cleaned = _checked("tags", lambda t=t: fields.tag(t))
         if cleaned not in tags:
             tags.append(cleaned)
+    found = {}
+    for kind in ("email", "phone"):  # every one, "email"/"phone" being the primary
+        key = f"{kind}s"
+        check = fields.email if kind == "email" else (lambda v: fields.text("phone", v))
+        values = []
+        for v in _list(p, key):
+            if not isinstance(v, str):
+                raise Invalid(key, f"must be a list of text, and {_shown(v)} is not text")
+            values.append(_checked(key, lambda v=v, check=check: check(v)))
+        found[kind] = contacts.unique(kind, [profile.get(kind), *values])
+        if found[kind]:
+            profile[kind] = found[kind][0]
     every = p.get("every_days")
     if every is not None and (not _is_int(every) or
                               not 1 <= every <= dates.MAX_DURATION_DAYS):
@@ -177,7 +189,8 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
                    created=_date(p, "created", today, past=True),
                    snoozed_until=_date(p, "snoozed_until", today, past=False),
                    updated_at=_time(p, "updated_at", today))
-    return Record(name=name, position=f"person {pid}", fields=profile, tags=tags)
+    return Record(name=name, position=f"person {pid}", fields=profile, tags=tags,
+                  emails=found["email"], phones=found["phone"])
 
 
 # Interactions and follow-ups ---------------------------------------------------------------
