@@ -57,9 +57,9 @@ def spawn_workers(env: dict, mode: str, workers: int = 8, each: int = 100):
 # How long the writers of the concurrency tests may wait for the lock. What they test is
 # that nothing is lost, not how long a writer waits: on a loaded machine (the slow legs
 # run for minutes on shared CI cores), one of eight writers in a tight loop can wait more
-# than the default 10 s while the others take turns, and be refused as busy (seen in
-# the slow run on SQLite on a 2-core machine at load 8). Refusing when busy has its own test,
-# test_lock_held_too_long_gives_one_line_and_exit_75.
+# than the default 10 s while the others take turns, and be refused as busy (seen in the
+# slow run on SQLite, on a 2-core machine at load 8). Refusing when busy has its own
+# test, test_lock_held_too_long_gives_one_line_and_exit_75.
 PATIENT = {"TIES_LOCK_TIMEOUT": "600"}
 
 
