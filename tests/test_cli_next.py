@@ -206,7 +206,7 @@ def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people
 
 
 @pytest.mark.slow
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(candidate_stores)
 def test_sql_candidates_agree_deep_run(tmp_path_factory, people):
     with fresh_store(tmp_path_factory, "agree") as location:

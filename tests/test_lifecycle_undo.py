@@ -307,7 +307,7 @@ def test_undo_after_any_import_gives_back_the_exact_export(ties, tmp_path_factor
 
 
 @pytest.mark.slow
-@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(commands=stores(), data=import_files())
 def test_undo_after_any_import_deep_run(ties, tmp_path_factory, commands, data):
     _undo_gives_back_the_export(ties, tmp_path_factory, commands, data)

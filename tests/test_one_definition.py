@@ -147,7 +147,7 @@ def test_sql_report_equals_the_python_model(tmp_path_factory, people, since):
 
 
 @pytest.mark.slow
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(**report_stores)
 def test_sql_report_equals_the_python_model_deep_run(tmp_path_factory, people, since):
     _report_equals_model(tmp_path_factory, people, since)

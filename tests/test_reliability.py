@@ -246,7 +246,7 @@ def test_hostile_input_never_crashes_and_refusals_change_nothing(ties, db_path, 
 
 
 @pytest.mark.slow
-@settings(max_examples=150, suppress_health_check=_HEALTH)
+@settings(max_examples=60, suppress_health_check=_HEALTH)
 @given(**hostile)
 def test_hostile_input_deep_run(ties, db_path, name, note, on, via, search, every):
     _hostile_input(ties, db_path, name, note, on, via, search, every)
