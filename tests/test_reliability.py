@@ -235,7 +235,7 @@ options = st.one_of(st.sampled_from(["in-person", "call", "zoom", ""]), st.text(
 
 hostile = dict(name=names, note=st.text(max_size=300), on=dates, via=options,
                search=st.text(max_size=20), every=st.text(max_size=10))
-_HEALTH = [HealthCheck.function_scoped_fixture]
+_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
 
 @settings(max_examples=15, suppress_health_check=_HEALTH)
