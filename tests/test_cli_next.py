@@ -189,7 +189,10 @@ candidate_stores = st.lists(st.tuples(
     st.one_of(st.none(), st.integers(-5, 20)), st.booleans()), max_size=15)
 
 
-@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+
+@settings(max_examples=12, suppress_health_check=HEALTH)
 @given(candidate_stores)
 # Found by hypothesis: a long-overdue daily cadence outscores a promise due today.
 @example(people=[("tactical", 0, None, None, None, False),
@@ -207,7 +210,7 @@ def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people
 
 
 @pytest.mark.slow
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=HEALTH)
 @given(candidate_stores)
 def test_sql_candidates_agree_deep_run(tmp_path_factory, people):
     with fresh_store(tmp_path_factory, "agree") as location:

@@ -302,7 +302,10 @@ def import_files(draw):
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+
+@settings(max_examples=10, suppress_health_check=HEALTH)
 @given(commands=stores(), data=import_files())
 # Found by hypothesis on PostgreSQL: a follow-up whose person in the file matched no one
 # here for certain was inserted with no person (NotNullViolation, exit 1).
@@ -320,7 +323,7 @@ def test_undo_after_any_import_gives_back_the_exact_export(ties, tmp_path_factor
 
 
 @pytest.mark.slow
-@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=HEALTH)
 @given(commands=stores(), data=import_files())
 def test_undo_after_any_import_deep_run(ties, tmp_path_factory, commands, data):
     _undo_gives_back_the_export(ties, tmp_path_factory, commands, data)

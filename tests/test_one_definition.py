@@ -140,7 +140,10 @@ report_stores = dict(people=st.lists(st.tuples(
     since=st.integers(1, 400))
 
 
-@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+
+@settings(max_examples=12, suppress_health_check=HEALTH)
 @given(**report_stores)
 def test_sql_report_equals_the_python_model(tmp_path_factory, people, since):
     """report_page (SQL) and report.strength/status with the summary's rules agree exactly."""
@@ -148,7 +151,7 @@ def test_sql_report_equals_the_python_model(tmp_path_factory, people, since):
 
 
 @pytest.mark.slow
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=HEALTH)
 @given(**report_stores)
 def test_sql_report_equals_the_python_model_deep_run(tmp_path_factory, people, since):
     _report_equals_model(tmp_path_factory, people, since)

@@ -41,6 +41,12 @@ print(failures)
 """
 
 
+def refusals(results) -> list[str]:
+    """The workers' error lines (their other output says what each command did)."""
+    return [line for *_, err in results for line in err.splitlines()
+            if line.startswith(("ties:", "Traceback"))]
+
+
 def spawn_workers(env: dict, mode: str, workers: int = 8, each: int = 100):
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(w), str(each), mode], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -48,12 +54,21 @@ def spawn_workers(env: dict, mode: str, workers: int = 8, each: int = 100):
     return [(p.wait(timeout=600), *p.communicate()) for p in procs]
 
 
+# How long the writers of the concurrency tests may wait for the lock. What they test is
+# that nothing is lost, not how long a writer waits: on a loaded machine (the slow legs
+# run for minutes on shared CI cores), one of eight writers in a tight loop can wait more
+# than the default 10 s while the others take turns, and be refused as busy (seen in the
+# slow run on SQLite, on a 2-core machine at load 8). Refusing when busy has its own
+# test, test_lock_held_too_long_gives_one_line_and_exit_75.
+PATIENT = {"TIES_LOCK_TIMEOUT": "600"}
+
+
 @pytest.fixture
 def shared_store(ties, db_path):
     """The test's store (SQLite or PostgreSQL) with one person, and the environment that
-    points real ties processes at it."""
+    points real ties processes at it (patient writers)."""
     assert ties("add", "Ana", "--no-log").exit_code == 0
-    return dict(os.environ), db_path
+    return {**os.environ, **PATIENT}, db_path
 
 
 def intact(store) -> bool:
@@ -69,7 +84,7 @@ def test_eight_processes_logging_and_appending_notes_at_once_lose_nothing(shared
     env, path = shared_store
     results = spawn_workers(env, "both", each=10)
     assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8, \
-        [err for *_, err in results if err]
+        refusals(results)
     assert rows(path, "SELECT count(*) FROM interaction") == [(80,)]
     assert rows(path, "SELECT interactions FROM person_stats") == [(80,)]
     notes = rows(path, "SELECT notes FROM person")[0][0].split("\n")
@@ -81,7 +96,8 @@ def test_eight_processes_logging_and_appending_notes_at_once_lose_nothing(shared
 def test_eight_processes_logging_at_once_lose_nothing(shared_store):
     env, path = shared_store
     results = spawn_workers(env, "log", each=100)
-    assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
+    assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8, \
+        refusals(results)
     assert rows(path, "SELECT count(*) FROM interaction") == [(800,)]
     assert rows(path, "SELECT interactions FROM person_stats") == [(800,)]
     assert intact(path)
@@ -91,7 +107,8 @@ def test_eight_processes_logging_at_once_lose_nothing(shared_store):
 def test_eight_processes_appending_notes_at_once_lose_nothing(shared_store):
     env, path = shared_store
     results = spawn_workers(env, "edit", each=100)
-    assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8
+    assert [(rc, out.strip()) for rc, out, _ in results] == [(0, "0")] * 8, \
+        refusals(results)
     notes = rows(path, "SELECT notes FROM person")[0][0].split("\n")
     assert len(notes) == 800
     assert set(notes) == {f"w{w} n{i}" for w in range(8) for i in range(100)}
@@ -99,7 +116,7 @@ def test_eight_processes_appending_notes_at_once_lose_nothing(shared_store):
 
 def test_eight_first_runs_at_once_on_a_new_store_all_succeed(db_path):
     # SQLite: not even the data folder exists yet. PostgreSQL: an empty schema.
-    env = dict(os.environ)
+    env = {**os.environ, **PATIENT}
     procs = [subprocess.Popen([sys.executable, "-m", "ties", "add", f"Person {i}", "--no-log"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for i in range(8)]
@@ -218,7 +235,7 @@ options = st.one_of(st.sampled_from(["in-person", "call", "zoom", ""]), st.text(
 
 hostile = dict(name=names, note=st.text(max_size=300), on=dates, via=options,
                search=st.text(max_size=20), every=st.text(max_size=10))
-_HEALTH = [HealthCheck.function_scoped_fixture]
+_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
 
 @settings(max_examples=15, suppress_health_check=_HEALTH)
@@ -229,7 +246,7 @@ def test_hostile_input_never_crashes_and_refusals_change_nothing(ties, db_path, 
 
 
 @pytest.mark.slow
-@settings(max_examples=150, suppress_health_check=_HEALTH)
+@settings(max_examples=60, suppress_health_check=_HEALTH)
 @given(**hostile)
 def test_hostile_input_deep_run(ties, db_path, name, note, on, via, search, every):
     _hostile_input(ties, db_path, name, note, on, via, search, every)

@@ -113,9 +113,9 @@ class test_stats_equal_recomputation_after_any_sequence_of_writes(StatsMachine.T
 
 @pytest.mark.slow
 class test_stats_equal_recomputation_deep_run(StatsMachine.TestCase):  # noqa: N801
-    """The same machine with 60 sequences of up to 30 writes."""
+    """The same machine with 30 sequences of up to 25 writes (the old everyday run)."""
 
-    settings = settings(max_examples=60, stateful_step_count=30)
+    settings = settings(max_examples=30, stateful_step_count=25)
 
 
 def test_refused_command_leaves_the_store_byte_for_byte(ties, db_path):

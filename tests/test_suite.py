@@ -14,3 +14,34 @@ def test_the_cli_runner_builds_the_app_once(ties):
     ties("list")
     after = typer.testing._get_command.cache_info()
     assert after.misses == before.misses and after.hits == before.hits + 2
+
+
+def test_every_hypothesis_test_is_derandomized_and_blind_to_the_clock():
+    """conftest's 'deterministic' profile reaches every property test: CI draws the same
+    examples as a laptop, and no deadline or 'too slow' check depends on the machine.
+    A test that set derandomize, a deadline or its own health checks without too_slow
+    would escape it."""
+    import importlib
+    import os
+    import unittest
+    from pathlib import Path
+
+    import pytest
+    from hypothesis import HealthCheck, settings
+
+    if os.environ.get("HYPOTHESIS_PROFILE", "deterministic") != "deterministic":
+        pytest.skip("another hypothesis profile was chosen on purpose")
+    found = {}
+    for path in sorted(Path(__file__).parent.glob("test_*.py")):
+        module = importlib.import_module(path.stem)
+        for name, obj in vars(module).items():
+            if getattr(obj, "is_hypothesis_test", False):
+                found[f"{path.stem}.{name}"] = obj._hypothesis_internal_use_settings
+            elif (isinstance(obj, type) and issubclass(obj, unittest.TestCase)
+                  and isinstance(getattr(obj, "settings", None), settings)):  # a state machine
+                found[f"{path.stem}.{name}"] = obj.settings
+    assert len(found) > 30  # the search found the suite's property tests
+    escaped = [name for name, s in found.items()
+               if not s.derandomize or s.deadline is not None
+               or HealthCheck.too_slow not in s.suppress_health_check]
+    assert escaped == [], escaped
