@@ -209,7 +209,7 @@ def test_apple_contacts_values_are_kept_as_the_card_means_them():
                           "birthday_year": None, "birthday_month": 3, "birthday_day": 20}
     assert ana.emails == ["ana@work.example", "ana@home.example", "ana@omega.example"]
     assert ana.phones == ["+1 555 0102", "+1 555 0101"]
-    assert ana.tags == ["friends,-family", "work"]  # "Friends, family" is one category
+    assert ana.tags == ["friends", "family", "work"]  # "Friends\, family": two, as meant
     assert parsed.skipped == [
         ("card 2", "a contact group (X-ADDRESSBOOKSERVER-KIND:group), not a person")]
 
@@ -353,9 +353,17 @@ def test_lists_split_on_commas_that_are_not_escaped(value, parts):
     assert vcard._separated(value, ",") == parts
 
 
-def test_an_escaped_comma_in_categories_is_one_category_and_plain_commas_separate():
-    record = one(card("FN:Ana", "CATEGORIES:Friends\\, family,Work,Book Club"))
-    assert record.tags == ["friends,-family", "work", "book-club"]
+@pytest.mark.parametrize(("value", "tags"), [
+    ("Friends\\, family,Work,Book Club", ["friends", "family", "work", "book-club"]),
+    ("c1\\, c2\\, c3", ["c1", "c2", "c3"]),         # regression: one tag 'c1,-c2,-c3'
+    ("a\\,b,Work", ["a,b", "work"]),                 # RFC 6350: a comma inside one
+    ("a\\\\, b", ["a\\", "b"]),                      # the backslash is the escaped one
+])
+def test_commas_in_categories_separate_unless_escaped_inside_a_word(value, tags):
+    """Issue 14: 'CATEGORIES:a\\, b' became one tag. Programs that escape the comma between
+    two categories put a space after it; ties' own export escapes a comma inside a tag."""
+    record = one(card("FN:Ana", f"CATEGORIES:{value}"))
+    assert record.tags == tags
 
 
 @pytest.mark.parametrize(("lines", "emails"), [

@@ -16,7 +16,9 @@ Outlook files, iPhone). The reader works on the file's bytes, as the specs do:
    Windows-1252.
 3. Escapes are read after decoding (a Shift_JIS character may end in the byte of '\\'):
    RFC 6350's `\\,` `\\;` `\\\\` `\\n`, and in 3.0 and 4.0 any other needless escape (`\\"`)
-   stands for its character. Lists (CATEGORIES) split on commas that are not escaped.
+   stands for its character. Lists (CATEGORIES) split on commas that are not escaped, and
+   on an escaped one followed by a space (`a\\, b`: two categories, as the programs that
+   write it mean).
 
 It accepts bare 2.1 parameters (EMAIL;PREF;INTERNET), `itemN.` groups and quoted parameter
 values, skips binary blobs (PHOTO, KEY, LOGO, SOUND) without decoding them, keeps every
@@ -39,6 +41,8 @@ from ties.core import dates
 from ties.formats.importers import Parsed, build
 
 BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
+# An escaped comma with a space after it, the backslash not itself escaped.
+_ESCAPED_SEPARATOR = re.compile(r"(?<!\\)((?:\\\\)*)\\,(?=[ \t])")
 SYSTEM_CATEGORIES = {"my contacts", "mycontacts", "starred in android", "starred"}
 # Encodings vCard 2.1 writes as a bare parameter (`NOTE;QUOTED-PRINTABLE:...`).
 _TRANSFER = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
@@ -464,6 +468,10 @@ def _card(parsed: Parsed, lines: list[bytes], number: int, nested: int = 0,
     }
     tags = []
     for _, value in props.get("CATEGORIES", []):
+        # "a\, b": programs that escape the comma between two categories (Thunderbird's
+        # MoreFunctionsForAddressBook, the files of issue 14) put a space after it; ties'
+        # own export escapes a comma inside a tag, which never has a space after it.
+        value = _ESCAPED_SEPARATOR.sub(r"\1,", value)
         for t in _separated(value, ","):
             tag = unescape(t).strip()
             if tag and tag.lower() not in SYSTEM_CATEGORIES:
