@@ -700,3 +700,74 @@ def test_regression_an_interaction_logged_twice_survives_a_json_export_and_impor
     assert ties("interaction", "rm", "2", "--yes").exit_code == 0
     assert ties("import", "-", input=exported).exit_code == 0  # one of the two is missing
     assert len(json.loads(ties("export").stdout)["interactions"]) == 2
+
+
+# What the new-user review of issue 13 found in the plan --------------------------------------
+
+def test_dry_run_and_json_carry_the_notes_the_real_import_gives(ties, tmp_path):
+    """Regression: a guessed date order or encoding was said only after the import."""
+    (tmp_path / "amb.csv").write_text("name,birthday\nAmb One,03/04/1990\n")
+    dry = ties("import", str(tmp_path / "amb.csv"), "--dry-run")
+    note = [line for line in dry.stdout.splitlines() if line.startswith("note ")]
+    assert len(note) == 1 and "row 2" in note[0] and "03/04/1990" in note[0]
+    doc = json.loads(ties("import", str(tmp_path / "amb.csv"), "--dry-run", "--json").stdout)
+    assert len(doc["notes"]) == 1 and "03/04/1990" in doc["notes"][0]
+
+
+def test_an_entry_merged_into_an_earlier_one_says_which_values_lost_and_lends_its_email(
+        ties, tmp_path):
+    """Regression: row 3's role vanished unreported, and row 4, which shares the email row 3
+    brought, became a second person with it."""
+    (tmp_path / "dup.csv").write_text("name,company,role,email\nBo Chen,Acme,Role A,\n"
+                                      "Bo Chen,Acme,Role B,bo@acme.example\n"
+                                      "B. Chen,,,bo@acme.example\n")
+    lines = ties("import", str(tmp_path / "dup.csv"), "--dry-run").stdout.splitlines()
+    assert lines == [
+        "create     row 2 (Bo Chen): no one here has this LinkedIn profile, email, or name "
+        "at this company",
+        "merge      row 3 (Bo Chen): merged with row 2 (Bo Chen): same name at the same "
+        "company; kept row 2's role 'Role A', not 'Role B'",
+        "merge      row 4 (B. Chen): merged with row 2 (Bo Chen): same email",
+        "Would import csv: 1 created, 0 updated, 0 unchanged, 0 skipped, 2 merged."]
+    real = ties("import", str(tmp_path / "dup.csv"))
+    assert "  merged: row 3 (Bo Chen) with row 2 (Bo Chen): same name at the same company; " \
+        "kept row 2's role 'Role A', not 'Role B'" in real.stderr.splitlines()
+
+
+def test_a_value_in_another_case_is_no_conflict(ties, tmp_path):
+    ties("add", "Ana Lima", "--company", "Globex", "--no-log")
+    (tmp_path / "a.csv").write_text("name,company\nana lima,globex\n")
+    dry = ties("import", str(tmp_path / "a.csv"), "--dry-run").stdout
+    assert "conflict" not in dry and "unchanged  row 2: same name at the same company" in dry
+
+
+def test_a_name_match_without_companies_says_so(ties, tmp_path):
+    ties("add", "Chidi Okafor", "--no-log")
+    (tmp_path / "c.csv").write_text("name,role\nChidi Okafor,Philosopher\n")
+    dry = ties("import", str(tmp_path / "c.csv"), "--dry-run").stdout.splitlines()
+    assert dry[0] == ("update     row 2: same name, and no company given on either as Chidi "
+                      "Okafor (@1); fills role")
+
+
+def test_a_real_import_in_json_gives_the_ids_it_created_and_fields_named_one_way(ties,
+                                                                                 tmp_path):
+    """Regression: created people kept "id": null; a birthday was three fields."""
+    (tmp_path / "b.csv").write_text("name,birthday,every\nAna Lima,1990-04-12,3w\n")
+    doc = json.loads(ties("import", str(tmp_path / "b.csv"), "--json").stdout)
+    (entry,) = doc["plan"]
+    assert entry["id"] == 1
+    assert entry["fields"] == ["birthday", "cadence_days"]
+
+
+def test_a_too_long_note_names_the_option_that_exists(ties):
+    """Regression: the message said --notes, which is no option (it is --note)."""
+    result = ties("add", "Ana", "--note", "x" * 100_001)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ties: --note can have at most 100,000 characters")
+
+
+def test_an_export_of_one_person_says_person(ties, tmp_path):
+    ties("add", "Ana", "--no-log")
+    result = ties("export", "-o", str(tmp_path / "one.json"))
+    assert "Exported 1 person to " in result.stderr
+    assert ties("export", "--format", "markdown").stdout.startswith("# ties: 1 person\n")

@@ -53,7 +53,15 @@ def test_a_match_that_adds_nothing_is_unchanged():
     plan = reconcile.plan([Record("Ana Lima", "row 2", {"company": "globex"})], index, current)
     assert [u.person_id for u in plan.unchanged] == [7] and plan.changed == []
     assert plan.updates[0].reason == "same name at the same company"
-    assert plan.conflicts == [("Ana Lima", "company", "globex", "Globex")]
+    assert plan.conflicts == []  # the same company in another case: no conflict (review 13)
+
+
+def test_a_different_value_is_a_conflict_kept_as_yours():
+    index, current = here({"id": 7, "name": "Ana Lima", "email": "a@x.example",
+                           "role": "CTO"})
+    plan = reconcile.plan([Record("Ana Lima", "row 2", {"email": "A@x.example",
+                                                       "role": "VP"})], index, current)
+    assert plan.conflicts == [("Ana Lima", "role", "VP", "CTO")]  # the email differs in case only
 
 
 def test_the_same_person_twice_in_a_file_is_created_once_from_both_entries():

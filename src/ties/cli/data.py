@@ -159,7 +159,9 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
                    "encoding": parsed.encoding, "counts": counts, "plan": plan.entries(),
                    "left_out": [{"position": i.position, "name": i.name, "field": i.field,
                                  "problem": i.problem}
-                                for i in parsed.invalid if i.field != "name"]})
+                                for i in [*parsed.invalid, *parsed.left_out]
+                                if i.field != "name"],
+                   "notes": parsed.notes})
         if dry_run:
             return
     parts = [f"{counts['created']} created", f"{counts['updated']} updated",
@@ -179,9 +181,11 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
 
         for entry in plan.entries():
             echo(safe(plan_line(entry)))
-        for invalid in parsed.invalid:
+        for invalid in [*parsed.invalid, *parsed.left_out]:
             if invalid.field != "name":  # an entry left out for its name is a skip
                 echo(safe(f"{'leave out':<10} {invalid.describe()}"))
+        for note in parsed.notes:  # what ties had to guess: worth knowing before it is written
+            echo(safe(f"{'note':<10} {note}"))
         echo(safe(summary))
         return
     say(summary)
@@ -192,7 +196,7 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
         where = ", ".join([p for p, r in result.skipped if r == reason][:5])
         say(f"  skipped {n}: {reason} ({where}{', ...' if n > 5 else ''})")
     for m in plan.merged[:20]:
-        say(f"  merged: {m.position} ({m.name}) with {m.into} ({m.into_name}): {m.how}")
+        say(f"  merged: {m.position} ({m.name}) with {m.into} ({m.into_name}): {m.how}{m.also}")
     if len(plan.merged) > 20:
         say(f"  ... and {len(plan.merged) - 20} more merged with an earlier entry")
     for name, key, theirs, ours in result.conflicts[:20]:
@@ -236,7 +240,7 @@ def plan_line(entry: dict) -> str:
     'update     row 3: same email as Ana Lima (@3); fills company and role'."""
     action, kind = entry["action"], entry["kind"]
     if kind == "person" and action == "conflict":
-        what = f"{entry['name']}'s {entry['field']}: {entry['reason']}"
+        what = f"{entry['name']}'s {entry['field'].replace('_', ' ')}: {entry['reason']}"
     elif kind == "person" and action in ("create", "merge"):
         what = f"{entry['position']} ({entry['name']}): {entry['reason']}"
     elif kind == "person" and action in ("update", "unchanged"):
@@ -319,7 +323,7 @@ def export(
         emit_file_text(text)
         return
     files.write_private(output, text.encode("utf-8"), replace=replace)
-    say(f"Exported {len(data['people'])} people to {output} ({format_}).")
+    say(f"Exported {plural(len(data['people']), 'person', 'people')} to {output} ({format_}).")
 
 
 @app.command(rich_help_panel="Your data")

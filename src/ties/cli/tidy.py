@@ -10,6 +10,7 @@ import typer
 from ties.cli import options as o
 from ties.cli.app import app, confirm, console, echo, emit_json, reading, say, today, writing
 from ties.core.fields import MAX_ID
+from ties.core.text import plural
 
 CHOICES = {"1": "tactical", "2": "social", "3": "strategic"}
 PROMPT = "[1] tactical  [2] social  [3] strategic  [a] archive  [s] skip  [q] quit"
@@ -151,8 +152,8 @@ def merge(keep: o.Name, other: o.Name, yes: o.Yes = False) -> None:
         added = values[len(pa[f"{kind}s"]):]
         word = "email addresses" if kind == "email" else "phone numbers"
         out.print(f"  {word}: add {safe(', '.join(added))}", markup=False)
-    out.print(f"  history: {pb['interactions']} interactions and every follow-up move to "
-              f"@{a.id}", markup=False)
+    out.print(f"  history: {plural(pb['interactions'], 'interaction')} and every follow-up "
+              f"move to @{a.id}", markup=False)
     confirm(f"Merge them and delete @{b.id}?", yes)
     with writing() as session:
         store.merge_people(session, a.id, b.id)

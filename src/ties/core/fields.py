@@ -51,6 +51,12 @@ def name(text: str) -> str:
     return cleaned
 
 
+def _option_of(field: str) -> str:
+    """The option that sets `field` (the field spec: notes is --note), for messages."""
+    spec = next((f for f in personfields.SPEC if f.name == field and f.option), None)
+    return spec.option_flag if spec else f"--{field.replace('_', '-')}"
+
+
 def text(field: str, value: str | None, label: str | None = None) -> str | None:
     """Free text: stored as typed, control and escape characters included (every place
     that shows or exports text makes them visible: `ties.core.text.safe`); only NUL, which
@@ -59,7 +65,7 @@ def text(field: str, value: str | None, label: str | None = None) -> str | None:
     option, --field)."""
     if value is None:
         return None
-    option = label or f"--{field.replace('_', '-')}"
+    option = label or _option_of(field)
     value = unicodedata.normalize("NFC", utf8(option, value).replace("\ufeff", ""))
     value = value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()

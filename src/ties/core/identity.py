@@ -71,4 +71,7 @@ class Index:
             if k is not None and k in self.strong[kind]:
                 return self.strong[kind][k], reasons[kind]
         pid = self.by_name.get(name_company_key(key, company))
-        return (pid, "same name at the same company") if pid is not None else (None, "")
+        if pid is None:
+            return None, ""
+        return pid, "same name at the same company" if fold(company or "") else \
+            "same name, and no company given on either"

@@ -47,6 +47,19 @@ def _text(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _same(ours, theirs) -> bool:
+    """Whether a file's value says what is already there: the same, or spelled in
+    another case ('Globex' and 'globex' are one company, not a conflict)."""
+    return _text(ours).casefold() == _text(theirs).casefold()
+
+
+def field_names(keys: Iterable[str]) -> list[str]:
+    """The fields a create or update sets, as a person reads them: a birthday's three
+    columns are one 'birthday'; tags and further addresses are said on their own."""
+    return list(dict.fromkeys("birthday" if k.startswith("birthday_") else k
+                              for k in keys if ":" not in k))
+
+
 @dataclass
 class Create:
     name: str
@@ -56,6 +69,7 @@ class Create:
     reason: str = NEW_PERSON
     # kind -> every email address / phone number, the primary (values[kind]) first
     contacts: dict[str, list[str]] = field(default_factory=dict)
+    id: int | None = None  # the id the store gave them, once the plan is applied
 
 
 @dataclass
@@ -82,11 +96,20 @@ class Merged:
     into: str  # the earlier entry's position ("row 2")
     into_name: str  # whom that entry is: "Ana Lima", or "Ana Lima (@3)" when here
     how: str  # "same email"
+    # (field, the earlier entry's value, this entry's): where the two differ, the
+    # earlier one's value is what the import takes
+    kept: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
-        """'merged with row 2 (Ana Lima): same email'"""
-        return f"merged with {self.into} ({self.into_name}): {self.how}"
+        """'merged with row 2 (Ana Lima): same email; kept row 2's role 'VP', not 'CTO''"""
+        return f"merged with {self.into} ({self.into_name}): {self.how}{self.also}"
+
+    @property
+    def also(self) -> str:
+        """What the earlier entry's values won over this one's, in words (or '')."""
+        return "".join(f"; kept {self.into}'s {key.replace('_', ' ')} {ours!r}, not {theirs!r}"
+                       for key, ours, theirs in self.kept)
 
 
 @dataclass
@@ -142,18 +165,17 @@ class Plan:
         for c in self.creates:
             people.append((_order(c.positions[0]), {
                 "kind": "person", "action": "create", "position": c.positions[0],
-                "name": c.name, "id": c.values.get("id"), "reason": c.reason,
-                "fields": [k for k, v in c.values.items()
-                           if v is not None and k not in ("id", "archived")],
+                "name": c.name, "id": c.id if c.id is not None else c.values.get("id"),
+                "reason": c.reason,
+                "fields": field_names(k for k, v in c.values.items()
+                                      if v is not None and k not in ("id", "archived")),
                 "tags": list(c.tags)}))
         for m in self.merged:
             people.append((_order(m.position), {
                 "kind": "person", "action": "merge", "position": m.position, "name": m.name,
                 "into": m.into, "reason": m.reason}))
         for u in self.updates:
-            fields = list(dict.fromkeys(
-                "birthday" if k.startswith("birthday_") else k
-                for k in u.changes if not k.startswith("tag:")))
+            fields = field_names(u.changes)
             tags = [v for k, v in u.changes.items() if k.startswith("tag:")]
             people.append((_order(u.positions[0] if u.positions else ""), {
                 "kind": "person", "action": "update" if u.changes else "unchanged",
@@ -231,11 +253,15 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
         result.targets.append(pid if pid is not None else -len(result.creates) - 1)
         if pid is not None and pid < 0:  # the same person earlier in this file
             create = result.creates[-pid - 1]
-            result.merged.append(Merged(rec.position, rec.name, create.positions[0],
-                                        create.name, reason))
+            merged = Merged(rec.position, rec.name, create.positions[0], create.name, reason)
+            result.merged.append(merged)
             for key, value in rec.fields.items():
-                if key in importable and create.values.get(key) is None:
+                if key not in importable or value is None:
+                    continue
+                if create.values.get(key) is None:
                     create.values[key] = value
+                elif key not in contacts.KINDS and not _same(create.values[key], value):
+                    merged.kept.append((key, _text(create.values[key]), _text(value)))
             create.tags += [t for t in rec.tags if t not in create.tags]
             create.positions.append(rec.position)
             for kind in contacts.KINDS:
@@ -294,7 +320,7 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                         have[part] = changed[part] = rec.fields.get(part)
                 else:
                     have[key] = changed[key] = value
-            elif _text(now) != _text(value) and key not in changed:
+            elif not _same(now, value) and key not in changed:
                 result.conflicts.append((have["name"], key, _text(value), _text(now)))
         for t in rec.tags + extra_tags:
             if t not in have["tags"]:

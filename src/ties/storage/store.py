@@ -468,6 +468,8 @@ def apply_plan(session: Session, planned, *, batch, today: date,
         ids = [r[0] for r in session.execute(
             insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)]
         made = {-n: pid for n, pid in enumerate(ids, 1)}
+        for pid, c in zip(ids, planned.creates, strict=True):
+            c.id = pid
         tag_rows = [{"person_id": pid, "tag": t}
                     for pid, c in zip(ids, planned.creates, strict=True) for t in c.tags]
         if tag_rows:

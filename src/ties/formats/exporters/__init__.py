@@ -18,7 +18,7 @@ from typing import Any
 
 from ties.core import dates, personfields
 from ties.core.fields import value_of
-from ties.core.text import FORMULA_START, safe, safe_json
+from ties.core.text import FORMULA_START, plural, safe, safe_json
 
 JSON_VERSION = 1
 
@@ -226,7 +226,7 @@ def to_markdown(data: dict, today: date) -> str:
     promises: dict[int, list[dict]] = {}
     for f in data["follow_ups"]:
         promises.setdefault(f["person"], []).append(f)
-    out = [f"# ties: {len(data['people'])} people", ""]
+    out = [f"# ties: {plural(len(data['people']), 'person', 'people')}", ""]
     for p in data["people"]:
         out += [f"## {safe(p['name'])}", ""]
         facts = [("Type", p.get("type") or "untyped"), ("Work", " at ".join(
