@@ -381,6 +381,7 @@ def test_a_damaged_archived_flag_is_read_one_way_by_list_and_report(ties, db_pat
     assert (listed, in_archive, reported) == (not archived, archived, not archived)
 
 
+@pytest.mark.sqlite_only  # damages the store through sqlite3
 def test_doctor_names_an_empty_name_a_stale_search_key_and_a_blob_tag_and_edit_repairs(
         ties, db_path, template):
     """Regression: doctor said 'values: ok' for all three, while 'ties show Ana' found no
