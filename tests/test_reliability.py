@@ -532,7 +532,7 @@ def test_kill_9_during_the_schema_2_rebuild_leaves_schema_1_or_2_never_half(tmp_
     restore()
     rng = random.Random(11)
     killed = finished = 0
-    for _ in range(90):
+    for _ in range(150):
         proc = start()
         time.sleep(rng.uniform(0.02, 0.9) * upgrade)
         if proc.poll() is None:
@@ -554,6 +554,8 @@ def test_kill_9_during_the_schema_2_rebuild_leaves_schema_1_or_2_never_half(tmp_
             assert version == str(LATEST) and schema.count("AUTOINCREMENT") == 4
             finished += 1
             restore()
+            # It ran faster than measured (the machine got quieter): aim earlier.
+            upgrade *= 0.8
         if killed >= 30:
             break
     assert killed >= 30, (killed, finished, upgrade)
