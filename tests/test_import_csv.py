@@ -21,6 +21,10 @@ from ties.core.errors import BadDate
 from ties.formats import exporters
 from ties.formats.importers import BadFile, csvfiles, decode_lines, read, utf16_encoding
 
+WHOLE_FILE_GUESS = ("the file is not UTF-8: read as windows-1252 (a guess). If names look "
+                    "wrong, save the file as UTF-8 and import it again ('ties import --undo' "
+                    "takes this import back)")
+
 TODAY = date(2025, 3, 14)
 
 
@@ -52,7 +56,7 @@ def test_more_than_five_guessed_lines_are_counted_not_all_listed():
 def test_a_file_wholly_in_cp1252_is_reported_once_as_windows_1252():
     data = "name,company\nRené Lefèvre,Société Générale\nAna,Acme\n".encode("cp1252")
     parsed = read(data, "x.csv")
-    assert parsed.encoding == "windows-1252" and parsed.notes == []
+    assert parsed.encoding == "windows-1252" and parsed.notes == [WHOLE_FILE_GUESS]
     assert names_of(parsed) == ["René Lefèvre", "Ana"]
 
 
@@ -185,7 +189,8 @@ def test_linkedin_resaved_by_excel_in_europe_regression_cant_tell_what_kind_of_f
         "Ana;Lima;;;Globex;VP;3-ene-19",
         "Bo;Chen;;;Acme;CTO;16. Sep. 2021")
     parsed = read(data, "Connections.csv")
-    assert (parsed.format, parsed.encoding, parsed.notes) == ("linkedin", "windows-1252", [])
+    assert (parsed.format, parsed.encoding, parsed.notes) == ("linkedin", "windows-1252",
+                                                              [WHOLE_FILE_GUESS])
     assert [(r.name, r.fields) for r in parsed.records] == [
         ("José Núñez", {"linkedin": "https://www.linkedin.com/in/jnunez",
                         "company": "Banco Andino, S.A.", "role": "CFO",
@@ -619,9 +624,10 @@ def test_import_a_european_excel_linkedin_file_and_a_utf8_file_with_a_stray_byte
     linkedin.write_bytes(excel_linkedin("José;Núñez;;;Banco Andino;CFO;03/04/2021"))
     result = ties("import", str(linkedin))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines()[:2] == [
+    assert result.stderr.splitlines()[:3] == [
         "Imported linkedin (read as windows-1252) as import #1: 1 created, 0 updated, "
         "0 unchanged, 0 skipped.",
+        f"  note: {WHOLE_FILE_GUESS}",
         "  note: row 5, connected on: '03/04/2021' could be 3 April 2021 or 4 March 2021; "
         "read day first (3 April 2021) as Excel writes dates in most of Europe. No date in "
         "the file has a day over 12 to tell; check them, or write them as YYYY-MM-DD"]
@@ -672,3 +678,57 @@ def test_a_wrong_format_is_refused_through_the_cli_regression_0_created(
     assert result.stderr == (f"ties: {path} is not a vCard file (no BEGIN:VCARD): it looks "
                              "like a CSV file. Drop -f, or give -f csv. Nothing was imported.\n")
     assert json.loads(ties("export").stdout)["people"] == []
+
+
+# Found by the new-user review of issue 14 --------------------------------------------------
+
+def test_an_outlook_exchange_directory_name_is_no_address_and_the_next_one_is_kept():
+    """Regression: '/O=EXCHANGELABS/...' in E-mail Address refused the whole file."""
+    data = (b"First Name,Last Name,E-mail Address,E-mail Type,E-mail 2 Address\r\n"
+            b"Ex,Change,/O=EXCHANGELABS/OU=EXCHANGE/CN=RECIPIENTS/CN=EX,EX,"
+            b"ex@contoso.example\r\n")
+    (rec,) = read(data, "ol.csv").records
+    assert rec.emails == ["ex@contoso.example"]
+
+
+def test_a_thunderbird_birth_year_alone_is_no_birthday_not_a_refusal():
+    """Regression: a row with only 'Birth Year' refused the whole file."""
+    data = (b"First Name,Last Name,Primary Email,Birth Year,Birth Month,Birth Day\r\n"
+            b"No,Name,no@x.example,1980,,\r\n")
+    (rec,) = read(data, "tb.csv").records
+    assert "birthday_month" not in rec.fields and rec.fields["email"] == "no@x.example"
+
+
+def test_a_whole_file_read_as_a_guess_says_names_may_be_wrong():
+    """Regression: a Shift_JIS CSV came in as 'ŽR“c' with only '(read as windows-1252)'."""
+    parsed = read("name\r\n山田太郎\r\n".encode("cp932"), "sjis.csv")
+    assert parsed.encoding == "windows-1252"
+    assert parsed.notes == ["the file is not UTF-8: read as windows-1252 (a guess). If names "
+                            "look wrong, save the file as UTF-8 and import it again ('ties "
+                            "import --undo' takes this import back)"]
+
+
+def test_a_file_whose_dates_disagree_on_their_order_says_so():
+    """Regression: the note said no date had a day over 12, while two did, each way."""
+    data = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+            b"A,One,,,,,03/04/2021\r\nB,Two,,,,,13/04/2021\r\nC,Three,,,,,04/13/2021\r\n"
+            )
+    parsed = read(data, "Connections.csv", today=TODAY)
+    (note,) = parsed.notes
+    assert note.startswith("row 2, connected on: '03/04/2021' could be ")
+    assert "The file's dates with a day over 12 disagree (some day first, some month " \
+        "first); check them" in note
+
+
+def test_ties_csv_export_reads_back_connected_on_and_tags_holding_a_comma(ties, tmp_path,
+                                                                        monkeypatch):
+    """Regression (new-user review of issue 14): both were lost on the round trip."""
+    ties("import", "-", input="First Name,Last Name,URL,Email Address,Company,Position,"
+         "Connected On\nAna,Lima,,,Acme,CTO,16 Sep 2021\n")
+    ties("add", "Tag Person", "--tag", "x, y", "--tag", "z", "--tag", "a;b", "--no-log")
+    exported = ties("export", "--format", "csv").stdout
+    monkeypatch.setenv("TIES_DB", str(tmp_path / "other.db"))
+    assert ties("import", "-", input=exported).exit_code == 0
+    people = {p["name"]: p for p in json.loads(ties("export").stdout)["people"]}
+    assert people["Ana Lima"]["connected_on"] == "2021-09-16"
+    assert people["Tag Person"]["tags"] == ["a;b", "x,-y", "z"]

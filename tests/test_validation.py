@@ -621,3 +621,22 @@ def test_doctor_names_a_setting_changed_outside_ties_and_config_repairs_it(ties,
     assert ties("config", "cadence.strategic", "6w").exit_code == 0
     assert ties("config", "weight.social", "1").exit_code == 0
     assert "ok    values: ok" in ties("doctor").stdout
+
+
+@pytest.mark.parametrize("slip", ["a@b.example,", "a@b.example>", "a@b.example:", "a@.example",
+                                  "a@b..example", "a@b.example?subject=x", "e@example.com;",
+                                  "a b@example.com", "@example.com", "a@"])
+def test_an_email_with_a_slip_is_refused_not_stored_unmatchable(ties, slip):
+    """Regression (new-user review of issue 14): these were stored, and then never
+    matched the same address written right."""
+    result = ties("add", "V", "--email", slip)
+    assert result.exit_code == 1
+    assert "doesn't look like an email address" in result.stderr
+
+
+@pytest.mark.parametrize("good, stored", [
+    ("mailto:a@b.example", "a@b.example"), ("ana.lima+x@globex.example", None),
+    ("x@localhost", None), ("jürgen@bücher.example", None), ("a_b@sub-dom.example.co.uk", None)])
+def test_an_email_as_people_write_it_is_kept(ties, good, stored):
+    assert ties("add", "V", "--email", good).exit_code == 0
+    assert json.loads(ties("show", "V", "--json").stdout)["email"] == (stored or good)

@@ -393,6 +393,13 @@ def date_order(texts, today: date) -> bool | None:
     """Whether a file writes its dates day first (True) or month first (False), judged by
     its slashed or dashed dates that only one order makes real (13/04/2021 is day first,
     04/13/2021 month first); None when none tells, or they disagree."""
+    votes = date_orders(texts, today)
+    return votes.pop() if len(votes) == 1 else None
+
+
+def date_orders(texts, today: date) -> set[bool]:
+    """The orders a file's dates that only one order makes real show: {True} (day
+    first), {False}, both (the file mixes them), or none."""
     votes = set()
     for text in texts:
         m = _NUMBERS.match(" ".join(text.strip().lower().split()))
@@ -401,7 +408,7 @@ def date_order(texts, today: date) -> bool | None:
         found = file_date(text, today)
         if found is not None and not found.ambiguous:
             votes.add(found.day == int(m[1]))
-    return votes.pop() if len(votes) == 1 else None
+    return votes
 
 
 _VCARD_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")

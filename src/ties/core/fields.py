@@ -82,9 +82,19 @@ def email(value: str | None) -> str | None:
     value = text("email", value)
     if value is None:
         return None
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+    if value[:7].lower() == "mailto:":  # a link's address is the address
+        value = value[7:]
+    if not _EMAIL.fullmatch(value):
         raise BadValue(f"{value!r} doesn't look like an email address (name@example.com).")
     return value
+
+
+# An address as people write them: a local part without spaces or the characters that
+# separate addresses in a list (, ; < > and the like), and a domain of letter-or-digit
+# labels joined by dots (IDN letters included): 'a@b.example,' or 'a@b..example' is a
+# slip a later match would never see through.
+_EMAIL = re.compile(r'[^@\s,;:<>()\[\]\\"]+@[^\W_](?:[\w-]*[^\W_])?'
+                    r"(?:\.[^\W_](?:[\w-]*[^\W_])?)*")
 
 
 _LINKEDIN = re.compile(

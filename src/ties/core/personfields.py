@@ -143,7 +143,7 @@ SPEC: tuple[PersonField, ...] = (
     PersonField("archived", kind="flag", **_STATE),
     PersonField("snoozed_until", kind="date", **_STATE),
     PersonField("connected_on", kind="date", check="connected", profile=False,
-                checked=False),
+                checked=False, headers=("connected_on", "connected on")),
     PersonField("updated_at", kind="time", csv_export=False, profile=False, **_STATE),
 )
 # Generic CSV may give a name in two parts; ties joins them.

@@ -189,7 +189,13 @@ class Decoded:
     guessed: list[tuple[int, str]] = field(default_factory=list)  # (line number, encoding)
 
     def notes(self) -> list[str]:
-        """What the import says about the guess, when part of a UTF-8 file was not."""
+        """What the import says about the guess: the lines of a UTF-8 file that were not,
+        or that a whole file was not UTF-8 (its letters may then be wrong: Shift_JIS or
+        Windows-1251 read as Windows-1252)."""
+        if self.encoding in GUESSES and self.guessed:
+            return [f"the file is not UTF-8: read as {self.encoding} (a guess). If names "
+                    "look wrong, save the file as UTF-8 and import it again ('ties import "
+                    "--undo' takes this import back)"]
         if not self.guessed or self.encoding != "utf-8":
             return []
         lines = [n for n, _ in self.guessed]

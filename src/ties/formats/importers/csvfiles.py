@@ -218,7 +218,9 @@ class _Dates:
     def __init__(self, today, texts: list[str], us_style: bool):
         self.today = today
         texts = [t for t in texts if t and t.strip()]
-        order = dates.date_order(texts, today)
+        seen = dates.date_orders(texts, today)
+        order = seen.pop() if len(seen) == 1 else None
+        self.mixed = len(seen) == 2  # 13/04/2021 and 04/13/2021 in one file
         twelve = any((d := dates.file_date(t, today)) is not None and d.twelve_hour
                      for t in texts)
         self.decided = order is not None
@@ -248,9 +250,11 @@ class _Dates:
             if self.day_first else ("month first", "as US programs write them")
         also = "" if not more else ", and so was one more such date" if more == 1 else \
             f", and so were {more} more such dates"
+        tell = ("The file's dates with a day over 12 disagree (some day first, some month "
+                "first)" if self.mixed else "No date in the file has a day over 12 to tell")
         return [f"{position}, {column}: {text!r} could be {_spoken(found)} or "
-                f"{_spoken(other)}; read {order} ({_spoken(found)}) {why}{also}. No date in "
-                "the file has a day over 12 to tell; check them, or write them as YYYY-MM-DD"]
+                f"{_spoken(other)}; read {order} ({_spoken(found)}) {why}{also}. {tell}; "
+                "check them, or write them as YYYY-MM-DD"]
 
 
 def _spoken(d: dates.FileDate) -> str:
@@ -395,7 +399,10 @@ def _generic(rows: list[list[str]], source: str, today, delimiter: str = ",") ->
                                      get.get("last", "").strip()) if p)
         name = get.get("name") or first or cells.get("nickname", "")
         raw = {k: v for k, v in get.items() if k not in ("name", "first", "last", "tags")}
-        raw["email"] = [cells.get(c, "") for c in emails]
+        # Outlook writes an Exchange contact's directory name (/O=.../CN=...) where the
+        # address goes, with E-mail Type "EX": no address, like LinkedIn's member ids.
+        raw["email"] = [v for c in emails if not (v := cells.get(c, "")).lstrip()
+                        .upper().startswith("/O=")]
         raw["phone"] = [cells.get(c, "") for c in phones]
         for kind, headers in FURTHER.items():  # a ties export's further addresses
             for header in headers:
@@ -412,7 +419,7 @@ def _generic(rows: list[list[str]], source: str, today, delimiter: str = ",") ->
         elif any(cells.get(c, "").strip() for c in _BIRTH_PARTS):
             raw["birthday"] = _birthday_parts(*(cells.get(c, "").strip()
                                                 for c in _BIRTH_PARTS))
-        tags = re.split(r"[,;|]|:::", get.get("tags", "")) if get.get("tags") else []
+        tags = _tags(get.get("tags", ""))
         build(parsed, name, position, raw, tags)
     parsed.notes += read_date.notes()
     return parsed
@@ -439,6 +446,17 @@ def _phone_rank(m: re.Match) -> tuple[int, int]:
     return (_PHONE_RANK.get(kind, 4), 0)
 
 
+def _tags(cell: str) -> list[str]:
+    """A tags cell: ties' own export joins tags with ", " (a tag may hold a comma or a
+    semicolon, never a space), so a cell with ", " splits there only; any other splits on
+    , ; | or Google's :::."""
+    if not cell.strip():
+        return []
+    if ", " in cell:
+        return cell.split(", ")
+    return re.split(r"[,;|]|:::", cell)
+
+
 def _birthday_parts(year: str, month: str, day: str) -> str:
     """Thunderbird's Birth Year, Birth Month and Birth Day as one birthday ('1990-04-12',
     or '--04-12' without a year); parts that are not numbers go to `build` as they are,
@@ -446,6 +464,8 @@ def _birthday_parts(year: str, month: str, day: str) -> str:
     if month.isdigit() and day.isdigit() and (year.isdigit() or not year):
         return f"{year}-{int(month):02d}-{int(day):02d}" if year else \
             f"--{int(month):02d}-{int(day):02d}"
+    if year.isdigit() and not month and not day:
+        return ""  # a birth year alone is no birthday ties can keep: nothing to refuse
     return " ".join(p for p in (year, month, day) if p)
 
 
