@@ -152,6 +152,9 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
     summary last; a real import says the summary and what needs your eye on stderr.
     `as_json` prints the plan as JSON on stdout instead of the plan's lines."""
     plan = result.plan
+    if dry_run:  # the ids a rolled-back run gave out are no one's (PostgreSQL's sequences)
+        for create in plan.creates:
+            create.id = None
     counts = plan.counts()
     if as_json:
         emit_json({"format": result.format, "dry_run": dry_run,
