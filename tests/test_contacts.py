@@ -90,6 +90,33 @@ def test_duplicates_pairs_people_sharing_any_address():
         (1, 2, "same email")]
 
 
+@pytest.mark.parametrize("theirs, paired", [
+    (["+44 20 7946 0958"], True),       # the same number, written with spaces
+    (["+442079460958"], True),
+    (["020 7946 0958"], False),        # no country code: another key, not guessed
+    (["123456"], False),               # six digits: an extension, never a pair
+])
+def test_duplicates_pairs_people_sharing_a_phone_number_of_seven_digits_or_more(theirs,
+                                                                                paired):
+    """Issue 14 item 2 (the new-user review): matching used no phone number. A shared
+    number is a suggestion for 'ties duplicates', never an import's match (a switchboard
+    is many people's)."""
+    rows_ = [(1, "Phil Phone", "phil phone", None, [], None, ["+1 555 0100", "+44 20 7946 0958"]),
+             (2, "Philip P.", "philip p.", None, [], None, theirs),
+             (3, "Cy", "cy", None, [], None, ["123456"])]
+    pairs = [(p.a, p.b, p.reason) for p in merging.likely_duplicates(rows_)]
+    assert pairs == ([(1, 2, "same phone number")] if paired else [])
+
+
+def test_ties_duplicates_names_a_shared_phone_number(ties):
+    ties("add", "Phil Phone", "--phone", "+1 555 0100", "--phone", "+44 20 7946 0958",
+         "--no-log")
+    ties("add", "Dup Number", "--phone", "+44 (20) 7946-0958", "--no-log")
+    result = ties("duplicates")
+    assert result.exit_code == 0
+    assert "same phone number" in result.stdout
+
+
 def _here(**person):
     person = {"id": 7, "name": "Ana Lima", **person}
     index = Index()

@@ -26,10 +26,16 @@ class Pair:
     reason: str
 
 
+# A number this short is an extension or a typo, not someone's line.
+MIN_PHONE_DIGITS = 7
+
+
 def likely_duplicates(rows: list[tuple]) -> list[Pair]:
     """Pairs that are probably one person: the same LinkedIn profile, the same email, the
-    same name, or very close names at the same company. rows: (id, name, name_key,
-    company, email, linkedin), where email may be a list of every address they have."""
+    same phone number, the same name, or very close names at the same company. rows: (id,
+    name, name_key, company, email, linkedin[, phones]), where email may be a list of
+    every address they have. A shared phone number is a suggestion here, never a match
+    an import acts on: an office's switchboard or a family's line is many people's."""
     found: dict[tuple[int, int], str] = {}
 
     def add(a: int, b: int, reason: str) -> None:
@@ -48,6 +54,15 @@ def likely_duplicates(rows: list[tuple]) -> list[Pair]:
         for ids in groups.values():
             for other in ids[1:]:
                 add(ids[0], other, reason)
+    by_phone: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        for value in (r[6] if len(r) > 6 else None) or ():
+            key = contacts.key("phone", value)
+            if sum(c.isdigit() for c in key) >= MIN_PHONE_DIGITS and r[0] not in by_phone[key]:
+                by_phone[key].append(r[0])
+    for ids in by_phone.values():
+        for other in ids[1:]:
+            add(ids[0], other, "same phone number")
     by_name: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         by_name[_plain(r[2])].append(r[0])

@@ -776,16 +776,18 @@ def count_untyped(conn: Connection) -> int:
 
 
 def identity_rows(conn: Connection) -> list[tuple]:
-    """(id, name, name_key, company, [every email address], linkedin) of everyone."""
+    """(id, name, name_key, company, [every email address], linkedin, [every phone
+    number]) of everyone."""
     text = stored.text
     rows = [(r[0], *(text(v) for v in r[1:])) for r in conn.execute(
-        "SELECT id, name, name_key, company, email, linkedin FROM person ORDER BY id")]
-    more: dict[int, list[str]] = {}
-    for pid, value in conn.execute("SELECT person_id, value FROM person_contact WHERE kind = "
-                                   "'email' ORDER BY person_id, position"):
-        more.setdefault(pid, []).append(text(value))
-    return [(r[0], r[1], r[2], r[3], [e for e in (r[4], *more.get(r[0], ())) if e], r[5])
-            for r in rows]
+        "SELECT id, name, name_key, company, email, linkedin, phone FROM person ORDER BY id")]
+    more: dict[tuple[int, str], list[str]] = {}
+    for pid, kind, value in conn.execute(
+            "SELECT person_id, kind, value FROM person_contact ORDER BY person_id, position"):
+        more.setdefault((pid, kind), []).append(text(value))
+    return [(r[0], r[1], r[2], r[3],
+             [e for e in (r[4], *more.get((r[0], "email"), ())) if e], r[5],
+             [p for p in (r[6], *more.get((r[0], "phone"), ())) if p]) for r in rows]
 
 
 # The report's fast path: strength, status and the summary computed in SQL -----------
