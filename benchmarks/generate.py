@@ -98,7 +98,7 @@ def generate(path: Path, people: int, interactions: int, seed: int, today: date)
             {"person_id": rng.randint(1, people), "text": "send the article",
              "due": today + timedelta(days=rng.randint(-10, 30)), "created": today}
             for _ in range(max(1, people // 100))])
-        store.refresh_stats(store.raw(session), None)
+        store.refresh_stats(session, None)
     session.close()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("ANALYZE")
