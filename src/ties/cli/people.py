@@ -21,11 +21,8 @@ def profile_of(options: dict) -> dict:
 
     names = personfields.options()
     return fields.profile({names[param]: value for param, value in options.items()
-                           if param in names and not _repeatable(names[param])})
-
-
-def _repeatable(field: str) -> bool:
-    return any(f.name == field and f.repeatable for f in personfields.SPEC)
+                           if param in names
+                           and not personfields.field(names[param]).repeatable})
 
 
 def contacts_of(kind: str, values: list[str] | None) -> list[str] | None:
@@ -35,8 +32,7 @@ def contacts_of(kind: str, values: list[str] | None) -> list[str] | None:
         return None
     from ties.core import contacts, fields
 
-    check = fields.email if kind == "email" else (lambda v: fields.text("phone", v))
-    return contacts.unique(kind, [check(v) for v in values])
+    return contacts.unique(kind, [fields.contact(kind, v) for v in values])
 
 
 @app.command(rich_help_panel="People")

@@ -53,8 +53,11 @@ def name(text: str) -> str:
 
 def _option_of(field: str) -> str:
     """The option that sets `field` (the field spec: notes is --note), for messages."""
-    spec = next((f for f in personfields.SPEC if f.name == field and f.option), None)
-    return spec.option_flag if spec else f"--{field.replace('_', '-')}"
+    try:
+        spec = personfields.field(field)
+    except KeyError:  # not a person's field (an interaction's note, a promise)
+        spec = None
+    return spec.option_flag if spec and spec.option else f"--{field.replace('_', '-')}"
 
 
 def text(field: str, value: str | None, label: str | None = None) -> str | None:
@@ -76,6 +79,12 @@ def text(field: str, value: str | None, label: str | None = None) -> str | None:
     if field not in LONG_FIELDS:
         value = " ".join(value.split())
     return value or None
+
+
+def contact(kind: str, value: str | None) -> str | None:
+    """One of a person's email addresses (`kind` "email") or phone numbers ("phone"),
+    checked as its field is."""
+    return email(value) if kind == "email" else text(kind, value)
 
 
 def email(value: str | None) -> str | None:

@@ -454,7 +454,7 @@ def _contacts(parsed: Parsed, record: Record, key: str, value) -> None:
                 continue
             given += 1
             try:
-                cleaned = fields.email(part) if key == "email" else fields.text(key, part)
+                cleaned = fields.contact(key, part)
             except BadValue as exc:
                 (parsed.invalid if given == 1 else parsed.left_out).append(
                     Invalid(record.position, record.name, key, exc.message))
