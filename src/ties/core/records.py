@@ -38,3 +38,38 @@ class FollowUpRecord:
     due: date | None = None
     created: date | None = None
     done: date | None = None
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One past meeting or message as a calendar or a mailbox records it, before anyone in
+    the store is matched: the other people in it (by address), who reached out, when, how
+    and what it was about, and the key that names it in its source.
+
+    A calendar reader makes one per occurrence of an event (a recurring event's each
+    occurrence, with its overrides); a mail reader one per message. Neither knows the
+    store: `reconcile` matches the addresses to people (by every address they have),
+    groups a mailbox's messages into one interaction per person per thread per day, and
+    plans what to create. The key is what makes a re-import add nothing."""
+
+    key: str  # "ics:{UID}/{occurrence start, ISO 8601}" or "mail:{Message-ID}"
+    when: date  # the day it happened, in the user's local time
+    others: tuple[str, ...]  # the other people's addresses, lower-cased, the user's own left out
+    reached_out: str | None  # the address of whoever reached out; None when the user did
+    channel: str  # "video", "in-person", "event" or "email"
+    note: str | None  # an event's title or a message's subject, never a body or description
+    thread: str | None = None  # mail: the key of the thread's first message
+
+
+@dataclass
+class Sightings:
+    """What a calendar or mail reader found: the sightings, how many entries it skipped and
+    why (a reason in words, as the import summary says it: "declined", "a mailing list"),
+    and notes for the user (an encoding guessed, a time zone assumed)."""
+
+    found: list[Sighting] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
