@@ -59,6 +59,9 @@ class Sighting:
     channel: str  # "video", "in-person", "event" or "email"
     note: str | None  # an event's title or a message's subject, never a body or description
     thread: str | None = None  # mail: the key of the thread's first message
+    # (address, display name) for each other person the source names ("Ana Lima"), so that
+    # an unknown address met often can become a person with a name.
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
