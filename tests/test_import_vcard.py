@@ -8,6 +8,7 @@ each reproduces a quirk of a producer named in docs/import.md."""
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from pathlib import Path
 
@@ -399,14 +400,20 @@ _person = st.fixed_dictionaries({
     "phone": st.sampled_from([None, "+44 20 5550 0100"]),
     "tags": st.lists(st.from_regex(r"[a-zé東][a-z0-9é東,;\\-]{0,8}", fullmatch=True),
                      max_size=3, unique=True),
-    "birthday": st.sampled_from([None, (None, 2, 29), (1985, 3, 20)])})
+    "birthday": st.sampled_from([None, (None, 2, 29), (1985, 3, 20)]),
+    # the fields vCard has no property for: "Label: value" lines in the NOTE, and ties'
+    # own X-TIES- properties that bring them back
+    **{name: st.one_of(st.none(), _text)
+       for name in ("working_on", "struggles", "cares_about", "met", "industry")}})
 
 
 def _refold(document: bytes, cuts: list[int]) -> bytes:
     """Every line unfolded and folded again at the byte offsets `cuts` (in the middle of a
     UTF-8 sequence as likely as not), as a writer that counts only bytes would. BEGIN and
     END stay whole: the reader finds cards by them before it unfolds (no writer folds an
-    11-byte line, and a card's last value can't then swallow the next card)."""
+    11-byte line, and a card's last value can't then swallow the next card), and so does
+    a value's END:VCARD: a continuation line that reads as a marker is taken for one
+    (`test_cards_are_found_whatever_the_line_ends_and_the_case_of_their_markers`)."""
     out = []
     for line in document.replace(b"\r\n ", b"").split(b"\r\n"):
         if line in (b"BEGIN:VCARD", b"END:VCARD"):
@@ -414,6 +421,8 @@ def _refold(document: bytes, cuts: list[int]) -> bytes:
             continue
         pieces, start = [], 0
         for cut in sorted({c % max(len(line), 1) for c in cuts} - {0}):
+            if re.match(rb"(?i)[ \t]*(BEGIN|END):VCARD", line[cut:]):
+                continue  # a continuation reading as a marker is taken for one, by design
             pieces.append(line[start:cut])
             start = cut
         pieces.append(line[start:])
@@ -451,8 +460,8 @@ def _reads_back_the_same(people: list[dict], cuts: list[int]) -> None:
             "id": i, "name": clean_name(p["name"]) or "x", "company": p["company"],
             "role": p["role"], "notes": p["notes"], "email": p["email"], "phone": p["phone"],
             "tags": [fields.tag(t) for t in p["tags"]], "linkedin": None, "location": None,
-            "birthday_year": y, "birthday_month": m, "birthday_day": d, "working_on": None,
-            "struggles": None, "cares_about": None, "met": None})
+            "birthday_year": y, "birthday_month": m, "birthday_day": d,
+            **{k: p[k] for k in ("working_on", "struggles", "cares_about", "met", "industry")}})
     document = exporters.to_vcard(data).encode()
     parsed = read(_refold(document, cuts), "x.vcf")
     assert parsed.notes == [] and parsed.skipped == []
@@ -465,8 +474,11 @@ def _reads_back_the_same(people: list[dict], cuts: list[int]) -> None:
     for record, p in zip(parsed.records, data["people"], strict=True):
         assert record.fields.get("company") == nfc(p["company"])
         assert record.fields.get("role") == nfc(p["role"])
-        if p["notes"] and p["notes"].strip():
-            assert record.fields["notes"] == unicodedata.normalize("NFC", p["notes"]).strip()
+        for key in ("working_on", "struggles", "cares_about", "met"):  # long: lines kept
+            assert record.fields.get(key) == fields.text(key, p[key]), key
+        assert record.fields.get("industry") == nfc(p["industry"])
+        notes = p["notes"] and unicodedata.normalize("NFC", p["notes"]).strip()
+        assert record.fields.get("notes") == (notes or None)  # the labelled lines taken off
         assert record.emails == ([p["email"]] if p["email"] else [])
         assert record.phones == ([p["phone"]] if p["phone"] else [])
         assert record.tags == p["tags"]
@@ -522,3 +534,31 @@ def test_cli_skips_groups_and_keeps_nested_cards_outer_card(ties, db_path):
     assert "3 created, 0 updated, 0 unchanged, 0 skipped." in result.stderr
     assert rows(db_path, "SELECT name FROM person ORDER BY id") == [
         ("Ana Lima",), ("Chidi Okafor",), ("Dana Whitfield",), ("Eva Vidal",)]
+
+
+def test_regression_a_vcard_export_of_long_notes_was_refused_when_imported_back(ties, tmp_path):
+    """ties' vCard export wrote every field vCard has no property for into the NOTE, after
+    the notes: 60,000 characters each of notes, working on and struggles made a NOTE of
+    180,031 that the import refused (a note holds at most 100,000), and --skip-invalid
+    dropped all three. Each now comes back as its own field, the notes as they were."""
+    long = {"--note": "n" * 60_000, "--working-on": "w" * 60_000, "--struggles": "s" * 60_000,
+            "--met": "PyCon, her talk"}
+    assert ties("add", "Long Person", *[x for kv in long.items() for x in kv]).exit_code == 0
+    out = tmp_path / "people.vcf"
+    assert ties("export", "--format", "vcard", "-o", str(out)).exit_code == 0
+    assert ties("rm", "Long Person", "--yes").exit_code == 0
+    result = ties("import", str(out))
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(ties("show", "Long Person", "--json").stdout)
+    assert (shown["notes"], shown["working_on"], shown["struggles"], shown["met"]) == (
+        "n" * 60_000, "w" * 60_000, "s" * 60_000, "PyCon, her talk")
+
+
+def test_a_note_block_edited_in_another_program_stays_in_the_notes():
+    """The "Label: value" lines are taken off the notes only when they are exactly what
+    the fields make: a block someone edited elsewhere is kept, not lost."""
+    data = card("FN:Ana", "NOTE:likes tea\\n\\nWorking on: a novel", "X-TIES-WORKING-ON:a book")
+    assert one(data).fields == {"notes": "likes tea\n\nWorking on: a novel",
+                                "working_on": "a book"}
+    data = card("FN:Ana", "NOTE:likes tea\\n\\nWorking on: a book", "X-TIES-WORKING-ON:a book")
+    assert one(data).fields == {"notes": "likes tea", "working_on": "a book"}

@@ -95,6 +95,7 @@ def test_a_field_added_to_the_spec_is_read_and_exported_in_every_format(pronouns
     assert header.endswith(",pronouns,last_contact,interactions")
     assert row.endswith(",she/her,,0")
     assert "NOTE:Pronouns: she/her" in exporters.to_vcard(data)
+    assert "\r\nX-TIES-PRONOUNS:she/her\r\n" in exporters.to_vcard(data)
     assert "- **Pronouns:** she/her" in exporters.to_markdown(data, date(2025, 3, 14))
 
 

@@ -55,8 +55,19 @@ class PersonField:
     rank: int = 0
     markdown: bool = True
     # Its vCard property ("EMAIL", "ADR:;;;{};;;" where the value goes in a structured
-    # one), "NOTE" for the notes, "NOTE:label" for a "Label: value" line after them.
+    # one), "NOTE" for the notes, "NOTE:label" for a field vCard has no property for: a
+    # "Label: value" line after the notes, for people reading the card in another program,
+    # and its own extension property (`vcard_extension`) that ties reads back.
     vcard: str | None = None
+
+    @property
+    def vcard_extension(self) -> str | None:
+        """`X-TIES-WORKING-ON` for a field vCard has no property for (RFC 6350 6.10: other
+        programs keep an extension property and ignore it), so that ties reads the field
+        back as it was and not as part of the notes."""
+        if self.vcard and self.vcard.startswith("NOTE:"):
+            return "X-TIES-" + self.name.upper().replace("_", "-")
+        return None
 
     @property
     def stored(self) -> tuple[str, ...]:
@@ -95,7 +106,7 @@ SPEC: tuple[PersonField, ...] = (
     PersonField("role", option="role", help="Their job or title.", show="work", rank=-1,
                 vcard="TITLE", headers=("role", "title", "job title", "position")),
     PersonField("industry", option="industry", help="Their industry or field.",
-                show="facts", headers=("industry", "sector", "field")),
+                show="facts", vcard="NOTE:Industry", headers=("industry", "sector", "field")),
     PersonField("location", option="location", help="Where they live or work.",
                 show="facts", vcard="ADR:;;;{};;;", headers=("location", "city", "place")),
     PersonField("email", kind="email", check="email", option="email",
@@ -225,6 +236,20 @@ def options(spec=None) -> dict[str, str]:
 def shown(section: str, spec=None) -> tuple[PersonField, ...]:
     """The fields `ties show` lists in `section` (see SECTIONS), in order."""
     return tuple(sorted((f for f in _spec(spec) if f.show == section), key=lambda f: f.rank))
+
+
+def vcard_labelled(spec=None) -> tuple[PersonField, ...]:
+    """The fields vCard has no property for, in the order their "Label: value" lines follow
+    the notes in a card's NOTE (what to remember, then the facts)."""
+    return tuple(f for section in ("remember", "facts") for f in shown(section, spec)
+                 if f.vcard_extension)
+
+
+def vcard_note_lines(values: dict[str, str], spec=None) -> str:
+    """The "Label: value" lines a card's NOTE carries after the notes, for the fields given
+    (field name -> text); the vCard export writes them and the reader recognises them."""
+    return "\n".join(f"{f.vcard.partition(':')[2]}: {values[f.name]}"
+                     for f in vcard_labelled(spec) if values.get(f.name))
 
 
 IMPORT_FIELDS = import_fields()

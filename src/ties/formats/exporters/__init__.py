@@ -183,11 +183,17 @@ def _vcard_line(f: personfields.PersonField, p: dict) -> str | None:
 def _vcard_note(p: dict) -> str | None:
     """The notes, then a "Label: value" line for each field vCard has no property for
     (what to remember, then the facts: personfields `vcard` "NOTE:Label")."""
-    lines = [f"{f.vcard.partition(':')[2]}: {value_of(f, p)}"
-             for section in ("remember", "facts") for f in personfields.shown(section)
-             if f.vcard and f.vcard.startswith("NOTE:") and value_of(f, p)]
+    labelled = {f.name: value_of(f, p) for f in personfields.vcard_labelled()}
     body = [value_of(f, p) for f in personfields.SPEC if f.vcard == "NOTE"]
-    return "\n\n".join(x for x in (*body, "\n".join(lines)) if x) or None
+    return "\n\n".join(x for x in (*body, personfields.vcard_note_lines(labelled)) if x) or None
+
+
+def _vcard_extensions(p: dict) -> list[str]:
+    """Each field vCard has no property for, once more as ties' own extension property
+    (`X-TIES-WORKING-ON`), which ties' reader takes back as the field: the NOTE's lines are
+    for people, and a NOTE holding every field could outgrow what a note may hold."""
+    return [f"{f.vcard_extension}:{_escape(value_of(f, p))}"
+            for f in personfields.vcard_labelled() if value_of(f, p)]
 
 
 def to_vcard(data: dict) -> str:
@@ -203,6 +209,7 @@ def to_vcard(data: dict) -> str:
         note = _vcard_note(p)
         if note:
             lines.append(f"NOTE:{_escape(note)}")
+        lines += _vcard_extensions(p)
         lines.append("END:VCARD")
         cards.append("\r\n".join(_fold(line) for line in lines))
     return "\r\n".join(cards) + ("\r\n" if cards else "")

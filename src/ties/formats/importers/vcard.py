@@ -461,7 +461,7 @@ def _card(parsed: Parsed, lines: list[bytes], number: int, nested: int = 0,
                               _in_preference(props.get("TEL", []))) if t],
         "company": org,
         "role": unescape(first("TITLE") or first("ROLE") or ""),
-        "notes": "\n\n".join(unescape(v).strip() for _, v in props.get("NOTE", [])) or None,
+        **_labelled(props, unescape),
         "birthday": _birthday(props.get("BDAY", [])),
         "location": _location(props.get("ADR", []), v21),
         "linkedin": _linkedin(props, v21),
@@ -477,6 +477,23 @@ def _card(parsed: Parsed, lines: list[bytes], number: int, nested: int = 0,
             if tag and tag.lower() not in SYSTEM_CATEGORIES:
                 tags.append(tag)
     build(parsed, name, position, raw, tags)
+
+
+def _labelled(props: dict, unescape) -> dict[str, str | None]:
+    """The notes, and the fields vCard has no property for, from ties' own extension
+    properties (`X-TIES-WORKING-ON`). A card ties exported also repeats those fields as
+    "Label: value" lines at the end of its NOTE, for people reading it elsewhere; when the
+    NOTE ends with exactly the lines the fields make, they are taken off the notes again,
+    so a round trip gives the notes back as they were (an edited block stays in them)."""
+    from ties.core import personfields
+
+    values = {f.name: unescape(props[f.vcard_extension][0][1])
+              for f in personfields.vcard_labelled() if props.get(f.vcard_extension)}
+    notes = "\n\n".join(unescape(v).strip() for _, v in props.get("NOTE", []))
+    block = personfields.vcard_note_lines(values).strip()
+    if block and notes.endswith(block):
+        notes = notes[: -len(block)].rstrip()
+    return {**values, "notes": notes or None}
 
 
 def _not_a_person(props: dict) -> str | None:
