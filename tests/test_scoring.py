@@ -573,3 +573,12 @@ def test_the_share_says_when_some_recent_people_have_no_industry():
     assert zone.words() == ("5 of the 6 of your last 9 people with an industry were in "
                             "software; all 4 of your last 9 people with a company were at "
                             "Acme")
+
+
+def test_the_zone_is_worked_out_once_regression_sorted_again_for_every_person():
+    """Bug: the stretch pool asked each of 10,000 people whether they were outside, and
+    each question sorted the 500 companies again: 'ties next' took 17 s instead of 1."""
+    zone = zone_of({f"industry {i}": 1 + i % 3 for i in range(50)},
+                   {f"company {i}": 1 + i % 7 for i in range(500)})
+    assert zone.companies.zone is zone.companies.zone
+    assert zone.industries.members is zone.industries.members

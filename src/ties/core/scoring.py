@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property, lru_cache
 
 from ties.core.dates import ago, format_duration, next_birthday, span
 
@@ -333,6 +334,7 @@ def circle(industry: str | None, company: str | None) -> str | None:
     return (industry or company or "").strip().lower() or None
 
 
+@lru_cache(maxsize=4096)  # the same few values come again for every person
 def fold_value(text: str | None) -> str | None:
     """An industry or company as `ties next` compares them: spaces collapsed, case
     folded ('Software ' and 'software' are one)."""
@@ -347,11 +349,11 @@ class Shares:
     counts: dict[str, int]
     spelling: dict[str, str]
 
-    @property
+    @cached_property
     def people(self) -> int:
         return sum(self.counts.values())
 
-    @property
+    @cached_property
     def zone(self) -> tuple[str, ...]:
         """The values that make up most of your recent contact: the largest first, until
         together they count more than half of the people (exactly half is not most); a
@@ -366,6 +368,10 @@ class Shares:
             taken.append(key)
             covered += n
         return tuple(taken)
+
+    @cached_property
+    def members(self) -> frozenset[str]:
+        return frozenset(self.zone)
 
     def share(self) -> int:
         return sum(self.counts[k] for k in self.zone)
@@ -393,7 +399,7 @@ class Comfort:
         ind, com = fold_value(industry), fold_value(company)
         if ind is None and com is None:
             return False  # nothing known: no stretch to speak of
-        return ind not in self.industries.zone and com not in self.companies.zone
+        return ind not in self.industries.members and com not in self.companies.members
 
     def words(self) -> str:
         """The share, in words: '8 of your last 9 people were in software'."""

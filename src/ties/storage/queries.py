@@ -489,8 +489,9 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
         "AS recency, "
         "CASE WHEN s.last_received IS NOT NULL THEN ? ELSE 0 END "
         "+ CASE WHEN s.their_streak >= ? THEN ? ELSE 0 END "
-        f"+ CASE WHEN s.gave = 0 AND s.interactions >= ? AND {late} >= 0 "
-        f"AND {late} % ? < ? THEN ? ELSE 0 END "
+        # (the days are counted only for those who could be asked, in a CASE of its own)
+        "+ CASE WHEN s.gave = 0 AND s.interactions >= ? THEN "
+        f"CASE WHEN {late} >= 0 AND {late} % ? < ? THEN ? ELSE 0 END ELSE 0 END "
         f"+ CASE WHEN {birthday} THEN ? ELSE 0 END "
         f"+ CASE WHEN {stale} THEN ? ELSE 0 END "
         "+ ? * coalesce(f.undated, 0) AS bonus",
@@ -550,13 +551,16 @@ def comfort_zone(conn: Connection, today: date):
     the last STRETCH_WINDOW days, counted by industry and by company in one query."""
     from ties.core.scoring import STRETCH_WINDOW, comfort
 
-    since = (today - timedelta(days=STRETCH_WINDOW)).isoformat()
-    rows = [(stored.text(industry), stored.text(company), n) for industry, company, n in
-            conn.execute(
-                "SELECT p.industry, p.company, count(*) FROM person p JOIN person_stats s "
-                "ON s.person_id = p.id WHERE s.last_contact > ? AND s.last_contact <= ? "
-                "GROUP BY p.industry, p.company", (since, today.isoformat()))]
-    return comfort(rows, sum(r[2] for r in rows))
+    window = (today - timedelta(days=STRETCH_WINDOW)).isoformat(), today.isoformat()
+    recent = ("FROM person p JOIN person_stats s ON s.person_id = p.id "
+              "WHERE s.last_contact > ? AND s.last_contact <= ?")
+    rows = conn.execute(
+        f"SELECT 1, p.industry, count(*) {recent} GROUP BY p.industry UNION ALL "
+        f"SELECT 0, p.company, count(*) {recent} GROUP BY p.company", [*window, *window],
+    ).fetchall()
+    return comfort([(stored.text(value), None, n) if by_industry else
+                    (None, stored.text(value), n) for by_industry, value, n in rows],
+                   sum(n for by_industry, _, n in rows if by_industry))
 
 
 def stretch_pool(conn: Connection, today: date, settings: dict, zone,
