@@ -568,6 +568,11 @@ def test_the_share_in_words(industries, companies, words):
     assert zone_of(industries, companies).words() == words
 
 
+def test_the_share_of_industry_and_company_says_the_count_of_people_once():
+    zone = comfort([("software", "Acme", 5), ("software", "Globex", 3), ("law", "Globex", 1)], 9)
+    assert zone.words() == "8 of your last 9 people were in software, and 5 of the 9 at Acme"
+
+
 def test_the_share_says_when_some_recent_people_have_no_industry():
     zone = comfort([("software", None, 5), (None, "Acme", 3), ("law", "Acme", 1)], 9)
     assert zone.words() == ("5 of the 6 of your last 9 people with an industry were in "

@@ -402,25 +402,31 @@ class Comfort:
         return ind not in self.industries.members and com not in self.companies.members
 
     def words(self) -> str:
-        """The share, in words: '8 of your last 9 people were in software'."""
-        parts = []
+        """The share, in words: '8 of your last 9 people were in software', then the
+        companies' share ('..., and 5 of the 9 at Acme')."""
+        parts: list[str] = []
+        plain = False  # the first part said "of your last N people were"
         for shares, known, prep in ((self.industries, "an industry", "in"),
                                     (self.companies, "a company", "at")):
             if not shares.zone:
                 continue
             n, where = shares.share(), f"{prep} {shares.names()}"
+            verb = "was" if n == 1 else "were"
             if n == shares.people < self.recent:
                 parts.append(f"all {n} of your last {self.recent} people with {known} "
-                             f"{'was' if n == 1 else 'were'} {where}")
+                             f"{verb} {where}")
             elif shares.people < self.recent:
                 parts.append(f"{n} of the {shares.people} of your last {self.recent} people "
-                             f"with {known} {'was' if n == 1 else 'were'} {where}")
+                             f"with {known} {verb} {where}")
             elif n == 1 == self.recent:
                 parts.append(f"your last person was {where}")
             elif n == self.recent:
                 parts.append(f"all of your last {n} people were {where}")
+            elif plain:
+                parts[-1] += f", and {n} of the {self.recent} {where}"
             else:
                 parts.append(f"{n} of your last {self.recent} people were {where}")
+                plain = True
         return "; ".join(parts)
 
 
