@@ -53,7 +53,8 @@ def test_next_ranks_and_explains(ties):
         "id": 1, "name": "Strat Egic", "type": "strategic", "score": first["score"],
         "last_contact": "2024-11-01", "days_since": 133, "due": "2024-12-13",
         "reasons": ["overdue by 3 months (strategic: every 6 weeks)"], "stretch": False,
-        "follow_ups": [], "talk_about": "ask about a book on CRDTs"}
+        "follow_ups": [], "talk_about": "14 Mar: ask about a book on CRDTs",
+        "talk_about_on": "2025-03-14"}
     assert first["score"] == round(10 * 133 / 42 * 1.5, 2)
 
 
@@ -65,7 +66,7 @@ def test_next_table_shows_rank_name_last_contact_reasons_and_topic(ties):
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["#", "Name", "Type", "Last", "contact", "Why", "Talk", "about"]
     assert lines[2].startswith("1   Ana Lima   strategic   2 months ago   · overdue by 3 weeks")
-    assert lines[2].rstrip().endswith("last time: she is moving to")
+    assert lines[2].rstrip().endswith("10 Jan: she is moving to")
     assert lines[3].split() == ["(strategic:", "every", "6", "weeks)", "Lisbon"]
 
 
@@ -135,8 +136,8 @@ def test_next_stretch_pick_is_outside_dominant_industry(ties):
     items = json.loads(result.stdout)
     assert [i["name"] for i in items][-1] == "Doc Tor"
     assert items[-1]["stretch"] is True
-    assert items[-1]["reasons"][0].startswith("stretch: healthcare, outside your recent circle "
-                                              "(mostly software")
+    assert items[-1]["reasons"][0] == ("stretch: healthcare, outside where most of your time "
+                                       "goes (all of your last 6 people were in software)")
     assert ties("config", "next.stretch", "off").exit_code == 0
     items = json.loads(ties("next", "--json", "--count", "3").stdout)
     assert "Doc Tor" not in [i["name"] for i in items]
@@ -204,6 +205,12 @@ HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
          + [("tactical", 37, None, None, None, False)]
          + [("tactical", 0, None, None, None, False)] * 4
          + [("tactical", 0, None, -1, None, False), ("tactical", 72, None, 0, None, False)])
+# Birthdays and old undated promises: P0's promise is 15 days old (in), P8's 13 (out); P1's
+# birthday is in 3 days (in), P7's in 7 (out); none of them is due.
+@example(people=[("tactical", 15, None, None, None, False), ("tactical", 3, None, None, None,
+                                                             False)]
+         + [("tactical", 0, None, None, None, False)] * 5
+         + [("tactical", 7, None, None, None, False), ("tactical", 13, None, None, None, False)])
 def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people):
     with fresh_store(tmp_path_factory, "agree") as location:
         _candidates_agree(location, people)
@@ -225,9 +232,15 @@ def _candidates_agree(location, people):
     session = db.orm_session(conn)
     with session.begin():
         for i, (kind, days, every, due, snooze, archived) in enumerate(people):
+            # a birthday 0 .. 9 days ahead for one in three (the week is 0 .. 6)
+            born = TODAY + timedelta(days=days % 10)
             pid = store.add_person(
                 session, name=f"P{i}", fields={"type": kind, "cadence_days": every,
                                                "industry": ["software", "health", None][i % 3],
+                                               "birthday_month": born.month if i % 3 == 1
+                                               else None,
+                                               "birthday_day": born.day if i % 3 == 1
+                                               else None,
                                                "archived": archived,
                                                "snoozed_until": TODAY + timedelta(days=snooze)
                                                if snooze is not None else None},
@@ -235,8 +248,9 @@ def _candidates_agree(location, people):
                 first=InteractionRecord(when=TODAY - timedelta(days=days)) if days % 3 else None)
             if due is not None:
                 store.add_follow_up(session, pid, "promise", TODAY + timedelta(days=due), TODAY)
-            if i % 4 == 0:
-                store.add_follow_up(session, pid, "undated promise", None, TODAY)
+            if i % 4 == 0:  # made 0 .. 19 days ago (two weeks or more brings them in)
+                store.add_follow_up(session, pid, "undated promise", None,
+                                    TODAY - timedelta(days=days % 20))
             if i % 5 == 1 and days % 3:
                 store.log(session, [pid], InteractionRecord(when=TODAY - timedelta(days=days // 3),
                                                         received=True, they_reached_out=True),
@@ -252,7 +266,7 @@ def _candidates_agree(location, people):
     assert found == {f.id for f in everyone if scoring.is_candidate(f, TODAY)}
     # Loading only the shortlist changes nothing about the result.
     candidates = queries.next_candidates(conn, TODAY, cfg)
-    zone = scoring.ComfortZone({"software": 3})
+    zone = scoring.comfort([("software", None, 3)], 3)
     full_pool = queries.stretch_pool(conn, TODAY, cfg, zone, count=None)
     for k in (1, 2, 3, 5):
         expected = scoring.suggest(candidates, TODAY, k, stretch_pool=full_pool, zone=zone)
@@ -270,7 +284,7 @@ def test_next_topic_skips_the_first_meeting_placeholder(ties):
     assert item["talk_about"] == ""
     ties("log", "Ana", "--on", "2024-12-05", "--note", "moving to Lisbon")
     item = json.loads(ties("next", "--json").stdout)[0]
-    assert item["talk_about"] == "last time: moving to Lisbon"
+    assert item["talk_about"] == "5 Dec 2024: moving to Lisbon"
 
 
 def test_unsnooze_someone_not_snoozed_says_so_and_changes_nothing_regression_back_in_next(
@@ -366,3 +380,94 @@ def test_next_with_no_one_to_suggest_says_why_regression_no_one_has_a_type(ties)
         "unsnooze NAME' brings one back).\n")
     assert ties("next", "--type", "social").stderr.startswith(
         "Everyone is up to date. Next due: Ana Lima")
+
+
+# Issue 15: birthdays, old promises, the comfort zone by shares, fresh talking points ------
+
+def test_next_brings_in_a_birthday_this_week_but_never_an_archived_person(ties):
+    for name, birthday in (("Ana Day", "--03-20"), ("Bo Late", "21 March"),
+                           ("Cy Gone", "1990-03-15")):
+        assert ties("add", name, "--type", "social", "--birthday", birthday,
+                    "--on", "2025-03-10").exit_code == 0  # none of them due
+    assert ties("archive", "Cy Gone").exit_code == 0
+    items = json.loads(ties("next", "--json").stdout)
+    assert [(i["name"], i["reasons"]) for i in items] == [
+        ("Ana Day", ["birthday on Thursday (20 March): say happy birthday"])]
+
+
+def test_next_brings_back_an_undated_promise_two_weeks_old(ties):
+    assert ties("add", "Ana", "--type", "tactical", "--on", "2025-02-01").exit_code == 0
+    assert ties("follow-up", "Ana", "send the deck", TIES_TODAY="2025-02-21").exit_code == 0
+    assert names(ties("next", "--json", TIES_TODAY="2025-03-06")) == []  # 13 days: not yet
+    items = json.loads(ties("next", "--json", TIES_TODAY="2025-03-07").stdout)
+    assert [(i["name"], i["reasons"]) for i in items] == [
+        ("Ana", ["you promised 'send the deck' 2 weeks ago"])]
+
+
+def test_next_stretch_is_the_one_manufacturing_contact_among_eight_software_ones(ties):
+    """Bug: the comfort zone was any industry touched once in 90 days, so with eight
+    software people and one manufacturing contact the manufacturing person was never the
+    stretch pick."""
+    for i in range(8):
+        assert ties("add", f"Soft {i}", "--type", "strategic", "--industry", "software",
+                    "--on", "2025-03-01").exit_code == 0
+    assert ties("add", "Mia Maker", "--type", "tactical", "--industry", "Manufacturing",
+                "--on", "2025-02-01").exit_code == 0  # 41 days: half-way, not due
+    items = json.loads(ties("next", "--json").stdout)
+    assert [(i["name"], i["stretch"]) for i in items] == [("Mia Maker", True)]
+    assert items[0]["reasons"] == [
+        "stretch: Manufacturing, outside where most of your time goes (8 of your last 9 "
+        "people were in software)", "due in 3 weeks (tactical: every 2 months)"]
+
+
+def test_the_comfort_zone_counts_contact_within_89_days_not_90(ties, db_path):
+    from ties.storage import db, queries
+
+    ties("add", "In Side", "--type", "social", "--industry", "law", "--on", "2024-12-15")
+    ties("add", "Out Side", "--type", "social", "--industry", "art", "--on", "2024-12-14")
+    conn = db.open_store(db_path)
+    try:
+        with db.transaction(conn, write=False):
+            zone = queries.comfort_zone(conn, TODAY)
+    finally:
+        conn.close()
+    assert (zone.industries.counts, zone.recent) == ({"law": 1}, 1)  # 89 days in, 90 out
+
+
+def test_next_talks_about_the_freshest_thing_learned_with_its_date(ties):
+    """Bug: the profile's 'hiring data scientists' was still shown a month after the last
+    note said otherwise."""
+    ties("add", "Ana", "--type", "social", "--working-on", "hiring data scientists",
+         "--on", "2025-01-02", TIES_TODAY="2025-01-02")
+    ties("log", "Ana", "--on", "2025-02-03", "--note", "the hiring froze",
+         TIES_TODAY="2025-02-03")
+    item = json.loads(ties("next", "--json").stdout)[0]
+    assert (item["talk_about"], item["talk_about_on"]) == ("3 Feb: the hiring froze",
+                                                           "2025-02-03")
+    ties("edit", "Ana", "--working-on", "a new team", TIES_TODAY="2025-02-10")
+    item = json.loads(ties("next", "--json").stdout)[0]
+    assert item["talk_about"] == "10 Feb: ask about a new team"
+
+
+def test_a_note_the_same_day_as_the_profile_leaves_the_profile_first(ties):
+    ties("add", "Ana", "--type", "social", "--working-on", "the launch", "--on", "2025-01-02",
+         "--met", "PyCon", TIES_TODAY="2025-01-02")
+    item = json.loads(ties("next", "--json").stdout)[0]
+    assert item["talk_about"] == "2 Jan: ask about the launch"
+
+
+def test_ask_how_you_can_help_shows_twice_in_8_weekly_runs_with_nothing_logged(ties, db_path):
+    """Bug: 'ask how you can help' sat on the same rows every week. The rule reads the
+    person's own history, so the eight runs write nothing."""
+    ties("add", "Ana", "--type", "social", "--on", "2025-01-01")
+    for day in ("2025-01-20", "2025-02-01"):
+        ties("log", "Ana", "--on", day)
+    before = dump(db_path)
+    shown = []
+    for week in range(8):  # due on 3 March; the first run is on 28 February
+        day = (date(2025, 2, 28) + timedelta(days=7 * week)).isoformat()
+        item = json.loads(ties("next", "--json", TIES_TODAY=day).stdout)[0]
+        shown += [week] * item["reasons"].count(
+            "ask how you can help: you haven't offered anything yet")
+    assert shown == [0, 4]
+    assert dump(db_path) == before

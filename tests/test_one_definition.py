@@ -246,7 +246,7 @@ def _bounds(conn) -> dict[int, tuple[float, float]]:
     from ties.storage import dialect, queries
 
     cfg = queries.settings(conn)
-    bound, params = queries._bound_sql(dialect.of(conn), cfg)
+    bound, params = queries._bound_sql(dialect.of(conn), cfg, TODAY)
     return {r[0]: (r[1], r[2]) for r in conn.execute(
         f"SELECT p.id, {bound} FROM person p JOIN person_stats s ON s.person_id = p.id "
         f"{queries._PROMISES}", [TODAY.isoformat(), *params])}
@@ -255,7 +255,8 @@ def _bounds(conn) -> dict[int, tuple[float, float]]:
 @pytest.fixture(scope="module")
 def scored_store(tmp_path_factory):
     """People for whom every point scoring gives is exactly the bound's: help received
-    today and not returned, birthdays in the coming week, undated promises."""
+    today and not returned, birthdays in the coming week, undated promises (one made
+    three weeks ago), the ask in its week and out of it."""
     from ties.storage import db, store
 
     with fresh_store(tmp_path_factory, "scored") as location:
@@ -274,7 +275,7 @@ def scored_store(tmp_path_factory):
             a = person("Asker", "strategic", 300, birthday_month=3, birthday_day=17)
             for ago, reached in ((90, False), (80, True), (70, True)):
                 meet(a, ago, they_reached_out=reached)
-            store.add_follow_up(session, a, "undated", None, TODAY)
+            store.add_follow_up(session, a, "undated", None, TODAY - timedelta(days=20))
             store.add_follow_up(session, a, "another", None, TODAY)
             b = person("Helper", "social", 100)
             meet(b, 50, gave=True)
@@ -313,6 +314,7 @@ SCORING_CHANGES = [
     ("DUE_POINTS", 7.0), ("UNRETURNED_POINTS", 9.0), ("YOUR_TURN_POINTS", 5.0),
     ("YOUR_TURN_STREAK", 3), ("ASK_HOW_TO_HELP_POINTS", 4.0), ("ASK_AFTER", 4),
     ("UNDATED_PROMISE_POINTS", 1.0), ("BIRTHDAY_POINTS", 7.5),
+    ("STALE_PROMISE_POINTS", 20.0), ("STALE_PROMISE_AFTER", 30), ("ASK_EVERY", 31),
 ]
 
 

@@ -16,10 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ties.core.scoring import (
-    ComfortZone,
+    Comfort,
     Facts,
     Promise,
     Weights,
+    comfort,
     is_candidate,
     rank,
     score,
@@ -27,6 +28,14 @@ from ties.core.scoring import (
 )
 
 TODAY = date(2025, 3, 14)
+
+
+def zone_of(industries: dict | None = None, companies: dict | None = None) -> Comfort:
+    """A comfort zone from how many recent people had each industry and each company
+    (kept apart: no one has both)."""
+    rows = [(k, None, n) for k, n in (industries or {}).items()]
+    rows += [(None, k, n) for k, n in (companies or {}).items()]
+    return comfort(rows, sum(n for _, _, n in rows))
 
 
 def person(name="P", type_="social", days=60, cadence=30, **kw) -> Facts:
@@ -99,9 +108,10 @@ def test_they_reached_out_last_times_your_turn():
 
 
 def test_never_gave_after_several_interactions_prompts_to_help():
-    s = score(person(interactions=4, gave=0), TODAY)
+    s = score(person(days=30, interactions=4, gave=0), TODAY)
     assert "ask how you can help: you haven't offered anything yet" in s.reasons
-    assert not any("ask how" in r for r in score(person(interactions=4, gave=1), TODAY).reasons)
+    assert not any("ask how" in r for r in score(person(days=30, interactions=4, gave=1),
+                                                 TODAY).reasons)
 
 
 def test_never_contacted_is_due_from_the_day_they_were_added():
@@ -113,7 +123,7 @@ def test_never_contacted_is_due_from_the_day_they_were_added():
 
 def test_birthday_in_coming_week_is_mentioned():
     s = score(person(birthday=(3, 18)), TODAY)
-    assert "birthday on Tuesday (18 March)" in s.reasons
+    assert "birthday on Tuesday (18 March): say happy birthday" in s.reasons
 
 
 def test_reasons_use_kind_words():
@@ -127,19 +137,19 @@ def test_reasons_use_kind_words():
 
 
 def test_stretch_pick_is_outside_the_dominant_industry():
-    zone = ComfortZone({"software": 9, "finance": 1})
+    zone = zone_of({"software": 9, "finance": 1})
     due = [person(f"Soft{i}", "strategic", days=100 + i, industry="software") for i in range(6)]
     outsider = person("Nurse", "social", days=25, cadence=30, industry="Healthcare")
     picks = suggest(due, TODAY, 5, stretch_pool=[outsider], zone=zone)
     assert len(picks) == 5
     assert picks[-1].facts.name == "Nurse" and picks[-1].stretch
-    assert picks[-1].reasons[0].startswith("stretch: healthcare, outside your recent circle "
-                                           "(mostly software: 9 of the 10 people")
+    assert picks[-1].reasons[0] == ("stretch: Healthcare, outside where most of your time "
+                                    "goes (9 of your last 10 people were in software)")
     assert not any(p.stretch for p in picks[:-1])
 
 
 def test_stretch_marks_a_pick_already_outside_the_circle():
-    zone = ComfortZone({"software": 9})
+    zone = zone_of({"software": 9})
     picks = suggest([person("Soft", days=100, industry="software"),
                      person("Bio", days=90, industry="biotech")], TODAY, 5,
                     stretch_pool=[], zone=zone)
@@ -214,7 +224,7 @@ def _random_people() -> list[Facts]:
 
 
 def _suggested(people: list[Facts]) -> list[int]:
-    zone = ComfortZone({"a": 10})
+    zone = zone_of({"a": 10})
     return [s.facts.id for s in suggest(people, TODAY, 5, stretch_pool=people, zone=zone)]
 
 
@@ -292,16 +302,17 @@ def test_a_promise_is_1000_points_plus_a_day_overdue(due, points, words):
 
 
 def test_week_boundary_birthday_in_6_days_counts_in_7_does_not():
-    assert _extra(birthday=(3, 20)) == 2.0
-    assert "birthday on Thursday (20 March)" in score(person(birthday=(3, 20)), TODAY).reasons
+    assert _extra(birthday=(3, 20)) == 100.0
+    assert ("birthday on Thursday (20 March): say happy birthday"
+            in score(person(birthday=(3, 20)), TODAY).reasons)
     assert _extra(birthday=(3, 21)) == 0.0
     assert not any("birthday" in r for r in score(person(birthday=(3, 21)), TODAY).reasons)
 
 
 def test_a_birthday_today_counts_and_says_today():
     s = score(person(birthday=(3, 14)), TODAY)
-    assert _extra(birthday=(3, 14)) == 2.0
-    assert "birthday today (14 March)" in s.reasons
+    assert _extra(birthday=(3, 14)) == 100.0
+    assert "birthday today (14 March): say happy birthday" in s.reasons
 
 
 def test_your_turn_is_3_points_from_a_streak_of_2():
@@ -310,9 +321,12 @@ def test_your_turn_is_3_points_from_a_streak_of_2():
 
 
 def test_ask_how_to_help_is_2_points_from_3_interactions_without_giving():
-    assert _extra(interactions=3) == 2.0
-    assert _extra(interactions=2) == 0.0
-    assert _extra(interactions=3, gave=1) == 0.0
+    def extra(**kw):  # someone coming due today, when the ask shows
+        return (score(person(id=1, days=30, **kw), TODAY).score
+                - score(person(id=1, days=30), TODAY).score)
+    assert extra(interactions=3) == 2.0
+    assert extra(interactions=2) == 0.0
+    assert extra(interactions=3, gave=1) == 0.0
 
 
 def test_each_undated_promise_is_3_points_and_a_reason():
@@ -373,7 +387,7 @@ def test_an_import_never_contacted_is_not_suggested_unless_a_promise_is_due():
 def test_stretch_pool_skips_the_cold_the_excluded_the_circled_and_the_not_yet_half_due():
     from ties.core.scoring import pick_stretch
 
-    zone = ComfortZone({"software": 3})
+    zone = zone_of({"software": 3})
     base = person("Out", days=15, cadence=30, industry="health")  # exactly half-way
     assert pick_stretch([base], zone, TODAY).facts.name == "Out"
     assert pick_stretch([replace(base, last_contact=TODAY - timedelta(days=14))], zone,
@@ -383,19 +397,193 @@ def test_stretch_pool_skips_the_cold_the_excluded_the_circled_and_the_not_yet_ha
     assert pick_stretch([replace(base, industry=None)], zone, TODAY) is None
     assert pick_stretch([replace(base, imported=True, last_contact=None,
                                  created=TODAY - timedelta(days=100))], zone, TODAY) is None
-    assert pick_stretch([base], ComfortZone({}), TODAY) is None
+    assert pick_stretch([base], zone_of(), TODAY) is None
     better = person("Better", days=40, cadence=30, industry="law")
     assert pick_stretch([base, better], zone, TODAY).facts.name == "Better"
     assert pick_stretch([better, base], zone, TODAY).facts.name == "Better"
 
 
-def test_stretch_reason_names_the_dominant_circle_and_its_share():
-    zone = ComfortZone({"software": 3, "acme": 3, "law": 1})
-    assert zone.dominant == "acme" and zone.total == 7
+def test_stretch_reason_names_the_share_with_the_users_spelling():
+    zone = comfort([("Software", "Acme", 2), ("software ", "Initech", 1),
+                    ("Law", None, 1)], 4)
     pick = suggest([], TODAY, 3, stretch_pool=[person("Nurse", industry="Health")], zone=zone)
-    assert pick[0].reasons[0] == ("stretch: health, outside your recent circle (mostly acme: "
-                                  "3 of the 7 people you saw in 90 days)")
+    assert pick[0].reasons[0] == ("stretch: Health, outside where most of your time goes "
+                                  "(3 of your last 4 people were in Software; 2 of the 3 of "
+                                  "your last 4 people with a company were at Acme)")
     assert pick[0].stretch
     assert suggest([person("A")], TODAY, 0, zone=zone) == []
-    assert suggest([person("A", industry="law")], TODAY, 1,
+    assert suggest([person("A", industry="SOFTWARE")], TODAY, 1,
                    stretch_pool=[person("B", industry="health")], zone=zone)[0].facts.name == "B"
+
+
+# Issue 15: birthdays and old promises bring people in -----------------------------------
+
+def test_birthday_brings_someone_not_due_into_next_day_6_in_day_7_out():
+    seen = person(days=1)  # a month to go before they are due
+    assert not is_candidate(seen, TODAY)
+    six, seven = replace(seen, birthday=(3, 20)), replace(seen, birthday=(3, 21))
+    assert is_candidate(six, TODAY) and not is_candidate(seven, TODAY)
+    assert score(six, TODAY).reasons == ["birthday on Thursday (20 March): say happy birthday"]
+    # an imported contact you never met stays out: a large import never floods the list
+    assert not is_candidate(replace(six, imported=True, last_contact=None, created=TODAY),
+                            TODAY)
+
+
+@pytest.mark.parametrize(("today", "expected"), [
+    (date(2025, 2, 22), None),  # 1 March, standing in for 29 February, is 7 days away
+    (date(2025, 2, 23), date(2025, 3, 1)),
+    (date(2025, 3, 1), date(2025, 3, 1)),
+    (date(2028, 2, 23), date(2028, 2, 29)),  # a leap year has the day itself
+    (date(2028, 2, 22), None),
+])
+def test_a_29_february_birthday_falls_on_1_march_in_a_common_year(today, expected):
+    from ties.core.scoring import birthday_keys, birthday_this_week
+
+    f = replace(person(birthday=(2, 29)), last_contact=today - timedelta(days=1))  # not due
+    assert birthday_this_week(f, today) == expected
+    assert is_candidate(f, today) == (expected is not None)
+    assert (229 in birthday_keys(today)) == (expected is not None)
+
+
+@settings(max_examples=30)
+@given(st.dates(date(2023, 1, 1), date(2030, 12, 31)), st.dates(date(2024, 1, 1),
+                                                                 date(2024, 12, 31)))
+def test_birthday_keys_are_the_birthdays_of_the_week_as_scoring_sees_them(today, born):
+    """The SQL matches people on birthday_keys; scoring asks next_birthday: one week."""
+    from ties.core.scoring import birthday_keys, birthday_this_week
+
+    month, day = born.month, born.day
+    f = person(birthday=(month, day))
+    assert (month * 100 + day in birthday_keys(today)) == \
+        (birthday_this_week(f, today) is not None)
+
+
+def test_an_undated_promise_brings_its_person_in_from_14_days_13_is_too_soon():
+    seen = person(days=1)
+
+    def made(days):
+        return replace(seen, promises=(Promise("send the deck", None,
+                                               TODAY - timedelta(days=days)),))
+    assert not is_candidate(made(13), TODAY)
+    assert is_candidate(made(14), TODAY)
+    assert score(made(21), TODAY).reasons == ["you promised 'send the deck' 3 weeks ago"]
+    assert score(made(14), TODAY).score - score(made(13), TODAY).score == 50.0
+    # a promise brings in even an imported contact you never met
+    cold = replace(made(14), imported=True, last_contact=None, created=TODAY)
+    assert is_candidate(cold, TODAY)
+
+
+def test_a_row_brought_in_by_a_promise_or_birthday_lists_no_far_off_cadence():
+    tactical = person(type_="tactical", days=1, cadence=60)  # due in 2 months
+    promised = replace(tactical, promises=(Promise("intro", TODAY + timedelta(days=2)),))
+    assert score(promised, TODAY).reasons == ["you promised: intro (due on Sunday)"]
+    born = replace(tactical, birthday=(3, 15))
+    assert score(born, TODAY).reasons == ["birthday tomorrow (15 March): say happy birthday"]
+    old = replace(tactical, promises=(Promise("intro", None, TODAY - timedelta(days=30)),))
+    assert score(old, TODAY).reasons == ["you promised 'intro' 4 weeks ago"]
+    # someone due anyway keeps their cadence among the reasons
+    assert score(replace(born, last_contact=TODAY - timedelta(days=70)), TODAY).reasons == [
+        "birthday tomorrow (15 March): say happy birthday",
+        "overdue by 10 days (tactical: every 2 months)"]
+
+
+def test_each_reason_appears_once_regression_the_same_promise_twice():
+    twice = person(promises=(Promise("send the deck", None), Promise("send the deck", None)))
+    reasons = score(twice, TODAY).reasons
+    assert reasons.count("you promised: send the deck") == 1
+    assert len(reasons) == len(set(reasons))
+
+
+@pytest.mark.parametrize("first_run", range(-10, 60, 3))
+def test_ask_how_you_can_help_is_not_repeated_week_after_week_regression_8_runs(first_run):
+    """Bug: 'ask how you can help' sat on the same rows every week. Eight weekly runs with
+    nothing logged: it shows in the week someone comes due, then one week in four."""
+    asker = person(days=30 + first_run, interactions=5, gave=0)  # due `first_run` days ago
+    shown = [i for i in range(8)
+             if "ask how you can help: you haven't offered anything yet"
+             in score(asker, TODAY + timedelta(days=7 * i)).reasons]
+    weeks_due = [i for i in range(8) if is_candidate(asker, TODAY + timedelta(days=7 * i))]
+    assert len(shown) == 2 and shown[1] - shown[0] == 4
+    assert set(shown) <= set(weeks_due)
+
+
+def test_ask_shows_in_the_week_someone_comes_due_and_not_before():
+    def shown(days):
+        return any("ask how" in r for r in score(person(days=days, interactions=3), TODAY).reasons)
+    # cadence 30: due in 6 days (in), in 7 (out); the week after coming due, four weeks on
+    assert [shown(d) for d in (23, 24, 30, 31, 51, 52, 58, 59)] == [
+        False, True, True, False, False, True, True, False]
+
+
+# Issue 15: the comfort zone by shares ---------------------------------------------------
+
+def test_one_manufacturing_contact_among_eight_software_ones_is_the_stretch_pick():
+    zone = zone_of({"software": 8, "manufacturing": 1})
+    maker = person("Mia", "tactical", days=40, cadence=60, industry="Manufacturing")
+    coder = person("Cody", "tactical", days=50, cadence=60, industry="Software")
+    picks = suggest([person("Due", days=40, industry="software")], TODAY, 2,
+                    stretch_pool=[coder, maker], zone=zone)
+    assert [(p.facts.name, p.stretch) for p in picks] == [("Due", False), ("Mia", True)]
+    assert picks[1].reasons[0] == ("stretch: Manufacturing, outside where most of your time "
+                                   "goes (8 of your last 9 people were in software)")
+
+
+@pytest.mark.parametrize(("counts", "zone"), [
+    ({"a": 3, "b": 1, "c": 1}, ("a",)),  # 3 of 5: more than half
+    ({"a": 2, "b": 1, "c": 1}, ("a", "b", "c")),  # 2 of 4 is half, not most; b and c tie
+    ({"a": 4, "b": 3, "c": 1}, ("a", "b")),  # 4 of 8, then 7 of 8
+    ({"a": 5, "b": 4}, ("a",)),
+    ({"a": 1}, ("a",)),
+    ({}, ()),
+])
+def test_the_zone_is_the_largest_values_making_more_than_half(counts, zone):
+    assert zone_of(counts).industries.zone == zone
+
+
+def test_a_colleague_in_another_industry_is_no_stretch_nor_is_someone_unknown():
+    zone = zone_of({"software": 5}, {"Acme": 4, "Globex": 1})
+    assert zone.companies.zone == ("acme",)
+    assert not zone.outside("Manufacturing", "ACME ")  # works at your company
+    assert not zone.outside("software", "Initech")
+    assert zone.outside("Manufacturing", "Globex")
+    assert zone.outside(None, "Initech")
+    assert not zone.outside(None, None)
+
+
+def test_the_users_spelling_is_the_one_most_recent_people_have():
+    zone = comfort([("Software", None, 1), ("software", None, 2), ("SaaS", None, 1)], 4)
+    assert zone.industries.names() == "software"
+    assert zone.words() == "3 of your last 4 people were in software"
+    assert comfort([("FinTech", None, 1), ("fintech ", None, 1)], 2).industries.names() \
+        == "FinTech"  # a tie: the first in order
+
+
+@pytest.mark.parametrize(("industries", "companies", "words"), [
+    ({"software": 8, "law": 1}, {}, "8 of your last 9 people were in software"),
+    ({"software": 2}, {}, "all of your last 2 people were in software"),
+    ({"software": 1}, {}, "your last person was in software"),
+    ({"Acme": 2, "Globex": 2}, {}, "all of your last 4 people were in Acme or Globex"),
+])
+def test_the_share_in_words(industries, companies, words):
+    assert zone_of(industries, companies).words() == words
+
+
+def test_the_share_of_industry_and_company_says_the_count_of_people_once():
+    zone = comfort([("software", "Acme", 5), ("software", "Globex", 3), ("law", "Globex", 1)], 9)
+    assert zone.words() == "8 of your last 9 people were in software, and 5 of the 9 at Acme"
+
+
+def test_the_share_says_when_some_recent_people_have_no_industry():
+    zone = comfort([("software", None, 5), (None, "Acme", 3), ("law", "Acme", 1)], 9)
+    assert zone.words() == ("5 of the 6 of your last 9 people with an industry were in "
+                            "software; all 4 of your last 9 people with a company were at "
+                            "Acme")
+
+
+def test_the_zone_is_worked_out_once_regression_sorted_again_for_every_person():
+    """Bug: the stretch pool asked each of 10,000 people whether they were outside, and
+    each question sorted the 500 companies again: 'ties next' took 17 s instead of 1."""
+    zone = zone_of({f"industry {i}": 1 + i % 3 for i in range(50)},
+                   {f"company {i}": 1 + i % 7 for i in range(500)})
+    assert zone.companies.zone is zone.companies.zone
+    assert zone.industries.members is zone.industries.members

@@ -12,18 +12,53 @@ from datetime import date
 from typing import Any
 
 
-def talk_about(points: dict, last_note: str | None) -> str:
-    """Something to talk about: what they work on, struggle with or care about, else the
-    note from your last interaction."""
+def talk_about(points: dict, last_note: tuple[date, str] | None, today: date
+               ) -> tuple[str, date | None]:
+    """Something to talk about, and the day you learned it: the freshest of what their
+    profile says they work on, struggle with or care about (dated by the last change to
+    their profile) and the note of your last interaction that has one (dated by that
+    interaction). A note strictly later than the profile's change wins; on the same day
+    the profile does. The words start with the date: '3 Nov: ask about the launch'."""
+    said = None
     if points.get("working_on"):
-        return f"ask about {points['working_on']}"
-    if points.get("struggles"):
-        return f"they struggle with {points['struggles']}"
-    if points.get("cares_about"):
-        return f"they care about {points['cares_about']}"
-    if last_note:
-        return f"last time: {last_note}"
-    return ""
+        said = f"ask about {points['working_on']}"
+    elif points.get("struggles"):
+        said = f"they struggle with {points['struggles']}"
+    elif points.get("cares_about"):
+        said = f"they care about {points['cares_about']}"
+    learned = _local_day(points.get("updated")) if said else None
+    if last_note and (said is None or learned is None or last_note[0] > learned):
+        learned, said = last_note
+    if said is None:
+        return "", None
+    if learned is None:
+        return said, None
+    return f"{_day_words(learned, today)}: {said}", learned
+
+
+def _local_day(stamp) -> date | None:
+    """The local day of a stored UTC timestamp (text on SQLite, a datetime on
+    PostgreSQL), or None when it can't be read."""
+    from datetime import UTC, datetime
+
+    if isinstance(stamp, str):
+        try:
+            stamp = datetime.fromisoformat(stamp.strip())
+        except ValueError:
+            return None
+    if not isinstance(stamp, datetime):
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    try:
+        return stamp.astimezone().date()
+    except (OverflowError, ValueError):
+        return stamp.date()
+
+
+def _day_words(day: date, today: date) -> str:
+    """'3 Nov', with the year when it is not this year's: '3 Nov 2024'."""
+    return f"{day.day} {day:%b}" + ("" if day.year == today.year else f" {day.year}")
 
 
 def this_week(conn, day: date, count: int | None, kind: str | None
@@ -38,11 +73,12 @@ def this_week(conn, day: date, count: int | None, kind: str | None
     wanted = count or cfg["next.count"]
     candidates = queries.next_candidates(conn, day, cfg, kind, count=wanted)
     zone = queries.comfort_zone(conn, day) if cfg["next.stretch"] else None
-    pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.dominant else []
+    pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.active else []
     picks = scoring.suggest(candidates, day, wanted, weights, pool, zone)
     ids = [s.facts.id for s in picks]
     notes = queries.last_notes(conn, ids)
     points = queries.talking_points(conn, ids)
+    topics = {pid: talk_about(points[pid], notes.get(pid), day) for pid in ids}
     items = [
         {
             "id": s.facts.id,
@@ -56,7 +92,8 @@ def this_week(conn, day: date, count: int | None, kind: str | None
             "reasons": s.reasons,
             "stretch": s.stretch,
             "follow_ups": [p.text for p in s.facts.promises],
-            "talk_about": talk_about(points[s.facts.id], notes.get(s.facts.id)),
+            "talk_about": topics[s.facts.id][0],
+            "talk_about_on": topics[s.facts.id][1],
         }
         for s in picks
     ]

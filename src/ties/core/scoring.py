@@ -8,13 +8,17 @@ example through these exact numbers):
   multiplied by the weight of their type (strategic 1.5, social 1.0, tactical 0.6);
 * reciprocity: help they gave you that you have not returned adds up to 6 points, halving
   every 90 days; they reached out the last two or more times adds 3 (your turn); never
-  having given anything after three or more interactions adds 2 (ask how you can help);
+  having given anything after three or more interactions adds 2 (ask how you can help),
+  in the week they come due and every fourth week after while they stay due, so the same
+  advice does not sit on their row week after week;
 * a promise (follow-up) due within the week puts the person at the top: 1000 points plus
-  one per day overdue; an undated promise adds 3;
-* a birthday in the coming week adds 2.
+  one per day overdue; an undated promise adds 3, and one made two weeks ago or more
+  adds 50 once (it brings the person in);
+* a birthday in the coming week adds 100 (it brings the person in).
 
-Only people due within the coming week, or with a promise due in it, are suggested.
-Ties in score break by name, then id, so the same data and day give the same ranking.
+People due within the coming week, with a promise due in it, a birthday in it or an
+undated promise two weeks old are suggested. Ties in score break by name, then id, so the
+same data and day give the same ranking.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property, lru_cache
 
 from ties.core.dates import ago, format_duration, next_birthday, span
 
@@ -33,9 +38,12 @@ YOUR_TURN_POINTS = 3.0
 YOUR_TURN_STREAK = 2  # they reached out this many times in a row
 ASK_HOW_TO_HELP_POINTS = 2.0
 ASK_AFTER = 3  # interactions without ever giving
+ASK_EVERY = 28  # days: the ask shows one week in four while someone stays due
 PROMISE_POINTS = 1000.0
 UNDATED_PROMISE_POINTS = 3.0
-BIRTHDAY_POINTS = 2.0
+STALE_PROMISE_AFTER = 14  # days: an undated promise this old brings its person in
+STALE_PROMISE_POINTS = 50.0
+BIRTHDAY_POINTS = 100.0
 STRETCH_WINDOW = 90  # days of interactions that define your comfort zone
 
 
@@ -43,6 +51,7 @@ STRETCH_WINDOW = 90  # days of interactions that define your comfort zone
 class Promise:
     text: str
     due: date | None
+    made: date | None = None  # the day you made it
 
 
 @dataclass(frozen=True)
@@ -112,55 +121,114 @@ def promises_due(f: Facts, today: date) -> list[Promise]:
     return [p for p in f.promises if p.due is not None and p.due <= horizon]
 
 
+def stale_promises(f: Facts, today: date) -> list[Promise]:
+    """Undated promises made STALE_PROMISE_AFTER days ago or more: they bring their person
+    back, or they would never come up again."""
+    return [p for p in f.promises if p.due is None and p.made is not None
+            and (today - p.made).days >= STALE_PROMISE_AFTER]
+
+
+def birthday_keys(today: date) -> tuple[int, ...]:
+    """The birthdays (as month * 100 + day) that fall within the week from today: the
+    seven days today .. today + 6, and 29 February when 1 March stands in for it
+    (`dates.next_birthday`). The SQL of `queries.next_candidates` matches people on
+    these, so the week is defined once."""
+    keys = []
+    for n in range(WEEK):
+        d = today + timedelta(days=n)
+        keys.append(d.month * 100 + d.day)
+        if (d.month, d.day) == (3, 1) and not _leap(d.year):
+            keys.append(229)
+    return tuple(sorted(set(keys)))
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def birthday_this_week(f: Facts, today: date) -> date | None:
+    """The day of their birthday when it falls within the week from today."""
+    if not f.birthday or not f.birthday[0] or not f.birthday[1]:
+        return None
+    upcoming = next_birthday(f.birthday[0], f.birthday[1], today)
+    return upcoming if (upcoming - today).days < WEEK else None
+
+
 def is_candidate(f: Facts, today: date) -> bool:
-    """Suggested this week: due within the coming week, or a promise due in it. Someone
-    an import created whom you have never been in touch with is a contact, not yet a
-    relationship: only a promise brings them in (so a large import never floods the list).
+    """Suggested this week: due within the coming week, a promise due in it, an undated
+    promise made two weeks ago or more, or a birthday in the week. Someone an import
+    created whom you have never been in touch with is a contact, not yet a relationship:
+    only a promise brings them in (so a large import never floods the list).
     (`queries.next_candidates` applies exactly this rule in SQL.)"""
-    if promises_due(f, today):
+    if promises_due(f, today) or stale_promises(f, today):
         return True
     if never_contacted_import(f.imported, f.last_contact):
         return False
+    return due_this_week(f, today) or birthday_this_week(f, today) is not None
+
+
+def due_this_week(f: Facts, today: date) -> bool:
     return due_date(f) <= today + timedelta(days=WEEK - 1)
 
 
+def ask_this_week(f: Facts, today: date) -> bool:
+    """Whether to suggest asking how you can help: after ASK_AFTER interactions without
+    ever giving, in the week they come due and then one week in every four while they
+    stay due (decided by their own last contact and cadence, so no run writes anything
+    and the same advice is not repeated week after week)."""
+    if f.gave or f.interactions < ASK_AFTER:
+        return False
+    late = (today - due_date(f)).days + WEEK - 1  # 0 .. 6 in the week they come due
+    return late >= 0 and late % ASK_EVERY < WEEK
+
+
 def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
-    """The score and the reasons, in words a person can act on."""
+    """The score and the reasons, in words a person can act on, each said once: what
+    is pressing first (promises due, a birthday, old promises), then how due they are
+    (left out when only a promise or a birthday brought them in), then the rest."""
     s = Suggestion(facts=f, score=0.0, due=due_date(f))
     days = (today - f.anchor).days
     ratio = max(days, 0) / f.cadence
     s.score += DUE_POINTS * ratio * weights.of(f.type)
-    s.reasons.append(_recency_reason(f, today, days))
+    reasons: list[str] = []
 
-    pressing = []
-    for p in sorted(promises_due(f, today), key=lambda p: (p.due, p.text)):
+    dated = sorted(promises_due(f, today), key=lambda p: (p.due, p.text))
+    for p in dated:  # the most overdue first
         late = (today - p.due).days
         s.score += PROMISE_POINTS + max(late, 0)
         when = ("overdue by " + span(late)) if late > 0 else (
             "due today" if late == 0 else f"due {_weekday(p.due, today)}")
-        pressing.append(f"you promised: {p.text} ({when})")
-    s.reasons[:0] = pressing  # the most overdue first
+        reasons.append(f"you promised: {p.text} ({when})")
+    birthday = birthday_this_week(f, today)
+    if birthday is not None:
+        s.score += BIRTHDAY_POINTS
+        reasons.append(f"birthday {_weekday(birthday, today)} ({birthday:%-d %B}): say "
+                       "happy birthday")
+    stale = stale_promises(f, today)
+    if stale:
+        s.score += STALE_PROMISE_POINTS
     undated = [p for p in f.promises if p.due is None]
+    for p in sorted(stale, key=lambda p: (p.made, p.text)):  # the oldest first
+        reasons.append(f"you promised '{p.text}' {ago(p.made, today)}")
+    if due_this_week(f, today) or not (dated or birthday or stale):
+        reasons.append(_recency_reason(f, today, days))
     for p in undated:
         s.score += UNDATED_PROMISE_POINTS
-        s.reasons.append(f"you promised: {p.text}")
+        if p not in stale:
+            reasons.append(f"you promised: {p.text}")
 
     owed = _unreturned(f, today)
     if owed:
         s.score += owed
-        s.reasons.append(f"they helped you {_month(f.last_received, today)}: time to give "
-                         "back")
+        reasons.append(f"they helped you {_month(f.last_received, today)}: time to give "
+                       "back")
     if f.their_streak >= YOUR_TURN_STREAK:
         s.score += YOUR_TURN_POINTS
-        s.reasons.append(f"they reached out the last {f.their_streak} times: your turn")
-    if f.gave == 0 and f.interactions >= ASK_AFTER:
+        reasons.append(f"they reached out the last {f.their_streak} times: your turn")
+    if ask_this_week(f, today):
         s.score += ASK_HOW_TO_HELP_POINTS
-        s.reasons.append("ask how you can help: you haven't offered anything yet")
-    if f.birthday:
-        upcoming = next_birthday(f.birthday[0], f.birthday[1], today)
-        if (upcoming - today).days < WEEK:
-            s.score += BIRTHDAY_POINTS
-            s.reasons.append(f"birthday {_weekday(upcoming, today)} ({upcoming:%-d %B})")
+        reasons.append("ask how you can help: you haven't offered anything yet")
+    s.reasons = list(dict.fromkeys(reasons))  # each once, in order
     return s
 
 
@@ -243,8 +311,8 @@ def rank(people: Iterable[Facts], today: date, weights: Weights = Weights()) -> 
 
 @dataclass(frozen=True)
 class ComfortZone:
-    """Whom you were in touch with lately: circle (industry, else company) -> how many
-    people."""
+    """`ties report`'s circles: whom you were in touch with in the period, circle
+    (industry, else company) -> how many people. (`ties next` uses `Comfort`.)"""
 
     circles: dict[str, int]
 
@@ -261,32 +329,145 @@ class ComfortZone:
 
 def circle(industry: str | None, company: str | None) -> str | None:
     """The part of your world a person belongs to: their industry, else their company
-    (folded to lower case). The one definition of a circle, for `ties next`'s stretch and
-    `ties report`'s comfort zone alike."""
+    (folded to lower case), as `ties report` counts circles. `ties next`'s stretch
+    weighs industries and companies apart (`Comfort`)."""
     return (industry or company or "").strip().lower() or None
 
 
-def circle_of(f: Facts) -> str | None:
-    return circle(f.industry, f.company)
+@lru_cache(maxsize=4096)  # the same few values come again for every person
+def fold_value(text: str | None) -> str | None:
+    """An industry or company as `ties next` compares them: spaces collapsed, case
+    folded ('Software ' and 'software' are one)."""
+    return " ".join((text or "").split()).casefold() or None
 
 
-def _as_stretch(s: Suggestion, zone: ComfortZone) -> Suggestion:
-    share = zone.circles[zone.dominant] if zone.dominant else 0
-    reason = (f"stretch: {circle_of(s.facts)}, outside your recent circle (mostly "
-              f"{zone.dominant}: {share} of the {zone.total} people you saw in 90 days)")
+@dataclass(frozen=True)
+class Shares:
+    """The people you were in touch with lately, counted by one field (industry or
+    company): folded value -> people, and the spelling most of them were given."""
+
+    counts: dict[str, int]
+    spelling: dict[str, str]
+
+    @cached_property
+    def people(self) -> int:
+        return sum(self.counts.values())
+
+    @cached_property
+    def zone(self) -> tuple[str, ...]:
+        """The values that make up most of your recent contact: the largest first, until
+        together they count more than half of the people (exactly half is not most); a
+        value as large as the last one taken is taken too, so that no tie is broken by
+        the alphabet. Empty when no one has the field."""
+        ordered = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        taken: list[str] = []
+        covered = 0
+        for key, n in ordered:
+            if 2 * covered > self.people and n < self.counts[taken[-1]]:
+                break
+            taken.append(key)
+            covered += n
+        return tuple(taken)
+
+    @cached_property
+    def members(self) -> frozenset[str]:
+        return frozenset(self.zone)
+
+    def share(self) -> int:
+        return sum(self.counts[k] for k in self.zone)
+
+    def names(self) -> str:
+        shown = [self.spelling[k] for k in self.zone]
+        return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+@dataclass(frozen=True)
+class Comfort:
+    """Your comfort zone: the industries and the companies that make up most of your
+    recent contact (the people whose last interaction is within STRETCH_WINDOW days).
+    Someone is outside it when neither their industry nor their company is in it."""
+
+    industries: Shares
+    companies: Shares
+    recent: int  # people in touch with lately, whatever they have recorded
+
+    @property
+    def active(self) -> bool:
+        return bool(self.industries.zone or self.companies.zone)
+
+    def outside(self, industry: str | None, company: str | None) -> bool:
+        ind, com = fold_value(industry), fold_value(company)
+        if ind is None and com is None:
+            return False  # nothing known: no stretch to speak of
+        return ind not in self.industries.members and com not in self.companies.members
+
+    def words(self) -> str:
+        """The share, in words: '8 of your last 9 people were in software', then the
+        companies' share ('..., and 5 of the 9 at Acme')."""
+        parts: list[str] = []
+        plain = False  # the first part said "of your last N people were"
+        for shares, known, prep in ((self.industries, "an industry", "in"),
+                                    (self.companies, "a company", "at")):
+            if not shares.zone:
+                continue
+            n, where = shares.share(), f"{prep} {shares.names()}"
+            verb = "was" if n == 1 else "were"
+            if n == shares.people < self.recent:
+                parts.append(f"all {n} of your last {self.recent} people with {known} "
+                             f"{verb} {where}")
+            elif shares.people < self.recent:
+                parts.append(f"{n} of the {shares.people} of your last {self.recent} people "
+                             f"with {known} {verb} {where}")
+            elif n == 1 == self.recent:
+                parts.append(f"your last person was {where}")
+            elif n == self.recent:
+                parts.append(f"all of your last {n} people were {where}")
+            elif plain:
+                parts[-1] += f", and {n} of the {self.recent} {where}"
+            else:
+                parts.append(f"{n} of your last {self.recent} people were {where}")
+                plain = True
+        return "; ".join(parts)
+
+
+def comfort(rows: Iterable[tuple[str | None, str | None, int]], recent: int) -> Comfort:
+    """The comfort zone from (industry, company, people) counts of your recent contact;
+    each value keeps the spelling most people were given (ties: the first in order)."""
+    tallies: dict[str, dict[str, dict[str, int]]] = {"industry": {}, "company": {}}
+    for industry, company, n in rows:
+        for kind, value in (("industry", industry), ("company", company)):
+            key = fold_value(value)
+            if key is not None:
+                spelled = " ".join(value.split())
+                forms = tallies[kind].setdefault(key, {})
+                forms[spelled] = forms.get(spelled, 0) + n
+
+    def shares(kind: str) -> Shares:
+        forms = tallies[kind]
+        return Shares({k: sum(v.values()) for k, v in forms.items()},
+                      {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                       for k, v in forms.items()})
+
+    return Comfort(shares("industry"), shares("company"), recent)
+
+
+def _as_stretch(s: Suggestion, zone: Comfort) -> Suggestion:
+    f = s.facts
+    label = " ".join((f.industry or "").split()) or " ".join((f.company or "").split())
+    reason = f"stretch: {label}, outside where most of your time goes ({zone.words()})"
     return replace(s, stretch=True, reasons=[reason, *s.reasons])
 
 
-def pick_stretch(pool: Iterable[Facts], zone: ComfortZone, today: date,
+def pick_stretch(pool: Iterable[Facts], zone: Comfort, today: date,
                  weights: Weights = Weights(), exclude: Sequence[int] = ()) -> Suggestion | None:
-    """Someone from an industry (or company) your recent interactions left out: among
-    such people at least half-way to due, the highest score."""
-    if zone.dominant is None:
+    """Someone outside your comfort zone (neither their industry nor their company among
+    those most of your recent contact shares): among such people at least half-way to
+    due, the highest score."""
+    if not zone.active:
         return None
     best: Suggestion | None = None
     for f in pool:
-        circle = circle_of(f)
-        if f.id in exclude or circle is None or circle in zone.circles:
+        if f.id in exclude or not zone.outside(f.industry, f.company):
             continue
         if never_contacted_import(f.imported, f.last_contact):
             continue
@@ -299,18 +480,17 @@ def pick_stretch(pool: Iterable[Facts], zone: ComfortZone, today: date,
 
 
 def suggest(people: Iterable[Facts], today: date, count: int, weights: Weights = Weights(),
-            stretch_pool: Iterable[Facts] = (), zone: ComfortZone | None = None
+            stretch_pool: Iterable[Facts] = (), zone: Comfort | None = None
             ) -> list[Suggestion]:
     """This week's list: the top `count`. With a comfort `zone` one of them is a stretch:
     a pick already outside the zone is marked as such, else the last slot goes to the
     best person outside it (if anyone fits)."""
     ranked = rank(people, today, weights)
     picks = ranked[:count]
-    if zone is None or zone.dominant is None or count <= 0:
+    if zone is None or not zone.active or count <= 0:
         return picks
     for i, s in enumerate(picks):
-        circle = circle_of(s.facts)
-        if circle and circle not in zone.circles:
+        if zone.outside(s.facts.industry, s.facts.company):
             picks[i] = _as_stretch(s, zone)
             return picks
     extra = pick_stretch(stretch_pool, zone, today, weights, exclude=[s.facts.id for s in picks])

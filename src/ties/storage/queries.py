@@ -418,11 +418,11 @@ def _facts(conn: Connection, rows: list[dict]) -> list:
     if rows:
         ids = list(open_promises)
         for chunk in chunks(ids):
-            for pid, text, due in conn.execute(
-                "SELECT person_id, text, due FROM follow_up WHERE done IS NULL AND person_id "
-                f"IN ({marks(chunk)}) ORDER BY id", chunk,
+            for pid, text, due, made in conn.execute(
+                "SELECT person_id, text, due, created FROM follow_up WHERE done IS NULL AND "
+                f"person_id IN ({marks(chunk)}) ORDER BY id", chunk,
             ):
-                open_promises[pid].append(Promise(stored.text(text), _iso(due)))
+                open_promises[pid].append(Promise(stored.text(text), _iso(due), _iso(made)))
     return [
         Facts(
             id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
@@ -450,33 +450,60 @@ NEVER_CONTACTED_IMPORT = "(p.import_id IS NOT NULL AND s.last_contact IS NULL)"
 
 # Open promises per person, joined once instead of looked up per row.
 _PROMISES = ("LEFT JOIN (SELECT person_id, sum(CASE WHEN due IS NULL THEN 1 ELSE 0 END) "
-             "AS undated, min(due) AS first_due FROM follow_up WHERE done IS NULL "
-             "GROUP BY person_id) f ON f.person_id = p.id")
+             "AS undated, min(due) AS first_due, "
+             "min(CASE WHEN due IS NULL THEN created END) AS first_undated "
+             "FROM follow_up WHERE done IS NULL GROUP BY person_id) f ON f.person_id = p.id")
 
 
-def _bound_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
+def _birthday_sql(today: date) -> tuple[str, list]:
+    """A birthday within the week (`scoring.birthday_keys`), as a condition on person p."""
+    from ties.core.scoring import birthday_keys
+
+    keys = list(birthday_keys(today))
+    return f"(p.birthday_month * 100 + p.birthday_day IN ({marks(keys)}))", keys
+
+
+def _stale_sql(today: date) -> tuple[str, list]:
+    """An undated promise made STALE_PROMISE_AFTER days ago or more (joined `_PROMISES`)."""
+    from ties.core.scoring import STALE_PROMISE_AFTER
+
+    return "f.first_undated <= ?", [(today - timedelta(days=STALE_PROMISE_AFTER)).isoformat()]
+
+
+def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, list]:
     """Per person: recency points (as scoring computes them) and an upper bound of every
     other point they can earn, so that only people who can reach the top are loaded.
     Every number is scoring's own, passed as a parameter, so the two cannot drift.
-    The query must join `_PROMISES` as f."""
+    The query must join `_PROMISES` as f, and its first parameter is today."""
     from ties.core import scoring
 
     cadence, cparams = _cadence_sql(settings)
-    days = d.greatest(d.days("?", "coalesce(s.last_contact, p.created)"), "0")
+    since = d.days("?", "coalesce(s.last_contact, p.created)")
+    days = d.greatest(since, "0")
+    late = f"({since} - ({cadence}) + ?)"  # scoring.ask_this_week's 0 .. 6: coming due
+    birthday, kparams = _birthday_sql(today)
+    stale, sparams = _stale_sql(today)
     return (
         f"CAST({days} AS DOUBLE PRECISION) / ({cadence}) "
         "* ? * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
         "AS recency, "
         "CASE WHEN s.last_received IS NOT NULL THEN ? ELSE 0 END "
         "+ CASE WHEN s.their_streak >= ? THEN ? ELSE 0 END "
-        "+ CASE WHEN s.gave = 0 AND s.interactions >= ? THEN ? ELSE 0 END "
-        "+ CASE WHEN p.birthday_month IS NOT NULL THEN ? ELSE 0 END "
+        # (the days are counted only for those who could be asked, in a CASE of its own)
+        "+ CASE WHEN s.gave = 0 AND s.interactions >= ? THEN "
+        f"CASE WHEN {late} >= 0 AND {late} % ? < ? THEN ? ELSE 0 END ELSE 0 END "
+        f"+ CASE WHEN {birthday} THEN ? ELSE 0 END "
+        f"+ CASE WHEN {stale} THEN ? ELSE 0 END "
         "+ ? * coalesce(f.undated, 0) AS bonus",
         cparams + [float(scoring.DUE_POINTS), settings["weight.strategic"],
                    settings["weight.social"], settings["weight.tactical"],
                    float(scoring.UNRETURNED_POINTS), int(scoring.YOUR_TURN_STREAK),
                    float(scoring.YOUR_TURN_POINTS), int(scoring.ASK_AFTER),
-                   float(scoring.ASK_HOW_TO_HELP_POINTS), float(scoring.BIRTHDAY_POINTS),
+                   today.isoformat(), *cparams, scoring.WEEK - 1,
+                   today.isoformat(), *cparams, scoring.WEEK - 1,
+                   int(scoring.ASK_EVERY), scoring.WEEK,
+                   float(scoring.ASK_HOW_TO_HELP_POINTS), *kparams,
+                   float(scoring.BIRTHDAY_POINTS), *sparams, float(scoring.STALE_PROMISE_POINTS),
                    float(scoring.UNDATED_PROMISE_POINTS)],
     )
 
@@ -494,45 +521,46 @@ def _facts_of(conn: Connection, ids: list[int], settings: dict) -> list:
 def next_candidates(conn: Connection, today: date, settings: dict,
                     type_: str | None = None, count: int | None = None) -> list:
     """Facts of everyone `scoring.is_candidate` would suggest this week, found in SQL:
-    due within the coming week, or with a promise due in it. With `count`, only those
-    who can still rank among the first `count` (scoring.shortlist) are loaded."""
+    due within the coming week, a promise due in it, an undated promise two weeks old or
+    a birthday in it. With `count`, only those who can still rank among the first
+    `count` (scoring.shortlist) are loaded."""
     from ties.core.scoring import WEEK, shortlist
 
     d = dialect.of(conn)
     cadence, cparams = _cadence_sql(settings)
-    bound, bparams = _bound_sql(d, settings)
+    bound, bparams = _bound_sql(d, settings, today)
     active, aparams = _active(type_)
+    birthday, kparams = _birthday_sql(today)
+    stale, sparams = _stale_sql(today)
     horizon = (today + timedelta(days=WEEK - 1)).isoformat()
     due = d.add_days("coalesce(s.last_contact, p.created)", cadence)
     rows = conn.execute(
         f"SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS promised "
         f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
-        f"WHERE {active} AND (({due} <= ? "
-        f"AND NOT {NEVER_CONTACTED_IMPORT}) OR f.first_due <= ?)",
+        f"WHERE {active} AND ((({due} <= ? OR {birthday}) "
+        f"AND NOT {NEVER_CONTACTED_IMPORT}) OR f.first_due <= ? OR {stale})",
         [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, *cparams, horizon,
-         horizon],
+         *kparams, horizon, *sparams],
     ).fetchall()
     ids = [r[0] for r in rows] if count is None else shortlist(rows, count)
     return _facts_of(conn, ids, settings)
 
 
 def comfort_zone(conn: Connection, today: date):
-    """Your recent circle: the people you were in touch with in the last 90 days, counted
-    by industry (else company)."""
-    from ties.core.scoring import STRETCH_WINDOW, ComfortZone, circle
+    """Your comfort zone (`scoring.Comfort`): the people whose last interaction is within
+    the last STRETCH_WINDOW days, counted by industry and by company in one query."""
+    from ties.core.scoring import STRETCH_WINDOW, comfort
 
-    since = (today - timedelta(days=STRETCH_WINDOW)).isoformat()
-    circles: dict[str, int] = {}
-    for industry, company, n in conn.execute(
-        "SELECT p.industry, p.company, count(*) FROM person p JOIN person_stats s "
-        "ON s.person_id = p.id WHERE s.last_contact > ? AND s.last_contact <= ? "
-        "GROUP BY p.industry, p.company",
-        (since, today.isoformat()),
-    ):
-        key = circle(stored.text(industry), stored.text(company))
-        if key:
-            circles[key] = circles.get(key, 0) + n
-    return ComfortZone(circles)
+    window = (today - timedelta(days=STRETCH_WINDOW)).isoformat(), today.isoformat()
+    recent = ("FROM person p JOIN person_stats s ON s.person_id = p.id "
+              "WHERE s.last_contact > ? AND s.last_contact <= ?")
+    rows = conn.execute(
+        f"SELECT 1, p.industry, count(*) {recent} GROUP BY p.industry UNION ALL "
+        f"SELECT 0, p.company, count(*) {recent} GROUP BY p.company", [*window, *window],
+    ).fetchall()
+    return comfort([(stored.text(value), None, n) if by_industry else
+                    (None, stored.text(value), n) for by_industry, value, n in rows],
+                   sum(n for by_industry, _, n in rows if by_industry))
 
 
 def stretch_pool(conn: Connection, today: date, settings: dict, zone,
@@ -540,11 +568,11 @@ def stretch_pool(conn: Connection, today: date, settings: dict, zone,
     """People outside the comfort zone who are at least half-way to due (and not an
     import you were never in touch with): only those who can rank first among them are
     loaded, for `scoring.pick_stretch` to choose from."""
-    from ties.core.scoring import WEEK, circle, shortlist
+    from ties.core.scoring import WEEK, shortlist
 
     d = dialect.of(conn)
     cadence, cparams = _cadence_sql(settings)
-    bound, bparams = _bound_sql(d, settings)
+    bound, bparams = _bound_sql(d, settings, today)
     active, aparams = _active(type_)
     horizon = (today + timedelta(days=WEEK - 1)).isoformat()
     # A promise due this week is worth more than any recency: such people are always
@@ -559,8 +587,7 @@ def stretch_pool(conn: Connection, today: date, settings: dict, zone,
         [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, today.isoformat(),
          *cparams],
     ).fetchall()
-    outside = [r[:4] for r in rows
-               if (c := circle(stored.text(r[4]), stored.text(r[5]))) and c not in zone.circles]
+    outside = [r[:4] for r in rows if zone.outside(stored.text(r[4]), stored.text(r[5]))]
     ids = [r[0] for r in outside] if count is None else shortlist(outside, count)
     return _facts_of(conn, ids, settings)
 
@@ -609,30 +636,34 @@ def count_not_archived(conn: Connection, type_: str | None) -> int:
                         [type_] if "?" in where else []).fetchone()[0]
 
 
-def last_notes(conn: Connection, person_ids: list[int]) -> dict[int, str]:
-    """The note of each person's latest interaction that says something (not the
-    placeholder `ties add` writes for a first meeting)."""
+def last_notes(conn: Connection, person_ids: list[int]) -> dict[int, tuple[date, str]]:
+    """The date and note of each person's latest interaction that says something (not
+    the placeholder `ties add` writes for a first meeting), in one query per chunk."""
     from ties.core.fields import FIRST_MEETING
 
     out = {}
-    for pid in person_ids:
-        row = conn.execute(
-            "SELECT i.note FROM interaction i JOIN interaction_person ip "
-            "ON ip.interaction_id = i.id WHERE ip.person_id = ? AND i.note IS NOT NULL "
-            "AND i.note NOT IN ('', ?) ORDER BY i.date DESC, i.id DESC LIMIT 1",
-            (pid, FIRST_MEETING)).fetchone()
-        if row:
-            out[pid] = stored.text(row[0])
+    for chunk in chunks(person_ids):
+        for pid, day, note in conn.execute(
+            "SELECT person_id, date, note FROM (SELECT ip.person_id, i.date, i.note, "
+            "row_number() OVER (PARTITION BY ip.person_id ORDER BY i.date DESC, i.id DESC) "
+            "AS n FROM interaction i JOIN interaction_person ip ON ip.interaction_id = i.id "
+            f"WHERE ip.person_id IN ({marks(chunk)}) AND i.note IS NOT NULL "
+            "AND i.note NOT IN ('', ?)) latest WHERE n = 1", [*chunk, FIRST_MEETING]):
+            out[pid] = (_iso(day), stored.text(note))
     return out
 
 
 def talking_points(conn: Connection, person_ids: list[int]) -> dict[int, dict]:
+    """What each person works on, struggles with and cares about, and when their profile
+    was last changed (`updated`: a UTC timestamp, as the driver gives it)."""
     rows = {}
-    for pid in person_ids:
-        r = conn.execute("SELECT working_on, struggles, cares_about FROM person WHERE id = ?",
-                         (pid,)).fetchone()
-        rows[pid] = {"working_on": stored.text(r[0]), "struggles": stored.text(r[1]),
-                     "cares_about": stored.text(r[2])}
+    for chunk in chunks(person_ids):
+        for pid, working_on, struggles, cares_about, updated in conn.execute(
+            "SELECT id, working_on, struggles, cares_about, updated_at FROM person "
+            f"WHERE id IN ({marks(chunk)})", chunk):
+            rows[pid] = {"working_on": stored.text(working_on),
+                         "struggles": stored.text(struggles),
+                         "cares_about": stored.text(cares_about), "updated": updated}
     return rows
 
 
