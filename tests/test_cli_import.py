@@ -167,7 +167,7 @@ def test_undo_is_refused_once_imported_people_changed(ties, db_path):
     result = ties("import", "--undo", "--batch", "1")
     assert result.exit_code == 1
     assert result.stderr == (
-        "ties: Import #1 can't be undone: you changed what it created since (interaction #1 "
+        "ties: Import #1 can't be undone: what it created has changed since (interaction #1 "
         "was logged with Zoë O'Neill). Nothing was changed; take those changes back first "
         "(for example 'ties interaction rm ID'), or keep the import and remove what you "
         "don't want with 'ties rm'.\n")

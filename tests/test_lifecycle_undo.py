@@ -127,14 +127,43 @@ def imported_pair(ties) -> None:
     # Zed is @1 (met nobody), so Ana is @2, Bo @3, the call #1 and the promise #1
 
 
-def refused(ties, db_path, expected: str) -> None:
+def refused(ties, db_path, expected: str, *undo: str) -> None:
     before = dump(db_path)
-    result = ties("import", "--undo")
+    result = ties("import", "--undo", *(undo or ("--batch", "1")))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"ties: Import #1 can't be undone: you changed what it "
-                                    f"created since ({expected}). Nothing was changed;")
+    assert result.stderr.startswith(f"ties: Import #1 can't be undone: what it created has "
+                                    f"changed since ({expected}). Nothing was changed;")
     assert len(result.stderr.splitlines()) == 1
     assert dump(db_path) == before
+
+
+def test_regression_a_later_imports_fill_was_called_your_edit_and_undo_named_no_way_out(
+        ties, db_path, tmp_path):
+    """LinkedIn brought Mia, then a Google file filled in her birthday: undoing the first
+    import said "you changed what it created (Mia Wong was edited)" when the user had done
+    nothing. It names the later import and the undo that goes first; once that is undone,
+    the first one undoes too."""
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("name,company\nMia Wong,Acme\n")
+    second.write_text("name,company,birthday\nMia Wong,Acme,1990-04-12\n")
+    assert ties("import", str(first)).exit_code == 0
+    assert "1 updated" in ties("import", str(second)).stderr
+    refused(ties, db_path, "import #2 added to Mia Wong: undo it first with "
+            "'ties import --undo --batch 2'")
+    assert ties("import", "--undo", "--batch", "2").exit_code == 0
+    assert ties("import", "--undo", "--batch", "1").exit_code == 0
+    assert json.loads(ties("list", "--json").stdout) == []
+
+
+def test_undo_names_your_edit_once_the_later_import_is_undone(ties, db_path, tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("name,company\nMia Wong,Acme\n")
+    second.write_text("name,company,birthday\nMia Wong,Acme,1990-04-12\n")
+    ties("import", str(first))
+    ties("import", str(second))
+    ties("edit", "Mia", "--role", "CTO")
+    ties("import", "--undo", "--batch", "2")
+    refused(ties, db_path, "Mia Wong was edited")
 
 
 def test_undo_refuses_naming_a_person_you_edited(ties, db_path):

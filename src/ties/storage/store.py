@@ -724,7 +724,7 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
         shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more"
                                           if len(changes) > 5 else "")
         raise AlreadyExists(
-            f"Import #{batch.id} can't be undone: you changed what it created since "
+            f"Import #{batch.id} can't be undone: what it created has changed since "
             f"({shown}). Nothing was changed; take those changes back first (for example "
             "'ties interaction rm ID'), or keep the import and remove what you don't want "
             "with 'ties rm'.")
@@ -799,12 +799,23 @@ def _changed_since(conn, batch) -> list[str]:
     names = {pid: name for pid, name, _, _ in people}
     now_people = _values(conn, "person", [p[0] for p in people if p[3] is not None])
     stamp = batch.imported_at.replace(tzinfo=None).isoformat(sep=" ")[:19]
+    ids = list(names)
+    # A later import that filled in one of them (Google adding the birthday of someone
+    # LinkedIn brought) changed them too: named, with the undo that goes first.
+    filled_by: dict[int, int] = {}
+    for chunk in chunks(ids):
+        filled_by.update(conn.execute(
+            "SELECT f.person_id, max(b.id) FROM import_fill f JOIN import_batch b ON "
+            f"b.id = f.batch_id WHERE f.person_id IN ({marks(chunk)}) AND b.id > ? AND "
+            "b.undone_at IS NULL GROUP BY f.person_id", [*chunk, batch.id]).fetchall())
     changes = []
     for pid, name, updated, digest in people:
         # An import from before digests (schema 1) stamped its people with its own time.
         if (_digest(now_people[pid]) != digest) if digest else str(updated)[:19] != stamp:
-            changes.append(f"{name} was edited")
-    ids = list(names)
+            later = filled_by.get(pid)
+            changes.append(f"{name} was edited" if later is None else
+                           f"import #{later} added to {name}: undo it first with "
+                           f"'ties import --undo --batch {later}'")
     logged: dict[int, int] = {}
     promised: dict[int, int] = {}
     for chunk in chunks(ids):
