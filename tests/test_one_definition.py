@@ -201,7 +201,8 @@ NETWORK = [
 # Each number of report.py changed to another value: both paths follow.
 REPORT_CHANGES = [
     ("RECENCY_POINTS", 40), ("RECENCY_CADENCES", 3), ("FREQUENCY_POINTS", 10),
-    ("FULL_FREQUENCY", 4), ("DEPTH_POINTS", 33), ("VOICE_WEIGHT", 0.9),
+    ("FULL_FREQUENCY", 4), ("SUSTAINED_POINTS", 5), ("SUSTAINED_HALF_DAYS", 200),
+    ("DEPTH_POINTS", 33), ("VOICE_WEIGHT", 0.9),
     ("WRITTEN_WEIGHT", 0.7), ("KNOWN_POINTS", 9), ("NOTES_POINTS", 11),
     ("BALANCE_POINTS", 40), ("ONE_WAY_POINTS", 12.0), ("STRONG", 60), ("STRONG", 97),
     ("NEW_DAYS", 50), ("NEW_INTERACTIONS", 3), ("RECONNECT_CADENCES", 1),

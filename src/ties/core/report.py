@@ -1,16 +1,21 @@
 """The numbers of `ties report`: tie strength, status and the summary. Pure functions.
 
 Tie strength follows Granovetter's definition of a tie (time spent together, intensity,
-intimacy, reciprocal services), measured from what you logged. 0-100 points:
+intimacy, reciprocal services), measured from what you logged. It rewards sustained,
+two-way, recent contact over a burst. 0-100 points:
 
-* recency (25): full when you were in touch today, falling in a straight line to 0 at
+* recency (20): full when you were in touch today, falling in a straight line to 0 at
   twice the person's cadence;
-* frequency (25): interactions since you first met against one per cadence: keeping to
-  the cadence earns half (12.5), twice as often the full 25;
-* depth (20): the share of interactions in person or at events (full weight), by call or
+* frequency (15): interactions since you first met against one per cadence: keeping to
+  the cadence earns half (7.5), twice as often the full 15;
+* sustained (25): how long you have kept in touch, from the first contact to the latest,
+  counting at most one cadence for each gap between contacts (two logs a year apart are
+  not a year of contact): 25 x span / (span + 30 days), so a month earns about half and
+  a year 23;
+* depth (15): the share of interactions in person or at events (full weight), by call or
   video (0.5) and in writing (0.2);
-* knowing them (15): 4 points each for knowing what they work on, struggle with and care
-  about, and 3 for notes;
+* knowing them (10): 3 points each for knowing what they work on, struggle with and care
+  about, and 1 for notes;
 * reciprocity (15): 15 times the balance of help (the smaller of gave and received over
   the larger) when it flows both ways; 3 when it flows only one way.
 
@@ -28,15 +33,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 # The model's numbers, the one definition: `queries.report_page` builds its SQL from them.
-RECENCY_POINTS = 25
+RECENCY_POINTS = 20
 RECENCY_CADENCES = 2  # recency falls to 0 at this many cadences
-FREQUENCY_POINTS = 25
+FREQUENCY_POINTS = 15
 FULL_FREQUENCY = 2  # interactions per cadence for full frequency points
-DEPTH_POINTS = 20
+SUSTAINED_POINTS = 25
+SUSTAINED_HALF_DAYS = 30  # a span of contact this long earns half the sustained points
+DEPTH_POINTS = 15
 VOICE_WEIGHT = 0.5  # a call or video against meeting in person
 WRITTEN_WEIGHT = 0.2  # a message
-KNOWN_POINTS = 4  # each of working on, struggles, cares about
-NOTES_POINTS = 3
+KNOWN_POINTS = 3  # each of working on, struggles, cares about
+NOTES_POINTS = 1
 BALANCE_POINTS = 15  # times the balance of help, when it flows both ways
 ONE_WAY_POINTS = 3.0  # when help flows only one way
 STRONG = 70  # strength at or above which a tie counts as strong
@@ -81,12 +88,23 @@ class Tie:
 
 
 def strength_parts(t: Tie, today: date) -> dict[str, float]:
-    """The five parts of tie strength, in points."""
-    return dict(zip(("recency", "frequency", "depth", "knowing", "reciprocity"),
+    """The six parts of tie strength, in points."""
+    return dict(zip(PARTS,
                     _parts(t, today), strict=True))
 
 
-def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
+PARTS = ("recency", "frequency", "sustained", "depth", "knowing", "reciprocity")
+
+
+def sustained_days(t: Tie) -> int:
+    """Days from the first contact to the latest, at most one cadence per gap between
+    contacts."""
+    if not (t.first_contact and t.last_contact and t.interactions > 1):
+        return 0
+    return min((t.last_contact - t.first_contact).days, (t.interactions - 1) * t.cadence)
+
+
+def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float, float]:
     days = max((today - t.anchor).days, 0)
     recency = (RECENCY_POINTS * max(0.0, 1 - days / (RECENCY_CADENCES * t.cadence))
                if t.last_contact else 0.0)
@@ -98,6 +116,8 @@ def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
                                 + WRITTEN_WEIGHT * written) / t.interactions
     else:
         frequency = depth = 0.0
+    span = sustained_days(t)
+    sustained = SUSTAINED_POINTS * span / (span + SUSTAINED_HALF_DAYS)
     knowing = KNOWN_POINTS * t.known + (NOTES_POINTS if t.has_notes else 0)
     if t.gave and t.received:
         reciprocity = BALANCE_POINTS * min(t.gave, t.received) / max(t.gave, t.received)
@@ -105,7 +125,7 @@ def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
         reciprocity = ONE_WAY_POINTS
     else:
         reciprocity = 0.0
-    return recency, frequency, depth, knowing, reciprocity
+    return recency, frequency, sustained, depth, knowing, reciprocity
 
 
 def strength(t: Tie, today: date) -> int:

@@ -827,7 +827,8 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
         f"{_KNOWN} AS known, CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END AS has_notes, "
         f"{cadence} AS cadence, "
         f"{d.days(':today', 'coalesce(s.last_contact, p.created)')} AS days, "
-        f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first "
+        f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first, "
+        f"{d.days('s.last_contact', 's.first_contact')} AS span "
         "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived"
     )
     strength = d.truncate(f"raw + {_double(0.5)}")
@@ -837,12 +838,16 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
                          f"({d.greatest('days_first', 'cadence')} * {one} / cadence))")
     balance = (f"{n(m.BALANCE_POINTS)} * {d.least('gave', 'received')} * {one} / "
                f"{d.greatest('gave', 'received')}")
+    kept = d.least("span", "(interactions - 1) * cadence")
     parts = (
         "SELECT b.*, "
         f"(CASE WHEN last_contact IS NULL THEN {zero} ELSE {n(m.RECENCY_POINTS)} * {fading} "
         "END)"
         " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
         f"  {n(m.FREQUENCY_POINTS)} * {often} ELSE {zero} END)"
+        " + (CASE WHEN interactions > 1 AND span IS NOT NULL THEN "
+        f"  {n(m.SUSTAINED_POINTS)} * {kept} * {one} / ({kept} + {n(m.SUSTAINED_HALF_DAYS)}) "
+        f"  ELSE {zero} END)"
         " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
         f"  {n(m.DEPTH_POINTS)} * (in_person + {_double(m.VOICE_WEIGHT)} * voice "
         f"  + {_double(m.WRITTEN_WEIGHT)} * (interactions - in_person - voice)) "
