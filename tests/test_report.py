@@ -228,3 +228,31 @@ def test_recency_needs_a_contact_not_just_a_recent_add():
 def test_sparkline_of_one_busy_week_is_a_full_bar():
     assert report.sparkline([1]) == "█"
     assert report.sparkline([0, 1]) == "▁█"
+
+
+def test_status_snoozed_until_after_today_and_imported_never_met():
+    snoozed = tie(30, last=100, first=200, interactions=2, snoozed_until=TODAY + timedelta(1))
+    assert report.status(snoozed, TODAY) == "snoozed"
+    assert snoozed.due == TODAY + timedelta(1)  # not before the snooze ends
+    snoozed.snoozed_until = TODAY
+    assert report.status(snoozed, TODAY) == "reconnect"
+    assert snoozed.due == TODAY  # due since the snooze ended, not since the cadence ran out
+    never = tie(30, imported=True)
+    assert (report.status(never, TODAY), never.due) == ("imported", None)
+    met = tie(30, last=3, first=3, interactions=1, imported=True)
+    assert (report.status(met, TODAY, 10), met.due) == ("new", TODAY + timedelta(27))
+
+
+def test_spellings_count_by_folded_key_and_show_the_most_common_spelling():
+    s = report.Spellings()
+    for value, n in (("Software", 2), ("software ", 1), (" SOFTWARE", 1), ("Big  Pharma", 1),
+                     ("big pharma", 1), ("", 5), (None, 3), ("   ", 2)):
+        s.add(value, n)
+    assert len(s) == 2
+    assert s.spread() == [("Software", 4), ("Big Pharma", 2)]  # a tie: code-point order
+    assert s.totals() == {"software": 4, "big pharma": 2}
+
+
+def test_fold_ignores_case_and_spacing_only():
+    assert report.fold("  Straße   Bau ") == report.fold("STRASSE bau") == "strasse bau"
+    assert report.fold("Software") != report.fold("Soft ware")

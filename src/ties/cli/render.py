@@ -221,7 +221,7 @@ def follow_up_table(items: list[dict], today: date) -> Table:
 
 
 STATUS_STYLE = {"strong": "green", "steady": "cyan", "due": "yellow", "reconnect": "magenta",
-                "new": "blue"}
+                "new": "blue", "snoozed": "dim", "imported": "dim"}
 
 
 def strength_text(value: int) -> Text:
@@ -234,21 +234,28 @@ def _names(names: list[str], limit: int = 4) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
+def _spread(spread: list[tuple[str, int]], limit: int = 5) -> str:
+    shown = ", ".join(f"{safe(name)} {n}" for name, n in spread[:limit])
+    return shown + (f" and {len(spread) - limit} more" if len(spread) > limit else "")
+
+
 def report_summary(s, today: date) -> Group:
     """The few lines above the report table (s is a report.Summary)."""
     days = (today - s.since).days
     period = f"since {s.since:%-d %b}" if days != 90 else "this quarter"
     lines: list[Text] = []
     head = Text()
+    if s.type:
+        head.append(f"{s.type.capitalize()} ties only: ", style=TYPE_STYLE.get(s.type, ""))
     head.append(f"{s.people} {'person' if s.people == 1 else 'people'}", style="bold")
     head.append(f" · {s.strong} strong {'tie' if s.strong == 1 else 'ties'}", style="bold")
     head.append(f" · {s.active} active {period}")
     lines.append(head)
 
     types = Text()
-    for i, kind in enumerate(("strategic", "social", "tactical")):
+    for kind in (s.type,) if s.type else ("strategic", "social", "tactical"):
         v = s.by_type[kind]
-        if i:
+        if types.plain:
             types.append(" · ")
         types.append(kind, style=TYPE_STYLE[kind])
         types.append(f" {v['count']} ({v['due']} due)")
@@ -256,8 +263,8 @@ def report_summary(s, today: date) -> Group:
     if s.slipping:
         v = s.by_type["strategic"]
         lines.append(Text(f"Your strategic ties are the ones slipping: {v['due']} of "
-                          f"{v['count']} are due. They matter most; start with them in "
-                          "'ties next'.", style="yellow"))
+                          f"{v['count']} are due ({_names(s.slipping_ties)}). They matter "
+                          "most; start with them in 'ties next'.", style="yellow"))
 
     give = Text(f"Help {period}: you gave {s.gave} {'time' if s.gave == 1 else 'times'}, "
                 f"received {s.received}")
@@ -265,16 +272,18 @@ def report_summary(s, today: date) -> Group:
         give.append(f" · your turn to give back: {_names(s.owe)}")
     lines.append(give)
 
-    if s.largest:
-        industries = (f"{s.industries} {'industry' if s.industries == 1 else 'industries'}"
-                      if s.industries else "no industries")
-        zone = Text(f"Active ties span {industries} and {s.companies} "
-                    f"{'company' if s.companies == 1 else 'companies'}; the largest circle, "
-                    f"{safe(s.largest)}, is {s.largest_share:.0%}")
-        if s.largest_share >= 0.6 and s.active >= 3:
-            zone.append(f". Most of your time goes to {safe(s.largest)}: reach out to someone "
-                        "outside it.")
-        lines.append(zone)
+    if s.industry_spread or s.company_spread:
+        if s.industry_spread:
+            lines.append(Text(f"Industries of your active ties: {_spread(s.industry_spread)}"))
+        if s.company_spread:
+            lines.append(Text(f"Companies: {_spread(s.company_spread)}"))
+        if s.largest:
+            zone = Text(f"The largest circle, {safe(s.largest)}, is {s.largest_share:.0%} "
+                        "of your active ties")
+            if s.largest_share >= 0.6 and s.active >= 3:
+                zone.append(". Most of your time goes there: reach out to someone outside "
+                            "it.")
+            lines.append(zone)
     else:
         lines.append(Text("No industries or companies recorded for your active ties: add "
                           "them with 'ties edit NAME --industry ...' to see your comfort "
@@ -322,6 +331,8 @@ def report_table(rows: list, today: date, width: int, since: date) -> Table:
             cells.append(Text(f"{tie.gave}/{tie.received}"))
         cells += [strength_text(r.strength), Text(r.status, style=STATUS_STYLE[r.status])]
         if medium:
-            cells.append(Text(tie.due.isoformat() if tie.due > today else "now"))
+            due = tie.due
+            cells.append(Text("—" if due is None else due.isoformat() if due > today
+                              else "now"))
         table.add_row(*cells)
     return table

@@ -28,9 +28,11 @@ random data, and with each constant changed).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+
+from ties.core.scoring import never_contacted_import
 
 # The model's numbers, the one definition: `queries.report_page` builds its SQL from them.
 RECENCY_POINTS = 20
@@ -50,7 +52,7 @@ STRONG = 70  # strength at or above which a tie counts as strong
 NEW_DAYS = 30  # first met fewer days ago than this...
 NEW_INTERACTIONS = 2  # ...and at most this many interactions: new
 RECONNECT_CADENCES = 2  # past this many cadences without contact: reconnect
-STATUSES = ("strong", "steady", "due", "reconnect", "new")
+STATUSES = ("strong", "steady", "due", "reconnect", "new", "snoozed", "imported")
 
 
 @dataclass(slots=True)
@@ -77,14 +79,27 @@ class Tie:
     known: int = 0  # how many of working_on, struggles, cares_about are filled in
     has_notes: bool = False
     sort_key: str = ""
+    imported: bool = False  # an import created them
+    snoozed_until: date | None = None
 
     @property
     def anchor(self) -> date:
         return self.last_contact or self.created
 
     @property
-    def due(self) -> date:
-        return self.anchor + timedelta(days=self.cadence)
+    def never_met(self) -> bool:
+        """Imported and never in touch: a contact, not yet a relationship, with no due
+        date (as in `ties next`)."""
+        return never_contacted_import(self.imported, self.last_contact)
+
+    @property
+    def due(self) -> date | None:
+        """When they come due: a cadence after the last contact (or the add), but not
+        before a snooze ends; None for an import you have never met."""
+        if self.never_met:
+            return None
+        due = self.anchor + timedelta(days=self.cadence)
+        return self.snoozed_until if self.snoozed_until and self.snoozed_until > due else due
 
 
 def strength_parts(t: Tie, today: date) -> dict[str, float]:
@@ -134,8 +149,13 @@ def strength(t: Tie, today: date) -> int:
 
 
 def status(t: Tie, today: date, score: int | None = None) -> str:
-    """A kind word for where the relationship is: new, reconnect, due, strong, steady."""
+    """A kind word for where the relationship is: snoozed (until a date after today),
+    imported (never met), new, reconnect, due, strong, steady."""
     score = strength(t, today) if score is None else score
+    if t.snoozed_until and t.snoozed_until > today:
+        return "snoozed"
+    if t.never_met:
+        return "imported"
     if (today - (t.first_contact or t.created)).days < NEW_DAYS and \
             t.interactions <= NEW_INTERACTIONS:
         return "new"
@@ -182,13 +202,55 @@ class Summary:
     owe: list[str]
     industries: int
     companies: int
-    largest: str | None
+    largest: str | None  # the largest circle, in the spelling you use most
     largest_share: float
     weekly: list[int]
     streak_weeks: int
     since: date
     today: date
     notes: list[str] = field(default_factory=list)
+    slipping_ties: list[str] = field(default_factory=list)  # the strategic ties due, by due
+    industry_spread: list[tuple[str, int]] = field(default_factory=list)
+    company_spread: list[tuple[str, int]] = field(default_factory=list)
+    type: str | None = None  # the one type the report is about (--type)
+
+
+def fold(value: str) -> str:
+    """The key two spellings of an industry or company share: case and spaces folded."""
+    return " ".join(value.split()).casefold()
+
+
+class Spellings:
+    """People counted by folded key, remembering how often each spelling was used, so a
+    distribution shows the user's own spelling (the most common one per key; a tie goes
+    to the first in code-point order)."""
+
+    def __init__(self, key: Callable[[str], str | None] = fold) -> None:
+        self._key = key
+        self._by_key: dict[str, dict[str, int]] = {}
+
+    def add(self, value: str | None, n: int = 1) -> None:
+        shown = " ".join((value or "").split())
+        key = self._key(value) if shown else None
+        if key:
+            spellings = self._by_key.setdefault(key, {})
+            spellings[shown] = spellings.get(shown, 0) + n
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def spelling(self, key: str) -> str:
+        spellings = self._by_key[key]
+        return min(spellings, key=lambda v: (-spellings[v], v))
+
+    def totals(self) -> dict[str, int]:
+        """People per key."""
+        return {k: sum(v.values()) for k, v in self._by_key.items()}
+
+    def spread(self) -> list[tuple[str, int]]:
+        """(spelling, people) per key, the largest first (ties by key)."""
+        return [(self.spelling(k), n) for k, n in sorted(self.totals().items(),
+                                                         key=lambda kv: (-kv[1], kv[0]))]
 
 
 def week_start(d: date) -> date:
