@@ -131,8 +131,9 @@ def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float, floa
                                 + WRITTEN_WEIGHT * written) / t.interactions
     else:
         frequency = depth = 0.0
-    span = sustained_days(t)
-    sustained = SUSTAINED_POINTS * span / (span + SUSTAINED_HALF_DAYS)
+    # 25 x span / (span + 30), written so the SQL needs the span once
+    sustained = SUSTAINED_POINTS - SUSTAINED_POINTS * SUSTAINED_HALF_DAYS / (
+        sustained_days(t) + SUSTAINED_HALF_DAYS)
     knowing = KNOWN_POINTS * t.known + (NOTES_POINTS if t.has_notes else 0)
     if t.gave and t.received:
         reciprocity = BALANCE_POINTS * min(t.gave, t.received) / max(t.gave, t.received)

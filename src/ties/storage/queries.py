@@ -811,11 +811,14 @@ def _number(number: int | float) -> str:
     return _double(number)
 
 
-def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
+def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
+                  ) -> tuple[str, list]:
     """A query of every person who is not archived with their strength and status,
     computed exactly as report.strength and report.status do (same operations in the same
     order on IEEE doubles, with report's own numbers written into the SQL; tests compare
-    the two on random data and with each number changed)."""
+    the two on random data and with each number changed). `whole`: for a query that reads
+    everyone's strength and status, where computing each person's base columns once
+    (materialized) is faster; a query that filters or stops early is better without."""
     from ties.core import report as m
 
     n = _number
@@ -833,7 +836,6 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
         f"{cadence} AS cadence, "
         f"{d.days(':today', 'coalesce(s.last_contact, p.created)')} AS days, "
         f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first, "
-        f"{d.days('s.last_contact', 's.first_contact')} AS span, "
         "CASE WHEN p.import_id IS NOT NULL THEN 1 ELSE 0 END AS imported, p.snoozed_until "
         "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived"
     )
@@ -844,16 +846,18 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
                          f"({d.greatest('days_first', 'cadence')} * {one} / cadence))")
     balance = (f"{n(m.BALANCE_POINTS)} * {d.least('gave', 'received')} * {one} / "
                f"{d.greatest('gave', 'received')}")
-    kept = d.least("span", "(interactions - 1) * cadence")
+    # first to last contact, from the day counts already made (no more date arithmetic)
+    kept = d.least("days_first - days", "(interactions - 1) * cadence")
     parts = (
         "SELECT b.*, "
         f"(CASE WHEN last_contact IS NULL THEN {zero} ELSE {n(m.RECENCY_POINTS)} * {fading} "
         "END)"
         " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
         f"  {n(m.FREQUENCY_POINTS)} * {often} ELSE {zero} END)"
-        " + (CASE WHEN interactions > 1 AND span IS NOT NULL THEN "
-        f"  {n(m.SUSTAINED_POINTS)} * {kept} * {one} / ({kept} + {n(m.SUSTAINED_HALF_DAYS)}) "
-        f"  ELSE {zero} END)"
+        " + (CASE WHEN interactions > 1 AND first_contact IS NOT NULL "
+        f"  AND last_contact IS NOT NULL THEN {n(m.SUSTAINED_POINTS)} - "
+        f"  {n(m.SUSTAINED_POINTS)} * {n(m.SUSTAINED_HALF_DAYS)} * {one} "
+        f"  / ({kept} + {n(m.SUSTAINED_HALF_DAYS)}) ELSE {zero} END)"
         " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
         f"  {n(m.DEPTH_POINTS)} * (in_person + {_double(m.VOICE_WEIGHT)} * voice "
         f"  + {_double(m.WRITTEN_WEIGHT)} * (interactions - in_person - voice)) "
@@ -878,7 +882,8 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
         f"THEN snoozed_until ELSE {cadence_due} END AS due "
         "FROM parts r"
     )
-    return f"WITH base AS ({base}), parts AS ({parts}), scored AS ({scored}) ", cparams
+    once = d.materialized if whole else ""
+    return f"WITH base AS {once}({base}), parts AS ({parts}), scored AS ({scored}) ", cparams
 
 
 _KNOWN = ("(CASE WHEN p.working_on IS NOT NULL THEN 1 ELSE 0 END "
@@ -913,17 +918,20 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
     )
     from ties.core.scoring import ComfortZone, circle
 
-    with_sql, cparams = _strength_sql(dialect.of(conn), settings)
+    def scored(whole: bool = False) -> str:
+        sql, cparams = _strength_sql(dialect.of(conn), settings, whole)
+        # sqlite3 takes either named or positional parameters: inline the cadences.
+        return sql.replace("?", "{}").format(*(int(c) for c in cparams))
+
+    with_sql = scored()
     named = {"today": today.isoformat(), "since": since.isoformat(), "strong": STRONG}
-    # sqlite3 takes either named or positional parameters: inline the cadences (numbers).
-    with_sql = with_sql.replace("?", "{}").format(*(int(c) for c in cparams))
     where = "WHERE type = :type" if type_ else ""
     if type_:
         named["type"] = type_
     people = strong = active = 0
     by_type = {k: {"count": 0, "due": 0} for k in ("strategic", "social", "tactical")}
     for kind, n, n_strong, n_active, due in conn.execute(
-            with_sql + "SELECT type, count(*), "
+            scored(whole=True) + "SELECT type, count(*), "
             "sum(CASE WHEN strength >= :strong THEN 1 ELSE 0 END), "
             "sum(CASE WHEN last_contact > :since THEN 1 ELSE 0 END), "
             "sum(CASE WHEN status IN ('due', 'reconnect') THEN 1 ELSE 0 END) FROM scored "
