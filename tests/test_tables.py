@@ -11,6 +11,8 @@ import stat
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_ties
 from ties.cli import paging, render
@@ -173,3 +175,36 @@ def test_report_pages_through_less_with_colours_it_can_show(ties, tmp_path, less
     paged = (tmp_path / "paged").read_text()
     assert "Person 11" in paged
     assert ("\x1b[" in paged) is coloured
+
+
+_word = st.text(alphabet="abcdéßø王-'", min_size=1, max_size=14)
+_cell = st.lists(_word, min_size=0, max_size=6).map(" ".join)
+
+
+@settings(max_examples=25, deadline=None)
+@given(cells=st.lists(st.lists(_cell, min_size=3, max_size=3), min_size=1, max_size=4),
+       width=st.integers(40, 130))
+def test_a_fitted_table_keeps_every_word_whole_at_any_width(cells, width):
+    """Whatever the cells and the width, every word shows whole on one line, and the
+    table is no wider than the terminal when its narrowest layout fits."""
+    from rich.console import Console
+    from rich.text import Text
+
+    cols = [render.Column("Name", whole=True), render.Column("Company", keep=1),
+            render.Column("Status", wrap=False, keep=2)]
+    for row in cells:
+        for col, value in zip(cols, row, strict=True):
+            col.cells.append(Text(value))
+    console = Console(width=width, no_color=True)
+    with console.capture() as cap:
+        console.print(render.fitted(cols, width))
+    out = cap.get()
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= width
+    shown = [h for h in ("Name", "Company", "Status") if h in out.splitlines()[0].split()]
+    assert "Name" in shown
+    for row in cells:
+        for header, value in zip(("Name", "Company", "Status"), row, strict=True):
+            if header in shown:
+                for word in value.split():
+                    assert any(re.search(rf"(^|\s){re.escape(word)}(\s|$)", line)
+                               for line in out.splitlines()), (word, out)
