@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run_ties
+from conftest import built_store, run_ties
 from ties.cli import paging, render
 
 LONG = "María José García-Hernández de la Fuente y Montenegro"
@@ -34,7 +34,11 @@ def words_whole(output: str, texts: list[str], width: int) -> None:
 
 
 @pytest.fixture
-def crowd(ties):
+def crowd(ties, db_path):
+    built_store("test_tables.crowd", db_path, lambda: _crowd(ties))
+
+
+def _crowd(ties):
     ties("add", LONG, "--type", "strategic", "--company",
          "International Business Machines Corporation", "--role",
          "Vice-President of Developer Relations", "--industry", "semiconductors",
@@ -163,8 +167,7 @@ def _fake_less(tmp_path):
                                                         ("-FX", "-FX", False)])
 def test_report_pages_through_less_with_colours_it_can_show(ties, tmp_path, less, seen,
                                                            coloured):
-    for i in range(12):
-        ties("add", f"Person {i}", "--type", "social", "--on", "2025-01-01")
+    ties("add", "Person 11", "--type", "social", "--on", "2025-01-01")  # 13 lines > 10
     pager = _fake_less(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "LESS")}
     env.update(TTY_COMPATIBLE="1", FORCE_COLOR="1", LINES="10", COLUMNS="100",
@@ -181,7 +184,7 @@ _word = st.text(alphabet="abcdéßø王-'", min_size=1, max_size=14)
 _cell = st.lists(_word, min_size=0, max_size=6).map(" ".join)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(cells=st.lists(st.lists(_cell, min_size=3, max_size=3), min_size=1, max_size=4),
        width=st.integers(40, 130))
 def test_a_fitted_table_keeps_every_word_whole_at_any_width(cells, width):
