@@ -66,8 +66,9 @@ def test_next_table_shows_rank_name_last_contact_reasons_and_topic(ties):
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["#", "Name", "Type", "Last", "contact", "Why", "Talk", "about"]
     assert lines[2].startswith("1   Ana Lima   strategic   2 months ago   · overdue by 3 weeks")
-    assert lines[2].rstrip().endswith("10 Jan: she is moving to")
-    assert lines[3].split() == ["(strategic:", "every", "6", "weeks)", "Lisbon"]
+    # the topic is short enough to stay whole; the reason wraps between words
+    assert lines[2].rstrip().endswith("10 Jan: she is moving to Lisbon")
+    assert " ".join(" ".join(line.split()) for line in lines[3:]) == "(strategic: every 6 weeks)"
 
 
 def test_next_backdated_log_counts_from_its_date(ties):

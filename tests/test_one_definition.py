@@ -23,7 +23,7 @@ TODAY = date(2025, 3, 14)
 
 ORDERS = {
     "strength": lambda r: (-r.strength, r.tie.sort_key, r.tie.id),
-    "due": lambda r: (r.tie.due, r.tie.sort_key, r.tie.id),
+    "due": lambda r: (r.tie.due is None, r.tie.due or date.min, r.tie.sort_key, r.tie.id),
     "last": lambda r: (-(r.tie.last_contact or date.min).toordinal(), r.tie.sort_key, r.tie.id),
     "name": lambda r: (r.tie.sort_key, r.tie.id),
     "balance": lambda r: (r.tie.gave - r.tie.received, r.tie.sort_key, r.tie.id),
@@ -43,13 +43,15 @@ def report_ties(conn, settings_: dict) -> list[Tie]:
     return [
         Tie(r[0], r[1], r[2], r[3], iso(r[4]), r[5], r[6], r[7] and iso(r[7]),
             r[8] and iso(r[8]), r[9], 0, r[10], r[11], r[12] and iso(r[12]),
-            r[13] and iso(r[13]), r[14], r[15], r[16], bool(r[17]), r[18])
+            r[13] and iso(r[13]), r[14], r[15], r[16], bool(r[17]), r[18],
+            r[19] is not None, r[20] and iso(r[20]))
         for r in conn.execute(
             f"SELECT p.id, p.name, p.type, {cadence}, p.created, p.company, p.industry, "
             "s.first_contact, s.last_contact, s.interactions, s.gave, s.received, "
             f"s.last_gave, s.last_received, s.in_person, s.voice, {queries._KNOWN}, "
-            "CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END, p.name_key "
-            "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived",
+            "CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END, p.name_key, p.import_id, "
+            "p.snoozed_until FROM person p JOIN person_stats s ON s.person_id = p.id "
+            "WHERE NOT p.archived",
             cparams)
     ]
 
@@ -70,33 +72,46 @@ def python_summary(rows: list[Row], today: date, since: date, act: dict) -> repo
         of_kind = [r for r in rows if r.tie.type == kind]
         by_type[kind] = {"count": len(of_kind),
                          "due": sum(1 for r in of_kind if r.status in ("due", "reconnect"))}
-    zone = scoring.ComfortZone({})
+    industries, companies = report.Spellings(), report.Spellings()
+    circles = report.Spellings(key=lambda v: scoring.circle(v, None))
     for t in active:
-        c = scoring.circle(t.industry, t.company)
-        if c:
-            zone.circles[c] = zone.circles.get(c, 0) + 1
+        industries.add(t.industry)
+        companies.add(t.company)
+        circles.add(t.industry or t.company)
+    zone = scoring.ComfortZone(circles.totals())
     owe = sorted((t for t in ties if report.owes(t) and t.last_received > since),
                  key=lambda t: (t.last_received, t.sort_key))
+    slipping = report.slipping(by_type)
+    slipping_ties = [r.tie.name for r in sorted(rows, key=ORDERS["due"])
+                     if r.tie.type == "strategic" and r.status in ("due", "reconnect")]
     return report.Summary(
         people=len(ties), strong=sum(1 for r in rows if r.strength >= report.STRONG),
-        active=len(active), by_type=by_type, slipping=report.slipping(by_type),
+        active=len(active), by_type=by_type, slipping=slipping,
         gave=act["gave"], received=act["received"], owe=[t.name for t in owe],
-        industries=len({t.industry.strip().lower() for t in active if t.industry}),
-        companies=len({t.company.strip().lower() for t in active if t.company}),
-        largest=zone.dominant,
+        industries=len(industries), companies=len(companies),
+        largest=circles.spelling(zone.dominant) if zone.dominant else None,
         largest_share=zone.circles[zone.dominant] / zone.total if zone.dominant else 0.0,
         weekly=report.weekly_counts(act["per_day"], today),
-        streak_weeks=report.streak(act["weeks"], today), since=since, today=today)
+        streak_weeks=report.streak(act["weeks"], today), since=since, today=today,
+        slipping_ties=slipping_ties if slipping else [],
+        industry_spread=industries.spread(), company_spread=companies.spread())
 
 
 def fill(conn, people) -> None:
-    """people: (type, days since added, cadence, known, notes, logs, industry, company)
-    with logs as (days ago, channel, gave, received)."""
+    """people: (type, days since added, cadence, known, notes, logs, industry, company[,
+    extra]) with logs as (days ago, channel, gave, received) and extra {"snoozed": days
+    from today the snooze ends, "imported": True}."""
+    from datetime import UTC, datetime
+
     from ties.storage import db, store
+    from ties.storage.models import ImportBatch, Person
 
     session = db.orm_session(conn)
     with session.begin():
-        for i, (kind, age, every, known, notes, logs, industry, company) in enumerate(people):
+        batch = None
+        for i, (kind, age, every, known, notes, logs, industry, company, *more) in \
+                enumerate(people):
+            extra = more[0] if more else {}
             fields = {"type": kind, "cadence_days": every, "industry": industry,
                       "company": company, "notes": "n" if notes else None,
                       "working_on": "w" if known > 0 else None,
@@ -104,6 +119,19 @@ def fill(conn, people) -> None:
                       "cares_about": "c" if known > 2 else None}
             pid = store.add_person(session, name=f"P{i}", fields=fields, tags=[],
                                    today=TODAY - timedelta(days=age), first=None)
+            if extra:
+                person = session.get(Person, pid)
+                if "snoozed" in extra:
+                    person.snoozed_until = TODAY + timedelta(days=extra["snoozed"])
+                if extra.get("imported"):
+                    if batch is None:
+                        batch = ImportBatch(format="csv", source="test.csv",
+                                            imported_at=datetime(2025, 1, 1, tzinfo=UTC))
+                        session.add(batch)
+                        session.flush()
+                    person.import_id = batch.id
+                session.add(person)
+                session.flush()
             for ago, channel, gave, received in logs:
                 store.log(session, [pid], InteractionRecord(
                     when=TODAY - timedelta(days=ago), channel=channel, gave=gave,
@@ -196,12 +224,24 @@ NETWORK = [
     # met 40 days ago, two interactions: not new
     ("social", 40, 60, 0, False, [(40, "event", False, False), (10, "call", False, False)],
      None, None),
+    # snoozed until after today, though long due: snoozed, due when the snooze ends
+    ("strategic", 300, 42, 0, False, [(200, "call", False, False)], "Finance", None,
+     {"snoozed": 20}),
+    # a snooze that ended yesterday: due again
+    ("social", 300, 30, 0, False, [(45, "call", False, False)], None, None,
+     {"snoozed": -1}),
+    # imported, never met: no due date
+    ("tactical", 100, 60, 1, True, [], "software", "Globex", {"imported": True}),
+    # imported and met since: an ordinary tie
+    ("tactical", 100, 60, 0, False, [(10, "video", False, False)], None, "acme",
+     {"imported": True}),
 ]
 
 # Each number of report.py changed to another value: both paths follow.
 REPORT_CHANGES = [
     ("RECENCY_POINTS", 40), ("RECENCY_CADENCES", 3), ("FREQUENCY_POINTS", 10),
-    ("FULL_FREQUENCY", 4), ("DEPTH_POINTS", 33), ("VOICE_WEIGHT", 0.9),
+    ("FULL_FREQUENCY", 4), ("SUSTAINED_POINTS", 5), ("SUSTAINED_HALF_DAYS", 200),
+    ("DEPTH_POINTS", 33), ("VOICE_WEIGHT", 0.9),
     ("WRITTEN_WEIGHT", 0.7), ("KNOWN_POINTS", 9), ("NOTES_POINTS", 11),
     ("BALANCE_POINTS", 40), ("ONE_WAY_POINTS", 12.0), ("STRONG", 60), ("STRONG", 97),
     ("NEW_DAYS", 50), ("NEW_INTERACTIONS", 3), ("RECONNECT_CADENCES", 1),
@@ -389,5 +429,7 @@ def test_next_and_report_name_the_same_circle(ties):
     stretch = [i for i in json.loads(ties("next", "--json").stdout) if i["stretch"]]
     assert [i["name"] for i in stretch] == ["Dee"]
     summary = json.loads(ties("report", "--json").stdout)["summary"]
-    assert summary["industries"]["largest"] == "acme"
+    # the same circle, in the spelling the user typed
+    assert summary["industries"]["largest"] == "Acme"
+    assert scoring.circle(summary["industries"]["largest"], None) == "acme"
     assert summary["industries"]["largest_share"] == 0.667

@@ -25,29 +25,50 @@ def test_strength_parts_of_an_ordinary_tie():
             has_notes=True, gave=1, received=3)
     parts = report.strength_parts(t, TODAY)
     assert parts == {
-        "recency": 25 * (1 - 15 / 60),  # 18.75: half-way to twice the cadence
-        "frequency": pytest.approx(25 * 4 / 6),  # 4 in 3 cadences; full at 2 a cadence
-        "depth": pytest.approx(20 * (1 + 0.5 * 2 + 0.2 * 1) / 4),  # 11
-        "knowing": 4 * 2 + 3,
+        "recency": 20 * (1 - 15 / 60),  # 15: half-way to twice the cadence
+        "frequency": pytest.approx(15 * 4 / 6),  # 4 in 3 cadences; full at 2 a cadence
+        "sustained": pytest.approx(25 * 75 / (75 + 30)),  # 17.86: from 90 to 15 days ago
+        "depth": pytest.approx(15 * (1 + 0.5 * 2 + 0.2 * 1) / 4),  # 8.25
+        "knowing": 3 * 2 + 1,
         "reciprocity": 15 * 1 / 3,
     }
-    assert report.strength(t, TODAY) == 62  # 62.42
+    assert report.strength(t, TODAY) == 63  # 63.11
 
 
-def test_the_strongest_tie_scores_100_and_an_empty_one_0():
-    t = tie(30, last=0, first=90, interactions=6, in_person=6, gave=2, received=2, known=3,
-            has_notes=True)
-    assert report.strength_parts(t, TODAY) == {"recency": 25.0, "frequency": 25.0,
-                                               "depth": 20.0, "knowing": 15,
-                                               "reciprocity": 15.0}
-    assert report.strength(t, TODAY) == 100
+def test_the_strongest_tie_nears_100_and_an_empty_one_scores_0():
+    t = tie(30, last=0, first=3650, interactions=250, in_person=250, gave=2, received=2,
+            known=3, has_notes=True)
+    parts = report.strength_parts(t, TODAY)
+    assert parts == {"recency": 20.0, "frequency": 15.0,
+                     "sustained": pytest.approx(25 * 3650 / 3680),
+                     "depth": 15.0, "knowing": 10, "reciprocity": 15.0}
+    assert report.strength(t, TODAY) == 100  # 99.8
     assert report.status(t, TODAY) == "strong"
     empty = tie(30)
     assert report.strength(empty, TODAY) == 0
     assert report.status(empty, TODAY) == "reconnect"
 
 
-@pytest.mark.parametrize(("days", "points"), [(0, 25.0), (30, 12.5), (59, 25 / 60),
+@pytest.mark.parametrize(("last", "first", "interactions", "days"), [
+    (0, 0, 1, 0),  # one contact: no span
+    (3, 5, 2, 2),  # a burst: two days
+    (0, 35, 6, 35),  # weekly for six weeks on a 30-day cadence
+    (0, 365, 2, 30),  # two contacts a year apart: at most one cadence per gap
+    (0, 360, 13, 360),  # monthly for a year
+])
+def test_sustained_days_span_first_to_last_contact_at_most_a_cadence_per_gap(
+        last, first, interactions, days):
+    t = tie(30, last=last, first=first, interactions=interactions)
+    assert report.sustained_days(t) == days
+    assert report.strength_parts(t, TODAY)["sustained"] == pytest.approx(25 * days / (days + 30))
+
+
+def test_sustained_earns_half_at_30_days():
+    assert report.strength_parts(tie(30, last=0, first=30, interactions=2),
+                                 TODAY)["sustained"] == 12.5
+
+
+@pytest.mark.parametrize(("days", "points"), [(0, 20.0), (30, 10.0), (59, 20 / 60),
                                               (60, 0.0), (90, 0.0)])
 def test_recency_falls_to_zero_at_twice_the_cadence(days, points):
     assert report.strength_parts(tie(30, last=days), TODAY)["recency"] == \
@@ -55,15 +76,15 @@ def test_recency_falls_to_zero_at_twice_the_cadence(days, points):
 
 
 def test_recency_of_a_contact_dated_after_today_is_full():
-    assert report.strength_parts(tie(30, last=-3), TODAY)["recency"] == 25.0
+    assert report.strength_parts(tie(30, last=-3), TODAY)["recency"] == 20.0
 
 
 def test_frequency_counts_at_least_one_cadence_and_is_capped():
     # met 10 days ago on a 30-day cadence: one interaction is keeping to the cadence
     assert report.strength_parts(tie(30, last=10, first=10, interactions=1),
-                                 TODAY)["frequency"] == 12.5
+                                 TODAY)["frequency"] == 7.5
     assert report.strength_parts(tie(30, last=1, first=60, interactions=50),
-                                 TODAY)["frequency"] == 25.0
+                                 TODAY)["frequency"] == 15.0
 
 
 def test_frequency_and_depth_need_interactions_and_a_first_contact():
@@ -73,8 +94,8 @@ def test_frequency_and_depth_need_interactions_and_a_first_contact():
         assert (parts["frequency"], parts["depth"]) == (0.0, 0.0)
 
 
-@pytest.mark.parametrize(("in_person", "voice", "depth"), [(1, 0, 20.0), (0, 1, 10.0),
-                                                           (0, 0, 4.0)])
+@pytest.mark.parametrize(("in_person", "voice", "depth"), [(1, 0, 15.0), (0, 1, 7.5),
+                                                           (0, 0, 3.0)])
 def test_depth_weighs_in_person_1_voice_half_writing_a_fifth(in_person, voice, depth):
     t = tie(30, last=1, first=10, interactions=1, in_person=in_person, voice=voice)
     assert report.strength_parts(t, TODAY)["depth"] == pytest.approx(depth)
@@ -88,15 +109,17 @@ def test_reciprocity_is_the_balance_both_ways_or_3_one_way(gave, received, point
                                  TODAY)["reciprocity"] == points
 
 
-def test_knowing_is_4_a_talking_point_and_3_for_notes():
-    assert report.strength_parts(tie(known=1), TODAY)["knowing"] == 4
-    assert report.strength_parts(tie(known=0, has_notes=True), TODAY)["knowing"] == 3
+def test_knowing_is_3_a_talking_point_and_1_for_notes():
+    assert report.strength_parts(tie(known=1), TODAY)["knowing"] == 3
+    assert report.strength_parts(tie(known=0, has_notes=True), TODAY)["knowing"] == 1
 
 
 def test_strength_rounds_half_up():
     assert report.strength(tie(gave=1, received=2), TODAY) == 8  # 7.5
-    assert report.strength(tie(30, last=14), TODAY) == 19  # 19.17
-    assert report.strength(tie(30, last=17), TODAY) == 18  # 17.92
+    assert report.strength(tie(30, last=15), TODAY) == 15  # 15.0
+    assert report.strength(tie(30, last=3), TODAY) == 19  # 19.0
+    assert report.strength(tie(30, last=8), TODAY) == 17  # 17.33
+    assert report.strength(tie(30, last=10), TODAY) == 17  # 16.67
 
 
 @pytest.mark.parametrize(("score", "expected"), [(70, "strong"), (69, "steady"),
@@ -109,7 +132,7 @@ def test_strength_exactly_70_is_strong_69_steady(score, expected):
 def test_status_computes_the_strength_when_not_given():
     strong = tie(30, last=0, first=90, interactions=6, in_person=6, gave=2, received=2,
                  known=3)
-    assert report.strength(strong, TODAY) == 97
+    assert report.strength(strong, TODAY) == 93  # 92.75
     assert report.status(strong, TODAY) == "strong"
     assert report.status(tie(30, last=5, first=200, interactions=10), TODAY) == "steady"
 
@@ -206,3 +229,31 @@ def test_recency_needs_a_contact_not_just_a_recent_add():
 def test_sparkline_of_one_busy_week_is_a_full_bar():
     assert report.sparkline([1]) == "█"
     assert report.sparkline([0, 1]) == "▁█"
+
+
+def test_status_snoozed_until_after_today_and_imported_never_met():
+    snoozed = tie(30, last=100, first=200, interactions=2, snoozed_until=TODAY + timedelta(1))
+    assert report.status(snoozed, TODAY) == "snoozed"
+    assert snoozed.due == TODAY + timedelta(1)  # not before the snooze ends
+    snoozed.snoozed_until = TODAY
+    assert report.status(snoozed, TODAY) == "reconnect"
+    assert snoozed.due == TODAY  # due since the snooze ended, not since the cadence ran out
+    never = tie(30, imported=True)
+    assert (report.status(never, TODAY), never.due) == ("imported", None)
+    met = tie(30, last=3, first=3, interactions=1, imported=True)
+    assert (report.status(met, TODAY, 10), met.due) == ("new", TODAY + timedelta(27))
+
+
+def test_spellings_count_by_folded_key_and_show_the_most_common_spelling():
+    s = report.Spellings()
+    for value, n in (("Software", 2), ("software ", 1), (" SOFTWARE", 1), ("Big  Pharma", 1),
+                     ("big pharma", 1), ("", 5), (None, 3), ("   ", 2)):
+        s.add(value, n)
+    assert len(s) == 2
+    assert s.spread() == [("Software", 4), ("Big Pharma", 2)]  # a tie: code-point order
+    assert s.totals() == {"software": 4, "big pharma": 2}
+
+
+def test_fold_ignores_case_and_spacing_only():
+    assert report.fold("  Straße   Bau ") == report.fold("STRASSE bau") == "strasse bau"
+    assert report.fold("Software") != report.fold("Soft ware")

@@ -147,10 +147,15 @@ def summary_json(s) -> dict:
     return {
         "people": s.people, "strong": s.strong, "active": s.active,
         "period": {"since": s.since, "until": s.today},
+        "type": s.type,
         "by_type": s.by_type, "strategic_slipping": s.slipping == "strategic",
+        "slipping_ties": s.slipping_ties,
         "gave": s.gave, "received": s.received, "owe": s.owe,
         "industries": {"count": s.industries, "companies": s.companies,
-                       "largest": s.largest, "largest_share": round(s.largest_share, 3)},
+                       "largest": s.largest, "largest_share": round(s.largest_share, 3),
+                       "spread": [{"name": k, "people": n} for k, n in s.industry_spread],
+                       "companies_spread": [{"name": k, "people": n}
+                                            for k, n in s.company_spread]},
         "weekly": s.weekly, "streak_weeks": s.streak_weeks,
     }
 
@@ -164,5 +169,5 @@ def row_json(r, today: date) -> dict:
         "days_since": (today - tie.last_contact).days if tie.last_contact else None,
         "interactions": tie.interactions, "interactions_in_period": tie.in_period,
         "gave": tie.gave, "received": tie.received, "strength": r.strength,
-        "status": r.status, "due": tie.due,
+        "status": r.status, "due": tie.due, "snoozed_until": tie.snoozed_until,
     }

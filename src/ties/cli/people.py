@@ -187,7 +187,8 @@ def show(name: o.Name, json: o.Json = False) -> None:
         return
     from ties.cli import render
 
-    console().print(render.profile(person, history, promises, day, cadence))
+    out = console()
+    out.print(render.profile(person, history, promises, day, cadence, out.width))
 
 
 @app.command("list", rich_help_panel="People")

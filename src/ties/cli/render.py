@@ -8,10 +8,12 @@ take over the terminal.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -28,11 +30,86 @@ def t(value: Any, style: str = "") -> Text:
 TYPE_STYLE = {"strategic": "magenta", "social": "green", "tactical": "cyan"}
 
 
-def name_column(table: Table, names: list[str], width: int, header: str = "Name") -> None:
-    """A name column wide enough for the longest name (up to half the screen), so names
-    are never cut: the other columns wrap first."""
-    longest = max((len(safe(n)) for n in names), default=4)
-    table.add_column(header, no_wrap=True, min_width=min(longest, max(width // 2, 10)))
+@dataclass
+class Column:
+    """A column of a table fitted to the terminal (`fitted`): `keep` orders which columns
+    go first when even their narrowest does not fit (lowest first; None: never dropped);
+    a column that may `wrap` does so between words only, so it is never narrower than its
+    longest word, and one that may not is never narrower than its longest line. A
+    column to show `whole` (a name) makes columns go when that lets it stay on one line."""
+
+    header: str
+    wrap: bool = True
+    keep: int | None = None
+    whole: bool = False  # rather drop a column than wrap this one (names)
+    justify: str = "left"
+    style: str = ""
+    cells: list[RenderableType] = field(default_factory=list)
+
+
+GAP = 3  # between two columns: a space of padding each side and the separator
+
+
+def _lines(cell: RenderableType) -> list[str]:
+    return (cell.plain if isinstance(cell, Text) else str(cell)).split("\n")
+
+
+def _widths(col: Column) -> tuple[int, int]:
+    """The narrowest a column can be without cutting a word (or a line, when it may not
+    wrap), and the width it would like."""
+    lines = [line for c in [col.header, *col.cells] for line in _lines(c)]
+    natural = max((cell_len(line) for line in lines), default=0)
+    if not col.wrap:
+        return natural, natural
+    words = [cell_len(w) for line in lines for w in line.split()]
+    return max(words, default=0), natural
+
+
+def fitted(columns: list[Column], width: int) -> Table:
+    """A table that fits in `width` columns without cutting a word: the columns to keep
+    least go first while even the narrowest layout is too wide, and while a `whole`
+    column (a name) would wrap when dropping them lets it stay on one line; then every
+    column gets its longest word, a `whole` column its full width if it fits, and the room
+    left goes first to the columns that need least to show whole, so short columns are
+    not wrapped to give a long one a little more."""
+    cols = list(columns)
+    sizes = [_widths(c) for c in cols]
+
+    def layout(whole: bool, only_kept: bool = False) -> int:
+        """The narrowest width with the `whole` columns unwrapped (of the columns never
+        dropped, with `only_kept`)."""
+        chosen = [(c, s) for c, s in zip(cols, sizes, strict=True)
+                  if not only_kept or c.keep is None]
+        return sum(hi if whole and c.whole else lo for c, (lo, hi) in chosen) + \
+            GAP * (len(chosen) - 1)
+
+    def drop_one() -> None:
+        drop = min((i for i, c in enumerate(cols) if c.keep is not None),
+                   key=lambda i: (cols[i].keep, -i))
+        del cols[drop], sizes[drop]
+
+    while layout(False) > width and any(c.keep is not None for c in cols):
+        drop_one()
+    if layout(True) > width and layout(True, only_kept=True) <= width:
+        while layout(True) > width:
+            drop_one()
+    room = width - layout(False)
+    given = [lo for lo, _ in sizes]
+    for i, (c, (lo, hi)) in enumerate(zip(cols, sizes, strict=True)):
+        if c.whole and hi - lo <= room:
+            given[i], room = hi, room - (hi - lo)
+    wanting = sorted((hi - given[i], i) for i, (_, hi) in enumerate(sizes) if hi > given[i])
+    for need, i in wanting:
+        extra = min(need, room)
+        given[i] += extra
+        room -= extra
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for col, w in zip(cols, given, strict=True):
+        table.add_column(col.header, justify=col.justify, style=col.style, width=max(w, 1),
+                         no_wrap=not col.wrap, overflow="fold")
+    for row in zip(*(c.cells for c in cols), strict=True) if cols else ():
+        table.add_row(*row)
+    return table
 
 
 def type_text(type_: str | None) -> Text:
@@ -40,27 +117,26 @@ def type_text(type_: str | None) -> Text:
 
 
 def people_table(rows: list[dict], today: date, width: int) -> Table:
-    """Names stay whole on one line; at under 100 columns the role column is dropped
-    and company and tags wrap."""
-    wide = width >= 100
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    name_column(table, [r["name"] for r in rows], width)
-    table.add_column("Type", no_wrap=True)
-    table.add_column("Company", overflow="fold", ratio=2)
-    if wide:
-        table.add_column("Role", overflow="fold", ratio=2)
-    table.add_column("Last contact", no_wrap=True)
-    table.add_column("Tags", overflow="fold", ratio=1)
+    """At under 100 columns the role column is dropped; names, company, role, last
+    contact and tags wrap between words, and when even that does not fit, role, tags,
+    company and type go in that order. No word is cut."""
+    name = Column("Name", whole=True)
+    kind = Column("Type", wrap=False, keep=3)
+    company = Column("Company", keep=2)
+    role = Column("Role", keep=0)
+    last = Column("Last contact", keep=4)
+    tags = Column("Tags", keep=1)
     for r in rows:
-        name = t(r["name"])
+        who = t(r["name"])
         if r.get("archived"):
-            name.append(" (archived)", style="dim")
-        cells = [name, type_text(r["type"]), t(r["company"])]
-        if wide:
-            cells.append(t(r["role"]))
-        cells += [Text(dates.ago(r["last_contact"], today)), t(", ".join(r["tags"]))]
-        table.add_row(*cells)
-    return table
+            who.append(" (archived)", style="dim")
+        name.cells.append(who)
+        kind.cells.append(type_text(r["type"]))
+        company.cells.append(t(r["company"]))
+        role.cells.append(t(r["role"]))
+        last.cells.append(Text(dates.ago(r["last_contact"], today)))
+        tags.cells.append(t(", ".join(r["tags"])))
+    return fitted([name, kind, company, *([role] if width >= 100 else []), last, tags], width)
 
 
 def _flags(item: dict) -> str:
@@ -89,7 +165,7 @@ def _fact(f: personfields.PersonField, person: dict, cadence_days: int) -> Any:
 
 
 def profile(person: dict, history: list[dict], follow_ups: list[dict], today: date,
-            cadence_days: int) -> RenderableType:
+            cadence_days: int, width: int = 100) -> RenderableType:
     """A person's profile as `ties show` prints it: the title, the facts and what to
     remember (the field spec's sections, ties.core.personfields), promises, history."""
     parts: list[RenderableType] = []
@@ -147,11 +223,10 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
 
     parts.append(Text(f"\nHistory ({len(history)})", style="bold"))
     if history:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        table.add_column("#", style="dim", no_wrap=True, justify="right")
-        table.add_column("Date", no_wrap=True)
-        table.add_column("Via", no_wrap=True)
-        table.add_column("Note", overflow="fold", ratio=1)
+        number = Column("#", wrap=False, justify="right", style="dim")
+        day = Column("Date", wrap=False)
+        via = Column("Via", wrap=False)
+        notes = Column("Note")
         for item in history:
             note = t(item["note"])
             extra = _flags(item)
@@ -161,7 +236,11 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
                 if note.plain:
                     note.append("  ")
                 note.append(safe(extra), style="dim")
-            table.add_row(str(item["id"]), item["date"].isoformat(), t(item["channel"]), note)
+            number.cells.append(str(item["id"]))
+            day.cells.append(item["date"].isoformat())
+            via.cells.append(t(item["channel"]))
+            notes.cells.append(note)
+        table = fitted([number, day, via, notes], width)
         parts.append(table)
     else:
         parts.append(Text("No interactions yet. Record one with 'ties log'.", style="dim"))
@@ -169,43 +248,41 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
 
 
 def next_table(items: list[dict], width: int) -> Table:
-    """This week's suggestions. Names stay whole; reasons wrap. Under 100 columns the
-    type goes under the name and the topic under the reasons."""
+    """This week's suggestions. Under 100 columns the type goes under the name and the
+    topic under the reasons. Names, reasons and topics wrap between words; nothing is
+    cut."""
     wide = width >= 100
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True, style="dim")
-    name_column(table, [i["name"] for i in items], width)
-    if wide:
-        table.add_column("Type", no_wrap=True)
-    table.add_column("Last contact", overflow="fold")
-    table.add_column("Why" if wide else "Why, and what to talk about", overflow="fold",
-                     ratio=3)
-    if wide:
-        table.add_column("Talk about", overflow="fold", ratio=2)
+    number = Column("#", wrap=False, justify="right", style="dim")
+    name = Column("Name", whole=True)
+    kind = Column("Type", wrap=False, keep=1)
+    last = Column("Last contact")
+    why = Column("Why" if wide else "Why, and what to talk about")
+    topic = Column("Talk about")
     for i, item in enumerate(items, 1):
-        name = t(item["name"], style="bold")
+        who = t(item["name"], style="bold")
         if not wide:
-            name = Text.assemble(name, "\n", type_text(item["type"]))
+            who = Text.assemble(who, "\n", type_text(item["type"]))
         if item["stretch"]:
-            name.append("\nstretch", style="yellow")
-        why = Text("\n").join(t("· " + r) for r in item["reasons"])
-        topic = t(item["talk_about"], style="italic")
-        cells = [str(i), name] + ([type_text(item["type"])] if wide else [])
-        cells.append(t(item["last_contact_words"]))
-        if wide:
-            cells += [why, topic]
-        else:
-            cells.append(Text.assemble(why, "\n", topic) if topic.plain else why)
-        table.add_row(*cells)
-    return table
+            who.append("\nstretch", style="yellow")
+        reasons = Text("\n").join(t("· " + r) for r in item["reasons"])
+        talk = t(item["talk_about"], style="italic")
+        number.cells.append(str(i))
+        name.cells.append(who)
+        kind.cells.append(type_text(item["type"]))
+        last.cells.append(t(item["last_contact_words"]))
+        why.cells.append(reasons if wide or not talk.plain
+                         else Text.assemble(reasons, "\n", talk))
+        topic.cells.append(talk)
+    columns = [number, name, kind, last, why, topic] if wide else [number, name, last, why]
+    return fitted(columns, width)
 
 
-def follow_up_table(items: list[dict], today: date) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True, style="dim")
-    table.add_column("Name", no_wrap=True)
-    table.add_column("Promise", overflow="fold", ratio=1)
-    table.add_column("Due", no_wrap=True)
+def follow_up_table(items: list[dict], today: date, width: int = 100) -> Table:
+    """Promises. Names and promises wrap between words; the due date is never cut."""
+    number = Column("#", wrap=False, justify="right", style="dim")
+    name = Column("Name", whole=True)
+    text = Column("Promise")
+    due_col = Column("Due")
     for f in items:
         if f["done"]:
             due = Text(f"done {f['done'].isoformat()}", style="dim")
@@ -216,12 +293,15 @@ def follow_up_table(items: list[dict], today: date) -> Table:
             style = "red" if late > 0 else ("yellow" if late > -7 else "")
             due = Text(f"{f['due'].isoformat()} ({dates.lateness(f['due'], today)})",
                        style=style)
-        table.add_row(str(f["id"]), t(f["name"]), t(f["text"]), due)
-    return table
+        number.cells.append(str(f["id"]))
+        name.cells.append(t(f["name"]))
+        text.cells.append(t(f["text"]))
+        due_col.cells.append(due)
+    return fitted([number, name, text, due_col], width)
 
 
 STATUS_STYLE = {"strong": "green", "steady": "cyan", "due": "yellow", "reconnect": "magenta",
-                "new": "blue"}
+                "new": "blue", "snoozed": "dim", "imported": "dim"}
 
 
 def strength_text(value: int) -> Text:
@@ -234,21 +314,28 @@ def _names(names: list[str], limit: int = 4) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
+def _spread(spread: list[tuple[str, int]], limit: int = 5) -> str:
+    shown = ", ".join(f"{safe(name)} {n}" for name, n in spread[:limit])
+    return shown + (f" and {len(spread) - limit} more" if len(spread) > limit else "")
+
+
 def report_summary(s, today: date) -> Group:
     """The few lines above the report table (s is a report.Summary)."""
     days = (today - s.since).days
     period = f"since {s.since:%-d %b}" if days != 90 else "this quarter"
     lines: list[Text] = []
     head = Text()
+    if s.type:
+        head.append(f"{s.type.capitalize()} ties only: ", style=TYPE_STYLE.get(s.type, ""))
     head.append(f"{s.people} {'person' if s.people == 1 else 'people'}", style="bold")
     head.append(f" · {s.strong} strong {'tie' if s.strong == 1 else 'ties'}", style="bold")
     head.append(f" · {s.active} active {period}")
     lines.append(head)
 
     types = Text()
-    for i, kind in enumerate(("strategic", "social", "tactical")):
+    for kind in (s.type,) if s.type else ("strategic", "social", "tactical"):
         v = s.by_type[kind]
-        if i:
+        if types.plain:
             types.append(" · ")
         types.append(kind, style=TYPE_STYLE[kind])
         types.append(f" {v['count']} ({v['due']} due)")
@@ -256,8 +343,8 @@ def report_summary(s, today: date) -> Group:
     if s.slipping:
         v = s.by_type["strategic"]
         lines.append(Text(f"Your strategic ties are the ones slipping: {v['due']} of "
-                          f"{v['count']} are due. They matter most; start with them in "
-                          "'ties next'.", style="yellow"))
+                          f"{v['count']} are due ({_names(s.slipping_ties)}). They matter "
+                          "most; start with them in 'ties next'.", style="yellow"))
 
     give = Text(f"Help {period}: you gave {s.gave} {'time' if s.gave == 1 else 'times'}, "
                 f"received {s.received}")
@@ -265,16 +352,18 @@ def report_summary(s, today: date) -> Group:
         give.append(f" · your turn to give back: {_names(s.owe)}")
     lines.append(give)
 
-    if s.largest:
-        industries = (f"{s.industries} {'industry' if s.industries == 1 else 'industries'}"
-                      if s.industries else "no industries")
-        zone = Text(f"Active ties span {industries} and {s.companies} "
-                    f"{'company' if s.companies == 1 else 'companies'}; the largest circle, "
-                    f"{safe(s.largest)}, is {s.largest_share:.0%}")
-        if s.largest_share >= 0.6 and s.active >= 3:
-            zone.append(f". Most of your time goes to {safe(s.largest)}: reach out to someone "
-                        "outside it.")
-        lines.append(zone)
+    if s.industry_spread or s.company_spread:
+        if s.industry_spread:
+            lines.append(Text(f"Industries of your active ties: {_spread(s.industry_spread)}"))
+        if s.company_spread:
+            lines.append(Text(f"Companies: {_spread(s.company_spread)}"))
+        if s.largest:
+            zone = Text(f"The largest circle, {safe(s.largest)}, is {s.largest_share:.0%} "
+                        "of your active ties")
+            if s.largest_share >= 0.6 and s.active >= 3:
+                zone.append(". Most of your time goes there: reach out to someone outside "
+                            "it.")
+            lines.append(zone)
     else:
         lines.append(Text("No industries or companies recorded for your active ties: add "
                           "them with 'ties edit NAME --industry ...' to see your comfort "
@@ -292,36 +381,33 @@ def report_summary(s, today: date) -> Group:
 
 def report_table(rows: list, today: date, width: int, since: date) -> Table:
     """One row per person. Columns drop by priority as the terminal narrows: company and
-    gave/received below 120 columns, type and next due below 100; names stay whole."""
+    gave/received below 120 columns, type and next due below 100, and then, if a long
+    name still leaves no room, next due, type and the period's count in that order; names
+    and the last contact wrap between words, and nothing is cut."""
     wide, medium = width >= 120, width >= 100
     period = "90d" if (today - since).days == 90 else f"since {since:%-d %b}"
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    name_column(table, [r.tie.name for r in rows], width)
-    if medium:
-        table.add_column("Type", no_wrap=True)
-    if wide:
-        table.add_column("Company", overflow="fold", ratio=1)
-    table.add_column("Last contact", overflow="fold")
-    table.add_column(f"{period}/all", justify="right", no_wrap=True)
-    if wide:
-        table.add_column("Gave/rec", justify="right", no_wrap=True)
-    table.add_column("Strength", justify="right", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    if medium:
-        table.add_column("Next due", no_wrap=True)
+    name = Column("Name", whole=True)
+    kind = Column("Type", wrap=False, keep=2)
+    company = Column("Company", keep=0)
+    last = Column("Last contact")
+    counts = Column(f"{period}/all", wrap=False, keep=3, justify="right")
+    balance = Column("Gave/rec", wrap=False, keep=1, justify="right")
+    score = Column("Strength", wrap=False, justify="right")
+    state = Column("Status", wrap=False)
+    due_col = Column("Next due", wrap=False, keep=2)
     for r in rows:
         tie = r.tie
-        cells = [t(tie.name)]
-        if medium:
-            cells.append(type_text(tie.type))
-        if wide:
-            cells.append(t(tie.company))
-        cells += [Text(dates.ago(tie.last_contact, today)),
-                  Text(f"{tie.in_period}/{tie.interactions}")]
-        if wide:
-            cells.append(Text(f"{tie.gave}/{tie.received}"))
-        cells += [strength_text(r.strength), Text(r.status, style=STATUS_STYLE[r.status])]
-        if medium:
-            cells.append(Text(tie.due.isoformat() if tie.due > today else "now"))
-        table.add_row(*cells)
-    return table
+        name.cells.append(t(tie.name))
+        kind.cells.append(type_text(tie.type))
+        company.cells.append(t(tie.company))
+        last.cells.append(Text(dates.ago(tie.last_contact, today)))
+        counts.cells.append(Text(f"{tie.in_period}/{tie.interactions}"))
+        balance.cells.append(Text(f"{tie.gave}/{tie.received}"))
+        score.cells.append(strength_text(r.strength))
+        state.cells.append(Text(r.status, style=STATUS_STYLE[r.status]))
+        due = tie.due
+        due_col.cells.append(Text("—" if due is None else due.isoformat() if due > today
+                                  else "now"))
+    columns = [name, *([kind] if medium else []), *([company] if wide else []), last, counts,
+               *([balance] if wide else []), score, state, *([due_col] if medium else [])]
+    return fitted(columns, width)

@@ -66,7 +66,12 @@ def report(
     parts = [render.report_summary(summary, day), "",
              render.report_table(shown, day, out.width, start)]
     if out.is_terminal and len(shown) + 12 > out.height:
-        with out.pager(styles=True):
+        import os
+
+        from ties.cli import paging
+
+        command, env, colour = paging.plan(os.environ)
+        with out.pager(paging.UserPager(command, env), styles=colour):
             out.print(*parts)
     else:
         out.print(*parts)

@@ -100,7 +100,8 @@ def follow_ups(
         return
     from ties.cli import render
 
-    console().print(render.follow_up_table(items, day))
+    out = console()
+    out.print(render.follow_up_table(items, day, out.width))
 
 
 @app.command(rich_help_panel="Keeping in touch")

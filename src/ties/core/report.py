@@ -1,16 +1,21 @@
 """The numbers of `ties report`: tie strength, status and the summary. Pure functions.
 
 Tie strength follows Granovetter's definition of a tie (time spent together, intensity,
-intimacy, reciprocal services), measured from what you logged. 0-100 points:
+intimacy, reciprocal services), measured from what you logged. It rewards sustained,
+two-way, recent contact over a burst. 0-100 points:
 
-* recency (25): full when you were in touch today, falling in a straight line to 0 at
+* recency (20): full when you were in touch today, falling in a straight line to 0 at
   twice the person's cadence;
-* frequency (25): interactions since you first met against one per cadence: keeping to
-  the cadence earns half (12.5), twice as often the full 25;
-* depth (20): the share of interactions in person or at events (full weight), by call or
+* frequency (15): interactions since you first met against one per cadence: keeping to
+  the cadence earns half (7.5), twice as often the full 15;
+* sustained (25): how long you have kept in touch, from the first contact to the latest,
+  counting at most one cadence for each gap between contacts (two logs a year apart are
+  not a year of contact): 25 x span / (span + 30 days), so a month earns about half and
+  a year 23;
+* depth (15): the share of interactions in person or at events (full weight), by call or
   video (0.5) and in writing (0.2);
-* knowing them (15): 4 points each for knowing what they work on, struggle with and care
-  about, and 3 for notes;
+* knowing them (10): 3 points each for knowing what they work on, struggle with and care
+  about, and 1 for notes;
 * reciprocity (15): 15 times the balance of help (the smaller of gave and received over
   the larger) when it flows both ways; 3 when it flows only one way.
 
@@ -23,27 +28,31 @@ random data, and with each constant changed).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from ties.core.scoring import never_contacted_import
+
 # The model's numbers, the one definition: `queries.report_page` builds its SQL from them.
-RECENCY_POINTS = 25
+RECENCY_POINTS = 20
 RECENCY_CADENCES = 2  # recency falls to 0 at this many cadences
-FREQUENCY_POINTS = 25
+FREQUENCY_POINTS = 15
 FULL_FREQUENCY = 2  # interactions per cadence for full frequency points
-DEPTH_POINTS = 20
+SUSTAINED_POINTS = 25
+SUSTAINED_HALF_DAYS = 30  # a span of contact this long earns half the sustained points
+DEPTH_POINTS = 15
 VOICE_WEIGHT = 0.5  # a call or video against meeting in person
 WRITTEN_WEIGHT = 0.2  # a message
-KNOWN_POINTS = 4  # each of working on, struggles, cares about
-NOTES_POINTS = 3
+KNOWN_POINTS = 3  # each of working on, struggles, cares about
+NOTES_POINTS = 1
 BALANCE_POINTS = 15  # times the balance of help, when it flows both ways
 ONE_WAY_POINTS = 3.0  # when help flows only one way
 STRONG = 70  # strength at or above which a tie counts as strong
 NEW_DAYS = 30  # first met fewer days ago than this...
 NEW_INTERACTIONS = 2  # ...and at most this many interactions: new
 RECONNECT_CADENCES = 2  # past this many cadences without contact: reconnect
-STATUSES = ("strong", "steady", "due", "reconnect", "new")
+STATUSES = ("strong", "steady", "due", "reconnect", "new", "snoozed", "imported")
 
 
 @dataclass(slots=True)
@@ -70,23 +79,47 @@ class Tie:
     known: int = 0  # how many of working_on, struggles, cares_about are filled in
     has_notes: bool = False
     sort_key: str = ""
+    imported: bool = False  # an import created them
+    snoozed_until: date | None = None
 
     @property
     def anchor(self) -> date:
         return self.last_contact or self.created
 
     @property
-    def due(self) -> date:
-        return self.anchor + timedelta(days=self.cadence)
+    def never_met(self) -> bool:
+        """Imported and never in touch: a contact, not yet a relationship, with no due
+        date (as in `ties next`)."""
+        return never_contacted_import(self.imported, self.last_contact)
+
+    @property
+    def due(self) -> date | None:
+        """When they come due: a cadence after the last contact (or the add), but not
+        before a snooze ends; None for an import you have never met."""
+        if self.never_met:
+            return None
+        due = self.anchor + timedelta(days=self.cadence)
+        return self.snoozed_until if self.snoozed_until and self.snoozed_until > due else due
 
 
 def strength_parts(t: Tie, today: date) -> dict[str, float]:
-    """The five parts of tie strength, in points."""
-    return dict(zip(("recency", "frequency", "depth", "knowing", "reciprocity"),
+    """The six parts of tie strength, in points."""
+    return dict(zip(PARTS,
                     _parts(t, today), strict=True))
 
 
-def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
+PARTS = ("recency", "frequency", "sustained", "depth", "knowing", "reciprocity")
+
+
+def sustained_days(t: Tie) -> int:
+    """Days from the first contact to the latest, at most one cadence per gap between
+    contacts."""
+    if not (t.first_contact and t.last_contact and t.interactions > 1):
+        return 0
+    return min((t.last_contact - t.first_contact).days, (t.interactions - 1) * t.cadence)
+
+
+def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float, float]:
     days = max((today - t.anchor).days, 0)
     recency = (RECENCY_POINTS * max(0.0, 1 - days / (RECENCY_CADENCES * t.cadence))
                if t.last_contact else 0.0)
@@ -98,6 +131,9 @@ def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
                                 + WRITTEN_WEIGHT * written) / t.interactions
     else:
         frequency = depth = 0.0
+    # 25 x span / (span + 30), written so the SQL needs the span once
+    sustained = SUSTAINED_POINTS - SUSTAINED_POINTS * SUSTAINED_HALF_DAYS / (
+        sustained_days(t) + SUSTAINED_HALF_DAYS)
     knowing = KNOWN_POINTS * t.known + (NOTES_POINTS if t.has_notes else 0)
     if t.gave and t.received:
         reciprocity = BALANCE_POINTS * min(t.gave, t.received) / max(t.gave, t.received)
@@ -105,7 +141,7 @@ def _parts(t: Tie, today: date) -> tuple[float, float, float, float, float]:
         reciprocity = ONE_WAY_POINTS
     else:
         reciprocity = 0.0
-    return recency, frequency, depth, knowing, reciprocity
+    return recency, frequency, sustained, depth, knowing, reciprocity
 
 
 def strength(t: Tie, today: date) -> int:
@@ -114,8 +150,13 @@ def strength(t: Tie, today: date) -> int:
 
 
 def status(t: Tie, today: date, score: int | None = None) -> str:
-    """A kind word for where the relationship is: new, reconnect, due, strong, steady."""
+    """A kind word for where the relationship is: snoozed (until a date after today),
+    imported (never met), new, reconnect, due, strong, steady."""
     score = strength(t, today) if score is None else score
+    if t.snoozed_until and t.snoozed_until > today:
+        return "snoozed"
+    if t.never_met:
+        return "imported"
     if (today - (t.first_contact or t.created)).days < NEW_DAYS and \
             t.interactions <= NEW_INTERACTIONS:
         return "new"
@@ -162,13 +203,55 @@ class Summary:
     owe: list[str]
     industries: int
     companies: int
-    largest: str | None
+    largest: str | None  # the largest circle, in the spelling you use most
     largest_share: float
     weekly: list[int]
     streak_weeks: int
     since: date
     today: date
     notes: list[str] = field(default_factory=list)
+    slipping_ties: list[str] = field(default_factory=list)  # the strategic ties due, by due
+    industry_spread: list[tuple[str, int]] = field(default_factory=list)
+    company_spread: list[tuple[str, int]] = field(default_factory=list)
+    type: str | None = None  # the one type the report is about (--type)
+
+
+def fold(value: str) -> str:
+    """The key two spellings of an industry or company share: case and spaces folded."""
+    return " ".join(value.split()).casefold()
+
+
+class Spellings:
+    """People counted by folded key, remembering how often each spelling was used, so a
+    distribution shows the user's own spelling (the most common one per key; a tie goes
+    to the first in code-point order)."""
+
+    def __init__(self, key: Callable[[str], str | None] = fold) -> None:
+        self._key = key
+        self._by_key: dict[str, dict[str, int]] = {}
+
+    def add(self, value: str | None, n: int = 1) -> None:
+        shown = " ".join((value or "").split())
+        key = self._key(value) if shown else None
+        if key:
+            spellings = self._by_key.setdefault(key, {})
+            spellings[shown] = spellings.get(shown, 0) + n
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def spelling(self, key: str) -> str:
+        spellings = self._by_key[key]
+        return min(spellings, key=lambda v: (-spellings[v], v))
+
+    def totals(self) -> dict[str, int]:
+        """People per key."""
+        return {k: sum(v.values()) for k, v in self._by_key.items()}
+
+    def spread(self) -> list[tuple[str, int]]:
+        """(spelling, people) per key, the largest first (ties by key)."""
+        return [(self.spelling(k), n) for k, n in sorted(self.totals().items(),
+                                                         key=lambda kv: (-kv[1], kv[0]))]
 
 
 def week_start(d: date) -> date:

@@ -18,6 +18,16 @@ class Sqlite:
     is_ = "IS"  # NULL-safe equality
     true = "1"
 
+    @property
+    def materialized(self) -> str:
+        """'MATERIALIZED ' for a CTE whose columns are read many times: SQLite (3.35 and
+        later) otherwise copies each column's expression into every place that reads it
+        (the report's day counts and cadence into each part of the strength); older
+        versions and PostgreSQL get the plain CTE."""
+        import sqlite3
+
+        return "MATERIALIZED " if sqlite3.sqlite_version_info >= (3, 35) else ""
+
     def days(self, later: str, earlier: str) -> str:
         """Whole days from `earlier` to `later` (two dates or ISO date strings)."""
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
@@ -105,6 +115,7 @@ class Postgres(Sqlite):
     like = "ILIKE"
     is_ = "IS NOT DISTINCT FROM"
     true = "true"
+    materialized = ""
 
     def days(self, later: str, earlier: str) -> str:
         return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"

@@ -677,7 +677,8 @@ def _tie(Tie, r):  # noqa: N803 (the class, imported lazily by the callers)
     return Tie(r[0], text(r[1]), r[2] if r[2] in stored.TYPES else None, r[3], iso(r[4]),
                text(r[5]), text(r[6]), iso(r[7]), iso(r[8]), count(r[9]),
                0, count(r[10]), count(r[11]), iso(r[12]), iso(r[13]),
-               count(r[14]), count(r[15]), r[16], bool(r[17]), text(r[18]))
+               count(r[14]), count(r[15]), r[16], bool(r[17]), text(r[18]), bool(r[19]),
+               iso(r[20]))
 
 
 def interactions_in_period(conn: Connection, person_ids: list[int], since: date,
@@ -693,29 +694,33 @@ def interactions_in_period(conn: Connection, person_ids: list[int], since: date,
     return out
 
 
-def activity(conn: Connection, today: date, since: date) -> dict:
+def activity(conn: Connection, today: date, since: date, type_: str | None = None) -> dict:
     """Help given and received in the period, interactions per day over the last 12
-    weeks, and the weeks with any interaction (for the streak)."""
+    weeks, and the weeks with any interaction (for the streak); with `type_`, only the
+    interactions with at least one person of that type."""
     from ties.core.report import week_start
 
+    of_type, tparams = ("", []) if type_ is None else (
+        " AND EXISTS (SELECT 1 FROM interaction_person ip JOIN person p ON p.id = "
+        "ip.person_id WHERE ip.interaction_id = interaction.id AND p.type = ?)", [type_])
     gave, received = conn.execute(
         "SELECT coalesce(sum(CASE WHEN gave THEN 1 ELSE 0 END), 0), "
         "coalesce(sum(CASE WHEN received THEN 1 ELSE 0 END), 0) FROM interaction "
-        "WHERE date > ? AND date <= ?", (since.isoformat(), today.isoformat())).fetchone()
+        "WHERE date > ? AND date <= ?" + of_type,
+        [since.isoformat(), today.isoformat(), *tparams]).fetchone()
     start = week_start(today) - timedelta(weeks=11)
     per_day = {_iso(d): n for d, n in conn.execute(
-        "SELECT date, count(*) FROM interaction WHERE date >= ? AND date <= ? GROUP BY date",
-        (start.isoformat(), today.isoformat()))}
-    # Walk back through the days with interactions (newest first, on the date index) only
-    # as far as the streak goes: the first week without one ends it.
+        "SELECT date, count(*) FROM interaction WHERE date >= ? AND date <= ?" + of_type
+        + " GROUP BY date", [start.isoformat(), today.isoformat(), *tparams])}
     # Walk back week by week, each step one lookup on the date index (the latest day with
-    # an interaction before the week), only as far as the streak goes.
+    # an interaction before the week), only as far as the streak goes: the first week
+    # without one ends it.
     weeks: list[date] = []
     oldest = week_start(today) - timedelta(weeks=1)  # the last week that keeps a streak alive
     cursor = today + timedelta(days=1)
     while True:
-        (latest,) = conn.execute("SELECT max(date) FROM interaction WHERE date < ?",
-                                 (cursor.isoformat(),)).fetchone()
+        (latest,) = conn.execute("SELECT max(date) FROM interaction WHERE date < ?" + of_type,
+                                 [cursor.isoformat(), *tparams]).fetchone()
         if latest is None:
             break
         start = week_start(_iso(latest))
@@ -837,11 +842,14 @@ def _number(number: int | float) -> str:
     return _double(number)
 
 
-def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
+def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
+                  ) -> tuple[str, list]:
     """A query of every person who is not archived with their strength and status,
     computed exactly as report.strength and report.status do (same operations in the same
     order on IEEE doubles, with report's own numbers written into the SQL; tests compare
-    the two on random data and with each number changed)."""
+    the two on random data and with each number changed). `whole`: for a query that reads
+    everyone's strength and status, where computing each person's base columns once
+    (materialized) is faster; a query that filters or stops early is better without."""
     from ties.core import report as m
 
     n = _number
@@ -858,7 +866,8 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
         f"{_KNOWN} AS known, CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END AS has_notes, "
         f"{cadence} AS cadence, "
         f"{d.days(':today', 'coalesce(s.last_contact, p.created)')} AS days, "
-        f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first "
+        f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first, "
+        "CASE WHEN p.import_id IS NOT NULL THEN 1 ELSE 0 END AS imported, p.snoozed_until "
         "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived"
     )
     strength = d.truncate(f"raw + {_double(0.5)}")
@@ -868,12 +877,18 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
                          f"({d.greatest('days_first', 'cadence')} * {one} / cadence))")
     balance = (f"{n(m.BALANCE_POINTS)} * {d.least('gave', 'received')} * {one} / "
                f"{d.greatest('gave', 'received')}")
+    # first to last contact, from the day counts already made (no more date arithmetic)
+    kept = d.least("days_first - days", "(interactions - 1) * cadence")
     parts = (
         "SELECT b.*, "
         f"(CASE WHEN last_contact IS NULL THEN {zero} ELSE {n(m.RECENCY_POINTS)} * {fading} "
         "END)"
         " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
         f"  {n(m.FREQUENCY_POINTS)} * {often} ELSE {zero} END)"
+        " + (CASE WHEN interactions > 1 AND first_contact IS NOT NULL "
+        f"  AND last_contact IS NOT NULL THEN {n(m.SUSTAINED_POINTS)} - "
+        f"  {n(m.SUSTAINED_POINTS)} * {n(m.SUSTAINED_HALF_DAYS)} * {one} "
+        f"  / ({kept} + {n(m.SUSTAINED_HALF_DAYS)}) ELSE {zero} END)"
         " + (CASE WHEN interactions > 0 AND first_contact IS NOT NULL THEN "
         f"  {n(m.DEPTH_POINTS)} * (in_person + {_double(m.VOICE_WEIGHT)} * voice "
         f"  + {_double(m.WRITTEN_WEIGHT)} * (interactions - in_person - voice)) "
@@ -884,16 +899,22 @@ def _strength_sql(d: dialect.Sqlite, settings: dict) -> tuple[str, list]:
         f"  WHEN gave > 0 OR received > 0 THEN {_double(m.ONE_WAY_POINTS)} ELSE {zero} END)"
         " AS raw FROM base b"
     )
+    cadence_due = d.add_days("coalesce(last_contact, created)", "cadence")
+    never_met = "imported = 1 AND last_contact IS NULL"  # NEVER_CONTACTED_IMPORT
     scored = (
         f"SELECT r.*, {strength} AS strength, "
-        f"CASE WHEN days_first < {n(m.NEW_DAYS)} AND interactions <= {n(m.NEW_INTERACTIONS)} "
+        "CASE WHEN snoozed_until > :today THEN 'snoozed' "
+        f"WHEN {never_met} THEN 'imported' "
+        f"WHEN days_first < {n(m.NEW_DAYS)} AND interactions <= {n(m.NEW_INTERACTIONS)} "
         f"THEN 'new' WHEN days > {n(m.RECONNECT_CADENCES)} * cadence THEN 'reconnect' "
         f"WHEN days >= cadence THEN 'due' "
         f"WHEN {strength} >= {n(m.STRONG)} THEN 'strong' ELSE 'steady' END AS status, "
-        f"{d.add_days('coalesce(last_contact, created)', 'cadence')} AS due "
+        f"CASE WHEN {never_met} THEN NULL WHEN snoozed_until > {cadence_due} "
+        f"THEN snoozed_until ELSE {cadence_due} END AS due "
         "FROM parts r"
     )
-    return f"WITH base AS ({base}), parts AS ({parts}), scored AS ({scored}) ", cparams
+    once = d.materialized if whole else ""
+    return f"WITH base AS {once}({base}), parts AS ({parts}), scored AS ({scored}) ", cparams
 
 
 _KNOWN = ("(CASE WHEN p.working_on IS NOT NULL THEN 1 ELSE 0 END "
@@ -903,7 +924,7 @@ _KNOWN = ("(CASE WHEN p.working_on IS NOT NULL THEN 1 ELSE 0 END "
 
 _SQL_SORTS = {
     "strength": "strength DESC, name_key, id",
-    "due": "due, name_key, id",
+    "due": "due IS NULL, due, name_key, id",
     "last": "last_contact IS NULL, last_contact DESC, name_key, id",
     "name": "name_key, id",
     "balance": "gave - received, name_key, id",
@@ -916,20 +937,32 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
     a Python object per person. Strength and status are report.strength and report.status
     in SQL (`_strength_sql`); the comfort zone counts circles as `ties next` does
     (scoring.circle)."""
-    from ties.core.report import STRONG, Row, Summary, Tie, slipping, streak, weekly_counts
+    from ties.core.report import (
+        STRONG,
+        Row,
+        Spellings,
+        Summary,
+        Tie,
+        slipping,
+        streak,
+        weekly_counts,
+    )
     from ties.core.scoring import ComfortZone, circle
 
-    with_sql, cparams = _strength_sql(dialect.of(conn), settings)
+    def scored(whole: bool = False) -> str:
+        sql, cparams = _strength_sql(dialect.of(conn), settings, whole)
+        # sqlite3 takes either named or positional parameters: inline the cadences.
+        return sql.replace("?", "{}").format(*(int(c) for c in cparams))
+
+    with_sql = scored()
     named = {"today": today.isoformat(), "since": since.isoformat(), "strong": STRONG}
-    # sqlite3 takes either named or positional parameters: inline the cadences (numbers).
-    with_sql = with_sql.replace("?", "{}").format(*(int(c) for c in cparams))
     where = "WHERE type = :type" if type_ else ""
     if type_:
         named["type"] = type_
     people = strong = active = 0
     by_type = {k: {"count": 0, "due": 0} for k in ("strategic", "social", "tactical")}
     for kind, n, n_strong, n_active, due in conn.execute(
-            with_sql + "SELECT type, count(*), "
+            scored(whole=True) + "SELECT type, count(*), "
             "sum(CASE WHEN strength >= :strong THEN 1 ELSE 0 END), "
             "sum(CASE WHEN last_contact > :since THEN 1 ELSE 0 END), "
             "sum(CASE WHEN status IN ('due', 'reconnect') THEN 1 ELSE 0 END) FROM scored "
@@ -943,36 +976,38 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
         f"SELECT p.name {plain} AND s.last_received IS NOT NULL AND (s.last_gave IS NULL OR "
         "s.last_gave < s.last_received) AND s.last_received > :since "
         "ORDER BY s.last_received, p.name_key", named)]
-    industries: set[str] = set()
-    companies: set[str] = set()
-    circles: dict[str, int] = {}
+    industries, companies = Spellings(), Spellings()
+    circles = Spellings(key=lambda v: circle(v, None))
     for industry, company, n in conn.execute(
             f"SELECT p.industry, p.company, count(*) {plain} AND s.last_contact > :since "
             "GROUP BY p.industry, p.company", named):
         industry, company = stored.text(industry), stored.text(company)
-        if industry and industry.strip():
-            industries.add(industry.strip().lower())
-        if company and company.strip():
-            companies.add(company.strip().lower())
-        key = circle(industry, company)
-        if key:
-            circles[key] = circles.get(key, 0) + n
+        industries.add(industry, n)
+        companies.add(company, n)
+        circles.add(industry or company, n)  # as scoring.circle: the industry, else company
     order = _SQL_SORTS[sort]
     page = conn.execute(
         with_sql + "SELECT id, name, type, cadence, created, company, industry, "
         "first_contact, last_contact, interactions, gave, received, last_gave, "
-        "last_received, in_person, voice, known, has_notes, name_key, strength, status "
+        "last_received, in_person, voice, known, has_notes, name_key, imported, "
+        "snoozed_until, strength, status "
         f"FROM scored {where} ORDER BY {order}" + (" LIMIT :limit" if limit else ""),
         {**named, "limit": limit}).fetchall()
-    rows = [Row(_tie(Tie, r), r[19], r[20]) for r in page]
-    zone = ComfortZone(circles)
-    largest = zone.dominant
-    share = circles[largest] / zone.total if largest else 0.0
-    act = activity(conn, today, since)
+    rows = [Row(_tie(Tie, r), r[21], r[22]) for r in page]
+    slipping_type = slipping(by_type)
+    slipping_ties = [stored.text(r[0]) for r in conn.execute(
+        with_sql + "SELECT name FROM scored WHERE type = 'strategic' AND status IN "
+        f"('due', 'reconnect') ORDER BY {_SQL_SORTS['due']}", named)] if slipping_type else []
+    zone = ComfortZone(circles.totals())
+    largest = circles.spelling(zone.dominant) if zone.dominant else None
+    share = zone.circles[zone.dominant] / zone.total if largest else 0.0
+    act = activity(conn, today, since, type_)
     summary = Summary(
         people=people, strong=strong, active=active, by_type=by_type,
-        slipping=slipping(by_type), gave=act["gave"], received=act["received"], owe=owe,
+        slipping=slipping_type, gave=act["gave"], received=act["received"], owe=owe,
         industries=len(industries), companies=len(companies), largest=largest,
         largest_share=share, weekly=weekly_counts(act["per_day"], today),
-        streak_weeks=streak(act["weeks"], today), since=since, today=today)
+        streak_weeks=streak(act["weeks"], today), since=since, today=today,
+        slipping_ties=slipping_ties, industry_spread=industries.spread(),
+        company_spread=companies.spread(), type=type_)
     return summary, rows

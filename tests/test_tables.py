@@ -1,0 +1,213 @@
+"""Tables at 80, 100 and 120 columns never cut a name or split a word (issue 15): each
+table is rendered through the real commands at a fixed width with long names and long
+words, and every word must come out whole on one line. And the pager gets colours it can
+show."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import built_store, run_ties
+from ties.cli import paging, render
+
+LONG = "María José García-Hernández de la Fuente y Montenegro"
+WIDTHS = [80, 100, 120]
+
+
+def words_whole(output: str, texts: list[str], width: int) -> None:
+    """Every word of every text appears whole within one line, and no line is wider than
+    the terminal (nor ends in an ellipsis)."""
+    lines = output.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    assert not any(line.rstrip().endswith("…") for line in lines)
+    for text in texts:
+        for word in text.split():
+            assert any(re.search(rf"(^|\s){re.escape(word)}(\s|$)", line) for line in lines), \
+                (word, output)
+
+
+@pytest.fixture
+def crowd(ties, db_path):
+    built_store("test_tables.crowd", db_path, lambda: _crowd(ties))
+
+
+def _crowd(ties):
+    ties("add", LONG, "--type", "strategic", "--company",
+         "International Business Machines Corporation", "--role",
+         "Vice-President of Developer Relations", "--industry", "semiconductors",
+         "--on", "2024-06-01", "--tag", "conference-speaker", "--tag", "mentor")
+    ties("add", "Bo Chen", "--type", "social", "--company", "Acme", "--on", "2025-03-10")
+    ties("add", "王伟", "--type", "tactical", "--on", "2024-12-01")
+    ties("log", "María", "--on", "2025-03-01", "--via", "video", "--note",
+         "talked about the Kubernetes-migration-retrospective and her daughter's recital")
+    ties("follow-up", "María", "send the Kubernetes-migration-retrospective slides",
+         "--due", "2025-03-20")
+    ties("snooze", "Bo", "--until", "2025-04-01")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_report_table_cuts_no_name_and_no_word(ties, crowd, width):
+    import json
+
+    result = ties("report", COLUMNS=str(width))
+    assert result.exit_code == 0
+    statuses = [p["status"] for p in json.loads(ties("report", "--json").stdout)["people"]]
+    assert set(statuses) == {"steady", "snoozed", "due"}
+    words_whole(result.stdout, [LONG, "Bo Chen", "王伟", *statuses], width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_list_cuts_no_name_and_no_word(ties, crowd, width):
+    result = ties("list", COLUMNS=str(width))
+    assert result.exit_code == 0
+    header = result.stdout.splitlines()[0].split()
+    # the long name stays on one line: role, tags and company go first, in that order
+    assert [h for h in ("Company", "Role", "Tags") if h in header] == \
+        {80: [], 100: ["Company"], 120: ["Company", "Tags"]}[width]
+    assert any(LONG in line for line in result.stdout.splitlines())
+    words_whole(result.stdout, [LONG, "Bo Chen", "王伟", "International Business Machines "
+                                "Corporation" if "Company" in header else ""], width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_next_cuts_no_name_and_no_word(ties, crowd, width):
+    result = ties("next", COLUMNS=str(width))
+    assert result.exit_code == 0
+    assert LONG.split()[0] in result.stdout
+    words_whole(result.stdout, [LONG, "send the Kubernetes-migration-retrospective slides"],
+                width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_follow_ups_cut_no_name_and_no_word(ties, crowd, width):
+    result = ties("follow-ups", COLUMNS=str(width))
+    assert result.exit_code == 0
+    words_whole(result.stdout, [LONG, "send the Kubernetes-migration-retrospective slides",
+                                "2025-03-20"], width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_show_cuts_no_word_of_the_history(ties, crowd, width):
+    result = ties("show", "María", COLUMNS=str(width))
+    assert result.exit_code == 0
+    words_whole(result.stdout, [LONG, "talked about the Kubernetes-migration-retrospective "
+                                "and her daughter's recital"], width)
+
+
+def test_regression_strong_and_steady_are_never_both_cut_to_st(ties, crowd):
+    """Issue 15: at 80 columns a long name squeezed the status column to 'st…'."""
+    out = ties("report", COLUMNS="80").stdout
+    assert "st…" not in out
+    assert re.search(r"\bsteady\b", out) and re.search(r"\bsnoozed\b", out)
+
+
+def test_a_fitted_table_drops_the_columns_kept_least_first():
+    from rich.console import Console
+    from rich.text import Text
+
+    def table(width):
+        cols = [render.Column("Name", cells=[Text("Alexandra Wordsworth-Longfellow")]),
+                render.Column("Keep", wrap=False, keep=2, cells=[Text("x" * 20)]),
+                render.Column("Drop", wrap=False, keep=1, cells=[Text("y" * 20)]),
+                render.Column("Status", wrap=False, cells=[Text("reconnect")])]
+        console = Console(width=width, no_color=True)
+        with console.capture() as cap:
+            console.print(render.fitted(cols, width))
+        return cap.get()
+
+    # the narrowest layout: the longest word 21 + 20 + 20 + 9 + 3 gaps of 3 = 79
+    assert "Drop" in table(79) and "Keep" in table(79)
+    assert "Drop" not in table(78) and "Keep" in table(78)
+    assert "Keep" in table(56)  # 21 + 20 + 9 + 2 gaps
+    assert "Keep" not in table(55) and "Drop" not in table(55)
+    for width in (40, 55, 56, 78, 79, 120):
+        assert "Wordsworth-Longfellow" in table(width)
+        assert "reconnect" in table(width)
+
+
+# The pager ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("environ", "command", "less", "colour"), [
+    ({}, ["less"], "-R", True),  # ties starts less: with -R
+    ({"LESS": "-FX"}, ["less"], "-FX", False),  # the user's LESS is kept: no colour
+    ({"LESS": "FRX"}, ["less"], "FRX", True),  # theirs already shows colour
+    ({"LESS": "-x4R"}, ["less"], "-x4R", False),  # 4R is -x's value, not -R
+    ({"LESS": "--RAW-CONTROL-CHARS"}, ["less"], "--RAW-CONTROL-CHARS", True),
+    ({"PAGER": "less -r"}, ["less", "-r"], None, True),
+    ({"PAGER": "/usr/bin/less"}, ["/usr/bin/less"], "-R", True),
+    ({"PAGER": "more"}, ["more"], None, False),  # a pager ties does not know: plain
+    ({"PAGER": ""}, ["less"], "-R", True),
+])
+def test_pager_plan_gives_less_minus_r_and_respects_the_users_less_and_pager(
+        environ, command, less, colour):
+    cmd, env, shows = paging.plan(environ)
+    assert (cmd, env.get("LESS"), shows) == (command, less, colour)
+
+
+def _fake_less(tmp_path):
+    """A pager called 'less' that writes what it was given, and its LESS, to files."""
+    script = tmp_path / "bin" / "less"
+    script.parent.mkdir()
+    script.write_text(f"#!{sys.executable}\nimport os, sys\n"
+                      f"open({str(tmp_path / 'paged')!r}, 'w').write(sys.stdin.read())\n"
+                      f"open({str(tmp_path / 'less-env')!r}, 'w').write("
+                      "os.environ.get('LESS', '<unset>'))\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+@pytest.mark.parametrize(("less", "seen", "coloured"), [(None, "-R", True),
+                                                        ("-FX", "-FX", False)])
+def test_report_pages_through_less_with_colours_it_can_show(ties, tmp_path, less, seen,
+                                                           coloured):
+    ties("add", "Person 11", "--type", "social", "--on", "2025-01-01")  # 13 lines > 10
+    pager = _fake_less(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "LESS")}
+    env.update(TTY_COMPATIBLE="1", FORCE_COLOR="1", LINES="10", COLUMNS="100",
+               PAGER=str(pager), **({"LESS": less} if less else {}))
+    result = run_ties("report", env=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "less-env").read_text() == seen
+    paged = (tmp_path / "paged").read_text()
+    assert "Person 11" in paged
+    assert ("\x1b[" in paged) is coloured
+
+
+_word = st.text(alphabet="abcdéßø王-'", min_size=1, max_size=14)
+_cell = st.lists(_word, min_size=0, max_size=6).map(" ".join)
+
+
+@settings(max_examples=15, deadline=None)
+@given(cells=st.lists(st.lists(_cell, min_size=3, max_size=3), min_size=1, max_size=4),
+       width=st.integers(40, 130))
+def test_a_fitted_table_keeps_every_word_whole_at_any_width(cells, width):
+    """Whatever the cells and the width, every word shows whole on one line, and the
+    table is no wider than the terminal when its narrowest layout fits."""
+    from rich.console import Console
+    from rich.text import Text
+
+    cols = [render.Column("Name", whole=True), render.Column("Company", keep=1),
+            render.Column("Status", wrap=False, keep=2)]
+    for row in cells:
+        for col, value in zip(cols, row, strict=True):
+            col.cells.append(Text(value))
+    console = Console(width=width, no_color=True)
+    with console.capture() as cap:
+        console.print(render.fitted(cols, width))
+    out = cap.get()
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= width
+    shown = [h for h in ("Name", "Company", "Status") if h in out.splitlines()[0].split()]
+    assert "Name" in shown
+    for row in cells:
+        for header, value in zip(("Name", "Company", "Status"), row, strict=True):
+            if header in shown:
+                for word in value.split():
+                    assert any(re.search(rf"(^|\s){re.escape(word)}(\s|$)", line)
+                               for line in out.splitlines()), (word, out)
