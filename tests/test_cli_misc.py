@@ -96,6 +96,27 @@ def test_demo_refuses_to_overwrite_users_store(ties, tmp_path):
     assert "the demo never touches your own store" in result.stderr
 
 
+def test_regression_demo_replaced_a_file_of_yours_where_the_demo_goes(ties, tmp_path):
+    """`ties demo` deleted whatever was at demo.db. It replaces only nothing, an empty
+    file or an earlier demo; a file of yours, or a demo you added someone to, needs --force."""
+    demo = tmp_path / "xdg" / "ties" / "demo.db"
+    demo.parent.mkdir(parents=True)
+    demo.write_text("my notes\n")
+    result = ties("demo")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"ties: {demo} holds something other than an earlier demo, and "
+                             "the demo never replaces it. Move it away, or run 'ties demo "
+                             "--force'.\n")
+    assert demo.read_text() == "my notes\n"
+    assert ties("demo", "--force").exit_code == 0
+    assert ties("demo").exit_code == 0  # an earlier demo is replaced
+    assert ties("--db", str(demo), "add", "Someone Real", "--no-log").exit_code == 0
+    assert ties("demo").exit_code == 1
+    assert rows(demo, "SELECT count(*) FROM person WHERE name = 'Someone Real'") == [(1,)]
+    demo.write_bytes(b"")
+    assert ties("demo").exit_code == 0  # an empty file holds nothing to lose
+
+
 @pytest.mark.sqlite_only
 def test_store_that_is_not_sqlite_is_refused_and_left_alone(ties, db_path):
     db_path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,8 @@ def path() -> None:
 def demo(
     seed: Annotated[int, typer.Option(help="Seed for the sample data; the same seed and day "
                                       "give the same network.")] = 7,
+    force: Annotated[bool, typer.Option("--force", help="Replace what is where the demo "
+                                        "goes even when it is not an earlier demo.")] = False,
 ) -> None:
     """Build and tour a sample network in a separate store.
 
@@ -44,6 +46,11 @@ def demo(
 
         raise TiesError(f"Your store is at {target}, where the demo would go; the demo never "
                         "touches your own store. Use --db to choose another store.")
+    if not force and not _replaceable(target, {p[0] for p in sample.PEOPLE}):
+        from ties.core.errors import TiesError
+
+        raise TiesError(f"{target} holds something other than an earlier demo, and the demo "
+                        "never replaces it. Move it away, or run 'ties demo --force'.")
     for suffix in ("", "-wal", "-shm"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     people, interactions = sample.build(day, seed)
@@ -90,3 +97,26 @@ def demo(
     say(f"A demo store with {len(people)} people and {len(interactions) + len(people)} "
         f"interactions is at {target}; your own store was not touched.")
     say(f"Explore it: ties --db {target} show 'Ana Lima'")
+
+
+def _replaceable(target, demo_names: set[str]) -> bool:
+    """Whether the demo may replace what is at `target`: nothing, an empty file, or an
+    earlier demo (a ties store holding only the demo's people). Anything else, a store you
+    added someone to or a file that is no store, is yours."""
+    from ties.core.errors import TiesError
+    from ties.storage import backend, queries
+
+    if not target.exists() or (target.is_file() and target.stat().st_size == 0):
+        return True
+    if not target.is_file():
+        return False
+    try:
+        conn = backend.for_store(target).open()
+        try:
+            with conn.transaction(write=False):
+                names = {row["name"] for row in queries.list_people(conn, archived=None)}
+        finally:
+            conn.close()
+    except TiesError:
+        return False
+    return names <= demo_names
