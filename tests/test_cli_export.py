@@ -52,7 +52,7 @@ def test_json_export_import_export_is_lossless(ties, rich_store, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("Imported ties as import #1: 3 created, 0 updated, "
                                     "0 unchanged, "
-                                    "0 skipped, 3 interactions, 2 follow-ups.")
+                                    "0 skipped, 3 interactions, 2 follow-ups, 1 setting.")
     second = ties("--db", str(other), "export", "--format", "json")
     assert strip_stamp(second.stdout) == strip_stamp(first.stdout)
     # and importing it again adds nothing

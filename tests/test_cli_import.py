@@ -651,7 +651,7 @@ def test_dry_run_of_a_ties_export_plans_interactions_follow_ups_and_settings(tie
         "conflict   setting cadence.social: yours is '30', the file says '45': kept yours",
         "set        setting cadence.tactical to '60': you have not set it",
         "Would import ties: 1 created, 0 updated, 1 unchanged, 0 skipped, 1 interaction, "
-        "1 follow-up."]
+        "1 follow-up, 1 setting."]
     assert snapshot(db_path) == before
     done = ties("import", str(tmp_path / "all.json"))
     assert "  kept yours: setting cadence.social is '30'; the file says '45'" in \

@@ -58,7 +58,8 @@ def test_regression_undo_of_a_json_import_with_interactions_said_people_had_chan
     imported = ties("import", "-", input=doc)
     assert imported.exit_code == 0, imported.stderr
     assert imported.stderr.startswith("Imported ties as import #1: 1 created, 1 updated, "
-                                      "0 unchanged, 0 skipped, 2 interactions, 2 follow-ups.")
+                                      "0 unchanged, 0 skipped, 2 interactions, 2 follow-ups, "
+                                      "1 setting.")
     result = ties("import", "--undo")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ("Undid import #1: removed 1 person, 2 interactions, 2 follow-ups "

@@ -175,6 +175,8 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
     if lossless:  # a ties export brings history too
         parts += [plural(counts["interactions"], "interaction"),
                   plural(counts["follow_ups"], "follow-up")]
+        if counts["settings"]:  # as the undo that takes it back says it
+            parts.append(plural(counts["settings"], "setting"))
     note = "" if parsed.encoding in ("utf-8", "utf-16") else f" (read as {parsed.encoding})"
     batch = f" as import #{result.batch_id}" if result.batch_id and not dry_run else ""
     summary = (f"{'Would import' if dry_run else 'Imported'} {result.format}{note}{batch}: "
