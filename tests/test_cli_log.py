@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import built_store, dump, rows
@@ -138,3 +140,24 @@ def test_log_backdated_interaction_sets_last_contact_by_its_date(ties, db_path, 
     ties("log", "Bo", "--on", "2025-01-01")
     assert rows(db_path, "SELECT first_contact, last_contact FROM person_stats "
                          "WHERE person_id = 2") == [("2025-01-01", "2025-03-01")]
+
+
+def test_log_soren_finds_soren_and_lukasz_finds_lukasz_regression_unfolded_letters(ties):
+    """Regression (issue 15): 'ties log soren' did not find Søren."""
+    for name in ("Søren Kierkegaard", "Łukasz Wałęsa", "Ærø Hansen"):
+        assert ties("add", name, "--no-log").exit_code == 0
+    for typed, name in (("soren", "Søren Kierkegaard"), ("LUKASZ walesa", "Łukasz Wałęsa"),
+                        ("aero", "Ærø Hansen")):
+        result = ties("log", typed)
+        assert result.exit_code == 0, result.stderr
+        assert f"with {name}," in result.stderr
+
+
+def test_search_and_duplicates_fold_the_letters_people_type(ties):
+    for name in ("Søren Kierkegaard", "Soren Kierkegaard", "Ana Lima"):
+        assert ties("add", name, "--no-log", "--another").exit_code == 0
+    listed = ties("list", "--search", "soren k", "--json")
+    assert [p["name"] for p in json.loads(listed.stdout)] == ["Søren Kierkegaard",
+                                                              "Soren Kierkegaard"]
+    assert ties("duplicates").stdout.splitlines() == [
+        "@1 Søren Kierkegaard  ~  @2 Soren Kierkegaard: same name"]
