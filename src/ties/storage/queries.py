@@ -372,6 +372,18 @@ def promises_by_key(conn: Connection) -> dict[tuple, int]:
     return found
 
 
+def follow_up(conn: Connection, follow_up_id: int) -> dict[str, Any]:
+    """One promise, done or not, with its person's name; refuses an unknown id."""
+    from ties.core.fields import MAX_ID
+
+    found = _all(conn, "SELECT f.id, f.person_id, p.name, f.text, f.due, f.created, f.done "
+                       "FROM follow_up f JOIN person p ON p.id = f.person_id WHERE f.id = ?",
+                 (follow_up_id,)) if 0 < follow_up_id <= MAX_ID else []
+    if not found:
+        raise NotFound(f"No follow-up #{follow_up_id}. 'ties follow-ups --all' lists them.")
+    return found[0]
+
+
 def follow_ups(
     conn: Connection, person_id: int | None = None, *, include_done: bool = False
 ) -> list[dict[str, Any]]:
