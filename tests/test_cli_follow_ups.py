@@ -236,3 +236,22 @@ def test_follow_ups_rm_deletes_after_yes_and_its_id_is_never_given_again(ties):
     assert gone.exit_code == 0
     assert json.loads(gone.stdout)["text"] == "call back"
     assert ties("done", "2").exit_code == 1
+
+
+def test_follow_up_json_prints_the_promise_recorded_with_its_id(ties):
+    ties("add", "Ana Lima", "--no-log")
+    result = ties("follow-up", "Ana", "send the paper", "--due", "yesterday", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "id": 1, "person_id": 1, "name": "Ana Lima", "text": "send the paper",
+        "due": "2025-03-13", "created": "2025-03-14", "done": None, "overdue": True}
+    assert result.stderr == "Follow-up #1 for Ana Lima, due 2025-03-13 (overdue by 1 day).\n"
+
+
+def test_config_set_json_prints_the_setting_as_config_json_reads_it(ties):
+    result = ties("config", "cadence.strategic", "4w", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"cadence.strategic": 28}
+    assert result.stderr == "cadence.strategic = 4w\n"
+    reset = ties("config", "cadence.strategic", "--reset", "--json")
+    assert json.loads(reset.stdout) == {"cadence.strategic": 42}

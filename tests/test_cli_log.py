@@ -161,3 +161,17 @@ def test_search_and_duplicates_fold_the_letters_people_type(ties):
                                                               "Soren Kierkegaard"]
     assert ties("duplicates").stdout.splitlines() == [
         "@1 Søren Kierkegaard  ~  @2 Soren Kierkegaard: same name"]
+
+
+def test_log_json_prints_the_interaction_with_its_id_and_people(ties, db_path, people):
+    result = ties("log", "Ana Lima", "bo", "--via", "call", "--note", "coffee", "--gave",
+                  "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "id": 1, "date": "2025-03-14", "channel": "call", "note": "coffee", "gave": True,
+        "received": False, "they_reached_out": False,
+        "people": [{"id": 1, "name": "Ana Lima"}, {"id": 2, "name": "Bo Chen"}]}
+    assert result.stderr == "Logged #1: call with Ana Lima, Bo Chen, today.\n"
+    again = ties("log", "Ana Lima", "bo", "--via", "call", "--note", "coffee", "--gave",
+                 "--json")
+    assert (again.exit_code, again.stdout) == (1, "")

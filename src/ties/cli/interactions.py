@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, complete_channel, confirm, reading, say, today, writing
+from ties.cli.app import (
+    app,
+    complete_channel,
+    confirm,
+    emit_json,
+    reading,
+    say,
+    today,
+    writing,
+)
 from ties.core.fields import MAX_ID
 
 On = Annotated[str, typer.Option(
@@ -29,6 +38,8 @@ def log(
         "--they-reached-out", help="They started it (you did, by default).")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Log it even if the same interaction was logged minutes ago.")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print the interaction logged, with "
+                                       "its id.")] = False,
 ) -> None:
     """Record that you were in touch with one or more people.
 
@@ -49,8 +60,19 @@ def log(
         people = [queries.find_person(conn, n) for n in names]
         ids = list(dict.fromkeys(p.id for p in people))
         iid = store.log(session, ids, meeting, force=force)
+        logged = interaction_json(queries.interaction(conn, iid)) if json else None
+    if logged is not None:
+        emit_json(logged)
     who = ", ".join(p.name for p in {p.id: p for p in people}.values())
     say(f"Logged #{iid}: {meeting.channel} with {who}, {dates.ago(meeting.when, day)}.")
+
+
+def interaction_json(item: dict) -> dict:
+    """An interaction as 'ties log --json' prints it."""
+    return {"id": item["id"], "date": item["date"], "channel": item["channel"],
+            "note": item["note"], "gave": item["gave"], "received": item["received"],
+            "they_reached_out": item["they_reached_out"],
+            "people": [{"id": pid, "name": name} for pid, name in item["people"]]}
 
 
 interaction_app = typer.Typer(

@@ -63,25 +63,27 @@ def follow_up(
         help="When it is due: friday, next monday, in 2 weeks, 2025-04-01; a past date "
         "records a promise that is already overdue.",
         show_default=False)] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print the promise recorded, with its "
+                                       "id.")] = False,
 ) -> None:
     """Record something you promised someone.
 
     Example: ties follow-up Ana "send the CRDT paper" --due friday
     """
-    from ties.core import dates, fields
-    from ties.core.errors import BadValue
+    from ties.core import dates
     from ties.storage import queries, store
 
     day = today()
     when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
             if due is not None else None)
-    promise = fields.text("follow_up", text, "The promise")
-    if not promise:
-        raise BadValue("Say what you promised, for example: ties follow-up Ana \"send the "
-                       "paper\".")
+    promise = _promise_text(text)
     with writing() as session:
-        who = queries.find_person(store.raw(session), name)
+        conn = store.raw(session)
+        who = queries.find_person(conn, name)
         fid = store.add_follow_up(session, who.id, promise, when, day)
+        recorded = follow_up_json(queries.follow_up(conn, fid), day) if json else None
+    if recorded is not None:
+        emit_json(recorded)
     late = f" ({dates.lateness(when, day)})" if when and when < day else ""
     say(f"Follow-up #{fid} for {who.name}" + (f", due {when.isoformat()}{late}." if when
                                                else "."))
@@ -433,6 +435,8 @@ def config(
         with writing() as session:
             store.set_setting(session, key, stored)
         shown = settings.SPECS[key].default if reset else stored
+        if json:
+            emit_json({key: settings.parse(key, shown)})
         say(f"{key} = {settings.display(key, shown)}" + (" (default)" if reset else ""))
         return
     with reading() as conn:
