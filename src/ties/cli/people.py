@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
+from ties.cli.app import (
+    app,
+    complete_type_or_untyped,
+    confirm,
+    console,
+    emit_json,
+    reading,
+    say,
+    today,
+    writing,
+)
 from ties.core import personfields
 from ties.core.fields import MAX_ID
 
@@ -211,7 +221,7 @@ def person_json(conn, person_id: int) -> dict:
 def list_(
     type_: Annotated[str | None, typer.Option(
         "--type", "-t", help="Only this type: tactical, social, strategic or untyped.",
-        show_default=False)] = None,
+        show_default=False, autocompletion=complete_type_or_untyped)] = None,
     tag: Annotated[str | None, typer.Option(help="Only people with this tag.",
                                             show_default=False)] = None,
     search: Annotated[str | None, typer.Option(

@@ -9,6 +9,8 @@ import typer
 from ties.cli import options as o
 from ties.cli.app import (
     app,
+    complete_setting,
+    complete_type,
     confirm,
     console,
     echo,
@@ -29,7 +31,7 @@ def next_(
     = None,
     type_: Annotated[str | None, typer.Option(
         "--type", "-t", help="Only this type: tactical, social or strategic.",
-        show_default=False)] = None,
+        show_default=False, autocompletion=complete_type)] = None,
     json: o.Json = False,
 ) -> None:
     """Show whom to reach out to this week, and why.
@@ -408,7 +410,8 @@ def _hidden_by(person: dict, day, *, archived: bool | None = None,
 @app.command(rich_help_panel="Your data")
 def config(
     key: Annotated[str | None, typer.Argument(help="A setting, e.g. cadence.strategic.",
-                                              show_default=False)] = None,
+                                              show_default=False,
+                                              autocompletion=complete_setting)] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value.", show_default=False)]
     = None,
     reset: Annotated[bool, typer.Option("--reset", help="Put KEY back to its default.")]

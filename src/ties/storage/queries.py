@@ -109,14 +109,22 @@ def _candidate(row) -> names.Candidate:
                            company=stored.text(row[3]))
 
 
-def complete_names(conn: Connection, prefix: str, limit: int = 50) -> list[str]:
-    """Names starting with `prefix` (case- and accent-insensitive), for tab completion."""
-    key = names.fold(prefix)
+def complete_names(conn: Connection, typed: str, limit: int = 50, *,
+                   archived: bool = False) -> list[str]:
+    """For tab completion: the names that start with `typed`, then those with a word
+    (after a space or a hyphen) that does, folded as `names.fold` folds (so 'gar' and
+    'GARCÍA' offer 'María García'); by name within each. Active people, or with
+    `archived` the archived ones."""
+    key = names.fold(typed)
     escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    start, word, joined = escaped + "%", "% " + escaped + "%", "%-" + escaped + "%"
     rows = conn.execute(
-        "SELECT name FROM person WHERE name_key LIKE ? ESCAPE '\\' AND NOT archived "
-        "ORDER BY name_key LIMIT ?",
-        (escaped + "%", limit),
+        "SELECT name FROM person WHERE (name_key LIKE ? ESCAPE '\\' OR name_key LIKE ? "
+        "ESCAPE '\\' OR name_key LIKE ? ESCAPE '\\') AND "
+        + ("archived" if archived else "NOT archived")
+        + " ORDER BY CASE WHEN name_key LIKE ? ESCAPE '\\' THEN 0 ELSE 1 END, name_key, id "
+        "LIMIT ?",
+        (start, word, joined, start, limit),
     ).fetchall()
     return [stored.text(r[0]) for r in rows]
 
