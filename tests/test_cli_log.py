@@ -170,8 +170,34 @@ def test_log_json_prints_the_interaction_with_its_id_and_people(ties, db_path, p
     assert json.loads(result.stdout) == {
         "id": 1, "date": "2025-03-14", "channel": "call", "note": "coffee", "gave": True,
         "received": False, "they_reached_out": False,
-        "people": [{"id": 1, "name": "Ana Lima"}, {"id": 2, "name": "Bo Chen"}]}
+        "people": [{"id": 1, "name": "Ana Lima"}, {"id": 2, "name": "Bo Chen"}],
+        "follow_up": None}
     assert result.stderr == "Logged #1: call with Ana Lima, Bo Chen, today.\n"
     again = ties("log", "Ana Lima", "bo", "--via", "call", "--note", "coffee", "--gave",
                  "--json")
     assert (again.exit_code, again.stdout) == (1, "")
+
+
+def test_log_promise_records_a_follow_up_and_a_past_due_records_it_overdue(ties, people):
+    result = ties("log", "Ana Lima", "--note", "coffee", "--promise", "send the deck",
+                  "--due", "yesterday", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Logged #1: other with Ana Lima, today. Follow-up #1: send the "
+                             "deck, due 2025-03-13 (overdue by 1 day).\n")
+    assert json.loads(result.stdout)["follow_up"] == {
+        "id": 1, "person_id": 1, "name": "Ana Lima", "text": "send the deck",
+        "due": "2025-03-13", "created": "2025-03-14", "done": None, "overdue": True}
+    assert "2025-03-13 (overdue by 1 day)" in ties("follow-ups").stdout
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["Ana Lima", "--due", "friday"], 2, "--due is the due date of a --promise; give both"),
+    (["Ana Lima", "bo", "--promise", "slides"], 2, "--promise goes with one person;"),
+    (["Ana Lima", "--promise", " "], 1, "Say what you promised"),
+])
+def test_log_promise_refusals_change_nothing(ties, db_path, people, args, code, message):
+    before = dump(db_path)
+    result = ties("log", *args)
+    assert result.exit_code == code
+    assert result.stderr.startswith(f"ties: {message}")
+    assert dump(db_path) == before

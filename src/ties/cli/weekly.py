@@ -78,7 +78,7 @@ def follow_up(
     day = today()
     when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
             if due is not None else None)
-    promise = _promise_text(text)
+    promise = promise_text(text)
     with writing() as session:
         conn = store.raw(session)
         who = queries.find_person(conn, name)
@@ -145,7 +145,7 @@ def follow_ups(
     console().print(render.follow_up_table(items, day))
 
 
-def _promise_text(text: str) -> str:
+def promise_text(text: str) -> str:
     from ties.core import fields
     from ties.core.errors import BadValue
 
@@ -156,7 +156,7 @@ def _promise_text(text: str) -> str:
     return promise
 
 
-def _due_words(when, day) -> str:
+def due_words(when, day) -> str:
     from ties.core import dates
 
     if when is None:
@@ -188,7 +188,7 @@ def follow_ups_edit(
     day = today()
     changes: dict = {}
     if text is not None:
-        changes["text"] = _promise_text(text)
+        changes["text"] = promise_text(text)
     if no_due and due not in (None, ""):
         raise BadValue("Give --due DATE or --no-due, not both.")
     if no_due or due == "":
@@ -212,7 +212,7 @@ def follow_ups_edit(
         say(f"Follow-up #{follow_up_id} already says that; nothing changed.")
         return
     say(f"Updated follow-up #{follow_up_id} for {current['name']}: {current['text']}, "
-        f"{_due_words(current['due'], day)}.")
+        f"{due_words(current['due'], day)}.")
 
 
 @follow_ups_app.command("rm")
@@ -234,7 +234,7 @@ def follow_ups_rm(
     with reading() as conn:
         item = queries.follow_up(conn, follow_up_id)
     state = f"done {item['done'].isoformat()}" if item["done"] else \
-        _due_words(item["due"], day)
+        due_words(item["due"], day)
     confirm(f"Delete follow-up #{follow_up_id} for {item['name']} ({item['text']}, "
             f"{state})?", yes)
     with writing() as session:
