@@ -92,6 +92,23 @@ def test_every_option_with_fixed_choices_completes_regression_list_type_offered_
     assert bash(line) == offered
 
 
+def test_follow_up_numbers_complete_with_whose_and_what_for_zsh_and_fish(ties):
+    from ties.cli import app
+
+    ties("add", "Ana Lima", "--no-log")
+    for text in ("send the paper", "call back", "intro to Bo"):
+        ties("follow-up", "Ana", text)
+    ties("done", "2")
+    assert bash("ties done ") == ["1", "3"]
+    assert bash("ties follow-ups rm 3") == ["3"]
+    assert bash("ties follow-ups edit x") == []
+    zsh = CliRunner().invoke(app, [], prog_name="ties", env={
+        "_TIES_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "ties follow-ups edit "})
+    assert zsh.stdout.strip() == (
+        "local -a _ties_shown=('1 -- Ana Lima: send the paper' '3 -- Ana Lima: intro to "
+        "Bo'); compadd -U -l -d _ties_shown -- '1' '3'")
+
+
 # Each shell's quoting (pure) ---------------------------------------------------------
 
 @pytest.mark.parametrize(("value", "typed", "inserted"), [

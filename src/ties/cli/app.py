@@ -370,6 +370,28 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
         return []
 
 
+@own_matching
+def complete_follow_up(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Open promises by number, each with whose it is and what (zsh and fish show it)."""
+    from ties.storage import backend, config, queries
+
+    root = ctx.find_root()
+    try:
+        path = config.db_path(root.params.get("db") if root.params else None)
+        conn = backend.for_store(path).connect_for_completion()
+        if conn is None:
+            return []
+        from ties.core.text import safe
+
+        try:
+            return [(n, safe(what)) for n, what in queries.complete_follow_ups(conn,
+                                                                               incomplete)]
+        finally:
+            conn.close()
+    except Exception:  # noqa: BLE001  (completion offers nothing rather than fail)
+        return []
+
+
 def _starting(choices, incomplete: str) -> list[str]:
     typed = incomplete.strip().lower()
     return [c for c in choices if c.startswith(typed)]

@@ -61,7 +61,8 @@ class _OwnMatching:
         obj, incomplete = _resolve_incomplete(ctx, args, incomplete)
         own = _own_function(obj)
         if own is not None:
-            return [CompletionItem(v) for v in own(ctx, [], incomplete)]
+            return [CompletionItem(v[0], help=v[1]) if isinstance(v, tuple) else CompletionItem(v)
+                    for v in own(ctx, [], incomplete)]
         return obj.shell_complete(ctx, incomplete)
 
 
@@ -102,9 +103,8 @@ class TiesZshComplete(_OwnMatching, ZshComplete):
         values = " ".join(zsh_quoted(item.value) for item in items)
         if not any(item.help for item in items):
             return f"compadd -U -- {values}"
-        width = max(len(item.value) for item in items)
-        shown = " ".join(zsh_quoted(f"{item.value:<{width}}  -- "
-                                    f"{' '.join((item.help or '').split())}")
+        # One space around the dashes: the script's eval splits and rejoins the words.
+        shown = " ".join(zsh_quoted(f"{item.value} -- {' '.join((item.help or '').split())}")
                          for item in items)
         return f"local -a _ties_shown=({shown}); compadd -U -l -d _ties_shown -- {values}"
 

@@ -9,6 +9,7 @@ import typer
 from ties.cli import options as o
 from ties.cli.app import (
     app,
+    complete_follow_up,
     complete_setting,
     complete_type,
     confirm,
@@ -97,7 +98,7 @@ app.add_typer(follow_ups_app, rich_help_panel="Keeping in touch")
 
 FollowUpId = Annotated[int, typer.Argument(
     help="The follow-up's number, from 'ties follow-ups'.", min=1, max=MAX_ID,
-    show_default=False)]
+    show_default=False, autocompletion=complete_follow_up)]
 
 
 def follow_up_json(item: dict, day) -> dict:
@@ -247,9 +248,7 @@ def follow_ups_rm(
 
 @app.command(rich_help_panel="Keeping in touch")
 def done(
-    follow_up_id: Annotated[int, typer.Argument(help="The follow-up's number, from 'ties "
-                                                "follow-ups'.", min=1, max=MAX_ID,
-                                                show_default=False)],
+    follow_up_id: FollowUpId,
 ) -> None:
     """Mark a promise as kept.
 

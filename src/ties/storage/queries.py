@@ -380,6 +380,20 @@ def promises_by_key(conn: Connection) -> dict[tuple, int]:
     return found
 
 
+def complete_follow_ups(conn: Connection, typed: str, limit: int = 50) -> list[tuple]:
+    """For tab completion: open promises whose number starts with `typed`, as (number,
+    whose and what), lowest number first."""
+    digits = typed.strip()
+    if digits and not (digits.isascii() and digits.isdecimal()):
+        return []
+    rows = conn.execute(
+        "SELECT f.id, p.name, f.text FROM follow_up f JOIN person p ON p.id = f.person_id "
+        "WHERE f.done IS NULL ORDER BY f.id").fetchall()
+    found = [(str(fid), f"{stored.text(name)}: {stored.text(text)}") for fid, name, text in rows
+             if str(fid).startswith(digits)]
+    return found[:limit]
+
+
 def follow_up(conn: Connection, follow_up_id: int) -> dict[str, Any]:
     """One promise, done or not, with its person's name; refuses an unknown id."""
     from ties.core.fields import MAX_ID
