@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ties.cli.completion import bash_word, zsh_quoted
@@ -198,3 +200,36 @@ def test_fish_complete_round_trip_offers_whole_names_and_list_types(people):
         complete -C 'ties list --type u'
     """)
     assert out.splitlines() == ["José García-Hernández", "María García", "untyped"]
+
+
+# The name query's invariant ----------------------------------------------------------
+
+NAME_WORDS = st.text(alphabet="aAeéøØłŁßgGrRíÍ-'", min_size=1, max_size=6)
+
+
+@given(st.lists(st.lists(NAME_WORDS, min_size=1, max_size=3).map(" ".join), min_size=1,
+                max_size=8), st.data())
+@settings(max_examples=30)
+def test_completion_offers_exactly_the_names_with_a_word_starting_as_typed(names, data):
+    import sqlite3
+
+    from ties.core.names import fold
+    from ties.storage import queries
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT, name_key TEXT, "
+                 "archived INTEGER)")
+    conn.executemany("INSERT INTO person (name, name_key, archived) VALUES (?, ?, 0)",
+                     [(n, fold(n)) for n in names])
+    word = data.draw(st.sampled_from([w for n in names for w in n.split()]))
+    typed = word[:data.draw(st.integers(1, len(word)))]
+    offered = queries.complete_names(conn, typed)
+    key = fold(typed)
+
+    def fits(name: str) -> bool:  # from the start, or from just after a space or hyphen
+        folded = fold(name)
+        return any(folded[i:].startswith(key) for i in range(len(folded))
+                   if i == 0 or folded[i - 1] in " -")
+
+    assert sorted(offered) == sorted(n for n in names if fits(n))
+    assert word in " ".join(offered) or not key
