@@ -51,7 +51,7 @@ def log(
 
     Example: ties log Ana Bo --on yesterday --via in-person --note "coffee, new job" --gave
     """
-    from ties.cli.weekly import due_words, follow_up_json, promise_text
+    from ties import views
     from ties.core import dates, fields
     from ties.core.errors import WrongUsage
     from ties.core.records import InteractionRecord
@@ -66,7 +66,7 @@ def log(
     if due is not None and promise is None:
         raise WrongUsage("--due is the due date of a --promise; give both, for example: "
                          "ties log Ana --promise \"send the deck\" --due friday.")
-    promised = promise_text(promise) if promise is not None else None
+    promised = views.promise(promise) if promise is not None else None
     when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
             if due is not None else None)
     fid = None
@@ -83,14 +83,14 @@ def log(
         logged = None
         if json:
             logged = interaction_json(queries.interaction(conn, iid))
-            logged["follow_up"] = (follow_up_json(queries.follow_up(conn, fid), day)
+            logged["follow_up"] = (views.follow_up_data(queries.follow_up(conn, fid), day)
                                    if fid is not None else None)
     if logged is not None:
         emit_json(logged)
     who = ", ".join(p.name for p in {p.id: p for p in people}.values())
     said = f"Logged #{iid}: {meeting.channel} with {who}, {dates.ago(meeting.when, day)}."
     if fid is not None:
-        said += f" Follow-up #{fid}: {promised}, {due_words(when, day)}."
+        said += f" Follow-up #{fid}: {promised}, {views.due_words(when, day)}."
     say(said)
 
 

@@ -73,18 +73,20 @@ def follow_up(
 
     Example: ties follow-up Ana "send the CRDT paper" --due friday
     """
+    from ties import views
     from ties.core import dates
     from ties.storage import queries, store
 
     day = today()
     when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
             if due is not None else None)
-    promise = promise_text(text)
+    promise = views.promise(text)
     with writing() as session:
         conn = store.raw(session)
         who = queries.find_person(conn, name)
         fid = store.add_follow_up(session, who.id, promise, when, day)
-        recorded = follow_up_json(queries.follow_up(conn, fid), day) if json else None
+        recorded = (views.follow_up_data(queries.follow_up(conn, fid), day) if json
+                    else None)
     if recorded is not None:
         emit_json(recorded)
     late = f" ({dates.lateness(when, day)})" if when and when < day else ""
@@ -99,14 +101,6 @@ app.add_typer(follow_ups_app, rich_help_panel="Keeping in touch")
 FollowUpId = Annotated[int, typer.Argument(
     help="The follow-up's number, from 'ties follow-ups'.", min=1, max=MAX_ID,
     show_default=False, autocompletion=complete_follow_up)]
-
-
-def follow_up_json(item: dict, day) -> dict:
-    """A promise as every --json prints it."""
-    overdue = item["due"] is not None and item["done"] is None and item["due"] < day
-    return {"id": item["id"], "person_id": item["person_id"], "name": item["name"],
-            "text": item["text"], "due": item["due"], "created": item["created"],
-            "done": item["done"], "overdue": overdue}
 
 
 @follow_ups_app.callback()
@@ -130,13 +124,14 @@ def follow_ups(
             raise WrongUsage(f"--all and --json before '{sub}' are the list's options; put "
                              f"--json after it: ties follow-ups {sub} ID --json.")
         return
+    from ties import views
     from ties.storage import queries
 
     day = today()
     with reading() as conn:
         items = queries.follow_ups(conn, include_done=everything)
     if json:
-        emit_json([follow_up_json(f, day) for f in items])
+        emit_json([views.follow_up_data(f, day) for f in items])
         return
     if not items:
         say("No open promises. Record one with: ties follow-up NAME \"what you promised\".")
@@ -144,26 +139,6 @@ def follow_ups(
     from ties.cli import render
 
     console().print(render.follow_up_table(items, day))
-
-
-def promise_text(text: str) -> str:
-    from ties.core import fields
-    from ties.core.errors import BadValue
-
-    promise = fields.text("follow_up", text, "The promise")
-    if not promise:
-        raise BadValue("Say what you promised, for example: ties follow-up Ana \"send the "
-                       "paper\".")
-    return promise
-
-
-def due_words(when, day) -> str:
-    from ties.core import dates
-
-    if when is None:
-        return "no due date"
-    late = f" ({dates.lateness(when, day)})" if when < day else ""
-    return f"due {when.isoformat()}{late}"
 
 
 @follow_ups_app.command("edit")
@@ -182,6 +157,7 @@ def follow_ups_edit(
 
     Example: ties follow-ups edit 3 --due "next friday" --text "send the deck"
     """
+    from ties import views
     from ties.core import dates
     from ties.core.errors import BadValue
     from ties.storage import queries, store
@@ -189,7 +165,7 @@ def follow_ups_edit(
     day = today()
     changes: dict = {}
     if text is not None:
-        changes["text"] = promise_text(text)
+        changes["text"] = views.promise(text)
     if no_due and due not in (None, ""):
         raise BadValue("Give --due DATE or --no-due, not both.")
     if no_due or due == "":
@@ -208,12 +184,12 @@ def follow_ups_edit(
             store.update_follow_up(session, follow_up_id, changes)
             current = queries.follow_up(conn, follow_up_id)
     if json:
-        emit_json(follow_up_json(current, day))
+        emit_json(views.follow_up_data(current, day))
     if same:
         say(f"Follow-up #{follow_up_id} already says that; nothing changed.")
         return
     say(f"Updated follow-up #{follow_up_id} for {current['name']}: {current['text']}, "
-        f"{due_words(current['due'], day)}.")
+        f"{views.due_words(current['due'], day)}.")
 
 
 @follow_ups_app.command("rm")
@@ -229,20 +205,21 @@ def follow_ups_rm(
 
     Example: ties follow-ups rm 3 --yes
     """
+    from ties import views
     from ties.storage import queries, store
 
     day = today()
     with reading() as conn:
         item = queries.follow_up(conn, follow_up_id)
     state = f"done {item['done'].isoformat()}" if item["done"] else \
-        due_words(item["due"], day)
+        views.due_words(item["due"], day)
     confirm(f"Delete follow-up #{follow_up_id} for {item['name']} ({item['text']}, "
             f"{state})?", yes)
     with writing() as session:
         item = queries.follow_up(store.raw(session), follow_up_id)
         store.delete_follow_up(session, follow_up_id)
     if json:
-        emit_json(follow_up_json(item, day))
+        emit_json(views.follow_up_data(item, day))
     say(f"Deleted follow-up #{follow_up_id} for {item['name']}: {item['text']}.")
 
 
