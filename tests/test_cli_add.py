@@ -126,3 +126,23 @@ def test_add_unknown_option_is_usage_error_on_one_line(ties):
     assert result.stderr.count("\n") == 1
     assert "--colour" in result.stderr
     assert "See 'ties add --help'." in result.stderr
+
+
+def test_add_json_prints_the_person_added_with_their_id_as_show_json_does(ties):
+    ties("add", "Bo Chen", "--no-log")
+    result = ties("add", "Ana Lima", "--company", "Globex", "--tag", "mentor", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["id"], data["name"], data["company"], data["tags"]) == (
+        2, "Ana Lima", "Globex", ["mentor"])
+    assert [h["note"] for h in data["history"]] == ["First meeting"]
+    assert data == json.loads(ties("show", "@2", "--json").stdout)
+    assert result.stderr == "Added Ana Lima (@2) as tactical, met today.\n"
+
+
+def test_add_json_refused_prints_nothing_on_stdout(ties):
+    ties("add", "Ana Lima", "--no-log")
+    result = ties("add", "Ana Lima", "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("ties: ")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import dump
 
 
@@ -129,3 +131,127 @@ def test_archive_keeps_history_and_hides_from_list(ties):
     archived = json.loads(ties("list", "--archived", "--json").stdout)
     assert [(p["name"], p["interactions"]) for p in archived] == [("Ana", 2)]
     assert json.loads(ties("show", "Ana", "--json").stdout)["archived"] is True
+
+
+# follow-ups edit and rm ---------------------------------------------------------------
+
+def promised(ties) -> None:
+    assert ties("add", "Ana Lima", "--type", "social", "--no-log").exit_code == 0
+    assert ties("follow-up", "Ana", "send the paper").exit_code == 0
+
+
+def test_follow_ups_edit_rewords_and_a_past_due_date_records_an_overdue_promise(ties):
+    promised(ties)
+    result = ties("follow-ups", "edit", "1", "--text", "send the deck", "--due", "yesterday")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == ("Updated follow-up #1 for Ana Lima: send the deck, due "
+                             "2025-03-13 (overdue by 1 day).\n")
+    assert "2025-03-13 (overdue by 1 day)" in ties("follow-ups").stdout
+    assert "#1 due 2025-03-13 (overdue by 1 day)" in ties("show", "Ana").stdout
+    reasons = json.loads(ties("next", "--json").stdout)[0]["reasons"]
+    assert "you promised: send the deck (overdue by 1 day)" in reasons
+    listed = json.loads(ties("follow-ups", "--json").stdout)
+    assert listed == [{"id": 1, "person_id": 1, "name": "Ana Lima", "text": "send the deck",
+                       "due": "2025-03-13", "created": "2025-03-14", "done": None,
+                       "overdue": True}]
+
+
+@pytest.mark.parametrize(("due", "overdue"), [("today", False), ("yesterday", True)])
+def test_follow_ups_edit_json_prints_the_promise_and_due_today_is_not_overdue(
+        ties, due, overdue):
+    promised(ties)
+    result = ties("follow-ups", "edit", "1", "--due", due, "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["id"], data["text"], data["overdue"]) == (1, "send the paper", overdue)
+    assert result.stderr.startswith("Updated follow-up #1 for Ana Lima:")
+
+
+@pytest.mark.parametrize("clear", [["--due", ""], ["--no-due"]])
+def test_follow_ups_edit_empty_due_or_no_due_clears_the_due_date(ties, clear):
+    promised(ties)
+    ties("follow-ups", "edit", "1", "--due", "friday")
+    result = ties("follow-ups", "edit", "1", *clear)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Updated follow-up #1 for Ana Lima: send the paper, no due "
+                             "date.\n")
+    assert json.loads(ties("follow-ups", "--json").stdout)[0]["due"] is None
+
+
+def test_follow_ups_edit_to_what_it_already_says_changes_nothing(ties, db_path):
+    promised(ties)
+    before = dump(db_path)
+    result = ties("follow-ups", "edit", "1", "--text", "send the paper", "--no-due")
+    assert result.exit_code == 0
+    assert result.stderr == "Follow-up #1 already says that; nothing changed.\n"
+    assert dump(db_path) == before
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["edit", "9", "--text", "x"], 1, "No follow-up #9. 'ties follow-ups --all' lists them."),
+    (["rm", "9", "--yes"], 1, "No follow-up #9. 'ties follow-ups --all' lists them."),
+    (["edit", "1"], 1, "Nothing to change: give --text, --due or --no-due. See 'ties "
+     "follow-ups edit --help'."),
+    (["edit", "1", "--text", "  "], 1, "Say what you promised, for example: ties follow-up "
+     "Ana \"send the paper\"."),
+    (["edit", "1", "--due", "friday", "--no-due"], 1, "Give --due DATE or --no-due, not "
+     "both."),
+    (["edit", "1", "--due", "someday"], 1, "Can't read the date 'someday' for --due."),
+    (["--json", "rm", "1"], 2, "--all and --json before 'rm' are the list's options; put "
+     "--json after it: ties follow-ups rm ID --json."),
+])
+def test_follow_ups_edit_and_rm_refuse_in_one_line_and_change_nothing(
+        ties, db_path, args, code, message):
+    promised(ties)
+    before = dump(db_path)
+    result = ties("follow-ups", *args)
+    assert result.exit_code == code
+    assert result.stderr.startswith(f"ties: {message}")
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""
+    assert dump(db_path) == before
+
+
+def test_follow_ups_rm_asks_and_no_answer_changes_nothing(ties, db_path):
+    promised(ties)
+    before = dump(db_path)
+    result = ties("follow-ups", "rm", "1", input="n\n")
+    assert result.exit_code == 1
+    assert "Delete follow-up #1 for Ana Lima (send the paper, no due date)?" in result.stderr
+    assert result.stderr.endswith("ties: Not confirmed; nothing was changed. Add --yes to "
+                                  "skip the question.\n")
+    assert ties("follow-ups", "rm", "1").exit_code == 1  # no terminal, no answer: no
+    assert dump(db_path) == before
+
+
+def test_follow_ups_rm_deletes_after_yes_and_its_id_is_never_given_again(ties):
+    promised(ties)
+    result = ties("follow-ups", "rm", "1", input="y\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.endswith("Deleted follow-up #1 for Ana Lima: send the paper.\n")
+    assert ties("follow-ups", "--all", "--json").stdout == "[]\n"
+    assert ties("follow-up", "Ana", "call back").stderr == "Follow-up #2 for Ana Lima.\n"
+    gone = ties("follow-ups", "rm", "2", "--yes", "--json")
+    assert gone.exit_code == 0
+    assert json.loads(gone.stdout)["text"] == "call back"
+    assert ties("done", "2").exit_code == 1
+
+
+def test_follow_up_json_prints_the_promise_recorded_with_its_id(ties):
+    ties("add", "Ana Lima", "--no-log")
+    result = ties("follow-up", "Ana", "send the paper", "--due", "yesterday", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "id": 1, "person_id": 1, "name": "Ana Lima", "text": "send the paper",
+        "due": "2025-03-13", "created": "2025-03-14", "done": None, "overdue": True}
+    assert result.stderr == "Follow-up #1 for Ana Lima, due 2025-03-13 (overdue by 1 day).\n"
+
+
+def test_config_set_json_prints_the_setting_as_config_json_reads_it(ties):
+    result = ties("config", "cadence.strategic", "4w", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"cadence.strategic": 28}
+    assert result.stderr == "cadence.strategic = 4w\n"
+    reset = ties("config", "cadence.strategic", "--reset", "--json")
+    assert json.loads(reset.stdout) == {"cadence.strategic": 42}

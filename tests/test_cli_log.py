@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import built_store, dump, rows
@@ -138,3 +140,64 @@ def test_log_backdated_interaction_sets_last_contact_by_its_date(ties, db_path, 
     ties("log", "Bo", "--on", "2025-01-01")
     assert rows(db_path, "SELECT first_contact, last_contact FROM person_stats "
                          "WHERE person_id = 2") == [("2025-01-01", "2025-03-01")]
+
+
+def test_log_soren_finds_soren_and_lukasz_finds_lukasz_regression_unfolded_letters(ties):
+    """Regression (issue 15): 'ties log soren' did not find Søren."""
+    for name in ("Søren Kierkegaard", "Łukasz Wałęsa", "Ærø Hansen"):
+        assert ties("add", name, "--no-log").exit_code == 0
+    for typed, name in (("soren", "Søren Kierkegaard"), ("LUKASZ walesa", "Łukasz Wałęsa"),
+                        ("aero", "Ærø Hansen")):
+        result = ties("log", typed)
+        assert result.exit_code == 0, result.stderr
+        assert f"with {name}," in result.stderr
+
+
+def test_search_and_duplicates_fold_the_letters_people_type(ties):
+    for name in ("Søren Kierkegaard", "Soren Kierkegaard", "Ana Lima"):
+        assert ties("add", name, "--no-log", "--another").exit_code == 0
+    listed = ties("list", "--search", "soren k", "--json")
+    assert [p["name"] for p in json.loads(listed.stdout)] == ["Søren Kierkegaard",
+                                                              "Soren Kierkegaard"]
+    assert ties("duplicates").stdout.splitlines() == [
+        "@1 Søren Kierkegaard  ~  @2 Soren Kierkegaard: same name"]
+
+
+def test_log_json_prints_the_interaction_with_its_id_and_people(ties, db_path, people):
+    result = ties("log", "Ana Lima", "bo", "--via", "call", "--note", "coffee", "--gave",
+                  "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "id": 1, "date": "2025-03-14", "channel": "call", "note": "coffee", "gave": True,
+        "received": False, "they_reached_out": False,
+        "people": [{"id": 1, "name": "Ana Lima"}, {"id": 2, "name": "Bo Chen"}],
+        "follow_up": None}
+    assert result.stderr == "Logged #1: call with Ana Lima, Bo Chen, today.\n"
+    again = ties("log", "Ana Lima", "bo", "--via", "call", "--note", "coffee", "--gave",
+                 "--json")
+    assert (again.exit_code, again.stdout) == (1, "")
+
+
+def test_log_promise_records_a_follow_up_and_a_past_due_records_it_overdue(ties, people):
+    result = ties("log", "Ana Lima", "--note", "coffee", "--promise", "send the deck",
+                  "--due", "yesterday", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Logged #1: other with Ana Lima, today. Follow-up #1: send the "
+                             "deck, due 2025-03-13 (overdue by 1 day).\n")
+    assert json.loads(result.stdout)["follow_up"] == {
+        "id": 1, "person_id": 1, "name": "Ana Lima", "text": "send the deck",
+        "due": "2025-03-13", "created": "2025-03-14", "done": None, "overdue": True}
+    assert "2025-03-13 (overdue by 1 day)" in ties("follow-ups").stdout
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["Ana Lima", "--due", "friday"], 2, "--due is the due date of a --promise; give both"),
+    (["Ana Lima", "bo", "--promise", "slides"], 2, "--promise goes with one person;"),
+    (["Ana Lima", "--promise", " "], 1, "Say what you promised"),
+])
+def test_log_promise_refusals_change_nothing(ties, db_path, people, args, code, message):
+    before = dump(db_path)
+    result = ties("log", *args)
+    assert result.exit_code == code
+    assert result.stderr.startswith(f"ties: {message}")
+    assert dump(db_path) == before

@@ -377,3 +377,18 @@ def _undo_gives_back_the_export(ties, tmp_path_factory, commands, data) -> None:
         after = ties("--db", db, "export")
         assert after.exit_code == 0, after.stderr
         assert comparable(after.stdout) == comparable(before.stdout)
+
+
+def test_undo_refuses_naming_its_follow_up_you_reworded_or_rescheduled(ties, db_path):
+    imported_pair(ties)
+    assert ties("follow-ups", "edit", "1", "--due", "yesterday").exit_code == 0
+    refused(ties, db_path, "follow-up #1 was changed")
+
+
+def test_undo_after_you_deleted_its_follow_up_takes_back_the_rest(ties, db_path):
+    imported_pair(ties)
+    assert ties("follow-ups", "rm", "1", "--yes").exit_code == 0
+    result = ties("import", "--undo")
+    assert result.exit_code == 0, result.stderr
+    assert [p["name"] for p in json.loads(ties("list", "--json").stdout)] == ["Zed Old"]
+    assert rows(db_path, "SELECT count(*) FROM follow_up") == [(0,)]

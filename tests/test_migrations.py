@@ -253,3 +253,61 @@ def test_a_schema_3_store_shows_every_address_and_a_match_by_a_further_one(ties,
     assert data["phones"] == ["+351 555 0101", "+351 555 0199"]
     found = json.loads(ties("list", "--search", "home.example", "--json").stdout)
     assert [p["name"] for p in found] == ["Ana Lima", "Bo Chen \"BC\""]
+
+
+@pytest.mark.sqlite_only
+def test_m004_writes_search_keys_again_so_soren_finds_a_schema_3_stores_soren(ties, db_path):
+    """Regression: 'ties log soren' did not find Søren; a schema-3 store keeps the keys the
+    old folding wrote ('søren ...'), and m004 writes them again from the names."""
+    load_fixture(FIXTURES / "store-v3.sql", db_path)
+    execute(db_path, "INSERT INTO person (id, name, name_key, created, archived, updated_at) "
+            "VALUES (21, 'Søren Kierkegaard', 'søren kierkegaard', '2025-03-01', 0, "
+            "'2025-03-01 10:00:00'), (22, 'Łukasz Wałęsa', 'łukasz wałesa', '2025-03-01', 0, "
+            "'2025-03-01 10:00:00'), (23, 'Ærø O’Hara', 'ærø o’hara', '2025-03-01', 0, "
+            "'2025-03-01 10:00:00')")
+    before = _table_rows(db_path)
+    result = ties("log", "soren", "--note", "found")
+    assert result.exit_code == 0, result.stderr
+    assert "with Søren Kierkegaard" in result.stderr
+    after = _table_rows(db_path)
+    assert rows(db_path, "SELECT id, name_key FROM person WHERE id > 20 ORDER BY id") == [
+        (21, "soren kierkegaard"), (22, "lukasz walesa"), (23, "aero o'hara")]
+    key = [r[1] for r in rows(db_path, "PRAGMA table_info('person')")].index("name_key")
+    for table, old in before.items():
+        if table == "person":  # every row, every value but the new keys
+            assert [r[:key] + r[key + 1:] for r in after[table]] == \
+                [r[:key] + r[key + 1:] for r in old]
+        elif table not in ("ties_meta", "interaction", "interaction_person", "person_stats"):
+            assert after[table] == old, table
+    assert [r[1] for r in before["person"] if r[0] <= 20] == \
+        [r[1] for r in after["person"] if r[0] <= 20]
+    assert ties("show", "lukasz walesa").exit_code == 0
+    assert ties("show", "Aero O'Hara").exit_code == 0
+    assert "values: ok" in ties("doctor").stdout
+
+
+def test_m004_changes_only_keys_the_new_folding_changes(tmp_path):
+    path = tmp_path / "store.db"
+    db.open_store(path).close()
+    execute(path, "INSERT INTO person (name, name_key, created, archived, updated_at) VALUES "
+            "('Ana Lima', 'ana lima', '2025-03-01', 0, '2025-03-01 10:00:00'), "
+            "('Bjørn', 'bjørn', '2025-03-01', 0, '2025-03-01 10:00:00')")
+    conn = sqlite3.connect(path)
+    assert migrations.recompute_name_keys(conn) == 1
+    assert migrations.recompute_name_keys(conn) == 0
+    assert conn.execute("SELECT name_key FROM person ORDER BY id").fetchall() == [
+        ("ana lima",), ("bjorn",)]
+    conn.close()
+
+
+def test_m004_upgrades_a_schema_3_stores_keys_on_either_database(ties, db_path):
+    assert ties("add", "Bjørn Ærø", "--no-log").exit_code == 0
+    assert ties("add", "Ana Lima", "--no-log").exit_code == 0
+    execute(db_path, "UPDATE person SET name_key = 'bjørn ærø' WHERE name_key = 'bjorn aero'")
+    execute(db_path, "UPDATE ties_meta SET value = '3' WHERE key = 'schema_version'")
+    result = ties("log", "bjorn")
+    assert result.exit_code == 0, result.stderr
+    assert rows(db_path, "SELECT name_key FROM person ORDER BY id") == [("bjorn aero",),
+                                                                        ("ana lima",)]
+    assert rows(db_path, "SELECT value FROM ties_meta WHERE key = 'schema_version'") == [
+        (str(migrations.LATEST),)]

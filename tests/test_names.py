@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ties.core.names import Candidate, Match, clean_name, fold, match, suggest
@@ -123,3 +124,36 @@ def test_clean_name_tag_range_boundaries_e0020_and_e007f_kept_outside_dropped():
     assert clean_name("a\U000e007fb") == "a\U000e007fb"
     assert clean_name("a\U000e001fb") == "a b"
     assert clean_name("a\U000e0080b") == "a b"
+
+
+# Folding the letters people type as plain ones (NFKD alone keeps them) ------------------
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("soren", "Søren"), ("soren", "SØREN"), ("aero", "Ærø"), ("oeuvre", "Œuvre"),
+    ("lukasz", "Łukasz"), ("strasse", "Straße"), ("strasse", "STRAẞE"), ("dorde", "Đorđe"),
+    ("gudmundsdottir", "Guðmundsdóttir"), ("thor", "Þór"), ("isik", "Işık"),
+    ("istanbul", "İstanbul"), ("hadzic", "Ħadžić"), ("o'brien", "O’Brien"),
+    ("garcia-hernandez", "García‑Hernández"),
+])
+def test_fold_makes_letters_nfkd_keeps_what_people_type(typed, stored):
+    assert fold(stored) == typed
+
+
+def test_fold_keeps_scripts_without_accents_and_letters_that_are_not_plain_ones():
+    assert fold("王伟") == "王伟"
+    assert fold("Ёлка Ŋ") == "елка ŋ"
+
+
+@given(st.text(max_size=20))
+@settings(max_examples=60)
+def test_fold_of_a_folded_name_is_itself(text):
+    """The stored key is fold(name); a typed key folded again must still meet it."""
+    assert fold(fold(text)) == fold(text)
+
+
+@pytest.mark.parametrize(("typed", "found"), [("soren", 1), ("lukasz", 2), ("aero", 3),
+                                               ("kierke", 1), ("wał", 2)])
+def test_match_finds_soren_lukasz_and_aero_as_people_type_them(typed, found):
+    people = [Candidate(i, n, fold(n)) for i, n in
+              ((1, "Søren Kierkegaard"), (2, "Łukasz Wałęsa"), (3, "Ærø Hansen"))]
+    assert match(typed, people).found.id == found

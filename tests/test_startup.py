@@ -60,7 +60,7 @@ def test_name_completion_through_the_shell_protocol(ties, tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True,
         env={**env, "_TIES_COMPLETE": "complete_bash", "COMP_WORDS": "ties log An",
              "COMP_CWORD": "2"})
-    assert out.stdout.split("\n")[:2] == ["Ana Lima", "Anton Berg"]
+    assert out.stdout.split("\n")[:2] == ["Ana\\ Lima", "Anton\\ Berg"]  # one word each
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True,
         env={**env, "_TIES_COMPLETE": "complete_bash", "COMP_WORDS": "ties add X --type st",

@@ -171,3 +171,35 @@ def row_json(r, today: date) -> dict:
         "gave": tie.gave, "received": tie.received, "strength": r.strength,
         "status": r.status, "due": tie.due, "snoozed_until": tie.snoozed_until,
     }
+
+
+# Promises ------------------------------------------------------------------------------
+
+def promise(text: str) -> str:
+    """What someone promised, checked: not empty, within the limits of a text field."""
+    from ties.core import fields
+    from ties.core.errors import BadValue
+
+    checked = fields.text("follow_up", text, "The promise")
+    if not checked:
+        raise BadValue("Say what you promised, for example: ties follow-up Ana \"send the "
+                       "paper\".")
+    return checked
+
+
+def follow_up_data(item: dict, day: date) -> dict:
+    """A promise as every --json prints it: overdue when due before `day` and not done."""
+    overdue = item["due"] is not None and item["done"] is None and item["due"] < day
+    return {"id": item["id"], "person_id": item["person_id"], "name": item["name"],
+            "text": item["text"], "due": item["due"], "created": item["created"],
+            "done": item["done"], "overdue": overdue}
+
+
+def due_words(when: date | None, day: date) -> str:
+    """'due 2025-03-13 (overdue by 1 day)', 'due 2025-03-20' or 'no due date'."""
+    from ties.core import dates
+
+    if when is None:
+        return "no due date"
+    late = f" ({dates.lateness(when, day)})" if when < day else ""
+    return f"due {when.isoformat()}{late}"

@@ -60,6 +60,15 @@ def fail(message: str, code: int) -> None:
 class TiesGroup(TyperGroup):
     """Turns every refusal into one line on stderr and an exit code, in one place."""
 
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
+        """Tab completion: each shell gets replies in its own quoting (`completion`)."""
+        var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(var):
+            from ties.cli import completion
+
+            completion.register()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
     def make_context(self, info_name, args, parent=None, **extra):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
@@ -329,7 +338,41 @@ def today():
 
 # Completion: runs on every key press, so it uses the bare driver and no migrations --
 
+def own_matching(complete):
+    """Mark a completion function that matches by itself (case, accents, any word): its
+    replies reach the shell as they are (`ties.cli.completion`), where Typer would keep
+    only those starting with what was typed."""
+    complete.own_matching = True
+    return complete
+
+
+@own_matching
 def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Names whose start, or the start of one of whose words, is what was typed, case and
+    accents aside ('gar' offers 'María García'); archived people only for unarchive."""
+    from ties.storage import backend, config, queries
+
+    root = ctx.find_root()
+    try:
+        path = config.db_path(root.params.get("db") if root.params else None)
+        conn = backend.for_store(path).connect_for_completion()
+        if conn is None:
+            return []
+        from ties.core.text import safe
+
+        archived = getattr(ctx, "info_name", None) == "unarchive"
+        try:
+            return [safe(n) for n in queries.complete_names(conn, incomplete,
+                                                            archived=archived)]
+        finally:
+            conn.close()
+    except Exception:  # noqa: BLE001  (completion offers nothing rather than fail)
+        return []
+
+
+@own_matching
+def complete_follow_up(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Open promises by number, each with whose it is and what (zsh and fish show it)."""
     from ties.storage import backend, config, queries
 
     root = ctx.find_root()
@@ -341,23 +384,46 @@ def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
         from ties.core.text import safe
 
         try:
-            return [safe(n) for n in queries.complete_names(conn, incomplete)]
+            return [(n, safe(what)) for n, what in queries.complete_follow_ups(conn,
+                                                                               incomplete)]
         finally:
             conn.close()
     except Exception:  # noqa: BLE001  (completion offers nothing rather than fail)
         return []
 
 
+def _starting(choices, incomplete: str) -> list[str]:
+    typed = incomplete.strip().lower()
+    return [c for c in choices if c.startswith(typed)]
+
+
+@own_matching
 def complete_type(incomplete: str) -> list[str]:
     from ties.core.fields import RELATIONSHIP_TYPES
 
-    return [t for t in RELATIONSHIP_TYPES if t.startswith(incomplete.lower())]
+    return _starting(RELATIONSHIP_TYPES, incomplete)
 
 
+@own_matching
+def complete_type_or_untyped(incomplete: str) -> list[str]:
+    """The types, and 'untyped' (people not yet triaged), as 'ties list --type' takes."""
+    from ties.core.fields import RELATIONSHIP_TYPES
+
+    return _starting((*RELATIONSHIP_TYPES, "untyped"), incomplete)
+
+
+@own_matching
 def complete_channel(incomplete: str) -> list[str]:
     from ties.core.fields import CHANNELS
 
-    return [c for c in CHANNELS if c.startswith(incomplete.lower())]
+    return _starting(CHANNELS, incomplete)
+
+
+@own_matching
+def complete_setting(incomplete: str) -> list[str]:
+    from ties.core.settings import SPECS
+
+    return _starting(SPECS, incomplete)
 
 
 def confirm(question: str, yes: bool) -> None:

@@ -12,6 +12,7 @@ from ties import formats
 from ties.cli import options as o
 from ties.cli.app import (
     app,
+    complete_type,
     confirm,
     console,
     echo,
@@ -38,7 +39,8 @@ def import_(
         autocompletion=formats.complete_import)] = "auto",
     type_: Annotated[str | None, typer.Option(
         "--type", "-t", help="Give everyone created this type (default: none, so they wait "
-        "for 'ties triage' and stay out of 'ties next').", show_default=False)] = None,
+        "for 'ties triage' and stay out of 'ties next').", show_default=False,
+        autocompletion=complete_type)] = None,
     tag: o.Tags = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Show what the import would do to each entry, and why; write "

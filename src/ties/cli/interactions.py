@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, complete_channel, confirm, reading, say, today, writing
+from ties.cli.app import (
+    app,
+    complete_channel,
+    confirm,
+    emit_json,
+    reading,
+    say,
+    today,
+    writing,
+)
 from ties.core.fields import MAX_ID
 
 On = Annotated[str, typer.Option(
@@ -29,12 +38,22 @@ def log(
         "--they-reached-out", help="They started it (you did, by default).")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Log it even if the same interaction was logged minutes ago.")] = False,
+    promise: Annotated[str | None, typer.Option(
+        "--promise", help="Something you promised them then; recorded as a follow-up, as "
+        "'ties follow-up' does (one person only).", show_default=False)] = None,
+    due: Annotated[str | None, typer.Option(
+        help="When the promise is due: friday, in 2 weeks, 2025-04-01; a past date records "
+        "it as already overdue.", show_default=False)] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print the interaction logged, with "
+                                       "its id (and the promise, if any).")] = False,
 ) -> None:
     """Record that you were in touch with one or more people.
 
     Example: ties log Ana Bo --on yesterday --via in-person --note "coffee, new job" --gave
     """
+    from ties import views
     from ties.core import dates, fields
+    from ties.core.errors import WrongUsage
     from ties.core.records import InteractionRecord
     from ties.storage import queries, store
 
@@ -44,13 +63,43 @@ def log(
         note=fields.text("note", note), gave=gave, received=received,
         they_reached_out=they_reached_out,
     )
+    if due is not None and promise is None:
+        raise WrongUsage("--due is the due date of a --promise; give both, for example: "
+                         "ties log Ana --promise \"send the deck\" --due friday.")
+    promised = views.promise(promise) if promise is not None else None
+    when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
+            if due is not None else None)
+    fid = None
     with writing() as session:
         conn = store.raw(session)
         people = [queries.find_person(conn, n) for n in names]
         ids = list(dict.fromkeys(p.id for p in people))
+        if promised is not None and len(ids) > 1:
+            raise WrongUsage("--promise goes with one person; log this, then record it "
+                             "with: ties follow-up NAME \"what you promised\".")
         iid = store.log(session, ids, meeting, force=force)
+        if promised is not None:
+            fid = store.add_follow_up(session, ids[0], promised, when, day)
+        logged = None
+        if json:
+            logged = interaction_json(queries.interaction(conn, iid))
+            logged["follow_up"] = (views.follow_up_data(queries.follow_up(conn, fid), day)
+                                   if fid is not None else None)
+    if logged is not None:
+        emit_json(logged)
     who = ", ".join(p.name for p in {p.id: p for p in people}.values())
-    say(f"Logged #{iid}: {meeting.channel} with {who}, {dates.ago(meeting.when, day)}.")
+    said = f"Logged #{iid}: {meeting.channel} with {who}, {dates.ago(meeting.when, day)}."
+    if fid is not None:
+        said += f" Follow-up #{fid}: {promised}, {views.due_words(when, day)}."
+    say(said)
+
+
+def interaction_json(item: dict) -> dict:
+    """An interaction as 'ties log --json' prints it."""
+    return {"id": item["id"], "date": item["date"], "channel": item["channel"],
+            "note": item["note"], "gave": item["gave"], "received": item["received"],
+            "they_reached_out": item["they_reached_out"],
+            "people": [{"id": pid, "name": name} for pid, name in item["people"]]}
 
 
 interaction_app = typer.Typer(

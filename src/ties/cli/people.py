@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, confirm, console, emit_json, reading, say, today, writing
+from ties.cli.app import (
+    app,
+    complete_type_or_untyped,
+    confirm,
+    console,
+    emit_json,
+    reading,
+    say,
+    today,
+    writing,
+)
 from ties.core import personfields
 from ties.core.fields import MAX_ID
 
@@ -49,6 +59,8 @@ def add(
                                          "interaction.")] = False,
     another: Annotated[bool, typer.Option("--another", help="Add a second person with a name "
                                           "that is already in ties.")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print the person added, with their "
+                                       "id, as 'ties show --json' does.")] = False,
     **options: str | None,
 ) -> None:
     """Add someone you just met; the meeting is logged too.
@@ -72,6 +84,9 @@ def add(
         pid = store.add_person(session, name=person_name, fields=profile, tags=tags, today=day,
                                first=first, another=another,
                                contacts={k: v for k, v in lists.items() if v})
+        added = person_json(store.raw(session), pid) if json else None
+    if added is not None:
+        emit_json(added)
     kind = profile.get("type") or "untyped"
     say(f"Added {person_name} (@{pid}) as {kind}"
         + (f", met {dates.ago(first.when, day)}." if first else "."))
@@ -162,27 +177,20 @@ def show(name: o.Name, json: o.Json = False) -> None:
 
     Example: ties show Ana
     """
-    from ties.core import fields, settings
+    from ties.core import settings
     from ties.storage import queries
 
     day = today()
     with reading() as conn:
         who = queries.find_person(conn, name)
-        person = queries.profile(conn, who.id)
-        history = queries.history(conn, who.id)
-        promises = queries.follow_ups(conn, who.id)
-        cadence = settings.cadence_for(queries.settings(conn), person["type"],
-                                       person["cadence_days"])
-    if json:
-        data = fields.profile_json(person)
-        data["every_effective_days"] = cadence
-        data["history"] = [
-            {k: item[k] for k in ("id", "date", "channel", "note", "they_reached_out", "gave",
-                                  "received", "with")}
-            for item in history
-        ]
-        data["follow_ups"] = [{k: f[k] for k in ("id", "text", "due", "created")}
-                              for f in promises]
+        data = person_json(conn, who.id) if json else None
+        if data is None:
+            person = queries.profile(conn, who.id)
+            history = queries.history(conn, who.id)
+            promises = queries.follow_ups(conn, who.id)
+            cadence = settings.cadence_for(queries.settings(conn), person["type"],
+                                           person["cadence_days"])
+    if data is not None:
         emit_json(data)
         return
     from ties.cli import render
@@ -191,11 +199,30 @@ def show(name: o.Name, json: o.Json = False) -> None:
     out.print(render.profile(person, history, promises, day, cadence, out.width))
 
 
+def person_json(conn, person_id: int) -> dict:
+    """Someone as 'ties show --json' (and 'ties add --json') prints them."""
+    from ties.core import fields, settings
+    from ties.storage import queries
+
+    person = queries.profile(conn, person_id)
+    data = fields.profile_json(person)
+    data["every_effective_days"] = settings.cadence_for(
+        queries.settings(conn), person["type"], person["cadence_days"])
+    data["history"] = [
+        {k: item[k] for k in ("id", "date", "channel", "note", "they_reached_out", "gave",
+                              "received", "with")}
+        for item in queries.history(conn, person_id)
+    ]
+    data["follow_ups"] = [{k: f[k] for k in ("id", "text", "due", "created")}
+                          for f in queries.follow_ups(conn, person_id)]
+    return data
+
+
 @app.command("list", rich_help_panel="People")
 def list_(
     type_: Annotated[str | None, typer.Option(
         "--type", "-t", help="Only this type: tactical, social, strategic or untyped.",
-        show_default=False)] = None,
+        show_default=False, autocompletion=complete_type_or_untyped)] = None,
     tag: Annotated[str | None, typer.Option(help="Only people with this tag.",
                                             show_default=False)] = None,
     search: Annotated[str | None, typer.Option(

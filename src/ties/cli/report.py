@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, console, emit_json, reading, say, today
+from ties.cli.app import app, complete_type, console, emit_json, reading, say, today
 from ties.core.fields import MAX_ID
 from ties.core.report import SORTS  # pure and light: the sort orders the model defines
 
@@ -16,7 +16,7 @@ from ties.core.report import SORTS  # pure and light: the sort orders the model 
 def report(
     type_: Annotated[str | None, typer.Option(
         "--type", "-t", help="Only this type: tactical, social or strategic.",
-        show_default=False)] = None,
+        show_default=False, autocompletion=complete_type)] = None,
     sort: Annotated[str, typer.Option(
         help="Order of the table: strength, due, last, name or balance (you owe first).",
         autocompletion=lambda incomplete: [s for s in SORTS if s.startswith(incomplete)])]

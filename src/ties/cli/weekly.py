@@ -7,7 +7,20 @@ from typing import Annotated
 import typer
 
 from ties.cli import options as o
-from ties.cli.app import app, console, echo, emit_json, reading, say, today, writing
+from ties.cli.app import (
+    app,
+    complete_follow_up,
+    complete_setting,
+    complete_type,
+    confirm,
+    console,
+    echo,
+    emit_json,
+    reading,
+    say,
+    today,
+    writing,
+)
 from ties.core.fields import MAX_ID
 
 
@@ -19,7 +32,7 @@ def next_(
     = None,
     type_: Annotated[str | None, typer.Option(
         "--type", "-t", help="Only this type: tactical, social or strategic.",
-        show_default=False)] = None,
+        show_default=False, autocompletion=complete_type)] = None,
     json: o.Json = False,
 ) -> None:
     """Show whom to reach out to this week, and why.
@@ -53,47 +66,72 @@ def follow_up(
         help="When it is due: friday, next monday, in 2 weeks, 2025-04-01; a past date "
         "records a promise that is already overdue.",
         show_default=False)] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print the promise recorded, with its "
+                                       "id.")] = False,
 ) -> None:
     """Record something you promised someone.
 
     Example: ties follow-up Ana "send the CRDT paper" --due friday
     """
-    from ties.core import dates, fields
-    from ties.core.errors import BadValue
+    from ties import views
+    from ties.core import dates
     from ties.storage import queries, store
 
     day = today()
     when = (dates.parse_when(due, day, future=True, option="--due", past_ok=True)
             if due is not None else None)
-    promise = fields.text("follow_up", text, "The promise")
-    if not promise:
-        raise BadValue("Say what you promised, for example: ties follow-up Ana \"send the "
-                       "paper\".")
+    promise = views.promise(text)
     with writing() as session:
-        who = queries.find_person(store.raw(session), name)
+        conn = store.raw(session)
+        who = queries.find_person(conn, name)
         fid = store.add_follow_up(session, who.id, promise, when, day)
+        recorded = (views.follow_up_data(queries.follow_up(conn, fid), day) if json
+                    else None)
+    if recorded is not None:
+        emit_json(recorded)
     late = f" ({dates.lateness(when, day)})" if when and when < day else ""
     say(f"Follow-up #{fid} for {who.name}" + (f", due {when.isoformat()}{late}." if when
                                                else "."))
 
 
-@app.command("follow-ups", rich_help_panel="Keeping in touch")
+follow_ups_app = typer.Typer(
+    name="follow-ups", invoke_without_command=True, rich_markup_mode=None)
+app.add_typer(follow_ups_app, rich_help_panel="Keeping in touch")
+
+FollowUpId = Annotated[int, typer.Argument(
+    help="The follow-up's number, from 'ties follow-ups'.", min=1, max=MAX_ID,
+    show_default=False, autocompletion=complete_follow_up)]
+
+
+@follow_ups_app.callback()
 def follow_ups(
+    ctx: typer.Context,
     everything: Annotated[bool, typer.Option("--all", help="Include done ones.")] = False,
     json: o.Json = False,
 ) -> None:
-    """List open promises, soonest due first.
+    """List open promises, soonest due first; edit or remove one.
 
-    Example: ties follow-ups
+    'ties follow-ups edit ID' rewords or reschedules a promise, 'ties follow-ups rm ID'
+    deletes one, 'ties done ID' keeps it.
+
+    Example: ties follow-ups --all
     """
+    if ctx.invoked_subcommand is not None:
+        if everything or json:
+            from ties.core.errors import WrongUsage
+
+            sub = ctx.invoked_subcommand
+            raise WrongUsage(f"--all and --json before '{sub}' are the list's options; put "
+                             f"--json after it: ties follow-ups {sub} ID --json.")
+        return
+    from ties import views
     from ties.storage import queries
 
     day = today()
     with reading() as conn:
         items = queries.follow_ups(conn, include_done=everything)
     if json:
-        emit_json([{k: f[k] for k in ("id", "name", "text", "due", "created", "done")}
-                   for f in items])
+        emit_json([views.follow_up_data(f, day) for f in items])
         return
     if not items:
         say("No open promises. Record one with: ties follow-up NAME \"what you promised\".")
@@ -104,11 +142,91 @@ def follow_ups(
     out.print(render.follow_up_table(items, day, out.width))
 
 
+@follow_ups_app.command("edit")
+def follow_ups_edit(
+    follow_up_id: FollowUpId,
+    text: Annotated[str | None, typer.Option(
+        "--text", help="What you promised, reworded.", show_default=False)] = None,
+    due: Annotated[str | None, typer.Option(
+        help="The new due date: friday, in 2 weeks, 2025-04-01; a past date records it as "
+        "already overdue; '' clears it.", show_default=False)] = None,
+    no_due: Annotated[bool, typer.Option("--no-due", help="Clear the due date.")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print the promise as JSON.")]
+    = False,
+) -> None:
+    """Reword or reschedule a promise.
+
+    Example: ties follow-ups edit 3 --due "next friday" --text "send the deck"
+    """
+    from ties import views
+    from ties.core import dates
+    from ties.core.errors import BadValue
+    from ties.storage import queries, store
+
+    day = today()
+    changes: dict = {}
+    if text is not None:
+        changes["text"] = views.promise(text)
+    if no_due and due not in (None, ""):
+        raise BadValue("Give --due DATE or --no-due, not both.")
+    if no_due or due == "":
+        changes["due"] = None
+    elif due is not None:
+        changes["due"] = dates.parse_when(due, day, future=True, option="--due",
+                                          past_ok=True)
+    if not changes:
+        raise BadValue("Nothing to change: give --text, --due or --no-due. See 'ties "
+                       "follow-ups edit --help'.")
+    with writing() as session:
+        conn = store.raw(session)
+        current = queries.follow_up(conn, follow_up_id)
+        same = all(current[k] == v for k, v in changes.items())
+        if not same:
+            store.update_follow_up(session, follow_up_id, changes)
+            current = queries.follow_up(conn, follow_up_id)
+    if json:
+        emit_json(views.follow_up_data(current, day))
+    if same:
+        say(f"Follow-up #{follow_up_id} already says that; nothing changed.")
+        return
+    say(f"Updated follow-up #{follow_up_id} for {current['name']}: {current['text']}, "
+        f"{views.due_words(current['due'], day)}.")
+
+
+@follow_ups_app.command("rm")
+def follow_ups_rm(
+    follow_up_id: FollowUpId,
+    yes: o.Yes = False,
+    json: Annotated[bool, typer.Option("--json", help="Print the deleted promise as JSON.")]
+    = False,
+) -> None:
+    """Delete a promise, after asking.
+
+    Its number is never given to another promise. To mark it kept instead, use 'ties done'.
+
+    Example: ties follow-ups rm 3 --yes
+    """
+    from ties import views
+    from ties.storage import queries, store
+
+    day = today()
+    with reading() as conn:
+        item = queries.follow_up(conn, follow_up_id)
+    state = f"done {item['done'].isoformat()}" if item["done"] else \
+        views.due_words(item["due"], day)
+    confirm(f"Delete follow-up #{follow_up_id} for {item['name']} ({item['text']}, "
+            f"{state})?", yes)
+    with writing() as session:
+        item = queries.follow_up(store.raw(session), follow_up_id)
+        store.delete_follow_up(session, follow_up_id)
+    if json:
+        emit_json(views.follow_up_data(item, day))
+    say(f"Deleted follow-up #{follow_up_id} for {item['name']}: {item['text']}.")
+
+
 @app.command(rich_help_panel="Keeping in touch")
 def done(
-    follow_up_id: Annotated[int, typer.Argument(help="The follow-up's number, from 'ties "
-                                                "follow-ups'.", min=1, max=MAX_ID,
-                                                show_default=False)],
+    follow_up_id: FollowUpId,
 ) -> None:
     """Mark a promise as kept.
 
@@ -269,7 +387,8 @@ def _hidden_by(person: dict, day, *, archived: bool | None = None,
 @app.command(rich_help_panel="Your data")
 def config(
     key: Annotated[str | None, typer.Argument(help="A setting, e.g. cadence.strategic.",
-                                              show_default=False)] = None,
+                                              show_default=False,
+                                              autocompletion=complete_setting)] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value.", show_default=False)]
     = None,
     reset: Annotated[bool, typer.Option("--reset", help="Put KEY back to its default.")]
@@ -296,6 +415,8 @@ def config(
         with writing() as session:
             store.set_setting(session, key, stored)
         shown = settings.SPECS[key].default if reset else stored
+        if json:
+            emit_json({key: settings.parse(key, shown)})
         say(f"{key} = {settings.display(key, shown)}" + (" (default)" if reset else ""))
         return
     with reading() as conn:

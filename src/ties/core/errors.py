@@ -56,6 +56,12 @@ class BadUrl(BadValue):
     exit_code = EXIT_USAGE
 
 
+class WrongUsage(TiesError):
+    """Options given where they mean nothing: wrong usage, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
 class StoreError(TiesError):
     """The store cannot be opened or written: corrupt, too new, read-only, full."""
 

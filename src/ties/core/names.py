@@ -11,14 +11,37 @@ from dataclasses import dataclass
 _JOINERS = {0x200C: None, 0x200D: None}
 
 
+# Letters that are not a base letter plus accents, so Unicode's decomposition (NFKD) keeps
+# them, but that people type as plain letters: 'soren' for Søren, 'lukasz' for Łukasz,
+# 'aero' for Ærø. After case folding, so only small letters are needed (ß and ẞ already
+# fold to 'ss'). Apostrophes and hyphens fold to the ones on every keyboard: O’Brien is
+# found by O'Brien. A change here changes every stored `person.name_key`: it needs a
+# migration step that recomputes them (as `m004_fold_letters_in_name_keys` did).
+_LETTERS = str.maketrans({
+    "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i", "ʉ": "u", "ƶ": "z", "ǥ": "g", "ĸ": "k",
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+})
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive key: 'Beyoncé  Knowles' -> 'beyonce knowles'.
+    """Case- and accent-insensitive key, folded the way people type names: 'Beyoncé
+    Knowles' -> 'beyonce knowles', 'Søren' -> 'soren', 'Łukasz' -> 'lukasz', 'Ærø' ->
+    'aero', 'Straße' -> 'strasse'. The one definition of how names compare: matching,
+    search, duplicates, completion and the stored `person.name_key` all use it.
 
     Letters of scripts without case or accents (王伟) are kept as they are.
     """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_JOINERS))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(unicodedata.normalize("NFC", stripped).casefold().split())
+    # Twice: case folding can make accents (İ -> i̇) and NFKD capitals (𝐀 -> A).
+    folded = _bare(_bare(text.translate(_JOINERS)).casefold())
+    return " ".join(unicodedata.normalize("NFC", folded).translate(_LETTERS).split())
+
+
+def _bare(text: str) -> str:
+    """`text` decomposed (NFKD) without its accents (combining marks)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
 
 
 def _kept(c: str) -> bool:

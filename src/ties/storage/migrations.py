@@ -324,9 +324,32 @@ _M003 = [
 ]
 
 
+def m004_fold_letters_in_name_keys(conn: sqlite3.Connection) -> None:
+    """Names fold the way people type them (`names.fold`: ø -> o, æ -> ae, ł -> l, þ -> th,
+    ’ -> ', ...), so every stored search key is written again from its name. Only
+    `person.name_key` changes, and only where the new folding differs: no row is added or
+    removed, and a store without such names is left byte for byte as it was."""
+    recompute_name_keys(conn)
+
+
+def recompute_name_keys(conn: sqlite3.Connection) -> int:
+    """Write `person.name_key` again from each name, where it differs from `names.fold`;
+    for a step after a change to the folding. Returns how many keys changed. A name that
+    is not text (written outside ties) is left for `ties doctor` to name."""
+    from ties.core.names import fold
+
+    stale = [(fold(name), pid) for pid, name, key in
+             conn.execute("SELECT id, name, name_key FROM person ORDER BY id").fetchall()
+             if isinstance(name, str) and name.strip() and key != fold(name)]
+    for key, pid in stale:
+        conn.execute("UPDATE person SET name_key = ? WHERE id = ?", (key, pid))
+    return len(stale)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
     m003_every_email_and_phone,
+    m004_fold_letters_in_name_keys,
 ]
 LATEST = len(MIGRATIONS)

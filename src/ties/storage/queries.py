@@ -109,14 +109,22 @@ def _candidate(row) -> names.Candidate:
                            company=stored.text(row[3]))
 
 
-def complete_names(conn: Connection, prefix: str, limit: int = 50) -> list[str]:
-    """Names starting with `prefix` (case- and accent-insensitive), for tab completion."""
-    key = names.fold(prefix)
+def complete_names(conn: Connection, typed: str, limit: int = 50, *,
+                   archived: bool = False) -> list[str]:
+    """For tab completion: the names that start with `typed`, then those with a word
+    (after a space or a hyphen) that does, folded as `names.fold` folds (so 'gar' and
+    'GARCÍA' offer 'María García'); by name within each. Active people, or with
+    `archived` the archived ones."""
+    key = names.fold(typed)
     escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    start, word, joined = escaped + "%", "% " + escaped + "%", "%-" + escaped + "%"
     rows = conn.execute(
-        "SELECT name FROM person WHERE name_key LIKE ? ESCAPE '\\' AND NOT archived "
-        "ORDER BY name_key LIMIT ?",
-        (escaped + "%", limit),
+        "SELECT name FROM person WHERE (name_key LIKE ? ESCAPE '\\' OR name_key LIKE ? "
+        "ESCAPE '\\' OR name_key LIKE ? ESCAPE '\\') AND "
+        + ("archived" if archived else "NOT archived")
+        + " ORDER BY CASE WHEN name_key LIKE ? ESCAPE '\\' THEN 0 ELSE 1 END, name_key, id "
+        "LIMIT ?",
+        (start, word, joined, start, limit),
     ).fetchall()
     return [stored.text(r[0]) for r in rows]
 
@@ -370,6 +378,32 @@ def promises_by_key(conn: Connection) -> dict[tuple, int]:
             "SELECT id, person_id, text, due FROM follow_up ORDER BY id"):
         found.setdefault((pid, text, str(due)[:10] if due else None), fid)
     return found
+
+
+def complete_follow_ups(conn: Connection, typed: str, limit: int = 50) -> list[tuple]:
+    """For tab completion: open promises whose number starts with `typed`, as (number,
+    whose and what), lowest number first."""
+    digits = typed.strip()
+    if digits and not (digits.isascii() and digits.isdecimal()):
+        return []
+    rows = conn.execute(
+        "SELECT f.id, p.name, f.text FROM follow_up f JOIN person p ON p.id = f.person_id "
+        "WHERE f.done IS NULL ORDER BY f.id").fetchall()
+    found = [(str(fid), f"{stored.text(name)}: {stored.text(text)}") for fid, name, text in rows
+             if str(fid).startswith(digits)]
+    return found[:limit]
+
+
+def follow_up(conn: Connection, follow_up_id: int) -> dict[str, Any]:
+    """One promise, done or not, with its person's name; refuses an unknown id."""
+    from ties.core.fields import MAX_ID
+
+    found = _all(conn, "SELECT f.id, f.person_id, p.name, f.text, f.due, f.created, f.done "
+                       "FROM follow_up f JOIN person p ON p.id = f.person_id WHERE f.id = ?",
+                 (follow_up_id,)) if 0 < follow_up_id <= MAX_ID else []
+    if not found:
+        raise NotFound(f"No follow-up #{follow_up_id}. 'ties follow-ups --all' lists them.")
+    return found[0]
 
 
 def follow_ups(

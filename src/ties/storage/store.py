@@ -321,6 +321,27 @@ def complete_follow_up(session: Session, follow_up_id: int, today: date) -> Foll
     return item
 
 
+def update_follow_up(session: Session, follow_up_id: int, changes: dict) -> FollowUp:
+    """Reword or reschedule a promise (`changes`: text and/or due, None clearing it)."""
+    item = session.get(FollowUp, follow_up_id)
+    if item is None:
+        raise NotFound(f"No follow-up #{follow_up_id}. 'ties follow-ups --all' lists them.")
+    for key, value in changes.items():
+        setattr(item, key, value)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def delete_follow_up(session: Session, follow_up_id: int) -> None:
+    """Delete a promise; its id is never given out again (AUTOINCREMENT, sequences)."""
+    item = session.get(FollowUp, follow_up_id)
+    if item is None:
+        raise NotFound(f"No follow-up #{follow_up_id}. 'ties follow-ups --all' lists them.")
+    session.delete(item)
+    session.flush()
+
+
 def set_person_flags(session: Session, person_id: int, **changes) -> Person:
     """Archive or snooze (or undo either): the history is kept either way."""
     person = session.get(Person, person_id)
