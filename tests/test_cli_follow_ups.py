@@ -179,6 +179,19 @@ def test_follow_ups_edit_empty_due_or_no_due_clears_the_due_date(ties, clear):
     assert json.loads(ties("follow-ups", "--json").stdout)[0]["due"] is None
 
 
+def test_follow_ups_edit_reopen_opens_a_promise_marked_done_by_mistake(ties):
+    ties("add", "Ana", "--no-log")
+    ties("follow-up", "Ana", "send the deck")
+    assert ties("done", "1").exit_code == 0
+    assert json.loads(ties("follow-ups", "--json").stdout) == []
+    result = ties("follow-ups", "edit", "1", "--reopen")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("Reopened follow-up #1 for Ana: send the deck")
+    assert [f["id"] for f in json.loads(ties("follow-ups", "--json").stdout)] == [1]
+    again = ties("follow-ups", "edit", "1", "--reopen")
+    assert again.stderr == "Follow-up #1 already says that; nothing changed.\n"
+
+
 def test_follow_ups_edit_to_what_it_already_says_changes_nothing(ties, db_path):
     promised(ties)
     before = dump(db_path)
@@ -191,7 +204,7 @@ def test_follow_ups_edit_to_what_it_already_says_changes_nothing(ties, db_path):
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["edit", "9", "--text", "x"], 1, "No follow-up #9. 'ties follow-ups --all' lists them."),
     (["rm", "9", "--yes"], 1, "No follow-up #9. 'ties follow-ups --all' lists them."),
-    (["edit", "1"], 1, "Nothing to change: give --text, --due or --no-due. See 'ties "
+    (["edit", "1"], 1, "Nothing to change: give --text, --due, --no-due or --reopen. See 'ties "
      "follow-ups edit --help'."),
     (["edit", "1", "--text", "  "], 1, "Say what you promised, for example: ties follow-up "
      "Ana \"send the paper\"."),

@@ -201,7 +201,11 @@ def test_undo_refuses_naming_its_interaction_you_edited(ties, db_path):
 def test_undo_refuses_naming_its_follow_up_you_kept_or_edited(ties, db_path):
     imported_pair(ties)
     assert ties("done", "1").exit_code == 0
-    refused(ties, db_path, "follow-up #1 was marked done")
+    refused(ties, db_path, "follow-up #1 was marked done (reopen it: 'ties follow-ups edit 1 "
+            "--reopen')")
+    # the way out it names works: reopened, the promise is as the import left it
+    assert ties("follow-ups", "edit", "1", "--reopen").exit_code == 0
+    assert ties("import", "--undo").exit_code == 0
 
 
 def test_undo_refusal_lists_five_changes_and_counts_the_rest(ties, db_path):

@@ -151,10 +151,12 @@ def follow_ups_edit(
         help="The new due date: friday, in 2 weeks, 2025-04-01; a past date records it as "
         "already overdue; '' clears it.", show_default=False)] = None,
     no_due: Annotated[bool, typer.Option("--no-due", help="Clear the due date.")] = False,
+    reopen: Annotated[bool, typer.Option("--reopen", help="Open a promise marked done "
+                                         "again ('ties done' by mistake).")] = False,
     json: Annotated[bool, typer.Option("--json", help="Print the promise as JSON.")]
     = False,
 ) -> None:
-    """Reword or reschedule a promise.
+    """Reword, reschedule or reopen a promise.
 
     Example: ties follow-ups edit 3 --due "next friday" --text "send the deck"
     """
@@ -174,9 +176,11 @@ def follow_ups_edit(
     elif due is not None:
         changes["due"] = dates.parse_when(due, day, future=True, option="--due",
                                           past_ok=True)
+    if reopen:
+        changes["done"] = None
     if not changes:
-        raise BadValue("Nothing to change: give --text, --due or --no-due. See 'ties "
-                       "follow-ups edit --help'.")
+        raise BadValue("Nothing to change: give --text, --due, --no-due or --reopen. See "
+                       "'ties follow-ups edit --help'.")
     with writing() as session:
         conn = store.raw(session)
         current = queries.follow_up(conn, follow_up_id)
@@ -189,7 +193,8 @@ def follow_ups_edit(
     if same:
         say(f"Follow-up #{follow_up_id} already says that; nothing changed.")
         return
-    say(f"Updated follow-up #{follow_up_id} for {current['name']}: {current['text']}, "
+    say(f"{'Reopened' if reopen and len(changes) == 1 else 'Updated'} follow-up "
+        f"#{follow_up_id} for {current['name']}: {current['text']}, "
         f"{views.due_words(current['due'], day)}.")
 
 

@@ -322,7 +322,8 @@ def complete_follow_up(session: Session, follow_up_id: int, today: date) -> Foll
 
 
 def update_follow_up(session: Session, follow_up_id: int, changes: dict) -> FollowUp:
-    """Reword or reschedule a promise (`changes`: text and/or due, None clearing it)."""
+    """Reword, reschedule or reopen a promise (`changes`: text, due and/or done, None
+    clearing it)."""
     item = session.get(FollowUp, follow_up_id)
     if item is None:
         raise NotFound(f"No follow-up #{follow_up_id}. 'ties follow-ups --all' lists them.")
@@ -864,7 +865,8 @@ def _changed_since(conn, batch) -> list[str]:
                 continue
             if table == "follow_up" and values[4] and _digest((*values[:4], None, *values[5:])
                                                               ) == sealed[rid]:
-                changes.append(f"follow-up #{rid} was marked done")
+                changes.append(f"follow-up #{rid} was marked done (reopen it: 'ties "
+                               f"follow-ups edit {rid} --reopen')")
             else:
                 changes.append(f"{label} #{rid} was changed")
     return changes
