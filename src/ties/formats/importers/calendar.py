@@ -111,6 +111,7 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     reader = _Reader(me, today, max_others, now, zone)
     for cal in calendars:
         reader.calendar(cal, recurring_ical_events)
+    reader.out.found.sort(key=lambda s: (s.when, s.key))  # the expansion's order is its own
     return reader.out
 
 
@@ -189,7 +190,7 @@ class _Reader:
             self.series(series, cores.get(str(series.uid)))
 
     def series(self, series, core) -> None:
-        start = datetime(1, 1, 2)  # every occurrence that started by now
+        start = datetime(1900, 1, 1)  # every occurrence that started by now (since 1900)
         found = False
         try:
             occurrences = series.between(start, self._library_now())
