@@ -300,7 +300,7 @@ def export(
         show_default=False)] = None,
     force: o.Force = False,
 ) -> None:
-    """Export everything: JSON, CSV, vCard or Markdown.
+    """Export everything: JSON, CSV, vCard, Markdown or .ics.
 
     Example: ties export --format json --output ties-backup.json
     """
@@ -321,6 +321,10 @@ def export(
         replace = not files.is_stream(output) and may_replace(files.real(output), force)
     with reading() as conn:
         data = queries.export_data(conn)
+        if writer.this_week:
+            from ties import views
+
+            data["this_week"] = views.this_week(conn, today(), None, None)[0]
     text = writer.writer(data, today(), dates.now())
     if output is None:
         emit_file_text(text)

@@ -51,6 +51,9 @@ class Format:
     # The reader takes the file's bytes, not its text: vCard decodes each value in the
     # charset it names (detection still looks at the text).
     reads_bytes: bool = False
+    # The writer also shows this week's suggestions: `ties export` puts them in the data
+    # as "this_week" (views.this_week's items), so the writer never ranks anyone itself.
+    this_week: bool = False
 
     @property
     def export_name(self) -> str:
@@ -196,3 +199,13 @@ register(Format("linkedin", "LinkedIn", _csv_reader("linkedin"),
 register(Format("google", "Google Contacts", _csv_reader("google"),
                 detector=_csv_detector("google")))
 register(Format("markdown", "Markdown", writer=_write_markdown))
+
+
+def _write_ics(data: dict, today: date, now: datetime) -> str:
+    from ties.formats.exporters import calendar
+
+    return calendar.to_ics(data, today, now)
+
+
+register(Format("ics", "calendar (.ics)", writer=_write_ics, this_week=True,
+                note="promises, birthdays and this week's suggestions, for a calendar app"))
