@@ -189,7 +189,8 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
         data = _read_input(file)
     with _progress(None, "Reading") as tick:
         found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
-                           max_others=mine["import.max_attendees"], progress=tick)
+                           max_others=mine["import.max_attendees"], source=source,
+                           progress=tick)
     from pathlib import PurePath
 
     with writing(commit=not dry_run) as session:
@@ -478,7 +479,7 @@ def export(
         show_default=False)] = None,
     force: o.Force = False,
 ) -> None:
-    """Export everything: JSON, CSV, vCard or Markdown.
+    """Export everything: JSON, CSV, vCard, Markdown or .ics.
 
     Example: ties export --format json --output ties-backup.json
     """
@@ -499,6 +500,10 @@ def export(
         replace = not files.is_stream(output) and may_replace(files.real(output), force)
     with reading() as conn:
         data = queries.export_data(conn)
+        if writer.this_week:
+            from ties import views
+
+            data["this_week"] = views.this_week(conn, today(), None, None)[0]
     text = writer.writer(data, today(), dates.now())
     if output is None:
         emit_file_text(text)

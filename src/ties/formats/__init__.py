@@ -54,11 +54,14 @@ class Format:
     reads_bytes: bool = False
     # A calendar or a mailbox: the reader gives `records.Sightings` (meetings and messages,
     # matched to people by `reconcile.plan_sightings`), not people. It is called as
-    # reader(data, me=..., today=..., max_others=..., progress=...), with the file's bytes,
-    # or with its path for one that `reads_path` (a mailbox: GBs, read as it goes; a
-    # Maildir is a folder).
+    # reader(data, me=..., today=..., max_others=..., source=..., progress=...), with the
+    # file's bytes, or with its path for one that `reads_path` (a mailbox: GBs, read as
+    # it goes; a Maildir is a folder).
     sightings: bool = False
     reads_path: bool = False
+    # The writer also shows this week's suggestions: `ties export` puts them in the data
+    # as "this_week" (views.this_week's items), so the writer never ranks anyone itself.
+    this_week: bool = False
 
     @property
     def export_name(self) -> str:
@@ -192,18 +195,19 @@ def _write_markdown(data: dict, today: date, now: datetime) -> str:
     return exporters.to_markdown(data, today)
 
 
-def _read_calendar(data: bytes, *, me, today: date, max_others: int,
+def _read_calendar(data: bytes, *, me, today: date, max_others: int, source: str,
                    progress=None) -> Sightings:
     from ties.formats.importers import calendar
 
-    return calendar.read(data, me, today, max_others=max_others)
+    return calendar.read(data, me, today, max_others=max_others, source=source)
 
 
 def _is_calendar(head: str) -> bool:
     return head[:4096].upper().lstrip().startswith("BEGIN:VCALENDAR")
 
 
-def _read_mail(path, *, me, today: date, max_others: int, progress=None) -> Sightings:
+def _read_mail(path, *, me, today: date, max_others: int, source: str,
+               progress=None) -> Sightings:
     from ties.formats.importers import mail
 
     return mail.read(path, me, today, max_others=max_others, progress=progress)
@@ -226,8 +230,17 @@ register(Format("linkedin", "LinkedIn", _csv_reader("linkedin"),
 register(Format("google", "Google Contacts", _csv_reader("google"),
                 detector=_csv_detector("google")))
 register(Format("markdown", "Markdown", writer=_write_markdown))
-register(Format("ics", "iCalendar file", _read_calendar, detector=_is_calendar,
-                expects="no BEGIN:VCALENDAR", sightings=True))
+
+
+def _write_ics(data: dict, today: date, now: datetime) -> str:
+    from ties.formats.exporters import calendar
+
+    return calendar.to_ics(data, today, now)
+
+
+register(Format("ics", "calendar (.ics)", _read_calendar, _write_ics, _is_calendar,
+                this_week=True, expects="no BEGIN:VCALENDAR", sightings=True,
+                note="promises, birthdays and this week's suggestions, for a calendar app"))
 register(Format("mail", "mailbox (mbox file or Maildir folder)", _read_mail,
                 detector=_is_mbox, expects="no 'From ' line starting a message",
                 sightings=True, reads_path=True))
