@@ -512,7 +512,8 @@ class SightingPlan:
     def entries(self, names: dict[int, str]) -> list[dict]:
         """The plan as plain data (`ties import --dry-run --json`), people by name."""
         def who(ids: list[int]) -> list[str]:
-            return [self.new[-i - 1].name if i < 0 else names.get(i, f"@{i}") for i in ids]
+            return sorted((self.new[-i - 1].name if i < 0 else names.get(i, f"@{i}")
+                           for i in ids), key=str.casefold)
 
         out: list[dict] = [{"kind": "person", "action": "create", "name": p.name,
                             "email": p.address, "id": p.id,
