@@ -130,6 +130,8 @@ def test_you_are_never_counted_among_the_others(tmp_path):
     ("X-Gmail-Labels: Drafts", mail.DRAFT),
     ("X-Gmail-Labels: Spam,Unread", mail.SPAM),
     ("X-Mozilla-Status: 0009", mail.DELETED),
+    ('X-GMAIL-LABELS: "\\\\Draft"', mail.DRAFT),  # getmail's
+    ("X-Gmail-Labels: Inbox, IMAP_$Junk", mail.SPAM),
 ])
 def test_lists_bulk_automatic_drafts_spam_and_deleted_mail_are_skipped(tmp_path, header,
                                                                        reason):
@@ -146,6 +148,24 @@ def test_ordinary_mail_with_these_headers_is_kept(tmp_path, header):
     result = read(mbox(tmp_path, simple(1, "ana@example.com", "me@example.com",
                                         "13 Mar 2025 10:00:00 +0000", header)))
     assert len(result.found) == 1
+
+
+def test_your_plus_addresses_are_yours(tmp_path):
+    result = read(mbox(tmp_path, simple(1, to="Me <me+ties@example.com>, bo+x@example.com"),
+                       simple(2, sender="me+lists@work.example", to="ana@example.com")))
+    assert [(s.others, s.reached_out) for s in result.found] == [
+        (("ana@example.com", "bo+x@example.com"), "ana@example.com"),
+        (("ana@example.com",), None)]
+    assert result.notes == []
+
+
+def test_a_body_is_never_read(tmp_path):
+    body = ("From: eve@example.com\nTo: mallory@example.com\nSubject: secret\n"
+            "Message-ID: <body@x>\nList-Id: <x>\n\nsecret words")
+    result = read(mbox(tmp_path, simple(1).replace("Hello.", body)))
+    assert result.found == [sighting("1@example.com", ("ana@example.com",), "m1",
+                                     reached_out="ana@example.com")]
+    assert "secret" not in repr(result)
 
 
 def test_a_message_between_your_own_addresses_only_is_skipped(tmp_path):
@@ -253,6 +273,15 @@ def test_gmail_thread_ids_join_messages_without_references(tmp_path):
         ("mail:3@example.com", None)]
 
 
+def test_getmails_gmail_thread_header_joins_too(tmp_path):
+    first = simple(1, "ana@example.com", "me@example.com", "12 Mar 2025 09:00 +0000",
+                   "X-GMAIL-THRID: 1849926541202783082")
+    second = simple(2, "me@example.com", "ana@example.com", "13 Mar 2025 09:00 +0000",
+                    "X-GMAIL-THRID: 1849926541202783082")
+    assert {s.thread for s in read(mbox(tmp_path, first, second)).found} == {
+        "mail:1@example.com"}
+
+
 def test_two_messages_of_one_time_start_their_thread_in_mailbox_order(tmp_path):
     a = simple(1, "ana@example.com", "me@example.com", "13 Mar 2025 09:00 +0000",
                "References: <root@gone>")
@@ -357,6 +386,26 @@ def test_a_maildir_reads_cur_and_new_and_skips_drafts_and_tmp(tmp_path):
     result = read(tmp_path)
     assert [s.key for s in result.found] == ["mail:1@example.com", "mail:3@example.com"]
     assert result.skipped == {mail.DRAFT: 1}
+
+
+def maildir(path: Path) -> Path:
+    for sub in ("cur", "new", "tmp"):
+        (path / sub).mkdir(parents=True)
+    return path
+
+
+def test_a_maildir_reads_its_maildirplusplus_subfolders_but_not_trash_or_junk(tmp_path):
+    maildir(tmp_path)
+    (tmp_path / "cur" / "1.host:2,S").write_text(simple(1))
+    for n, folder in enumerate([".Sent", ".Archive.2024", ".Trash", ".INBOX.Junk",
+                                ".Drafts"], 2):
+        (maildir(tmp_path / folder) / "cur" / f"{n}.host:2,S").write_text(simple(n))
+    (tmp_path / ".notes").mkdir()  # not a maildir
+    result = read(tmp_path)
+    assert [s.key for s in result.found] == ["mail:1@example.com", "mail:3@example.com",
+                                             "mail:2@example.com"]
+    assert result.notes == ["left out the folders .Drafts, .INBOX.Junk, .Trash "
+                            "(trash, junk, drafts)"]
 
 
 def test_a_maildir_message_without_a_date_is_skipped(tmp_path):

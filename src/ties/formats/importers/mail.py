@@ -9,7 +9,8 @@ mailbox of any size is read in constant memory and in time linear in its size.
 
 The rules (docs/import.md, "From your mailbox", says them for users):
 
-- **Who.** The others are the addresses of From, To, Cc and Bcc (Bcc survives only in
+- **Who.** The others are the addresses of From, To, Cc and Bcc (a Sender header stands
+  in for a missing From) (Bcc survives only in
   your own sent copies, and you did write to them), lower-cased, your own (`me`) left out,
   each once. Reply-To is not read: it names where replies go (a list, a help desk, the
   same person again), not who took part. Display names, decoded, go to `names`.
@@ -45,7 +46,11 @@ The rules (docs/import.md, "From your mailbox", says them for users):
   line a writer forgot to quote ("From what I hear...") does not split a message, and a
   quoted ">From " never does. An Apple Mail export (a folder "Inbox.mbox" holding a file
   named "mbox") is read as that file. A Maildir is its cur/ and new/ (tmp/ holds mail
-  still being delivered), each file's header block only, in file-name order.
+  still being delivered) and those of its Maildir++ subfolders (".Sent", ".Archive"),
+  but not trash, junk, spam, drafts or templates folders (named in a note), each file's
+  header block only, in file-name order.
+- **You** are every address of `me`, case ignored, and its +tag variants
+  (me+lists@example.com is me@example.com's).
 """
 
 from __future__ import annotations
@@ -102,11 +107,19 @@ _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ID = re.compile(r"<([^<>\s]+)>")
 _WANTED = {"from", "to", "cc", "bcc", "sender", "subject", "date", "message-id",
-           "in-reply-to", "references", "x-gm-thrid", "list-id", "list-post",
+           "in-reply-to", "references", "x-gm-thrid", "x-gmail-thrid", "list-id", "list-post",
            "list-unsubscribe", "precedence", "auto-submitted", "x-mozilla-draft-info",
            "x-mozilla-status", "x-status", "x-gmail-labels", "x-uniform-type-identifier"}
 _ADDRESS_FIELDS = ("from", "to", "cc", "bcc")
 _MAILDIR_FLAGS = re.compile(r"[:;!]2,([A-Za-z]*)$")
+# Gmail's labels (Takeout's X-Gmail-Labels: "Spam, Inbox"; getmail's "\\Draft"; an IMAP
+# client's "IMAP_$Junk"), compared without quotes, backslashes, "imap_" or "$".
+_DRAFT_LABELS = {"draft", "drafts"}
+_SPAM_LABELS = {"spam", "junk"}
+# Maildir++ subfolders (".Sent", ".Archive.2024") that are read with the folder given,
+# but not these (compared by the last part of the name, case ignored).
+_LEFT_OUT_FOLDERS = {"trash", "junk", "spam", "drafts", "draft", "deleted messages",
+                     "deleted items", "templates"}
 
 LIST = "a mailing list"
 BULK = "bulk mail"
@@ -280,6 +293,29 @@ def _mbox_messages(stream, size: int, progress: Progress | None
             progress(done, max(size, done))
     if progress is not None:
         progress(done, max(size, done))
+
+
+def _label(label: str) -> str:
+    label = label.strip().strip('"').lstrip("\\").lower()
+    label = label.removeprefix("imap_")
+    return label.lstrip("$")
+
+
+def _maildirs(path: Path) -> tuple[list[Path], list[str]]:
+    """The Maildir at `path` and its Maildir++ subfolders to read (by name), and the names
+    of those left out (trash, junk, drafts)."""
+    folders, left_out = [path], []
+    with os.scandir(path) as entries:
+        subs = sorted(e.name for e in entries if e.name.startswith(".") and e.is_dir()
+                      and e.name not in (".", ".."))
+    for name in subs:
+        if not is_maildir(path / name):
+            continue
+        if name.rsplit(".", 1)[-1].strip().lower() in _LEFT_OUT_FOLDERS:
+            left_out.append(name)
+        else:
+            folders.append(path / name)
+    return folders, left_out
 
 
 def _maildir_files(path: Path) -> list[tuple[Path, str]]:
@@ -469,6 +505,8 @@ class _Reader:
     def __init__(self, me: frozenset[str], today: date, max_others: int,
                  tz: tzinfo | None):
         self.me = me
+        # your addresses, and the +tag variants of them met so far (me+lists@example.com)
+        self.yours = set(me)
         self.today = today
         self.max_others = max_others
         self.many = max(MANY, 4 * max_others)
@@ -489,7 +527,11 @@ class _Reader:
                 self.message(headers, from_line=from_line)
 
     def read_maildir(self, path: Path, progress: Progress | None) -> None:
-        files = _maildir_files(path)
+        folders, left_out = _maildirs(path)
+        if left_out:
+            self.result.notes.append(
+                "left out the folders " + ", ".join(left_out) + " (trash, junk, drafts)")
+        files = [file for folder in folders for file in _maildir_files(folder)]
         total = len(files)
         for n, (file, flags) in enumerate(files, 1):
             if "D" in flags:
@@ -530,14 +572,13 @@ class _Reader:
         if auto is not None and auto.strip().lower() not in ("", "no"):
             skip(AUTOMATIC)
             return
-        labels = [label.strip().lower() for label in _text(h.get("x-gmail-labels", ""))
-                  .split(",")]
+        labels = {_label(label) for label in _text(h.get("x-gmail-labels", "")).split(",")}
         if ("x-mozilla-draft-info" in h or "T" in h.get("x-status", "")
                 or "mail-draft" in h.get("x-uniform-type-identifier", "")
-                or "drafts" in labels or "draft" in labels):
+                or labels & _DRAFT_LABELS):
             skip(DRAFT)
             return
-        if "spam" in labels:
+        if labels & _SPAM_LABELS:
             skip(SPAM)
             return
         try:
@@ -564,7 +605,7 @@ class _Reader:
                 if field == "from" and sender is None:
                     sender = checked
                 everyone[checked] = None
-                if name and checked not in names and checked not in self.me:
+                if name and checked not in names and checked not in self.yours:
                     name = _text(name).strip(" '\"")
                     if name and name.lower() != checked and len(name) <= fields.MAX_NAME:
                         names[checked] = name
@@ -576,7 +617,7 @@ class _Reader:
         if sender is None:
             skip(NO_SENDER)
             return
-        others = tuple(a for a in everyone if a not in self.me)
+        others = tuple(a for a in everyone if a not in self.yours)
         if not others:
             skip(ONLY_YOU)
             return
@@ -618,10 +659,10 @@ class _Reader:
             skip(COPY)
             return
         self.keys.add(key)
-        if sender not in self.me and not any(a in self.me for a in everyone):
+        if not any(a in self.yours for a in everyone):
             self.not_yours += 1
         ids = [f"<{message_id}>"] if message_id else [key]
-        thread_id = h.get("x-gm-thrid", "").strip()
+        thread_id = (h.get("x-gm-thrid") or h.get("x-gmail-thrid") or "").strip()
         if thread_id:
             ids.append("gm:" + thread_id)
         links = [f"<{i}>" for i in _ids(h.get("in-reply-to")) + _ids(h.get("references"))]
@@ -640,6 +681,10 @@ class _Reader:
             checked = fields.email(candidate) if candidate else None
         except TiesError:
             checked = None
+        if checked is not None and "+" in checked:
+            local, _, domain = checked.rpartition("@")
+            if f"{local.split('+', 1)[0]}@{domain}" in self.me:
+                self.yours.add(checked)
         if len(self.addresses) < 1_000_000:
             self.addresses[written] = checked
         return checked
@@ -677,7 +722,7 @@ class _Reader:
             first = earliest[root(message.ids[0])]
             found.append(Sighting(
                 key=message.key, when=message.day, others=message.others,
-                reached_out=None if first.sender in self.me else first.sender,
+                reached_out=None if first.sender in self.yours else first.sender,
                 channel="email", note=message.note, thread=first.key,
                 names=message.names))
         if self.not_yours:
