@@ -93,6 +93,17 @@ def test_a_broken_date_falls_back_to_the_from_line(tmp_path):
     assert read(path).found[0].when == date(2025, 3, 12)
 
 
+def test_a_from_line_with_an_rfc_5322_date_is_a_fallback_too(tmp_path):
+    path = mbox(tmp_path, simple(1, date_="?"),
+                from_line="From ana@example.com Wed, 12 Mar 2025 09:00:00 +0000")
+    assert read(path).found[0].when == date(2025, 3, 12)
+
+
+def test_an_iso_date_is_read(tmp_path):
+    path = mbox(tmp_path, simple(1, date_="2025-03-12T23:30:00-02:00"))
+    assert read(path).found[0].when == date(2025, 3, 13)
+
+
 @pytest.mark.parametrize("day, kept", [("14", True), ("15", False)])
 def test_a_message_dated_after_today_is_skipped(tmp_path, day, kept):
     path = mbox(tmp_path, simple(1, date_=f"{day} Mar 2025 10:00:00 +0000"))

@@ -454,9 +454,12 @@ def _ids(raw: str | None) -> list[str]:
 
 
 def _from_line_date(line: bytes) -> datetime | None:
+    """The date of a From_ line: asctime as mail programs write it, or (as a few export
+    scripts write it) an RFC 5322 date after the sender."""
     found = _ASCTIME.search(line)
     if not found:
-        return None
+        rest = line.split(None, 2)[2:]
+        return _header_date(rest[0].decode("ascii", "replace")) if rest else None
     month, day, hour, minute, second, zone, year = found.groups()
     try:
         when = datetime(int(year), _MONTHS[month[:3].lower()], int(day), int(hour),
@@ -476,7 +479,10 @@ def _header_date(raw: str | None) -> datetime | None:
     try:
         when = email_utils.parsedate_to_datetime(raw.strip())
     except (TypeError, ValueError, IndexError, OverflowError, AttributeError):
-        return None
+        try:  # a few programs write ISO 8601 (2025-03-13T10:00:00Z)
+            when = datetime.fromisoformat(raw.strip())
+        except ValueError:
+            return None
     if when is None:
         return None
     if when.tzinfo is None:  # -0000 or no zone: UTC (RFC 5322 3.3)
@@ -516,6 +522,7 @@ class _Reader:
         self.keys: set[str] = set()
         self.parser = BytesHeaderParser(policy=compat32)
         self.addresses: dict[str, str | None] = {}  # as written -> checked, lower case
+        self.parsed: dict[str, list[tuple[str, str]]] = {}  # a header -> its addresses
         self.not_yours = 0
 
     # -- sources
@@ -598,7 +605,7 @@ class _Reader:
         for field in ("from", "to", "cc", "bcc"):
             if field not in h:
                 continue
-            for name, address in email_utils.getaddresses([h[field]]):
+            for name, address in self.pairs(h[field]):
                 checked = self.address(address)
                 if checked is None:
                     continue
@@ -670,6 +677,16 @@ class _Reader:
             key, ids, links, order, day, sender, others,
             tuple((a, names[a]) for a in others if a in names), note or None,
             len(self.messages)))
+
+    def pairs(self, value: str) -> list[tuple[str, str]]:
+        """email.utils.getaddresses of one header's value, remembered: the same To and
+        Cc come back message after message, and parsing them is most of the reading."""
+        known = self.parsed.get(value)
+        if known is None:
+            known = email_utils.getaddresses([value])
+            if len(self.parsed) < 100_000:
+                self.parsed[value] = known
+        return known
 
     def address(self, written: str) -> str | None:
         """`written` as a checked, lower-case address; None when it is none."""
