@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ties.core.records import Sighting
+from ties.core.records import Sighting, Sightings
 from ties.formats.importers import BadFile, mail
 
 TODAY = date(2025, 3, 14)
@@ -293,6 +293,26 @@ def test_getmails_gmail_thread_header_joins_too(tmp_path):
         "mail:1@example.com"}
 
 
+def test_a_broadcast_is_no_sighting_but_starts_its_thread(tmp_path):
+    crowd = ", ".join(["me@example.com"] + [f"p{i}@example.com" for i in range(9)])
+    broadcast = simple(1, "ana@example.com", crowd, "12 Mar 2025 09:00 +0000")
+    reply = simple(2, "me@example.com", "ana@example.com", "13 Mar 2025 09:00 +0000",
+                   "In-Reply-To: <1@example.com>")
+    result = read(mbox(tmp_path, broadcast, reply))
+    assert [(s.key, s.thread, s.reached_out) for s in result.found] == [
+        ("mail:2@example.com", "mail:1@example.com", "ana@example.com")]
+    assert result.skipped == {"more than 8 other people": 1}
+
+
+def test_a_list_message_does_not_start_a_thread(tmp_path):
+    post = simple(1, "ana@example.com", "me@example.com", "12 Mar 2025 09:00 +0000",
+                  "List-Id: <x.example.org>")
+    reply = simple(2, "me@example.com", "ana@example.com", "13 Mar 2025 09:00 +0000",
+                   "In-Reply-To: <1@example.com>")
+    assert [(s.thread, s.reached_out) for s in read(mbox(tmp_path, post, reply)).found] == [
+        ("mail:2@example.com", None)]
+
+
 def test_two_messages_of_one_time_start_their_thread_in_mailbox_order(tmp_path):
     a = simple(1, "ana@example.com", "me@example.com", "13 Mar 2025 09:00 +0000",
                "References: <root@gone>")
@@ -436,6 +456,13 @@ def test_a_message_whose_headers_run_to_the_next_from_line_is_still_two(tmp_path
 
 
 # ---- refused and hostile input ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\r\n"])
+def test_an_empty_mbox_is_an_empty_folder_regression_refused_as_no_mbox(tmp_path, content):
+    path = tmp_path / "Trash"  # Thunderbird keeps an empty file for an empty folder
+    path.write_bytes(content)
+    assert read(path) == Sightings()
 
 
 def test_a_file_that_is_no_mbox_is_refused(tmp_path):

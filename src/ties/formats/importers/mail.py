@@ -39,7 +39,9 @@ The rules (docs/import.md, "From your mailbox", says them for users):
   (and Gmail's X-GM-THRID, when present, joins every message of a Gmail conversation).
   A thread's first message is its earliest by date (ties broken by order in the
   mailbox): when the thread's root is in the mailbox that is the root, and when it is not,
-  the thread starts at the earliest one present. Each message's `thread` is that first
+  the thread starts at the earliest one present. A message skipped for having too many
+  people still counts as its thread's first (a reply in private to a broadcast answers
+  whoever sent it); one skipped for any other reason does not. Each message's `thread` is that first
   message's key and `reached_out` its sender (None when that is you).
 - **Which messages.** An mbox is split at From_ lines: a line starting "From " that also
   carries a time and a year ("From ana@example.com Thu Mar 14 10:00:00 2025"), so a body
@@ -234,6 +236,10 @@ def _mbox_messages(stream, size: int, progress: Progress | None
     start = 0
     while start < len(buf) and buf[start] in b"\r\n":
         start += 1
+    if start == len(buf):  # an empty folder: Thunderbird keeps an empty file for it
+        if progress is not None:
+            progress(size, size)
+        return
     if not from_line_at(start):
         raise BadFile("not an mbox (it does not start with a 'From ' line)")
     del buf[:start]
@@ -491,13 +497,13 @@ def _header_date(raw: str | None) -> datetime | None:
 
 
 class _Message:
-    __slots__ = ("key", "ids", "links", "when", "sender", "others", "names", "note",
-                 "order", "day")
+    __slots__ = ("key", "node", "when", "sender", "others", "names", "note", "order", "day",
+                 "seen")
 
-    def __init__(self, key, ids, links, when, day, sender, others, names, note, order):
+    def __init__(self, key, node, when, day, sender, others, names, note, order, seen):
+        self.seen = seen  # a sighting; a broadcast only takes part in its thread
         self.key = key
-        self.ids = ids  # its own Message-ID (and Gmail thread), as thread nodes
-        self.links = links  # In-Reply-To, References
+        self.node = node  # its Message-ID ("<id>", or its key), a node of the threads
         self.when = when
         self.day = day
         self.sender = sender
@@ -523,6 +529,8 @@ class _Reader:
         self.parser = BytesHeaderParser(policy=compat32)
         self.addresses: dict[str, str | None] = {}  # as written -> checked, lower case
         self.parsed: dict[str, list[tuple[str, str]]] = {}  # a header -> its addresses
+        # the threads, as a union-find forest over Message-IDs and Gmail thread ids
+        self.parent: dict[str, str] = {}
         self.not_yours = 0
 
     # -- sources
@@ -628,9 +636,6 @@ class _Reader:
         if not others:
             skip(ONLY_YOU)
             return
-        if len(others) > self.max_others:
-            skip(too_many(self.max_others))
-            return
         when = _header_date(h.get("date"))
         if when is None:
             when = _from_line_date(from_line)
@@ -672,11 +677,16 @@ class _Reader:
         thread_id = (h.get("x-gm-thrid") or h.get("x-gmail-thrid") or "").strip()
         if thread_id:
             ids.append("gm:" + thread_id)
-        links = [f"<{i}>" for i in _ids(h.get("in-reply-to")) + _ids(h.get("references"))]
+        for node in ids[1:] + [f"<{i}>" for i in _ids(h.get("in-reply-to")) +
+                               _ids(h.get("references"))]:
+            self.join(ids[0], node)
+        broadcast = len(others) > self.max_others
+        if broadcast:  # no sighting, but it may be the first message of its thread
+            skip(too_many(self.max_others))
         self.messages.append(_Message(
-            key, ids, links, order, day, sender, others,
+            key, ids[0], order, day, sender, others,
             tuple((a, names[a]) for a in others if a in names), note or None,
-            len(self.messages)))
+            len(self.messages), not broadcast))
 
     def pairs(self, value: str) -> list[tuple[str, str]]:
         """email.utils.getaddresses of one header's value, remembered: the same To and
@@ -684,7 +694,7 @@ class _Reader:
         known = self.parsed.get(value)
         if known is None:
             known = email_utils.getaddresses([value])
-            if len(self.parsed) < 100_000:
+            if len(self.parsed) < 100_000 and len(value) < 1000:
                 self.parsed[value] = known
         return known
 
@@ -702,41 +712,40 @@ class _Reader:
             local, _, domain = checked.rpartition("@")
             if f"{local.split('+', 1)[0]}@{domain}" in self.me:
                 self.yours.add(checked)
-        if len(self.addresses) < 1_000_000:
+        if len(self.addresses) < 1_000_000 and len(written) < 300:
             self.addresses[written] = checked
         return checked
 
     # -- threads
 
+    def root(self, node: str) -> str:
+        """The thread `node` (a "<Message-ID>", a key, a "gm:" thread id) belongs to."""
+        parent = self.parent
+        top = node
+        while (up := parent.get(top, top)) != top:
+            top = up
+        while node != top:  # path compression
+            parent[node], node = top, parent[node]
+        return top
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
     def finish(self) -> Sightings:
-        parent: dict[str, str] = {}
-
-        def root(node: str) -> str:
-            top = node
-            while (up := parent.get(top, top)) != top:
-                top = up
-            while node != top:  # path compression
-                parent[node], node = top, parent[node]
-            return top
-
-        def join(a: str, b: str) -> None:
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                parent[rb] = ra
-
-        for message in self.messages:
-            first = message.ids[0]
-            for node in message.ids[1:] + message.links:
-                join(first, node)
+        root = self.root
         earliest: dict[str, _Message] = {}
         for message in self.messages:
-            top = root(message.ids[0])
+            top = root(message.node)
             best = earliest.get(top)
             if best is None or (message.when, message.order) < (best.when, best.order):
                 earliest[top] = message
         found = self.result.found
         for message in self.messages:
-            first = earliest[root(message.ids[0])]
+            if not message.seen:
+                continue
+            first = earliest[root(message.node)]
             found.append(Sighting(
                 key=message.key, when=message.day, others=message.others,
                 reached_out=None if first.sender in self.yours else first.sender,
