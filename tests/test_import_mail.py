@@ -205,6 +205,11 @@ def test_a_message_naming_none_of_your_addresses_is_kept_with_a_note(tmp_path):
                             "recipient: if you wrote from another one, add it to me.email."]
 
 
+def test_addresses_and_names_in_raw_utf8_are_read(tmp_path):
+    path = mbox(tmp_path, simple(1, sender="J\udcc3\udcb6rg <j\udcc3\udcb6rg@example.com>"))
+    assert read(path).found[0].names == (("jörg@example.com", "Jörg"),)
+
+
 def test_addresses_that_are_none_are_left_out(tmp_path):
     path = mbox(tmp_path, simple(1, to="undisclosed-recipients:;, me@example.com, bob"))
     assert read(path).found[0].others == ("ana@example.com",)

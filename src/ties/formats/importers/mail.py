@@ -357,16 +357,25 @@ def _header_block(path: Path) -> bytes | None:
 # ---- reading headers ---------------------------------------------------------------------
 
 
-def _text(raw: str) -> str:
-    """A raw header value (ASCII, with any 8-bit bytes kept as surrogates) as text: 8-bit
-    bytes read as UTF-8 (else Windows-1252), encoded words decoded, folding undone, white
-    space runs made one space, control characters dropped."""
-    if not raw.isascii():
+def _eight_bit(raw: str) -> str:
+    """A raw header value (ASCII, with any 8-bit bytes kept as surrogates, as the parser
+    gives it) with those bytes read as UTF-8, else Windows-1252."""
+    if raw.isascii():
+        return raw
+    try:
         data = raw.encode("ascii", "surrogateescape")
-        try:
-            raw = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raw = data.decode("windows-1252", "replace")
+    except UnicodeEncodeError:  # text already
+        return raw
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("windows-1252", "replace")
+
+
+def _text(raw: str) -> str:
+    """A raw header value as text: 8-bit bytes read (`_eight_bit`), encoded words decoded,
+    folding undone, white space runs made one space, control characters dropped."""
+    raw = _eight_bit(raw)
     if "=?" in raw:
         raw = _decode_words(raw)
     return " ".join(_CONTROL.sub("", raw).split())
@@ -572,6 +581,8 @@ class _Reader:
         for name, value in parsed.raw_items():
             name = name.lower()
             if name in _WANTED:
+                if name in _ADDRESS_FIELDS or name == "sender":
+                    value = _eight_bit(value)  # an address in UTF-8 (RFC 6532)
                 if name in _ADDRESS_FIELDS and name in h:  # a second To: line adds
                     h[name] += ", " + value
                 else:
