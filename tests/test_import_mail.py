@@ -444,6 +444,17 @@ def test_a_maildir_reads_its_maildirplusplus_subfolders_but_not_trash_or_junk(tm
                             "(trash, junk, drafts)"]
 
 
+def test_a_maildir_message_with_long_headers_and_crlf_is_read_whole(tmp_path):
+    maildir(tmp_path)
+    refs = "References: " + "\n ".join(f"<r{i}@example.com>" for i in range(2000))
+    (tmp_path / "cur" / "1.host:2,S").write_bytes(
+        simple(1, "ana@example.com", "me@example.com", "13 Mar 2025 10:00 +0000", refs,
+               "Cc: bo@example.com").replace("\n", "\r\n").encode())
+    found = read(tmp_path).found
+    assert [(s.others, s.thread) for s in found] == [
+        (("ana@example.com", "bo@example.com"), "mail:1@example.com")]
+
+
 def test_a_maildir_message_without_a_date_is_skipped(tmp_path):
     for sub in ("cur", "new"):
         (tmp_path / sub).mkdir()

@@ -342,8 +342,10 @@ def _header_block(path: Path) -> bytes | None:
     with open(path, "rb") as stream:
         buf = bytearray()
         at = 0
+        size = 16384  # most header blocks fit; a message's body is never read whole
         while True:
-            data = stream.read(65536)
+            data = stream.read(size)
+            size = min(size * 2, CHUNK)
             buf.extend(data)
             found = _BLANK.search(buf, at)
             end = found.start() + 1 if found else len(buf)
