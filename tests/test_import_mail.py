@@ -641,3 +641,56 @@ def test_odd_headers_never_crash_and_keys_are_stable(tmp_path_factory, subject, 
         assert found.key.startswith("mail:") and found.channel == "email"
         assert found.note is None or (found.note == found.note.strip()
                                       and len(found.note) <= 1000)
+
+
+# ---- what Python's own mailbox writes, the reader reads back ------------------------------
+
+_SUBJECT = st.text(st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp", "Co", "Cn"]),
+                   max_size=60)
+_BODY = st.lists(st.sampled_from(["From here on", "From - Thu Mar 13 10:00:00 2025",
+                                  ">From quoted", "", "text", "From: x@y"]), max_size=6)
+
+
+def _written_by_mailbox(path: Path, subjects: list[str], bodies: list[list[str]]) -> None:
+    import mailbox
+    from email.message import EmailMessage
+
+    box = mailbox.mbox(path)
+    try:
+        for n, (subject, body) in enumerate(zip(subjects, bodies, strict=True)):
+            message = EmailMessage()
+            message["From"] = f"Person {n} <p{n}@example.com>"
+            message["To"] = "me@example.com"
+            message["Subject"] = subject
+            message["Date"] = "Thu, 13 Mar 2025 10:00:00 +0000"
+            message["Message-ID"] = f"<{n}@example.com>"
+            message.set_content("\n".join(body) + "\n")
+            box.add(message)
+    finally:
+        box.close()
+
+
+def _round_trip(tmp_path: Path, subjects: list[str], bodies: list[list[str]]) -> None:
+    path = tmp_path / "python.mbox"
+    path.unlink(missing_ok=True)
+    _written_by_mailbox(path, subjects, bodies)
+    found = read(path).found
+    assert [s.key for s in found] == [f"mail:{n}@example.com" for n in range(len(subjects))]
+    assert [s.note for s in found] == [" ".join(mail._CONTROL.sub("", t).split()) or None
+                                       for t in subjects]
+
+
+@settings(max_examples=8)
+@given(st.lists(st.tuples(_SUBJECT, _BODY), min_size=1, max_size=5))
+def test_what_pythons_mailbox_writes_is_read_back_message_for_message(tmp_path_factory,
+                                                                      messages):
+    _round_trip(tmp_path_factory.mktemp("m"), [s for s, _ in messages],
+                [b for _, b in messages])
+
+
+@pytest.mark.slow
+@settings(max_examples=400)
+@given(st.lists(st.tuples(_SUBJECT, _BODY), min_size=1, max_size=8))
+def test_what_pythons_mailbox_writes_is_read_back_deep(tmp_path_factory, messages):
+    _round_trip(tmp_path_factory.mktemp("m"), [s for s, _ in messages],
+                [b for _, b in messages])
