@@ -29,3 +29,13 @@ def test_the_benchmark_generator_builds_a_store_with_stats(tmp_path):
         assert conn.execute("SELECT sum(interactions) FROM person_stats").fetchone()[0] >= 100
     finally:
         conn.close()
+
+
+def test_the_mail_benchmark_writes_reads_and_compares_a_small_mailbox(capsys):
+    spec = importlib.util.spec_from_file_location("mail_benchmark", ROOT / "benchmarks" /
+                                                  "mail.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    assert benchmark.main(["--messages", "60", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "60 messages" in out and "ratio (target: at most 3)" in out

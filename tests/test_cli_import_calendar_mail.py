@@ -168,3 +168,71 @@ def test_next_changes_after_a_calendar_import(ties, known, calendar):
 def test_contact_options_are_refused_for_a_calendar(ties, known, calendar):
     result = ties("import", calendar, "--type", "social")
     assert result.exit_code == 1 and "--type, --tag and --skip-invalid" in result.stderr
+
+
+def write_mail(box) -> None:
+    """A thread Ana started, which you answered to Ana and Bo; and a thread with Zed, whose
+    reply's body looks like headers."""
+    import email.message
+
+    def message(mid, sender, to, day, subject, reply=None, body="hello\n"):
+        msg = email.message.EmailMessage()
+        msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = sender, to, subject, mid
+        msg["Date"] = f"{day} Mar 2025 10:00:00 +0000"
+        if reply:
+            msg["In-Reply-To"] = msg["References"] = reply
+        msg.set_content(body)
+        box.add(msg)
+
+    message("<1@x>", "Ana Lima <ana@example.com>", "me@example.com", "10", "Lunch?")
+    message("<2@x>", "Me <me@example.com>", "Ana Lima <ana@example.com>, Bo Chen "
+            "<bo@example.com>", "10", "Re: Lunch?", "<1@x>")
+    message("<3@x>", "Me <me@example.com>", "Zed Doe <zed@x.example>", "11", "Hi Zed")
+    message("<4@x>", "Zed Doe <zed@x.example>", "me@example.com", "12", "Re: Hi Zed", "<3@x>",
+            body="From: ana@example.com\nSubject: a secret in the body\n")
+    box.flush()
+
+
+@pytest.fixture
+def mbox(tmp_path):
+    import mailbox
+
+    path = tmp_path / "Sent"  # Thunderbird's folders have no extension
+    write_mail(mailbox.mbox(path))
+    return str(path)
+
+
+def test_a_mailbox_import_is_one_interaction_per_person_per_thread_per_day(ties, known, mbox):
+    result = ties("import", mbox)
+    assert result.exit_code == 0, result.stderr
+    assert "Imported mail as import #1: 2 interactions created, 2 skipped." in result.stderr
+    assert "    zed@x.example (Zed Doe): 2 times\n" in result.stderr
+    assert [(h["date"], h["channel"], h["note"], h["they_reached_out"])
+            for h in history(ties, "Ana Lima")] == [("2025-03-10", "email", "Lunch?", True)]
+    assert [(h["note"], h["they_reached_out"]) for h in history(ties, "Bo Chen")] == [
+        ("Re: Lunch?", False)]  # Ana started the thread, not Bo
+    assert "secret" not in ties("show", "Ana Lima").stdout
+    again = ties("import", mbox)
+    assert "0 interactions created" in again.stderr
+    assert len(history(ties, "Ana Lima")) == 1
+
+
+def test_a_maildir_folder_is_imported_and_add_new_adds_zed(ties, known, tmp_path):
+    import mailbox
+
+    folder = tmp_path / "Maildir"
+    write_mail(mailbox.Maildir(folder))
+    result = ties("import", str(folder), "--add-new")
+    assert result.exit_code == 0, result.stderr
+    assert "4 interactions created, 1 person added" in result.stderr
+    zed = json.loads(ties("show", "Zed Doe", "--json").stdout)
+    assert [(h["date"], h["note"], h["they_reached_out"]) for h in zed["history"]] == [
+        ("2025-03-12", "Re: Hi Zed", False), ("2025-03-11", "Hi Zed", False)]
+
+
+def test_a_mailbox_from_standard_input_is_refused_asking_for_its_path(ties, known, mbox):
+    from pathlib import Path
+
+    result = ties("import", "-", input=Path(mbox).read_text())
+    assert result.exit_code == 1
+    assert "A mailbox is read from its path" in result.stderr

@@ -214,8 +214,10 @@ def _read_mail(path, *, me, today: date, max_others: int, source: str,
 
 
 def _is_mbox(head: str) -> bool:
-    """An mbox file starts with its first message's 'From ' line."""
-    return head.startswith("From ")
+    """An mbox file starts with its first message's 'From ' line, then a header."""
+    from ties.formats.importers import mail
+
+    return mail.looks_like_mbox(head.encode("utf-8", "surrogateescape"))
 
 
 register(Format("ties", "ties JSON export", _read_ties, _write_ties, _is_ties,
