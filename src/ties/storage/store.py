@@ -623,12 +623,12 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
         rows = [dict(date=m.record.when, channel=m.record.channel, note=m.record.note,
                      they_reached_out=m.record.they_reached_out, gave=False, received=False,
                      logged_at=_utc(stamp), import_id=batch.id) for m in creates]
+        table = Interaction.__table__  # Core, not the ORM's bulk path: a third of the time
         ids = [r[0] for r in session.execute(
-            insert(Interaction).returning(Interaction.id, sort_by_parameter_order=True),
-            rows)]
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)]
         for iid, m in zip(ids, creates, strict=True):
             m.id = iid
-        session.execute(insert(InteractionPerson), [
+        session.execute(insert(InteractionPerson.__table__), [
             {"interaction_id": m.id, "person_id": here(p)} for m in creates
             for p in m.people])
     sources = []
@@ -641,7 +641,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
                             "filled": filled})
             filled = None  # recorded once
     if sources:
-        session.execute(insert(InteractionSource), sources)
+        session.execute(insert(InteractionSource.__table__), sources)
     fills = [{"i": m.into, "n": m.fill} for m in planned.meetings if m.fill]
     if fills:
         rows_ = Interaction.__table__
