@@ -29,3 +29,15 @@ def test_the_benchmark_generator_builds_a_store_with_stats(tmp_path):
         assert conn.execute("SELECT sum(interactions) FROM person_stats").fetchone()[0] >= 100
     finally:
         conn.close()
+
+
+def test_the_calendar_benchmark_writes_a_calendar_the_reader_reads():
+    spec = importlib.util.spec_from_file_location("ics_benchmark", ROOT / "benchmarks" /
+                                                  "ics.py")
+    ics = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ics)
+    from ties.formats.importers import calendar
+
+    out = calendar.read(ics.write(40), ics.ME, ics.TODAY, zone=ics.ZONE)
+    assert len(out.found) > 40  # recurring events expand
+    assert all(s.when <= ics.TODAY for s in out.found)

@@ -434,6 +434,19 @@ def test_the_channel_is_video_with_a_meeting_link_else_in_person_with_a_place(li
     assert [s.channel for s in found] == [channel]
 
 
+def test_a_link_only_in_outlooks_html_description_is_video_and_alarms_are_ignored():
+    data = ics(event("h", "DTSTART:20250310T090000Z",
+                     'X-ALT-DESC;FMTTYPE=text/html:<a href="https://teams.microsoft.com/l/1">',
+                     "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:https://zoom.us/j/1",
+                     "TRIGGER:-PT10M", "END:VALARM"))
+    assert [s.channel for s in sightings(data).found] == ["video"]
+
+
+def test_a_file_can_not_forge_the_readers_own_link_marker():
+    data = ics(event("f", "DTSTART:20250310T090000Z", "X-TIES-MEETING-LINK:yes"))
+    assert [s.channel for s in sightings(data).found] == ["event"]
+
+
 def test_the_description_is_never_the_note():
     data = ics(event("n", "DTSTART:20250310T090000Z", "DESCRIPTION:private: salary talk")
                .replace("SUMMARY:Coffee", "SUMMARY:"))
