@@ -368,6 +368,25 @@ def test_with_now_given_an_occurrence_counts_once_it_has_started():
     assert len(sightings(data, now=at - timedelta(seconds=1)).found) == 0
 
 
+def test_a_now_later_than_today_still_gives_no_day_after_today():
+    data = ics(event("n", "DTSTART:20250315T120000Z"))
+    out = sightings(data, now=datetime(2025, 3, 16, tzinfo=UTC))
+    assert (out.found, out.skipped) == ([], {"not yet happened": 1})
+
+
+@pytest.mark.parametrize(("tz", "day"), [("Europe/Berlin", date(2025, 3, 11)),
+                                         ("America/Los_Angeles", date(2025, 3, 10))])
+def test_without_a_zone_the_day_is_in_the_systems_time_zone(monkeypatch, tz, day):
+    monkeypatch.setenv("TZ", tz)
+    clock.tzset()
+    try:
+        found = read(ics(event("z", "DTSTART:20250311T060000Z")), ME, TODAY).found
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert [s.when for s in found] == [day]
+
+
 def test_the_user_declined_on_any_of_their_addresses():
     data = ics(event("d", "DTSTART:20250310T090000Z",
                      "ATTENDEE;PARTSTAT=DECLINED:mailto:Me@Work.Example"))

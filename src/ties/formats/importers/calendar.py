@@ -336,7 +336,8 @@ class _Reader:
     def occurrence(self, about: _About, when, original) -> None:
         """One occurrence starting `when`, first planned for `original` (its
         RECURRENCE-ID)."""
-        if not self._started(when):
+        day = self._day(when)
+        if not self._started(when) or day > self.today:
             self.out.skip(FUTURE)
             return
         if about.skip:
@@ -348,7 +349,7 @@ class _Reader:
             return
         self.keys.add(key)
         self.out.found.append(Sighting(
-            key=key, when=self._day(when), others=about.others, reached_out=about.reached,
+            key=key, when=day, others=about.others, reached_out=about.reached,
             channel=about.channel, note=about.note, names=about.names))
 
     def _started(self, when) -> bool:
