@@ -368,6 +368,25 @@ def test_with_now_given_an_occurrence_counts_once_it_has_started():
     assert len(sightings(data, now=at - timedelta(seconds=1)).found) == 0
 
 
+def test_a_now_later_than_today_still_gives_no_day_after_today():
+    data = ics(event("n", "DTSTART:20250315T120000Z"))
+    out = sightings(data, now=datetime(2025, 3, 16, tzinfo=UTC))
+    assert (out.found, out.skipped) == ([], {"not yet happened": 1})
+
+
+@pytest.mark.parametrize(("tz", "day"), [("Europe/Berlin", date(2025, 3, 11)),
+                                         ("America/Los_Angeles", date(2025, 3, 10))])
+def test_without_a_zone_the_day_is_in_the_systems_time_zone(monkeypatch, tz, day):
+    monkeypatch.setenv("TZ", tz)
+    clock.tzset()
+    try:
+        found = read(ics(event("z", "DTSTART:20250311T060000Z")), ME, TODAY).found
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert [s.when for s in found] == [day]
+
+
 def test_the_user_declined_on_any_of_their_addresses():
     data = ics(event("d", "DTSTART:20250310T090000Z",
                      "ATTENDEE;PARTSTAT=DECLINED:mailto:Me@Work.Example"))
@@ -432,6 +451,19 @@ def test_an_organizer_not_listed_as_attendee_is_among_the_others():
 def test_the_channel_is_video_with_a_meeting_link_else_in_person_with_a_place(lines, channel):
     found = sightings(ics(event("c", "DTSTART:20250310T090000Z", *lines))).found
     assert [s.channel for s in found] == [channel]
+
+
+def test_a_link_only_in_outlooks_html_description_is_video_and_alarms_are_ignored():
+    data = ics(event("h", "DTSTART:20250310T090000Z",
+                     'X-ALT-DESC;FMTTYPE=text/html:<a href="https://teams.microsoft.com/l/1">',
+                     "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:https://zoom.us/j/1",
+                     "TRIGGER:-PT10M", "END:VALARM"))
+    assert [s.channel for s in sightings(data).found] == ["video"]
+
+
+def test_a_file_can_not_forge_the_readers_own_link_marker():
+    data = ics(event("f", "DTSTART:20250310T090000Z", "X-TIES-MEETING-LINK:yes"))
+    assert [s.channel for s in sightings(data).found] == ["event"]
 
 
 def test_the_description_is_never_the_note():
