@@ -140,3 +140,11 @@ def test_someone_added_after_an_import_gets_their_meetings_from_the_next(ties, p
     again = run_import(people, found)
     assert again.plan.counts()["created"] == 1
     assert len(history(ties, "Cy Ng")) == 1 and len(history(ties, "Ana Lima")) == 1
+
+
+def test_interactions_logged_after_an_import_number_past_the_imported_ones(ties, people):
+    run_import(people, sight("ics:u1/a"), sight("ics:u2/a", when=date(2025, 3, 11)))
+    imported = {h["id"] for h in history(ties, "Ana Lima")}
+    assert ties("log", "Ana Lima", "--note", "later").exit_code == 0
+    (latest,) = [h["id"] for h in history(ties, "Ana Lima") if h["note"] == "later"]
+    assert latest > max(imported) and len(imported) == 2
