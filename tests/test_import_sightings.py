@@ -148,3 +148,14 @@ def test_interactions_logged_after_an_import_number_past_the_imported_ones(ties,
     assert ties("log", "Ana Lima", "--note", "later").exit_code == 0
     (latest,) = [h["id"] for h in history(ties, "Ana Lima") if h["note"] == "later"]
     assert latest > max(imported) and len(imported) == 2
+
+
+def test_merging_two_people_keeps_their_imported_keys_so_a_reimport_adds_nothing(
+        ties, people):
+    ties("add", "Ana Work", "--email", "ana@globex.example", "--no-log")
+    found = [sight("ics:u1/a", ("ana@example.com", "ana@globex.example")),
+             sight("ics:u2/a", ("ana@globex.example",), when=date(2025, 3, 11))]
+    run_import(people, *found)
+    assert ties("merge", "Ana Lima", "Ana Work", "--yes").exit_code == 0
+    assert run_import(people, *found).plan.meetings == []
+    assert len(history(ties, "Ana Lima")) == 2

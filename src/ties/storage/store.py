@@ -1057,6 +1057,17 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
                     .values(person_id=keep_id).execution_options(**unsynced))
     session.execute(update(FollowUpModel).where(FollowUpModel.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
+    # The calendar and mail keys recorded for them become the kept person's (a key both
+    # were recorded for stays once), so a re-import adds nothing for either.
+    from ties.storage.models import InteractionSource
+
+    source = aliased(InteractionSource)
+    session.execute(delete(InteractionSource).where(
+        InteractionSource.person_id == other_id,
+        InteractionSource.key.in_(select(source.key).where(source.person_id == keep_id)))
+        .execution_options(**unsynced))
+    session.execute(update(InteractionSource).where(InteractionSource.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
     session.flush()
     session.delete(session.get(Person, other_id))
     session.flush()

@@ -17,12 +17,14 @@ out: the feed is for what is coming up."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import version
 
-from ties import __version__
 from ties.core.text import safe
 from ties.formats.exporters import _fold
 
-PRODID = f"-//ties//ties {__version__}//EN"
+# The installed version, read from the package's metadata: formats/ may not import the
+# top-level package (tests/test_architecture.py).
+PRODID = f"-//ties//ties {version('ties')}//EN"
 # How often a subscribed app should fetch the feed again (RFC 7986; Apple and Outlook
 # read X-PUBLISHED-TTL).
 REFRESH = "PT12H"
