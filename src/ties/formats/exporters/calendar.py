@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from ties import __version__
 from ties.core.text import safe
 from ties.formats.exporters import _fold
 
-PRODID = f"-//ties//ties {__version__}//EN"
+PRODID = "-//ties//ties//EN"  # no version: formats/ imports from core and formats only
 # How often a subscribed app should fetch the feed again (RFC 7986; Apple and Outlook
 # read X-PUBLISHED-TTL).
 REFRESH = "PT12H"
