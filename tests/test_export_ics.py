@@ -46,7 +46,7 @@ def parsed(text: str):
 def test_an_empty_store_is_an_empty_calendar_a_calendar_app_reads():
     text = feed()
     assert text == (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ties//ties 0.1.0//EN\r\n"
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ties//ties//EN\r\n"
         "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nNAME:ties\r\nX-WR-CALNAME:ties\r\n"
         "X-WR-CALDESC:Promises\\, birthdays and this week's suggestions from ties\r\n"
         "REFRESH-INTERVAL;VALUE=DURATION:PT12H\r\nX-PUBLISHED-TTL:PT12H\r\n"

@@ -573,14 +573,25 @@ def test_nesting_deeper_than_any_calendar_is_refused_before_parsing():
 
 def test_a_rule_without_end_stops_at_now_and_one_too_frequent_is_skipped_quickly():
     data = ics(event("w", "DTSTART:20240101T090000Z", "RRULE:FREQ=WEEKLY"),
-               event("s", "DTSTART:19700101T000000Z", "RRULE:FREQ=SECONDLY"),
-               event("m", "DTSTART:00010101T000000Z", "RRULE:FREQ=MINUTELY;INTERVAL=1"))
+               event("d", "DTSTART:19500101T000000Z", "RRULE:FREQ=DAILY"),
+               event("y", "DTSTART:00010101T000000Z", "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"))
     started = clock.perf_counter()
     out = sightings(data)
     assert clock.perf_counter() - started < 5
     assert len(out.found) == 63  # Mondays from 1 Jan 2024 to 10 March 2025
     assert max(s.when for s in out.found) == date(2025, 3, 10)
     assert out.skipped == {f"repeats more than {MAX_OCCURRENCES:,} times": 2}
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+                                  "FREQ=SECONDLY;BYMONTH=4,6;BYMONTHDAY=31,-31",
+                                  "FREQ=MONTHLY;INTERVAL=0", "FREQ=HOURLY;BYMONTH=13",
+                                  "FREQ=DAILY;BYSETPOS=7", "FREQ=WEEKLY;BYWEEKNO=54"])
+def test_a_rule_on_a_day_no_month_has_is_one_meeting_not_a_search_to_9999(rule):
+    started = clock.perf_counter()
+    out = sightings(ics(event("h", "DTSTART:20200101T090000Z", f"RRULE:{rule}")))
+    assert clock.perf_counter() - started < 2
+    assert [s.when for s in out.found] == [date(2020, 1, 1)]
 
 
 def test_many_events_are_read_in_linear_time():

@@ -17,14 +17,11 @@ out: the feed is for what is coming up."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from importlib.metadata import version
 
 from ties.core.text import safe
 from ties.formats.exporters import _fold
 
-# The installed version, read from the package's metadata: formats/ may not import the
-# top-level package (tests/test_architecture.py).
-PRODID = f"-//ties//ties {version('ties')}//EN"
+PRODID = "-//ties//ties//EN"  # no version: formats/ imports from core and formats only
 # How often a subscribed app should fetch the feed again (RFC 7986; Apple and Outlook
 # read X-PUBLISHED-TTL).
 REFRESH = "PT12H"

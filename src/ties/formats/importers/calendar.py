@@ -214,6 +214,10 @@ class _Reader:
             if not str(event.get("UID", "")).strip():
                 event["UID"] = _content_uid(event)
             if event.get("RECURRENCE-ID") is None:
+                if any(_never_matches(r) for r in _listed(event.get("RRULE"))):
+                    # dateutil would look for a 30 February until the year 9999: the
+                    # event happened once, on its start
+                    del event["RRULE"]
                 uid = str(event["UID"])
                 cores.setdefault(uid, event)
                 if not self._few_enough(event):
@@ -287,12 +291,15 @@ class _Reader:
             except (ValueError, TypeError, OverflowError):
                 continue  # the expansion skips a series it can't read
             taken = 0
-            for when in rr:
-                if when > until:
-                    break
-                taken += 1
-                if taken > MAX_OCCURRENCES:
-                    return False
+            try:
+                for when in rr:
+                    if when > until:
+                        break
+                    taken += 1
+                    if taken > MAX_OCCURRENCES:
+                        return False
+            except (ValueError, OverflowError):
+                continue  # dateutil finds it empty (BYHOUR=25): the expansion skips it
         return True
 
     # -- one occurrence -----------------------------------------------------------------
@@ -394,6 +401,53 @@ class _About:
     channel: str = "event"
     note: str | None = None
     names: tuple[tuple[str, str], ...] = ()
+
+
+MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+_WEEKDAY = re.compile(r"[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)")
+
+
+def _never_matches(rule) -> bool:
+    """Whether an RRULE is not one a calendar writes for meetings, and may be one dateutil
+    searches, period by period, until the year 9999 for an occurrence that never comes (or
+    loops on for ever): more often than daily, no interval, a value out of its range, a
+    day no month has, a BY part RFC 5545 3.3.10 does not allow with its FREQ, or a
+    BYSETPOS beyond what its BYDAY gives every month. Its event then happened once, on its
+    start."""
+    try:
+        freq = [str(f).upper() for f in _listed(rule.get("FREQ"))]
+        intervals = [int(i) for i in _listed(rule.get("INTERVAL"))]
+        days = [int(d) for d in rule.get("BYMONTHDAY", [])]
+        months = [int(m) for m in rule.get("BYMONTH", [])] or list(range(1, 13))
+        year_days = [int(d) for d in rule.get("BYYEARDAY", [])]
+        weeks = [int(w) for w in rule.get("BYWEEKNO", [])]
+        positions = [int(p) for p in rule.get("BYSETPOS", [])]
+        weekdays = [str(d).upper() for d in rule.get("BYDAY", [])]
+        times = [(int(v), top) for part, top in (("BYHOUR", 23), ("BYMINUTE", 59),
+                                                 ("BYSECOND", 60))
+                 for v in rule.get(part, [])]
+    except (TypeError, ValueError, AttributeError):  # a rule icalendar could not read
+        return True
+    if len(freq) != 1 or freq[0] not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+        return True
+    yearly = freq[0] == "YEARLY"
+    if any(i < 1 for i in intervals) or any(not 1 <= m <= 12 for m in months) \
+            or any(not 0 <= v <= top for v, top in times) \
+            or not all(_WEEKDAY.fullmatch(d) for d in weekdays):
+        return True
+    if year_days and (not yearly or any(not 0 < abs(d) <= 366 for d in year_days)):
+        return True
+    if weeks and (not yearly or any(not 0 < abs(w) <= 53 for w in weeks)):
+        return True
+    if days and freq[0] == "WEEKLY":
+        return True
+    if positions and (freq[0] not in ("MONTHLY", "YEARLY") or not weekdays
+                      or any(not 0 < abs(p) <= 4 * len(weekdays) for p in positions)):
+        return True
+    return bool(days) and not any(0 < abs(d) <= MONTH_DAYS[m - 1] for d in days
+                                  for m in months)
 
 
 def _remove(cal, uids: set[str]) -> None:
