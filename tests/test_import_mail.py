@@ -417,11 +417,12 @@ def test_a_maildir_reads_cur_and_new_and_skips_drafts_and_tmp(tmp_path):
     (tmp_path / "cur" / "1700000000.1.host:2,S").write_text(simple(1))
     (tmp_path / "cur" / "1700000000.2.host:2,DS").write_text(simple(2))
     (tmp_path / "new" / "1700000000.3.host").write_text(simple(3))
+    (tmp_path / "cur" / "1700000000.6.host:2,ST").write_text(simple(6))
     (tmp_path / "tmp" / "1700000000.4.host").write_text(simple(4))
     (tmp_path / "cur" / ".hidden").write_text(simple(5))
     result = read(tmp_path)
     assert [s.key for s in result.found] == ["mail:1@example.com", "mail:3@example.com"]
-    assert result.skipped == {mail.DRAFT: 1}
+    assert result.skipped == {mail.DRAFT: 1, mail.TRASHED: 1}
 
 
 def maildir(path: Path) -> Path:

@@ -20,9 +20,10 @@ The rules (docs/import.md, "From your mailbox", says them for users):
   office replies, notifications), drafts (a Maildir D flag, Thunderbird's
   X-Mozilla-Draft-Info, Apple Mail's draft type, mutt's X-Status T, Gmail's Drafts label),
   Gmail's spam, messages Thunderbird deleted but has not compacted away (X-Mozilla-Status
-  0x0008), more than `max_others` other people, no one but you, no sender, a date after
-  `today`, no readable date, headers over 16 MiB, and a second copy of a message already
-  read (the same key).
+  0x0008) and Maildir messages marked deleted (the T flag: a move leaves one behind),
+  more than `max_others` other people, no one but you, no sender, a date after `today`,
+  no readable date, headers over 16 MiB, and a second copy of a message already read
+  (the same key).
 - **When.** The Date header in your local time zone (one without a zone, or -0000, is
   UTC); when it is missing or unreadable, the mbox From_ line's date; else the message is
   skipped.
@@ -129,6 +130,7 @@ AUTOMATIC = "sent automatically"
 DRAFT = "a draft"
 SPAM = "spam"
 DELETED = "deleted in Thunderbird, not yet compacted"
+TRASHED = "marked deleted (Maildir T flag), not yet expunged"
 ONLY_YOU = "no one but you"
 NO_SENDER = "no sender"
 FUTURE = "dated after today"
@@ -569,6 +571,8 @@ class _Reader:
         for n, (file, flags) in enumerate(files, 1):
             if "D" in flags:
                 self.result.skip(DRAFT)
+            elif "T" in flags:  # a move to another folder leaves this until expunged
+                self.result.skip(TRASHED)
             else:
                 try:
                     headers = _header_block(file)
