@@ -557,9 +557,15 @@ def test_looks_like_mbox(head, expected):
 def test_is_maildir_needs_cur_and_new(tmp_path):
     (tmp_path / "cur").mkdir()
     assert not mail.is_maildir(tmp_path)
+    assert not mail.is_mail_folder(tmp_path)
     (tmp_path / "new").mkdir()
-    assert mail.is_maildir(tmp_path)
+    assert mail.is_maildir(tmp_path) and mail.is_mail_folder(tmp_path)
     assert not mail.is_maildir(tmp_path / "cur" / "nothing")
+
+
+def test_an_apple_mail_export_is_a_mail_folder_but_no_maildir(tmp_path):
+    (tmp_path / "mbox").write_bytes(b"")
+    assert mail.is_mail_folder(tmp_path) and not mail.is_maildir(tmp_path)
 
 
 # ---- progress, streaming and invariants ---------------------------------------------------

@@ -162,6 +162,15 @@ def is_maildir(path: Path) -> bool:
         return False
 
 
+def is_mail_folder(path: Path) -> bool:
+    """Whether `read` takes the folder `path`: a Maildir, or an Apple Mail export (a
+    folder such as "Inbox.mbox" holding a file named "mbox")."""
+    try:
+        return is_maildir(path) or (path / "mbox").is_file()
+    except OSError:
+        return False
+
+
 def read(path: Path, me: frozenset[str], today: date, max_others: int = 8,
          progress: Progress | None = None, *, tz: tzinfo | None = None) -> Sightings:
     """The sightings of an mbox file or Maildir folder at `path` (module docstring).
