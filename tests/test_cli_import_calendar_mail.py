@@ -236,3 +236,12 @@ def test_a_mailbox_from_standard_input_is_refused_asking_for_its_path(ties, know
     result = ties("import", "-", input=Path(mbox).read_text())
     assert result.exit_code == 1
     assert "A mailbox is read from its path" in result.stderr
+
+
+def test_a_folder_that_is_no_mail_folder_is_refused_saying_what_to_give(ties, known,
+                                                                          tmp_path):
+    (tmp_path / "Downloads").mkdir()
+    result = ties("import", str(tmp_path / "Downloads"))
+    assert result.exit_code == 1
+    assert "is a folder, but not a mail folder (a Maildir" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -417,11 +417,12 @@ def test_a_maildir_reads_cur_and_new_and_skips_drafts_and_tmp(tmp_path):
     (tmp_path / "cur" / "1700000000.1.host:2,S").write_text(simple(1))
     (tmp_path / "cur" / "1700000000.2.host:2,DS").write_text(simple(2))
     (tmp_path / "new" / "1700000000.3.host").write_text(simple(3))
+    (tmp_path / "cur" / "1700000000.6.host:2,ST").write_text(simple(6))
     (tmp_path / "tmp" / "1700000000.4.host").write_text(simple(4))
     (tmp_path / "cur" / ".hidden").write_text(simple(5))
     result = read(tmp_path)
     assert [s.key for s in result.found] == ["mail:1@example.com", "mail:3@example.com"]
-    assert result.skipped == {mail.DRAFT: 1}
+    assert result.skipped == {mail.DRAFT: 1, mail.TRASHED: 1}
 
 
 def maildir(path: Path) -> Path:
@@ -556,9 +557,15 @@ def test_looks_like_mbox(head, expected):
 def test_is_maildir_needs_cur_and_new(tmp_path):
     (tmp_path / "cur").mkdir()
     assert not mail.is_maildir(tmp_path)
+    assert not mail.is_mail_folder(tmp_path)
     (tmp_path / "new").mkdir()
-    assert mail.is_maildir(tmp_path)
+    assert mail.is_maildir(tmp_path) and mail.is_mail_folder(tmp_path)
     assert not mail.is_maildir(tmp_path / "cur" / "nothing")
+
+
+def test_an_apple_mail_export_is_a_mail_folder_but_no_maildir(tmp_path):
+    (tmp_path / "mbox").write_bytes(b"")
+    assert mail.is_mail_folder(tmp_path) and not mail.is_maildir(tmp_path)
 
 
 # ---- progress, streaming and invariants ---------------------------------------------------

@@ -134,9 +134,15 @@ def _sightings_format(file: str, format_: str):
         return chosen
     path = Path(file).expanduser()
     if path.is_dir():
-        if chosen is None or chosen.reads_path:
-            return formats.reader_named("mail")
-        raise BadValue(f"{file} is a folder; a {chosen.title} is a file.")
+        from ties.formats.importers import mail
+
+        if chosen is not None and not chosen.reads_path:
+            raise BadValue(f"{file} is a folder; a {chosen.title} is a file.")
+        if not mail.is_mail_folder(path):
+            raise BadValue(f"{file} is a folder, but not a mail folder (a Maildir, with cur/ "
+                           "and new/, or Apple Mail's NAME.mbox export); name the exported "
+                           "file inside it, or the mail folder.")
+        return formats.reader_named("mail")
     if chosen is not None or not path.is_file():  # a pipe is read once, by the caller
         return chosen
     try:

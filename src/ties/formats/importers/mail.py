@@ -20,9 +20,10 @@ The rules (docs/import.md, "From your mailbox", says them for users):
   office replies, notifications), drafts (a Maildir D flag, Thunderbird's
   X-Mozilla-Draft-Info, Apple Mail's draft type, mutt's X-Status T, Gmail's Drafts label),
   Gmail's spam, messages Thunderbird deleted but has not compacted away (X-Mozilla-Status
-  0x0008), more than `max_others` other people, no one but you, no sender, a date after
-  `today`, no readable date, headers over 16 MiB, and a second copy of a message already
-  read (the same key).
+  0x0008) and Maildir messages marked deleted (the T flag: a move leaves one behind),
+  more than `max_others` other people, no one but you, no sender, a date after `today`,
+  no readable date, headers over 16 MiB, and a second copy of a message already read
+  (the same key).
 - **When.** The Date header in your local time zone (one without a zone, or -0000, is
   UTC); when it is missing or unreadable, the mbox From_ line's date; else the message is
   skipped.
@@ -129,6 +130,7 @@ AUTOMATIC = "sent automatically"
 DRAFT = "a draft"
 SPAM = "spam"
 DELETED = "deleted in Thunderbird, not yet compacted"
+TRASHED = "marked deleted (Maildir T flag), not yet expunged"
 ONLY_YOU = "no one but you"
 NO_SENDER = "no sender"
 FUTURE = "dated after today"
@@ -156,6 +158,15 @@ def is_maildir(path: Path) -> bool:
     """Whether `path` is a Maildir folder: one holding the folders cur/ and new/."""
     try:
         return (path / "cur").is_dir() and (path / "new").is_dir()
+    except OSError:
+        return False
+
+
+def is_mail_folder(path: Path) -> bool:
+    """Whether `read` takes the folder `path`: a Maildir, or an Apple Mail export (a
+    folder such as "Inbox.mbox" holding a file named "mbox")."""
+    try:
+        return is_maildir(path) or (path / "mbox").is_file()
     except OSError:
         return False
 
@@ -463,6 +474,13 @@ def _message_id(raw: str | None) -> str | None:
     return value
 
 
+def _key(message_id: str) -> str:
+    if len(message_id) > MAX_ID:
+        return "mail:" + hashlib.sha256(message_id.encode("utf-8", "surrogateescape")
+                                        ).hexdigest()
+    return "mail:" + message_id
+
+
 def _ids(raw: str | None) -> list[str]:
     if not raw:
         return []
@@ -508,13 +526,11 @@ def _header_date(raw: str | None) -> datetime | None:
 
 
 class _Message:
-    __slots__ = ("key", "node", "when", "sender", "others", "names", "note", "order", "day",
-                 "seen")
+    __slots__ = ("key", "when", "sender", "others", "names", "note", "order", "day", "seen")
 
-    def __init__(self, key, node, when, day, sender, others, names, note, order, seen):
+    def __init__(self, key, when, day, sender, others, names, note, order, seen):
         self.seen = seen  # a sighting; a broadcast only takes part in its thread
-        self.key = key
-        self.node = node  # its Message-ID ("<id>", or its key), a node of the threads
+        self.key = key  # also its node in the threads
         self.when = when
         self.day = day
         self.sender = sender
@@ -535,13 +551,15 @@ class _Reader:
         self.many = max(MANY, 4 * max_others)
         self.tz = tz
         self.result = Sightings()
-        self.messages: list[_Message] = []
+        self.messages: list[_Message | None] = []
         self.keys: set[str] = set()
         self.parser = BytesHeaderParser(policy=compat32)
         self.addresses: dict[str, str | None] = {}  # as written -> checked, lower case
         self.parsed: dict[str, list[tuple[str, str]]] = {}  # a header -> its addresses
         # the threads, as a union-find forest over Message-IDs and Gmail thread ids
         self.parent: dict[str, str] = {}
+        # one copy of each tuple of others and (address, name) pair: they repeat
+        self.shared: dict = {}
         self.not_yours = 0
 
     # -- sources
@@ -562,6 +580,8 @@ class _Reader:
         for n, (file, flags) in enumerate(files, 1):
             if "D" in flags:
                 self.result.skip(DRAFT)
+            elif "T" in flags:  # a move to another folder leaves this until expunged
+                self.result.skip(TRASHED)
             else:
                 try:
                     headers = _header_block(file)
@@ -676,29 +696,29 @@ class _Reader:
                 [" ".join(h.get("date", "").split()), sender,
                  " ".join(h.get("subject", "").split())]).encode("utf-8", "surrogateescape"))
             key = "mail:no-id:" + digest.hexdigest()
-        elif len(message_id) > MAX_ID:
-            key = "mail:" + hashlib.sha256(message_id.encode()).hexdigest()
         else:
-            key = "mail:" + message_id
+            key = _key(message_id)
         if key in self.keys:
             skip(COPY)
             return
         self.keys.add(key)
         if not any(a in self.yours for a in everyone):
             self.not_yours += 1
-        ids = [f"<{message_id}>"] if message_id else [key]
         thread_id = (h.get("x-gm-thrid") or h.get("x-gmail-thrid") or "").strip()
         if thread_id:
-            ids.append("gm:" + thread_id)
-        for node in ids[1:] + [f"<{i}>" for i in _ids(h.get("in-reply-to")) +
-                               _ids(h.get("references"))]:
-            self.join(ids[0], node)
+            self.join(key, "gm:" + thread_id)
+        for linked in _ids(h.get("in-reply-to")) + _ids(h.get("references")):
+            self.join(key, _key(linked))
         broadcast = len(others) > self.max_others
         if broadcast:  # no sighting, but it may be the first message of its thread
             skip(too_many(self.max_others))
+        if len(self.shared) >= 50_000:
+            self.shared.clear()
+        share = self.shared.setdefault
+        named = tuple(share((a, names[a]), (a, names[a])) for a in others if a in names)
         self.messages.append(_Message(
-            key, ids[0], order, day, sender, others,
-            tuple((a, names[a]) for a in others if a in names), note or None,
+            key, order, day, sender, share(others, others), share(named, named),
+            note or None,
             len(self.messages), not broadcast))
 
     def pairs(self, value: str) -> list[tuple[str, str]]:
@@ -707,7 +727,9 @@ class _Reader:
         known = self.parsed.get(value)
         if known is None:
             known = email_utils.getaddresses([value])
-            if len(self.parsed) < 100_000 and len(value) < 1000:
+            if len(value) < 1000:
+                if len(self.parsed) >= 10_000:  # memory stays bounded: start again
+                    self.parsed.clear()
                 self.parsed[value] = known
         return known
 
@@ -732,7 +754,7 @@ class _Reader:
     # -- threads
 
     def root(self, node: str) -> str:
-        """The thread `node` (a "<Message-ID>", a key, a "gm:" thread id) belongs to."""
+        """The thread `node` (a message's key, a "gm:" thread id) belongs to."""
         parent = self.parent
         top = node
         while (up := parent.get(top, top)) != top:
@@ -750,15 +772,17 @@ class _Reader:
         root = self.root
         earliest: dict[str, _Message] = {}
         for message in self.messages:
-            top = root(message.node)
+            top = root(message.key)
             best = earliest.get(top)
             if best is None or (message.when, message.order) < (best.when, best.order):
                 earliest[top] = message
         found = self.result.found
-        for message in self.messages:
+        messages = self.messages
+        for n, message in enumerate(messages):
+            messages[n] = None  # each is let go as its sighting is made
             if not message.seen:
                 continue
-            first = earliest[root(message.node)]
+            first = earliest[root(message.key)]
             found.append(Sighting(
                 key=message.key, when=message.day, others=message.others,
                 reached_out=None if first.sender in self.yours else first.sender,
