@@ -155,7 +155,8 @@ def test_export_to_file_is_private_and_atomic(ties, rich_store, tmp_path):
 def test_export_bad_format_is_refused(ties):
     result = ties("export", "--format", "xml")
     assert result.exit_code == 1
-    assert result.stderr == "ties: --format must be one of json, csv, vcard, markdown, not 'xml'.\n"
+    assert result.stderr == ("ties: --format must be one of json, csv, vcard, markdown, ics, "
+                             "not 'xml'.\n")
 
 
 @pytest.mark.sqlite_only

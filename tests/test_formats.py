@@ -64,18 +64,21 @@ def test_an_unregistered_format_is_refused_naming_the_registered_ones(ties, tmp_
     result = ties("import", "--format", "rot", str(path))
     assert result.exit_code == 1
     assert result.stderr == ("ties: --format must be auto or one of ties, csv, vcard, "
-                             "linkedin, google, not 'rot'.\n")
+                             "linkedin, google, ics, mail, not 'rot'.\n")
     result = ties("export", "--format", "rot")
     assert result.exit_code == 1
-    assert result.stderr == "ties: --format must be one of json, csv, vcard, markdown, not 'rot'.\n"
+    assert result.stderr == ("ties: --format must be one of json, csv, vcard, markdown, ics, "
+                             "not 'rot'.\n")
 
 
 def test_the_built_in_choices_are_unchanged():
-    assert formats.import_names() == ["ties", "csv", "vcard", "linkedin", "google"]
-    assert formats.export_names() == ["json", "csv", "vcard", "markdown"]
-    assert formats.complete_import("") == ["auto", "ties", "csv", "vcard", "linkedin", "google"]
+    assert formats.import_names() == ["ties", "csv", "vcard", "linkedin", "google", "ics",
+                                      "mail"]
+    assert formats.export_names() == ["json", "csv", "vcard", "markdown", "ics"]
+    assert formats.complete_import("") == ["auto", "ties", "csv", "vcard", "linkedin", "google",
+                                           "ics", "mail"]
     assert formats.complete_import("v") == ["vcard"]
-    assert formats.complete_export("") == ["json", "csv", "vcard", "markdown"]
+    assert formats.complete_export("") == ["json", "csv", "vcard", "markdown", "ics"]
 
 
 @pytest.mark.parametrize(("head", "name"), [

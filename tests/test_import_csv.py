@@ -550,7 +550,8 @@ LINKEDIN = excel_linkedin("Ana;Lima;;;Globex;VP;16.09.2021")
      "Labels columns): it looks like a LinkedIn file. Drop -f, or give -f linkedin."),
     (b"hello there\n", "vcard", "x is not a vCard file (no BEGIN:VCARD), and ties can't tell "
      "what it is. "
-     "Check the file, or give --format: one of ties, csv, vcard, linkedin, google."),
+     "Check the file, or give --format: one of ties, csv, vcard, linkedin, google, ics, "
+     "mail."),
 ])
 def test_a_format_that_finds_nothing_it_knows_is_refused_naming_the_likely_one(
         data, fmt, message):

@@ -174,7 +174,8 @@ def test_m002_keeps_every_row_of_every_table_and_numbers_past_the_highest_id(tmp
     before = _table_rows(path)
     db.open_store(path).close()
     after = _table_rows(path)
-    assert set(after) == set(before) | {"import_setting", "person_contact"}
+    assert set(after) == set(before) | {"import_setting", "person_contact",
+                                        "interaction_source"}
     for table, old in before.items():
         if table == "ties_meta":
             old = [r for r in old if r[0] != "schema_version"]
@@ -233,7 +234,7 @@ def test_m003_keeps_every_row_and_each_persons_email_and_phone_stays_their_prima
     assert (data["email"], data["emails"]) == ("ana@example.com", ["ana@example.com"])
     assert (data["phone"], data["phones"]) == ("+351 555 0101", ["+351 555 0101"])
     after = _table_rows(db_path)
-    assert set(after) == set(before) | {"person_contact"}
+    assert set(after) == set(before) | {"person_contact", "interaction_source"}
     assert after["person_contact"] == []
     for table, old in before.items():
         if table == "ties_meta":
@@ -304,6 +305,7 @@ def test_m004_upgrades_a_schema_3_stores_keys_on_either_database(ties, db_path):
     assert ties("add", "Bjørn Ærø", "--no-log").exit_code == 0
     assert ties("add", "Ana Lima", "--no-log").exit_code == 0
     execute(db_path, "UPDATE person SET name_key = 'bjørn ærø' WHERE name_key = 'bjorn aero'")
+    execute(db_path, "DROP TABLE interaction_source")  # what schema 3 lacks, taken away
     execute(db_path, "UPDATE ties_meta SET value = '3' WHERE key = 'schema_version'")
     result = ties("log", "bjorn")
     assert result.exit_code == 0, result.stderr
@@ -311,3 +313,35 @@ def test_m004_upgrades_a_schema_3_stores_keys_on_either_database(ties, db_path):
                                                                         ("ana lima",)]
     assert rows(db_path, "SELECT value FROM ties_meta WHERE key = 'schema_version'") == [
         (str(migrations.LATEST),)]
+
+
+@pytest.mark.sqlite_only
+def test_m005_keeps_every_row_and_adds_an_empty_interaction_source(ties, db_path):
+    load_fixture(FIXTURES / "store-v3.sql", db_path)
+    before = _table_rows(db_path)
+    assert ties("show", "Ana Lima").exit_code == 0
+    after = _table_rows(db_path)
+    assert set(after) == set(before) | {"interaction_source"}
+    assert after["interaction_source"] == []
+    for table, old in before.items():
+        if table == "ties_meta":
+            old = [r for r in old if r[0] != "schema_version"]
+            assert [r for r in after[table] if r[0] != "schema_version"] == old
+            continue
+        assert after[table] == old, table
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_5_store_undoes_its_calendar_import_and_keeps_the_merged_coffee(
+        ties, db_path):
+    load_fixture(FIXTURES / "store-v5.sql", db_path)
+    ana = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert {h["id"]: h["note"] for h in ana["history"]}[9] == "Standup"
+    undone = ties("import", "--undo", "--batch", "4")
+    assert undone.exit_code == 0, undone.stderr
+    assert "forgot what it merged into 1 interaction" in undone.stderr
+    notes = {h["id"]: h["note"] for h in
+             json.loads(ties("show", "Ana Lima", "--json").stdout)["history"]}
+    assert 9 not in notes and notes[5] == "she sent a job lead"
+    assert rows(db_path, "SELECT count(*) FROM interaction_source") == [(0,)]

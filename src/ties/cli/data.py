@@ -60,8 +60,15 @@ def import_(
         "--skip-invalid", help="Import the file even though some values in it are invalid, "
         "leaving those values out and listing each one (without it, such a file is refused "
         "whole, as a ties JSON export always is).")] = False,
+    add_new: Annotated[bool, typer.Option(
+        "--add-new", help="Calendars and mail: also add the people you don't have yet "
+        "whom you met at least twice (untyped, for 'ties triage'), with their meetings.")]
+    = False,
 ) -> None:
-    """Import contacts: LinkedIn, Google, vCard, CSV, ties JSON.
+    """Import contacts, or your calendar and mail as interactions.
+
+    Contacts: LinkedIn, Google, vCard, CSV, ties JSON. Calendar: .ics. Mail: an mbox
+    file or a Maildir folder (set your addresses first: ties config me.email).
 
     Example: ties import ~/Downloads/Connections.csv --tag linkedin
     """
@@ -86,16 +93,190 @@ def import_(
     if format_ != "auto" and formats.reader_named(format_) is None:
         raise BadValue(f"--format must be auto or one of {', '.join(formats.import_names())}, "
                        f"not {format_!r}.")
+    chosen, data = _sightings_format(file, format_), None
+    if chosen is None:
+        data = _read_input(file)
+        if format_ == "auto":  # standard input or a pipe: known by its content only
+            chosen = _sightings_in(data, file)
+    if chosen is not None:
+        if type_ or tag or skip_invalid:
+            raise BadValue("--type, --tag and --skip-invalid are for contacts; a calendar or "
+                           "mailbox import adds interactions ('--add-new' adds people).")
+        _import_sightings(chosen, file, data, dry_run=dry_run, as_json=json,
+                          add_new=add_new)
+        return
+    if add_new:
+        raise BadValue("--add-new is for calendars and mail; a contacts file adds everyone "
+                       "in it.")
     kind = fields.relationship_type(type_) if type_ else None
     extra_tags = [fields.tag(t) for t in tag or []]
     source = "stdin" if file == "-" else file
-    data = _read_input(file)
     parsed = importers.read(data, source, format_, today(), skip_invalid=skip_invalid)
     with writing(commit=not dry_run) as session:
         with _progress(len(parsed.records)) as tick:
             result = store.import_parsed(session, parsed, source=source, today=today(),
                                          type_=kind, tags=extra_tags, progress=tick)
     _report_import(result, parsed, dry_run, json)
+
+
+def _sightings_format(file: str, format_: str):
+    """The calendar or mail format `file` is (a folder is a Maildir), or None for a
+    contacts file."""
+    from ties.core.errors import BadValue
+
+    chosen = formats.reader_named(format_) if format_ != "auto" else None
+    if chosen is not None and not chosen.sightings:
+        return None
+    if not file.strip():
+        return None  # the contacts path names an empty file name
+    if file == "-":
+        if chosen is not None and chosen.reads_path:
+            raise BadValue("A mailbox is read from its path: give the mbox file or Maildir "
+                           "folder instead of -.")
+        return chosen
+    path = Path(file).expanduser()
+    if path.is_dir():
+        from ties.formats.importers import mail
+
+        if chosen is not None and not chosen.reads_path:
+            raise BadValue(f"{file} is a folder; a {chosen.title} is a file.")
+        if not mail.is_mail_folder(path):
+            raise BadValue(f"{file} is a folder, but not a mail folder (a Maildir, with cur/ "
+                           "and new/, or Apple Mail's NAME.mbox export); name the exported "
+                           "file inside it, or the mail folder.")
+        return formats.reader_named("mail")
+    if chosen is not None or not path.is_file():  # a pipe is read once, by the caller
+        return chosen
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return None  # the contacts path says what is wrong with the file
+    return _sightings_in(head, file)
+
+
+def _sightings_in(data: bytes, file: str):
+    """The calendar or mail format the start of `data` is, or None."""
+    from ties.core.errors import BadValue
+
+    text = data[:4096].decode("utf-8", "replace").lstrip("\ufeff \r\n\t")
+    found = formats.detect(text)
+    if found is None or not found.sightings:
+        return None
+    if found.reads_path and not Path(file).is_file():
+        raise BadValue("A mailbox is read from its path: give the mbox file or Maildir "
+                       "folder instead of a pipe or -.")
+    return found
+
+
+def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_json: bool,
+                      add_new: bool) -> None:
+    """Read a calendar or mailbox with your addresses and import what it found."""
+    from ties.core import settings
+    from ties.core.errors import BadValue
+    from ties.storage import queries, store
+
+    conn = state().backend.open_existing()
+    stored = {}
+    if conn is not None:
+        try:
+            with conn.transaction(write=False):
+                stored = queries.stored_settings(conn)
+        finally:
+            conn.close()
+    mine = settings.resolve(stored)
+    if not mine["me.email"]:
+        raise BadValue("Tell ties your own email addresses first, so it knows who the others "
+                       "are: ties config me.email \"me@example.com, me@work.example\".")
+    source = "stdin" if file == "-" else file
+    if fmt.reads_path:
+        data = Path(file).expanduser()
+        if not data.exists():
+            raise BadValue(f"There is no {file}. Check the path.")
+    elif data is None:
+        data = _read_input(file)
+    with _progress(None, "Reading") as tick:
+        found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
+                           max_others=mine["import.max_attendees"], source=source,
+                           progress=tick)
+    from pathlib import PurePath
+
+    with writing(commit=not dry_run) as session:
+        result = store.import_sightings(session, found, format_=fmt.name,
+                                        source=PurePath(source).name, today=today(),
+                                        add_new=add_new)
+    _report_sightings(result, found, dry_run, as_json)
+
+
+def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
+    """A dry run's plan on stdout (one line per interaction and person it adds), then the
+    summary; a real import's summary on stderr. Both list the unknown addresses met most."""
+    from ties.core.text import safe
+
+    plan = result.plan
+    if dry_run:
+        for person in plan.new:
+            person.id = None
+        for meeting in plan.meetings:
+            meeting.id = None
+    counts = plan.counts()
+    entries = plan.entries(result.names)
+    if as_json:
+        emit_json({"format": result.format, "dry_run": dry_run,
+                   "import": None if dry_run else result.batch_id, "counts": counts,
+                   "plan": entries, "skipped": plan.skipped,
+                   "unknown": [{"email": a, "name": n, "met": c} for a, n, c in plan.unknown],
+                   "notes": found.notes})
+        if dry_run:
+            return
+    parts = [plural(counts["created"], "interaction") + " created"]
+    if counts["merged"]:
+        parts.append(f"{counts['merged']} merged into ones already here")
+    if counts["people"]:
+        parts.append(plural(counts["people"], "person", "people") + " added")
+    if counts["skipped"]:
+        parts.append(f"{counts['skipped']} skipped")
+    batch = f" as import #{result.batch_id}" if result.batch_id and not dry_run else ""
+    summary = (f"{'Would import' if dry_run else 'Imported'} {result.format}{batch}: "
+               + ", ".join(parts) + ".")
+    out = echo if dry_run and not as_json else say
+    if dry_run and not as_json:
+        for entry in entries:
+            echo(safe(_sighting_line(entry)))
+    for reason, n in sorted(plan.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
+        out(safe(f"  skipped {n}: {reason}"))
+    if plan.unknown:
+        out(f"  not in ties ({plural(len(plan.unknown), 'address', 'addresses')}), most met "
+            "first:")
+        for address, name, n in plan.unknown[:10]:
+            out(safe(f"    {address}" + (f" ({name})" if name else "")
+                     + f": {plural(n, 'time')}"))
+        if len(plan.unknown) > 10:
+            out(f"    ... and {len(plan.unknown) - 10} more")
+        if not plan.new:
+            out("  '--add-new' adds those you met at least twice.")
+    for note in found.notes:
+        out(safe(f"  note: {note}"))
+    out(safe(summary))
+    if result.batch_id and not dry_run:
+        say("'ties import --undo' takes it back." + (
+            " New people have no type yet: 'ties triage' walks through them."
+            if plan.new else ""))
+
+
+def _sighting_line(entry: dict) -> str:
+    """'create     2025-03-10 video with Ana Lima, Bo Chen: Weekly sync'"""
+    if entry["kind"] == "person":
+        return f"{'add':<10} {entry['name']} <{entry['email']}>: {entry['reason']}"
+    line = (f"{entry['action']:<10} {entry['date']} {entry['channel']} with "
+            f"{', '.join(entry['people'])}")
+    if entry["note"]:
+        line += f": {entry['note']}"
+    if entry["they_reached_out"]:
+        line += " (they reached out)"
+    if entry["action"] == "merge":
+        line += f"; into #{entry['into']}: {entry['reason']}"
+    return line
 
 
 def _undone(done) -> str:
@@ -107,9 +288,11 @@ def _undone(done) -> str:
         if n:
             counts.append(f"{n} {one if n == 1 else many}")
     listed = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
+    merged = (f"; forgot what it merged into {plural(done.unmerged, 'interaction')} you had "
+              "logged" if done.unmerged else "")
     return (f"Undid import #{done.batch_id}: removed {listed} it created"
-            + (f" and emptied what it filled in for {done.restored}." if done.restored
-               else "."))
+            + (f" and emptied what it filled in for {done.restored}" if done.restored
+               else "") + merged + ".")
 
 
 def _read_input(file: str) -> bytes:
@@ -126,22 +309,24 @@ class _progress:
     """A progress bar on stderr, only for imports that take a moment and only when stderr
     is a terminal."""
 
-    def __init__(self, total: int):
-        self.total, self.bar = total, None
+    def __init__(self, total: int | None, what: str = "Importing"):
+        self.total, self.what, self.bar = total, what, None
 
     def __enter__(self):
         out = console(stderr=True)
-        if self.total >= 2000 and out.is_terminal:
+        if (self.total is None or self.total >= 2000) and out.is_terminal:
             from rich.progress import Progress
 
             self.bar = Progress(console=out, transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("Importing", total=self.total)
+            self.task = self.bar.add_task(self.what, total=self.total)
         return self.tick
 
-    def tick(self, n: int) -> None:
+    def tick(self, n: int, total: int | None = None) -> None:
+        """`n` done (of `total`, when the reader knows it by now)."""
         if self.bar is not None:
-            self.bar.update(self.task, completed=n)
+            self.bar.update(self.task, completed=n,
+                            **({"total": total} if total is not None else {}))
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -304,7 +489,7 @@ def export(
         show_default=False)] = None,
     force: o.Force = False,
 ) -> None:
-    """Export everything: JSON, CSV, vCard or Markdown.
+    """Export everything: JSON, CSV, vCard, Markdown or .ics.
 
     Example: ties export --format json --output ties-backup.json
     """
@@ -325,6 +510,10 @@ def export(
         replace = not files.is_stream(output) and may_replace(files.real(output), force)
     with reading() as conn:
         data = queries.export_data(conn)
+        if writer.this_week:
+            from ties import views
+
+            data["this_week"] = views.this_week(conn, today(), None, None)[0]
     text = writer.writer(data, today(), dates.now())
     if output is None:
         emit_file_text(text)

@@ -450,3 +450,217 @@ def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups
                         value=stored, yours=yours)
         result.settings.append(step)
     return result
+
+
+# Calendars and mailboxes ------------------------------------------------------------------
+# A calendar or mail reader gives `records.Sightings`: who else was there (by address),
+# when, how and about what, keyed by the event occurrence or message. `plan_sightings`
+# matches the addresses to people here and decides, for each, what the import does.
+
+ADD_NEW_AT = 2  # --add-new adds an unknown address met at least this often
+NO_ONE_KNOWN = "no one you know was in it"
+ALREADY_IMPORTED = "already imported"
+IN_THE_FUTURE = "dated after today"
+
+
+@dataclass
+class NewPerson:
+    """An unknown address met often enough that `--add-new` adds them (untyped)."""
+
+    address: str
+    name: str  # the display name the source gives most often, else the address
+    met: int  # how many sightings they were in
+    id: int | None = None  # the id the store gave them, once the plan is applied
+
+
+@dataclass
+class Meeting:
+    """One interaction an import creates, or merges into one already here.
+
+    `people` are ids here (-n: the plan's new[n - 1]). `keys` are the (source key,
+    person) pairs it records. A merge (`into` an interaction logged by hand with those
+    people on that day) creates nothing: it records the keys there and, when that one has
+    no note, fills it with the import's (`fill`)."""
+
+    action: str  # "create" or "merge"
+    record: object  # records.InteractionRecord: day, channel, note, they_reached_out
+    people: list[int]
+    keys: list[tuple[str, int]]
+    into: int | None = None
+    fill: str | None = None
+    by_hand: bool = False  # a merge into one you logged (else into one imported before)
+    id: int | None = None  # the id the store gave a create, once applied
+
+
+@dataclass
+class SightingPlan:
+    meetings: list[Meeting] = field(default_factory=list)
+    new: list[NewPerson] = field(default_factory=list)
+    # (address, display name or None, how many sightings), most frequent first
+    unknown: list[tuple[str, str | None, int]] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> how many sightings
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+    def counts(self) -> dict[str, int]:
+        return {"created": sum(m.action == "create" for m in self.meetings),
+                "merged": sum(m.action == "merge" for m in self.meetings),
+                "people": len(self.new), "unknown": len(self.unknown),
+                "skipped": sum(self.skipped.values())}
+
+    def entries(self, names: dict[int, str]) -> list[dict]:
+        """The plan as plain data (`ties import --dry-run --json`), people by name."""
+        def who(ids: list[int]) -> list[str]:
+            return sorted((self.new[-i - 1].name if i < 0 else names.get(i, f"@{i}")
+                           for i in ids), key=str.casefold)
+
+        out: list[dict] = [{"kind": "person", "action": "create", "name": p.name,
+                            "email": p.address, "id": p.id,
+                            "reason": f"met {p.met} times, and --add-new adds those met "
+                                      f"at least {ADD_NEW_AT} times"} for p in self.new]
+        for m in self.meetings:
+            r = m.record
+            entry = {"kind": "interaction", "action": m.action, "date": r.when.isoformat(),
+                     "channel": r.channel, "note": r.note, "people": who(m.people),
+                     "they_reached_out": r.they_reached_out,
+                     "keys": sorted({k for k, _ in m.keys})}
+            if m.action == "merge":
+                entry["into"] = m.into
+                entry["fills_note"] = m.fill
+                entry["reason"] = (("you logged it with them that day" if m.by_hand else
+                                    "imported before, from the same thread that day")
+                                   + ": merged into it" + ("; fills its empty note"
+                                                           if m.fill else ""))
+            else:
+                entry["id"] = m.id
+            out.append(entry)
+        return out
+
+
+def _thread_openers(found: list) -> dict[str, object]:
+    """Each mail thread's first message: the one whose key names the thread, else its
+    earliest in the file."""
+    first: dict[str, object] = {}
+    for s in found:  # sorted by day, then key
+        if s.thread is None:
+            continue
+        current = first.get(s.thread)
+        if current is None or (s.key == s.thread and current.key != s.thread):
+            first[s.thread] = s
+    return first
+
+
+def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int], int],
+                   logged: dict[tuple[int, object], tuple[int, str | None]], *, today,
+                   add_new: bool = False) -> SightingPlan:
+    """What importing `sightings` (records.Sightings) does.
+
+    `index` maps every address of everyone here (lower-cased) to their id; `here` the
+    (key, person) pairs already imported to the interaction that holds them; `logged`
+    (person, day) to the first interaction logged by hand with them that day and its note.
+
+    - A calendar occurrence is one interaction with every known person in it; a mailbox's
+      messages are one interaction per person per thread per day. The thread's first
+      message decides who reached out: they did when its sender is that person (for an
+      event, when its organizer is one of the people in it).
+    - A (key, person) already here is skipped; a key new to a thread-day already imported
+      for that person is recorded on that interaction (merged), adding nothing.
+    - Someone with an interaction logged by hand that day: merged into it, never a second
+      one. Yours wins: its day, channel, flags and note stay; an empty note gets the
+      import's title or subject.
+    - No known person: counted, and the unknown addresses listed by how often they were
+      met; with `add_new`, those met at least ADD_NEW_AT times become new people (and
+      their sightings are planned like anyone's).
+    """
+    from ties.core.records import InteractionRecord
+
+    plan = SightingPlan()
+    found = []
+    for s in sightings.found:
+        if s.when > today:
+            plan.skip(IN_THE_FUTURE)
+        else:
+            found.append(s)
+    found.sort(key=lambda s: (s.when, s.key))
+    met: dict[str, int] = {}
+    shown: dict[str, dict[str, int]] = {}
+    for s in found:
+        for address in dict.fromkeys(s.others):
+            if address not in index:
+                met[address] = met.get(address, 0) + 1
+        for address, name in s.names:
+            if address not in index and name:
+                counted = shown.setdefault(address, {})
+                counted[name] = counted.get(name, 0) + 1
+
+    def best_name(address: str) -> str | None:
+        names = shown.get(address)
+        return max(sorted(names), key=names.get) if names else None
+
+    ranked = sorted(met.items(), key=lambda kv: (-kv[1], kv[0]))
+    index = dict(index)
+    if add_new:
+        for address, n in ranked:
+            if n >= ADD_NEW_AT:
+                plan.new.append(NewPerson(address, best_name(address) or address, n))
+                index[address] = -len(plan.new)
+    plan.unknown = [(a, best_name(a), n) for a, n in ranked if a not in index]
+    openers = _thread_openers(found)
+
+    # Group: an event occurrence on its own; mail per person, thread and day.
+    groups: dict[tuple, dict] = {}
+    for s in found:
+        people = list(dict.fromkeys(index[a] for a in s.others if a in index))
+        if not people:
+            plan.skip(NO_ONE_KNOWN)
+            continue
+        if s.thread is None:
+            groups[("event", s.key)] = {"sightings": [s], "people": people}
+            continue
+        for pid in people:
+            group = groups.setdefault(("mail", pid, s.thread, s.when),
+                                      {"sightings": [], "people": [pid]})
+            group["sightings"].append(s)
+    filled: set[int] = set()
+    for group in groups.values():
+        sights = group["sightings"]
+        first = sights[0]
+        opener = openers.get(first.thread, first) if first.thread else first
+        starter = index.get(opener.reached_out) if opener.reached_out else None
+        fresh = [pid for pid in group["people"]
+                 if any((s.key, pid) not in here for s in sights)]
+        if not fresh:
+            plan.skip(ALREADY_IMPORTED, len(sights))
+            continue
+        rest = []
+        into_groups: dict[int, list[int]] = {}
+        for pid in fresh:
+            imported = next((here[(s.key, pid)] for s in sights if (s.key, pid) in here),
+                            None)
+            hand = logged.get((pid, first.when))
+            target = imported if imported is not None else hand[0] if hand else None
+            if target is None:
+                rest.append(pid)
+            else:
+                into_groups.setdefault(target, []).append(pid)
+        for target, pids in into_groups.items():
+            hand = next((logged[(p, first.when)] for p in pids
+                         if logged.get((p, first.when), (None,))[0] == target), None)
+            fill = None
+            if hand is not None and hand[1] is None and first.note and target not in filled:
+                fill = first.note  # the note yours lacks; said once per interaction
+                filled.add(target)
+            plan.meetings.append(Meeting(
+                "merge", InteractionRecord(when=first.when, channel=first.channel,
+                                           note=first.note,
+                                           they_reached_out=starter in pids),
+                pids, [(s.key, p) for s in sights for p in pids if (s.key, p) not in here],
+                into=target, fill=fill, by_hand=hand is not None))
+        if rest:
+            plan.meetings.append(Meeting(
+                "create", InteractionRecord(when=first.when, channel=first.channel,
+                                            note=first.note,
+                                            they_reached_out=starter in rest),
+                rest, [(s.key, p) for s in sights for p in rest]))
+    return plan

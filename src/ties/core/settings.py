@@ -11,7 +11,7 @@ from ties.core.errors import BadValue, TiesError
 @dataclass(frozen=True)
 class Spec:
     default: str
-    kind: str  # days | weight | count | bool
+    kind: str  # days | weight | count | bool | emails
     help: str
     low: float = 0
     high: float = 0
@@ -28,6 +28,9 @@ SPECS: dict[str, Spec] = {
     "weight.tactical": Spec("0.6", "weight", "Priority weight of tactical ties", 0, 10),
     "next.count": Spec("5", "count", "How many people 'ties next' suggests each week", 1, 100),
     "next.stretch": Spec("on", "bool", "Whether 'ties next' includes one stretch suggestion"),
+    "me.email": Spec("", "emails", "Your own email addresses, for calendar and mail imports"),
+    "import.max_attendees": Spec("8", "count", "Skip meetings and mail with more others than "
+                                 "this, as broadcasts", 1, 1000),
 }
 
 
@@ -39,6 +42,8 @@ def parse(key: str, value: str):
     if spec is None:
         raise BadValue(f"There is no setting {key!r}. Known settings: {', '.join(SPECS)}.")
     text = value.strip().lower()
+    if spec.kind == "emails":
+        return addresses(value, key)
     if spec.kind == "days":
         if text.isdigit():  # stored form: whole days
             text += "d"
@@ -60,9 +65,32 @@ def parse(key: str, value: str):
     return number
 
 
+def addresses(value: str, key: str = "me.email") -> tuple[str, ...]:
+    """Email addresses given as one text, separated by commas, semicolons or spaces: each
+    checked, lower-cased (addresses are matched without case), once each, in order."""
+    import re
+
+    from ties.core import fields
+
+    out: list[str] = []
+    for word in re.split(r"[\s,;]+", value.strip()):
+        if not word:
+            continue
+        try:
+            address = fields.email(word.strip("<>"))
+        except BadValue as error:
+            raise BadValue(f"{key}: {error} Separate several addresses with commas, as in "
+                           "'me@example.com, me@work.example'.") from None
+        if address and address.casefold() not in out:
+            out.append(address.casefold())
+    return tuple(out)
+
+
 def stored_form(key: str, value: str) -> str:
     """The canonical text kept in the store (validates first)."""
     parsed = parse(key, value)
+    if SPECS[key].kind == "emails":
+        return ", ".join(parsed)
     if SPECS[key].kind == "bool":
         return "on" if parsed else "off"
     return str(parsed)
@@ -97,4 +125,6 @@ def display(key: str, value) -> str:
         return dates.format_duration(value)
     if kind == "bool":
         return "on" if value else "off"
+    if kind == "emails":
+        return ", ".join(value) if value else "(not set)"
     return f"{value:g}"

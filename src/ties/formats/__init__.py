@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ties.core.records import Sightings
     from ties.formats.importers import Parsed
 
 # (text, source, today); a format that `reads_bytes` is given the file's bytes instead
@@ -51,6 +52,16 @@ class Format:
     # The reader takes the file's bytes, not its text: vCard decodes each value in the
     # charset it names (detection still looks at the text).
     reads_bytes: bool = False
+    # A calendar or a mailbox: the reader gives `records.Sightings` (meetings and messages,
+    # matched to people by `reconcile.plan_sightings`), not people. It is called as
+    # reader(data, me=..., today=..., max_others=..., source=..., progress=...), with the
+    # file's bytes, or with its path for one that `reads_path` (a mailbox: GBs, read as
+    # it goes; a Maildir is a folder).
+    sightings: bool = False
+    reads_path: bool = False
+    # The writer also shows this week's suggestions: `ties export` puts them in the data
+    # as "this_week" (views.this_week's items), so the writer never ranks anyone itself.
+    this_week: bool = False
 
     @property
     def export_name(self) -> str:
@@ -184,6 +195,31 @@ def _write_markdown(data: dict, today: date, now: datetime) -> str:
     return exporters.to_markdown(data, today)
 
 
+def _read_calendar(data: bytes, *, me, today: date, max_others: int, source: str,
+                   progress=None) -> Sightings:
+    from ties.formats.importers import calendar
+
+    return calendar.read(data, me, today, max_others=max_others, source=source)
+
+
+def _is_calendar(head: str) -> bool:
+    return head[:4096].upper().lstrip().startswith("BEGIN:VCALENDAR")
+
+
+def _read_mail(path, *, me, today: date, max_others: int, source: str,
+               progress=None) -> Sightings:
+    from ties.formats.importers import mail
+
+    return mail.read(path, me, today, max_others=max_others, progress=progress)
+
+
+def _is_mbox(head: str) -> bool:
+    """An mbox file starts with its first message's 'From ' line, then a header."""
+    from ties.formats.importers import mail
+
+    return mail.looks_like_mbox(head.encode("utf-8", "surrogateescape"))
+
+
 register(Format("ties", "ties JSON export", _read_ties, _write_ties, _is_ties,
                 written_as="json", note="lossless, re-importable", lossless=True,
                 expects='no "format": "ties"'))
@@ -196,3 +232,17 @@ register(Format("linkedin", "LinkedIn", _csv_reader("linkedin"),
 register(Format("google", "Google Contacts", _csv_reader("google"),
                 detector=_csv_detector("google")))
 register(Format("markdown", "Markdown", writer=_write_markdown))
+
+
+def _write_ics(data: dict, today: date, now: datetime) -> str:
+    from ties.formats.exporters import calendar
+
+    return calendar.to_ics(data, today, now)
+
+
+register(Format("ics", "calendar (.ics)", _read_calendar, _write_ics, _is_calendar,
+                this_week=True, expects="no BEGIN:VCALENDAR", sightings=True,
+                note="promises, birthdays and this week's suggestions, for a calendar app"))
+register(Format("mail", "mailbox (mbox file or Maildir folder)", _read_mail,
+                detector=_is_mbox, expects="no 'From ' line starting a message",
+                sightings=True, reads_path=True))

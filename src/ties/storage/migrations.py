@@ -344,6 +344,33 @@ def recompute_name_keys(conn: sqlite3.Connection) -> int:
     for key, pid in stale:
         conn.execute("UPDATE person SET name_key = ? WHERE id = ?", (key, pid))
     return len(stale)
+def m005_interaction_sources(conn: sqlite3.Connection) -> None:
+    """Interactions imported from a calendar or a mailbox remember what they came from:
+    one row per source entry (an event occurrence's or a message's key) and person, so a
+    re-import adds nothing, and `ties import --undo` takes back what it added, also from
+    an interaction logged by hand that an import was merged into (`merged`, with the note
+    it `filled`). No row changes: the step only creates the table and its indexes."""
+    ddl = dialect.of(conn).ddl
+    for statement in _M005:
+        conn.execute(ddl(statement))
+
+
+_M005 = [
+    """CREATE TABLE interaction_source (
+        "key" VARCHAR NOT NULL,
+        person_id INTEGER NOT NULL,
+        interaction_id INTEGER NOT NULL,
+        batch_id INTEGER NOT NULL,
+        merged BOOLEAN NOT NULL,
+        filled VARCHAR,
+        PRIMARY KEY ("key", person_id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE,
+        FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE,
+        FOREIGN KEY(batch_id) REFERENCES import_batch (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_interaction_source_interaction_id ON interaction_source "
+    "(interaction_id)",
+    "CREATE INDEX ix_interaction_source_batch_id ON interaction_source (batch_id)",
+]
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
@@ -351,5 +378,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m002_ids_never_reused,
     m003_every_email_and_phone,
     m004_fold_letters_in_name_keys,
+    m005_interaction_sources,
 ]
 LATEST = len(MIGRATIONS)

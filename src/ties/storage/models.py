@@ -164,6 +164,24 @@ class ImportFill(SQLModel, table=True):
     value: str
 
 
+class InteractionSource(SQLModel, table=True):
+    """What a calendar or mail import took an interaction from: the key of the event
+    occurrence or message ("ics:UID/start", "mail:Message-ID") with one of its people.
+    A key is recorded once per person, so a re-import adds nothing, while someone you add
+    later still gets their past meetings from the next import. `merged`: the interaction
+    was already logged (by hand) and the import only recorded its key there, filling its
+    empty note with `filled`; undo takes the key (and that note) back."""
+
+    __tablename__ = "interaction_source"
+
+    key: str = Field(primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    interaction_id: int = Field(foreign_key="interaction.id", index=True, ondelete="CASCADE")
+    batch_id: int = Field(foreign_key="import_batch.id", index=True, ondelete="CASCADE")
+    merged: bool = False
+    filled: str | None = None
+
+
 class ImportSetting(SQLModel, table=True):
     """A setting an import added (undo forgets it again if it still has this value)."""
 

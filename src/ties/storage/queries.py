@@ -371,6 +371,46 @@ def interactions_by_key(conn: Connection) -> dict[tuple, list[int]]:
     return found
 
 
+def addresses(conn: Connection) -> dict[str, int]:
+    """Every email address of everyone here, lower-cased, to whose it is (a person's
+    primary and further ones alike; an address two people share goes to the older)."""
+    from ties.core import contacts
+
+    found: dict[str, int] = {}
+    for pid, value in conn.execute(
+            "SELECT id, email FROM person WHERE email IS NOT NULL UNION ALL "
+            "SELECT person_id, value FROM person_contact WHERE kind = 'email' ORDER BY 1"):
+        if isinstance(value, str) and value:
+            found.setdefault(contacts.key("email", value), pid)
+    return found
+
+
+def imported_sources(conn: Connection) -> dict[tuple[str, int], int]:
+    """Every (source key, person) a calendar or mail import recorded, to the interaction
+    that holds it."""
+    return {(key, pid): iid for key, pid, iid in conn.execute(
+        'SELECT "key", person_id, interaction_id FROM interaction_source')}
+
+
+def logged_by_hand(conn: Connection, since: date, until: date
+                   ) -> dict[tuple[int, date], tuple[int, str | None]]:
+    """(person, day) -> (the first interaction with them that day that no calendar or
+    mail import created, its note), for the days from `since` to `until`."""
+    found: dict[tuple[int, date], tuple[int, str | None]] = {}
+    for pid, day, iid, note in conn.execute(
+            "SELECT ip.person_id, i.date, i.id, i.note FROM interaction i "
+            "JOIN interaction_person ip ON ip.interaction_id = i.id "
+            "WHERE i.date >= ? AND i.date <= ? AND NOT EXISTS (SELECT 1 FROM "
+            "interaction_source s WHERE s.interaction_id = i.id AND NOT s.merged) "
+            "ORDER BY i.id", (since, until)):
+        try:
+            when = _iso(day)
+        except StoreError:  # a damaged date is no day to merge into
+            continue
+        found.setdefault((pid, when), (iid, note if note else None))
+    return found
+
+
 def promises_by_key(conn: Connection) -> dict[tuple, int]:
     """Every follow-up's id by (person id, text, due date or None); the oldest first."""
     found: dict[tuple, int] = {}

@@ -592,6 +592,103 @@ def _apply_history(session: Session, planned, made: dict[int, int], batch_id: in
     session.flush()
 
 
+@dataclass
+class SightingsResult:
+    format: str
+    plan: object  # the reconcile.SightingPlan it applied
+    batch_id: int | None = None
+    names: dict[int, str] = field(default_factory=dict)  # the people in it, by id
+
+
+def import_sightings(session: Session, sightings, *, format_: str, source: str, today: date,
+                     add_new: bool = False) -> SightingsResult:
+    """Import what a calendar or mail reader found (records.Sightings) as
+    `reconcile.plan_sightings` plans it, in the caller's one transaction: the people
+    `add_new` adds, the interactions it creates (each recording the keys it came from),
+    and the keys it merges into interactions already here (filling an empty note), then
+    the stats of everyone touched. Reads what it needs in a few set-based queries and
+    writes in batches; one batch records it all, so that it can be undone."""
+    from sqlalchemy import bindparam, insert
+    from sqlalchemy import update as update_
+
+    from ties.core import reconcile
+    from ties.storage.models import InteractionSource
+
+    conn = raw(session)
+    found = [s.when for s in sightings.found]
+    logged = queries.logged_by_hand(conn, min(found), max(found)) if found else {}
+    planned = reconcile.plan_sightings(sightings, queries.addresses(conn),
+                                       queries.imported_sources(conn), logged, today=today,
+                                       add_new=add_new)
+    for reason, n in sightings.skipped.items():
+        planned.skip(reason, n)
+    result = SightingsResult(format_, planned)
+    if not planned.meetings and not planned.new:
+        return result
+    batch = _open_batch(session, format_, source)
+    stamp = batch.imported_at
+    made: dict[int, int] = {}
+    if planned.new:
+        rows = [{"name": p.name, "name_key": fold(p.name), "email": p.address,
+                 "created": today, "updated_at": _utc(stamp), "archived": False,
+                 "import_id": batch.id} for p in planned.new]
+        ids = [r[0] for r in session.execute(
+            insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)]
+        for n, (pid, p) in enumerate(zip(ids, planned.new, strict=True), 1):
+            p.id, made[-n] = pid, pid
+
+    def here(pid: int) -> int:
+        return made.get(pid, pid)
+
+    creates = [m for m in planned.meetings if m.action == "create"]
+    if creates:
+        rows = [dict(date=m.record.when, channel=m.record.channel, note=m.record.note,
+                     they_reached_out=m.record.they_reached_out, gave=False, received=False,
+                     logged_at=_utc(stamp), import_id=batch.id) for m in creates]
+        # Numbered here, under the write lock, and written in one executemany through
+        # Core: RETURNING in parameter order makes SQLite insert row by row (29,000
+        # statements for a calendar), and the ORM's bulk path costs a third more again.
+        from ties.storage import ids as numbers
+
+        start = numbers.last_given(conn, ("interactions",))["interactions"]
+        for n, (row, m) in enumerate(zip(rows, creates, strict=True), 1):
+            row["id"] = m.id = start + n
+        session.execute(insert(Interaction.__table__), rows)
+        numbers.never_below(session, {"interactions": start + len(rows)})
+        session.execute(insert(InteractionPerson.__table__), [
+            {"interaction_id": m.id, "person_id": here(p)} for m in creates
+            for p in m.people])
+    sources = []
+    for m in planned.meetings:
+        target = m.id if m.action == "create" else m.into
+        filled = m.fill
+        for key, pid in m.keys:
+            sources.append({"key": key, "person_id": here(pid), "interaction_id": target,
+                            "batch_id": batch.id, "merged": m.action == "merge",
+                            "filled": filled})
+            filled = None  # recorded once
+    if sources:
+        session.execute(insert(InteractionSource.__table__), sources)
+    fills = [{"i": m.into, "n": m.fill} for m in planned.meetings if m.fill]
+    if fills:
+        rows_ = Interaction.__table__
+        session.execute(update_(rows_).where(rows_.c.id == bindparam("i"),
+                                             rows_.c.note.is_(None))
+                        .values(note=bindparam("n")), fills)
+    touched = sorted({here(p) for m in creates for p in m.people} | set(made.values()))
+    refresh_stats(session, touched)
+    batch.created = len(planned.new)
+    session.add(batch)
+    session.flush()
+    _seal(session, batch.id)
+    result.batch_id = batch.id
+    people = sorted({here(p) for m in planned.meetings for p in m.people})
+    for chunk in chunks(people):
+        result.names.update(conn.execute(
+            f"SELECT id, name FROM person WHERE id IN ({marks(chunk)})", chunk).fetchall())
+    return result
+
+
 def _open_batch(session: Session, format_: str, source: str):
     from ties.storage import ids
     from ties.storage.models import ImportBatch
@@ -715,6 +812,29 @@ class Undone:
     follow_ups: int = 0
     settings: int = 0
     restored: int = 0  # people already here whose filled-in fields were emptied again
+    unmerged: int = 0  # interactions here it had been merged into, left as they were
+
+
+def _unmerge(session: Session, batch_id: int) -> int:
+    """Forget the keys a calendar or mail import recorded, and empty the notes it filled
+    in on interactions logged by hand (still as it filled them: `_changed_since` refused
+    otherwise). How many interactions here it had been merged into."""
+    from sqlalchemy import delete, update
+
+    from ties.storage.models import InteractionSource
+
+    conn = raw(session)
+    merged = conn.execute("SELECT DISTINCT interaction_id FROM interaction_source WHERE "
+                          "batch_id = ? AND merged", (batch_id,)).fetchall()
+    for iid, filled in conn.execute(
+            "SELECT interaction_id, filled FROM interaction_source WHERE batch_id = ? AND "
+            "merged AND filled IS NOT NULL", (batch_id,)).fetchall():
+        session.execute(update(Interaction).where(Interaction.id == iid,
+                                                  Interaction.note == filled)
+                        .values(note=None).execution_options(synchronize_session=False))
+    session.execute(delete(InteractionSource).where(InteractionSource.batch_id == batch_id)
+                    .execution_options(synchronize_session=False))
+    return len(merged)
 
 
 def undo_import(session: Session, batch_id: int | None) -> Undone:
@@ -751,6 +871,7 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
             "'ties interaction rm ID'), or keep the import and remove what you don't want "
             "with 'ties rm'.")
     done = Undone(batch.id)
+    done.unmerged = _unmerge(session, batch.id)
     created = list(session.exec(select(Person.id).where(Person.import_id == batch.id)))
     # People who were here before and shared an interaction it created: their stats change.
     others = list(session.exec(
@@ -854,6 +975,12 @@ def _changed_since(conn, batch) -> list[str]:
             promised[fid] = pid
     changes += [f"interaction #{iid} was logged with {names[pid]}"
                 for iid, pid in sorted(logged.items())]
+    changes += [f"the note of interaction #{iid}, which it filled in, was changed"
+                for iid, filled, note in conn.execute(
+                    "SELECT s.interaction_id, s.filled, i.note FROM interaction_source s "
+                    "JOIN interaction i ON i.id = s.interaction_id WHERE s.batch_id = ? AND "
+                    "s.merged AND s.filled IS NOT NULL ORDER BY 1", (batch.id,)).fetchall()
+                if note != filled]
     changes += [f"follow-up #{fid} was added for {names[pid]}"
                 for fid, pid in sorted(promised.items())]
     for table, label in (("interaction", "interaction"), ("follow_up", "follow-up")):
@@ -912,10 +1039,17 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     caller's one transaction makes it all or nothing."""
     from sqlalchemy import delete
 
-    from ties.storage.models import ImportBatch, ImportFill, ImportSetting, Setting
+    from ties.storage.models import (
+        ImportBatch,
+        ImportFill,
+        ImportSetting,
+        InteractionSource,
+        Setting,
+    )
 
     # Rows that point at others first, so that no foreign key is left dangling meanwhile.
-    for model in (InteractionPerson, Tag, PersonContact, FollowUp, ImportFill, ImportSetting,
+    for model in (InteractionSource, InteractionPerson, Tag, PersonContact, FollowUp,
+                  ImportFill, ImportSetting,
                   PersonStats, Interaction, Person, ImportBatch, Setting):
         session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
@@ -956,6 +1090,17 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     session.execute(update(InteractionPerson).where(InteractionPerson.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
     session.execute(update(FollowUpModel).where(FollowUpModel.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
+    # The calendar and mail keys recorded for them become the kept person's (a key both
+    # were recorded for stays once), so a re-import adds nothing for either.
+    from ties.storage.models import InteractionSource
+
+    source = aliased(InteractionSource)
+    session.execute(delete(InteractionSource).where(
+        InteractionSource.person_id == other_id,
+        InteractionSource.key.in_(select(source.key).where(source.person_id == keep_id)))
+        .execution_options(**unsynced))
+    session.execute(update(InteractionSource).where(InteractionSource.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
     session.flush()
     session.delete(session.get(Person, other_id))

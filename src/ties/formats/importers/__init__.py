@@ -321,7 +321,7 @@ def read(data: bytes, source: str, fmt: str = "auto", today: date | None = None,
         raise BadFile(f"ties can't read {fmt!r} files: give one of "
                       f"{', '.join(formats.import_names())}.")
     if skip_invalid and chosen.lossless:
-        lenient = [f.title for f in formats.readable() if not f.lossless]
+        lenient = [f.title for f in formats.readable() if not (f.lossless or f.sightings)]
         raise BadFile(f"{source} is a {chosen.title}, which is imported whole or not at all: "
                       f"--skip-invalid is for {formats.spoken(lenient)} files. Nothing was "
                       "imported.")

@@ -1,0 +1,529 @@
+"""A calendar export (.ics: Google, Outlook, Apple) -> `Sightings`: one per past occurrence
+of an event with at least one other attendee.
+
+Pure: bytes in, records out; the store, the matching of addresses to people and the plan
+are the import pipeline's. icalendar parses the file (folding, escapes, VTIMEZONE, Windows
+zone names such as "Pacific Standard Time") and recurring-ical-events expands recurring
+events (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides); both are imported when a calendar
+is read, never at start-up.
+
+The rules (docs/import.md says them for users):
+- An occurrence counts once it has started (by `now`; by the end of `today` without one);
+  its day is its start's date in the user's time zone (`zone`, else the system's). An
+  all-day event's day is its date; a floating time is the user's own.
+- Skipped, each counted with its reason: the user declined (their own ATTENDEE with
+  PARTSTAT=DECLINED, matched on any address of `me`), cancelled (STATUS:CANCELLED, an
+  event's or one occurrence's), all-day without anyone else, no one else in it, more than
+  `max_others` others (a broadcast), not yet happened (an event, or a whole series, that
+  starts after now), and a series repeating too often to be meetings.
+- The others: attendees and the organizer, less the user, rooms and resources, and those
+  who declined. Addresses lower-cased, `mailto:` taken off; names from CN.
+- The organizer decides who reached out: the user (or no organizer): None; anyone else:
+  their address.
+- Channel: "video" with a meeting link (CONFERENCE, X-GOOGLE-CONFERENCE,
+  X-MICROSOFT-SKYPETEAMSMEETINGURL, or a Meet/Zoom/Teams/Webex/... link in URL, LOCATION
+  or the description, which is looked at for that and nothing else), else "in-person"
+  with a LOCATION, else "event". The note is the SUMMARY, never the description.
+- The key: "ics:{UID}/{start}", the start being the occurrence's original start (its
+  RECURRENCE-ID; a moved occurrence keeps its key) in UTC, a date for an all-day event, or
+  the wall time for a floating one. An event without a UID gets one from its content.
+
+Hostile input: parsing is linear, nesting deeper than `MAX_DEPTH` is refused before the
+parser sees it, and a series is counted before it is expanded: one that would repeat more
+than `MAX_OCCURRENCES` times by now is skipped, and all series together expand at most
+`MAX_EXPANDED` occurrences, so an RRULE without an end stops at now, cheaply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
+
+from ties.core.records import Sighting, Sightings
+from ties.formats.importers import BadFile
+
+MAX_DEPTH = 8  # VCALENDAR > VEVENT > VALARM is 3; VTIMEZONE > STANDARD is 3
+MAX_OCCURRENCES = 10_000  # of one series up to now: a daily meeting for 27 years
+MAX_EXPANDED = 1_000_000  # of the whole file
+
+# The reasons, as the import summary says them.
+DECLINED = "declined"
+CANCELLED = "cancelled"
+ALL_DAY_ALONE = "all-day without attendees"
+ALONE = "no one else in it"
+BROADCAST = "a broadcast (more than {} others)"
+FUTURE = "not yet happened"
+TOO_OFTEN = f"repeats more than {MAX_OCCURRENCES:,} times"
+REPEATED = "in the file twice"
+BAD_EVENT = "unreadable event"
+NOTHING_LEFT = "every occurrence excluded"
+
+# Hosts of video meetings: a link to one (or a subdomain, us02web.zoom.us) makes an event
+# a video call.
+MEETING_HOSTS = (
+    "meet.google.com", "hangouts.google.com", "zoom.us", "zoomgov.com", "zoom.com",
+    "teams.microsoft.com", "teams.live.com", "teams.microsoft.us", "webex.com",
+    "gotomeeting.com", "gotomeet.me", "meet.goto.com", "app.goto.com", "bluejeans.com",
+    "whereby.com", "meet.jit.si", "8x8.vc", "chime.aws", "join.skype.com",
+    "meet.lync.com", "facetime.apple.com", "around.co", "livestorm.co", "ringcentral.com",
+    "meet.ringcentral.com", "vc.larksuite.com", "meeting.tencent.com", "voovmeeting.com",
+    "discord.gg", "signal.group",
+)
+# A URL's host: linear to find (no nested repetition), checked against the hosts above.
+_URL_HOST = re.compile(r"https?://([A-Za-z0-9.-]{1,253})", re.IGNORECASE)
+# What Outlook, Google and Apple write as the LOCATION of an online meeting.
+_ONLINE_PLACE = re.compile(
+    r"(microsoft teams|teams|zoom|google meet|webex|skype|facetime)"
+    r"( (meeting|call|video call))?( \(.*\))?", re.IGNORECASE)
+# Properties whose presence alone says the event has a meeting link.
+VIDEO_PROPERTIES = ("CONFERENCE", "X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL",
+                    "X-MICROSOFT-ONLINEMEETINGCONFLINK", "X-TIES-MEETING-LINK")
+NOT_PEOPLE = {"RESOURCE", "ROOM"}  # CUTYPE of a meeting room or a projector
+# Google's addresses of rooms and shared calendars, which it lists as attendees.
+NOT_PEOPLE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com",
+                      "group.v.calendar.google.com")
+
+
+def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
+         now: datetime | None = None, *, zone: tzinfo | None = None,
+         source: str = "The file") -> Sightings:
+    """The sightings of a calendar file: one per occurrence up to `now` (default: the end
+    of `today`) of an event with one to `max_others` other people, its day in `zone`
+    (default: the system's time zone). `me`: the user's own addresses, lower-case.
+    A file that is not a calendar: BadFile, one line."""
+    text = _slim(_text(data, source), source)
+    import icalendar
+    import recurring_ical_events
+
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except (ValueError, IndexError, KeyError, TypeError) as exc:
+        raise BadFile(f"{source} is not a calendar ties can read ({_first_line(exc)}). "
+                      "Export it again as .ics.") from None
+    calendars = [c for c in calendars if c.name == "VCALENDAR"]
+    if not calendars:
+        raise BadFile(f"{source} is not a calendar (no BEGIN:VCALENDAR). Export your "
+                      "calendar as .ics and import that.")
+    me = frozenset(a.lower() for a in me)
+    reader = _Reader(me, today, max_others, now, zone)
+    for cal in calendars:
+        reader.calendar(cal, recurring_ical_events)
+    reader.out.found.sort(key=lambda s: (s.when, s.key))  # the expansion's order is its own
+    return reader.out
+
+
+def _text(data: bytes, source: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Old Outlook exports are Windows-1252; a summary in it reads right, and no
+        # address or date depends on it.
+        return data.decode("cp1252", errors="replace")
+
+
+# What no rule here reads, dropped before icalendar parses the file: it parses about 40 µs
+# per line, and an export spends most of its lines on these (every Google event has a
+# DTSTAMP, CREATED, LAST-MODIFIED and TRANSP, every Outlook one a dozen X-MICROSOFT-CDO-).
+_UNREAD = re.compile(
+    r"(DTSTAMP|CREATED|LAST-MODIFIED|TRANSP|CLASS|PRIORITY|GEO|ATTACH|COMMENT|CATEGORIES|"
+    r"CONTACT|RELATED-TO|RESOURCES|REQUEST-STATUS|X-(?!GOOGLE-CONFERENCE|MICROSOFT-SKYPE"
+    r"TEAMSMEETINGURL|MICROSOFT-ONLINEMEETINGCONFLINK|WR-TIMEZONE|LIC-LOCATION)[A-Z0-9-]*)"
+    r"[;:]", re.IGNORECASE)
+# Where a meeting link may hide in text ties never keeps: each such line becomes one line
+# saying whether it had a link.
+_LOOKED_AT = re.compile(r"(DESCRIPTION|X-ALT-DESC)[;:]", re.IGNORECASE)
+LINK_SEEN = "X-TIES-MEETING-LINK"
+
+
+def _slim(text: str, source: str) -> str:
+    """The file's logical lines (folds joined) without what no rule reads, its
+    descriptions reduced to whether they hold a meeting link, and alarms left out; in one
+    pass, refusing components nested deeper than any calendar nests them before the parser
+    (and anything walking its tree) meets them."""
+    logical: list[list[str]] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line[:1] in (" ", "\t") and logical:
+            logical[-1].append(line[1:])
+        elif line:
+            logical.append([line])
+    out: list[str] = []
+    depth = alarm = 0
+    for pieces in logical:
+        line = "".join(pieces)
+        head = line[:6].upper()
+        if head == "BEGIN:":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise BadFile(f"{source} nests components more than {MAX_DEPTH} deep, which "
+                              "no calendar does: it is damaged. Export it again.")
+            if alarm or line[6:].strip().upper() == "VALARM":
+                alarm += 1
+                continue
+        elif line[:4].upper() == "END:":
+            depth = max(depth - 1, 0)
+            if alarm:
+                alarm -= 1
+                continue
+        if alarm:
+            continue
+        if _LOOKED_AT.match(line):
+            if _has_meeting_link(line):
+                out.append(f"{LINK_SEEN}:yes")
+            continue
+        if _UNREAD.match(line):
+            continue
+        out.append(line)
+    return "\r\n".join(out) + "\r\n"
+
+
+def _first_line(exc: Exception) -> str:
+    words = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return words[:120]
+
+
+class _Reader:
+    def __init__(self, me: frozenset[str], today: date, max_others: int,
+                 now: datetime | None, zone: tzinfo | None):
+        self.me = me
+        self.today = today
+        self.max_others = max_others
+        self.zone = zone
+        if now is None:
+            now = datetime.combine(today, time.max)
+        if now.tzinfo is None:  # a wall time in the user's zone
+            now = now.replace(tzinfo=zone) if zone else now.astimezone()
+        self.now = now
+        self.out = Sightings()
+        self.keys: set[str] = set()
+        self.budget = MAX_EXPANDED
+
+    # -- the calendar -------------------------------------------------------------------
+
+    def calendar(self, cal, rie) -> None:
+        # Events without a UID are given one from their content first: the expansion
+        # groups a series by UID, and so does the key. A series repeating too often is
+        # taken out before the expansion would list its occurrences.
+        cores: dict[str, object] = {}
+        too_often: set[str] = set()
+        for event in cal.walk("VEVENT"):
+            if not str(event.get("UID", "")).strip():
+                event["UID"] = _content_uid(event)
+            if event.get("RECURRENCE-ID") is None:
+                if any(_never_matches(r) for r in _listed(event.get("RRULE"))):
+                    # dateutil would look for a 30 February until the year 9999: the
+                    # event happened once, on its start
+                    del event["RRULE"]
+                uid = str(event["UID"])
+                cores.setdefault(uid, event)
+                if not self._few_enough(event):
+                    too_often.add(uid)
+        if too_often:
+            self.out.skipped[TOO_OFTEN] = len(too_often)
+            _remove(cal, too_often)
+        try:
+            query = rie.of(cal, skip_bad_series=True)
+        except Exception as exc:  # noqa: BLE001 - the library's own refusals of a file
+            raise BadFile(f"This calendar can't be read ({_first_line(exc)}). Export it "
+                          "again as .ics.") from None
+        for series in query.series:
+            self.series(series, cores.get(str(series.uid)))
+
+    def series(self, series, core) -> None:
+        start = datetime(1900, 1, 1)  # every occurrence that started by now (since 1900)
+        found = False
+        try:
+            occurrences = series.between(start, self._library_now())
+            common = None  # what the series' own occurrences share, read once
+            for occurrence in islice(occurrences, MAX_OCCURRENCES + 1):
+                found = True
+                self.budget -= 1
+                if self.budget < 0:
+                    self.out.skip(TOO_OFTEN)
+                    return
+                if occurrence.id.recurrence_id is None:
+                    if common is None:
+                        common = self.about(occurrence.as_component(False))
+                    self.occurrence(common, occurrence.start, occurrence.start)
+                else:  # an override: its own attendees, title, status
+                    event = occurrence.as_component(False)
+                    self.occurrence(self.about(event), occurrence.start,
+                                    event["RECURRENCE-ID"].dt)
+        except (ValueError, TypeError, OverflowError, AttributeError, KeyError):
+            self.out.skip(BAD_EVENT)
+            return
+        if not found:
+            start = core.get("DTSTART") if core is not None else None
+            later = start is not None and not self._started(start.dt)
+            self.out.skip(FUTURE if later else NOTHING_LEFT)
+
+    def _library_now(self):
+        """`now` as the expansion compares it: recurring-ical-events asks for one kind of
+        time on both ends, and compares floating and all-day occurrences as wall times."""
+        return self.now.astimezone(self.zone).replace(tzinfo=None) if self.zone else \
+            self.now.astimezone().replace(tzinfo=None)
+
+    def _few_enough(self, event) -> bool:
+        """Whether each RRULE of a series repeats at most MAX_OCCURRENCES times by now,
+        counted lazily (dateutil) before the expansion builds the list of them."""
+        rules = event.get("RRULE")
+        if rules is None:
+            return True
+        start = event.get("DTSTART")
+        if start is None:
+            return True
+        from dateutil.rrule import rrulestr
+
+        first = start.dt
+        if not isinstance(first, datetime):
+            first = datetime.combine(first, time())
+        first = first.replace(tzinfo=None)
+        until = self.now.replace(tzinfo=None) + timedelta(days=2)
+        for rule in rules if isinstance(rules, list) else [rules]:
+            try:
+                spelled = rule.to_ical().decode()
+                spelled = re.sub(r"UNTIL=(\d{8})(T\d{6})?Z?", r"UNTIL=\1\2", spelled)
+                rr = rrulestr(spelled, dtstart=first, ignoretz=True)
+            except (ValueError, TypeError, OverflowError):
+                continue  # the expansion skips a series it can't read
+            taken = 0
+            try:
+                for when in rr:
+                    if when > until:
+                        break
+                    taken += 1
+                    if taken > MAX_OCCURRENCES:
+                        return False
+            except (ValueError, OverflowError):
+                continue  # dateutil finds it empty (BYHOUR=25): the expansion skips it
+        return True
+
+    # -- one occurrence -----------------------------------------------------------------
+
+    def about(self, event) -> _About:
+        """What every occurrence with this event's properties shares, or why it is
+        skipped."""
+        start = event.get("DTSTART")
+        timed = start is not None and isinstance(start.dt, datetime)
+        uid = str(event.get("UID")).strip()
+        if any(str(v).upper() == "CANCELLED" for v in _listed(event.get("STATUS"))):
+            return _About(uid, CANCELLED)
+        attendees = _listed(event.get("ATTENDEE"))
+        if self._declined(attendees):
+            return _About(uid, DECLINED)
+        organizer = event.get("ORGANIZER")
+        organizer_address = _address(organizer) if organizer is not None else None
+        others: dict[str, str] = {}  # address -> name, in the file's order
+        if organizer_address and organizer_address not in self.me \
+                and _a_person(organizer, organizer_address):
+            others[organizer_address] = _name(organizer, organizer_address)
+        for attendee in attendees:
+            address = _address(attendee)
+            if not address or address in self.me or not _a_person(attendee, address):
+                continue
+            if _param(attendee, "PARTSTAT") == "DECLINED":
+                continue  # they were not there (an organizer who declined, neither)
+            name = _name(attendee, address)
+            if address not in others or (name and not others[address]):
+                others[address] = name
+        if not others:
+            return _About(uid, ALONE if timed else ALL_DAY_ALONE)
+        if len(others) > self.max_others:
+            return _About(uid, BROADCAST.format(self.max_others))
+        reached = organizer_address if organizer_address and \
+            organizer_address not in self.me else None
+        summary = str(event.get("SUMMARY", "")).strip()
+        return _About(uid, None, tuple(others), reached, _channel(event), summary or None,
+                      tuple((a, n) for a, n in others.items() if n))
+
+    def occurrence(self, about: _About, when, original) -> None:
+        """One occurrence starting `when`, first planned for `original` (its
+        RECURRENCE-ID)."""
+        day = self._day(when)
+        if not self._started(when) or day > self.today:
+            self.out.skip(FUTURE)
+            return
+        if about.skip:
+            self.out.skip(about.skip)
+            return
+        key = f"ics:{about.uid}/{_instant(original)}"
+        if key in self.keys:
+            self.out.skip(REPEATED)
+            return
+        self.keys.add(key)
+        self.out.found.append(Sighting(
+            key=key, when=day, others=about.others, reached_out=about.reached,
+            channel=about.channel, note=about.note, names=about.names))
+
+    def _started(self, when) -> bool:
+        if isinstance(when, datetime):
+            if when.tzinfo is None:  # floating: the user's wall time
+                return when <= self._library_now()
+            return when <= self.now
+        return when <= self.now.astimezone(self.zone).date() if self.zone else \
+            when <= self.now.astimezone().date()
+
+    def _day(self, when) -> date:
+        if isinstance(when, datetime):
+            if when.tzinfo is None:
+                return when.date()
+            return when.astimezone(self.zone).date() if self.zone else \
+                when.astimezone().date()
+        return when
+
+    def _declined(self, attendees) -> bool:
+        return any(_address(a) in self.me and _param(a, "PARTSTAT") == "DECLINED"
+                   for a in attendees)
+
+
+def _instant(original) -> str:
+    """An occurrence's original start, as its key spells it: UTC, a date, or a floating
+    wall time."""
+    if isinstance(original, datetime):
+        if original.tzinfo is None:
+            return original.isoformat(timespec="seconds")
+        return original.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return original.isoformat()
+
+
+@dataclass(frozen=True)
+class _About:
+    """An event's properties as the sightings of its occurrences take them."""
+
+    uid: str
+    skip: str | None  # the reason each occurrence is skipped, or None
+    others: tuple[str, ...] = ()
+    reached: str | None = None
+    channel: str = "event"
+    note: str | None = None
+    names: tuple[tuple[str, str], ...] = ()
+
+
+MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+_WEEKDAY = re.compile(r"[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)")
+
+
+def _never_matches(rule) -> bool:
+    """Whether an RRULE is not one a calendar writes for meetings, and may be one dateutil
+    searches, period by period, until the year 9999 for an occurrence that never comes (or
+    loops on for ever): more often than daily, no interval, a value out of its range, a
+    day no month has, a BY part RFC 5545 3.3.10 does not allow with its FREQ, or a
+    BYSETPOS beyond what its BYDAY gives every month. Its event then happened once, on its
+    start."""
+    try:
+        freq = [str(f).upper() for f in _listed(rule.get("FREQ"))]
+        intervals = [int(i) for i in _listed(rule.get("INTERVAL"))]
+        days = [int(d) for d in rule.get("BYMONTHDAY", [])]
+        months = [int(m) for m in rule.get("BYMONTH", [])] or list(range(1, 13))
+        year_days = [int(d) for d in rule.get("BYYEARDAY", [])]
+        weeks = [int(w) for w in rule.get("BYWEEKNO", [])]
+        positions = [int(p) for p in rule.get("BYSETPOS", [])]
+        weekdays = [str(d).upper() for d in rule.get("BYDAY", [])]
+        times = [(int(v), top) for part, top in (("BYHOUR", 23), ("BYMINUTE", 59),
+                                                 ("BYSECOND", 60))
+                 for v in rule.get(part, [])]
+    except (TypeError, ValueError, AttributeError):  # a rule icalendar could not read
+        return True
+    if len(freq) != 1 or freq[0] not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+        return True
+    yearly = freq[0] == "YEARLY"
+    if any(i < 1 for i in intervals) or any(not 1 <= m <= 12 for m in months) \
+            or any(not 0 <= v <= top for v, top in times) \
+            or not all(_WEEKDAY.fullmatch(d) for d in weekdays):
+        return True
+    if year_days and (not yearly or any(not 0 < abs(d) <= 366 for d in year_days)):
+        return True
+    if weeks and (not yearly or any(not 0 < abs(w) <= 53 for w in weeks)):
+        return True
+    if days and freq[0] == "WEEKLY":
+        return True
+    if positions and (freq[0] not in ("MONTHLY", "YEARLY") or not weekdays
+                      or any(not 0 < abs(p) <= 4 * len(weekdays) for p in positions)):
+        return True
+    return bool(days) and not any(0 < abs(d) <= MONTH_DAYS[m - 1] for d in days
+                                  for m in months)
+
+
+def _remove(cal, uids: set[str]) -> None:
+    """Take the events of these series (and their overrides) out of the calendar."""
+    for component in cal.walk("VCALENDAR"):
+        component.subcomponents = [c for c in component.subcomponents
+                                   if c.name != "VEVENT" or str(c.get("UID")) not in uids]
+
+
+def _listed(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _param(prop, name: str) -> str:
+    params = getattr(prop, "params", None) or {}
+    return str(params.get(name, "")).upper()
+
+
+def _address(prop) -> str | None:
+    """An attendee's or organizer's address: the value without mailto:, lower-cased, or
+    Apple's EMAIL parameter when the value is a principal's URL or urn:uuid."""
+    value = str(prop).strip()
+    if value[:7].lower() == "mailto:":
+        value = value[7:]
+    elif "@" not in value or ":" in value.split("@")[0]:
+        params = getattr(prop, "params", None) or {}
+        value = str(params.get("EMAIL", "")).strip()
+        if value[:7].lower() == "mailto:":
+            value = value[7:]
+    value = value.strip().strip("<>").lower()
+    return value if "@" in value else None
+
+
+def _a_person(prop, address: str) -> bool:
+    if _param(prop, "CUTYPE") in NOT_PEOPLE:
+        return False
+    return not address.endswith(NOT_PEOPLE_DOMAINS)
+
+
+def _name(prop, address: str) -> str:
+    """The CN, unless it is only the address again (Google writes CN=ana@example.com)."""
+    params = getattr(prop, "params", None) or {}
+    name = str(params.get("CN", "")).strip().strip('"').strip()
+    if not name or "@" in name and name.lower().removeprefix("mailto:") == address:
+        return ""
+    return name
+
+
+def _channel(event) -> str:
+    if any(event.get(p) is not None for p in VIDEO_PROPERTIES):
+        return "video"
+    location = str(event.get("LOCATION", "")).strip()
+    for field in (str(event.get("URL", "")), location):
+        if _has_meeting_link(field):
+            return "video"
+    if location and _ONLINE_PLACE.fullmatch(location):
+        return "video"
+    return "in-person" if location else "event"
+
+
+def _has_meeting_link(text: str) -> bool:
+    for match in _URL_HOST.finditer(text):
+        host = match.group(1).lower().rstrip(".")
+        if any(host == h or host.endswith("." + h) for h in MEETING_HOSTS):
+            return True
+    return False
+
+
+def _content_uid(event) -> str:
+    """A UID for an event that lacks one, from what stays the same across exports (not
+    DTSTAMP, which is the export's time)."""
+    parts = [str(event.get(p, "")) for p in ("DTSTART", "SUMMARY", "ORGANIZER", "LOCATION")]
+    start = event.get("DTSTART")
+    parts[0] = start.to_ical().decode() if start is not None else ""
+    parts += sorted(str(a).lower() for a in _listed(event.get("ATTENDEE")))
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+    return f"content-{digest}"

@@ -1,0 +1,247 @@
+"""ties import of a calendar (.ics) and a mailbox (mbox, Maildir), end to end through the
+real CLI: small files written here, each showing one thing a user relies on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import rows
+
+CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//ties tests//EN
+BEGIN:VEVENT
+UID:sync-1@example.com
+DTSTART:20250310T100000Z
+DTEND:20250310T110000Z
+SUMMARY:Weekly sync
+DESCRIPTION:the secret agenda
+LOCATION:https://meet.google.com/abc-defg-hij
+ORGANIZER;CN=Bo Chen:mailto:bo@example.com
+ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED:mailto:ANA@example.com
+ATTENDEE;CN=Bo Chen;PARTSTAT=ACCEPTED:mailto:bo@example.com
+ATTENDEE;CN=Me;PARTSTAT=ACCEPTED:mailto:me@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:coffee-1@example.com
+DTSTART:20250311T090000Z
+DTEND:20250311T093000Z
+SUMMARY:Coffee with Ana
+LOCATION:Cafe Central
+ORGANIZER;CN=Me:mailto:me@example.com
+ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED:mailto:ana@home.example
+ATTENDEE;CN=Zed Doe;PARTSTAT=ACCEPTED:mailto:zed@x.example
+END:VEVENT
+BEGIN:VEVENT
+UID:zed-2@example.com
+DTSTART:20250312T090000Z
+DTEND:20250312T093000Z
+SUMMARY:Zed intro
+ORGANIZER;CN=Me:mailto:me@example.com
+ATTENDEE;CN=Zed Doe;PARTSTAT=ACCEPTED:mailto:zed@x.example
+ATTENDEE;CN=Yan Li;PARTSTAT=ACCEPTED:mailto:yan@x.example
+END:VEVENT
+END:VCALENDAR
+""".replace("\n", "\r\n")
+
+
+@pytest.fixture
+def calendar(tmp_path):
+    path = tmp_path / "calendar.ics"
+    path.write_text(CALENDAR)
+    return str(path)
+
+
+@pytest.fixture
+def known(ties):
+    assert ties("config", "me.email", "me@example.com, me@work.example").exit_code == 0
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--email", "ana@home.example",
+         "--type", "social", "--no-log")
+    ties("add", "Bo Chen", "--email", "bo@example.com", "--type", "strategic", "--no-log")
+
+
+def history(ties, name):
+    return json.loads(ties("show", name, "--json").stdout)["history"]
+
+
+def test_import_without_your_addresses_is_refused_saying_how_to_set_them(ties, calendar,
+                                                                         db_path):
+    result = ties("import", calendar)
+    assert result.exit_code == 1
+    assert result.stderr == ("ties: Tell ties your own email addresses first, so it knows who "
+                             "the others are: ties config me.email \"me@example.com, "
+                             "me@work.example\".\n")
+
+
+def test_config_me_email_checks_each_address_and_shows_them(ties):
+    assert ties("config", "me.email", "Me@Example.com; me@work.example").stderr == \
+        "me.email = me@example.com, me@work.example\n"
+    assert "me@example.com, me@work.example" in ties("config").stdout
+    bad = ties("config", "me.email", "me@example.com, not-an-address")
+    assert bad.exit_code == 1 and "'not-an-address' doesn't look like an email" in bad.stderr
+    assert json.loads(ties("config", "--json").stdout)["me.email"] == [
+        "me@example.com", "me@work.example"]
+
+
+@pytest.mark.parametrize(("value", "ok"), [("0", False), ("1", True), ("1000", True),
+                                           ("1001", False)])
+def test_import_max_attendees_is_1_to_1000(ties, value, ok):
+    assert (ties("config", "import.max_attendees", value).exit_code == 0) is ok
+
+
+def test_a_calendar_import_logs_meetings_with_known_people_and_lists_the_unknown(
+        ties, known, calendar):
+    result = ties("import", calendar)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "Imported ics as import #1: 2 interactions created, 1 skipped." in result.stderr
+    assert "    zed@x.example (Zed Doe): 2 times\n" in result.stderr
+    assert "    yan@x.example (Yan Li): 1 time\n" in result.stderr
+    ana = history(ties, "Ana Lima")
+    assert [(h["date"], h["channel"], h["note"], h["they_reached_out"]) for h in ana] == [
+        ("2025-03-11", "in-person", "Coffee with Ana", False),
+        ("2025-03-10", "video", "Weekly sync", True)]
+    assert [h["id"] for h in history(ties, "Bo Chen")] == [ana[1]["id"]]  # one meeting
+    assert "secret agenda" not in json.dumps(ana)
+
+
+def test_reimporting_the_calendar_adds_nothing(ties, known, calendar, db_path):
+    ties("import", calendar)
+    before = rows(db_path, "SELECT count(*) FROM interaction")
+    again = ties("import", calendar)
+    assert again.exit_code == 0
+    assert "Imported ics: 0 interactions created, 3 skipped." in again.stderr
+    assert rows(db_path, "SELECT count(*) FROM interaction") == before
+    assert len(json.loads(ties("imports", "--json").stdout)) == 1
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(ties, known, calendar):
+    result = ties("import", calendar, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "create     2025-03-10 video with Ana Lima, Bo Chen: Weekly sync (they reached out)",
+        "create     2025-03-11 in-person with Ana Lima: Coffee with Ana"]
+    assert lines[-1] == "Would import ics: 2 interactions created, 1 skipped."
+    assert history(ties, "Ana Lima") == []
+    plan = json.loads(ties("import", calendar, "--dry-run", "--json").stdout)
+    assert plan["counts"]["created"] == 2 and plan["import"] is None
+    assert plan["unknown"][0] == {"email": "zed@x.example", "name": "Zed Doe", "met": 2}
+    assert history(ties, "Ana Lima") == []
+
+
+def test_a_coffee_logged_by_hand_is_merged_not_duplicated_and_undo_unmerges(
+        ties, known, calendar):
+    ties("log", "Ana", "--on", "2025-03-11", "--via", "in-person")
+    (mine,) = history(ties, "Ana Lima")
+    result = ties("import", calendar)
+    assert "1 interaction created, 1 merged into ones already here" in result.stderr
+    ana = history(ties, "Ana Lima")
+    assert len(ana) == 2
+    assert (ana[0]["id"], ana[0]["note"]) == (mine["id"], "Coffee with Ana")
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert [(h["id"], h["note"]) for h in history(ties, "Ana Lima")] == [(mine["id"], None)]
+
+
+def test_add_new_adds_whom_you_met_twice_untyped_with_their_meetings(ties, known, calendar):
+    result = ties("import", calendar, "--add-new")
+    assert result.exit_code == 0, result.stderr
+    assert "1 person added" in result.stderr and "'ties triage'" in result.stderr
+    zed = json.loads(ties("show", "Zed Doe", "--json").stdout)
+    assert (zed["email"], zed["type"]) == ("zed@x.example", None)
+    assert [h["note"] for h in zed["history"]] == ["Zed intro", "Coffee with Ana"]
+    assert ties("show", "Yan Li").exit_code == 1  # met once: not added
+    assert ties("import", "--undo").exit_code == 0
+    assert ties("show", "Zed Doe").exit_code == 1
+
+
+def test_next_changes_after_a_calendar_import(ties, known, calendar):
+    ties("log", "Bo", "--on", "2024-12-01")
+    assert "Bo Chen" in ties("next").stdout
+    ties("import", calendar)
+    assert "Bo Chen" not in ties("next").stdout
+
+
+def test_contact_options_are_refused_for_a_calendar(ties, known, calendar):
+    result = ties("import", calendar, "--type", "social")
+    assert result.exit_code == 1 and "--type, --tag and --skip-invalid" in result.stderr
+
+
+def write_mail(box) -> None:
+    """A thread Ana started, which you answered to Ana and Bo; and a thread with Zed, whose
+    reply's body looks like headers."""
+    import email.message
+
+    def message(mid, sender, to, day, subject, reply=None, body="hello\n"):
+        msg = email.message.EmailMessage()
+        msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = sender, to, subject, mid
+        msg["Date"] = f"{day} Mar 2025 10:00:00 +0000"
+        if reply:
+            msg["In-Reply-To"] = msg["References"] = reply
+        msg.set_content(body)
+        box.add(msg)
+
+    message("<1@x>", "Ana Lima <ana@example.com>", "me@example.com", "10", "Lunch?")
+    message("<2@x>", "Me <me@example.com>", "Ana Lima <ana@example.com>, Bo Chen "
+            "<bo@example.com>", "10", "Re: Lunch?", "<1@x>")
+    message("<3@x>", "Me <me@example.com>", "Zed Doe <zed@x.example>", "11", "Hi Zed")
+    message("<4@x>", "Zed Doe <zed@x.example>", "me@example.com", "12", "Re: Hi Zed", "<3@x>",
+            body="From: ana@example.com\nSubject: a secret in the body\n")
+    box.flush()
+
+
+@pytest.fixture
+def mbox(tmp_path):
+    import mailbox
+
+    path = tmp_path / "Sent"  # Thunderbird's folders have no extension
+    write_mail(mailbox.mbox(path))
+    return str(path)
+
+
+def test_a_mailbox_import_is_one_interaction_per_person_per_thread_per_day(ties, known, mbox):
+    result = ties("import", mbox)
+    assert result.exit_code == 0, result.stderr
+    assert "Imported mail as import #1: 2 interactions created, 2 skipped." in result.stderr
+    assert "    zed@x.example (Zed Doe): 2 times\n" in result.stderr
+    assert [(h["date"], h["channel"], h["note"], h["they_reached_out"])
+            for h in history(ties, "Ana Lima")] == [("2025-03-10", "email", "Lunch?", True)]
+    assert [(h["note"], h["they_reached_out"]) for h in history(ties, "Bo Chen")] == [
+        ("Re: Lunch?", False)]  # Ana started the thread, not Bo
+    assert "secret" not in ties("show", "Ana Lima").stdout
+    again = ties("import", mbox)
+    assert "0 interactions created" in again.stderr
+    assert len(history(ties, "Ana Lima")) == 1
+
+
+def test_a_maildir_folder_is_imported_and_add_new_adds_zed(ties, known, tmp_path):
+    import mailbox
+
+    folder = tmp_path / "Maildir"
+    write_mail(mailbox.Maildir(folder))
+    result = ties("import", str(folder), "--add-new")
+    assert result.exit_code == 0, result.stderr
+    assert "4 interactions created, 1 person added" in result.stderr
+    zed = json.loads(ties("show", "Zed Doe", "--json").stdout)
+    assert [(h["date"], h["note"], h["they_reached_out"]) for h in zed["history"]] == [
+        ("2025-03-12", "Re: Hi Zed", False), ("2025-03-11", "Hi Zed", False)]
+
+
+def test_a_mailbox_from_standard_input_is_refused_asking_for_its_path(ties, known, mbox):
+    from pathlib import Path
+
+    result = ties("import", "-", input=Path(mbox).read_text())
+    assert result.exit_code == 1
+    assert "A mailbox is read from its path" in result.stderr
+
+
+def test_a_folder_that_is_no_mail_folder_is_refused_saying_what_to_give(ties, known,
+                                                                          tmp_path):
+    (tmp_path / "Downloads").mkdir()
+    result = ties("import", str(tmp_path / "Downloads"))
+    assert result.exit_code == 1
+    assert "is a folder, but not a mail folder (a Maildir" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -1,0 +1,161 @@
+"""store.import_sightings and undo: what a calendar or mail import writes, with
+hand-built sightings (the readers have their own tests), on either backend."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from conftest import rows
+from ties.core.records import Sighting, Sightings
+from ties.storage import backend, store
+
+DAY = date(2025, 3, 10)
+
+
+def sight(key, others=("ana@example.com",), when=DAY, note="Weekly sync", channel="video",
+          reached_out=None, thread=None, names=()):
+    return Sighting(key, when, tuple(others), reached_out, channel, note, thread, names)
+
+
+def run_import(db_path, *found, add_new=False, commit=True):
+    conn = backend.for_store(db_path).open()
+    try:
+        with conn.transaction(write=True):
+            session = conn.backend.session(conn)
+            result = store.import_sightings(session, Sightings(list(found)), format_="ics",
+                                            source="cal.ics", today=date(2025, 3, 14),
+                                            add_new=add_new)
+            session.flush()
+            session.close()
+            if not commit:
+                raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    finally:
+        conn.close()
+    return result
+
+
+@pytest.fixture
+def people(ties, db_path):
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--email", "Ana@Home.example",
+         "--type", "social", "--no-log")
+    ties("add", "Bo Chen", "--email", "bo@example.com", "--type", "strategic", "--no-log")
+    return db_path
+
+
+def history(ties, name):
+    return json.loads(ties("show", name, "--json").stdout)["history"]
+
+
+def test_a_meeting_becomes_one_interaction_with_both_and_their_stats(ties, people):
+    result = run_import(people, sight("ics:u1/a", ("ana@home.example", "bo@example.com"),
+                                      reached_out="bo@example.com"))
+    assert result.plan.counts()["created"] == 1 and result.batch_id
+    (item,) = history(ties, "Ana Lima")
+    assert (item["date"], item["channel"], item["note"]) == ("2025-03-10", "video",
+                                                             "Weekly sync")
+    assert [h["id"] for h in history(ties, "Bo Chen")] == [item["id"]]
+    assert rows(people, "SELECT last_contact, interactions FROM person_stats ORDER BY "
+                "person_id") == [("2025-03-10", 1), ("2025-03-10", 1)] or \
+        rows(people, "SELECT last_contact, interactions FROM person_stats ORDER BY "
+             "person_id") == [(date(2025, 3, 10), 1), (date(2025, 3, 10), 1)]
+
+
+def test_importing_the_same_sightings_again_adds_nothing_and_records_no_batch(ties, people):
+    found = [sight("ics:u1/a"), sight("ics:u2/a", ("bo@example.com",))]
+    run_import(people, *found)
+    before = rows(people, "SELECT count(*) FROM interaction")
+    again = run_import(people, *found)
+    assert again.batch_id is None and again.plan.meetings == []
+    assert rows(people, "SELECT count(*) FROM interaction") == before
+    assert len(json.loads(ties("imports", "--json").stdout)) == 1
+
+
+def test_a_dry_run_writes_nothing(ties, people):
+    run_import(people, sight("ics:u1/a"), commit=False)
+    assert history(ties, "Ana Lima") == []
+
+
+def test_a_coffee_logged_by_hand_that_day_gets_the_import_merged_and_undo_unmerges(
+        ties, people):
+    ties("log", "Ana Lima", "--on", "2025-03-10", "--via", "in-person")
+    (mine,) = history(ties, "Ana Lima")
+    result = run_import(people, sight("ics:u1/a"))
+    assert result.plan.counts() == {"created": 0, "merged": 1, "people": 0, "unknown": 0,
+                                    "skipped": 0}
+    (merged,) = history(ties, "Ana Lima")
+    assert (merged["id"], merged["channel"], merged["note"]) == (mine["id"], "in-person",
+                                                                 "Weekly sync")
+    assert run_import(people, sight("ics:u1/a")).plan.meetings == []  # key recorded
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert "forgot what it merged into 1 interaction you had logged" in undone.stderr
+    (back,) = history(ties, "Ana Lima")
+    assert (back["id"], back["note"]) == (mine["id"], None)
+    assert rows(people, "SELECT count(*) FROM interaction_source") == [(0,)]
+
+
+def test_undo_is_refused_when_you_changed_the_note_it_filled_in(ties, people):
+    ties("log", "Ana Lima", "--on", "2025-03-10")
+    (mine,) = history(ties, "Ana Lima")
+    run_import(people, sight("ics:u1/a"))
+    ties("interaction", "edit", str(mine["id"]), "--note", "my own words")
+    refused = ties("import", "--undo")
+    assert refused.exit_code == 1
+    assert f"the note of interaction #{mine['id']}, which it filled in, was changed" in \
+        refused.stderr
+    assert history(ties, "Ana Lima")[0]["note"] == "my own words"
+
+
+def test_a_note_you_wrote_stays_and_undo_leaves_it(ties, people):
+    ties("log", "Ana Lima", "--on", "2025-03-10", "--note", "coffee")
+    run_import(people, sight("ics:u1/a"))
+    assert history(ties, "Ana Lima")[0]["note"] == "coffee"
+    assert ties("import", "--undo").exit_code == 0
+    assert history(ties, "Ana Lima")[0]["note"] == "coffee"
+
+
+def test_undo_removes_the_interactions_and_people_it_added(ties, people):
+    run_import(people, sight("ics:u1/a", ("ana@example.com", "zed@x.example"),
+                             names=(("zed@x.example", "Zed Doe"),)),
+               sight("ics:u2/a", ("zed@x.example",)), add_new=True)
+    zed = json.loads(ties("show", "Zed Doe", "--json").stdout)
+    assert (zed["email"], zed["type"], len(zed["history"])) == ("zed@x.example", None, 2)
+    assert ties("import", "--undo").exit_code == 0
+    assert history(ties, "Ana Lima") == []
+    assert ties("show", "Zed Doe").exit_code == 1
+    assert rows(people, "SELECT count(*) FROM interaction_source") == [(0,)]
+    assert rows(people, "SELECT interactions FROM person_stats ORDER BY person_id") == [
+        (0,), (0,)]
+
+
+def test_someone_added_after_an_import_gets_their_meetings_from_the_next(ties, people):
+    found = sight("ics:u1/a", ("ana@example.com", "cy@x.example"))
+    run_import(people, found)
+    ties("add", "Cy Ng", "--email", "CY@x.example", "--no-log")
+    again = run_import(people, found)
+    assert again.plan.counts()["created"] == 1
+    assert len(history(ties, "Cy Ng")) == 1 and len(history(ties, "Ana Lima")) == 1
+
+
+def test_interactions_logged_after_an_import_number_past_the_imported_ones(ties, people):
+    run_import(people, sight("ics:u1/a"), sight("ics:u2/a", when=date(2025, 3, 11)))
+    imported = {h["id"] for h in history(ties, "Ana Lima")}
+    assert ties("log", "Ana Lima", "--note", "later").exit_code == 0
+    (latest,) = [h["id"] for h in history(ties, "Ana Lima") if h["note"] == "later"]
+    assert latest > max(imported) and len(imported) == 2
+
+
+def test_merging_two_people_keeps_their_imported_keys_so_a_reimport_adds_nothing(
+        ties, people):
+    ties("add", "Ana Work", "--email", "ana@globex.example", "--no-log")
+    found = [sight("ics:u1/a", ("ana@example.com", "ana@globex.example")),
+             sight("ics:u2/a", ("ana@globex.example",), when=date(2025, 3, 11))]
+    run_import(people, *found)
+    assert ties("merge", "Ana Lima", "Ana Work", "--yes").exit_code == 0
+    assert run_import(people, *found).plan.meetings == []
+    assert len(history(ties, "Ana Lima")) == 2

@@ -1,0 +1,184 @@
+"""reconcile.plan_sightings: what a calendar or mail import does with what its reader
+found, as a pure function of the sightings and what is already here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ties.core import reconcile
+from ties.core.records import Sighting, Sightings
+
+TODAY = date(2025, 3, 14)
+DAY = date(2025, 3, 10)
+ANA, BO = 1, 2
+INDEX = {"ana@example.com": ANA, "ana@home.example": ANA, "bo@example.com": BO}
+
+
+def event(key="ics:u1/2025-03-10T10:00:00", when=DAY, others=("ana@example.com",),
+          reached_out=None, note="Weekly sync", channel="video", names=()):
+    return Sighting(key, when, tuple(others), reached_out, channel, note, names=names)
+
+
+def mail(key, thread, when=DAY, others=("ana@example.com",), reached_out=None,
+         note="Lunch?", names=()):
+    return Sighting(key, when, tuple(others), reached_out, "email", note, thread, names)
+
+
+def plan(*found, index=INDEX, here=None, logged=None, add_new=False):
+    return reconcile.plan_sightings(Sightings(list(found)), index, here or {}, logged or {},
+                                    today=TODAY, add_new=add_new)
+
+
+def test_a_meeting_with_two_known_people_is_one_interaction_with_both():
+    (m,) = plan(event(others=("ana@example.com", "bo@example.com"))).meetings
+    assert (m.action, m.people, m.record.when, m.record.channel, m.record.note) == (
+        "create", [ANA, BO], DAY, "video", "Weekly sync")
+    assert sorted(m.keys) == [("ics:u1/2025-03-10T10:00:00", ANA),
+                              ("ics:u1/2025-03-10T10:00:00", BO)]
+
+
+def test_any_of_a_persons_addresses_matches_them():
+    (m,) = plan(event(others=("ana@home.example",))).meetings
+    assert m.people == [ANA]
+
+
+def test_the_organizer_decides_who_reached_out():
+    assert plan(event(reached_out="ana@example.com")).meetings[0].record.they_reached_out
+    assert not plan(event(reached_out=None)).meetings[0].record.they_reached_out
+    # an organizer you don't know is not one of them
+    assert not plan(event(reached_out="zed@x.example")).meetings[0].record.they_reached_out
+
+
+def test_mail_is_one_interaction_per_person_per_thread_per_day():
+    found = [mail("mail:<1@x>", "mail:<1@x>", others=("ana@example.com", "bo@example.com")),
+             mail("mail:<2@x>", "mail:<1@x>", others=("ana@example.com",)),
+             mail("mail:<3@x>", "mail:<1@x>", when=date(2025, 3, 11)),
+             mail("mail:<4@x>", "mail:<4@x>", note="Other thread")]
+    meetings = plan(*found).meetings
+    shape = sorted((m.people[0], m.record.when.day, m.record.note, len(m.keys))
+                   for m in meetings)
+    assert shape == [(ANA, 10, "Lunch?", 2), (ANA, 10, "Other thread", 1),
+                     (ANA, 11, "Lunch?", 1), (BO, 10, "Lunch?", 1)]
+    assert all(m.action == "create" for m in meetings)
+
+
+def test_the_threads_first_message_decides_who_reached_out_for_every_day_of_it():
+    found = [mail("mail:<1@x>", "mail:<1@x>", reached_out="ana@example.com"),
+             mail("mail:<2@x>", "mail:<1@x>", when=date(2025, 3, 12), reached_out=None)]
+    assert [m.record.they_reached_out for m in plan(*found).meetings] == [True, True]
+    found = [mail("mail:<1@x>", "mail:<1@x>", reached_out=None),
+             mail("mail:<2@x>", "mail:<1@x>", reached_out="ana@example.com")]
+    assert [m.record.they_reached_out for m in plan(*found).meetings] == [False]
+
+
+def test_a_thread_whose_first_message_is_not_in_the_file_is_decided_by_its_earliest():
+    found = [mail("mail:<3@x>", "mail:<1@x>", when=date(2025, 3, 12)),
+             mail("mail:<2@x>", "mail:<1@x>", reached_out="ana@example.com")]
+    assert [m.record.they_reached_out for m in plan(*found).meetings] == [True, True]
+
+
+def test_a_key_already_imported_for_that_person_is_skipped():
+    p = plan(event(), here={("ics:u1/2025-03-10T10:00:00", ANA): 40})
+    assert p.meetings == [] and p.skipped == {reconcile.ALREADY_IMPORTED: 1}
+
+
+def test_someone_added_since_gets_the_meeting_already_imported_for_the_others():
+    p = plan(event(others=("ana@example.com", "bo@example.com")),
+             here={("ics:u1/2025-03-10T10:00:00", ANA): 40})
+    (m,) = p.meetings
+    assert (m.action, m.people, m.keys) == ("create", [BO],
+                                            [("ics:u1/2025-03-10T10:00:00", BO)])
+
+
+def test_a_new_message_in_a_thread_day_already_imported_joins_that_interaction():
+    p = plan(mail("mail:<1@x>", "mail:<1@x>"), mail("mail:<2@x>", "mail:<1@x>"),
+             here={("mail:<1@x>", ANA): 40})
+    (m,) = p.meetings
+    assert (m.action, m.into, m.keys, m.fill, m.by_hand) == (
+        "merge", 40, [("mail:<2@x>", ANA)], None, False)
+
+
+def test_a_meeting_logged_by_hand_that_day_is_merged_into_and_its_empty_note_filled():
+    (m,) = plan(event(), logged={(ANA, DAY): (12, None)}).meetings
+    assert (m.action, m.into, m.fill, m.by_hand) == ("merge", 12, "Weekly sync", True)
+    assert m.keys == [("ics:u1/2025-03-10T10:00:00", ANA)]
+
+
+def test_a_note_you_wrote_is_kept_when_merging():
+    (m,) = plan(event(), logged={(ANA, DAY): (12, "coffee")}).meetings
+    assert (m.action, m.into, m.fill) == ("merge", 12, None)
+
+
+def test_a_note_is_filled_once_when_two_imports_of_a_day_merge_into_one_interaction():
+    p = plan(event(), event(key="ics:u2/2025-03-10T15:00:00", note="Second"),
+             logged={(ANA, DAY): (12, None)})
+    assert [(m.action, m.into, m.fill) for m in p.meetings] == [
+        ("merge", 12, "Weekly sync"), ("merge", 12, None)]
+
+
+def test_logged_by_hand_on_another_day_is_no_merge():
+    p = plan(event(), logged={(ANA, date(2025, 3, 9)): (12, None),
+                              (ANA, date(2025, 3, 11)): (13, None)})
+    assert [m.action for m in p.meetings] == ["create"]
+
+
+def test_only_the_person_who_was_logged_by_hand_is_merged_the_rest_get_one_together():
+    p = plan(event(others=("ana@example.com", "bo@example.com", "cy@x.example")),
+             index={**INDEX, "cy@x.example": 3}, logged={(ANA, DAY): (12, None)})
+    assert sorted((m.action, tuple(m.people)) for m in p.meetings) == [
+        ("create", (BO, 3)), ("merge", (ANA,))]
+
+
+def test_a_sighting_with_no_one_known_is_counted_and_its_addresses_listed_by_frequency():
+    p = plan(event(others=("zed@x.example", "yan@x.example"),
+                   names=(("zed@x.example", "Zed Doe"),)),
+             event(key="ics:u2/x", others=("zed@x.example",)))
+    assert p.meetings == [] and p.skipped == {reconcile.NO_ONE_KNOWN: 2}
+    assert p.unknown == [("zed@x.example", "Zed Doe", 2), ("yan@x.example", None, 1)]
+
+
+def test_add_new_adds_an_address_met_twice_but_not_once():
+    p = plan(event(others=("zed@x.example", "yan@x.example"),
+                   names=(("zed@x.example", "Zed Doe"),)),
+             event(key="ics:u2/x", others=("zed@x.example",)), add_new=True)
+    assert [(n.address, n.name, n.met) for n in p.new] == [("zed@x.example", "Zed Doe", 2)]
+    assert p.unknown == [("yan@x.example", None, 1)]
+    assert [(m.action, m.people) for m in p.meetings] == [("create", [-1]), ("create", [-1])]
+
+
+def test_add_new_names_someone_without_a_display_name_by_their_address():
+    p = plan(event(others=("zed@x.example",)), event(key="k2", others=("zed@x.example",)),
+             add_new=True)
+    assert p.new[0].name == "zed@x.example"
+
+
+def test_a_sighting_after_today_is_skipped():
+    p = plan(event(when=date(2025, 3, 15)), event(key="k2", when=TODAY))
+    assert p.skipped == {reconcile.IN_THE_FUTURE: 1}
+    assert [m.record.when for m in p.meetings] == [TODAY]
+
+
+_address = st.sampled_from(["ana@example.com", "bo@example.com", "zed@x.example",
+                            "yan@x.example"])
+_sighting = st.builds(
+    lambda n, day, others, thread: mail(f"mail:<{n}@x>", f"mail:<{thread}@x>",
+                                        when=date(2025, 3, day), others=tuple(others)),
+    st.integers(0, 30), st.integers(1, 14), st.lists(_address, min_size=1, max_size=3),
+    st.integers(0, 3))
+
+
+@settings(max_examples=30)
+@given(st.lists(_sighting, max_size=12, unique_by=lambda s: s.key), st.booleans())
+def test_importing_twice_plans_nothing_the_second_time(found, add_new):
+    first = plan(*found, add_new=add_new)
+    made = {-n: 100 + n for n in range(1, len(first.new) + 1)}
+    index = {**INDEX, **{p.address: made[-n] for n, p in enumerate(first.new, 1)}}
+    here = {(key, made.get(pid, pid)): 1 for m in first.meetings for key, pid in m.keys}
+    again = plan(*found, index=index, here=here, add_new=add_new)
+    assert again.meetings == [] and again.new == []
+    # every (key, known person) pair is recorded exactly once
+    keys = [k for m in first.meetings for k in m.keys]
+    assert len(keys) == len(set(keys))
