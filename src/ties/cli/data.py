@@ -372,7 +372,7 @@ def restore(
     restoring = store.check_restore(file)
     confirm(restoring.question, yes)
     kept = store.restore(restoring)
-    say(f"Restored {file}." + (f" Your previous store is kept at {kept}." if kept else ""))
+    say(f"Restored {file}." + (f" {kept}" if kept else ""))
 
 
 @app.command(rich_help_panel="Your data")
@@ -394,8 +394,8 @@ def doctor(
         leftovers = state().backend.leftovers()
         if leftovers:
             confirm(f"Remove {len(leftovers)} temporary file(s) left by interrupted commands "
-                    f"({', '.join(f.name for f in leftovers)})? They hold nothing your store "
-                    "lacks.", yes)
+                    f"({checks.capped([f.name for f in leftovers], ', ')})? They hold nothing "
+                    "your store lacks.", yes)
             for f in leftovers:
                 f.unlink(missing_ok=True)
             say(f"Removed {len(leftovers)} temporary file(s).")

@@ -379,9 +379,10 @@ class Backend(ABC):
         """Refuse anything this store can't be restored from; else what it holds."""
 
     @abstractmethod
-    def restore(self, restoring: Restoring) -> Path | None:
+    def restore(self, restoring: Restoring) -> str:
         """Replace the store with the checked backup, keeping the current one first;
-        returns where it was kept (None when there was nothing to keep)."""
+        returns where it was kept, as a sentence for the person ('' when there was
+        nothing to keep)."""
 
     @abstractmethod
     def leftovers(self) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ SYNC_MARKERS = ("dropbox", "icloud", "mobile documents", "onedrive", "google dri
                 "googledrive", "syncthing", "nextcloud", "owncloud", "box sync")
 BACKUP_WARN_DAYS = 30
 FULL_BYTES = 1024 * 1024  # less free space than this counts as a full disk
+LISTED = 10  # the most items a check lists; the rest are counted
 
 
 @dataclass
@@ -25,6 +27,13 @@ class Check:
     detail: str
     advice: str = ""
     warning: bool = False  # worth knowing, not an error
+
+
+def capped(items: list[str], sep: str, limit: int = LISTED) -> str:
+    """The first `limit` of `items`, then "and N more": a line doctor prints stays short
+    however much is wrong (200,000 damaged rows once made one line of 37 MB)."""
+    shown = sep.join(items[:limit])
+    return shown + (f"{sep}and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def run(location: Store) -> list[Check]:
@@ -61,11 +70,10 @@ def _leftovers(path: Path) -> Check:
     if not found:
         return Check("leftovers", True, "none")
     size = sum(f.stat().st_size for f in found if f.exists())
-    names = ", ".join(str(f.relative_to(path.parent)) for f in found[:3])
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    names = capped([str(f.relative_to(path.parent)) for f in found], ", ")
     return Check("leftovers", False,
                  f"{len(found)} temporary file{'s' if len(found) > 1 else ''} left by an "
-                 f"interrupted backup, restore or upgrade ({size // 1024} KB): {names}{more}",
+                 f"interrupted backup, restore or upgrade ({size // 1024} KB): {names}",
                  "Remove them with 'ties doctor --fix'; they hold nothing the store lacks.",
                  warning=True)
 
@@ -85,7 +93,7 @@ def _values(conn) -> Check:
     if not found:
         return Check("values", True, "ok")
     return Check("values", False, f"{len(found)} that ties never writes (changed outside "
-                 "it): " + "; ".join(found),
+                 "it): " + capped(found, "; "),
                  "Repair each as its line says: where no command can, correct it with a "
                  "SQLite tool or restore a backup with 'ties restore FILE'.")
 
@@ -125,12 +133,21 @@ def _sync_folder(path: Path) -> Check:
                  "'ties backup' copies or a PostgreSQL store instead.")
 
 
+def copy_name(prefix: str, suffix: str) -> re.Pattern[str]:
+    """The names ties gives the copies of one store: PREFIX, 'before-restore-' when a
+    restore kept it, the stamp YYYYMMDD-HHMMSS, '-N' when that name was taken, SUFFIX.
+    Nothing else: 'ties-old-20250314-090000.db' is another store's ('ties-old') copy."""
+    return re.compile(rf"{re.escape(prefix)}(?:before-restore-)?\d{{8}}-\d{{6}}(?:-\d+)?"
+                      rf"{re.escape(suffix)}")
+
+
 def newest_copy(folder: Path, prefix: str, suffix: str) -> tuple[float, Path] | None:
-    """The newest backup of one store (named PREFIX...SUFFIX) in `folder`, and its time."""
+    """The newest backup of one store (named as `copy_name` says) in `folder`, and its
+    time."""
+    pattern = copy_name(prefix, suffix)
     try:
         entries = [e for e in os.scandir(folder)
-                   if e.name.startswith(prefix) and e.name.endswith(suffix)
-                   and e.is_file()]
+                   if pattern.fullmatch(e.name) and e.is_file()]
     except OSError:
         return None
     if not entries:
