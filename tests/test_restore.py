@@ -564,3 +564,62 @@ def test_restore_counts_one_person_in_the_singular_regression_1_people(ties, tmp
     assert jsonbackup.describe({"people": [{}], "interactions": [{}]}) == (
         "1 person, 1 interaction")
     assert jsonbackup.describe({"people": [{}, {}]}) == "2 people, 0 interactions"
+
+
+def _upgrade_leftover(store: Path, version: int, *, whole: bool = True) -> Path:
+    """What an upgrade from `version` killed before it named its copy leaves: the copy
+    under its temporary name, with a process id no process has."""
+    leftover = store.parent / f".{store.name}.schema{version}.bak.99999999.tmp"
+    source = sqlite3.connect(store)
+    dest = sqlite3.connect(leftover)
+    source.backup(dest)
+    dest.execute("UPDATE ties_meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    dest.commit()
+    dest.execute("PRAGMA journal_mode = DELETE")
+    dest.close()
+    source.close()
+    if not whole:
+        with open(leftover, "r+b") as f:
+            f.truncate(leftover.stat().st_size // 2)
+    return leftover
+
+
+def test_fix_keeps_a_complete_copy_from_before_a_finished_upgrade_regression_deleted_as_tmp(
+        ties, db_path):
+    """Regression: an upgrade killed after its commit, before naming its copy, left the
+    copy as .tmp, and 'doctor --fix' deleted it: that upgrade then had no copy from
+    before it."""
+    from ties.storage.migrations import LATEST
+
+    ties("add", "Ana", "--no-log")
+    leftover = _upgrade_leftover(db_path, LATEST - 1)
+    content = leftover.read_bytes()
+    os.utime(leftover, (time.mktime((2025, 3, 14, 9, 0, 0, 0, 0, -1)),) * 2)
+    check = leftovers_check(ties)
+    assert check["ok"] is False
+    assert (f"keeps the complete copy taken before an upgrade that finished (the only copy "
+            f"from before it): {leftover.name} as ties.db.schema{LATEST - 1}-{STAMP}.bak"
+            ) in check["advice"]
+    result = ties("doctor", "--fix", "--yes")
+    kept = db_path.parent / f"ties.db.schema{LATEST - 1}-{STAMP}.bak"
+    assert result.stderr.startswith(f"Kept {leftover.name}, the complete copy taken before "
+                                    f"an upgrade that finished, as {kept.name}.\n")
+    assert kept.read_bytes() == content
+    assert not leftover.exists()
+    assert leftovers_check(ties)["ok"] is True
+
+
+@pytest.mark.parametrize("case", ["partial", "being written", "upgrade never finished"])
+def test_fix_removes_a_partial_or_needless_copy_from_before_an_upgrade(ties, db_path, case):
+    from ties.storage.migrations import LATEST
+
+    ties("add", "Ana", "--no-log")
+    version = LATEST if case == "upgrade never finished" else LATEST - 1
+    leftover = _upgrade_leftover(db_path, version, whole=case != "partial")
+    if case == "being written":
+        Path(f"{leftover}-journal").write_bytes(b"x" * 512)
+    check = leftovers_check(ties)
+    assert check["advice"].startswith("Remove them with 'ties doctor --fix'")
+    result = ties("doctor", "--fix", "--yes")
+    assert result.stderr.startswith("Removed ")
+    assert not list(db_path.parent.glob("*.bak")) and not list(db_path.parent.glob(".*tmp*"))

@@ -388,6 +388,16 @@ class Backend(ABC):
     def leftovers(self) -> list[Path]:
         """Temporary files an interrupted backup, restore or upgrade left behind."""
 
+    def kept_as(self, leftover: Path) -> str | None:
+        """The name under which 'doctor --fix' keeps a leftover that is the only copy of
+        something (a complete copy from before an upgrade that committed); None: it holds
+        nothing the store lacks, and is removed."""
+        return None
+
+    def keep(self, leftover: Path) -> Path:
+        """Give a leftover `kept_as` names that name (or the first free one after it)."""
+        raise NotImplementedError
+
     @abstractmethod
     def doctor(self) -> list[Check]:
         """doctor's checks for this store."""

@@ -10,6 +10,7 @@ and the same transactions (`Connection`).
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -617,7 +618,7 @@ def doctor_checks(path: Path) -> list[Check]:
     checks += doctor._permissions(path)
     checks.append(doctor._disk(path))
     checks.append(doctor._sync_folder(path))
-    checks.append(doctor._leftovers(path))
+    checks.append(doctor._leftovers(path, SqliteBackend(path).kept_as))
     try:
         conn = open_readonly(path)
         try:
@@ -784,6 +785,16 @@ class SqliteBackend(backend.Backend):
     def leftovers(self) -> list[Path]:
         return files.orphans(self.location)
 
+    def kept_as(self, leftover: Path) -> str | None:
+        stem = upgrade_copy_name(self.location, leftover)
+        return None if stem is None else f"{stem}.bak"
+
+    def keep(self, leftover: Path) -> Path:
+        kept = keep_upgrade_copy(self.location, leftover)
+        if kept is None:
+            raise StoreError(f"{leftover} is no longer a complete copy; nothing was kept.")
+        return kept
+
     def doctor(self) -> list[Check]:
         return doctor_checks(self.location)
 
@@ -794,3 +805,52 @@ class _Rebuilding(SqliteBackend):
 
     def before_migration(self, version: int) -> Path | None:
         return None
+
+
+# A complete copy an upgrade left under its temporary name -----------------------------
+
+_UPGRADE_COPY = re.compile(r"\.(?P<name>.+)\.schema(?P<version>\d+)\.bak\.\d+\.tmp")
+
+
+def upgrade_copy_name(store: Path, leftover: Path) -> str | None:
+    """The name an upgrade would have given `leftover`, when it is the complete copy of
+    the store taken before an upgrade that committed and was then killed before naming
+    it (without it, that upgrade would end with no copy); None for anything else: a
+    partial copy, or one of an upgrade that never committed (the store still holds all
+    of it)."""
+    match = _UPGRADE_COPY.fullmatch(leftover.name)
+    if match is None or match["name"] != store.name or leftover.parent != store.parent:
+        return None
+    version = int(match["version"])
+    for companion in ("-journal", "-wal"):
+        if Path(f"{leftover}{companion}").exists():  # the copy was still being written
+            return None
+    try:
+        copy = sqlite3.connect(uri(leftover, immutable="1"), uri=True)
+        try:
+            whole = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            copied = SqliteBackend(None).schema_version(copy)
+        finally:
+            copy.close()
+        conn = open_readonly(store)
+        try:
+            now = SqliteBackend(None).schema_version(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, StoreError):
+        return None
+    if not whole or copied != version or now <= version:
+        return None
+    from datetime import datetime
+
+    made = datetime.fromtimestamp(leftover.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    return f"{store.name}.schema{version}-{made}"
+
+
+def keep_upgrade_copy(store: Path, leftover: Path) -> Path | None:
+    """Give a complete copy from before an upgrade (`upgrade_copy_name`) the name the
+    upgrade would have given it, never over another copy; None if it is not one."""
+    stem = upgrade_copy_name(store, leftover)
+    if stem is None:
+        return None
+    return files.commit_unique(leftover, store.parent, stem, ".bak")

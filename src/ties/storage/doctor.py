@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ties.storage.config import Store
 
 SYNC_MARKERS = ("dropbox", "icloud", "mobile documents", "onedrive", "google drive",
@@ -62,8 +64,9 @@ def _disk(path: Path) -> Check:
     return Check("disk", True, f"{free // (1024 * 1024)} MB free")
 
 
-def _leftovers(path: Path) -> Check:
-    """Temporary copies left by a backup, restore or upgrade that was killed."""
+def _leftovers(path: Path, kept_as: Callable[[Path], str | None] = lambda f: None) -> Check:
+    """Temporary copies left by a backup, restore or upgrade that was killed; `kept_as`
+    names the one 'doctor --fix' keeps instead (the backend's `kept_as`)."""
     from ties.storage import files
 
     found = files.orphans(path)
@@ -71,10 +74,14 @@ def _leftovers(path: Path) -> Check:
         return Check("leftovers", True, "none")
     size = sum(f.stat().st_size for f in found if f.exists())
     names = capped([str(f.relative_to(path.parent)) for f in found], ", ")
+    kept = [f"{f.name} as {name}" for f in found if (name := kept_as(f)) is not None]
     return Check("leftovers", False,
                  f"{len(found)} temporary file{'s' if len(found) > 1 else ''} left by an "
                  f"interrupted backup, restore or upgrade ({size // 1024} KB): {names}",
-                 "Remove them with 'ties doctor --fix'; they hold nothing the store lacks.",
+                 ("'ties doctor --fix' keeps the complete copy taken before an upgrade that "
+                  f"finished (the only copy from before it): {capped(kept, ', ')}; it removes "
+                  "the rest, which hold nothing the store lacks." if kept else
+                  "Remove them with 'ties doctor --fix'; they hold nothing the store lacks."),
                  warning=True)
 
 
