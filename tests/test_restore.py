@@ -476,7 +476,7 @@ def test_kill_9_at_any_moment_of_a_restore_leaves_the_old_or_the_whole_new_store
         fresh()
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        time.sleep(whole * n / 12)
+        time.sleep(whole * n / 8)  # the last few land after it finished
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         if dump(db_path) == before:

@@ -212,6 +212,14 @@ class Backend(ABC):
             raise
         return conn
 
+    def writing(self):
+        """A context for one write command's whole life (open, transaction, close): on a
+        store that is not there yet, a command refused or interrupted inside it leaves
+        nothing created (see `SqliteBackend.writing`)."""
+        from contextlib import nullcontext
+
+        return nullcontext()
+
     def open_existing(self):
         """For a command that only reads: the store brought up to date, or None when
         there is none yet. Nothing is created."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -446,6 +448,36 @@ def restore_from(store: Path, file: Path) -> tuple[Path | None, bool]:
             Path(f"{temp}{suffix}").unlink(missing_ok=True)
 
 
+@contextmanager
+def _folder_lock(folder: Path, *, exclusive: bool) -> Iterator[None]:
+    """flock on the folder itself (no lock file is created), waited for as long as a
+    write lock (`busy_timeout_ms`)."""
+    import fcntl
+    import time
+
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield  # a folder that can't be opened: the store's own errors say why
+        return
+    try:
+        mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        deadline = time.monotonic() + busy_timeout_ms() / 1000
+        while True:
+            try:
+                fcntl.flock(fd, mode)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise backend.busy() from None
+                time.sleep(0.005)
+            except OSError:  # a file system without flock: no turns to take
+                break
+        yield
+    finally:
+        os.close(fd)
+
+
 def _build_restored(temp: Path, file: Path, given: dict[str, int]) -> None:
     source = open_copy(file)
     try:
@@ -784,6 +816,49 @@ class SqliteBackend(backend.Backend):
 
     def leftovers(self) -> list[Path]:
         return files.orphans(self.location)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """A write command on a store that is not there yet creates it, and a refused one
+        (or one interrupted) removes it again, with any folder it made, so a typo or a
+        refusal leaves nothing that looks like an empty store. Creating and removing hold
+        an exclusive lock on the store's folder (flock), and every other write command a
+        shared one while it has the store open: no command can be writing into a new store
+        that a refused one removes, and several first runs at once take turns."""
+        target = files.real(self.location)
+        while True:
+            if not missing(self.location):
+                with _folder_lock(target.parent, exclusive=False):
+                    if not missing(self.location):
+                        yield
+                        return
+                continue  # removed by a refused first write meanwhile: create it
+            made = [] if target.parent.is_dir() else files.private_dir(target.parent)
+            try:
+                with _folder_lock(target.parent, exclusive=True):
+                    if not missing(self.location):
+                        made = []  # another first run created it: an ordinary write
+                        yield
+                        return
+                    empty_file = target.is_file()  # yours, 0 bytes: left as it was
+                    try:
+                        yield
+                    except BaseException:
+                        for suffix in files.STORE_COMPANIONS[1:]:
+                            Path(f"{target}{suffix}").unlink(missing_ok=True)
+                        if empty_file:
+                            os.truncate(target, 0)
+                        else:
+                            target.unlink(missing_ok=True)
+                        raise
+                    made = []
+                    return
+            finally:
+                for each in reversed(made):
+                    try:
+                        os.rmdir(each)
+                    except OSError:
+                        break
 
     def kept_as(self, leftover: Path) -> str | None:
         stem = upgrade_copy_name(self.location, leftover)
