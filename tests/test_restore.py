@@ -105,7 +105,7 @@ def test_check_and_doctor_read_exactly_the_path_given(tmp_path):
     conn.execute("INSERT INTO person (name, name_key, created, archived, updated_at) "
                  "VALUES ('Ana', 'ana', '2025-01-01', 0, '2025-01-01 00:00:00')")
     conn.close()
-    assert db.check_backup(tricky) == "1 people, 0 interactions"
+    assert db.check_backup(tricky) == "1 person, 0 interactions"
     from ties.storage import doctor
 
     checks = {c.name: c for c in doctor.run(tricky)}
@@ -331,3 +331,295 @@ def test_restore_leaves_nothing_beside_the_backup_it_reads_regression_wal_shm(
     assert ties("restore", str(link), "--yes").exit_code == 1
     link.unlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# A damaged store can be restored; an interrupted restore is all or nothing ---------------
+
+def _damage_header(path: Path) -> None:
+    with open(path, "r+b") as f:
+        f.write(b"X" * 16)
+
+
+def _damage_a_page(path: Path) -> None:
+    with open(path, "r+b") as f:
+        f.seek(4096 * 5)
+        f.write(b"\xff" * 4096)
+
+
+@pytest.mark.parametrize("damage", [_damage_header, _damage_a_page],
+                         ids=["header overwritten", "a page mid-file"])
+def test_a_damaged_store_is_restored_and_kept_byte_for_byte_regression_restore_refused(
+        ties, db_path, tmp_path, damage):
+    """Regression: doctor said to restore a damaged store, and restore refused because it
+    could not back the damaged one up first."""
+    _big_store(db_path, 300)
+    good = make_backup(ties, tmp_path, "good.db", "Ana")
+    damage(db_path)
+    Path(f"{db_path}-wal").write_bytes(b"its own wal")  # kept with it, and not reused
+    damaged = db_path.read_bytes()
+    result = ties("restore", str(good), "--yes")
+    assert result.exit_code == 0, result.stderr
+    kept = next((db_path.parent / "backups").glob("ties-before-restore-*.db"))
+    assert result.stderr == (f"Restored {good}. Your previous store was damaged; it is kept "
+                             f"as it was, byte for byte, at {kept}.\n")
+    assert kept.read_bytes() == damaged
+    assert Path(f"{kept}-wal").read_bytes() == b"its own wal"
+    assert names(db_path) == ["Ana"]
+    assert ties("add", "Bo", "--no-log").stderr.startswith("Added Bo (@301)")  # ids go on
+    assert ties("doctor").exit_code == 0
+
+
+def test_a_restore_keeps_every_damaged_store_under_a_name_of_its_own(ties, db_path, tmp_path,
+                                                                     same_second):
+    good = make_backup(ties, tmp_path, "good.db", "Ana")
+    for _ in range(2):
+        ties("add", "Bo", "--no-log")
+        _damage_header(db_path)
+        assert ties("restore", str(good), "--yes").exit_code == 0
+    assert sorted(p.name for p in (db_path.parent / "backups").iterdir()) == [
+        f"ties-before-restore-{STAMP}-2.db", f"ties-before-restore-{STAMP}.db"]
+
+
+@pytest.mark.parametrize("content, what", [
+    (b"my notes\n", "it is not a SQLite database"),
+    (None, "it is another program's SQLite database")])
+def test_restore_refuses_to_replace_a_file_that_is_no_ties_store_and_says_what_to_do(
+        ties, tmp_path, content, what):
+    """Regression: a text file named with --db was called a damaged store to restore."""
+    good = make_backup(ties, tmp_path, "good.db", "Ana")
+    target = tmp_path / "other.sqlite"
+    if content is None:
+        conn = sqlite3.connect(target)
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
+        conn.close()
+    else:
+        target.write_bytes(content)
+    before = target.read_bytes()
+    result = ties("--db", str(target), "restore", str(good), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"ties: {target} is not a ties store ({what}), so restore won't replace it; "
+        "nothing was changed. To restore into a new file, run: "
+        f"ties --db NEW.db restore {good}\n")
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("step", ["copy", "upgrade", "counters", "keep", "swap"])
+def test_an_interrupted_restore_changes_nothing_and_says_so_regression_half_restored(
+        ties, db_path, tmp_path, monkeypatch, step):
+    """Regression: Ctrl-C after the copy said "Nothing was changed" over a replaced store
+    whose id counters were not yet raised, so ids were given out twice."""
+    from ties.storage import db, ids
+
+    _big_store(db_path, 50)
+    good = make_backup(ties, tmp_path, "good.db", "Ana")
+    before = dump(db_path)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    target = {"copy": (db, "open_copy"), "upgrade": (db._Rebuilding, "ensure_schema"),
+              "counters": (ids, "never_below"), "keep": (db, "backup_to"),
+              "swap": (db, "connect")}[step]
+    with monkeypatch.context() as patch:
+        if step == "swap":
+            real = db.connect
+            patch.setattr(db, "connect", lambda path: interrupt() if path == db_path
+                          else real(path))
+        else:
+            patch.setattr(*target, interrupt)
+        result = ties("restore", str(good), "--yes")
+    assert result.exit_code == 130
+    assert result.stderr == "ties: Interrupted. Nothing was changed.\n"
+    assert dump(db_path) == before
+    assert not list(db_path.parent.rglob(".*.tmp*"))
+    assert ties("add", "Bo", "--no-log").stderr.startswith("Added Bo (@51)")
+
+
+def test_a_restored_store_gives_out_no_id_the_replaced_one_gave(ties, db_path, tmp_path):
+    _big_store(db_path, 50)
+    good = make_backup(ties, tmp_path, "good.db", "Ana")
+    assert ties("restore", str(good), "--yes").exit_code == 0
+    assert rows(db_path, "SELECT seq FROM sqlite_sequence WHERE name = 'person'") == [(50,)]
+    assert not list(db_path.parent.rglob(".*.tmp*"))
+
+
+@pytest.mark.slow
+def test_kill_9_at_any_moment_of_a_restore_leaves_the_old_or_the_whole_new_store(
+        ties, db_path, tmp_path):
+    """A restore killed at any moment leaves the store as it was, or the backup restored
+    whole with its counters raised: the next id is never one the old store gave out."""
+    template = tmp_path / "template.db"
+    _big_store(template, 20_000)
+    before = dump(template)
+    good = make_backup(ties, tmp_path, "good.db", "Ana")
+    env = {**os.environ, "TIES_DB": str(db_path)}
+    command = [sys.executable, "-m", "ties", "restore", str(good), "--yes"]
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def fresh():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        conn = sqlite3.connect(template)
+        dest = sqlite3.connect(db_path)
+        conn.backup(dest)
+        dest.close()
+        conn.close()
+
+    fresh()
+    start = time.monotonic()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    whole = time.monotonic() - start
+    outcomes = set()
+    for n in range(12):
+        fresh()
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(whole * n / 8)  # the last few land after it finished
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if dump(db_path) == before:
+            outcomes.add("old")
+        else:
+            assert names(db_path) == ["Ana"]
+            outcomes.add("new")
+        added = ties("add", "Bo", "--no-log")
+        assert added.exit_code == 0, added.stderr
+        assert int(added.stderr.split("(@")[1].split(")")[0]) > 20_000
+        ties("doctor", "--fix", "--yes")
+        assert leftovers_check(ties)["ok"] is True
+        assert not list(db_path.parent.rglob(".*.tmp*"))
+    assert outcomes == {"old", "new"}, outcomes
+
+
+def test_doctor_counts_only_this_stores_copies_regression_another_stores_backup(ties,
+                                                                                tmp_path):
+    """Regression: ties-old.db's backup counted as ties.db's last backup."""
+    here, old = tmp_path / "ties.db", tmp_path / "ties-old.db"
+    ties("--db", str(here), "add", "A", "--no-log")
+    ties("--db", str(old), "add", "B", "--no-log")
+    assert ties("--db", str(old), "backup").exit_code == 0
+    last = [c for c in json.loads(ties("--db", str(here), "doctor", "--json").stdout)
+            if c["check"] == "last backup"][0]
+    assert (last["ok"], last["detail"]) == (False, "never")
+
+
+@pytest.mark.parametrize("name, counted", [
+    ("ties-20250314-090000.db", True),
+    ("ties-20250314-090000-2.db", True),
+    ("ties-20250314-090000-12.db", True),
+    ("ties-before-restore-20250314-090000.db", True),
+    ("ties-before-restore-20250314-090000-3.db", True),
+    ("ties-old-20250314-090000.db", False),
+    ("ties-old-before-restore-20250314-090000.db", False),
+    ("ties-20250314-09000.db", False),
+    ("ties-20250314-090000.db.bak", False),
+    ("ties-20250314-090000-.db", False),
+    ("xties-20250314-090000.db", False),
+    ("ties-20250314-090000.json", False),
+])
+def test_doctor_matches_exactly_the_names_ties_gives_its_copies(name, counted):
+    from ties.storage import doctor
+
+    assert bool(doctor.copy_name("ties-", ".db").fullmatch(name)) is counted
+
+
+def test_doctor_lists_at_most_ten_damaged_values_then_counts_the_rest_regression_37_mb_line(
+        ties, db_path):
+    """Regression: 200,000 damaged rows made doctor print one line of 37 MB."""
+    _big_store(db_path, 25)
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE person SET created = 'abc'")
+    conn.commit()
+    conn.close()
+    result = ties("doctor")
+    line = [x for x in result.stdout.splitlines() if "values:" in x][0]
+    assert line.count("created: 'abc'") == 10 and line.endswith("; and 15 more"), line
+    values = [c for c in json.loads(ties("doctor", "--json").stdout)
+              if c["check"] == "values"][0]
+    assert values["detail"].startswith("25 that ties never writes")
+    assert values["detail"].endswith("; and 15 more")
+
+
+@pytest.mark.parametrize("items, shown", [
+    (10, "0; 1; 2; 3; 4; 5; 6; 7; 8; 9"),
+    (11, "0; 1; 2; 3; 4; 5; 6; 7; 8; 9; and 1 more"),
+    (0, ""),
+])
+def test_doctor_caps_a_list_at_ten(items, shown):
+    from ties.storage import doctor
+
+    assert doctor.capped([str(i) for i in range(items)], "; ") == shown
+
+
+def test_restore_counts_one_person_in_the_singular_regression_1_people(ties, tmp_path):
+    """Regression: restore asked about "(1 people, 0 interactions)", and a PostgreSQL
+    backup said "Backed up 1 people"."""
+    from ties.storage import jsonbackup
+
+    one = make_backup(ties, tmp_path, "one.db", "Ana")
+    result = ties("--db", str(tmp_path / "new.db"), "restore", str(one), input="n\n")
+    assert "(1 person, 0 interactions)" in result.stderr + result.stdout
+    assert jsonbackup.describe({"people": [{}], "interactions": [{}]}) == (
+        "1 person, 1 interaction")
+    assert jsonbackup.describe({"people": [{}, {}]}) == "2 people, 0 interactions"
+
+
+def _upgrade_leftover(store: Path, version: int, *, whole: bool = True) -> Path:
+    """What an upgrade from `version` killed before it named its copy leaves: the copy
+    under its temporary name, with a process id no process has."""
+    leftover = store.parent / f".{store.name}.schema{version}.bak.99999999.tmp"
+    source = sqlite3.connect(store)
+    dest = sqlite3.connect(leftover)
+    source.backup(dest)
+    dest.execute("UPDATE ties_meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    dest.commit()
+    dest.execute("PRAGMA journal_mode = DELETE")
+    dest.close()
+    source.close()
+    if not whole:
+        with open(leftover, "r+b") as f:
+            f.truncate(leftover.stat().st_size // 2)
+    return leftover
+
+
+def test_fix_keeps_a_complete_copy_from_before_a_finished_upgrade_regression_deleted_as_tmp(
+        ties, db_path):
+    """Regression: an upgrade killed after its commit, before naming its copy, left the
+    copy as .tmp, and 'doctor --fix' deleted it: that upgrade then had no copy from
+    before it."""
+    from ties.storage.migrations import LATEST
+
+    ties("add", "Ana", "--no-log")
+    leftover = _upgrade_leftover(db_path, LATEST - 1)
+    content = leftover.read_bytes()
+    os.utime(leftover, (time.mktime((2025, 3, 14, 9, 0, 0, 0, 0, -1)),) * 2)
+    check = leftovers_check(ties)
+    assert check["ok"] is False
+    assert (f"keeps the complete copy taken before an upgrade that finished (the only copy "
+            f"from before it): {leftover.name} as ties.db.schema{LATEST - 1}-{STAMP}.bak"
+            ) in check["advice"]
+    result = ties("doctor", "--fix", "--yes")
+    kept = db_path.parent / f"ties.db.schema{LATEST - 1}-{STAMP}.bak"
+    assert result.stderr.startswith(f"Kept {leftover.name}, the complete copy taken before "
+                                    f"an upgrade that finished, as {kept.name}.\n")
+    assert kept.read_bytes() == content
+    assert not leftover.exists()
+    assert leftovers_check(ties)["ok"] is True
+
+
+@pytest.mark.parametrize("case", ["partial", "being written", "upgrade never finished"])
+def test_fix_removes_a_partial_or_needless_copy_from_before_an_upgrade(ties, db_path, case):
+    from ties.storage.migrations import LATEST
+
+    ties("add", "Ana", "--no-log")
+    version = LATEST if case == "upgrade never finished" else LATEST - 1
+    leftover = _upgrade_leftover(db_path, version, whole=case != "partial")
+    if case == "being written":
+        Path(f"{leftover}-journal").write_bytes(b"x" * 512)
+    check = leftovers_check(ties)
+    assert check["advice"].startswith("Remove them with 'ties doctor --fix'")
+    result = ties("doctor", "--fix", "--yes")
+    assert result.stderr.startswith("Removed ")
+    assert not list(db_path.parent.glob("*.bak")) and not list(db_path.parent.glob(".*tmp*"))

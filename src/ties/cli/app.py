@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -269,21 +269,22 @@ def writing(commit: bool = True) -> Iterator[Session]:
     exist yet (a missing or empty file, a PostgreSQL schema without ties' tables) runs on
     an empty store in memory, and creates nothing."""
     store = state().backend
-    conn = store.open() if commit else (store.open_existing() or store.empty())
-    try:
-        with conn.transaction(write=True):
-            session = conn.backend.session(conn)
-            try:
-                yield session
-                session.flush()
-            finally:
-                session.close()
-            if not commit:
-                raise _DryRun
-    except _DryRun:
-        pass
-    finally:
-        conn.close()
+    with store.writing() if commit else nullcontext():
+        conn = store.open() if commit else (store.open_existing() or store.empty())
+        try:
+            with conn.transaction(write=True):
+                session = conn.backend.session(conn)
+                try:
+                    yield session
+                    session.flush()
+                finally:
+                    session.close()
+                if not commit:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        finally:
+            conn.close()
 
 
 # Output -------------------------------------------------------------------------------

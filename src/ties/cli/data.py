@@ -565,7 +565,7 @@ def restore(
     restoring = store.check_restore(file)
     confirm(restoring.question, yes)
     kept = store.restore(restoring)
-    say(f"Restored {file}." + (f" Your previous store is kept at {kept}." if kept else ""))
+    say(f"Restored {file}." + (f" {kept}" if kept else ""))
 
 
 @app.command(rich_help_panel="Your data")
@@ -584,16 +584,23 @@ def doctor(
     from ties.storage.config import hide_password
 
     if fix:
-        leftovers = state().backend.leftovers()
-        if leftovers:
-            confirm(f"Remove {len(leftovers)} temporary file(s) left by interrupted commands "
-                    f"({', '.join(f.name for f in leftovers)})? They hold nothing your store "
-                    "lacks.", yes)
-            for f in leftovers:
+        store = state().backend
+        leftovers = store.leftovers()
+        keep = {f: name for f in leftovers if (name := store.kept_as(f))}
+        gone = [f for f in leftovers if f not in keep]
+        if gone:
+            confirm(f"Remove {len(gone)} temporary file(s) left by interrupted commands "
+                    f"({checks.capped([f.name for f in gone], ', ')})? They hold nothing "
+                    "your store lacks.", yes)
+            for f in gone:
                 f.unlink(missing_ok=True)
-            say(f"Removed {len(leftovers)} temporary file(s).")
-        else:
+            say(f"Removed {len(gone)} temporary file(s).")
+        elif not keep:
             say("No temporary files to remove.")
+        for f in keep:
+            kept = store.keep(f)
+            say(f"Kept {f.name}, the complete copy taken before an upgrade that finished, "
+                f"as {kept.name}.")
     results = checks.run(state().path)
 
     def shown(text: str) -> str:  # what the server said, without the store's password

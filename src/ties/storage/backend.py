@@ -212,6 +212,14 @@ class Backend(ABC):
             raise
         return conn
 
+    def writing(self):
+        """A context for one write command's whole life (open, transaction, close): on a
+        store that is not there yet, a command refused or interrupted inside it leaves
+        nothing created (see `SqliteBackend.writing`)."""
+        from contextlib import nullcontext
+
+        return nullcontext()
+
     def open_existing(self):
         """For a command that only reads: the store brought up to date, or None when
         there is none yet. Nothing is created."""
@@ -379,13 +387,24 @@ class Backend(ABC):
         """Refuse anything this store can't be restored from; else what it holds."""
 
     @abstractmethod
-    def restore(self, restoring: Restoring) -> Path | None:
+    def restore(self, restoring: Restoring) -> str:
         """Replace the store with the checked backup, keeping the current one first;
-        returns where it was kept (None when there was nothing to keep)."""
+        returns where it was kept, as a sentence for the person ('' when there was
+        nothing to keep)."""
 
     @abstractmethod
     def leftovers(self) -> list[Path]:
         """Temporary files an interrupted backup, restore or upgrade left behind."""
+
+    def kept_as(self, leftover: Path) -> str | None:
+        """The name under which 'doctor --fix' keeps a leftover that is the only copy of
+        something (a complete copy from before an upgrade that committed); None: it holds
+        nothing the store lacks, and is removed."""
+        return None
+
+    def keep(self, leftover: Path) -> Path:
+        """Give a leftover `kept_as` names that name (or the first free one after it)."""
+        raise NotImplementedError
 
     @abstractmethod
     def doctor(self) -> list[Check]:

@@ -10,7 +10,10 @@ and the same transactions (`Connection`).
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -390,7 +393,9 @@ def check_backup(file: Path) -> str:
         raise StoreError(f"{file} is not a ties store; it was not restored.") from None
     except sqlite3.Error:
         raise StoreError(f"{file} is not a ties store; it was not restored.") from None
-    return f"{people} people, {interactions} interactions"
+    from ties.core.text import plural
+
+    return f"{plural(people, 'person', 'people')}, {plural(interactions, 'interaction')}"
 
 
 def _ids_given(conn: Connection) -> dict[str, int]:
@@ -398,33 +403,231 @@ def _ids_given(conn: Connection) -> dict[str, int]:
     return ids.last_given(conn) if conn.backend.schema_version(conn) else {}
 
 
-def restore_from(store: Path, file: Path) -> Path | None:
-    """Keep the current store as a backup under a name no other copy has, then copy `file`
-    (exactly that path) into it through SQLite's backup API (other connections see the old
-    or the new store, never a mix), and bring it to the current schema. The file restored
-    from is a copy of the restored store, so its time is recorded as the last backup."""
-    kept = None
+def restore_from(store: Path, file: Path) -> tuple[Path | None, bool]:
+    """Replace the store with the backup `file` (exactly that path), keeping the current
+    store under a name no other copy has.
+
+    The restored store is made whole first, in a private temporary file beside the store:
+    copied from `file`, brought to the current schema, its id counters raised past every id
+    the replaced store gave out, the backup's time recorded. Only then does it replace the
+    store, in one step: through SQLite's backup API, one transaction (other connections see
+    the old or the new store, never a mix), or, for a damaged store that SQLite can't copy,
+    by an atomic rename once the damaged file (and its -wal) is kept byte for byte. An
+    interrupt before that step changes nothing; after it, the restore is whole.
+
+    Returns where the replaced store is kept (None: there was none) and whether it was
+    damaged."""
     file = files.real(file)
     if files.store_clash(file, store):
         raise StoreError(f"{file} is your live store; restore a backup of it instead.")
-    if store.is_file() and store.stat().st_size > 0:
-        kept, _ = backup_to(store, None, label="-before-restore")
-    source = open_copy(file)
-    dest = connect(store)
+    state = _restore_target(store, file)
+    given = _ids_given_by(store) if state != "new" else {}
+    temp = files.private_temp(store)
     try:
-        given = _ids_given(dest)
-        source.backup(dest)
-        dest.backend.ensure_schema(dest)
-        with dest.transaction(write=True):  # ids the replaced store gave out stay used
-            session = dest.backend.session(dest)
-            ids.never_below(session, given)
-            session.close()
-        record_backup(dest)
+        _build_restored(temp, file, given)
+        if state == "new":
+            files.commit(temp, store)
+            return None, False
+        if state == "damaged":
+            kept = _set_aside(store)
+            files.commit(temp, store)
+            return kept, True
+        kept, _ = backup_to(store, None, label="-before-restore")
+        source = sqlite3.connect(str(temp))
+        dest = connect(store)
+        try:
+            source.backup(dest)
+        except sqlite3.Error as exc:
+            raise translate(exc, store) from None
+        finally:
+            source.close()
+            dest.close()
+        return kept, False
+    finally:
+        for suffix in files.STORE_COMPANIONS:
+            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+
+
+@contextmanager
+def _folder_lock(folder: Path, *, exclusive: bool) -> Iterator[None]:
+    """flock on the folder itself (no lock file is created), waited for as long as a
+    write lock (`busy_timeout_ms`)."""
+    import fcntl
+    import time
+
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield  # a folder that can't be opened: the store's own errors say why
+        return
+    try:
+        mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        deadline = time.monotonic() + busy_timeout_ms() / 1000
+        while True:
+            try:
+                fcntl.flock(fd, mode)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise backend.busy() from None
+                time.sleep(0.005)
+            except OSError:  # a file system without flock: no turns to take
+                break
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build_restored(temp: Path, file: Path, given: dict[str, int]) -> None:
+    source = open_copy(file)
+    try:
+        dest = sqlite3.connect(str(temp))
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
     except sqlite3.Error as exc:
-        raise translate(exc, store) from None
+        raise translate(exc, file) from None
     finally:
         source.close()
-        dest.close()
+    conn = connect(temp)
+    try:
+        conn.backend = _Rebuilding(temp)
+        conn.backend.ensure_schema(conn)
+        with conn.transaction(write=True):  # ids the replaced store gave out stay used
+            session = conn.backend.session(conn)
+            ids.never_below(session, given)
+            session.close()
+        record_backup(conn)
+    except sqlite3.Error as exc:
+        raise translate(exc, file) from None
+    finally:
+        conn.close()
+    files.fsync_file(temp)
+
+
+def _restore_target(store: Path, file: Path) -> str:
+    """What a restore replaces: "new" (no store, or an empty file), "store" (a ties store
+    SQLite reads), or "damaged" (a ties store SQLite can no longer read whole). Anything
+    else, another program's database or a file that is no database at all, is refused:
+    a restore never replaces what is not a ties store."""
+    target = files.real(store)
+    if not target.exists() or (target.is_file() and target.stat().st_size == 0):
+        return "new"
+    if target.is_dir():
+        raise StoreError(f"{store} is a folder, not a ties store; nothing was restored. "
+                         "Restore into a new file instead: ties --db NEW.db restore FILE.")
+    try:
+        conn = open_readonly(target, timeout=busy_timeout_ms() / 1000)
+        try:
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "ties_meta" not in tables:
+                if tables:
+                    raise _not_ours(store, "it is another program's SQLite database", file)
+                return "new"
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if not _damage(exc):
+            raise translate(exc, store) from None
+        if _looks_like_sqlite(target) or _mentions_ties(target):
+            return "damaged"
+        raise _not_ours(store, "it is not a SQLite database", file) from None
+    return "store" if ok == "ok" else "damaged"
+
+
+def _damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("not a database", "malformed", "corrupt"))
+
+
+def _mentions_ties(path: Path) -> bool:
+    """Whether the file holds ties' own table name: a ties store whose header was
+    overwritten still does (its schema is on page 1); a text file named by mistake
+    does not."""
+    try:
+        with open(path, "rb") as f:
+            return b"ties_meta" in f.read(1 << 20)
+    except OSError:
+        return False
+
+
+def _not_ours(store: Path, what: str, file: Path) -> StoreError:
+    return StoreError(f"{store} is not a ties store ({what}), so restore won't replace it; "
+                      "nothing was changed. To restore into a new file, run: "
+                      f"ties --db NEW.db restore {file}")
+
+
+def _ids_given_by(store: Path) -> dict[str, int]:
+    """The highest ids the store gave out, read as well as a damaged store allows
+    ({} when nothing can be read). A store whose header was overwritten is read from a
+    copy with SQLite's header text put back."""
+    target = files.real(store)
+    if _looks_like_sqlite(target):
+        return _read_ids(target)
+    copy = files.private_temp(target.with_name(f"{target.name}.ids"))
+    try:
+        with open(target, "rb") as src, open(copy, "wb") as dst:
+            src.read(16)
+            dst.write(b"SQLite format 3\x00")
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        wal = Path(f"{target}-wal")
+        if wal.exists():
+            with open(wal, "rb") as src, open(f"{copy}-wal", "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+        return _read_ids(copy)
+    except OSError:
+        return {}
+    finally:
+        for suffix in files.STORE_COMPANIONS:
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+
+
+def _read_ids(path: Path) -> dict[str, int]:
+    try:
+        conn = open_readonly(path, timeout=busy_timeout_ms() / 1000)
+    except sqlite3.Error:
+        return {}
+    given: dict[str, int] = {}
+    try:
+        for kind in ids.TABLES:
+            try:
+                given.update(ids.last_given(conn, (kind,)))
+            except sqlite3.Error:  # that table is damaged; the others may be read
+                continue
+    finally:
+        conn.close()
+    return given
+
+
+def _set_aside(store: Path) -> Path:
+    """Keep a damaged store, byte for byte and with its -wal, in backups/ under a
+    before-restore name no other copy has (hard links: the store's own name stays in place
+    until the restored one replaces it). Its -wal and -shm go from beside the store, so the
+    restored store starts without them."""
+    target = files.real(store)
+    folder = target.parent / "backups"
+    files.private_dir(folder)
+    stem = f"{target.stem}-before-restore-{stamp()}"
+    n = 1
+    while True:
+        kept = folder / (f"{stem}.db" if n == 1 else f"{stem}-{n}.db")
+        try:
+            os.link(target, kept)
+        except FileExistsError:
+            n += 1
+            continue
+        break
+    wal = Path(f"{target}-wal")
+    if wal.exists():
+        os.link(wal, Path(f"{kept}-wal"))
+    files.fsync_dir(folder)
+    wal.unlink(missing_ok=True)
+    Path(f"{target}-shm").unlink(missing_ok=True)
     return kept
 
 
@@ -447,14 +650,14 @@ def doctor_checks(path: Path) -> list[Check]:
     checks += doctor._permissions(path)
     checks.append(doctor._disk(path))
     checks.append(doctor._sync_folder(path))
-    checks.append(doctor._leftovers(path))
+    checks.append(doctor._leftovers(path, SqliteBackend(path).kept_as))
     try:
         conn = open_readonly(path)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchall()
             ok = result == [("ok",)]
-            checks.append(Check("integrity", ok, "ok" if ok else "; ".join(r[0] for r in
-                                                                           result[:3]),
+            checks.append(Check("integrity", ok, "ok" if ok else doctor.capped(
+                                    [r[0] for r in result], "; "),
                                 "" if ok else "Restore a backup with 'ties restore', or export "
                                 "what can be read with 'ties export'."))
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -602,11 +805,127 @@ class SqliteBackend(backend.Backend):
         return Restoring(file, summary, f"Replace your store ({self.location}) with {file} "
                          f"({summary})? Your current store is backed up first.")
 
-    def restore(self, restoring: Restoring) -> Path | None:
-        return restore_from(self.location, restoring.file)
+    def restore(self, restoring: Restoring) -> str:
+        kept, damaged = restore_from(self.location, restoring.file)
+        if kept is None:
+            return ""
+        if damaged:
+            return (f"Your previous store was damaged; it is kept as it was, byte for byte, "
+                    f"at {kept}.")
+        return f"Your previous store is kept at {kept}."
 
     def leftovers(self) -> list[Path]:
         return files.orphans(self.location)
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """A write command on a store that is not there yet creates it, and a refused one
+        (or one interrupted) removes it again, with any folder it made, so a typo or a
+        refusal leaves nothing that looks like an empty store. Creating and removing hold
+        an exclusive lock on the store's folder (flock), and every other write command a
+        shared one while it has the store open: no command can be writing into a new store
+        that a refused one removes, and several first runs at once take turns."""
+        target = files.real(self.location)
+        while True:
+            if not missing(self.location):
+                with _folder_lock(target.parent, exclusive=False):
+                    if not missing(self.location):
+                        yield
+                        return
+                continue  # removed by a refused first write meanwhile: create it
+            made = [] if target.parent.is_dir() else files.private_dir(target.parent)
+            try:
+                with _folder_lock(target.parent, exclusive=True):
+                    if not missing(self.location):
+                        made = []  # another first run created it: an ordinary write
+                        yield
+                        return
+                    empty_file = target.is_file()  # yours, 0 bytes: left as it was
+                    try:
+                        yield
+                    except BaseException:
+                        for suffix in files.STORE_COMPANIONS[1:]:
+                            Path(f"{target}{suffix}").unlink(missing_ok=True)
+                        if empty_file:
+                            os.truncate(target, 0)
+                        else:
+                            target.unlink(missing_ok=True)
+                        raise
+                    made = []
+                    return
+            finally:
+                for each in reversed(made):
+                    try:
+                        os.rmdir(each)
+                    except OSError:
+                        break
+
+    def kept_as(self, leftover: Path) -> str | None:
+        stem = upgrade_copy_name(self.location, leftover)
+        return None if stem is None else f"{stem}.bak"
+
+    def keep(self, leftover: Path) -> Path:
+        kept = keep_upgrade_copy(self.location, leftover)
+        if kept is None:
+            raise StoreError(f"{leftover} is no longer a complete copy; nothing was kept.")
+        return kept
+
     def doctor(self) -> list[Check]:
         return doctor_checks(self.location)
+
+
+class _Rebuilding(SqliteBackend):
+    """A restored store being made in its temporary file: the backup it comes from is the
+    copy from before any upgrade, so none is taken."""
+
+    def before_migration(self, version: int) -> Path | None:
+        return None
+
+
+# A complete copy an upgrade left under its temporary name -----------------------------
+
+_UPGRADE_COPY = re.compile(r"\.(?P<name>.+)\.schema(?P<version>\d+)\.bak\.\d+\.tmp")
+
+
+def upgrade_copy_name(store: Path, leftover: Path) -> str | None:
+    """The name an upgrade would have given `leftover`, when it is the complete copy of
+    the store taken before an upgrade that committed and was then killed before naming
+    it (without it, that upgrade would end with no copy); None for anything else: a
+    partial copy, or one of an upgrade that never committed (the store still holds all
+    of it)."""
+    match = _UPGRADE_COPY.fullmatch(leftover.name)
+    if match is None or match["name"] != store.name or leftover.parent != store.parent:
+        return None
+    version = int(match["version"])
+    for companion in ("-journal", "-wal"):
+        if Path(f"{leftover}{companion}").exists():  # the copy was still being written
+            return None
+    try:
+        copy = sqlite3.connect(uri(leftover, immutable="1"), uri=True)
+        try:
+            whole = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            copied = SqliteBackend(None).schema_version(copy)
+        finally:
+            copy.close()
+        conn = open_readonly(store)
+        try:
+            now = SqliteBackend(None).schema_version(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, StoreError):
+        return None
+    if not whole or copied != version or now <= version:
+        return None
+    from datetime import datetime
+
+    made = datetime.fromtimestamp(leftover.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    return f"{store.name}.schema{version}-{made}"
+
+
+def keep_upgrade_copy(store: Path, leftover: Path) -> Path | None:
+    """Give a complete copy from before an upgrade (`upgrade_copy_name`) the name the
+    upgrade would have given it, never over another copy; None if it is not one."""
+    stem = upgrade_copy_name(store, leftover)
+    if stem is None:
+        return None
+    return files.commit_unique(leftover, store.parent, stem, ".bak")

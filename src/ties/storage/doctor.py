@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,12 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ties.storage.config import Store
 
 SYNC_MARKERS = ("dropbox", "icloud", "mobile documents", "onedrive", "google drive",
                 "googledrive", "syncthing", "nextcloud", "owncloud", "box sync")
 BACKUP_WARN_DAYS = 30
 FULL_BYTES = 1024 * 1024  # less free space than this counts as a full disk
+LISTED = 10  # the most items a check lists; the rest are counted
 
 
 @dataclass
@@ -25,6 +29,13 @@ class Check:
     detail: str
     advice: str = ""
     warning: bool = False  # worth knowing, not an error
+
+
+def capped(items: list[str], sep: str, limit: int = LISTED) -> str:
+    """The first `limit` of `items`, then "and N more": a line doctor prints stays short
+    however much is wrong (200,000 damaged rows once made one line of 37 MB)."""
+    shown = sep.join(items[:limit])
+    return shown + (f"{sep}and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def run(location: Store) -> list[Check]:
@@ -53,20 +64,24 @@ def _disk(path: Path) -> Check:
     return Check("disk", True, f"{free // (1024 * 1024)} MB free")
 
 
-def _leftovers(path: Path) -> Check:
-    """Temporary copies left by a backup, restore or upgrade that was killed."""
+def _leftovers(path: Path, kept_as: Callable[[Path], str | None] = lambda f: None) -> Check:
+    """Temporary copies left by a backup, restore or upgrade that was killed; `kept_as`
+    names the one 'doctor --fix' keeps instead (the backend's `kept_as`)."""
     from ties.storage import files
 
     found = files.orphans(path)
     if not found:
         return Check("leftovers", True, "none")
     size = sum(f.stat().st_size for f in found if f.exists())
-    names = ", ".join(str(f.relative_to(path.parent)) for f in found[:3])
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    names = capped([str(f.relative_to(path.parent)) for f in found], ", ")
+    kept = [f"{f.name} as {name}" for f in found if (name := kept_as(f)) is not None]
     return Check("leftovers", False,
                  f"{len(found)} temporary file{'s' if len(found) > 1 else ''} left by an "
-                 f"interrupted backup, restore or upgrade ({size // 1024} KB): {names}{more}",
-                 "Remove them with 'ties doctor --fix'; they hold nothing the store lacks.",
+                 f"interrupted backup, restore or upgrade ({size // 1024} KB): {names}",
+                 ("'ties doctor --fix' keeps the complete copy taken before an upgrade that "
+                  f"finished (the only copy from before it): {capped(kept, ', ')}; it removes "
+                  "the rest, which hold nothing the store lacks." if kept else
+                  "Remove them with 'ties doctor --fix'; they hold nothing the store lacks."),
                  warning=True)
 
 
@@ -85,7 +100,7 @@ def _values(conn) -> Check:
     if not found:
         return Check("values", True, "ok")
     return Check("values", False, f"{len(found)} that ties never writes (changed outside "
-                 "it): " + "; ".join(found),
+                 "it): " + capped(found, "; "),
                  "Repair each as its line says: where no command can, correct it with a "
                  "SQLite tool or restore a backup with 'ties restore FILE'.")
 
@@ -125,12 +140,21 @@ def _sync_folder(path: Path) -> Check:
                  "'ties backup' copies or a PostgreSQL store instead.")
 
 
+def copy_name(prefix: str, suffix: str) -> re.Pattern[str]:
+    """The names ties gives the copies of one store: PREFIX, 'before-restore-' when a
+    restore kept it, the stamp YYYYMMDD-HHMMSS, '-N' when that name was taken, SUFFIX.
+    Nothing else: 'ties-old-20250314-090000.db' is another store's ('ties-old') copy."""
+    return re.compile(rf"{re.escape(prefix)}(?:before-restore-)?\d{{8}}-\d{{6}}(?:-\d+)?"
+                      rf"{re.escape(suffix)}")
+
+
 def newest_copy(folder: Path, prefix: str, suffix: str) -> tuple[float, Path] | None:
-    """The newest backup of one store (named PREFIX...SUFFIX) in `folder`, and its time."""
+    """The newest backup of one store (named as `copy_name` says) in `folder`, and its
+    time."""
+    pattern = copy_name(prefix, suffix)
     try:
         entries = [e for e in os.scandir(folder)
-                   if e.name.startswith(prefix) and e.name.endswith(suffix)
-                   and e.is_file()]
+                   if pattern.fullmatch(e.name) and e.is_file()]
     except OSError:
         return None
     if not entries:

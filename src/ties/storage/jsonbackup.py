@@ -94,5 +94,7 @@ def restore(url: ServerUrl, parsed, source: str) -> None:
 
 
 def describe(doc: dict) -> str:
-    return (f"{len(doc.get('people', []))} people, "
-            f"{len(doc.get('interactions', []))} interactions")
+    from ties.core.text import plural
+
+    return (f"{plural(len(doc.get('people', [])), 'person', 'people')}, "
+            f"{plural(len(doc.get('interactions', [])), 'interaction')}")

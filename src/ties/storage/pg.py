@@ -358,12 +358,12 @@ class PostgresBackend(backend.Backend):
         return Restoring(file, summary, f"Replace everything in {self.location} with {file} "
                          f"({summary})? The store is backed up first.", parsed)
 
-    def restore(self, restoring: Restoring) -> Path | None:
+    def restore(self, restoring: Restoring) -> str:
         from ties.storage import jsonbackup
 
         kept, _ = jsonbackup.write(self.location, None, label="before-restore")
         jsonbackup.restore(self.location, restoring.parsed, str(restoring.file))
-        return kept
+        return f"Your previous store is kept at {kept}."
 
     def leftovers(self) -> list[Path]:
         from ties.storage import files, jsonbackup
