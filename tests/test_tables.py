@@ -144,6 +144,11 @@ def test_a_fitted_table_drops_the_columns_kept_least_first():
     ({"PAGER": "/usr/bin/less"}, ["/usr/bin/less"], "-R", True),
     ({"PAGER": "more"}, ["more"], None, False),  # a pager ties does not know: plain
     ({"PAGER": ""}, ["less"], "-R", True),
+    # -+R sets R back to off; the command line has the last word (less reads LESS first)
+    ({"PAGER": "less -+R"}, ["less", "-+R"], None, False),
+    ({"LESS": "-R -+R"}, ["less"], "-R -+R", False),
+    ({"LESS": "-+R -R"}, ["less"], "-+R -R", True),
+    ({"LESS": "-R", "PAGER": "less -+r"}, ["less", "-+r"], "-R", False),
 ])
 def test_pager_plan_gives_less_minus_r_and_respects_the_users_less_and_pager(
         environ, command, less, colour):
@@ -178,6 +183,21 @@ def test_report_pages_through_less_with_colours_it_can_show(ties, tmp_path, less
     paged = (tmp_path / "paged").read_text()
     assert "Person 11" in paged
     assert ("\x1b[" in paged) is coloured
+
+
+@pytest.mark.parametrize("no_color", ["1", "yes"])
+def test_regression_no_color_still_sent_bold_and_dim_to_a_terminal(ties_home, monkeypatch,
+                                                                   no_color):
+    """NO_COLOR made Rich drop colours but not bold and dim: a terminal (and the pager)
+    still got ESC[1m. Any NO_COLOR now means plain text; without it a terminal is
+    styled (the same run, so the test can fail)."""
+    monkeypatch.delenv("NO_COLOR")
+    env = {"TTY_COMPATIBLE": "1", "FORCE_COLOR": "1", "COLUMNS": "100", "PAGER": "cat"}
+    assert run_ties("add", "Ana Lima", "--type", "strategic", env=env).returncode == 0
+    styled = run_ties("list", env=env)
+    assert "Ana Lima" in styled.stdout and "\x1b[" in styled.stdout
+    plain = run_ties("list", env={**env, "NO_COLOR": no_color})
+    assert "Ana Lima" in plain.stdout and "\x1b" not in plain.stdout
 
 
 _word = st.text(alphabet="abcdéßø王-'", min_size=1, max_size=14)

@@ -290,11 +290,14 @@ def writing(commit: bool = True) -> Iterator[Session]:
 # Output -------------------------------------------------------------------------------
 
 def console(stderr: bool = False) -> Console:
-    """Rich console for stdout (data) or stderr (messages). Rich drops colour when the
-    stream is not a terminal or NO_COLOR is set; user text is never read as markup."""
+    """Rich console for stdout (data) or stderr (messages). Plain text when the stream is
+    not a terminal (Rich's own rule) or NO_COLOR is set to anything: Rich's `no_color`
+    drops only colours and still sends bold and dim, so no colour system at all is used
+    then; user text is never read as markup."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    plain = {"color_system": None} if os.environ.get("NO_COLOR") else {}
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, **plain)
 
 
 def say(message: str) -> None:

@@ -22,30 +22,44 @@ from rich.pager import Pager
 _WITH_VALUE = set("bhjkoOpPtTxyz#D")
 
 
-def shows_colour(options: str) -> bool:
-    """Whether less options (as in LESS or on its command line) include -R or -r."""
+def colour_option(options: str) -> bool | None:
+    """What less options (as in LESS or on its command line) say of colour, the last word
+    winning as in less: True for -R, -r or --raw-control-chars, False for -+R or -+r
+    (which set the option back to its default, off), None when they say nothing."""
+    said = None
     for word in options.split():
         if word.startswith("--"):
             if word[2:].lower().split("=")[0] == "raw-control-chars":
-                return True
+                said = True
+            continue
+        if word.startswith("-+"):  # -+X resets option X alone
+            if word[2:3] in ("R", "r"):
+                said = False
             continue
         for letter in word.lstrip("-"):
             if letter in "Rr":
-                return True
+                said = True
             if letter in _WITH_VALUE:
                 break
-    return False
+    return said
+
+
+def shows_colour(options: str) -> bool:
+    """Whether less options (as in LESS or on its command line) leave -R or -r on."""
+    return bool(colour_option(options))
 
 
 def plan(environ: Mapping[str, str]) -> tuple[list[str], dict[str, str], bool]:
     """The pager's command line, the environment to start it in, and whether to send it
-    colour."""
+    colour. less reads LESS first and its command line after, so the command line has
+    the last word."""
     command = shlex.split(environ.get("PAGER") or "") or ["less"]
     env = dict(environ)
     if os.path.basename(command[0]) != "less":
         return command, env, False
-    if shows_colour(" ".join(command[1:])):
-        return command, env, True
+    said = colour_option(" ".join(command[1:]))
+    if said is not None:
+        return command, env, said
     if "LESS" not in environ:
         env["LESS"] = "-R"
         return command, env, True
