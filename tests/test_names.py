@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ties.core.names import Candidate, Match, clean_name, fold, match, suggest
+from ties.core.names import BIDI, Candidate, Match, clean_name, control, fold, match, suggest
 
 PEOPLE = [Candidate(1, "Ana Lima", "ana lima"), Candidate(2, "Ana Souza", "ana souza"),
           Candidate(3, "Beyoncé Knowles", "beyonce knowles"), Candidate(4, "王伟", "王伟"),
@@ -123,3 +124,22 @@ def test_clean_name_tag_range_boundaries_e0020_and_e007f_kept_outside_dropped():
     assert clean_name("a\U000e007fb") == "a\U000e007fb"
     assert clean_name("a\U000e001fb") == "a b"
     assert clean_name("a\U000e0080b") == "a b"
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x08", "\x0e", "\x1b", "\x1f", "\x7f", "\x80",
+                                  "\x84", "\x86", "\x9b", "\x9f"])
+def test_control_finds_controls_a_name_may_not_hold(char):
+    assert control(f"Ana{char}Lima") == char
+
+
+@pytest.mark.parametrize("char", ["\t", "\n", "\x0b", "\x0c", "\r", " ", "~", "\x85", "\xa0",
+                                  "\u202e", "\u200c"])
+def test_control_lets_whitespace_and_everything_past_the_c1_controls_pass(char):
+    assert control(f"Ana{char}Lima") is None
+
+
+@pytest.mark.parametrize("mark", list(BIDI))
+def test_bidi_marks_stay_in_a_name_regression_became_spaces_but_not_in_its_key(mark):
+    assert clean_name(f"Ana{mark}Lima") == f"Ana{mark}Lima"
+    assert fold(f"Ana{mark} Lima") == "ana lima"
+    assert fold("\u202aAna Lima\u202c") == "ana lima"

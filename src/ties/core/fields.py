@@ -7,7 +7,7 @@ import unicodedata
 
 from ties.core import personfields
 from ties.core.errors import BadValue
-from ties.core.names import clean_name
+from ties.core.names import clean_name, control
 
 MAX_NAME = 200
 MAX_FIELD = 1_000
@@ -41,8 +41,20 @@ def utf8(what: str, value: str) -> str:
     return value
 
 
+def no_control(what: str, value: str) -> str:
+    """`value` unchanged, or a refusal naming the control character it holds (ESC shown
+    as \\x1b): ties stores a name or tag as given or not at all."""
+    found = control(value)
+    if found is not None:
+        from ties.core.text import visible
+
+        raise BadValue(f"{what} holds the control character {visible(found)}, which ties "
+                       "doesn't store; give it without.")
+    return value
+
+
 def name(text: str) -> str:
-    cleaned = clean_name(utf8("The name", text))
+    cleaned = clean_name(no_control("The name", utf8("The name", text)))
     if not cleaned:
         raise BadValue("A name can't be empty. Example: ties add \"Ana Lima\".")
     if len(cleaned) > MAX_NAME:
@@ -128,7 +140,7 @@ def linkedin(value: str | None) -> str | None:
 
 
 def tag(value: str) -> str:
-    cleaned = "-".join(clean_name(utf8("A tag", value)).lower().split())
+    cleaned = "-".join(clean_name(no_control("A tag", utf8("A tag", value))).lower().split())
     if not cleaned:
         raise BadValue("A tag can't be empty.")
     if len(cleaned) > MAX_TAG:
