@@ -331,3 +331,27 @@ def test_restore_leaves_nothing_beside_the_backup_it_reads_regression_wal_shm(
     assert ties("restore", str(link), "--yes").exit_code == 1
     link.unlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("kind", ["device", "named pipe"])
+def test_restore_from_a_device_or_pipe_says_not_a_regular_file_regression_there_is_no_file(
+        ties, db_path, tmp_path, kind):
+    ties("add", "Ana", "--no-log")
+    before = dump(db_path)
+    if kind == "device":
+        source = "/dev/zero"
+    else:
+        source = str(tmp_path / "pipe")
+        os.mkfifo(source)
+    result = ties("restore", source, "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == (f"ties: {source} is not a regular file (it is a {kind}); name a "
+                             "backup or export file.\n")
+    assert dump(db_path) == before
+
+
+def test_restore_from_a_missing_file_still_says_there_is_no_file(ties, tmp_path):
+    ties("add", "Ana", "--no-log")
+    result = ties("restore", str(tmp_path / "gone.db"), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == f"ties: There is no file {tmp_path / 'gone.db'}.\n"

@@ -95,6 +95,23 @@ def test_invalid_utf8_bytes_in_arguments_are_refused_not_stored(ties, ana, db_pa
     assert snapshot(db_path) == before
 
 
+@pytest.mark.parametrize(("given", "byte"), [("r\udce9sum\udce9", "\\xe9"), ("ca\udcffll", "\\xff"),
+                                             ("\udc80", "\\x80")])
+def test_the_utf8_refusal_names_the_byte_given_regression_always_said_xe9(ties, ana, given,
+                                                                          byte):
+    message = refused(ties("log", "Ana", "--note", given))
+    assert f"(it has the byte {byte}, which your terminal sent in another encoding)" in message
+
+
+@pytest.mark.parametrize(("option", "what"), [("--via", "The channel"), ("--type", "The type")])
+def test_a_choice_with_a_byte_not_utf8_gets_the_utf8_message_regression_not_a_channel(
+        ties, ana, option, what):
+    command = ("log", "Ana") if option == "--via" else ("edit", "Ana")
+    message = refused(ties(*command, option, "ca\udcffll"))
+    assert message.startswith(f"ties: {what} is not valid UTF-8 text (it has the byte \\xff")
+    assert "udcff" not in message
+
+
 # Names keep what people typed -----------------------------------------------------------
 
 @pytest.mark.parametrize("name", [

@@ -452,8 +452,7 @@ def check_backup(file: Path) -> str:
     from ties.storage.migrations import LATEST
 
     file = file.expanduser()
-    if not file.is_file():
-        raise StoreError(f"There is no file {file}.")
+    files.file_to_read(file)
     try:
         conn = open_copy(file)
         try:
