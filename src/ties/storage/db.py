@@ -86,6 +86,7 @@ def connect(path: Path) -> Connection:
 
 
 def _configure(conn: sqlite3.Connection, timeout: int) -> None:
+    """The busy timeout, the pragmas, and WAL for a ties store or a new file."""
     conn.execute(f"PRAGMA busy_timeout = {timeout}")
     for pragma in PRAGMAS:
         conn.execute(pragma)
@@ -246,8 +247,8 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
         return StoreError(f"The store{where} is damaged or not a ties database. Nothing was "
                           "changed; run 'ties doctor', or restore a backup.")
     place = _place(path) if path else None
-    if "full" in text or (place == "full" and any(
-            s in text for s in ("readonly", "read-only", "unable to open", "disk i/o"))):
+    if "full" in text or (place == "full" and ("unable to open" in text or
+                                                "disk i/o" in text)):
         return StoreError("The disk is full. Nothing was changed; free some space and try again.")
     if "readonly" in text or "read-only" in text or place == "read-only" or (
             "unable to open" in text and Path(path or "").is_file()):
