@@ -274,3 +274,23 @@ def test_regression_a_name_starting_with_an_apostrophe_survives_the_csv_round_tr
     monkeypatch.setenv("TIES_DB", str(tmp_path / "other.db"))
     assert ties("import", "-", input=text).exit_code == 0
     assert [p["name"] for p in json.loads(ties("export").stdout)["people"]] == [name]
+
+
+def test_json_export_keeps_control_and_bidi_characters_other_formats_show_them_visibly(
+        ties, tmp_path):
+    """The vCard held ORG:Glo\\u202ebex and a re-import stored those 14 characters: only
+    JSON is meant to give the characters back; the others make them visible on purpose."""
+    ties("add", "Ana Lima", "--company", "Glo\u202ebex", "--note", "a\x1b[2Jb")
+    exported = ties("export")
+    assert exported.exit_code == 0
+    assert "\x1b" not in exported.stdout and "\u202e" not in exported.stdout
+    (tmp_path / "all.json").write_text(exported.stdout)
+    other = str(tmp_path / "other.db")
+    assert ties("--db", other, "import", str(tmp_path / "all.json")).exit_code == 0
+    back = json.loads(ties("--db", other, "show", "Ana", "--json").stdout)
+    assert (back["company"], back["notes"]) == ("Glo\u202ebex", "a\x1b[2Jb")
+    for format_ in ("vcard", "csv", "markdown"):
+        text = ties("export", "--format", format_).stdout
+        slash = "\\\\" if format_ == "vcard" else "\\"  # vCard escapes a backslash
+        assert f"Glo{slash}u202ebex" in text and f"a{slash}x1b[2Jb" in text, format_
+        assert "\x1b" not in text and "\u202e" not in text, format_

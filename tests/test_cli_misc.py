@@ -69,6 +69,38 @@ def test_bad_ties_today_is_a_clear_error(ties):
                              "or unset it.\n")
 
 
+def test_far_future_ties_today_poisoned_the_store_now_refused_and_nothing_written(
+        ties, db_path):
+    ties("add", "Ana", "--no-log")
+    before = dump(db_path)
+    result = ties("add", "Future", TIES_TODAY="9500-06-01")
+    assert result.exit_code == 1
+    assert result.stderr == ("ties: TIES_TODAY='9500-06-01' is outside the days ties can pin "
+                             "(1900-01-01 to 8900-12-30); set it within them or unset it.\n")
+    assert dump(db_path) == before
+    assert ties("list").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["next"], ["report"], ["snooze", "@1", "--for", "3w"]])
+@pytest.mark.parametrize("pinned", ["9999-12-31", "0001-01-01"])
+def test_ties_today_at_the_calendars_ends_crashed_with_overflow_now_refused(ties, args,
+                                                                           pinned):
+    ties("add", "Ana")
+    result = ties(*args, TIES_TODAY=pinned)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"ties: TIES_TODAY='{pinned}' is outside the days")
+
+
+def test_last_pinnable_day_writes_a_store_every_command_reads(ties):
+    last = {"TIES_TODAY": "8900-12-30"}
+    assert ties("add", "Ana", **last).exit_code == 0
+    assert ties("follow-up", "Ana", "call", "--due", "in 99 years", **last).exit_code == 0
+    assert ties("snooze", "Ana", "--for", "3w", **last).exit_code == 0
+    for args in (["list"], ["show", "Ana"], ["next"], ["report"], ["export"]):
+        assert ties(*args).exit_code == 0, args
+        assert ties(*args, **last).exit_code == 0, args
+
+
 def test_demo_builds_separate_store_and_never_touches_users(ties, db_path, tmp_path):
     ties("add", "Me Myself", "--no-log")
     before = dump(db_path)

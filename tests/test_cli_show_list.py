@@ -137,18 +137,20 @@ def test_list_keeps_every_name_whole(ties, width):
 
 
 def test_markup_and_escape_sequences_in_names_are_shown_literally(ties, db_path):
-    ties("add", "[bold]Evil[/bold] \x1b[31mRed", "--note", "[link=x]y[/link] \x1b]0;pwned\x07")
-    # A name keeps no control characters (it is typed to find the person); free text is
-    # stored as given...
+    # A name holding a control character is refused (it would be stored changed)...
+    refused = ties("add", "[bold]Evil[/bold] \x1b[31mRed")
+    assert refused.exit_code == 1 and "\\x1b" in refused.stderr
+    ties("add", "[bold]Evil[/bold] Red", "--note", "[link=x]y[/link] \x1b]0;pwned\x07")
+    # ...while free text is stored as given...
     assert rows(db_path, "SELECT name, notes FROM person") == [
-        ("[bold]Evil[/bold] [31mRed", "[link=x]y[/link] \x1b]0;pwned\x07")]
+        ("[bold]Evil[/bold] Red", "[link=x]y[/link] \x1b]0;pwned\x07")]
     result = ties("list")
-    assert "[bold]Evil[/bold] [31mRed" in result.stdout
+    assert "[bold]Evil[/bold] Red" in result.stdout
     shown = ties("show", "@1")
     assert "[link=x]y[/link]" in shown.stdout
     # ...and shown visibly, never raw
     assert "[link=x]y[/link] \\x1b]0;pwned\\x07" in shown.stdout
-    assert "\x1b" not in shown.stdout + shown.stderr + result.stdout
+    assert "\x1b" not in shown.stdout + shown.stderr + result.stdout + refused.stderr
 
 
 def test_escape_sequences_already_in_the_store_are_shown_escaped(ties, db_path):

@@ -267,20 +267,14 @@ def test_hints_at_the_ends_of_the_calendar_do_not_crash():
     assert dates.date_forms(date(1, 1, 1), future=True).startswith("0001-01-08, ")
 
 
-def test_now_on_the_last_and_first_day_of_the_calendar_does_not_overflow(monkeypatch):
-    """UTC-12 on 9999-12-31 from noon, or UTC+14 on 0001-01-01 before 14:00, is outside the
-    calendar in UTC: whatever the time of day, one of the two crosses the edge."""
-    import time
-
-    try:
-        for pinned, zone in (("9999-12-31", "Etc/GMT+12"), ("0001-01-01", "Etc/GMT-14")):
-            monkeypatch.setenv("TIES_TODAY", pinned)
-            monkeypatch.setenv("TZ", zone)
-            time.tzset()
-            assert dates.now().date().isoformat() in (pinned, "9999-12-30", "0001-01-02")
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+def test_now_on_the_last_and_first_day_of_the_calendar_is_refused_not_overflowed(
+        monkeypatch):
+    """UTC-12 on 9999-12-31 from noon, or UTC+14 on 0001-01-01 before 14:00, would be outside
+    the calendar in UTC: such days are not pinnable at all."""
+    for pinned in ("9999-12-31", "0001-01-01"):
+        monkeypatch.setenv("TIES_TODAY", pinned)
+        with pytest.raises(BadDate, match="outside the days ties can pin"):
+            dates.now()
 
 
 # One place reads dates from text (issue 13): the importers' forms live in dates.py too.
@@ -598,7 +592,7 @@ def test_now_is_utc_to_the_second_whatever_the_local_zone(monkeypatch):
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     time.tzset()
     try:
-        for pinned in ("2025-03-14", "9999-12-31", None):
+        for pinned in ("2025-03-14", "8900-12-30", None):
             if pinned:
                 monkeypatch.setenv("TIES_TODAY", pinned)
             else:
@@ -647,3 +641,28 @@ def test_29_february_without_a_year_finds_the_nearest_leap_year(today, future, e
 def test_a_day_without_a_year_is_the_next_or_the_last_one_around_today(text, future,
                                                                       expected):
     assert dates.parse_when(text, date(2025, 3, 14), future=future) == date.fromisoformat(expected)
+
+
+# The days TIES_TODAY may pin ----------------------------------------------------------
+
+@pytest.mark.parametrize("pinned", ["1900-01-01", "8900-12-30"])
+def test_ties_today_at_either_end_of_the_pinnable_days_is_accepted(monkeypatch, pinned):
+    monkeypatch.setenv("TIES_TODAY", pinned)
+    assert dates.today() == date.fromisoformat(pinned)
+
+
+@pytest.mark.parametrize("pinned", ["1899-12-31", "8900-12-31", "9500-06-01", "9999-12-31",
+                                    "0001-01-01"])
+def test_ties_today_outside_the_pinnable_days_is_refused(monkeypatch, pinned):
+    monkeypatch.setenv("TIES_TODAY", pinned)
+    with pytest.raises(BadDate, match=f"TIES_TODAY='{pinned}' is outside the days ties can "
+                                      r"pin \(1900-01-01 to 8900-12-30\)"):
+        dates.today()
+
+
+def test_last_pinnable_day_leaves_a_century_ahead_within_the_stores_last_year():
+    from ties.storage import stored
+
+    assert dates.latest(dates.LAST_TODAY) == date(stored.LAST_YEAR, 12, 31)
+    assert stored.date_problem(dates.latest(dates.LAST_TODAY)) is None
+    assert stored.date_problem(dates.latest(dates.LAST_TODAY) + timedelta(days=1))

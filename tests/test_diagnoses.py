@@ -187,3 +187,70 @@ def test_a_backup_with_unsaved_changes_on_a_read_only_disk_is_refused_clearly(ti
     conn = sqlite3.connect(crashed)  # and the file really was fine
     assert conn.execute("SELECT name FROM person").fetchall() == [("Ana",)]
     conn.close()
+
+
+READS = (["list"], ["show", "Ana"], ["next"], ["report"])
+
+
+def no_leftovers(store: Path) -> None:
+    assert not Path(f"{store}-wal").exists() and not Path(f"{store}-shm").exists()
+
+
+def test_read_commands_read_a_store_in_a_read_only_folder_regression_refused_as_read_only(
+        ties, db_path, tmp_path):
+    ties("add", "Ana", "--no-log")
+    before = dump(db_path)
+    out = tmp_path / "elsewhere"
+    out.mkdir()
+    with read_only(db_path.parent):
+        for args in READS:
+            result = ties(*args)
+            assert result.exit_code == 0, (args, result.stderr)
+        assert "Ana" in ties("list").stdout
+        assert ties("export", "-o", str(out / "all.json")).exit_code == 0
+        added = ties("add", "Bo")
+    assert json.loads((out / "all.json").read_text())["people"][0]["name"] == "Ana"
+    assert added.exit_code == 1
+    assert added.stderr == (f"ties: The store ({db_path}) is read-only. Nothing was changed; "
+                            "check the file's permissions, and its folder's.\n")
+    assert dump(db_path) == before
+    no_leftovers(db_path)
+
+
+def test_read_commands_read_a_read_only_store_file(ties, db_path):
+    ties("add", "Ana", "--no-log")
+    with read_only(db_path):
+        listed = ties("list")
+        added = ties("add", "Bo")
+    assert listed.exit_code == 0 and "Ana" in listed.stdout
+    assert added.exit_code == 1
+    assert "is read-only. Nothing was changed" in added.stderr
+
+
+def test_read_commands_read_a_store_on_a_full_disk_regression_io_error(ties, tmp_path):
+    with small_disk(tmp_path / "disk", 1024) as disk:
+        (disk / "a").mkdir()
+        store = disk / "a" / "ties.db"
+        assert ties("--db", str(store), "add", "Ana", "--no-log").exit_code == 0
+        before = dump(store)
+        fill(disk)
+        held = store.read_bytes()
+        for args in READS:
+            result = ties("--db", str(store), *args)
+            assert result.exit_code == 0, (args, result.stderr)
+            no_leftovers(store)
+        exported = ties("--db", str(store), "export", "-o", str(tmp_path / "all.json"))
+        added = ties("--db", str(store), "add", "Bo")
+        backed = ties("--db", str(store), "backup", str(tmp_path / "copy.db"))
+        no_leftovers(store)
+        assert store.read_bytes() == held
+        (disk / "filler").unlink()
+        after = dump(store)
+    assert exported.exit_code == 0, exported.stderr
+    assert added.exit_code == 1
+    assert added.stderr == ("ties: The disk is full. Nothing was changed; free some space and "
+                            "try again.\n")
+    assert backed.exit_code == 0, backed.stderr
+    assert "The store is on a full disk, so the time of this backup could not be noted" \
+        in backed.stderr
+    assert after == before

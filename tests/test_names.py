@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ties.core.names import Candidate, Match, clean_name, fold, match, suggest
+from ties.core.names import BIDI, Candidate, Match, clean_name, control, fold, match, suggest
 
 PEOPLE = [Candidate(1, "Ana Lima", "ana lima"), Candidate(2, "Ana Souza", "ana souza"),
           Candidate(3, "Beyoncé Knowles", "beyonce knowles"), Candidate(4, "王伟", "王伟"),
@@ -157,3 +157,20 @@ def test_match_finds_soren_lukasz_and_aero_as_people_type_them(typed, found):
     people = [Candidate(i, n, fold(n)) for i, n in
               ((1, "Søren Kierkegaard"), (2, "Łukasz Wałęsa"), (3, "Ærø Hansen"))]
     assert match(typed, people).found.id == found
+@pytest.mark.parametrize("char", ["\x00", "\x08", "\x0e", "\x1b", "\x1f", "\x7f", "\x80",
+                                  "\x84", "\x86", "\x9b", "\x9f"])
+def test_control_finds_controls_a_name_may_not_hold(char):
+    assert control(f"Ana{char}Lima") == char
+
+
+@pytest.mark.parametrize("char", ["\t", "\n", "\x0b", "\x0c", "\r", " ", "~", "\x85", "\xa0",
+                                  "\u202e", "\u200c"])
+def test_control_lets_whitespace_and_everything_past_the_c1_controls_pass(char):
+    assert control(f"Ana{char}Lima") is None
+
+
+@pytest.mark.parametrize("mark", list(BIDI))
+def test_bidi_marks_stay_in_a_name_regression_became_spaces_but_not_in_its_key(mark):
+    assert clean_name(f"Ana{mark}Lima") == f"Ana{mark}Lima"
+    assert fold(f"Ana{mark} Lima") == "ana lima"
+    assert fold("\u202aAna Lima\u202c") == "ana lima"

@@ -310,6 +310,14 @@ def test_which_servers_count_as_this_machine():
     ("postgresql://u:pw Canary@h/db", "contains a space or a control character"),
     ("postgresql://u:pw-Canary@h", "names no database"),
     ("mysql://u:pw-Canary@h/db", "ties can't use a mysql:// store"),
+    ("postgresql+psycopg://u:ab@Canary@127.0.0.1:1/db", "Write @ in a user name or password "
+     "as %40"),
+    ("postgresql+psycopg://a@u:pw-Canary@127.0.0.1:1/db", "Write @ in a user name or password "
+     "as %40"),
+    ("postgresql+psycopg://u:pw[Canary@127.0.0.1:1/db", "write [ and ] in a user name or "
+     "password as %5B and %5D"),
+    ("postgresql+psycopg://u:\x1b[2JCanary@127.0.0.1:1/db", "contains a space or a control "
+     "character"),
 ])
 def test_regression_a_url_that_cannot_be_read_is_one_line_and_exit_2(ties, url, why):
     """`--db 'postgresql+psycopg://u:p@[::1/db' path` printed two chained tracebacks."""
@@ -338,12 +346,44 @@ def test_regression_an_unclosed_ipv6_bracket_in_a_real_process_is_one_line():
 ])
 def test_a_url_the_driver_refuses_is_one_line_and_exit_2(ties, query, said):
     pytest.importorskip("psycopg")
-    result = ties("--db", f"postgresql://me:{CANARY.replace('+', '%2B')}@127.0.0.1:1/ties?"
-                  f"{query}", "list")
-    assert result.exit_code == 2
-    assert result.stderr == (f"ties: postgresql://me:***@127.0.0.1:1/ties?{query} is not a "
-                             f"valid PostgreSQL URL: {said}. Fix it; docs/sharing.md shows "
-                             "what it may hold.\n")
+    url = f"postgresql://me:{CANARY.replace('+', '%2B')}@127.0.0.1:1/ties?{query}"
+    for command in ("list", "doctor"):  # doctor said FAIL with exit 1: they agree now
+        result = ties("--db", url, command)
+        assert result.exit_code == 2, command
+        assert result.stderr == (f"ties: postgresql://me:***@127.0.0.1:1/ties?{query} is not "
+                                 f"a valid PostgreSQL URL: {said}. Fix it; docs/sharing.md "
+                                 "shows what it may hold.\n")
+
+
+def test_a_raw_at_in_the_password_is_refused_before_libpq_takes_the_rest_for_the_host(ties):
+    """Regression: libpq tried the host 'c@127.0.0.1' and ties said 'refused the operation
+    (OperationalError) ... run ties doctor'."""
+    for command in ("list", "doctor"):
+        result = ties("--db", "postgresql+psycopg://u:ab@c@127.0.0.1:1/db", command)
+        assert result.exit_code == 2
+        assert result.stderr == ("ties: postgresql+psycopg://u:***@127.0.0.1:1/db is not a "
+                                 "valid PostgreSQL URL: it has more than one @ before the host. "
+                                 "Write @ in a user name or password as %40.\n")
+    assert ServerUrl("postgresql+psycopg://u:ab%40c@127.0.0.1:1/db").password == "ab@c"
+    assert str(parse_location("postgresql://u:a%5Bb@h/db")) == "postgresql://u:***@h/db"
+
+
+def test_a_host_that_does_not_resolve_says_so_regression_refused_the_operation(ties):
+    pytest.importorskip("psycopg")
+    result = ties("--db", "postgresql+psycopg://u:pw@nosuchhost.invalid/db", "list")
+    assert result.exit_code == 1
+    assert result.stderr == ("ties: Can't resolve host 'nosuchhost.invalid' "
+                             "(postgresql+psycopg://u:***@nosuchhost.invalid/db): no such host "
+                             "name. Check the host in the URL.\n")
+
+
+@pytest.mark.parametrize("said", ["failed to resolve host 'db.exampel': [Errno -2] Name or "
+                                  "service not known",
+                                  'could not translate host name "db.exampel" to address: '
+                                  "Name or service not known"])
+def test_both_of_libpqs_words_for_an_unknown_host_are_read(said):
+    message = pg.translate(RuntimeError(said)).message
+    assert message.startswith("Can't resolve host 'db.exampel': no such host name.")
 
 
 # Masking the password exactly: where it is the password, never inside other words --------

@@ -623,3 +623,25 @@ def test_fix_removes_a_partial_or_needless_copy_from_before_an_upgrade(ties, db_
     result = ties("doctor", "--fix", "--yes")
     assert result.stderr.startswith("Removed ")
     assert not list(db_path.parent.glob("*.bak")) and not list(db_path.parent.glob(".*tmp*"))
+@pytest.mark.parametrize("kind", ["device", "named pipe"])
+def test_restore_from_a_device_or_pipe_says_not_a_regular_file_regression_there_is_no_file(
+        ties, db_path, tmp_path, kind):
+    ties("add", "Ana", "--no-log")
+    before = dump(db_path)
+    if kind == "device":
+        source = "/dev/zero"
+    else:
+        source = str(tmp_path / "pipe")
+        os.mkfifo(source)
+    result = ties("restore", source, "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == (f"ties: {source} is not a regular file (it is a {kind}); name a "
+                             "backup or export file.\n")
+    assert dump(db_path) == before
+
+
+def test_restore_from_a_missing_file_still_says_there_is_no_file(ties, tmp_path):
+    ties("add", "Ana", "--no-log")
+    result = ties("restore", str(tmp_path / "gone.db"), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == f"ties: There is no file {tmp_path / 'gone.db'}.\n"

@@ -95,6 +95,23 @@ def test_invalid_utf8_bytes_in_arguments_are_refused_not_stored(ties, ana, db_pa
     assert snapshot(db_path) == before
 
 
+@pytest.mark.parametrize(("given", "byte"), [("r\udce9sum\udce9", "\\xe9"), ("ca\udcffll", "\\xff"),
+                                             ("\udc80", "\\x80")])
+def test_the_utf8_refusal_names_the_byte_given_regression_always_said_xe9(ties, ana, given,
+                                                                          byte):
+    message = refused(ties("log", "Ana", "--note", given))
+    assert f"(it has the byte {byte}, which your terminal sent in another encoding)" in message
+
+
+@pytest.mark.parametrize(("option", "what"), [("--via", "The channel"), ("--type", "The type")])
+def test_a_choice_with_a_byte_not_utf8_gets_the_utf8_message_regression_not_a_channel(
+        ties, ana, option, what):
+    command = ("log", "Ana") if option == "--via" else ("edit", "Ana")
+    message = refused(ties(*command, option, "ca\udcffll"))
+    assert message.startswith(f"ties: {what} is not valid UTF-8 text (it has the byte \\xff")
+    assert "udcff" not in message
+
+
 # Names keep what people typed -----------------------------------------------------------
 
 @pytest.mark.parametrize("name", [
@@ -117,9 +134,91 @@ def test_a_name_with_a_joiner_is_found_typed_with_or_without_it(ties):
         assert json.loads(result.stdout)["name"] == "Ali\u200cReza Tehrani"
 
 
-def test_control_characters_in_a_name_still_become_spaces(ties):
-    assert ties("add", "Ana\x1b[2J\u200bLima").exit_code == 0
-    assert json.loads(ties("list", "--json").stdout)[0]["name"] == "Ana [2J Lima"
+def test_invisible_format_characters_in_a_name_still_become_spaces(ties):
+    assert ties("add", "Ana\u200bLima\tSouza").exit_code == 0
+    assert json.loads(ties("list", "--json").stdout)[0]["name"] == "Ana Lima Souza"
+
+
+ESC_REFUSED = "holds the control character \\x1b, which ties doesn't store; give it without."
+
+
+@pytest.mark.parametrize("args", [
+    ("add", "\x1b[2Jevil"),
+    ("add", "A\x00B"),
+    ("add", "Bo", "--tag", "a\x1bb"),
+    ("edit", "Ana", "--name", "\x1b[2Jevil"),
+    ("edit", "Ana", "--tag", "a\x1bb"),
+])
+def test_a_control_character_in_a_name_or_tag_is_refused_regression_silently_changed(
+        ties, ana, db_path, args):
+    before = snapshot(db_path)
+    message = refused(ties(*args))
+    assert message.startswith(("ties: The name holds the control character \\x",
+                               "ties: A tag holds the control character \\x")), message
+    assert "\x1b" not in message and "\x00" not in message
+    assert snapshot(db_path) == before
+
+
+def test_add_with_escape_in_the_name_said_added_regression(ties):
+    result = ties("add", "\x1b[2Jevil")
+    assert refused(result) == f"ties: The name {ESC_REFUSED}\n"
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("where", "key", "value", "field"), [
+    ("people 0", "name", "\x1b[2Jevil", '"name"'),
+    ("people 0", "name", "A\x00B", '"name"'),
+    ("people 0", "tags", ["a\x1bb"], '"tags"'),
+])
+def test_a_control_character_in_a_ties_json_name_or_tag_refuses_the_document_regression_stored(
+        ties, ana, db_path, where, key, value, field):
+    before = snapshot(db_path)
+    message = refused(import_doc(ties, with_value(where, key, value)))
+    assert f'person 1 (id 1) {field} is refused: ' in message
+    assert "holds the control character \\x" in message
+    assert snapshot(db_path) == before
+
+
+def test_a_vcard_21_quoted_printable_name_with_escape_is_refused_whole_regression_stored(
+        ties, tmp_path):
+    card = tmp_path / "qp.vcf"
+    card.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN;ENCODING=QUOTED-PRINTABLE:=1B[2Jevil\r\n"
+                     b"END:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nFN:Good One\r\nEND:VCARD\r\n")
+    message = refused(ties("import", str(card)))
+    assert f"card 1 (\\x1b[2Jevil), name: The name {ESC_REFUSED}" in message
+    assert ties("list", "--json").stdout.strip() in ("", "[]")
+    skipped = ties("import", str(card), "--skip-invalid")
+    assert skipped.exit_code == 0, skipped.stderr
+    assert [p["name"] for p in json.loads(ties("list", "--json").stdout)] == ["Good One"]
+
+
+def test_a_csv_name_with_bell_is_refused_naming_the_row(ties, tmp_path):
+    sheet = tmp_path / "people.csv"
+    sheet.write_text('name,tags\n"Zed\x07x",t\n')
+    assert "row 2 (Zed\\x07x), name: The name holds the control character \\x07" in refused(
+        ties("import", str(sheet)))
+
+
+RTL = "Ana\u202eLima"
+
+
+def test_a_bidi_override_in_a_name_is_stored_as_given_regression_became_a_space(ties):
+    assert ties("add", RTL).exit_code == 0
+    assert json.loads(ties("show", "AnaLima", "--json").stdout)["name"] == RTL
+    shown = ties("list")
+    assert "Ana\\u202eLima" in shown.stdout and "\u202e" not in shown.stdout
+
+
+def test_a_bidi_name_reimported_is_kept_regression_unchanged_dropped_it(ties, tmp_path):
+    """Regression: a populated store reported "unchanged" and kept "Ana Lima"."""
+    ties("add", "Ana Lima")
+    card = tmp_path / "rtl.vcf"
+    card.write_text(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\u202a{RTL}\u202c\r\n"
+                    "EMAIL:ana@x.example\r\nEND:VCARD\r\n", encoding="utf-8")
+    result = ties("import", str(card))
+    assert result.exit_code == 0, result.stderr
+    names = [p["name"] for p in json.loads(ties("export").stdout)["people"]]
+    assert f"\u202a{RTL}\u202c" in names, names
 
 
 # Same limits everywhere ----------------------------------------------------------------

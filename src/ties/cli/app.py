@@ -92,9 +92,10 @@ class TiesGroup(TyperGroup):
             if "surrogates" not in str(exc):
                 _internal_error(exc)
             # Bytes of the command line that were not UTF-8 reached text no check caught.
-            from ties.core.fields import NOT_UTF8
+            from ties.core.fields import not_utf8
 
-            fail(f"Some text you gave {NOT_UTF8}.", EXIT_REFUSED)
+            given = exc.object if isinstance(exc.object, str) else ""
+            fail(f"Some text you gave {not_utf8(given[exc.start:exc.end])}.", EXIT_REFUSED)
         except BrokenPipeError:
             # The reader went away (ties list | head): not an error worth a message.
             sys.stderr.close()

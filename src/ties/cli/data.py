@@ -491,6 +491,10 @@ def export(
 ) -> None:
     """Export everything: JSON, CSV, vCard, Markdown or .ics.
 
+    JSON keeps every character as stored. CSV, vCard and Markdown, meant for other
+    programs, show control and bidi characters visibly (ESC as \\x1b, U+202E as
+    \\u202e), so importing them back gives that text, not the character.
+
     Example: ties export --format json --output ties-backup.json
     """
     from ties.core import dates

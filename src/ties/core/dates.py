@@ -21,6 +21,14 @@ from ties.core.errors import BadDate
 MIN_YEAR = 1900
 EARLIEST = date(MIN_YEAR, 1, 1)
 AHEAD_DAYS = 36_525  # 100 years
+# The store's own rule: no date it holds lies after this year (storage/stored.py refuses a
+# later one as damaged), which leaves room for the arithmetic `next` and `report` do.
+LAST_YEAR = 9000
+LAST_STORED = date(LAST_YEAR, 12, 31)
+# The days TIES_TODAY may pin: every date a command computes from today (a meeting today,
+# a due date or snooze up to a century ahead) then stays within what the store accepts.
+FIRST_TODAY = EARLIEST
+LAST_TODAY = LAST_STORED - timedelta(days=AHEAD_DAYS)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _UNIT_ALIASES = {
@@ -51,13 +59,8 @@ def now() -> datetime:
     still move forward (the 10-minute duplicate window keeps working)."""
     pinned = _pinned()
     local = datetime.now().astimezone()
-    if pinned is not None:
-        wall = datetime.combine(pinned, local.time().replace(tzinfo=None))
-        try:
-            local = wall.astimezone()
-            return local.astimezone(UTC).replace(microsecond=0)
-        except (OverflowError, ValueError):  # the first or last day of the calendar
-            return wall.replace(tzinfo=UTC, microsecond=0)
+    if pinned is not None:  # within FIRST_TODAY..LAST_TODAY, far from the calendar's ends
+        local = datetime.combine(pinned, local.time().replace(tzinfo=None)).astimezone()
     return local.astimezone(UTC).replace(microsecond=0)
 
 
@@ -66,11 +69,17 @@ def _pinned() -> date | None:
     if not pinned:
         return None
     try:
-        return date.fromisoformat(pinned.strip())
+        day = date.fromisoformat(pinned.strip())
     except ValueError:
         raise BadDate(
             f"TIES_TODAY={pinned!r} is not a date; set it as YYYY-MM-DD or unset it."
         ) from None
+    if not FIRST_TODAY <= day <= LAST_TODAY:
+        raise BadDate(
+            f"TIES_TODAY={pinned!r} is outside the days ties can pin ({FIRST_TODAY} to "
+            f"{LAST_TODAY}); set it within them or unset it."
+        )
+    return day
 
 
 def _amount(word: str) -> int | None:

@@ -7,7 +7,7 @@ import unicodedata
 
 from ties.core import personfields
 from ties.core.errors import BadValue
-from ties.core.names import clean_name
+from ties.core.names import clean_name, control
 
 MAX_NAME = 200
 MAX_FIELD = 1_000
@@ -27,8 +27,14 @@ MAX_KEPT_ID = MAX_ID
 # The kinds of row whose highest id a ties JSON export carries in "last_ids" (imports are
 # not exported, and the import that reads a file back is itself one): `storage.ids`.
 EXPORTED_IDS = ("people", "interactions", "follow_ups")
-NOT_UTF8 = ("is not valid UTF-8 text (it has a byte such as \\xe9 that your terminal sent "
-            "in another encoding); set a UTF-8 locale (LC_ALL=C.UTF-8) and type it again")
+def not_utf8(text: str) -> str:
+    """Why `text`, holding a byte of the command line that was not UTF-8 (Python keeps one
+    as a lone surrogate, \\udcff for the byte \\xff), is refused, naming the byte."""
+    found = next((c for c in text if "\ud800" <= c <= "\udfff"), "\udce9")
+    code = ord(found)
+    byte = f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+    return (f"is not valid UTF-8 text (it has the byte {byte}, which your terminal sent in "
+            "another encoding); set a UTF-8 locale (LC_ALL=C.UTF-8) and type it again")
 
 
 def utf8(what: str, value: str) -> str:
@@ -37,12 +43,24 @@ def utf8(what: str, value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise BadValue(f"{what} {NOT_UTF8}. Nothing was changed.") from None
+        raise BadValue(f"{what} {not_utf8(value)}. Nothing was changed.") from None
+    return value
+
+
+def no_control(what: str, value: str) -> str:
+    """`value` unchanged, or a refusal naming the control character it holds (ESC shown
+    as \\x1b): ties stores a name or tag as given or not at all."""
+    found = control(value)
+    if found is not None:
+        from ties.core.text import visible
+
+        raise BadValue(f"{what} holds the control character {visible(found)}, which ties "
+                       "doesn't store; give it without.")
     return value
 
 
 def name(text: str) -> str:
-    cleaned = clean_name(utf8("The name", text))
+    cleaned = clean_name(no_control("The name", utf8("The name", text)))
     if not cleaned:
         raise BadValue("A name can't be empty. Example: ties add \"Ana Lima\".")
     if len(cleaned) > MAX_NAME:
@@ -128,7 +146,7 @@ def linkedin(value: str | None) -> str | None:
 
 
 def tag(value: str) -> str:
-    cleaned = "-".join(clean_name(utf8("A tag", value)).lower().split())
+    cleaned = "-".join(clean_name(no_control("A tag", utf8("A tag", value))).lower().split())
     if not cleaned:
         raise BadValue("A tag can't be empty.")
     if len(cleaned) > MAX_TAG:
@@ -150,7 +168,7 @@ def appended(current: str | None, addition: str) -> str:
 def relationship_type(value: str | None) -> str | None:
     if value is None:
         return None
-    v = value.strip().lower()
+    v = utf8("The type", value).strip().lower()
     matches = [t for t in RELATIONSHIP_TYPES if v and t.startswith(v)]
     if len(matches) != 1:
         raise BadValue(f"{value!r} is not a relationship type: use tactical, social or "
@@ -159,7 +177,7 @@ def relationship_type(value: str | None) -> str | None:
 
 
 def channel(value: str) -> str:
-    v = value.strip().lower().replace("_", "-").replace(" ", "-")
+    v = utf8("The channel", value).strip().lower().replace("_", "-").replace(" ", "-")
     aliases = {"inperson": "in-person", "person": "in-person", "coffee": "in-person",
                "meeting": "in-person", "phone": "call", "zoom": "video", "text": "message",
                "chat": "message", "dm": "message", "mail": "email", "conference": "event"}

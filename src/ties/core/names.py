@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 # A typed name matches with or without the joiners inside it ('AliReza' finds 'Ali\u200cReza').
 _JOINERS = {0x200C: None, 0x200D: None}
+# The bidirectional marks, embeddings, overrides and isolates: real contact files carry
+# them around right-to-left names, so a name keeps them as given (every place that shows
+# it makes them visible: ties.core.text.safe), but its search key leaves them out.
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NOT_IN_KEY = {**_JOINERS, **dict.fromkeys(map(ord, BIDI))}
+# The control characters no name or tag holds: C0 controls other than the whitespace ones
+# (tab, line feed, vertical tab, form feed, carriage return: those become spaces), NUL,
+# DEL, and the C1 controls other than NEL (a line break). A name holding one is refused.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 # Letters that are not a base letter plus accents, so Unicode's decomposition (NFKD) keeps
@@ -34,7 +44,7 @@ def fold(text: str) -> str:
     Letters of scripts without case or accents (王伟) are kept as they are.
     """
     # Twice: case folding can make accents (İ -> i̇) and NFKD capitals (𝐀 -> A).
-    folded = _bare(_bare(text.translate(_JOINERS)).casefold())
+    folded = _bare(_bare(text.translate(_NOT_IN_KEY)).casefold())
     return " ".join(unicodedata.normalize("NFC", folded).translate(_LETTERS).split())
 
 
@@ -47,14 +57,21 @@ def _bare(text: str) -> str:
 def _kept(c: str) -> bool:
     """Whether a character may stay in a name: not a control or other invisible format
     character, except the joiners that spell names (ZWNJ in Persian, ZWJ and the tag
-    characters of emoji sequences)."""
+    characters of emoji sequences) and the bidi marks around right-to-left names."""
     return not unicodedata.category(c).startswith("C") or c in "\u200c\u200d" or \
-        "\U000e0020" <= c <= "\U000e007f"
+        "\U000e0020" <= c <= "\U000e007f" or c in BIDI
+
+
+def control(text: str) -> str | None:
+    """The first control character in `text` that no name or tag may hold, or None."""
+    m = _CONTROL.search(text)
+    return m.group() if m else None
 
 
 def clean_name(text: str) -> str:
-    """A name as it is stored: NFC, single spaces, no BOM or control characters; the
-    joiners inside names are kept as typed."""
+    """A name as it is stored: NFC, single spaces, no BOM or other invisible format
+    characters; the joiners and bidi marks inside names are kept as given. (A control
+    character is refused before: `control`.)"""
     text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
     text = "".join(c if _kept(c) else " " for c in text)
     return " ".join(text.split())

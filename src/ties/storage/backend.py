@@ -193,6 +193,12 @@ class Backend(ABC):
     def connect(self):
         """A connection to the store (created when it is a new file)."""
 
+    def connect_to_read(self):
+        """A connection for a command that only reads an existing store: one it can read
+        even where it can't write (a read-only or full disk). `connect` unless a backend
+        needs more."""
+        return self.connect()
+
     @abstractmethod
     def connect_for_completion(self):
         """A quick, read-only connection for tab completion, or None when there is no
@@ -225,7 +231,7 @@ class Backend(ABC):
         there is none yet. Nothing is created."""
         if not self.exists():
             return None
-        conn = self.connect()
+        conn = self.connect_to_read()
         try:
             with conn.transaction(write=False):
                 version = self.schema_version(conn)

@@ -152,6 +152,20 @@ def _check(url: ServerUrl) -> None:
     from ties.core.errors import BadUrl
 
     shown = url.masked
+    if re.search(r"[\s\x00-\x1f\x7f]", url.url):
+        raise BadUrl(f"{shown} is not a valid PostgreSQL URL: it contains a space or a "
+                     "control character. Write a space as %20.")
+    # The authority (user:password@host:port) ends at the first / ? or #; only its last @
+    # ends the user and password, and libpq would take whatever follows another @ for the
+    # host. A [ or ] there is the bracket of an IPv6 host only after that @.
+    authority = re.split(r"[/?#]", url.url.partition("://")[2], maxsplit=1)[0]
+    userinfo = authority.rpartition("@")[0]
+    if "@" in userinfo:
+        raise BadUrl(f"{shown} is not a valid PostgreSQL URL: it has more than one @ before "
+                     "the host. Write @ in a user name or password as %40.")
+    if "[" in userinfo or "]" in userinfo:
+        raise BadUrl(f"{shown} is not a valid PostgreSQL URL: write [ and ] in a user name "
+                     "or password as %5B and %5D.")
     why = None
     try:
         parts = urlsplit(url.url)
@@ -171,9 +185,6 @@ def _check(url: ServerUrl) -> None:
     if why:
         raise BadUrl(f"{shown} is not a valid PostgreSQL URL: {why}. Write it as "
                      f"{FORM}.")
-    if re.search(r"[\s\x00-\x1f\x7f]", url.url):
-        raise BadUrl(f"{shown} is not a valid PostgreSQL URL: it contains a space or a "
-                     "control character. Write a space as %20.")
     if re.search(r"%(?![0-9A-Fa-f]{2})", url.url):
         raise BadUrl(f"{shown} is not a valid PostgreSQL URL: a % must start a %XX escape. "
                      "Write a % in a password or name as %25.")

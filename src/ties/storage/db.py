@@ -72,6 +72,7 @@ def connect(path: Path) -> Connection:
     """Open (creating if needed) the store at `path`, private to the user, with WAL,
     synchronous=FULL, foreign keys and a busy timeout. Transactions are explicit."""
     _create_private(path)
+    there = _beside(path)
     try:
         timeout = busy_timeout_ms()
         conn = _driver(str(path), path, timeout=timeout / 1000)
@@ -79,16 +80,50 @@ def connect(path: Path) -> Connection:
         raise StoreError(f"Can't open the store at {path}: {exc}. Check --db or TIES_DB.") \
             from None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {timeout}")
-        for pragma in PRAGMAS:
-            conn.execute(pragma)
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal" and _ours_or_new(conn):
-            conn.execute("PRAGMA journal_mode = WAL")
+        _configure(conn, timeout)
     except sqlite3.Error as exc:
         conn.close()
+        _take_back(path, there)
         raise translate(exc, path) from None
     return conn
+
+
+def _configure(conn: sqlite3.Connection, timeout: int) -> None:
+    """The busy timeout, the pragmas, and WAL for a ties store or a new file."""
+    conn.execute(f"PRAGMA busy_timeout = {timeout}")
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "wal" and _ours_or_new(conn):
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+def connect_to_read(path: Path) -> Connection:
+    """For a command that only reads an existing store: a connection as `connect` opens
+    it, or, where that can't write beside the file (a read-only file, folder or disk, or a
+    full one), the store read without writing, through `open_readonly`'s fallback. The -wal
+    and -shm files the failed attempt left behind are taken away again."""
+    timeout = busy_timeout_ms()
+    there = _beside(path)
+    try:
+        conn = _driver(str(path), path, timeout=timeout / 1000)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+    try:
+        _configure(conn, timeout)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error as exc:
+        conn.close()
+        if not cannot_open(exc):
+            raise translate(exc, path) from None
+    _take_back(path, there)
+    try:
+        return open_readonly(path, timeout=timeout / 1000,
+                             connector=lambda target: _driver(target, path, uri=True,
+                                                              timeout=timeout / 1000))
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
 
 
 def _ours_or_new(conn: sqlite3.Connection) -> bool:
@@ -143,12 +178,37 @@ def uri(path: Path, **params: str) -> str:
                                                                        else "")
 
 
-def open_readonly(path: Path, timeout: float = 5) -> sqlite3.Connection:
+def _beside(path: Path) -> list[bool]:
+    """Whether the store's -wal and -shm files exist."""
+    return [Path(f"{path}{end}").exists() for end in ("-wal", "-shm")]
+
+
+def _take_back(path: Path, there: list[bool]) -> None:
+    """Remove the empty -wal and the -shm a failed open made beside the store where it
+    could not finish them (a full or read-only place), when neither was there before: no
+    connection uses them, and an empty -wal holds nothing."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if there[0] or there[1] or (wal.exists() and wal.stat().st_size > 0):
+        return
+    for made in (wal, shm):
+        try:
+            made.unlink(missing_ok=True)
+        except OSError:  # a read-only place, where nothing was made either
+            pass
+
+
+def open_readonly(path: Path, timeout: float = 5,
+                  connector=None) -> sqlite3.Connection:
     """Read a SQLite file without writing to it. A WAL-mode file (every ties store and
     backup) needs a -shm file beside it; on a read-only folder or disk, where SQLite can't
     make one, the file is read as immutable instead, provided no -wal file beside it holds
-    changes the file itself lacks."""
-    conn = sqlite3.connect(uri(path, mode="ro"), uri=True, timeout=timeout)
+    changes the file itself lacks. `connector` opens a URI (the stdlib's plain connection
+    unless given)."""
+    if connector is None:
+        def connector(target: str) -> sqlite3.Connection:
+            return sqlite3.connect(target, uri=True, timeout=timeout)
+    there = _beside(path)
+    conn = connector(uri(path, mode="ro"))
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
@@ -159,7 +219,8 @@ def open_readonly(path: Path, timeout: float = 5) -> sqlite3.Connection:
             raise
         if not cannot_open(exc):
             raise
-    return sqlite3.connect(uri(path, immutable="1"), uri=True, timeout=timeout)
+    _take_back(path, there)
+    return connector(uri(path, immutable="1"))
 
 
 def open_copy(path: Path) -> sqlite3.Connection:
@@ -188,11 +249,14 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return StoreError(f"The store{where} is damaged or not a ties database. Nothing was "
                           "changed; run 'ties doctor', or restore a backup.")
-    if "readonly" in text or "read-only" in text:
-        return StoreError(f"The store{where} is read-only. Nothing was changed; check the file's "
-                          "permissions.")
-    if "full" in text:
+    place = _place(path) if path else None
+    if "full" in text or (place == "full" and ("unable to open" in text or
+                                                "disk i/o" in text)):
         return StoreError("The disk is full. Nothing was changed; free some space and try again.")
+    if "readonly" in text or "read-only" in text or place == "read-only" or (
+            "unable to open" in text and Path(path or "").is_file()):
+        return StoreError(f"The store{where} is read-only. Nothing was changed; check the file's "
+                          "permissions, and its folder's.")
     if "unable to open" in text:
         return StoreError(f"Can't open the store{where}. Check that the folder exists and is "
                           "writable, or choose another with --db.")
@@ -201,6 +265,20 @@ def translate(exc: BaseException, path: Path | str | None = None) -> StoreError:
                           "the disk, then run 'ties doctor'.")
     return StoreError(f"The store{where} refused the operation ({type(exc).__name__}). Nothing "
                       "was changed; run 'ties doctor'.")
+
+
+def _place(path: Path | str) -> str | None:
+    """"full" or "read-only" when the file system under the store is (as `ties doctor`
+    judges it), else None."""
+    from ties.storage.doctor import FULL_BYTES
+
+    try:
+        fs = os.statvfs(Path(path).parent)
+    except (OSError, ValueError):
+        return None
+    if fs.f_flag & os.ST_RDONLY:
+        return "read-only"
+    return "full" if fs.f_bavail * fs.f_frsize < FULL_BYTES else None
 
 
 def backup_before_migration(path: Path, version: int) -> Path:
@@ -344,22 +422,32 @@ def backup_to(store: Path, target: Path | None, *, replace: bool = False,
             raise
         finally:
             Path(f"{temp}-journal").unlink(missing_ok=True)
-    return target, not version or _try_record_backup(store)
+    return target, "" if not version else _try_record_backup(store)
 
 
-def _try_record_backup(store: Path) -> bool:
-    """Record the time of a backup; False when the store can't be written (read-only)."""
+def _try_record_backup(store: Path) -> str:
+    """Record the time of a backup: "" when it was, else why the store can't be written
+    ("read-only" or "on a full disk")."""
+    there = _beside(store)
     try:
         conn = connect(store)
-    except StoreError:
-        return False
+    except StoreError as exc:
+        _take_back(store, there)
+        return _why_unwritable(exc, store)
     try:
         record_backup(conn)
-        return True
-    except (StoreError, sqlite3.Error):
-        return False
+        return ""
+    except StoreError as exc:
+        return _why_unwritable(exc, store)
+    except sqlite3.Error as exc:
+        return _why_unwritable(translate(exc, store), store)
     finally:
         conn.close()
+
+
+def _why_unwritable(exc: StoreError, store: Path) -> str:
+    full = "disk is full" in str(exc) or _place(store) == "full"
+    return "on a full disk" if full else "read-only"
 
 
 def check_backup(file: Path) -> str:
@@ -368,8 +456,7 @@ def check_backup(file: Path) -> str:
     from ties.storage.migrations import LATEST
 
     file = file.expanduser()
-    if not file.is_file():
-        raise StoreError(f"There is no file {file}.")
+    files.file_to_read(file)
     try:
         conn = open_copy(file)
         try:
@@ -749,6 +836,9 @@ class SqliteBackend(backend.Backend):
     def connect(self) -> Connection:
         return connect(self.location)
 
+    def connect_to_read(self) -> Connection:
+        return connect_to_read(self.location)
+
     def read_damage_as_missing(self, dialect) -> None:
         # SQLite holds any value in a DATE or DATETIME column; SQLAlchemy's parser raises
         # on one that is not a date. Each is read through a parser that gives None instead.
@@ -791,11 +881,11 @@ class SqliteBackend(backend.Backend):
         return translate(getattr(exc, "orig", None) or exc, self.location)
 
     def backup(self, target: Path | None, *, replace: bool = False) -> Backed:
-        path, recorded = backup_to(self.location, target, replace=replace)
-        if recorded:
+        path, unwritable = backup_to(self.location, target, replace=replace)
+        if not unwritable:
             return Backed(path, f"Backed up to {path} (integrity checked).")
         counted = path.parent == files.real(self.location).parent / "backups"
-        return Backed(path, f"Backed up to {path} (integrity checked). The store is read-only, "
+        return Backed(path, f"Backed up to {path} (integrity checked). The store is {unwritable}, "
                       "so the time of this backup could not be noted in it" + (
                           ": 'ties doctor' goes by the copies in backups/ instead." if counted
                           else "; 'ties doctor' will not know of this copy."))

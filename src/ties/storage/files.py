@@ -130,6 +130,21 @@ def refuse_special(target: Path, what: str, *, streams: bool) -> None:
                      "was written.")
 
 
+def file_to_read(file: Path) -> None:
+    """Refuse a backup or export to restore from that is missing or is not a regular file
+    (a folder, a device such as /dev/zero, a named pipe), saying which."""
+    try:
+        mode = os.stat(file).st_mode
+    except OSError:
+        raise StoreError(f"There is no file {file}.") from None
+    if stat.S_ISREG(mode):
+        return
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket")
+    raise StoreError(f"{file} is not a regular file (it is {kind}); name a backup or export "
+                     "file.")
+
+
 def private_temp(target: Path) -> Path:
     """An empty 0600 file next to `target`, to be moved into place when complete. Its name
     carries the writer's process id, so 'ties doctor' can tell an orphan from a file being

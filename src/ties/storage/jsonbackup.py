@@ -67,10 +67,10 @@ def write(url: ServerUrl, target: Path | None, label: str = "", *,
 def read(file: Path):
     """A ties JSON export or backup, parsed for restoring; anything else is refused."""
     from ties.formats import importers
+    from ties.storage import files
 
     file = file.expanduser()
-    if not file.is_file():
-        raise StoreError(f"There is no file {file}.")
+    files.file_to_read(file)
     data = importers.read_path(file, str(file))  # at most the import limit
     parsed = importers.read(data, str(file), "ties")  # refuses anything else
     return parsed, describe({"people": parsed.records, "interactions": parsed.interactions,

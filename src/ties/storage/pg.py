@@ -187,6 +187,9 @@ def connect(url: ServerUrl, *, timeout: int = CONNECT_TIMEOUT_S) -> Connection:
 
 
 _INVALID_SETTING = re.compile(r"\binvalid [\w ]{1,40} value\b")
+# libpq's words for a host name the resolver does not know (psycopg's own, then libpq's).
+_UNRESOLVED = re.compile(r"(?:failed to resolve host '(?P<a>[^']*)'|could not translate "
+                         r"host name \"(?P<b>[^\"]*)\")")
 
 
 def _first_line(error: BaseException, url: ServerUrl | None) -> str:
@@ -225,6 +228,11 @@ def translate(exc: BaseException, url: ServerUrl | None = None) -> StoreError:
                           "rights on the database. Nothing was changed.")
     if state == "25006":
         return StoreError(f"The PostgreSQL server{where} is read-only. Nothing was changed.")
+    unknown = _UNRESOLVED.search(first)
+    if unknown:
+        host = unknown["a"] if unknown["a"] is not None else unknown["b"]
+        return StoreError(f"Can't resolve host {host!r}{where}: no such host name. "
+                          "Check the host in the URL.")
     if state.startswith("08") or (not state and "connect" in lowered):
         return StoreError(f"Can't reach the PostgreSQL store{where}: {first}. Check that the "
                           "server is running and the URL is right.")
@@ -257,6 +265,8 @@ def doctor_checks(url: ServerUrl) -> list[Check]:
 
     try:
         conn = connect(url)
+    except BadUrl:  # wrong usage, as for every other command
+        raise
     except TiesError as exc:
         return [Check("server", False, exc.message, "Start the server or fix the URL.")]
     try:

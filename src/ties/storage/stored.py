@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ties.core import personfields
+from ties.core import dates, personfields
 from ties.core.errors import StoreError
 
 CADENCE = (1, 3650)
@@ -93,9 +93,10 @@ def as_date(value: Any, where: str = "") -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-# No date ties writes comes near this (dates are held to a century from today), and a
-# date past it leaves no room for the arithmetic `next` and `report` do on it.
-LAST_YEAR = 9000
+# No date ties writes comes near this (dates are held to a century from today, and
+# TIES_TODAY to a century before it), and a date past it leaves no room for the
+# arithmetic `next` and `report` do on it.
+LAST_YEAR = dates.LAST_YEAR
 
 
 def date_problem(value: Any) -> str | None:
