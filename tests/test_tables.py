@@ -5,6 +5,7 @@ show."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -83,6 +84,41 @@ def test_next_cuts_no_name_and_no_word(ties, crowd, width):
     assert LONG.split()[0] in result.stdout
     words_whole(result.stdout, [LONG, "send the Kubernetes-migration-retrospective slides"],
                 width)
+
+
+URL = "https://example.com/a-very-long-article-about-distributed-consensus-protocols-2026"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_regression_one_long_link_in_a_note_split_next_s_names_and_reasons(ties, width):
+    """A link in the last note (85 characters, one word) made the topic column that wide:
+    at 80 columns the name was split mid-word, at 100 the reasons were 5 wide. A word of
+    yours longer than 40 is shortened with an ellipsis in the table (`--json` keeps it);
+    names stay whole, and the reasons keep at least 24 columns."""
+    ties("add", LONG, "--type", "strategic", "--on", "2024-06-01", "--company",
+         "International Business Machines Corporation")
+    ties("log", "María", "--on", "2024-12-01", "--note", f"read {URL}")
+    result = ties("next", COLUMNS=str(width))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    for word in [*LONG.split(), "overdue", "(strategic:"]:
+        assert any(re.search(rf"(^|\s){re.escape(word)}(\s|$)", line) for line in lines), word
+    assert any(URL[:39] + "…" in line for line in lines)
+    assert any("· overdue by 9 weeks" in line for line in lines)  # 24 wide at least
+    (item,) = json.loads(ties("next", "--json").stdout)
+    assert item["talk_about"].endswith(URL)
+
+
+def test_next_keeps_the_reasons_at_least_24_wide_beside_a_long_topic(ties):
+    """On the demo's kind of network at 100 columns the reasons were 13 wide while the
+    topic took 40: the reasons are never narrower than 24."""
+    ties("add", "Yara Haddad", "--type", "strategic", "--on", "2024-06-01", "--industry",
+         "media", "--working-on", "a documentary on local newsrooms and the people who "
+         "keep them going against the odds")
+    result = ties("next", COLUMNS="100")
+    assert any("· overdue by 8 months (strategic:" in line
+               for line in result.stdout.splitlines()), result.stdout
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -170,9 +206,10 @@ def _fake_less(tmp_path):
 
 @pytest.mark.parametrize(("less", "seen", "coloured"), [(None, "-R", True),
                                                         ("-FX", "-FX", False)])
-def test_report_pages_through_less_with_colours_it_can_show(ties, tmp_path, less, seen,
-                                                           coloured):
+def test_report_pages_through_less_with_colours_it_can_show(ties, tmp_path, monkeypatch, less,
+                                                           seen, coloured):
     ties("add", "Person 11", "--type", "social", "--on", "2025-01-01")  # 13 lines > 10
+    monkeypatch.delenv("NO_COLOR")  # the test's NO_COLOR made it plain in any case
     pager = _fake_less(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "LESS")}
     env.update(TTY_COMPATIBLE="1", FORCE_COLOR="1", LINES="10", COLUMNS="100",

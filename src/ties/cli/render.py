@@ -42,6 +42,7 @@ class Column:
     wrap: bool = True
     keep: int | None = None
     whole: bool = False  # rather drop a column than wrap this one (names)
+    least: int = 0  # narrower than this it is no use (a column of reasons): its narrowest
     justify: str = "left"
     style: str = ""
     cells: list[RenderableType] = field(default_factory=list)
@@ -62,7 +63,17 @@ def _widths(col: Column) -> tuple[int, int]:
     if not col.wrap:
         return natural, natural
     words = [cell_len(w) for line in lines for w in line.split()]
-    return max(words, default=0), natural
+    lowest = max(max(words, default=0), min(col.least, natural))
+    return lowest, natural
+
+
+def fits_whole(columns: list[Column], width: int) -> bool:
+    """Whether every column fits in `width` at its narrowest, with each `whole` column
+    (a name) on one line: when not, a table with another layout may do better than one
+    that drops columns."""
+    sizes = [_widths(c) for c in columns]
+    return sum(hi if c.whole else lo for c, (lo, hi) in zip(columns, sizes, strict=True)) \
+        + GAP * (len(columns) - 1) <= width
 
 
 def fitted(columns: list[Column], width: int) -> Table:
@@ -247,25 +258,49 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     return Group(*parts)
 
 
+LONGEST_WORD = 40  # in what you wrote (a note's link, a promise): longer is shortened
+
+
+def shortened(text: str | None, longest: int = LONGEST_WORD) -> str | None:
+    """`text` with each word longer than `longest` (a link pasted into a note) shortened
+    to its start and an ellipsis, so that one word can't squeeze a table's names and
+    reasons into slivers. For what you wrote only, never for a name; `--json` keeps it
+    whole."""
+    if not text:
+        return text
+    return " ".join(w if len(w) <= longest else w[:longest - 1] + "…"
+                    for w in text.split(" "))
+
+
 def next_table(items: list[dict], width: int) -> Table:
-    """This week's suggestions. Under 100 columns the type goes under the name and the
-    topic under the reasons. Names, reasons and topics wrap between words; nothing is
-    cut."""
-    wide = width >= 100
+    """This week's suggestions: a column each for the type and the topic when they fit
+    with every name on one line and the reasons at least 24 wide (from 100 columns on,
+    names allowing); else the type goes under the name and the topic under the reasons.
+    Names, reasons and topics wrap between words, the reasons never narrower than 24; a
+    word of yours longer than 40 characters (a link in a note) is shortened with an
+    ellipsis; names are never cut."""
+    if width >= 100:
+        wide = _next_columns(items, wide=True)
+        if fits_whole(wide, width):
+            return fitted(wide, width)
+    return fitted(_next_columns(items, wide=False), width)
+
+
+def _next_columns(items: list[dict], wide: bool) -> list[Column]:
     number = Column("#", wrap=False, justify="right", style="dim")
     name = Column("Name", whole=True)
     kind = Column("Type", wrap=False, keep=1)
     last = Column("Last contact")
-    why = Column("Why" if wide else "Why, and what to talk about")
-    topic = Column("Talk about")
+    why = Column("Why" if wide else "Why, and what to talk about", least=24)
+    topic = Column("Talk about", least=16)
     for i, item in enumerate(items, 1):
         who = t(item["name"], style="bold")
         if not wide:
             who = Text.assemble(who, "\n", type_text(item["type"]))
         if item["stretch"]:
             who.append("\nstretch", style="yellow")
-        reasons = Text("\n").join(t("· " + r) for r in item["reasons"])
-        talk = t(item["talk_about"], style="italic")
+        reasons = Text("\n").join(t("· " + shortened(r)) for r in item["reasons"])
+        talk = t(shortened(item["talk_about"]), style="italic")
         number.cells.append(str(i))
         name.cells.append(who)
         kind.cells.append(type_text(item["type"]))
@@ -273,8 +308,7 @@ def next_table(items: list[dict], width: int) -> Table:
         why.cells.append(reasons if wide or not talk.plain
                          else Text.assemble(reasons, "\n", talk))
         topic.cells.append(talk)
-    columns = [number, name, kind, last, why, topic] if wide else [number, name, last, why]
-    return fitted(columns, width)
+    return [number, name, kind, last, why, topic] if wide else [number, name, last, why]
 
 
 def follow_up_table(items: list[dict], today: date, width: int = 100) -> Table:
