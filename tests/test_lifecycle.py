@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -46,7 +46,10 @@ def comparable(doc: dict | str) -> dict:
         people.append(key_of[p["id"]])
     interactions = [
         json.dumps({**{k: v for k, v in i.items() if k != "id" and k not in CLOCKS},
-                    "people": sorted(key_of[pid] for pid in i["people"])},
+                    "people": sorted(key_of[pid] for pid in i["people"]),
+                    "sources": sorted(json.dumps({**k, "person": key_of[k["person"]]},
+                                                 sort_keys=True, ensure_ascii=False)
+                                      for k in i.get("sources", []))},
                    sort_keys=True, ensure_ascii=False)
         for i in doc["interactions"]]
     follow_ups = [
@@ -312,6 +315,70 @@ IMPORTS = st.permutations([
 ])
 
 
+ME = "me@life.example"
+AT = st.integers(0, 23).map(lambda h: f"T{h:02d}0000Z")
+
+
+def calendar(events: list[dict]) -> str:
+    """An .ics file, written by icalendar (which escapes what a summary holds)."""
+    from icalendar import Calendar, Event, vCalAddress
+
+    cal = Calendar()
+    cal.add("prodid", "-//ties lifecycle//EN")
+    cal.add("version", "2.0")
+    for n, e in enumerate(events, 1):
+        event = Event()
+        event.add("uid", f"life-{n}@example")
+        start = e["on"].strftime("%Y%m%d") + e["at"]
+        event["dtstart"] = start
+        if e["summary"] is not None:
+            event.add("summary", e["summary"])
+        if e["location"]:
+            event.add("location", "Cafe Central")
+        event["organizer"] = vCalAddress(f"mailto:{e['organizer'] or ME}")
+        for address in (ME, *e["with"]):
+            event.add("attendee", vCalAddress(f"mailto:{address}"))
+        cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
+
+
+def mbox(messages: list[dict]) -> str:
+    """An mbox file of messages between you and the people in `with`."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    out = []
+    for n, m in enumerate(messages, 1):
+        message = EmailMessage()
+        message["From"] = m["with"][0] if m["incoming"] else ME
+        message["To"] = ", ".join([ME] if m["incoming"] else m["with"])
+        message["Date"] = format_datetime(datetime.combine(m["on"], time(9), UTC))
+        message["Message-ID"] = f"<life-{n}@example>"
+        message["Subject"] = m["subject"]
+        message.set_content("never read")
+        out.append("From MAILER-DAEMON Thu Jan  1 00:00:00 2025\n"
+                   + message.as_string().replace("\nFrom ", "\n>From "))
+    return "\n".join(out)
+
+
+def meetings(data, emails: list[str], days: list[date]) -> tuple[list, list]:
+    """Calendar events and messages with the store's people (some on days you logged
+    something, so that some are merged into what you logged), and strangers."""
+    someone = st.sampled_from([*emails, "stranger@else.example"])
+    when = st.one_of(PAST, st.sampled_from(days)) if days else PAST
+    events = data.draw(st.lists(st.fixed_dictionaries({
+        "on": when, "at": AT, "summary": st.one_of(st.none(), LINE),
+        "location": st.booleans(), "with": st.lists(someone, min_size=1, max_size=3,
+                                                    unique=True),
+        "organizer": st.one_of(st.none(), someone)}), max_size=4), label="calendar")
+    messages = data.draw(st.lists(st.fixed_dictionaries({
+        "on": when, "incoming": st.booleans(),
+        "subject": st.from_regex(r"[A-Za-z][A-Za-z0-9 ,.'-]{0,20}", fullmatch=True),
+        "with": st.lists(someone, min_size=1, max_size=2, unique=True)}), max_size=4),
+        label="mail")
+    return events, messages
+
+
 # Building a store ---------------------------------------------------------------------
 
 def ok(result: Result, what: str) -> Result:
@@ -329,9 +396,10 @@ def add_by_hand(store: Store, p: dict) -> None:
     ok(run(store, *args, "--", p["name"]), f"add {p!r}")
 
 
-def build_store(store: Store, data) -> set[str]:
-    """Every importer, people by hand, logs, promises, snoozes, archives and settings.
-    Returns the email addresses it gave the store."""
+def build_store(store: Store, data, folder=None) -> set[str]:
+    """Every importer, people by hand, logs, promises, snoozes, archives and settings,
+    then (with a `folder` for the files) a calendar and a mailbox. Returns the email
+    addresses it gave the store."""
     emails: set[str] = set()
     for kind, strategy in data.draw(IMPORTS, label="import order"):
         if not data.draw(st.booleans(), label=f"import {kind}"):
@@ -346,10 +414,12 @@ def build_store(store: Store, data) -> set[str]:
     if not ids:
         return emails
     someone = st.sampled_from(ids).map(lambda i: f"@{i}")
+    logged: list[date] = []
     for _ in range(data.draw(st.integers(0, 4), label="logs")):
         who = data.draw(st.lists(someone, min_size=1, max_size=4, unique=True), label="with")
-        args = ["log", "--force", f"--on={data.draw(PAST).isoformat()}",
-                f"--via={data.draw(CHANNEL)}"]
+        day = data.draw(PAST)
+        logged.append(day)
+        args = ["log", "--force", f"--on={day.isoformat()}", f"--via={data.draw(CHANNEL)}"]
         note = data.draw(st.one_of(st.none(), TEXT), label="note")
         if note is not None:
             args.append(f"--note={note}")
@@ -371,7 +441,22 @@ def build_store(store: Store, data) -> set[str]:
         assert result.exit_code in (0, 1), result.stderr  # 1: archived already
     for key, value in data.draw(SETTINGS, label="settings").items():
         ok(run(store, "config", key, value), f"config {key} {value}")
+    if folder is not None and emails:
+        import_meetings(store, data, folder, sorted(emails), logged)
     return emails
+
+
+def import_meetings(store: Store, data, folder, emails: list[str], days: list[date]
+                    ) -> None:
+    """A calendar and a mailbox with the store's people: files in `folder`, for the
+    round trip to import again."""
+    ok(run(store, "config", "me.email", ME), "config me.email")
+    events, messages = meetings(data, emails, days)
+    for name, text in (("life.ics", events and calendar(events)),
+                       ("life.mbox", messages and mbox(messages))):
+        if text:
+            (folder / name).write_text(text, encoding="utf-8")
+            ok(run(store, "import", str(folder / name)), f"import {name}")
 
 
 def addresses(people: list[dict], key: str) -> set[str]:
@@ -385,7 +470,8 @@ def addresses(people: list[dict], key: str) -> set[str]:
 def round_trip(tmp_path_factory, data) -> None:
     with fresh_store(tmp_path_factory, "life") as store, \
             fresh_store(tmp_path_factory, "again") as again:
-        emails = build_store(store, data)
+        folder = tmp_path_factory.mktemp("files")
+        emails = build_store(store, data, folder)
         first = ok(run(store, "export", "--format", "json"), "export --format json").stdout
         people = json.loads(first)["people"]
         names = sorted({p["name"] for p in people})
@@ -404,6 +490,17 @@ def round_trip(tmp_path_factory, data) -> None:
                     for key in ("emails", "phones"):
                         assert addresses(back, key) == addresses(people, key), (fmt, key)
         ok(run(again, "import", "-", input=first), "import of the export")
+        assert exported(again) == comparable(first)
+        # The keys came along: the same calendar and mailbox add nothing there, and merge
+        # nothing into what the export brought (an import that changes nothing records
+        # no import).
+        imports = run(again, "imports", "--json").stdout
+        for name in ("life.ics", "life.mbox"):
+            if (folder / name).exists():
+                result = ok(run(again, "import", str(folder / name)), f"again {name}")
+                assert " 0 interactions created" in result.stderr, result.stderr
+                assert "merged" not in result.stderr, result.stderr
+        assert run(again, "imports", "--json").stdout == imports
         assert exported(again) == comparable(first)
 
 

@@ -345,3 +345,60 @@ def test_a_schema_5_store_undoes_its_calendar_import_and_keeps_the_merged_coffee
              json.loads(ties("show", "Ana Lima", "--json").stdout)["history"]}
     assert 9 not in notes and notes[5] == "she sent a job lead"
     assert rows(db_path, "SELECT count(*) FROM interaction_source") == [(0,)]
+
+
+@pytest.mark.sqlite_only
+def test_m006_keeps_every_row_and_lets_a_key_come_without_an_import(ties, db_path):
+    load_fixture(FIXTURES / "store-v5.sql", db_path)
+    before = _table_rows(db_path)
+    assert ties("show", "Ana Lima").exit_code == 0
+    after = _table_rows(db_path)
+    assert set(after) == set(before)
+    for table, old in before.items():
+        if table == "ties_meta":
+            old = [r for r in old if r[0] != "schema_version"]
+            assert [r for r in after[table] if r[0] != "schema_version"] == old
+            continue
+        assert after[table] == old, table
+    columns = {r[1]: r[3] for r in rows(db_path, "PRAGMA table_info('interaction_source')")}
+    assert columns["batch_id"] == 0 and columns["key"] == 1  # notnull
+    assert schema(db_path)["interaction_source"]["indexes"] == [
+        ("ix_interaction_source_batch_id", 0, ("batch_id",)),
+        ("ix_interaction_source_interaction_id", 0, ("interaction_id",)),
+        ("sqlite_autoindex_interaction_source_1", 1, ("key", "person_id"))]
+    assert rows(db_path, "PRAGMA foreign_key_check") == []
+
+
+def test_m006_upgrades_a_schema_5_store_on_either_database_so_a_json_import_brings_keys(
+        ties, db_path, tmp_path):
+    assert ties("add", "Kim Park", "--no-log").exit_code == 0
+    execute(db_path, "DROP TABLE interaction_source")  # as schema 4 had it: m005, m006 run
+    execute(db_path, "UPDATE ties_meta SET value = '4' WHERE key = 'schema_version'")
+    doc = {"format": "ties", "version": 1,
+           "people": [{"id": 1, "name": "Kim Park"}, {"id": 2, "name": "Lu Wen"}],
+           "interactions": [{"id": 1, "date": "2025-03-05", "channel": "video",
+                             "note": "Planning", "people": [1, 2],
+                             "sources": [{"key": "ics:p-7/2025-03-05T15:00:00Z",
+                                          "person": 2}]}]}
+    (tmp_path / "kim.json").write_text(json.dumps(doc))
+    result = ties("import", str(tmp_path / "kim.json"))
+    assert result.exit_code == 0, result.stderr
+    assert rows(db_path, 'SELECT "key", batch_id, merged FROM interaction_source') == [
+        ("ics:p-7/2025-03-05T15:00:00Z", None, False)]
+    assert rows(db_path, "SELECT value FROM ties_meta WHERE key = 'schema_version'") == [
+        (str(migrations.LATEST),)]
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_6_store_undoes_its_json_import_with_the_keys_it_brought(ties, db_path):
+    load_fixture(FIXTURES / "store-v6.sql", db_path)
+    exported = json.loads(ties("export", "--format", "json").stdout)
+    kim = next(i for i in exported["interactions"] if i["note"] == "Planning")
+    assert kim["sources"] == [{"key": "ics:plan-7@initech.example/2025-03-05T15:00:00Z",
+                               "person": kim["people"][0], "merged": False, "filled": None}]
+    undone = ties("import", "--undo", "--batch", "5")
+    assert undone.exit_code == 0, undone.stderr
+    assert rows(db_path, 'SELECT "key" FROM interaction_source ORDER BY 1') == [
+        ("ics:standup-1@globex.example/2025-02-25T09:00:00+00:00",),
+        ("ics:standup-1@globex.example/2025-02-25T09:00:00+00:00",),
+        ("mail:<lead-1@globex.example>",)]

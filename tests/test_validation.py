@@ -351,6 +351,26 @@ POISON = [
     ("interactions 0", "note", "x" * 100_001, "at most 100,000 characters"),
     ("interactions 0", "gave", "yes", "must be true or false"),
     ("interactions 0", "logged_at", 5, "must be a time written"),
+    ("interactions 0", "sources", "ics:u/1", "must be a list, not 'ics:u/1'"),
+    ("interactions 0", "sources", [5], "must be a list of objects, and 5 is not one"),
+    ("interactions 0", "sources", [{"key": "http://x", "person": 1}],
+     "must give each a \"key\" beginning with ics: or mail:, not 'http://x'"),
+    ("interactions 0", "sources", [{"key": 5, "person": 1}], "ics: or mail:, not 5"),
+    ("interactions 0", "sources", [{"key": "ics:u\x00/1", "person": 1}], "a NUL character"),
+    ("interactions 0", "sources", [{"key": "ics:" + "u" * 99_997, "person": 1}],
+     "longer than 100,000 characters"),
+    ("interactions 0", "sources", [{"key": "ics:u/1", "person": 3}],
+     "key 'ics:u/1' must name one of the interaction's people, not 3"),
+    ("interactions 0", "sources", [{"key": "mail:<a@b>"}], "people, not null"),
+    ("interactions 0", "sources", [{"key": "ics:u/1", "person": 1, "merged": "yes"}],
+     "\"merged\" must be true or false, not 'yes'"),
+    ("interactions 0", "sources", [{"key": "ics:u/1", "person": 1, "filled": 5}],
+     "\"filled\" must be text or null, not 5"),
+    ("interactions 0", "sources", [{"key": "ics:u/1", "person": 1, "filled": "x" * 100_001}],
+     "at most 100,000 characters"),
+    ("interactions 0", "sources", [{"key": "ics:u/1", "person": 2},
+                                   {"key": "ics:u/1", "person": 2}],
+     "gives key 'ics:u/1' to person 2 twice"),
     ("follow_ups 0", "id", DELETE, "\"id\" is missing"),
     ("follow_ups 0", "text", {"a": 1}, "must be text, not an object"),
     ("follow_ups 0", "text", DELETE, "must be text, not null"),
@@ -377,6 +397,33 @@ def test_a_document_with_any_invalid_value_is_refused_whole(ties, db_path, where
     assert f"\"{key}\"" in message and says in message
     assert message.endswith("Nothing was imported.\n")
     assert snapshot(db_path) == before
+
+
+def test_a_key_given_to_one_person_by_two_interactions_is_refused_naming_the_second(
+        ties, db_path):
+    doc = document()
+    second = {**doc["interactions"][0], "id": 7, "note": "again"}
+    for item in (doc["interactions"][0], second):
+        item["sources"] = [{"key": "mail:<m1@x>", "person": 1}]
+    doc["interactions"].append(second)
+    ties("add", "Zed Already-Here")
+    before = snapshot(db_path)
+    assert refused(import_doc(ties, doc)) == (
+        "ties: stdin: interaction 2 (id 7) \"sources\" gives key 'mail:<m1@x>' to person 1, "
+        "as an interaction before it does. Nothing was imported.\n")
+    assert snapshot(db_path) == before
+
+
+def test_keys_of_a_calendar_or_mail_import_in_a_document_are_read_with_their_people(ties):
+    from ties.formats.importers import tiesjson
+
+    doc = document()
+    doc["interactions"][0]["sources"] = [
+        {"key": "mail:<m1@x>", "person": 2, "merged": True, "filled": " intro\r\nto Mei "},
+        {"key": "ics:u/2025-01-10", "person": 1}]
+    parsed = tiesjson.parse(json.dumps(doc), "stdin")
+    assert [(s.key, s.person, s.merged, s.filled) for s in parsed.interactions[0].sources] == [
+        ("mail:<m1@x>", 2, True, "intro\nto Mei"), ("ics:u/2025-01-10", 1, False, None)]
 
 
 @pytest.mark.parametrize(("doc", "says"), [

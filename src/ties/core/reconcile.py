@@ -27,7 +27,7 @@ id (`plan_kept`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ties.core import contacts, personfields
 from ties.core.dates import birthday_of
@@ -125,6 +125,7 @@ class Step:
     key: str | None = None  # a setting's name
     value: str | None = None  # a setting's value in the file (stored form)
     yours: str | None = None  # a setting's value here, when you have set it
+    sources: list = field(default_factory=list)  # an interaction's SourceKeys, people here
 
 
 @dataclass
@@ -402,7 +403,9 @@ def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups
             in_file_order = list(dict.fromkeys(placed[p] for p in item.people))
             step = Step("interaction", position, "create",
                         f"{item.channel or 'other'} with {_who(in_file_order, names)} on "
-                        f"{item.when.isoformat()}, not here yet", record=item, people=people)
+                        f"{item.when.isoformat()}, not here yet", record=item, people=people,
+                        sources=[replace(s, person=placed[s.person])
+                                 for s in getattr(item, "sources", ())])
         result.interactions.append(step)
     earlier = {}
     for item in follow_ups:

@@ -26,6 +26,24 @@ class InteractionRecord:
     id: int | None = None
     people: list[int] = field(default_factory=list)
     logged_at: datetime | None = None
+    sources: list[SourceKey] = field(default_factory=list)  # from a ties export
+
+
+SOURCE_KINDS = ("ics:", "mail:")  # how a calendar's and a mailbox's keys begin
+
+
+@dataclass(frozen=True)
+class SourceKey:
+    """The key of a calendar event occurrence or a message an interaction was imported
+    from, with one of its people (the file's id for them): carried by a ties export so
+    that importing the same calendar or mailbox again after a restore adds nothing.
+    `merged`: the import found the interaction already logged by hand, and filled its
+    empty note with `filled`."""
+
+    key: str
+    person: int
+    merged: bool = False
+    filled: str | None = None
 
 
 @dataclass

@@ -97,6 +97,11 @@ def _values(conn) -> Check:
         return conn.execute(f"SELECT {key}, {listed} FROM {table} ORDER BY {key}")
 
     found = stored.problems(rows_of)
+    found += stored.source_problems(conn.execute(
+        'SELECT s."key", s.person_id, s.interaction_id, EXISTS (SELECT 1 FROM '
+        "interaction_person ip WHERE ip.interaction_id = s.interaction_id AND ip.person_id "
+        '= s.person_id), s.filled FROM interaction_source s ORDER BY s.interaction_id, '
+        's."key", s.person_id'))
     if not found:
         return Check("values", True, "ok")
     return Check("values", False, f"{len(found)} that ties never writes (changed outside "

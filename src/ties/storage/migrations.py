@@ -373,11 +373,51 @@ _M005 = [
 ]
 
 
+def m006_keys_without_an_import(conn: sqlite3.Connection) -> None:
+    """A key may come without a calendar or mail import of this store: a ties JSON
+    export carries each interaction's keys, and an import or restore of it writes them
+    back, so that importing the same calendar again adds nothing. Such a key belongs to
+    its interaction (deleted with it, also by undoing the JSON import that created it),
+    not to an import that `ties import --undo` could take back, so `batch_id` becomes
+    nullable (NULL: brought by a ties JSON import or restore). No row changes. On SQLite
+    a column loses NOT NULL only by a rebuild: no table references interaction_source, so
+    it is copied to a new table, dropped and the copy renamed; PostgreSQL drops the
+    constraint in place."""
+    if dialect.of(conn).name == "postgresql":
+        conn.execute("ALTER TABLE interaction_source ALTER COLUMN batch_id DROP NOT NULL")
+        return
+    conn.execute(_M006_TABLE)
+    conn.execute('INSERT INTO interaction_source_m006 ("key", person_id, interaction_id, '
+                 'batch_id, merged, filled) SELECT "key", person_id, interaction_id, '
+                 "batch_id, merged, filled FROM interaction_source")
+    conn.execute("DROP TABLE interaction_source")
+    conn.execute("ALTER TABLE interaction_source_m006 RENAME TO interaction_source")
+    for statement in _M005[1:]:
+        conn.execute(statement)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"m006 left {len(broken)} broken references")
+
+
+_M006_TABLE = """CREATE TABLE interaction_source_m006 (
+        "key" VARCHAR NOT NULL,
+        person_id INTEGER NOT NULL,
+        interaction_id INTEGER NOT NULL,
+        batch_id INTEGER,
+        merged BOOLEAN NOT NULL,
+        filled VARCHAR,
+        PRIMARY KEY ("key", person_id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE,
+        FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE,
+        FOREIGN KEY(batch_id) REFERENCES import_batch (id) ON DELETE CASCADE)"""
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
     m003_every_email_and_phone,
     m004_fold_letters_in_name_keys,
     m005_interaction_sources,
+    m006_keys_without_an_import,
 ]
 LATEST = len(MIGRATIONS)

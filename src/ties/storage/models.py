@@ -170,14 +170,17 @@ class InteractionSource(SQLModel, table=True):
     A key is recorded once per person, so a re-import adds nothing, while someone you add
     later still gets their past meetings from the next import. `merged`: the interaction
     was already logged (by hand) and the import only recorded its key there, filling its
-    empty note with `filled`; undo takes the key (and that note) back."""
+    empty note with `filled`; undo takes the key (and that note) back. `batch_id` is
+    None for a key a ties JSON import or restore brought with its interaction: it goes
+    with the interaction, and no undo of an import takes it back alone."""
 
     __tablename__ = "interaction_source"
 
     key: str = Field(primary_key=True)
     person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
     interaction_id: int = Field(foreign_key="interaction.id", index=True, ondelete="CASCADE")
-    batch_id: int = Field(foreign_key="import_batch.id", index=True, ondelete="CASCADE")
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True,
+                                 ondelete="CASCADE")
     merged: bool = False
     filled: str | None = None
 

@@ -829,8 +829,22 @@ def export_data(conn: Connection) -> dict:
                                  "interaction_person ip JOIN person p ON p.id = ip.person_id "
                                  "ORDER BY ip.interaction_id, ip.person_id"):
         links.setdefault(iid, []).append(pid)
+    # The calendar and mail keys of each interaction, with whose they are: only those of
+    # its people (a key for anyone else, written outside ties, is for doctor to name).
+    keys: dict[int, list[dict]] = {}
+    for key, pid, iid, merged, filled in conn.execute(
+            'SELECT s."key", s.person_id, s.interaction_id, s.merged, s.filled FROM '
+            "interaction_source s JOIN interaction_person ip ON ip.interaction_id = "
+            "s.interaction_id AND ip.person_id = s.person_id JOIN person p ON p.id = "
+            's.person_id ORDER BY s.interaction_id, s."key", s.person_id'):
+        if stored.source_key(key) is None:  # no key ties reads back (doctor names it)
+            continue
+        keys.setdefault(iid, []).append({"key": key, "person": pid, "merged": bool(merged),
+                                         "filled": stored.text(filled)})
     for item in interactions:
         item["people"] = links.get(item["id"], [])
+        if item["id"] in keys:
+            item["sources"] = keys[item["id"]]
     follow = _all(conn, "SELECT f.id, f.person_id AS person, f.text, f.due, f.created, "
                         "f.done FROM follow_up f JOIN person p ON p.id = f.person_id "
                         "ORDER BY f.id")

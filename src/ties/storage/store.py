@@ -572,6 +572,8 @@ def _apply_history(session: Session, planned, made: dict[int, int], batch_id: in
         session.execute(insert(InteractionPerson), [
             {"interaction_id": iid, "person_id": here(p)}
             for iid, step in zip(ids, steps, strict=True) for p in step.people])
+        _write_sources(session, [(iid, step.sources) for iid, step in
+                                 zip(ids, steps, strict=True) if step.sources], here)
     result.interactions = len(rows)
     rows = []
     for step in (s for s in planned.follow_ups if s.action == "create"):
@@ -590,6 +592,32 @@ def _apply_history(session: Session, planned, made: dict[int, int], batch_id: in
             session.add(ImportSetting(batch_id=batch_id, key=step.key, value=step.value))
         result.settings += 1
     session.flush()
+
+
+def _write_sources(session: Session, created: list, here) -> None:
+    """The calendar and mail keys a ties JSON file gives the interactions it created
+    (`created`: (id here, [SourceKey]) pairs; `here` maps a plan's person to their id
+    here), so that importing the same calendar or mailbox again adds nothing. A key
+    already here for that person is not written twice. They belong to no import here
+    (batch NULL): each goes with its interaction, also when an undo deletes it."""
+    from sqlalchemy import insert
+
+    from ties.storage.models import InteractionSource
+
+    if not created:
+        return
+    known = set(queries.imported_sources(raw(session)))
+    rows = []
+    for iid, sources in created:
+        for s in sources:
+            pid = here(s.person)
+            if (s.key, pid) in known:
+                continue
+            known.add((s.key, pid))
+            rows.append({"key": s.key, "person_id": pid, "interaction_id": iid,
+                         "batch_id": None, "merged": s.merged, "filled": s.filled})
+    if rows:
+        session.execute(insert(InteractionSource.__table__), rows)
 
 
 @dataclass

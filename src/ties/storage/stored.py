@@ -332,6 +332,41 @@ def _stale_keys(rows) -> list[str]:
             if isinstance(name, str) and name.strip() and key != fold(name)]
 
 
+def source_key(value: Any) -> str | None:
+    """A calendar or mail import's key as stored, or None when it is none (changed
+    outside ties): what an export carries and a ties JSON import reads back."""
+    from ties.core.records import SOURCE_KINDS
+
+    if isinstance(value, str) and value.startswith(SOURCE_KINDS) and "\x00" not in value:
+        return value
+    return None
+
+
+def source_problems(rows) -> list[str]:
+    """Keys of calendar and mail imports no command writes: a key that is no calendar or
+    mail key, a filled note that is not text, or a key recorded for someone who is not
+    in the interaction it points at (every import records a key with one of the
+    interaction's people, and merge, rm and interaction rm keep it so). `rows`: (key,
+    person id, interaction id, whether that person is in it, filled)."""
+    found = []
+    for key, pid, iid, linked, filled in rows:
+        where = f"interaction_source {_short(key)} person {pid}"
+        if source_key(key) is None:
+            found.append(f"{where}: {_short(key)} is no calendar or mail key (they begin "
+                         "ics: or mail:); fix: delete it with a SQLite tool, or restore a "
+                         "backup with 'ties restore FILE'")
+        if not linked:
+            found.append(f"{where}: the key is for someone not in interaction {iid} "
+                         "(changed outside ties), so a calendar or mail import never adds "
+                         "that meeting for them; fix: delete it with a "
+                         "SQLite tool, or restore a backup with 'ties restore FILE'")
+        problem = text_problem(filled)
+        if problem:
+            found.append(f"{where} filled: {problem}; fix: "
+                         + BY_HAND.format(what="text"))
+    return found
+
+
 def setting_problems(rows) -> list[str]:
     """Settings every command ignores (falling back to the default) because they were
     written outside ties: a key ties does not know, or a value it can't read."""

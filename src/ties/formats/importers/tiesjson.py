@@ -17,6 +17,7 @@ from datetime import date
 
 from ties.core import personfields
 from ties.core.errors import TiesError
+from ties.core.records import SOURCE_KINDS, SourceKey
 from ties.formats.importers import BadFile, FollowUpRecord, InteractionRecord, Parsed, Record
 
 FORMAT_NAME = "ties"
@@ -70,6 +71,7 @@ def parse(text: str, source: str, today: date | None = None) -> Parsed:
     day = today or dates.today()
     parsed = Parsed(format="ties")
     ids: set[int] = set()
+    keys: set[tuple[str, int]] = set()
     steps = (("person", "people", _person), ("interaction", "interactions", _interaction),
              ("follow-up", "follow_ups", _follow_up))
     for label, key, check in steps:
@@ -87,6 +89,14 @@ def parse(text: str, source: str, today: date | None = None) -> Parsed:
                               "imported.") from None
             if label == "person":
                 ids.add(value.fields["id"])
+            if label == "interaction":
+                for source_ in value.sources:  # one interaction per key and person
+                    if (source_.key, source_.person) in keys:
+                        raise BadFile(f"{source}: {where} \"sources\" gives key "
+                                      f"{_shown(source_.key)} to person {source_.person}, "
+                                      "as an interaction before it does. Nothing was "
+                                      "imported.")
+                    keys.add((source_.key, source_.person))
             getattr(parsed, "records" if label == "person" else key).append(value)
     for name, value in (doc.get("settings") or {}).items():
         try:
@@ -219,7 +229,45 @@ def _interaction(item: dict, ids: set[int], seen: set[int], today: date
         note=_checked("note", lambda: fields.text("note", _string(item, "note"))),
         they_reached_out=_flag(item, "they_reached_out"),
         gave=_flag(item, "gave"), received=_flag(item, "received"),
-        logged_at=_time(item, "logged_at", today))
+        logged_at=_time(item, "logged_at", today), sources=_sources(item, people))
+
+
+def _sources(item: dict, people: list) -> list[SourceKey]:
+    """The keys of the calendar events or messages the interaction was imported from,
+    each with one of its people: text a calendar or mail import writes, at most once per
+    key and person."""
+    from ties.core import fields
+
+    found: list[SourceKey] = []
+    for entry in _list(item, "sources"):
+        if not isinstance(entry, dict):
+            raise Invalid("sources", f"must be a list of objects, and {_shown(entry)} is "
+                          "not one")
+        key = entry.get("key")
+        if not isinstance(key, str) or not key.startswith(SOURCE_KINDS):
+            raise Invalid("sources", f"must give each a \"key\" beginning with "
+                          f"{' or '.join(SOURCE_KINDS)}, not {_shown(key)}")
+        if len(key) > fields.MAX_TEXT or "\x00" in key:
+            raise Invalid("sources", f"key {_shown(key)} is no key a calendar or mail "
+                          f"import writes (a NUL character, or longer than "
+                          f"{fields.MAX_TEXT:,} characters)")
+        person = entry.get("person")
+        if not _is_int(person) or person not in people:
+            raise Invalid("sources", f"key {_shown(key)} must name one of the interaction's "
+                          f"people, not {_shown(person)}")
+        merged = entry.get("merged", False)
+        if not isinstance(merged, bool):
+            raise Invalid("sources", f"key {_shown(key)} \"merged\" must be true or false, "
+                          f"not {_shown(merged)}")
+        filled = entry.get("filled")
+        if filled is not None and not isinstance(filled, str):
+            raise Invalid("sources", f"key {_shown(key)} \"filled\" must be text or null, "
+                          f"not {_shown(filled)}")
+        filled = _checked("sources", lambda f=filled: fields.text("note", f))
+        if any(s.key == key and s.person == person for s in found):
+            raise Invalid("sources", f"gives key {_shown(key)} to person {person} twice")
+        found.append(SourceKey(key, person, merged, filled))
+    return found
 
 
 def _follow_up(item: dict, ids: set[int], seen: set[int], today: date) -> FollowUpRecord:
