@@ -373,11 +373,25 @@ _M005 = [
 ]
 
 
+def m006_learned_at(conn: sqlite3.Connection) -> None:
+    """A person's talking points (working on, struggles with, cares about) carry the time
+    you last learned one of them, `person.learned_at`, so that editing a phone number,
+    snoozing or archiving no longer makes an old "working on" look fresh to `ties next`.
+    No row is added or removed. The best knowledge a store has of that time is the
+    person's last change of any kind, so a person with a talking point gets their
+    `updated_at`, and a person without one gets none (NULL)."""
+    ddl = dialect.of(conn).ddl
+    conn.execute(ddl("ALTER TABLE person ADD COLUMN learned_at DATETIME"))
+    conn.execute("UPDATE person SET learned_at = updated_at WHERE working_on IS NOT NULL "
+                 "OR struggles IS NOT NULL OR cares_about IS NOT NULL")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
     m003_every_email_and_phone,
     m004_fold_letters_in_name_keys,
     m005_interaction_sources,
+    m006_learned_at,
 ]
 LATEST = len(MIGRATIONS)
