@@ -121,3 +121,32 @@ def test_a_json_file_from_before_learned_at_dates_talking_points_by_the_last_cha
          "updated_at": "2025-02-01 10:00:00"}], "interactions": [], "follow_ups": []}
     assert ties("import", "-", input=json.dumps(doc)).exit_code == 0
     assert [learned(db_path, n) for n in ("Ana", "Bo", "Cy")] == ["2025-02-01", None, None]
+
+
+# The pure choice: views.talk_about ---------------------------------------------------------
+
+def test_talk_about_prefers_a_note_strictly_later_than_what_the_profile_says():
+    from datetime import date
+
+    from ties.views import talk_about
+
+    today = date(2025, 4, 20)
+    points = {"working_on": "hiring", "updated": "2025-03-10 11:30:00+00:00"}
+    assert talk_about(points, (date(2025, 3, 11), "froze"), today) == (
+        "11 Mar: froze", date(2025, 3, 11))
+    assert talk_about(points, (date(2025, 3, 10), "froze"), today) == (
+        "10 Mar: ask about hiring", date(2025, 3, 10))  # the same day: the profile
+    assert talk_about(points, None, today) == ("10 Mar: ask about hiring", date(2025, 3, 10))
+
+
+def test_talk_about_an_undated_profile_loses_to_any_note_and_alone_shows_no_date():
+    from datetime import date
+
+    from ties.views import talk_about
+
+    today = date(2025, 4, 20)
+    points = {"working_on": "hiring", "updated": None}
+    assert talk_about(points, (date(2020, 1, 1), "old"), today) == (
+        "1 Jan 2020: old", date(2020, 1, 1))
+    assert talk_about(points, None, today) == ("ask about hiring", None)
+    assert talk_about({"updated": "2025-03-10 12:00:00"}, None, today) == ("", None)
