@@ -450,6 +450,34 @@ def test_next_talks_about_the_freshest_thing_learned_with_its_date(ties):
     assert item["talk_about"] == "10 Feb: ask about a new team"
 
 
+def test_editing_a_phone_number_does_not_make_an_old_working_on_fresh_again(ties):
+    """Bug: the profile was dated by its last change of any kind, so `ties edit Ana
+    --phone` (or a snooze, or an archive and back) made a month-old 'hiring data
+    scientists' beat the newer note that said otherwise."""
+    ties("add", "Ana", "--type", "social", "--working-on", "hiring data scientists",
+         "--on", "2025-03-01", TIES_TODAY="2025-03-01")
+    ties("log", "Ana", "--on", "2025-03-10", "--note", "the hiring froze",
+         TIES_TODAY="2025-03-10")
+    for command in (("edit", "Ana", "--phone", "+44 20 7946 0000", "--industry", "law"),
+                    ("snooze", "Ana", "--until", "2025-03-21"), ("unsnooze", "Ana"),
+                    ("archive", "Ana"), ("unarchive", "Ana")):
+        assert ties(*command, TIES_TODAY="2025-03-12").exit_code == 0, command
+    item = json.loads(ties("next", "--json", TIES_TODAY="2025-04-20").stdout)[0]
+    assert (item["talk_about"], item["talk_about_on"]) == ("10 Mar: the hiring froze",
+                                                           "2025-03-10")
+
+
+def test_a_talking_point_set_to_what_it_already_says_keeps_its_date(ties):
+    ties("add", "Ana", "--type", "social", "--working-on", "the launch", "--on", "2025-01-02",
+         TIES_TODAY="2025-01-02")
+    ties("edit", "Ana", "--working-on", "the launch", TIES_TODAY="2025-02-10")
+    item = json.loads(ties("next", "--json").stdout)[0]
+    assert item["talk_about"] == "2 Jan: ask about the launch"
+    ties("edit", "Ana", "--struggles", "sleep", TIES_TODAY="2025-02-11")  # a new thing
+    item = json.loads(ties("next", "--json").stdout)[0]
+    assert item["talk_about"] == "11 Feb: ask about the launch"
+
+
 def test_a_note_the_same_day_as_the_profile_leaves_the_profile_first(ties):
     ties("add", "Ana", "--type", "social", "--working-on", "the launch", "--on", "2025-01-02",
          "--met", "PyCon", TIES_TODAY="2025-01-02")

@@ -162,10 +162,17 @@ def test_directory_instead_of_store_is_refused(tmp_path):
         db.open_store(tmp_path / "d.db")
 
 
-def _table_rows(path: Path) -> dict[str, list[tuple]]:
+def _table_rows(path: Path, *, learned: bool = False) -> dict[str, list[tuple]]:
+    """Every row of every table; person without m007's learned_at (which the steps before
+    it know nothing of, and m006's own tests check) unless `learned`."""
     tables = [r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table' "
                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    return {t: rows(path, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
+    out = {}
+    for t in tables:
+        cols = [r[1] for r in rows(path, f"PRAGMA table_info('{t}')")
+                if learned or (t, r[1]) != ("person", "learned_at")]
+        out[t] = rows(path, f"SELECT {', '.join(cols)} FROM {t} ORDER BY 1, 2")
+    return out
 
 
 @pytest.mark.sqlite_only
@@ -306,6 +313,7 @@ def test_m004_upgrades_a_schema_3_stores_keys_on_either_database(ties, db_path):
     assert ties("add", "Ana Lima", "--no-log").exit_code == 0
     execute(db_path, "UPDATE person SET name_key = 'bjørn ærø' WHERE name_key = 'bjorn aero'")
     execute(db_path, "DROP TABLE interaction_source")  # what schema 3 lacks, taken away
+    execute(db_path, "ALTER TABLE person DROP COLUMN learned_at")
     execute(db_path, "UPDATE ties_meta SET value = '3' WHERE key = 'schema_version'")
     result = ties("log", "bjorn")
     assert result.exit_code == 0, result.stderr
@@ -372,7 +380,8 @@ def test_m006_keeps_every_row_and_lets_a_key_come_without_an_import(ties, db_pat
 def test_m006_upgrades_a_schema_5_store_on_either_database_so_a_json_import_brings_keys(
         ties, db_path, tmp_path):
     assert ties("add", "Kim Park", "--no-log").exit_code == 0
-    execute(db_path, "DROP TABLE interaction_source")  # as schema 4 had it: m005, m006 run
+    execute(db_path, "DROP TABLE interaction_source")  # as schema 4 had it: m005-m007 run
+    execute(db_path, "ALTER TABLE person DROP COLUMN learned_at")
     execute(db_path, "UPDATE ties_meta SET value = '4' WHERE key = 'schema_version'")
     doc = {"format": "ties", "version": 1,
            "people": [{"id": 1, "name": "Kim Park"}, {"id": 2, "name": "Lu Wen"}],
@@ -402,3 +411,37 @@ def test_a_schema_6_store_undoes_its_json_import_with_the_keys_it_brought(ties, 
         ("ics:standup-1@globex.example/2025-02-25T09:00:00+00:00",),
         ("ics:standup-1@globex.example/2025-02-25T09:00:00+00:00",),
         ("mail:<lead-1@globex.example>",)]
+
+
+@pytest.mark.sqlite_only
+def test_m007_keeps_every_row_and_dates_talking_points_by_the_last_change(ties, db_path):
+    """A person with a talking point gets their last change of any kind as the time it
+    was learned (the best a schema-6 store knows); a person without one gets none."""
+    load_fixture(FIXTURES / "store-v6.sql", db_path)
+    before = _table_rows(db_path)
+    assert ties("show", "Ana Lima").exit_code == 0
+    after = _table_rows(db_path)
+    for table, old in before.items():
+        if table == "ties_meta":
+            old = [r for r in old if r[0] != "schema_version"]
+            assert [r for r in after[table] if r[0] != "schema_version"] == old
+            continue
+        assert after[table] == old, table
+    people = rows(db_path, "SELECT id, working_on IS NOT NULL OR struggles IS NOT NULL OR "
+                           "cares_about IS NOT NULL, updated_at, learned_at FROM person")
+    assert any(known for _, known, _, _ in people), "the fixture should hold a talking point"
+    assert any(not known for _, known, _, _ in people)
+    for pid, known, updated, learned in people:
+        assert learned == (updated if known else None), pid
+    assert "values: ok" in ties("doctor").stdout
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_7_store_keeps_the_talking_points_date_over_a_later_phone_edit(
+        ties, db_path):
+    load_fixture(FIXTURES / "store-v7.sql", db_path)
+    before = rows(db_path, "SELECT learned_at FROM person WHERE id = 1")
+    assert ties("edit", "Ana Lima", "--location", "Porto").exit_code == 0
+    assert rows(db_path, "SELECT learned_at FROM person WHERE id = 1") == before
+    liam = rows(db_path, "SELECT updated_at, learned_at FROM person WHERE id = 2")[0]
+    assert liam[0] == liam[1] and liam[1].startswith("2025-03-18")

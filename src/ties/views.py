@@ -15,10 +15,12 @@ from typing import Any
 def talk_about(points: dict, last_note: tuple[date, str] | None, today: date
                ) -> tuple[str, date | None]:
     """Something to talk about, and the day you learned it: the freshest of what their
-    profile says they work on, struggle with or care about (dated by the last change to
-    their profile) and the note of your last interaction that has one (dated by that
-    interaction). A note strictly later than the profile's change wins; on the same day
-    the profile does. The words start with the date: '3 Nov: ask about the launch'."""
+    profile says they work on, struggle with or care about (dated by when you last learned
+    one of those, `person.learned_at`: not by other edits, a snooze or an archive) and the
+    note of your last interaction that has one (dated by that interaction). A note
+    strictly later than what the profile says wins; on the same day the profile does; an
+    undated profile loses to any note. The words start with the date: '3 Nov: ask about
+    the launch'."""
     said = None
     if points.get("working_on"):
         said = f"ask about {points['working_on']}"

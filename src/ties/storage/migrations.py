@@ -410,6 +410,17 @@ _M006_TABLE = """CREATE TABLE interaction_source_m006 (
         FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE,
         FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE,
         FOREIGN KEY(batch_id) REFERENCES import_batch (id) ON DELETE CASCADE)"""
+def m007_learned_at(conn: sqlite3.Connection) -> None:
+    """A person's talking points (working on, struggles with, cares about) carry the time
+    you last learned one of them, `person.learned_at`, so that editing a phone number,
+    snoozing or archiving no longer makes an old "working on" look fresh to `ties next`.
+    No row is added or removed. The best knowledge a store has of that time is the
+    person's last change of any kind, so a person with a talking point gets their
+    `updated_at`, and a person without one gets none (NULL)."""
+    ddl = dialect.of(conn).ddl
+    conn.execute(ddl("ALTER TABLE person ADD COLUMN learned_at DATETIME"))
+    conn.execute("UPDATE person SET learned_at = updated_at WHERE working_on IS NOT NULL "
+                 "OR struggles IS NOT NULL OR cares_about IS NOT NULL")
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
@@ -419,5 +430,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m004_fold_letters_in_name_keys,
     m005_interaction_sources,
     m006_keys_without_an_import,
+    m007_learned_at,
 ]
 LATEST = len(MIGRATIONS)

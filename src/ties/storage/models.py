@@ -48,6 +48,9 @@ class Person(SQLModel, table=True):
     import_id: int | None = Field(default=None, foreign_key="import_batch.id",
                                   ondelete="SET NULL")
     import_digest: str | None = None  # the row as the import created it (store.digests)
+    # When you last learned what they work on, struggle with or care about (UTC): what
+    # dates the talking point `ties next` shows; None when none of the three is known.
+    learned_at: dt.datetime | None = None
 
 
 class PersonContact(SQLModel, table=True):

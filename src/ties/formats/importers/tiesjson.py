@@ -199,6 +199,11 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
                    created=_date(p, "created", today, past=True),
                    snoozed_until=_date(p, "snoozed_until", today, past=False),
                    updated_at=_time(p, "updated_at", today))
+    if "learned_at" in p:
+        profile["learned_at"] = _time(p, "learned_at", today)
+    elif any(profile.get(k) for k in personfields.TALKING_POINTS):
+        # A file from before learned_at: its last change is the best it knows (as m007).
+        profile["learned_at"] = profile["updated_at"]
     return Record(name=name, position=f"person {pid}", fields=profile, tags=tags,
                   emails=found["email"], phones=found["phone"])
 
