@@ -355,30 +355,28 @@ def own_matching(complete):
 def complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
     """Names whose start, or the start of one of whose words, is what was typed, case and
     accents aside ('gar' offers 'María García'); archived people only for unarchive."""
-    from ties.storage import backend, config, queries
+    from ties.core.text import safe
+    from ties.storage import queries
 
-    root = ctx.find_root()
-    try:
-        path = config.db_path(root.params.get("db") if root.params else None)
-        conn = backend.for_store(path).connect_for_completion()
-        if conn is None:
-            return []
-        from ties.core.text import safe
-
-        archived = getattr(ctx, "info_name", None) == "unarchive"
-        try:
-            return [safe(n) for n in queries.complete_names(conn, incomplete,
-                                                            archived=archived)]
-        finally:
-            conn.close()
-    except Exception:  # noqa: BLE001  (completion offers nothing rather than fail)
-        return []
+    archived = getattr(ctx, "info_name", None) == "unarchive"
+    return _from_store(ctx, lambda conn: [
+        safe(n) for n in queries.complete_names(conn, incomplete, archived=archived)])
 
 
 @own_matching
 def complete_follow_up(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Open promises by number, each with whose it is and what (zsh and fish show it)."""
-    from ties.storage import backend, config, queries
+    from ties.core.text import safe
+    from ties.storage import queries
+
+    return _from_store(ctx, lambda conn: [
+        (n, safe(what)) for n, what in queries.complete_follow_ups(conn, incomplete)])
+
+
+def _from_store(ctx: typer.Context, read):
+    """What `read(conn)` finds in the store the command line names, for completion: nothing
+    when there is no store yet or anything goes wrong (completion never fails)."""
+    from ties.storage import backend, config
 
     root = ctx.find_root()
     try:
@@ -386,11 +384,8 @@ def complete_follow_up(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
         conn = backend.for_store(path).connect_for_completion()
         if conn is None:
             return []
-        from ties.core.text import safe
-
         try:
-            return [(n, safe(what)) for n, what in queries.complete_follow_ups(conn,
-                                                                               incomplete)]
+            return read(conn)
         finally:
             conn.close()
     except Exception:  # noqa: BLE001  (completion offers nothing rather than fail)

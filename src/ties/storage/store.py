@@ -222,14 +222,22 @@ def _add_interaction(
     return item.id
 
 
-def update_interaction(session: Session, interaction_id: int, changes: dict) -> None:
-    item = session.get(Interaction, interaction_id)
+def _changed(session: Session, model, row_id: int, changes: dict, missing: str):
+    """The row `row_id` of `model` with `changes` set and flushed; NotFound(`missing`)
+    when there is no such row."""
+    item = session.get(model, row_id)
     if item is None:
-        raise NotFound(f"No interaction #{interaction_id}. 'ties show NAME' lists them.")
+        raise NotFound(missing)
     for key, value in changes.items():
         setattr(item, key, value)
     session.add(item)
     session.flush()
+    return item
+
+
+def update_interaction(session: Session, interaction_id: int, changes: dict) -> None:
+    _changed(session, Interaction, interaction_id, changes,
+             f"No interaction #{interaction_id}. 'ties show NAME' lists them.")
     refresh_stats(session, sorted(_people_of(raw(session), [interaction_id])))
 
 
@@ -332,14 +340,8 @@ def complete_follow_up(session: Session, follow_up_id: int, today: date) -> Foll
 def update_follow_up(session: Session, follow_up_id: int, changes: dict) -> FollowUp:
     """Reword, reschedule or reopen a promise (`changes`: text, due and/or done, None
     clearing it)."""
-    item = session.get(FollowUp, follow_up_id)
-    if item is None:
-        raise NotFound(f"No follow-up #{follow_up_id}. 'ties follow-ups --all' lists them.")
-    for key, value in changes.items():
-        setattr(item, key, value)
-    session.add(item)
-    session.flush()
-    return item
+    return _changed(session, FollowUp, follow_up_id, changes,
+                    f"No follow-up #{follow_up_id}. 'ties follow-ups --all' lists them.")
 
 
 def delete_follow_up(session: Session, follow_up_id: int) -> None:
@@ -353,15 +355,8 @@ def delete_follow_up(session: Session, follow_up_id: int) -> None:
 
 def set_person_flags(session: Session, person_id: int, **changes) -> Person:
     """Archive or snooze (or undo either): the history is kept either way."""
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"No one has the id @{person_id}. See 'ties list'.")
-    for key, value in changes.items():
-        setattr(person, key, value)
-    person.updated_at = dates.now()
-    session.add(person)
-    session.flush()
-    return person
+    return _changed(session, Person, person_id, {**changes, "updated_at": dates.now()},
+                    f"No one has the id @{person_id}. See 'ties list'.")
 
 
 def set_setting(session: Session, key: str, value: str | None) -> None:
