@@ -210,7 +210,7 @@ def test_a_mailbox_import_is_one_interaction_per_person_per_thread_per_day(ties,
     assert [(h["date"], h["channel"], h["note"], h["they_reached_out"])
             for h in history(ties, "Ana Lima")] == [("2025-03-10", "email", "Lunch?", True)]
     assert [(h["note"], h["they_reached_out"]) for h in history(ties, "Bo Chen")] == [
-        ("Re: Lunch?", False)]  # Ana started the thread, not Bo
+        ("Re: Lunch?", True)]  # Ana started the thread: not you
     assert "secret" not in ties("show", "Ana Lima").stdout
     again = ties("import", mbox)
     assert "0 interactions created" in again.stderr

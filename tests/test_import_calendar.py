@@ -649,3 +649,21 @@ def test_every_sighting_is_on_or_before_today_with_a_unique_key_and_reads_the_sa
 @given(st.lists(events, max_size=12), zones)
 def test_every_sighting_is_on_or_before_today_deep(items, zone):
     holds_the_invariants(items, zone)
+
+
+def test_regression_a_plus_tag_variant_of_your_address_is_you_in_a_calendar():
+    data = ics(event("t1", "DTSTART:20250310T090000Z", "ORGANIZER:mailto:Me+Cal@Example.org",
+                     attendees=["ATTENDEE:mailto:me+cal@example.org",
+                                "ATTENDEE:mailto:ana@example.com"]),
+               event("t2", "DTSTART:20250311T090000Z",
+                     attendees=["ATTENDEE;PARTSTAT=DECLINED:mailto:me+x@work.example",
+                                "ATTENDEE:mailto:ana@example.com"]))
+    found = sightings(data).found
+    assert [(s.key, s.others, s.reached_out) for s in found] == [
+        ("ics:t1/2025-03-10T09:00:00Z", ("ana@example.com",), None)]
+    # a tag on someone else's address, or a look-alike, is not yours
+    data = ics(event("t3", "DTSTART:20250310T090000Z",
+                     attendees=["ATTENDEE:mailto:mex+cal@example.org",
+                                "ATTENDEE:mailto:me+cal@other.example"]))
+    assert sightings(data).found[0].others == ("mex+cal@example.org",
+                                               "me+cal@other.example")

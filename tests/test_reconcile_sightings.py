@@ -48,8 +48,14 @@ def test_any_of_a_persons_addresses_matches_them():
 def test_the_organizer_decides_who_reached_out():
     assert plan(event(reached_out="ana@example.com")).meetings[0].record.they_reached_out
     assert not plan(event(reached_out=None)).meetings[0].record.they_reached_out
-    # an organizer you don't know is not one of them
-    assert not plan(event(reached_out="zed@x.example")).meetings[0].record.they_reached_out
+
+
+def test_regression_an_organizer_not_in_ties_is_them_reaching_out_not_you():
+    # they organised it: the people in it did not wait for you, whoever sent the invite
+    assert plan(event(reached_out="zed@x.example")).meetings[0].record.they_reached_out
+    found = [mail("mail:<1@x>", "mail:<1@x>", others=("ana@example.com", "zed@x.example"),
+                  reached_out="zed@x.example")]
+    assert plan(*found).meetings[0].record.they_reached_out
 
 
 def test_mail_is_one_interaction_per_person_per_thread_per_day():

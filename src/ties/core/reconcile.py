@@ -562,8 +562,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
 
     - A calendar occurrence is one interaction with every known person in it; a mailbox's
       messages are one interaction per person per thread per day. The thread's first
-      message decides who reached out: they did when its sender is that person (for an
-      event, when its organizer is one of the people in it).
+      message (an event's organizer) decides who reached out: they did when it is anyone
+      but you, known here or not.
     - A (key, person) already here is skipped; a key new to a thread-day already imported
       for that person is recorded on that interaction (merged), adding nothing.
     - Someone with an interaction logged by hand that day: merged into it, never a second
@@ -627,7 +627,7 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
         sights = group["sightings"]
         first = sights[0]
         opener = openers.get(first.thread, first) if first.thread else first
-        starter = index.get(opener.reached_out) if opener.reached_out else None
+        theirs = opener.reached_out is not None  # anyone but you, known here or not
         fresh = [pid for pid in group["people"]
                  if any((s.key, pid) not in here for s in sights)]
         if not fresh:
@@ -654,13 +654,13 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             plan.meetings.append(Meeting(
                 "merge", InteractionRecord(when=first.when, channel=first.channel,
                                            note=first.note,
-                                           they_reached_out=starter in pids),
+                                           they_reached_out=theirs),
                 pids, [(s.key, p) for s in sights for p in pids if (s.key, p) not in here],
                 into=target, fill=fill, by_hand=hand is not None))
         if rest:
             plan.meetings.append(Meeting(
                 "create", InteractionRecord(when=first.when, channel=first.channel,
                                             note=first.note,
-                                            they_reached_out=starter in rest),
+                                            they_reached_out=theirs),
                 rest, [(s.key, p) for s in sights for p in rest]))
     return plan

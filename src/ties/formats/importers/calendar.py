@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 
+from ties.core.identity import is_mine
 from ties.core.records import Sighting, Sightings
 from ties.formats.importers import BadFile
 
@@ -318,12 +319,12 @@ class _Reader:
         organizer = event.get("ORGANIZER")
         organizer_address = _address(organizer) if organizer is not None else None
         others: dict[str, str] = {}  # address -> name, in the file's order
-        if organizer_address and organizer_address not in self.me \
+        if organizer_address and not is_mine(organizer_address, self.me) \
                 and _a_person(organizer, organizer_address):
             others[organizer_address] = _name(organizer, organizer_address)
         for attendee in attendees:
             address = _address(attendee)
-            if not address or address in self.me or not _a_person(attendee, address):
+            if not address or is_mine(address, self.me) or not _a_person(attendee, address):
                 continue
             if _param(attendee, "PARTSTAT") == "DECLINED":
                 continue  # they were not there (an organizer who declined, neither)
@@ -335,7 +336,7 @@ class _Reader:
         if len(others) > self.max_others:
             return _About(uid, BROADCAST.format(self.max_others))
         reached = organizer_address if organizer_address and \
-            organizer_address not in self.me else None
+            not is_mine(organizer_address, self.me) else None
         summary = str(event.get("SUMMARY", "")).strip()
         return _About(uid, None, tuple(others), reached, _channel(event), summary or None,
                       tuple((a, n) for a, n in others.items() if n))
@@ -376,7 +377,7 @@ class _Reader:
         return when
 
     def _declined(self, attendees) -> bool:
-        return any(_address(a) in self.me and _param(a, "PARTSTAT") == "DECLINED"
+        return any(is_mine(_address(a), self.me) and _param(a, "PARTSTAT") == "DECLINED"
                    for a in attendees)
 
 

@@ -72,6 +72,7 @@ from pathlib import Path
 
 from ties.core import fields
 from ties.core.errors import TiesError
+from ties.core.identity import is_mine
 from ties.core.records import Sighting, Sightings
 from ties.formats.importers import BadFile
 
@@ -743,10 +744,8 @@ class _Reader:
             checked = fields.email(candidate) if candidate else None
         except TiesError:
             checked = None
-        if checked is not None and "+" in checked:
-            local, _, domain = checked.rpartition("@")
-            if f"{local.split('+', 1)[0]}@{domain}" in self.me:
-                self.yours.add(checked)
+        if checked is not None and "+" in checked and is_mine(checked, self.me):
+            self.yours.add(checked)
         if len(self.addresses) < 1_000_000 and len(written) < 300:
             self.addresses[written] = checked
         return checked
