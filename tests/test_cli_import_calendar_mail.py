@@ -245,3 +245,39 @@ def test_a_folder_that_is_no_mail_folder_is_refused_saying_what_to_give(ties, kn
     assert result.exit_code == 1
     assert "is a folder, but not a mail folder (a Maildir" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def later_today(*starts: str) -> str:
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:t{n}@example.com\r\nDTSTART:{start}\r\nSUMMARY:Call {n}\r\n"
+        "ORGANIZER:mailto:me@example.com\r\nATTENDEE:mailto:ana@example.com\r\nEND:VEVENT\r\n"
+        for n, start in enumerate(starts))
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{events}END:VCALENDAR\r\n"
+
+
+@pytest.mark.parametrize(("tz", "hour"), [("UTC", 18), ("Asia/Tokyo", 5),
+                                        ("America/Los_Angeles", 18)])
+def test_regression_events_later_today_were_imported_as_if_they_had_happened(
+        ties, known, tmp_path, monkeypatch, tz, hour):
+    import time as clock
+    from datetime import UTC, datetime
+
+    from ties.core import dates
+
+    # now is hh:04 UTC on the pinned day, in every zone here still the 14th: an event a
+    # minute before is in; a minute after, at 21:00Z and tomorrow at 09:00Z are not yet
+    monkeypatch.setattr(dates, "now", lambda: datetime(2025, 3, 14, hour, 4, tzinfo=UTC))
+    monkeypatch.setenv("TZ", tz)
+    clock.tzset()
+    try:
+        path = tmp_path / "today.ics"
+        path.write_text(later_today(f"20250314T{hour:02}0300Z", f"20250314T{hour:02}0500Z",
+                                    "20250314T210000Z", "20250315T090000Z"))
+        result = ties("import", str(path), "--dry-run")
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("create     2025-03-14 event with Ana Lima: Call 0\n"
+                             "  skipped 3: not yet happened\n"
+                             "Would import ics: 1 interaction created, 3 skipped.\n")

@@ -667,3 +667,11 @@ def test_regression_a_plus_tag_variant_of_your_address_is_you_in_a_calendar():
                                 "ATTENDEE:mailto:me+cal@other.example"]))
     assert sightings(data).found[0].others == ("mex+cal@example.org",
                                                "me+cal@other.example")
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo", "UTC"])
+def test_regression_a_utc_event_just_before_now_was_excluded_west_of_utc(zone):
+    data = ics(event("w", "DTSTART:20250314T100300Z"), event("v", "DTSTART:20250314T100500Z"))
+    out = sightings(data, zone=ZoneInfo(zone), now=datetime(2025, 3, 14, 10, 4, tzinfo=UTC))
+    assert ([s.key for s in out.found], out.skipped) == (
+        ["ics:w/2025-03-14T10:03:00Z"], {"not yet happened": 1})

@@ -172,7 +172,7 @@ def _sightings_in(data: bytes, file: str):
 def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_json: bool,
                       add_new: bool) -> None:
     """Read a calendar or mailbox with your addresses and import what it found."""
-    from ties.core import settings
+    from ties.core import dates, settings
     from ties.core.errors import BadValue
     from ties.storage import queries, store
 
@@ -198,7 +198,7 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
     with _progress(None, "Reading") as tick:
         found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
                            max_others=mine["import.max_attendees"], source=source,
-                           progress=tick)
+                           progress=tick, now=dates.now())
     from pathlib import PurePath
 
     with writing(commit=not dry_run) as session:

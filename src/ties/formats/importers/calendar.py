@@ -238,7 +238,10 @@ class _Reader:
         start = datetime(1900, 1, 1)  # every occurrence that started by now (since 1900)
         found = False
         try:
-            occurrences = series.between(start, self._library_now())
+            # the library reads a wall-time bound in each event's own zone, so a bound of
+            # now's wall time would cut a UTC event west of UTC: ask a day more, and let
+            # `occurrence` keep those started by the instant now
+            occurrences = series.between(start, self._library_now() + timedelta(days=1))
             common = None  # what the series' own occurrences share, read once
             for occurrence in islice(occurrences, MAX_OCCURRENCES + 1):
                 found = True
