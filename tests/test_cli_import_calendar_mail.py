@@ -281,3 +281,21 @@ def test_regression_events_later_today_were_imported_as_if_they_had_happened(
     assert result.stdout == ("create     2025-03-14 event with Ana Lima: Call 0\n"
                              "  skipped 3: not yet happened\n"
                              "Would import ics: 1 interaction created, 3 skipped.\n")
+
+
+def test_regression_ties_imports_showed_0_created_for_a_calendar_import(
+        ties, known, calendar):
+    ties("log", "Ana", "--on", "2025-03-11", "--via", "in-person")
+    assert ties("import", calendar, "--add-new").exit_code == 0
+    (batch,) = json.loads(ties("imports", "--json").stdout)
+    assert (batch["created"], batch["updated"], batch["interactions"], batch["merged"]) == (
+        1, 0, 3, 1)  # Zed added; the sync, the coffee with Zed and his intro logged; your
+    # coffee with Ana merged into
+    listed = ties("imports").stdout
+    assert "1 created      0 updated  3 interactions (+1 merged)  active  calendar.ics" \
+        in listed
+    assert ties("import", "--undo").exit_code == 0
+    (batch,) = json.loads(ties("imports", "--json").stdout)
+    assert (batch["interactions"], batch["merged"], batch["undone_at"] is not None) == (
+        0, 0, True)
+

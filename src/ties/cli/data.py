@@ -472,9 +472,13 @@ def imports(json: o.Json = False) -> None:
 
     for i in items:
         state_ = f"undone {i['undone_at']}" if i["undone_at"] else "active"
+        did = f"{i['created']:>6} created {i['updated']:>6} updated"
+        if i["interactions"] or i["merged"]:  # a calendar or mail import: what it logged
+            did += f"  {plural(i['interactions'], 'interaction')}"
+            if i["merged"]:
+                did += f" (+{i['merged']} merged)"
         echo(f"#{i['id']}  {safe(i['imported_at'])} UTC  {safe(i['format']):<8} "
-             f"{i['created']:>6} created {i['updated']:>6} updated  {safe(state_)}  "
-             f"{safe(i['source'])}")
+             f"{did}  {safe(state_)}  {safe(i['source'])}")
 
 
 @app.command(rich_help_panel="Your data")
