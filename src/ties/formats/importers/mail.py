@@ -245,7 +245,8 @@ def _mbox_messages(stream, size: int, progress: Progress | None
         return _FROM_LINE.match(buf, i, min(len(buf), i + _FROM_LINE_MAX)) is not None
 
     fill()
-    start = 0
+    start = len(codecs.BOM_UTF8) if buf.startswith(codecs.BOM_UTF8) else 0  # a BOM: saved
+    # by an editor or a Windows tool, and no part of the first From_ line
     while start < len(buf) and buf[start] in b"\r\n":
         start += 1
     if start == len(buf):  # an empty folder: Thunderbird keeps an empty file for it
