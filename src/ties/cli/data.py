@@ -527,7 +527,13 @@ def export(
         emit_file_text(text)
         return
     files.write_private(output, text.encode("utf-8"), replace=replace)
-    say(f"Exported {plural(len(data['people']), 'person', 'people')} to {output} ({format_}).")
+    if writer.this_week:  # a feed: what it holds, not the people it comes from
+        from ties.formats.exporters import calendar
+
+        held = calendar.what_it_holds(text)
+    else:
+        held = plural(len(data["people"]), "person", "people")
+    say(f"Exported {held} to {output} ({format_}).")
 
 
 @app.command(rich_help_panel="Your data")
