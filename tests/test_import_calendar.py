@@ -675,3 +675,16 @@ def test_regression_a_utc_event_just_before_now_was_excluded_west_of_utc(zone):
     out = sightings(data, zone=ZoneInfo(zone), now=datetime(2025, 3, 14, 10, 4, tzinfo=UTC))
     assert ([s.key for s in out.found], out.skipped) == (
         ["ics:w/2025-03-14T10:03:00Z"], {"not yet happened": 1})
+
+
+@pytest.mark.parametrize("tzid", ["/freeassociation.sourceforge.net/Europe/Berlin",
+                                  "/mozilla.org/20070129_1/Europe/Berlin"])
+def test_regression_thunderbird_tzids_printed_icalendar_warnings_to_stderr(tzid):
+    import warnings
+
+    data = ics(event("tb", f"DTSTART;TZID={tzid}:20250310T233000"))
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        found = sightings(data, zone=ZoneInfo("UTC")).found
+    assert [str(w.message) for w in said] == []
+    assert [s.when for s in found] == [date(2025, 3, 10)]  # 22:30 UTC: Berlin's zone read

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
@@ -100,7 +101,9 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     import recurring_ical_events
 
     try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", icalendar.GloballyUniqueTZIDGuessed)
+            calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         raise BadFile(f"{source} is not a calendar ties can read ({_first_line(exc)}). "
                       "Export it again as .ics.") from None
@@ -111,7 +114,12 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     me = frozenset(a.lower() for a in me)
     reader = _Reader(me, today, max_others, now, zone)
     for cal in calendars:
-        reader.calendar(cal, recurring_ical_events)
+        with warnings.catch_warnings():
+            # Thunderbird's and Evolution's TZIDs ("/freeassociation.sourceforge.net/
+            # Europe/Berlin") are read as the zone they end in, which is what they mean;
+            # icalendar warns of that guess, with its own file paths, on stderr
+            warnings.simplefilter("ignore", icalendar.GloballyUniqueTZIDGuessed)
+            reader.calendar(cal, recurring_ical_events)
     reader.out.found.sort(key=lambda s: (s.when, s.key))  # the expansion's order is its own
     return reader.out
 
