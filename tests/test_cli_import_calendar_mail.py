@@ -299,3 +299,47 @@ def test_regression_ties_imports_showed_0_created_for_a_calendar_import(
     assert (batch["interactions"], batch["merged"], batch["undone_at"] is not None) == (
         0, 0, True)
 
+
+
+def sent_and_inbox(tmp_path):
+    """One thread: your two messages to Ana on 2 Nov in Sent, her replies (2 and 4 Nov)
+    in Inbox."""
+    import mailbox
+    from email.message import EmailMessage
+
+    def write(name, *messages):
+        box = mailbox.mbox(tmp_path / name)
+        for sender, to, day, hour, mid, refs in messages:
+            m = EmailMessage()
+            m["From"], m["To"], m["Subject"] = sender, to, "Coffee?"
+            m["Date"] = f"{'Sun' if day == 2 else 'Tue'}, {day:02} Nov 2025 {hour}:00:00 +0000"
+            m["Message-ID"] = mid
+            if refs:
+                m["In-Reply-To"], m["References"] = refs[-1], " ".join(refs)
+            box.add(m)
+        box.flush()
+        return str(tmp_path / name)
+
+    me, ana = "me@example.com", "ana@example.com"
+    sent = write("Sent", (me, ana, 2, 9, "<s1@x>", []),
+                 (me, ana, 2, 15, "<s2@x>", ["<s1@x>", "<a1@x>"]))
+    inbox = write("Inbox", (ana, me, 2, 11, "<a1@x>", ["<s1@x>"]),
+                  (ana, me, 4, 10, "<a2@x>", ["<s1@x>", "<a1@x>", "<s2@x>"]))
+    return sent, inbox
+
+
+def test_regression_sent_then_inbox_gave_a_second_interaction_and_they_reached_out(
+        ties, known, tmp_path, monkeypatch):
+    monkeypatch.setenv("TIES_TODAY", "2025-11-10")
+    sent, inbox = sent_and_inbox(tmp_path)
+    assert ties("import", sent).exit_code == 0
+    plan = ties("import", inbox, "--dry-run")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.stdout.splitlines()[:2] == [
+        "merge      2025-11-02 email with Ana Lima: Coffee?; into #1: imported before, "
+        "from the same thread that day: merged into it",
+        "create     2025-11-04 email with Ana Lima: Coffee?"]  # you started it: no "they"
+    assert ties("import", inbox).exit_code == 0
+    assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
+        ("2025-11-04", False), ("2025-11-02", False)]  # as one combined mailbox gives
+    assert ties("import", sent).stderr.count("0 interactions created") == 1  # nothing new

@@ -392,6 +392,16 @@ def imported_sources(conn: Connection) -> dict[tuple[str, int], int]:
         'SELECT "key", person_id, interaction_id FROM interaction_source')}
 
 
+def imported_meetings(conn: Connection) -> dict[int, tuple[Any, bool]]:
+    """Each interaction a calendar or mail import recorded a key in -> (its day, whether
+    they reached out), so a later import of the same mail thread joins its day and keeps
+    who started it."""
+    return {iid: (stored.as_date(day), bool(they))
+            for iid, day, they in conn.execute(
+                "SELECT i.id, i.date, i.they_reached_out FROM interaction i WHERE i.id IN "
+                "(SELECT interaction_id FROM interaction_source)")}
+
+
 def logged_by_hand(conn: Connection, since: date, until: date
                    ) -> dict[tuple[int, date], tuple[int, str | None]]:
     """(person, day) -> (the first interaction with them that day that no calendar or

@@ -778,6 +778,12 @@ class _Reader:
                 earliest[top] = message
         found = self.result.found
         messages = self.messages
+        nodes: dict[str, set[str]] = {}  # each thread's message keys, named or present
+        for node in list(self.parent):
+            top = root(node)
+            nodes.setdefault(top, set()).update(
+                n for n in (node, top) if n.startswith("mail:"))
+        linked = {top: tuple(sorted(keys)) for top, keys in nodes.items() if len(keys) > 1}
         for n, message in enumerate(messages):
             messages[n] = None  # each is let go as its sighting is made
             if not message.seen:
@@ -787,7 +793,7 @@ class _Reader:
                 key=message.key, when=message.day, others=message.others,
                 reached_out=None if first.sender in self.yours else first.sender,
                 channel="email", note=message.note, thread=first.key,
-                names=message.names))
+                names=message.names, linked=linked.get(root(message.key), ())))
         if self.not_yours:
             self.result.notes.append(
                 f"{self.not_yours} of the messages name none of your addresses as sender "
