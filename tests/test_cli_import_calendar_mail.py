@@ -210,7 +210,7 @@ def test_a_mailbox_import_is_one_interaction_per_person_per_thread_per_day(ties,
     assert [(h["date"], h["channel"], h["note"], h["they_reached_out"])
             for h in history(ties, "Ana Lima")] == [("2025-03-10", "email", "Lunch?", True)]
     assert [(h["note"], h["they_reached_out"]) for h in history(ties, "Bo Chen")] == [
-        ("Re: Lunch?", False)]  # Ana started the thread, not Bo
+        ("Re: Lunch?", True)]  # Ana started the thread: not you
     assert "secret" not in ties("show", "Ana Lima").stdout
     again = ties("import", mbox)
     assert "0 interactions created" in again.stderr
@@ -245,3 +245,101 @@ def test_a_folder_that_is_no_mail_folder_is_refused_saying_what_to_give(ties, kn
     assert result.exit_code == 1
     assert "is a folder, but not a mail folder (a Maildir" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def later_today(*starts: str) -> str:
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:t{n}@example.com\r\nDTSTART:{start}\r\nSUMMARY:Call {n}\r\n"
+        "ORGANIZER:mailto:me@example.com\r\nATTENDEE:mailto:ana@example.com\r\nEND:VEVENT\r\n"
+        for n, start in enumerate(starts))
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{events}END:VCALENDAR\r\n"
+
+
+@pytest.mark.parametrize(("tz", "hour"), [("UTC", 18), ("Asia/Tokyo", 5),
+                                        ("America/Los_Angeles", 18)])
+def test_regression_events_later_today_were_imported_as_if_they_had_happened(
+        ties, known, tmp_path, monkeypatch, tz, hour):
+    import time as clock
+    from datetime import UTC, datetime
+
+    from ties.core import dates
+
+    # now is hh:04 UTC on the pinned day, in every zone here still the 14th: an event a
+    # minute before is in; a minute after, at 21:00Z and tomorrow at 09:00Z are not yet
+    monkeypatch.setattr(dates, "now", lambda: datetime(2025, 3, 14, hour, 4, tzinfo=UTC))
+    monkeypatch.setenv("TZ", tz)
+    clock.tzset()
+    try:
+        path = tmp_path / "today.ics"
+        path.write_text(later_today(f"20250314T{hour:02}0300Z", f"20250314T{hour:02}0500Z",
+                                    "20250314T210000Z", "20250315T090000Z"))
+        result = ties("import", str(path), "--dry-run")
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("create     2025-03-14 event with Ana Lima: Call 0\n"
+                             "  skipped 3: not yet happened\n"
+                             "Would import ics: 1 interaction created, 3 skipped.\n")
+
+
+def test_regression_ties_imports_showed_0_created_for_a_calendar_import(
+        ties, known, calendar):
+    ties("log", "Ana", "--on", "2025-03-11", "--via", "in-person")
+    assert ties("import", calendar, "--add-new").exit_code == 0
+    (batch,) = json.loads(ties("imports", "--json").stdout)
+    assert (batch["created"], batch["updated"], batch["interactions"], batch["merged"]) == (
+        1, 0, 3, 1)  # Zed added; the sync, the coffee with Zed and his intro logged; your
+    # coffee with Ana merged into
+    listed = ties("imports").stdout
+    assert "1 created      0 updated  3 interactions (+1 merged)  active  calendar.ics" \
+        in listed
+    assert ties("import", "--undo").exit_code == 0
+    (batch,) = json.loads(ties("imports", "--json").stdout)
+    assert (batch["interactions"], batch["merged"], batch["undone_at"] is not None) == (
+        0, 0, True)
+
+
+
+def sent_and_inbox(tmp_path):
+    """One thread: your two messages to Ana on 2 Nov in Sent, her replies (2 and 4 Nov)
+    in Inbox."""
+    import mailbox
+    from email.message import EmailMessage
+
+    def write(name, *messages):
+        box = mailbox.mbox(tmp_path / name)
+        for sender, to, day, hour, mid, refs in messages:
+            m = EmailMessage()
+            m["From"], m["To"], m["Subject"] = sender, to, "Coffee?"
+            m["Date"] = f"{'Sun' if day == 2 else 'Tue'}, {day:02} Nov 2025 {hour}:00:00 +0000"
+            m["Message-ID"] = mid
+            if refs:
+                m["In-Reply-To"], m["References"] = refs[-1], " ".join(refs)
+            box.add(m)
+        box.flush()
+        return str(tmp_path / name)
+
+    me, ana = "me@example.com", "ana@example.com"
+    sent = write("Sent", (me, ana, 2, 9, "<s1@x>", []),
+                 (me, ana, 2, 15, "<s2@x>", ["<s1@x>", "<a1@x>"]))
+    inbox = write("Inbox", (ana, me, 2, 11, "<a1@x>", ["<s1@x>"]),
+                  (ana, me, 4, 10, "<a2@x>", ["<s1@x>", "<a1@x>", "<s2@x>"]))
+    return sent, inbox
+
+
+def test_regression_sent_then_inbox_gave_a_second_interaction_and_they_reached_out(
+        ties, known, tmp_path, monkeypatch):
+    monkeypatch.setenv("TIES_TODAY", "2025-11-10")
+    sent, inbox = sent_and_inbox(tmp_path)
+    assert ties("import", sent).exit_code == 0
+    plan = ties("import", inbox, "--dry-run")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.stdout.splitlines()[:2] == [
+        "merge      2025-11-02 email with Ana Lima: Coffee?; into #1: imported before, "
+        "from the same thread that day: merged into it",
+        "create     2025-11-04 email with Ana Lima: Coffee?"]  # you started it: no "they"
+    assert ties("import", inbox).exit_code == 0
+    assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
+        ("2025-11-04", False), ("2025-11-02", False)]  # as one combined mailbox gives
+    assert ties("import", sent).stderr.count("0 interactions created") == 1  # nothing new

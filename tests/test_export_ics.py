@@ -226,8 +226,22 @@ def test_ties_export_ics_twice_is_the_same_feed_and_writes_a_file(ties, feed_sto
     out = tmp_path / "ties.ics"
     written = ties("export", "-f", "ics", "-o", str(out))
     assert written.exit_code == 0
-    assert written.stderr == f"Exported 2 people to {out} (ics).\n"
-    assert out.read_bytes() == result.stdout_bytes
+    assert stamp.sub("", out.read_text()) == stamp.sub("", result.stdout)
+    # what the feed holds (the store has 2 people): 2 to-dos, 2 birthdays, 2 suggestions
+    assert written.stderr == ("Exported 2 promises, 2 birthdays and 2 suggestions to "
+                              f"{out} (ics).\n")
+
+
+def test_regression_export_ics_said_exported_people_not_what_the_feed_holds():
+    from ties.formats.exporters.calendar import what_it_holds
+
+    feed = ("BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:follow-up-3@ties\r\nEND:VTODO\r\n"
+            "BEGIN:VEVENT\r\nUID:next-2025-W11-4@ties\r\nEND:VEVENT\r\n"
+            "BEGIN:VEVENT\r\nUID:next-2025-W11-5@ties\r\nDESCRIPTION:x\r\n"
+            " UID:birthday-1@ties\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert what_it_holds(feed) == "1 promise, 0 birthdays and 2 suggestions"
+    assert what_it_holds("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") == (
+        "0 promises, 0 birthdays and 0 suggestions")
 
 
 def test_ties_export_ics_of_an_empty_store_is_an_empty_calendar(ties):

@@ -649,3 +649,42 @@ def test_every_sighting_is_on_or_before_today_with_a_unique_key_and_reads_the_sa
 @given(st.lists(events, max_size=12), zones)
 def test_every_sighting_is_on_or_before_today_deep(items, zone):
     holds_the_invariants(items, zone)
+
+
+def test_regression_a_plus_tag_variant_of_your_address_is_you_in_a_calendar():
+    data = ics(event("t1", "DTSTART:20250310T090000Z", "ORGANIZER:mailto:Me+Cal@Example.org",
+                     attendees=["ATTENDEE:mailto:me+cal@example.org",
+                                "ATTENDEE:mailto:ana@example.com"]),
+               event("t2", "DTSTART:20250311T090000Z",
+                     attendees=["ATTENDEE;PARTSTAT=DECLINED:mailto:me+x@work.example",
+                                "ATTENDEE:mailto:ana@example.com"]))
+    found = sightings(data).found
+    assert [(s.key, s.others, s.reached_out) for s in found] == [
+        ("ics:t1/2025-03-10T09:00:00Z", ("ana@example.com",), None)]
+    # a tag on someone else's address, or a look-alike, is not yours
+    data = ics(event("t3", "DTSTART:20250310T090000Z",
+                     attendees=["ATTENDEE:mailto:mex+cal@example.org",
+                                "ATTENDEE:mailto:me+cal@other.example"]))
+    assert sightings(data).found[0].others == ("mex+cal@example.org",
+                                               "me+cal@other.example")
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo", "UTC"])
+def test_regression_a_utc_event_just_before_now_was_excluded_west_of_utc(zone):
+    data = ics(event("w", "DTSTART:20250314T100300Z"), event("v", "DTSTART:20250314T100500Z"))
+    out = sightings(data, zone=ZoneInfo(zone), now=datetime(2025, 3, 14, 10, 4, tzinfo=UTC))
+    assert ([s.key for s in out.found], out.skipped) == (
+        ["ics:w/2025-03-14T10:03:00Z"], {"not yet happened": 1})
+
+
+@pytest.mark.parametrize("tzid", ["/freeassociation.sourceforge.net/Europe/Berlin",
+                                  "/mozilla.org/20070129_1/Europe/Berlin"])
+def test_regression_thunderbird_tzids_printed_icalendar_warnings_to_stderr(tzid):
+    import warnings
+
+    data = ics(event("tb", f"DTSTART;TZID={tzid}:20250310T233000"))
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        found = sightings(data, zone=ZoneInfo("UTC")).found
+    assert [str(w.message) for w in said] == []
+    assert [s.when for s in found] == [date(2025, 3, 10)]  # 22:30 UTC: Berlin's zone read

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -733,3 +734,13 @@ def test_ties_csv_export_reads_back_connected_on_and_tags_holding_a_comma(ties, 
     people = {p["name"]: p for p in json.loads(ties("export").stdout)["people"]}
     assert people["Ana Lima"]["connected_on"] == "2021-09-16"
     assert people["Tag Person"]["tags"] == ["a;b", "x,-y", "z"]
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("binary.ics", "a calendar (.ics)"), ("x.mbox", "a mailbox"), ("c.vcf", "a vCard file"),
+    ("c.csv", "a CSV file"), ("x.bin", "a contacts export, calendar or mailbox"),
+    ("noext", "a contacts export, calendar or mailbox")])
+def test_regression_a_binary_ics_was_called_not_a_contacts_export(name, kind):
+    with pytest.raises(BadFile, match=rf"^{name} looks like a binary file, not "
+                                      rf"{re.escape(kind)}\. Nothing was imported\.$"):
+        read(b"\x00\x01\x02binary", name)

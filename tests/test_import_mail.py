@@ -701,3 +701,15 @@ def test_what_pythons_mailbox_writes_is_read_back_message_for_message(tmp_path_f
 def test_what_pythons_mailbox_writes_is_read_back_deep(tmp_path_factory, messages):
     _round_trip(tmp_path_factory.mktemp("m"), [s for s, _ in messages],
                 [b for _, b in messages])
+
+
+def test_regression_an_mbox_starting_with_a_utf8_bom_was_refused_as_not_an_mbox(tmp_path):
+    plain = mbox(tmp_path, simple(1), name="plain.mbox")
+    bom = tmp_path / "bom.mbox"
+    bom.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    assert read(bom).found == read(plain).found != []
+    # a BOM before anything but a From_ line is still no mbox
+    other = tmp_path / "other.mbox"
+    other.write_bytes(b"\xef\xbb\xbfSubject: hi\n\nbody\n")
+    with pytest.raises(BadFile, match="not an mbox"):
+        read(other)

@@ -48,8 +48,14 @@ def test_any_of_a_persons_addresses_matches_them():
 def test_the_organizer_decides_who_reached_out():
     assert plan(event(reached_out="ana@example.com")).meetings[0].record.they_reached_out
     assert not plan(event(reached_out=None)).meetings[0].record.they_reached_out
-    # an organizer you don't know is not one of them
-    assert not plan(event(reached_out="zed@x.example")).meetings[0].record.they_reached_out
+
+
+def test_regression_an_organizer_not_in_ties_is_them_reaching_out_not_you():
+    # they organised it: the people in it did not wait for you, whoever sent the invite
+    assert plan(event(reached_out="zed@x.example")).meetings[0].record.they_reached_out
+    found = [mail("mail:<1@x>", "mail:<1@x>", others=("ana@example.com", "zed@x.example"),
+                  reached_out="zed@x.example")]
+    assert plan(*found).meetings[0].record.they_reached_out
 
 
 def test_mail_is_one_interaction_per_person_per_thread_per_day():
@@ -182,3 +188,28 @@ def test_importing_twice_plans_nothing_the_second_time(found, add_new):
     # every (key, known person) pair is recorded exactly once
     keys = [k for m in first.meetings for k in m.keys]
     assert len(keys) == len(set(keys))
+
+
+def test_regression_a_thread_imported_before_is_joined_that_day_and_keeps_who_started_it():
+    # Sent imported first: you opened thread <1> on the 10th (interaction 7, not theirs)
+    here = {("mail:<1@x>", ANA): 7}
+    linked = ("mail:<1@x>", "mail:<2@x>", "mail:<3@x>")
+    found = [Sighting("mail:<2@x>", DAY, ("ana@example.com",), "ana@example.com", "email",
+                      "Re: Lunch?", "mail:<2@x>", linked=linked),
+             Sighting("mail:<3@x>", date(2025, 3, 12), ("ana@example.com",),
+                      "ana@example.com", "email", "Re: Lunch?", "mail:<2@x>", linked=linked)]
+    meetings = reconcile.plan_sightings(Sightings(found), INDEX, here, {}, today=TODAY,
+                                        earlier={7: (DAY, False)}).meetings
+    assert [(m.action, m.into, m.record.when, m.record.they_reached_out) for m in meetings] == [
+        ("merge", 7, DAY, False), ("create", None, date(2025, 3, 12), False)]
+    # a thread whose earlier day came after this file's first message: this file decides
+    meetings = reconcile.plan_sightings(Sightings(found), INDEX, here, {}, today=TODAY,
+                                        earlier={7: (date(2025, 3, 11), False)}).meetings
+    assert [(m.action, m.record.they_reached_out) for m in meetings] == [
+        ("create", True), ("create", True)]
+    # without the thread's keys linked, nothing joins (a different thread)
+    plain = [Sighting(s.key, s.when, s.others, s.reached_out, s.channel, s.note, s.thread)
+             for s in found]
+    meetings = reconcile.plan_sightings(Sightings(plain), INDEX, here, {}, today=TODAY,
+                                        earlier={7: (DAY, False)}).meetings
+    assert [m.action for m in meetings] == ["create", "create"]

@@ -172,7 +172,7 @@ def _sightings_in(data: bytes, file: str):
 def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_json: bool,
                       add_new: bool) -> None:
     """Read a calendar or mailbox with your addresses and import what it found."""
-    from ties.core import settings
+    from ties.core import dates, settings
     from ties.core.errors import BadValue
     from ties.storage import queries, store
 
@@ -198,7 +198,7 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
     with _progress(None, "Reading") as tick:
         found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
                            max_others=mine["import.max_attendees"], source=source,
-                           progress=tick)
+                           progress=tick, now=dates.now())
     from pathlib import PurePath
 
     with writing(commit=not dry_run) as session:
@@ -472,9 +472,13 @@ def imports(json: o.Json = False) -> None:
 
     for i in items:
         state_ = f"undone {i['undone_at']}" if i["undone_at"] else "active"
+        did = f"{i['created']:>6} created {i['updated']:>6} updated"
+        if i["interactions"] or i["merged"]:  # a calendar or mail import: what it logged
+            did += f"  {plural(i['interactions'], 'interaction')}"
+            if i["merged"]:
+                did += f" (+{i['merged']} merged)"
         echo(f"#{i['id']}  {safe(i['imported_at'])} UTC  {safe(i['format']):<8} "
-             f"{i['created']:>6} created {i['updated']:>6} updated  {safe(state_)}  "
-             f"{safe(i['source'])}")
+             f"{did}  {safe(state_)}  {safe(i['source'])}")
 
 
 @app.command(rich_help_panel="Your data")
@@ -523,7 +527,13 @@ def export(
         emit_file_text(text)
         return
     files.write_private(output, text.encode("utf-8"), replace=replace)
-    say(f"Exported {plural(len(data['people']), 'person', 'people')} to {output} ({format_}).")
+    if writer.this_week:  # a feed: what it holds, not the people it comes from
+        from ties.formats.exporters import calendar
+
+        held = calendar.what_it_holds(text)
+    else:
+        held = plural(len(data["people"]), "person", "people")
+    say(f"Exported {held} to {output} ({format_}).")
 
 
 @app.command(rich_help_panel="Your data")

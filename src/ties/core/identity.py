@@ -75,3 +75,16 @@ class Index:
             return None, ""
         return pid, "same name at the same company" if fold(company or "") else \
             "same name, and no company given on either"
+
+
+def is_mine(address: str | None, me: frozenset[str]) -> bool:
+    """Whether `address` is one of yours: an address of `me` (lower-case), case ignored,
+    or a +tag variant of one (me+lists@example.com is me@example.com's). The one rule
+    the calendar and mail readers share."""
+    if not address:
+        return False
+    address = address.strip().lower()
+    if address in me:
+        return True
+    local, at, domain = address.rpartition("@")
+    return bool(at) and "+" in local and f"{local.split('+', 1)[0]}@{domain}" in me

@@ -558,17 +558,22 @@ def _thread_openers(found: list) -> dict[str, object]:
 
 def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int], int],
                    logged: dict[tuple[int, object], tuple[int, str | None]], *, today,
-                   add_new: bool = False) -> SightingPlan:
+                   add_new: bool = False,
+                   earlier: dict[int, tuple[object, bool]] | None = None) -> SightingPlan:
     """What importing `sightings` (records.Sightings) does.
 
     `index` maps every address of everyone here (lower-cased) to their id; `here` the
     (key, person) pairs already imported to the interaction that holds them; `logged`
-    (person, day) to the first interaction logged by hand with them that day and its note.
+    (person, day) to the first interaction logged by hand with them that day and its note;
+    `earlier` each interaction an import recorded keys in to (its day, they_reached_out).
 
     - A calendar occurrence is one interaction with every known person in it; a mailbox's
       messages are one interaction per person per thread per day. The thread's first
-      message decides who reached out: they did when its sender is that person (for an
-      event, when its organizer is one of the people in it).
+      message (an event's organizer) decides who reached out: they did when it is anyone
+      but you, known here or not. A thread imported before (Sent, then Inbox: a message
+      here names one imported then, `Sighting.linked`) is the same thread: a day of it
+      already imported for that person is joined, and its earliest day imported before
+      (when not after this file's first message) decides who reached out.
     - A (key, person) already here is skipped; a key new to a thread-day already imported
       for that person is recorded on that interaction (merged), adding nothing.
     - Someone with an interaction logged by hand that day: merged into it, never a second
@@ -632,7 +637,18 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
         sights = group["sightings"]
         first = sights[0]
         opener = openers.get(first.thread, first) if first.thread else first
-        starter = index.get(opener.reached_out) if opener.reached_out else None
+        theirs = opener.reached_out is not None  # anyone but you, known here or not
+        before = {}  # person -> [(day, they reached out, interaction)] of this thread
+        if first.thread is not None and earlier:
+            for pid in group["people"]:
+                met = sorted((*earlier[here[(k, pid)]], here[(k, pid)]) for k in first.linked
+                             if (k, pid) in here and here[(k, pid)] in earlier)
+                if met:
+                    before[pid] = met
+        if before:
+            met = min(m for ms in before.values() for m in ms)
+            if met[0] <= opener.when:  # the thread started in an earlier import
+                theirs = met[1]
         fresh = [pid for pid in group["people"]
                  if any((s.key, pid) not in here for s in sights)]
         if not fresh:
@@ -643,6 +659,9 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
         for pid in fresh:
             imported = next((here[(s.key, pid)] for s in sights if (s.key, pid) in here),
                             None)
+            if imported is None:  # that day of the thread, from an earlier import
+                imported = next((iid for day, _, iid in before.get(pid, ())
+                                 if day == first.when), None)
             hand = logged.get((pid, first.when))
             target = imported if imported is not None else hand[0] if hand else None
             if target is None:
@@ -659,13 +678,13 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             plan.meetings.append(Meeting(
                 "merge", InteractionRecord(when=first.when, channel=first.channel,
                                            note=first.note,
-                                           they_reached_out=starter in pids),
+                                           they_reached_out=theirs),
                 pids, [(s.key, p) for s in sights for p in pids if (s.key, p) not in here],
                 into=target, fill=fill, by_hand=hand is not None))
         if rest:
             plan.meetings.append(Meeting(
                 "create", InteractionRecord(when=first.when, channel=first.channel,
                                             note=first.note,
-                                            they_reached_out=starter in rest),
+                                            they_reached_out=theirs),
                 rest, [(s.key, p) for s in sights for p in rest]))
     return plan

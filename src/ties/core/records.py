@@ -80,6 +80,10 @@ class Sighting:
     # (address, display name) for each other person the source names ("Ana Lima"), so that
     # an unknown address met often can become a person with a name.
     names: tuple[tuple[str, str], ...] = ()
+    # mail: the keys of every message its thread names (those in the file and those only
+    # referred to, by In-Reply-To and References), so that an earlier import of the same
+    # thread (your Sent folder, then your Inbox) is recognised
+    linked: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass

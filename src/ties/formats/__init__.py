@@ -54,7 +54,8 @@ class Format:
     reads_bytes: bool = False
     # A calendar or a mailbox: the reader gives `records.Sightings` (meetings and messages,
     # matched to people by `reconcile.plan_sightings`), not people. It is called as
-    # reader(data, me=..., today=..., max_others=..., source=..., progress=...), with the
+    # reader(data, me=..., today=..., max_others=..., source=..., progress=..., now=...)
+    # (now: this instant, aware; an event counts once it has started by it), with the
     # file's bytes, or with its path for one that `reads_path` (a mailbox: GBs, read as
     # it goes; a Maildir is a folder).
     sightings: bool = False
@@ -196,10 +197,10 @@ def _write_markdown(data: dict, today: date, now: datetime) -> str:
 
 
 def _read_calendar(data: bytes, *, me, today: date, max_others: int, source: str,
-                   progress=None) -> Sightings:
+                   progress=None, now: datetime | None = None) -> Sightings:
     from ties.formats.importers import calendar
 
-    return calendar.read(data, me, today, max_others=max_others, source=source)
+    return calendar.read(data, me, today, max_others=max_others, source=source, now=now)
 
 
 def _is_calendar(head: str) -> bool:
@@ -207,7 +208,7 @@ def _is_calendar(head: str) -> bool:
 
 
 def _read_mail(path, *, me, today: date, max_others: int, source: str,
-               progress=None) -> Sightings:
+               progress=None, now: datetime | None = None) -> Sightings:
     from ties.formats.importers import mail
 
     return mail.read(path, me, today, max_others=max_others, progress=progress)

@@ -392,6 +392,16 @@ def imported_sources(conn: Connection) -> dict[tuple[str, int], int]:
         'SELECT "key", person_id, interaction_id FROM interaction_source')}
 
 
+def imported_meetings(conn: Connection) -> dict[int, tuple[Any, bool]]:
+    """Each interaction a calendar or mail import recorded a key in -> (its day, whether
+    they reached out), so a later import of the same mail thread joins its day and keeps
+    who started it."""
+    return {iid: (stored.as_date(day), bool(they))
+            for iid, day, they in conn.execute(
+                "SELECT i.id, i.date, i.they_reached_out FROM interaction i WHERE i.id IN "
+                "(SELECT interaction_id FROM interaction_source)")}
+
+
 def logged_by_hand(conn: Connection, since: date, until: date
                    ) -> dict[tuple[int, date], tuple[int, str | None]]:
     """(person, day) -> (the first interaction with them that day that no calendar or
@@ -877,7 +887,14 @@ def export_data(conn: Connection) -> dict:
 
 
 def imports(conn: Connection) -> list[dict[str, Any]]:
-    """Past imports, newest first, their times as text to the second."""
+    """Past imports, newest first, their times as text to the second: "created" and
+    "updated" count people; "interactions" those it created and "merged" the ones already
+    here it recorded a meeting or message in (a calendar or mail import), as they are now
+    (an undone import's are gone)."""
+    made = dict(conn.execute("SELECT import_id, count(*) FROM interaction WHERE import_id "
+                             "IS NOT NULL GROUP BY import_id").fetchall())
+    merged = dict(conn.execute("SELECT batch_id, count(DISTINCT interaction_id) FROM "
+                               "interaction_source WHERE merged GROUP BY batch_id").fetchall())
     out = []
     for r in conn.execute("SELECT id, format, source, imported_at, created, updated, "
                           "undone_at FROM import_batch ORDER BY id DESC").fetchall():
@@ -885,6 +902,8 @@ def imports(conn: Connection) -> list[dict[str, Any]]:
         out.append({"id": r[0], "format": stored.text(r[1]), "source": stored.text(r[2]),
                     "imported_at": str(imported)[:19], "created": stored.count(r[4]),
                     "updated": stored.count(r[5]),
+                    "interactions": stored.count(made.get(r[0], 0)),
+                    "merged": stored.count(merged.get(r[0], 0)),
                     "undone_at": str(undone)[:19] if undone else None})
     return out
 

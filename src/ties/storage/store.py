@@ -664,7 +664,8 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     logged = queries.logged_by_hand(conn, min(found), max(found)) if found else {}
     planned = reconcile.plan_sightings(sightings, queries.addresses(conn),
                                        queries.imported_sources(conn), logged, today=today,
-                                       add_new=add_new)
+                                       add_new=add_new,
+                                       earlier=queries.imported_meetings(conn))
     for reason, n in sightings.skipped.items():
         planned.skip(reason, n)
     result = SightingsResult(format_, planned)

@@ -75,6 +75,19 @@ def to_ics(data: dict, today: date, now: datetime) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
+def what_it_holds(feed: str) -> str:
+    """What a feed `to_ics` wrote holds, as `ties export` says it: "2 promises, 3
+    birthdays and 1 suggestion" (counted by the UIDs it gives each kind)."""
+    from ties.core.text import plural
+
+    kinds = (("UID:follow-up-", "promise"), ("UID:birthday-", "birthday"),
+             ("UID:next-", "suggestion"))
+    lines = feed.split("\r\n")
+    said = [plural(sum(line.startswith(uid) for line in lines), kind)
+            for uid, kind in kinds]
+    return f"{said[0]}, {said[1]} and {said[2]}"
+
+
 def _promise(item: dict, due: date, name: str, today: date, stamp: str) -> list[str]:
     said = [f"You promised {name}: {item['text']}"]
     created = _day(item.get("created"))

@@ -250,8 +250,8 @@ def decode_lines(data: bytes, source: str) -> Decoded:
     if b"\x00" in data[:4096]:
         encoding = utf16_encoding(data)
         if encoding is None:
-            raise BadFile(f"{source} looks like a binary file, not a contacts export. Nothing "
-                          "was imported.")
+            raise BadFile(f"{source} looks like a binary file, not {_kind_named(source)}. "
+                          "Nothing was imported.")
         try:
             return Decoded(data.decode(encoding), encoding)
         except UnicodeDecodeError:
@@ -463,3 +463,18 @@ def _contacts(parsed: Parsed, record: Record, key: str, value) -> None:
                 found.append(cleaned)
     if found:
         record.fields[key] = found[0]
+
+
+def _kind_named(source: str) -> str:
+    """What a file named `source` should have been, by its extension: 'a calendar (.ics)'
+    for binary.ics, else a contacts export."""
+    suffix = source.rsplit(".", 1)[-1].lower() if "." in source else ""
+    if suffix in ("ics", "ical", "icalendar", "ifb"):
+        return "a calendar (.ics)"
+    if suffix in ("mbox", "mbx", "eml"):
+        return "a mailbox"
+    if suffix in ("vcf", "vcard"):
+        return "a vCard file"
+    if suffix == "csv":
+        return "a CSV file"
+    return "a contacts export, calendar or mailbox"

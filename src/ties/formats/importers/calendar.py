@@ -38,10 +38,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 
+from ties.core.identity import is_mine
 from ties.core.records import Sighting, Sightings
 from ties.formats.importers import BadFile
 
@@ -99,7 +101,9 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     import recurring_ical_events
 
     try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", icalendar.GloballyUniqueTZIDGuessed)
+            calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         raise BadFile(f"{source} is not a calendar ties can read ({_first_line(exc)}). "
                       "Export it again as .ics.") from None
@@ -110,7 +114,12 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     me = frozenset(a.lower() for a in me)
     reader = _Reader(me, today, max_others, now, zone)
     for cal in calendars:
-        reader.calendar(cal, recurring_ical_events)
+        with warnings.catch_warnings():
+            # Thunderbird's and Evolution's TZIDs ("/freeassociation.sourceforge.net/
+            # Europe/Berlin") are read as the zone they end in, which is what they mean;
+            # icalendar warns of that guess, with its own file paths, on stderr
+            warnings.simplefilter("ignore", icalendar.GloballyUniqueTZIDGuessed)
+            reader.calendar(cal, recurring_ical_events)
     reader.out.found.sort(key=lambda s: (s.when, s.key))  # the expansion's order is its own
     return reader.out
 
@@ -237,7 +246,10 @@ class _Reader:
         start = datetime(1900, 1, 1)  # every occurrence that started by now (since 1900)
         found = False
         try:
-            occurrences = series.between(start, self._library_now())
+            # the library reads a wall-time bound in each event's own zone, so a bound of
+            # now's wall time would cut a UTC event west of UTC: ask a day more, and let
+            # `occurrence` keep those started by the instant now
+            occurrences = series.between(start, self._library_now() + timedelta(days=1))
             common = None  # what the series' own occurrences share, read once
             for occurrence in islice(occurrences, MAX_OCCURRENCES + 1):
                 found = True
@@ -318,12 +330,12 @@ class _Reader:
         organizer = event.get("ORGANIZER")
         organizer_address = _address(organizer) if organizer is not None else None
         others: dict[str, str] = {}  # address -> name, in the file's order
-        if organizer_address and organizer_address not in self.me \
+        if organizer_address and not is_mine(organizer_address, self.me) \
                 and _a_person(organizer, organizer_address):
             others[organizer_address] = _name(organizer, organizer_address)
         for attendee in attendees:
             address = _address(attendee)
-            if not address or address in self.me or not _a_person(attendee, address):
+            if not address or is_mine(address, self.me) or not _a_person(attendee, address):
                 continue
             if _param(attendee, "PARTSTAT") == "DECLINED":
                 continue  # they were not there (an organizer who declined, neither)
@@ -335,7 +347,7 @@ class _Reader:
         if len(others) > self.max_others:
             return _About(uid, BROADCAST.format(self.max_others))
         reached = organizer_address if organizer_address and \
-            organizer_address not in self.me else None
+            not is_mine(organizer_address, self.me) else None
         summary = str(event.get("SUMMARY", "")).strip()
         return _About(uid, None, tuple(others), reached, _channel(event), summary or None,
                       tuple((a, n) for a, n in others.items() if n))
@@ -376,7 +388,7 @@ class _Reader:
         return when
 
     def _declined(self, attendees) -> bool:
-        return any(_address(a) in self.me and _param(a, "PARTSTAT") == "DECLINED"
+        return any(is_mine(_address(a), self.me) and _param(a, "PARTSTAT") == "DECLINED"
                    for a in attendees)
 
 

@@ -72,6 +72,7 @@ from pathlib import Path
 
 from ties.core import fields
 from ties.core.errors import TiesError
+from ties.core.identity import is_mine
 from ties.core.records import Sighting, Sightings
 from ties.formats.importers import BadFile
 
@@ -244,7 +245,8 @@ def _mbox_messages(stream, size: int, progress: Progress | None
         return _FROM_LINE.match(buf, i, min(len(buf), i + _FROM_LINE_MAX)) is not None
 
     fill()
-    start = 0
+    start = len(codecs.BOM_UTF8) if buf.startswith(codecs.BOM_UTF8) else 0  # a BOM: saved
+    # by an editor or a Windows tool, and no part of the first From_ line
     while start < len(buf) and buf[start] in b"\r\n":
         start += 1
     if start == len(buf):  # an empty folder: Thunderbird keeps an empty file for it
@@ -743,10 +745,8 @@ class _Reader:
             checked = fields.email(candidate) if candidate else None
         except TiesError:
             checked = None
-        if checked is not None and "+" in checked:
-            local, _, domain = checked.rpartition("@")
-            if f"{local.split('+', 1)[0]}@{domain}" in self.me:
-                self.yours.add(checked)
+        if checked is not None and "+" in checked and is_mine(checked, self.me):
+            self.yours.add(checked)
         if len(self.addresses) < 1_000_000 and len(written) < 300:
             self.addresses[written] = checked
         return checked
@@ -778,6 +778,12 @@ class _Reader:
                 earliest[top] = message
         found = self.result.found
         messages = self.messages
+        nodes: dict[str, set[str]] = {}  # each thread's message keys, named or present
+        for node in list(self.parent):
+            top = root(node)
+            nodes.setdefault(top, set()).update(
+                n for n in (node, top) if n.startswith("mail:"))
+        linked = {top: tuple(sorted(keys)) for top, keys in nodes.items() if len(keys) > 1}
         for n, message in enumerate(messages):
             messages[n] = None  # each is let go as its sighting is made
             if not message.seen:
@@ -787,7 +793,7 @@ class _Reader:
                 key=message.key, when=message.day, others=message.others,
                 reached_out=None if first.sender in self.yours else first.sender,
                 channel="email", note=message.note, thread=first.key,
-                names=message.names))
+                names=message.names, linked=linked.get(root(message.key), ())))
         if self.not_yours:
             self.result.notes.append(
                 f"{self.not_yours} of the messages name none of your addresses as sender "
