@@ -437,6 +437,36 @@ def test_an_interrupted_restore_changes_nothing_and_says_so_regression_half_rest
     assert ties("add", "Bo", "--no-log").stderr.startswith("Added Bo (@51)")
 
 
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("state", ["new", "damaged"])
+def test_regression_ctrl_c_as_the_restored_store_went_in_place_said_nothing_was_changed(
+        ties, db_path, tmp_path, monkeypatch, state):
+    """A real Ctrl-C that arrived while the restored store was being put in place was
+    raised once that step had finished: "Interrupted. Nothing was changed." over a store
+    that had been replaced. Once that step begins it finishes, and the restore says so."""
+    from ties.storage import files
+
+    good = make_backup(ties, tmp_path, "good.db", "Ana")
+    if state == "damaged":
+        ties("add", "Bo", "--no-log")
+        _damage_header(db_path)
+    else:
+        for path in db_path.parent.iterdir():
+            path.unlink() if path.is_file() else None
+    real = files.commit
+
+    def commit_then_ctrl_c(*args, **kwargs):
+        done = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # the user's Ctrl-C, just as it lands
+        return done
+
+    monkeypatch.setattr(files, "commit", commit_then_ctrl_c)
+    result = ties("restore", str(good), "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"Restored {good}")
+    assert names(db_path) == ["Ana"]
+
+
 def test_a_restored_store_gives_out_no_id_the_replaced_one_gave(ties, db_path, tmp_path):
     _big_store(db_path, 50)
     good = make_backup(ties, tmp_path, "good.db", "Ana")

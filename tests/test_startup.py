@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "dateutil", "rich.table")
 
@@ -133,3 +136,34 @@ def test_no_command_module_imports_another():
                     if isinstance(node, ast.ImportFrom) and node.module}
         commands = {m.rsplit(".", 1)[1] for m in imported if m.startswith("ties.cli.")}
         assert commands <= shared, f"{module.name} imports {commands - shared}"
+
+
+def test_regression_ctrl_c_while_the_command_line_loads_printed_a_traceback(
+        monkeypatch, capsys):
+    """A Ctrl-C in the moment Typer, Rich and the commands load (the first ~0.2 s) ended
+    in a 46-line traceback: the console script now catches it, one line and exit 130."""
+    import types
+
+    from ties import launch
+
+    loading = types.ModuleType("ties.cli")
+
+    def interrupted(name):
+        if name == "main":
+            raise KeyboardInterrupt
+        raise AttributeError(name)
+
+    loading.__getattr__ = interrupted
+    monkeypatch.setitem(sys.modules, "ties.cli", loading)
+    with pytest.raises(SystemExit) as done:
+        launch.main()
+    assert done.value.code == 130
+    assert capsys.readouterr().err == "ties: Interrupted. Nothing was changed.\n"
+
+
+def test_the_console_script_is_the_launcher():
+    import tomllib
+
+    scripts = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())[
+        "project"]["scripts"]
+    assert scripts == {"ties": "ties.launch:main"}

@@ -1,3 +1,3 @@
-from ties.cli import main
+from ties.launch import main
 
 main()

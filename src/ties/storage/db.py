@@ -513,17 +513,20 @@ def restore_from(store: Path, file: Path) -> tuple[Path | None, bool]:
     try:
         _build_restored(temp, file, given)
         if state == "new":
-            files.commit(temp, store)
+            with held_back_interrupts():
+                files.commit(temp, store)
             return None, False
         if state == "damaged":
-            kept = _set_aside(store)
-            files.commit(temp, store)
+            with held_back_interrupts():
+                kept = _set_aside(store)
+                files.commit(temp, store)
             return kept, True
         kept, _ = backup_to(store, None, label="-before-restore")
         source = sqlite3.connect(str(temp))
         dest = connect(store)
         try:
-            source.backup(dest)
+            with held_back_interrupts():
+                source.backup(dest)
         except sqlite3.Error as exc:
             raise translate(exc, store) from None
         finally:
@@ -533,6 +536,26 @@ def restore_from(store: Path, file: Path) -> tuple[Path | None, bool]:
     finally:
         for suffix in files.STORE_COMPANIONS:
             Path(f"{temp}{suffix}").unlink(missing_ok=True)
+
+
+@contextmanager
+def held_back_interrupts() -> Iterator[None]:
+    """Ctrl-C held back while the one step that puts a restored store in place runs: once
+    it has begun, it finishes, so 'Interrupted. Nothing was changed.' is never said of a
+    store that was replaced (SQLite's backup API returns whole, and an interrupt raised
+    after it would be reported as nothing done). A Ctrl-C in that moment is dropped: the
+    restore it would have stopped is complete."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
