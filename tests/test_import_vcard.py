@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import rows
+from ties.core.text import UNSAFE
 from ties.formats import exporters
 from ties.formats.importers import BadFile, read, utf16_encoding, vcard
 
@@ -392,8 +393,11 @@ def test_every_number_is_kept_the_preferred_first_and_tel_uris_read():
 
 # Round trip -------------------------------------------------------------------------------
 
+# Without the characters every text export makes visible on purpose (bidi marks, controls:
+# ties.core.text.UNSAFE), which only the JSON export keeps: `test_cli_export.py::
+# test_json_export_keeps_control_and_bidi_characters_other_formats_show_them_visibly`.
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
-                min_size=1, max_size=20).filter(lambda s: s.strip())
+                min_size=1, max_size=20).filter(lambda s: s.strip() and not UNSAFE.search(s))
 _person = st.fixed_dictionaries({
     "name": _text, "company": st.one_of(st.none(), _text), "role": st.one_of(st.none(), _text),
     "notes": st.one_of(st.none(), _text), "email": st.sampled_from([None, "zoë@example.com"]),

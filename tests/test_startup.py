@@ -144,7 +144,7 @@ def test_regression_ctrl_c_while_the_command_line_loads_printed_a_traceback(
     in a 46-line traceback: the console script now catches it, one line and exit 130."""
     import types
 
-    from ties import launch
+    from ties import __main__ as launcher
 
     loading = types.ModuleType("ties.cli")
 
@@ -156,7 +156,7 @@ def test_regression_ctrl_c_while_the_command_line_loads_printed_a_traceback(
     loading.__getattr__ = interrupted
     monkeypatch.setitem(sys.modules, "ties.cli", loading)
     with pytest.raises(SystemExit) as done:
-        launch.main()
+        launcher.run()
     assert done.value.code == 130
     assert capsys.readouterr().err == "ties: Interrupted. Nothing was changed.\n"
 
@@ -166,4 +166,4 @@ def test_the_console_script_is_the_launcher():
 
     scripts = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())[
         "project"]["scripts"]
-    assert scripts == {"ties": "ties.launch:main"}
+    assert scripts == {"ties": "ties.__main__:run"}
