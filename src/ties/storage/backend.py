@@ -409,8 +409,10 @@ class Backend(ABC):
         return None
 
     def keep(self, leftover: Path) -> Path:
-        """Give a leftover `kept_as` names that name (or the first free one after it)."""
-        raise NotImplementedError
+        """Give a leftover `kept_as` names that name (or the first free one after it). A
+        store that keeps no leftover (`kept_as` always None) has none to give one."""
+        raise ValueError(f"{leftover} is not a leftover this store keeps; doctor --fix "
+                         "removes it instead")
 
     @abstractmethod
     def doctor(self) -> list[Check]:
