@@ -473,9 +473,9 @@ def test_a_talking_point_set_to_what_it_already_says_keeps_its_date(ties):
     ties("edit", "Ana", "--working-on", "the launch", TIES_TODAY="2025-02-10")
     item = json.loads(ties("next", "--json").stdout)[0]
     assert item["talk_about"] == "2 Jan: ask about the launch"
-    ties("edit", "Ana", "--struggles", "sleep", TIES_TODAY="2025-02-11")  # a new thing
+    ties("edit", "Ana", "--struggles", "sleep", TIES_TODAY="2025-02-11")  # learned last
     item = json.loads(ties("next", "--json").stdout)[0]
-    assert item["talk_about"] == "11 Feb: ask about the launch"
+    assert item["talk_about"] == "11 Feb: they struggle with sleep"
 
 
 def test_a_note_the_same_day_as_the_profile_leaves_the_profile_first(ties):

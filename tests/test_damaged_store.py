@@ -266,8 +266,8 @@ def test_a_blob_or_number_where_text_belongs_is_shown_as_text(ties, store, sql, 
     ("UPDATE interaction SET gave = x'00' WHERE id = 2", "interaction 2 gave: a BLOB of 1"),
     ("UPDATE person SET updated_at = 'abc' WHERE id = 1",
      "person 1 updated_at: 'abc' is not a time"),
-    ("UPDATE person SET learned_at = 'soon' WHERE id = 1",
-     "person 1 learned_at: 'soon' is not a time"),
+    ("UPDATE person SET cares_about_learned_at = 'soon' WHERE id = 1",
+     "person 1 cares_about_learned_at: 'soon' is not a time"),
     ("UPDATE interaction SET logged_at = 13 WHERE id = 2",
      "interaction 2 logged_at: the number 13 where a time belongs"),
     ("UPDATE import_batch SET imported_at = 13", "import_batch 1 imported_at: the number 13"),
@@ -286,10 +286,10 @@ def test_text_in_a_number_or_flag_and_a_bad_time_are_read_and_named_by_doctor(
 @pytest.mark.sqlite_only
 def test_doctor_names_a_talking_points_date_that_is_no_time_and_an_edit_repairs_it(
         ties, store):
-    execute(store, "UPDATE person SET learned_at = x'00ff' WHERE id = 1")
+    execute(store, "UPDATE person SET working_on_learned_at = x'00ff' WHERE id = 1")
     check_reader(ties, ("next",))
-    assert "person 1 learned_at: a BLOB of 2 bytes where a time belongs; fix: ties edit @1 " \
-           "--working-on ..." in " ".join(ties("doctor").stdout.split())
+    assert "person 1 working_on_learned_at: a BLOB of 2 bytes where a time belongs; fix: " \
+           "ties edit @1 --working-on ..." in " ".join(ties("doctor").stdout.split())
     assert ties("edit", "@1", "--working-on", "a new job").exit_code == 0
     assert "values: ok" in ties("doctor").stdout
 

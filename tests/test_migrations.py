@@ -15,7 +15,10 @@ from ties.core.errors import StoreError
 from ties.storage import db, migrations
 
 FIXTURES = Path(__file__).parent / "fixtures"
-RELEASED = sorted(FIXTURES.glob("store-v*.sql"))
+RELEASED = sorted(FIXTURES.glob("store-v*.sql"), key=lambda p: int(p.stem.split("-v")[1]))
+# The columns dating talking points: m007's one per person, m008's one per talking point.
+LEARNED = ("learned_at", "working_on_learned_at", "struggles_learned_at",
+           "cares_about_learned_at")
 
 
 def load_fixture(sql_file: Path, target: Path) -> Path:
@@ -163,14 +166,15 @@ def test_directory_instead_of_store_is_refused(tmp_path):
 
 
 def _table_rows(path: Path, *, learned: bool = False) -> dict[str, list[tuple]]:
-    """Every row of every table; person without m007's learned_at (which the steps before
-    it know nothing of, and m006's own tests check) unless `learned`."""
+    """Every row of every table; person without the columns dating talking points (m007's
+    learned_at, m008's per talking point: the steps before them know nothing of them, and
+    their own tests check them) unless `learned`."""
     tables = [r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table' "
                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     out = {}
     for t in tables:
         cols = [r[1] for r in rows(path, f"PRAGMA table_info('{t}')")
-                if learned or (t, r[1]) != ("person", "learned_at")]
+                if learned or t != "person" or r[1] not in LEARNED]
         out[t] = rows(path, f"SELECT {', '.join(cols)} FROM {t} ORDER BY 1, 2")
     return out
 
@@ -313,7 +317,8 @@ def test_m004_upgrades_a_schema_3_stores_keys_on_either_database(ties, db_path):
     assert ties("add", "Ana Lima", "--no-log").exit_code == 0
     execute(db_path, "UPDATE person SET name_key = 'bjørn ærø' WHERE name_key = 'bjorn aero'")
     execute(db_path, "DROP TABLE interaction_source")  # what schema 3 lacks, taken away
-    execute(db_path, "ALTER TABLE person DROP COLUMN learned_at")
+    for column in LEARNED[1:]:  # what schema 7 added and m008 replaced, taken away
+        execute(db_path, f"ALTER TABLE person DROP COLUMN {column}")
     execute(db_path, "UPDATE ties_meta SET value = '3' WHERE key = 'schema_version'")
     result = ties("log", "bjorn")
     assert result.exit_code == 0, result.stderr
@@ -381,7 +386,8 @@ def test_m006_upgrades_a_schema_5_store_on_either_database_so_a_json_import_brin
         ties, db_path, tmp_path):
     assert ties("add", "Kim Park", "--no-log").exit_code == 0
     execute(db_path, "DROP TABLE interaction_source")  # as schema 4 had it: m005-m007 run
-    execute(db_path, "ALTER TABLE person DROP COLUMN learned_at")
+    for column in LEARNED[1:]:  # what schema 7 added and m008 replaced, taken away
+        execute(db_path, f"ALTER TABLE person DROP COLUMN {column}")
     execute(db_path, "UPDATE ties_meta SET value = '4' WHERE key = 'schema_version'")
     doc = {"format": "ties", "version": 1,
            "people": [{"id": 1, "name": "Kim Park"}, {"id": 2, "name": "Lu Wen"}],
@@ -413,26 +419,52 @@ def test_a_schema_6_store_undoes_its_json_import_with_the_keys_it_brought(ties, 
         ("mail:<lead-1@globex.example>",)]
 
 
-@pytest.mark.sqlite_only
-def test_m007_keeps_every_row_and_dates_talking_points_by_the_last_change(ties, db_path):
-    """A person with a talking point gets their last change of any kind as the time it
-    was learned (the best a schema-6 store knows); a person without one gets none."""
-    load_fixture(FIXTURES / "store-v6.sql", db_path)
-    before = _table_rows(db_path)
-    assert ties("show", "Ana Lima").exit_code == 0
-    after = _table_rows(db_path)
+def _kept_every_row(before: dict, after: dict) -> None:
     for table, old in before.items():
         if table == "ties_meta":
             old = [r for r in old if r[0] != "schema_version"]
             assert [r for r in after[table] if r[0] != "schema_version"] == old
             continue
         assert after[table] == old, table
-    people = rows(db_path, "SELECT id, working_on IS NOT NULL OR struggles IS NOT NULL OR "
-                           "cares_about IS NOT NULL, updated_at, learned_at FROM person")
-    assert any(known for _, known, _, _ in people), "the fixture should hold a talking point"
-    assert any(not known for _, known, _, _ in people)
-    for pid, known, updated, learned in people:
-        assert learned == (updated if known else None), pid
+
+
+@pytest.mark.sqlite_only
+def test_m007_and_m008_keep_every_row_and_date_each_talking_point_by_the_last_change(
+        ties, db_path):
+    """A schema-6 store: each talking point that is set gets the person's last change of
+    any kind as the time it was learned (the best the store knows); one that is empty, and
+    a person without any, get none."""
+    load_fixture(FIXTURES / "store-v6.sql", db_path)
+    before = _table_rows(db_path)
+    assert ties("show", "Ana Lima").exit_code == 0
+    _kept_every_row(before, _table_rows(db_path))
+    people = rows(db_path, "SELECT id, working_on, struggles, cares_about, updated_at, "
+                           "working_on_learned_at, struggles_learned_at, "
+                           "cares_about_learned_at FROM person")
+    assert any(any(p[1:4]) for p in people), "the fixture should hold a talking point"
+    assert any(not any(p[1:4]) for p in people), "and a person without one"
+    for pid, *points, updated, w, s, c in people:
+        assert [w, s, c] == [updated if v is not None else None for v in points], pid
+    assert "values: ok" in ties("doctor").stdout
+
+
+@pytest.mark.sqlite_only
+def test_m008_keeps_every_row_and_gives_each_set_talking_point_the_persons_learned_at(
+        ties, db_path):
+    load_fixture(FIXTURES / "store-v7.sql", db_path)
+    before = _table_rows(db_path)
+    had = rows(db_path, "SELECT id, working_on, struggles, cares_about, learned_at "
+                        "FROM person ORDER BY id")
+    assert ties("show", "Ana Lima").exit_code == 0
+    _kept_every_row(before, _table_rows(db_path))
+    assert "learned_at" not in [r[1] for r in rows(db_path, "PRAGMA table_info('person')")]
+    now = rows(db_path, "SELECT id, working_on_learned_at, struggles_learned_at, "
+                        "cares_about_learned_at FROM person ORDER BY id")
+    assert [r[0] for r in now] == [r[0] for r in had]
+    for (pid, *points, learned), (_, *dated) in zip(had, now, strict=True):
+        assert dated == [learned if v is not None else None for v in points], pid
+    assert any(d is not None for _, *d in now), "the fixture should date a talking point"
+    assert any(None in d for _, *d in now if any(d)), "and leave an empty one undated"
     assert "values: ok" in ties("doctor").stdout
 
 
@@ -440,8 +472,33 @@ def test_m007_keeps_every_row_and_dates_talking_points_by_the_last_change(ties, 
 def test_a_schema_7_store_keeps_the_talking_points_date_over_a_later_phone_edit(
         ties, db_path):
     load_fixture(FIXTURES / "store-v7.sql", db_path)
-    before = rows(db_path, "SELECT learned_at FROM person WHERE id = 1")
+    dated = "working_on_learned_at, struggles_learned_at, cares_about_learned_at"
+    assert ties("show", "Ana Lima").exit_code == 0
+    before = rows(db_path, f"SELECT {dated} FROM person WHERE id = 1")
     assert ties("edit", "Ana Lima", "--location", "Porto").exit_code == 0
-    assert rows(db_path, "SELECT learned_at FROM person WHERE id = 1") == before
-    liam = rows(db_path, "SELECT updated_at, learned_at FROM person WHERE id = 2")[0]
+    assert rows(db_path, f"SELECT {dated} FROM person WHERE id = 1") == before
+    liam = rows(db_path, f"SELECT updated_at, {dated} FROM person WHERE id = 2")[0]
     assert liam[0] == liam[1] and liam[1].startswith("2025-03-18")
+    assert liam[2:] == (None, None)
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_8_store_dates_each_talking_point_and_next_shows_the_latest(ties, db_path):
+    load_fixture(FIXTURES / "store-v8.sql", db_path)
+    dated = "working_on_learned_at, struggles_learned_at, cares_about_learned_at"
+    ana = rows(db_path, f"SELECT {dated} FROM person WHERE id = 1")[0]
+    assert ana[0] == ana[1] != ana[2] and ana[2].startswith("2026-12-01")
+    assert ties("edit", "Ana Lima", "--location", "Porto",
+                TIES_TODAY="2026-12-10").exit_code == 0
+    assert rows(db_path, f"SELECT {dated} FROM person WHERE id = 1")[0] == ana
+    from datetime import date
+
+    from ties.views import talk_about
+
+    points = dict(zip(("working_on", "struggles", "cares_about"),
+                      rows(db_path, "SELECT working_on, struggles, cares_about FROM person "
+                                    "WHERE id = 1")[0], strict=True))
+    points.update(zip(dated.split(", "), ana, strict=True))
+    assert talk_about(points, None, date(2026, 12, 10)) == (
+        "1 Dec: they care about rock climbing", date(2026, 12, 1))
+    assert "values: ok" in ties("doctor").stdout

@@ -168,7 +168,7 @@ def test_the_derived_lists_are_those_ties_has_always_used():
         "id", "name", "type", "company", "role", "industry", "location", "email", "phone",
         "linkedin", "tags", "met", "notes", "working_on", "struggles", "cares_about",
         "birthday", "every_days", "created", "archived", "snoozed_until", "connected_on",
-        "updated_at", "learned_at")
+        "updated_at", "working_on_learned_at", "struggles_learned_at", "cares_about_learned_at")
     assert pf.CSV_COLUMNS == (
         "name", "type", "company", "role", "industry", "location", "email", "phone",
         "linkedin", "tags", "met", "notes", "working_on", "struggles", "cares_about",

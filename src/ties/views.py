@@ -14,21 +14,22 @@ from typing import Any
 
 def talk_about(points: dict, last_note: tuple[date, str] | None, today: date
                ) -> tuple[str, date | None]:
-    """Something to talk about, and the day you learned it: the freshest of what their
-    profile says they work on, struggle with or care about (dated by when you last learned
-    one of those, `person.learned_at`: not by other edits, a snooze or an archive) and the
-    note of your last interaction that has one (dated by that interaction). A note
-    strictly later than what the profile says wins; on the same day the profile does; an
-    undated profile loses to any note. The words start with the date: '3 Nov: ask about
-    the launch'."""
-    said = None
-    if points.get("working_on"):
-        said = f"ask about {points['working_on']}"
-    elif points.get("struggles"):
-        said = f"they struggle with {points['struggles']}"
-    elif points.get("cares_about"):
-        said = f"they care about {points['cares_about']}"
-    learned = _local_day(points.get("updated")) if said else None
+    """Something to talk about, and the day you learned it: the freshest thing you know.
+    Each of what their profile says they work on, struggle with or care about is dated by
+    when it last got a new value (`working_on_learned_at` and so on: not by other edits, a
+    snooze or an archive), and the note of your last interaction that has one by that
+    interaction. The talking point learned last wins (on the same day, working on before
+    struggles before cares about; an undated one loses to a dated one); a note strictly
+    later than it wins over it, on the same day the profile does, and an undated profile
+    loses to any note. The words start with the date: '3 Nov: ask about the launch'."""
+    said, learned = None, None
+    for key, words in (("working_on", "ask about {}"), ("struggles", "they struggle with {}"),
+                       ("cares_about", "they care about {}")):
+        if not points.get(key):
+            continue
+        day = _local_day(points.get(f"{key}_learned_at"))
+        if said is None or (day is not None and (learned is None or day > learned)):
+            said, learned = words.format(points[key]), day
     if last_note and (said is None or learned is None or last_note[0] > learned):
         learned, said = last_note
     if said is None:

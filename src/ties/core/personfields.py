@@ -156,10 +156,16 @@ SPEC: tuple[PersonField, ...] = (
     PersonField("connected_on", kind="date", check="connected", profile=False,
                 checked=False, headers=("connected_on", "connected on")),
     PersonField("updated_at", kind="time", csv_export=False, profile=False, **_STATE),
-    PersonField("learned_at", kind="time", csv_export=False, profile=False, **_STATE),
+    PersonField("working_on_learned_at", kind="time", csv_export=False, profile=False,
+                **_STATE),
+    PersonField("struggles_learned_at", kind="time", csv_export=False, profile=False,
+                **_STATE),
+    PersonField("cares_about_learned_at", kind="time", csv_export=False, profile=False,
+                **_STATE),
 )
-# The talking points: what `person.learned_at` dates (when one of them last got a value).
+# The talking points, each dated by its own column (when it last got a new value).
 TALKING_POINTS = ("working_on", "struggles", "cares_about")
+LEARNED_AT = {k: f"{k}_learned_at" for k in TALKING_POINTS}
 # Generic CSV may give a name in two parts; ties joins them.
 NAME_PARTS = {"first": ("first name", "given name", "first"),
               "last": ("last name", "family name", "surname", "last")}

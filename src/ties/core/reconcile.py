@@ -344,8 +344,9 @@ def plan_kept(records: Iterable) -> Plan:
         for clock in ("created", "updated_at"):  # else the store's today and now
             if rec.fields.get(clock) is not None:
                 values[clock] = rec.fields[clock]
-        if "learned_at" in rec.fields:  # None too: the file knows no such time
-            values["learned_at"] = rec.fields["learned_at"]
+        for clock in personfields.LEARNED_AT.values():  # None too: the file knows no such time
+            if clock in rec.fields:
+                values[clock] = rec.fields[clock]
         found = {kind: listed(rec, kind) for kind in contacts.KINDS}
         result.creates.append(Create(rec.name, values, list(rec.tags), [rec.position],
                                      reason=KEPT,

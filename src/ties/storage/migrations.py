@@ -423,6 +423,21 @@ def m007_learned_at(conn: sqlite3.Connection) -> None:
                  "OR struggles IS NOT NULL OR cares_about IS NOT NULL")
 
 
+def m008_learned_per_talking_point(conn: sqlite3.Connection) -> None:
+    """Each talking point carries its own time: `person.working_on_learned_at`,
+    `struggles_learned_at` and `cares_about_learned_at` (UTC) say when you last learned
+    that one, so that learning what someone cares about no longer dates what they worked
+    on months ago. No row is added or removed. The best a schema-7 store knows is m007's
+    one time per person, so each talking point that is set gets `person.learned_at` and
+    each that is empty gets none (NULL); then `learned_at` is dropped."""
+    ddl = dialect.of(conn).ddl
+    for field in ("working_on", "struggles", "cares_about"):
+        conn.execute(ddl(f"ALTER TABLE person ADD COLUMN {field}_learned_at DATETIME"))
+        conn.execute(f"UPDATE person SET {field}_learned_at = learned_at "
+                     f"WHERE {field} IS NOT NULL")
+    conn.execute("ALTER TABLE person DROP COLUMN learned_at")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
@@ -431,5 +446,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m005_interaction_sources,
     m006_keys_without_an_import,
     m007_learned_at,
+    m008_learned_per_talking_point,
 ]
 LATEST = len(MIGRATIONS)

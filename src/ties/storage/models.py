@@ -48,9 +48,11 @@ class Person(SQLModel, table=True):
     import_id: int | None = Field(default=None, foreign_key="import_batch.id",
                                   ondelete="SET NULL")
     import_digest: str | None = None  # the row as the import created it (store.digests)
-    # When you last learned what they work on, struggle with or care about (UTC): what
-    # dates the talking point `ties next` shows; None when none of the three is known.
-    learned_at: dt.datetime | None = None
+    # When you last learned each talking point (UTC): set when it gets a new value, None
+    # when it is empty; `ties next` shows the one learned last (views.talk_about).
+    working_on_learned_at: dt.datetime | None = None
+    struggles_learned_at: dt.datetime | None = None
+    cares_about_learned_at: dt.datetime | None = None
 
 
 class PersonContact(SQLModel, table=True):

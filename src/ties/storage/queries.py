@@ -737,28 +737,22 @@ def last_notes(conn: Connection, person_ids: list[int]) -> dict[int, tuple[date,
     return out
 
 
-def learned_at(conn: Connection, person_ids: list[int]) -> dict[int, object]:
-    """When each of these people's talking points were last learned (as the driver gives
-    it; None for never)."""
-    out = {}
-    for chunk in chunks(person_ids):
-        out.update(conn.execute(f"SELECT id, learned_at FROM person WHERE id IN "
-                                f"({marks(chunk)})", chunk).fetchall())
-    return out
-
-
 def talking_points(conn: Connection, person_ids: list[int]) -> dict[int, dict]:
     """What each person works on, struggles with and cares about, and when you learned
-    the latest of them (`updated`: `person.learned_at`, a UTC timestamp as the driver
-    gives it, or None)."""
+    each (`working_on_learned_at` and so on: a UTC timestamp as the driver gives it, or
+    None)."""
     rows = {}
     for chunk in chunks(person_ids):
-        for pid, working_on, struggles, cares_about, updated in conn.execute(
-            "SELECT id, working_on, struggles, cares_about, learned_at FROM person "
+        for pid, working_on, struggles, cares_about, *learned in conn.execute(
+            "SELECT id, working_on, struggles, cares_about, working_on_learned_at, "
+            "struggles_learned_at, cares_about_learned_at FROM person "
             f"WHERE id IN ({marks(chunk)})", chunk):
             rows[pid] = {"working_on": stored.text(working_on),
                          "struggles": stored.text(struggles),
-                         "cares_about": stored.text(cares_about), "updated": updated}
+                         "cares_about": stored.text(cares_about),
+                         "working_on_learned_at": learned[0],
+                         "struggles_learned_at": learned[1],
+                         "cares_about_learned_at": learned[2]}
     return rows
 
 
@@ -834,7 +828,9 @@ def export_data(conn: Connection) -> dict:
     from ties.core.errors import TiesError
 
     cols = _profile_columns()
-    people = _all(conn, f"SELECT {cols}, p.connected_on, p.updated_at, p.learned_at, "
+    people = _all(conn, f"SELECT {cols}, p.connected_on, p.updated_at, "
+                        "p.working_on_learned_at, p.struggles_learned_at, "
+                        "p.cares_about_learned_at, "
                         "s.last_contact, "
                         "coalesce(s.interactions, 0) AS interactions FROM person p "
                         "LEFT JOIN person_stats s ON s.person_id = p.id ORDER BY p.id")

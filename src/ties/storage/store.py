@@ -19,7 +19,7 @@ from sqlmodel import Session
 from ties.core import dates
 from ties.core.errors import AlreadyExists, NotFound
 from ties.core.names import fold
-from ties.core.personfields import TALKING_POINTS
+from ties.core.personfields import LEARNED_AT, TALKING_POINTS
 from ties.core.reconcile import IMPORT_FIELDS  # the person fields an import may set
 from ties.core.records import InteractionRecord
 from ties.storage import queries
@@ -68,8 +68,9 @@ def add_person(
         )
     stamp = stamp or dates.now()
     person = Person(name=name, name_key=fold(name), created=today, updated_at=stamp, **fields)
-    if any(fields.get(k) for k in TALKING_POINTS):
-        person.learned_at = stamp
+    for k in TALKING_POINTS:
+        if fields.get(k):
+            setattr(person, LEARNED_AT[k], stamp)
     session.add(person)
     session.flush()
     assert person.id is not None
@@ -99,12 +100,13 @@ def update_person(
     if "name" in changes:
         changes["name_key"] = fold(changes["name"])
     now = dates.now()
-    if any(changes.get(k) and changes[k] != getattr(person, k) for k in TALKING_POINTS):
-        person.learned_at = now  # you learned something new (a value emptied is not)
+    for k in TALKING_POINTS:  # each dated by when it got a new value; emptied, undated
+        if k in changes and not changes[k]:
+            setattr(person, LEARNED_AT[k], None)
+        elif changes.get(k) and changes[k] != getattr(person, k):
+            setattr(person, LEARNED_AT[k], now)
     for key, value in changes.items():
         setattr(person, key, value)
-    if not any(getattr(person, k) for k in TALKING_POINTS):
-        person.learned_at = None
     if append_note:
         from ties.core.fields import appended
 
@@ -485,14 +487,14 @@ def apply_plan(session: Session, planned, *, batch, today: date,
     if planned.creates:
         rows = [{"name": c.name, "name_key": fold(c.name), "created": today,
                  "updated_at": stamp, "archived": False, "import_id": batch_id,
-                 "learned_at": stamp if any(c.values.get(k) for k in TALKING_POINTS)
-                 else None, **c.values}
+                 **{LEARNED_AT[k]: stamp if c.values.get(k) else None
+                    for k in TALKING_POINTS}, **c.values}
                 for c in planned.creates]
         columns = {k for row in rows for k in row}
         rows = [{k: row.get(k) for k in columns} for row in rows]
         for row in rows:
-            row["updated_at"] = _utc(row["updated_at"])
-            row["learned_at"] = _utc(row["learned_at"])
+            for clock in ("updated_at", *LEARNED_AT.values()):
+                row[clock] = _utc(row[clock])
         ids = [r[0] for r in session.execute(
             insert(Person).returning(Person.id, sort_by_parameter_order=True), rows)]
         made = {-n: pid for n, pid in enumerate(ids, 1)}
@@ -515,10 +517,6 @@ def apply_plan(session: Session, planned, *, batch, today: date,
     had_contacts = queries.contacts_of(raw(session), sorted(
         {u.person_id for u in planned.updates
          if any(k.startswith(("email:", "phone:")) for k in u.changes)}))
-    # When those it teaches a talking point had learned theirs: undo puts it back.
-    had_learned = queries.learned_at(raw(session), sorted(
-        {u.person_id for u in planned.updates
-         if any(u.changes.get(k) is not None for k in TALKING_POINTS)}))
     for update in planned.updates:
         pid, name, changed = update.person_id, update.name, update.changes
         if not changed:
@@ -526,9 +524,9 @@ def apply_plan(session: Session, planned, *, batch, today: date,
             continue
         values = {k: v for k, v in changed.items() if ":" not in k}
         changed = {k: v for k, v in changed.items() if v is not None}
-        learned = pid in had_learned and any(k in changed for k in TALKING_POINTS)
-        if learned:
-            values["learned_at"] = _utc(stamp)
+        for k in TALKING_POINTS:  # a talking point it fills in is learned now
+            if k in changed:
+                values[LEARNED_AT[k]] = _utc(stamp)
         if values:
             session.execute(update_(Person).where(Person.id == pid).values(**values))
         for kind in ("email", "phone"):
@@ -542,10 +540,6 @@ def apply_plan(session: Session, planned, *, batch, today: date,
         session.execute(insert(ImportFill), [
             {"batch_id": batch_id, "person_id": pid, "field": k, "value": _text(v)}
             for k, v in changed.items()])
-        if learned:  # not a field it filled: the time to go back to ("" for none)
-            session.execute(insert(ImportFill), [
-                {"batch_id": batch_id, "person_id": pid, "field": LEARNED_BEFORE,
-                 "value": _text(had_learned[pid]) if had_learned[pid] else ""}])
         shown = [k.split(":")[0].replace("birthday_", "birthday|").split("|")[0] for k in changed]
         result.updated.append((name, list(dict.fromkeys(shown))))
     _apply_history(session, planned, made, batch_id, today, result)
@@ -941,10 +935,9 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
         done.settings += max(gone.rowcount, 0)
     fills = session.exec(select(ImportFill).where(ImportFill.batch_id == batch.id)).all()
     restored = set()
-    learned_before = {f.person_id: f.value for f in fills if f.field == LEARNED_BEFORE}
     for fill in fills:
         kind = fill.field.split(":")[0]
-        if fill.field == LEARNED_BEFORE:
+        if fill.field == LEARNED_BEFORE:  # what a schema-7 import kept; m008 made it moot
             continue
         if kind in ("email", "phone"):  # an address it added: taken out of their list
             _forget_contact(session, fill.person_id, kind, fill.value)
@@ -956,11 +949,12 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
             column = getattr(Person, fill.field)
             now_value = session.exec(select(column).where(Person.id == fill.person_id)).first()
             if now_value is not None and _text(now_value) == fill.value:
+                emptied = {fill.field: None}
+                if fill.field in LEARNED_AT:  # a talking point emptied is known no more
+                    emptied[LEARNED_AT[fill.field]] = None
                 session.execute(update(Person).where(Person.id == fill.person_id)
-                                .values({fill.field: None}).execution_options(**unsynced))
+                                .values(emptied).execution_options(**unsynced))
         restored.add(fill.person_id)
-    for pid, before in learned_before.items():
-        _learned_back(session, pid, before)
     for chunk in chunks(created):
         session.execute(delete(Person).where(Person.id.in_(chunk))
                         .execution_options(**unsynced))
@@ -973,25 +967,9 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
 
 
 LEARNED_BEFORE = "learned_at:before"
-"""The import_fill row keeping when a person had learned their talking points before an
-import filled one in (an ISO time, "" for never): undo puts it back."""
-
-
-def _learned_back(session: Session, person_id: int, before: str) -> None:
-    """After undo emptied the talking points an import filled in: none left, no time;
-    else the time they had before the import (what is left is what they had then)."""
-    from sqlalchemy import update
-
-    session.flush()
-    person = session.get(Person, person_id)
-    if person is None:
-        return
-    session.refresh(person)  # the fills were emptied by statements, not through it
-    when = None
-    if any(getattr(person, k) for k in TALKING_POINTS) and before:
-        when = _utc(datetime.fromisoformat(before))
-    session.execute(update(Person).where(Person.id == person_id).values(learned_at=when)
-                    .execution_options(synchronize_session=False))
+"""The import_fill row a schema-7 store kept with when a person had learned their talking
+points before an import filled one in. Since m008 each talking point an undo empties
+loses its own time, so undo passes these rows over."""
 
 
 def _forget_contact(session: Session, person_id: int, kind: str, value: str) -> None:
@@ -1128,14 +1106,14 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     return import_document(session, parsed, source=source, restore=True)
 
 
-def _kept_learned(person: Person, taken: dict, kept: datetime | None,
-                  other: datetime | None) -> datetime | None:
-    """When the talking points a merge keeps were learned: the later of the two people's
-    times among those whose values it keeps (a merge teaches you nothing new, so it is
-    never the merge's own time); None when it keeps none."""
-    times = [other if k in taken else kept for k in TALKING_POINTS if getattr(person, k)]
-    times = [_utc(t) for t in times if t is not None]
-    return max(times) if times else None
+def _kept_learned(person: Person, taken: dict, other: dict[str, datetime | None]) -> None:
+    """Date each talking point a merge keeps by when its value was learned: the other's
+    time (`other`, per talking point) for one taken from them, the kept person's own
+    otherwise (a merge teaches you nothing new, so it is never the merge's own time);
+    none for one left empty."""
+    for k in TALKING_POINTS:
+        when = other[k] if k in taken else getattr(person, LEARNED_AT[k])
+        setattr(person, LEARNED_AT[k], _utc(when) if getattr(person, k) else None)
 
 
 def merge_people(session: Session, keep_id: int, other_id: int) -> object:
@@ -1153,11 +1131,12 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     keep, other = queries.profile(conn, keep_id), queries.profile(conn, other_id)
     merge = merging.plan(keep, other)
     person = session.get(Person, keep_id)
-    other_learned = session.get(Person, other_id).learned_at
+    other_person = session.get(Person, other_id)
+    other_learned = {k: getattr(other_person, LEARNED_AT[k]) for k in TALKING_POINTS}
     for key, value in merge.take.items():
         setattr(person, key, value)
     person.notes = merge.notes
-    person.learned_at = _kept_learned(person, merge.take, person.learned_at, other_learned)
+    _kept_learned(person, merge.take, other_learned)
     person.updated_at = dates.now()
     session.add(person)
     for t in merge.tags:

@@ -246,8 +246,10 @@ CHECKS: dict[str, dict[str, tuple]] = {
         "connected_on": (date_problem, None),
         "archived": (flag_problem, None),
         "updated_at": (stamp_problem, None),
-        # when a talking point was last learned: setting one writes it again
-        "learned_at": (stamp_problem, "ties edit @{id} --working-on ..."),
+        # when each talking point was last learned: setting it anew writes it again
+        "working_on_learned_at": (stamp_problem, "ties edit @{id} --working-on ..."),
+        "struggles_learned_at": (stamp_problem, "ties edit @{id} --struggles ..."),
+        "cares_about_learned_at": (stamp_problem, "ties edit @{id} --cares-about ..."),
     },
     "person_contact": {  # a person's further email addresses and phone numbers
         "kind": (lambda v: text_problem(v) or (

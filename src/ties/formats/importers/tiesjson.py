@@ -199,11 +199,18 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
                    created=_date(p, "created", today, past=True),
                    snoozed_until=_date(p, "snoozed_until", today, past=False),
                    updated_at=_time(p, "updated_at", today))
-    if "learned_at" in p:
-        profile["learned_at"] = _time(p, "learned_at", today)
-    elif any(profile.get(k) for k in personfields.TALKING_POINTS):
-        # A file from before learned_at: its last change is the best it knows (as m007).
-        profile["learned_at"] = profile["updated_at"]
+    # When each talking point was learned: its own time; else, in a file from before
+    # those, the one time it kept per person (`learned_at`, as m008), else its last change
+    # (as m007). A talking point that is empty has none.
+    person_wide = (_time(p, "learned_at", today) if "learned_at" in p
+                   else profile["updated_at"])
+    for k, clock in personfields.LEARNED_AT.items():
+        if clock in p:
+            profile[clock] = _time(p, clock, today)
+        elif any(c in p for c in personfields.LEARNED_AT.values()):
+            profile[clock] = None
+        elif profile.get(k):
+            profile[clock] = person_wide
     return Record(name=name, position=f"person {pid}", fields=profile, tags=tags,
                   emails=found["email"], phones=found["phone"])
 
