@@ -93,8 +93,8 @@ URL = "https://example.com/a-very-long-article-about-distributed-consensus-proto
 def test_regression_one_long_link_in_a_note_split_next_s_names_and_reasons(ties, width):
     """A link in the last note (85 characters, one word) made the topic column that wide:
     at 80 columns the name was split mid-word, at 100 the reasons were 5 wide. A word of
-    yours longer than 40 is shortened with an ellipsis in the table (`--json` keeps it);
-    names stay whole, and the reasons keep at least 24 columns."""
+    yours too long for the room left is shortened with an ellipsis in the table (`--json`
+    keeps it); names stay whole, and the reasons keep at least 24 columns."""
     ties("add", LONG, "--type", "strategic", "--on", "2024-06-01", "--company",
          "International Business Machines Corporation")
     ties("log", "María", "--on", "2024-12-01", "--note", f"read {URL}")
@@ -104,7 +104,8 @@ def test_regression_one_long_link_in_a_note_split_next_s_names_and_reasons(ties,
     assert max(len(line.rstrip()) for line in lines) <= width
     for word in [*LONG.split(), "overdue", "(strategic:"]:
         assert any(re.search(rf"(^|\s){re.escape(word)}(\s|$)", line) for line in lines), word
-    assert any(URL[:39] + "…" in line for line in lines)
+    shown = [m.group(1) for line in lines for m in re.finditer(r"(https://\S*)…", line)]
+    assert shown and all(URL.startswith(s) and len(s) >= 20 for s in shown), shown
     assert any("· overdue by 9 weeks" in line for line in lines)  # 24 wide at least
     (item,) = json.loads(ties("next", "--json").stdout)
     assert item["talk_about"].endswith(URL)
@@ -268,3 +269,160 @@ def test_a_fitted_table_keeps_every_word_whole_at_any_width(cells, width):
                 for word in value.split():
                     assert any(re.search(rf"(^|\s){re.escape(word)}(\s|$)", line)
                                for line in out.splitlines()), (word, out)
+
+
+# Long words in names and notes (issue 15 item 8, the re-check) --------------------------
+
+WORD53 = "Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh"
+HUBERT = f"Hubert {WORD53}"
+
+
+def _tokens(output: str) -> list[list[str]]:
+    return [line.split() for line in output.splitlines()]
+
+
+def _whole(word: str, lines: list[list[str]]) -> bool:
+    """`word` is on one line, or runs down consecutive lines broken only after hyphens."""
+    def rest_from(i: int, rest: str) -> bool:
+        if i >= len(lines):
+            return False
+        return any(token == rest or (token.endswith("-") and rest.startswith(token)
+                                     and rest_from(i + 1, rest[len(token):]))
+                   for token in lines[i])
+    return any(rest_from(i, word) for i in range(len(lines)))
+
+
+def names_whole(output: str, names: list[str], width: int) -> None:
+    """No line is wider than the terminal, and every word of every name shows whole: on
+    one line, or wrapped only after its hyphens (never cut, never shortened)."""
+    assert max((len(line.rstrip()) for line in output.splitlines()), default=0) <= width
+    lines = _tokens(output)
+    for name in names:
+        for word in name.split():
+            assert _whole(word, lines), (word, output)
+
+
+def test_whole_accepts_a_word_broken_after_a_hyphen_and_nothing_else():
+    assert _whole("ab-cd", [["x", "ab-"], ["cd", "y"]])
+    assert _whole("ab-cd", [["ab-cd"]])
+    assert not _whole("ab-cd", [["ab-"], ["c"]])
+    assert not _whole("abcd", [["ab"], ["cd"]])  # a split mid-word
+    assert not _whole("ab-cd", [["ab-"], [], ["cd"]])  # not on the next line
+    assert not _whole("abcd", [["abc…"]])
+
+
+@pytest.fixture
+def giants(ties, db_path):
+    built_store("test_tables.giants", db_path, lambda: _giants(ties))
+
+
+def _giants(ties):
+    ties("add", HUBERT, "--type", "strategic", "--on", "2024-06-01", "--company",
+         "Internationale Nederlanden Groep Verzekeringsmaatschappij-Holding", "--tag",
+         "conference-speaker")
+    ties("add", LONG, "--type", "social", "--on", "2024-09-01", "--company",
+         "International Business Machines Corporation")
+    ties("log", "Hubert", "--on", "2024-12-01", "--note", f"read {URL} together")
+    ties("log", "María", "--on", "2024-12-02", "--note", f"she sent {URL}")
+    ties("follow-up", "Hubert", f"send {URL}", "--due", "2025-03-20")
+    ties("follow-up", "María", "send the Kubernetes-migration-retrospective slides")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("command", [("next",), ("report",), ("list",), ("follow-ups",),
+                                     ("show", "Hubert")])
+def test_regression_a_53_character_word_in_a_name_is_cut_by_no_table(
+        ties, giants, command, width):
+    """The re-check of issue 15: a name with a 53-character word was cut in `next` at 80
+    and 100 columns ('…Featherstonehaug' / 'h'), with the rank and last contact squeezed
+    away. Every table at every width keeps it whole, wrapped after its hyphen at most."""
+    result = ties(*command, COLUMNS=str(width))
+    assert result.exit_code == 0, result.stderr
+    names_whole(result.stdout, [HUBERT] if command[0] == "show" else [HUBERT, LONG], width)
+
+
+@pytest.mark.parametrize(("width", "shown"), [(80, []), (100, ["#"]), (120, ["#", "Last"])])
+def test_next_drops_last_contact_and_the_rank_for_a_long_name(ties, giants, width, shown):
+    out = ties("next", COLUMNS=str(width)).stdout
+    header = " ".join(out.split("─")[0].split())
+    assert [h for h in ("#", "Last") if h in header.split()] == shown, out
+    if width > 80:
+        assert any(re.search(rf"(^|\s){WORD53}(\s|$)", line) for line in out.splitlines())
+    assert "· overdue" in out
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("N" * 43, ["#", "Last"]),  # 1 + 43 + 7 ("contact") + 40 + 3 gaps of 3 = 100
+    ("N" * 44, ["#"]),  # one too many: the last contact goes first
+    ("N" * 53, ["#"]),  # 1 + 53 + 40 + 2 gaps = 100
+    ("N" * 54, []),  # then the rank
+])
+def test_next_lets_the_last_contact_go_before_the_rank(name, shown):
+    item = {"name": name, "type": "social", "stretch": False, "last_contact_words":
+            "4 months ago", "reasons": ["overdue by 9 weeks (social: every 3 weeks)"],
+            "talk_about": f"1 Dec: read {URL}"}
+    out = _printed(render.next_table([item], 100), 100)
+    header = " ".join(out.split("─")[0].split())
+    assert [h for h in ("#", "Last") if h in header.split()] == shown, out
+    assert any(re.search(rf"(^|\s){name}(\s|$)", line) for line in out.splitlines())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_link_in_a_note_is_shortened_to_the_room_left_not_to_a_fixed_40(
+        ties, giants, width):
+    out = ties("next", COLUMNS=str(width)).stdout
+    shown = [m.group(1) for m in re.finditer(r"(https://\S*)…", out)]
+    assert shown and all(URL.startswith(s) for s in shown), out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= width
+
+
+_piece = st.text(alphabet="abcdeéøßł王", min_size=1, max_size=20)
+_name_word = st.lists(_piece, min_size=1, max_size=3).map("-".join)
+_name = st.lists(_name_word, min_size=1, max_size=4).map(" ".join)
+_note_word = st.one_of(_piece, st.text(alphabet="abc/:.-_", min_size=30, max_size=120))
+_note = st.lists(_note_word, min_size=0, max_size=8).map(" ".join)
+
+
+def _printed(table, width: int) -> str:
+    from rich.console import Console
+
+    console = Console(width=width, no_color=True)
+    with console.capture() as cap:
+        console.print(table)
+    return cap.get()
+
+
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(people=st.lists(st.tuples(_name, _note, _name), min_size=1, max_size=3))
+def test_no_table_cuts_a_generated_name_at_80_100_or_120(people):
+    _no_table_cuts(people)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(people=st.lists(st.tuples(_name, _note, _name), min_size=1, max_size=6))
+def test_no_table_cuts_a_generated_name_deep(people):
+    _no_table_cuts(people)
+
+
+def _no_table_cuts(people) -> None:
+    """Names of long words with hyphens, notes with words up to 120 characters (links),
+    long companies: at each width no line is wider than the terminal and every name shows
+    whole, wrapped only between words or after a hyphen."""
+    from datetime import date
+
+    today = date(2025, 3, 20)
+    names = [name for name, _, _ in people]
+    items = [{"name": name, "type": "strategic", "stretch": i == 0,
+              "reasons": ["overdue by 9 weeks (strategic: every 3 weeks)", f"note: {note}"],
+              "talk_about": f"1 Mar: {note}", "last_contact_words": "3 months ago"}
+             for i, (name, note, _) in enumerate(people)]
+    rows = [{"name": name, "archived": False, "type": "social", "company": company,
+             "role": company, "last_contact": date(2025, 1, 1), "tags": ["a-tag"]}
+            for name, _, company in people]
+    promises = [{"id": i, "name": name, "text": note or "x", "due": date(2025, 3, 1),
+                 "done": None} for i, (name, note, _) in enumerate(people, 1)]
+    for width in WIDTHS:
+        for table in (render.next_table(items, width), render.people_table(rows, today, width),
+                      render.follow_up_table(promises, today, width)):
+            names_whole(_printed(table, width), names, width)

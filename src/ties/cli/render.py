@@ -8,6 +8,7 @@ take over the terminal.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,13 +37,18 @@ class Column:
     go first when even their narrowest does not fit (lowest first; None: never dropped);
     a column that may `wrap` does so between words only, so it is never narrower than its
     longest word, and one that may not is never narrower than its longest line. A
-    column to show `whole` (a name) makes columns go when that lets it stay on one line."""
+    column to show `whole` (a name) makes columns go when that lets it stay on one line.
+    Only when every column that may go has gone and the table still does not fit does a
+    word longer than its column give way: in a column of what you wrote (`shorten`: a
+    note, a promise) it is shortened to the room left with an ellipsis (down to the
+    column's `least`), anywhere else (a name) it wraps after a hyphen, never cut."""
 
     header: str
     wrap: bool = True
     keep: int | None = None
     whole: bool = False  # rather drop a column than wrap this one (names)
     least: int = 0  # narrower than this it is no use (a column of reasons): its narrowest
+    shorten: bool = False  # what you wrote: a word too long for the room is shortened
     justify: str = "left"
     style: str = ""
     cells: list[RenderableType] = field(default_factory=list)
@@ -55,16 +61,85 @@ def _lines(cell: RenderableType) -> list[str]:
     return (cell.plain if isinstance(cell, Text) else str(cell)).split("\n")
 
 
-def _widths(col: Column) -> tuple[int, int]:
+LONGEST_WORD = 40  # a word of yours (a link in a note) is shortened to this, or less
+
+
+def _pieces(word: str) -> list[str]:
+    """A word cut after each of its hyphens: where a name too long for any layout may
+    wrap ("Wolfeschlegelsteinhausenbergerdorff-" / "Featherstonehaugh")."""
+    return re.findall(r"[^-]*-+|[^-]+$", word) or [word]
+
+
+def _widths(col: Column, tight: bool = False) -> tuple[int, int]:
     """The narrowest a column can be without cutting a word (or a line, when it may not
-    wrap), and the width it would like."""
+    wrap), and the width it would like. A word of yours counts as at most LONGEST_WORD
+    wide; `tight`, when nothing else lets the table fit, as at most the column's `least`,
+    and any other word as its widest piece between hyphens."""
     lines = [line for c in [col.header, *col.cells] for line in _lines(c)]
     natural = max((cell_len(line) for line in lines), default=0)
     if not col.wrap:
         return natural, natural
-    words = [cell_len(w) for line in lines for w in line.split()]
-    lowest = max(max(words, default=0), min(col.least, natural))
-    return lowest, natural
+    words = [w for line in lines for w in line.split()]
+    if col.shorten:
+        longest = max((cell_len(w) for w in words), default=0)
+        lowest = min(longest, max(col.least, 1) if tight else LONGEST_WORD)
+    elif tight:
+        lowest = max((cell_len(p) for w in words for p in _pieces(w)), default=0)
+    else:
+        lowest = max((cell_len(w) for w in words), default=0)
+    return max(lowest, min(col.least, natural)), natural
+
+
+def _cut(word: str, width: int) -> str:
+    """`word` shortened to `width` cells, the last of them an ellipsis."""
+    out = ""
+    for ch in word:
+        if cell_len(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _broken(word: str, width: int) -> str:
+    """`word` wrapped after hyphens into lines of at most `width` cells where it can be
+    (a piece longer than that stays whole)."""
+    lines = [""]
+    for piece in _pieces(word):
+        if lines[-1] and cell_len(lines[-1] + piece) > width:
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(lines)
+
+
+def _fitted_cell(cell: RenderableType, width: int, shorten: bool) -> RenderableType:
+    """A cell whose words longer than `width` are shortened (`shorten`) or wrapped after
+    their hyphens, keeping each part's style."""
+    if not isinstance(cell, Text):
+        if not isinstance(cell, str):
+            return cell
+        cell = Text(cell)
+    changes = [(m.start(), m.end(), _cut(m.group(), width) if shorten
+                else _broken(m.group(), width))
+               for m in re.finditer(r"\S+", cell.plain) if cell_len(m.group()) > width]
+    changes = [(a, b, new) for a, b, new in changes if new != cell.plain[a:b]]
+    if not changes:
+        return cell
+    out, pos = Text(style=cell.style, justify=cell.justify), 0
+    for a, b, new in changes:
+        out.append(cell[pos:a])
+        if shorten:
+            out.append(cell[a:a + len(new) - 1])
+            out.append("…")
+        else:
+            at = a
+            for line in new.split("\n"):
+                if at > a:
+                    out.append("\n")
+                out.append(cell[at:at + len(line)])
+                at += len(line)
+        pos = b
+    out.append(cell[pos:])
+    return out
 
 
 def fits_whole(columns: list[Column], width: int) -> bool:
@@ -104,7 +179,9 @@ def fitted(columns: list[Column], width: int) -> Table:
     if layout(True) > width and layout(True, only_kept=True) <= width:
         while layout(True) > width:
             drop_one()
-    room = width - layout(False)
+    if layout(False) > width:  # nothing left to drop: long words give way
+        sizes = [_widths(c, tight=True) for c in cols]
+    room = max(width - layout(False), 0)
     given = [lo for lo, _ in sizes]
     for i, (c, (lo, hi)) in enumerate(zip(cols, sizes, strict=True)):
         if c.whole and hi - lo <= room:
@@ -118,6 +195,8 @@ def fitted(columns: list[Column], width: int) -> Table:
     for col, w in zip(cols, given, strict=True):
         table.add_column(col.header, justify=col.justify, style=col.style, width=max(w, 1),
                          no_wrap=not col.wrap, overflow="fold")
+        if col.wrap:
+            col.cells = [_fitted_cell(c, max(w, 1), col.shorten) for c in col.cells]
     for row in zip(*(c.cells for c in cols), strict=True) if cols else ():
         table.add_row(*row)
     return table
@@ -237,7 +316,7 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
         number = Column("#", wrap=False, justify="right", style="dim")
         day = Column("Date", wrap=False)
         via = Column("Via", wrap=False)
-        notes = Column("Note")
+        notes = Column("Note", least=16, shorten=True)
         for item in history:
             note = t(item["note"])
             extra = _flags(item)
@@ -258,27 +337,14 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     return Group(*parts)
 
 
-LONGEST_WORD = 40  # in what you wrote (a note's link, a promise): longer is shortened
-
-
-def shortened(text: str | None, longest: int = LONGEST_WORD) -> str | None:
-    """`text` with each word longer than `longest` (a link pasted into a note) shortened
-    to its start and an ellipsis, so that one word can't squeeze a table's names and
-    reasons into slivers. For what you wrote only, never for a name; `--json` keeps it
-    whole."""
-    if not text:
-        return text
-    return " ".join(w if len(w) <= longest else w[:longest - 1] + "…"
-                    for w in text.split(" "))
-
-
 def next_table(items: list[dict], width: int) -> Table:
     """This week's suggestions: a column each for the type and the topic when they fit
     with every name on one line and the reasons at least 24 wide (from 100 columns on,
     names allowing); else the type goes under the name and the topic under the reasons.
     Names, reasons and topics wrap between words, the reasons never narrower than 24; a
-    word of yours longer than 40 characters (a link in a note) is shortened with an
-    ellipsis; names are never cut."""
+    word of yours too long for the room left (a link in a note) is shortened with an
+    ellipsis; the rank and then the last contact go when a long name needs the room; a
+    name is never cut (one word longer than any layout holds wraps after a hyphen)."""
     if width >= 100:
         wide = _next_columns(items, wide=True)
         if fits_whole(wide, width):
@@ -287,20 +353,20 @@ def next_table(items: list[dict], width: int) -> Table:
 
 
 def _next_columns(items: list[dict], wide: bool) -> list[Column]:
-    number = Column("#", wrap=False, justify="right", style="dim")
+    number = Column("#", wrap=False, justify="right", style="dim", keep=3)
     name = Column("Name", whole=True)
     kind = Column("Type", wrap=False, keep=1)
-    last = Column("Last contact")
-    why = Column("Why" if wide else "Why, and what to talk about", least=24)
-    topic = Column("Talk about", least=16)
+    last = Column("Last contact", keep=2)
+    why = Column("Why" if wide else "Why, and what to talk about", least=24, shorten=True)
+    topic = Column("Talk about", least=16, shorten=True)
     for i, item in enumerate(items, 1):
         who = t(item["name"], style="bold")
         if not wide:
             who = Text.assemble(who, "\n", type_text(item["type"]))
         if item["stretch"]:
             who.append("\nstretch", style="yellow")
-        reasons = Text("\n").join(t("· " + shortened(r)) for r in item["reasons"])
-        talk = t(shortened(item["talk_about"]), style="italic")
+        reasons = Text("\n").join(t("· " + r) for r in item["reasons"])
+        talk = t(item["talk_about"], style="italic")
         number.cells.append(str(i))
         name.cells.append(who)
         kind.cells.append(type_text(item["type"]))
@@ -315,7 +381,7 @@ def follow_up_table(items: list[dict], today: date, width: int = 100) -> Table:
     """Promises. Names and promises wrap between words; the due date is never cut."""
     number = Column("#", wrap=False, justify="right", style="dim")
     name = Column("Name", whole=True)
-    text = Column("Promise")
+    text = Column("Promise", least=16, shorten=True)
     due_col = Column("Due")
     for f in items:
         if f["done"]:
