@@ -368,6 +368,19 @@ def test_next_lets_the_last_contact_go_before_the_rank(name, shown):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_show_shortens_a_link_in_a_promise_instead_of_splitting_it(ties, giants, width):
+    """`show` folded a long link in a promise mid-word across two lines."""
+    out = ties("show", "Hubert", COLUMNS=str(width)).stdout
+    promised = out.split("Promised")[1].split("History")[0]
+    assert not any(line.strip().startswith(("sensus", "protocols")) for line in
+                   promised.splitlines()), promised
+    assert max(len(line.rstrip()) for line in promised.splitlines()) <= width
+    shown = re.findall(r"(https://\S*)…", promised)
+    assert URL in promised if width == 120 else (
+        shown and all(URL.startswith(s) for s in shown)), promised
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_a_link_in_a_note_is_shortened_to_the_room_left_not_to_a_fixed_40(
         ties, giants, width):
     out = ties("next", COLUMNS=str(width)).stdout

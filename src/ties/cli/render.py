@@ -291,12 +291,17 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
     fact("Reciprocity", f"gave {person['gave_count']} · received {person['received_count']}")
     parts.append(facts)
 
+    def yours(label_width: int, value: Any) -> RenderableType:
+        """What you wrote beside a label: a word too long for the line is shortened."""
+        return _fitted_cell(t(value), max(width - label_width - 2, 16), shorten=True)
+
     remember = Table.grid(padding=(0, 2))
     remember.add_column(style="dim", no_wrap=True)
     remember.add_column(overflow="fold")
+    titles = [f.title for f in personfields.shown("remember") if value_of(f, person)]
     for f in personfields.shown("remember"):
         if value := value_of(f, person):
-            remember.add_row(f.title, t(value))
+            remember.add_row(f.title, yours(max(map(cell_len, titles)), value))
     if remember.row_count:
         parts += [Text("\nWhat to remember", style="bold"), remember]
 
@@ -304,11 +309,14 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
         promises = Table.grid(padding=(0, 2))
         promises.add_column(style="dim", no_wrap=True)
         promises.add_column(overflow="fold")
+        labels = []
         for f in follow_ups:
             due = f"due {f['due'].isoformat()}" if f["due"] else "no date"
             if f["due"] and f["due"] < today:
                 due += f" ({dates.lateness(f['due'], today)})"
-            promises.add_row(f"#{f['id']} {due}", t(f["text"]))
+            labels.append(f"#{f['id']} {due}")
+        for label, f in zip(labels, follow_ups, strict=True):
+            promises.add_row(label, yours(max(map(cell_len, labels)), f["text"]))
         parts += [Text("\nPromised", style="bold"), promises]
 
     parts.append(Text(f"\nHistory ({len(history)})", style="bold"))
