@@ -688,3 +688,44 @@ def test_regression_thunderbird_tzids_printed_icalendar_warnings_to_stderr(tzid)
         found = sightings(data, zone=ZoneInfo("UTC")).found
     assert [str(w.message) for w in said] == []
     assert [s.when for s in found] == [date(2025, 3, 10)]  # 22:30 UTC: Berlin's zone read
+
+
+# The fast parse ------------------------------------------------------------------------------
+
+shared_lines = st.lists(st.sampled_from([
+    "ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:ana@example.com",
+    "ATTENDEE;CN=\"Lima, Ana\";RSVP=TRUE:mailto:ana@example.com",
+    "ATTENDEE;PARTSTAT=DECLINED:mailto:me@example.org", "ORGANIZER;CN=Bo:mailto:bo@example.com",
+    "STATUS:CONFIRMED", "STATUS:CANCELLED", "LOCATION:Café\\, Berlin", "SEQUENCE:2",
+    "CATEGORIES:a,b", "RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE:20250317T090000Z",
+    "DTEND;TZID=Europe/Berlin:20250310T100000", "X-GOOGLE-CONFERENCE:https://meet.google.com/x",
+]), max_size=6)
+
+
+def parsed_both_ways(bodies: list[list[str]]) -> tuple[bytes, bytes]:
+    import icalendar
+
+    from ties.formats.importers.calendar import _calendar_class
+
+    data = ics(BERLIN_TZ, *(event(f"p{n}", "DTSTART:20250310T090000Z", *lines, attendees=[])
+                            for n, lines in enumerate(bodies))).decode()
+    fast = _calendar_class().from_ical(data, multiple=True)
+    plain = icalendar.Calendar.from_ical(data, multiple=True)
+    return b"".join(c.to_ical() for c in fast), b"".join(c.to_ical() for c in plain)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(shared_lines, max_size=5))
+def test_parsing_each_distinct_line_once_gives_what_icalendar_gives(bodies):
+    fast, plain = parsed_both_ways(bodies)
+    assert fast == plain
+
+
+def test_events_sharing_a_line_each_keep_it_and_read_as_they_would_alone():
+    line = "ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED:mailto:ana@example.com"
+    fast, plain = parsed_both_ways([[line], [line, line.replace("ana@", "bo@")], [line]])
+    assert fast == plain and fast.count(b"mailto:ana@example.com") == 3
+    out = sightings(ics(*(event(f"s{n}", f"DTSTART:2025031{n}T090000Z", attendees=[line])
+                          for n in range(3))))
+    assert [(s.others, s.names) for s in out.found] == [
+        (("ana@example.com",), (("ana@example.com", "Ana Lima"),))] * 3

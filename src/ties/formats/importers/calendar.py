@@ -36,6 +36,7 @@ than `MAX_OCCURRENCES` times by now is skipped, and all series together expand a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import warnings
@@ -103,7 +104,7 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", icalendar.GloballyUniqueTZIDGuessed)
-            calendars = icalendar.Calendar.from_ical(text, multiple=True)
+            calendars = _calendar_class().from_ical(text, multiple=True)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         raise BadFile(f"{source} is not a calendar ties can read ({_first_line(exc)}). "
                       "Export it again as .ics.") from None
@@ -188,6 +189,72 @@ def _slim(text: str, source: str) -> str:
             continue
         out.append(line)
     return "\r\n".join(out) + "\r\n"
+
+
+@functools.cache
+def _calendar_class():
+    """icalendar's Calendar, parsing each distinct content line once.
+
+    An export repeats most of its lines word for word: every event of a person lists the
+    same ATTENDEE line (with its parameters, the costliest to parse), the same ORGANIZER,
+    STATUS and LOCATION. icalendar's parser is made to be refined by subclassing (its
+    `ComponentIcalParser`); this one remembers what a line parsed to and gives the same
+    value to every component that has that line. Values are never changed after the parse
+    (the reader only reads them), so sharing them is safe. Date-time lines (DTSTART, DTEND,
+    RECURRENCE-ID, RDATE, EXDATE, DUE) are parsed each time, as icalendar does, since the
+    expansion works on them."""
+    import icalendar
+    from icalendar.parser.ical.component import ComponentIcalParser
+
+    class Parser(ComponentIcalParser):
+        def parse_content_lines(self) -> None:
+            parts: dict[str, tuple] = {}
+            self._values: dict[tuple[str, str], object] = {}
+            dated = self.datetime_names
+            for line in self._content_lines_iterator:
+                if not line:
+                    continue
+                got = parts.get(line)
+                if got is None:
+                    try:
+                        got = line.parts()
+                    except ValueError as e:
+                        self.handle_line_parse_error(e)
+                        continue
+                    if got[0].upper() not in dated:
+                        parts[line] = got
+                name, params, vals = got
+                uname = name.upper()
+                if uname == "BEGIN":
+                    self.handle_begin_component(vals)
+                elif uname == "END":
+                    self.handle_end_component(vals)
+                else:
+                    self.handle_property(uname, params, vals, line)
+
+        def parse_and_add_property(self, name, params, val, tzid, line) -> None:
+            if tzid or name in self.datetime_names:
+                super().parse_and_add_property(name, params, val, tzid, line)
+                return
+            value = self._values.get((line, val))
+            if value is None:
+                factory = self.get_factory_for_property(name, params)
+                try:
+                    parsed = factory.from_ical(val)
+                except (ValueError, TypeError) as e:
+                    self.handle_property_parse_error(e, name, params, val, line)
+                    return
+                value = factory(parsed)
+                value.params = params
+                self._values[(line, val)] = value
+            self.component.add(name, value, encode=False)
+
+    class Calendar(icalendar.Calendar):
+        @classmethod
+        def _get_ical_parser(cls, st):
+            return Parser(st, cls._get_component_factory(), cls.types_factory)
+
+    return Calendar
 
 
 def _first_line(exc: Exception) -> str:
