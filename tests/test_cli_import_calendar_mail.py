@@ -343,3 +343,52 @@ def test_regression_sent_then_inbox_gave_a_second_interaction_and_they_reached_o
     assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
         ("2025-11-04", False), ("2025-11-02", False)]  # as one combined mailbox gives
     assert ties("import", sent).stderr.count("0 interactions created") == 1  # nothing new
+
+
+BROKEN = CALENDAR.replace("END:VCALENDAR\r\n", """BEGIN:VEVENT
+UID:no-start@example.com
+SUMMARY:No start
+ATTENDEE:mailto:ana@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:two-starts@example.com
+DTSTART:20250310T090000Z
+DTSTART:20250311T090000Z
+SUMMARY:Two starts
+ATTENDEE:mailto:ana@example.com
+END:VEVENT
+X
+BEGIN:VEVENT
+UID:bad-rule@example.com
+DTSTART:20250303T090000Z
+RRULE:FREQ=WEEKLY;BYDAY=XX
+SUMMARY:Bad rule
+ATTENDEE:mailto:ana@example.com
+END:VEVENT
+END:VCALENDAR
+""".replace("\n", "\r\n"))
+
+
+def test_regression_one_event_without_a_start_refused_the_whole_calendar(ties, known,
+                                                                          tmp_path):
+    path = tmp_path / "broken.ics"
+    path.write_text(BROKEN)
+    result = ties("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr and "'DTSTART'" not in result.stderr
+    assert ("  3 events could not be read (a repeat rule that is not one: 1, no start "
+            "date: 1, two start dates: 1)\n") in result.stderr
+    assert "Imported ics as import #1: 2 interactions created, 4 skipped." in result.stderr
+    assert [h["note"] for h in history(ties, "Ana Lima")] == ["Coffee with Ana",
+                                                              "Weekly sync"]
+    skipped = json.loads(ties("import", str(path), "--dry-run", "--json").stdout)["skipped"]
+    assert {k: v for k, v in skipped.items() if k.startswith("could not")} == {
+        "could not be read (no start date)": 1, "could not be read (two start dates)": 1,
+        "could not be read (a repeat rule that is not one)": 1}
+
+
+def test_one_unreadable_event_is_said_with_its_reason_alone(ties, known, tmp_path):
+    path = tmp_path / "one.ics"
+    path.write_text(CALENDAR.replace("DTSTART:20250312T090000Z\r\n", ""))
+    result = ties("import", str(path))
+    assert "  1 event could not be read (no start date)\n" in result.stderr

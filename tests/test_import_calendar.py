@@ -729,3 +729,38 @@ def test_events_sharing_a_line_each_keep_it_and_read_as_they_would_alone():
                           for n in range(3))))
     assert [(s.others, s.names) for s in out.found] == [
         (("ana@example.com",), (("ana@example.com", "Ana Lima"),))] * 3
+
+
+# One bad event -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lines", "reason"), [
+    (("SUMMARY:no start",), "no start date"),
+    (("DTSTART:20250310T090000Z", "DTSTART:20250311T090000Z"), "two start dates"),
+    (("DTSTART:2025031",), "a date that is not a date"),
+    (("DTSTART:20250310T090000Z", "DTEND:20250310T100000Z", "DTEND:20250310T110000Z"),
+     "a date that is not a date"),
+    (("DTSTART:20250310T090000Z", "EXDATE:garbage"), "a date that is not a date"),
+    (("DTSTART:20250310T090000Z", "RECURRENCE-ID:bad"), "a date that is not a date"),
+    (("DTSTART:20250310T090000Z", "RRULE:FREQ=WEEKLY;BYDAY=XX"), "a repeat rule that is not one"),
+])
+def test_an_unreadable_event_is_skipped_and_counted_and_the_rest_is_read(lines, reason):
+    bad = "\n".join(["BEGIN:VEVENT", "UID:bad", *lines, "ATTENDEE:mailto:ana@example.com",
+                     "END:VEVENT"])
+    out = sightings(ics(event("before"), bad, event("after", "DTSTART:20250311T090000Z")))
+    assert [s.key for s in out.found] == ["ics:before/2025-03-10T09:00:00Z",
+                                          "ics:after/2025-03-11T09:00:00Z"]
+    assert out.skipped == {f"could not be read ({reason})": 1}
+
+
+def test_an_unreadable_override_is_skipped_and_its_series_is_read():
+    series = event("s", "DTSTART:20250303T090000Z", "RRULE:FREQ=WEEKLY;COUNT=2")
+    override = event("s", "DTSTART:2025031", "RECURRENCE-ID:20250310T090000Z")
+    out = sightings(ics(series, override))
+    assert [s.key for s in out.found] == ["ics:s/2025-03-03T09:00:00Z",
+                                          "ics:s/2025-03-10T09:00:00Z"]
+    assert out.skipped == {"could not be read (a date that is not a date)": 1}
+
+
+def test_a_stray_line_between_events_is_left_out_and_the_events_are_read():
+    data = ics(event("a"), "X", event("b", "DTSTART:20250311T090000Z"))
+    assert len(sightings(data).found) == 2

@@ -211,6 +211,7 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
 def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
     """A dry run's plan on stdout (one line per interaction and person it adds), then the
     summary; a real import's summary on stderr. Both list the unknown addresses met most."""
+    from ties.core.records import UNREADABLE
     from ties.core.text import safe
 
     plan = result.plan
@@ -243,8 +244,18 @@ def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
     if dry_run and not as_json:
         for entry in entries:
             echo(safe(_sighting_line(entry)))
+    head, tail = UNREADABLE.split("{}")
+    unreadable = {}  # why -> how many: said in one line, "3 events could not be read (...)"
     for reason, n in sorted(plan.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
-        out(safe(f"  skipped {n}: {reason}"))
+        if reason.startswith(head) and reason.endswith(tail):
+            unreadable[reason[len(head):len(reason) - len(tail)]] = n
+        else:
+            out(safe(f"  skipped {n}: {reason}"))
+    if unreadable:
+        whys = ", ".join(unreadable) if len(unreadable) == 1 else \
+            ", ".join(f"{why}: {n}" for why, n in unreadable.items())
+        out(safe(f"  {plural(sum(unreadable.values()), _entry_word(result.format))} "
+                 + UNREADABLE.format(whys)))
     if plan.unknown:
         out(f"  not in ties ({plural(len(plan.unknown), 'address', 'addresses')}), most met "
             "first:")
@@ -262,6 +273,11 @@ def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
         say("'ties import --undo' takes it back." + (
             " New people have no type yet: 'ties triage' walks through them."
             if plan.new else ""))
+
+
+def _entry_word(format_: str) -> str:
+    """What a reader of this format reads one by one: an event, a message."""
+    return "event" if format_ == "ics" else "message"
 
 
 def _sighting_line(entry: dict) -> str:

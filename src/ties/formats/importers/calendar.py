@@ -45,7 +45,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 
 from ties.core.identity import is_mine
-from ties.core.records import Sighting, Sightings
+from ties.core.records import UNREADABLE, Sighting, Sightings
 from ties.formats.importers import BadFile
 
 MAX_DEPTH = 8  # VCALENDAR > VEVENT > VALARM is 3; VTIMEZONE > STANDARD is 3
@@ -61,7 +61,14 @@ BROADCAST = "a broadcast (more than {} others)"
 FUTURE = "not yet happened"
 TOO_OFTEN = f"repeats more than {MAX_OCCURRENCES:,} times"
 REPEATED = "in the file twice"
-BAD_EVENT = "unreadable event"
+NO_START = UNREADABLE.format("no start date")
+TWO_STARTS = UNREADABLE.format("two start dates")
+BAD_DATE = UNREADABLE.format("a date that is not a date")
+BAD_RULE = UNREADABLE.format("a repeat rule that is not one")
+BAD_EVENT = UNREADABLE.format("its repetitions")
+# What the expansion reads of an event: one of these unreadable makes the event unreadable
+# (the others, a SUMMARY or an ATTENDEE, are read as best they can be).
+_DATED = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "RDATE", "EXDATE")
 NOTHING_LEFT = "every occurrence excluded"
 
 # Hosts of video meetings: a link to one (or a subdomain, us02web.zoom.us) makes an event
@@ -232,6 +239,14 @@ def _calendar_class():
                 else:
                     self.handle_property(uname, params, vals, line)
 
+        def handle_line_parse_error(self, exception: Exception) -> None:
+            # a line that is no content line ("X" between two events) is left out where
+            # a component holds it, as icalendar does inside an event, so that the rest
+            # of the calendar is read; outside every component, the file is no calendar
+            if not self.component:
+                raise exception
+            self.component.errors.append((None, str(exception)))
+
         def parse_and_add_property(self, name, params, val, tzid, line) -> None:
             if tzid or name in self.datetime_names:
                 super().parse_and_add_property(name, params, val, tzid, line)
@@ -286,7 +301,13 @@ class _Reader:
         # taken out before the expansion would list its occurrences.
         cores: dict[str, object] = {}
         too_often: set[str] = set()
+        unreadable: set[int] = set()
         for event in cal.walk("VEVENT"):
+            why = _unreadable(event)
+            if why:  # skipped and counted; the rest of the calendar is read
+                self.out.skip(why)
+                unreadable.add(id(event))
+                continue
             if not str(event.get("UID", "")).strip():
                 event["UID"] = _content_uid(event)
             if event.get("RECURRENCE-ID") is None:
@@ -300,14 +321,20 @@ class _Reader:
                     too_often.add(uid)
         if too_often:
             self.out.skipped[TOO_OFTEN] = len(too_often)
-            _remove(cal, too_often)
+        if too_often or unreadable:
+            _remove(cal, too_often, unreadable)
         try:
             query = rie.of(cal, skip_bad_series=True)
         except Exception as exc:  # noqa: BLE001 - the library's own refusals of a file
             raise BadFile(f"This calendar can't be read ({_first_line(exc)}). Export it "
                           "again as .ics.") from None
+        seen = set()
         for series in query.series:
+            seen.add(str(series.uid))
             self.series(series, cores.get(str(series.uid)))
+        # a series the library could not expand is left out of its query: counted too
+        for _ in cores.keys() - too_often - seen:
+            self.out.skip(BAD_EVENT)
 
     def series(self, series, core) -> None:
         start = datetime(1900, 1, 1)  # every occurrence that started by now (since 1900)
@@ -529,11 +556,30 @@ def _never_matches(rule) -> bool:
                                   for m in months)
 
 
-def _remove(cal, uids: set[str]) -> None:
-    """Take the events of these series (and their overrides) out of the calendar."""
+def _remove(cal, uids: set[str], events: set[int]) -> None:
+    """Take the events of these series (and their overrides), and these events (by id),
+    out of the calendar."""
     for component in cal.walk("VCALENDAR"):
-        component.subcomponents = [c for c in component.subcomponents
-                                   if c.name != "VEVENT" or str(c.get("UID")) not in uids]
+        component.subcomponents = [
+            c for c in component.subcomponents
+            if c.name != "VEVENT" or (id(c) not in events and str(c.get("UID")) not in uids)]
+
+
+def _unreadable(event) -> str | None:
+    """Why an event can't be read, as the summary says it, or None: no start, two starts,
+    or a date or repeat rule icalendar could not parse (it keeps those as errors)."""
+    start = event.get("DTSTART")
+    if start is None:
+        return NO_START
+    if isinstance(start, list):
+        return TWO_STARTS
+    broken = {name.upper() for name, _ in getattr(event, "errors", ()) if name}
+    if broken & {"RRULE", "EXRULE"}:
+        return BAD_RULE
+    if broken & set(_DATED) or any(isinstance(event.get(p), list)
+                                   for p in ("DTEND", "DURATION", "RECURRENCE-ID")):
+        return BAD_DATE
+    return None
 
 
 def _listed(value) -> list:
