@@ -764,3 +764,43 @@ def test_an_unreadable_override_is_skipped_and_its_series_is_read():
 def test_a_stray_line_between_events_is_left_out_and_the_events_are_read():
     data = ics(event("a"), "X", event("b", "DTSTART:20250311T090000Z"))
     assert len(sightings(data).found) == 2
+
+
+# Outlook's zone labels without a VTIMEZONE ---------------------------------------------------
+
+@pytest.mark.parametrize(("tzid", "key"), [
+    ('"(UTC-05:00) Eastern Time (US & Canada)"', "2025-03-11T03:30:00Z"),  # EDT: -4
+    ("(UTC-05:00) Eastern Time (US & Canada)", "2025-03-11T03:30:00Z"),
+    ("Eastern Standard Time", "2025-03-11T03:30:00Z"),  # a Windows id: icalendar's map
+    ('"(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"', "2025-03-10T22:30:00Z"),
+    ('"(GMT+10:00) Canberra, Melbourne, Sydney"', "2025-03-10T12:30:00Z"),  # summer: +11
+    ('"(UTC) Coordinated Universal Time"', "2025-03-10T23:30:00Z"),
+    # unknown words: the label's own offset, all year
+    ('"(UTC-03:00) Somewhere Else"', "2025-03-11T02:30:00Z"),
+    ('"(UTC+05:30) Somewhere Else"', "2025-03-10T18:00:00Z"),
+    # a city whose zone keeps another offset is not taken: the label's offset is
+    ('"(UTC+03:00) Berlin"', "2025-03-10T20:30:00Z"),
+    # no label, no zone: floating, the user's own wall time, as before
+    ("Nowhere/Land", "2025-03-10T23:30:00"),
+])
+def test_outlook_zone_labels_without_a_vtimezone_are_read_in_their_zone(tzid, key):
+    out = sightings(ics(event("o", f"DTSTART;TZID={tzid}:20250310T233000",
+                              f"DTEND;TZID={tzid}:20250311T000000")), zone=ZoneInfo("UTC"))
+    assert [s.key for s in out.found] == [f"ics:o/{key}"]
+
+
+def test_an_outlook_label_a_vtimezone_defines_is_read_by_that_vtimezone():
+    label = "(UTC-05:00) Eastern Time (US & Canada)"
+    zone = BERLIN_TZ.replace("TZID:Europe/Berlin", f"TZID:{label}")
+    out = sightings(ics(zone, event("o", f'DTSTART;TZID="{label}":20250310T233000')),
+                    zone=ZoneInfo("UTC"))
+    assert [s.key for s in out.found] == ["ics:o/2025-03-10T22:30:00Z"]  # Berlin's rules
+
+
+def test_an_outlook_label_on_a_weekly_series_and_its_exdate_keeps_its_zone():
+    label = '"(UTC-08:00) Pacific Time (US & Canada)"'
+    out = sightings(ics(event("w", f"DTSTART;TZID={label}:20250303T170000",
+                              "RRULE:FREQ=WEEKLY;COUNT=3",
+                              f"EXDATE;TZID={label}:20250310T170000")), zone=ZoneInfo("UTC"))
+    # 3 March is PST (-8), 17 March PDT (-7); 10 March excluded in its zone
+    assert [s.key for s in out.found] == ["ics:w/2025-03-04T01:00:00Z"]

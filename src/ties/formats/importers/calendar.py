@@ -157,6 +157,114 @@ _LOOKED_AT = re.compile(r"(DESCRIPTION|X-ALT-DESC)[;:]", re.IGNORECASE)
 LINK_SEEN = "X-TIES-MEETING-LINK"
 
 
+# Outlook's zone labels, written as a TZID without a VTIMEZONE by older Outlook versions:
+# "(UTC-05:00) Eastern Time (US & Canada)", "(GMT+01:00) Amsterdam, Berlin, ...". The
+# Windows zone ids ("Eastern Standard Time") icalendar maps itself (CLDR's windowsZones).
+_LABEL = re.compile(r"\((?:UTC|GMT)(?:([+-])(\d{1,2}):?(\d{2}))?\)\s*(.*)", re.IGNORECASE)
+# Labels that name no city a zone is named after, by the zone they mean.
+_LABELLED = {
+    "eastern time (us & canada)": "America/New_York",
+    "central time (us & canada)": "America/Chicago",
+    "mountain time (us & canada)": "America/Denver",
+    "pacific time (us & canada)": "America/Los_Angeles",
+    "pacific time (us & canada); tijuana": "America/Los_Angeles",
+    "alaska": "America/Anchorage", "hawaii": "Pacific/Honolulu", "arizona": "America/Phoenix",
+    "atlantic time (canada)": "America/Halifax", "newfoundland": "America/St_Johns",
+    "saskatchewan": "America/Regina", "indiana (east)": "America/Indiana/Indianapolis",
+    "coordinated universal time": "UTC", "greenwich mean time": "Etc/GMT",
+    "brasilia": "America/Sao_Paulo", "central america": "America/Guatemala",
+    "west central africa": "Africa/Lagos", "mid-atlantic": "Etc/GMT+2",
+    "international date line west": "Etc/GMT+12",
+}
+# A date-time's TZID, quoted or not, which ties replaces with the zone a label means.
+_ZONE_LINE = re.compile(r"((?:DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)[^:]*?;TZID=)"
+                        r"(\"[^\"]*\"|\((?:UTC|GMT)[+-]?[0-9:]*\)[^;:]*|[^;:]*)",
+                        re.IGNORECASE)  # a label unquoted, its colon and all, is one too
+
+
+def _outlook_zone(tzid: str) -> str | None:
+    """The IANA zone an Outlook label means, or None when `tzid` is no such label: the
+    zone its words name (a table for those naming a region, else a city in the label that
+    a zone is named after), when that zone keeps the label's offset in winter or summer;
+    else a zone of the label's own offset all year ("Etc/GMT+5" for UTC-05:00)."""
+    found = _LABEL.fullmatch(tzid.strip().strip('"').strip())
+    if not found:
+        return None
+    sign, hours, minutes, words = found.groups()
+    offset = (-1 if sign == "-" else 1) * timedelta(hours=int(hours or 0),
+                                                    minutes=int(minutes or 0))
+    if offset > timedelta(hours=14) or offset < timedelta(hours=-12):
+        return None
+    from zoneinfo import ZoneInfo
+
+    def keeps(name: str) -> bool:
+        zone = ZoneInfo(name)
+        return any(datetime(2025, month, 1, tzinfo=zone).utcoffset() == offset
+                   for month in (1, 7))
+
+    words = words.strip()
+    named = _LABELLED.get(words.lower())
+    if named and keeps(named):
+        return named
+    cities = _cities()
+    for city in re.split(r",|and", words):
+        name = cities.get(city.strip().replace(" ", "_").lower())
+        if name and keeps(name):
+            return name
+    return _fixed_zone(offset)
+
+
+@functools.cache
+def _cities() -> dict[str, str]:
+    """Each IANA zone by the city it ends in ("berlin": "Europe/Berlin")."""
+    from zoneinfo import available_timezones
+
+    out: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/",
+                                                "right/")):
+            out.setdefault(name.rsplit("/", 1)[1].lower(), name)
+    return out
+
+
+def _fixed_zone(offset: timedelta) -> str | None:
+    """A zone that is `offset` from UTC all year: Etc/GMT-1 for +01:00 (POSIX' sign), else
+    the first zone that keeps that offset winter and summer (+05:30: Asia/Kolkata)."""
+    if not offset:
+        return "UTC"
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if not rest:
+        return f"Etc/GMT{-hours:+d}"
+    from zoneinfo import ZoneInfo
+
+    for name in sorted(_cities().values()):
+        zone = ZoneInfo(name)
+        if all(datetime(2025, m, 1, tzinfo=zone).utcoffset() == offset for m in (1, 7)):
+            return name
+    return None
+
+
+def _outlook_zones(text: str) -> str:
+    """The file with each Outlook zone label that no VTIMEZONE defines, where a date-time
+    names it as its TZID, replaced by the IANA zone it means (`_outlook_zone`)."""
+    if "TZID=" not in text.upper() or "(" not in text:
+        return text
+    defined = {t.strip().strip('"') for t in
+               re.findall(r"^TZID[;:]([^\r\n]*)", text, re.IGNORECASE | re.MULTILINE)}
+    mapped: dict[str, str | None] = {}
+
+    def replaced(found: re.Match) -> str:
+        tzid = found.group(2)
+        bare = tzid.strip('"')
+        if bare in defined or "(" not in bare:
+            return found.group(0)
+        if bare not in mapped:
+            mapped[bare] = _outlook_zone(bare)
+        return found.group(1) + (mapped[bare] or tzid)
+
+    return _ZONE_LINE.sub(replaced, text)
+
+
 def _slim(text: str, source: str) -> str:
     """The file's logical lines (folds joined) without what no rule reads, its
     descriptions reduced to whether they hold a meeting link, and alarms left out; in one
@@ -195,7 +303,7 @@ def _slim(text: str, source: str) -> str:
         if _UNREAD.match(line):
             continue
         out.append(line)
-    return "\r\n".join(out) + "\r\n"
+    return _outlook_zones("\r\n".join(out) + "\r\n")
 
 
 @functools.cache
