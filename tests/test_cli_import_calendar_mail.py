@@ -392,3 +392,70 @@ def test_one_unreadable_event_is_said_with_its_reason_alone(ties, known, tmp_pat
     path.write_text(CALENDAR.replace("DTSTART:20250312T090000Z\r\n", ""))
     result = ties("import", str(path))
     assert "  1 event could not be read (no start date)\n" in result.stderr
+
+
+# The progress bar ----------------------------------------------------------------------------
+
+class Bar:
+    """rich.progress.Progress as the import drives it: what it was told, in order."""
+
+    made: list[Bar] = []
+
+    def __init__(self, **kw):
+        self.told: list[tuple[str, float]] = []
+        self.description, self.completed, self.stopped = "", 0.0, False
+        Bar.made.append(self)
+
+    def start(self):
+        pass
+
+    def add_task(self, description, total=None):
+        self.description = description
+        self.told.append((description, 0.0))
+        return 1
+
+    def update(self, task, completed=None, description=None, total=None):
+        self.description = description or self.description
+        self.completed = self.completed if completed is None else completed
+        self.told.append((self.description, self.completed))
+
+    def stop(self):
+        self.stopped = True
+
+
+@pytest.fixture
+def bar(monkeypatch):
+    import rich.progress
+    from rich.console import Console
+
+    from ties.cli import data
+
+    Bar.made = []
+    monkeypatch.setattr(rich.progress, "Progress", Bar)
+    terminal = {"on": True}
+    monkeypatch.setattr(data, "console", lambda stderr=False: Console(
+        stderr=stderr, force_terminal=terminal["on"]))
+    return terminal
+
+
+@pytest.mark.parametrize("kind", ["calendar", "mbox"])
+def test_on_a_terminal_one_bar_covers_reading_planning_and_writing(ties, known, bar, kind,
+                                                                   request):
+    result = ties("import", request.getfixturevalue(kind))
+    assert result.exit_code == 0, result.stderr
+    [made] = Bar.made
+    stages = [what for what, _ in made.told]
+    assert stages[0] == "Reading" and stages[-1] == "Writing" and made.stopped
+    assert "Planning" in stages and stages.index("Planning") < stages.index("Writing")
+    done = [n for _, n in made.told]
+    assert done == sorted(done) and done[-1] == 100
+    assert any(0 < n <= 80 for what, n in made.told if what == "Reading")
+
+
+@pytest.mark.parametrize("kind", ["calendar", "mbox"])
+def test_no_bar_with_json_or_off_a_terminal(ties, known, bar, kind, request):
+    path = request.getfixturevalue(kind)
+    assert ties("import", path, "--dry-run", "--json").exit_code == 0
+    bar["on"] = False
+    assert ties("import", path).exit_code == 0
+    assert Bar.made == []

@@ -804,3 +804,10 @@ def test_an_outlook_label_on_a_weekly_series_and_its_exdate_keeps_its_zone():
                               f"EXDATE;TZID={label}:20250310T170000")), zone=ZoneInfo("UTC"))
     # 3 March is PST (-8), 17 March PDT (-7); 10 March excluded in its zone
     assert [s.key for s in out.found] == ["ics:w/2025-03-04T01:00:00Z"]
+
+
+def test_progress_is_told_parsing_then_each_series_up_to_the_whole():
+    told = []
+    data = ics(*(event(f"p{n}", f"DTSTART:202503{1 + n % 9:02d}T090000Z") for n in range(600)))
+    sightings(data, progress=lambda done, total: told.append((done, total)))
+    assert told == [(1, 2), (850, 1200), (1100, 1200), (1200, 1200)]

@@ -195,16 +195,16 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
             raise BadValue(f"There is no {file}. Check the path.")
     elif data is None:
         data = _read_input(file)
-    with _progress(None, "Reading") as tick:
-        found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
-                           max_others=mine["import.max_attendees"], source=source,
-                           progress=tick, now=dates.now())
     from pathlib import PurePath
 
-    with writing(commit=not dry_run) as session:
-        result = store.import_sightings(session, found, format_=fmt.name,
-                                        source=PurePath(source).name, today=today(),
-                                        add_new=add_new)
+    with _Stages(show=not as_json) as stages:
+        found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
+                           max_others=mine["import.max_attendees"], source=source,
+                           progress=stages.read, now=dates.now())
+        with writing(commit=not dry_run) as session:
+            result = store.import_sightings(session, found, format_=fmt.name,
+                                            source=PurePath(source).name, today=today(),
+                                            add_new=add_new, stage=stages.stage)
     _report_sightings(result, found, dry_run, as_json)
 
 
@@ -346,6 +346,45 @@ class _progress:
 
     def __exit__(self, *exc):
         if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+class _Stages:
+    """One progress bar on stderr over a whole calendar or mail import: reading (as far as
+    the reader tells), planning, writing. Only on a terminal, never with --json, and gone
+    when the import ends (its summary follows)."""
+
+    READ = 80  # of the bar's 100: reading is most of an import
+    AT = {"planning": 85, "writing": 90}
+
+    def __init__(self, show: bool):
+        self.show, self.bar = show, None
+
+    def __enter__(self) -> _Stages:
+        out = console(stderr=True)
+        if self.show and out.is_terminal:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=out, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Reading", total=100)
+        return self
+
+    def read(self, done: int, total: int | None = None) -> None:
+        """`done` of `total` read (bytes, files, events: the reader's own measure)."""
+        if self.bar is not None and total:
+            self.bar.update(self.task, completed=self.READ * min(done, total) / total)
+
+    def stage(self, what: str) -> None:
+        """The import moves on to `what`: "planning", then "writing"."""
+        if self.bar is not None:
+            self.bar.update(self.task, description=what.capitalize(),
+                            completed=self.AT.get(what, self.READ))
+
+    def __exit__(self, *exc) -> bool:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=100)
             self.bar.stop()
         return False
 

@@ -51,6 +51,7 @@ from ties.formats.importers import BadFile
 MAX_DEPTH = 8  # VCALENDAR > VEVENT > VALARM is 3; VTIMEZONE > STANDARD is 3
 MAX_OCCURRENCES = 10_000  # of one series up to now: a daily meeting for 27 years
 MAX_EXPANDED = 1_000_000  # of the whole file
+PROGRESS_SERIES = 250  # how often progress is told, in series expanded
 
 # The reasons, as the import summary says them.
 DECLINED = "declined"
@@ -99,11 +100,12 @@ NOT_PEOPLE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com
 
 def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
          now: datetime | None = None, *, zone: tzinfo | None = None,
-         source: str = "The file") -> Sightings:
+         source: str = "The file", progress=None) -> Sightings:
     """The sightings of a calendar file: one per occurrence up to `now` (default: the end
     of `today`) of an event with one to `max_others` other people, its day in `zone`
     (default: the system's time zone). `me`: the user's own addresses, lower-case.
-    A file that is not a calendar: BadFile, one line."""
+    `progress(done, total)` is told how far: parsing is the first half, then the series
+    expanded. A file that is not a calendar: BadFile, one line."""
     text = _slim(_text(data, source), source)
     import icalendar
     import recurring_ical_events
@@ -116,11 +118,13 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
         raise BadFile(f"{source} is not a calendar ties can read ({_first_line(exc)}). "
                       "Export it again as .ics.") from None
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
+    if progress is not None:
+        progress(1, 2)  # parsed: half way
     if not calendars:
         raise BadFile(f"{source} is not a calendar (no BEGIN:VCALENDAR). Export your "
                       "calendar as .ics and import that.")
     me = frozenset(a.lower() for a in me)
-    reader = _Reader(me, today, max_others, now, zone)
+    reader = _Reader(me, today, max_others, now, zone, progress)
     for cal in calendars:
         with warnings.catch_warnings():
             # Thunderbird's and Evolution's TZIDs ("/freeassociation.sourceforge.net/
@@ -387,7 +391,8 @@ def _first_line(exc: Exception) -> str:
 
 class _Reader:
     def __init__(self, me: frozenset[str], today: date, max_others: int,
-                 now: datetime | None, zone: tzinfo | None):
+                 now: datetime | None, zone: tzinfo | None, progress=None):
+        self.progress = progress
         self.me = me
         self.today = today
         self.max_others = max_others
@@ -437,9 +442,12 @@ class _Reader:
             raise BadFile(f"This calendar can't be read ({_first_line(exc)}). Export it "
                           "again as .ics.") from None
         seen = set()
-        for series in query.series:
+        every = query.series
+        for n, series in enumerate(every, 1):
             seen.add(str(series.uid))
             self.series(series, cores.get(str(series.uid)))
+            if self.progress is not None and (n % PROGRESS_SERIES == 0 or n == len(every)):
+                self.progress(len(every) + n, 2 * len(every))  # parsed: half way
         # a series the library could not expand is left out of its query: counted too
         for _ in cores.keys() - too_often - seen:
             self.out.skip(BAD_EVENT)
