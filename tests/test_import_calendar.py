@@ -811,3 +811,60 @@ def test_progress_is_told_parsing_then_each_series_up_to_the_whole():
     data = ics(*(event(f"p{n}", f"DTSTART:202503{1 + n % 9:02d}T090000Z") for n in range(600)))
     sightings(data, progress=lambda done, total: told.append((done, total)))
     assert told == [(1, 2), (850, 1200), (1100, 1200), (1200, 1200)]
+
+
+# Single events without the expansion ----------------------------------------------------------
+
+starts = st.sampled_from([
+    "DTSTART:20250310T090000Z", "DTSTART:20250310T090000", "DTSTART;VALUE=DATE:20250310",
+    "DTSTART;TZID=Europe/Berlin:20250310T233000", "DTSTART:20250314T230000Z",
+    "DTSTART:20250316T090000Z", "DTSTART:18991231T090000Z", "DTSTART:19000101T000000",
+    "DTSTART;TZID=America/New_York:20250313T210000", "DTSTART;VALUE=DATE:20250314"])
+extras = st.lists(st.sampled_from([
+    "STATUS:CANCELLED", "ATTENDEE;PARTSTAT=DECLINED:mailto:me@example.org",
+    "RRULE:FREQ=DAILY;COUNT=2", "RDATE:20250311T090000Z", "LOCATION:Cafe",
+    "RECURRENCE-ID:20250310T090000Z", "DTEND:20250310T100000Z",
+    "ORGANIZER:mailto:bo@example.com", "DURATION:-P5D", "DTEND;VALUE=DATE:20250301"]),
+    max_size=3, unique=True)
+single_events = st.builds(lambda uid, start, more, people: event(
+    f"u{uid}", start, *more, attendees=[f"ATTENDEE:{p}" for p in people]),
+    st.integers(0, 4), starts, extras, attendee_lists)
+
+
+def read_both_ways(items: list[str], head: str, zone: str):
+    from ties.formats.importers import calendar
+
+    data = ics(*items, head=head)
+    fast = sightings(data, zone=ZoneInfo(zone))
+    calendar._DIRECT = False
+    try:
+        slow = sightings(data, zone=ZoneInfo(zone))
+    finally:
+        calendar._DIRECT = True
+    return fast, slow
+
+
+heads = st.sampled_from(["PRODID:-//ties tests//EN\r\n", GOOGLE_HEAD,
+                         GOOGLE_HEAD.replace("Europe/Berlin", "America/New_York")])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(single_events, max_size=6), heads, zones)
+def test_single_events_read_directly_give_what_the_expansion_gives(items, head, zone):
+    fast, slow = read_both_ways(items, head, zone)
+    assert (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(single_events, max_size=10), heads, zones)
+def test_single_events_read_directly_give_what_the_expansion_gives_deep(items, head, zone):
+    fast, slow = read_both_ways(items, head, zone)
+    assert (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+def test_a_floating_single_event_under_x_wr_timezone_is_placed_in_that_zone():
+    head = GOOGLE_HEAD.replace("Europe/Berlin", "America/New_York")
+    fast, slow = read_both_ways([event("f", "DTSTART:20250310T233000")], head, "UTC")
+    assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
+        "ics:f/2025-03-11T03:30:00Z"]

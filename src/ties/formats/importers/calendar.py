@@ -415,6 +415,7 @@ class _Reader:
         cores: dict[str, object] = {}
         too_often: set[str] = set()
         unreadable: set[int] = set()
+        events: dict[str, int] = {}  # how many events (a series and its overrides) per UID
         for event in cal.walk("VEVENT"):
             why = _unreadable(event)
             if why:  # skipped and counted; the rest of the calendar is read
@@ -432,8 +433,22 @@ class _Reader:
                 cores.setdefault(uid, event)
                 if not self._few_enough(event):
                     too_often.add(uid)
+            uid = str(event["UID"])
+            events[uid] = events.get(uid, 0) + 1
         if too_often:
             self.out.skipped[TOO_OFTEN] = len(too_often)
+        # An event that happens once (no RRULE or RDATE, no override) is its own one
+        # occurrence, read here without the expansion, which costs most of the time of
+        # an export of single events; what the expansion would change (X-WR-TIMEZONE
+        # placing a floating time; a start before its window) goes through it as before.
+        floating_placed = cal.get("X-WR-TIMEZONE") is not None
+        single: list = []
+        if _DIRECT:
+            for uid, event in cores.items():
+                if events[uid] == 1 and uid not in too_often \
+                        and _happens_once(event, floating_placed):
+                    single.append(event)
+                    unreadable.add(id(event))  # out of the expansion's calendar
         if too_often or unreadable:
             _remove(cal, too_often, unreadable)
         try:
@@ -442,14 +457,22 @@ class _Reader:
             raise BadFile(f"This calendar can't be read ({_first_line(exc)}). Export it "
                           "again as .ics.") from None
         seen = set()
-        every = query.series
-        for n, series in enumerate(every, 1):
-            seen.add(str(series.uid))
-            self.series(series, cores.get(str(series.uid)))
+        every = [*single, *query.series]
+        for n, item in enumerate(every, 1):
+            if n <= len(single):
+                start = item["DTSTART"].dt
+                self.budget -= 1
+                if self.budget < 0:
+                    self.out.skip(TOO_OFTEN)
+                else:
+                    self.occurrence(self.about(item), start, start)
+            else:
+                seen.add(str(item.uid))
+                self.series(item, cores.get(str(item.uid)))
             if self.progress is not None and (n % PROGRESS_SERIES == 0 or n == len(every)):
                 self.progress(len(every) + n, 2 * len(every))  # parsed: half way
         # a series the library could not expand is left out of its query: counted too
-        for _ in cores.keys() - too_often - seen:
+        for _ in cores.keys() - too_often - seen - {str(e["UID"]) for e in single}:
             self.out.skip(BAD_EVENT)
 
     def series(self, series, core) -> None:
@@ -468,8 +491,9 @@ class _Reader:
                     self.out.skip(TOO_OFTEN)
                     return
                 if occurrence.id.recurrence_id is None:
-                    if common is None:
-                        common = self.about(occurrence.as_component(False))
+                    if common is None:  # the series' own event: only read, not copied
+                        common = self.about(core if core is not None
+                                            else occurrence.as_component(False))
                     self.occurrence(common, occurrence.start, occurrence.start)
                 else:  # an override: its own attendees, title, status
                     event = occurrence.as_component(False)
@@ -670,6 +694,35 @@ def _never_matches(rule) -> bool:
         return True
     return bool(days) and not any(0 < abs(d) <= MONTH_DAYS[m - 1] for d in days
                                   for m in months)
+
+
+_DIRECT = True  # single events read without the expansion (a test compares both ways)
+_FIRST_DIRECT = date(1901, 1, 1)  # the expansion's window opens in 1900: earlier goes there
+
+
+def _happens_once(event, floating_placed: bool) -> bool:
+    """Whether an event is one occurrence on its DTSTART, exactly as the expansion would
+    give it: no RRULE, RDATE or RECURRENCE-ID, a start within the expansion's window, an
+    end (if any) of its kind not before it, no negative DURATION, and not a floating time
+    that X-WR-TIMEZONE would place in its zone."""
+    if any(event.get(p) is not None for p in ("RRULE", "RDATE", "RECURRENCE-ID", "EXRULE")):
+        return False
+    start = event["DTSTART"].dt
+    end = event.get("DTEND")
+    if end is not None:  # one ending before it starts: the expansion's own reading
+        try:
+            if type(end.dt) is not type(start) or end.dt < start:
+                return False
+        except TypeError:  # a floating end of a zoned start
+            return False
+    length = event.get("DURATION")
+    if length is not None and not (isinstance(length.dt, timedelta) and length.dt >= timedelta()):
+        return False
+    if isinstance(start, datetime):
+        if start.tzinfo is None and floating_placed:
+            return False
+        return start.date() >= _FIRST_DIRECT
+    return isinstance(start, date) and start >= _FIRST_DIRECT
 
 
 def _remove(cal, uids: set[str], events: set[int]) -> None:
