@@ -186,6 +186,9 @@ _ZONE_LINE = re.compile(r"((?:DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)[^:]*
                         re.IGNORECASE)  # a label unquoted, its colon and all, is one too
 
 
+_ANY_LABEL = re.compile(r"TZID=\"?\((?:UTC|GMT)", re.IGNORECASE)
+
+
 def _outlook_zone(tzid: str) -> str | None:
     """The IANA zone an Outlook label means, or None when `tzid` is no such label: the
     zone its words name (a table for those naming a region, else a city in the label that
@@ -251,7 +254,7 @@ def _fixed_zone(offset: timedelta) -> str | None:
 def _outlook_zones(text: str) -> str:
     """The file with each Outlook zone label that no VTIMEZONE defines, where a date-time
     names it as its TZID, replaced by the IANA zone it means (`_outlook_zone`)."""
-    if "TZID=" not in text.upper() or "(" not in text:
+    if not ("(UTC" in text or "(GMT" in text) or not _ANY_LABEL.search(text):
         return text
     defined = {t.strip().strip('"') for t in
                re.findall(r"^TZID[;:]([^\r\n]*)", text, re.IGNORECASE | re.MULTILINE)}
