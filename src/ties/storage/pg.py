@@ -120,11 +120,6 @@ class Connection(backend.Transactions):
             raise
         return cursor
 
-    def executemany(self, sql: str, rows: Any):
-        """One statement for many rows (psycopg pipelines them: one round trip)."""
-        with self.raw.cursor() as cursor:
-            cursor.executemany(placeholders(sql), rows)
-
     @property
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus

@@ -704,9 +704,9 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
         start = numbers.last_given(conn, ("interactions",))["interactions"]
         for n, (row, m) in enumerate(zip(rows, creates, strict=True), 1):
             row["id"] = m.id = start + n
-        _insert_many(session, Interaction.__table__, rows)
+        session.execute(insert(Interaction.__table__), rows)
         numbers.never_below(session, {"interactions": start + len(rows)})
-        _insert_many(session, InteractionPerson.__table__, [
+        session.execute(insert(InteractionPerson.__table__), [
             {"interaction_id": m.id, "person_id": here(p)} for m in creates
             for p in m.people])
     sources = []
@@ -719,7 +719,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
                             "filled": filled})
             filled = None  # recorded once
     if sources:
-        _insert_many(session, InteractionSource.__table__, sources)
+        session.execute(insert(InteractionSource.__table__), sources)
     fills = [{"i": m.into, "n": m.fill} for m in planned.meetings if m.fill]
     if fills:
         rows_ = Interaction.__table__
@@ -738,29 +738,6 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
         result.names.update(conn.execute(
             f"SELECT id, name FROM person WHERE id IN ({marks(chunk)})", chunk).fetchall())
     return result
-
-
-def _insert_many(session: Session, table, rows: list[dict]) -> None:
-    """Insert rows (dicts with the same columns) in one executemany on the store's own
-    connection, in the session's transaction: each value converted as SQLAlchemy would
-    (its column type's bind processor: a date as text on SQLite), without the per-row
-    machinery of its Core executemany, which cost a calendar import of 29,000
-    interactions about 2 s of CPU."""
-    if not rows:
-        return
-    session.flush()
-    columns = list(rows[0])
-    dialect = session.get_bind().dialect
-    processors = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
-    if any(processors):
-        convert = list(zip(columns, processors, strict=True))
-        values = [tuple(p(row[c]) if p and row[c] is not None else row[c]
-                        for c, p in convert) for row in rows]
-    else:
-        values = [tuple(row[c] for c in columns) for row in rows]
-    raw(session).executemany(sql, values)
 
 
 def _open_batch(session: Session, format_: str, source: str):
