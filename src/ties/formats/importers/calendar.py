@@ -15,7 +15,11 @@ The rules (docs/import.md says them for users):
   PARTSTAT=DECLINED, matched on any address of `me`), cancelled (STATUS:CANCELLED, an
   event's or one occurrence's), all-day without anyone else, no one else in it, more than
   `max_others` others (a broadcast), not yet happened (an event, or a whole series, that
-  starts after now), and a series repeating too often to be meetings.
+  starts after now), a series repeating too often to be meetings, and an event that can't
+  be read (no DTSTART, two, a date or RRULE icalendar could not parse): counted per event,
+  the rest of the file is read.
+- Outlook's zone labels without a VTIMEZONE ("(UTC-05:00) Eastern Time (US & Canada)")
+  are read as the zone they name, else at their offset.
 - The others: attendees and the organizer, less the user, rooms and resources, and those
   who declined. Addresses lower-cased, `mailto:` taken off; names from CN.
 - The organizer decides who reached out: the user (or no organizer): None; anyone else:
