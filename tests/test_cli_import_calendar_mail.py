@@ -343,3 +343,119 @@ def test_regression_sent_then_inbox_gave_a_second_interaction_and_they_reached_o
     assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
         ("2025-11-04", False), ("2025-11-02", False)]  # as one combined mailbox gives
     assert ties("import", sent).stderr.count("0 interactions created") == 1  # nothing new
+
+
+BROKEN = CALENDAR.replace("END:VCALENDAR\r\n", """BEGIN:VEVENT
+UID:no-start@example.com
+SUMMARY:No start
+ATTENDEE:mailto:ana@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:two-starts@example.com
+DTSTART:20250310T090000Z
+DTSTART:20250311T090000Z
+SUMMARY:Two starts
+ATTENDEE:mailto:ana@example.com
+END:VEVENT
+X
+BEGIN:VEVENT
+UID:bad-rule@example.com
+DTSTART:20250303T090000Z
+RRULE:FREQ=WEEKLY;BYDAY=XX
+SUMMARY:Bad rule
+ATTENDEE:mailto:ana@example.com
+END:VEVENT
+END:VCALENDAR
+""".replace("\n", "\r\n"))
+
+
+def test_regression_one_event_without_a_start_refused_the_whole_calendar(ties, known,
+                                                                          tmp_path):
+    path = tmp_path / "broken.ics"
+    path.write_text(BROKEN)
+    result = ties("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr and "'DTSTART'" not in result.stderr
+    assert ("  3 events could not be read (a repeat rule that is not one: 1, no start "
+            "date: 1, two start dates: 1)\n") in result.stderr
+    assert "Imported ics as import #1: 2 interactions created, 4 skipped." in result.stderr
+    assert [h["note"] for h in history(ties, "Ana Lima")] == ["Coffee with Ana",
+                                                              "Weekly sync"]
+    skipped = json.loads(ties("import", str(path), "--dry-run", "--json").stdout)["skipped"]
+    assert {k: v for k, v in skipped.items() if k.startswith("could not")} == {
+        "could not be read (no start date)": 1, "could not be read (two start dates)": 1,
+        "could not be read (a repeat rule that is not one)": 1}
+
+
+def test_one_unreadable_event_is_said_with_its_reason_alone(ties, known, tmp_path):
+    path = tmp_path / "one.ics"
+    path.write_text(CALENDAR.replace("DTSTART:20250312T090000Z\r\n", ""))
+    result = ties("import", str(path))
+    assert "  1 event could not be read (no start date)\n" in result.stderr
+
+
+# The progress bar ----------------------------------------------------------------------------
+
+class Bar:
+    """rich.progress.Progress as the import drives it: what it was told, in order."""
+
+    made: list[Bar] = []
+
+    def __init__(self, **kw):
+        self.told: list[tuple[str, float]] = []
+        self.description, self.completed, self.stopped = "", 0.0, False
+        Bar.made.append(self)
+
+    def start(self):
+        pass
+
+    def add_task(self, description, total=None):
+        self.description = description
+        self.told.append((description, 0.0))
+        return 1
+
+    def update(self, task, completed=None, description=None, total=None):
+        self.description = description or self.description
+        self.completed = self.completed if completed is None else completed
+        self.told.append((self.description, self.completed))
+
+    def stop(self):
+        self.stopped = True
+
+
+@pytest.fixture
+def bar(monkeypatch):
+    import rich.progress
+    from rich.console import Console
+
+    from ties.cli import data
+
+    Bar.made = []
+    monkeypatch.setattr(rich.progress, "Progress", Bar)
+    terminal = {"on": True}
+    monkeypatch.setattr(data, "console", lambda stderr=False: Console(
+        stderr=stderr, force_terminal=terminal["on"]))
+    return terminal
+
+
+@pytest.mark.parametrize("kind", ["calendar", "mbox"])
+def test_on_a_terminal_one_bar_covers_reading_planning_and_writing(ties, known, bar, kind,
+                                                                   request):
+    result = ties("import", request.getfixturevalue(kind))
+    assert result.exit_code == 0, result.stderr
+    [made] = Bar.made
+    stages = [what for what, _ in made.told]
+    assert stages[0] == "Reading" and stages[-1] == "Writing" and made.stopped
+    assert "Planning" in stages and stages.index("Planning") < stages.index("Writing")
+    done = [n for _, n in made.told]
+    assert done == sorted(done) and done[-1] == 100
+    assert any(0 < n <= 80 for what, n in made.told if what == "Reading")
+
+
+@pytest.mark.parametrize("kind", ["calendar", "mbox"])
+def test_no_bar_with_json_or_off_a_terminal(ties, known, bar, kind, request):
+    path = request.getfixturevalue(kind)
+    assert ties("import", path, "--dry-run", "--json").exit_code == 0
+    bar["on"] = False
+    assert ties("import", path).exit_code == 0
+    assert Bar.made == []

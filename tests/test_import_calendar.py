@@ -688,3 +688,183 @@ def test_regression_thunderbird_tzids_printed_icalendar_warnings_to_stderr(tzid)
         found = sightings(data, zone=ZoneInfo("UTC")).found
     assert [str(w.message) for w in said] == []
     assert [s.when for s in found] == [date(2025, 3, 10)]  # 22:30 UTC: Berlin's zone read
+
+
+# The fast parse ------------------------------------------------------------------------------
+
+shared_lines = st.lists(st.sampled_from([
+    "ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:ana@example.com",
+    "ATTENDEE;CN=\"Lima, Ana\";RSVP=TRUE:mailto:ana@example.com",
+    "ATTENDEE;PARTSTAT=DECLINED:mailto:me@example.org", "ORGANIZER;CN=Bo:mailto:bo@example.com",
+    "STATUS:CONFIRMED", "STATUS:CANCELLED", "LOCATION:Café\\, Berlin", "SEQUENCE:2",
+    "CATEGORIES:a,b", "RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE:20250317T090000Z",
+    "DTEND;TZID=Europe/Berlin:20250310T100000", "X-GOOGLE-CONFERENCE:https://meet.google.com/x",
+]), max_size=6)
+
+
+def parsed_both_ways(bodies: list[list[str]]) -> tuple[bytes, bytes]:
+    import icalendar
+
+    from ties.formats.importers.calendar import _calendar_class
+
+    data = ics(BERLIN_TZ, *(event(f"p{n}", "DTSTART:20250310T090000Z", *lines, attendees=[])
+                            for n, lines in enumerate(bodies))).decode()
+    fast = _calendar_class().from_ical(data, multiple=True)
+    plain = icalendar.Calendar.from_ical(data, multiple=True)
+    return b"".join(c.to_ical() for c in fast), b"".join(c.to_ical() for c in plain)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(shared_lines, max_size=5))
+def test_parsing_each_distinct_line_once_gives_what_icalendar_gives(bodies):
+    fast, plain = parsed_both_ways(bodies)
+    assert fast == plain
+
+
+def test_events_sharing_a_line_each_keep_it_and_read_as_they_would_alone():
+    line = "ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED:mailto:ana@example.com"
+    fast, plain = parsed_both_ways([[line], [line, line.replace("ana@", "bo@")], [line]])
+    assert fast == plain and fast.count(b"mailto:ana@example.com") == 3
+    out = sightings(ics(*(event(f"s{n}", f"DTSTART:2025031{n}T090000Z", attendees=[line])
+                          for n in range(3))))
+    assert [(s.others, s.names) for s in out.found] == [
+        (("ana@example.com",), (("ana@example.com", "Ana Lima"),))] * 3
+
+
+# One bad event -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lines", "reason"), [
+    (("SUMMARY:no start",), "no start date"),
+    (("DTSTART:20250310T090000Z", "DTSTART:20250311T090000Z"), "two start dates"),
+    (("DTSTART:2025031",), "a date that is not a date"),
+    (("DTSTART:20250310T090000Z", "DTEND:20250310T100000Z", "DTEND:20250310T110000Z"),
+     "a date that is not a date"),
+    (("DTSTART:20250310T090000Z", "EXDATE:garbage"), "a date that is not a date"),
+    (("DTSTART:20250310T090000Z", "RECURRENCE-ID:bad"), "a date that is not a date"),
+    (("DTSTART:20250310T090000Z", "RRULE:FREQ=WEEKLY;BYDAY=XX"), "a repeat rule that is not one"),
+])
+def test_an_unreadable_event_is_skipped_and_counted_and_the_rest_is_read(lines, reason):
+    bad = "\n".join(["BEGIN:VEVENT", "UID:bad", *lines, "ATTENDEE:mailto:ana@example.com",
+                     "END:VEVENT"])
+    out = sightings(ics(event("before"), bad, event("after", "DTSTART:20250311T090000Z")))
+    assert [s.key for s in out.found] == ["ics:before/2025-03-10T09:00:00Z",
+                                          "ics:after/2025-03-11T09:00:00Z"]
+    assert out.skipped == {f"could not be read ({reason})": 1}
+
+
+def test_an_unreadable_override_is_skipped_and_its_series_is_read():
+    series = event("s", "DTSTART:20250303T090000Z", "RRULE:FREQ=WEEKLY;COUNT=2")
+    override = event("s", "DTSTART:2025031", "RECURRENCE-ID:20250310T090000Z")
+    out = sightings(ics(series, override))
+    assert [s.key for s in out.found] == ["ics:s/2025-03-03T09:00:00Z",
+                                          "ics:s/2025-03-10T09:00:00Z"]
+    assert out.skipped == {"could not be read (a date that is not a date)": 1}
+
+
+def test_a_stray_line_between_events_is_left_out_and_the_events_are_read():
+    data = ics(event("a"), "X", event("b", "DTSTART:20250311T090000Z"))
+    assert len(sightings(data).found) == 2
+
+
+# Outlook's zone labels without a VTIMEZONE ---------------------------------------------------
+
+@pytest.mark.parametrize(("tzid", "key"), [
+    ('"(UTC-05:00) Eastern Time (US & Canada)"', "2025-03-11T03:30:00Z"),  # EDT: -4
+    ("(UTC-05:00) Eastern Time (US & Canada)", "2025-03-11T03:30:00Z"),
+    ("Eastern Standard Time", "2025-03-11T03:30:00Z"),  # a Windows id: icalendar's map
+    ('"(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"', "2025-03-10T22:30:00Z"),
+    ('"(GMT+10:00) Canberra, Melbourne, Sydney"', "2025-03-10T12:30:00Z"),  # summer: +11
+    ('"(UTC) Coordinated Universal Time"', "2025-03-10T23:30:00Z"),
+    # unknown words: the label's own offset, all year
+    ('"(UTC-03:00) Somewhere Else"', "2025-03-11T02:30:00Z"),
+    ('"(UTC+05:30) Somewhere Else"', "2025-03-10T18:00:00Z"),
+    # a city whose zone keeps another offset is not taken: the label's offset is
+    ('"(UTC+03:00) Berlin"', "2025-03-10T20:30:00Z"),
+    # no label, no zone: floating, the user's own wall time, as before
+    ("Nowhere/Land", "2025-03-10T23:30:00"),
+])
+def test_outlook_zone_labels_without_a_vtimezone_are_read_in_their_zone(tzid, key):
+    out = sightings(ics(event("o", f"DTSTART;TZID={tzid}:20250310T233000",
+                              f"DTEND;TZID={tzid}:20250311T000000")), zone=ZoneInfo("UTC"))
+    assert [s.key for s in out.found] == [f"ics:o/{key}"]
+
+
+def test_an_outlook_label_a_vtimezone_defines_is_read_by_that_vtimezone():
+    label = "(UTC-05:00) Eastern Time (US & Canada)"
+    zone = BERLIN_TZ.replace("TZID:Europe/Berlin", f"TZID:{label}")
+    out = sightings(ics(zone, event("o", f'DTSTART;TZID="{label}":20250310T233000')),
+                    zone=ZoneInfo("UTC"))
+    assert [s.key for s in out.found] == ["ics:o/2025-03-10T22:30:00Z"]  # Berlin's rules
+
+
+def test_an_outlook_label_on_a_weekly_series_and_its_exdate_keeps_its_zone():
+    label = '"(UTC-08:00) Pacific Time (US & Canada)"'
+    out = sightings(ics(event("w", f"DTSTART;TZID={label}:20250303T170000",
+                              "RRULE:FREQ=WEEKLY;COUNT=3",
+                              f"EXDATE;TZID={label}:20250310T170000")), zone=ZoneInfo("UTC"))
+    # 3 March is PST (-8), 17 March PDT (-7); 10 March excluded in its zone
+    assert [s.key for s in out.found] == ["ics:w/2025-03-04T01:00:00Z"]
+
+
+def test_progress_is_told_parsing_then_each_series_up_to_the_whole():
+    told = []
+    data = ics(*(event(f"p{n}", f"DTSTART:202503{1 + n % 9:02d}T090000Z") for n in range(600)))
+    sightings(data, progress=lambda done, total: told.append((done, total)))
+    assert told == [(1, 2), (850, 1200), (1100, 1200), (1200, 1200)]
+
+
+# Single events without the expansion ----------------------------------------------------------
+
+starts = st.sampled_from([
+    "DTSTART:20250310T090000Z", "DTSTART:20250310T090000", "DTSTART;VALUE=DATE:20250310",
+    "DTSTART;TZID=Europe/Berlin:20250310T233000", "DTSTART:20250314T230000Z",
+    "DTSTART:20250316T090000Z", "DTSTART:18991231T090000Z", "DTSTART:19000101T000000",
+    "DTSTART;TZID=America/New_York:20250313T210000", "DTSTART;VALUE=DATE:20250314"])
+extras = st.lists(st.sampled_from([
+    "STATUS:CANCELLED", "ATTENDEE;PARTSTAT=DECLINED:mailto:me@example.org",
+    "RRULE:FREQ=DAILY;COUNT=2", "RDATE:20250311T090000Z", "LOCATION:Cafe",
+    "RECURRENCE-ID:20250310T090000Z", "DTEND:20250310T100000Z",
+    "ORGANIZER:mailto:bo@example.com", "DURATION:-P5D", "DTEND;VALUE=DATE:20250301"]),
+    max_size=3, unique=True)
+single_events = st.builds(lambda uid, start, more, people: event(
+    f"u{uid}", start, *more, attendees=[f"ATTENDEE:{p}" for p in people]),
+    st.integers(0, 4), starts, extras, attendee_lists)
+
+
+def read_both_ways(items: list[str], head: str, zone: str):
+    from ties.formats.importers import calendar
+
+    data = ics(*items, head=head)
+    fast = sightings(data, zone=ZoneInfo(zone))
+    calendar._DIRECT = False
+    try:
+        slow = sightings(data, zone=ZoneInfo(zone))
+    finally:
+        calendar._DIRECT = True
+    return fast, slow
+
+
+heads = st.sampled_from(["PRODID:-//ties tests//EN\r\n", GOOGLE_HEAD,
+                         GOOGLE_HEAD.replace("Europe/Berlin", "America/New_York")])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(single_events, max_size=6), heads, zones)
+def test_single_events_read_directly_give_what_the_expansion_gives(items, head, zone):
+    fast, slow = read_both_ways(items, head, zone)
+    assert (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(single_events, max_size=10), heads, zones)
+def test_single_events_read_directly_give_what_the_expansion_gives_deep(items, head, zone):
+    fast, slow = read_both_ways(items, head, zone)
+    assert (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+def test_a_floating_single_event_under_x_wr_timezone_is_placed_in_that_zone():
+    head = GOOGLE_HEAD.replace("Europe/Berlin", "America/New_York")
+    fast, slow = read_both_ways([event("f", "DTSTART:20250310T233000")], head, "UTC")
+    assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
+        "ics:f/2025-03-11T03:30:00Z"]

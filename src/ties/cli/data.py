@@ -195,22 +195,23 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
             raise BadValue(f"There is no {file}. Check the path.")
     elif data is None:
         data = _read_input(file)
-    with _progress(None, "Reading") as tick:
-        found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
-                           max_others=mine["import.max_attendees"], source=source,
-                           progress=tick, now=dates.now())
     from pathlib import PurePath
 
-    with writing(commit=not dry_run) as session:
-        result = store.import_sightings(session, found, format_=fmt.name,
-                                        source=PurePath(source).name, today=today(),
-                                        add_new=add_new)
+    with _Stages(show=not as_json) as stages:
+        found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
+                           max_others=mine["import.max_attendees"], source=source,
+                           progress=stages.read, now=dates.now())
+        with writing(commit=not dry_run) as session:
+            result = store.import_sightings(session, found, format_=fmt.name,
+                                            source=PurePath(source).name, today=today(),
+                                            add_new=add_new, stage=stages.stage)
     _report_sightings(result, found, dry_run, as_json)
 
 
 def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
     """A dry run's plan on stdout (one line per interaction and person it adds), then the
     summary; a real import's summary on stderr. Both list the unknown addresses met most."""
+    from ties.core.records import UNREADABLE
     from ties.core.text import safe
 
     plan = result.plan
@@ -243,8 +244,18 @@ def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
     if dry_run and not as_json:
         for entry in entries:
             echo(safe(_sighting_line(entry)))
+    head, tail = UNREADABLE.split("{}")
+    unreadable = {}  # why -> how many: said in one line, "3 events could not be read (...)"
     for reason, n in sorted(plan.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
-        out(safe(f"  skipped {n}: {reason}"))
+        if reason.startswith(head) and reason.endswith(tail):
+            unreadable[reason[len(head):len(reason) - len(tail)]] = n
+        else:
+            out(safe(f"  skipped {n}: {reason}"))
+    if unreadable:
+        whys = ", ".join(unreadable) if len(unreadable) == 1 else \
+            ", ".join(f"{why}: {n}" for why, n in unreadable.items())
+        out(safe(f"  {plural(sum(unreadable.values()), _entry_word(result.format))} "
+                 + UNREADABLE.format(whys)))
     if plan.unknown:
         out(f"  not in ties ({plural(len(plan.unknown), 'address', 'addresses')}), most met "
             "first:")
@@ -262,6 +273,11 @@ def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
         say("'ties import --undo' takes it back." + (
             " New people have no type yet: 'ties triage' walks through them."
             if plan.new else ""))
+
+
+def _entry_word(format_: str) -> str:
+    """What a reader of this format reads one by one: an event, a message."""
+    return "event" if format_ == "ics" else "message"
 
 
 def _sighting_line(entry: dict) -> str:
@@ -330,6 +346,45 @@ class _progress:
 
     def __exit__(self, *exc):
         if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+class _Stages:
+    """One progress bar on stderr over a whole calendar or mail import: reading (as far as
+    the reader tells), planning, writing. Only on a terminal, never with --json, and gone
+    when the import ends (its summary follows)."""
+
+    READ = 80  # of the bar's 100: reading is most of an import
+    AT = {"planning": 85, "writing": 90}
+
+    def __init__(self, show: bool):
+        self.show, self.bar = show, None
+
+    def __enter__(self) -> _Stages:
+        out = console(stderr=True)
+        if self.show and out.is_terminal:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=out, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Reading", total=100)
+        return self
+
+    def read(self, done: int, total: int | None = None) -> None:
+        """`done` of `total` read (bytes, files, events: the reader's own measure)."""
+        if self.bar is not None and total:
+            self.bar.update(self.task, completed=self.READ * min(done, total) / total)
+
+    def stage(self, what: str) -> None:
+        """The import moves on to `what`: "planning", then "writing"."""
+        if self.bar is not None:
+            self.bar.update(self.task, description=what.capitalize(),
+                            completed=self.AT.get(what, self.READ))
+
+    def __exit__(self, *exc) -> bool:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=100)
             self.bar.stop()
         return False
 

@@ -86,6 +86,11 @@ class Sighting:
     linked: tuple[str, ...] = field(default=(), compare=False)
 
 
+# The skip reason of an entry a reader could not read at all (an event without a start),
+# which the summary says as "2 events could not be read (no start date)".
+UNREADABLE = "could not be read ({})"
+
+
 @dataclass
 class Sightings:
     """What a calendar or mail reader found: the sightings, how many entries it skipped and

@@ -200,7 +200,8 @@ def _read_calendar(data: bytes, *, me, today: date, max_others: int, source: str
                    progress=None, now: datetime | None = None) -> Sightings:
     from ties.formats.importers import calendar
 
-    return calendar.read(data, me, today, max_others=max_others, source=source, now=now)
+    return calendar.read(data, me, today, max_others=max_others, source=source, now=now,
+                         progress=progress)
 
 
 def _is_calendar(head: str) -> bool:

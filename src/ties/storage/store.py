@@ -640,19 +640,22 @@ class SightingsResult:
 
 
 def import_sightings(session: Session, sightings, *, format_: str, source: str, today: date,
-                     add_new: bool = False) -> SightingsResult:
+                     add_new: bool = False, stage=None) -> SightingsResult:
     """Import what a calendar or mail reader found (records.Sightings) as
     `reconcile.plan_sightings` plans it, in the caller's one transaction: the people
     `add_new` adds, the interactions it creates (each recording the keys it came from),
     and the keys it merges into interactions already here (filling an empty note), then
     the stats of everyone touched. Reads what it needs in a few set-based queries and
-    writes in batches; one batch records it all, so that it can be undone."""
+    writes in batches; one batch records it all, so that it can be undone. `stage`, when
+    given, is told "planning" and then "writing" (the progress bar)."""
     from sqlalchemy import bindparam, insert
     from sqlalchemy import update as update_
 
     from ties.core import reconcile
     from ties.storage.models import InteractionSource
 
+    if stage is not None:
+        stage("planning")
     conn = raw(session)
     found = [s.when for s in sightings.found]
     logged = queries.logged_by_hand(conn, min(found), max(found)) if found else {}
@@ -665,6 +668,8 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     result = SightingsResult(format_, planned)
     if not planned.meetings and not planned.new:
         return result
+    if stage is not None:
+        stage("writing")
     batch = _open_batch(session, format_, source)
     stamp = batch.imported_at
     made: dict[int, int] = {}

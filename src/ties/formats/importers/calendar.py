@@ -15,7 +15,11 @@ The rules (docs/import.md says them for users):
   PARTSTAT=DECLINED, matched on any address of `me`), cancelled (STATUS:CANCELLED, an
   event's or one occurrence's), all-day without anyone else, no one else in it, more than
   `max_others` others (a broadcast), not yet happened (an event, or a whole series, that
-  starts after now), and a series repeating too often to be meetings.
+  starts after now), a series repeating too often to be meetings, and an event that can't
+  be read (no DTSTART, two, a date or RRULE icalendar could not parse): counted per event,
+  the rest of the file is read.
+- Outlook's zone labels without a VTIMEZONE ("(UTC-05:00) Eastern Time (US & Canada)")
+  are read as the zone they name, else at their offset.
 - The others: attendees and the organizer, less the user, rooms and resources, and those
   who declined. Addresses lower-cased, `mailto:` taken off; names from CN.
 - The organizer decides who reached out: the user (or no organizer): None; anyone else:
@@ -36,6 +40,7 @@ than `MAX_OCCURRENCES` times by now is skipped, and all series together expand a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import warnings
@@ -44,12 +49,13 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 
 from ties.core.identity import is_mine
-from ties.core.records import Sighting, Sightings
+from ties.core.records import UNREADABLE, Sighting, Sightings
 from ties.formats.importers import BadFile
 
 MAX_DEPTH = 8  # VCALENDAR > VEVENT > VALARM is 3; VTIMEZONE > STANDARD is 3
 MAX_OCCURRENCES = 10_000  # of one series up to now: a daily meeting for 27 years
 MAX_EXPANDED = 1_000_000  # of the whole file
+PROGRESS_SERIES = 250  # how often progress is told, in series expanded
 
 # The reasons, as the import summary says them.
 DECLINED = "declined"
@@ -60,7 +66,14 @@ BROADCAST = "a broadcast (more than {} others)"
 FUTURE = "not yet happened"
 TOO_OFTEN = f"repeats more than {MAX_OCCURRENCES:,} times"
 REPEATED = "in the file twice"
-BAD_EVENT = "unreadable event"
+NO_START = UNREADABLE.format("no start date")
+TWO_STARTS = UNREADABLE.format("two start dates")
+BAD_DATE = UNREADABLE.format("a date that is not a date")
+BAD_RULE = UNREADABLE.format("a repeat rule that is not one")
+BAD_EVENT = UNREADABLE.format("its repetitions")
+# What the expansion reads of an event: one of these unreadable makes the event unreadable
+# (the others, a SUMMARY or an ATTENDEE, are read as best they can be).
+_DATED = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "RDATE", "EXDATE")
 NOTHING_LEFT = "every occurrence excluded"
 
 # Hosts of video meetings: a link to one (or a subdomain, us02web.zoom.us) makes an event
@@ -91,11 +104,12 @@ NOT_PEOPLE_DOMAINS = ("resource.calendar.google.com", "group.calendar.google.com
 
 def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
          now: datetime | None = None, *, zone: tzinfo | None = None,
-         source: str = "The file") -> Sightings:
+         source: str = "The file", progress=None) -> Sightings:
     """The sightings of a calendar file: one per occurrence up to `now` (default: the end
     of `today`) of an event with one to `max_others` other people, its day in `zone`
     (default: the system's time zone). `me`: the user's own addresses, lower-case.
-    A file that is not a calendar: BadFile, one line."""
+    `progress(done, total)` is told how far: parsing is the first half, then the series
+    expanded. A file that is not a calendar: BadFile, one line."""
     text = _slim(_text(data, source), source)
     import icalendar
     import recurring_ical_events
@@ -103,16 +117,18 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", icalendar.GloballyUniqueTZIDGuessed)
-            calendars = icalendar.Calendar.from_ical(text, multiple=True)
+            calendars = _calendar_class().from_ical(text, multiple=True)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         raise BadFile(f"{source} is not a calendar ties can read ({_first_line(exc)}). "
                       "Export it again as .ics.") from None
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
+    if progress is not None:
+        progress(1, 2)  # parsed: half way
     if not calendars:
         raise BadFile(f"{source} is not a calendar (no BEGIN:VCALENDAR). Export your "
                       "calendar as .ics and import that.")
     me = frozenset(a.lower() for a in me)
-    reader = _Reader(me, today, max_others, now, zone)
+    reader = _Reader(me, today, max_others, now, zone, progress)
     for cal in calendars:
         with warnings.catch_warnings():
             # Thunderbird's and Evolution's TZIDs ("/freeassociation.sourceforge.net/
@@ -147,6 +163,117 @@ _UNREAD = re.compile(
 # saying whether it had a link.
 _LOOKED_AT = re.compile(r"(DESCRIPTION|X-ALT-DESC)[;:]", re.IGNORECASE)
 LINK_SEEN = "X-TIES-MEETING-LINK"
+
+
+# Outlook's zone labels, written as a TZID without a VTIMEZONE by older Outlook versions:
+# "(UTC-05:00) Eastern Time (US & Canada)", "(GMT+01:00) Amsterdam, Berlin, ...". The
+# Windows zone ids ("Eastern Standard Time") icalendar maps itself (CLDR's windowsZones).
+_LABEL = re.compile(r"\((?:UTC|GMT)(?:([+-])(\d{1,2}):?(\d{2}))?\)\s*(.*)", re.IGNORECASE)
+# Labels that name no city a zone is named after, by the zone they mean.
+_LABELLED = {
+    "eastern time (us & canada)": "America/New_York",
+    "central time (us & canada)": "America/Chicago",
+    "mountain time (us & canada)": "America/Denver",
+    "pacific time (us & canada)": "America/Los_Angeles",
+    "pacific time (us & canada); tijuana": "America/Los_Angeles",
+    "alaska": "America/Anchorage", "hawaii": "Pacific/Honolulu", "arizona": "America/Phoenix",
+    "atlantic time (canada)": "America/Halifax", "newfoundland": "America/St_Johns",
+    "saskatchewan": "America/Regina", "indiana (east)": "America/Indiana/Indianapolis",
+    "coordinated universal time": "UTC", "greenwich mean time": "Etc/GMT",
+    "brasilia": "America/Sao_Paulo", "central america": "America/Guatemala",
+    "west central africa": "Africa/Lagos", "mid-atlantic": "Etc/GMT+2",
+    "international date line west": "Etc/GMT+12",
+}
+# A date-time's TZID, quoted or not, which ties replaces with the zone a label means.
+_ZONE_LINE = re.compile(r"((?:DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)[^:]*?;TZID=)"
+                        r"(\"[^\"]*\"|\((?:UTC|GMT)[+-]?[0-9:]*\)[^;:]*|[^;:]*)",
+                        re.IGNORECASE)  # a label unquoted, its colon and all, is one too
+
+
+_ANY_LABEL = re.compile(r"TZID=\"?\((?:UTC|GMT)", re.IGNORECASE)
+
+
+def _outlook_zone(tzid: str) -> str | None:
+    """The IANA zone an Outlook label means, or None when `tzid` is no such label: the
+    zone its words name (a table for those naming a region, else a city in the label that
+    a zone is named after), when that zone keeps the label's offset in winter or summer;
+    else a zone of the label's own offset all year ("Etc/GMT+5" for UTC-05:00)."""
+    found = _LABEL.fullmatch(tzid.strip().strip('"').strip())
+    if not found:
+        return None
+    sign, hours, minutes, words = found.groups()
+    offset = (-1 if sign == "-" else 1) * timedelta(hours=int(hours or 0),
+                                                    minutes=int(minutes or 0))
+    if offset > timedelta(hours=14) or offset < timedelta(hours=-12):
+        return None
+    from zoneinfo import ZoneInfo
+
+    def keeps(name: str) -> bool:
+        zone = ZoneInfo(name)
+        return any(datetime(2025, month, 1, tzinfo=zone).utcoffset() == offset
+                   for month in (1, 7))
+
+    words = words.strip()
+    named = _LABELLED.get(words.lower())
+    if named and keeps(named):
+        return named
+    cities = _cities()
+    for city in re.split(r",|and", words):
+        name = cities.get(city.strip().replace(" ", "_").lower())
+        if name and keeps(name):
+            return name
+    return _fixed_zone(offset)
+
+
+@functools.cache
+def _cities() -> dict[str, str]:
+    """Each IANA zone by the city it ends in ("berlin": "Europe/Berlin")."""
+    from zoneinfo import available_timezones
+
+    out: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/",
+                                                "right/")):
+            out.setdefault(name.rsplit("/", 1)[1].lower(), name)
+    return out
+
+
+def _fixed_zone(offset: timedelta) -> str | None:
+    """A zone that is `offset` from UTC all year: Etc/GMT-1 for +01:00 (POSIX' sign), else
+    the first zone that keeps that offset winter and summer (+05:30: Asia/Kolkata)."""
+    if not offset:
+        return "UTC"
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if not rest:
+        return f"Etc/GMT{-hours:+d}"
+    from zoneinfo import ZoneInfo
+
+    for name in sorted(_cities().values()):
+        zone = ZoneInfo(name)
+        if all(datetime(2025, m, 1, tzinfo=zone).utcoffset() == offset for m in (1, 7)):
+            return name
+    return None
+
+
+def _outlook_zones(text: str) -> str:
+    """The file with each Outlook zone label that no VTIMEZONE defines, where a date-time
+    names it as its TZID, replaced by the IANA zone it means (`_outlook_zone`)."""
+    if not ("(UTC" in text or "(GMT" in text) or not _ANY_LABEL.search(text):
+        return text
+    defined = {t.strip().strip('"') for t in
+               re.findall(r"^TZID[;:]([^\r\n]*)", text, re.IGNORECASE | re.MULTILINE)}
+    mapped: dict[str, str | None] = {}
+
+    def replaced(found: re.Match) -> str:
+        tzid = found.group(2)
+        bare = tzid.strip('"')
+        if bare in defined or "(" not in bare:
+            return found.group(0)
+        if bare not in mapped:
+            mapped[bare] = _outlook_zone(bare)
+        return found.group(1) + (mapped[bare] or tzid)
+
+    return _ZONE_LINE.sub(replaced, text)
 
 
 def _slim(text: str, source: str) -> str:
@@ -187,7 +314,81 @@ def _slim(text: str, source: str) -> str:
         if _UNREAD.match(line):
             continue
         out.append(line)
-    return "\r\n".join(out) + "\r\n"
+    return _outlook_zones("\r\n".join(out) + "\r\n")
+
+
+@functools.cache
+def _calendar_class():
+    """icalendar's Calendar, parsing each distinct content line once.
+
+    An export repeats most of its lines word for word: every event of a person lists the
+    same ATTENDEE line (with its parameters, the costliest to parse), the same ORGANIZER,
+    STATUS and LOCATION. icalendar's parser is made to be refined by subclassing (its
+    `ComponentIcalParser`); this one remembers what a line parsed to and gives the same
+    value to every component that has that line. Values are never changed after the parse
+    (the reader only reads them), so sharing them is safe. Date-time lines (DTSTART, DTEND,
+    RECURRENCE-ID, RDATE, EXDATE, DUE) are parsed each time, as icalendar does, since the
+    expansion works on them."""
+    import icalendar
+    from icalendar.parser.ical.component import ComponentIcalParser
+
+    class Parser(ComponentIcalParser):
+        def parse_content_lines(self) -> None:
+            parts: dict[str, tuple] = {}
+            self._values: dict[tuple[str, str], object] = {}
+            dated = self.datetime_names
+            for line in self._content_lines_iterator:
+                if not line:
+                    continue
+                got = parts.get(line)
+                if got is None:
+                    try:
+                        got = line.parts()
+                    except ValueError as e:
+                        self.handle_line_parse_error(e)
+                        continue
+                    if got[0].upper() not in dated:
+                        parts[line] = got
+                name, params, vals = got
+                uname = name.upper()
+                if uname == "BEGIN":
+                    self.handle_begin_component(vals)
+                elif uname == "END":
+                    self.handle_end_component(vals)
+                else:
+                    self.handle_property(uname, params, vals, line)
+
+        def handle_line_parse_error(self, exception: Exception) -> None:
+            # a line that is no content line ("X" between two events) is left out where
+            # a component holds it, as icalendar does inside an event, so that the rest
+            # of the calendar is read; outside every component, the file is no calendar
+            if not self.component:
+                raise exception
+            self.component.errors.append((None, str(exception)))
+
+        def parse_and_add_property(self, name, params, val, tzid, line) -> None:
+            if tzid or name in self.datetime_names:
+                super().parse_and_add_property(name, params, val, tzid, line)
+                return
+            value = self._values.get((line, val))
+            if value is None:
+                factory = self.get_factory_for_property(name, params)
+                try:
+                    parsed = factory.from_ical(val)
+                except (ValueError, TypeError) as e:
+                    self.handle_property_parse_error(e, name, params, val, line)
+                    return
+                value = factory(parsed)
+                value.params = params
+                self._values[(line, val)] = value
+            self.component.add(name, value, encode=False)
+
+    class Calendar(icalendar.Calendar):
+        @classmethod
+        def _get_ical_parser(cls, st):
+            return Parser(st, cls._get_component_factory(), cls.types_factory)
+
+    return Calendar
 
 
 def _first_line(exc: Exception) -> str:
@@ -197,7 +398,8 @@ def _first_line(exc: Exception) -> str:
 
 class _Reader:
     def __init__(self, me: frozenset[str], today: date, max_others: int,
-                 now: datetime | None, zone: tzinfo | None):
+                 now: datetime | None, zone: tzinfo | None, progress=None):
+        self.progress = progress
         self.me = me
         self.today = today
         self.max_others = max_others
@@ -219,7 +421,14 @@ class _Reader:
         # taken out before the expansion would list its occurrences.
         cores: dict[str, object] = {}
         too_often: set[str] = set()
+        unreadable: set[int] = set()
+        events: dict[str, int] = {}  # how many events (a series and its overrides) per UID
         for event in cal.walk("VEVENT"):
+            why = _unreadable(event)
+            if why:  # skipped and counted; the rest of the calendar is read
+                self.out.skip(why)
+                unreadable.add(id(event))
+                continue
             if not str(event.get("UID", "")).strip():
                 event["UID"] = _content_uid(event)
             if event.get("RECURRENCE-ID") is None:
@@ -231,16 +440,47 @@ class _Reader:
                 cores.setdefault(uid, event)
                 if not self._few_enough(event):
                     too_often.add(uid)
+            uid = str(event["UID"])
+            events[uid] = events.get(uid, 0) + 1
         if too_often:
             self.out.skipped[TOO_OFTEN] = len(too_often)
-            _remove(cal, too_often)
+        # An event that happens once (no RRULE or RDATE, no override) is its own one
+        # occurrence, read here without the expansion, which costs most of the time of
+        # an export of single events; what the expansion would change (X-WR-TIMEZONE
+        # placing a floating time; a start before its window) goes through it as before.
+        floating_placed = cal.get("X-WR-TIMEZONE") is not None
+        single: list = []
+        if _DIRECT:
+            for uid, event in cores.items():
+                if events[uid] == 1 and uid not in too_often \
+                        and _happens_once(event, floating_placed):
+                    single.append(event)
+                    unreadable.add(id(event))  # out of the expansion's calendar
+        if too_often or unreadable:
+            _remove(cal, too_often, unreadable)
         try:
             query = rie.of(cal, skip_bad_series=True)
         except Exception as exc:  # noqa: BLE001 - the library's own refusals of a file
             raise BadFile(f"This calendar can't be read ({_first_line(exc)}). Export it "
                           "again as .ics.") from None
-        for series in query.series:
-            self.series(series, cores.get(str(series.uid)))
+        seen = set()
+        every = [*single, *query.series]
+        for n, item in enumerate(every, 1):
+            if n <= len(single):
+                start = item["DTSTART"].dt
+                self.budget -= 1
+                if self.budget < 0:
+                    self.out.skip(TOO_OFTEN)
+                else:
+                    self.occurrence(self.about(item), start, start)
+            else:
+                seen.add(str(item.uid))
+                self.series(item, cores.get(str(item.uid)))
+            if self.progress is not None and (n % PROGRESS_SERIES == 0 or n == len(every)):
+                self.progress(len(every) + n, 2 * len(every))  # parsed: half way
+        # a series the library could not expand is left out of its query: counted too
+        for _ in cores.keys() - too_often - seen - {str(e["UID"]) for e in single}:
+            self.out.skip(BAD_EVENT)
 
     def series(self, series, core) -> None:
         start = datetime(1900, 1, 1)  # every occurrence that started by now (since 1900)
@@ -258,8 +498,9 @@ class _Reader:
                     self.out.skip(TOO_OFTEN)
                     return
                 if occurrence.id.recurrence_id is None:
-                    if common is None:
-                        common = self.about(occurrence.as_component(False))
+                    if common is None:  # the series' own event: only read, not copied
+                        common = self.about(core if core is not None
+                                            else occurrence.as_component(False))
                     self.occurrence(common, occurrence.start, occurrence.start)
                 else:  # an override: its own attendees, title, status
                     event = occurrence.as_component(False)
@@ -462,11 +703,59 @@ def _never_matches(rule) -> bool:
                                   for m in months)
 
 
-def _remove(cal, uids: set[str]) -> None:
-    """Take the events of these series (and their overrides) out of the calendar."""
+_DIRECT = True  # single events read without the expansion (a test compares both ways)
+_FIRST_DIRECT = date(1901, 1, 1)  # the expansion's window opens in 1900: earlier goes there
+
+
+def _happens_once(event, floating_placed: bool) -> bool:
+    """Whether an event is one occurrence on its DTSTART, exactly as the expansion would
+    give it: no RRULE, RDATE or RECURRENCE-ID, a start within the expansion's window, an
+    end (if any) of its kind not before it, no negative DURATION, and not a floating time
+    that X-WR-TIMEZONE would place in its zone."""
+    if any(event.get(p) is not None for p in ("RRULE", "RDATE", "RECURRENCE-ID", "EXRULE")):
+        return False
+    start = event["DTSTART"].dt
+    end = event.get("DTEND")
+    if end is not None:  # one ending before it starts: the expansion's own reading
+        try:
+            if type(end.dt) is not type(start) or end.dt < start:
+                return False
+        except TypeError:  # a floating end of a zoned start
+            return False
+    length = event.get("DURATION")
+    if length is not None and not (isinstance(length.dt, timedelta) and length.dt >= timedelta()):
+        return False
+    if isinstance(start, datetime):
+        if start.tzinfo is None and floating_placed:
+            return False
+        return start.date() >= _FIRST_DIRECT
+    return isinstance(start, date) and start >= _FIRST_DIRECT
+
+
+def _remove(cal, uids: set[str], events: set[int]) -> None:
+    """Take the events of these series (and their overrides), and these events (by id),
+    out of the calendar."""
     for component in cal.walk("VCALENDAR"):
-        component.subcomponents = [c for c in component.subcomponents
-                                   if c.name != "VEVENT" or str(c.get("UID")) not in uids]
+        component.subcomponents = [
+            c for c in component.subcomponents
+            if c.name != "VEVENT" or (id(c) not in events and str(c.get("UID")) not in uids)]
+
+
+def _unreadable(event) -> str | None:
+    """Why an event can't be read, as the summary says it, or None: no start, two starts,
+    or a date or repeat rule icalendar could not parse (it keeps those as errors)."""
+    start = event.get("DTSTART")
+    if start is None:
+        return NO_START
+    if isinstance(start, list):
+        return TWO_STARTS
+    broken = {name.upper() for name, _ in getattr(event, "errors", ()) if name}
+    if broken & {"RRULE", "EXRULE"}:
+        return BAD_RULE
+    if broken & set(_DATED) or any(isinstance(event.get(p), list)
+                                   for p in ("DTEND", "DURATION", "RECURRENCE-ID")):
+        return BAD_DATE
+    return None
 
 
 def _listed(value) -> list:
