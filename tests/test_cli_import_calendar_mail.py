@@ -343,3 +343,27 @@ def test_regression_sent_then_inbox_gave_a_second_interaction_and_they_reached_o
     assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
         ("2025-11-04", False), ("2025-11-02", False)]  # as one combined mailbox gives
     assert ties("import", sent).stderr.count("0 interactions created") == 1  # nothing new
+
+
+def test_regression_add_new_added_list_and_no_reply_senders_of_mail_without_list_id(
+        ties, known, tmp_path):
+    # a newsletter with only List-Unsubscribe, a notifier with no list header at all, and
+    # a bounce: none is a person, however often they wrote
+    path = tmp_path / "Inbox"
+    text = ""
+    for n in range(2):
+        for sender, extra in (("news@shop.example", "List-Unsubscribe: <https://u.example>"),
+                              ("no-reply@accounts.example", ""),
+                              ("MAILER-DAEMON@mx.example", "")):
+            text += (f"From - Mon Mar 10 10:00:00 2025\nFrom: {sender}\nTo: me@example.com\n"
+                     f"Subject: Note {n}\nMessage-ID: <{sender}-{n}@x>\n"
+                     f"Date: 10 Mar 2025 10:00:00 +0000\n{extra}\n\nbody\n\n")
+    path.write_text(text.replace("\n\n\n", "\n\n"))
+    result = ties("import", str(path), "--add-new")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "  skipped 4: only no-reply and other machine addresses\n"
+        "  skipped 2: bulk mail\n"
+        "Imported mail: 0 interactions created, 6 skipped.\n")
+    assert [p["name"] for p in json.loads(ties("list", "--json").stdout)] == [
+        "Ana Lima", "Bo Chen"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,6 +154,29 @@ def test_add_new_adds_an_address_met_twice_but_not_once():
     assert [(n.address, n.name, n.met) for n in p.new] == [("zed@x.example", "Zed Doe", 2)]
     assert p.unknown == [("yan@x.example", None, 1)]
     assert [(m.action, m.people) for m in p.meetings] == [("create", [-1]), ("create", [-1])]
+
+
+@pytest.mark.parametrize("address", [
+    "no-reply@github.com", "noreply@x.example", "No_Reply@x.example", "do-not-reply@x.example",
+    "donotreply@x.example", "noreply-12345@x.example", "MAILER-DAEMON@mx.example",
+    "postmaster@x.example", "notifications@github.com", "bounces+abc@x.example",
+    "newsletter@x.example"])
+def test_regression_add_new_never_adds_a_no_reply_sender(address):
+    p = plan(mail("mail:<1@x>", "mail:<1@x>", others=(address,), reached_out=address),
+             mail("mail:<2@x>", "mail:<2@x>", others=(address,), reached_out=address),
+             add_new=True)
+    assert (p.new, p.unknown, p.meetings) == ([], [], [])
+    assert p.skipped == {reconcile.MACHINE: 2}
+
+
+@pytest.mark.parametrize("address", [
+    "nora@x.example", "replies@x.example", "notify.me.ana@x.example", "bob.nobody@x.example",
+    "info@x.example"])
+def test_addresses_that_only_resemble_a_machine_are_people(address):
+    assert not reconcile.is_machine_address(address)
+    p = plan(mail("mail:<1@x>", "mail:<1@x>", others=(address,)),
+             mail("mail:<2@x>", "mail:<2@x>", others=(address,)), add_new=True)
+    assert [n.address for n in p.new] == [address]
 
 
 def test_add_new_names_someone_without_a_display_name_by_their_address():

@@ -463,7 +463,27 @@ def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups
 # matches the addresses to people here and decides, for each, what the import does.
 
 ADD_NEW_AT = 2  # --add-new adds an unknown address met at least this often
+# The local parts of addresses no person reads (docs/import.md, "Adding the people you
+# meet"): compared case ignored, without a +tag, with "-", "_" and "." taken out, so that
+# no-reply, no_reply and noreply are one; a local part starting with "noreply" or
+# "donotreply" (noreply-12345@) counts too.
+MACHINE_SENDERS = frozenset({
+    "noreply", "donotreply", "mailerdaemon", "postmaster", "notifications", "notification",
+    "notify", "bounce", "bounces", "newsletter", "newsletters", "alerts", "automated",
+    "autoreply", "nobody"})
+_MACHINE_PREFIXES = ("noreply", "donotreply", "bounce", "mailerdaemon")
+
+
+def is_machine_address(address: str) -> bool:
+    """Whether an address is a machine's, not a person's (no-reply@, mailer-daemon@,
+    notifications@...): never added by --add-new, and left out of the unknown list."""
+    local = address.rpartition("@")[0] or address
+    local = local.split("+", 1)[0].casefold()
+    squeezed = "".join(c for c in local if c not in "-_.")
+    return squeezed in MACHINE_SENDERS or squeezed.startswith(_MACHINE_PREFIXES)
+
 NO_ONE_KNOWN = "no one you know was in it"
+MACHINE = "only no-reply and other machine addresses"
 ALREADY_IMPORTED = "already imported"
 IN_THE_FUTURE = "dated after today"
 
@@ -581,7 +601,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
       import's title or subject.
     - No known person: counted, and the unknown addresses listed by how often they were
       met; with `add_new`, those met at least ADD_NEW_AT times become new people (and
-      their sightings are planned like anyone's).
+      their sightings are planned like anyone's). A machine's address (no-reply@,
+      mailer-daemon@: `is_machine_address`) is neither listed nor added.
     """
     from ties.core.records import InteractionRecord
 
@@ -608,7 +629,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
         names = shown.get(address)
         return max(sorted(names), key=names.get) if names else None
 
-    ranked = sorted(met.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = sorted(((a, n) for a, n in met.items() if not is_machine_address(a)),
+                    key=lambda kv: (-kv[1], kv[0]))
     index = dict(index)
     if add_new:
         for address, n in ranked:
@@ -623,7 +645,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
     for s in found:
         people = list(dict.fromkeys(index[a] for a in s.others if a in index))
         if not people:
-            plan.skip(NO_ONE_KNOWN)
+            plan.skip(MACHINE if s.others and all(map(is_machine_address, s.others))
+                      else NO_ONE_KNOWN)
             continue
         if s.thread is None:
             groups[("event", s.key)] = {"sightings": [s], "people": people}
