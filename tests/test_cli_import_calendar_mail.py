@@ -367,3 +367,31 @@ def test_regression_add_new_added_list_and_no_reply_senders_of_mail_without_list
         "Imported mail: 0 interactions created, 6 skipped.\n")
     assert [p["name"] for p in json.loads(ties("list", "--json").stdout)] == [
         "Ana Lima", "Bo Chen"]
+
+
+@pytest.mark.parametrize(("given", "content", "said"), [
+    ("ics", "mbox", "Sent is not a calendar (.ics) file (no BEGIN:VCALENDAR): it looks like "
+     "a mailbox (mbox file or Maildir folder). Drop -f, or give -f mail. Nothing was "
+     "imported.\n"),
+    ("mail", "vcard", "Sent is not a mailbox (mbox file or Maildir folder) (no 'From ' line "
+     "starting a message): it looks like a vCard file. Drop -f, or give -f vcard. Nothing "
+     "was imported.\n"),
+    ("ics", "csv", "Sent is not a calendar (.ics) file (no BEGIN:VCALENDAR): it looks like a "
+     "CSV file. Drop -f, or give -f csv. Nothing was imported.\n"),
+    ("mail", "garbage", "Sent is not a mailbox (mbox file or Maildir folder) (no 'From ' line "
+     "starting a message), and ties can't tell what it is. Check the file, or give "
+     "--format: one of ties, csv, vcard, linkedin, google, ics, mail. Nothing was "
+     "imported.\n"),
+])
+def test_regression_a_format_option_not_matching_the_file_leaked_the_parsers_message(
+        ties, known, mbox, db_path, given, content, said):
+    from pathlib import Path
+
+    text = {"mbox": None, "vcard": "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nEND:VCARD\n",
+            "csv": "name,email\nAna,ana@example.com\n", "garbage": "x\x01y\n"}[content]
+    if text is not None:
+        Path(mbox).write_text(text)
+    result = ties("import", mbox, "-f", given)
+    assert result.exit_code == 1
+    assert result.stderr == f"ties: {Path(mbox).parent}/{said}"
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]

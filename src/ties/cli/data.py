@@ -103,7 +103,7 @@ def import_(
             raise BadValue("--type, --tag and --skip-invalid are for contacts; a calendar or "
                            "mailbox import adds interactions ('--add-new' adds people).")
         _import_sightings(chosen, file, data, dry_run=dry_run, as_json=json,
-                          add_new=add_new)
+                          add_new=add_new, explicit=format_ != "auto")
         return
     if add_new:
         raise BadValue("--add-new is for calendars and mail; a contacts file adds everyone "
@@ -170,10 +170,12 @@ def _sightings_in(data: bytes, file: str):
 
 
 def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_json: bool,
-                      add_new: bool) -> None:
-    """Read a calendar or mailbox with your addresses and import what it found."""
+                      add_new: bool, explicit: bool = False) -> None:
+    """Read a calendar or mailbox with your addresses and import what it found (`explicit`:
+    the format was given with --format, so a file of another kind is named as such)."""
     from ties.core import dates, settings
     from ties.core.errors import BadValue
+    from ties.formats.importers import BadFile, not_this_format
     from ties.storage import queries, store
 
     conn = state().backend.open_existing()
@@ -195,10 +197,15 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
             raise BadValue(f"There is no {file}. Check the path.")
     elif data is None:
         data = _read_input(file)
-    with _progress(None, "Reading") as tick:
-        found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
-                           max_others=mine["import.max_attendees"], source=source,
-                           progress=tick, now=dates.now())
+    try:
+        with _progress(None, "Reading") as tick:
+            found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
+                               max_others=mine["import.max_attendees"], source=source,
+                               progress=tick, now=dates.now())
+    except BadFile as refused:
+        if not explicit:
+            raise
+        raise not_this_format(fmt, _start_of(data), source, refused) from None
     from pathlib import PurePath
 
     with writing(commit=not dry_run) as session:
@@ -206,6 +213,17 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
                                         source=PurePath(source).name, today=today(),
                                         add_new=add_new)
     _report_sightings(result, found, dry_run, as_json)
+
+
+def _start_of(data) -> bytes:
+    """The first 64 KiB of a file given as bytes or as a path (b"" for a folder)."""
+    if isinstance(data, bytes):
+        return data[:65536]
+    try:
+        with data.open("rb") as stream:
+            return stream.read(65536)
+    except OSError:
+        return b""
 
 
 def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
