@@ -395,3 +395,16 @@ def test_regression_a_format_option_not_matching_the_file_leaked_the_parsers_mes
     assert result.exit_code == 1
     assert result.stderr == f"ties: {Path(mbox).parent}/{said}"
     assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+
+
+def test_regression_triage_of_a_person_add_new_brought_blocked_the_mail_imports_undo(
+        ties, known, mbox):
+    assert "1 person added" in ties("import", mbox, "--add-new").stderr
+    assert ties("triage", input="3\n").exit_code == 0
+    assert json.loads(ties("show", "Zed Doe", "--json").stdout)["type"] == "strategic"
+    result = ties("import", "--undo")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Undid import #1: removed 1 person (sorted since, in triage or "
+                             "by type or archive) and 4 interactions it created.\n")
+    assert [p["name"] for p in json.loads(ties("list", "--json", "--all").stdout)] == [
+        "Ana Lima", "Bo Chen"]

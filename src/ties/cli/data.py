@@ -299,7 +299,9 @@ def _sighting_line(entry: dict) -> str:
 
 def _undone(done) -> str:
     """'Undid import #3: removed 2 people, 5 interactions and 1 follow-up it created ...'"""
-    counts = [f"{done.people} {'person' if done.people == 1 else 'people'}"]
+    counts = [f"{done.people} {'person' if done.people == 1 else 'people'}"
+              + (" (" + ("" if done.people == 1 else f"{done.sorted} of them ")
+                 + "sorted since, in triage or by type or archive)" if done.sorted else "")]
     for n, one, many in ((done.interactions, "interaction", "interactions"),
                          (done.follow_ups, "follow-up", "follow-ups"),
                          (done.settings, "setting", "settings")):

@@ -859,6 +859,7 @@ class Undone:
     settings: int = 0
     restored: int = 0  # people already here whose filled-in fields were emptied again
     unmerged: int = 0  # interactions here it had been merged into, left as they were
+    sorted: int = 0  # of the people it created, those you had typed or archived since
 
 
 def _unmerge(session: Session, batch_id: int) -> int:
@@ -888,7 +889,9 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     forget the settings it added and empty the fields it filled in (where they still hold
     what it put there). Refused, naming each change, when you changed since anything it
     created: edited such a person, logged or promised something with them, or edited one
-    of its interactions or follow-ups."""
+    of its interactions or follow-ups. Sorting the people it created (a type it left
+    empty, or archiving them, as `ties triage` does) is no such change: they go, and
+    `Undone.sorted` counts them."""
     from sqlalchemy import delete, update
     from sqlmodel import select
 
@@ -907,7 +910,8 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     if batch.undone_at is not None:
         raise AlreadyExists(f"Import #{batch.id} was already undone.")
     conn = raw(session)
-    changes = _changed_since(conn, batch)
+    sorted_: list[int] = []
+    changes = _changed_since(conn, batch, sorted_)
     if changes:
         shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more"
                                           if len(changes) > 5 else "")
@@ -969,6 +973,7 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     session.add(batch)
     session.flush()
     done.people, done.restored = len(created), len(restored)
+    done.sorted = len(sorted_)
     return done
 
 
@@ -1008,8 +1013,32 @@ def _forget_contact(session: Session, person_id: int, kind: str, value: str) -> 
     session.flush()
 
 
-def _changed_since(conn, batch) -> list[str]:
-    """What you changed, since the import, of what it created; in words, for the refusal."""
+# Where a person's type and archived flag are in what their digest covers (`_values`).
+_TYPE_AT = 1 + IMPORT_FIELDS.index("type")
+_ARCHIVED_AT = 1 + len(IMPORT_FIELDS) + 1
+
+
+def _only_sorted(values: tuple, digest: str) -> bool:
+    """Whether a person an import created differs from how it created them only by being
+    sorted, as `ties triage` does: given a type the import left empty, or archived. That
+    is sorting what the import brought, not your edit of it, so it does not keep the
+    import from being undone (the person goes, sorted or not)."""
+    if _digest(values) == digest:
+        return False
+    kind, archived = values[_TYPE_AT], values[_ARCHIVED_AT]
+    for was_kind, was_archived in ((None, archived), (kind, type(archived)(0)),
+                                   (None, type(archived)(0))):
+        before = list(values)
+        before[_TYPE_AT], before[_ARCHIVED_AT] = was_kind, was_archived
+        if _digest(tuple(before)) == digest:
+            return True
+    return False
+
+
+def _changed_since(conn, batch, sorted_: list[int] | None = None) -> list[str]:
+    """What you changed, since the import, of what it created; in words, for the refusal.
+    The people it created that you only sorted since (`_only_sorted`) are no change:
+    their ids go to `sorted_`."""
     people = conn.execute("SELECT id, name, updated_at, import_digest FROM person WHERE "
                           "import_id = ? ORDER BY name_key, id", (batch.id,)).fetchall()
     names = {pid: name for pid, name, _, _ in people}
@@ -1027,6 +1056,10 @@ def _changed_since(conn, batch) -> list[str]:
     changes = []
     for pid, name, updated, digest in people:
         # An import from before digests (schema 1) stamped its people with its own time.
+        if digest and _only_sorted(now_people[pid], digest):
+            if sorted_ is not None:
+                sorted_.append(pid)
+            continue
         if (_digest(now_people[pid]) != digest) if digest else str(updated)[:19] != stamp:
             later = filled_by.get(pid)
             changes.append(f"{name} was edited" if later is None else
