@@ -408,3 +408,25 @@ def test_regression_triage_of_a_person_add_new_brought_blocked_the_mail_imports_
                              "by type or archive) and 4 interactions it created.\n")
     assert [p["name"] for p in json.loads(ties("list", "--json", "--all").stdout)] == [
         "Ana Lima", "Bo Chen"]
+
+
+def test_regression_a_person_added_later_got_a_second_interaction_for_a_meeting_imported(
+        ties, calendar):
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--type", "social", "--no-log")
+    assert "1 interaction created" in ties("import", calendar).stderr
+    ties("add", "Bo Chen", "--email", "bo@example.com", "--type", "strategic", "--no-log")
+    again = ties("import", calendar)
+    assert again.exit_code == 0, again.stderr
+    assert "Imported ics as import #2: 0 interactions created, 1 merged" in again.stderr
+    sync = [h for h in history(ties, "Ana Lima") if h["note"] == "Weekly sync"]
+    assert [(h["id"], h["with"]) for h in history(ties, "Bo Chen")] == [
+        (sync[0]["id"], ["Ana Lima"])]
+    assert "0 interactions created" in ties("import", calendar).stderr
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert undone.stderr == ("Undid import #2: removed 0 people it created; took 1 person "
+                             "back out of the meetings an earlier import made, which it had "
+                             "added them to.\n")
+    assert history(ties, "Bo Chen") == []
+    assert [h["with"] for h in history(ties, "Ana Lima") if h["note"] == "Weekly sync"] == [[]]

@@ -237,3 +237,42 @@ def test_regression_a_thread_imported_before_is_joined_that_day_and_keeps_who_st
     meetings = reconcile.plan_sightings(Sightings(plain), INDEX, here, {}, today=TODAY,
                                         earlier={7: (DAY, False)}).meetings
     assert [m.action for m in meetings] == ["create", "create"]
+
+
+def test_someone_added_since_joins_the_interaction_an_import_made_of_that_occurrence():
+    found = event(others=("ana@example.com", "bo@example.com"))
+    here = {(found.key, ANA): 7}
+    p = reconcile.plan_sightings(Sightings([found]), INDEX, here, {}, today=TODAY,
+                                 created={7})
+    (m,) = p.meetings
+    assert (m.action, m.into, m.people, m.joins, m.keys) == (
+        "merge", 7, [BO], [BO], [(found.key, BO)])
+    assert p.entries({ANA: "Ana", BO: "Bo"})[0]["joins"] == ["Bo"]
+
+
+def test_someone_added_since_is_not_joined_into_an_interaction_you_logged():
+    # the import merged into your coffee with Ana: yours stays as you logged it
+    found = event(others=("ana@example.com", "bo@example.com"))
+    here = {(found.key, ANA): 7}
+    (m,) = reconcile.plan_sightings(Sightings([found]), INDEX, here, {}, today=TODAY,
+                                    created=set()).meetings
+    assert (m.action, m.people, m.joins) == ("create", [BO], [])
+
+
+def test_someone_added_since_with_their_own_logged_that_day_is_merged_there_not_joined():
+    found = event(others=("ana@example.com", "bo@example.com"))
+    here = {(found.key, ANA): 7}
+    (m,) = reconcile.plan_sightings(Sightings([found]), INDEX, here, {(BO, DAY): (9, "x")},
+                                    today=TODAY, created={7}).meetings
+    assert (m.action, m.into, m.joins, m.by_hand) == ("merge", 9, [], True)
+
+
+def test_mail_someone_added_since_gets_their_own_interaction_as_one_import_would_give():
+    # mail is one interaction per person per thread per day: Bo's is his own, the same
+    # as importing the mailbox once with both known would have made
+    found = mail("mail:<1@x>", "mail:<1@x>", others=("ana@example.com", "bo@example.com"))
+    together = [(m.action, m.people) for m in plan(found).meetings]
+    assert together == [("create", [ANA]), ("create", [BO])]
+    (m,) = reconcile.plan_sightings(Sightings([found]), INDEX, {(found.key, ANA): 7}, {},
+                                    today=TODAY, created={7}).meetings
+    assert (m.action, m.people, m.joins) == ("create", [BO], [])

@@ -310,9 +310,11 @@ def _undone(done) -> str:
     listed = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
     merged = (f"; forgot what it merged into {plural(done.unmerged, 'interaction')} you had "
               "logged" if done.unmerged else "")
+    left = (f"; took {plural(done.left, 'person', 'people')} back out of the meetings an earlier "
+            "import made, which it had added them to" if done.left else "")
     return (f"Undid import #{done.batch_id}: removed {listed} it created"
             + (f" and emptied what it filled in for {done.restored}" if done.restored
-               else "") + merged + ".")
+               else "") + merged + left + ".")
 
 
 def _read_input(file: str) -> bytes:

@@ -514,6 +514,9 @@ class Meeting:
     into: int | None = None
     fill: str | None = None
     by_hand: bool = False  # a merge into one you logged (else into one imported before)
+    # people a merge adds to the interaction `into`: someone you added since an earlier
+    # import made it with the others of that event occurrence
+    joins: list[int] = field(default_factory=list)
     id: int | None = None  # the id the store gave a create, once applied
 
 
@@ -554,9 +557,12 @@ class SightingPlan:
                 entry["into"] = m.into
                 entry["fills_note"] = m.fill
                 entry["reason"] = (("you logged it with them that day" if m.by_hand else
+                                    "imported before with the others in it, who were known "
+                                    "then: they join it" if m.joins else
                                     "imported before, from the same thread that day")
-                                   + ": merged into it" + ("; fills its empty note"
-                                                           if m.fill else ""))
+                                   + ("" if m.joins else ": merged into it")
+                                   + ("; fills its empty note" if m.fill else ""))
+                entry["joins"] = who(m.joins)
             else:
                 entry["id"] = m.id
             out.append(entry)
@@ -579,13 +585,15 @@ def _thread_openers(found: list) -> dict[str, object]:
 def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int], int],
                    logged: dict[tuple[int, object], tuple[int, str | None]], *, today,
                    add_new: bool = False,
-                   earlier: dict[int, tuple[object, bool]] | None = None) -> SightingPlan:
+                   earlier: dict[int, tuple[object, bool]] | None = None,
+                   created: set[int] | frozenset[int] = frozenset()) -> SightingPlan:
     """What importing `sightings` (records.Sightings) does.
 
     `index` maps every address of everyone here (lower-cased) to their id; `here` the
     (key, person) pairs already imported to the interaction that holds them; `logged`
     (person, day) to the first interaction logged by hand with them that day and its note;
-    `earlier` each interaction an import recorded keys in to (its day, they_reached_out).
+    `earlier` each interaction an import recorded keys in to (its day, they_reached_out);
+    `created` the interactions a calendar or mail import created (not merged into).
 
     - A calendar occurrence is one interaction with every known person in it; a mailbox's
       messages are one interaction per person per thread per day. The thread's first
@@ -596,6 +604,10 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
       (when not after this file's first message) decides who reached out.
     - A (key, person) already here is skipped; a key new to a thread-day already imported
       for that person is recorded on that interaction (merged), adding nothing.
+    - Someone added since an event occurrence was imported with the others in it joins
+      the interaction that import created (`Meeting.joins`), as one import knowing them
+      all would have had them in it; not one you logged (yours is yours), and only when
+      they have none of their own that day (logged by hand: merged there, as always).
     - Someone with an interaction logged by hand that day: merged into it, never a second
       one. Yours wins: its day, channel, flags and note stay; an empty note gets the
       import's title or subject.
@@ -679,6 +691,7 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             continue
         rest = []
         into_groups: dict[int, list[int]] = {}
+        joining: set[tuple[int, int]] = set()
         for pid in fresh:
             imported = next((here[(s.key, pid)] for s in sights if (s.key, pid) in here),
                             None)
@@ -687,6 +700,11 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                                  if day == first.when), None)
             hand = logged.get((pid, first.when))
             target = imported if imported is not None else hand[0] if hand else None
+            if target is None and first.thread is None:  # an occurrence imported before
+                target = next((here[(s.key, p)] for s in sights for p in group["people"]
+                               if here.get((s.key, p)) in created), None)
+                if target is not None:
+                    joining.add((target, pid))
             if target is None:
                 rest.append(pid)
             else:
@@ -703,7 +721,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                                            note=first.note,
                                            they_reached_out=theirs),
                 pids, [(s.key, p) for s in sights for p in pids if (s.key, p) not in here],
-                into=target, fill=fill, by_hand=hand is not None))
+                into=target, fill=fill, by_hand=hand is not None,
+                joins=[p for p in pids if (target, p) in joining]))
         if rest:
             plan.meetings.append(Meeting(
                 "create", InteractionRecord(when=first.when, channel=first.channel,

@@ -657,7 +657,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     from sqlalchemy import update as update_
 
     from ties.core import reconcile
-    from ties.storage.models import InteractionSource
+    from ties.storage.models import ImportFill, InteractionSource
 
     conn = raw(session)
     found = [s.when for s in sightings.found]
@@ -665,7 +665,8 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     planned = reconcile.plan_sightings(sightings, queries.addresses(conn),
                                        queries.imported_sources(conn), logged, today=today,
                                        add_new=add_new,
-                                       earlier=queries.imported_meetings(conn))
+                                       earlier=queries.imported_meetings(conn),
+                                       created=queries.import_created(conn))
     for reason, n in sightings.skipped.items():
         planned.skip(reason, n)
     result = SightingsResult(format_, planned)
@@ -715,13 +716,22 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
             filled = None  # recorded once
     if sources:
         session.execute(insert(InteractionSource.__table__), sources)
+    joined = [(m.into, here(p)) for m in planned.meetings for p in m.joins]
+    if joined:  # someone added since joins an interaction an earlier import created;
+        # the fill row is what undo takes back (JOINED, one per interaction and person)
+        session.execute(insert(InteractionPerson.__table__), [
+            {"interaction_id": iid, "person_id": pid} for iid, pid in joined])
+        session.execute(insert(ImportFill), [
+            {"batch_id": batch.id, "person_id": pid, "field": f"{JOINED}{iid}", "value": ""}
+            for iid, pid in joined])
     fills = [{"i": m.into, "n": m.fill} for m in planned.meetings if m.fill]
     if fills:
         rows_ = Interaction.__table__
         session.execute(update_(rows_).where(rows_.c.id == bindparam("i"),
                                              rows_.c.note.is_(None))
                         .values(note=bindparam("n")), fills)
-    touched = sorted({here(p) for m in creates for p in m.people} | set(made.values()))
+    touched = sorted({here(p) for m in creates for p in m.people} | set(made.values())
+                     | {pid for _, pid in joined})
     refresh_stats(session, touched)
     batch.created = len(planned.new)
     session.add(batch)
@@ -860,19 +870,23 @@ class Undone:
     restored: int = 0  # people already here whose filled-in fields were emptied again
     unmerged: int = 0  # interactions here it had been merged into, left as they were
     sorted: int = 0  # of the people it created, those you had typed or archived since
+    left: int = 0  # people it had added to interactions an earlier import created, taken out
 
 
 def _unmerge(session: Session, batch_id: int) -> int:
     """Forget the keys a calendar or mail import recorded, and empty the notes it filled
     in on interactions logged by hand (still as it filled them: `_changed_since` refused
-    otherwise). How many interactions here it had been merged into."""
+    otherwise). How many interactions logged by hand it had been merged into (not those
+    an earlier import created, which it joined or added a message of a thread to)."""
     from sqlalchemy import delete, update
 
     from ties.storage.models import InteractionSource
 
     conn = raw(session)
     merged = conn.execute("SELECT DISTINCT interaction_id FROM interaction_source WHERE "
-                          "batch_id = ? AND merged", (batch_id,)).fetchall()
+                          "batch_id = ? AND merged AND interaction_id NOT IN (SELECT "
+                          "interaction_id FROM interaction_source WHERE NOT merged)",
+                          (batch_id,)).fetchall()
     for iid, filled in conn.execute(
             "SELECT interaction_id, filled FROM interaction_source WHERE batch_id = ? AND "
             "merged AND filled IS NOT NULL", (batch_id,)).fetchall():
@@ -944,6 +958,14 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                                .execution_options(**unsynced))
         done.settings += max(gone.rowcount, 0)
     fills = session.exec(select(ImportFill).where(ImportFill.batch_id == batch.id)).all()
+    left = [(int(f.field[len(JOINED):]), f.person_id) for f in fills
+            if f.field.startswith(JOINED)]
+    for iid, pid in left:  # the people it added to interactions an earlier import made
+        session.execute(delete(InteractionPerson).where(InteractionPerson.interaction_id == iid,
+                                                        InteractionPerson.person_id == pid)
+                        .execution_options(**unsynced))
+    others += [pid for _, pid in left if pid not in created]
+    fills = [f for f in fills if not f.field.startswith(JOINED)]
     restored = set()
     learned_before = {f.person_id: f.value for f in fills if f.field == LEARNED_BEFORE}
     for fill in fills:
@@ -974,8 +996,13 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     session.flush()
     done.people, done.restored = len(created), len(restored)
     done.sorted = len(sorted_)
+    done.left = len(left)
     return done
 
+
+JOINED = "joined:#"
+"""The import_fill rows of a calendar or mail import naming someone it added to an
+interaction an earlier import created ("joined:#12"): undo takes them out of it again."""
 
 LEARNED_BEFORE = "learned_at:before"
 """The import_fill row keeping when a person had learned their talking points before an
@@ -1089,6 +1116,12 @@ def _changed_since(conn, batch, sorted_: list[int] | None = None) -> list[str]:
                 if note != filled]
     changes += [f"follow-up #{fid} was added for {names[pid]}"
                 for fid, pid in sorted(promised.items())]
+    # A later import that added someone to one of its interactions (they were added to
+    # ties since): named, with the undo that goes first.
+    joined_by = {int(f[len(JOINED):]): b for f, b in conn.execute(
+        "SELECT f.field, max(b.id) FROM import_fill f JOIN import_batch b ON b.id = "
+        "f.batch_id WHERE f.field LIKE ? AND b.id > ? AND b.undone_at IS NULL GROUP BY "
+        "f.field", (JOINED + "%", batch.id)).fetchall()}
     for table, label in (("interaction", "interaction"), ("follow_up", "follow-up")):
         sealed = dict(conn.execute(f"SELECT id, import_digest FROM {table} WHERE import_id = ? "
                                    "AND import_digest IS NOT NULL ORDER BY id", (batch.id,))
@@ -1100,6 +1133,10 @@ def _changed_since(conn, batch, sorted_: list[int] | None = None) -> list[str]:
                                                               ) == sealed[rid]:
                 changes.append(f"follow-up #{rid} was marked done (reopen it: 'ties "
                                f"follow-ups edit {rid} --reopen')")
+            elif table == "interaction" and rid in joined_by:
+                later = joined_by[rid]
+                changes.append(f"import #{later} added someone to interaction #{rid}: undo "
+                               f"it first with 'ties import --undo --batch {later}'")
             else:
                 changes.append(f"{label} #{rid} was changed")
     return changes
