@@ -430,3 +430,52 @@ def test_regression_a_person_added_later_got_a_second_interaction_for_a_meeting_
                              "added them to.\n")
     assert history(ties, "Bo Chen") == []
     assert [h["with"] for h in history(ties, "Ana Lima") if h["note"] == "Weekly sync"] == [[]]
+
+
+def test_regression_an_organizer_arriving_later_kept_you_reaching_out(ties, tmp_path):
+    def calendar(organizer: str) -> str:
+        path = tmp_path / f"{len(organizer)}.ics"
+        path.write_text(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
+            f"DTSTART:20250310T100000Z\r\nSUMMARY:Sync\r\n{organizer}"
+            "ATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:me@example.com\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n")
+        return str(path)
+
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--type", "social", "--no-log")
+    bare, full = calendar(""), calendar("ORGANIZER:mailto:ana@example.com\r\n")
+    assert ties("import", bare).exit_code == 0
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False]
+    plan = ties("import", full, "--dry-run")
+    assert plan.stdout.splitlines()[0] == (
+        "correct    2025-03-10 #1: imported before without its organizer, who is someone "
+        "else: they reached out")
+    result = ties("import", full)
+    assert "1 corrected: they reached out (the organizer is known now)" in result.stderr
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [True]
+    assert "0 interactions created, 1 skipped" in ties("import", full).stderr  # once
+    assert "0 interactions created, 1 skipped" in ties("import", bare).stderr  # never back
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [True]
+    refused = ties("import", "--undo", "--batch", "1")
+    assert refused.exit_code == 1  # naming the import to undo first (#2; #3 on PostgreSQL,
+    assert "added to interaction #1: undo it first" in refused.stderr  # after the dry run)
+    assert ties("import", "--undo").exit_code == 0
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False]
+    assert ties("import", "--undo").exit_code == 0
+    assert history(ties, "Ana Lima") == []
+
+
+def test_an_organizer_arriving_later_never_changes_one_you_logged(ties, tmp_path):
+    path = tmp_path / "c.ics"
+    event = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
+             "DTSTART:20250310T100000Z\r\nSUMMARY:Sync\r\n{}ATTENDEE:mailto:ana@example.com"
+             "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--type", "social", "--no-log")
+    ties("log", "Ana Lima", "--on", "2025-03-10")
+    path.write_text(event.format(""))
+    ties("import", str(path))
+    path.write_text(event.format("ORGANIZER:mailto:ana@example.com\r\n"))
+    assert "corrected" not in ties("import", str(path)).stderr
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False]

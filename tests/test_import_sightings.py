@@ -180,8 +180,8 @@ def test_undo_of_the_first_import_names_the_later_one_that_added_someone_to_its_
     run_import(people, found)
     refused = ties("import", "--undo", "--batch", "1")
     assert refused.exit_code == 1
-    assert ("import #2 added someone to interaction #1: undo it first with 'ties import "
-            "--undo --batch 2'") in refused.stderr
+    assert ("import #2 added to interaction #1: undo it first with 'ties import --undo "
+            "--batch 2'") in refused.stderr
     assert ties("import", "--undo", "--batch", "2").exit_code == 0
     assert ties("import", "--undo", "--batch", "1").exit_code == 0
     assert rows(people, "SELECT count(*) FROM interaction") == [(0,)]

@@ -276,3 +276,18 @@ def test_mail_someone_added_since_gets_their_own_interaction_as_one_import_would
     (m,) = reconcile.plan_sightings(Sightings([found]), INDEX, {(found.key, ANA): 7}, {},
                                     today=TODAY, created={7}).meetings
     assert (m.action, m.people, m.joins) == ("create", [BO], [])
+
+
+@pytest.mark.parametrize(("organizer", "stored", "created", "expected"), [
+    ("ana@example.com", False, {7}, [(7, DAY)]),  # the organizer arrived: they reached out
+    ("zed@x.example", False, {7}, [(7, DAY)]),  # anyone but you, in ties or not
+    (None, True, {7}, []),  # an export without the organizer never takes it back
+    ("ana@example.com", True, {7}, []),  # already so
+    ("ana@example.com", False, set(), []),  # merged into one you logged: yours stays
+])
+def test_an_organizer_known_later_corrects_who_reached_out_only_where_an_import_said_you(
+        organizer, stored, created, expected):
+    found = event(reached_out=organizer)
+    p = reconcile.plan_sightings(Sightings([found]), INDEX, {(found.key, ANA): 7}, {},
+                                 today=TODAY, earlier={7: (DAY, stored)}, created=created)
+    assert (p.corrections, p.meetings) == (expected, [])

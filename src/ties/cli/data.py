@@ -250,6 +250,9 @@ def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
     parts = [plural(counts["created"], "interaction") + " created"]
     if counts["merged"]:
         parts.append(f"{counts['merged']} merged into ones already here")
+    if plan.corrections:
+        parts.append(f"{len(plan.corrections)} corrected: they reached out (the organizer "
+                     "is known now)")
     if counts["people"]:
         parts.append(plural(counts["people"], "person", "people") + " added")
     if counts["skipped"]:
@@ -286,6 +289,8 @@ def _sighting_line(entry: dict) -> str:
     """'create     2025-03-10 video with Ana Lima, Bo Chen: Weekly sync'"""
     if entry["kind"] == "person":
         return f"{'add':<10} {entry['name']} <{entry['email']}>: {entry['reason']}"
+    if entry["action"] == "correct":
+        return f"{'correct':<10} {entry['date']} #{entry['into']}: {entry['reason']}"
     line = (f"{entry['action']:<10} {entry['date']} {entry['channel']} with "
             f"{', '.join(entry['people'])}")
     if entry["note"]:

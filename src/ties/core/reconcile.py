@@ -527,6 +527,9 @@ class SightingPlan:
     # (address, display name or None, how many sightings), most frequent first
     unknown: list[tuple[str, str | None, int]] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> how many sightings
+    # (interaction, its day) an earlier import created as you reaching out, for an event
+    # whose organizer, known now, is someone else: they reached out
+    corrections: list[tuple[int, object]] = field(default_factory=list)
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -566,6 +569,10 @@ class SightingPlan:
             else:
                 entry["id"] = m.id
             out.append(entry)
+        out += [{"kind": "interaction", "action": "correct", "into": iid,
+                 "date": day.isoformat(), "they_reached_out": True,
+                 "reason": "imported before without its organizer, who is someone else: "
+                           "they reached out"} for iid, day in self.corrections]
         return out
 
 
@@ -604,6 +611,11 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
       (when not after this file's first message) decides who reached out.
     - A (key, person) already here is skipped; a key new to a thread-day already imported
       for that person is recorded on that interaction (merged), adding nothing.
+    - An occurrence imported before as you reaching out, whose organizer is now someone
+      else (an export without ORGANIZER, then one with it), is corrected: they reached
+      out (`SightingPlan.corrections`), only on an interaction an import created, never
+      one you logged; never the other way (an export that lacks the organizer says
+      nothing about who reached out).
     - Someone added since an event occurrence was imported with the others in it joins
       the interaction that import created (`Meeting.joins`), as one import knowing them
       all would have had them in it; not one you logged (yours is yours), and only when
@@ -668,6 +680,7 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                                       {"sightings": [], "people": [pid]})
             group["sightings"].append(s)
     filled: set[int] = set()
+    corrected: set[int] = set()
     for group in groups.values():
         sights = group["sightings"]
         first = sights[0]
@@ -684,6 +697,13 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             met = min(m for ms in before.values() for m in ms)
             if met[0] <= opener.when:  # the thread started in an earlier import
                 theirs = met[1]
+        if first.thread is None and theirs and earlier:
+            # the organizer arrived later (an export without it, then one with it)
+            for iid in dict.fromkeys(here[(first.key, p)] for p in group["people"]
+                                     if (first.key, p) in here):
+                if iid in created and iid not in corrected and not earlier[iid][1]:
+                    corrected.add(iid)
+                    plan.corrections.append((iid, first.when))
         fresh = [pid for pid in group["people"]
                  if any((s.key, pid) not in here for s in sights)]
         if not fresh:

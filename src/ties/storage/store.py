@@ -670,7 +670,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     for reason, n in sightings.skipped.items():
         planned.skip(reason, n)
     result = SightingsResult(format_, planned)
-    if not planned.meetings and not planned.new:
+    if not planned.meetings and not planned.new and not planned.corrections:
         return result
     batch = _open_batch(session, format_, source)
     stamp = batch.imported_at
@@ -724,6 +724,20 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
         session.execute(insert(ImportFill), [
             {"batch_id": batch.id, "person_id": pid, "field": f"{JOINED}{iid}", "value": ""}
             for iid, pid in joined])
+    corrected = sorted({iid for iid, _ in planned.corrections})
+    if corrected:  # they reached out, as the organizer now known says; the fill row
+        # (REACHED, on one of its people, with the value it had) is what undo puts back
+        owners: dict[int, int] = {}
+        rows_ = Interaction.__table__
+        for chunk in chunks(corrected):
+            owners.update(conn.execute(
+                "SELECT interaction_id, min(person_id) FROM interaction_person WHERE "
+                f"interaction_id IN ({marks(chunk)}) GROUP BY interaction_id", chunk))
+            session.execute(update_(rows_).where(rows_.c.id.in_(chunk))
+                            .values(they_reached_out=True))
+        session.execute(insert(ImportFill), [
+            {"batch_id": batch.id, "person_id": owners[iid], "field": f"{REACHED}{iid}",
+             "value": "0"} for iid in corrected if iid in owners])
     fills = [{"i": m.into, "n": m.fill} for m in planned.meetings if m.fill]
     if fills:
         rows_ = Interaction.__table__
@@ -731,7 +745,8 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
                                              rows_.c.note.is_(None))
                         .values(note=bindparam("n")), fills)
     touched = sorted({here(p) for m in creates for p in m.people} | set(made.values())
-                     | {pid for _, pid in joined})
+                     | {pid for _, pid in joined}
+                     | queries.people_in(conn, corrected))
     refresh_stats(session, touched)
     batch.created = len(planned.new)
     session.add(batch)
@@ -965,7 +980,13 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                                                         InteractionPerson.person_id == pid)
                         .execution_options(**unsynced))
     others += [pid for _, pid in left if pid not in created]
-    fills = [f for f in fills if not f.field.startswith(JOINED)]
+    put_back = [(int(f.field[len(REACHED):]), f.value == "1") for f in fills
+                if f.field.startswith(REACHED)]
+    for iid, was in put_back:  # who reached out, as it was before it corrected it
+        session.execute(update(Interaction).where(Interaction.id == iid)
+                        .values(they_reached_out=was).execution_options(**unsynced))
+    others += sorted(queries.people_in(conn, [iid for iid, _ in put_back]) - set(created))
+    fills = [f for f in fills if not f.field.startswith((JOINED, REACHED))]
     restored = set()
     learned_before = {f.person_id: f.value for f in fills if f.field == LEARNED_BEFORE}
     for fill in fills:
@@ -1003,6 +1024,11 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
 JOINED = "joined:#"
 """The import_fill rows of a calendar or mail import naming someone it added to an
 interaction an earlier import created ("joined:#12"): undo takes them out of it again."""
+
+REACHED = "reached:#"
+"""The import_fill rows of a calendar import that corrected who reached out in an
+interaction an earlier import created ("reached:#12", the value it had): undo puts it
+back."""
 
 LEARNED_BEFORE = "learned_at:before"
 """The import_fill row keeping when a person had learned their talking points before an
@@ -1118,10 +1144,13 @@ def _changed_since(conn, batch, sorted_: list[int] | None = None) -> list[str]:
                 for fid, pid in sorted(promised.items())]
     # A later import that added someone to one of its interactions (they were added to
     # ties since): named, with the undo that goes first.
-    joined_by = {int(f[len(JOINED):]): b for f, b in conn.execute(
-        "SELECT f.field, max(b.id) FROM import_fill f JOIN import_batch b ON b.id = "
-        "f.batch_id WHERE f.field LIKE ? AND b.id > ? AND b.undone_at IS NULL GROUP BY "
-        "f.field", (JOINED + "%", batch.id)).fetchall()}
+    joined_by: dict[int, int] = {}
+    for f, b in conn.execute(
+            "SELECT f.field, max(b.id) FROM import_fill f JOIN import_batch b ON b.id = "
+            "f.batch_id WHERE (f.field LIKE ? OR f.field LIKE ?) AND b.id > ? AND "
+            "b.undone_at IS NULL GROUP BY f.field", (JOINED + "%", REACHED + "%", batch.id)):
+        iid = int(f.split("#", 1)[1])
+        joined_by[iid] = max(joined_by.get(iid, 0), b)
     for table, label in (("interaction", "interaction"), ("follow_up", "follow-up")):
         sealed = dict(conn.execute(f"SELECT id, import_digest FROM {table} WHERE import_id = ? "
                                    "AND import_digest IS NOT NULL ORDER BY id", (batch.id,))
@@ -1135,8 +1164,8 @@ def _changed_since(conn, batch, sorted_: list[int] | None = None) -> list[str]:
                                f"follow-ups edit {rid} --reopen')")
             elif table == "interaction" and rid in joined_by:
                 later = joined_by[rid]
-                changes.append(f"import #{later} added someone to interaction #{rid}: undo "
-                               f"it first with 'ties import --undo --batch {later}'")
+                changes.append(f"import #{later} added to interaction #{rid}: undo it first "
+                               f"with 'ties import --undo --batch {later}'")
             else:
                 changes.append(f"{label} #{rid} was changed")
     return changes
