@@ -317,6 +317,8 @@ def _undone(done) -> str:
               "logged" if done.unmerged else "")
     left = (f"; took {plural(done.left, 'person', 'people')} back out of the meetings an earlier "
             "import made, which it had added them to" if done.left else "")
+    left += (f"; put back who reached out in {plural(done.put_back, 'interaction')} an "
+             "earlier import made" if done.put_back else "")
     return (f"Undid import #{done.batch_id}: removed {listed} it created"
             + (f" and emptied what it filled in for {done.restored}" if done.restored
                else "") + merged + left + ".")

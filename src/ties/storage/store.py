@@ -886,6 +886,7 @@ class Undone:
     unmerged: int = 0  # interactions here it had been merged into, left as they were
     sorted: int = 0  # of the people it created, those you had typed or archived since
     left: int = 0  # people it had added to interactions an earlier import created, taken out
+    put_back: int = 0  # interactions whose "they reached out" it had corrected, put back
 
 
 def _unmerge(session: Session, batch_id: int) -> int:
@@ -1018,6 +1019,7 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     done.people, done.restored = len(created), len(restored)
     done.sorted = len(sorted_)
     done.left = len(left)
+    done.put_back = len(put_back)
     return done
 
 
