@@ -459,3 +459,140 @@ def test_no_bar_with_json_or_off_a_terminal(ties, known, bar, kind, request):
     bar["on"] = False
     assert ties("import", path).exit_code == 0
     assert Bar.made == []
+def test_regression_add_new_added_list_and_no_reply_senders_of_mail_without_list_id(
+        ties, known, tmp_path):
+    # a newsletter with only List-Unsubscribe, a notifier with no list header at all, and
+    # a bounce: none is a person, however often they wrote
+    path = tmp_path / "Inbox"
+    text = ""
+    for n in range(2):
+        for sender, extra in (("news@shop.example", "List-Unsubscribe: <https://u.example>"),
+                              ("no-reply@accounts.example", ""),
+                              ("MAILER-DAEMON@mx.example", "")):
+            text += (f"From - Mon Mar 10 10:00:00 2025\nFrom: {sender}\nTo: me@example.com\n"
+                     f"Subject: Note {n}\nMessage-ID: <{sender}-{n}@x>\n"
+                     f"Date: 10 Mar 2025 10:00:00 +0000\n{extra}\n\nbody\n\n")
+    path.write_text(text.replace("\n\n\n", "\n\n"))
+    result = ties("import", str(path), "--add-new")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "  skipped 4: only no-reply and other machine addresses\n"
+        "  skipped 2: bulk mail\n"
+        "Imported mail: 0 interactions created, 6 skipped.\n")
+    assert [p["name"] for p in json.loads(ties("list", "--json").stdout)] == [
+        "Ana Lima", "Bo Chen"]
+
+
+@pytest.mark.parametrize(("given", "content", "said"), [
+    ("ics", "mbox", "Sent is not a calendar (.ics) file (no BEGIN:VCALENDAR): it looks like "
+     "a mailbox (mbox file or Maildir folder). Drop -f, or give -f mail. Nothing was "
+     "imported.\n"),
+    ("mail", "vcard", "Sent is not a mailbox (mbox file or Maildir folder) (no 'From ' line "
+     "starting a message): it looks like a vCard file. Drop -f, or give -f vcard. Nothing "
+     "was imported.\n"),
+    ("ics", "csv", "Sent is not a calendar (.ics) file (no BEGIN:VCALENDAR): it looks like a "
+     "CSV file. Drop -f, or give -f csv. Nothing was imported.\n"),
+    ("mail", "garbage", "Sent is not a mailbox (mbox file or Maildir folder) (no 'From ' line "
+     "starting a message), and ties can't tell what it is. Check the file, or give "
+     "--format: one of ties, csv, vcard, linkedin, google, ics, mail. Nothing was "
+     "imported.\n"),
+])
+def test_regression_a_format_option_not_matching_the_file_leaked_the_parsers_message(
+        ties, known, mbox, db_path, given, content, said):
+    from pathlib import Path
+
+    text = {"mbox": None, "vcard": "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nEND:VCARD\n",
+            "csv": "name,email\nAna,ana@example.com\n", "garbage": "x\x01y\n"}[content]
+    if text is not None:
+        Path(mbox).write_text(text)
+    result = ties("import", mbox, "-f", given)
+    assert result.exit_code == 1
+    assert result.stderr == f"ties: {Path(mbox).parent}/{said}"
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+
+
+def test_regression_triage_of_a_person_add_new_brought_blocked_the_mail_imports_undo(
+        ties, known, mbox):
+    assert "1 person added" in ties("import", mbox, "--add-new").stderr
+    assert ties("triage", input="3\n").exit_code == 0
+    assert json.loads(ties("show", "Zed Doe", "--json").stdout)["type"] == "strategic"
+    result = ties("import", "--undo")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Undid import #1: removed 1 person (sorted since, in triage or "
+                             "by type or archive) and 4 interactions it created.\n")
+    assert [p["name"] for p in json.loads(ties("list", "--json", "--all").stdout)] == [
+        "Ana Lima", "Bo Chen"]
+
+
+def test_regression_a_person_added_later_got_a_second_interaction_for_a_meeting_imported(
+        ties, calendar):
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--type", "social", "--no-log")
+    assert "1 interaction created" in ties("import", calendar).stderr
+    ties("add", "Bo Chen", "--email", "bo@example.com", "--type", "strategic", "--no-log")
+    again = ties("import", calendar)
+    assert again.exit_code == 0, again.stderr
+    assert "Imported ics as import #2: 0 interactions created, 1 merged" in again.stderr
+    sync = [h for h in history(ties, "Ana Lima") if h["note"] == "Weekly sync"]
+    assert [(h["id"], h["with"]) for h in history(ties, "Bo Chen")] == [
+        (sync[0]["id"], ["Ana Lima"])]
+    assert "0 interactions created" in ties("import", calendar).stderr
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert undone.stderr == ("Undid import #2: removed 0 people it created; took 1 person "
+                             "back out of the meetings an earlier import made, which it had "
+                             "added them to.\n")
+    assert history(ties, "Bo Chen") == []
+    assert [h["with"] for h in history(ties, "Ana Lima") if h["note"] == "Weekly sync"] == [[]]
+
+
+def test_regression_an_organizer_arriving_later_kept_you_reaching_out(ties, tmp_path):
+    def calendar(organizer: str) -> str:
+        path = tmp_path / f"{len(organizer)}.ics"
+        path.write_text(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
+            f"DTSTART:20250310T100000Z\r\nSUMMARY:Sync\r\n{organizer}"
+            "ATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:me@example.com\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n")
+        return str(path)
+
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--type", "social", "--no-log")
+    bare, full = calendar(""), calendar("ORGANIZER:mailto:ana@example.com\r\n")
+    assert ties("import", bare).exit_code == 0
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False]
+    plan = ties("import", full, "--dry-run")
+    assert plan.stdout.splitlines()[0] == (
+        "correct    2025-03-10 #1: imported before without its organizer, who is someone "
+        "else: they reached out")
+    result = ties("import", full)
+    assert "1 corrected: they reached out (the organizer is known now)" in result.stderr
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [True]
+    assert "0 interactions created, 1 skipped" in ties("import", full).stderr  # once
+    assert "0 interactions created, 1 skipped" in ties("import", bare).stderr  # never back
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [True]
+    refused = ties("import", "--undo", "--batch", "1")
+    assert refused.exit_code == 1  # naming the import to undo first (#2; #3 on PostgreSQL,
+    assert "added to interaction #1: undo it first" in refused.stderr  # after the dry run)
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0
+    assert undone.stderr.endswith("removed 0 people it created; put back who reached out in "
+                                  "1 interaction an earlier import made.\n")
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False]
+    assert ties("import", "--undo").exit_code == 0
+    assert history(ties, "Ana Lima") == []
+
+
+def test_an_organizer_arriving_later_never_changes_one_you_logged(ties, tmp_path):
+    path = tmp_path / "c.ics"
+    event = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
+             "DTSTART:20250310T100000Z\r\nSUMMARY:Sync\r\n{}ATTENDEE:mailto:ana@example.com"
+             "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--type", "social", "--no-log")
+    ties("log", "Ana Lima", "--on", "2025-03-10")
+    path.write_text(event.format(""))
+    ties("import", str(path))
+    path.write_text(event.format("ORGANIZER:mailto:ana@example.com\r\n"))
+    assert "corrected" not in ties("import", str(path)).stderr
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False]

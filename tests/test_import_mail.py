@@ -143,6 +143,9 @@ def test_you_are_never_counted_among_the_others(tmp_path):
     ("X-Mozilla-Status: 0009", mail.DELETED),
     ('X-GMAIL-LABELS: "\\\\Draft"', mail.DRAFT),  # getmail's
     ("X-Gmail-Labels: Inbox, IMAP_$Junk", mail.SPAM),
+    ("X-Gmail-Labels: Trash,Opened", mail.TRASH),
+    ("X-Gmail-Labels: Archived,Chat", mail.CHAT),
+    ("X-Gmail-Labels: Sent,Drafts,Opened", mail.DRAFT),
 ])
 def test_lists_bulk_automatic_drafts_spam_and_deleted_mail_are_skipped(tmp_path, header,
                                                                        reason):

@@ -133,13 +133,24 @@ def test_undo_removes_the_interactions_and_people_it_added(ties, people):
         (0,), (0,)]
 
 
-def test_someone_added_after_an_import_gets_their_meetings_from_the_next(ties, people):
+def test_regression_someone_added_after_an_import_got_a_second_interaction_for_the_meeting(
+        ties, people, db_path):
     found = sight("ics:u1/a", ("ana@example.com", "cy@x.example"))
     run_import(people, found)
     ties("add", "Cy Ng", "--email", "CY@x.example", "--no-log")
     again = run_import(people, found)
-    assert again.plan.counts()["created"] == 1
-    assert len(history(ties, "Cy Ng")) == 1 and len(history(ties, "Ana Lima")) == 1
+    assert again.plan.counts()["created"] == 0 and again.plan.counts()["merged"] == 1
+    (cy,), (ana,) = history(ties, "Cy Ng"), history(ties, "Ana Lima")
+    assert cy["id"] == ana["id"] and (cy["with"], ana["with"]) == (["Ana Lima"], ["Cy Ng"])
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(1,)]
+    assert json.loads(ties("show", "Cy Ng", "--json").stdout)["last_contact"] == \
+        DAY.isoformat()
+    assert run_import(people, found).plan.counts()["merged"] == 0  # a third time: nothing
+    # undo of the re-import takes Cy out of it again, and leaves Ana's as it was
+    assert ties("import", "--undo").exit_code == 0
+    assert history(ties, "Cy Ng") == []
+    assert history(ties, "Ana Lima") == [ana | {"with": []}]
+    assert json.loads(ties("show", "Cy Ng", "--json").stdout)["last_contact"] is None
 
 
 def test_interactions_logged_after_an_import_number_past_the_imported_ones(ties, people):
@@ -159,3 +170,18 @@ def test_merging_two_people_keeps_their_imported_keys_so_a_reimport_adds_nothing
     assert ties("merge", "Ana Lima", "Ana Work", "--yes").exit_code == 0
     assert run_import(people, *found).plan.meetings == []
     assert len(history(ties, "Ana Lima")) == 2
+
+
+def test_undo_of_the_first_import_names_the_later_one_that_added_someone_to_its_meeting(
+        ties, people):
+    found = sight("ics:u1/a", ("ana@example.com", "cy@x.example"))
+    run_import(people, found)
+    ties("add", "Cy Ng", "--email", "cy@x.example", "--no-log")
+    run_import(people, found)
+    refused = ties("import", "--undo", "--batch", "1")
+    assert refused.exit_code == 1
+    assert ("import #2 added to interaction #1: undo it first with 'ties import --undo "
+            "--batch 2'") in refused.stderr
+    assert ties("import", "--undo", "--batch", "2").exit_code == 0
+    assert ties("import", "--undo", "--batch", "1").exit_code == 0
+    assert rows(people, "SELECT count(*) FROM interaction") == [(0,)]

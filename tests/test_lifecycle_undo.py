@@ -173,11 +173,31 @@ def test_undo_refuses_naming_a_person_you_edited(ties, db_path):
     refused(ties, db_path, "Ana Lima was edited")
 
 
-def test_undo_refuses_naming_a_person_you_tagged_archived_or_snoozed(ties, db_path):
+def test_undo_refuses_naming_a_person_you_tagged_or_snoozed(ties, db_path):
     imported_pair(ties)
     ties("edit", "Ana", "--tag", "mentor")
-    ties("archive", "Bo")
+    assert ties("snooze", "Bo", "--until", "2025-06-01").exit_code == 0
     refused(ties, db_path, "Ana Lima was edited; Bo Chen was edited")
+
+
+def test_undo_refuses_naming_a_person_you_typed_and_also_edited(ties, db_path):
+    # typing is sorting, but a type with another edit is still your edit
+    imported_pair(ties)
+    assert ties("edit", "Ana", "--type", "social", "--company", "Initech").exit_code == 0
+    refused(ties, db_path, "Ana Lima was edited")
+
+
+def test_regression_triage_of_the_people_an_import_brought_blocked_its_undo(ties, db_path):
+    imported_pair(ties)
+    assert ties("triage", input="2\na\n").exit_code == 0  # Ana social, Bo archived
+    assert ties("edit", "Zed Old", "--type", "tactical").exit_code == 0  # not the import's
+    result = ties("import", "--undo")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Undid import #1: removed 2 people (2 of them sorted since, in "
+                             "triage or by type or archive), 1 interaction and 1 follow-up "
+                             "it created.\n")
+    assert [p["name"] for p in json.loads(ties("list", "--json", "--all").stdout)] == [
+        "Zed Old"]
 
 
 def test_undo_refuses_naming_an_interaction_you_logged_with_someone_it_created(ties, db_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,6 +156,29 @@ def test_add_new_adds_an_address_met_twice_but_not_once():
     assert [(m.action, m.people) for m in p.meetings] == [("create", [-1]), ("create", [-1])]
 
 
+@pytest.mark.parametrize("address", [
+    "no-reply@github.com", "noreply@x.example", "No_Reply@x.example", "do-not-reply@x.example",
+    "donotreply@x.example", "noreply-12345@x.example", "MAILER-DAEMON@mx.example",
+    "postmaster@x.example", "notifications@github.com", "bounces+abc@x.example",
+    "newsletter@x.example"])
+def test_regression_add_new_never_adds_a_no_reply_sender(address):
+    p = plan(mail("mail:<1@x>", "mail:<1@x>", others=(address,), reached_out=address),
+             mail("mail:<2@x>", "mail:<2@x>", others=(address,), reached_out=address),
+             add_new=True)
+    assert (p.new, p.unknown, p.meetings) == ([], [], [])
+    assert p.skipped == {reconcile.MACHINE: 2}
+
+
+@pytest.mark.parametrize("address", [
+    "nora@x.example", "replies@x.example", "notify.me.ana@x.example", "bob.nobody@x.example",
+    "info@x.example"])
+def test_addresses_that_only_resemble_a_machine_are_people(address):
+    assert not reconcile.is_machine_address(address)
+    p = plan(mail("mail:<1@x>", "mail:<1@x>", others=(address,)),
+             mail("mail:<2@x>", "mail:<2@x>", others=(address,)), add_new=True)
+    assert [n.address for n in p.new] == [address]
+
+
 def test_add_new_names_someone_without_a_display_name_by_their_address():
     p = plan(event(others=("zed@x.example",)), event(key="k2", others=("zed@x.example",)),
              add_new=True)
@@ -213,3 +237,57 @@ def test_regression_a_thread_imported_before_is_joined_that_day_and_keeps_who_st
     meetings = reconcile.plan_sightings(Sightings(plain), INDEX, here, {}, today=TODAY,
                                         earlier={7: (DAY, False)}).meetings
     assert [m.action for m in meetings] == ["create", "create"]
+
+
+def test_someone_added_since_joins_the_interaction_an_import_made_of_that_occurrence():
+    found = event(others=("ana@example.com", "bo@example.com"))
+    here = {(found.key, ANA): 7}
+    p = reconcile.plan_sightings(Sightings([found]), INDEX, here, {}, today=TODAY,
+                                 created={7})
+    (m,) = p.meetings
+    assert (m.action, m.into, m.people, m.joins, m.keys) == (
+        "merge", 7, [BO], [BO], [(found.key, BO)])
+    assert p.entries({ANA: "Ana", BO: "Bo"})[0]["joins"] == ["Bo"]
+
+
+def test_someone_added_since_is_not_joined_into_an_interaction_you_logged():
+    # the import merged into your coffee with Ana: yours stays as you logged it
+    found = event(others=("ana@example.com", "bo@example.com"))
+    here = {(found.key, ANA): 7}
+    (m,) = reconcile.plan_sightings(Sightings([found]), INDEX, here, {}, today=TODAY,
+                                    created=set()).meetings
+    assert (m.action, m.people, m.joins) == ("create", [BO], [])
+
+
+def test_someone_added_since_with_their_own_logged_that_day_is_merged_there_not_joined():
+    found = event(others=("ana@example.com", "bo@example.com"))
+    here = {(found.key, ANA): 7}
+    (m,) = reconcile.plan_sightings(Sightings([found]), INDEX, here, {(BO, DAY): (9, "x")},
+                                    today=TODAY, created={7}).meetings
+    assert (m.action, m.into, m.joins, m.by_hand) == ("merge", 9, [], True)
+
+
+def test_mail_someone_added_since_gets_their_own_interaction_as_one_import_would_give():
+    # mail is one interaction per person per thread per day: Bo's is his own, the same
+    # as importing the mailbox once with both known would have made
+    found = mail("mail:<1@x>", "mail:<1@x>", others=("ana@example.com", "bo@example.com"))
+    together = [(m.action, m.people) for m in plan(found).meetings]
+    assert together == [("create", [ANA]), ("create", [BO])]
+    (m,) = reconcile.plan_sightings(Sightings([found]), INDEX, {(found.key, ANA): 7}, {},
+                                    today=TODAY, created={7}).meetings
+    assert (m.action, m.people, m.joins) == ("create", [BO], [])
+
+
+@pytest.mark.parametrize(("organizer", "stored", "created", "expected"), [
+    ("ana@example.com", False, {7}, [(7, DAY)]),  # the organizer arrived: they reached out
+    ("zed@x.example", False, {7}, [(7, DAY)]),  # anyone but you, in ties or not
+    (None, True, {7}, []),  # an export without the organizer never takes it back
+    ("ana@example.com", True, {7}, []),  # already so
+    ("ana@example.com", False, set(), []),  # merged into one you logged: yours stays
+])
+def test_an_organizer_known_later_corrects_who_reached_out_only_where_an_import_said_you(
+        organizer, stored, created, expected):
+    found = event(reached_out=organizer)
+    p = reconcile.plan_sightings(Sightings([found]), INDEX, {(found.key, ANA): 7}, {},
+                                 today=TODAY, earlier={7: (DAY, stored)}, created=created)
+    assert (p.corrections, p.meetings) == (expected, [])

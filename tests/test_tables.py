@@ -439,3 +439,28 @@ def _no_table_cuts(people) -> None:
         for table in (render.next_table(items, width), render.people_table(rows, today, width),
                       render.follow_up_table(promises, today, width)):
             names_whole(_printed(table, width), names, width)
+ADDRESSES = ["ana.lima.personal@example.com", "ana.lima@work-company.example.org",
+             "a.lima@university.example.edu", "alias@x.example"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_regression_config_was_misaligned_by_a_long_me_email(ties, width):
+    from ties.core import settings
+
+    assert ties("config", "me.email", ", ".join(ADDRESSES)).exit_code == 0
+    result = ties("config", COLUMNS=str(width))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    words_whole(result.stdout, [", ".join(ADDRESSES), *(s.help for s in settings.SPECS.values())],
+                width)
+    # every setting's key starts a line, and every value starts in one column
+    starts = [line for line in lines if not line.startswith(" ")]
+    assert [line.split()[0] for line in starts] == list(settings.SPECS)
+    column = starts[0].index("6w")
+    assert all(line[column - 1] == " " and line[column] != " " for line in starts)
+    # a wrapped value's lines stay in the value column, under the first address
+    email = lines.index(next(line for line in starts if line.startswith("me.email")))
+    assert [lines[email + n][column:].split()[0] for n in range(4)] == [
+        a + "," for a in ADDRESSES[:3]] + [ADDRESSES[3]]
+    assert all(not line[:column].strip() for line in lines[email + 1:email + 4])
+    assert "(changed)" in result.stdout

@@ -103,7 +103,7 @@ def import_(
             raise BadValue("--type, --tag and --skip-invalid are for contacts; a calendar or "
                            "mailbox import adds interactions ('--add-new' adds people).")
         _import_sightings(chosen, file, data, dry_run=dry_run, as_json=json,
-                          add_new=add_new)
+                          add_new=add_new, explicit=format_ != "auto")
         return
     if add_new:
         raise BadValue("--add-new is for calendars and mail; a contacts file adds everyone "
@@ -170,10 +170,12 @@ def _sightings_in(data: bytes, file: str):
 
 
 def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_json: bool,
-                      add_new: bool) -> None:
-    """Read a calendar or mailbox with your addresses and import what it found."""
+                      add_new: bool, explicit: bool = False) -> None:
+    """Read a calendar or mailbox with your addresses and import what it found (`explicit`:
+    the format was given with --format, so a file of another kind is named as such)."""
     from ties.core import dates, settings
     from ties.core.errors import BadValue
+    from ties.formats.importers import BadFile, not_this_format
     from ties.storage import queries, store
 
     conn = state().backend.open_existing()
@@ -198,14 +200,30 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
     from pathlib import PurePath
 
     with _Stages(show=not as_json) as stages:
-        found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
-                           max_others=mine["import.max_attendees"], source=source,
-                           progress=stages.read, now=dates.now())
+        try:
+            found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
+                               max_others=mine["import.max_attendees"], source=source,
+                               progress=stages.read, now=dates.now())
+        except BadFile as refused:
+            if not explicit:
+                raise
+            raise not_this_format(fmt, _start_of(data), source, refused) from None
         with writing(commit=not dry_run) as session:
             result = store.import_sightings(session, found, format_=fmt.name,
                                             source=PurePath(source).name, today=today(),
                                             add_new=add_new, stage=stages.stage)
     _report_sightings(result, found, dry_run, as_json)
+
+
+def _start_of(data) -> bytes:
+    """The first 64 KiB of a file given as bytes or as a path (b"" for a folder)."""
+    if isinstance(data, bytes):
+        return data[:65536]
+    try:
+        with data.open("rb") as stream:
+            return stream.read(65536)
+    except OSError:
+        return b""
 
 
 def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
@@ -233,6 +251,9 @@ def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
     parts = [plural(counts["created"], "interaction") + " created"]
     if counts["merged"]:
         parts.append(f"{counts['merged']} merged into ones already here")
+    if plan.corrections:
+        parts.append(f"{len(plan.corrections)} corrected: they reached out (the organizer "
+                     "is known now)")
     if counts["people"]:
         parts.append(plural(counts["people"], "person", "people") + " added")
     if counts["skipped"]:
@@ -284,6 +305,8 @@ def _sighting_line(entry: dict) -> str:
     """'create     2025-03-10 video with Ana Lima, Bo Chen: Weekly sync'"""
     if entry["kind"] == "person":
         return f"{'add':<10} {entry['name']} <{entry['email']}>: {entry['reason']}"
+    if entry["action"] == "correct":
+        return f"{'correct':<10} {entry['date']} #{entry['into']}: {entry['reason']}"
     line = (f"{entry['action']:<10} {entry['date']} {entry['channel']} with "
             f"{', '.join(entry['people'])}")
     if entry["note"]:
@@ -297,7 +320,9 @@ def _sighting_line(entry: dict) -> str:
 
 def _undone(done) -> str:
     """'Undid import #3: removed 2 people, 5 interactions and 1 follow-up it created ...'"""
-    counts = [f"{done.people} {'person' if done.people == 1 else 'people'}"]
+    counts = [f"{done.people} {'person' if done.people == 1 else 'people'}"
+              + (" (" + ("" if done.people == 1 else f"{done.sorted} of them ")
+                 + "sorted since, in triage or by type or archive)" if done.sorted else "")]
     for n, one, many in ((done.interactions, "interaction", "interactions"),
                          (done.follow_ups, "follow-up", "follow-ups"),
                          (done.settings, "setting", "settings")):
@@ -306,9 +331,13 @@ def _undone(done) -> str:
     listed = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
     merged = (f"; forgot what it merged into {plural(done.unmerged, 'interaction')} you had "
               "logged" if done.unmerged else "")
+    left = (f"; took {plural(done.left, 'person', 'people')} back out of the meetings an earlier "
+            "import made, which it had added them to" if done.left else "")
+    left += (f"; put back who reached out in {plural(done.put_back, 'interaction')} an "
+             "earlier import made" if done.put_back else "")
     return (f"Undid import #{done.batch_id}: removed {listed} it created"
             + (f" and emptied what it filled in for {done.restored}" if done.restored
-               else "") + merged + ".")
+               else "") + merged + left + ".")
 
 
 def _read_input(file: str) -> bytes:

@@ -202,6 +202,23 @@ def fitted(columns: list[Column], width: int) -> Table:
     return table
 
 
+def settings_table(rows: list[tuple[str, str, str, bool]], width: int) -> Table:
+    """`ties config`: each setting, its value and what it does, from (key, value shown,
+    help, whether it differs from the default) rows. Keys stay on one line; a long value
+    (several addresses in me.email) and the help wrap between words within their columns,
+    so every row starts at the same place at any width. No header: the rows say it."""
+    key = Column("Setting", wrap=False)
+    value = Column("Value")
+    what = Column("What it does", least=20)
+    for k, shown, help_, changed in rows:
+        key.cells.append(t(k))
+        value.cells.append(t(shown))
+        what.cells.append(Text.assemble(safe(help_), ("  (changed)" if changed else "")))
+    table = fitted([key, value, what], width)
+    table.show_header = False
+    return table
+
+
 def type_text(type_: str | None) -> Text:
     return Text(safe(type_ or "untyped"), style=TYPE_STYLE.get(type_ or "", "dim"))
 

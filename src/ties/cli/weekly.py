@@ -14,7 +14,6 @@ from ties.cli.app import (
     complete_type,
     confirm,
     console,
-    echo,
     emit_json,
     reading,
     say,
@@ -430,10 +429,8 @@ def config(
     if json:
         emit_json({k: current[k] for k in keys})
         return
-    from ties.core.text import safe
+    from ties.cli import render
 
-    for k in keys:
-        spec = settings.SPECS[k]
-        default = settings.parse(k, spec.default)
-        mark = "" if current[k] == default else "  (changed)"
-        echo(f"{k:<20} {safe(settings.display(k, current[k])):<8} {spec.help}{mark}")
+    rows = [(k, settings.display(k, current[k]), settings.SPECS[k].help,
+             current[k] != settings.parse(k, settings.SPECS[k].default)) for k in keys]
+    console().print(render.settings_table(rows, console().width))

@@ -464,7 +464,27 @@ def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups
 # matches the addresses to people here and decides, for each, what the import does.
 
 ADD_NEW_AT = 2  # --add-new adds an unknown address met at least this often
+# The local parts of addresses no person reads (docs/import.md, "Adding the people you
+# meet"): compared case ignored, without a +tag, with "-", "_" and "." taken out, so that
+# no-reply, no_reply and noreply are one; a local part starting with "noreply" or
+# "donotreply" (noreply-12345@) counts too.
+MACHINE_SENDERS = frozenset({
+    "noreply", "donotreply", "mailerdaemon", "postmaster", "notifications", "notification",
+    "notify", "bounce", "bounces", "newsletter", "newsletters", "alerts", "automated",
+    "autoreply", "nobody"})
+_MACHINE_PREFIXES = ("noreply", "donotreply", "bounce", "mailerdaemon")
+
+
+def is_machine_address(address: str) -> bool:
+    """Whether an address is a machine's, not a person's (no-reply@, mailer-daemon@,
+    notifications@...): never added by --add-new, and left out of the unknown list."""
+    local = address.rpartition("@")[0] or address
+    local = local.split("+", 1)[0].casefold()
+    squeezed = "".join(c for c in local if c not in "-_.")
+    return squeezed in MACHINE_SENDERS or squeezed.startswith(_MACHINE_PREFIXES)
+
 NO_ONE_KNOWN = "no one you know was in it"
+MACHINE = "only no-reply and other machine addresses"
 ALREADY_IMPORTED = "already imported"
 IN_THE_FUTURE = "dated after today"
 
@@ -495,6 +515,9 @@ class Meeting:
     into: int | None = None
     fill: str | None = None
     by_hand: bool = False  # a merge into one you logged (else into one imported before)
+    # people a merge adds to the interaction `into`: someone you added since an earlier
+    # import made it with the others of that event occurrence
+    joins: list[int] = field(default_factory=list)
     id: int | None = None  # the id the store gave a create, once applied
 
 
@@ -505,6 +528,9 @@ class SightingPlan:
     # (address, display name or None, how many sightings), most frequent first
     unknown: list[tuple[str, str | None, int]] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> how many sightings
+    # (interaction, its day) an earlier import created as you reaching out, for an event
+    # whose organizer, known now, is someone else: they reached out
+    corrections: list[tuple[int, object]] = field(default_factory=list)
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -535,12 +561,19 @@ class SightingPlan:
                 entry["into"] = m.into
                 entry["fills_note"] = m.fill
                 entry["reason"] = (("you logged it with them that day" if m.by_hand else
+                                    "imported before with the others in it, who were known "
+                                    "then: they join it" if m.joins else
                                     "imported before, from the same thread that day")
-                                   + ": merged into it" + ("; fills its empty note"
-                                                           if m.fill else ""))
+                                   + ("" if m.joins else ": merged into it")
+                                   + ("; fills its empty note" if m.fill else ""))
+                entry["joins"] = who(m.joins)
             else:
                 entry["id"] = m.id
             out.append(entry)
+        out += [{"kind": "interaction", "action": "correct", "into": iid,
+                 "date": day.isoformat(), "they_reached_out": True,
+                 "reason": "imported before without its organizer, who is someone else: "
+                           "they reached out"} for iid, day in self.corrections]
         return out
 
 
@@ -560,13 +593,15 @@ def _thread_openers(found: list) -> dict[str, object]:
 def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int], int],
                    logged: dict[tuple[int, object], tuple[int, str | None]], *, today,
                    add_new: bool = False,
-                   earlier: dict[int, tuple[object, bool]] | None = None) -> SightingPlan:
+                   earlier: dict[int, tuple[object, bool]] | None = None,
+                   created: set[int] | frozenset[int] = frozenset()) -> SightingPlan:
     """What importing `sightings` (records.Sightings) does.
 
     `index` maps every address of everyone here (lower-cased) to their id; `here` the
     (key, person) pairs already imported to the interaction that holds them; `logged`
     (person, day) to the first interaction logged by hand with them that day and its note;
-    `earlier` each interaction an import recorded keys in to (its day, they_reached_out).
+    `earlier` each interaction an import recorded keys in to (its day, they_reached_out);
+    `created` the interactions a calendar or mail import created (not merged into).
 
     - A calendar occurrence is one interaction with every known person in it; a mailbox's
       messages are one interaction per person per thread per day. The thread's first
@@ -577,12 +612,22 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
       (when not after this file's first message) decides who reached out.
     - A (key, person) already here is skipped; a key new to a thread-day already imported
       for that person is recorded on that interaction (merged), adding nothing.
+    - An occurrence imported before as you reaching out, whose organizer is now someone
+      else (an export without ORGANIZER, then one with it), is corrected: they reached
+      out (`SightingPlan.corrections`), only on an interaction an import created, never
+      one you logged; never the other way (an export that lacks the organizer says
+      nothing about who reached out).
+    - Someone added since an event occurrence was imported with the others in it joins
+      the interaction that import created (`Meeting.joins`), as one import knowing them
+      all would have had them in it; not one you logged (yours is yours), and only when
+      they have none of their own that day (logged by hand: merged there, as always).
     - Someone with an interaction logged by hand that day: merged into it, never a second
       one. Yours wins: its day, channel, flags and note stay; an empty note gets the
       import's title or subject.
     - No known person: counted, and the unknown addresses listed by how often they were
       met; with `add_new`, those met at least ADD_NEW_AT times become new people (and
-      their sightings are planned like anyone's).
+      their sightings are planned like anyone's). A machine's address (no-reply@,
+      mailer-daemon@: `is_machine_address`) is neither listed nor added.
     """
     from ties.core.records import InteractionRecord
 
@@ -609,7 +654,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
         names = shown.get(address)
         return max(sorted(names), key=names.get) if names else None
 
-    ranked = sorted(met.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = sorted(((a, n) for a, n in met.items() if not is_machine_address(a)),
+                    key=lambda kv: (-kv[1], kv[0]))
     index = dict(index)
     if add_new:
         for address, n in ranked:
@@ -624,7 +670,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
     for s in found:
         people = list(dict.fromkeys(index[a] for a in s.others if a in index))
         if not people:
-            plan.skip(NO_ONE_KNOWN)
+            plan.skip(MACHINE if s.others and all(map(is_machine_address, s.others))
+                      else NO_ONE_KNOWN)
             continue
         if s.thread is None:
             groups[("event", s.key)] = {"sightings": [s], "people": people}
@@ -634,6 +681,7 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                                       {"sightings": [], "people": [pid]})
             group["sightings"].append(s)
     filled: set[int] = set()
+    corrected: set[int] = set()
     for group in groups.values():
         sights = group["sightings"]
         first = sights[0]
@@ -650,6 +698,13 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             met = min(m for ms in before.values() for m in ms)
             if met[0] <= opener.when:  # the thread started in an earlier import
                 theirs = met[1]
+        if first.thread is None and theirs and earlier:
+            # the organizer arrived later (an export without it, then one with it)
+            for iid in dict.fromkeys(here[(first.key, p)] for p in group["people"]
+                                     if (first.key, p) in here):
+                if iid in created and iid not in corrected and not earlier[iid][1]:
+                    corrected.add(iid)
+                    plan.corrections.append((iid, first.when))
         fresh = [pid for pid in group["people"]
                  if any((s.key, pid) not in here for s in sights)]
         if not fresh:
@@ -657,6 +712,7 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             continue
         rest = []
         into_groups: dict[int, list[int]] = {}
+        joining: set[tuple[int, int]] = set()
         for pid in fresh:
             imported = next((here[(s.key, pid)] for s in sights if (s.key, pid) in here),
                             None)
@@ -665,6 +721,11 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                                  if day == first.when), None)
             hand = logged.get((pid, first.when))
             target = imported if imported is not None else hand[0] if hand else None
+            if target is None and first.thread is None:  # an occurrence imported before
+                target = next((here[(s.key, p)] for s in sights for p in group["people"]
+                               if here.get((s.key, p)) in created), None)
+                if target is not None:
+                    joining.add((target, pid))
             if target is None:
                 rest.append(pid)
             else:
@@ -681,7 +742,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                                            note=first.note,
                                            they_reached_out=theirs),
                 pids, [(s.key, p) for s in sights for p in pids if (s.key, p) not in here],
-                into=target, fill=fill, by_hand=hand is not None))
+                into=target, fill=fill, by_hand=hand is not None,
+                joins=[p for p in pids if (target, p) in joining]))
         if rest:
             plan.meetings.append(Meeting(
                 "create", InteractionRecord(when=first.when, channel=first.channel,

@@ -392,6 +392,23 @@ def imported_sources(conn: Connection) -> dict[tuple[str, int], int]:
         'SELECT "key", person_id, interaction_id FROM interaction_source')}
 
 
+def people_in(conn: Connection, interaction_ids: list[int]) -> set[int]:
+    """Everyone in these interactions."""
+    found: set[int] = set()
+    for chunk in chunks(interaction_ids):
+        found.update(pid for (pid,) in conn.execute(
+            f"SELECT DISTINCT person_id FROM interaction_person WHERE interaction_id IN "
+            f"({marks(chunk)})", chunk))
+    return found
+
+
+def import_created(conn: Connection) -> set[int]:
+    """The interactions a calendar or mail import created (a key recorded there not
+    merged into one you logged), which someone you add later can join."""
+    return {iid for (iid,) in conn.execute(
+        "SELECT DISTINCT interaction_id FROM interaction_source WHERE NOT merged")}
+
+
 def imported_meetings(conn: Connection) -> dict[int, tuple[Any, bool]]:
     """Each interaction a calendar or mail import recorded a key in -> (its day, whether
     they reached out), so a later import of the same mail thread joins its day and keeps

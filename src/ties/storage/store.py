@@ -652,7 +652,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     from sqlalchemy import update as update_
 
     from ties.core import reconcile
-    from ties.storage.models import InteractionSource
+    from ties.storage.models import ImportFill, InteractionSource
 
     if stage is not None:
         stage("planning")
@@ -662,11 +662,12 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     planned = reconcile.plan_sightings(sightings, queries.addresses(conn),
                                        queries.imported_sources(conn), logged, today=today,
                                        add_new=add_new,
-                                       earlier=queries.imported_meetings(conn))
+                                       earlier=queries.imported_meetings(conn),
+                                       created=queries.import_created(conn))
     for reason, n in sightings.skipped.items():
         planned.skip(reason, n)
     result = SightingsResult(format_, planned)
-    if not planned.meetings and not planned.new:
+    if not planned.meetings and not planned.new and not planned.corrections:
         return result
     if stage is not None:
         stage("writing")
@@ -714,13 +715,37 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
             filled = None  # recorded once
     if sources:
         session.execute(insert(InteractionSource.__table__), sources)
+    joined = [(m.into, here(p)) for m in planned.meetings for p in m.joins]
+    if joined:  # someone added since joins an interaction an earlier import created;
+        # the fill row is what undo takes back (JOINED, one per interaction and person)
+        session.execute(insert(InteractionPerson.__table__), [
+            {"interaction_id": iid, "person_id": pid} for iid, pid in joined])
+        session.execute(insert(ImportFill), [
+            {"batch_id": batch.id, "person_id": pid, "field": f"{JOINED}{iid}", "value": ""}
+            for iid, pid in joined])
+    corrected = sorted({iid for iid, _ in planned.corrections})
+    if corrected:  # they reached out, as the organizer now known says; the fill row
+        # (REACHED, on one of its people, with the value it had) is what undo puts back
+        owners: dict[int, int] = {}
+        rows_ = Interaction.__table__
+        for chunk in chunks(corrected):
+            owners.update(conn.execute(
+                "SELECT interaction_id, min(person_id) FROM interaction_person WHERE "
+                f"interaction_id IN ({marks(chunk)}) GROUP BY interaction_id", chunk))
+            session.execute(update_(rows_).where(rows_.c.id.in_(chunk))
+                            .values(they_reached_out=True))
+        session.execute(insert(ImportFill), [
+            {"batch_id": batch.id, "person_id": owners[iid], "field": f"{REACHED}{iid}",
+             "value": "0"} for iid in corrected if iid in owners])
     fills = [{"i": m.into, "n": m.fill} for m in planned.meetings if m.fill]
     if fills:
         rows_ = Interaction.__table__
         session.execute(update_(rows_).where(rows_.c.id == bindparam("i"),
                                              rows_.c.note.is_(None))
                         .values(note=bindparam("n")), fills)
-    touched = sorted({here(p) for m in creates for p in m.people} | set(made.values()))
+    touched = sorted({here(p) for m in creates for p in m.people} | set(made.values())
+                     | {pid for _, pid in joined}
+                     | queries.people_in(conn, corrected))
     refresh_stats(session, touched)
     batch.created = len(planned.new)
     session.add(batch)
@@ -858,19 +883,25 @@ class Undone:
     settings: int = 0
     restored: int = 0  # people already here whose filled-in fields were emptied again
     unmerged: int = 0  # interactions here it had been merged into, left as they were
+    sorted: int = 0  # of the people it created, those you had typed or archived since
+    left: int = 0  # people it had added to interactions an earlier import created, taken out
+    put_back: int = 0  # interactions whose "they reached out" it had corrected, put back
 
 
 def _unmerge(session: Session, batch_id: int) -> int:
     """Forget the keys a calendar or mail import recorded, and empty the notes it filled
     in on interactions logged by hand (still as it filled them: `_changed_since` refused
-    otherwise). How many interactions here it had been merged into."""
+    otherwise). How many interactions logged by hand it had been merged into (not those
+    an earlier import created, which it joined or added a message of a thread to)."""
     from sqlalchemy import delete, update
 
     from ties.storage.models import InteractionSource
 
     conn = raw(session)
     merged = conn.execute("SELECT DISTINCT interaction_id FROM interaction_source WHERE "
-                          "batch_id = ? AND merged", (batch_id,)).fetchall()
+                          "batch_id = ? AND merged AND interaction_id NOT IN (SELECT "
+                          "interaction_id FROM interaction_source WHERE NOT merged)",
+                          (batch_id,)).fetchall()
     for iid, filled in conn.execute(
             "SELECT interaction_id, filled FROM interaction_source WHERE batch_id = ? AND "
             "merged AND filled IS NOT NULL", (batch_id,)).fetchall():
@@ -887,7 +918,9 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     forget the settings it added and empty the fields it filled in (where they still hold
     what it put there). Refused, naming each change, when you changed since anything it
     created: edited such a person, logged or promised something with them, or edited one
-    of its interactions or follow-ups."""
+    of its interactions or follow-ups. Sorting the people it created (a type it left
+    empty, or archiving them, as `ties triage` does) is no such change: they go, and
+    `Undone.sorted` counts them."""
     from sqlalchemy import delete, update
     from sqlmodel import select
 
@@ -906,7 +939,8 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     if batch.undone_at is not None:
         raise AlreadyExists(f"Import #{batch.id} was already undone.")
     conn = raw(session)
-    changes = _changed_since(conn, batch)
+    sorted_: list[int] = []
+    changes = _changed_since(conn, batch, sorted_)
     if changes:
         shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more"
                                           if len(changes) > 5 else "")
@@ -939,6 +973,20 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                                .execution_options(**unsynced))
         done.settings += max(gone.rowcount, 0)
     fills = session.exec(select(ImportFill).where(ImportFill.batch_id == batch.id)).all()
+    left = [(int(f.field[len(JOINED):]), f.person_id) for f in fills
+            if f.field.startswith(JOINED)]
+    for iid, pid in left:  # the people it added to interactions an earlier import made
+        session.execute(delete(InteractionPerson).where(InteractionPerson.interaction_id == iid,
+                                                        InteractionPerson.person_id == pid)
+                        .execution_options(**unsynced))
+    others += [pid for _, pid in left if pid not in created]
+    put_back = [(int(f.field[len(REACHED):]), f.value == "1") for f in fills
+                if f.field.startswith(REACHED)]
+    for iid, was in put_back:  # who reached out, as it was before it corrected it
+        session.execute(update(Interaction).where(Interaction.id == iid)
+                        .values(they_reached_out=was).execution_options(**unsynced))
+    others += sorted(queries.people_in(conn, [iid for iid, _ in put_back]) - set(created))
+    fills = [f for f in fills if not f.field.startswith((JOINED, REACHED))]
     restored = set()
     for fill in fills:
         kind = fill.field.split(":")[0]
@@ -968,8 +1016,20 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     session.add(batch)
     session.flush()
     done.people, done.restored = len(created), len(restored)
+    done.sorted = len(sorted_)
+    done.left = len(left)
+    done.put_back = len(put_back)
     return done
 
+
+JOINED = "joined:#"
+"""The import_fill rows of a calendar or mail import naming someone it added to an
+interaction an earlier import created ("joined:#12"): undo takes them out of it again."""
+
+REACHED = "reached:#"
+"""The import_fill rows of a calendar import that corrected who reached out in an
+interaction an earlier import created ("reached:#12", the value it had): undo puts it
+back."""
 
 LEARNED_BEFORE = "learned_at:before"
 """The import_fill row a schema-7 store kept with when a person had learned their talking
@@ -991,8 +1051,32 @@ def _forget_contact(session: Session, person_id: int, kind: str, value: str) -> 
     session.flush()
 
 
-def _changed_since(conn, batch) -> list[str]:
-    """What you changed, since the import, of what it created; in words, for the refusal."""
+# Where a person's type and archived flag are in what their digest covers (`_values`).
+_TYPE_AT = 1 + IMPORT_FIELDS.index("type")
+_ARCHIVED_AT = 1 + len(IMPORT_FIELDS) + 1
+
+
+def _only_sorted(values: tuple, digest: str) -> bool:
+    """Whether a person an import created differs from how it created them only by being
+    sorted, as `ties triage` does: given a type the import left empty, or archived. That
+    is sorting what the import brought, not your edit of it, so it does not keep the
+    import from being undone (the person goes, sorted or not)."""
+    if _digest(values) == digest:
+        return False
+    kind, archived = values[_TYPE_AT], values[_ARCHIVED_AT]
+    for was_kind, was_archived in ((None, archived), (kind, type(archived)(0)),
+                                   (None, type(archived)(0))):
+        before = list(values)
+        before[_TYPE_AT], before[_ARCHIVED_AT] = was_kind, was_archived
+        if _digest(tuple(before)) == digest:
+            return True
+    return False
+
+
+def _changed_since(conn, batch, sorted_: list[int] | None = None) -> list[str]:
+    """What you changed, since the import, of what it created; in words, for the refusal.
+    The people it created that you only sorted since (`_only_sorted`) are no change:
+    their ids go to `sorted_`."""
     people = conn.execute("SELECT id, name, updated_at, import_digest FROM person WHERE "
                           "import_id = ? ORDER BY name_key, id", (batch.id,)).fetchall()
     names = {pid: name for pid, name, _, _ in people}
@@ -1010,6 +1094,10 @@ def _changed_since(conn, batch) -> list[str]:
     changes = []
     for pid, name, updated, digest in people:
         # An import from before digests (schema 1) stamped its people with its own time.
+        if digest and _only_sorted(now_people[pid], digest):
+            if sorted_ is not None:
+                sorted_.append(pid)
+            continue
         if (_digest(now_people[pid]) != digest) if digest else str(updated)[:19] != stamp:
             later = filled_by.get(pid)
             changes.append(f"{name} was edited" if later is None else
@@ -1039,6 +1127,15 @@ def _changed_since(conn, batch) -> list[str]:
                 if note != filled]
     changes += [f"follow-up #{fid} was added for {names[pid]}"
                 for fid, pid in sorted(promised.items())]
+    # A later import that added someone to one of its interactions (they were added to
+    # ties since): named, with the undo that goes first.
+    joined_by: dict[int, int] = {}
+    for f, b in conn.execute(
+            "SELECT f.field, max(b.id) FROM import_fill f JOIN import_batch b ON b.id = "
+            "f.batch_id WHERE (f.field LIKE ? OR f.field LIKE ?) AND b.id > ? AND "
+            "b.undone_at IS NULL GROUP BY f.field", (JOINED + "%", REACHED + "%", batch.id)):
+        iid = int(f.split("#", 1)[1])
+        joined_by[iid] = max(joined_by.get(iid, 0), b)
     for table, label in (("interaction", "interaction"), ("follow_up", "follow-up")):
         sealed = dict(conn.execute(f"SELECT id, import_digest FROM {table} WHERE import_id = ? "
                                    "AND import_digest IS NOT NULL ORDER BY id", (batch.id,))
@@ -1050,6 +1147,10 @@ def _changed_since(conn, batch) -> list[str]:
                                                               ) == sealed[rid]:
                 changes.append(f"follow-up #{rid} was marked done (reopen it: 'ties "
                                f"follow-ups edit {rid} --reopen')")
+            elif table == "interaction" and rid in joined_by:
+                later = joined_by[rid]
+                changes.append(f"import #{later} added to interaction #{rid}: undo it first "
+                               f"with 'ties import --undo --batch {later}'")
             else:
                 changes.append(f"{label} #{rid} was changed")
     return changes

@@ -361,6 +361,17 @@ def _recognises(chosen, text: str) -> bool:
         return False
 
 
+def not_this_format(chosen, head: bytes, source: str, refused: BadFile) -> BadFile:
+    """What to say when a calendar or mail reader given by --format refused a file: when
+    the file's start is not that format at all (-f ics on an mbox), the one line saying
+    what it looks like and what to do, instead of the reader's own (a parser's message
+    means nothing to someone who gave the wrong -f); else the reader's refusal."""
+    text = head[:65536].decode("utf-8", "replace")
+    if _recognises(chosen, text):
+        return refused
+    return _wrong_format(chosen, text, source, "")
+
+
 def _wrong_format(chosen, text: str, source: str, missing: str) -> BadFile:
     """The refusal of a --format that finds nothing it knows in a file: what it missed,
     and the format detection finds instead."""
@@ -368,7 +379,8 @@ def _wrong_format(chosen, text: str, source: str, missing: str) -> BadFile:
 
     def a(fmt) -> str:
         title = fmt.title
-        return f"a {title}" + ("" if title.endswith(("export", "file")) else " file")
+        return f"a {title}" + ("" if title.endswith(("export", "file", "folder)")) else
+                               " file")
 
     try:
         found = formats.detect(_head(text))

@@ -19,8 +19,9 @@ The rules (docs/import.md, "From your mailbox", says them for users):
   carry without a List-Id), mail sent automatically (Auto-Submitted other than "no": out of
   office replies, notifications), drafts (a Maildir D flag, Thunderbird's
   X-Mozilla-Draft-Info, Apple Mail's draft type, mutt's X-Status T, Gmail's Drafts label),
-  Gmail's spam, messages Thunderbird deleted but has not compacted away (X-Mozilla-Status
-  0x0008) and Maildir messages marked deleted (the T flag: a move leaves one behind),
+  Gmail's spam, trash and chats (a Google Takeout mbox's Spam, Trash and Chat labels),
+  messages Thunderbird deleted but has not compacted away (X-Mozilla-Status 0x0008) and
+  Maildir messages marked deleted (the T flag: a move leaves one behind),
   more than `max_others` other people, no one but you, no sender, a date after `today`,
   no readable date, headers over 16 MiB, and a second copy of a message already read
   (the same key).
@@ -120,6 +121,10 @@ _MAILDIR_FLAGS = re.compile(r"[:;!]2,([A-Za-z]*)$")
 # client's "IMAP_$Junk"), compared without quotes, backslashes, "imap_" or "$".
 _DRAFT_LABELS = {"draft", "drafts"}
 _SPAM_LABELS = {"spam", "junk"}
+# Takeout's Trash holds what you deleted, and its Chat label Hangouts and Chat messages
+# (kept in the mbox as mail, but a chat is not a letter: ties logs it when you do).
+_TRASH_LABELS = {"trash", "bin", "deleted", "deleted items", "deleted messages"}
+_CHAT_LABELS = {"chat", "chats"}
 # Maildir++ subfolders (".Sent", ".Archive.2024") that are read with the folder given,
 # but not these (compared by the last part of the name, case ignored).
 _LEFT_OUT_FOLDERS = {"trash", "junk", "spam", "drafts", "draft", "deleted messages",
@@ -130,6 +135,8 @@ BULK = "bulk mail"
 AUTOMATIC = "sent automatically"
 DRAFT = "a draft"
 SPAM = "spam"
+TRASH = "in the trash"
+CHAT = "a chat, not mail"
 DELETED = "deleted in Thunderbird, not yet compacted"
 TRASHED = "marked deleted (Maildir T flag), not yet expunged"
 ONLY_YOU = "no one but you"
@@ -630,6 +637,12 @@ class _Reader:
             return
         if labels & _SPAM_LABELS:
             skip(SPAM)
+            return
+        if labels & _TRASH_LABELS:
+            skip(TRASH)
+            return
+        if labels & _CHAT_LABELS:
+            skip(CHAT)
             return
         try:
             status = int(h.get("x-mozilla-status", "0").strip() or "0", 16)
