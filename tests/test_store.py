@@ -21,7 +21,8 @@ from ties.storage import db, store
 TODAY = date(2025, 3, 14)
 
 STATS = ("SELECT person_id, interactions, first_contact, last_contact, gave, received, "
-         "last_gave, last_received, their_streak, in_person, voice FROM person_stats "
+         "last_gave, last_received, their_streak, in_person, voice, rhythm_days, rhythm_gaps "
+         "FROM person_stats "
          "ORDER BY person_id")
 
 class StatsMachine(RuleBasedStateMachine):

@@ -423,6 +423,23 @@ def m007_learned_at(conn: sqlite3.Connection) -> None:
                  "OR struggles IS NOT NULL OR cares_about IS NOT NULL")
 
 
+def m009_learned_rhythm(conn: sqlite3.Connection) -> None:
+    """Each person's own rhythm is kept with their stats: `person_stats.rhythm_days`, the
+    typical gap between contact episodes (NULL without one), and `rhythm_gaps`, how many
+    gaps it rests on (`core.rhythm.learn`). No row is added or removed: the two columns
+    are added and filled for every person from their interactions, as `store.refresh_stats`
+    computes them."""
+    from ties.storage.queries import learned_rhythms
+
+    ddl = dialect.of(conn).ddl
+    conn.execute(ddl("ALTER TABLE person_stats ADD COLUMN rhythm_days INTEGER"))
+    conn.execute(ddl("ALTER TABLE person_stats ADD COLUMN rhythm_gaps INTEGER NOT NULL "
+                     "DEFAULT 0"))
+    for pid, typical, gaps in learned_rhythms(conn, None):
+        conn.execute("UPDATE person_stats SET rhythm_days = ?, rhythm_gaps = ? "
+                     "WHERE person_id = ?", (typical, gaps, pid))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
@@ -431,5 +448,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m005_interaction_sources,
     m006_keys_without_an_import,
     m007_learned_at,
+    m009_learned_rhythm,
 ]
 LATEST = len(MIGRATIONS)

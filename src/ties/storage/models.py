@@ -7,7 +7,7 @@ compares the two so they cannot drift.
 
 import datetime as dt
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 # An id is never given out twice: SQLite's AUTOINCREMENT numbers past every id the table
@@ -123,6 +123,8 @@ class PersonStats(SQLModel, table=True):
     their_streak: int = 0  # how many of the latest interactions in a row they started
     in_person: int = 0  # in-person and event interactions
     voice: int = 0  # calls and video
+    rhythm_days: int | None = None  # typical gap between contact episodes (core.rhythm)
+    rhythm_gaps: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})  # gaps it rests on
 
 
 class FollowUp(SQLModel, table=True):

@@ -476,6 +476,33 @@ def follow_ups(
     )
 
 
+def learned_rhythms(conn: Connection, person_ids: list[int] | None
+                    ) -> list[tuple[int, int, int]]:
+    """(person id, typical gap, gaps) of everyone (None) or of these people, for each who
+    has at least one gap between contact episodes (`core.rhythm.learn`), from their
+    distinct contact days: what `store.refresh_stats` keeps in person_stats."""
+    from ties.core.rhythm import learn
+
+    sql = ("SELECT DISTINCT ip.person_id, i.date FROM interaction_person ip "
+           "JOIN interaction i ON i.id = ip.interaction_id")
+    rows: list = []
+    if person_ids is None:
+        rows = conn.execute(sql).fetchall()
+    else:
+        for chunk in chunks(list(person_ids)):
+            rows += conn.execute(f"{sql} WHERE ip.person_id IN ({marks(chunk)})",
+                                 chunk).fetchall()
+    days: dict[int, list[date]] = {}
+    for pid, day in rows:
+        days.setdefault(pid, []).append(_iso(day))
+    out = []
+    for pid in sorted(days):
+        typical, gaps = learn(days[pid])
+        if typical is not None:
+            out.append((pid, typical, gaps))
+    return out
+
+
 # ties next ---------------------------------------------------------------------------
 
 def _cadence_sql(settings: dict) -> tuple[str, list]:
