@@ -335,7 +335,7 @@ def follow_up_table(items: list[dict], today: date, width: int = 100) -> Table:
 
 
 STATUS_STYLE = {"strong": "green", "steady": "cyan", "due": "yellow", "reconnect": "magenta",
-                "new": "blue", "snoozed": "dim", "imported": "dim"}
+                "fading": "red", "new": "blue", "snoozed": "dim", "imported": "dim"}
 
 
 def strength_text(value: int) -> Text:
@@ -379,6 +379,9 @@ def report_summary(s, today: date) -> Group:
         lines.append(Text(f"Your strategic ties are the ones slipping: {v['due']} of "
                           f"{v['count']} are due ({_names(s.slipping_ties)}). They matter "
                           "most; start with them in 'ties next'.", style="yellow"))
+    if s.fading:
+        lines.append(Text(f"Fading: {_names(s.fading)} (silent over 3x your usual gap): "
+                          "reach out before the tie goes quiet.", style="red"))
 
     give = Text(f"Help {period}: you gave {s.gave} {'time' if s.gave == 1 else 'times'}, "
                 f"received {s.received}")

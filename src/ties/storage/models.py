@@ -124,7 +124,8 @@ class PersonStats(SQLModel, table=True):
     in_person: int = 0  # in-person and event interactions
     voice: int = 0  # calls and video
     rhythm_days: int | None = None  # typical gap between contact episodes (core.rhythm)
-    rhythm_gaps: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})  # gaps it rests on
+    # how many gaps the rhythm rests on (0 until there is one)
+    rhythm_gaps: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 class FollowUp(SQLModel, table=True):
