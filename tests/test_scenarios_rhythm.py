@@ -47,6 +47,7 @@ def test_a_friend_seen_every_two_weeks_comes_due_before_the_monthly_cadence(ties
     assert (top["every"], top["usual_gap"], top["fading"]) == (19, 14, False)
     assert top["due"] == _day(2)
     assert top["reasons"] == ["you usually talk every 2 weeks; it's been 3 weeks"]
+    assert top["score"] == round(10 * 21 / 19, 2)  # docs/scoring.md's worked example
     assert report_people(ties)["Ana Lima"]["due"] == top["due"]  # one expected interval
 
 
@@ -57,6 +58,7 @@ def test_a_tie_silent_for_over_three_usual_gaps_is_fading_in_next_and_report(tie
     assert [i["name"] for i in items][:2] == ["Bo Chen", "Cy Diaz"]
     assert items[0]["fading"] is True
     assert items[0]["reasons"] == ["fading: you usually talk every 2 weeks; it has been 7 weeks"]
+    assert (items[0]["every"], items[0]["score"]) == (21, round(10 * 50 / 21 + 5, 2))
     people = report_people(ties)
     assert people["Bo Chen"]["status"] == "fading"
     assert people[""]["fading"] == ["Bo Chen"]
