@@ -120,3 +120,17 @@ def test_deleting_an_interaction_takes_the_rhythm_back_with_it(ties):
     assert ties("interaction", "rm", str(last), "--yes").exit_code == 0
     hal = next_items(ties)[0]
     assert (hal["usual_gap"], hal["every"]) == (None, 30)
+
+
+def test_show_says_the_usual_gap_and_the_interval_it_gives(ties):
+    history(ties, "Ana Lima", 105, 91, 77, 63, 49, 35, 21)
+    shown = ties("show", "Ana Lima")
+    assert ("every 1m (the type's default); you usually talk every 2 weeks, so due every 19 "
+            "days") in " ".join(shown.stdout.split())
+    data = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert (data["every_effective_days"], data["usual_gap_days"],
+            data["expected_every_days"]) == (30, 14, 19)
+    assert ties("edit", "Ana Lima", "--every", "6w").exit_code == 0
+    data = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert (data["usual_gap_days"], data["expected_every_days"]) == (None, 42)
+    assert "you usually talk" not in ties("show", "Ana Lima").stdout

@@ -18,7 +18,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ties.core import dates, personfields
+from ties.core import dates, personfields, rhythm
 from ties.core.fields import value_of
 from ties.core.text import safe
 
@@ -171,7 +171,13 @@ def _fact(f: personfields.PersonField, person: dict, cadence_days: int) -> Any:
                 f"@{person['id']} {f.option_flag} MM-DD'")
     if f.kind == "duration":  # the cadence that applies: theirs, or their type's
         every = f"every {dates.format_duration(cadence_days)}"
-        return every + ("" if value else " (the type's default)")
+        every += "" if value else " (the type's default)"
+        typical, gaps = person.get("rhythm_days"), person.get("rhythm_gaps") or 0
+        if rhythm.learned(typical, gaps, fixed=bool(value)):
+            due = rhythm.expected_interval(cadence_days, typical, gaps)
+            every += (f"; you usually talk every {rhythm.every(typical or 0)}, so due every "
+                      f"{due} days")
+        return every
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

@@ -180,7 +180,8 @@ def profile(conn: Connection, person_id: int) -> dict[str, Any]:
     rows = _all(
         conn,
         f"SELECT {cols}, s.interactions, s.first_contact, s.last_contact, "
-        "coalesce(s.gave, 0) AS gave_count, coalesce(s.received, 0) AS received_count "
+        "coalesce(s.gave, 0) AS gave_count, coalesce(s.received, 0) AS received_count, "
+        "s.rhythm_days, coalesce(s.rhythm_gaps, 0) AS rhythm_gaps "
         "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id WHERE p.id = ?",
         (person_id,),
     )
