@@ -174,3 +174,50 @@ def test_the_interval_in_sql_is_the_interval_in_python(people):
                           created=D0, fixed=fixed, rhythm=typical,
                           rhythm_gaps=gaps if typical else 0)
         assert got[i] == f.interval, (kind, every, typical, gaps)
+
+
+# What next says -----------------------------------------------------------------------
+
+TODAY = date(2025, 3, 14)  # a Friday
+
+
+def facts(silent: int, typical: int | None = 14, gaps: int = 6, fixed: bool = False,
+          cadence: int = 30, interactions: int = 7) -> scoring.Facts:
+    return scoring.Facts(id=1, name="Ana", type="social", cadence=cadence,
+                         created=date(2024, 1, 1), interactions=interactions,
+                         last_contact=TODAY - timedelta(days=silent), fixed=fixed,
+                         rhythm=typical, rhythm_gaps=gaps, gave=1)
+
+
+@pytest.mark.parametrize(("silent", "reason"), [
+    (19, "due today (you usually talk every 2 weeks)"),
+    (17, "due on Sunday (you usually talk every 2 weeks)"),
+    (13, "due on Thursday (you usually talk every 2 weeks)"),
+    (12, "due in 7 days (you usually talk every 2 weeks)"),
+    (20, "you usually talk every 2 weeks; it's been 3 weeks"),
+    (42, "you usually talk every 2 weeks; it's been 6 weeks"),
+    (43, "fading: you usually talk every 2 weeks; it has been 6 weeks"),
+])
+def test_the_reason_speaks_of_their_own_rhythm(silent, reason):
+    assert scoring.score(facts(silent), TODAY).reasons == [reason]
+
+
+def test_fading_adds_its_points_from_the_day_after_three_usual_gaps():
+    before, after = scoring.score(facts(42), TODAY), scoring.score(facts(43), TODAY)
+    assert before.score == pytest.approx(10 * 42 / 19)
+    assert after.score == pytest.approx(10 * 43 / 19 + scoring.FADING_POINTS)
+
+
+def test_with_two_gaps_or_their_own_every_the_reason_is_the_cadences():
+    assert scoring.score(facts(43, gaps=2), TODAY).reasons == [
+        "overdue by 13 days (social: every month)"]
+    assert scoring.score(facts(43, fixed=True), TODAY).reasons == [
+        "overdue by 13 days (social: every month)"]
+    assert scoring.score(facts(43, gaps=2), TODAY).score == pytest.approx(10 * 43 / 30)
+
+
+def test_the_learned_interval_decides_who_is_due_this_week():
+    # due in 7 days is next week; in 6 days this week (interval 19)
+    assert not scoring.is_candidate(facts(12), TODAY)
+    assert scoring.is_candidate(facts(13), TODAY)
+    assert scoring.due_date(facts(13)) == TODAY + timedelta(days=6)
