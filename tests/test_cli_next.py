@@ -52,6 +52,7 @@ def test_next_ranks_and_explains(ties):
     assert first == {
         "id": 1, "name": "Strat Egic", "type": "strategic", "score": first["score"],
         "last_contact": "2024-11-01", "days_since": 133, "due": "2024-12-13",
+        "every": 42, "usual_gap": None, "fading": False,
         "reasons": ["overdue by 3 months (strategic: every 6 weeks)"], "stretch": False,
         "follow_ups": [], "talk_about": "14 Mar: ask about a book on CRDTs",
         "talk_about_on": "2025-03-14"}

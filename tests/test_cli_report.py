@@ -73,7 +73,9 @@ def test_report_rows(ties, network):
         "type": "strategic", "company": "Globex", "industry": "software",
         "last_contact": "2025-03-10", "days_since": 4, "interactions": 7,
         "interactions_in_period": 3, "gave": 2, "received": 2, "status": "strong",
-        "due": "2025-04-21"}
+        "due": "2025-04-24"}
+    # due: her own rhythm, the median of the gaps 44, 48, 49, 77, 46, 18 = (46+48)/2 = 47,
+    # blended with strategic's 42: (6*47 + 3*42) / 9 = 45.3 -> 45 days after 10 March
     # recency 20*(1-4/84)=19.05; frequency 15*min(1, 7/(2*286/42))=7.71; sustained:
     # 282 days from first to last contact, at most 6 gaps * 42 = 252: 25*252/282=22.34;
     # depth 15*(4+0.5*3)/7=11.79; knowing 10; reciprocity 15  -> 85.88 -> 86
@@ -89,7 +91,8 @@ def test_report_json_shape(ties, network):
     assert list(data) == ["summary", "people"]
     assert list(data["summary"]) == [
         "people", "strong", "active", "period", "type", "by_type", "strategic_slipping",
-        "slipping_ties", "gave", "received", "owe", "industries", "weekly", "streak_weeks"]
+        "slipping_ties", "fading", "gave", "received", "owe", "industries", "weekly",
+        "streak_weeks"]
     assert list(data["people"][0]) == [
         "id", "name", "type", "company", "industry", "last_contact", "days_since",
         "interactions", "interactions_in_period", "gave", "received", "strength", "status",

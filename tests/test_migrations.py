@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -114,8 +115,10 @@ def test_store_from_newer_ties_is_refused_unchanged(ties, db_path):
 def test_failing_migration_rolls_back_completely_and_leaves_no_copy_behind(
         tmp_path, monkeypatch):
     path = load_fixture(RELEASED[-1], tmp_path / "old.db")
-    db.open_store(path).close()
+    db.open_store(path).close()  # at LATEST now (the copy of an upgrade to it is kept)
     before = dump(path)
+    files = sorted(p.name for p in tmp_path.iterdir()
+                   if p.is_file() and not p.name.endswith(("-wal", "-shm")))
 
     def m_add_column(conn):
         conn.execute("ALTER TABLE person ADD COLUMN nickname VARCHAR")
@@ -133,7 +136,7 @@ def test_failing_migration_rolls_back_completely_and_leaves_no_copy_behind(
     # The store is as it was, so the copy taken first is surplus: repeated failures (or
     # kills) must not pile up full-size copies.
     assert sorted(p.name for p in tmp_path.iterdir()
-                  if p.is_file() and not p.name.endswith(("-wal", "-shm"))) == ["old.db"]
+                  if p.is_file() and not p.name.endswith(("-wal", "-shm"))) == files
 
 
 def test_successful_migration_upgrades_and_keeps_rows(tmp_path, monkeypatch):
@@ -141,6 +144,7 @@ def test_successful_migration_upgrades_and_keeps_rows(tmp_path, monkeypatch):
     db.open_store(path).close()
     people = rows(path, "SELECT id, name FROM person ORDER BY id")
     before = dump(path)
+    latest = migrations.LATEST  # the fixture may be older: its own upgrade's copy is not this
 
     def m_add_column(conn):
         conn.execute("ALTER TABLE person ADD COLUMN nickname VARCHAR")
@@ -152,7 +156,7 @@ def test_successful_migration_upgrades_and_keeps_rows(tmp_path, monkeypatch):
     assert db.schema_version(conn) == len(steps)
     conn.close()
     assert rows(path, "SELECT id, name FROM person ORDER BY id") == people
-    backups = list(tmp_path.glob("old.db.schema*.bak"))
+    backups = list(tmp_path.glob(f"old.db.schema{latest}-*.bak"))
     assert len(backups) == 1
     assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
     assert dump(backups[0]) == before
@@ -165,16 +169,21 @@ def test_directory_instead_of_store_is_refused(tmp_path):
         db.open_store(tmp_path / "d.db")
 
 
+_RHYTHM = {("person_stats", "rhythm_days"), ("person_stats", "rhythm_gaps")}
+
+
 def _table_rows(path: Path, *, learned: bool = False) -> dict[str, list[tuple]]:
     """Every row of every table; person without the columns dating talking points (m007's
     learned_at, m008's per talking point: the steps before them know nothing of them, and
-    their own tests check them) unless `learned`."""
+    their own tests check them) unless `learned`, and person_stats without the learned
+    rhythm (filled by m009, which its own test checks)."""
     tables = [r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table' "
                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     out = {}
     for t in tables:
         cols = [r[1] for r in rows(path, f"PRAGMA table_info('{t}')")
-                if learned or t != "person" or r[1] not in LEARNED]
+                if (learned or t != "person" or r[1] not in LEARNED)
+                and (t, r[1]) not in _RHYTHM]
         out[t] = rows(path, f"SELECT {', '.join(cols)} FROM {t} ORDER BY 1, 2")
     return out
 
@@ -319,6 +328,8 @@ def test_m004_upgrades_a_schema_3_stores_keys_on_either_database(ties, db_path):
     execute(db_path, "DROP TABLE interaction_source")  # what schema 3 lacks, taken away
     for column in LEARNED[1:]:  # what schema 7 added and m008 replaced, taken away
         execute(db_path, f"ALTER TABLE person DROP COLUMN {column}")
+    execute(db_path, "ALTER TABLE person_stats DROP COLUMN rhythm_days")
+    execute(db_path, "ALTER TABLE person_stats DROP COLUMN rhythm_gaps")
     execute(db_path, "UPDATE ties_meta SET value = '3' WHERE key = 'schema_version'")
     result = ties("log", "bjorn")
     assert result.exit_code == 0, result.stderr
@@ -388,6 +399,8 @@ def test_m006_upgrades_a_schema_5_store_on_either_database_so_a_json_import_brin
     execute(db_path, "DROP TABLE interaction_source")  # as schema 4 had it: m005-m007 run
     for column in LEARNED[1:]:  # what schema 7 added and m008 replaced, taken away
         execute(db_path, f"ALTER TABLE person DROP COLUMN {column}")
+    execute(db_path, "ALTER TABLE person_stats DROP COLUMN rhythm_days")
+    execute(db_path, "ALTER TABLE person_stats DROP COLUMN rhythm_gaps")
     execute(db_path, "UPDATE ties_meta SET value = '4' WHERE key = 'schema_version'")
     doc = {"format": "ties", "version": 1,
            "people": [{"id": 1, "name": "Kim Park"}, {"id": 2, "name": "Lu Wen"}],
@@ -502,3 +515,26 @@ def test_a_schema_8_store_dates_each_talking_point_and_next_shows_the_latest(tie
     assert talk_about(points, None, date(2026, 12, 10)) == (
         "1 Dec: they care about rock climbing", date(2026, 12, 1))
     assert "values: ok" in ties("doctor").stdout
+
+
+@pytest.mark.sqlite_only
+def test_m009_keeps_every_row_and_fills_each_persons_learned_rhythm(ties, db_path):
+    """The step that keeps each person's rhythm (core.rhythm.learn) fills it for everyone
+    from the interactions of a schema-7 store, and changes nothing else."""
+    from ties.core.rhythm import learn
+
+    load_fixture(FIXTURES / "store-v7.sql", db_path)
+    before = _table_rows(db_path)
+    days: dict[int, list] = {}
+    for pid, day in rows(db_path, "SELECT ip.person_id, i.date FROM interaction_person ip "
+                                  "JOIN interaction i ON i.id = ip.interaction_id"):
+        days.setdefault(pid, []).append(date.fromisoformat(day))
+    assert ties("show", "Ana Lima").exit_code == 0
+    assert _table_rows(db_path) == {**before, "ties_meta": _table_rows(db_path)["ties_meta"]}
+    kept = rows(db_path, "SELECT person_id, rhythm_days, rhythm_gaps FROM person_stats "
+                         "ORDER BY person_id")
+    assert len(kept) == len(before["person_stats"])
+    for pid, typical, gaps in kept:
+        assert (typical, gaps) == learn(days.get(pid, ())), pid
+    assert any(gaps for _, _, gaps in kept), "the fixture should hold a rhythm"
+    assert any(not gaps for _, _, gaps in kept)

@@ -38,20 +38,21 @@ def report_ties(conn, settings_: dict) -> list[Tie]:
     """Everyone not archived as a report.Tie, read with plain SQL (no model numbers)."""
     from ties.storage import queries
 
-    cadence, cparams = queries._cadence_sql(settings_)
+    cadence, cparams = queries._base_cadence_sql(settings_)
     iso = queries._iso
     return [
         Tie(r[0], r[1], r[2], r[3], iso(r[4]), r[5], r[6], r[7] and iso(r[7]),
             r[8] and iso(r[8]), r[9], 0, r[10], r[11], r[12] and iso(r[12]),
             r[13] and iso(r[13]), r[14], r[15], r[16], bool(r[17]), r[18],
-            r[19] is not None, r[20] and iso(r[20]))
+            r[19] is not None, r[20] and iso(r[20]), r[21] is not None and 1 <= r[21] <= 3650,
+            r[22], r[23])
         for r in conn.execute(
             f"SELECT p.id, p.name, p.type, {cadence}, p.created, p.company, p.industry, "
             "s.first_contact, s.last_contact, s.interactions, s.gave, s.received, "
             f"s.last_gave, s.last_received, s.in_person, s.voice, {queries._KNOWN}, "
             "CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END, p.name_key, p.import_id, "
-            "p.snoozed_until FROM person p JOIN person_stats s ON s.person_id = p.id "
-            "WHERE NOT p.archived",
+            "p.snoozed_until, p.cadence_days, s.rhythm_days, s.rhythm_gaps "
+            "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE NOT p.archived",
             cparams)
     ]
 
@@ -71,7 +72,7 @@ def python_summary(rows: list[Row], today: date, since: date, act: dict) -> repo
     for kind in ("strategic", "social", "tactical"):
         of_kind = [r for r in rows if r.tie.type == kind]
         by_type[kind] = {"count": len(of_kind),
-                         "due": sum(1 for r in of_kind if r.status in ("due", "reconnect"))}
+                         "due": sum(1 for r in of_kind if r.status in report.DUE_STATUSES)}
     industries, companies = report.Spellings(), report.Spellings()
     circles = report.Spellings(key=lambda v: scoring.circle(v, None))
     for t in active:
@@ -83,7 +84,7 @@ def python_summary(rows: list[Row], today: date, since: date, act: dict) -> repo
                  key=lambda t: (t.last_received, t.sort_key))
     slipping = report.slipping(by_type)
     slipping_ties = [r.tie.name for r in sorted(rows, key=ORDERS["due"])
-                     if r.tie.type == "strategic" and r.status in ("due", "reconnect")]
+                     if r.tie.type == "strategic" and r.status in report.DUE_STATUSES]
     return report.Summary(
         people=len(ties), strong=sum(1 for r in rows if r.strength >= report.STRONG),
         active=len(active), by_type=by_type, slipping=slipping,
@@ -94,7 +95,8 @@ def python_summary(rows: list[Row], today: date, since: date, act: dict) -> repo
         weekly=report.weekly_counts(act["per_day"], today),
         streak_weeks=report.streak(act["weeks"], today), since=since, today=today,
         slipping_ties=slipping_ties if slipping else [],
-        industry_spread=industries.spread(), company_spread=companies.spread())
+        industry_spread=industries.spread(), company_spread=companies.spread(),
+        fading=[r.tie.name for r in sorted(rows, key=ORDERS["due"]) if r.status == "fading"])
 
 
 def fill(conn, people) -> None:
@@ -230,6 +232,9 @@ NETWORK = [
     # a snooze that ended yesterday: due again
     ("social", 300, 30, 0, False, [(45, "call", False, False)], None, None,
      {"snoozed": -1}),
+    # fading: every two weeks (the type's cadence, a month, blended in), silent 158 days
+    ("social", 400, None, 0, False, [(d, "call", False, False) for d in (200, 186, 172, 158)],
+     None, None),
     # imported, never met: no due date
     ("tactical", 100, 60, 1, True, [], "software", "Globex", {"imported": True}),
     # imported and met since: an ordinary tie
@@ -296,7 +301,7 @@ def _bounds(conn) -> dict[int, tuple[float, float]]:
 def scored_store(tmp_path_factory):
     """People for whom every point scoring gives is exactly the bound's: help received
     today and not returned, birthdays in the coming week, undated promises (one made
-    three weeks ago), the ask in its week and out of it."""
+    three weeks ago), the ask in its week and out of it, a fading tie."""
     from ties.storage import db, store
 
     with fresh_store(tmp_path_factory, "scored") as location:
@@ -323,8 +328,11 @@ def scored_store(tmp_path_factory):
             c = person("Quiet", "tactical", 200, every=20)
             meet(c, 65)
             d = person("Four", "social", 300)
-            for ago in (100, 90, 80, 61):
+            for ago in (100, 95, 80, 61):  # 100 and 95: one episode, so no rhythm yet
                 meet(d, ago, they_reached_out=True)
+            e = person("Fader", "social", 400)  # every 2 weeks, silent for 158 days
+            for ago in (200, 186, 172, 158):
+                meet(e, ago)
         session.close()
         yield conn
         conn.close()
@@ -355,6 +363,7 @@ SCORING_CHANGES = [
     ("YOUR_TURN_STREAK", 3), ("ASK_HOW_TO_HELP_POINTS", 4.0), ("ASK_AFTER", 4),
     ("UNDATED_PROMISE_POINTS", 1.0), ("BIRTHDAY_POINTS", 7.5),
     ("STALE_PROMISE_POINTS", 20.0), ("STALE_PROMISE_AFTER", 30), ("ASK_EVERY", 31),
+    ("FADING_POINTS", 8.0),
 ]
 
 

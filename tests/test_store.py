@@ -21,7 +21,8 @@ from ties.storage import db, store
 TODAY = date(2025, 3, 14)
 
 STATS = ("SELECT person_id, interactions, first_contact, last_contact, gave, received, "
-         "last_gave, last_received, their_streak, in_person, voice FROM person_stats "
+         "last_gave, last_received, their_streak, in_person, voice, rhythm_days, rhythm_gaps "
+         "FROM person_stats "
          "ORDER BY person_id")
 
 class StatsMachine(RuleBasedStateMachine):
@@ -141,3 +142,57 @@ def test_integrity_after_a_session_of_commands(ties, db_path):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+def _stats_equal_recomputation(db_path) -> list[tuple]:
+    """The kept person_stats (learned rhythm included) equal a recomputation; returns them."""
+    conn = db.open_store(db_path)
+    try:
+        kept = [tuple(r) for r in conn.execute(STATS).fetchall()]
+        try:
+            with db.transaction(conn, write=True):
+                store.refresh_stats(db.orm_session(conn), None)
+                fresh = [tuple(r) for r in conn.execute(STATS).fetchall()]
+                raise KeyboardInterrupt  # roll back: only compare
+        except KeyboardInterrupt:
+            pass
+    finally:
+        conn.close()
+    assert kept == fresh
+    return kept
+
+
+def test_the_learned_rhythm_equals_a_recomputation_after_import_undo_merge_edit_and_restore(
+        ties, db_path, tmp_path):
+    import json
+
+    ties("add", "Ana Lima", "--type", "social", "--on", "2024-12-01")
+    for on in ("2024-12-15", "2024-12-29", "2025-01-12"):
+        assert ties("log", "Ana", "--on", on).exit_code == 0
+    backup = tmp_path / "before.db"
+    assert ties("backup", str(backup)).exit_code == 0
+    doc = {"format": "ties", "version": 1,
+           "people": [{"id": 1, "name": "Kim Park", "type": "social"},
+                      {"id": 2, "name": "Ana Lima"}],
+           "interactions": [{"id": n, "date": day, "channel": "call", "people": [1, 2]}
+                            for n, day in enumerate(("2025-01-20", "2025-02-03",
+                                                     "2025-02-17", "2025-03-03"), 1)]}
+    (tmp_path / "kim.json").write_text(json.dumps(doc))
+    assert ties("import", str(tmp_path / "kim.json")).exit_code == 0
+    rhythms = {r[0]: r[-2:] for r in _stats_equal_recomputation(db_path)}
+    assert (14, 3) in rhythms.values()  # the import made a rhythm
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert [r[-2:] for r in _stats_equal_recomputation(db_path)] == [(14, 3)]
+    assert ties("import", str(tmp_path / "kim.json")).exit_code == 0
+    merged = ties("merge", "Ana Lima", "Kim Park", "--yes")
+    assert merged.exit_code == 0, merged.stderr
+    # Ana's own 4 days and the 4 shared ones: 8 episodes, every 14 days but one 8-day gap
+    assert [r[-2:] for r in _stats_equal_recomputation(db_path)] == [(14, 7)]
+    first = json.loads(ties("show", "Ana Lima", "--json").stdout)["history"][-1]["id"]
+    assert ties("interaction", "edit", str(first), "--on", "2025-01-05").exit_code == 0
+    _stats_equal_recomputation(db_path)
+    assert ties("interaction", "rm", str(first), "--yes").exit_code == 0
+    _stats_equal_recomputation(db_path)
+    assert ties("restore", str(backup), "--yes").exit_code == 0
+    assert [r[-2:] for r in _stats_equal_recomputation(db_path)] == [(14, 3)]

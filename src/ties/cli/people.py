@@ -201,13 +201,18 @@ def show(name: o.Name, json: o.Json = False) -> None:
 
 def person_json(conn, person_id: int) -> dict:
     """Someone as 'ties show --json' (and 'ties add --json') prints them."""
-    from ties.core import fields, settings
+    from ties.core import fields, rhythm, settings
     from ties.storage import queries
 
     person = queries.profile(conn, person_id)
     data = fields.profile_json(person)
     data["every_effective_days"] = settings.cadence_for(
         queries.settings(conn), person["type"], person["cadence_days"])
+    fixed = bool(person["cadence_days"])
+    typical, gaps = person.get("rhythm_days"), person.get("rhythm_gaps") or 0
+    data["usual_gap_days"] = typical if rhythm.learned(typical, gaps, fixed) else None
+    data["expected_every_days"] = rhythm.expected_interval(
+        data["every_effective_days"], typical, gaps, fixed)
     data["history"] = [
         {k: item[k] for k in ("id", "date", "channel", "note", "they_reached_out", "gave",
                               "received", "with")}

@@ -19,7 +19,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ties.core import dates, personfields
+from ties.core import dates, personfields, rhythm
 from ties.core.fields import value_of
 from ties.core.text import safe
 
@@ -267,7 +267,13 @@ def _fact(f: personfields.PersonField, person: dict, cadence_days: int) -> Any:
                 f"@{person['id']} {f.option_flag} MM-DD'")
     if f.kind == "duration":  # the cadence that applies: theirs, or their type's
         every = f"every {dates.format_duration(cadence_days)}"
-        return every + ("" if value else " (the type's default)")
+        every += "" if value else " (the type's default)"
+        typical, gaps = person.get("rhythm_days"), person.get("rhythm_gaps") or 0
+        if rhythm.learned(typical, gaps, fixed=bool(value)):
+            due = rhythm.expected_interval(cadence_days, typical, gaps)
+            every += (f"; you usually talk every {rhythm.every(typical or 0)}, so due every "
+                      f"{due} days")
+        return every
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
@@ -426,7 +432,7 @@ def follow_up_table(items: list[dict], today: date, width: int = 100) -> Table:
 
 
 STATUS_STYLE = {"strong": "green", "steady": "cyan", "due": "yellow", "reconnect": "magenta",
-                "new": "blue", "snoozed": "dim", "imported": "dim"}
+                "fading": "red", "new": "blue", "snoozed": "dim", "imported": "dim"}
 
 
 def strength_text(value: int) -> Text:
@@ -470,6 +476,9 @@ def report_summary(s, today: date) -> Group:
         lines.append(Text(f"Your strategic ties are the ones slipping: {v['due']} of "
                           f"{v['count']} are due ({_names(s.slipping_ties)}). They matter "
                           "most; start with them in 'ties next'.", style="yellow"))
+    if s.fading:
+        lines.append(Text(f"Fading: {_names(s.fading)} (silent over 3x your usual gap): "
+                          "reach out before the tie goes quiet.", style="red"))
 
     give = Text(f"Help {period}: you gave {s.gave} {'time' if s.gave == 1 else 'times'}, "
                 f"received {s.received}")

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from ties.core import rhythm
 from ties.core.scoring import never_contacted_import
 
 # The model's numbers, the one definition: `queries.report_page` builds its SQL from them.
@@ -52,7 +53,8 @@ STRONG = 70  # strength at or above which a tie counts as strong
 NEW_DAYS = 30  # first met fewer days ago than this...
 NEW_INTERACTIONS = 2  # ...and at most this many interactions: new
 RECONNECT_CADENCES = 2  # past this many cadences without contact: reconnect
-STATUSES = ("strong", "steady", "due", "reconnect", "new", "snoozed", "imported")
+STATUSES = ("strong", "steady", "due", "reconnect", "fading", "new", "snoozed", "imported")
+DUE_STATUSES = ("due", "reconnect", "fading")  # statuses of a tie past due
 
 
 @dataclass(slots=True)
@@ -81,10 +83,21 @@ class Tie:
     sort_key: str = ""
     imported: bool = False  # an import created them
     snoozed_until: date | None = None
+    fixed: bool = False  # the cadence is their own (--every), not their type's
+    rhythm: int | None = None  # their typical gap between contacts (core.rhythm)
+    rhythm_gaps: int = 0
 
     @property
     def anchor(self) -> date:
         return self.last_contact or self.created
+
+    @property
+    def interval(self) -> int:
+        """The days expected between contacts, as `ties next` counts them
+        (`rhythm.expected_interval`): due dates and statuses count this; strength counts
+        the cadence."""
+        return rhythm.expected_interval(self.cadence, self.rhythm, self.rhythm_gaps,
+                                        self.fixed)
 
     @property
     def never_met(self) -> bool:
@@ -94,11 +107,11 @@ class Tie:
 
     @property
     def due(self) -> date | None:
-        """When they come due: a cadence after the last contact (or the add), but not
-        before a snooze ends; None for an import you have never met."""
+        """When they come due: the expected interval after the last contact (or the
+        add), but not before a snooze ends; None for an import you have never met."""
         if self.never_met:
             return None
-        due = self.anchor + timedelta(days=self.cadence)
+        due = self.anchor + timedelta(days=self.interval)
         return self.snoozed_until if self.snoozed_until and self.snoozed_until > due else due
 
 
@@ -151,7 +164,9 @@ def strength(t: Tie, today: date) -> int:
 
 def status(t: Tie, today: date, score: int | None = None) -> str:
     """A kind word for where the relationship is: snoozed (until a date after today),
-    imported (never met), new, reconnect, due, strong, steady."""
+    imported (never met), new, fading (silent well beyond their own rhythm,
+    `rhythm.fading`), reconnect, due, strong, steady. Fading, reconnect and due count the
+    expected interval, as `ties next` does."""
     score = strength(t, today) if score is None else score
     if t.snoozed_until and t.snoozed_until > today:
         return "snoozed"
@@ -161,9 +176,13 @@ def status(t: Tie, today: date, score: int | None = None) -> str:
             t.interactions <= NEW_INTERACTIONS:
         return "new"
     days = (today - t.anchor).days
-    if days > RECONNECT_CADENCES * t.cadence:
+    interval = t.interval
+    if t.last_contact is not None and rhythm.fading(days, t.rhythm, t.rhythm_gaps, interval,
+                                                    t.fixed):
+        return "fading"
+    if days > RECONNECT_CADENCES * interval:
         return "reconnect"
-    if days >= t.cadence:
+    if days >= interval:
         return "due"
     return "strong" if score >= STRONG else "steady"
 
@@ -214,6 +233,7 @@ class Summary:
     industry_spread: list[tuple[str, int]] = field(default_factory=list)
     company_spread: list[tuple[str, int]] = field(default_factory=list)
     type: str | None = None  # the one type the report is about (--type)
+    fading: list[str] = field(default_factory=list)  # silent well beyond their rhythm, by due
 
 
 def fold(value: str) -> str:

@@ -14,7 +14,11 @@ example through these exact numbers):
 * a promise (follow-up) due within the week puts the person at the top: 1000 points plus
   one per day overdue; an undated promise adds 3, and one made two weeks ago or more
   adds 50 once (it brings the person in);
-* a birthday in the coming week adds 100 (it brings the person in).
+* a birthday in the coming week adds 100 (it brings the person in);
+* fading: silent more than three times their own usual gap (`core.rhythm`) adds 5.
+
+"Due" counts the expected interval (`Facts.interval`): an explicit cadence, else the
+type's cadence blended with the person's own learned rhythm once there is enough history.
 
 People due within the coming week, with a promise due in it, a birthday in it or an
 undated promise two weeks old are suggested. Ties in score break by name, then id, so the
@@ -28,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
+from ties.core import rhythm
 from ties.core.dates import ago, format_duration, next_birthday, span
 
 WEEK = 7
@@ -45,6 +50,7 @@ STALE_PROMISE_AFTER = 14  # days: an undated promise this old brings its person 
 STALE_PROMISE_POINTS = 50.0
 BIRTHDAY_POINTS = 100.0
 STRETCH_WINDOW = 90  # days of interactions that define your comfort zone
+FADING_POINTS = 5.0  # silent well beyond their own rhythm (core.rhythm.fading)
 
 
 @dataclass(frozen=True)
@@ -75,11 +81,27 @@ class Facts:
     company: str | None = None
     sort_key: str = ""  # folded name, for stable ties
     imported: bool = False  # created by an import (a contact, not yet a relationship)
+    fixed: bool = False  # the cadence is their own (--every), not their type's
+    rhythm: int | None = None  # their typical gap between contacts (core.rhythm)
+    rhythm_gaps: int = 0  # how many gaps it rests on
 
     @property
     def anchor(self) -> date:
         """Cadence counts from the last real interaction, else from when they were added."""
         return self.last_contact or self.created
+
+    @property
+    def learned(self) -> bool:
+        """Their own rhythm counts (enough history, no explicit cadence)."""
+        return rhythm.learned(self.rhythm, self.rhythm_gaps, self.fixed)
+
+    @property
+    def interval(self) -> int:
+        """The days expected between contacts, which every due date counts: the
+        explicit cadence, else the type's blended with their own rhythm
+        (`rhythm.expected_interval`)."""
+        return rhythm.expected_interval(self.cadence, self.rhythm, self.rhythm_gaps,
+                                        self.fixed)
 
 
 @dataclass(frozen=True)
@@ -113,7 +135,15 @@ def never_contacted_import(imported: bool, last_contact: date | None) -> bool:
 
 
 def due_date(f: Facts) -> date:
-    return f.anchor + timedelta(days=f.cadence)
+    return f.anchor + timedelta(days=f.interval)
+
+
+def fading(f: Facts, today: date) -> bool:
+    """Silent well beyond their own rhythm (`rhythm.fading`); never without a contact."""
+    if f.last_contact is None:
+        return False
+    return rhythm.fading((today - f.last_contact).days, f.rhythm, f.rhythm_gaps,
+                         f.interval, f.fixed)
 
 
 def promises_due(f: Facts, today: date) -> list[Promise]:
@@ -188,8 +218,10 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
     (left out when only a promise or a birthday brought them in), then the rest."""
     s = Suggestion(facts=f, score=0.0, due=due_date(f))
     days = (today - f.anchor).days
-    ratio = max(days, 0) / f.cadence
+    ratio = max(days, 0) / f.interval
     s.score += DUE_POINTS * ratio * weights.of(f.type)
+    if fading(f, today):
+        s.score += FADING_POINTS
     reasons: list[str] = []
 
     dated = sorted(promises_due(f, today), key=lambda p: (p.due, p.text))
@@ -233,8 +265,20 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
 
 
 def _recency_reason(f: Facts, today: date, days: int) -> str:
-    every = f"every {_cadence_words(f.cadence)}"
     due = due_date(f)
+    if f.learned and f.last_contact is not None:
+        usual = f"you usually talk every {rhythm.every(f.rhythm or 0)}"
+        late = (today - due).days
+        if fading(f, today):
+            return f"fading: {usual}; it has been {span(days)}"
+        if late > 0:
+            return f"{usual}; it's been {span(days)}"
+        if late == 0:
+            return f"due today ({usual})"
+        if late > -WEEK:
+            return f"due {_weekday(due, today)} ({usual})"
+        return f"due in {span(-late)} ({usual})"
+    every = f"every {_cadence_words(f.cadence)}"
     if f.last_contact is None:
         return (f"not in touch since you added them {ago(f.created, today)} ({f.type}: "
                 f"{every})")
@@ -471,7 +515,7 @@ def pick_stretch(pool: Iterable[Facts], zone: Comfort, today: date,
             continue
         if never_contacted_import(f.imported, f.last_contact):
             continue
-        if (today - f.anchor).days * 2 < f.cadence:
+        if (today - f.anchor).days * 2 < f.interval:
             continue
         s = score(f, today, weights)
         if best is None or s.rank_key < best.rank_key:

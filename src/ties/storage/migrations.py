@@ -436,6 +436,21 @@ def m008_learned_per_talking_point(conn: sqlite3.Connection) -> None:
         conn.execute(f"UPDATE person SET {field}_learned_at = learned_at "
                      f"WHERE {field} IS NOT NULL")
     conn.execute("ALTER TABLE person DROP COLUMN learned_at")
+def m009_learned_rhythm(conn: sqlite3.Connection) -> None:
+    """Each person's own rhythm is kept with their stats: `person_stats.rhythm_days`, the
+    typical gap between contact episodes (NULL without one), and `rhythm_gaps`, how many
+    gaps it rests on (`core.rhythm.learn`). No row is added or removed: the two columns
+    are added and filled for every person from their interactions, as `store.refresh_stats`
+    computes them."""
+    from ties.storage.queries import learned_rhythms
+
+    ddl = dialect.of(conn).ddl
+    conn.execute(ddl("ALTER TABLE person_stats ADD COLUMN rhythm_days INTEGER"))
+    conn.execute(ddl("ALTER TABLE person_stats ADD COLUMN rhythm_gaps INTEGER NOT NULL "
+                     "DEFAULT 0"))
+    for pid, typical, gaps in learned_rhythms(conn, None):
+        conn.execute("UPDATE person_stats SET rhythm_days = ?, rhythm_gaps = ? "
+                     "WHERE person_id = ?", (typical, gaps, pid))
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
@@ -447,5 +462,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m006_keys_without_an_import,
     m007_learned_at,
     m008_learned_per_talking_point,
+    m009_learned_rhythm,
 ]
 LATEST = len(MIGRATIONS)

@@ -7,7 +7,7 @@ compares the two so they cannot drift.
 
 import datetime as dt
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 # An id is never given out twice: SQLite's AUTOINCREMENT numbers past every id the table
@@ -125,6 +125,9 @@ class PersonStats(SQLModel, table=True):
     their_streak: int = 0  # how many of the latest interactions in a row they started
     in_person: int = 0  # in-person and event interactions
     voice: int = 0  # calls and video
+    rhythm_days: int | None = None  # typical gap between contact episodes (core.rhythm)
+    # how many gaps the rhythm rests on (0 until there is one)
+    rhythm_gaps: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 class FollowUp(SQLModel, table=True):

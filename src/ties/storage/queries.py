@@ -180,7 +180,8 @@ def profile(conn: Connection, person_id: int) -> dict[str, Any]:
     rows = _all(
         conn,
         f"SELECT {cols}, s.interactions, s.first_contact, s.last_contact, "
-        "coalesce(s.gave, 0) AS gave_count, coalesce(s.received, 0) AS received_count "
+        "coalesce(s.gave, 0) AS gave_count, coalesce(s.received, 0) AS received_count, "
+        "s.rhythm_days, coalesce(s.rhythm_gaps, 0) AS rhythm_gaps "
         "FROM person p LEFT JOIN person_stats s ON s.person_id = p.id WHERE p.id = ?",
         (person_id,),
     )
@@ -493,22 +494,72 @@ def follow_ups(
     )
 
 
+def learned_rhythms(conn: Connection, person_ids: list[int] | None
+                    ) -> list[tuple[int, int, int]]:
+    """(person id, typical gap, gaps) of everyone (None) or of these people, for each who
+    has at least one gap between contact episodes (`core.rhythm.learn`), from their
+    distinct contact days: what `store.refresh_stats` keeps in person_stats."""
+    from ties.core.rhythm import learn
+
+    # Plain rows, made distinct per person here: twice as fast as DISTINCT in SQL.
+    sql = ("SELECT ip.person_id, i.date FROM interaction i "
+           "JOIN interaction_person ip ON ip.interaction_id = i.id")
+    days: dict[int, set] = {}
+    if person_ids is None:
+        for pid, day in conn.execute(sql):
+            days.setdefault(pid, set()).add(day)
+    else:
+        for chunk in chunks(list(person_ids)):
+            for pid, day in conn.execute(f"{sql} WHERE ip.person_id IN ({marks(chunk)})",
+                                         chunk):
+                days.setdefault(pid, set()).add(day)
+    out = []
+    for pid in sorted(days):
+        typical, gaps = learn(_iso(day) for day in days[pid])
+        if typical is not None:
+            out.append((pid, typical, gaps))
+    return out
+
+
 # ties next ---------------------------------------------------------------------------
 
-def _cadence_sql(settings: dict) -> tuple[str, list]:
+_FIXED = "p.cadence_days BETWEEN 1 AND 3650"
+"""An explicit cadence (`--every`); one ties would not write (changed outside it) counts
+as unset."""
+
+
+def _base_cadence_sql(settings: dict) -> tuple[str, list]:
+    """The person's explicit cadence, else their type's (`scoring.Facts.cadence`)."""
     return (
-        # A cadence ties would not write (changed outside it) counts as unset.
-        "coalesce(CASE WHEN p.cadence_days BETWEEN 1 AND 3650 THEN "
-        "CAST(p.cadence_days AS INTEGER) END, "
+        f"coalesce(CASE WHEN {_FIXED} THEN CAST(p.cadence_days AS INTEGER) END, "
         "CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END)",
         [settings["cadence.strategic"], settings["cadence.social"], settings["cadence.tactical"]],
+    )
+
+
+def _cadence_sql(settings: dict) -> tuple[str, list]:
+    """The expected interval every due date counts (`rhythm.expected_interval`, in the
+    same integer arithmetic): the explicit cadence, else the type's cadence blended with
+    the learned rhythm kept in person_stats s once it rests on enough gaps."""
+    from ties.core.rhythm import MIN_GAPS, PRIOR_GAPS
+
+    kind = "CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END"
+    weight = f"(s.rhythm_gaps + {int(PRIOR_GAPS)})"
+    return (
+        f"CASE WHEN {_FIXED} THEN CAST(p.cadence_days AS INTEGER) "
+        f"WHEN s.rhythm_days IS NOT NULL AND s.rhythm_gaps >= {int(MIN_GAPS)} THEN "
+        f"(s.rhythm_gaps * s.rhythm_days + {int(PRIOR_GAPS)} * {kind} + {weight} / 2) "
+        f"/ {weight} ELSE {kind} END",
+        [settings["cadence.strategic"], settings["cadence.social"],
+         settings["cadence.tactical"]] * 2,
     )
 
 
 _FACTS_COLUMNS = (
     "p.id, p.name, p.name_key, p.type, p.created, p.industry, p.company, p.birthday_month, "
     "p.birthday_day, s.last_contact, s.interactions, s.gave AS gave_count, s.last_gave, "
-    "s.last_received, s.their_streak, p.import_id"
+    "s.last_received, s.their_streak, p.import_id, s.rhythm_days, s.rhythm_gaps, "
+    f"CASE WHEN {_FIXED} THEN 1 ELSE 0 END AS fixed"
 )
 
 
@@ -533,7 +584,8 @@ def _facts(conn: Connection, rows: list[dict]) -> list:
             their_streak=r["their_streak"] or 0, promises=tuple(open_promises[r["id"]]),
             birthday=(r["birthday_month"], r["birthday_day"]) if r["birthday_month"] else None,
             industry=r["industry"], company=r["company"], sort_key=r["name_key"],
-            imported=r["import_id"] is not None,
+            imported=r["import_id"] is not None, fixed=bool(r["fixed"]),
+            rhythm=r["rhythm_days"], rhythm_gaps=r["rhythm_gaps"] or 0,
         )
         for r in rows
     ]
@@ -595,7 +647,8 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
         f"CASE WHEN {late} >= 0 AND {late} % ? < ? THEN ? ELSE 0 END ELSE 0 END "
         f"+ CASE WHEN {birthday} THEN ? ELSE 0 END "
         f"+ CASE WHEN {stale} THEN ? ELSE 0 END "
-        "+ ? * coalesce(f.undated, 0) AS bonus",
+        "+ ? * coalesce(f.undated, 0) "
+        f"+ CASE WHEN {_fading_sql(since, cadence)} THEN ? ELSE 0 END AS bonus",
         cparams + [float(scoring.DUE_POINTS), settings["weight.strategic"],
                    settings["weight.social"], settings["weight.tactical"],
                    float(scoring.UNRETURNED_POINTS), int(scoring.YOUR_TURN_STREAK),
@@ -605,12 +658,27 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
                    int(scoring.ASK_EVERY), scoring.WEEK,
                    float(scoring.ASK_HOW_TO_HELP_POINTS), *kparams,
                    float(scoring.BIRTHDAY_POINTS), *sparams, float(scoring.STALE_PROMISE_POINTS),
-                   float(scoring.UNDATED_PROMISE_POINTS)],
+                   float(scoring.UNDATED_PROMISE_POINTS), today.isoformat(),
+                   today.isoformat(), *cparams, float(scoring.FADING_POINTS)],
     )
 
 
+def _fading_sql(days: str, interval: str) -> str:
+    """`rhythm.fading` in SQL, given the days of silence and the expected interval as SQL
+    (person p, person_stats s; a person never in touch is never fading). Its parameters
+    are those of `days` and then of `interval`."""
+    from ties.core.rhythm import FADING_FACTOR, MIN_GAPS
+
+    return (f"(s.last_contact IS NOT NULL AND NOT ({_FIXED_OR_NULL}) "
+            f"AND s.rhythm_days IS NOT NULL AND s.rhythm_gaps >= {int(MIN_GAPS)} "
+            f"AND {days} > {int(FADING_FACTOR)} * s.rhythm_days AND {days} >= ({interval}))")
+
+
+_FIXED_OR_NULL = f"coalesce({_FIXED}, false)"
+
+
 def _facts_of(conn: Connection, ids: list[int], settings: dict) -> list:
-    cadence, cparams = _cadence_sql(settings)
+    cadence, cparams = _base_cadence_sql(settings)
     rows: list[dict] = []
     for chunk in chunks(ids):
         rows += _all(conn, f"SELECT {_FACTS_COLUMNS}, {cadence} AS cadence FROM person p "
@@ -784,7 +852,7 @@ def _tie(Tie, r):  # noqa: N803 (the class, imported lazily by the callers)
                text(r[5]), text(r[6]), iso(r[7]), iso(r[8]), count(r[9]),
                0, count(r[10]), count(r[11]), iso(r[12]), iso(r[13]),
                count(r[14]), count(r[15]), r[16], bool(r[17]), text(r[18]), bool(r[19]),
-               iso(r[20]))
+               iso(r[20]), bool(r[23]), r[24], r[25] or 0)
 
 
 def interactions_in_period(conn: Connection, person_ids: list[int], since: date,
@@ -983,9 +1051,11 @@ def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
     everyone's strength and status, where computing each person's base columns once
     (materialized) is faster; a query that filters or stops early is better without."""
     from ties.core import report as m
+    from ties.core.rhythm import FADING_FACTOR, MIN_GAPS
 
     n = _number
-    cadence, cparams = _cadence_sql(settings)
+    cadence, cparams = _base_cadence_sql(settings)
+    interval, iparams = _cadence_sql(settings)
     zero, one = _double(0.0), _double(1.0)
     base = (
         "SELECT p.id, p.name, p.name_key, p.type, p.created, p.company, p.industry, "
@@ -996,7 +1066,8 @@ def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
         + ", ".join(f"{d.whole_count('s.' + c)} AS {c}" for c in ("in_person", "voice"))
         + ", "
         f"{_KNOWN} AS known, CASE WHEN p.notes IS NOT NULL THEN 1 ELSE 0 END AS has_notes, "
-        f"{cadence} AS cadence, "
+        f"{cadence} AS cadence, {interval} AS interval, s.rhythm_days, s.rhythm_gaps, "
+        f"CASE WHEN {_FIXED} THEN 1 ELSE 0 END AS fixed, "
         f"{d.days(':today', 'coalesce(s.last_contact, p.created)')} AS days, "
         f"{d.days(':today', 'coalesce(s.first_contact, p.created)')} AS days_first, "
         "CASE WHEN p.import_id IS NOT NULL THEN 1 ELSE 0 END AS imported, p.snoozed_until "
@@ -1031,22 +1102,27 @@ def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
         f"  WHEN gave > 0 OR received > 0 THEN {_double(m.ONE_WAY_POINTS)} ELSE {zero} END)"
         " AS raw FROM base b"
     )
-    cadence_due = d.add_days("coalesce(last_contact, created)", "cadence")
+    cadence_due = d.add_days("coalesce(last_contact, created)", "interval")
     never_met = "imported = 1 AND last_contact IS NULL"  # NEVER_CONTACTED_IMPORT
+    fading = ("last_contact IS NOT NULL AND fixed = 0 AND rhythm_days IS NOT NULL AND "
+              f"rhythm_gaps >= {int(MIN_GAPS)} AND days > {int(FADING_FACTOR)} * rhythm_days "
+              "AND days >= interval")  # rhythm.fading
     scored = (
         f"SELECT r.*, {strength} AS strength, "
         "CASE WHEN snoozed_until > :today THEN 'snoozed' "
         f"WHEN {never_met} THEN 'imported' "
         f"WHEN days_first < {n(m.NEW_DAYS)} AND interactions <= {n(m.NEW_INTERACTIONS)} "
-        f"THEN 'new' WHEN days > {n(m.RECONNECT_CADENCES)} * cadence THEN 'reconnect' "
-        f"WHEN days >= cadence THEN 'due' "
+        f"THEN 'new' WHEN {fading} THEN 'fading' "
+        f"WHEN days > {n(m.RECONNECT_CADENCES)} * interval THEN 'reconnect' "
+        f"WHEN days >= interval THEN 'due' "
         f"WHEN {strength} >= {n(m.STRONG)} THEN 'strong' ELSE 'steady' END AS status, "
         f"CASE WHEN {never_met} THEN NULL WHEN snoozed_until > {cadence_due} "
         f"THEN snoozed_until ELSE {cadence_due} END AS due "
         "FROM parts r"
     )
     once = d.materialized if whole else ""
-    return f"WITH base AS {once}({base}), parts AS ({parts}), scored AS ({scored}) ", cparams
+    return (f"WITH base AS {once}({base}), parts AS ({parts}), scored AS ({scored}) ",
+            cparams + iparams)
 
 
 _KNOWN = ("(CASE WHEN p.working_on IS NOT NULL THEN 1 ELSE 0 END "
@@ -1097,7 +1173,8 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
             scored(whole=True) + "SELECT type, count(*), "
             "sum(CASE WHEN strength >= :strong THEN 1 ELSE 0 END), "
             "sum(CASE WHEN last_contact > :since THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN status IN ('due', 'reconnect') THEN 1 ELSE 0 END) FROM scored "
+            "sum(CASE WHEN status IN ('due', 'reconnect', 'fading') THEN 1 ELSE 0 END) "
+            "FROM scored "
             + where + " GROUP BY type", named):
         people, strong, active = people + n, strong + int(n_strong), active + int(n_active)
         if kind in by_type:
@@ -1122,14 +1199,18 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
         with_sql + "SELECT id, name, type, cadence, created, company, industry, "
         "first_contact, last_contact, interactions, gave, received, last_gave, "
         "last_received, in_person, voice, known, has_notes, name_key, imported, "
-        "snoozed_until, strength, status "
+        "snoozed_until, strength, status, fixed, rhythm_days, rhythm_gaps "
         f"FROM scored {where} ORDER BY {order}" + (" LIMIT :limit" if limit else ""),
         {**named, "limit": limit}).fetchall()
     rows = [Row(_tie(Tie, r), r[21], r[22]) for r in page]
     slipping_type = slipping(by_type)
     slipping_ties = [stored.text(r[0]) for r in conn.execute(
         with_sql + "SELECT name FROM scored WHERE type = 'strategic' AND status IN "
-        f"('due', 'reconnect') ORDER BY {_SQL_SORTS['due']}", named)] if slipping_type else []
+        f"('due', 'reconnect', 'fading') ORDER BY {_SQL_SORTS['due']}", named)
+        ] if slipping_type else []
+    fading = [stored.text(r[0]) for r in conn.execute(
+        with_sql + "SELECT name FROM scored WHERE status = 'fading'"
+        + (" AND type = :type" if type_ else "") + f" ORDER BY {_SQL_SORTS['due']}", named)]
     zone = ComfortZone(circles.totals())
     largest = circles.spelling(zone.dominant) if zone.dominant else None
     share = zone.circles[zone.dominant] / zone.total if largest else 0.0
@@ -1141,5 +1222,5 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
         largest_share=share, weekly=weekly_counts(act["per_day"], today),
         streak_weeks=streak(act["weeks"], today), since=since, today=today,
         slipping_ties=slipping_ties, industry_spread=industries.spread(),
-        company_spread=companies.spread(), type=type_)
+        company_spread=companies.spread(), type=type_, fading=fading)
     return summary, rows

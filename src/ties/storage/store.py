@@ -308,6 +308,7 @@ def refresh_stats(session: Session, person_ids: Iterable[int] | None) -> None:
     if person_ids is None:
         session.execute(delete(stats))
         session.execute(insert(stats).from_select(_STATS_COLUMNS, _stats_rows(False)))
+        _refresh_rhythms(session, None)
         return
     ids = list(dict.fromkeys(person_ids))
     gone = delete(stats).where(stats.c.person_id.in_(bindparam("ids", expanding=True)))
@@ -315,6 +316,20 @@ def refresh_stats(session: Session, person_ids: Iterable[int] | None) -> None:
     for chunk in chunks(ids):
         session.execute(gone, {"ids": chunk})
         session.execute(fresh, {"ids": chunk})
+    _refresh_rhythms(session, ids)
+
+
+def _refresh_rhythms(session: Session, ids: list[int] | None) -> None:
+    """Each person's learned rhythm (`core.rhythm.learn`) into their fresh stats row, which
+    has none yet (NULL, 0): only people with a gap between contact episodes are written."""
+    from sqlalchemy import bindparam, update
+
+    rows = queries.learned_rhythms(raw(session), ids)
+    if rows:
+        stats = PersonStats.__table__
+        session.execute(update(stats).where(stats.c.person_id == bindparam("pid"))
+                        .values(rhythm_days=bindparam("typical"), rhythm_gaps=bindparam("n")),
+                        [{"pid": p, "typical": t, "n": n} for p, t, n in rows])
 
 
 def add_follow_up(session: Session, person_id: int, text: str, due: date | None,

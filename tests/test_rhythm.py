@@ -1,0 +1,223 @@
+"""The learned rhythm (core.rhythm): contact episodes, the typical gap, the expected
+interval and fading. Pure tables, boundary pins and a few hypothesis properties."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ties.core import rhythm, scoring
+from ties.core.rhythm import (
+    EPISODE_DAYS,
+    FADING_FACTOR,
+    MIN_GAPS,
+    RHYTHM_WINDOW,
+    episodes,
+    expected_interval,
+    fading,
+    learn,
+)
+
+D0 = date(2024, 1, 1)
+
+
+def days(*offsets: int) -> list[date]:
+    return [D0 + timedelta(days=n) for n in offsets]
+
+
+def test_a_contact_six_days_into_an_episode_belongs_to_it_and_seven_days_starts_another():
+    assert episodes(days(0, EPISODE_DAYS - 1)) == days(0)
+    assert episodes(days(0, EPISODE_DAYS)) == days(0, EPISODE_DAYS)
+
+
+def test_a_burst_of_three_logs_in_a_week_is_one_episode_not_a_rhythm_of_two_days():
+    # every two weeks, with a burst of three logs in one week
+    assert learn(days(0, 14, 16, 18, 28, 42)) == (14, 3)
+    # the smallest history there is: the burst and one more contact
+    assert learn(days(0, 2, 4, 60)) == (60, 1)
+
+
+def test_the_typical_gap_is_the_median_of_the_gaps_robust_to_one_long_silence():
+    assert learn(days(0, 14, 28, 200)) == (14, 3)  # gaps 14, 14, 172
+
+
+def test_an_even_count_of_gaps_takes_the_middle_two_rounded_half_up():
+    assert learn(days(0, 10, 21, 35, 50)) == (13, 4)  # 10 11 | 14 15: 12.5 -> 13
+    assert learn(days(0, 10, 20, 34, 48)) == (12, 4)  # 10 10 | 14 14: 12
+
+
+def test_no_gap_no_rhythm():
+    assert learn([]) == (None, 0)
+    assert learn(days(0, 3, 5)) == (None, 0)
+
+
+def test_only_the_latest_gaps_count_so_a_changed_pace_is_followed():
+    old = [n * 60 for n in range(10)]  # every two months for a long while
+    start = old[-1]
+    recent = [start + 14 * n for n in range(1, RHYTHM_WINDOW + 1)]
+    assert learn(days(*old, *recent)) == (14, RHYTHM_WINDOW)
+    # one gap fewer than the window: an old gap is still in it, and the median too
+    assert learn(days(*old, *recent[:7]))[0] == 14
+
+
+def test_three_gaps_are_enough_two_are_not():
+    assert not rhythm.learned(14, MIN_GAPS - 1)
+    assert rhythm.learned(14, MIN_GAPS)
+    assert not rhythm.learned(14, MIN_GAPS, fixed=True)  # --every wins
+    assert not rhythm.learned(None, 5)
+
+
+# The worked example of docs/scoring.md ------------------------------------------------
+
+def test_the_worked_example_blends_two_weeks_with_a_month():
+    # social (30 days), typical gap 14 on 6 gaps: (6 x 14 + 3 x 30) / 9 = 19.33 -> 19
+    assert expected_interval(30, 14, 6) == 19
+    # on 3 gaps: half each, (42 + 90) / 6 = 22
+    assert expected_interval(30, 14, 3) == 22
+    # on 12 gaps (the most that count): (168 + 90) / 15 = 17.2 -> 17
+    assert expected_interval(30, 14, 12) == 17
+
+
+def test_the_blend_rounds_half_up():
+    assert expected_interval(30, 15, 3) == 23  # (45 + 90) / 6 = 22.5 -> 23
+    assert expected_interval(31, 14, 3) == 23  # (42 + 93) / 6 = 22.5 -> 23
+
+
+def test_without_enough_history_or_with_every_the_cadence_is_the_interval():
+    assert expected_interval(30, 14, MIN_GAPS - 1) == 30
+    assert expected_interval(30, 14, 6, fixed=True) == 30
+    assert expected_interval(30, None, 0) == 30
+
+
+def test_fading_starts_the_day_after_three_usual_gaps():
+    typical, gaps = 14, 6
+    interval = expected_interval(30, typical, gaps)
+    assert not fading(FADING_FACTOR * typical, typical, gaps, interval)
+    assert fading(FADING_FACTOR * typical + 1, typical, gaps, interval)
+
+
+def test_fading_needs_enough_history_no_every_and_being_past_due():
+    assert not fading(100, 14, MIN_GAPS - 1, 30)
+    assert fading(100, 14, MIN_GAPS, 30)
+    assert not fading(100, 14, 6, 30, fixed=True)
+    # beyond three usual gaps (21) but not yet due (the type's 90 days pull it to 49)
+    interval = expected_interval(90, 7, 3)
+    assert interval == 49
+    assert not fading(48, 7, 3, interval)
+    assert fading(49, 7, 3, interval)
+
+
+@pytest.mark.parametrize(("gap", "words"), [
+    (7, "week"), (10, "10 days"), (13, "13 days"), (14, "2 weeks"), (62, "9 weeks"),
+    (63, "2 months"), (30, "4 weeks"), (45, "6 weeks"), (91, "3 months"),
+    (714, "23 months"), (730, "2 years")])
+def test_the_usual_gap_in_words(gap, words):
+    assert rhythm.every(gap) == words
+
+
+# Properties ---------------------------------------------------------------------------
+
+contact_days = st.lists(st.integers(0, 2000), max_size=40)
+
+
+@settings(max_examples=40, deadline=None)
+@given(contact_days)
+def test_a_rhythm_is_never_shorter_than_a_week_nor_rests_on_more_than_the_window(offsets):
+    typical, gaps = learn(days(*offsets))
+    assert gaps <= RHYTHM_WINDOW
+    assert (typical is None) == (gaps == 0)
+    if typical is not None:
+        assert typical >= EPISODE_DAYS
+
+
+@settings(max_examples=40, deadline=None)
+@given(contact_days, st.integers(0, 2000))
+def test_logging_twice_on_a_day_already_logged_changes_no_rhythm(offsets, extra):
+    assert learn(days(*offsets, *offsets)) == learn(days(*offsets))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3650), st.integers(7, 3650), st.integers(0, RHYTHM_WINDOW))
+def test_the_interval_lies_between_the_cadence_and_the_persons_own_gap(cadence, typical, gaps):
+    interval = expected_interval(cadence, typical, gaps)
+    assert min(cadence, typical) <= interval <= max(cadence, typical)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["strategic", "social", "tactical"]),
+                          st.one_of(st.none(), st.integers(-5, 4000)),
+                          st.one_of(st.none(), st.integers(7, 3650)),
+                          st.integers(0, RHYTHM_WINDOW)), min_size=1, max_size=20))
+def test_the_interval_in_sql_is_the_interval_in_python(people):
+    """queries._cadence_sql (every due date's SQL) equals rhythm.expected_interval."""
+    from ties.storage import queries
+
+    cfg = {"cadence.strategic": 42, "cadence.social": 30, "cadence.tactical": 60}
+    sql, params = queries._cadence_sql(cfg)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE p (id INTEGER, type TEXT, cadence_days INTEGER)")
+    conn.execute("CREATE TABLE s (person_id INTEGER, rhythm_days INTEGER, "
+                 "rhythm_gaps INTEGER)")
+    for i, (kind, every, typical, gaps) in enumerate(people):
+        conn.execute("INSERT INTO p VALUES (?, ?, ?)", (i, kind, every))
+        conn.execute("INSERT INTO s VALUES (?, ?, ?)", (i, typical, gaps if typical else 0))
+    got = dict(conn.execute(f"SELECT p.id, {sql} FROM p JOIN s ON s.person_id = p.id",
+                            params))
+    for i, (kind, every, typical, gaps) in enumerate(people):
+        fixed = every is not None and 1 <= every <= 3650
+        f = scoring.Facts(id=i, name="x", type=kind,
+                          cadence=every if fixed else cfg[f"cadence.{kind}"],
+                          created=D0, fixed=fixed, rhythm=typical,
+                          rhythm_gaps=gaps if typical else 0)
+        assert got[i] == f.interval, (kind, every, typical, gaps)
+
+
+# What next says -----------------------------------------------------------------------
+
+TODAY = date(2025, 3, 14)  # a Friday
+
+
+def facts(silent: int, typical: int | None = 14, gaps: int = 6, fixed: bool = False,
+          cadence: int = 30, interactions: int = 7) -> scoring.Facts:
+    return scoring.Facts(id=1, name="Ana", type="social", cadence=cadence,
+                         created=date(2024, 1, 1), interactions=interactions,
+                         last_contact=TODAY - timedelta(days=silent), fixed=fixed,
+                         rhythm=typical, rhythm_gaps=gaps, gave=1)
+
+
+@pytest.mark.parametrize(("silent", "reason"), [
+    (19, "due today (you usually talk every 2 weeks)"),
+    (17, "due on Sunday (you usually talk every 2 weeks)"),
+    (13, "due on Thursday (you usually talk every 2 weeks)"),
+    (12, "due in 7 days (you usually talk every 2 weeks)"),
+    (20, "you usually talk every 2 weeks; it's been 3 weeks"),
+    (42, "you usually talk every 2 weeks; it's been 6 weeks"),
+    (43, "fading: you usually talk every 2 weeks; it has been 6 weeks"),
+])
+def test_the_reason_speaks_of_their_own_rhythm(silent, reason):
+    assert scoring.score(facts(silent), TODAY).reasons == [reason]
+
+
+def test_fading_adds_its_points_from_the_day_after_three_usual_gaps():
+    before, after = scoring.score(facts(42), TODAY), scoring.score(facts(43), TODAY)
+    assert before.score == pytest.approx(10 * 42 / 19)
+    assert after.score == pytest.approx(10 * 43 / 19 + scoring.FADING_POINTS)
+
+
+def test_with_two_gaps_or_their_own_every_the_reason_is_the_cadences():
+    assert scoring.score(facts(43, gaps=2), TODAY).reasons == [
+        "overdue by 13 days (social: every month)"]
+    assert scoring.score(facts(43, fixed=True), TODAY).reasons == [
+        "overdue by 13 days (social: every month)"]
+    assert scoring.score(facts(43, gaps=2), TODAY).score == pytest.approx(10 * 43 / 30)
+
+
+def test_the_learned_interval_decides_who_is_due_this_week():
+    # due in 7 days is next week; in 6 days this week (interval 19)
+    assert not scoring.is_candidate(facts(12), TODAY)
+    assert scoring.is_candidate(facts(13), TODAY)
+    assert scoring.due_date(facts(13)) == TODAY + timedelta(days=6)
