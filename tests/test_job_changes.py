@@ -4,11 +4,14 @@ changes it, keeps the earlier one in their history, and never clobbers what you 
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 
 from conftest import rows
-from ties.core import reconcile
+from ties.core import reconcile, scoring
 from ties.core.identity import Index
 from ties.formats.importers import Record
 
@@ -206,3 +209,180 @@ def test_a_vcard_reimport_with_a_new_org_and_title_is_a_job_change(ties, tmp_pat
     result = ties("import", str(tmp_path / "b.vcf"))
     assert result.exit_code == 0, result.stderr
     assert "1 person changed jobs: Ana Lima (Initech -> Globex, CTO)" in result.stderr
+
+
+# ties next: congratulate them (pure) -----------------------------------------------------
+
+TODAY = date(2025, 3, 14)
+
+
+def moved(days_ago: int | None = 3, *, imported: bool = False, last: int | None = 5,
+          before=("Initech", "VP"), after=("Globex", "CTO")) -> scoring.Facts:
+    """Someone in touch `last` days ago (cadence 30: not due), whose job changed."""
+    job = None if days_ago is None else scoring.Job(TODAY - timedelta(days=days_ago),
+                                                    *before, *after)
+    return scoring.Facts(id=1, name="Ana Lima", type="social", cadence=30,
+                         created=TODAY - timedelta(days=400), imported=imported,
+                         last_contact=None if last is None else TODAY - timedelta(days=last),
+                         interactions=0 if last is None else 3, job=job)
+
+
+@pytest.mark.parametrize(("days_ago", "news"), [(0, True), (27, True), (28, False),
+                                                (-1, False)])
+def test_a_job_change_is_news_from_the_day_it_is_learned_until_day_27(days_ago, news):
+    assert scoring.JOB_NEWS_DAYS == 28
+    f = moved(days_ago)
+    assert scoring.is_candidate(f, TODAY) is news
+    reasons = scoring.score(f, TODAY).reasons
+    assert ("started at Globex as CTO: congratulate them" in reasons) is news
+
+
+def test_a_job_change_brings_the_person_in_with_its_reason_said_once_and_no_recency():
+    s = scoring.score(moved(3), TODAY)
+    assert s.reasons == ["started at Globex as CTO: congratulate them"]
+    assert s.score == pytest.approx(scoring.JOB_POINTS + scoring.DUE_POINTS * 5 / 30)
+
+
+@pytest.mark.parametrize(("before", "after", "words"), [
+    (("Initech", "VP"), ("Globex", "CTO"), "started at Globex as CTO: congratulate them"),
+    (("Initech", "VP"), ("Globex", None), "moved to Globex: congratulate them"),
+    (("Globex", "VP"), ("Globex", "CTO"), "became CTO at Globex: congratulate them"),
+    (("globex", "VP"), ("Globex", "CTO"), "became CTO at Globex: congratulate them"),
+    ((None, "VP"), (None, "CTO"), "became CTO: congratulate them"),
+    (("Initech", "VP"), (None, None), "left Initech: ask what they are doing now"),
+])
+def test_a_job_change_is_said_as_what_changed(before, after, words):
+    assert scoring.score(moved(1, before=before, after=after), TODAY).reasons[0] == words
+
+
+def test_a_contact_you_never_met_is_not_brought_in_by_a_job_change():
+    """As with a birthday: a re-import where dozens of connections moved never floods the
+    list; the import's summary names them."""
+    assert not scoring.is_candidate(moved(3, imported=True, last=None), TODAY)
+    assert scoring.is_candidate(moved(3, imported=True, last=40), TODAY)
+
+
+def test_the_same_facts_and_day_rank_the_same_with_a_job_change():
+    people = [replace(moved(3), id=i, name=f"P{i}", sort_key=f"p{i}") for i in (3, 1, 2)]
+    first = [s.facts.id for s in scoring.rank(people, TODAY)]
+    assert first == [s.facts.id for s in scoring.rank(list(reversed(people)), TODAY)]
+    assert first == [1, 2, 3]
+
+
+# ties next through the CLI ------------------------------------------------------------------
+
+def next_json(ties, day: str) -> list[dict]:
+    result = ties("next", "--json", TIES_TODAY=day)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_lifecycle_reimport_then_next_congratulates_then_undo_takes_it_back(
+        ties, tmp_path, db_path):
+    """Import LinkedIn, re-import with a new company: next offers congratulations for
+    four weeks (from the re-import's day); undo puts everything back as it was."""
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"), BO.format("Acme", "Dev"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    assert ties("log", "Bo Chen", "--on", "2025-03-10").exit_code == 0
+    assert ties("log", "Ana Lima", "--on", "2025-03-10").exit_code == 0
+    before = ties("export", "--format", "json").stdout
+    assert next_json(ties, "2025-03-20") == []
+    moved_on = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"), BO.format("Acme", "Dev"))
+    assert ties("import", moved_on, TIES_TODAY="2025-03-20").exit_code == 0
+    (pick,) = next_json(ties, "2025-03-20")
+    assert (pick["name"], pick["reasons"]) == (
+        "Ana Lima", ["started at Globex as CTO: congratulate them"])
+    congratulate = "started at Globex as CTO: congratulate them"
+    assert [p["reasons"][0] for p in next_json(ties, "2025-04-16")  # day 27
+            if p["name"] == "Ana Lima"] == [congratulate]
+    assert congratulate not in {r for p in next_json(ties, "2025-04-17")  # day 28
+                                for r in p["reasons"]}
+    shown = ties("show", "Ana Lima", TIES_TODAY="2025-03-20")
+    assert "Job changes\n2025-03-20  VP at Initech -> CTO at Globex\n" in shown.stdout
+    assert ties("import", "--undo", TIES_TODAY="2025-03-20").exit_code == 0
+    assert next_json(ties, "2025-03-20") == []
+    assert ties("export", "--format", "json").stdout.split('"people"')[1] == \
+        before.split('"people"')[1]
+
+
+def test_a_connection_never_met_who_moved_stays_out_of_next(ties, tmp_path):
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    result = ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO")))
+    assert "1 person changed jobs: Ana Lima (Initech -> Globex, CTO)" in result.stderr
+    assert next_json(ties, "2025-03-14") == []
+    assert ties("log", "Ana Lima", "--on", "2025-03-01").exit_code == 0
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [
+        "started at Globex as CTO: congratulate them"]
+
+
+def test_edit_moved_records_the_job_change_and_next_congratulates(ties, db_path):
+    assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Initech").exit_code == 0
+    result = ties("edit", "Eva Ruiz", "--company", "Globex", "--role", "CTO", "--moved")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Updated Eva Ruiz (@1): moved from at Initech to CTO at Globex, "
+                             "kept in their history.\n")
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [
+        "started at Globex as CTO: congratulate them"]
+    data = json.loads(ties("show", "Eva Ruiz", "--json").stdout)
+    assert data["jobs"] == [{"date": "2025-03-14", "company_before": "Initech",
+                             "role_before": None, "company": "Globex", "role": "CTO"}]
+
+
+def test_a_plain_edit_of_the_company_is_a_typo_fix_not_a_job_change(ties, db_path):
+    assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Intiech").exit_code == 0
+    assert ties("edit", "Eva Ruiz", "--company", "Initech").exit_code == 0
+    assert next_json(ties, "2025-03-14") == []
+    assert count(db_path, "job_change") == 0
+
+
+def test_moved_without_a_company_or_role_is_refused_with_what_to_give(ties):
+    assert ties("add", "Eva Ruiz", "--type", "social").exit_code == 0
+    result = ties("edit", "Eva Ruiz", "--moved", "--location", "Porto")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ties: --moved says they changed jobs: give it with their "
+                                    "new --company or --role")
+
+
+def test_job_history_round_trips_through_json_export_and_import(ties, tmp_path, monkeypatch):
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"))
+    assert ties("import", first).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"))).exit_code == 0
+    exported = ties("export", "--format", "json").stdout
+    doc = json.loads(exported)
+    assert doc["people"][0]["jobs"] == [{"date": "2025-03-14", "company_before": "Initech",
+                                         "role_before": "VP", "company": "Globex",
+                                         "role": "CTO"}]
+    assert doc["people"][0]["imported"] == {"linkedin": {"company": "Globex", "role": "CTO"}}
+    (tmp_path / "e.json").write_text(exported)
+    other = tmp_path / "other"
+    other.mkdir()
+    if "://" not in os.environ["TIES_DB"]:
+        monkeypatch.setenv("TIES_DB", str(other / "ties.db"))
+    else:
+        pytest.skip("the round trip into a second store is the lifecycle test's on PostgreSQL")
+    assert ties("import", str(tmp_path / "e.json")).exit_code == 0
+    again = ties("export", "--format", "json").stdout
+    assert again.split('"people"')[1] == exported.split('"people"')[1]
+    # and what LinkedIn brought came along: the next re-import still sees a move
+    moved_again = ties("import", write(tmp_path, "c.csv", ANA.format("Hooli", "CEO")))
+    assert "1 person changed jobs: Ana Lima (Globex -> Hooli, CEO)" in moved_again.stderr
+
+
+def test_a_ties_json_file_with_a_job_dated_after_today_is_refused(ties, tmp_path):
+    doc = {"format": "ties", "version": 1, "people": [
+        {"id": 1, "name": "Ana Lima", "jobs": [{"date": "2025-03-15", "company": "Globex"}]}]}
+    (tmp_path / "f.json").write_text(json.dumps(doc))
+    result = ties("import", str(tmp_path / "f.json"))
+    assert result.exit_code == 1
+    assert 'person 1 (id 1) "jobs" date is 2025-03-15, after today (2025-03-14)' \
+        in result.stderr
+
+
+def test_merging_two_people_keeps_the_merged_ones_job_changes(ties):
+    assert ties("add", "Eva Ruiz", "--type", "social").exit_code == 0
+    assert ties("add", "Eva R.", "--type", "social", "--company", "Initech").exit_code == 0
+    assert ties("edit", "@2", "--company", "Globex", "--moved").exit_code == 0
+    assert ties("merge", "@1", "@2", "--yes").exit_code == 0
+    data = json.loads(ties("show", "@1", "--json").stdout)
+    assert [(j["company_before"], j["company"]) for j in data["jobs"]] == [("Initech", "Globex")]

@@ -296,7 +296,7 @@ def _bounds(conn) -> dict[int, tuple[float, float]]:
 def scored_store(tmp_path_factory):
     """People for whom every point scoring gives is exactly the bound's: help received
     today and not returned, birthdays in the coming week, undated promises (one made
-    three weeks ago), the ask in its week and out of it."""
+    three weeks ago), the ask in its week and out of it, a job change 20 days ago."""
     from ties.storage import db, store
 
     with fresh_store(tmp_path_factory, "scored") as location:
@@ -325,6 +325,9 @@ def scored_store(tmp_path_factory):
             d = person("Four", "social", 300)
             for ago in (100, 90, 80, 61):
                 meet(d, ago, they_reached_out=True)
+            e = person("Mover", "social", 100, company="Initech")  # a job change 20 days ago
+            meet(e, 40)
+            store.record_job(session, e, {"company": "Umbrella"}, TODAY - timedelta(days=20))
         session.close()
         yield conn
         conn.close()
@@ -355,6 +358,7 @@ SCORING_CHANGES = [
     ("YOUR_TURN_STREAK", 3), ("ASK_HOW_TO_HELP_POINTS", 4.0), ("ASK_AFTER", 4),
     ("UNDATED_PROMISE_POINTS", 1.0), ("BIRTHDAY_POINTS", 7.5),
     ("STALE_PROMISE_POINTS", 20.0), ("STALE_PROMISE_AFTER", 30), ("ASK_EVERY", 31),
+    ("JOB_POINTS", 60.0), ("JOB_NEWS_DAYS", 20),
 ]
 
 

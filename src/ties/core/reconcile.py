@@ -70,11 +70,23 @@ class Create:
     # kind -> every email address / phone number, the primary (values[kind]) first
     contacts: dict[str, list[str]] = field(default_factory=dict)
     id: int | None = None  # the id the store gave them, once the plan is applied
+    jobs: list[dict] = field(default_factory=list)  # earlier jobs a ties JSON file keeps
+    brought: dict[str, dict[str, str]] = field(default_factory=dict)  # and what imports
+    # brought them, by kind of file (format -> {company, role})
 
 
 # The fields a re-import may change rather than only fill: a person's job. The rule that
 # keeps what you typed is `plan`'s (docs/import.md, "Job changes").
 JOB_FIELDS = ("company", "role")
+
+
+def held(company: str | None, role: str | None) -> str:
+    """A job in words: 'CTO at Globex', 'at Globex', 'CTO', or 'no job known'."""
+    if company and role:
+        return f"{role} at {company}"
+    if company:
+        return f"at {company}"
+    return role or "no job known"
 
 
 @dataclass
@@ -333,7 +345,9 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             result.creates.append(Create(rec.name, values,
                                          list(dict.fromkeys(rec.tags + extra_tags)),
                                          [rec.position],
-                                         contacts={k: v for k, v in found.items() if v}))
+                                         contacts={k: v for k, v in found.items() if v},
+                                         jobs=list(getattr(rec, "jobs", ())),
+                                         brought=dict(getattr(rec, "brought", {}))))
             index.add(-len(result.creates), **details)
             continue
         update = updates.get(pid)
@@ -414,7 +428,9 @@ def plan_kept(records: Iterable) -> Plan:
         found = {kind: listed(rec, kind) for kind in contacts.KINDS}
         result.creates.append(Create(rec.name, values, list(rec.tags), [rec.position],
                                      reason=KEPT,
-                                     contacts={k: v for k, v in found.items() if v}))
+                                     contacts={k: v for k, v in found.items() if v},
+                                     jobs=list(getattr(rec, "jobs", ())),
+                                     brought=dict(getattr(rec, "brought", {}))))
         result.targets.append(-len(result.creates))
     return result
 

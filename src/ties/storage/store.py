@@ -99,6 +99,15 @@ def update_person(
     if "name" in changes:
         changes["name_key"] = fold(changes["name"])
     now = dates.now()
+    typed = [k for k in ("company", "role") if k in changes and changes[k] != getattr(person, k)]
+    if typed:  # yours now: no import changes it again (docs/import.md, "Job changes")
+        from sqlalchemy import delete
+
+        from ties.storage.models import ImportValue
+
+        session.execute(delete(ImportValue).where(ImportValue.person_id == person_id,
+                                                  ImportValue.field.in_(typed))
+                        .execution_options(synchronize_session=False))
     if any(changes.get(k) and changes[k] != getattr(person, k) for k in TALKING_POINTS):
         person.learned_at = now  # you learned something new (a value emptied is not)
     for key, value in changes.items():
@@ -118,6 +127,18 @@ def update_person(
     session.add(person)
     session.flush()
     return person
+
+
+def record_job(session: Session, person_id: int, before: dict, day: date) -> None:
+    """Keep someone's earlier company and role (`before`) in their history as a job change
+    on `day`, they having now what their row holds (`ties edit --moved`)."""
+    from ties.storage.models import JobChange
+
+    person = session.get(Person, person_id)
+    session.add(JobChange(person_id=person_id, changed_on=day,
+                          company_before=before.get("company"), role_before=before.get("role"),
+                          company=person.company, role=person.role))
+    session.flush()
 
 
 def set_contacts(session: Session, person: Person, kind: str, values: list[str]) -> None:
@@ -545,6 +566,19 @@ def apply_plan(session: Session, planned, *, batch, today: date,
         if not planned.keep_ids:  # a whole document refreshes everyone at its end
             refresh_stats(session, ids)
         result.created = [c.name for c in planned.creates]
+        jobs = [{"person_id": pid, "changed_on": job["date"],
+                 **{k: job[k] for k in ("company_before", "role_before", "company", "role")}}
+                for pid, c in zip(ids, planned.creates, strict=True) for job in c.jobs]
+        if jobs:  # earlier jobs a ties JSON file brings: they go with the person
+            session.execute(insert(JobChange), jobs)
+        from ties.storage.models import ImportValue
+
+        kept = [{"person_id": pid, "field": key, "format": format_of, "value": value}
+                for pid, c in zip(ids, planned.creates, strict=True)
+                for format_of, found in sorted(c.brought.items())
+                for key, value in sorted(found.items())]
+        if kept:  # and what each kind of file had brought them
+            session.execute(insert(ImportValue), kept)
         _remember(session, format_, [(pid, key, c.values[key])
                                      for pid, c in zip(ids, planned.creates, strict=True)
                                      for key in reconcile.JOB_FIELDS if c.values.get(key)])
@@ -1275,6 +1309,10 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     session.execute(update(InteractionPerson).where(InteractionPerson.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
     session.execute(update(FollowUpModel).where(FollowUpModel.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
+    from ties.storage.models import JobChange  # their job changes stay in the history
+
+    session.execute(update(JobChange).where(JobChange.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
     # The calendar and mail keys recorded for them become the kept person's (a key both
     # were recorded for stays once), so a re-import adds nothing for either.
