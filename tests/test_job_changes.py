@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import rows
 from ties.core import reconcile, scoring
@@ -77,6 +79,16 @@ def test_regression_a_company_you_typed_over_the_imported_one_is_kept_as_a_confl
                    {7: {"company": "Initech Ltd", "role": "VP Engineering"}})
     assert plan.updates[0].changes == {} and plan.updates[0].job is None
     assert plan.conflicts == [("Ana Lima", "company", "Globex", "Initech")]
+
+
+def test_regression_a_new_role_at_a_company_you_kept_as_yours_was_applied_there():
+    """The file's role is at its company: where your company is kept, so is the role
+    (it made 'became CTO at Initech Labs' of a move to Globex)."""
+    person = {**ANA_HERE, "company": "Initech Labs", "role": "VP"}
+    plan = planned({"company": "Globex", "role": "CTO"}, {7: {"role": "VP"}}, person)
+    assert plan.updates[0].job is None and plan.updates[0].changes == {}
+    assert plan.conflicts == [("Ana Lima", "company", "Globex", "Initech Labs"),
+                              ("Ana Lima", "role", "CTO", "VP")]
 
 
 def test_a_value_another_kind_of_file_or_you_brought_is_kept_as_a_conflict():
@@ -386,3 +398,29 @@ def test_merging_two_people_keeps_the_merged_ones_job_changes(ties):
     assert ties("merge", "@1", "@2", "--yes").exit_code == 0
     data = json.loads(ties("show", "@1", "--json").stdout)
     assert [(j["company_before"], j["company"]) for j in data["jobs"]] == [("Initech", "Globex")]
+
+
+COMPANIES = st.sampled_from(["Initech", "initech", "Globex", "Acme", None])
+
+
+@settings(max_examples=60, deadline=None)
+@given(have=COMPANIES, brought=COMPANIES, file=COMPANIES)
+def test_an_import_changes_a_company_only_from_what_its_kind_of_file_brought(
+        have, brought, file):
+    """Whatever you have, whatever the file says: the company changes only when it is
+    empty (filled) or still what this kind of file brought (a job change), and a change
+    is always recorded as a job with the earlier value."""
+    person = {**ANA_HERE, "company": have, "role": None}
+    plan = planned({"company": file} if file else {},
+                   {7: {"company": brought}} if brought else {}, person)
+    (update,) = plan.updates
+    if "company" not in update.changes:
+        assert update.job is None
+        return
+    assert file is not None
+    if have is None:
+        assert update.job is None  # filled, not moved
+    else:
+        assert brought is not None and have.casefold() == brought.casefold()
+        assert have.casefold() != file.casefold()
+        assert (update.job.company_before, update.job.company) == (have, file)

@@ -380,6 +380,9 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                  if key in JOB_FIELDS and have.get(key) not in (None, "")
                  and not _same(have[key], value) and ours.get(key) is not None
                  and _same(ours[key], have[key])}
+        if ("role" in moved and "company" not in moved and incoming.get("company")
+                and have.get("company") and not _same(have["company"], incoming["company"])):
+            del moved["role"]  # a role at a company they are not at here (yours is kept)
         if moved:
             before = {key: have.get(key) for key in JOB_FIELDS}
             if ("company" in moved and "role" not in incoming and before["role"]
