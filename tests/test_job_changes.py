@@ -424,3 +424,14 @@ def test_an_import_changes_a_company_only_from_what_its_kind_of_file_brought(
         assert brought is not None and have.casefold() == brought.casefold()
         assert have.casefold() != file.casefold()
         assert (update.job.company_before, update.job.company) == (have, file)
+
+
+def test_undo_keeps_a_company_you_typed_after_the_job_change_and_puts_the_role_back(
+        ties, tmp_path, db_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"))).exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "Globex Inc").exit_code == 0
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert listed(ties) == [("Ana Lima", "Globex Inc", "VP")]
+    assert count(db_path, "job_change") == 0
