@@ -435,3 +435,16 @@ def test_undo_keeps_a_company_you_typed_after_the_job_change_and_puts_the_role_b
     assert undone.exit_code == 0, undone.stderr
     assert listed(ties) == [("Ana Lima", "Globex Inc", "VP")]
     assert count(db_path, "job_change") == 0
+
+
+@pytest.mark.parametrize("imported", [{"ics": {"company": "Globex"}}, {"ties": {}},
+                                      {"linkedin": {"salary": "1"}}, ["linkedin"]])
+def test_a_ties_json_file_with_an_imported_value_no_import_brings_is_refused(
+        ties, tmp_path, imported):
+    doc = {"format": "ties", "version": 1,
+           "people": [{"id": 1, "name": "Ana Lima", "imported": imported}]}
+    (tmp_path / "f.json").write_text(json.dumps(doc))
+    result = ties("import", str(tmp_path / "f.json"))
+    assert result.exit_code == 1
+    assert 'person 1 (id 1) "imported" ' in result.stderr and " must " in result.stderr
+    assert result.stderr.endswith("Nothing was imported.\n")

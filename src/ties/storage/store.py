@@ -507,10 +507,11 @@ def _remember(session: Session, format_: str, values: list[tuple[int, str, str]]
     fields it created, filled or changed."""
     from sqlalchemy import delete, insert
 
+    from ties import formats
     from ties.storage.models import ImportValue
 
-    if format_ == "ties" or not values:  # a backup brings no news of anyone's job
-        return
+    if formats.reader_named(format_).lossless or not values:  # a backup brings no news
+        return  # of anyone's job
     for pid, key, _ in values:
         session.execute(delete(ImportValue).where(
             ImportValue.person_id == pid, ImportValue.field == key,

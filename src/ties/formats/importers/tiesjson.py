@@ -210,7 +210,15 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
 
 
 JOB_KEYS = ("company_before", "role_before", "company", "role")
-BROUGHT_BY = ("linkedin", "google", "vcard", "csv")  # the kinds of file that change jobs
+
+
+def _brings_jobs(name: object) -> bool:
+    """Whether `name` is a kind of file a re-import changes jobs from: a contacts format
+    (not ties' own backup, not a calendar or mailbox)."""
+    from ties import formats
+
+    fmt = formats.reader_named(name) if isinstance(name, str) else None
+    return fmt is not None and not fmt.lossless and not fmt.sightings
 
 
 def _brought(p: dict) -> dict[str, dict[str, str]]:
@@ -226,8 +234,11 @@ def _brought(p: dict) -> dict[str, dict[str, str]]:
         raise Invalid("imported", f"must be an object, not {_shown(value)}")
     out: dict[str, dict[str, str]] = {}
     for format_, found in value.items():
-        if format_ not in BROUGHT_BY or not isinstance(found, dict):
-            raise Invalid("imported", f"must name one of {', '.join(BROUGHT_BY)} with an "
+        if not _brings_jobs(format_) or not isinstance(found, dict):
+            from ties import formats
+
+            named = [n for n in formats.import_names() if _brings_jobs(n)]
+            raise Invalid("imported", f"must name one of {', '.join(named)} with an "
                           f"object of company and role, not {_shown(format_)}")
         for key, text in found.items():
             if key not in ("company", "role") or not isinstance(text, str):
