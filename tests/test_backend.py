@@ -96,7 +96,10 @@ def test_bulk_deletes_are_one_statement_per_chunk_not_one_per_row(tmp_path, db_p
             conn.set_trace_callback(None)
     finally:
         conn.close()
-    writes = [s for s in ran if s.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    # SQLite's trace repeats a DELETE once for each table whose foreign key cascades from
+    # it (tag, follow_up, job_change, ...): one statement all the same, counted once.
+    writes = [s for n, s in enumerate(ran) if s.split()[0] in ("INSERT", "UPDATE", "DELETE")
+              and (n == 0 or ran[n - 1] != s)]
     # 1,199 people shared the interaction: their stats are refreshed in chunks of 500.
     assert len(writes) < 30, writes
     assert rows(db_path, "SELECT count(*) FROM interaction_person") == [(1198,)]

@@ -577,7 +577,7 @@ def test_dry_run_json_is_the_same_plan_for_scripts(ties, db_path, tmp_path):
     doc = json.loads(result.stdout)
     assert (doc["format"], doc["dry_run"], doc["import"]) == ("csv", True, None)
     assert doc["counts"] == {"created": 1, "updated": 1, "unchanged": 0, "skipped": 1,
-                             "merged": 1, "conflicts": 1, "interactions": 0,
+                             "merged": 1, "conflicts": 1, "jobs": 0, "interactions": 0,
                              "follow_ups": 0, "settings": 0}
     assert [(e["action"], e.get("position"), e["reason"]) for e in doc["plan"]] == [
         ("update", "row 2", "same email as Ana Lima (@1)"),

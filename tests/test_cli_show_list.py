@@ -51,7 +51,7 @@ def test_show_json_shape(ties, network):
         "phone", "phones", "linkedin", "tags", "met", "notes", "working_on", "struggles",
         "cares_about", "birthday", "every_days", "created", "archived", "snoozed_until",
         "last_contact", "interactions", "gave", "received", "every_effective_days",
-        "usual_gap_days", "expected_every_days", "history", "follow_ups"]
+        "usual_gap_days", "expected_every_days", "history", "follow_ups", "jobs"]
     assert data["history"][0] == {
         "id": 4, "date": "2025-03-10", "channel": "other", "note": None,
         "they_reached_out": True, "gave": False, "received": True, "with": []}

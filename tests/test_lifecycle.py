@@ -397,7 +397,8 @@ def add_by_hand(store: Store, p: dict) -> None:
 
 
 def build_store(store: Store, data, folder=None) -> set[str]:
-    """Every importer, people by hand, logs, promises, snoozes, archives and settings,
+    """Every importer, people by hand, logs, promises, snoozes, archives, job changes and
+    settings,
     then (with a `folder` for the files) a calendar and a mailbox. Returns the email
     addresses it gave the store."""
     emails: set[str] = set()
@@ -439,6 +440,9 @@ def build_store(store: Store, data, folder=None) -> set[str]:
     for who in data.draw(st.lists(someone, max_size=2, unique=True), label="archived"):
         result = run(store, "archive", "--", who)
         assert result.exit_code in (0, 1), result.stderr  # 1: archived already
+    for who in data.draw(st.lists(someone, max_size=2, unique=True), label="moved"):
+        company = data.draw(LINE, label="new company")  # a job change: kept in the history
+        ok(run(store, "edit", f"--company={company}", "--moved", "--", who), "edit --moved")
     for key, value in data.draw(SETTINGS, label="settings").items():
         ok(run(store, "config", key, value), f"config {key} {value}")
     if folder is not None and emails:

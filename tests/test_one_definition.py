@@ -301,7 +301,8 @@ def _bounds(conn) -> dict[int, tuple[float, float]]:
 def scored_store(tmp_path_factory):
     """People for whom every point scoring gives is exactly the bound's: help received
     today and not returned, birthdays in the coming week, undated promises (one made
-    three weeks ago), the ask in its week and out of it, a fading tie."""
+    three weeks ago), the ask in its week and out of it, a fading tie, a job change 20 days
+    ago."""
     from ties.storage import db, store
 
     with fresh_store(tmp_path_factory, "scored") as location:
@@ -333,6 +334,9 @@ def scored_store(tmp_path_factory):
             e = person("Fader", "social", 400)  # every 2 weeks, silent for 158 days
             for ago in (200, 186, 172, 158):
                 meet(e, ago)
+            m = person("Mover", "social", 100, company="Initech")  # a job change 20 days ago
+            meet(m, 40)
+            store.record_job(session, m, {"company": "Umbrella"}, TODAY - timedelta(days=20))
         session.close()
         yield conn
         conn.close()
@@ -363,7 +367,7 @@ SCORING_CHANGES = [
     ("YOUR_TURN_STREAK", 3), ("ASK_HOW_TO_HELP_POINTS", 4.0), ("ASK_AFTER", 4),
     ("UNDATED_PROMISE_POINTS", 1.0), ("BIRTHDAY_POINTS", 7.5),
     ("STALE_PROMISE_POINTS", 20.0), ("STALE_PROMISE_AFTER", 30), ("ASK_EVERY", 31),
-    ("FADING_POINTS", 8.0),
+    ("FADING_POINTS", 8.0), ("JOB_POINTS", 60.0), ("JOB_NEWS_DAYS", 20),
 ]
 
 

@@ -337,7 +337,9 @@ def _undone(done) -> str:
              "earlier import made" if done.put_back else "")
     return (f"Undid import #{done.batch_id}: removed {listed} it created"
             + (f" and emptied what it filled in for {done.restored}" if done.restored
-               else "") + merged + left + ".")
+               else "") + merged + left
+            + (f"; put back the earlier job of {plural(done.jobs, 'person', 'people')}"
+               if done.jobs else "") + ".")
 
 
 def _read_input(file: str) -> bytes:
@@ -452,6 +454,7 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
     batch = f" as import #{result.batch_id}" if result.batch_id and not dry_run else ""
     summary = (f"{'Would import' if dry_run else 'Imported'} {result.format}{note}{batch}: "
                + ", ".join(parts) + ".")
+    moved = jobs_line(plan)
     if dry_run:
         from ties.core.text import safe
 
@@ -463,8 +466,12 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
         for note in parsed.notes:  # what ties had to guess: worth knowing before it is written
             echo(safe(f"{'note':<10} {note}"))
         echo(safe(summary))
+        if moved:
+            echo(safe(moved.replace(" changed jobs", " would change jobs", 1)))
         return
     say(summary)
+    if moved:
+        say(moved)
     reasons: dict[str, int] = {}
     for _, reason in result.skipped:
         reasons[reason] = reasons.get(reason, 0) + 1
@@ -506,6 +513,16 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
             "'ties import --undo' takes the whole import back.")
 
 
+def jobs_line(plan) -> str:
+    """'2 people changed jobs: Ana Lima (Initech -> Globex, CTO), Bo Chen (...)', or ''."""
+    jobs = plan.jobs
+    if not jobs:
+        return ""
+    shown = ", ".join(f"{u.name} ({u.job.words})" for u in jobs[:20])
+    more = f", and {len(jobs) - 20} more" if len(jobs) > 20 else ""
+    return f"{plural(len(jobs), 'person', 'people')} changed jobs: {shown}{more}"
+
+
 def _and(words: list[str]) -> str:
     """'a, b and c'"""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
@@ -527,6 +544,10 @@ def plan_line(entry: dict) -> str:
         if entry["tags"]:
             what += f"; adds {'tag' if len(entry['tags']) == 1 else 'tags'} " \
                     f"{_and(entry['tags'])}"
+        if entry.get("job"):
+            from ties.core.reconcile import Job
+
+            what += f"; new job: {Job(**entry['job']).words}"
         if action == "unchanged":
             what += "; nothing to add"
     elif kind == "setting" and action == "set":

@@ -120,6 +120,10 @@ def edit(
         "--untag", help="Remove a tag; repeat for several.", show_default=False)] = None,
     add_note: Annotated[str | None, typer.Option(
         "--add-note", help="Append a line to their notes.", show_default=False)] = None,
+    moved: Annotated[bool, typer.Option(
+        "--moved", help="With --company or --role: they changed jobs (not a typo fixed). "
+        "The earlier job is kept in their history, and 'ties next' suggests congratulating "
+        "them.")] = False,
     **options: str | None,
 ) -> None:
     """Change someone's details; '' clears a field.
@@ -140,6 +144,11 @@ def edit(
     add_tags = [fields.tag(t) for t in tag or []]
     remove_tags = [fields.tag(t) for t in untag or []]
     appended = fields.text("notes", add_note) if add_note is not None else None
+    if moved and not ({"company", "role"} & set(changes)):
+        from ties.core.errors import BadValue
+
+        raise BadValue("--moved says they changed jobs: give it with their new --company or "
+                       "--role, for example: ties edit Ana --company Globex --role CTO --moved")
     if not (changes or lists or add_tags or remove_tags or appended):
         from ties.core.errors import BadValue
 
@@ -168,6 +177,15 @@ def edit(
                                      remove_tags=remove_tags, append_note=appended,
                                      contacts=new_lists)
         shown = person.name
+        job = (before["company"], before["role"]) != (person.company, person.role)
+        if moved and job:
+            store.record_job(session, who.id, before, today())
+    if moved and job:
+        from ties.core.reconcile import held
+
+        say(f"Updated {shown} (@{who.id}): moved from {held(before['company'], before['role'])} "
+            f"to {held(person.company, person.role)}, kept in their history.")
+        return
     say(f"Updated {shown} (@{who.id}).")
 
 
@@ -220,6 +238,7 @@ def person_json(conn, person_id: int) -> dict:
     ]
     data["follow_ups"] = [{k: f[k] for k in ("id", "text", "due", "created")}
                           for f in queries.follow_ups(conn, person_id)]
+    data["jobs"] = person["jobs"]
     return data
 
 

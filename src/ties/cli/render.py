@@ -342,6 +342,18 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
             promises.add_row(label, yours(max(map(cell_len, labels)), f["text"]))
         parts += [Text("\nPromised", style="bold"), promises]
 
+    if person.get("jobs"):
+        from ties.core.reconcile import held
+
+        jobs = Table.grid(padding=(0, 2))
+        jobs.add_column(style="dim", no_wrap=True)
+        jobs.add_column(overflow="fold")
+        for job in reversed(person["jobs"]):  # the latest first, as the history
+            jobs.add_row(job["date"].isoformat(), t(
+                f"{held(job['company_before'], job['role_before'])} -> "
+                f"{held(job['company'], job['role'])}"))
+        parts += [Text("\nJob changes", style="bold"), jobs]
+
     parts.append(Text(f"\nHistory ({len(history)})", style="bold"))
     if history:
         number = Column("#", wrap=False, justify="right", style="dim")

@@ -70,6 +70,46 @@ class Create:
     # kind -> every email address / phone number, the primary (values[kind]) first
     contacts: dict[str, list[str]] = field(default_factory=dict)
     id: int | None = None  # the id the store gave them, once the plan is applied
+    jobs: list[dict] = field(default_factory=list)  # earlier jobs a ties JSON file keeps
+    brought: dict[str, dict[str, str]] = field(default_factory=dict)  # and what imports
+    # brought them, by kind of file (format -> {company, role})
+
+
+# The fields a re-import may change rather than only fill: a person's job. The rule that
+# keeps what you typed is `plan`'s (docs/import.md, "Job changes").
+JOB_FIELDS = ("company", "role")
+
+
+def held(company: str | None, role: str | None) -> str:
+    """A job in words: 'CTO at Globex', 'at Globex', 'CTO', or 'no job known'."""
+    if company and role:
+        return f"{role} at {company}"
+    if company:
+        return f"at {company}"
+    return role or "no job known"
+
+
+@dataclass
+class Job:
+    """A change of company or role a re-import brings: what they had, what the file says
+    now (the role None when the file gives none at a new company)."""
+
+    company_before: str | None
+    role_before: str | None
+    company: str | None
+    role: str | None
+
+    @property
+    def words(self) -> str:
+        """'Initech -> Globex, CTO'; 'CTO -> VP at Globex' for a new role only."""
+        if _same(self.company_before or "", self.company or ""):
+            return f"{self.role_before or 'no role'} -> {self.role} at {self.company}"
+        role = f", {self.role}" if self.role else ""
+        return f"{self.company_before} -> {self.company}{role}"
+
+    def as_dict(self) -> dict:
+        return {"company_before": self.company_before, "role_before": self.role_before,
+                "company": self.company, "role": self.role}
 
 
 @dataclass
@@ -80,6 +120,7 @@ class Update:
     # or number added after theirs: "email:A" -> A, "phone:N" -> N
     reason: str = ""  # how they were recognised: "same email", ...
     positions: list[str] = field(default_factory=list)  # the entries that matched them
+    job: Job | None = None  # their company or role the file changes (a job change)
 
     @property
     def why(self) -> str:
@@ -155,6 +196,7 @@ class Plan:
                 "merged": len(self.merged),
                 "conflicts": len(self.conflicts) + sum(s.action == "conflict"
                                                        for s in self.settings),
+                "jobs": len(self.jobs),
                 "interactions": done(self.interactions), "follow_ups": done(self.follow_ups),
                 "settings": done(self.settings)}
 
@@ -176,12 +218,16 @@ class Plan:
                 "kind": "person", "action": "merge", "position": m.position, "name": m.name,
                 "into": m.into, "reason": m.reason}))
         for u in self.updates:
-            fields = field_names(u.changes)
+            fields = field_names(k for k in u.changes  # a new job is said on its own
+                                 if u.job is None or k not in JOB_FIELDS)
             tags = [v for k, v in u.changes.items() if k.startswith("tag:")]
-            people.append((_order(u.positions[0] if u.positions else ""), {
+            entry = {
                 "kind": "person", "action": "update" if u.changes else "unchanged",
                 "position": u.positions[0] if u.positions else "", "name": u.name,
-                "id": u.person_id, "reason": u.why, "fields": fields, "tags": tags}))
+                "id": u.person_id, "reason": u.why, "fields": fields, "tags": tags}
+            if u.job is not None:
+                entry["job"] = u.job.as_dict()
+            people.append((_order(u.positions[0] if u.positions else ""), entry))
         for position, reason in self.skipped:
             people.append((_order(position), {"kind": "person", "action": "skip",
                                               "position": position, "reason": reason}))
@@ -197,6 +243,11 @@ class Plan:
                 entry.update(key=step.key, value=step.value, yours=step.yours)
             out.append(entry)
         return out
+
+    @property
+    def jobs(self) -> list[Update]:
+        """The people whose company or role the file changes, in the file's order."""
+        return [u for u in self.updates if u.job is not None]
 
     @property
     def changed(self) -> list[Update]:
@@ -235,12 +286,21 @@ def _have(person: dict, kind: str) -> list[str]:
 def plan(records: Iterable, index: Index, current: dict[int, dict], *,
          type_: str | None = None, tags: Iterable[str] = (),
          skipped: Iterable[tuple[str, str]] = (),
-         progress: Callable[[int], None] | None = None) -> Plan:
+         progress: Callable[[int], None] | None = None,
+         brought: dict[int, dict[str, str]] | None = None) -> Plan:
     """The plan for `records` (importers.Record) against the people in `index`, whose
     importable fields and tags `current` holds (pid -> {field: value, "name", "tags"}) for
     everyone a record matches. `type_` and `tags` go to everyone created (tags also to
     everyone matched). `progress(n)` is told every 500 records. `index` learns the people
-    the plan creates (as -1, -2, ...); `current` is left as it was."""
+    the plan creates (as -1, -2, ...); `current` is left as it was.
+
+    A job change: `brought` holds, per person, the company and role an earlier import of
+    this kind of file brought them (None: a ties JSON file, which changes no job). Where
+    the file's company or role differs from theirs, and theirs is still what that earlier
+    import brought (you have not typed another since; another kind of file's value counts
+    as yours), the file's value replaces it and the update carries the `Job`; a new
+    company with no role in the file also empties a role that import brought. Anything
+    else that differs is a conflict, kept as yours."""
     importable = set(personfields.import_fields())  # what a file may set (the field spec)
     result = Plan(skipped=list(skipped))
     extra_tags = list(tags)
@@ -285,7 +345,9 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             result.creates.append(Create(rec.name, values,
                                          list(dict.fromkeys(rec.tags + extra_tags)),
                                          [rec.position],
-                                         contacts={k: v for k, v in found.items() if v}))
+                                         contacts={k: v for k, v in found.items() if v},
+                                         jobs=list(getattr(rec, "jobs", ())),
+                                         brought=dict(getattr(rec, "brought", {}))))
             index.add(-len(result.creates), **details)
             continue
         update = updates.get(pid)
@@ -313,7 +375,27 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                     and k not in contacts.KINDS}
         if rec.fields.get("birthday_month"):
             incoming["birthday"] = birthday_of(rec.fields)
+        ours = (brought or {}).get(pid, {})
+        moved = {key: value for key, value in incoming.items()
+                 if key in JOB_FIELDS and have.get(key) not in (None, "")
+                 and not _same(have[key], value) and ours.get(key) is not None
+                 and _same(ours[key], have[key])}
+        if ("role" in moved and "company" not in moved and incoming.get("company")
+                and have.get("company") and not _same(have["company"], incoming["company"])):
+            del moved["role"]  # a role at a company they are not at here (yours is kept)
+        if moved:
+            before = {key: have.get(key) for key in JOB_FIELDS}
+            if ("company" in moved and "role" not in incoming and before["role"]
+                    and ours.get("role") is not None and _same(ours["role"], before["role"])):
+                moved["role"] = None  # a new company, and the file knows no role there
+            for key, value in moved.items():
+                have[key] = changed[key] = value
+            if update.job is None:
+                update.job = Job(before["company"], before["role"], None, None)
+            update.job.company, update.job.role = have.get("company"), have.get("role")
         for key, value in incoming.items():
+            if key in moved:
+                continue
             now = birthday_of(have) if key == "birthday" else have.get(key)
             if now in (None, ""):
                 if key == "birthday":
@@ -350,7 +432,9 @@ def plan_kept(records: Iterable) -> Plan:
         found = {kind: listed(rec, kind) for kind in contacts.KINDS}
         result.creates.append(Create(rec.name, values, list(rec.tags), [rec.position],
                                      reason=KEPT,
-                                     contacts={k: v for k, v in found.items() if v}))
+                                     contacts={k: v for k, v in found.items() if v},
+                                     jobs=list(getattr(rec, "jobs", ())),
+                                     brought=dict(getattr(rec, "brought", {}))))
         result.targets.append(-len(result.creates))
     return result
 

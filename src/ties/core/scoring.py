@@ -15,6 +15,8 @@ example through these exact numbers):
   one per day overdue; an undated promise adds 3, and one made two weeks ago or more
   adds 50 once (it brings the person in);
 * a birthday in the coming week adds 100 (it brings the person in);
+* a job change you learned of (a re-import, `ties edit --moved`) in the last 4 weeks adds
+  100 (it brings the person in, as a birthday does: congratulate them);
 * fading: silent more than three times their own usual gap (`core.rhythm`) adds 5.
 
 "Due" counts the expected interval (`Facts.interval`): an explicit cadence, else the
@@ -34,6 +36,7 @@ from functools import cached_property, lru_cache
 
 from ties.core import rhythm
 from ties.core.dates import ago, format_duration, next_birthday, span
+from ties.core.names import fold
 
 WEEK = 7
 DUE_POINTS = 10.0
@@ -49,6 +52,8 @@ UNDATED_PROMISE_POINTS = 3.0
 STALE_PROMISE_AFTER = 14  # days: an undated promise this old brings its person in
 STALE_PROMISE_POINTS = 50.0
 BIRTHDAY_POINTS = 100.0
+JOB_POINTS = 100.0  # a job change in the last JOB_NEWS_DAYS: congratulate them
+JOB_NEWS_DAYS = 28  # days after the change it is news: day 27 in, day 28 out
 STRETCH_WINDOW = 90  # days of interactions that define your comfort zone
 FADING_POINTS = 5.0  # silent well beyond their own rhythm (core.rhythm.fading)
 
@@ -58,6 +63,17 @@ class Promise:
     text: str
     due: date | None
     made: date | None = None  # the day you made it
+
+
+@dataclass(frozen=True)
+class Job:
+    """Their latest change of company or role, and the day ties learned of it."""
+
+    day: date
+    company_before: str | None
+    role_before: str | None
+    company: str | None
+    role: str | None
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,7 @@ class Facts:
     fixed: bool = False  # the cadence is their own (--every), not their type's
     rhythm: int | None = None  # their typical gap between contacts (core.rhythm)
     rhythm_gaps: int = 0  # how many gaps it rests on
+    job: Job | None = None  # their latest job change, if any
 
     @property
     def anchor(self) -> date:
@@ -184,17 +201,52 @@ def birthday_this_week(f: Facts, today: date) -> date | None:
     return upcoming if (upcoming - today).days < WEEK else None
 
 
+def job_news_since(today: date) -> date:
+    """The earliest day a job change is still news on `today` (JOB_NEWS_DAYS - 1 days
+    ago). The SQL of `queries.next_candidates` compares with it, so the window is
+    defined once."""
+    return today - timedelta(days=JOB_NEWS_DAYS - 1)
+
+
+def job_news(f: Facts, today: date) -> Job | None:
+    """Their latest job change when it is still news: learned today or in the
+    JOB_NEWS_DAYS - 1 days before (never one dated after today)."""
+    if f.job is None or not job_news_since(today) <= f.job.day <= today:
+        return None
+    return f.job
+
+
+def job_words(job: Job) -> str:
+    """What changed, said as the thing to do: 'started at Globex as CTO: congratulate
+    them', 'moved to Globex: ...', 'became CTO at Globex: ...'."""
+    same = fold(job.company or "") == fold(job.company_before or "")
+    if job.company and not same:
+        what = f"started at {job.company} as {job.role}" if job.role else \
+            f"moved to {job.company}"
+    elif job.role and job.company:
+        what = f"became {job.role} at {job.company}"
+    elif job.role:
+        what = f"became {job.role}"
+    elif job.company_before and not job.company:
+        return f"left {job.company_before}: ask what they are doing now"
+    else:
+        what = "changed jobs"
+    return f"{what}: congratulate them"
+
+
 def is_candidate(f: Facts, today: date) -> bool:
     """Suggested this week: due within the coming week, a promise due in it, an undated
-    promise made two weeks ago or more, or a birthday in the week. Someone an import
-    created whom you have never been in touch with is a contact, not yet a relationship:
-    only a promise brings them in (so a large import never floods the list).
+    promise made two weeks ago or more, a birthday in the week, or a job change in the
+    news. Someone an import created whom you have never been in touch with is a contact,
+    not yet a relationship: only a promise brings them in (so a large import, or a
+    re-import where dozens of connections moved, never floods the list).
     (`queries.next_candidates` applies exactly this rule in SQL.)"""
     if promises_due(f, today) or stale_promises(f, today):
         return True
     if never_contacted_import(f.imported, f.last_contact):
         return False
-    return due_this_week(f, today) or birthday_this_week(f, today) is not None
+    return (due_this_week(f, today) or birthday_this_week(f, today) is not None
+            or job_news(f, today) is not None)
 
 
 def due_this_week(f: Facts, today: date) -> bool:
@@ -236,13 +288,17 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
         s.score += BIRTHDAY_POINTS
         reasons.append(f"birthday {_weekday(birthday, today)} ({birthday:%-d %B}): say "
                        "happy birthday")
+    job = job_news(f, today)
+    if job is not None:
+        s.score += JOB_POINTS
+        reasons.append(job_words(job))
     stale = stale_promises(f, today)
     if stale:
         s.score += STALE_PROMISE_POINTS
     undated = [p for p in f.promises if p.due is None]
     for p in sorted(stale, key=lambda p: (p.made, p.text)):  # the oldest first
         reasons.append(f"you promised '{p.text}' {ago(p.made, today)}")
-    if due_this_week(f, today) or not (dated or birthday or stale):
+    if due_this_week(f, today) or not (dated or birthday or stale or job):
         reasons.append(_recency_reason(f, today, days))
     for p in undated:
         s.score += UNDATED_PROMISE_POINTS

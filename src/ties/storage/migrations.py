@@ -436,6 +436,8 @@ def m008_learned_per_talking_point(conn: sqlite3.Connection) -> None:
         conn.execute(f"UPDATE person SET {field}_learned_at = learned_at "
                      f"WHERE {field} IS NOT NULL")
     conn.execute("ALTER TABLE person DROP COLUMN learned_at")
+
+
 def m009_learned_rhythm(conn: sqlite3.Connection) -> None:
     """Each person's own rhythm is kept with their stats: `person_stats.rhythm_days`, the
     typical gap between contact episodes (NULL without one), and `rhythm_gaps`, how many
@@ -453,6 +455,70 @@ def m009_learned_rhythm(conn: sqlite3.Connection) -> None:
                      "WHERE person_id = ?", (typical, gaps, pid))
 
 
+def m010_job_changes(conn: sqlite3.Connection) -> None:
+    """People keep their earlier jobs, and imports know which company and role they
+    brought, so that a re-import can tell a job change from a value you typed.
+
+    `job_change`: one row per change of company or role ties learned of (a re-import, or
+    `ties edit --moved`): what they were before, what they became, the day, and the import
+    that made it (undo takes it back). `import_value`: the company and role each kind of
+    file (format) last brought for a person. No row of another table changes. Each person
+    an import created and nobody changed since (their `updated_at` is still the import's
+    time, as undo's check for a store before digests reads it), and each company or role
+    an import filled in that still holds that value, is recorded as that import's (a ties
+    JSON import is a backup, not news of anyone's job), so the first re-import after the
+    upgrade already sees job changes."""
+    ddl = dialect.of(conn).ddl
+    for statement in _M010:
+        conn.execute(ddl(statement))
+    found: dict[tuple[int, str, str], str] = {}
+    for pid, company, role, updated, fmt, imported in conn.execute(
+            "SELECT p.id, p.company, p.role, p.updated_at, b.format, b.imported_at FROM "
+            "person p JOIN import_batch b ON b.id = p.import_id WHERE b.undone_at IS NULL "
+            "AND b.format <> 'ties' ORDER BY p.id").fetchall():
+        if str(updated)[:19] != str(imported)[:19]:
+            continue
+        for key, value in (("company", company), ("role", role)):
+            if isinstance(value, str) and value:
+                found[(pid, key, fmt)] = value
+    for pid, key, value, fmt in conn.execute(
+            "SELECT f.person_id, f.field, f.value, b.format FROM import_fill f JOIN "
+            "import_batch b ON b.id = f.batch_id JOIN person p ON p.id = f.person_id WHERE "
+            "b.undone_at IS NULL AND b.format <> 'ties' AND f.field IN ('company', 'role') AND "
+            "((f.field = 'company' AND p.company = f.value) OR "
+            "(f.field = 'role' AND p.role = f.value)) ORDER BY f.batch_id").fetchall():
+        found[(pid, key, fmt)] = value
+    for (pid, key, fmt), value in sorted(found.items()):
+        conn.execute('INSERT INTO import_value (person_id, field, format, value) '
+                     'VALUES (?, ?, ?, ?)', (pid, key, fmt, value))
+
+
+_M010 = [
+    """CREATE TABLE job_change (
+        id INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        changed_on DATE NOT NULL,
+        company_before VARCHAR,
+        role_before VARCHAR,
+        company VARCHAR,
+        role VARCHAR,
+        batch_id INTEGER,
+        PRIMARY KEY (id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE,
+        FOREIGN KEY(batch_id) REFERENCES import_batch (id) ON DELETE CASCADE)""",
+    "CREATE INDEX ix_job_change_person_id ON job_change (person_id)",
+    "CREATE INDEX ix_job_change_changed_on ON job_change (changed_on)",
+    "CREATE INDEX ix_job_change_batch_id ON job_change (batch_id)",
+    """CREATE TABLE import_value (
+        person_id INTEGER NOT NULL,
+        field VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        PRIMARY KEY (person_id, field, format),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)""",
+]
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
@@ -463,5 +529,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m007_learned_at,
     m008_learned_per_talking_point,
     m009_learned_rhythm,
+    m010_job_changes,
 ]
 LATEST = len(MIGRATIONS)

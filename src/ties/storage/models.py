@@ -203,6 +203,38 @@ class ImportSetting(SQLModel, table=True):
     value: str
 
 
+class JobChange(SQLModel, table=True):
+    """A change of someone's company or role ties learned of: a re-import that brought a
+    new one, or `ties edit --moved`. `batch_id`: the import that made it (its undo puts
+    the earlier company and role back and removes the row); None for one made by hand or
+    brought by a ties JSON file."""
+
+    __tablename__ = "job_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    changed_on: dt.date = Field(index=True)
+    company_before: str | None = None
+    role_before: str | None = None
+    company: str | None = None
+    role: str | None = None
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True,
+                                 ondelete="CASCADE")
+
+
+class ImportValue(SQLModel, table=True):
+    """The company or role a kind of file (`format`: linkedin, google, vcard, csv) last
+    brought for a person. A re-import of that kind changes the field only while it still
+    holds this value: one you typed or another kind of file brought is yours and is kept."""
+
+    __tablename__ = "import_value"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    field: str = Field(primary_key=True)
+    format: str = Field(primary_key=True)
+    value: str
+
+
 class Setting(SQLModel, table=True):
     __tablename__ = "setting"
 

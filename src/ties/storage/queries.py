@@ -191,7 +191,22 @@ def profile(conn: Connection, person_id: int) -> dict[str, Any]:
     person["interactions"] = person["interactions"] or 0
     person["tags"] = tags_of(conn, [person_id])[person_id]
     _with_contacts(conn, [person])
+    person["jobs"] = jobs_of(conn, [person_id])[person_id]
     return person
+
+
+def jobs_of(conn: Connection, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each person's job changes, oldest first: date, company_before, role_before,
+    company, role (`ties show`, `--json` and the JSON export)."""
+    out: dict[int, list[dict[str, Any]]] = {pid: [] for pid in ids}
+    for chunk in chunks(ids):
+        for row in _all(conn, "SELECT person_id, changed_on AS date, company_before, "
+                              "role_before, company, role FROM job_change WHERE person_id "
+                              f"IN ({marks(chunk)}) ORDER BY person_id, changed_on, id", chunk):
+            for key in ("company_before", "role_before"):  # as company and role are read
+                row[key] = stored.text(row[key])
+            out[row.pop("person_id")].append(row)
+    return out
 
 
 def name_key(conn: Connection, person_id: int) -> object:
@@ -564,9 +579,10 @@ _FACTS_COLUMNS = (
 
 
 def _facts(conn: Connection, rows: list[dict]) -> list:
-    from ties.core.scoring import Facts, Promise
+    from ties.core.scoring import Facts, Job, Promise
 
     open_promises: dict[int, list] = {r["id"]: [] for r in rows}
+    jobs: dict[int, Job] = {}
     if rows:
         ids = list(open_promises)
         for chunk in chunks(ids):
@@ -575,6 +591,11 @@ def _facts(conn: Connection, rows: list[dict]) -> list:
                 f"person_id IN ({marks(chunk)}) ORDER BY id", chunk,
             ):
                 open_promises[pid].append(Promise(stored.text(text), _iso(due), _iso(made)))
+        for pid, changes in jobs_of(conn, ids).items():
+            if changes:  # the latest (oldest first)
+                j = changes[-1]
+                jobs[pid] = Job(j["date"], j["company_before"], j["role_before"],
+                                j["company"], j["role"])
     return [
         Facts(
             id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
@@ -585,7 +606,7 @@ def _facts(conn: Connection, rows: list[dict]) -> list:
             birthday=(r["birthday_month"], r["birthday_day"]) if r["birthday_month"] else None,
             industry=r["industry"], company=r["company"], sort_key=r["name_key"],
             imported=r["import_id"] is not None, fixed=bool(r["fixed"]),
-            rhythm=r["rhythm_days"], rhythm_gaps=r["rhythm_gaps"] or 0,
+            rhythm=r["rhythm_days"], rhythm_gaps=r["rhythm_gaps"] or 0, job=jobs.get(r["id"]),
         )
         for r in rows
     ]
@@ -616,6 +637,15 @@ def _birthday_sql(today: date) -> tuple[str, list]:
     return f"(p.birthday_month * 100 + p.birthday_day IN ({marks(keys)}))", keys
 
 
+def _job_sql(today: date) -> tuple[str, list]:
+    """A job change still in the news (`scoring.job_news`), as a condition on person p."""
+    from ties.core.scoring import job_news_since
+
+    return ("EXISTS (SELECT 1 FROM job_change j WHERE j.person_id = p.id AND "
+            "j.changed_on >= ? AND j.changed_on <= ?)",
+            [job_news_since(today).isoformat(), today.isoformat()])
+
+
 def _stale_sql(today: date) -> tuple[str, list]:
     """An undated promise made STALE_PROMISE_AFTER days ago or more (joined `_PROMISES`)."""
     from ties.core.scoring import STALE_PROMISE_AFTER
@@ -636,6 +666,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
     late = f"({since} - ({cadence}) + ?)"  # scoring.ask_this_week's 0 .. 6: coming due
     birthday, kparams = _birthday_sql(today)
     stale, sparams = _stale_sql(today)
+    job, jparams = _job_sql(today)
     return (
         f"CAST({days} AS DOUBLE PRECISION) / ({cadence}) "
         "* ? * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
@@ -647,6 +678,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
         f"CASE WHEN {late} >= 0 AND {late} % ? < ? THEN ? ELSE 0 END ELSE 0 END "
         f"+ CASE WHEN {birthday} THEN ? ELSE 0 END "
         f"+ CASE WHEN {stale} THEN ? ELSE 0 END "
+        f"+ CASE WHEN {job} THEN ? ELSE 0 END "
         "+ ? * coalesce(f.undated, 0) "
         f"+ CASE WHEN {_fading_sql(since, cadence)} THEN ? ELSE 0 END AS bonus",
         cparams + [float(scoring.DUE_POINTS), settings["weight.strategic"],
@@ -658,6 +690,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
                    int(scoring.ASK_EVERY), scoring.WEEK,
                    float(scoring.ASK_HOW_TO_HELP_POINTS), *kparams,
                    float(scoring.BIRTHDAY_POINTS), *sparams, float(scoring.STALE_PROMISE_POINTS),
+                   *jparams, float(scoring.JOB_POINTS),
                    float(scoring.UNDATED_PROMISE_POINTS), today.isoformat(),
                    today.isoformat(), *cparams, float(scoring.FADING_POINTS)],
     )
@@ -701,15 +734,16 @@ def next_candidates(conn: Connection, today: date, settings: dict,
     active, aparams = _active(type_)
     birthday, kparams = _birthday_sql(today)
     stale, sparams = _stale_sql(today)
+    job, jparams = _job_sql(today)
     horizon = (today + timedelta(days=WEEK - 1)).isoformat()
     due = d.add_days("coalesce(s.last_contact, p.created)", cadence)
     rows = conn.execute(
         f"SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS promised "
         f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
-        f"WHERE {active} AND ((({due} <= ? OR {birthday}) "
+        f"WHERE {active} AND ((({due} <= ? OR {birthday} OR {job}) "
         f"AND NOT {NEVER_CONTACTED_IMPORT}) OR f.first_due <= ? OR {stale})",
         [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, *cparams, horizon,
-         *kparams, horizon, *sparams],
+         *kparams, *jparams, horizon, *sparams],
     ).fetchall()
     ids = [r[0] for r in rows] if count is None else shortlist(rows, count)
     return _facts_of(conn, ids, settings)
@@ -920,8 +954,17 @@ def export_data(conn: Connection) -> dict:
                         "coalesce(s.interactions, 0) AS interactions FROM person p "
                         "LEFT JOIN person_stats s ON s.person_id = p.id ORDER BY p.id")
     tags = tags_of(conn, [p["id"] for p in people])
+    jobs = jobs_of(conn, [p["id"] for p in people])
+    brought: dict[int, dict[str, dict[str, str]]] = {}
+    for pid, key, format_, value in conn.execute(
+            "SELECT v.person_id, v.field, v.format, v.value FROM import_value v JOIN person p "
+            "ON p.id = v.person_id ORDER BY v.person_id, v.format, v.field"):
+        if stored.text(value) and key in ("company", "role"):
+            brought.setdefault(pid, {}).setdefault(format_, {})[key] = stored.text(value)
     for p in people:
         p["tags"] = tags[p["id"]]
+        p["jobs"] = jobs[p["id"]]
+        p["imported"] = brought.get(p["id"], {})
     _with_contacts(conn, people)
     interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
                               "received, logged_at FROM interaction ORDER BY id")

@@ -105,6 +105,15 @@ def update_person(
             setattr(person, LEARNED_AT[k], None)
         elif changes.get(k) and changes[k] != getattr(person, k):
             setattr(person, LEARNED_AT[k], now)
+    typed = [k for k in ("company", "role") if k in changes and changes[k] != getattr(person, k)]
+    if typed:  # yours now: no import changes it again (docs/import.md, "Job changes")
+        from sqlalchemy import delete
+
+        from ties.storage.models import ImportValue
+
+        session.execute(delete(ImportValue).where(ImportValue.person_id == person_id,
+                                                  ImportValue.field.in_(typed))
+                        .execution_options(synchronize_session=False))
     for key, value in changes.items():
         setattr(person, key, value)
     if append_note:
@@ -120,6 +129,18 @@ def update_person(
     session.add(person)
     session.flush()
     return person
+
+
+def record_job(session: Session, person_id: int, before: dict, day: date) -> None:
+    """Keep someone's earlier company and role (`before`) in their history as a job change
+    on `day`, they having now what their row holds (`ties edit --moved`)."""
+    from ties.storage.models import JobChange
+
+    person = session.get(Person, person_id)
+    session.add(JobChange(person_id=person_id, changed_on=day,
+                          company_before=before.get("company"), role_before=before.get("role"),
+                          company=person.company, role=person.role))
+    session.flush()
 
 
 def set_contacts(session: Session, person: Person, kind: str, values: list[str]) -> None:
@@ -406,6 +427,7 @@ class ImportResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     # (name, field, the file's value, yours)
     conflicts: list[tuple[str, str, str, str]] = field(default_factory=list)
+    jobs: list[tuple[str, object]] = field(default_factory=list)  # (name, reconcile.Job)
     interactions: int = 0
     follow_ups: int = 0
     settings: int = 0
@@ -466,9 +488,11 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     from ties.core import reconcile
 
     batch = _open_batch(session, parsed.format, source)
-    planned = reconcile.plan(parsed.records, *_here(raw(session), parsed.records),
+    index, current = _here(raw(session), parsed.records)
+    planned = reconcile.plan(parsed.records, index, current,
                              type_=type_, tags=tags, skipped=parsed.skipped,
-                             progress=progress)
+                             progress=progress,
+                             brought=brought(raw(session), list(current), parsed.format))
     result = apply_plan(session, planned, batch=batch, today=today, format_=parsed.format)
     _finish_batch(session, batch, result)
     return result
@@ -483,6 +507,37 @@ def _here(conn: Connection, records) -> tuple:
                                          if (pid := _match(rec, index)) is not None}))
 
 
+def brought(conn: Connection, ids: list[int], format_: str) -> dict[int, dict[str, str]]:
+    """The company and role an import of `format_` last brought each of these people
+    (`import_value`): what a re-import of that kind may change (reconcile.plan)."""
+    out: dict[int, dict[str, str]] = {}
+    for chunk in chunks(ids):
+        for pid, key, value in conn.execute(
+                f"SELECT person_id, field, value FROM import_value WHERE person_id IN "
+                f"({marks(chunk)}) AND format = ?", [*chunk, format_]):
+            out.setdefault(pid, {})[key] = value
+    return out
+
+
+def _remember(session: Session, format_: str, values: list[tuple[int, str, str]]) -> None:
+    """Record (person, field, value) as what an import of `format_` brought: the job
+    fields it created, filled or changed."""
+    from sqlalchemy import delete, insert
+
+    from ties import formats
+    from ties.storage.models import ImportValue
+
+    if formats.reader_named(format_).lossless or not values:  # a backup brings no news
+        return  # of anyone's job
+    for pid, key, _ in values:
+        session.execute(delete(ImportValue).where(
+            ImportValue.person_id == pid, ImportValue.field == key,
+            ImportValue.format == format_).execution_options(synchronize_session=False))
+    session.execute(insert(ImportValue), [
+        {"person_id": pid, "field": key, "format": format_, "value": value}
+        for pid, key, value in values])
+
+
 def apply_plan(session: Session, planned, *, batch, today: date,
                format_: str) -> ImportResult:
     """Write what `planned` (a reconcile.Plan) says, and nothing else: its creates (with
@@ -492,7 +547,8 @@ def apply_plan(session: Session, planned, *, batch, today: date,
     from sqlalchemy import insert
     from sqlalchemy import update as update_
 
-    from ties.storage.models import ImportFill
+    from ties.core import reconcile
+    from ties.storage.models import ImportFill, JobChange
 
     batch_id = batch.id if batch is not None else None
     stamp = batch.imported_at if batch is not None else dates.now()
@@ -528,6 +584,22 @@ def apply_plan(session: Session, planned, *, batch, today: date,
         if not planned.keep_ids:  # a whole document refreshes everyone at its end
             refresh_stats(session, ids)
         result.created = [c.name for c in planned.creates]
+        jobs = [{"person_id": pid, "changed_on": job["date"],
+                 **{k: job[k] for k in ("company_before", "role_before", "company", "role")}}
+                for pid, c in zip(ids, planned.creates, strict=True) for job in c.jobs]
+        if jobs:  # earlier jobs a ties JSON file brings: they go with the person
+            session.execute(insert(JobChange), jobs)
+        from ties.storage.models import ImportValue
+
+        kept = [{"person_id": pid, "field": key, "format": format_of, "value": value}
+                for pid, c in zip(ids, planned.creates, strict=True)
+                for format_of, found in sorted(c.brought.items())
+                for key, value in sorted(found.items())]
+        if kept:  # and what each kind of file had brought them
+            session.execute(insert(ImportValue), kept)
+        _remember(session, format_, [(pid, key, c.values[key])
+                                     for pid, c in zip(ids, planned.creates, strict=True)
+                                     for key in reconcile.JOB_FIELDS if c.values.get(key)])
     # What the people an update adds addresses to have already, read at once.
     had_contacts = queries.contacts_of(raw(session), sorted(
         {u.person_id for u in planned.updates
@@ -555,6 +627,12 @@ def apply_plan(session: Session, planned, *, batch, today: date,
         session.execute(insert(ImportFill), [
             {"batch_id": batch_id, "person_id": pid, "field": k, "value": _text(v)}
             for k, v in changed.items()])
+        _remember(session, format_, [(pid, key, changed[key]) for key in reconcile.JOB_FIELDS
+                                     if changed.get(key)])
+        if update.job is not None:
+            session.add(JobChange(person_id=pid, changed_on=today, batch_id=batch_id,
+                                  **update.job.as_dict()))
+            result.jobs.append((name, update.job))
         shown = [k.split(":")[0].replace("birthday_", "birthday|").split("|")[0] for k in changed]
         result.updated.append((name, list(dict.fromkeys(shown))))
     _apply_history(session, planned, made, batch_id, today, result)
@@ -901,6 +979,7 @@ class Undone:
     sorted: int = 0  # of the people it created, those you had typed or archived since
     left: int = 0  # people it had added to interactions an earlier import created, taken out
     put_back: int = 0  # interactions whose "they reached out" it had corrected, put back
+    jobs: int = 0  # people whose earlier company or role it put back
 
 
 def _unmerge(session: Session, batch_id: int) -> int:
@@ -1002,10 +1081,12 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                         .values(they_reached_out=was).execution_options(**unsynced))
     others += sorted(queries.people_in(conn, [iid for iid, _ in put_back]) - set(created))
     fills = [f for f in fills if not f.field.startswith((JOINED, REACHED))]
-    restored = set()
+    moved_back = _jobs_back(session, batch)
+    restored: set[int] = set()
     for fill in fills:
         kind = fill.field.split(":")[0]
-        if fill.field == LEARNED_BEFORE:  # what a schema-7 import kept; m008 made it moot
+        # LEARNED_BEFORE: what a schema-7 import kept, which m008 made moot
+        if fill.field == LEARNED_BEFORE or (fill.person_id, fill.field) in moved_back:
             continue
         if kind in ("email", "phone"):  # an address it added: taken out of their list
             _forget_contact(session, fill.person_id, kind, fill.value)
@@ -1022,6 +1103,8 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                     emptied[LEARNED_AT[fill.field]] = None
                 session.execute(update(Person).where(Person.id == fill.person_id)
                                 .values(emptied).execution_options(**unsynced))
+                _forget_brought(session, fill.person_id, fill.field, batch.format,
+                                fill.value)
         restored.add(fill.person_id)
     for chunk in chunks(created):
         session.execute(delete(Person).where(Person.id.in_(chunk))
@@ -1034,6 +1117,7 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     done.sorted = len(sorted_)
     done.left = len(left)
     done.put_back = len(put_back)
+    done.jobs = len({pid for pid, _ in moved_back})
     return done
 
 
@@ -1045,6 +1129,57 @@ REACHED = "reached:#"
 """The import_fill rows of a calendar import that corrected who reached out in an
 interaction an earlier import created ("reached:#12", the value it had): undo puts it
 back."""
+
+
+def _forget_brought(session: Session, person_id: int, key: str, format_: str,
+                    value: str) -> None:
+    """An undone import no longer brought `value`: its kind of file's record of it goes."""
+    from sqlalchemy import delete
+
+    from ties.storage.models import ImportValue
+
+    session.execute(delete(ImportValue).where(
+        ImportValue.person_id == person_id, ImportValue.field == key,
+        ImportValue.format == format_, ImportValue.value == value)
+        .execution_options(synchronize_session=False))
+
+
+def _jobs_back(session: Session, batch) -> set[tuple[int, str]]:
+    """Undo the job changes an import made: each company and role that still holds what
+    it set gets what it held before (a value you typed since is yours, and stays), what
+    that kind of file brought goes back to the earlier value, and the history entry goes.
+    The (person, field) pairs it put back (or left as yours)."""
+    from sqlalchemy import delete, update
+
+    from ties.core import reconcile
+    from ties.storage.models import JobChange
+
+    handled: set[tuple[int, str]] = set()
+    changes = raw(session).execute(
+        "SELECT j.person_id, j.company_before, j.role_before, j.company, j.role, p.company, "
+        "p.role FROM job_change j JOIN person p ON p.id = j.person_id WHERE j.batch_id = ? "
+        "ORDER BY j.id", (batch.id,)).fetchall()
+    for pid, *values in changes:
+        before = dict(zip(reconcile.JOB_FIELDS, values[0:2], strict=True))
+        after = dict(zip(reconcile.JOB_FIELDS, values[2:4], strict=True))
+        now = dict(zip(reconcile.JOB_FIELDS, values[4:6], strict=True))
+        back = {}
+        for key in reconcile.JOB_FIELDS:
+            handled.add((pid, key))
+            if before[key] == after[key] or now[key] != after[key]:
+                continue
+            back[key] = before[key]
+            remembered = [(pid, key, before[key])] if before[key] else []
+            if after[key]:
+                _forget_brought(session, pid, key, batch.format, after[key])
+            _remember(session, batch.format, remembered)
+        if back:
+            session.execute(update(Person).where(Person.id == pid).values(**back)
+                            .execution_options(synchronize_session=False))
+    session.execute(delete(JobChange).where(JobChange.batch_id == batch.id)
+                    .execution_options(synchronize_session=False))
+    return handled
+
 
 LEARNED_BEFORE = "learned_at:before"
 """The import_fill row a schema-7 store kept with when a person had learned their talking
@@ -1215,13 +1350,15 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
         ImportBatch,
         ImportFill,
         ImportSetting,
+        ImportValue,
         InteractionSource,
+        JobChange,
         Setting,
     )
 
     # Rows that point at others first, so that no foreign key is left dangling meanwhile.
     for model in (InteractionSource, InteractionPerson, Tag, PersonContact, FollowUp,
-                  ImportFill, ImportSetting,
+                  ImportFill, ImportSetting, JobChange, ImportValue,
                   PersonStats, Interaction, Person, ImportBatch, Setting):
         session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
@@ -1275,6 +1412,10 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
     session.execute(update(InteractionPerson).where(InteractionPerson.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
     session.execute(update(FollowUpModel).where(FollowUpModel.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
+    from ties.storage.models import JobChange  # their job changes stay in the history
+
+    session.execute(update(JobChange).where(JobChange.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
     # The calendar and mail keys recorded for them become the kept person's (a key both
     # were recorded for stays once), so a re-import adds nothing for either.

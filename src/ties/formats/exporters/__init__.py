@@ -46,6 +46,10 @@ def person_record(p: dict) -> dict:
             out[f.json_key] = _iso(value_of(f, p))
             if f.repeatable:
                 out[f"{f.json_key}s"] = _listed(p, f.name)
+    if p.get("jobs"):  # their earlier jobs, oldest first (only when they have any)
+        out["jobs"] = [{k: _iso(v) for k, v in job.items()} for job in p["jobs"]]
+    if p.get("imported"):  # what each kind of file last brought them
+        out["imported"] = p["imported"]
     return out
 
 

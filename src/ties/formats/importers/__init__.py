@@ -50,6 +50,11 @@ class Record:
     # fields["phone"] hold that first one), duplicates left out.
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
+    # Earlier jobs (a ties JSON file's "jobs"): dicts of date, company_before, role_before,
+    # company, role, oldest first.
+    jobs: list[dict] = field(default_factory=list)
+    # What each kind of file last brought them ("imported"): format -> {company, role}.
+    brought: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

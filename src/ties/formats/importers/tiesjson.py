@@ -212,7 +212,73 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
         elif profile.get(k):
             profile[clock] = person_wide
     return Record(name=name, position=f"person {pid}", fields=profile, tags=tags,
-                  emails=found["email"], phones=found["phone"])
+                  emails=found["email"], phones=found["phone"], jobs=_jobs(p, today),
+                  brought=_brought(p))
+
+
+JOB_KEYS = ("company_before", "role_before", "company", "role")
+
+
+def _brings_jobs(name: object) -> bool:
+    """Whether `name` is a kind of file a re-import changes jobs from: a contacts format
+    (not ties' own backup, not a calendar or mailbox)."""
+    from ties import formats
+
+    fmt = formats.reader_named(name) if isinstance(name, str) else None
+    return fmt is not None and not fmt.lossless and not fmt.sightings
+
+
+def _brought(p: dict) -> dict[str, dict[str, str]]:
+    """A person's "imported": the company and role each kind of file last brought them
+    ({"linkedin": {"company": "Globex", "role": "CTO"}}), so that a re-import after a
+    restore still tells a job change from a value you typed."""
+    from ties.core import fields
+
+    value = p.get("imported")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid("imported", f"must be an object, not {_shown(value)}")
+    out: dict[str, dict[str, str]] = {}
+    for format_, found in value.items():
+        if not _brings_jobs(format_) or not isinstance(found, dict):
+            from ties import formats
+
+            named = [n for n in formats.import_names() if _brings_jobs(n)]
+            raise Invalid("imported", f"must name one of {', '.join(named)} with an "
+                          f"object of company and role, not {_shown(format_)}")
+        for key, text in found.items():
+            if key not in ("company", "role") or not isinstance(text, str):
+                raise Invalid("imported", f"{format_} must give a company or role as "
+                              f"text, not {_shown(key)}: {_shown(text)}")
+            checked = _checked("imported", lambda k=key, v=text: fields.profile({k: v})[k])
+            if checked:
+                out.setdefault(format_, {})[key] = checked
+    return out
+
+
+def _jobs(p: dict, today: date) -> list[dict]:
+    """A person's "jobs": each change of company or role, with its date (not after
+    today) and what they were and became, each checked as the company or role field."""
+    from ties.core import fields
+
+    out = []
+    for entry in _list(p, "jobs"):
+        if not isinstance(entry, dict):
+            raise Invalid("jobs", f"must be a list of objects, and {_shown(entry)} is not one")
+        if entry.get("date") is None:
+            raise Invalid("jobs", "must give each change its \"date\"")
+        try:
+            job = {"date": _date(entry, "date", today, past=True)}
+            for key in JOB_KEYS:
+                value = _string(entry, key)
+                field_ = key.removesuffix("_before")
+                job[key] = (None if value is None else
+                            _checked(key, lambda f=field_, v=value: fields.profile({f: v})[f]))
+        except Invalid as bad:  # said as the list's: person 3 "jobs" date is ...
+            raise Invalid("jobs", f"{bad.field} {bad.problem}") from None
+        out.append(job)
+    return sorted(out, key=lambda j: j["date"])
 
 
 # Interactions and follow-ups ---------------------------------------------------------------

@@ -1,0 +1,450 @@
+"""Job changes (issue 17 item 4): a re-import that brings someone's new company or role
+changes it, keeps the earlier one in their history, and never clobbers what you typed."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import rows
+from ties.core import reconcile, scoring
+from ties.core.identity import Index
+from ties.formats.importers import Record
+
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+ANA = "Ana,Lima,https://www.linkedin.com/in/analima,,{},{},01 Feb 2024\n"
+BO = "Bo,Chen,https://www.linkedin.com/in/bochen,,{},{},01 Feb 2024\n"
+
+
+def here(*people: dict) -> tuple[Index, dict[int, dict]]:
+    index, current = Index(), {}
+    for p in people:
+        index.add(p["id"], key=p["name"].lower(), company=p.get("company"),
+                  email=p.get("email"), linkedin=p.get("linkedin"))
+        current[p["id"]] = {**{k: None for k in reconcile.IMPORT_FIELDS}, "tags": [], **p}
+    return index, current
+
+
+ANA_HERE = {"id": 7, "name": "Ana Lima", "linkedin": "https://www.linkedin.com/in/analima",
+            "company": "Initech", "role": "VP Engineering"}
+
+
+def planned(fields: dict, brought: dict | None, person: dict = ANA_HERE):
+    index, current = here(person)
+    return reconcile.plan([Record("Ana Lima", "row 2", {"linkedin": person["linkedin"],
+                                                        **fields})],
+                          index, current, brought=brought)
+
+
+# The planner (pure) -------------------------------------------------------------------------
+
+def test_a_new_company_and_role_replace_what_the_same_kind_of_file_brought_before():
+    plan = planned({"company": "Globex", "role": "CTO"},
+                   {7: {"company": "Initech", "role": "VP Engineering"}})
+    (update,) = plan.updates
+    assert update.changes == {"company": "Globex", "role": "CTO"}
+    assert update.job.as_dict() == {"company_before": "Initech", "role_before": "VP Engineering",
+                                    "company": "Globex", "role": "CTO"}
+    assert update.job.words == "Initech -> Globex, CTO"
+    assert plan.conflicts == [] and plan.counts()["jobs"] == 1
+
+
+def test_a_new_role_at_the_same_company_is_a_job_change_said_as_a_new_role():
+    plan = planned({"company": "Initech", "role": "CTO"},
+                   {7: {"company": "Initech", "role": "VP Engineering"}})
+    assert plan.updates[0].changes == {"role": "CTO"}
+    assert plan.updates[0].job.words == "VP Engineering -> CTO at Initech"
+
+
+def test_a_new_company_without_a_role_in_the_file_drops_the_role_that_file_brought():
+    plan = planned({"company": "Globex"}, {7: {"company": "Initech", "role": "VP Engineering"}})
+    assert plan.updates[0].changes == {"company": "Globex", "role": None}
+    assert plan.updates[0].job.words == "Initech -> Globex"
+
+
+def test_a_new_company_keeps_a_role_you_typed_when_the_file_gives_none():
+    plan = planned({"company": "Globex"}, {7: {"company": "Initech"}})
+    assert plan.updates[0].changes == {"company": "Globex"}
+    assert plan.updates[0].job.role == "VP Engineering"
+
+
+def test_regression_a_company_you_typed_over_the_imported_one_is_kept_as_a_conflict():
+    plan = planned({"company": "Globex", "role": "VP Engineering"},
+                   {7: {"company": "Initech Ltd", "role": "VP Engineering"}})
+    assert plan.updates[0].changes == {} and plan.updates[0].job is None
+    assert plan.conflicts == [("Ana Lima", "company", "Globex", "Initech")]
+
+
+def test_regression_a_new_role_at_a_company_you_kept_as_yours_was_applied_there():
+    """The file's role is at its company: where your company is kept, so is the role
+    (it made 'became CTO at Initech Labs' of a move to Globex)."""
+    person = {**ANA_HERE, "company": "Initech Labs", "role": "VP"}
+    plan = planned({"company": "Globex", "role": "CTO"}, {7: {"role": "VP"}}, person)
+    assert plan.updates[0].job is None and plan.updates[0].changes == {}
+    assert plan.conflicts == [("Ana Lima", "company", "Globex", "Initech Labs"),
+                              ("Ana Lima", "role", "CTO", "VP")]
+
+
+def test_a_value_another_kind_of_file_or_you_brought_is_kept_as_a_conflict():
+    plan = planned({"company": "Globex"}, {})
+    assert plan.updates[0].job is None
+    assert plan.conflicts == [("Ana Lima", "company", "Globex", "Initech")]
+    assert planned({"company": "Globex"}, None).conflicts == plan.conflicts
+
+
+def test_the_same_company_in_another_case_is_no_job_change():
+    plan = planned({"company": "INITECH", "role": "vp engineering"},
+                   {7: {"company": "Initech", "role": "VP Engineering"}})
+    assert plan.updates[0].changes == {} and plan.updates[0].job is None
+    assert plan.conflicts == []
+
+
+def test_a_job_change_is_in_the_plans_entries_and_its_fields_are_not_said_as_fills():
+    plan = planned({"company": "Globex", "role": "CTO", "location": "Porto"},
+                   {7: {"company": "Initech", "role": "VP Engineering"}})
+    (entry,) = plan.entries()
+    assert entry["fields"] == ["location"]
+    assert entry["job"] == {"company_before": "Initech", "role_before": "VP Engineering",
+                            "company": "Globex", "role": "CTO"}
+
+
+# Through the CLI ----------------------------------------------------------------------------
+
+def write(tmp_path, name: str, *lines: str):
+    path = tmp_path / name
+    path.write_text(HEADER + "".join(lines))
+    return str(path)
+
+
+def listed(ties) -> list[tuple[str, str, str]]:
+    people = json.loads(ties("list", "--json").stdout)
+    return [(p["name"], p["company"], p["role"]) for p in people]
+
+
+def test_reimport_changes_jobs_says_who_moved_and_undo_puts_everything_back(
+        ties, tmp_path, db_path):
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP Engineering"),
+                  BO.format("Acme", "Engineer"))
+    second = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"),
+                   BO.format("Acme", "Staff Engineer"))
+    assert ties("import", first).exit_code == 0
+    before = ties("export", "--format", "json").stdout
+    result = ties("import", second, TIES_TODAY="2025-04-01")
+    assert result.exit_code == 0, result.stderr
+    assert ("2 people changed jobs: Ana Lima (Initech -> Globex, CTO), Bo Chen (Engineer -> "
+            "Staff Engineer at Acme)\n") in result.stderr
+    assert listed(ties) == [("Ana Lima", "Globex", "CTO"), ("Bo Chen", "Acme", "Staff Engineer")]
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert "put back the earlier job of 2 people" in undone.stderr
+    assert listed(ties) == [("Ana Lima", "Initech", "VP Engineering"),
+                            ("Bo Chen", "Acme", "Engineer")]
+    assert ties("export", "--format", "json").stdout.split('"people"')[1] == \
+        before.split('"people"')[1]
+    assert count(db_path, "job_change") == 0
+
+
+def count(db_path, table: str) -> int:
+    return rows(db_path, f"SELECT count(*) FROM {table}")[0][0]
+
+
+def test_a_company_you_edited_by_hand_wins_and_the_import_says_it_kept_it(ties, tmp_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "Initech Labs").exit_code == 0
+    result = ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "VP")))
+    assert result.exit_code == 0, result.stderr
+    assert "changed jobs" not in result.stderr
+    assert "kept yours: Ana Lima's company is 'Initech Labs'; the file says 'Globex'" \
+        in result.stderr
+    assert listed(ties) == [("Ana Lima", "Initech Labs", "VP")]
+
+
+def test_dry_run_shows_the_job_change_and_writes_nothing(ties, tmp_path, db_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
+    result = ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO")), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "update     row 2: same LinkedIn profile as Ana Lima (@1); new job: "
+        "Initech -> Globex, CTO")
+    assert result.stdout.endswith("1 person would change jobs: Ana Lima (Initech -> Globex, "
+                                  "CTO)\n")
+    assert listed(ties) == [("Ana Lima", "Initech", "VP")]
+    assert count(db_path, "job_change") == 0
+
+
+def test_json_carries_the_job_change_and_its_count(ties, tmp_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
+    result = ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO")), "--json")
+    doc = json.loads(result.stdout)
+    assert doc["counts"]["jobs"] == 1
+    assert doc["plan"][0]["job"] == {"company_before": "Initech", "role_before": "VP",
+                                     "company": "Globex", "role": "CTO"}
+
+
+def test_a_second_import_of_the_same_changed_file_changes_nothing_more(ties, tmp_path, db_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
+    second = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"))
+    assert ties("import", second).exit_code == 0
+    again = ties("import", second)
+    assert again.exit_code == 0 and "changed jobs" not in again.stderr
+    assert count(db_path, "job_change") == 1
+
+
+def test_google_does_not_overwrite_the_company_linkedin_brought(ties, tmp_path):
+    linkedin = write(tmp_path, "a.csv", "Ana,Lima,https://www.linkedin.com/in/analima,"
+                     "ana@example.com,Globex,CTO,01 Feb 2024\n")
+    assert ties("import", linkedin).exit_code == 0
+    google = tmp_path / "contacts.csv"
+    google.write_text("First Name,Last Name,Labels,E-mail 1 - Value,Organization Name,"
+                      "Organization Title\nAna,Lima,* myContacts,ana@example.com,Initech,VP\n")
+    for _ in range(2):  # nor does a second import of it: Google never brought Globex
+        result = ties("import", str(google))
+        assert result.exit_code == 0, result.stderr
+        assert "changed jobs" not in result.stderr
+        assert "kept yours: Ana Lima's company is 'Globex'" in result.stderr
+    assert listed(ties) == [("Ana Lima", "Globex", "CTO")]
+
+
+@pytest.mark.parametrize("format_", ["vcard"])
+def test_a_vcard_reimport_with_a_new_org_and_title_is_a_job_change(ties, tmp_path, format_):
+    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@example.com\r\n"
+            "ORG:{}\r\nTITLE:{}\r\nEND:VCARD\r\n")
+    (tmp_path / "a.vcf").write_text(card.format("Initech", "VP"))
+    (tmp_path / "b.vcf").write_text(card.format("Globex", "CTO"))
+    assert ties("import", str(tmp_path / "a.vcf")).exit_code == 0
+    result = ties("import", str(tmp_path / "b.vcf"))
+    assert result.exit_code == 0, result.stderr
+    assert "1 person changed jobs: Ana Lima (Initech -> Globex, CTO)" in result.stderr
+
+
+# ties next: congratulate them (pure) -----------------------------------------------------
+
+TODAY = date(2025, 3, 14)
+
+
+def moved(days_ago: int | None = 3, *, imported: bool = False, last: int | None = 5,
+          before=("Initech", "VP"), after=("Globex", "CTO")) -> scoring.Facts:
+    """Someone in touch `last` days ago (cadence 30: not due), whose job changed."""
+    job = None if days_ago is None else scoring.Job(TODAY - timedelta(days=days_ago),
+                                                    *before, *after)
+    return scoring.Facts(id=1, name="Ana Lima", type="social", cadence=30,
+                         created=TODAY - timedelta(days=400), imported=imported,
+                         last_contact=None if last is None else TODAY - timedelta(days=last),
+                         interactions=0 if last is None else 3, job=job)
+
+
+@pytest.mark.parametrize(("days_ago", "news"), [(0, True), (27, True), (28, False),
+                                                (-1, False)])
+def test_a_job_change_is_news_from_the_day_it_is_learned_until_day_27(days_ago, news):
+    assert scoring.JOB_NEWS_DAYS == 28
+    f = moved(days_ago)
+    assert scoring.is_candidate(f, TODAY) is news
+    reasons = scoring.score(f, TODAY).reasons
+    assert ("started at Globex as CTO: congratulate them" in reasons) is news
+
+
+def test_a_job_change_brings_the_person_in_with_its_reason_said_once_and_no_recency():
+    s = scoring.score(moved(3), TODAY)
+    assert s.reasons == ["started at Globex as CTO: congratulate them"]
+    assert s.score == pytest.approx(scoring.JOB_POINTS + scoring.DUE_POINTS * 5 / 30)
+
+
+@pytest.mark.parametrize(("before", "after", "words"), [
+    (("Initech", "VP"), ("Globex", "CTO"), "started at Globex as CTO: congratulate them"),
+    (("Initech", "VP"), ("Globex", None), "moved to Globex: congratulate them"),
+    (("Globex", "VP"), ("Globex", "CTO"), "became CTO at Globex: congratulate them"),
+    (("globex", "VP"), ("Globex", "CTO"), "became CTO at Globex: congratulate them"),
+    ((None, "VP"), (None, "CTO"), "became CTO: congratulate them"),
+    (("Initech", "VP"), (None, None), "left Initech: ask what they are doing now"),
+])
+def test_a_job_change_is_said_as_what_changed(before, after, words):
+    assert scoring.score(moved(1, before=before, after=after), TODAY).reasons[0] == words
+
+
+def test_a_contact_you_never_met_is_not_brought_in_by_a_job_change():
+    """As with a birthday: a re-import where dozens of connections moved never floods the
+    list; the import's summary names them."""
+    assert not scoring.is_candidate(moved(3, imported=True, last=None), TODAY)
+    assert scoring.is_candidate(moved(3, imported=True, last=40), TODAY)
+
+
+def test_the_same_facts_and_day_rank_the_same_with_a_job_change():
+    people = [replace(moved(3), id=i, name=f"P{i}", sort_key=f"p{i}") for i in (3, 1, 2)]
+    first = [s.facts.id for s in scoring.rank(people, TODAY)]
+    assert first == [s.facts.id for s in scoring.rank(list(reversed(people)), TODAY)]
+    assert first == [1, 2, 3]
+
+
+# ties next through the CLI ------------------------------------------------------------------
+
+def next_json(ties, day: str) -> list[dict]:
+    result = ties("next", "--json", TIES_TODAY=day)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_lifecycle_reimport_then_next_congratulates_then_undo_takes_it_back(
+        ties, tmp_path, db_path):
+    """Import LinkedIn, re-import with a new company: next offers congratulations for
+    four weeks (from the re-import's day); undo puts everything back as it was."""
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"), BO.format("Acme", "Dev"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    assert ties("log", "Bo Chen", "--on", "2025-03-10").exit_code == 0
+    assert ties("log", "Ana Lima", "--on", "2025-03-10").exit_code == 0
+    before = ties("export", "--format", "json").stdout
+    assert next_json(ties, "2025-03-20") == []
+    moved_on = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"), BO.format("Acme", "Dev"))
+    assert ties("import", moved_on, TIES_TODAY="2025-03-20").exit_code == 0
+    (pick,) = next_json(ties, "2025-03-20")
+    assert (pick["name"], pick["reasons"]) == (
+        "Ana Lima", ["started at Globex as CTO: congratulate them"])
+    congratulate = "started at Globex as CTO: congratulate them"
+    assert [p["reasons"][0] for p in next_json(ties, "2025-04-16")  # day 27
+            if p["name"] == "Ana Lima"] == [congratulate]
+    assert congratulate not in {r for p in next_json(ties, "2025-04-17")  # day 28
+                                for r in p["reasons"]}
+    shown = ties("show", "Ana Lima", TIES_TODAY="2025-03-20")
+    assert "Job changes\n2025-03-20  VP at Initech -> CTO at Globex\n" in shown.stdout
+    assert ties("import", "--undo", TIES_TODAY="2025-03-20").exit_code == 0
+    assert next_json(ties, "2025-03-20") == []
+    assert ties("export", "--format", "json").stdout.split('"people"')[1] == \
+        before.split('"people"')[1]
+
+
+def test_a_connection_never_met_who_moved_stays_out_of_next(ties, tmp_path):
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    result = ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO")))
+    assert "1 person changed jobs: Ana Lima (Initech -> Globex, CTO)" in result.stderr
+    assert next_json(ties, "2025-03-14") == []
+    assert ties("log", "Ana Lima", "--on", "2025-03-01").exit_code == 0
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [
+        "started at Globex as CTO: congratulate them"]
+
+
+def test_edit_moved_records_the_job_change_and_next_congratulates(ties, db_path):
+    assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Initech").exit_code == 0
+    result = ties("edit", "Eva Ruiz", "--company", "Globex", "--role", "CTO", "--moved")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("Updated Eva Ruiz (@1): moved from at Initech to CTO at Globex, "
+                             "kept in their history.\n")
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [
+        "started at Globex as CTO: congratulate them"]
+    data = json.loads(ties("show", "Eva Ruiz", "--json").stdout)
+    assert data["jobs"] == [{"date": "2025-03-14", "company_before": "Initech",
+                             "role_before": None, "company": "Globex", "role": "CTO"}]
+
+
+def test_a_plain_edit_of_the_company_is_a_typo_fix_not_a_job_change(ties, db_path):
+    assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Intiech").exit_code == 0
+    assert ties("edit", "Eva Ruiz", "--company", "Initech").exit_code == 0
+    assert next_json(ties, "2025-03-14") == []
+    assert count(db_path, "job_change") == 0
+
+
+def test_moved_without_a_company_or_role_is_refused_with_what_to_give(ties):
+    assert ties("add", "Eva Ruiz", "--type", "social").exit_code == 0
+    result = ties("edit", "Eva Ruiz", "--moved", "--location", "Porto")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ties: --moved says they changed jobs: give it with their "
+                                    "new --company or --role")
+
+
+def test_job_history_round_trips_through_json_export_and_import(ties, tmp_path, monkeypatch):
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"))
+    assert ties("import", first).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"))).exit_code == 0
+    exported = ties("export", "--format", "json").stdout
+    doc = json.loads(exported)
+    assert doc["people"][0]["jobs"] == [{"date": "2025-03-14", "company_before": "Initech",
+                                         "role_before": "VP", "company": "Globex",
+                                         "role": "CTO"}]
+    assert doc["people"][0]["imported"] == {"linkedin": {"company": "Globex", "role": "CTO"}}
+    (tmp_path / "e.json").write_text(exported)
+    other = tmp_path / "other"
+    other.mkdir()
+    if "://" not in os.environ["TIES_DB"]:
+        monkeypatch.setenv("TIES_DB", str(other / "ties.db"))
+    else:
+        pytest.skip("the round trip into a second store is the lifecycle test's on PostgreSQL")
+    assert ties("import", str(tmp_path / "e.json")).exit_code == 0
+    again = ties("export", "--format", "json").stdout
+    assert again.split('"people"')[1] == exported.split('"people"')[1]
+    # and what LinkedIn brought came along: the next re-import still sees a move
+    moved_again = ties("import", write(tmp_path, "c.csv", ANA.format("Hooli", "CEO")))
+    assert "1 person changed jobs: Ana Lima (Globex -> Hooli, CEO)" in moved_again.stderr
+
+
+def test_a_ties_json_file_with_a_job_dated_after_today_is_refused(ties, tmp_path):
+    doc = {"format": "ties", "version": 1, "people": [
+        {"id": 1, "name": "Ana Lima", "jobs": [{"date": "2025-03-15", "company": "Globex"}]}]}
+    (tmp_path / "f.json").write_text(json.dumps(doc))
+    result = ties("import", str(tmp_path / "f.json"))
+    assert result.exit_code == 1
+    assert 'person 1 (id 1) "jobs" date is 2025-03-15, after today (2025-03-14)' \
+        in result.stderr
+
+
+def test_merging_two_people_keeps_the_merged_ones_job_changes(ties):
+    assert ties("add", "Eva Ruiz", "--type", "social").exit_code == 0
+    assert ties("add", "Eva R.", "--type", "social", "--company", "Initech").exit_code == 0
+    assert ties("edit", "@2", "--company", "Globex", "--moved").exit_code == 0
+    assert ties("merge", "@1", "@2", "--yes").exit_code == 0
+    data = json.loads(ties("show", "@1", "--json").stdout)
+    assert [(j["company_before"], j["company"]) for j in data["jobs"]] == [("Initech", "Globex")]
+
+
+COMPANIES = st.sampled_from(["Initech", "initech", "Globex", "Acme", None])
+
+
+@settings(max_examples=60, deadline=None)
+@given(have=COMPANIES, brought=COMPANIES, file=COMPANIES)
+def test_an_import_changes_a_company_only_from_what_its_kind_of_file_brought(
+        have, brought, file):
+    """Whatever you have, whatever the file says: the company changes only when it is
+    empty (filled) or still what this kind of file brought (a job change), and a change
+    is always recorded as a job with the earlier value."""
+    person = {**ANA_HERE, "company": have, "role": None}
+    plan = planned({"company": file} if file else {},
+                   {7: {"company": brought}} if brought else {}, person)
+    (update,) = plan.updates
+    if "company" not in update.changes:
+        assert update.job is None
+        return
+    assert file is not None
+    if have is None:
+        assert update.job is None  # filled, not moved
+    else:
+        assert brought is not None and have.casefold() == brought.casefold()
+        assert have.casefold() != file.casefold()
+        assert (update.job.company_before, update.job.company) == (have, file)
+
+
+def test_undo_keeps_a_company_you_typed_after_the_job_change_and_puts_the_role_back(
+        ties, tmp_path, db_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"))).exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "Globex Inc").exit_code == 0
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert listed(ties) == [("Ana Lima", "Globex Inc", "VP")]
+    assert count(db_path, "job_change") == 0
+
+
+@pytest.mark.parametrize("imported", [{"ics": {"company": "Globex"}}, {"ties": {}},
+                                      {"linkedin": {"salary": "1"}}, ["linkedin"]])
+def test_a_ties_json_file_with_an_imported_value_no_import_brings_is_refused(
+        ties, tmp_path, imported):
+    doc = {"format": "ties", "version": 1,
+           "people": [{"id": 1, "name": "Ana Lima", "imported": imported}]}
+    (tmp_path / "f.json").write_text(json.dumps(doc))
+    result = ties("import", str(tmp_path / "f.json"))
+    assert result.exit_code == 1
+    assert 'person 1 (id 1) "imported" ' in result.stderr and " must " in result.stderr
+    assert result.stderr.endswith("Nothing was imported.\n")
