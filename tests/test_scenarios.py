@@ -1,0 +1,187 @@
+"""The ranking, judged on named situations (issue 17, item 6): each a small store at fixed
+dates, read through the real `ties next --json`, with the expected top pick and reasons.
+The shape lives in tests/scenarios.py; docs/scoring.md works through the same numbers.
+
+Today is Friday 14 March 2025 unless a scenario says otherwise: the week `next` looks at
+runs to Thursday 20 March. Cadences by type: strategic 42 days, social 30, tactical 60.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scenarios import Log, P, Promise, Scenario, check
+
+SOFTWARE = {"industry": "Software"}
+
+SCENARIOS = [
+    # Due by type cadence --------------------------------------------------------------
+    Scenario("social_tie_past_their_month_is_overdue",
+             {"Ana": P("social", logs=[40])}, top="Ana",
+             reasons=["overdue by 10 days (social: every month)"]),
+    Scenario("social_tie_due_within_the_week_is_suggested_with_the_day",
+             {"Ana": P("social", logs=[25])}, top="Ana",
+             reasons=["due on Wednesday (social: every month)"]),
+    Scenario("social_tie_due_the_day_after_the_week_is_not_suggested",
+             {"Ana": P("social", logs=[23])}, top=None),
+    Scenario("strategic_tie_past_six_weeks_is_overdue",
+             {"Ana": P("strategic", logs=[50])}, top="Ana",
+             reasons=["overdue by 8 days (strategic: every 6 weeks)"]),
+    Scenario("tactical_tie_within_two_months_is_not_suggested",
+             {"Ana": P("tactical", logs=[50])}, top=None),
+    Scenario("someone_added_and_never_met_counts_from_when_added",
+             {"Ana": P("social", added=35)}, top="Ana",
+             reasons=["not in touch since you added them"]),
+    Scenario("strategic_outranks_tactical_equally_late",
+             {"Tia": P("tactical", logs=[120]), "Sol": P("strategic", logs=[84])},
+             top="Sol", reasons=["overdue by 6 weeks (strategic"], listed=["Tia"]),
+    Scenario("much_later_tactical_outranks_barely_late_strategic",
+             {"Tia": P("tactical", logs=[300]), "Sol": P("strategic", logs=[45])},
+             top="Tia", listed=["Sol"]),
+    Scenario("untyped_people_are_never_suggested",
+             {"Una": P(None, logs=[400])}, top=None),
+    Scenario("type_filter_suggests_only_that_type",
+             {"Tia": P("tactical", logs=[300]), "Sol": P("strategic", logs=[45])},
+             top="Sol", args=["--type", "strategic"], absent=["Tia"]),
+    # --every --------------------------------------------------------------------------
+    Scenario("personal_cadence_brings_someone_in_before_their_type_would",
+             {"Ana": P("social", logs=[15], every=14)}, top="Ana",
+             reasons=["overdue by 1 day (social: every 2 weeks)"]),
+    Scenario("personal_cadence_keeps_someone_out_after_their_type_would",
+             {"Ana": P("social", logs=[40], every=90)}, top=None),
+    # Promises -------------------------------------------------------------------------
+    Scenario("promise_due_today_comes_before_anyone_overdue",
+             {"Ova": P("strategic", logs=[400]),
+              "Pia": P("social", logs=[3], promises=[Promise("send the paper", due=0)])},
+             top="Pia", reasons=["you promised: send the paper (due today)"],
+             not_reasons=["due on", "overdue by"]),
+    Scenario("overdue_promise_says_by_how_much",
+             {"Pia": P("social", logs=[3], promises=[Promise("send the paper", due=-3)])},
+             top="Pia", reasons=["you promised: send the paper (overdue by 3 days)"]),
+    Scenario("more_overdue_promise_comes_first",
+             {"Ada": P("social", logs=[3], promises=[Promise("intro to Bo", due=-1)]),
+              "Pia": P("social", logs=[3], promises=[Promise("send the paper", due=-5)])},
+             top="Pia", listed=["Ada"]),
+    Scenario("promise_due_on_the_last_day_of_the_week_brings_them_in",
+             {"Pia": P("social", logs=[3], promises=[Promise("send the paper", due=6)])},
+             top="Pia", reasons=["you promised: send the paper (due on Thursday)"]),
+    Scenario("promise_due_the_day_after_the_week_does_not",
+             {"Pia": P("social", logs=[3], promises=[Promise("send the paper", due=7)])},
+             top=None),
+    Scenario("kept_promise_no_longer_brings_them_in",
+             {"Pia": P("social", logs=[3],
+                       promises=[Promise("send the paper", due=-3, made=10, done=2)])},
+             top=None),
+    Scenario("undated_promise_two_weeks_old_brings_them_in",
+             {"Pia": P("social", logs=[20], promises=[Promise("send the paper", made=14)])},
+             top="Pia", reasons=["you promised 'send the paper' 2 weeks ago"]),
+    Scenario("undated_promise_thirteen_days_old_does_not",
+             {"Pia": P("social", logs=[20], promises=[Promise("send the paper", made=13)])},
+             top=None),
+    Scenario("undated_promise_is_mentioned_when_they_are_due",
+             {"Pia": P("social", logs=[40], promises=[Promise("send the paper", made=2)])},
+             top="Pia", reasons=["overdue by 10 days", "you promised: send the paper"]),
+    # Birthdays ------------------------------------------------------------------------
+    Scenario("birthday_this_week_brings_them_in",
+             {"Bea": P("social", logs=[5], birthday=(3, 18))}, top="Bea",
+             reasons=["birthday on Tuesday (18 March): say happy birthday"],
+             not_reasons=["due in"]),
+    Scenario("birthday_on_the_last_day_of_the_week_brings_them_in",
+             {"Bea": P("social", logs=[5], birthday=(3, 20))}, top="Bea",
+             reasons=["birthday on Thursday (20 March)"]),
+    Scenario("birthday_the_day_after_the_week_does_not",
+             {"Bea": P("social", logs=[5], birthday=(3, 21))}, top=None),
+    Scenario("birthday_outranks_someone_overdue",
+             {"Ova": P("strategic", logs=[200]), "Bea": P("social", logs=[5], birthday=(3, 14))},
+             top="Bea", reasons=["birthday today"]),
+    # Reciprocity ----------------------------------------------------------------------
+    Scenario("they_reached_out_twice_in_a_row_your_turn",
+             {"Ana": P("social", logs=[40, 35]),
+              "Bo": P("social", logs=[Log(40, theirs=True), Log(35, theirs=True)])},
+             top="Bo", reasons=["they reached out the last 2 times: your turn"]),
+    Scenario("they_reached_out_once_is_not_your_turn_yet",
+             {"Bo": P("social", logs=[Log(40), Log(35, theirs=True)])}, top="Bo",
+             not_reasons=["your turn"]),
+    Scenario("unreturned_favour_says_give_back",
+             {"Ana": P("social", logs=[40, 35]),
+              "Bo": P("social", logs=[40, Log(35, received=True)])},
+             top="Bo", reasons=["they helped you in February: time to give back"]),
+    Scenario("returned_favour_is_no_longer_owed",
+             {"Bo": P("social", logs=[Log(40, received=True), Log(35, gave=True)])}, top="Bo",
+             not_reasons=["give back"]),
+    Scenario("never_gave_after_three_talks_ask_how_to_help_the_week_they_come_due",
+             {"Ana": P("social", logs=[90, 60, 28])}, top="Ana",
+             reasons=["ask how you can help: you haven't offered anything yet"]),
+    Scenario("after_two_talks_it_is_too_early_to_ask",
+             {"Ana": P("social", logs=[60, 28])}, top="Ana", not_reasons=["ask how"]),
+    Scenario("having_given_once_no_ask",
+             {"Ana": P("social", logs=[90, Log(60, gave=True), 28])}, top="Ana",
+             not_reasons=["ask how"]),
+    # Stretch --------------------------------------------------------------------------
+    Scenario("stretch_offers_someone_outside_where_your_time_goes_with_the_share",
+             {"Sam": P("social", logs=[40], **SOFTWARE), "Sue": P("social", logs=[10], **SOFTWARE),
+              "Syd": P("social", logs=[20], **SOFTWARE),
+              "Fay": P("social", logs=[100, 16], industry="Farming")},
+             top="Fay", args=["--count", "1"],
+             reasons=["stretch: Farming, outside where most of your time goes (3 of your "
+                      "last 4 people were in Software)"]),
+    Scenario("stretch_needs_them_half_way_to_due",
+             {"Sam": P("social", logs=[40], **SOFTWARE), "Sue": P("social", logs=[10], **SOFTWARE),
+              "Fay": P("social", logs=[100, 14], industry="Farming")},
+             top="Sam", args=["--count", "1"], absent=["Fay"]),
+    Scenario("stretch_switched_off_gives_the_plain_ranking",
+             {"Sam": P("social", logs=[40], **SOFTWARE), "Sue": P("social", logs=[10], **SOFTWARE),
+              "Fay": P("social", logs=[100, 16], industry="Farming")},
+             top="Sam", args=["--count", "1"], settings={"next.stretch": "off"},
+             not_reasons=["stretch"]),
+    # Snoozed, archived, imports -------------------------------------------------------
+    Scenario("snoozed_tie_is_not_suggested",
+             {"Ana": P("social", logs=[400], snoozed=1), "Bo": P("social", logs=[40])},
+             top="Bo", absent=["Ana"]),
+    Scenario("snooze_ending_today_brings_them_back",
+             {"Ana": P("social", logs=[400], snoozed=0), "Bo": P("social", logs=[40])},
+             top="Ana"),
+    Scenario("archived_tie_is_never_suggested_even_with_a_promise",
+             {"Ana": P("social", logs=[400], archived=True,
+                       promises=[Promise("send the paper", due=-3)])}, top=None),
+    Scenario("imported_contact_never_met_stays_out",
+             {"Imo": P("social", added=400, imported=True, birthday=(3, 15))}, top=None),
+    Scenario("imported_contact_with_a_promise_comes_in",
+             {"Imo": P("social", added=400, imported=True,
+                       promises=[Promise("send the deck", due=0)])},
+             top="Imo", reasons=["you promised: send the deck (due today)"]),
+    Scenario("imported_contact_once_met_is_a_tie_like_any_other",
+             {"Imo": P("social", logs=[40], imported=True)}, top="Imo",
+             reasons=["overdue by 10 days"]),
+    # Determinism ----------------------------------------------------------------------
+    Scenario("equal_scores_break_by_name",
+             {"Bea": P("social", logs=[40]), "Ana": P("social", logs=[40])}, top="Ana",
+             listed=["Bea"]),
+    Scenario("equal_scores_break_by_name_without_case_or_accents",
+             {"Éva": P("social", logs=[40]), "eric": P("social", logs=[40]),
+              "Fritz": P("social", logs=[40])}, top="eric", listed=["Éva", "Fritz"]),
+    Scenario("count_caps_the_list_keeping_the_best",
+             {"Ana": P("social", logs=[35]), "Bo": P("social", logs=[60]),
+              "Cy": P("social", logs=[45])},
+             top="Bo", args=["--count", "2"], listed=["Cy"], absent=["Ana"]),
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=str)
+def test_scenario(ties, db_path, scenario):
+    check(ties, db_path, scenario)
+
+
+def test_scenario_names_are_unique_and_there_are_at_least_thirty():
+    names = [s.name for s in SCENARIOS]
+    assert len(names) == len(set(names))
+    assert len(names) >= 30
+
+
+def test_the_same_store_and_day_give_the_same_list(ties, db_path):
+    scenario = next(s for s in SCENARIOS if s.name == "equal_scores_break_by_name_without_"
+                    "case_or_accents")
+    first = check(ties, db_path, scenario)
+    from scenarios import suggestions
+
+    assert suggestions(ties, scenario) == first
