@@ -14,6 +14,17 @@ from scenarios import Log, P, Promise, Scenario, check
 
 SOFTWARE = {"industry": "Software"}
 
+
+def talks(last: int, n: int = 6, over: int = 200, note: str | None = "her move to Lisbon"
+          ) -> list[Log]:
+    """`n` interactions spread evenly over `over` days, the last `last` days ago (with
+    `note`): a once strong tie."""
+    days = [last + over - round(i * over / (n - 1)) for i in range(n)]
+    return [Log(d, note=note if d == last else None) for d in days]
+
+
+RECONNECT = "reconnect: you were close"
+
 SCENARIOS = [
     # Due by type cadence --------------------------------------------------------------
     Scenario("social_tie_past_their_month_is_overdue",
@@ -153,6 +164,51 @@ SCENARIOS = [
     Scenario("imported_contact_once_met_is_a_tie_like_any_other",
              {"Imo": P("social", logs=[40], imported=True)}, top="Imo",
              reasons=["overdue by 10 days"]),
+    # Reconnect (issue 17, item 3) -----------------------------------------------------
+    Scenario("dormant_strong_tie_is_offered_to_reconnect_with_what_you_last_talked_about",
+             {"Lia": P("social", logs=talks(400))}, top="Lia",
+             reasons=["reconnect: you were close (6 talks over 7 months) and haven't spoken "
+                      "since February 2024; last time: 'her move to Lisbon'"],
+             not_reasons=["overdue by"]),
+    Scenario("silent_365_days_is_dormant",
+             {"Lia": P("social", logs=talks(365))}, top="Lia", reasons=[RECONNECT]),
+    Scenario("silent_364_days_is_not_yet_dormant",
+             {"Lia": P("social", logs=talks(364))}, top="Lia", reasons=["overdue by"],
+             not_reasons=["reconnect"]),
+    Scenario("six_talks_make_a_tie_once_strong",
+             {"Lia": P("social", logs=talks(400, n=6))}, top="Lia", reasons=[RECONNECT]),
+    Scenario("five_talks_are_not_enough_to_reconnect",
+             {"Lia": P("social", logs=talks(400, n=5))}, top="Lia", not_reasons=["reconnect"]),
+    Scenario("talks_over_half_a_year_are_sustained",
+             {"Lia": P("social", logs=talks(400, over=182))}, top="Lia",
+             reasons=["(6 talks over 6 months)"]),
+    Scenario("talks_within_less_than_half_a_year_are_a_burst_not_a_strong_tie",
+             {"Lia": P("social", logs=talks(400, over=181))}, top="Lia",
+             not_reasons=["reconnect"]),
+    Scenario("an_older_note_is_dated",
+             {"Lia": P("social", logs=[*talks(400, note=None)[:-1],
+                                       Log(450, note="the sailing trip"), Log(400)])},
+             top="Lia", reasons=["on 20 December 2023 you talked about 'the sailing trip'"]),
+    Scenario("no_note_no_last_time",
+             {"Lia": P("social", logs=talks(400, note=None))}, top="Lia",
+             reasons=["haven't spoken since February 2024"], not_reasons=["last time"]),
+    Scenario("reconnect_takes_the_last_slot_from_someone_merely_overdue",
+             {"Ova": P("strategic", added=2000), "Lia": P("tactical", logs=talks(400))},
+             top="Lia", args=["--count", "1"], reasons=[RECONNECT], absent=["Ova"]),
+    Scenario("reconnect_never_displaces_a_promise_due",
+             {"Pia": P("social", logs=[3], promises=[Promise("send the paper", due=0)]),
+              "Lia": P("tactical", logs=talks(400))},
+             top="Pia", args=["--count", "1"], absent=["Lia"]),
+    Scenario("reconnect_switched_off_gives_the_plain_ranking",
+             {"Lia": P("social", logs=talks(400))}, top="Lia",
+             settings={"next.reconnect": "off"}, reasons=["overdue by"],
+             not_reasons=["reconnect"]),
+    Scenario("archived_dormant_tie_is_not_offered",
+             {"Lia": P("social", logs=talks(400), archived=True)}, top=None),
+    Scenario("snoozed_dormant_tie_is_not_offered",
+             {"Lia": P("social", logs=talks(400), snoozed=3)}, top=None),
+    Scenario("a_cadence_of_years_you_set_keeps_a_dormant_tie_out",
+             {"Lia": P("social", logs=talks(400), every=730)}, top=None),
     # Determinism ----------------------------------------------------------------------
     Scenario("equal_scores_break_by_name",
              {"Bea": P("social", logs=[40]), "Ana": P("social", logs=[40])}, top="Ana",
@@ -185,3 +241,47 @@ def test_the_same_store_and_day_give_the_same_list(ties, db_path):
     from scenarios import suggestions
 
     assert suggestions(ties, scenario) == first
+
+
+def test_reconnect_rotates_week_by_week_and_holds_within_a_week(ties, db_path):
+    """Two dormant ties: one offered from Monday to Sunday, the other the next week."""
+    from datetime import date
+
+    from scenarios import suggestions
+
+    scenario = Scenario("two_dormant_ties", {"Lia": P("social", logs=talks(400)),
+                                             "Mo": P("social", logs=talks(420))}, top="Mo")
+    check(ties, db_path, scenario)
+
+    def offered(day: date) -> list[str]:
+        items = suggestions(ties, Scenario("on", {}, None, today=day))
+        return [i["name"] for i in items if i["reconnect"]]
+
+    this_week = [offered(date(2025, 3, d)) for d in (10, 14, 16)]  # Monday .. Sunday
+    next_week = [offered(date(2025, 3, d)) for d in (17, 23)]
+    assert this_week == [["Mo"]] * 3
+    assert next_week == [["Lia"]] * 2
+    assert offered(date(2025, 3, 24)) == ["Mo"]
+
+
+def test_reconnect_sql_applies_exactly_the_pure_rule(ties, db_path):
+    """queries.reconnect_pool finds exactly the people scoring.dormant says are dormant."""
+    from scenarios import TODAY, build
+    from ties.core import scoring
+    from ties.storage import db, queries
+
+    people = {f"{s.name}:{name}": p for s in SCENARIOS if "reconnect" in s.name
+              or "dormant" in s.name or "talks" in s.name for name, p in s.people.items()}
+    build(db_path, Scenario("all", people, None))
+    conn = db.open_store(db_path)
+    try:
+        cfg = queries.settings(conn)
+        everyone = queries._facts_of(conn, [r[0] for r in conn.execute(
+            "SELECT id FROM person WHERE type IS NOT NULL AND NOT archived AND "
+            "(snoozed_until IS NULL OR snoozed_until <= ?)", [TODAY.isoformat()])], cfg)
+        pool = {r[0] for r in queries.reconnect_pool(conn, TODAY, cfg)}
+    finally:
+        conn.close()
+    expected = {f.id for f in everyone if scoring.dormant(f, TODAY)}
+    assert 3 <= len(expected) < len(everyone)
+    assert pool == expected

@@ -76,7 +76,9 @@ def this_week(conn, day: date, count: int | None, kind: str | None
     candidates = queries.next_candidates(conn, day, cfg, kind, count=wanted)
     zone = queries.comfort_zone(conn, day) if cfg["next.stretch"] else None
     pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.active else []
-    picks = scoring.suggest(candidates, day, wanted, weights, pool, zone)
+    dormant, note = (queries.reconnect_pick(conn, day, cfg, kind) if cfg["next.reconnect"]
+                     else (None, None))
+    picks = scoring.suggest(candidates, day, wanted, weights, pool, zone, dormant, note)
     ids = [s.facts.id for s in picks]
     notes = queries.last_notes(conn, ids)
     points = queries.talking_points(conn, ids)
@@ -93,6 +95,7 @@ def this_week(conn, day: date, count: int | None, kind: str | None
             "due": s.due,
             "reasons": s.reasons,
             "stretch": s.stretch,
+            "reconnect": s.reconnect,
             "follow_ups": [p.text for p in s.facts.promises],
             "talk_about": topics[s.facts.id][0],
             "talk_about_on": topics[s.facts.id][1],

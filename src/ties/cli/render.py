@@ -299,6 +299,8 @@ def _next_columns(items: list[dict], wide: bool) -> list[Column]:
             who = Text.assemble(who, "\n", type_text(item["type"]))
         if item["stretch"]:
             who.append("\nstretch", style="yellow")
+        if item.get("reconnect"):
+            who.append("\nreconnect", style="yellow")
         reasons = Text("\n").join(t("· " + shortened(r)) for r in item["reasons"])
         talk = t(shortened(item["talk_about"]), style="italic")
         number.cells.append(str(i))

@@ -491,7 +491,7 @@ def _cadence_sql(settings: dict) -> tuple[str, list]:
 _FACTS_COLUMNS = (
     "p.id, p.name, p.name_key, p.type, p.created, p.industry, p.company, p.birthday_month, "
     "p.birthday_day, s.last_contact, s.interactions, s.gave AS gave_count, s.last_gave, "
-    "s.last_received, s.their_streak, p.import_id"
+    "s.last_received, s.their_streak, p.import_id, s.first_contact"
 )
 
 
@@ -516,7 +516,7 @@ def _facts(conn: Connection, rows: list[dict]) -> list:
             their_streak=r["their_streak"] or 0, promises=tuple(open_promises[r["id"]]),
             birthday=(r["birthday_month"], r["birthday_day"]) if r["birthday_month"] else None,
             industry=r["industry"], company=r["company"], sort_key=r["name_key"],
-            imported=r["import_id"] is not None,
+            imported=r["import_id"] is not None, first_contact=r["first_contact"],
         )
         for r in rows
     ]
@@ -674,6 +674,39 @@ def stretch_pool(conn: Connection, today: date, settings: dict, zone,
     outside = [r[:4] for r in rows if zone.outside(stored.text(r[4]), stored.text(r[5]))]
     ids = [r[0] for r in outside] if count is None else shortlist(outside, count)
     return _facts_of(conn, ids, settings)
+
+
+def reconnect_pool(conn: Connection, today: date, settings: dict,
+                   type_: str | None = None) -> list[tuple[int, int, str]]:
+    """(id, interactions, name key) of every dormant tie (`scoring.dormant`, in SQL): once
+    strong, quiet for a year or more, due within the week, active and of the type."""
+    from ties.core.scoring import DORMANT_AFTER, RECONNECT_SPAN, RECONNECT_TALKS, WEEK
+
+    d = dialect.of(conn)
+    cadence, cparams = _cadence_sql(settings)
+    active, aparams = _active(type_)
+    horizon = (today + timedelta(days=WEEK - 1)).isoformat()
+    return [tuple(r) for r in conn.execute(
+        "SELECT p.id, s.interactions, p.name_key FROM person p JOIN person_stats s "
+        f"ON s.person_id = p.id WHERE {active} AND s.interactions >= ? "
+        f"AND s.last_contact <= ? AND {d.days('s.last_contact', 's.first_contact')} >= ? "
+        f"AND {d.add_days('s.last_contact', cadence)} <= ?",
+        [today.isoformat(), *aparams, int(RECONNECT_TALKS),
+         (today - timedelta(days=DORMANT_AFTER)).isoformat(), int(RECONNECT_SPAN), *cparams,
+         horizon]).fetchall()]
+
+
+def reconnect_pick(conn: Connection, today: date, settings: dict, type_: str | None = None
+                   ) -> tuple[Any, tuple[date, str] | None]:
+    """The week's dormant tie to offer (`scoring.reconnect_choice`), as Facts, and the
+    note of the last interaction with them that has one; (None, None) when there is none."""
+    from ties.core.scoring import reconnect_choice
+
+    chosen = reconnect_choice(reconnect_pool(conn, today, settings, type_), today)
+    if chosen is None:
+        return None, None
+    (facts,) = _facts_of(conn, [chosen], settings)
+    return facts, last_notes(conn, [chosen]).get(chosen)
 
 
 def next_due(conn: Connection, today: date, settings: dict,
