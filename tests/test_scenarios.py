@@ -285,3 +285,110 @@ def test_reconnect_sql_applies_exactly_the_pure_rule(ties, db_path):
     expected = {f.id for f in everyone if scoring.dormant(f, TODAY)}
     assert 3 <= len(expected) < len(everyone)
     assert pool == expected
+
+
+# Follow-through (issue 17, item 5) ------------------------------------------------------
+
+FOLLOW = Scenario(
+    "last_week_you_reached_one_of_the_two_next_suggested",
+    {"Ana": P("social", logs=[60, 8]),  # due on Monday 3 March, reached on Thursday 6th
+     "Bo": P("social", logs=[60]),  # due, not reached
+     "Cy": P("social", logs=[10]),  # added on Tuesday 4 March: not on Monday's list
+     "Di": P("social", logs=[20, 1])},  # not due that Monday; reached this week
+    top="Bo")
+
+
+def test_report_leaves_follow_through_out_unless_asked(ties, db_path):
+    import json
+
+    check(ties, db_path, FOLLOW)
+    result = ties("report", "--json")
+    assert result.exit_code == 0
+    assert "follow_through" not in json.loads(result.stdout)["summary"]
+    assert "Follow-through" not in ties("report").stdout
+
+
+def test_report_shows_follow_through_for_the_last_four_complete_weeks(ties, db_path):
+    import json
+
+    check(ties, db_path, FOLLOW)
+    result = ties("report", "--json", "--follow-through")
+    assert result.exit_code == 0
+    weeks = json.loads(result.stdout)["summary"]["follow_through"]
+    assert [w["week"] for w in weeks] == ["2025-02-10", "2025-02-17", "2025-02-24",
+                                          "2025-03-03"]
+    assert weeks[-1] == {"week": "2025-03-03", "suggested": 2, "reached": 1}
+    # Ana and Bo came due on 12 February (their first talk, 13 January, plus 30 days):
+    # on each Monday's list from 10 February, and not reached until 6 March.
+    assert [(w["suggested"], w["reached"]) for w in weeks[:3]] == [(2, 0)] * 3
+    table = ties("report", "--follow-through")
+    assert ("Follow-through, people 'ties next' suggested that you reached that week: "
+            "0 of 2 (week of 10 Feb) · 0 of 2 (week of 17 Feb) · 0 of 2 (week of 24 Feb) · "
+            "1 of 2 (week of 3 Mar) · 1 of 8 in 4 weeks") in " ".join(table.stdout.split())
+
+
+REBUILT = ["they_reached_out_twice_in_a_row_your_turn", "unreturned_favour_says_give_back",
+           "never_gave_after_three_talks_ask_how_to_help_the_week_they_come_due",
+           "more_overdue_promise_comes_first", "undated_promise_two_weeks_old_brings_them_in",
+           "birthday_this_week_brings_them_in",
+           "stretch_offers_someone_outside_where_your_time_goes_with_the_share",
+           "dormant_strong_tie_is_offered_to_reconnect_with_what_you_last_talked_about",
+           "snoozed_tie_is_not_suggested", "imported_contact_with_a_promise_comes_in"]
+
+
+@pytest.mark.parametrize("name", REBUILT)
+def test_a_past_weeks_list_is_rebuilt_as_it_was_whatever_came_after(db_path, name):
+    """The list of a past Monday, rebuilt from history (views.suggestions with past), is
+    the list that Monday gave, after later interactions (yours and theirs, with help),
+    later promises, promises kept later and people added later."""
+    from datetime import timedelta
+
+    from scenarios import build
+    from ties import views
+    from ties.core.records import InteractionRecord
+    from ties.storage import db, queries, store
+
+    scenario = next(s for s in SCENARIOS if s.name == name)
+    build(db_path, scenario)
+    monday = scenario.today + timedelta(days=1)
+
+    def week(past: bool) -> list[tuple]:
+        conn = db.open_store(db_path)
+        try:
+            cfg = queries.settings(conn)
+            return [(s.facts, round(s.score, 6), s.stretch, s.reconnect) for s in
+                    views.suggestions(conn, monday, cfg, 3, None, past=past)]
+        finally:
+            conn.close()
+
+    then = week(past=False)
+    assert then
+    conn = db.open_store(db_path)
+    session = db.orm_session(conn)
+    try:
+        with session.begin():
+            ids = [r[0] for r in conn.execute("SELECT id FROM person ORDER BY id")]
+            for n, pid in enumerate(ids):
+                store.log(session, [pid], InteractionRecord(
+                    when=monday + timedelta(days=n % 3), gave=n % 2 == 0,
+                    received=n % 2 == 1, they_reached_out=n % 3 == 1), force=True)
+            for fid in [r[0] for r in conn.execute("SELECT id FROM follow_up WHERE done IS NULL")]:
+                store.complete_follow_up(session, fid, monday)
+            store.add_follow_up(session, ids[0], "later", monday, monday)
+            store.add_person(session, name="Later", fields={"type": "strategic"}, tags=[],
+                             today=monday, first=None)
+    finally:
+        session.close()
+        conn.close()
+    assert week(past=False) != then
+    assert week(past=True) == then
+
+
+def test_follow_through_writes_nothing_on_read(ties, db_path):
+    from conftest import snapshot
+
+    check(ties, db_path, FOLLOW)
+    before = snapshot(db_path)
+    assert ties("report", "--follow-through").exit_code == 0
+    assert ties("report", "--json", "--follow-through").exit_code == 0
+    assert snapshot(db_path) == before
