@@ -392,3 +392,37 @@ def test_follow_through_writes_nothing_on_read(ties, db_path):
     assert ties("report", "--follow-through").exit_code == 0
     assert ties("report", "--json", "--follow-through").exit_code == 0
     assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(("name", "type_", "cadence", "last", "extra", "points"), [
+    ("Sol", "strategic", 42, 84, {}, 30.0),
+    ("Tia", "tactical", 60, 120, {}, 12.0),
+    ("Pia", "social", 30, 3, {"promises": ("overdue", -3, 10)}, 1004.0),
+    ("Pia", "social", 30, 20, {"promises": ("undated", None, 14)}, 59.67),
+    ("Bea", "social", 30, 5, {"birthday": (3, 18)}, 101.67),
+    ("Ova", "strategic", 42, 200, {}, 71.43),
+    ("Bo", "social", 30, 35, {"their_streak": 2, "interactions": 2}, 14.67),
+    ("Bo", "social", 30, 35, {"last_received": 35, "interactions": 2}, 16.25),
+    ("Ana", "social", 30, 28, {"interactions": 3}, 11.33),
+])
+def test_scoring_doc_examples_are_what_scoring_gives(name, type_, cadence, last, extra,
+                                                     points):
+    """The worked examples of docs/scoring.md ('Every signal, worked through')."""
+    from datetime import timedelta
+
+    from scenarios import TODAY
+    from ties.core import scoring
+
+    def ago(n):
+        return TODAY - timedelta(days=n)
+
+    extra = dict(extra)
+    if "promises" in extra:
+        text, due, made = extra["promises"]
+        extra["promises"] = (scoring.Promise(
+            text, None if due is None else TODAY + timedelta(days=due), ago(made)),)
+    if "last_received" in extra:
+        extra["last_received"] = ago(extra["last_received"])
+    facts = scoring.Facts(id=1, name=name, type=type_, cadence=cadence, created=ago(400),
+                          last_contact=ago(last), **{"interactions": 1, **extra})
+    assert round(scoring.score(facts, TODAY).score, 2) == points

@@ -554,8 +554,7 @@ _STATS = ("person_id", "interactions", "first_contact", "last_contact", "gave", 
           "last_gave", "last_received", "their_streak", "in_person", "voice")
 
 
-def _source(past: date | None, d: dialect.Sqlite | None = None
-            ) -> tuple[str, list, str, str, list]:
+def _source(past: date | None, d: dialect.Sqlite) -> tuple[str, list, str, str, list]:
     """Where `next`'s facts come from: (WITH clause, its parameters, the stats table, the
     open-promise condition, its parameters). Today: person_stats as kept on write and the
     promises not done. With `past`, the same as they stood at the start of that day, from
@@ -571,7 +570,7 @@ def _source(past: date | None, d: dialect.Sqlite | None = None
     kept = ", ".join(f"s.{c}" for c in _STATS)
     flag = "CASE WHEN x.{} THEN 1 ELSE 0 END"
     after_mine = "(m.day IS NULL OR x.date > m.day OR (x.date = m.day AND x.id > m.iid))"
-    once = (d or dialect.SQLITE).materialized  # read by a join: built once, indexed
+    once = d.materialized  # read by a join: built once, indexed
     cte = (
         f"WITH past_interaction AS {once}(SELECT ip.person_id AS pid, i.id, i.date, i.channel, "
         "i.gave, i.received, i.they_reached_out AS theirs FROM person_stats t "
