@@ -54,6 +54,7 @@ def test_next_ranks_and_explains(ties):
         "last_contact": "2024-11-01", "days_since": 133, "due": "2024-12-13",
         "every": 42, "usual_gap": None, "fading": False,
         "reasons": ["overdue by 3 months (strategic: every 6 weeks)"], "stretch": False,
+            "reconnect": False,
         "follow_ups": [], "talk_about": "14 Mar: ask about a book on CRDTs",
         "talk_about_on": "2025-03-14"}
     assert first["score"] == round(10 * 133 / 42 * 1.5, 2)

@@ -71,13 +71,7 @@ def this_week(conn, day: date, count: int | None, kind: str | None
     from ties.storage import queries
 
     cfg = queries.settings(conn)
-    weights = scoring.Weights(cfg["weight.strategic"], cfg["weight.social"],
-                              cfg["weight.tactical"])
-    wanted = count or cfg["next.count"]
-    candidates = queries.next_candidates(conn, day, cfg, kind, count=wanted)
-    zone = queries.comfort_zone(conn, day) if cfg["next.stretch"] else None
-    pool = queries.stretch_pool(conn, day, cfg, zone, kind) if zone and zone.active else []
-    picks = scoring.suggest(candidates, day, wanted, weights, pool, zone)
+    picks = suggestions(conn, day, cfg, count or cfg["next.count"], kind)
     ids = [s.facts.id for s in picks]
     notes = queries.last_notes(conn, ids)
     points = queries.talking_points(conn, ids)
@@ -97,6 +91,7 @@ def this_week(conn, day: date, count: int | None, kind: str | None
             "fading": scoring.fading(s.facts, day),
             "reasons": s.reasons,
             "stretch": s.stretch,
+            "reconnect": s.reconnect,
             "follow_ups": [p.text for p in s.facts.promises],
             "talk_about": topics[s.facts.id][0],
             "talk_about_on": topics[s.facts.id][1],
@@ -106,6 +101,55 @@ def this_week(conn, day: date, count: int | None, kind: str | None
     if items:
         return items, ""
     return [], _nothing_this_week(conn, day, cfg, kind)
+
+
+def suggestions(conn, day: date, cfg: dict, count: int, kind: str | None,
+                past: bool = False) -> list:
+    """`next`'s list for `day` (scoring.Suggestion, best first): the one place it is
+    built, for this week and, with `past`, as it would have been at the start of a past
+    day, from what is dated before it (`follow_through`)."""
+    from ties.core import scoring
+    from ties.storage import queries
+
+    weights = scoring.Weights(cfg["weight.strategic"], cfg["weight.social"],
+                              cfg["weight.tactical"])
+    candidates = queries.next_candidates(conn, day, cfg, kind, count=count, past=past)
+    zone = queries.comfort_zone(conn, day, past) if cfg["next.stretch"] else None
+    pool = (queries.stretch_pool(conn, day, cfg, zone, kind, past=past)
+            if zone and zone.active else [])
+    dormant, note = (queries.reconnect_pick(conn, day, cfg, kind, past)
+                     if cfg["next.reconnect"] else (None, None))
+    return scoring.suggest(candidates, day, count, weights, pool, zone, dormant, note)
+
+
+FOLLOW_THROUGH_WEEKS = 4
+
+
+def follow_through(conn, day: date, weeks: int = FOLLOW_THROUGH_WEEKS) -> list[dict]:
+    """For each of the last `weeks` complete weeks (Monday to Sunday, the oldest first):
+    how many people `ties next` would have suggested that Monday (its weekly count, every
+    type, rebuilt from what was dated before that Monday by the same code as today's
+    list) and how many of them you were in touch with that week. Nothing is written."""
+    from datetime import timedelta
+
+    from ties.core.report import week_start
+    from ties.storage import queries
+
+    cfg = queries.settings(conn)
+    out = []
+    for back in range(weeks, 0, -1):
+        monday = week_start(day) - timedelta(weeks=back)
+        ids = [s.facts.id for s in suggestions(conn, monday, cfg, cfg["next.count"], None,
+                                               past=True)]
+        out.append({"week": monday, "suggested": len(ids),
+                    "reached": queries.reached(conn, ids, monday, monday + timedelta(days=6))})
+    return out
+
+
+def follow_through_json(weeks: list[dict]) -> list[dict]:
+    """The weeks as `ties report --json` gives them (summary.follow_through)."""
+    return [{"week": w["week"], "suggested": w["suggested"], "reached": w["reached"]}
+            for w in weeks]
 
 
 def _nothing_this_week(conn, day: date, cfg: dict, kind: str | None) -> str:

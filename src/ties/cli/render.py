@@ -408,6 +408,8 @@ def _next_columns(items: list[dict], wide: bool) -> list[Column]:
             who = Text.assemble(who, "\n", type_text(item["type"]))
         if item["stretch"]:
             who.append("\nstretch", style="yellow")
+        if item.get("reconnect"):
+            who.append("\nreconnect", style="yellow")
         reasons = Text("\n").join(t("· " + r) for r in item["reasons"])
         talk = t(item["talk_about"], style="italic")
         number.cells.append(str(i))
@@ -462,8 +464,9 @@ def _spread(spread: list[tuple[str, int]], limit: int = 5) -> str:
     return shown + (f" and {len(spread) - limit} more" if len(spread) > limit else "")
 
 
-def report_summary(s, today: date) -> Group:
-    """The few lines above the report table (s is a report.Summary)."""
+def report_summary(s, today: date, follow: list[dict] | None = None) -> Group:
+    """The few lines above the report table (s is a report.Summary; `follow` the weeks
+    of `views.follow_through`)."""
     days = (today - s.since).days
     period = f"since {s.since:%-d %b}" if days != 90 else "this quarter"
     lines: list[Text] = []
@@ -522,7 +525,23 @@ def report_summary(s, today: date) -> Group:
     rhythm.append(f" {s.weekly[-1]} this week · streak {s.streak_weeks} "
                   f"{'week' if s.streak_weeks == 1 else 'weeks'}")
     lines.append(rhythm)
+    if follow:
+        lines.append(Text(follow_through_line(follow)))
     return Group(*lines)
+
+
+def follow_through_line(weeks: list[dict]) -> str:
+    """'Follow-through: of those ties next suggested, you reached 2 of 5 the week of 17
+    Feb · 3 of 5 (24 Feb) · ... · 9 of 20 in 4 weeks'."""
+    total = sum(w["suggested"] for w in weeks)
+    if not total:
+        return (f"Follow-through: 'ties next' had no one to suggest in the last {len(weeks)} "
+                "weeks.")
+    each = " · ".join(f"{w['reached']} of {w['suggested']} (week of {w['week']:%-d %b})"
+                      for w in weeks)
+    reached = sum(w["reached"] for w in weeks)
+    return (f"Follow-through, people 'ties next' suggested that you reached that week: "
+            f"{each} · {reached} of {total} in {len(weeks)} weeks")
 
 
 def report_table(rows: list, today: date, width: int, since: date) -> Table:

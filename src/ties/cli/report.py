@@ -28,6 +28,9 @@ def report(
                                                 help="Show at most this many rows.")] = 30,
     everyone: Annotated[bool, typer.Option("--all", help="Show every row (no limit).")]
     = False,
+    follow_through: Annotated[bool, typer.Option(
+        "--follow-through", help="Also show, for the last 4 weeks, how many of the people "
+        "'ties next' suggested you reached (rebuilt from history: slower).")] = False,
     json: o.Json = False,
 ) -> None:
     """Show the health of your network: strength, balance, rhythm.
@@ -52,8 +55,11 @@ def report(
                                         None if everyone else limit)
         shown = model.with_period_counts(shown, queries.interactions_in_period(
             conn, [r.tie.id for r in shown], start, day))
+        follow = views.follow_through(conn, day) if follow_through else None
     if json:
-        emit_json({"summary": views.summary_json(summary),
+        extra = {} if follow is None else {
+            "follow_through": views.follow_through_json(follow)}
+        emit_json({"summary": {**views.summary_json(summary), **extra},
                    "people": [views.row_json(r, day) for r in shown]})
         return
     if not summary.people:
@@ -63,7 +69,7 @@ def report(
     from ties.cli import render
 
     out = console()
-    parts = [render.report_summary(summary, day), "",
+    parts = [render.report_summary(summary, day, follow), "",
              render.report_table(shown, day, out.width, start)]
     if out.is_terminal and len(shown) + 12 > out.height:
         import os

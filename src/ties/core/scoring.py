@@ -56,6 +56,9 @@ JOB_POINTS = 100.0  # a job change in the last JOB_NEWS_DAYS: congratulate them
 JOB_NEWS_DAYS = 28  # days after the change it is news: day 27 in, day 28 out
 STRETCH_WINDOW = 90  # days of interactions that define your comfort zone
 FADING_POINTS = 5.0  # silent well beyond their own rhythm (core.rhythm.fading)
+RECONNECT_TALKS = 6  # interactions that make a tie once strong (reconnect) ...
+RECONNECT_SPAN = 182  # ... spread over at least half a year, first to last
+DORMANT_AFTER = 365  # days of silence that make a once strong tie dormant
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Facts:
     rhythm: int | None = None  # their typical gap between contacts (core.rhythm)
     rhythm_gaps: int = 0  # how many gaps it rests on
     job: Job | None = None  # their latest job change, if any
+    first_contact: date | None = None
 
     @property
     def anchor(self) -> date:
@@ -138,6 +142,7 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
     due: date | None = None
     stretch: bool = False
+    reconnect: bool = False
 
     @property
     def rank_key(self) -> tuple:
@@ -580,12 +585,24 @@ def pick_stretch(pool: Iterable[Facts], zone: Comfort, today: date,
 
 
 def suggest(people: Iterable[Facts], today: date, count: int, weights: Weights = Weights(),
-            stretch_pool: Iterable[Facts] = (), zone: Comfort | None = None
+            stretch_pool: Iterable[Facts] = (), zone: Comfort | None = None,
+            reconnect: Facts | None = None, note: tuple[date, str] | None = None
             ) -> list[Suggestion]:
     """This week's list: the top `count`. With a comfort `zone` one of them is a stretch:
     a pick already outside the zone is marked as such, else the last slot goes to the
-    best person outside it (if anyone fits)."""
+    best person outside it (if anyone fits). With a dormant tie to `reconnect` (the
+    week's `reconnect_choice`, and the `note` of your last interaction that has one), it
+    is marked when already on the list, else it takes the last slot that holds neither
+    the stretch nor anyone pressing (a promise due or two weeks old, a birthday)."""
     ranked = rank(people, today, weights)
+    picks = _with_stretch(ranked, count, today, weights, stretch_pool, zone)
+    if reconnect is None or count <= 0:
+        return picks
+    return _with_reconnect(picks, count, reconnect, today, weights, note)
+
+
+def _with_stretch(ranked: list[Suggestion], count: int, today: date, weights: Weights,
+                  stretch_pool: Iterable[Facts], zone: Comfort | None) -> list[Suggestion]:
     picks = ranked[:count]
     if zone is None or not zone.active or count <= 0:
         return picks
@@ -597,3 +614,71 @@ def suggest(people: Iterable[Facts], today: date, count: int, weights: Weights =
     if extra is None:
         return picks
     return ranked[:count - 1] + [extra]
+
+
+# Reconnect ------------------------------------------------------------------------------
+
+def dormant(f: Facts, today: date) -> bool:
+    """A once strong tie gone quiet, worth reconnecting (Levin, Walter & Murnighan 2011):
+    RECONNECT_TALKS or more interactions spread over RECONNECT_SPAN days or more from the
+    first to the last (sustained, not one busy week), the last of them DORMANT_AFTER days
+    ago or more, and due by their cadence within the week (a cadence of years you set
+    yourself still wins). `queries.reconnect_pool` applies exactly this rule in SQL."""
+    return (f.interactions >= RECONNECT_TALKS and f.first_contact is not None
+            and f.last_contact is not None
+            and (f.last_contact - f.first_contact).days >= RECONNECT_SPAN
+            and (today - f.last_contact).days >= DORMANT_AFTER and due_this_week(f, today))
+
+
+def week_number(today: date) -> int:
+    """Weeks since the first Monday of the calendar: the same from Monday to Sunday."""
+    return (today.toordinal() - 1) // WEEK
+
+
+def reconnect_choice(pool: Iterable[tuple[int, int, str]], today: date) -> int | None:
+    """The week's dormant tie to offer, from (id, interactions, sort key) of every dormant
+    tie: in order of most interactions, then name, then id, the one at the week number
+    modulo how many there are. Each gets its turn, one week after another, and the same
+    store and day always give the same one."""
+    ordered = sorted(pool, key=lambda r: (-r[1], r[2] or "", r[0]))
+    if not ordered:
+        return None
+    return ordered[week_number(today) % len(ordered)][0]
+
+
+def _pressing(f: Facts, today: date) -> bool:
+    return bool(promises_due(f, today) or stale_promises(f, today)
+                or birthday_this_week(f, today))
+
+
+def _as_reconnect(s: Suggestion, today: date, note: tuple[date, str] | None) -> Suggestion:
+    """The reconnect's reason first, in place of how overdue they are (a tie quiet for a
+    year is an opportunity, not a failure): 'reconnect: you were close (14 talks over 2
+    years) and haven't spoken since March 2024; last time: 'her move to Lisbon''."""
+    f = s.facts
+    assert f.first_contact is not None and f.last_contact is not None
+    reason = (f"reconnect: you were close ({f.interactions} talks over "
+              f"{span((f.last_contact - f.first_contact).days)}) and haven't spoken since "
+              f"{f.last_contact:%B %Y}")
+    if note is not None:
+        day, text = note
+        reason += (f"; last time: '{text}'" if day == f.last_contact else
+                   f"; on {day:%-d %B %Y} you talked about '{text}'")
+    recency = _recency_reason(f, today, (today - f.anchor).days)
+    return replace(s, reconnect=True, reasons=[reason, *(r for r in s.reasons if r != recency)])
+
+
+def _with_reconnect(picks: list[Suggestion], count: int, f: Facts, today: date,
+                    weights: Weights, note: tuple[date, str] | None) -> list[Suggestion]:
+    for i, s in enumerate(picks):
+        if s.facts.id == f.id:
+            picks[i] = _as_reconnect(s, today, note)
+            return picks
+    offer = _as_reconnect(score(f, today, weights), today, note)
+    if len(picks) < count:
+        return [*picks, offer]
+    for i in range(len(picks) - 1, -1, -1):
+        if not picks[i].stretch and not _pressing(picks[i].facts, today):
+            picks[i] = offer
+            return picks
+    return picks

@@ -28,6 +28,8 @@ SPECS: dict[str, Spec] = {
     "weight.tactical": Spec("0.6", "weight", "Priority weight of tactical ties", 0, 10),
     "next.count": Spec("5", "count", "How many people 'ties next' suggests each week", 1, 100),
     "next.stretch": Spec("on", "bool", "Whether 'ties next' includes one stretch suggestion"),
+    "next.reconnect": Spec("on", "bool", "Whether 'ties next' offers one once strong tie "
+                           "quiet for a year or more"),
     "me.email": Spec("", "emails", "Your own email addresses, for calendar and mail imports"),
     "import.max_attendees": Spec("8", "count", "Skip meetings and mail with more others than "
                                  "this, as broadcasts", 1, 1000),

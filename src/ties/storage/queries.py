@@ -509,18 +509,25 @@ def follow_ups(
     )
 
 
-def learned_rhythms(conn: Connection, person_ids: list[int] | None
-                    ) -> list[tuple[int, int, int]]:
+def learned_rhythms(conn: Connection, person_ids: list[int] | None,
+                    before: date | None = None) -> list[tuple[int, int, int]]:
     """(person id, typical gap, gaps) of everyone (None) or of these people, for each who
     has at least one gap between contact episodes (`core.rhythm.learn`), from their
-    distinct contact days: what `store.refresh_stats` keeps in person_stats."""
+    distinct contact days: what `store.refresh_stats` keeps in person_stats. With
+    `before`, as it stood at the start of that day, for the people in touch on or after
+    it (`_source`)."""
     from ties.core.rhythm import learn
 
     # Plain rows, made distinct per person here: twice as fast as DISTINCT in SQL.
     sql = ("SELECT ip.person_id, i.date FROM interaction i "
            "JOIN interaction_person ip ON ip.interaction_id = i.id")
     days: dict[int, set] = {}
-    if person_ids is None:
+    if before is not None:
+        for pid, day in conn.execute(
+                f"{sql} JOIN person_stats t ON t.person_id = ip.person_id "
+                "WHERE t.last_contact >= ? AND i.date < ?", [before.isoformat()] * 2):
+            days.setdefault(pid, set()).add(day)
+    elif person_ids is None:
         for pid, day in conn.execute(sql):
             days.setdefault(pid, set()).add(day)
     else:
@@ -574,24 +581,26 @@ _FACTS_COLUMNS = (
     "p.id, p.name, p.name_key, p.type, p.created, p.industry, p.company, p.birthday_month, "
     "p.birthday_day, s.last_contact, s.interactions, s.gave AS gave_count, s.last_gave, "
     "s.last_received, s.their_streak, p.import_id, s.rhythm_days, s.rhythm_gaps, "
-    f"CASE WHEN {_FIXED} THEN 1 ELSE 0 END AS fixed"
+    f"CASE WHEN {_FIXED} THEN 1 ELSE 0 END AS fixed, s.first_contact"
 )
 
 
-def _facts(conn: Connection, rows: list[dict]) -> list:
+def _facts(conn: Connection, rows: list[dict], past: date | None = None) -> list:
     from ties.core.scoring import Facts, Job, Promise
 
     open_promises: dict[int, list] = {r["id"]: [] for r in rows}
     jobs: dict[int, Job] = {}
+    where, wparams = _open_promises(past)
     if rows:
         ids = list(open_promises)
         for chunk in chunks(ids):
             for pid, text, due, made in conn.execute(
-                "SELECT person_id, text, due, created FROM follow_up WHERE done IS NULL AND "
-                f"person_id IN ({marks(chunk)}) ORDER BY id", chunk,
+                f"SELECT person_id, text, due, created FROM follow_up WHERE {where} AND "
+                f"person_id IN ({marks(chunk)}) ORDER BY id", [*wparams, *chunk],
             ):
                 open_promises[pid].append(Promise(stored.text(text), _iso(due), _iso(made)))
         for pid, changes in jobs_of(conn, ids).items():
+            changes = [c for c in changes if past is None or _iso(c["date"]) < past]
             if changes:  # the latest (oldest first)
                 j = changes[-1]
                 jobs[pid] = Job(j["date"], j["company_before"], j["role_before"],
@@ -607,6 +616,7 @@ def _facts(conn: Connection, rows: list[dict]) -> list:
             industry=r["industry"], company=r["company"], sort_key=r["name_key"],
             imported=r["import_id"] is not None, fixed=bool(r["fixed"]),
             rhythm=r["rhythm_days"], rhythm_gaps=r["rhythm_gaps"] or 0, job=jobs.get(r["id"]),
+            first_contact=r["first_contact"],
         )
         for r in rows
     ]
@@ -623,10 +633,86 @@ NEVER_CONTACTED_IMPORT = "(p.import_id IS NOT NULL AND s.last_contact IS NULL)"
 """`scoring.never_contacted_import` in SQL (person p joined with person_stats s)."""
 
 # Open promises per person, joined once instead of looked up per row.
-_PROMISES = ("LEFT JOIN (SELECT person_id, sum(CASE WHEN due IS NULL THEN 1 ELSE 0 END) "
-             "AS undated, min(due) AS first_due, "
-             "min(CASE WHEN due IS NULL THEN created END) AS first_undated "
-             "FROM follow_up WHERE done IS NULL GROUP BY person_id) f ON f.person_id = p.id")
+_PROMISES_AT = ("LEFT JOIN (SELECT person_id, sum(CASE WHEN due IS NULL THEN 1 ELSE 0 END) "
+                "AS undated, min(due) AS first_due, "
+                "min(CASE WHEN due IS NULL THEN created END) AS first_undated "
+                "FROM follow_up WHERE {open} GROUP BY person_id) f ON f.person_id = p.id")
+_PROMISES = _PROMISES_AT.format(open="done IS NULL")
+
+
+def _open_promises(past: date | None) -> tuple[str, list]:
+    """Open promises: not done; with `past`, those open at the start of that day (made
+    before it, not done before it)."""
+    if past is None:
+        return "done IS NULL", []
+    return "created < ? AND (done IS NULL OR done >= ?)", [past.isoformat()] * 2
+
+
+# The columns of person_stats that `next` reads, in order (the past ones are rebuilt).
+_STATS = ("person_id", "interactions", "first_contact", "last_contact", "gave", "received",
+          "last_gave", "last_received", "their_streak", "in_person", "voice", "rhythm_days",
+          "rhythm_gaps")
+
+
+def _source(past: date | None, conn: Connection) -> tuple[str, list, str, str, list]:
+    """Where `next`'s facts come from: (WITH clause, its parameters, the stats table, the
+    open-promise condition, its parameters). Today: person_stats as kept on write and the
+    promises not done. With `past`, the same as they stood at the start of that day, from
+    what is dated before it: the people added before it, their interactions dated before
+    it, their promises made before it and not done before it (`next` as it would have run
+    that morning, for `views.follow_through`). Only the people with an interaction on or
+    after that day differ from person_stats, so only their interactions are read again,
+    each column as `store._stats_rows` computes it and their rhythm as `learned_rhythms`
+    learns it."""
+    where, wparams = _open_promises(past)
+    if past is None:
+        return "", [], "person_stats", where, wparams
+    d = dialect.of(conn)
+    day = past.isoformat()
+    kept = ", ".join(f"s.{c}" for c in _STATS)
+    flag = "CASE WHEN x.{} THEN 1 ELSE 0 END"
+    after_mine = "(m.day IS NULL OR x.date > m.day OR (x.date = m.day AND x.id > m.iid))"
+    once = d.materialized  # read by a join: built once, indexed
+    cte = (
+        f"WITH past_interaction AS {once}(SELECT ip.person_id AS pid, i.id, i.date, i.channel, "
+        "i.gave, i.received, i.they_reached_out AS theirs FROM person_stats t "
+        "JOIN interaction_person ip ON ip.person_id = t.person_id JOIN interaction i "
+        "ON i.id = ip.interaction_id WHERE t.last_contact >= ? AND i.date < ?), "
+        "past_mine_day AS (SELECT pid, max(date) AS day FROM past_interaction "
+        "WHERE NOT theirs GROUP BY pid), "
+        "past_mine AS (SELECT x.pid, d.day, max(x.id) AS iid FROM past_interaction x "
+        "JOIN past_mine_day d ON d.pid = x.pid AND x.date = d.day WHERE NOT x.theirs "
+        "GROUP BY x.pid, d.day), "
+        f"past_rhythm (pid, days, gaps) AS ({_past_rhythms(conn, past)}), "
+        f"past_stats AS {once}(SELECT {kept} FROM person_stats s JOIN person p ON p.id = "
+        "s.person_id WHERE (s.last_contact IS NULL OR s.last_contact < ?) AND p.created < ? "
+        "UNION ALL SELECT t.person_id, count(x.id), min(x.date), max(x.date), "
+        f"coalesce(sum({flag.format('gave')}), 0), coalesce(sum({flag.format('received')}), 0), "
+        "max(CASE WHEN x.gave THEN x.date END), max(CASE WHEN x.received THEN x.date END), "
+        f"coalesce(sum(CASE WHEN x.theirs AND {after_mine} THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN x.channel IN ('in-person', 'event') THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN x.channel IN ('call', 'video') THEN 1 ELSE 0 END), 0), "
+        "max(r.days), coalesce(max(r.gaps), 0) "
+        "FROM person_stats t JOIN person p ON p.id = t.person_id "
+        "LEFT JOIN past_interaction x ON x.pid = t.person_id "
+        "LEFT JOIN past_rhythm r ON r.pid = t.person_id "
+        "LEFT JOIN past_mine m ON m.pid = t.person_id "
+        "WHERE t.last_contact >= ? AND p.created < ? GROUP BY t.person_id) "
+    )
+    return cte, [day] * 6, "past_stats", where, wparams
+
+
+def _past_rhythms(conn: Connection, past: date) -> str:
+    """A SELECT of (person id, typical gap, gaps) as they stood at the start of `past` for
+    everyone in touch on or after it (the others' kept rhythm is still true): learned by
+    `core.rhythm.learn` from the days before it, as `learned_rhythms` does today. Whole
+    numbers computed here, written into the SQL as literals, so no count of people can
+    exceed the drivers' limit on parameters."""
+    rows = learned_rhythms(conn, None, before=past)
+    if not rows:
+        return "SELECT 0, 0, 0 WHERE 1 = 0"
+    return "VALUES " + ", ".join(f"({int(pid)}, {int(typical)}, {int(gaps)})"
+                                 for pid, typical, gaps in rows)
 
 
 def _birthday_sql(today: date) -> tuple[str, list]:
@@ -710,22 +796,28 @@ def _fading_sql(days: str, interval: str) -> str:
 _FIXED_OR_NULL = f"coalesce({_FIXED}, false)"
 
 
-def _facts_of(conn: Connection, ids: list[int], settings: dict) -> list:
+def _facts_of(conn: Connection, ids: list[int], settings: dict,
+              past: date | None = None) -> list:
+    """The scoring facts of these people (as they stood at the start of `past`, if
+    given: `_source`)."""
     cadence, cparams = _base_cadence_sql(settings)
+    with_, wparams, stats, _, _ = _source(past, conn)
     rows: list[dict] = []
     for chunk in chunks(ids):
-        rows += _all(conn, f"SELECT {_FACTS_COLUMNS}, {cadence} AS cadence FROM person p "
-                           "JOIN person_stats s ON s.person_id = p.id WHERE p.id IN "
-                           f"({marks(chunk)})", [*cparams, *chunk])
-    return _facts(conn, rows)
+        rows += _all(conn, f"{with_}SELECT {_FACTS_COLUMNS}, {cadence} AS cadence FROM "
+                           f"person p JOIN {stats} s ON s.person_id = p.id WHERE p.id IN "
+                           f"({marks(chunk)})", [*wparams, *cparams, *chunk])
+    return _facts(conn, rows, past)
 
 
 def next_candidates(conn: Connection, today: date, settings: dict,
-                    type_: str | None = None, count: int | None = None) -> list:
+                    type_: str | None = None, count: int | None = None,
+                    past: bool = False) -> list:
     """Facts of everyone `scoring.is_candidate` would suggest this week, found in SQL:
     due within the coming week, a promise due in it, an undated promise two weeks old or
     a birthday in it. With `count`, only those who can still rank among the first
-    `count` (scoring.shortlist) are loaded."""
+    `count` (scoring.shortlist) are loaded. With `past`, as it stood at the start of
+    `today` (`_source`)."""
     from ties.core.scoring import WEEK, shortlist
 
     d = dialect.of(conn)
@@ -737,29 +829,33 @@ def next_candidates(conn: Connection, today: date, settings: dict,
     job, jparams = _job_sql(today)
     horizon = (today + timedelta(days=WEEK - 1)).isoformat()
     due = d.add_days("coalesce(s.last_contact, p.created)", cadence)
+    with_, wparams, stats, opened, oparams = _source(today if past else None, conn)
     rows = conn.execute(
-        f"SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS promised "
-        f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
+        f"{with_}SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS "
+        f"promised FROM person p JOIN {stats} s ON s.person_id = p.id "
+        f"{_PROMISES_AT.format(open=opened)} "
         f"WHERE {active} AND ((({due} <= ? OR {birthday} OR {job}) "
         f"AND NOT {NEVER_CONTACTED_IMPORT}) OR f.first_due <= ? OR {stale})",
-        [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, *cparams, horizon,
-         *kparams, *jparams, horizon, *sparams],
+        [*wparams, today.isoformat(), *bparams, horizon, *oparams, today.isoformat(),
+         *aparams, *cparams, horizon, *kparams, *jparams, horizon, *sparams],
     ).fetchall()
     ids = [r[0] for r in rows] if count is None else shortlist(rows, count)
-    return _facts_of(conn, ids, settings)
+    return _facts_of(conn, ids, settings, today if past else None)
 
 
-def comfort_zone(conn: Connection, today: date):
+def comfort_zone(conn: Connection, today: date, past: bool = False):
     """Your comfort zone (`scoring.Comfort`): the people whose last interaction is within
     the last STRETCH_WINDOW days, counted by industry and by company in one query."""
     from ties.core.scoring import STRETCH_WINDOW, comfort
 
     window = (today - timedelta(days=STRETCH_WINDOW)).isoformat(), today.isoformat()
-    recent = ("FROM person p JOIN person_stats s ON s.person_id = p.id "
+    with_, wparams, stats, _, _ = _source(today if past else None, conn)
+    recent = (f"FROM person p JOIN {stats} s ON s.person_id = p.id "
               "WHERE s.last_contact > ? AND s.last_contact <= ?")
     rows = conn.execute(
-        f"SELECT 1, p.industry, count(*) {recent} GROUP BY p.industry UNION ALL "
-        f"SELECT 0, p.company, count(*) {recent} GROUP BY p.company", [*window, *window],
+        f"{with_}SELECT 1, p.industry, count(*) {recent} GROUP BY p.industry UNION ALL "
+        f"SELECT 0, p.company, count(*) {recent} GROUP BY p.company",
+        [*wparams, *window, *window],
     ).fetchall()
     return comfort([(stored.text(value), None, n) if by_industry else
                     (None, stored.text(value), n) for by_industry, value, n in rows],
@@ -767,7 +863,7 @@ def comfort_zone(conn: Connection, today: date):
 
 
 def stretch_pool(conn: Connection, today: date, settings: dict, zone,
-                 type_: str | None = None, count: int | None = 1) -> list:
+                 type_: str | None = None, count: int | None = 1, past: bool = False) -> list:
     """People outside the comfort zone who are at least half-way to due (and not an
     import you were never in touch with): only those who can rank first among them are
     loaded, for `scoring.pick_stretch` to choose from."""
@@ -781,18 +877,54 @@ def stretch_pool(conn: Connection, today: date, settings: dict, zone,
     # A promise due this week is worth more than any recency: such people are always
     # loaded (as in next_candidates), or the shortlist could drop them behind someone
     # merely more overdue.
+    with_, wparams, stats, opened, oparams = _source(today if past else None, conn)
     rows = conn.execute(
-        f"SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS promised, "
-        "p.industry, p.company "
-        f"FROM person p JOIN person_stats s ON s.person_id = p.id {_PROMISES} "
+        f"{with_}SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS "
+        "promised, p.industry, p.company "
+        f"FROM person p JOIN {stats} s ON s.person_id = p.id "
+        f"{_PROMISES_AT.format(open=opened)} "
         f"WHERE {active} AND NOT {NEVER_CONTACTED_IMPORT} "
         f"AND {d.days('?', 'coalesce(s.last_contact, p.created)')} * 2 >= ({cadence})",
-        [today.isoformat(), *bparams, horizon, today.isoformat(), *aparams, today.isoformat(),
-         *cparams],
+        [*wparams, today.isoformat(), *bparams, horizon, *oparams, today.isoformat(),
+         *aparams, today.isoformat(), *cparams],
     ).fetchall()
     outside = [r[:4] for r in rows if zone.outside(stored.text(r[4]), stored.text(r[5]))]
     ids = [r[0] for r in outside] if count is None else shortlist(outside, count)
-    return _facts_of(conn, ids, settings)
+    return _facts_of(conn, ids, settings, today if past else None)
+
+
+def reconnect_pool(conn: Connection, today: date, settings: dict,
+                   type_: str | None = None, past: bool = False) -> list[tuple[int, int, str]]:
+    """(id, interactions, name key) of every dormant tie (`scoring.dormant`, in SQL): once
+    strong, quiet for a year or more, due within the week, active and of the type."""
+    from ties.core.scoring import DORMANT_AFTER, RECONNECT_SPAN, RECONNECT_TALKS, WEEK
+
+    d = dialect.of(conn)
+    cadence, cparams = _cadence_sql(settings)
+    active, aparams = _active(type_)
+    horizon = (today + timedelta(days=WEEK - 1)).isoformat()
+    with_, wparams, stats, _, _ = _source(today if past else None, conn)
+    return [tuple(r) for r in conn.execute(
+        f"{with_}SELECT p.id, s.interactions, p.name_key FROM person p JOIN {stats} s "
+        f"ON s.person_id = p.id WHERE {active} AND s.interactions >= ? "
+        f"AND s.last_contact <= ? AND {d.days('s.last_contact', 's.first_contact')} >= ? "
+        f"AND {d.add_days('s.last_contact', cadence)} <= ?",
+        [*wparams, today.isoformat(), *aparams, int(RECONNECT_TALKS),
+         (today - timedelta(days=DORMANT_AFTER)).isoformat(), int(RECONNECT_SPAN), *cparams,
+         horizon]).fetchall()]
+
+
+def reconnect_pick(conn: Connection, today: date, settings: dict, type_: str | None = None,
+                   past: bool = False) -> tuple[Any, tuple[date, str] | None]:
+    """The week's dormant tie to offer (`scoring.reconnect_choice`), as Facts, and the
+    note of the last interaction with them that has one; (None, None) when there is none."""
+    from ties.core.scoring import reconnect_choice
+
+    chosen = reconnect_choice(reconnect_pool(conn, today, settings, type_, past), today)
+    if chosen is None:
+        return None, None
+    (facts,) = _facts_of(conn, [chosen], settings, today if past else None)
+    return facts, None if past else last_notes(conn, [chosen]).get(chosen)
 
 
 def next_due(conn: Connection, today: date, settings: dict,
@@ -821,6 +953,19 @@ def next_due(conn: Connection, today: date, settings: dict,
         raise stored.damaged("a date", row["last_contact"] or row["created"],
                              f"the last contact of {row['name']} (@{row['id']})")
     return row
+
+
+def reached(conn: Connection, person_ids: list[int], since: date, until: date) -> int:
+    """How many of these people you were in touch with from `since` to `until`
+    (inclusive), counted in SQL."""
+    n = 0
+    for chunk in chunks(person_ids):
+        n += conn.execute(
+            "SELECT count(DISTINCT ip.person_id) FROM interaction_person ip JOIN interaction i "
+            f"ON i.id = ip.interaction_id WHERE ip.person_id IN ({marks(chunk)}) "
+            "AND i.date >= ? AND i.date <= ?",
+            [*chunk, since.isoformat(), until.isoformat()]).fetchone()[0]
+    return n
 
 
 def count_imported_never_contacted(conn: Connection, type_: str | None = None) -> int:
