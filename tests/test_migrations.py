@@ -583,3 +583,24 @@ def test_m010_keeps_every_row_and_records_what_imports_brought_so_a_reimport_see
     assert result.exit_code == 0, result.stderr
     assert 'changed jobs: Bo Chen "BC" (Acme -> Globex, CTO)\n' in result.stderr
     assert "kept yours: Ana Lima's company is 'Globex'" in result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_9_store_keeps_anas_learned_rhythm_and_shows_it(ties, db_path):
+    load_fixture(FIXTURES / "store-v9.sql", db_path)
+    assert rows(db_path, "SELECT rhythm_days, rhythm_gaps FROM person_stats "
+                         "WHERE person_id = 1") == [(19, 3)]
+    shown = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert (shown["usual_gap_days"], shown["expected_every_days"]) == (None, 21)  # --every
+    assert "values: ok" in ties("doctor").stdout
+
+
+@pytest.mark.sqlite_only
+def test_a_schema_10_store_keeps_bos_earlier_job_and_undoes_nothing_of_it(ties, db_path):
+    load_fixture(FIXTURES / "store-v10.sql", db_path)
+    shown = json.loads(ties("show", "Bo Chen", "--json").stdout)
+    assert shown["jobs"] == [{"date": "2026-12-05", "company_before": "Acme",
+                              "role_before": "Staff Engineer", "company": "Globex",
+                              "role": "CTO"}]
+    assert (shown["company"], shown["role"]) == ("Globex", "CTO")
+    assert "values: ok" in ties("doctor").stdout
