@@ -93,8 +93,40 @@ def test_merge_keeps_the_date_of_each_talking_point_with_its_value(ties, db_path
     ties("add", "Ana L.", "--working-on", "something else", "--cares-about", "tea",
          "--no-log", TIES_TODAY="2025-03-05")
     assert ties("merge", "Ana Lima", "Ana L.", "--yes", TIES_TODAY="2025-03-20").exit_code == 0
-    assert every(db_path, "Ana Lima") == ["2025-03-01", None, "2025-03-05"]
-    assert talk(ties, "Ana Lima") == ("5 Mar: they care about tea", "2025-03-05")
+    assert every(db_path, "Ana Lima") == ["2025-03-05", None, "2025-03-05"]
+    assert talk(ties, "Ana Lima")[1] == "2025-03-05"
+
+
+def test_regression_merge_kept_the_older_working_on_of_two(ties, db_path):
+    """A review: merging @1 (working on 'hiring data scientists', 5 Jan) with @2
+    ('platform team migration', 19 Feb) kept the January one and put the newer into the
+    notes. The one learned later is in front; the older goes into the notes, and the
+    preview says so. Merged the other way round, the later one stays."""
+    ties("add", "Ana Lima", "--type", "social", "--working-on", "hiring data scientists",
+         "--on", "2026-01-05", TIES_TODAY="2026-01-05")
+    ties("add", "Ana L.", "--working-on", "platform team migration", "--no-log",
+         TIES_TODAY="2026-02-19")
+    merged = ties("merge", "Ana Lima", "Ana L.", "--yes", TIES_TODAY="2026-03-01")
+    assert merged.exit_code == 0, merged.stderr
+    assert ("working on: take platform team migration (learned later; hiring data "
+            "scientists goes into notes)") in merged.stderr
+    shown = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert shown["working_on"] == "platform team migration"
+    assert "Earlier (merged): working on: hiring data scientists" in shown["notes"]
+    assert learned(db_path, "Ana Lima") == "2026-02-19"
+
+
+def test_merge_keeps_its_own_talking_point_when_it_was_learned_later(ties, db_path):
+    ties("add", "Ana L.", "--working-on", "hiring data scientists", "--no-log",
+         TIES_TODAY="2026-01-05")
+    ties("add", "Ana Lima", "--type", "social", "--working-on", "platform team migration",
+         "--on", "2026-02-19", TIES_TODAY="2026-02-19")
+    assert ties("merge", "Ana Lima", "Ana L.", "--yes", TIES_TODAY="2026-03-01").exit_code == 0
+    shown = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert shown["working_on"] == "platform team migration"
+    assert "working on: hiring data scientists" in shown["notes"]
+    assert "Earlier (merged)" not in shown["notes"]
+    assert learned(db_path, "Ana Lima") == "2026-02-19"
 
 
 def test_merge_never_dates_a_talking_point_by_the_merge_itself(ties, db_path):
@@ -164,6 +196,30 @@ def test_the_json_export_carries_each_date_and_a_fresh_store_reads_them_back(
     clocks = ("working_on_learned_at", "struggles_learned_at", "cares_about_learned_at",
               "updated_at")
     assert [again[k] for k in clocks] == [ana[k] for k in clocks]
+
+
+def test_regression_a_json_import_into_a_store_that_has_them_dated_the_talking_point_today(
+        ties, db_path, tmp_path):
+    """A review: a ties JSON export whose working on was learned on 5 Jan, imported on
+    6 Mar into a store that already had the person, dated it 6 Mar, so `next` showed it
+    over the 4 Feb note that said otherwise. The file's own time is kept."""
+    ties("add", "Ana Lima", "--type", "strategic", "--working-on", "hiring data scientists",
+         "--on", "2026-01-05", TIES_TODAY="2026-01-05")
+    ties("log", "Ana", "--on", "2026-02-04", "--note", "hiring freeze, no more data scientists",
+         TIES_TODAY="2026-02-04")
+    ties("edit", "Ana", "--phone", "+1 555 0100", TIES_TODAY="2026-03-06")
+    doc = ties("export", TIES_TODAY="2026-03-06").stdout
+    other = str(tmp_path / "other.db")
+    ties("--db", other, "add", "Ana Lima", "--type", "strategic", "--no-log",
+         TIES_TODAY="2026-03-01")
+    done = ties("--db", other, "import", "-", input=doc, TIES_TODAY="2026-03-06")
+    assert done.exit_code == 0, done.stderr
+    items = json.loads(ties("--db", other, "next", "--json", TIES_TODAY="2026-05-20").stdout)
+    (ana,) = [i for i in items if i["name"] == "Ana Lima"]
+    assert (ana["talk_about"], ana["talk_about_on"]) == (
+        "4 Feb: hiring freeze, no more data scientists", "2026-02-04")
+    again = json.loads(ties("--db", other, "export").stdout)["people"][0]
+    assert again["working_on_learned_at"].startswith("2026-01-05")
 
 
 def test_a_json_file_from_before_the_dates_dates_talking_points_by_what_it_knows(

@@ -136,13 +136,17 @@ def merge(keep: o.Name, other: o.Name, yes: o.Yes = False) -> None:
             raise BadValue(f"{keep!r} and {other!r} are the same person (@{a.id}); name two "
                            "different people.")
         pa, pb = queries.profile(conn, a.id), queries.profile(conn, b.id)
-    plan = merging.plan(pa, pb)
+        learned = queries.talking_points(conn, [a.id, b.id])
+    plan = merging.plan({**pa, **learned[a.id]}, {**pb, **learned[b.id]})
     from ties.core.text import safe
 
     out = console(stderr=True)
     out.print(f"Merge @{b.id} {safe(b.name)} into @{a.id} {safe(a.name)}:", markup=False)
+    newer = {key: mine for key, _, mine in plan.newer}
     for key, value in plan.take.items():
-        out.print(f"  {key.replace('_', ' ')}: take {safe(value)}", markup=False)
+        out.print(f"  {key.replace('_', ' ')}: take {safe(value)}"
+                  + (f" (learned later; {safe(newer[key])} goes into notes)"
+                     if key in newer else ""), markup=False)
     for key, mine, theirs in plan.keep:
         out.print(f"  {key.replace('_', ' ')}: keep {safe(mine)} (their {safe(theirs)} goes "
                   "into notes)", markup=False)

@@ -94,6 +94,9 @@ def _close(a: str, b: str) -> bool:
 class MergePlan:
     take: dict = field(default_factory=dict)  # field -> value taken from the other
     keep: list[tuple[str, str, str]] = field(default_factory=list)  # field, kept, dropped
+    # talking points where the other's value was learned later: field, theirs, yours (the
+    # older, which goes into the notes)
+    newer: list[tuple[str, str, str]] = field(default_factory=list)
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     # kind -> every email address or phone number of both, the kept one's first; only
@@ -108,9 +111,12 @@ def plan(keep: dict, other: dict) -> MergePlan:
     numbers are combined (the kept person's primary stays their primary). Which fields are
     taken, and which (settings of the relationship rather than facts about the person:
     type, cadence, birthday) the kept one keeps quietly, the field spec says
-    (personfields: `merged`, `quiet`)."""
+    (personfields: `merged`, `quiet`). A talking point (what they work on, struggle with,
+    care about) is the one exception: where the other's was learned later (both dicts
+    may carry `working_on_learned_at` and so on), theirs is taken and the kept one's older
+    value goes into the notes, so the freshest thing you know stays in front."""
     result = MergePlan()
-    lost = []
+    lost, earlier = [], []
     for kind in contacts.KINDS:
         mine, theirs = (_listed(p, kind) for p in (keep, other))
         both = contacts.merged(kind, mine, theirs)
@@ -125,12 +131,20 @@ def plan(keep: dict, other: dict) -> MergePlan:
             continue
         if mine in (None, ""):
             result.take[key] = theirs
+        elif (key in personfields.LEARNED_AT and str(mine) != str(theirs)
+              and _later(other.get(personfields.LEARNED_AT[key]),
+                         keep.get(personfields.LEARNED_AT[key]))):
+            result.take[key] = theirs
+            result.newer.append((key, str(theirs), str(mine)))
+            earlier.append(f"{key.replace('_', ' ')}: {mine}")
         elif str(mine) != str(theirs) and key not in quiet:
             result.keep.append((key, str(mine), str(theirs)))
             lost.append(f"{key.replace('_', ' ')}: {theirs}")
     if keep.get("created") and other.get("created") and other["created"] < keep["created"]:
         result.take["created"] = other["created"]
     parts = [keep.get("notes"), other.get("notes")]
+    if earlier:
+        parts.append("Earlier (merged): " + "; ".join(earlier))
     if lost:
         parts.append(f"From {other['name']} (merged): " + "; ".join(lost))
     joined = "\n".join(p for p in parts if p)
@@ -141,6 +155,14 @@ def plan(keep: dict, other: dict) -> MergePlan:
     result.notes = joined or None
     result.tags = sorted(set(other.get("tags", [])) - set(keep.get("tags", [])))
     return result
+
+
+def _later(theirs, mine) -> bool:
+    """Whether a time the other's talking point was learned is after the kept one's (a
+    stored UTC time as text or a datetime; none is earlier than any)."""
+    if theirs is None:
+        return False
+    return mine is None or str(theirs)[:26] > str(mine)[:26]
 
 
 def _listed(person: dict, kind: str) -> list[str]:

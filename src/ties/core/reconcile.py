@@ -73,6 +73,8 @@ class Create:
     jobs: list[dict] = field(default_factory=list)  # earlier jobs a ties JSON file keeps
     brought: dict[str, dict[str, str]] = field(default_factory=dict)  # and what imports
     # brought them, by kind of file (format -> {company, role})
+    learned: dict = field(default_factory=dict)  # talking point -> when the file says you
+    # learned it (a ties JSON file keeps the time; other files know none: the import's)
 
 
 # The fields a re-import may change rather than only fill: a person's job. The rule that
@@ -121,6 +123,7 @@ class Update:
     reason: str = ""  # how they were recognised: "same email", ...
     positions: list[str] = field(default_factory=list)  # the entries that matched them
     job: Job | None = None  # their company or role the file changes (a job change)
+    learned: dict = field(default_factory=dict)  # as Create's: for the talking points it fills
 
     @property
     def why(self) -> str:
@@ -347,7 +350,8 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                                          [rec.position],
                                          contacts={k: v for k, v in found.items() if v},
                                          jobs=list(getattr(rec, "jobs", ())),
-                                         brought=dict(getattr(rec, "brought", {}))))
+                                         brought=dict(getattr(rec, "brought", {})),
+                                         learned=_learned(rec)))
             index.add(-len(result.creates), **details)
             continue
         update = updates.get(pid)
@@ -361,6 +365,7 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             result.merged.append(Merged(rec.position, rec.name, update.positions[0],
                                         f"{update.name} (@{pid})", reason))
         update.positions.append(rec.position)
+        update.learned.update(_learned(rec))
         have = working[pid]
         changed = update.changes
         for kind in contacts.KINDS:  # added after theirs, never a conflict
@@ -411,6 +416,13 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                 changed[f"tag:{t}"] = t
         index.add(pid, **details)  # the addresses it brings recognise them from now on
     return result
+
+
+def _learned(rec) -> dict:
+    """When the file says you learned each talking point it gives (a ties JSON file's
+    `*_learned_at`), so that an import dates it as the file does, not by the import."""
+    return {k: rec.fields[clock] for k, clock in personfields.LEARNED_AT.items()
+            if rec.fields.get(k) and rec.fields.get(clock) is not None}
 
 
 def plan_kept(records: Iterable) -> Plan:

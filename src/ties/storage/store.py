@@ -558,7 +558,7 @@ def apply_plan(session: Session, planned, *, batch, today: date,
     if planned.creates:
         rows = [{"name": c.name, "name_key": fold(c.name), "created": today,
                  "updated_at": stamp, "archived": False, "import_id": batch_id,
-                 **{LEARNED_AT[k]: stamp if c.values.get(k) else None
+                 **{LEARNED_AT[k]: c.learned.get(k, stamp) if c.values.get(k) else None
                     for k in TALKING_POINTS}, **c.values}
                 for c in planned.creates]
         columns = {k for row in rows for k in row}
@@ -611,9 +611,9 @@ def apply_plan(session: Session, planned, *, batch, today: date,
             continue
         values = {k: v for k, v in changed.items() if ":" not in k}
         changed = {k: v for k, v in changed.items() if v is not None}
-        for k in TALKING_POINTS:  # a talking point it fills in is learned now
-            if k in changed:
-                values[LEARNED_AT[k]] = _utc(stamp)
+        for k in TALKING_POINTS:  # a talking point it fills in is learned now, or when
+            if k in changed:      # the file says
+                values[LEARNED_AT[k]] = _utc(update.learned.get(k, stamp))
         if values:
             session.execute(update_(Person).where(Person.id == pid).values(**values))
         for kind in ("email", "phone"):
@@ -1387,7 +1387,8 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
         raise AlreadyExists("That is the same person twice; name two different people.")
     conn = raw(session)
     keep, other = queries.profile(conn, keep_id), queries.profile(conn, other_id)
-    merge = merging.plan(keep, other)
+    learned = queries.talking_points(conn, [keep_id, other_id])
+    merge = merging.plan({**keep, **learned[keep_id]}, {**other, **learned[other_id]})
     person = session.get(Person, keep_id)
     other_person = session.get(Person, other_id)
     other_learned = {k: getattr(other_person, LEARNED_AT[k]) for k in TALKING_POINTS}
