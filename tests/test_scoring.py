@@ -107,6 +107,25 @@ def test_they_reached_out_last_times_your_turn():
     assert "they reached out the last 3 times: your turn" in s.reasons
 
 
+def test_regression_give_back_and_ask_how_to_help_were_said_side_by_side():
+    """A review: the row said 'time to give back' and, on the weeks the ask came round,
+    'ask how you can help' beside it: the same advice twice. The give-back says it (and
+    what for); the points stay, as the SQL bound counts them."""
+    asked = person(days=30, interactions=4, gave=0)
+    owed = person(days=30, interactions=4, gave=0, last_received=TODAY - timedelta(days=20))
+    alone, both = score(asked, TODAY), score(owed, TODAY)
+    assert any("ask how" in r for r in alone.reasons)
+    assert not any("ask how" in r for r in both.reasons)
+    assert any("time to give back" in r for r in both.reasons)
+    assert both.score - alone.score == pytest.approx(_unreturned_points(owed))
+
+
+def _unreturned_points(f) -> float:
+    from ties.core.scoring import _unreturned
+
+    return _unreturned(f, TODAY)
+
+
 def test_never_gave_after_several_interactions_prompts_to_help():
     s = score(person(days=30, interactions=4, gave=0), TODAY)
     assert "ask how you can help: you haven't offered anything yet" in s.reasons

@@ -320,7 +320,8 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
         reasons.append(f"they reached out the last {f.their_streak} times: your turn")
     if ask_this_week(f, today):
         s.score += ASK_HOW_TO_HELP_POINTS
-        reasons.append("ask how you can help: you haven't offered anything yet")
+        if not owed:  # "time to give back" says it already, and says what
+            reasons.append("ask how you can help: you haven't offered anything yet")
     s.reasons = list(dict.fromkeys(reasons))  # each once, in order
     return s
 
