@@ -244,3 +244,24 @@ def test_completion_offers_exactly_the_names_with_a_word_starting_as_typed(names
 
     assert sorted(offered) == sorted(n for n in names if fits(n))
     assert word in " ".join(offered) or not key
+
+
+def test_regression_fish_offered_nothing_for_a_name_typed_without_its_accents(people):
+    """A review: in fish, `ties log soren` and `ties log sor` offered nothing for Søren
+    Kierkegaard (fish keeps only replies holding what was typed as spelled). The reply is
+    the name's plain spelling, which fish keeps and which finds him; typed with its
+    accent, the name comes as spelled."""
+    assert shell("fish", "complete -C 'ties log sor'").splitlines() == [
+        "Soren Kierkegaard\tSøren Kierkegaard"]
+    assert shell("fish", "complete -C 'ties log kierk'").splitlines() == [
+        "Søren Kierkegaard"]
+    assert shell("fish", "complete -C 'ties log sø'").splitlines() == ["Søren Kierkegaard"]
+
+
+def test_the_plain_spelling_fish_inserts_finds_the_same_person(ties, people):
+    from ties.core.names import fold, plain_spelling
+
+    for name in ("Søren Ærø", "Łukasz Straße", "María García", "王伟", "İsmail Öztürk"):
+        assert fold(plain_spelling(name)) == fold(name), name
+    shown = ties("show", plain_spelling("Søren Kierkegaard"), "--json")
+    assert shown.exit_code == 0 and '"Søren Kierkegaard"' in shown.stdout

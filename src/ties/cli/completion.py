@@ -11,8 +11,10 @@ it inserts is one word, whatever the value holds:
   own, so 'gar' may become 'María García' (zsh's default filter keeps only replies that
   start with what was typed).
 - fish gets one reply a line; fish escapes what it inserts itself. fish then keeps the
-  replies it considers matches (case-insensitive, any part of the name), so there an
-  accent must be typed as it is spelled.
+  replies it considers matches (case-insensitive, any part of the name), but only as
+  spelled: so where what was typed is in a name only with its accents folded ('soren'),
+  the reply is the name's plain spelling ('Soren Aero', the real name shown beside it),
+  which finds the same person.
 
 Typer's classes are taken over only when the shell asks for completions
 (`TiesGroup._main_shell_completion` calls `register`), so no other command pays for it.
@@ -110,10 +112,25 @@ class TiesZshComplete(_OwnMatching, ZshComplete):
 
 
 class TiesFishComplete(_OwnMatching, FishComplete):
+    def get_completion_args(self) -> tuple[list[str], str]:
+        args, incomplete = super().get_completion_args()
+        self.typed = incomplete
+        return args, incomplete
+
     def format_completion(self, item: CompletionItem) -> str:
-        value = " ".join(item.value.split("\t"))
-        if item.help:
-            return f"{value}\t{' '.join(item.help.split())}"
+        value, shown = item.value, item.help
+        typed = getattr(self, "typed", "").casefold()
+        if typed and typed not in value.casefold():
+            # fish keeps only replies holding what was typed as spelled: 'soren' would
+            # lose 'Søren Ærø'. Its plain spelling holds it and finds the same person.
+            from ties.core.names import plain_spelling
+
+            plain = plain_spelling(value)
+            if typed in plain.casefold():
+                value, shown = plain, f"{value} · {shown}" if shown else value
+        value = " ".join(value.split("\t"))
+        if shown:
+            return f"{value}\t{' '.join(shown.split())}"
         return value
 
 

@@ -35,6 +35,21 @@ _LETTERS = str.maketrans({
 })
 
 
+def plain_spelling(name: str) -> str:
+    """`name` in the letters `fold` turns its own into, case kept: 'Søren Ærø' -> 'Soren
+    Aero', 'Łukasz' -> 'Lukasz'. What fish, which matches only the letters as spelled,
+    may insert for a name typed without its accents: it folds to the same key, so it
+    finds the same person."""
+    out = []
+    for char in name:
+        folded = fold(char)
+        if not folded or folded == char.lower():
+            out.append(char)
+        else:
+            out.append(folded.capitalize() if char.isupper() else folded)
+    return "".join(out)
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive key, folded the way people type names: 'Beyoncé
     Knowles' -> 'beyonce knowles', 'Søren' -> 'soren', 'Łukasz' -> 'lukasz', 'Ærø' ->
