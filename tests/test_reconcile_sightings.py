@@ -3,7 +3,7 @@ found, as a pure function of the sightings and what is already here."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from hypothesis import given, settings
@@ -341,3 +341,89 @@ def test_the_import_holding_the_threads_start_decides_who_reached_out(starts, he
     (m,) = p.meetings
     assert m.record.they_reached_out is expected
     assert [c[2] for c in p.corrections] == ([] if expected else [False])
+
+
+def _apply(p, store: dict) -> None:
+    """What store.import_sightings writes, as plain data (ids from 100 up)."""
+    for m in p.meetings:
+        iid = m.into
+        if m.action == "create":
+            iid = 100 + len(store["earlier"])
+            store["earlier"][iid] = (m.record.when, m.record.they_reached_out)
+            store["created"].add(iid)
+        for key, pid in m.keys:
+            store["here"][(key, pid)] = iid
+            root = store["roots"].get(key)
+            if root is not None:
+                store["threads"].setdefault(root, []).append((key, pid, iid))
+    for iid, _, theirs, _ in p.corrections:
+        store["earlier"][iid] = (store["earlier"][iid][0], theirs)
+
+
+def _import(store: dict, found: Sightings) -> None:
+    store["roots"].update({s.key: s.root for s in found.found})
+    _apply(reconcile.plan_sightings(found, INDEX, dict(store["here"]), {}, today=TODAY,
+                                    earlier=dict(store["earlier"]), created=store["created"],
+                                    threads=store["threads"]), store)
+
+
+_THREAD = (st.lists(st.tuples(st.booleans(), st.integers(0, 1)), min_size=1, max_size=5),
+           st.booleans())
+
+
+@settings(max_examples=10, deadline=None)
+@given(*_THREAD)
+def test_sent_and_inbox_imported_apart_in_either_order_give_what_one_mailbox_gives(
+        messages, inbox_first):
+    _sent_and_inbox_apart(messages, inbox_first)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(*_THREAD)
+def test_sent_and_inbox_imported_apart_give_what_one_mailbox_gives_deep(messages,
+                                                                        inbox_first):
+    _sent_and_inbox_apart(messages, inbox_first)
+
+
+def _sent_and_inbox_apart(messages, inbox_first):
+    """A thread of you and Ana (mine?, days after the one before), each message naming
+    every earlier one: Sent and Inbox imported one after the other, either order, end with
+    the interactions (a day each) and who reached out that the whole thread gives."""
+    import tempfile
+    from pathlib import Path
+
+    from ties.formats.importers import mail as reader
+
+    lines, day = [], 0
+    for n, (mine, gap) in enumerate(messages):
+        day += gap
+        sender, to = ("me@example.com", "ana@example.com") if mine else (
+            "ana@example.com", "me@example.com")
+        refs = " ".join(f"<m{i}@x>" for i in range(n))
+        lines.append((mine, f"From - Mon Mar 10 10:00:00 2025\nFrom: {sender}\nTo: {to}\n"
+                            f"Subject: s\nDate: {3 + day} Mar 2025 {9 + n}:00:00 +0000\n"
+                            f"Message-ID: <m{n}@x>\n"
+                            + (f"References: {refs}\nIn-Reply-To: <m{n - 1}@x>\n" if n else "")
+                            + "\nbody\n\n"))
+
+    def read(which) -> Sightings:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "box"
+            path.write_text("".join(text for mine, text in lines if which(mine)))
+            return reader.read(path, frozenset({"me@example.com"}), TODAY, tz=UTC)
+
+    def result(store):
+        return sorted(store["earlier"].values())
+
+    def empty():
+        return {"here": {}, "earlier": {}, "created": set(), "threads": {}, "roots": {}}
+
+    whole = empty()
+    _import(whole, read(lambda mine: True))
+    apart = empty()
+    for mine in ((False, True) if inbox_first else (True, False)):
+        box = read(lambda m, mine=mine: m is mine)
+        if box.found:
+            _import(apart, box)
+    assert result(apart) == result(whole)
