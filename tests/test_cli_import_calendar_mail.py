@@ -596,3 +596,88 @@ def test_an_organizer_arriving_later_never_changes_one_you_logged(ties, tmp_path
     path.write_text(event.format("ORGANIZER:mailto:ana@example.com\r\n"))
     assert "corrected" not in ties("import", str(path)).stderr
     assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False]
+
+
+def test_regression_inbox_then_sent_the_same_day_kept_her_reaching_out(
+        ties, known, tmp_path, monkeypatch):
+    # Ana's reply a1 (11:00) and her a2 (4 Nov) come first; your s1 (9:00) opened it
+    monkeypatch.setenv("TIES_TODAY", "2025-11-10")
+    sent, inbox = sent_and_inbox(tmp_path)
+    assert ties("import", inbox).exit_code == 0
+    assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
+        ("2025-11-04", True), ("2025-11-02", True)]  # as far as the Inbox can tell
+    plan = ties("import", sent, "--dry-run")
+    assert plan.exit_code == 0, plan.stderr
+    assert plan.stdout.splitlines()[:3] == [
+        "merge      2025-11-02 email with Ana Lima: Coffee?; into #1: imported before, "
+        "from the same thread that day: merged into it",
+        "correct    2025-11-02 #1: imported before without the thread's first message, "
+        "which you sent: you reached out",
+        "correct    2025-11-04 #2: imported before without the thread's first message, "
+        "which you sent: you reached out"]
+    result = ties("import", sent)
+    assert result.exit_code == 0, result.stderr
+    assert "2 corrected who reached out (the thread's first message is known now)" \
+        in result.stderr
+    assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
+        ("2025-11-04", False), ("2025-11-02", False)]  # as one combined mailbox gives
+    for again in (sent, inbox):  # re-import adds and changes nothing
+        assert "0 interactions created" in ties("import", again).stderr
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False, False]
+
+
+def test_regression_inbox_then_sent_on_another_day_kept_her_reaching_out(
+        ties, known, tmp_path, monkeypatch):
+    monkeypatch.setenv("TIES_TODAY", "2025-11-10")
+    sent, inbox = sent_and_inbox(tmp_path)
+    earlier = tmp_path / "Sent1"  # your s1 sent the day before her reply
+    earlier.write_text(open(sent).read().replace("Sun, 02 Nov 2025 09:00",
+                                                 "Sat, 01 Nov 2025 09:00"))
+    assert ties("import", inbox).exit_code == 0
+    assert ties("import", str(earlier)).exit_code == 0
+    assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
+        ("2025-11-04", False), ("2025-11-02", False), ("2025-11-01", False)]
+
+
+def test_undo_of_the_sent_import_puts_back_who_reached_out(ties, known, tmp_path,
+                                                           monkeypatch):
+    monkeypatch.setenv("TIES_TODAY", "2025-11-10")
+    sent, inbox = sent_and_inbox(tmp_path)
+    ties("import", inbox)
+    ties("import", sent)
+    refused = ties("import", "--undo", "--batch", "1")
+    assert refused.exit_code == 1 and "undo it first" in refused.stderr
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert "put back who reached out in 2 interactions" in undone.stderr
+    assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
+        ("2025-11-04", True), ("2025-11-02", True)]
+
+
+def test_a_thread_you_answered_becomes_theirs_when_her_first_message_comes_later(
+        ties, known, tmp_path, monkeypatch):
+    # the other direction: your reply (Sent) first, her opening message (Inbox) after
+    monkeypatch.setenv("TIES_TODAY", "2025-11-10")
+    sent, inbox = sent_and_inbox(tmp_path)
+    for path in (sent, inbox):  # swap who wrote what: she opened the thread
+        text = open(path).read()
+        open(path, "w").write(text.replace("From: me@example.com", "From: X")
+                              .replace("From: ana@example.com", "From: me@example.com")
+                              .replace("From: X", "From: ana@example.com")
+                              .replace("To: ana@example.com", "To: Y")
+                              .replace("To: me@example.com", "To: ana@example.com")
+                              .replace("To: Y", "To: me@example.com"))
+    assert ties("import", inbox).exit_code == 0  # your replies, yours as far as it knows
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [False, False]
+    assert ties("import", sent).exit_code == 0
+    assert [h["they_reached_out"] for h in history(ties, "Ana Lima")] == [True, True]
+
+
+def test_a_thread_of_mail_never_corrects_one_you_logged(ties, known, tmp_path, monkeypatch):
+    monkeypatch.setenv("TIES_TODAY", "2025-11-10")
+    sent, inbox = sent_and_inbox(tmp_path)
+    ties("log", "Ana Lima", "--on", "2025-11-02", "--they-reached-out")
+    ties("import", inbox)
+    ties("import", sent)
+    assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
+        ("2025-11-04", False), ("2025-11-02", True)]  # yours stays yours

@@ -164,3 +164,25 @@ def test_doctor_names_a_key_no_import_writes_and_export_leaves_it_out(ties, impo
     exported = json.loads(ties("export", "--format", "json").stdout)
     assert "sources" not in exported["interactions"][0]
     assert len(exported["interactions"][1]["sources"]) == 2
+
+
+def test_a_mail_keys_thread_travels_so_sent_after_a_restore_still_corrects_the_inbox(
+        ties, tmp_path, tmp_path_factory, monkeypatch):
+    from test_cli_import_calendar_mail import history, sent_and_inbox
+
+    monkeypatch.setenv("TIES_TODAY", "2025-11-10")
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@example.com", "--no-log")
+    sent, inbox = sent_and_inbox(tmp_path)
+    assert ties("import", inbox).exit_code == 0
+    exported = ties("export", "--format", "json").stdout
+    assert [s.get("thread") for i in json.loads(exported)["interactions"]
+            for s in i["sources"]] == ["mail:s1@x", "mail:s1@x"]
+    with other_store(tmp_path_factory) as (other, store):
+        assert ties("--db", other, "import", "-", input=exported).exit_code == 0
+        assert json.loads(ties("--db", other, "export", "--format", "json").stdout)[
+            "interactions"] == json.loads(exported)["interactions"]
+        result = ties("--db", other, "import", sent)
+        assert "2 corrected who reached out" in result.stderr, result.stderr
+        assert [h["they_reached_out"] for h in history(
+            lambda *a, **k: ties("--db", other, *a, **k), "Ana Lima")] == [False, False]

@@ -262,6 +262,20 @@ def test_a_reply_belongs_to_the_thread_of_its_first_message_and_its_sender(tmp_p
         ("mail:1@example.com", "mail:1@example.com", "ana@example.com")]
 
 
+def test_every_message_names_its_threads_root_alike_whichever_folder_it_is_read_from(
+        tmp_path):
+    # the root: the first References id, else In-Reply-To, else the message's own key
+    first = simple(1, "me@example.com", "ana@example.com", "13 Mar 2025 09:00 +0000")
+    reply = simple(2, "ana@example.com", "me@example.com", "13 Mar 2025 10:00 +0000",
+                   "In-Reply-To: <1@example.com>")
+    again = simple(3, "ana@example.com", "me@example.com", "13 Mar 2025 11:00 +0000",
+                   "In-Reply-To: <2@example.com>", "References: <1@example.com> <2@example.com>")
+    both = read(mbox(tmp_path, first, reply, again)).found
+    assert [(s.root, s.starts) for s in both] == [("mail:1@example.com", True)] * 3
+    inbox = read(mbox(tmp_path, reply, again, name="Inbox")).found  # without the first
+    assert [(s.root, s.starts) for s in inbox] == [("mail:1@example.com", False)] * 2
+
+
 def test_a_thread_you_started_names_no_one_as_reaching_out(tmp_path):
     first = simple(1, "me@example.com", "ana@example.com", "13 Mar 2025 09:00 +0000")
     reply = simple(2, "ana@example.com", "me@example.com", "13 Mar 2025 10:00 +0000",

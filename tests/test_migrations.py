@@ -178,14 +178,16 @@ def test_directory_instead_of_store_is_refused(tmp_path):
         db.open_store(tmp_path / "d.db")
 
 
-_RHYTHM = {("person_stats", "rhythm_days"), ("person_stats", "rhythm_gaps")}
+_RHYTHM = {("person_stats", "rhythm_days"), ("person_stats", "rhythm_gaps"),
+           ("interaction_source", "thread")}
 
 
 def _table_rows(path: Path, *, learned: bool = False) -> dict[str, list[tuple]]:
     """Every row of every table; person without the columns dating talking points (m007's
     learned_at, m008's per talking point: the steps before them know nothing of them, and
-    their own tests check them) unless `learned`, and person_stats without the learned
-    rhythm (filled by m009, which its own test checks)."""
+    their own tests check them) unless `learned`, person_stats without the learned
+    rhythm (filled by m009, which its own test checks) and interaction_source without
+    m011's mail thread (its own test checks it)."""
     tables = [r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table' "
                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     out = {}
@@ -604,3 +606,32 @@ def test_a_schema_10_store_keeps_bos_earlier_job_and_undoes_nothing_of_it(ties, 
                               "role": "CTO"}]
     assert (shown["company"], shown["role"]) == ("Globex", "CTO")
     assert "values: ok" in ties("doctor").stdout
+
+
+@pytest.mark.sqlite_only
+def test_m011_keeps_every_row_and_gives_mail_keys_no_thread_then_finds_threads_by_root(
+        ties, db_path, tmp_path):
+    load_fixture(FIXTURES / "store-v8.sql", db_path)
+    before = _table_rows(db_path)
+    assert ties("show", "Ana Lima").exit_code == 0
+    after = _table_rows(db_path)
+    assert set(after) == set(before) | set(LATER)  # m009-m011 run
+    for table, old in before.items():
+        if table == "ties_meta":
+            old = [r for r in old if r[0] != "schema_version"]
+            assert [r for r in after[table] if r[0] != "schema_version"] == old
+            continue
+        assert after[table] == old, table
+    assert rows(db_path, "SELECT DISTINCT thread FROM interaction_source") == [(None,)]
+    columns = {r[1]: r[3] for r in rows(db_path, "PRAGMA table_info('interaction_source')")}
+    assert columns["thread"] == 0  # nullable
+    # a mail import after the step records each key's thread root
+    ties("config", "me.email", "me@example.com")
+    box = tmp_path / "Inbox"
+    box.write_text("From - Sun Nov 02 11:00:00 2025\nFrom: ana@example.com\n"
+                   "To: me@example.com\nSubject: Re: hi\nDate: Sun, 02 Nov 2025 11:00:00 "
+                   "+0000\nMessage-ID: <a1@x>\nReferences: <s1@x>\n\nhello\n")
+    result = ties("import", str(box), TIES_TODAY="2025-11-10")
+    assert result.exit_code == 0, result.stderr
+    assert rows(db_path, "SELECT thread FROM interaction_source WHERE \"key\" = "
+                         "'mail:a1@x'") == [("mail:s1@x",)]

@@ -3,7 +3,7 @@ found, as a pure function of the sightings and what is already here."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from hypothesis import given, settings
@@ -279,8 +279,10 @@ def test_mail_someone_added_since_gets_their_own_interaction_as_one_import_would
 
 
 @pytest.mark.parametrize(("organizer", "stored", "created", "expected"), [
-    ("ana@example.com", False, {7}, [(7, DAY)]),  # the organizer arrived: they reached out
-    ("zed@x.example", False, {7}, [(7, DAY)]),  # anyone but you, in ties or not
+    ("ana@example.com", False, {7}, [(7, DAY, True, reconcile.ORGANIZER_KNOWN)]),  # the
+    # organizer arrived: they reached out
+    ("zed@x.example", False, {7}, [(7, DAY, True, reconcile.ORGANIZER_KNOWN)]),  # anyone
+    # but you, in ties or not
     (None, True, {7}, []),  # an export without the organizer never takes it back
     ("ana@example.com", True, {7}, []),  # already so
     ("ana@example.com", False, set(), []),  # merged into one you logged: yours stays
@@ -291,3 +293,137 @@ def test_an_organizer_known_later_corrects_who_reached_out_only_where_an_import_
     p = reconcile.plan_sightings(Sightings([found]), INDEX, {(found.key, ANA): 7}, {},
                                  today=TODAY, earlier={7: (DAY, stored)}, created=created)
     assert (p.corrections, p.meetings) == (expected, [])
+
+
+def thread_mail(key, when, reached_out, root, starts, thread="mail:<a1@x>", linked=()):
+    return Sighting(key, when, ("ana@example.com",), reached_out, "email", "Coffee?", thread,
+                    linked=linked, root=root, starts=starts)
+
+
+def test_regression_inbox_before_sent_the_thread_start_decides_over_the_earlier_import():
+    # the Inbox import made 7 (her reply a1, the 10th) and 8 (her a2, the 12th), both
+    # "she reached out"; Sent holds your s1, which names no earlier message: yours
+    threads = {"mail:<s1@x>": [("mail:<a1@x>", ANA, 7), ("mail:<a2@x>", ANA, 8)]}
+    here = {("mail:<a1@x>", ANA): 7, ("mail:<a2@x>", ANA): 8}
+    earlier = {7: (DAY, True), 8: (date(2025, 3, 12), True)}
+    found = [thread_mail("mail:<s1@x>", DAY, None, "mail:<s1@x>", True, "mail:<s1@x>")]
+    p = reconcile.plan_sightings(Sightings(found), INDEX, here, {}, today=TODAY,
+                                 earlier=earlier, created={7, 8}, threads=threads)
+    assert [(m.action, m.into, m.record.they_reached_out) for m in p.meetings] == [
+        ("merge", 7, False)]
+    assert p.corrections == [(7, DAY, False, reconcile.YOU_STARTED),
+                             (8, date(2025, 3, 12), False, reconcile.YOU_STARTED)]
+    # only where an import created it: one you logged (merged into) stays yours
+    p = reconcile.plan_sightings(Sightings(found), INDEX, here, {}, today=TODAY,
+                                 earlier=earlier, created={8}, threads=threads)
+    assert [c[0] for c in p.corrections] == [8]
+    # without the thread's root stored (keys from before m011), nothing finds them
+    p = reconcile.plan_sightings(Sightings(found), INDEX, here, {}, today=TODAY,
+                                 earlier=earlier, created={7, 8})
+    assert (p.corrections, [m.action for m in p.meetings]) == ([], ["create"])
+
+
+@pytest.mark.parametrize(("starts", "held", "day", "expected"), [
+    (True, False, DAY, False),  # this file holds the start: its sender (you) decides
+    (False, True, DAY, True),  # the earlier import held it: hers stays
+    (False, False, DAY, True),  # neither, the same day: the earlier import
+    (False, False, date(2025, 3, 11), False),  # neither: the earliest day decides
+    (True, True, DAY, True),  # both (the same message): the earlier import, the same day
+])
+def test_the_import_holding_the_threads_start_decides_who_reached_out(starts, held, day,
+                                                                    expected):
+    stored = "mail:<s1@x>" if held else "mail:<a1@x>"
+    threads = {"mail:<s1@x>": [(stored, ANA, 7)]}
+    found = [thread_mail("mail:<s0@x>", DAY, None, "mail:<s1@x>", starts, "mail:<s0@x>")]
+    p = reconcile.plan_sightings(Sightings(found), INDEX, {(stored, ANA): 7}, {},
+                                 today=TODAY, earlier={7: (day, True)}, created={7},
+                                 threads=threads)
+    (m,) = p.meetings
+    assert m.record.they_reached_out is expected
+    assert [c[2] for c in p.corrections] == ([] if expected else [False])
+
+
+def _apply(p, store: dict) -> None:
+    """What store.import_sightings writes, as plain data (ids from 100 up)."""
+    for m in p.meetings:
+        iid = m.into
+        if m.action == "create":
+            iid = 100 + len(store["earlier"])
+            store["earlier"][iid] = (m.record.when, m.record.they_reached_out)
+            store["created"].add(iid)
+        for key, pid in m.keys:
+            store["here"][(key, pid)] = iid
+            root = store["roots"].get(key)
+            if root is not None:
+                store["threads"].setdefault(root, []).append((key, pid, iid))
+    for iid, _, theirs, _ in p.corrections:
+        store["earlier"][iid] = (store["earlier"][iid][0], theirs)
+
+
+def _import(store: dict, found: Sightings) -> None:
+    store["roots"].update({s.key: s.root for s in found.found})
+    _apply(reconcile.plan_sightings(found, INDEX, dict(store["here"]), {}, today=TODAY,
+                                    earlier=dict(store["earlier"]), created=store["created"],
+                                    threads=store["threads"]), store)
+
+
+_THREAD = (st.lists(st.tuples(st.booleans(), st.integers(0, 1)), min_size=1, max_size=5),
+           st.booleans())
+
+
+@settings(max_examples=10, deadline=None)
+@given(*_THREAD)
+def test_sent_and_inbox_imported_apart_in_either_order_give_what_one_mailbox_gives(
+        messages, inbox_first):
+    _sent_and_inbox_apart(messages, inbox_first)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(*_THREAD)
+def test_sent_and_inbox_imported_apart_give_what_one_mailbox_gives_deep(messages,
+                                                                        inbox_first):
+    _sent_and_inbox_apart(messages, inbox_first)
+
+
+def _sent_and_inbox_apart(messages, inbox_first):
+    """A thread of you and Ana (mine?, days after the one before), each message naming
+    every earlier one: Sent and Inbox imported one after the other, either order, end with
+    the interactions (a day each) and who reached out that the whole thread gives."""
+    import tempfile
+    from pathlib import Path
+
+    from ties.formats.importers import mail as reader
+
+    lines, day = [], 0
+    for n, (mine, gap) in enumerate(messages):
+        day += gap
+        sender, to = ("me@example.com", "ana@example.com") if mine else (
+            "ana@example.com", "me@example.com")
+        refs = " ".join(f"<m{i}@x>" for i in range(n))
+        lines.append((mine, f"From - Mon Mar 10 10:00:00 2025\nFrom: {sender}\nTo: {to}\n"
+                            f"Subject: s\nDate: {3 + day} Mar 2025 {9 + n}:00:00 +0000\n"
+                            f"Message-ID: <m{n}@x>\n"
+                            + (f"References: {refs}\nIn-Reply-To: <m{n - 1}@x>\n" if n else "")
+                            + "\nbody\n\n"))
+
+    def read(which) -> Sightings:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "box"
+            path.write_text("".join(text for mine, text in lines if which(mine)))
+            return reader.read(path, frozenset({"me@example.com"}), TODAY, tz=UTC)
+
+    def result(store):
+        return sorted(store["earlier"].values())
+
+    def empty():
+        return {"here": {}, "earlier": {}, "created": set(), "threads": {}, "roots": {}}
+
+    whole = empty()
+    _import(whole, read(lambda mine: True))
+    apart = empty()
+    for mine in ((False, True) if inbox_first else (True, False)):
+        box = read(lambda m, mine=mine: m is mine)
+        if box.found:
+            _import(apart, box)
+    assert result(apart) == result(whole)

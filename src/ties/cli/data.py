@@ -251,7 +251,10 @@ def _report_sightings(result, found, dry_run: bool, as_json: bool) -> None:
     parts = [plural(counts["created"], "interaction") + " created"]
     if counts["merged"]:
         parts.append(f"{counts['merged']} merged into ones already here")
-    if plan.corrections:
+    if plan.corrections and result.format == "mail":
+        parts.append(f"{len(plan.corrections)} corrected who reached out (the thread's "
+                     "first message is known now)")
+    elif plan.corrections:
         parts.append(f"{len(plan.corrections)} corrected: they reached out (the organizer "
                      "is known now)")
     if counts["people"]:

@@ -583,6 +583,13 @@ NO_ONE_KNOWN = "no one you know was in it"
 MACHINE = "only no-reply and other machine addresses"
 ALREADY_IMPORTED = "already imported"
 IN_THE_FUTURE = "dated after today"
+# Why an import corrects who reached out in an interaction an earlier one created.
+ORGANIZER_KNOWN = "imported before without its organizer, who is someone else: they " \
+    "reached out"
+THEY_STARTED = "imported before without the thread's first message, which someone else " \
+    "sent: they reached out"
+YOU_STARTED = "imported before without the thread's first message, which you sent: you " \
+    "reached out"
 
 
 @dataclass
@@ -624,9 +631,10 @@ class SightingPlan:
     # (address, display name or None, how many sightings), most frequent first
     unknown: list[tuple[str, str | None, int]] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> how many sightings
-    # (interaction, its day) an earlier import created as you reaching out, for an event
-    # whose organizer, known now, is someone else: they reached out
-    corrections: list[tuple[int, object]] = field(default_factory=list)
+    # (interaction, its day, they reached out, why) an earlier import created saying
+    # otherwise: an event whose organizer, known now, is someone else (they reached out);
+    # a mail thread whose first message this import holds (its sender decides, either way)
+    corrections: list[tuple[int, object, bool, str]] = field(default_factory=list)
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -667,9 +675,8 @@ class SightingPlan:
                 entry["id"] = m.id
             out.append(entry)
         out += [{"kind": "interaction", "action": "correct", "into": iid,
-                 "date": day.isoformat(), "they_reached_out": True,
-                 "reason": "imported before without its organizer, who is someone else: "
-                           "they reached out"} for iid, day in self.corrections]
+                 "date": day.isoformat(), "they_reached_out": theirs, "reason": why}
+                for iid, day, theirs, why in self.corrections]
         return out
 
 
@@ -686,26 +693,50 @@ def _thread_openers(found: list) -> dict[str, object]:
     return first
 
 
+def _thread_before(first, pid: int, roots: set[str], here, threads, earlier) -> list:
+    """The interactions earlier imports made of `first`'s thread with `pid`, as sorted
+    (day, they reached out, interaction, whether it holds the thread's start): found by a
+    key this file's messages name (`linked`) or by a root they name alike (`threads`)."""
+    rows: dict[int, bool] = {}
+    for key in first.linked:
+        iid = here.get((key, pid))
+        if iid is not None and iid in earlier:
+            rows[iid] = rows.get(iid, False) or key in roots
+    for root in roots:
+        for key, p, iid in threads.get(root, ()):
+            if p == pid and iid in earlier:
+                rows[iid] = rows.get(iid, False) or key == root
+    return sorted((*earlier[iid], iid, start) for iid, start in rows.items())
+
+
 def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int], int],
                    logged: dict[tuple[int, object], tuple[int, str | None]], *, today,
                    add_new: bool = False,
                    earlier: dict[int, tuple[object, bool]] | None = None,
-                   created: set[int] | frozenset[int] = frozenset()) -> SightingPlan:
+                   created: set[int] | frozenset[int] = frozenset(),
+                   threads: dict[str, list[tuple[str, int, int]]] | None = None
+                   ) -> SightingPlan:
     """What importing `sightings` (records.Sightings) does.
 
     `index` maps every address of everyone here (lower-cased) to their id; `here` the
     (key, person) pairs already imported to the interaction that holds them; `logged`
     (person, day) to the first interaction logged by hand with them that day and its note;
     `earlier` each interaction an import recorded keys in to (its day, they_reached_out);
-    `created` the interactions a calendar or mail import created (not merged into).
+    `created` the interactions a calendar or mail import created (not merged into);
+    `threads` each mail thread's root key -> the (key, person, interaction) an import
+    recorded with that root (`Sighting.root`).
 
     - A calendar occurrence is one interaction with every known person in it; a mailbox's
       messages are one interaction per person per thread per day. The thread's first
       message (an event's organizer) decides who reached out: they did when it is anyone
       but you, known here or not. A thread imported before (Sent, then Inbox: a message
-      here names one imported then, `Sighting.linked`) is the same thread: a day of it
-      already imported for that person is joined, and its earliest day imported before
-      (when not after this file's first message) decides who reached out.
+      here names one imported then, `Sighting.linked`, or names the same root,
+      `threads`) is the same thread: a day of it already imported for that person is
+      joined. Who reached out is decided by whichever import holds the thread's start
+      (a message naming no earlier one, `Sighting.starts`); when both or neither do, by
+      the earliest day (the same day: the earlier import). When this file decides, the
+      interactions an earlier import created for the thread that say otherwise are
+      corrected, either way (`SightingPlan.corrections`; a sender is definite).
     - A (key, person) already here is skipped; a key new to a thread-day already imported
       for that person is recorded on that interaction (merged), adding nothing.
     - An occurrence imported before as you reaching out, whose organizer is now someone
@@ -760,6 +791,10 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                 index[address] = -len(plan.new)
     plan.unknown = [(a, best_name(a), n) for a, n in ranked if a not in index]
     openers = _thread_openers(found)
+    roots: dict[str, set[str]] = {}  # a thread here -> the roots its messages name
+    for s in found:
+        if s.thread is not None and s.root is not None:
+            roots.setdefault(s.thread, set()).add(s.root)
 
     # Group: an event occurrence on its own; mail per person, thread and day.
     groups: dict[tuple, dict] = {}
@@ -783,24 +818,34 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
         first = sights[0]
         opener = openers.get(first.thread, first) if first.thread else first
         theirs = opener.reached_out is not None  # anyone but you, known here or not
-        before = {}  # person -> [(day, they reached out, interaction)] of this thread
+        before = {}  # person -> [(day, they reached out, interaction, holds its start)]
         if first.thread is not None and earlier:
             for pid in group["people"]:
-                met = sorted((*earlier[here[(k, pid)]], here[(k, pid)]) for k in first.linked
-                             if (k, pid) in here and here[(k, pid)] in earlier)
+                met = _thread_before(first, pid, roots.get(first.thread, set()), here,
+                                     threads or {}, earlier)
                 if met:
                     before[pid] = met
         if before:
-            met = min(m for ms in before.values() for m in ms)
-            if met[0] <= opener.when:  # the thread started in an earlier import
-                theirs = met[1]
+            rows = sorted(m for ms in before.values() for m in ms)
+            started = [m for m in rows if m[3]]  # an earlier import held its first message
+            if started and not opener.starts:
+                theirs = started[0][1]
+            elif opener.starts and not started or opener.when < rows[0][0]:
+                for _, was, iid, _ in rows:  # this file holds the thread's start: it
+                    # decides for the days imported before too, either way
+                    if iid in created and iid not in corrected and was != theirs:
+                        corrected.add(iid)
+                        plan.corrections.append((iid, earlier[iid][0], theirs,
+                                                 THEY_STARTED if theirs else YOU_STARTED))
+            else:  # the thread started in an earlier import (the same day: that one)
+                theirs = rows[0][1]
         if first.thread is None and theirs and earlier:
             # the organizer arrived later (an export without it, then one with it)
             for iid in dict.fromkeys(here[(first.key, p)] for p in group["people"]
                                      if (first.key, p) in here):
                 if iid in created and iid not in corrected and not earlier[iid][1]:
                     corrected.add(iid)
-                    plan.corrections.append((iid, first.when))
+                    plan.corrections.append((iid, first.when, True, ORGANIZER_KNOWN))
         fresh = [pid for pid in group["people"]
                  if any((s.key, pid) not in here for s in sights)]
         if not fresh:
@@ -813,7 +858,7 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             imported = next((here[(s.key, pid)] for s in sights if (s.key, pid) in here),
                             None)
             if imported is None:  # that day of the thread, from an earlier import
-                imported = next((iid for day, _, iid in before.get(pid, ())
+                imported = next((iid for day, _, iid, _ in before.get(pid, ())
                                  if day == first.when), None)
             hand = logged.get((pid, first.when))
             target = imported if imported is not None else hand[0] if hand else None

@@ -38,12 +38,13 @@ class SourceKey:
     from, with one of its people (the file's id for them): carried by a ties export so
     that importing the same calendar or mailbox again after a restore adds nothing.
     `merged`: the import found the interaction already logged by hand, and filled its
-    empty note with `filled`."""
+    empty note with `filled`. `thread`: a mail key's thread root, when it was stored."""
 
     key: str
     person: int
     merged: bool = False
     filled: str | None = None
+    thread: str | None = None  # a mail key's thread root (Sighting.root), when known
 
 
 @dataclass
@@ -84,6 +85,13 @@ class Sighting:
     # referred to, by In-Reply-To and References), so that an earlier import of the same
     # thread (your Sent folder, then your Inbox) is recognised
     linked: tuple[str, ...] = field(default=(), compare=False)
+    # mail: the key of the thread's root as this message names it (its first References
+    # id, else its In-Reply-To, else its own key), stored with its key so that a later
+    # import of another folder finds the thread by it
+    root: str | None = field(default=None, compare=False)
+    # mail: whether the thread's first message here names no earlier one (In-Reply-To,
+    # References): the thread starts in this file, which then decides who reached out
+    starts: bool = field(default=False, compare=False)
 
 
 # The skip reason of an entry a reader could not read at all (an event without a start),

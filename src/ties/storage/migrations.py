@@ -519,6 +519,17 @@ _M010 = [
 ]
 
 
+def m011_mail_threads(conn: sqlite3.Connection) -> None:
+    """A mail key remembers its thread: `interaction_source.thread` holds the key of the
+    thread's root (the message's first References id, else its In-Reply-To, else its own
+    Message-ID), which every message of a thread names alike, so importing your Inbox
+    before your Sent folder finds the interactions of the thread the Inbox import made
+    and corrects who reached out. No row is added or removed; the keys recorded before
+    have no thread (NULL), since their headers are not stored."""
+    conn.execute(dialect.of(conn).ddl("ALTER TABLE interaction_source ADD COLUMN thread "
+                                      "VARCHAR"))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
@@ -530,5 +541,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m008_learned_per_talking_point,
     m009_learned_rhythm,
     m010_job_changes,
+    m011_mail_threads,
 ]
 LATEST = len(MIGRATIONS)

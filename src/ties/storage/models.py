@@ -191,6 +191,9 @@ class InteractionSource(SQLModel, table=True):
                                  ondelete="CASCADE")
     merged: bool = False
     filled: str | None = None
+    # a mail key's thread: the key of the thread's root message (m011); None for a
+    # calendar's, and for a mail key recorded before m011
+    thread: str | None = None
 
 
 class ImportSetting(SQLModel, table=True):

@@ -408,6 +408,17 @@ def imported_sources(conn: Connection) -> dict[tuple[str, int], int]:
         'SELECT "key", person_id, interaction_id FROM interaction_source')}
 
 
+def mail_threads(conn: Connection) -> dict[str, list[tuple[str, int, int]]]:
+    """Each mail thread's root key -> the (key, person, interaction) a mail import
+    recorded with it, so that a later import of another folder finds the thread."""
+    found: dict[str, list[tuple[str, int, int]]] = {}
+    for key, pid, iid, thread in conn.execute(
+            'SELECT "key", person_id, interaction_id, thread FROM interaction_source '
+            "WHERE thread IS NOT NULL"):
+        found.setdefault(thread, []).append((key, pid, iid))
+    return found
+
+
 def people_in(conn: Connection, interaction_ids: list[int]) -> set[int]:
     """Everyone in these interactions."""
     found: set[int] = set()
@@ -1123,15 +1134,18 @@ def export_data(conn: Connection) -> dict:
     # The calendar and mail keys of each interaction, with whose they are: only those of
     # its people (a key for anyone else, written outside ties, is for doctor to name).
     keys: dict[int, list[dict]] = {}
-    for key, pid, iid, merged, filled in conn.execute(
-            'SELECT s."key", s.person_id, s.interaction_id, s.merged, s.filled FROM '
-            "interaction_source s JOIN interaction_person ip ON ip.interaction_id = "
+    for key, pid, iid, merged, filled, thread in conn.execute(
+            'SELECT s."key", s.person_id, s.interaction_id, s.merged, s.filled, s.thread '
+            "FROM interaction_source s JOIN interaction_person ip ON ip.interaction_id = "
             "s.interaction_id AND ip.person_id = s.person_id JOIN person p ON p.id = "
             's.person_id ORDER BY s.interaction_id, s."key", s.person_id'):
         if stored.source_key(key) is None:  # no key ties reads back (doctor names it)
             continue
-        keys.setdefault(iid, []).append({"key": key, "person": pid, "merged": bool(merged),
-                                         "filled": stored.text(filled)})
+        entry = {"key": key, "person": pid, "merged": bool(merged),
+                 "filled": stored.text(filled)}
+        if key.startswith("mail:") and (thread := stored.source_key(thread)) is not None:
+            entry["thread"] = thread  # a mail key's thread root (absent: none known)
+        keys.setdefault(iid, []).append(entry)
     for item in interactions:
         item["people"] = links.get(item["id"], [])
         if item["id"] in keys:

@@ -719,7 +719,8 @@ def _write_sources(session: Session, created: list, here) -> None:
                 continue
             known.add((s.key, pid))
             rows.append({"key": s.key, "person_id": pid, "interaction_id": iid,
-                         "batch_id": None, "merged": s.merged, "filled": s.filled})
+                         "batch_id": None, "merged": s.merged, "filled": s.filled,
+                         "thread": s.thread})
     if rows:
         session.execute(insert(InteractionSource.__table__), rows)
 
@@ -756,7 +757,8 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
                                        queries.imported_sources(conn), logged, today=today,
                                        add_new=add_new,
                                        earlier=queries.imported_meetings(conn),
-                                       created=queries.import_created(conn))
+                                       created=queries.import_created(conn),
+                                       threads=queries.mail_threads(conn))
     for reason, n in sightings.skipped.items():
         planned.skip(reason, n)
     result = SightingsResult(format_, planned)
@@ -798,13 +800,14 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
             {"interaction_id": m.id, "person_id": here(p)} for m in creates
             for p in m.people])
     sources = []
+    roots = {s.key: s.root for s in sightings.found if s.root is not None}  # mail threads
     for m in planned.meetings:
         target = m.id if m.action == "create" else m.into
         filled = m.fill
         for key, pid in m.keys:
             sources.append({"key": key, "person_id": here(pid), "interaction_id": target,
                             "batch_id": batch.id, "merged": m.action == "merge",
-                            "filled": filled})
+                            "filled": filled, "thread": roots.get(key)})
             filled = None  # recorded once
     if sources:
         session.execute(insert(InteractionSource.__table__), sources)
@@ -816,20 +819,25 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
         session.execute(insert(ImportFill), [
             {"batch_id": batch.id, "person_id": pid, "field": f"{JOINED}{iid}", "value": ""}
             for iid, pid in joined])
-    corrected = sorted({iid for iid, _ in planned.corrections})
-    if corrected:  # they reached out, as the organizer now known says; the fill row
-        # (REACHED, on one of its people, with the value it had) is what undo puts back
+    now = {iid: theirs for iid, _, theirs, _ in planned.corrections}
+    corrected = sorted(now)
+    if corrected:  # who reached out, as the organizer or the thread's first message now
+        # known says; the fill row (REACHED, on one of its people, with the value it
+        # had) is what undo puts back
         owners: dict[int, int] = {}
         rows_ = Interaction.__table__
         for chunk in chunks(corrected):
             owners.update(conn.execute(
                 "SELECT interaction_id, min(person_id) FROM interaction_person WHERE "
                 f"interaction_id IN ({marks(chunk)}) GROUP BY interaction_id", chunk))
-            session.execute(update_(rows_).where(rows_.c.id.in_(chunk))
-                            .values(they_reached_out=True))
+            for value in (True, False):
+                ids = [iid for iid in chunk if now[iid] is value]
+                if ids:
+                    session.execute(update_(rows_).where(rows_.c.id.in_(ids))
+                                    .values(they_reached_out=value))
         session.execute(insert(ImportFill), [
             {"batch_id": batch.id, "person_id": owners[iid], "field": f"{REACHED}{iid}",
-             "value": "0"} for iid in corrected if iid in owners])
+             "value": "0" if now[iid] else "1"} for iid in corrected if iid in owners])
     fills = [{"i": m.into, "n": m.fill} for m in planned.meetings if m.fill]
     if fills:
         rows_ = Interaction.__table__

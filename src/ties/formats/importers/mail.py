@@ -44,7 +44,10 @@ The rules (docs/import.md, "From your mailbox", says them for users):
   the thread starts at the earliest one present. A message skipped for having too many
   people still counts as its thread's first (a reply in private to a broadcast answers
   whoever sent it); one skipped for any other reason does not. Each message's `thread` is that first
-  message's key and `reached_out` its sender (None when that is you).
+  message's key and `reached_out` its sender (None when that is you). Each message's
+  `root` is the key of the first id of its References, else of its In-Reply-To, else its
+  own: every message of a thread names it alike, whichever folder it is read from; and
+  `starts` says whether the thread's first message here names no earlier one.
 - **Which messages.** An mbox is split at From_ lines: a line starting "From " that also
   carries a time and a year ("From ana@example.com Thu Mar 14 10:00:00 2025"), so a body
   line a writer forgot to quote ("From what I hear...") does not split a message, and a
@@ -535,9 +538,11 @@ def _header_date(raw: str | None) -> datetime | None:
 
 
 class _Message:
-    __slots__ = ("key", "when", "sender", "others", "names", "note", "order", "day", "seen")
+    __slots__ = ("key", "when", "sender", "others", "names", "note", "order", "day", "seen",
+                 "top")
 
-    def __init__(self, key, when, day, sender, others, names, note, order, seen):
+    def __init__(self, key, when, day, sender, others, names, note, order, seen, top):
+        self.top = top  # the key of its thread's root, as the message names it
         self.seen = seen  # a sighting; a broadcast only takes part in its thread
         self.key = key  # also its node in the threads
         self.when = when
@@ -722,8 +727,13 @@ class _Reader:
         thread_id = (h.get("x-gm-thrid") or h.get("x-gmail-thrid") or "").strip()
         if thread_id:
             self.join(key, "gm:" + thread_id)
-        for linked in _ids(h.get("in-reply-to")) + _ids(h.get("references")):
+        replied = _ids(h.get("in-reply-to"))
+        referred = _ids(h.get("references"))
+        for linked in replied + referred:
             self.join(key, _key(linked))
+        # the thread's root, as every message of it names it alike (whichever folder
+        # it was read from): the first References id, else In-Reply-To, else its own
+        top = _key(referred[0]) if referred else _key(replied[0]) if replied else key
         broadcast = len(others) > self.max_others
         if broadcast:  # no sighting, but it may be the first message of its thread
             skip(too_many(self.max_others))
@@ -734,7 +744,7 @@ class _Reader:
         self.messages.append(_Message(
             key, order, day, sender, share(others, others), share(named, named),
             note or None,
-            len(self.messages), not broadcast))
+            len(self.messages), not broadcast, top))
 
     def pairs(self, value: str) -> list[tuple[str, str]]:
         """email.utils.getaddresses of one header's value, remembered: the same To and
@@ -806,7 +816,8 @@ class _Reader:
                 key=message.key, when=message.day, others=message.others,
                 reached_out=None if first.sender in self.yours else first.sender,
                 channel="email", note=message.note, thread=first.key,
-                names=message.names, linked=linked.get(root(message.key), ())))
+                names=message.names, linked=linked.get(root(message.key), ()),
+                root=message.top, starts=first.key == first.top))
         if self.not_yours:
             self.result.notes.append(
                 f"{self.not_yours} of the messages name none of your addresses as sender "

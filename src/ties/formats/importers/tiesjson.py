@@ -342,9 +342,16 @@ def _sources(item: dict, people: list) -> list[SourceKey]:
             raise Invalid("sources", f"key {_shown(key)} \"filled\" must be text or null, "
                           f"not {_shown(filled)}")
         filled = _checked("sources", lambda f=filled: fields.text("note", f))
+        thread = entry.get("thread")
+        if thread is not None and not (
+                key.startswith("mail:") and isinstance(thread, str)
+                and thread.startswith("mail:") and len(thread) <= fields.MAX_TEXT
+                and "\x00" not in thread):
+            raise Invalid("sources", f"key {_shown(key)} \"thread\" must be a mail key "
+                          f"(\"mail:...\") of a mail key, or null, not {_shown(thread)}")
         if any(s.key == key and s.person == person for s in found):
             raise Invalid("sources", f"gives key {_shown(key)} to person {person} twice")
-        found.append(SourceKey(key, person, merged, filled))
+        found.append(SourceKey(key, person, merged, filled, thread))
     return found
 
 
