@@ -452,6 +452,15 @@ def test_on_a_terminal_one_bar_covers_reading_planning_and_writing(ties, known, 
     assert any(0 < n <= 80 for what, n in made.told if what == "Reading")
 
 
+def test_regression_a_dry_runs_bar_said_writing(ties, known, bar, calendar):
+    """A review: `ties import FILE --dry-run` on a terminal showed 'Writing ... 100%'
+    although a dry run writes nothing."""
+    assert ties("import", calendar, "--dry-run").exit_code == 0
+    [made] = Bar.made
+    stages = [what for what, _ in made.told]
+    assert "Writing" not in stages and stages[-1] == "Checking"
+
+
 @pytest.mark.parametrize("kind", ["calendar", "mbox"])
 def test_no_bar_with_json_or_off_a_terminal(ties, known, bar, kind, request):
     path = request.getfixturevalue(kind)

@@ -130,6 +130,8 @@ def test_you_are_never_counted_among_the_others(tmp_path):
 @pytest.mark.parametrize("header, reason", [
     ("List-Id: Python <python.lists.example.org>", mail.LIST),
     ("List-Post: <mailto:python@lists.example.org>", mail.LIST),
+    ("Mailing-list: contact artists-help@googlegroups.com; run by ezmlm", mail.LIST),
+    ("X-Mailing-List: <artists@lists.example.org>", mail.LIST),
     ("Precedence: bulk", mail.BULK),
     ("Precedence: list", mail.BULK),
     ("Precedence: junk", mail.BULK),
@@ -459,6 +461,18 @@ def test_a_maildir_reads_its_maildirplusplus_subfolders_but_not_trash_or_junk(tm
     assert [s.key for s in result.found] == ["mail:1@example.com", "mail:3@example.com",
                                              "mail:2@example.com"]
     assert result.notes == ["left out the folders .Drafts, .INBOX.Junk, .Trash "
+                            "(trash, junk, drafts)"]
+
+
+def test_regression_outlooks_junk_e_mail_and_a_bin_folder_were_read_as_mail(tmp_path):
+    """A review: a Maildir's '.Junk E-mail' (Outlook and Exchange's junk folder) and
+    '.Bin' were imported as ordinary mail."""
+    maildir(tmp_path)
+    for n, folder in enumerate([".Junk E-mail", ".Bin", ".Outbox", ".Archive"], 1):
+        (maildir(tmp_path / folder) / "cur" / f"{n}.host:2,S").write_text(simple(n))
+    result = read(tmp_path)
+    assert [s.key for s in result.found] == ["mail:4@example.com"]
+    assert result.notes == ["left out the folders .Bin, .Junk E-mail, .Outbox "
                             "(trash, junk, drafts)"]
 
 

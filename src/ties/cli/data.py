@@ -199,7 +199,7 @@ def _import_sightings(fmt, file: str, data: bytes | None, *, dry_run: bool, as_j
         data = _read_input(file)
     from pathlib import PurePath
 
-    with _Stages(show=not as_json) as stages:
+    with _Stages(show=not as_json, dry_run=dry_run) as stages:
         try:
             found = fmt.reader(data, me=frozenset(mine["me.email"]), today=today(),
                                max_others=mine["import.max_attendees"], source=source,
@@ -392,8 +392,8 @@ class _Stages:
     READ = 80  # of the bar's 100: reading is most of an import
     AT = {"planning": 85, "writing": 90}
 
-    def __init__(self, show: bool):
-        self.show, self.bar = show, None
+    def __init__(self, show: bool, dry_run: bool = False):
+        self.show, self.bar, self.dry_run = show, None, dry_run
 
     def __enter__(self) -> _Stages:
         out = console(stderr=True)
@@ -413,6 +413,8 @@ class _Stages:
     def stage(self, what: str) -> None:
         """The import moves on to `what`: "planning", then "writing"."""
         if self.bar is not None:
+            if what == "writing" and self.dry_run:  # a dry run writes nothing
+                what = "checking"
             self.bar.update(self.task, description=what.capitalize(),
                             completed=self.AT.get(what, self.READ))
 

@@ -14,7 +14,8 @@ The rules (docs/import.md, "From your mailbox", says them for users):
   your own sent copies, and you did write to them), lower-cased, your own (`me`) left out,
   each once. Reply-To is not read: it names where replies go (a list, a help desk, the
   same person again), not who took part. Display names, decoded, go to `names`.
-- **Skipped, with the reason counted:** mailing lists (a List-Id or List-Post header),
+- **Skipped, with the reason counted:** mailing lists (a List-Id, List-Post, Mailing-List
+  or X-Mailing-List header),
   bulk mail (Precedence: bulk, list or junk; a List-Unsubscribe header, which newsletters
   carry without a List-Id), mail sent automatically (Auto-Submitted other than "no": out of
   office replies, notifications), drafts (a Maildir D flag, Thunderbird's
@@ -116,6 +117,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ID = re.compile(r"<([^<>\s]+)>")
 _WANTED = {"from", "to", "cc", "bcc", "sender", "subject", "date", "message-id",
            "in-reply-to", "references", "x-gm-thrid", "x-gmail-thrid", "list-id", "list-post",
+           "mailing-list", "x-mailing-list",
            "list-unsubscribe", "precedence", "auto-submitted", "x-mozilla-draft-info",
            "x-mozilla-status", "x-status", "x-gmail-labels", "x-uniform-type-identifier"}
 _ADDRESS_FIELDS = ("from", "to", "cc", "bcc")
@@ -131,7 +133,8 @@ _CHAT_LABELS = {"chat", "chats"}
 # Maildir++ subfolders (".Sent", ".Archive.2024") that are read with the folder given,
 # but not these (compared by the last part of the name, case ignored).
 _LEFT_OUT_FOLDERS = {"trash", "junk", "spam", "drafts", "draft", "deleted messages",
-                     "deleted items", "templates"}
+                     "deleted items", "templates", "junk e-mail", "junk email", "junk mail",
+                     "bin", "deleted", "bulk mail", "outbox"}
 
 LIST = "a mailing list"
 BULK = "bulk mail"
@@ -623,7 +626,7 @@ class _Reader:
                     h[name] += ", " + value
                 else:
                     h.setdefault(name, value)
-        if "list-id" in h or "list-post" in h:
+        if "list-id" in h or "list-post" in h or "mailing-list" in h or "x-mailing-list" in h:
             skip(LIST)
             return
         if "list-unsubscribe" in h or h.get("precedence", "").strip().lower() in (
