@@ -228,19 +228,24 @@ def test_the_bulk_insert_stores_each_value_as_a_core_insert_does(ties, db_path):
 
 def test_the_bulk_insert_fills_a_column_default_as_core_does(db_path):
     """A table with a default SQLAlchemy fills in (none of ties' bulk tables has one
-    today): the bulk insert leaves it to SQLAlchemy rather than writing NULL."""
+    today): the bulk insert leaves it to SQLAlchemy rather than writing NULL. A table of
+    one column is written too."""
     from sqlalchemy import Column, Integer, MetaData, String, Table, select
 
     table = Table("bulk_probe", MetaData(), Column("id", Integer, primary_key=True),
                   Column("word", String, default="fresh"))
+    single = Table("bulk_single", MetaData(), Column("id", Integer, primary_key=True))
     conn = backend.for_store(db_path).open()
     try:
         with conn.transaction(write=True):
             session = conn.backend.session(conn)
             table.create(session.connection())
+            single.create(session.connection())
             conn.insert_rows(session, table, [{"id": 1}, {"id": 2}])
             conn.insert_rows(session, table, [])
+            conn.insert_rows(session, single, [{"id": 5}, {"id": 6}])
             assert session.execute(select(table.c.word)).scalars().all() == ["fresh"] * 2
+            assert session.execute(select(single.c.id)).scalars().all() == [5, 6]
             session.close()
             raise KeyboardInterrupt  # nothing kept: the probe table goes with it
     except KeyboardInterrupt:

@@ -167,14 +167,18 @@ class Transactions:
         convert = {key: table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
                    for key in keys}
         if compiled.positional:
+            from operator import itemgetter
+
             order = list(compiled.positiontup)
             converters = [(n, convert[k]) for n, k in enumerate(order) if convert[k]]
-            params: list = []
-            for row in rows:
-                values = [row[k] for k in order]
-                for n, to in converters:
-                    values[n] = to(values[n])
-                params.append(tuple(values))
+            take = itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+            params: list = list(map(take, rows))
+            if converters:
+                for at, row in enumerate(params):
+                    values = list(row)
+                    for n, to in converters:
+                        values[n] = to(values[n])
+                    params[at] = tuple(values)
         else:
             converters_ = [(k, to) for k, to in convert.items() if to]
             params = []
