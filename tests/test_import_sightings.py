@@ -80,6 +80,17 @@ def test_a_dry_run_writes_nothing(ties, people):
     assert history(ties, "Ana Lima") == []
 
 
+def test_an_import_interrupted_after_its_bulk_writes_leaves_no_row_behind(people):
+    """The backend's bulk insert writes in the command's one transaction: Ctrl-C after
+    import_sightings wrote everything leaves no interaction, link, key or batch."""
+    tables = ("interaction", "interaction_person", "interaction_source", "import_batch")
+    before = [rows(people, f"SELECT count(*) FROM {t}")[0][0] for t in tables]
+    result = run_import(people, sight("ics:u1/a", ("ana@example.com", "bo@example.com")),
+                        sight("ics:u2/a"), commit=False)
+    assert result.plan.counts()["created"] == 2
+    assert [rows(people, f"SELECT count(*) FROM {t}")[0][0] for t in tables] == before
+
+
 def test_a_coffee_logged_by_hand_that_day_gets_the_import_merged_and_undo_unmerges(
         ties, people):
     ties("log", "Ana Lima", "--on", "2025-03-10", "--via", "in-person")
