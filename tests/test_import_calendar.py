@@ -699,6 +699,9 @@ shared_lines = st.lists(st.sampled_from([
     "STATUS:CONFIRMED", "STATUS:CANCELLED", "LOCATION:Café\\, Berlin", "SEQUENCE:2",
     "CATEGORIES:a,b", "RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE:20250317T090000Z",
     "DTEND;TZID=Europe/Berlin:20250310T100000", "X-GOOGLE-CONFERENCE:https://meet.google.com/x",
+    "EXDATE;TZID=Europe/Berlin:20250317T090000", "EXDATE;TZID=Europe/Berlin:20250324T090000",
+    'EXDATE;TZID="Europe/Berlin":20250331T090000', "EXDATE;VALUE=DATE:20250407",
+    "EXDATE;TZID=Europe/Berlin:20250414T090000,20250421T090000",
 ]), max_size=6)
 
 
@@ -729,6 +732,23 @@ def test_events_sharing_a_line_each_keep_it_and_read_as_they_would_alone():
                           for n in range(3))))
     assert [(s.others, s.names) for s in out.found] == [
         (("ana@example.com",), (("ana@example.com", "Ana Lima"),))] * 3
+
+
+def test_dated_lines_sharing_a_head_each_keep_their_own_value_and_parameters():
+    """The head "EXDATE;TZID=Europe/Berlin" is parsed once: each line still gets its own
+    date and its own parameters (one event's parameters changed leave the other's)."""
+    from ties.formats.importers.calendar import _calendar_class
+
+    bodies = [[f"EXDATE;TZID=Europe/Berlin:202503{day}T090000"] for day in (17, 24, 31)]
+    fast, plain = parsed_both_ways(bodies)
+    assert fast == plain
+    data = ics(*(event(f"p{n}", "DTSTART:20250310T090000Z", *lines, attendees=[])
+                 for n, lines in enumerate(bodies))).decode()
+    events = _calendar_class().from_ical(data).walk("VEVENT")
+    assert [e["EXDATE"].dts[0].dt.day for e in events] == [17, 24, 31]
+    events[1]["EXDATE"].params["TZID"] = "UTC"
+    assert [e["EXDATE"].params["TZID"] for e in events] == [
+        "Europe/Berlin", "UTC", "Europe/Berlin"]
 
 
 # One bad event -------------------------------------------------------------------------------

@@ -80,6 +80,17 @@ def test_a_dry_run_writes_nothing(ties, people):
     assert history(ties, "Ana Lima") == []
 
 
+def test_an_import_interrupted_after_its_bulk_writes_leaves_no_row_behind(people):
+    """The backend's bulk insert writes in the command's one transaction: Ctrl-C after
+    import_sightings wrote everything leaves no interaction, link, key or batch."""
+    tables = ("interaction", "interaction_person", "interaction_source", "import_batch")
+    before = [rows(people, f"SELECT count(*) FROM {t}")[0][0] for t in tables]
+    result = run_import(people, sight("ics:u1/a", ("ana@example.com", "bo@example.com")),
+                        sight("ics:u2/a"), commit=False)
+    assert result.plan.counts()["created"] == 2
+    assert [rows(people, f"SELECT count(*) FROM {t}")[0][0] for t in tables] == before
+
+
 def test_a_coffee_logged_by_hand_that_day_gets_the_import_merged_and_undo_unmerges(
         ties, people):
     ties("log", "Ana Lima", "--on", "2025-03-10", "--via", "in-person")
@@ -185,3 +196,70 @@ def test_undo_of_the_first_import_names_the_later_one_that_added_someone_to_its_
     assert ties("import", "--undo", "--batch", "2").exit_code == 0
     assert ties("import", "--undo", "--batch", "1").exit_code == 0
     assert rows(people, "SELECT count(*) FROM interaction") == [(0,)]
+
+
+# The backend's bulk insert (Connection.insert_rows) ------------------------------------
+
+def _insert_both_ways(db_path, table, through_core, in_bulk):
+    from sqlalchemy import insert
+
+    conn = backend.for_store(db_path).open()
+    try:
+        with conn.transaction(write=True):
+            session = conn.backend.session(conn)
+            session.execute(insert(table), through_core)
+            conn.insert_rows(session, table, in_bulk)
+            session.flush()
+            session.close()
+    finally:
+        conn.close()
+
+
+def test_the_bulk_insert_stores_each_value_as_a_core_insert_does(ties, db_path):
+    """Dates, times, flags and NULLs written by `insert_rows` read back exactly as the
+    same rows written through SQLAlchemy Core (a wrong conversion would store, say, a
+    time without its microseconds, or a flag as text)."""
+    from datetime import UTC, datetime
+
+    from ties.storage.models import Interaction
+
+    ties("add", "Ana Lima", "--no-log")
+    base = dict(date=date(2024, 2, 29), channel="video", note=None, they_reached_out=True,
+                gave=False, received=True, import_id=None,
+                logged_at=datetime(2025, 3, 14, 9, 5, 7, 120, UTC))
+    _insert_both_ways(db_path, Interaction.__table__, [{**base, "id": 901}],
+                      [{**base, "id": 902}, {**base, "id": 903, "note": "Lunch",
+                                             "they_reached_out": False}])
+    got = rows(db_path, "SELECT id, date, channel, note, they_reached_out, gave, received, "
+                        "logged_at, import_id FROM interaction WHERE id > 900 ORDER BY id")
+    assert [r[1:] for r in got[:2]] == [got[0][1:]] * 2
+    assert got[2][3:5] == ("Lunch", 0)
+    assert [r[0] for r in got] == [901, 902, 903]
+
+
+def test_the_bulk_insert_fills_a_column_default_as_core_does(db_path):
+    """A table with a default SQLAlchemy fills in (none of ties' bulk tables has one
+    today): the bulk insert leaves it to SQLAlchemy rather than writing NULL. A table of
+    one column is written too."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table, select
+
+    table = Table("bulk_probe", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("word", String, default="fresh"))
+    single = Table("bulk_single", MetaData(), Column("id", Integer, primary_key=True))
+    conn = backend.for_store(db_path).open()
+    try:
+        with conn.transaction(write=True):
+            session = conn.backend.session(conn)
+            table.create(session.connection())
+            single.create(session.connection())
+            conn.insert_rows(session, table, [{"id": 1}, {"id": 2}])
+            conn.insert_rows(session, table, [])
+            conn.insert_rows(session, single, [{"id": 5}, {"id": 6}])
+            assert session.execute(select(table.c.word)).scalars().all() == ["fresh"] * 2
+            assert session.execute(select(single.c.id)).scalars().all() == [5, 6]
+            session.close()
+            raise KeyboardInterrupt  # nothing kept: the probe table goes with it
+    except KeyboardInterrupt:
+        pass
+    finally:
+        conn.close()

@@ -129,6 +129,8 @@ class Connection(Protocol):
 
     def transaction(self, *, write: bool) -> Any: ...
 
+    def insert_rows(self, session: Any, table: Any, rows: list[dict]) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -142,6 +144,50 @@ class Transactions:
 
     def transaction(self, *, write: bool):
         return _transaction(self, write)
+
+    def insert_rows(self, session, table, rows: list[dict]) -> None:
+        """Insert `rows` (dicts with the same keys) into `table` (a SQLAlchemy Table) in
+        one executemany, through `session` (its connection, in its transaction, after
+        what it has pending): `insert(table)` compiled once for this database, each
+        value converted by its column's own type as SQLAlchemy would, without
+        SQLAlchemy's per-row work for a compiled statement (a third of a 29,000-row
+        calendar import's writes)."""
+        if not rows:
+            return
+        from sqlalchemy import insert
+
+        session.flush()
+        connection = session.connection()
+        dialect = connection.dialect
+        keys = list(rows[0])
+        compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+        if set(compiled.binds) != set(keys):  # a column default of SQLAlchemy's to fill
+            session.execute(insert(table), rows)
+            return
+        convert = {key: table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+                   for key in keys}
+        if compiled.positional:
+            from operator import itemgetter
+
+            order = list(compiled.positiontup)
+            converters = [(n, convert[k]) for n, k in enumerate(order) if convert[k]]
+            take = itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+            params: list = list(map(take, rows))
+            if converters:
+                for at, row in enumerate(params):
+                    values = list(row)
+                    for n, to in converters:
+                        values[n] = to(values[n])
+                    params[at] = tuple(values)
+        else:
+            converters_ = [(k, to) for k, to in convert.items() if to]
+            params = []
+            for row in rows:
+                values_ = dict(row)
+                for k, to in converters_:
+                    values_[k] = to(values_[k])
+                params.append(values_)
+        connection.exec_driver_sql(compiled.string, params)
 
 
 @contextmanager

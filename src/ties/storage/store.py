@@ -787,16 +787,17 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
                      they_reached_out=m.record.they_reached_out, gave=False, received=False,
                      logged_at=_utc(stamp), import_id=batch.id) for m in creates]
         # Numbered here, under the write lock, and written in one executemany through
-        # Core: RETURNING in parameter order makes SQLite insert row by row (29,000
-        # statements for a calendar), and the ORM's bulk path costs a third more again.
+        # the session by the backend (`insert_rows`): RETURNING in parameter order makes
+        # SQLite insert row by row (29,000 statements for a calendar), the ORM's bulk
+        # path costs a third more again, and Core's per-row work another second.
         from ties.storage import ids as numbers
 
         start = numbers.last_given(conn, ("interactions",))["interactions"]
         for n, (row, m) in enumerate(zip(rows, creates, strict=True), 1):
             row["id"] = m.id = start + n
-        session.execute(insert(Interaction.__table__), rows)
+        conn.insert_rows(session, Interaction.__table__, rows)
         numbers.never_below(session, {"interactions": start + len(rows)})
-        session.execute(insert(InteractionPerson.__table__), [
+        conn.insert_rows(session, InteractionPerson.__table__, [
             {"interaction_id": m.id, "person_id": here(p)} for m in creates
             for p in m.people])
     sources = []
@@ -809,8 +810,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
                             "batch_id": batch.id, "merged": m.action == "merge",
                             "filled": filled, "thread": roots.get(key)})
             filled = None  # recorded once
-    if sources:
-        session.execute(insert(InteractionSource.__table__), sources)
+    conn.insert_rows(session, InteractionSource.__table__, sources)
     joined = [(m.into, here(p)) for m in planned.meetings for p in m.joins]
     if joined:  # someone added since joins an interaction an earlier import created;
         # the fill row is what undo takes back (JOINED, one per interaction and person)

@@ -327,14 +327,16 @@ def _calendar_class():
     `ComponentIcalParser`); this one remembers what a line parsed to and gives the same
     value to every component that has that line. Values are never changed after the parse
     (the reader only reads them), so sharing them is safe. Date-time lines (DTSTART, DTEND,
-    RECURRENCE-ID, RDATE, EXDATE, DUE) are parsed each time, as icalendar does, since the
-    expansion works on them."""
+    RECURRENCE-ID, RDATE, EXDATE, DUE) get values of their own, as icalendar gives, since
+    the expansion works on them; but their heads repeat ("DTSTART;TZID=Europe/Berlin"),
+    and each distinct head is split into name and parameters once."""
     import icalendar
     from icalendar.parser.ical.component import ComponentIcalParser
 
     class Parser(ComponentIcalParser):
         def parse_content_lines(self) -> None:
             parts: dict[str, tuple] = {}
+            heads: dict[str, tuple] = {}  # a dated line's name and parameters, by its head
             self._values: dict[tuple[str, str], object] = {}
             dated = self.datetime_names
             for line in self._content_lines_iterator:
@@ -342,13 +344,26 @@ def _calendar_class():
                     continue
                 got = parts.get(line)
                 if got is None:
-                    try:
-                        got = line.parts()
-                    except ValueError as e:
-                        self.handle_line_parse_error(e)
-                        continue
-                    if got[0].upper() not in dated:
-                        parts[line] = got
+                    # A dated line without quotes or backslashes is its head (name and
+                    # parameters, which icalendar parses character by character) up to
+                    # its first colon, then its value: the head is parsed once, and each
+                    # line gets its own copy of the parameters.
+                    cut = line.find(":")
+                    head = line[:cut] if cut > 0 and '"' not in line \
+                        and "\\" not in line else None
+                    known = heads.get(head) if head is not None else None
+                    if known is not None:
+                        got = (known[0], known[1].copy(), line[cut + 1:])
+                    else:
+                        try:
+                            got = line.parts()
+                        except ValueError as e:
+                            self.handle_line_parse_error(e)
+                            continue
+                        if got[0].upper() not in dated:
+                            parts[line] = got
+                        elif head is not None and got[2] == line[cut + 1:]:
+                            heads[head] = (got[0], got[1].copy())
                 name, params, vals = got
                 uname = name.upper()
                 if uname == "BEGIN":
