@@ -24,13 +24,15 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # Letters that are not a base letter plus accents, so Unicode's decomposition (NFKD) keeps
 # them, but that people type as plain letters: 'soren' for Søren, 'lukasz' for Łukasz,
 # 'aero' for Ærø. After case folding, so only small letters are needed (ß and ẞ already
-# fold to 'ss'). Apostrophes and hyphens fold to the ones on every keyboard: O’Brien is
-# found by O'Brien. A change here changes every stored `person.name_key`: it needs a
-# migration step that recomputes them (as `m004_fold_letters_in_name_keys` did).
+# fold to 'ss'). Hyphens fold to the one on every keyboard; apostrophes, of every kind,
+# are left out, as people type O'Brien: 'obrien' and "o'brien" both find O’Brien. A change
+# here changes every stored `person.name_key`: it needs a migration step that recomputes
+# them (as `m004_fold_letters_in_name_keys` and `m012_apostrophes_left_out_of_name_keys`
+# did).
 _LETTERS = str.maketrans({
     "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
     "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i", "ʉ": "u", "ƶ": "z", "ǥ": "g", "ĸ": "k",
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'",
+    "\u2019": None, "\u2018": None, "\u02bc": None, "\u02bb": None, "`": None, "'": None,
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
 })
 

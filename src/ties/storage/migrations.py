@@ -530,6 +530,13 @@ def m011_mail_threads(conn: sqlite3.Connection) -> None:
                                       "VARCHAR"))
 
 
+def m012_apostrophes_left_out_of_name_keys(conn: sqlite3.Connection) -> None:
+    """Names fold without their apostrophes (`names.fold`: O'Brien -> 'obrien'), the way
+    people type them, so every stored search key is written again from its name, where it
+    differs. Only `person.name_key` changes: no row is added or removed."""
+    recompute_name_keys(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
@@ -542,5 +549,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m009_learned_rhythm,
     m010_job_changes,
     m011_mail_threads,
+    m012_apostrophes_left_out_of_name_keys,
 ]
 LATEST = len(MIGRATIONS)
