@@ -38,14 +38,16 @@ _LETTERS = str.maketrans({
 
 
 def plain_spelling(name: str) -> str:
-    """`name` in the letters `fold` turns its own into, case kept: 'Søren Ærø' -> 'Soren
-    Aero', 'Łukasz' -> 'Lukasz'. What fish, which matches only the letters as spelled,
-    may insert for a name typed without its accents: it folds to the same key, so it
-    finds the same person."""
+    """`name` in the letters `fold` turns its own into, case kept, without what the key
+    leaves out: 'Søren Ærø' -> 'Soren Aero', "Seán O'Brien" -> 'Sean OBrien'. What fish,
+    which matches only the letters as spelled, may insert for a name typed without its
+    accents or apostrophes: it folds to the same key, so it finds the same person."""
     out = []
     for char in name:
         folded = fold(char)
-        if not folded or folded == char.lower():
+        if not folded:  # a space stays; an apostrophe or a mark the key leaves out goes
+            out.append(char if char.isspace() else "")
+        elif folded == char.lower():
             out.append(char)
         else:
             out.append(folded.capitalize() if char.isupper() else folded)
