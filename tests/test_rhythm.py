@@ -212,7 +212,7 @@ def test_with_two_gaps_or_their_own_every_the_reason_is_the_cadences():
     assert scoring.score(facts(43, gaps=2), TODAY).reasons == [
         "overdue by 13 days (social: every month)"]
     assert scoring.score(facts(43, fixed=True), TODAY).reasons == [
-        "overdue by 13 days (social: every month)"]
+        "overdue by 13 days (every month, as you set)"]  # theirs, not social's
     assert scoring.score(facts(43, gaps=2), TODAY).score == pytest.approx(10 * 43 / 30)
 
 

@@ -57,7 +57,7 @@ SCENARIOS = [
     # --every --------------------------------------------------------------------------
     Scenario("personal_cadence_brings_someone_in_before_their_type_would",
              {"Ana": P("social", logs=[15], every=14)}, top="Ana",
-             reasons=["overdue by 1 day (social: every 2 weeks)"]),
+             reasons=["overdue by 1 day (every 2 weeks, as you set)"]),
     Scenario("personal_cadence_keeps_someone_out_after_their_type_would",
              {"Ana": P("social", logs=[40], every=90)}, top=None),
     # Promises -------------------------------------------------------------------------

@@ -328,30 +328,26 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
 
 def _recency_reason(f: Facts, today: date, days: int) -> str:
     due = due_date(f)
-    if f.learned and f.last_contact is not None:
-        usual = f"you usually talk every {rhythm.every(f.rhythm or 0)}"
-        late = (today - due).days
+    learned = f.learned and f.last_contact is not None
+    if learned:
+        basis = f"you usually talk every {rhythm.every(f.rhythm or 0)}"
         if fading(f, today):
-            return f"fading: {usual}; it has been {span(days)}"
-        if late > 0:
-            return f"{usual}; it's been {span(days)}"
-        if late == 0:
-            return f"due today ({usual})"
-        if late > -WEEK:
-            return f"due {_weekday(due, today)} ({usual})"
-        return f"due in {span(-late)} ({usual})"
-    every = f"every {_cadence_words(f.cadence)}"
-    if f.last_contact is None:
-        return (f"not in touch since you added them {ago(f.created, today)} ({f.type}: "
-                f"{every})")
+            return f"fading: {basis}; it has been {span(days)}"
+    else:
+        # a cadence of their own (--every) is theirs, not their type's
+        basis = (f"every {_cadence_words(f.cadence)}, as you set" if f.fixed
+                 else f"{f.type}: every {_cadence_words(f.cadence)}")
+        if f.last_contact is None:
+            return f"not in touch since you added them {ago(f.created, today)} ({basis})"
     late = (today - due).days
     if late > 0:
-        return f"overdue by {span(late)} ({f.type}: {every})"
+        return f"{basis}; it's been {span(days)}" if learned else \
+            f"overdue by {span(late)} ({basis})"
     if late == 0:
-        return f"due today ({f.type}: {every})"
+        return f"due today ({basis})"
     if late > -WEEK:
-        return f"due {_weekday(due, today)} ({f.type}: {every})"
-    return f"due in {span(-late)} ({f.type}: {every})"
+        return f"due {_weekday(due, today)} ({basis})"
+    return f"due in {span(-late)} ({basis})"
 
 
 def _cadence_words(days: int) -> str:
