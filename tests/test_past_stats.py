@@ -1,0 +1,104 @@
+"""A past day's facts (`queries.past_stats`, what `ties next` would have read that morning
+for follow-through) are derived from the kept person_stats minus what is dated on or after
+the day, reading only a window back; they must equal the stats recomputed from scratch on
+the interactions dated before the day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ties.core.records import InteractionRecord
+from ties.storage import db, queries, store, stored
+from ties.storage.models import Interaction, InteractionPerson
+
+DAY = date(2026, 3, 2)  # a Monday
+STAMP = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+CHANNELS = ["in-person", "event", "call", "video", "email", "message"]
+
+meeting = st.tuples(
+    st.integers(-900, 40),  # days from DAY
+    st.sets(st.integers(0, 2), min_size=1, max_size=2),  # which of the three people
+    st.sampled_from(CHANNELS), st.booleans(), st.booleans(), st.booleans(),
+)
+# A regular series (every `step` days from `start`), so some people have a rhythm the
+# window settles by itself and others need their whole history.
+series = st.tuples(st.integers(0, 2), st.integers(-700, -1), st.integers(7, 40),
+                   st.integers(0, 30), st.booleans())
+history = st.tuples(st.lists(meeting, max_size=25), st.lists(series, max_size=2),
+                    st.sampled_from([30, 120, queries.PAST_WINDOW_DAYS]))
+
+
+def _normal(row) -> tuple:
+    return tuple(stored.as_date(v) if isinstance(v, str) else v for v in row)
+
+
+def _check(conn, meetings, regular, window, monkeypatch) -> None:
+    monkeypatch.setattr(queries, "PAST_WINDOW_DAYS", window)
+    session = db.orm_session(conn)
+    try:
+        session.begin()
+        people = [store.add_person(session, name=f"P{n}", fields={"type": "social"}, tags=[],
+                                   today=DAY - timedelta(days=1000), first=None)
+                  for n in range(3)]
+        records = [(who, InteractionRecord(when=DAY + timedelta(days=offset), channel=channel,
+                                           gave=gave, received=received,
+                                           they_reached_out=theirs))
+                   for offset, who, channel, gave, received, theirs in meetings]
+        for who, start, step, count, theirs in regular:
+            records += [({who}, InteractionRecord(
+                when=DAY + timedelta(days=start + k * step), channel="call",
+                they_reached_out=theirs and k % 2 == 0)) for k in range(count)]
+        # Written directly, stats refreshed once: store.log per row is too slow here.
+        rows = [Interaction(date=r.when, channel=r.channel, gave=r.gave, received=r.received,
+                            they_reached_out=r.they_reached_out, logged_at=STAMP)
+                for _, r in records]
+        session.add_all(rows)
+        session.flush()
+        session.add_all([InteractionPerson(interaction_id=row.id, person_id=people[n])
+                         for row, (who, _) in zip(rows, records, strict=True) for n in who])
+        session.flush()
+        store.refresh_stats(session, None)
+        got = [_normal(row) for row in queries.past_stats(conn, DAY)]
+        conn.execute("DELETE FROM interaction_person WHERE interaction_id IN "
+                     "(SELECT id FROM interaction WHERE date >= ?)", [DAY.isoformat()])
+        conn.execute("DELETE FROM interaction WHERE date >= ?", [DAY.isoformat()])
+        store.refresh_stats(session, None)
+        touched = {row[0] for row in got}
+        expected = [_normal(row) for row in conn.execute(
+            f"SELECT {', '.join(queries._STATS)} FROM person_stats ORDER BY person_id")
+            if row[0] in touched]
+        assert got == expected
+        assert touched == {people[n] for offset, who, *_ in meetings if offset >= 0
+                           for n in who} | {people[who] for who, start, step, count, _ in
+                                            regular if count and start + (count - 1) * step >= 0}
+    finally:
+        session.rollback()
+        session.close()
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history)
+def test_a_past_days_stats_equal_the_stats_recomputed_from_what_came_before(
+        db_path, monkeypatch, case):
+    conn = db.open_store(db_path)
+    try:
+        _check(conn, *case, monkeypatch)
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history)
+def test_a_past_days_stats_equal_the_recomputed_stats_deep(db_path, monkeypatch, case):
+    conn = db.open_store(db_path)
+    try:
+        _check(conn, *case, monkeypatch)
+    finally:
+        conn.close()
