@@ -11,6 +11,8 @@ spell something differently, `dialect.of(conn)` gives the fragment.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -663,7 +665,11 @@ def _source(past: date | None, conn: Connection) -> tuple[str, list, str, str, l
     day = past.isoformat()
     kept = ", ".join(f"s.{c}" for c in _STATS)
     once = d.materialized  # read by a join: built once, indexed
-    rows = past_stats(conn, past)
+    rows = _remembered.get((id(conn), past))
+    if rows is None:
+        rows = past_stats(conn, past)
+        if _remembering:
+            _remembered[(id(conn), past)] = rows
     if rows:
         values = "VALUES " + ", ".join(
             "(" + ", ".join(_literal(d, c, v) for c, v in zip(_STATS, row, strict=True)) + ")"
@@ -678,6 +684,34 @@ def _source(past: date | None, conn: Connection) -> tuple[str, list, str, str, l
         "ON p.id = c.person_id WHERE p.created < ?) "
     )
     return cte, [day] * 3, "past_stats", where, wparams
+
+
+_remembered: dict[tuple[int, date], list[tuple]] = {}
+_remembering: list[bool] = []
+
+
+@contextmanager
+def past_remembered() -> Iterator[None]:
+    """Within it, each past day's `past_stats` is computed once and reused by every query
+    that reads it (`views.follow_through` builds a week's list from five of them); only
+    for reads, which cannot change it."""
+    _remembering.append(True)
+    try:
+        yield
+    finally:
+        _remembering.pop()
+        if not _remembering:
+            _remembered.clear()
+
+
+def _day(value) -> date:
+    """A date column's value, quickly for the plain ISO text SQLite keeps (`_iso` else)."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return _iso(value)
 
 
 def _literal(d: dialect.Sqlite, column: str, value: object) -> str:
@@ -738,7 +772,7 @@ def past_stats(conn: Connection, past: date) -> list[tuple]:
             "WHERE t.last_contact >= ? AND i.date < ? AND i.date >= ?",
             [day, day, (past - timedelta(days=PAST_WINDOW_DAYS)).isoformat()]):
         if r[0] in window:
-            window[r[0]].append((_iso(r[2]), r[1], bool(r[4]), bool(r[5]), bool(r[6])))
+            window[r[0]].append((_day(r[2]), r[1], bool(r[4]), bool(r[5]), bool(r[6])))
 
     def settle(row: list, items: list, whole: bool) -> bool:
         """Fill the row's latest dates, streak and rhythm from these interactions (all of
@@ -780,7 +814,7 @@ def past_stats(conn: Connection, past: date) -> list[tuple]:
         whole: dict[int, list] = {pid: [] for pid in chunk}
         for r in conn.execute(f"{sql} WHERE i.date < ? AND ip.person_id IN ({marks(chunk)})",
                               [day, *chunk]):
-            whole[r[0]].append((_iso(r[2]), r[1], bool(r[4]), bool(r[5]), bool(r[6])))
+            whole[r[0]].append((_day(r[2]), r[1], bool(r[4]), bool(r[5]), bool(r[6])))
         for pid in chunk:
             settle(kept[pid], whole[pid], True)
             kept[pid][col["first_contact"]] = _iso(kept[pid][col["first_contact"]])
