@@ -109,3 +109,44 @@ def test_a_past_days_stats_equal_the_recomputed_stats_deep(db_path, monkeypatch,
         _check(conn, *case, monkeypatch)
     finally:
         conn.close()
+
+
+def _logged(db_path, offsets: list[int], name: str = "Ana") -> tuple:
+    conn = db.open_store(db_path)
+    session = db.orm_session(conn)
+    with session.begin():
+        pid = store.add_person(session, name=name, fields={"type": "social"}, tags=[],
+                               today=DAY - timedelta(days=100), first=None)
+        for offset in offsets:
+            store.log(session, [pid], InteractionRecord(when=DAY + timedelta(days=offset),
+                                                        gave=offset < 0), force=True)
+    session.close()
+    return conn, pid
+
+
+def test_a_past_mondays_facts_keep_the_sunday_before_and_leave_the_monday_out(db_path):
+    conn, pid = _logged(db_path, [-8, -1, 0])
+    try:
+        (row,) = [_normal(r) for r in queries.past_stats(conn, DAY)]
+        facts = dict(zip(queries._STATS, row, strict=True))
+        assert (facts["person_id"], facts["interactions"], facts["last_contact"],
+                facts["last_gave"], facts["first_contact"]) == (
+            pid, 2, DAY - timedelta(days=1), DAY - timedelta(days=1), DAY - timedelta(days=8))
+        assert queries.past_stats(conn, DAY + timedelta(days=1)) == []
+    finally:
+        conn.close()
+
+
+def test_reached_counts_the_monday_and_the_sunday_of_the_week_not_the_next_monday(db_path):
+    sunday = DAY + timedelta(days=6)
+    conn, before_and_after = _logged(db_path, [-1, 7])
+    conn.close()
+    conn, monday = _logged(db_path, [0], "Bo")
+    conn.close()
+    conn, last_day = _logged(db_path, [6], "Cy")
+    try:
+        assert queries.reached(conn, [before_and_after], DAY, sunday) == 0
+        assert queries.reached(conn, [monday], DAY, sunday) == 1
+        assert queries.reached(conn, [last_day], DAY, sunday) == 1
+    finally:
+        conn.close()
