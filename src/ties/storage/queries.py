@@ -750,6 +750,9 @@ def past_stats(conn: Connection, past: date) -> list[tuple]:
     for row in conn.execute(
             f"SELECT {', '.join(_STATS)} FROM person_stats WHERE last_contact >= ?", [day]):
         kept[row[0]] = list(row)
+        for c in ("interactions", "gave", "received", "in_person", "voice"):
+            n = _STATS.index(c)  # a count damaged outside ties counts as 0, as elsewhere
+            kept[row[0]][n] = stored.count(row[n]) or 0
     if not kept:
         return []
     col = {c: n for n, c in enumerate(_STATS)}
