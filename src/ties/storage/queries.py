@@ -718,15 +718,9 @@ def _literal(d: dialect.Sqlite, column: str, value: object) -> str:
     """A value of `past_stats` written into the SQL: whole numbers and dates only (made
     here, never typed by anyone), so no count of people can exceed the drivers' limit on
     parameters."""
-    if isinstance(value, date):
-        text = f"'{value.isoformat()}'"
-        return f"DATE {text}" if d.name != "sqlite" else text
-    if value is None:
-        if d.name == "sqlite":
-            return "NULL"
-        return "CAST(NULL AS DATE)" if column.endswith(("_contact", "_gave", "_received")) \
-            else "CAST(NULL AS INTEGER)"
-    return str(int(value))
+    if column.endswith(("_contact", "_gave", "_received")):
+        return d.date_value(value.isoformat() if isinstance(value, date) else None)
+    return d.int_value(value)
 
 
 PAST_WINDOW_DAYS = 366
