@@ -775,7 +775,7 @@ def past_stats(conn: Connection, past: date) -> list[tuple]:
         """Fill the row's latest dates, streak and rhythm from these interactions (all of
         the person's before the day if `whole`); False if they cannot tell."""
         if not items:
-            return whole or row[col["interactions"]] == 0
+            return False
         items.sort(key=lambda x: (x[0], x[1]))
         last_gave = max((x[0] for x in items if x[2]), default=None)
         last_received = max((x[0] for x in items if x[3]), default=None)
@@ -799,10 +799,11 @@ def past_stats(conn: Connection, past: date) -> list[tuple]:
         row[col["rhythm_days"]], row[col["rhythm_gaps"]] = typical, gaps
         return True
 
+    none = [0, None, None, 0, 0, None, None, 0, 0, 0, None, 0]  # no interaction before
     unsettled = []
     for pid, row in kept.items():
         if row[col["interactions"]] == 0:
-            row[1:] = [0, None, None, 0, 0, None, None, 0, 0, 0, None, 0]
+            row[1:] = none
         elif not settle(row, window[pid], len(window[pid]) == row[col["interactions"]]):
             unsettled.append(pid)
         else:
@@ -813,8 +814,10 @@ def past_stats(conn: Connection, past: date) -> list[tuple]:
                               [day, *chunk]):
             whole[r[0]].append((_day(r[2]), r[1], bool(r[4]), bool(r[5]), bool(r[6])))
         for pid in chunk:
-            settle(kept[pid], whole[pid], True)
-            kept[pid][col["first_contact"]] = _iso(kept[pid][col["first_contact"]])
+            if settle(kept[pid], whole[pid], True):
+                kept[pid][col["first_contact"]] = _iso(kept[pid][col["first_contact"]])
+            else:  # kept counts damaged outside ties: there is nothing before the day
+                kept[pid][1:] = none
     return [tuple(kept[pid]) for pid in sorted(kept)]
 
 
