@@ -34,6 +34,9 @@ history = st.tuples(st.lists(meeting, max_size=25), st.lists(series, max_size=2)
                     st.sampled_from([30, 120, queries.PAST_WINDOW_DAYS]))
 
 
+HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+
 def _normal(row) -> tuple:
     return tuple(stored.as_date(v) if isinstance(v, str) else v for v in row)
 
@@ -83,8 +86,7 @@ def _check(conn, meetings, regular, window, monkeypatch) -> None:
         session.close()
 
 
-@settings(max_examples=8, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=HEALTH)
 @given(history)
 # Your last move lies before the year read back, then only theirs every week: the window
 # settles the rhythm but not their streak (30, not the 24 in the window).
@@ -100,8 +102,7 @@ def test_a_past_days_stats_equal_the_stats_recomputed_from_what_came_before(
 
 
 @pytest.mark.slow
-@settings(max_examples=400, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=HEALTH)
 @given(history)
 def test_a_past_days_stats_equal_the_recomputed_stats_deep(db_path, monkeypatch, case):
     conn = db.open_store(db_path)
