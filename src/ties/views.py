@@ -139,8 +139,9 @@ def follow_through(conn, day: date, weeks: int = FOLLOW_THROUGH_WEEKS) -> list[d
     out = []
     for back in range(weeks, 0, -1):
         monday = week_start(day) - timedelta(weeks=back)
-        ids = [s.facts.id for s in suggestions(conn, monday, cfg, cfg["next.count"], None,
-                                               past=True)]
+        with queries.past_remembered():
+            ids = [s.facts.id for s in suggestions(conn, monday, cfg, cfg["next.count"],
+                                                   None, past=True)]
         out.append({"week": monday, "suggested": len(ids),
                     "reached": queries.reached(conn, ids, monday, monday + timedelta(days=6))})
     return out

@@ -60,6 +60,15 @@ class Sqlite:
         """The ids of a group, comma-separated."""
         return f"group_concat({ident}, ',')"
 
+    def date_value(self, iso: str | None) -> str:
+        """A date (ISO text made by ties, never typed by anyone) or NULL, written into a
+        VALUES list whose column must read as a date."""
+        return f"'{iso}'" if iso is not None else "NULL"
+
+    def int_value(self, value: int | None) -> str:
+        """A whole number or NULL, written into a VALUES list."""
+        return str(int(value)) if value is not None else "NULL"
+
     def ddl(self, statement: str) -> str:
         """A CREATE statement written for SQLite, as this database takes it."""
         return statement
@@ -135,6 +144,12 @@ class Postgres(Sqlite):
     def whole_count(self, column: str) -> str:
         # the column's type already holds only whole numbers
         return f"(CASE WHEN {column} >= 0 THEN {column} ELSE 0 END)"
+
+    def date_value(self, iso: str | None) -> str:
+        return f"DATE '{iso}'" if iso is not None else "CAST(NULL AS DATE)"
+
+    def int_value(self, value: int | None) -> str:
+        return str(int(value)) if value is not None else "CAST(NULL AS INTEGER)"
 
     def date_then_id(self, day: str, ident: str) -> str:
         return f"CAST({day} AS TEXT) || '#' || lpad(CAST({ident} AS TEXT), 12, '0')"

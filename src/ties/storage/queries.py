@@ -11,6 +11,8 @@ spell something differently, `dialect.of(conn)` gives the fragment.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -520,25 +522,18 @@ def follow_ups(
     )
 
 
-def learned_rhythms(conn: Connection, person_ids: list[int] | None,
-                    before: date | None = None) -> list[tuple[int, int, int]]:
+def learned_rhythms(conn: Connection, person_ids: list[int] | None) -> list[tuple[int, int, int]]:
     """(person id, typical gap, gaps) of everyone (None) or of these people, for each who
     has at least one gap between contact episodes (`core.rhythm.learn`), from their
-    distinct contact days: what `store.refresh_stats` keeps in person_stats. With
-    `before`, as it stood at the start of that day, for the people in touch on or after
-    it (`_source`)."""
+    distinct contact days: what `store.refresh_stats` keeps in person_stats (`past_stats`
+    gives it as it stood on a past day)."""
     from ties.core.rhythm import learn
 
     # Plain rows, made distinct per person here: twice as fast as DISTINCT in SQL.
     sql = ("SELECT ip.person_id, i.date FROM interaction i "
            "JOIN interaction_person ip ON ip.interaction_id = i.id")
     days: dict[int, set] = {}
-    if before is not None:
-        for pid, day in conn.execute(
-                f"{sql} JOIN person_stats t ON t.person_id = ip.person_id "
-                "WHERE t.last_contact >= ? AND i.date < ?", [before.isoformat()] * 2):
-            days.setdefault(pid, set()).add(day)
-    elif person_ids is None:
+    if person_ids is None:
         for pid, day in conn.execute(sql):
             days.setdefault(pid, set()).add(day)
     else:
@@ -669,61 +664,172 @@ def _source(past: date | None, conn: Connection) -> tuple[str, list, str, str, l
     """Where `next`'s facts come from: (WITH clause, its parameters, the stats table, the
     open-promise condition, its parameters). Today: person_stats as kept on write and the
     promises not done. With `past`, the same as they stood at the start of that day, from
-    what is dated before it: the people added before it, their interactions dated before
+    what is dated before it: the people added before it, their stats as of the day before
     it, their promises made before it and not done before it (`next` as it would have run
     that morning, for `views.follow_through`). Only the people with an interaction on or
-    after that day differ from person_stats, so only their interactions are read again,
-    each column as `store._stats_rows` computes it and their rhythm as `learned_rhythms`
-    learns it."""
+    after that day differ from person_stats; `past_stats` derives theirs without reading
+    their whole history again."""
     where, wparams = _open_promises(past)
     if past is None:
         return "", [], "person_stats", where, wparams
     d = dialect.of(conn)
     day = past.isoformat()
     kept = ", ".join(f"s.{c}" for c in _STATS)
-    flag = "CASE WHEN x.{} THEN 1 ELSE 0 END"
-    after_mine = "(m.day IS NULL OR x.date > m.day OR (x.date = m.day AND x.id > m.iid))"
     once = d.materialized  # read by a join: built once, indexed
+    rows = _remembered.get((id(conn), past))
+    if rows is None:
+        rows = past_stats(conn, past)
+        if _remembering:
+            _remembered[(id(conn), past)] = rows
+    if rows:
+        values = "VALUES " + ", ".join(
+            "(" + ", ".join(_literal(d, c, v) for c, v in zip(_STATS, row, strict=True)) + ")"
+            for row in rows)
+    else:
+        values = "SELECT " + ", ".join(["NULL"] * len(_STATS)) + " WHERE 1 = 0"
     cte = (
-        f"WITH past_interaction AS {once}(SELECT ip.person_id AS pid, i.id, i.date, i.channel, "
-        "i.gave, i.received, i.they_reached_out AS theirs FROM person_stats t "
-        "JOIN interaction_person ip ON ip.person_id = t.person_id JOIN interaction i "
-        "ON i.id = ip.interaction_id WHERE t.last_contact >= ? AND i.date < ?), "
-        "past_mine_day AS (SELECT pid, max(date) AS day FROM past_interaction "
-        "WHERE NOT theirs GROUP BY pid), "
-        "past_mine AS (SELECT x.pid, d.day, max(x.id) AS iid FROM past_interaction x "
-        "JOIN past_mine_day d ON d.pid = x.pid AND x.date = d.day WHERE NOT x.theirs "
-        "GROUP BY x.pid, d.day), "
-        f"past_rhythm (pid, days, gaps) AS ({_past_rhythms(conn, past)}), "
+        f"WITH past_changed ({', '.join(_STATS)}) AS ({values}), "
         f"past_stats AS {once}(SELECT {kept} FROM person_stats s JOIN person p ON p.id = "
         "s.person_id WHERE (s.last_contact IS NULL OR s.last_contact < ?) AND p.created < ? "
-        "UNION ALL SELECT t.person_id, count(x.id), min(x.date), max(x.date), "
-        f"coalesce(sum({flag.format('gave')}), 0), coalesce(sum({flag.format('received')}), 0), "
-        "max(CASE WHEN x.gave THEN x.date END), max(CASE WHEN x.received THEN x.date END), "
-        f"coalesce(sum(CASE WHEN x.theirs AND {after_mine} THEN 1 ELSE 0 END), 0), "
-        "coalesce(sum(CASE WHEN x.channel IN ('in-person', 'event') THEN 1 ELSE 0 END), 0), "
-        "coalesce(sum(CASE WHEN x.channel IN ('call', 'video') THEN 1 ELSE 0 END), 0), "
-        "max(r.days), coalesce(max(r.gaps), 0) "
-        "FROM person_stats t JOIN person p ON p.id = t.person_id "
-        "LEFT JOIN past_interaction x ON x.pid = t.person_id "
-        "LEFT JOIN past_rhythm r ON r.pid = t.person_id "
-        "LEFT JOIN past_mine m ON m.pid = t.person_id "
-        "WHERE t.last_contact >= ? AND p.created < ? GROUP BY t.person_id) "
+        f"UNION ALL SELECT {kept.replace('s.', 'c.')} FROM past_changed c JOIN person p "
+        "ON p.id = c.person_id WHERE p.created < ?) "
     )
-    return cte, [day] * 6, "past_stats", where, wparams
+    return cte, [day] * 3, "past_stats", where, wparams
 
 
-def _past_rhythms(conn: Connection, past: date) -> str:
-    """A SELECT of (person id, typical gap, gaps) as they stood at the start of `past` for
-    everyone in touch on or after it (the others' kept rhythm is still true): learned by
-    `core.rhythm.learn` from the days before it, as `learned_rhythms` does today. Whole
-    numbers computed here, written into the SQL as literals, so no count of people can
-    exceed the drivers' limit on parameters."""
-    rows = learned_rhythms(conn, None, before=past)
-    if not rows:
-        return "SELECT 0, 0, 0 WHERE 1 = 0"
-    return "VALUES " + ", ".join(f"({int(pid)}, {int(typical)}, {int(gaps)})"
-                                 for pid, typical, gaps in rows)
+_remembered: dict[tuple[int, date], list[tuple]] = {}
+_remembering: list[bool] = []
+
+
+@contextmanager
+def past_remembered() -> Iterator[None]:
+    """Within it, each past day's `past_stats` is computed once and reused by every query
+    that reads it (`views.follow_through` builds a week's list from five of them); only
+    for reads, which cannot change it."""
+    _remembering.append(True)
+    try:
+        yield
+    finally:
+        _remembering.pop()
+        if not _remembering:
+            _remembered.clear()
+
+
+def _day(value) -> date:
+    """A date column's value, quickly for the plain ISO text SQLite keeps (`_iso` else)."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return _iso(value)
+
+
+def _literal(d: dialect.Sqlite, column: str, value: object) -> str:
+    """A value of `past_stats` written into the SQL: whole numbers and dates only (made
+    here, never typed by anyone), so no count of people can exceed the drivers' limit on
+    parameters."""
+    if column.endswith(("_contact", "_gave", "_received")):
+        return d.date_value(value.isoformat() if isinstance(value, date) else None)
+    return d.int_value(value)
+
+
+PAST_WINDOW_DAYS = 366
+"""How far back `past_stats` reads before the day; a person it cannot settle from that
+window (their latest contact, gift or own move, or their rhythm, lies further back) has
+their whole history read."""
+
+
+def past_stats(conn: Connection, past: date) -> list[tuple]:
+    """The person_stats rows (the `_STATS` columns, dates as `date`) as they stood at the
+    start of `past`, for the people in touch on or after it (everyone else's kept row is
+    still true), computed as `store.refresh_stats` would have on the interactions dated
+    before it. Counts are the kept ones minus what is dated on or after the day (read by
+    the date index); the latest dates, their streak and the rhythm come from the
+    interactions of the PAST_WINDOW_DAYS before it, and from the whole history only for
+    the few people that window cannot settle."""
+    from ties.core.rhythm import EPISODE_DAYS, RHYTHM_WINDOW, episodes, learn
+
+    day = past.isoformat()
+    kept: dict[int, list] = {}
+    for row in conn.execute(
+            f"SELECT {', '.join(_STATS)} FROM person_stats WHERE last_contact >= ?", [day]):
+        kept[row[0]] = list(row)
+        for c in ("interactions", "gave", "received", "in_person", "voice"):
+            n = _STATS.index(c)  # a count damaged outside ties counts as 0, as elsewhere
+            kept[row[0]][n] = stored.count(row[n]) or 0
+    if not kept:
+        return []
+    col = {c: n for n, c in enumerate(_STATS)}
+    sql = ("SELECT ip.person_id, i.id, i.date, i.channel, i.gave, i.received, "
+           "i.they_reached_out FROM interaction i "
+           "JOIN interaction_person ip ON ip.interaction_id = i.id ")
+    for pid, _, _, channel, gave, received, _ in conn.execute(
+            f"{sql} JOIN person_stats t ON t.person_id = ip.person_id "
+            "WHERE t.last_contact >= ? AND i.date >= ?", [day, day]):
+        if pid in kept:
+            row = kept[pid]
+            row[col["interactions"]] -= 1
+            row[col["gave"]] -= 1 if gave else 0
+            row[col["received"]] -= 1 if received else 0
+            row[col["in_person"]] -= 1 if channel in ("in-person", "event") else 0
+            row[col["voice"]] -= 1 if channel in ("call", "video") else 0
+    window: dict[int, list] = {pid: [] for pid in kept}
+    for r in conn.execute(
+            f"{sql} JOIN person_stats t ON t.person_id = ip.person_id "
+            "WHERE t.last_contact >= ? AND i.date < ? AND i.date >= ?",
+            [day, day, (past - timedelta(days=PAST_WINDOW_DAYS)).isoformat()]):
+        if r[0] in window:
+            window[r[0]].append((_day(r[2]), r[1], bool(r[4]), bool(r[5]), bool(r[6])))
+
+    def settle(row: list, items: list, whole: bool) -> bool:
+        """Fill the row's latest dates, streak and rhythm from these interactions (all of
+        the person's before the day if `whole`); False if they cannot tell."""
+        if not items:
+            return False
+        items.sort(key=lambda x: (x[0], x[1]))
+        last_gave = max((x[0] for x in items if x[2]), default=None)
+        last_received = max((x[0] for x in items if x[3]), default=None)
+        mine = [n for n, x in enumerate(items) if not x[4]]
+        days = sorted({x[0] for x in items})
+        if not whole:
+            start = next((k for k in range(1, len(days))
+                          if (days[k] - days[k - 1]).days >= EPISODE_DAYS), None)
+            if (start is None or not mine
+                    or len(episodes(days[start:])) < RHYTHM_WINDOW + 1
+                    or (last_gave is None and row[col["gave"]] > 0)
+                    or (last_received is None and row[col["received"]] > 0)):
+                return False
+            days = days[start:]
+        row[col["last_contact"]] = items[-1][0]
+        row[col["last_gave"]] = last_gave
+        row[col["last_received"]] = last_received
+        after = mine[-1] + 1 if mine else 0
+        row[col["their_streak"]] = sum(1 for x in items[after:] if x[4])
+        typical, gaps = learn(days)
+        row[col["rhythm_days"]], row[col["rhythm_gaps"]] = typical, gaps
+        return True
+
+    none = [0, None, None, 0, 0, None, None, 0, 0, 0, None, 0]  # no interaction before
+    unsettled = []
+    for pid, row in kept.items():
+        if row[col["interactions"]] == 0:
+            row[1:] = none
+        elif not settle(row, window[pid], len(window[pid]) == row[col["interactions"]]):
+            unsettled.append(pid)
+        else:
+            row[col["first_contact"]] = _iso(row[col["first_contact"]])
+    for chunk in chunks(unsettled):
+        whole: dict[int, list] = {pid: [] for pid in chunk}
+        for r in conn.execute(f"{sql} WHERE i.date < ? AND ip.person_id IN ({marks(chunk)})",
+                              [day, *chunk]):
+            whole[r[0]].append((_day(r[2]), r[1], bool(r[4]), bool(r[5]), bool(r[6])))
+        for pid in chunk:
+            if settle(kept[pid], whole[pid], True):
+                kept[pid][col["first_contact"]] = _iso(kept[pid][col["first_contact"]])
+            else:  # kept counts damaged outside ties: there is nothing before the day
+                kept[pid][1:] = none
+    return [tuple(kept[pid]) for pid in sorted(kept)]
 
 
 def _birthday_sql(today: date) -> tuple[str, list]:
