@@ -99,6 +99,20 @@ def generate(path: Path, people: int, interactions: int, seed: int, today: date)
              "due": today + timedelta(days=rng.randint(-10, 30)), "created": today}
             for _ in range(max(1, people // 100))])
         store.refresh_stats(session, None)
+        # A store in use for a month has kept the lists `ties next` gave on its last
+        # Mondays (follow-through reads them): rebuilt from history, as the first write
+        # after an upgrade would.
+        from ties import views
+        from ties.core.report import week_start
+        from ties.storage import queries
+
+        raw, monday = store.raw(session), week_start(today)
+        cfg = queries.settings(raw)
+        with queries.past_remembered():
+            store.keep_weeks(session, {
+                monday - timedelta(weeks=back): views.week_list(
+                    raw, monday - timedelta(weeks=back), cfg, None)
+                for back in range(views.FOLLOW_THROUGH_WEEKS, -1, -1)})
     session.close()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("ANALYZE")

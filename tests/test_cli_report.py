@@ -92,7 +92,7 @@ def test_report_json_shape(ties, network):
     assert list(data["summary"]) == [
         "people", "strong", "active", "period", "type", "by_type", "strategic_slipping",
         "slipping_ties", "fading", "gave", "received", "owe", "industries", "weekly",
-        "streak_weeks"]
+        "streak_weeks", "follow_through"]
     assert list(data["people"][0]) == [
         "id", "name", "type", "company", "industry", "last_contact", "days_since",
         "interactions", "interactions_in_period", "gave", "received", "strength", "status",

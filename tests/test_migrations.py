@@ -24,7 +24,7 @@ LEARNED = ("learned_at", "working_on_learned_at", "struggles_learned_at",
 
 # The tables steps after the newest frozen fixture (store-v7) add: a test that takes a store
 # back to an older schema drops them too, and one that upgrades an old store expects them.
-LATER = ("job_change", "import_value")
+LATER = ("job_change", "import_value", "week_list")
 
 
 def load_fixture(sql_file: Path, target: Path) -> Path:
@@ -664,3 +664,24 @@ def test_m012_leaves_apostrophes_out_of_name_keys_so_obrien_finds_liam_oBrien(ti
         ("liam obrien",), ("zoe oneill",)]
     _keys_follow_names(db_path)
     assert ties("show", "o'neill").exit_code == 0
+
+
+@pytest.mark.sqlite_only
+def test_m013_keeps_every_row_and_starts_no_week_list_until_a_write_rebuilds_five(ties, db_path):
+    """The step adds an empty `week_list`; reads keep none (they never write), and the
+    first write keeps this week's list, rebuilt from history."""
+    load_fixture(FIXTURES / "store-v10.sql", db_path)
+    before = _table_rows(db_path)
+    assert ties("report").exit_code == 0
+    after = _table_rows(db_path)
+    assert set(after) == set(before) | {"week_list"}
+    for table, old in before.items():
+        if table == "ties_meta":
+            old = [r for r in old if r[0] != "schema_version"]
+            assert [r for r in after[table] if r[0] != "schema_version"] == old
+            continue
+        assert after[table] == old, table
+    assert after["week_list"] == []
+    assert ties("log", "Ana Lima", "--note", "coffee").exit_code == 0
+    assert [w for w, _ in rows(db_path, "SELECT week, people FROM week_list")][-1:] == [
+        "2025-03-10"]

@@ -161,6 +161,6 @@ def test_a_damaged_count_in_the_kept_stats_does_not_crash_follow_through(ties, d
     assert ties("log", "Ana", "--on", "2025-03-04").exit_code == 0
     many = "'many'" if BACKEND == "sqlite" else "-7"  # PostgreSQL keeps text out itself
     execute(db_path, f"UPDATE person_stats SET interactions = {many}, gave = -3")
-    result = ties("report", "--follow-through")
+    result = ties("report")
     assert result.exit_code == 0, result.output
     assert "Follow-through" in result.stdout

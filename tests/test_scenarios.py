@@ -300,21 +300,11 @@ FOLLOW = Scenario(
     top="Bo")
 
 
-def test_report_leaves_follow_through_out_unless_asked(ties, db_path):
+def test_report_shows_follow_through_for_the_last_four_complete_weeks_without_being_asked(ties, db_path):
     import json
 
     check(ties, db_path, FOLLOW)
     result = ties("report", "--json")
-    assert result.exit_code == 0
-    assert "follow_through" not in json.loads(result.stdout)["summary"]
-    assert "Follow-through" not in ties("report").stdout
-
-
-def test_report_shows_follow_through_for_the_last_four_complete_weeks(ties, db_path):
-    import json
-
-    check(ties, db_path, FOLLOW)
-    result = ties("report", "--json", "--follow-through")
     assert result.exit_code == 0
     weeks = json.loads(result.stdout)["summary"]["follow_through"]
     assert [w["week"] for w in weeks] == ["2025-02-10", "2025-02-17", "2025-02-24",
@@ -323,7 +313,7 @@ def test_report_shows_follow_through_for_the_last_four_complete_weeks(ties, db_p
     # Ana and Bo came due on 12 February (their first talk, 13 January, plus 30 days):
     # on each Monday's list from 10 February, and not reached until 6 March.
     assert [(w["suggested"], w["reached"]) for w in weeks[:3]] == [(2, 0)] * 3
-    table = ties("report", "--follow-through")
+    table = ties("report")
     assert ("Follow-through, people 'ties next' suggested that you reached that week: "
             "0 of 2 (week of 10 Feb) · 0 of 2 (week of 17 Feb) · 0 of 2 (week of 24 Feb) · "
             "1 of 2 (week of 3 Mar) · 1 of 8 in 4 weeks") in " ".join(table.stdout.split())
@@ -391,8 +381,9 @@ def test_follow_through_writes_nothing_on_read(ties, db_path):
 
     check(ties, db_path, FOLLOW)
     before = snapshot(db_path)
-    assert ties("report", "--follow-through").exit_code == 0
-    assert ties("report", "--json", "--follow-through").exit_code == 0
+    assert ties("report").exit_code == 0
+    assert ties("report", "--json").exit_code == 0
+    assert ties("next").exit_code == 0
     assert snapshot(db_path) == before
 
 

@@ -125,26 +125,87 @@ def suggestions(conn, day: date, cfg: dict, count: int, kind: str | None,
 FOLLOW_THROUGH_WEEKS = 4
 
 
-def follow_through(conn, day: date, weeks: int = FOLLOW_THROUGH_WEEKS) -> list[dict]:
-    """For each of the last `weeks` complete weeks (Monday to Sunday, the oldest first):
-    how many people `ties next` would have suggested that Monday (its weekly count, every
-    type, rebuilt from what was dated before that Monday by the same code as today's
-    list) and how many of them you were in touch with that week. Nothing is written."""
+def lists_to_keep(conn, day: date) -> dict[date, list[int]]:
+    """What a write keeps before it changes anything (`store.keep_weeks`): the list
+    `ties next` gives this Monday, and the one of every Monday since the last week kept,
+    at most FOLLOW_THROUGH_WEEKS back ({Monday: ids suggested, best first}). Every write
+    keeps its week's list first, so a week not kept had no write since the last one kept:
+    the store is as it stood on each of those Mondays, and each list is built from it as
+    `ties next` would have built it that day. The first time (a store from before ties
+    kept lists, or one an import filled), the weeks are rebuilt from what is dated before
+    each Monday, once, so that no later read has to. A store with no one in it keeps
+    nothing."""
     from datetime import timedelta
 
     from ties.core.report import week_start
     from ties.storage import queries
 
+    monday = week_start(day)
+    latest = queries.latest_kept_week(conn)
+    if (latest is not None and latest >= monday) or queries.count_people(conn) == 0:
+        return {}
     cfg = queries.settings(conn)
-    out = []
-    for back in range(weeks, 0, -1):
-        monday = week_start(day) - timedelta(weeks=back)
+    weeks = [monday - timedelta(weeks=back) for back in range(FOLLOW_THROUGH_WEEKS, -1, -1)]
+    with queries.past_remembered():
+        return {week: week_list(conn, week, cfg, latest)
+                for week in weeks if latest is None or week > latest}
+
+
+def week_list(conn, week: date, cfg: dict, latest: date | None) -> list[int]:
+    """The ids `ties next` suggested on the Monday `week` (the weekly count, every type),
+    for a week whose list is not kept: built from the store as it is when nothing was
+    written since the last week kept (`latest`, before `week`), else rebuilt from what is
+    dated before that Monday."""
+    rebuilt = latest is None or week <= latest
+    return [s.facts.id for s in suggestions(conn, week, cfg, cfg["next.count"], None,
+                                            past=rebuilt)]
+
+
+def follow_through(conn, day: date, weeks: int = FOLLOW_THROUGH_WEEKS) -> list[dict]:
+    """For each of the last `weeks` complete weeks (Monday to Sunday, the oldest first):
+    how many people `ties next` suggested that Monday (its weekly count, every type) and
+    how many of them you were in touch with that week. The lists are the ones kept on
+    write (`lists_to_keep`); a week before ties kept them is rebuilt from history by the
+    same code as today's list. Nothing is written."""
+    from datetime import timedelta
+
+    from ties.core.report import week_start
+    from ties.storage import queries
+
+    monday = week_start(day)
+    mondays = [monday - timedelta(weeks=back) for back in range(weeks, 0, -1)]
+    kept = queries.kept_weeks(conn, mondays[0], mondays[-1])
+    missing = [w for w in mondays if w not in kept]
+    if missing:
+        cfg, latest = queries.settings(conn), queries.latest_kept_week(conn)
         with queries.past_remembered():
-            ids = [s.facts.id for s in suggestions(conn, monday, cfg, cfg["next.count"],
-                                                   None, past=True)]
-        out.append({"week": monday, "suggested": len(ids),
-                    "reached": queries.reached(conn, ids, monday, monday + timedelta(days=6))})
-    return out
+            kept.update({w: week_list(conn, w, cfg, latest) for w in missing})
+    return [{"week": w, "suggested": len(kept[w]),
+             "reached": queries.reached(conn, kept[w], w, w + timedelta(days=6))}
+            for w in mondays]
+
+
+def last_week(conn, day: date) -> dict | None:
+    """Last week's follow-through for `ties next` ({week, suggested, reached}), when its
+    list is kept or nothing was written since (the store is as it stood that Monday), and
+    it suggested someone; None otherwise (a week before ties kept lists is rebuilt only by
+    `ties report`, which can take the time)."""
+    from datetime import timedelta
+
+    from ties.core.report import week_start
+    from ties.storage import queries
+
+    week = week_start(day) - timedelta(weeks=1)
+    ids = queries.kept_weeks(conn, week, week).get(week)
+    if ids is None:
+        latest = queries.latest_kept_week(conn)
+        if latest is None or latest >= week:
+            return None
+        ids = week_list(conn, week, queries.settings(conn), latest)
+    if not ids:
+        return None
+    return {"week": week, "suggested": len(ids),
+            "reached": queries.reached(conn, ids, week, week + timedelta(days=6))}
 
 
 def follow_through_json(weeks: list[dict]) -> list[dict]:

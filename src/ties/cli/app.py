@@ -276,8 +276,14 @@ def writing(commit: bool = True) -> Iterator[Session]:
             with conn.transaction(write=True):
                 session = conn.backend.session(conn)
                 try:
+                    keep = _week_lists(conn) if commit else {}
+                    before = conn.writes()
                     yield session
                     session.flush()
+                    if keep and conn.writes() != before:
+                        from ties.storage import store
+
+                        store.keep_weeks(session, keep)
                 finally:
                     session.close()
                 if not commit:
@@ -286,6 +292,16 @@ def writing(commit: bool = True) -> Iterator[Session]:
             pass
         finally:
             conn.close()
+
+
+def _week_lists(conn) -> dict:
+    """The lists `ties next` gives this Monday and on the Mondays since the last one kept
+    (`views.lists_to_keep`), worked out before a write changes anything and kept when it
+    has changed something (a command that changes nothing leaves the store as it was).
+    Reads never write, so this is the only place they are kept."""
+    from ties import views
+
+    return views.lists_to_keep(conn, today())
 
 
 # Output -------------------------------------------------------------------------------

@@ -525,7 +525,7 @@ def report_summary(s, today: date, follow: list[dict] | None = None) -> Group:
     rhythm.append(f" {s.weekly[-1]} this week · streak {s.streak_weeks} "
                   f"{'week' if s.streak_weeks == 1 else 'weeks'}")
     lines.append(rhythm)
-    if follow:
+    if follow and any(w["suggested"] for w in follow):  # a new store: nothing to say yet
         lines.append(Text(follow_through_line(follow)))
     return Group(*lines)
 
@@ -534,14 +534,22 @@ def follow_through_line(weeks: list[dict]) -> str:
     """'Follow-through: of those ties next suggested, you reached 2 of 5 the week of 17
     Feb · 3 of 5 (24 Feb) · ... · 9 of 20 in 4 weeks'."""
     total = sum(w["suggested"] for w in weeks)
-    if not total:
-        return (f"Follow-through: 'ties next' had no one to suggest in the last {len(weeks)} "
-                "weeks.")
     each = " · ".join(f"{w['reached']} of {w['suggested']} (week of {w['week']:%-d %b})"
                       for w in weeks)
     reached = sum(w["reached"] for w in weeks)
     return (f"Follow-through, people 'ties next' suggested that you reached that week: "
             f"{each} · {reached} of {total} in {len(weeks)} weeks")
+
+
+def last_week_line(week: dict) -> str:
+    """'Last week you reached 3 of the 5 people 'ties next' suggested (week of 10 Nov).'"""
+    n, of = week["reached"], week["suggested"]
+    when = f"(week of {week['week']:%-d %b})"
+    if of == 1:
+        return (f"Last week you {'reached' if n else 'did not reach'} the one person "
+                f"'ties next' suggested {when}.")
+    reached = f"all {of}" if n == of else f"{'none' if n == 0 else n} of the {of}"
+    return f"Last week you reached {reached} people 'ties next' suggested {when}."
 
 
 def report_table(rows: list, today: date, width: int, since: date) -> Table:

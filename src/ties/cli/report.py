@@ -28,9 +28,6 @@ def report(
                                                 help="Show at most this many rows.")] = 30,
     everyone: Annotated[bool, typer.Option("--all", help="Show every row (no limit).")]
     = False,
-    follow_through: Annotated[bool, typer.Option(
-        "--follow-through", help="Also show, for the last 4 weeks, how many of the people "
-        "'ties next' suggested you reached (rebuilt from history: slower).")] = False,
     json: o.Json = False,
 ) -> None:
     """Show the health of your network: strength, balance, rhythm.
@@ -55,11 +52,10 @@ def report(
                                         None if everyone else limit)
         shown = model.with_period_counts(shown, queries.interactions_in_period(
             conn, [r.tie.id for r in shown], start, day))
-        follow = views.follow_through(conn, day) if follow_through else None
+        follow = views.follow_through(conn, day) if summary.people else []
     if json:
-        extra = {} if follow is None else {
-            "follow_through": views.follow_through_json(follow)}
-        emit_json({"summary": {**views.summary_json(summary), **extra},
+        emit_json({"summary": {**views.summary_json(summary),
+                               "follow_through": views.follow_through_json(follow)},
                    "people": [views.row_json(r, day) for r in shown]})
         return
     if not summary.people:

@@ -44,16 +44,20 @@ def next_(
     kind = fields.relationship_type(type_) if type_ else None
     with reading() as conn:
         items, empty = views.this_week(conn, today(), count, kind)
+        last = None if json else views.last_week(conn, today())
     if json:
         emit_json([{k: v for k, v in item.items() if k != "last_contact_words"}
                    for item in items])
-    elif not items:
+        return
+    from ties.cli import render
+
+    if not items:
         say(empty)
     else:
-        from ties.cli import render
-
         out = console()
         out.print(render.next_table(items, out.width))
+    if last:
+        say(render.last_week_line(last))
 
 
 @app.command("follow-up", rich_help_panel="Keeping in touch")

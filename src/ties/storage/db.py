@@ -43,6 +43,10 @@ class Connection(sqlite3.Connection, backend.Transactions):
         """The driver's connection, for SQLAlchemy: this one."""
         return self
 
+    def writes(self) -> int:
+        """Rows changed on this connection so far (sqlite3's total_changes)."""
+        return self.total_changes
+
     def _begin(self, write: bool) -> None:
         try:
             self.execute("BEGIN IMMEDIATE" if write else "BEGIN")

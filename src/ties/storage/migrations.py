@@ -537,6 +537,17 @@ def m012_apostrophes_left_out_of_name_keys(conn: sqlite3.Connection) -> None:
     recompute_name_keys(conn)
 
 
+def m013_kept_weekly_lists(conn: sqlite3.Connection) -> None:
+    """`week_list`: the list `ties next` gave each week, kept on that week's first write,
+    so that follow-through (`ties report`, and `ties next`'s "last week you reached 3 of
+    5") reads it instead of rebuilding the week from everyone's history. No row of another
+    table changes; the table starts empty (the weeks before it are rebuilt from history
+    the first time, see `views.keep_week_lists`)."""
+    conn.execute(dialect.of(conn).ddl(
+        "CREATE TABLE week_list (week DATE NOT NULL, people VARCHAR NOT NULL, "
+        "PRIMARY KEY (week))"))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
@@ -550,5 +561,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m010_job_changes,
     m011_mail_threads,
     m012_apostrophes_left_out_of_name_keys,
+    m013_kept_weekly_lists,
 ]
 LATEST = len(MIGRATIONS)

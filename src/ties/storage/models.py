@@ -238,6 +238,19 @@ class ImportValue(SQLModel, table=True):
     value: str
 
 
+class WeekList(SQLModel, table=True):
+    """The list `ties next` gave for a week, kept on the first write of that week (or of a
+    later one, for the weeks between with no write) from the store as it stood that
+    Monday: what follow-through compares your contacts with. `week` is the Monday;
+    `people` the ids suggested, best first, separated by spaces (empty: no one). Never
+    written by a read command."""
+
+    __tablename__ = "week_list"
+
+    week: dt.date = Field(primary_key=True)
+    people: str
+
+
 class Setting(SQLModel, table=True):
     __tablename__ = "setting"
 

@@ -129,6 +129,12 @@ class Connection(backend.Transactions):
     def close(self) -> None:
         self.raw.close()
 
+    def writes(self) -> int:
+        """1 once the open transaction has changed a row (it then has a transaction id;
+        the write lock, an advisory lock, gives it none), else 0."""
+        return int(self.execute("SELECT txid_current_if_assigned()").fetchone()[0]
+                   is not None)
+
     def lock_for_write(self) -> None:
         """Take this store's write lock, waiting up to TIES_LOCK_TIMEOUT; the lock ends
         with the transaction."""

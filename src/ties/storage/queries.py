@@ -686,7 +686,8 @@ def _source(past: date | None, conn: Connection) -> tuple[str, list, str, str, l
             "(" + ", ".join(_literal(d, c, v) for c, v in zip(_STATS, row, strict=True)) + ")"
             for row in rows)
     else:
-        values = "SELECT " + ", ".join(["NULL"] * len(_STATS)) + " WHERE 1 = 0"
+        values = ("SELECT " + ", ".join(_literal(d, c, None) for c in _STATS)
+                  + " WHERE 1 = 0")  # typed NULLs: PostgreSQL reads a bare NULL as text
     cte = (
         f"WITH past_changed ({', '.join(_STATS)}) AS ({values}), "
         f"past_stats AS {once}(SELECT {kept} FROM person_stats s JOIN person p ON p.id = "
@@ -1083,6 +1084,21 @@ def reached(conn: Connection, person_ids: list[int], since: date, until: date) -
             "AND i.date >= ? AND i.date <= ?",
             [*chunk, since.isoformat(), until.isoformat()]).fetchone()[0]
     return n
+
+
+def kept_weeks(conn: Connection, since: date, until: date) -> dict[date, list[int]]:
+    """The lists `ties next` gave, kept on write (`week_list`), for the Mondays from
+    `since` to `until`: {Monday: the ids suggested, best first}."""
+    return {_day(week): [int(n) for n in str(people).split()]
+            for week, people in conn.execute(
+                "SELECT week, people FROM week_list WHERE week >= ? AND week <= ? "
+                "ORDER BY week", [since.isoformat(), until.isoformat()])}
+
+
+def latest_kept_week(conn: Connection) -> date | None:
+    """The latest Monday whose list is kept, or None before the first."""
+    value = conn.execute("SELECT max(week) FROM week_list").fetchone()[0]
+    return None if value is None else _day(value)
 
 
 def count_imported_never_contacted(conn: Connection, type_: str | None = None) -> int:

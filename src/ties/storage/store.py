@@ -353,6 +353,20 @@ def _refresh_rhythms(session: Session, ids: list[int] | None) -> None:
                         [{"pid": p, "typical": t, "n": n} for p, t, n in rows])
 
 
+def keep_weeks(session: Session, lists: dict[date, list[int]]) -> None:
+    """Keep the lists `ties next` gave for these Mondays (`WeekList`); a week already
+    kept is left as it is."""
+    from sqlalchemy import select
+
+    from ties.storage.models import WeekList
+
+    kept = set(session.execute(select(WeekList.week).where(
+        WeekList.week.in_(list(lists)))).scalars())
+    for week in sorted(set(lists) - kept):
+        session.add(WeekList(week=week, people=" ".join(str(n) for n in lists[week])))
+    session.flush()
+
+
 def add_follow_up(session: Session, person_id: int, text: str, due: date | None,
                   today: date) -> int:
     item = FollowUp(person_id=person_id, text=text, due=due, created=today)
@@ -1376,6 +1390,21 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     return import_document(session, parsed, source=source, restore=True)
 
 
+def _merge_in_week_lists(session: Session, keep_id: int, other_id: int) -> None:
+    """A week's kept list that suggested the person merged away suggested the one kept
+    (once, in the better place), so that follow-through counts a contact with either."""
+    from sqlalchemy import select
+
+    from ties.storage.models import WeekList
+
+    for row in session.execute(select(WeekList).where(
+            WeekList.people.like(f"%{other_id}%"))).scalars():
+        ids = [int(n) for n in row.people.split()]
+        if other_id in ids:
+            merged = [keep_id if n == other_id else n for n in ids]
+            row.people = " ".join(str(n) for n in dict.fromkeys(merged))
+
+
 def _kept_learned(person: Person, taken: dict, other: dict[str, datetime | None]) -> None:
     """Date each talking point a merge keeps by when its value was learned: the other's
     time (`other`, per talking point) for one taken from them, the kept person's own
@@ -1441,6 +1470,7 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
         .execution_options(**unsynced))
     session.execute(update(InteractionSource).where(InteractionSource.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
+    _merge_in_week_lists(session, keep_id, other_id)
     session.flush()
     session.delete(session.get(Person, other_id))
     session.flush()
