@@ -175,3 +175,14 @@ def test_bidi_marks_stay_in_a_name_regression_became_spaces_but_not_in_its_key(m
     assert clean_name(f"Ana{mark}Lima") == f"Ana{mark}Lima"
     assert fold(f"Ana{mark} Lima") == "ana lima"
     assert fold("\u202aAna Lima\u202c") == "ana lima"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_the_ascii_shortcuts_of_fold_and_clean_name_give_what_the_full_path_gives(text):
+    """fold and clean_name skip Unicode normalization for plain ASCII (a LinkedIn file of
+    30,000 rows folds 180,000 names); every ASCII text, controls and apostrophes included,
+    folds and cleans exactly as through the general path."""
+    from ties.core import names
+
+    assert fold(text) == names._fold_any(text)
+    assert clean_name(text) == names._clean_any(text)

@@ -62,6 +62,13 @@ def fold(text: str) -> str:
 
     Letters of scripts without case or accents (王伟) are kept as they are.
     """
+    if text.isascii():  # most names: no accent, mark or joiner, and casefold is lower
+        return " ".join(text.lower().translate(_LETTERS).split())
+    return _fold_any(text)
+
+
+def _fold_any(text: str) -> str:
+    """`fold` for any text (the ASCII shortcut gives the same: tests/test_names.py)."""
     # Twice: case folding can make accents (İ -> i̇) and NFKD capitals (𝐀 -> A).
     folded = _bare(_bare(text.translate(_NOT_IN_KEY)).casefold())
     return " ".join(unicodedata.normalize("NFC", folded).translate(_LETTERS).split())
@@ -91,6 +98,13 @@ def clean_name(text: str) -> str:
     """A name as it is stored: NFC, single spaces, no BOM or other invisible format
     characters; the joiners and bidi marks inside names are kept as given. (A control
     character is refused before: `control`.)"""
+    if text.isascii() and text.isprintable():  # nothing to normalize or leave out
+        return " ".join(text.split())
+    return _clean_any(text)
+
+
+def _clean_any(text: str) -> str:
+    """`clean_name` for any text (the shortcut gives the same: tests/test_names.py)."""
     text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
     text = "".join(c if _kept(c) else " " for c in text)
     return " ".join(text.split())
