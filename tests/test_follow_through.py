@@ -9,6 +9,7 @@ import json
 from datetime import date
 
 import pytest
+
 from conftest import rows, snapshot
 
 MON = "2025-02-10"  # the week the tests follow: Monday 10 to Sunday 16 February 2025
