@@ -85,6 +85,16 @@ def test_config_me_email_checks_each_address_and_shows_them(ties):
         "me@example.com", "me@work.example"]
 
 
+def test_regression_config_me_email_refused_an_address_written_with_a_name(ties):
+    """'Me <me@example.com>', as a mail program's From line writes it, was refused
+    ("'Me' doesn't look like an email address"); the names are now left out."""
+    result = ties("config", "me.email", 'Me <Me@Example.com>, "Lima, Ana" <ana@work.example>')
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "me.email = me@example.com, ana@work.example\n"
+    bad = ties("config", "me.email", "Me <not-an-address>")
+    assert bad.exit_code == 1 and "'not-an-address' doesn't look like an email" in bad.stderr
+
+
 @pytest.mark.parametrize(("value", "ok"), [("0", False), ("1", True), ("1000", True),
                                            ("1001", False)])
 def test_import_max_attendees_is_1_to_1000(ties, value, ok):

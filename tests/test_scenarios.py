@@ -300,7 +300,8 @@ FOLLOW = Scenario(
     top="Bo")
 
 
-def test_report_shows_follow_through_for_the_last_four_complete_weeks_without_being_asked(ties, db_path):
+def test_report_shows_follow_through_for_the_last_four_complete_weeks_without_being_asked(
+        ties, db_path):
     import json
 
     check(ties, db_path, FOLLOW)

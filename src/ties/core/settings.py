@@ -68,14 +68,21 @@ def parse(key: str, value: str):
 
 
 def addresses(value: str, key: str = "me.email") -> tuple[str, ...]:
-    """Email addresses given as one text, separated by commas, semicolons or spaces: each
-    checked, lower-cased (addresses are matched without case), once each, in order."""
+    """Email addresses given as one text, separated by commas, semicolons or spaces, or
+    as a mail program writes them ('Ana Lima <ana@example.com>, "Lima, Ana" <ana@work>':
+    the names are left out): each checked, lower-cased (addresses are matched without
+    case), once each, in order."""
     import re
 
     from ties.core import fields
 
+    words = re.split(r"[\s,;]+", value.strip())
+    if "<" in value:  # display names around the addresses
+        from email.utils import getaddresses
+
+        words = [address or name for name, address in getaddresses([value.replace(";", ",")])]
     out: list[str] = []
-    for word in re.split(r"[\s,;]+", value.strip()):
+    for word in words:
         if not word:
             continue
         try:
