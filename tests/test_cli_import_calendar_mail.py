@@ -240,6 +240,23 @@ def test_a_maildir_folder_is_imported_and_add_new_adds_zed(ties, known, tmp_path
         ("2025-03-12", "Re: Hi Zed", False), ("2025-03-11", "Hi Zed", False)]
 
 
+def test_a_saved_eml_message_is_detected_imported_once_and_undone(ties, known, tmp_path):
+    """Outlook, Apple Mail and Thunderbird save a message as .eml: it is a mailbox of
+    one, found by its content (`ties import x.eml` was "can't tell what kind of file")."""
+    path = tmp_path / "lunch.eml"
+    path.write_text("From: Ana Lima <ana@example.com>\nTo: me@example.com\nSubject: "
+                    "Lunch?\nDate: Wed, 12 Mar 2025 09:00:00 +0000\nMessage-ID: "
+                    "<lunch@x.example>\n\nBody never read.\n")
+    result = ties("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "Imported mail as import #1: 1 interaction created." in result.stderr
+    assert [(h["date"], h["note"], h["they_reached_out"]) for h in
+            history(ties, "Ana Lima")] == [("2025-03-12", "Lunch?", True)]
+    assert "0 interactions created" in ties("import", str(path)).stderr
+    assert ties("import", "--undo").exit_code == 0
+    assert history(ties, "Ana Lima") == []
+
+
 def test_a_mailbox_from_standard_input_is_refused_asking_for_its_path(ties, known, mbox):
     from pathlib import Path
 

@@ -430,6 +430,44 @@ def test_an_apple_mail_export_folder_is_read_as_its_mbox(tmp_path):
     assert [s.key for s in read(folder).found] == ["mail:1@example.com"]
 
 
+def test_a_saved_message_eml_is_read_as_a_mailbox_of_one(tmp_path):
+    path = tmp_path / "Re lunch.eml"
+    path.write_text(simple(1, "\"Ana Lima\" <ana@example.com>", "me@example.com",
+                           "Thu, 13 Mar 2025 10:00:00 +0000", "Received: by x; Thu, 13 "
+                           "Mar 2025\n\tcontinued"), encoding="utf-8")
+    found = read(path).found
+    assert [(s.key, s.others, s.reached_out) for s in found] == [
+        ("mail:1@example.com", ("ana@example.com",), "ana@example.com")]
+
+
+def test_a_folder_of_eml_files_and_its_subfolders_is_read_hidden_ones_left_out(tmp_path):
+    (tmp_path / "2024").mkdir()
+    (tmp_path / ".trash").mkdir()
+    (tmp_path / "a.eml").write_text(simple(1))
+    (tmp_path / "2024" / "b.EML").write_text(simple(2))
+    (tmp_path / ".trash" / "c.eml").write_text(simple(3))
+    (tmp_path / ".d.eml").write_text(simple(4))
+    (tmp_path / "notes.txt").write_text(simple(5))
+    assert mail.is_mail_folder(tmp_path)
+    assert sorted(s.key for s in read(tmp_path).found) == [
+        "mail:1@example.com", "mail:2@example.com"]
+
+
+@pytest.mark.parametrize(("head", "is_message"), [
+    (simple(1), True),
+    ("Return-Path: <a@b>\nFrom: a@b\nDate: Thu, 13 Mar 2025 10:00:00 +0000\n\nx", True),
+    ("From: a@b\nMessage-ID: <1@b>\n", True),
+    ("From: a@b\nSubject: no date and no id\n\nx", False),  # not enough to tell
+    ("Date: Thu, 13 Mar 2025\nSubject: x\n\nx", False),  # no From
+    ("BEGIN:VCARD\nFN:Ana\nFrom: a@b\nDate: x\nEND:VCARD\n", False),
+    ("Name,Email\nAna,a@b\n", False),
+    ("From: a@b\nDate: x\nthis line is no header\n", False),
+])
+def test_looks_like_message_wants_a_header_block_with_from_and_a_date_or_id(head,
+                                                                          is_message):
+    assert mail.looks_like_message(head.encode()) is is_message
+
+
 def test_a_maildir_reads_cur_and_new_and_skips_drafts_and_tmp(tmp_path):
     for sub in ("cur", "new", "tmp"):
         (tmp_path / sub).mkdir()
@@ -521,7 +559,7 @@ def test_a_file_that_is_no_mbox_is_refused(tmp_path):
 
 
 def test_a_folder_that_is_no_maildir_is_refused(tmp_path):
-    with pytest.raises(BadFile, match="not a Maildir"):
+    with pytest.raises(BadFile, match="not a Maildir .* and holds no .eml files"):
         read(tmp_path)
 
 

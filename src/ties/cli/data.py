@@ -142,8 +142,9 @@ def _sightings_format(file: str, format_: str):
             raise BadValue(f"{file} is a folder; a {chosen.title} is a file.")
         if not mail.is_mail_folder(path):
             raise BadValue(f"{file} is a folder, but not a mail folder (a Maildir, with cur/ "
-                           "and new/, or Apple Mail's NAME.mbox export); name the exported "
-                           "file inside it, or the mail folder.")
+                           "and new/, Apple Mail's NAME.mbox export, or a folder of .eml "
+                           "messages); name the exported file inside it, or the mail "
+                           "folder.")
         return formats.reader_named("mail")
     if chosen is not None or not path.is_file():  # a pipe is read once, by the caller
         return chosen

@@ -216,10 +216,12 @@ def _read_mail(path, *, me, today: date, max_others: int, source: str,
 
 
 def _is_mbox(head: str) -> bool:
-    """An mbox file starts with its first message's 'From ' line, then a header."""
+    """An mbox file starts with its first message's 'From ' line, then a header; a saved
+    message (.eml) with its header block."""
     from ties.formats.importers import mail
 
-    return mail.looks_like_mbox(head.encode("utf-8", "surrogateescape"))
+    data = head.encode("utf-8", "surrogateescape")
+    return mail.looks_like_mbox(data) or mail.looks_like_message(data)
 
 
 register(Format("ties", "ties JSON export", _read_ties, _write_ties, _is_ties,

@@ -56,7 +56,9 @@ The rules (docs/import.md, "From your mailbox", says them for users):
   named "mbox") is read as that file. A Maildir is its cur/ and new/ (tmp/ holds mail
   still being delivered) and those of its Maildir++ subfolders (".Sent", ".Archive"),
   but not trash, junk, spam, drafts or templates folders (named in a note), each file's
-  header block only, in file-name order.
+  header block only, in file-name order. A saved message (a `.eml` file, as Outlook,
+  Apple Mail and Thunderbird save one) is read as a mailbox of one, and a folder of them
+  (and its subfolders) as every `.eml` file in it, in path order.
 - **You** are every address of `me`, case ignored, and its +tag variants
   (me+lists@example.com is me@example.com's).
 """
@@ -177,12 +179,47 @@ def is_maildir(path: Path) -> bool:
 
 
 def is_mail_folder(path: Path) -> bool:
-    """Whether `read` takes the folder `path`: a Maildir, or an Apple Mail export (a
-    folder such as "Inbox.mbox" holding a file named "mbox")."""
+    """Whether `read` takes the folder `path`: a Maildir, an Apple Mail export (a
+    folder such as "Inbox.mbox" holding a file named "mbox"), or a folder of saved
+    messages (.eml files)."""
     try:
-        return is_maildir(path) or (path / "mbox").is_file()
+        return is_maildir(path) or (path / "mbox").is_file() or bool(_eml_files(path))
     except OSError:
         return False
+
+
+_HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
+
+
+def looks_like_message(head: bytes) -> bool:
+    """Whether a file starting with `head` is one saved message (.eml): it starts with
+    a header block (each line a header or a folded continuation, up to a blank line or
+    the end of `head`) that has a From and a Date or Message-ID, and no vCard or
+    calendar's BEGIN."""
+    names = set()
+    for line in head.lstrip(b"\r\n").split(b"\n"):
+        line = line.rstrip(b"\r")
+        if not line:
+            break
+        if line[:1] in (b" ", b"\t"):
+            continue
+        found = _HEADER_LINE.match(line)
+        if found is None:
+            return False
+        names.add(found.group(1).lower())
+    return (b"from" in names and bool(names & {b"date", b"message-id"})
+            and b"begin" not in names)
+
+
+def _eml_files(path: Path) -> list[Path]:
+    """The saved messages (.eml, any case) in the folder `path` and its subfolders, by
+    path; hidden files and folders left out."""
+    found = []
+    for folder, subs, files in os.walk(path):
+        subs[:] = sorted(d for d in subs if not d.startswith("."))
+        found += [Path(folder) / f for f in files
+                  if f.lower().endswith(".eml") and not f.startswith(".")]
+    return sorted(found)
 
 
 def read(path: Path, me: frozenset[str], today: date, max_others: int = 8,
@@ -201,11 +238,19 @@ def read(path: Path, me: frozenset[str], today: date, max_others: int = 8,
                 reader.read_maildir(path, progress)
             elif apple.is_file():
                 reader.read_mbox(apple, progress)
+            elif _eml_files(path):
+                reader.read_files(_eml_files(path), progress)
             else:
                 raise BadFile(f"{path} is a folder but not a Maildir (no cur/ and new/ "
-                              "inside); name the mbox file or the Maildir folder.")
+                              "inside) and holds no .eml files; name the mbox file or the "
+                              "mail folder.")
         else:
-            reader.read_mbox(path, progress)
+            with open(path, "rb") as stream:
+                head = stream.read(65536)
+            if not looks_like_mbox(head) and looks_like_message(head):
+                reader.read_files([path], progress)
+            else:
+                reader.read_mbox(path, progress)
     except FileNotFoundError:
         raise BadFile(f"There is no file or folder {path}. Check the path.") from None
     except PermissionError as exc:
@@ -605,6 +650,18 @@ class _Reader:
                 except FileNotFoundError:  # moved or deleted by a mail program meanwhile
                     continue
                 self.message(headers)
+            if progress is not None and (n % PROGRESS_FILES == 0 or n == total):
+                progress(n, total)
+
+    def read_files(self, files: list[Path], progress: Progress | None) -> None:
+        """Saved messages, one per file (.eml)."""
+        total = len(files)
+        for n, file in enumerate(files, 1):
+            try:
+                headers = _header_block(file)
+            except FileNotFoundError:  # moved or deleted meanwhile
+                continue
+            self.message(headers)
             if progress is not None and (n % PROGRESS_FILES == 0 or n == total):
                 progress(n, total)
 
