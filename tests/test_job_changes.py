@@ -261,10 +261,68 @@ def test_a_job_change_brings_the_person_in_with_its_reason_said_once_and_no_rece
     (("Globex", "VP"), ("Globex", "CTO"), "became CTO at Globex: congratulate them"),
     (("globex", "VP"), ("Globex", "CTO"), "became CTO at Globex: congratulate them"),
     ((None, "VP"), (None, "CTO"), "became CTO: congratulate them"),
-    (("Initech", "VP"), (None, None), "left Initech: ask what they are doing now"),
+    (("Initech", "VP"), (None, None), "left Initech: ask what is next for them"),
 ])
 def test_a_job_change_is_said_as_what_changed(before, after, words):
     assert scoring.score(moved(1, before=before, after=after), TODAY).reasons[0] == words
+
+
+LEFT = "left Hooli: ask what is next for them"
+
+
+# Every combination of company and role before -> after: the same, changed, emptied,
+# newly filled, or empty both times ('' is empty as None is).
+@pytest.mark.parametrize(("before", "after", "words"), [
+    # the company the same
+    (("Hooli", "Designer"), ("hooli", "designer"), "news about their job: ask how it is going"),
+    (("Hooli", "Designer"), ("Hooli", "Lead"), "became Lead at Hooli: congratulate them"),
+    (("Hooli", "Designer"), ("Hooli", None), "no longer Designer at Hooli: ask what is next "
+                                               "for them"),
+    (("Hooli", "Designer"), ("Hooli", ""), "no longer Designer at Hooli: ask what is next "
+                                             "for them"),
+    (("Hooli", None), ("Hooli", "Lead"), "became Lead at Hooli: congratulate them"),
+    # the company changed
+    (("Hooli", "Designer"), ("Globex", "Designer"), "started at Globex as Designer: "
+                                                     "congratulate them"),
+    (("Hooli", "Designer"), ("Globex", "Lead"), "started at Globex as Lead: congratulate them"),
+    (("Hooli", "Designer"), ("Globex", None), "moved to Globex: congratulate them"),
+    (("Hooli", None), ("Globex", "Lead"), "started at Globex as Lead: congratulate them"),
+    (("Hooli", None), ("Globex", None), "moved to Globex: congratulate them"),
+    # the company emptied: they left it, whatever the role did
+    (("Hooli", "Designer"), (None, "Designer"), LEFT),
+    (("Hooli", "Designer"), ("", "Designer"), LEFT),
+    (("Hooli", "Designer"), (None, None), LEFT),
+    (("Hooli", None), (None, None), LEFT),
+    (("Hooli", "Designer"), (None, "Consultant"), "left Hooli, now Consultant: ask how it "
+                                                   "is going"),
+    (("Hooli", None), (None, "Consultant"), "left Hooli, now Consultant: ask how it is going"),
+    # the company newly filled
+    ((None, "Designer"), ("Globex", "Designer"), "started at Globex as Designer: "
+                                                  "congratulate them"),
+    ((None, "Designer"), ("Globex", "Lead"), "started at Globex as Lead: congratulate them"),
+    ((None, "Designer"), ("Globex", None), "started at Globex: congratulate them"),
+    ((None, None), ("Globex", "Lead"), "started at Globex as Lead: congratulate them"),
+    (("", None), ("Globex", None), "started at Globex: congratulate them"),
+    # no company before or after
+    ((None, "Designer"), (None, "Lead"), "became Lead: congratulate them"),
+    ((None, "Designer"), (None, None), "no longer Designer: ask what is next for them"),
+    ((None, None), (None, "Lead"), "became Lead: congratulate them"),
+])
+def test_regression_leaving_a_company_was_said_became_the_old_role(before, after, words):
+    """Bug: 'ties edit Ana --company "" --moved' (she left Hooli, no new employer yet)
+    made next say 'became Designer: congratulate them'; an emptied role at the same company
+    said 'changed jobs: congratulate them'."""
+    assert scoring.job_words(scoring.Job(TODAY, *before, *after)) == words
+
+
+def test_regression_edit_company_emptied_moved_says_left_in_next(ties):
+    assert ties("add", "Ana Lima", "--type", "social", "--company", "Hooli", "--role",
+                "Designer", "--on", "2025-03-01").exit_code == 0
+    result = ties("edit", "Ana", "--company", "", "--moved")
+    assert result.exit_code == 0, result.stderr
+    assert "moved from Designer at Hooli to Designer" in result.stderr
+    reasons = next_json(ties, "2025-03-14")[0]["reasons"]
+    assert reasons == [LEFT]
 
 
 def test_a_contact_you_never_met_is_not_brought_in_by_a_job_change():

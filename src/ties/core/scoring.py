@@ -222,21 +222,31 @@ def job_news(f: Facts, today: date) -> Job | None:
 
 
 def job_words(job: Job) -> str:
-    """What changed, said as the thing to do: 'started at Globex as CTO: congratulate
-    them', 'moved to Globex: ...', 'became CTO at Globex: ...'."""
-    same = fold(job.company or "") == fold(job.company_before or "")
-    if job.company and not same:
-        what = f"started at {job.company} as {job.role}" if job.role else \
-            f"moved to {job.company}"
-    elif job.role and job.company:
-        what = f"became {job.role} at {job.company}"
-    elif job.role:
-        what = f"became {job.role}"
-    elif job.company_before and not job.company:
-        return f"left {job.company_before}: ask what they are doing now"
-    else:
-        what = "changed jobs"
-    return f"{what}: congratulate them"
+    """What changed, said as the thing to do. Joining a company (or a new role at the
+    same one) is news to congratulate: 'started at Globex as CTO: congratulate them',
+    'moved to Globex: ...', 'became CTO at Globex: ...'. Leaving one, or a role emptied
+    with nothing after it, is news too, but nothing to congratulate: 'left Hooli: ask
+    what is next for them', 'no longer VP at Globex: ...'. Each combination of company
+    and role before and after is pinned in tests/test_job_changes.py."""
+    company, role = job.company or None, job.role or None
+    was, was_role = job.company_before or None, job.role_before or None
+    same_company = fold(company or "") == fold(was or "")
+    same_role = fold(role or "") == fold(was_role or "")
+    if company and not same_company:  # a company they were not at before
+        if role:
+            return f"started at {company} as {role}: congratulate them"
+        return f"{'moved to' if was else 'started at'} {company}: congratulate them"
+    if was and not company:  # they left it
+        if role and not same_role:
+            return f"left {was}, now {role}: ask how it is going"
+        return f"left {was}: ask what is next for them"
+    if role and not same_role:  # a new role where they were
+        return f"became {role} at {company}: congratulate them" if company else \
+            f"became {role}: congratulate them"
+    if was_role and not role:  # a role emptied, nothing new after it
+        at = f" at {company}" if company else ""
+        return f"no longer {was_role}{at}: ask what is next for them"
+    return "news about their job: ask how it is going"  # only the spelling changed
 
 
 def is_candidate(f: Facts, today: date) -> bool:
