@@ -506,3 +506,74 @@ def test_a_ties_json_file_with_an_imported_value_no_import_brings_is_refused(
     assert result.exit_code == 1
     assert 'person 1 (id 1) "imported" ' in result.stderr and " must " in result.stderr
     assert result.stderr.endswith("Nothing was imported.\n")
+
+
+# Someone without a type: a job change brings them in -------------------------------------
+
+def untyped(days_ago: int | None = 3, **kw) -> scoring.Facts:
+    return replace(moved(days_ago, **kw), type=None)
+
+
+@pytest.mark.parametrize(("days_ago", "news"), [(0, True), (27, True), (28, False),
+                                                (None, False)])
+def test_regression_an_untyped_person_who_changed_jobs_never_showed_in_next(days_ago, news):
+    """Bug: someone without a type (an import's, not yet triaged) whose job changed never
+    came up, and nothing said they needed a type. The change brings them in for its four
+    weeks, with how to type them; no cadence is said (they have none)."""
+    f = untyped(days_ago)
+    assert scoring.is_candidate(f, TODAY) is news
+    if news:
+        assert scoring.score(f, TODAY).reasons == [
+            "started at Globex as CTO: congratulate them",
+            "no type yet: ties edit 'Ana Lima' --type strategic (or social, tactical)"]
+
+
+def test_an_untyped_person_is_brought_in_by_a_job_change_only():
+    """Not by a promise or being 'due' on a cadence they do not have: 'ties triage' is
+    where they are sorted (and where their job change shows too)."""
+    f = replace(untyped(None, last=400),
+                promises=(scoring.Promise("send the deck", TODAY - timedelta(days=3)),),
+                birthday=(TODAY.month, TODAY.day))
+    assert not scoring.is_candidate(f, TODAY)
+    assert scoring.is_candidate(replace(f, type="tactical"), TODAY)
+
+
+def test_an_untyped_contact_never_met_stays_out_even_with_a_job_change():
+    """As for a typed one: a re-import where dozens of connections moved never floods the
+    list."""
+    assert not scoring.is_candidate(untyped(3, imported=True, last=None), TODAY)
+    assert scoring.is_candidate(untyped(3, imported=True, last=40), TODAY)
+
+
+def test_an_untyped_person_scores_as_the_sql_bounds_them_a_tactical_tie():
+    """queries.next_candidates bounds everyone's recency with their type's weight, a
+    tactical tie's for no type; scoring counts the same, so the shortlist stays exact."""
+    s = scoring.score(untyped(3, last=60), TODAY)
+    assert s.score == pytest.approx(scoring.JOB_POINTS + scoring.DUE_POINTS * 60 / 30 * 0.6)
+
+
+def test_untyped_person_who_moved_shows_in_next_and_in_triage_archived_stays_out(
+        ties, tmp_path):
+    first = write(tmp_path, "a.csv", ANA.format("Hooli", "Engineer"),
+                  BO.format("Acme", "Dev"))
+    assert ties("import", first).exit_code == 0  # no --type: both untyped
+    for name in ("Ana Lima", "Bo Chen"):
+        assert ties("log", name, "--on", "2025-03-01").exit_code == 0
+    assert next_json(ties, "2025-03-14") == []
+    moved_file = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"), BO.format("Initech",
+                                                                                "Dev"))
+    assert ties("import", moved_file).exit_code == 0
+    assert ties("archive", "Bo Chen").exit_code == 0
+    (ana,) = next_json(ties, "2025-03-14")
+    assert (ana["name"], ana["reasons"]) == ("Ana Lima", [
+        "started at Globex as CTO: congratulate them",
+        "no type yet: ties edit 'Ana Lima' --type strategic (or social, tactical)"])
+    assert next_json(ties, "2025-04-11") == []  # day 28: old news
+    triage = ties("triage", input="s\n")
+    assert triage.exit_code == 0, triage.stderr
+    assert "Ana Lima (CTO at Globex), connected 2024-02-01, last in touch 13 days ago\n" \
+           "  changed jobs today: started at Globex as CTO: congratulate them\n" \
+        in triage.stderr
+    assert ties("edit", "Ana", "--type", "social").exit_code == 0
+    (ana,) = next_json(ties, "2025-03-14")
+    assert ana["reasons"] == ["started at Globex as CTO: congratulate them"]
