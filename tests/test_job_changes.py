@@ -577,3 +577,81 @@ def test_untyped_person_who_moved_shows_in_next_and_in_triage_archived_stays_out
     assert ties("edit", "Ana", "--type", "social").exit_code == 0
     (ana,) = next_json(ties, "2025-03-14")
     assert ana["reasons"] == ["started at Globex as CTO: congratulate them"]
+
+
+# LinkedIn shows no current job: they left ------------------------------------------------
+
+def test_regression_a_linkedin_reimport_with_empty_company_and_position_was_no_job_change(
+        ties, tmp_path, db_path):
+    """Bug: re-importing LinkedIn where Ana's row now has an empty Company and Position
+    (the earlier import had Hooli / Engineer) changed nothing and said nothing. LinkedIn
+    fills both or neither: both empty is no current job shown, news as any move. What it
+    brought is emptied (kept in her history), next says she left, a second import of the
+    same file adds nothing, and undo puts her job back."""
+    first = write(tmp_path, "a.csv", ANA.format("Hooli", "Engineer"), BO.format("Acme", "Dev"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    assert ties("log", "Ana Lima", "--on", "2025-03-01").exit_code == 0
+    before = ties("export", "--format", "json").stdout
+    second = write(tmp_path, "b.csv", ANA.format("", ""), BO.format("Acme", "Dev"))
+    result = ties("import", second)
+    assert result.exit_code == 0, result.stderr
+    assert "1 person changed jobs: Ana Lima (left Hooli)\n" in result.stderr
+    assert listed(ties) == [("Ana Lima", None, None), ("Bo Chen", "Acme", "Dev")]
+    data = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert data["jobs"] == [{"date": "2025-03-14", "company_before": "Hooli",
+                             "role_before": "Engineer", "company": None, "role": None}]
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [LEFT]
+    again = ties("import", second)
+    assert "changed jobs" not in again.stderr and count(db_path, "job_change") == 1
+    undone = ties("import", "--undo")  # the second import of it brought nothing to undo
+    assert undone.exit_code == 0, undone.stderr
+    assert "put back the earlier job of 1 person" in undone.stderr
+    assert listed(ties) == [("Ana Lima", "Hooli", "Engineer"), ("Bo Chen", "Acme", "Dev")]
+    assert ties("export", "--format", "json").stdout.split('"people"')[1] == \
+        before.split('"people"')[1]
+
+
+def test_an_empty_linkedin_job_keeps_a_company_you_typed_and_empties_only_its_role(
+        ties, tmp_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "Engineer"))
+                ).exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "Hooli Labs").exit_code == 0
+    result = ties("import", write(tmp_path, "b.csv", ANA.format("", "")))
+    assert "1 person changed jobs: Ana Lima (no longer Engineer at Hooli Labs)" in result.stderr
+    assert listed(ties) == [("Ana Lima", "Hooli Labs", None)]
+
+
+def test_an_empty_job_in_a_google_or_vcard_file_is_no_news():
+    """Only LinkedIn says a job is empty (it writes both cells or neither); a Google row or
+    a card without an organisation says nothing about it."""
+    from ties.formats.importers import read
+
+    google = ("First Name,Last Name,Organization Name,Organization Title,E-mail 1 - Value\n"
+              "Ana,Lima,,,ana@example.com\n")
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@example.com\r\nEND:VCARD\r\n"
+    for data in (google, card):
+        (rec,) = read(data.encode(), "x").records
+        assert rec.emptied == ()
+    linkedin = HEADER + ANA.format("", "") + BO.format("Acme", "") + \
+        "Cy,Diaz,,,,Freelance,01 Feb 2024\n"
+    ana, bo, cy = read(linkedin.encode(), "Connections.csv").records
+    assert (ana.emptied, bo.emptied, cy.emptied) == (("company", "role"), (), ())
+
+
+@pytest.mark.parametrize(("brought", "words"), [
+    ({"company": "Hooli", "role": "Engineer"}, "left Hooli"),
+    ({"company": "Hooli"}, "left Hooli"),  # the role is yours: it stays
+    ({"role": "Engineer"}, "no longer Engineer at Hooli"),  # the company is yours
+    ({}, None),  # both yours: no news, nothing emptied
+])
+def test_an_empty_linkedin_job_empties_only_what_linkedin_brought(brought, words):
+    index, current = here({**ANA_HERE, "company": "Hooli", "role": "Engineer"})
+    rec = Record("Ana Lima", "row 2", {"linkedin": ANA_HERE["linkedin"]},
+                 emptied=("company", "role"))
+    plan = reconcile.plan([rec], index, current, brought={7: brought})
+    (update,) = plan.updates
+    if words is None:
+        assert update.job is None and update.changes == {}
+    else:
+        assert update.job.words == words
+        assert update.changes == {k: None for k in brought}

@@ -293,18 +293,25 @@ def _linkedin(rows: list[list[str]], source: str, today) -> Parsed:
                       "Name column), so ties can't tell who is who. Export it again from "
                       "LinkedIn, or put the names back. Nothing was imported.")
     parsed = Parsed(format="linkedin")
+    names = {_key(c) for c in rows[header]}
     table = list(_table(rows, header))
     read_date = _Dates(today, [c.get("connected on", "") for _, c in table],
                        us_style=False)
     for number, cells in table:
         name = " ".join(p.strip() for p in (cells.get("first name", ""),
                                             cells.get("last name", "")) if p.strip())
+        count = len(parsed.records)
         build(parsed, name, f"row {number}", {
             "linkedin": cells.get("url"), "email": _linkedin_email(cells.get("email address")),
             "company": cells.get("company"), "role": cells.get("position"),
             "connected_on": read_date(cells.get("connected on"), f"row {number}",
                                       "connected on", year_needed=True),
         }, [])
+        if len(parsed.records) > count and all(
+                not cells.get(column, "").strip() for column in ("company", "position")) \
+                and {"company", "position"} <= names:
+            # LinkedIn fills both or neither: no current job shown (between jobs, or hidden)
+            parsed.records[-1].emptied = ("company", "role")
     parsed.notes += read_date.notes()
     return parsed
 
