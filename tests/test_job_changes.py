@@ -655,3 +655,17 @@ def test_an_empty_linkedin_job_empties_only_what_linkedin_brought(brought, words
     else:
         assert update.job.words == words
         assert update.changes == {k: None for k in brought}
+
+
+def test_triage_says_an_old_job_change_as_where_they_are_now_not_as_news(ties):
+    assert ties("add", "Ana Lima", "--type", "social", "--company", "Hooli",
+                "--no-log").exit_code == 0
+    assert ties("edit", "Ana", "--type", "").exit_code == 0
+    assert ties("edit", "Ana", "--company", "Globex", "--role", "CTO", "--moved",
+                TIES_TODAY="2025-02-14").exit_code == 0
+    for day, line in (("2025-03-13", "  changed jobs 4 weeks ago: started at Globex as CTO: "
+                                      "congratulate them\n"),  # day 27: still news
+                      ("2025-03-14", "  changed jobs 4 weeks ago: now CTO at Globex\n")):
+        result = ties("triage", input="s\n", TIES_TODAY=day)
+        assert result.exit_code == 0, result.stderr
+        assert line in result.stderr
