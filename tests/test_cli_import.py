@@ -84,6 +84,7 @@ def test_dry_run_writes_nothing(ties, db_path):
 
 @pytest.mark.parametrize(("name", "fmt", "created"), [
     ("linkedin-2017.csv", "linkedin", 2), ("google-legacy.csv", "google", 2),
+    ("google-current-no-labels.csv", "google", 2), ("google-legacy-no-groups.csv", "google", 1),
     ("contacts-21.vcf", "vcard", 2), ("contacts-30.vcf", "vcard", 2),
     ("contacts-40.vcf", "vcard", 1), ("generic.csv", "csv", 3), ("cp1252.csv", "csv", 2)])
 def test_each_format_is_detected_and_imported(ties, db_path, name, fmt, created):

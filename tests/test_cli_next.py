@@ -214,6 +214,10 @@ HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
                                                              False)]
          + [("tactical", 0, None, None, None, False)] * 5
          + [("tactical", 7, None, None, None, False), ("tactical", 13, None, None, None, False)])
+# Job changes: P0 has no type and changed jobs 3 days ago (in), P2 has none and changed 31
+# days ago (out); P3, social, not due, changed 24 days ago (in).
+@example(people=[(None, 3, None, None, None, False), ("tactical", 0, None, None, None, False),
+                 (None, 31, None, None, None, False), ("social", 24, None, None, None, False)])
 def test_sql_candidates_agree_with_scoring_is_candidate(tmp_path_factory, people):
     with fresh_store(tmp_path_factory, "agree") as location:
         _candidates_agree(location, people)
@@ -254,6 +258,9 @@ def _candidates_agree(location, people):
             if i % 4 == 0:  # made 0 .. 19 days ago (two weeks or more brings them in)
                 store.add_follow_up(session, pid, "undated promise", None,
                                     TODAY - timedelta(days=days % 20))
+            if i % 3 != 1 and days % 7 < 4:  # a job change 0 .. 34 days ago (news: 0 .. 27)
+                store.record_job(session, pid, {"company": "Initech", "role": None},
+                                 TODAY - timedelta(days=days % 35))
             if i % 5 == 1 and days % 3:
                 store.log(session, [pid], InteractionRecord(when=TODAY - timedelta(days=days // 3),
                                                         received=True, they_reached_out=True),
@@ -263,8 +270,8 @@ def _candidates_agree(location, people):
     found = {f.id for f in queries.next_candidates(conn, TODAY, cfg)}
     everyone = queries._facts(conn, queries._all(
         conn, f"SELECT {queries._FACTS_COLUMNS}, {queries._cadence_sql(cfg)[0]} AS cadence "
-        "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE p.type IS NOT NULL "
-        "AND NOT p.archived AND (p.snoozed_until IS NULL OR p.snoozed_until <= ?)",
+        "FROM person p JOIN person_stats s ON s.person_id = p.id WHERE "
+        "NOT p.archived AND (p.snoozed_until IS NULL OR p.snoozed_until <= ?)",
         [*queries._cadence_sql(cfg)[1], TODAY.isoformat()]))
     assert found == {f.id for f in everyone if scoring.is_candidate(f, TODAY)}
     # Loading only the shortlist changes nothing about the result.
@@ -356,8 +363,9 @@ def test_bringing_someone_back_says_what_still_keeps_them_out_of_next(ties):
     ties("edit", "Cy", "--type", "")
     ties("archive", "Cy")
     assert ties("unarchive", "Cy").stderr == (
-        "Cy Untyped is active again, but they have no type yet, so 'ties next' skips them: "
-        "'ties triage' or 'ties edit NAME --type ...' gives them one.\n")
+        "Cy Untyped is active again, but they have no type yet, so 'ties next' suggests "
+        "them only for a job change: 'ties triage' or 'ties edit NAME --type ...' gives "
+        "them one.\n")
 
 
 def test_next_with_no_one_to_suggest_says_why_regression_no_one_has_a_type(ties):

@@ -547,8 +547,9 @@ LINKEDIN = excel_linkedin("Ana;Lima;;;Globex;VP;16.09.2021")
      "CSV file. Drop -f, or give -f csv."),
     (LINKEDIN, "vcard", "x is not a vCard file (no BEGIN:VCARD): it looks like a LinkedIn "
      "file. Drop -f, or give -f linkedin."),
-    (LINKEDIN, "google", "x is not a Google Contacts file (no First Name, Last Name and "
-     "Labels columns): it looks like a LinkedIn file. Drop -f, or give -f linkedin."),
+    (LINKEDIN, "google", "x is not a Google Contacts file (no First Name or Given Name "
+     "beside Google's columns): it looks like a LinkedIn file. Drop -f, or give -f "
+     "linkedin."),
     (b"hello there\n", "vcard", "x is not a vCard file (no BEGIN:VCARD), and ties can't tell "
      "what it is. "
      "Check the file, or give --format: one of ties, csv, vcard, linkedin, google, ics, "

@@ -78,6 +78,52 @@ def test_google_legacy_layout():
     assert uma.name == "Uma Singh" and uma.fields["company"] == "Kite Ventures"
 
 
+ANA_AT_HOOLI = {"email": "ana@hooli.example", "company": "Hooli", "role": "Engineer"}
+
+
+@pytest.mark.parametrize(("name", "tags"), [
+    ("google-current-no-labels.csv", []), ("google-current-labels.csv", ["friends"]),
+    ("google-legacy-no-groups.csv", []), ("google-legacy-groups.csv", ["friends"])])
+def test_regression_google_csv_without_labels_was_read_as_generic_losing_company_and_email(
+        name, tags):
+    """Bug: a Google Contacts CSV without its optional "Labels" column (an export of
+    selected contacts, a file a spreadsheet saved) was read as a generic CSV and lost the
+    company, title and email. Google is told by its own columns, in either layout, with
+    or without Labels / Group Membership."""
+    parsed = load(name)
+    assert parsed.format == "google"
+    ana = parsed.records[0]
+    assert ana.name == "Ana Lima"
+    assert {k: ana.fields.get(k) for k in ANA_AT_HOOLI} == ANA_AT_HOOLI
+    assert ana.tags == tags
+
+
+def test_google_current_without_labels_keeps_every_address_and_the_phone():
+    ana, bo = load("google-current-no-labels.csv").records
+    assert ana.fields["phone"] == "+1 555 0100"
+    assert (bo.fields["company"], bo.emails) == ("Acme", ["bo@acme.example",
+                                                          "bo@home.example"])
+    assert "role" not in bo.fields
+
+
+@pytest.mark.parametrize(("header", "row"), [
+    ("First Name,Last Name,E-mail,Company,Job Title",  # a spreadsheet's own columns
+     "Ana,Lima,ana@hooli.example,Hooli,Engineer"),
+    ("First Name,Last Name,E-mail Address,E-mail 2 Address,Company",  # Outlook's
+     "Ana,Lima,ana@hooli.example,,Hooli"),
+    ("First Name,Last Name,Organization,Primary Email",  # Thunderbird's
+     "Ana,Lima,Hooli,ana@hooli.example"),
+    ("Given Name,Surname,E-mail,Organization",  # no Google column beside Given Name
+     "Ana,Lima,ana@hooli.example,Hooli"),
+    ("Name,E-mail,Organization Name,Organization Title",  # no First Name nor Given Name
+     "Ana Lima,ana@hooli.example,Hooli,Engineer"),
+])
+def test_a_generic_csv_with_an_email_column_is_not_taken_for_google(header, row):
+    parsed = read(f"{header}\r\n{row}\r\n".encode(), "people.csv")
+    assert parsed.format == "csv"
+    assert [r.emails for r in parsed.records] == [["ana@hooli.example"]]
+
+
 def test_vcard_21_quoted_printable_charsets_soft_breaks_and_blobs():
     parsed = load("contacts-21.vcf")
     assert parsed.format == "vcard"

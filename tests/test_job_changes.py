@@ -261,10 +261,68 @@ def test_a_job_change_brings_the_person_in_with_its_reason_said_once_and_no_rece
     (("Globex", "VP"), ("Globex", "CTO"), "became CTO at Globex: congratulate them"),
     (("globex", "VP"), ("Globex", "CTO"), "became CTO at Globex: congratulate them"),
     ((None, "VP"), (None, "CTO"), "became CTO: congratulate them"),
-    (("Initech", "VP"), (None, None), "left Initech: ask what they are doing now"),
+    (("Initech", "VP"), (None, None), "left Initech: ask what is next for them"),
 ])
 def test_a_job_change_is_said_as_what_changed(before, after, words):
     assert scoring.score(moved(1, before=before, after=after), TODAY).reasons[0] == words
+
+
+LEFT = "left Hooli: ask what is next for them"
+
+
+# Every combination of company and role before -> after: the same, changed, emptied,
+# newly filled, or empty both times ('' is empty as None is).
+@pytest.mark.parametrize(("before", "after", "words"), [
+    # the company the same
+    (("Hooli", "Designer"), ("hooli", "designer"), "news about their job: ask how it is going"),
+    (("Hooli", "Designer"), ("Hooli", "Lead"), "became Lead at Hooli: congratulate them"),
+    (("Hooli", "Designer"), ("Hooli", None), "no longer Designer at Hooli: ask what is next "
+                                               "for them"),
+    (("Hooli", "Designer"), ("Hooli", ""), "no longer Designer at Hooli: ask what is next "
+                                             "for them"),
+    (("Hooli", None), ("Hooli", "Lead"), "became Lead at Hooli: congratulate them"),
+    # the company changed
+    (("Hooli", "Designer"), ("Globex", "Designer"), "started at Globex as Designer: "
+                                                     "congratulate them"),
+    (("Hooli", "Designer"), ("Globex", "Lead"), "started at Globex as Lead: congratulate them"),
+    (("Hooli", "Designer"), ("Globex", None), "moved to Globex: congratulate them"),
+    (("Hooli", None), ("Globex", "Lead"), "started at Globex as Lead: congratulate them"),
+    (("Hooli", None), ("Globex", None), "moved to Globex: congratulate them"),
+    # the company emptied: they left it, whatever the role did
+    (("Hooli", "Designer"), (None, "Designer"), LEFT),
+    (("Hooli", "Designer"), ("", "Designer"), LEFT),
+    (("Hooli", "Designer"), (None, None), LEFT),
+    (("Hooli", None), (None, None), LEFT),
+    (("Hooli", "Designer"), (None, "Consultant"), "left Hooli, now Consultant: ask how it "
+                                                   "is going"),
+    (("Hooli", None), (None, "Consultant"), "left Hooli, now Consultant: ask how it is going"),
+    # the company newly filled
+    ((None, "Designer"), ("Globex", "Designer"), "started at Globex as Designer: "
+                                                  "congratulate them"),
+    ((None, "Designer"), ("Globex", "Lead"), "started at Globex as Lead: congratulate them"),
+    ((None, "Designer"), ("Globex", None), "started at Globex: congratulate them"),
+    ((None, None), ("Globex", "Lead"), "started at Globex as Lead: congratulate them"),
+    (("", None), ("Globex", None), "started at Globex: congratulate them"),
+    # no company before or after
+    ((None, "Designer"), (None, "Lead"), "became Lead: congratulate them"),
+    ((None, "Designer"), (None, None), "no longer Designer: ask what is next for them"),
+    ((None, None), (None, "Lead"), "became Lead: congratulate them"),
+])
+def test_regression_leaving_a_company_was_said_became_the_old_role(before, after, words):
+    """Bug: 'ties edit Ana --company "" --moved' (she left Hooli, no new employer yet)
+    made next say 'became Designer: congratulate them'; an emptied role at the same company
+    said 'changed jobs: congratulate them'."""
+    assert scoring.job_words(scoring.Job(TODAY, *before, *after)) == words
+
+
+def test_regression_edit_company_emptied_moved_says_left_in_next(ties):
+    assert ties("add", "Ana Lima", "--type", "social", "--company", "Hooli", "--role",
+                "Designer", "--on", "2025-03-01").exit_code == 0
+    result = ties("edit", "Ana", "--company", "", "--moved")
+    assert result.exit_code == 0, result.stderr
+    assert "moved from Designer at Hooli to Designer" in result.stderr
+    reasons = next_json(ties, "2025-03-14")[0]["reasons"]
+    assert reasons == [LEFT]
 
 
 def test_a_contact_you_never_met_is_not_brought_in_by_a_job_change():
@@ -448,3 +506,166 @@ def test_a_ties_json_file_with_an_imported_value_no_import_brings_is_refused(
     assert result.exit_code == 1
     assert 'person 1 (id 1) "imported" ' in result.stderr and " must " in result.stderr
     assert result.stderr.endswith("Nothing was imported.\n")
+
+
+# Someone without a type: a job change brings them in -------------------------------------
+
+def untyped(days_ago: int | None = 3, **kw) -> scoring.Facts:
+    return replace(moved(days_ago, **kw), type=None)
+
+
+@pytest.mark.parametrize(("days_ago", "news"), [(0, True), (27, True), (28, False),
+                                                (None, False)])
+def test_regression_an_untyped_person_who_changed_jobs_never_showed_in_next(days_ago, news):
+    """Bug: someone without a type (an import's, not yet triaged) whose job changed never
+    came up, and nothing said they needed a type. The change brings them in for its four
+    weeks, with how to type them; no cadence is said (they have none)."""
+    f = untyped(days_ago)
+    assert scoring.is_candidate(f, TODAY) is news
+    if news:
+        assert scoring.score(f, TODAY).reasons == [
+            "started at Globex as CTO: congratulate them",
+            "no type yet: ties edit 'Ana Lima' --type strategic (or social, tactical)"]
+
+
+def test_an_untyped_person_is_brought_in_by_a_job_change_only():
+    """Not by a promise or being 'due' on a cadence they do not have: 'ties triage' is
+    where they are sorted (and where their job change shows too)."""
+    f = replace(untyped(None, last=400),
+                promises=(scoring.Promise("send the deck", TODAY - timedelta(days=3)),),
+                birthday=(TODAY.month, TODAY.day))
+    assert not scoring.is_candidate(f, TODAY)
+    assert scoring.is_candidate(replace(f, type="tactical"), TODAY)
+
+
+def test_an_untyped_contact_never_met_stays_out_even_with_a_job_change():
+    """As for a typed one: a re-import where dozens of connections moved never floods the
+    list."""
+    assert not scoring.is_candidate(untyped(3, imported=True, last=None), TODAY)
+    assert scoring.is_candidate(untyped(3, imported=True, last=40), TODAY)
+
+
+def test_an_untyped_person_scores_as_the_sql_bounds_them_a_tactical_tie():
+    """queries.next_candidates bounds everyone's recency with their type's weight, a
+    tactical tie's for no type; scoring counts the same, so the shortlist stays exact."""
+    s = scoring.score(untyped(3, last=60), TODAY)
+    assert s.score == pytest.approx(scoring.JOB_POINTS + scoring.DUE_POINTS * 60 / 30 * 0.6)
+
+
+def test_untyped_person_who_moved_shows_in_next_and_in_triage_archived_stays_out(
+        ties, tmp_path):
+    first = write(tmp_path, "a.csv", ANA.format("Hooli", "Engineer"),
+                  BO.format("Acme", "Dev"))
+    assert ties("import", first).exit_code == 0  # no --type: both untyped
+    for name in ("Ana Lima", "Bo Chen"):
+        assert ties("log", name, "--on", "2025-03-01").exit_code == 0
+    assert next_json(ties, "2025-03-14") == []
+    moved_file = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"), BO.format("Initech",
+                                                                                "Dev"))
+    assert ties("import", moved_file).exit_code == 0
+    assert ties("archive", "Bo Chen").exit_code == 0
+    (ana,) = next_json(ties, "2025-03-14")
+    assert (ana["name"], ana["reasons"]) == ("Ana Lima", [
+        "started at Globex as CTO: congratulate them",
+        "no type yet: ties edit 'Ana Lima' --type strategic (or social, tactical)"])
+    assert next_json(ties, "2025-04-11") == []  # day 28: old news
+    triage = ties("triage", input="s\n")
+    assert triage.exit_code == 0, triage.stderr
+    assert "Ana Lima (CTO at Globex), connected 2024-02-01, last in touch 13 days ago\n" \
+           "  changed jobs today: started at Globex as CTO: congratulate them\n" \
+        in triage.stderr
+    assert ties("edit", "Ana", "--type", "social").exit_code == 0
+    (ana,) = next_json(ties, "2025-03-14")
+    assert ana["reasons"] == ["started at Globex as CTO: congratulate them"]
+
+
+# LinkedIn shows no current job: they left ------------------------------------------------
+
+def test_regression_a_linkedin_reimport_with_empty_company_and_position_was_no_job_change(
+        ties, tmp_path, db_path):
+    """Bug: re-importing LinkedIn where Ana's row now has an empty Company and Position
+    (the earlier import had Hooli / Engineer) changed nothing and said nothing. LinkedIn
+    fills both or neither: both empty is no current job shown, news as any move. What it
+    brought is emptied (kept in her history), next says she left, a second import of the
+    same file adds nothing, and undo puts her job back."""
+    first = write(tmp_path, "a.csv", ANA.format("Hooli", "Engineer"), BO.format("Acme", "Dev"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    assert ties("log", "Ana Lima", "--on", "2025-03-01").exit_code == 0
+    before = ties("export", "--format", "json").stdout
+    second = write(tmp_path, "b.csv", ANA.format("", ""), BO.format("Acme", "Dev"))
+    result = ties("import", second)
+    assert result.exit_code == 0, result.stderr
+    assert "1 person changed jobs: Ana Lima (left Hooli)\n" in result.stderr
+    assert listed(ties) == [("Ana Lima", None, None), ("Bo Chen", "Acme", "Dev")]
+    data = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert data["jobs"] == [{"date": "2025-03-14", "company_before": "Hooli",
+                             "role_before": "Engineer", "company": None, "role": None}]
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [LEFT]
+    again = ties("import", second)
+    assert "changed jobs" not in again.stderr and count(db_path, "job_change") == 1
+    undone = ties("import", "--undo")  # the second import of it brought nothing to undo
+    assert undone.exit_code == 0, undone.stderr
+    assert "put back the earlier job of 1 person" in undone.stderr
+    assert listed(ties) == [("Ana Lima", "Hooli", "Engineer"), ("Bo Chen", "Acme", "Dev")]
+    assert ties("export", "--format", "json").stdout.split('"people"')[1] == \
+        before.split('"people"')[1]
+
+
+def test_an_empty_linkedin_job_keeps_a_company_you_typed_and_empties_only_its_role(
+        ties, tmp_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "Engineer"))
+                ).exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "Hooli Labs").exit_code == 0
+    result = ties("import", write(tmp_path, "b.csv", ANA.format("", "")))
+    assert "1 person changed jobs: Ana Lima (no longer Engineer at Hooli Labs)" in result.stderr
+    assert listed(ties) == [("Ana Lima", "Hooli Labs", None)]
+
+
+def test_an_empty_job_in_a_google_or_vcard_file_is_no_news():
+    """Only LinkedIn says a job is empty (it writes both cells or neither); a Google row or
+    a card without an organisation says nothing about it."""
+    from ties.formats.importers import read
+
+    google = ("First Name,Last Name,Organization Name,Organization Title,E-mail 1 - Value\n"
+              "Ana,Lima,,,ana@example.com\n")
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@example.com\r\nEND:VCARD\r\n"
+    for data in (google, card):
+        (rec,) = read(data.encode(), "x").records
+        assert rec.emptied == ()
+    linkedin = HEADER + ANA.format("", "") + BO.format("Acme", "") + \
+        "Cy,Diaz,,,,Freelance,01 Feb 2024\n"
+    ana, bo, cy = read(linkedin.encode(), "Connections.csv").records
+    assert (ana.emptied, bo.emptied, cy.emptied) == (("company", "role"), (), ())
+
+
+@pytest.mark.parametrize(("brought", "words"), [
+    ({"company": "Hooli", "role": "Engineer"}, "left Hooli"),
+    ({"company": "Hooli"}, "left Hooli"),  # the role is yours: it stays
+    ({"role": "Engineer"}, "no longer Engineer at Hooli"),  # the company is yours
+    ({}, None),  # both yours: no news, nothing emptied
+])
+def test_an_empty_linkedin_job_empties_only_what_linkedin_brought(brought, words):
+    index, current = here({**ANA_HERE, "company": "Hooli", "role": "Engineer"})
+    rec = Record("Ana Lima", "row 2", {"linkedin": ANA_HERE["linkedin"]},
+                 emptied=("company", "role"))
+    plan = reconcile.plan([rec], index, current, brought={7: brought})
+    (update,) = plan.updates
+    if words is None:
+        assert update.job is None and update.changes == {}
+    else:
+        assert update.job.words == words
+        assert update.changes == {k: None for k in brought}
+
+
+def test_triage_says_an_old_job_change_as_where_they_are_now_not_as_news(ties):
+    assert ties("add", "Ana Lima", "--type", "social", "--company", "Hooli",
+                "--no-log").exit_code == 0
+    assert ties("edit", "Ana", "--type", "").exit_code == 0
+    assert ties("edit", "Ana", "--company", "Globex", "--role", "CTO", "--moved",
+                TIES_TODAY="2025-02-14").exit_code == 0
+    for day, line in (("2025-03-13", "  changed jobs 4 weeks ago: started at Globex as CTO: "
+                                      "congratulate them\n"),  # day 27: still news
+                      ("2025-03-14", "  changed jobs 4 weeks ago: now CTO at Globex\n")):
+        result = ties("triage", input="s\n", TIES_TODAY=day)
+        assert result.exit_code == 0, result.stderr
+        assert line in result.stderr

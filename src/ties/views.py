@@ -230,8 +230,9 @@ def _nothing_this_week(conn, day: date, cfg: dict, kind: str | None) -> str:
                         f"type: ties edit NAME --type {kind}.")
             if queries.count_not_archived(conn, "untyped"):
                 return ("No one outside the archive has a type yet, and 'ties next' "
-                        "suggests only typed people. Give someone one: ties edit NAME "
-                        "--type strategic.")
+                        "suggests only typed people (and anyone whose job changed in the "
+                        "last four weeks). Give someone one: ties edit NAME --type "
+                        "strategic.")
             return "Everyone in ties is archived: 'ties unarchive NAME' brings someone back."
         waiting = queries.count_imported_never_contacted(conn, kind)
         if waiting:

@@ -34,7 +34,8 @@ def triage(
 
     Example: ties triage
     """
-    from ties.core import dates
+    from ties.core import dates, scoring
+    from ties.core.reconcile import held
     from ties.storage import queries, store
 
     day = today()
@@ -63,6 +64,11 @@ def triage(
             else ""
         echo(f"\n{safe(p['name'])}" + (f" ({work})" if work else "") + since + last,
                    err=True)
+        if p["job"] is not None:  # news to reach out with, whatever type they get
+            job = p["job"]
+            words = scoring.job_words(job) if 0 <= (day - job.day).days < \
+                scoring.JOB_NEWS_DAYS else f"now {held(job.company, job.role)}"
+            echo(f"  changed jobs {dates.ago(job.day, day)}: {safe(words)}", err=True)
         echo(PROMPT, err=True)
         answer = _key()
         while answer not in (*CHOICES, "a", "s", "q", ""):

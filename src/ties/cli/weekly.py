@@ -387,8 +387,9 @@ def _hidden_by(person: dict, day, *, archived: bool | None = None,
         reasons.append(f"they are snoozed until {until.isoformat()} ('ties unsnooze' ends "
                        "that)")
     if person["type"] is None:
-        reasons.append("they have no type yet, so 'ties next' skips them: 'ties triage' or "
-                       "'ties edit NAME --type ...' gives them one")
+        reasons.append("they have no type yet, so 'ties next' suggests them only for a "
+                       "job change: 'ties triage' or 'ties edit NAME --type ...' gives them "
+                       "one")
     return reasons
 
 

@@ -103,7 +103,16 @@ class Job:
 
     @property
     def words(self) -> str:
-        """'Initech -> Globex, CTO'; 'CTO -> VP at Globex' for a new role only."""
+        """'Initech -> Globex, CTO'; 'CTO -> VP at Globex' for a new role only; 'left
+        Hooli' (no company now); 'no longer Engineer at Hooli' (the role emptied only)."""
+        if self.company_before and not self.company:
+            now = f", now {self.role}" if self.role and not _same(
+                self.role_before or "", self.role) else ""
+            return f"left {self.company_before}{now}"
+        if self.role_before and not self.role and _same(self.company_before or "",
+                                                          self.company or ""):
+            at = f" at {self.company}" if self.company else ""
+            return f"no longer {self.role_before}{at}"
         if _same(self.company_before or "", self.company or ""):
             return f"{self.role_before or 'no role'} -> {self.role} at {self.company}"
         role = f", {self.role}" if self.role else ""
@@ -388,6 +397,12 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
         if ("role" in moved and "company" not in moved and incoming.get("company")
                 and have.get("company") and not _same(have["company"], incoming["company"])):
             del moved["role"]  # a role at a company they are not at here (yours is kept)
+        # A job the file now shows as empty (LinkedIn: no current position) empties what
+        # that kind of file brought, as news: they left (a value that is yours stays).
+        moved.update({key: None for key in getattr(rec, "emptied", ())
+                      if key in JOB_FIELDS and key not in incoming
+                      and have.get(key) not in (None, "") and ours.get(key) is not None
+                      and _same(ours[key], have[key])})
         if moved:
             before = {key: have.get(key) for key in JOB_FIELDS}
             if ("company" in moved and "role" not in incoming and before["role"]

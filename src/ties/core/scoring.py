@@ -29,6 +29,7 @@ same data and day give the same ranking.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -36,6 +37,7 @@ from functools import cached_property, lru_cache
 
 from ties.core import rhythm
 from ties.core.dates import ago, format_duration, next_birthday, span
+from ties.core.fields import RELATIONSHIP_TYPES as TYPES
 from ties.core.names import fold
 
 WEEK = 7
@@ -131,8 +133,9 @@ class Weights:
     social: float = 1.0
     tactical: float = 0.6
 
-    def of(self, type_: str) -> float:
-        return getattr(self, type_, self.tactical)
+    def of(self, type_: str | None) -> float:
+        """The weight of a type; a tactical tie's for someone without one."""
+        return getattr(self, type_, self.tactical) if type_ in TYPES else self.tactical
 
 
 @dataclass
@@ -222,21 +225,31 @@ def job_news(f: Facts, today: date) -> Job | None:
 
 
 def job_words(job: Job) -> str:
-    """What changed, said as the thing to do: 'started at Globex as CTO: congratulate
-    them', 'moved to Globex: ...', 'became CTO at Globex: ...'."""
-    same = fold(job.company or "") == fold(job.company_before or "")
-    if job.company and not same:
-        what = f"started at {job.company} as {job.role}" if job.role else \
-            f"moved to {job.company}"
-    elif job.role and job.company:
-        what = f"became {job.role} at {job.company}"
-    elif job.role:
-        what = f"became {job.role}"
-    elif job.company_before and not job.company:
-        return f"left {job.company_before}: ask what they are doing now"
-    else:
-        what = "changed jobs"
-    return f"{what}: congratulate them"
+    """What changed, said as the thing to do. Joining a company (or a new role at the
+    same one) is news to congratulate: 'started at Globex as CTO: congratulate them',
+    'moved to Globex: ...', 'became CTO at Globex: ...'. Leaving one, or a role emptied
+    with nothing after it, is news too, but nothing to congratulate: 'left Hooli: ask
+    what is next for them', 'no longer VP at Globex: ...'. Each combination of company
+    and role before and after is pinned in tests/test_job_changes.py."""
+    company, role = job.company or None, job.role or None
+    was, was_role = job.company_before or None, job.role_before or None
+    same_company = fold(company or "") == fold(was or "")
+    same_role = fold(role or "") == fold(was_role or "")
+    if company and not same_company:  # a company they were not at before
+        if role:
+            return f"started at {company} as {role}: congratulate them"
+        return f"{'moved to' if was else 'started at'} {company}: congratulate them"
+    if was and not company:  # they left it
+        if role and not same_role:
+            return f"left {was}, now {role}: ask how it is going"
+        return f"left {was}: ask what is next for them"
+    if role and not same_role:  # a new role where they were
+        return f"became {role} at {company}: congratulate them" if company else \
+            f"became {role}: congratulate them"
+    if was_role and not role:  # a role emptied, nothing new after it
+        at = f" at {company}" if company else ""
+        return f"no longer {was_role}{at}: ask what is next for them"
+    return "news about their job: ask how it is going"  # only the spelling changed
 
 
 def is_candidate(f: Facts, today: date) -> bool:
@@ -246,12 +259,31 @@ def is_candidate(f: Facts, today: date) -> bool:
     not yet a relationship: only a promise brings them in (so a large import, or a
     re-import where dozens of connections moved, never floods the list).
     (`queries.next_candidates` applies exactly this rule in SQL.)"""
+    if not typed(f):  # no type yet: only news of their job brings them in
+        return job_news(f, today) is not None and \
+            not never_contacted_import(f.imported, f.last_contact)
     if promises_due(f, today) or stale_promises(f, today):
         return True
     if never_contacted_import(f.imported, f.last_contact):
         return False
     return (due_this_week(f, today) or birthday_this_week(f, today) is not None
             or job_news(f, today) is not None)
+
+
+def typed(f: Facts) -> bool:
+    """Whether they have a type (tactical, social or strategic). Someone without one
+    (an import's, not yet triaged) has no cadence of their own to come due by, but a job
+    change is a reason to reach out whatever the type: it brings them in for its weeks
+    (`is_candidate`), with how to type them (`untyped_words`). Their points are counted
+    as a tactical tie's, as the SQL of `queries.next_candidates` counts them."""
+    return f.type in TYPES
+
+
+def untyped_words(f: Facts) -> str:
+    """'no type yet: ties edit 'Ana Lima' --type strategic': how to give them one, as a
+    command that works pasted into a shell."""
+    return f"no type yet: ties edit {shlex.quote(f.name)} --type strategic (or social, " \
+        "tactical)"
 
 
 def due_this_week(f: Facts, today: date) -> bool:
@@ -303,7 +335,9 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
     undated = [p for p in f.promises if p.due is None]
     for p in sorted(stale, key=lambda p: (p.made, p.text)):  # the oldest first
         reasons.append(f"you promised '{p.text}' {ago(p.made, today)}")
-    if due_this_week(f, today) or not (dated or birthday or stale or job):
+    if not typed(f):  # no cadence to be due by: say how to give them one
+        reasons.append(untyped_words(f))
+    elif due_this_week(f, today) or not (dated or birthday or stale or job):
         reasons.append(_recency_reason(f, today, days))
     for p in undated:
         s.score += UNDATED_PROMISE_POINTS

@@ -628,6 +628,10 @@ def _facts(conn: Connection, rows: list[dict], past: date | None = None) -> list
     ]
 
 
+_LIVE = "NOT p.archived AND (p.snoozed_until IS NULL OR p.snoozed_until <= ?)"
+_UNTYPED = "(p.type IS NULL OR p.type NOT IN ('tactical', 'social', 'strategic'))"
+
+
 def _active(type_: str | None) -> tuple[str, list]:
     """Typed, not archived, not snoozed past today (and of one type, if given)."""
     where = "p.type IN ('tactical', 'social', 'strategic') AND NOT p.archived AND " \
@@ -948,14 +952,19 @@ def next_candidates(conn: Connection, today: date, settings: dict,
     horizon = (today + timedelta(days=WEEK - 1)).isoformat()
     due = d.add_days("coalesce(s.last_contact, p.created)", cadence)
     with_, wparams, stats, opened, oparams = _source(today if past else None, conn)
+    # Someone without a type is brought in by a job change only (scoring.typed); not
+    # with --type, which names a type they lack.
+    untyped = "" if type_ else (
+        f" OR ({_UNTYPED} AND {job} AND NOT {NEVER_CONTACTED_IMPORT})")
     rows = conn.execute(
         f"{with_}SELECT p.id, {bound}, CASE WHEN f.first_due <= ? THEN 1 ELSE 0 END AS "
         f"promised FROM person p JOIN {stats} s ON s.person_id = p.id "
         f"{_PROMISES_AT.format(open=opened)} "
-        f"WHERE {active} AND ((({due} <= ? OR {birthday} OR {job}) "
-        f"AND NOT {NEVER_CONTACTED_IMPORT}) OR f.first_due <= ? OR {stale})",
+        f"WHERE {_LIVE} AND (({active} AND ((({due} <= ? OR {birthday} OR {job}) "
+        f"AND NOT {NEVER_CONTACTED_IMPORT}) OR f.first_due <= ? OR {stale})){untyped})",
         [*wparams, today.isoformat(), *bparams, horizon, *oparams, today.isoformat(),
-         *aparams, *cparams, horizon, *kparams, *jparams, horizon, *sparams],
+         today.isoformat(), *aparams, *cparams, horizon, *kparams, *jparams, horizon,
+         *sparams, *([] if type_ else jparams)],
     ).fetchall()
     ids = [r[0] for r in rows] if count is None else shortlist(rows, count)
     return _facts_of(conn, ids, settings, today if past else None)
@@ -1317,9 +1326,12 @@ def imports(conn: Connection) -> list[dict[str, Any]]:
 
 def untyped(conn: Connection, exclude: list[int] | None = None, limit: int = 1
             ) -> list[dict[str, Any]]:
-    """People waiting for triage: no type, not archived; the most recently connected first."""
+    """People waiting for triage: no type, not archived; the most recently connected first.
+    Each with their latest job change as `job` (a `scoring.Job`, or None)."""
+    from ties.core.scoring import Job
+
     skip = exclude or []
-    return _all(
+    found = _all(
         conn,
         "SELECT p.id, p.name, p.company, p.role, p.industry, p.location, p.email, "
         "p.connected_on, p.created, s.last_contact FROM person p JOIN person_stats s ON "
@@ -1328,6 +1340,13 @@ def untyped(conn: Connection, exclude: list[int] | None = None, limit: int = 1
         + " ORDER BY coalesce(p.connected_on, p.created) DESC, p.name_key, p.id LIMIT ?",
         [*skip, limit],
     )
+    jobs = jobs_of(conn, [p["id"] for p in found])
+    for p in found:
+        latest = jobs[p["id"]][-1] if jobs[p["id"]] else None
+        p["job"] = None if latest is None else Job(
+            latest["date"], latest["company_before"], latest["role_before"],
+            latest["company"], latest["role"])
+    return found
 
 
 def count_untyped(conn: Connection) -> int:

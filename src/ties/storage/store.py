@@ -642,9 +642,10 @@ def apply_plan(session: Session, planned, *, batch, today: date,
         new_tags = [v for k, v in changed.items() if k.startswith("tag:")]
         if new_tags:
             session.execute(insert(Tag), [{"person_id": pid, "tag": t} for t in new_tags])
-        session.execute(insert(ImportFill), [
-            {"batch_id": batch_id, "person_id": pid, "field": k, "value": _text(v)}
-            for k, v in changed.items()])
+        filled = [{"batch_id": batch_id, "person_id": pid, "field": k, "value": _text(v)}
+                  for k, v in changed.items()]
+        if filled:  # none when the import only emptied a job (it is in job_change)
+            session.execute(insert(ImportFill), filled)
         _remember(session, format_, [(pid, key, changed[key]) for key in reconcile.JOB_FIELDS
                                      if changed.get(key)])
         if update.job is not None:

@@ -55,6 +55,10 @@ class Record:
     jobs: list[dict] = field(default_factory=list)
     # What each kind of file last brought them ("imported"): format -> {company, role}.
     brought: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The job fields the file says are empty now, not merely absent: a LinkedIn row whose
+    # Company and Position are both blank (LinkedIn shows no current job). `reconcile.plan`
+    # empties them where that kind of file brought what the person has (a job change).
+    emptied: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

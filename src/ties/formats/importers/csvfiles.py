@@ -162,8 +162,28 @@ def _linkedin_header(rows: list[list[str]]) -> int | None:
 
 
 def _is_google(head: tuple[list[str], ...]) -> bool:
-    return _header_index(list(head), GOOGLE_CURRENT, 1) is not None or \
-        _header_index(list(head), GOOGLE_LEGACY, 1) is not None
+    return _google_layout(list(head)) is not None
+
+
+def _google_layout(rows: list[list[str]]) -> str | None:
+    """'current' or 'legacy' when the first row is a Google Contacts header, else None.
+    Told by the columns only Google writes, not by one optional column (an export of
+    selected contacts, or a file a spreadsheet saved, may lack "Labels"): its name
+    columns (First Name, or Given Name beside Name or Family Name) with "Labels" or
+    "Group Membership", or with its numbered columns ("E-mail 1 - Value", "Organization
+    1 - Name") or the current layout's "Organization Name" and "Organization Title". A
+    generic CSV with a plain "E-mail" or "Company" column is none of these."""
+    if not rows:
+        return None
+    keys = {_key(c) for c in rows[0]}
+    numbered = any(_GOOGLE_STYLE.fullmatch(k) for k in keys)
+    if "first name" in keys and ("labels" in keys or numbered
+                                 or {"organization name", "organization title"} <= keys):
+        return "current"
+    if "given name" in keys and keys & {"name", "family name"} and (
+            "group membership" in keys or numbered):
+        return "legacy"
+    return None
 
 
 def _is_generic(head: tuple[list[str], ...]) -> bool:
@@ -273,18 +293,25 @@ def _linkedin(rows: list[list[str]], source: str, today) -> Parsed:
                       "Name column), so ties can't tell who is who. Export it again from "
                       "LinkedIn, or put the names back. Nothing was imported.")
     parsed = Parsed(format="linkedin")
+    names = {_key(c) for c in rows[header]}
     table = list(_table(rows, header))
     read_date = _Dates(today, [c.get("connected on", "") for _, c in table],
                        us_style=False)
     for number, cells in table:
         name = " ".join(p.strip() for p in (cells.get("first name", ""),
                                             cells.get("last name", "")) if p.strip())
+        count = len(parsed.records)
         build(parsed, name, f"row {number}", {
             "linkedin": cells.get("url"), "email": _linkedin_email(cells.get("email address")),
             "company": cells.get("company"), "role": cells.get("position"),
             "connected_on": read_date(cells.get("connected on"), f"row {number}",
                                       "connected on", year_needed=True),
         }, [])
+        if len(parsed.records) > count and all(
+                not cells.get(column, "").strip() for column in ("company", "position")) \
+                and {"company", "position"} <= names:
+            # LinkedIn fills both or neither: no current job shown (between jobs, or hidden)
+            parsed.records[-1].emptied = ("company", "role")
     parsed.notes += read_date.notes()
     return parsed
 
@@ -310,15 +337,13 @@ def _not_linkedin(rows: list[list[str]], source: str) -> NotThisFormat:
 
 
 def _google(rows: list[list[str]], source: str, today) -> Parsed:
-    header = _header_index(rows, GOOGLE_CURRENT, 1)
-    legacy = header is None
-    if legacy:
-        header = _header_index(rows, GOOGLE_LEGACY, 1)
-    if header is None:
+    layout = _google_layout(rows)
+    if layout is None:
         raise NotThisFormat(
-            f"{source} is not a Google Contacts export (no First Name/Last Name/Labels or "
-            "Name/Given Name/Group Membership header).",
-            "no First Name, Last Name and Labels columns")
+            f"{source} is not a Google Contacts export (its first row has neither First "
+            "Name nor Given Name beside Google's columns such as Labels or E-mail 1 - "
+            "Value).", "no First Name or Given Name beside Google's columns")
+    header, legacy = 0, layout == "legacy"
     parsed = Parsed(format="google")
     table = list(_table(rows, header))
     read_date = _Dates(today, [c.get("birthday", "") for _, c in table], us_style=False)
