@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import built_store, dump, rows
+from conftest import TODAY, built_store, dump, rows
 from ties.core.records import InteractionRecord
 
 
@@ -294,3 +294,64 @@ def test_json_export_keeps_control_and_bidi_characters_other_formats_show_them_v
         slash = "\\\\" if format_ == "vcard" else "\\"  # vCard escapes a backslash
         assert f"Glo{slash}u202ebex" in text and f"a{slash}x1b[2Jb" in text, format_
         assert "\x1b" not in text and "\u202e" not in text, format_
+
+
+def _promised_twice(ties, store) -> str:
+    """A store where Ana was promised "call" twice (done once, then made again) and once
+    more with a due date; returns its JSON export."""
+    where = store.url if hasattr(store, "url") else str(store)
+    for args in (("add", "Ana", "--no-log"), ("follow-up", "Ana", "call"), ("done", "1"),
+                 ("follow-up", "Ana", "call"), ("follow-up", "Ana", "call", "--due",
+                                                "2025-03-20")):
+        assert ties("--db", where, *args).exit_code == 0, args
+    return ties("--db", where, "export", "--format", "json").stdout
+
+
+def test_a_promise_made_twice_comes_back_twice_from_json_regression_open_one_dropped(
+        ties, tmp_path):
+    """Regression (the deep lifecycle test, failing now and then): the second of two
+    same promises to the same person was skipped on import as "the same as one earlier in
+    the file", so the open "call" was lost on a round trip and only the done one came
+    back. Importing the file again still adds nothing."""
+    first = _promised_twice(ties, tmp_path / "one.db")
+    assert [(f["text"], f["due"], f["done"]) for f in json.loads(first)["follow_ups"]] == [
+        ("call", None, TODAY), ("call", None, None), ("call", "2025-03-20", None)]
+    other = str(tmp_path / "other.db")
+    result = ties("--db", other, "import", "-", input=first)
+    assert result.exit_code == 0, result.stderr
+    assert "0 interactions, 3 follow-ups." in result.stderr
+    assert strip_stamp(ties("--db", other, "export", "--format", "json").stdout) == (
+        strip_stamp(first))
+    again = ties("--db", other, "import", "-", input=first)
+    assert again.exit_code == 0, again.stderr
+    assert strip_stamp(ties("--db", other, "export", "--format", "json").stdout) == (
+        strip_stamp(first))
+
+
+def test_a_store_that_has_one_of_two_same_promises_gets_the_other_from_the_file(
+        ties, tmp_path):
+    """Each promise here stands for one of the file's: with one "call" here, a file
+    holding two adds the second, and a third import adds nothing."""
+    doc = json.loads(_promised_twice(ties, tmp_path / "one.db"))
+    other = str(tmp_path / "other.db")
+    assert ties("--db", other, "add", "Ana", "--no-log").exit_code == 0
+    assert ties("--db", other, "follow-up", "Ana", "call").exit_code == 0
+    for _ in range(2):
+        result = ties("--db", other, "import", "-", input=json.dumps(doc))
+        assert result.exit_code == 0, result.stderr
+        back = json.loads(ties("--db", other, "export", "--format", "json").stdout)
+        assert sorted((f["text"], f["due"] or "") for f in back["follow_ups"]) == [
+            ("call", ""), ("call", ""), ("call", "2025-03-20")]
+
+
+def test_a_promise_made_twice_survives_a_backup_and_restore(ties, db_path, tmp_path):
+    """On PostgreSQL a backup is a ties JSON file and a restore plans it like an import:
+    the second "call" was dropped there too."""
+    first = _promised_twice(ties, db_path)
+    target = str(tmp_path / "backup")
+    assert ties("backup", target).exit_code == 0
+    assert ties("follow-up", "Ana", "later").exit_code == 0
+    restored = ties("restore", target, "--yes")
+    assert restored.exit_code == 0, restored.stderr
+    back = json.loads(ties("export", "--format", "json").stdout)
+    assert back["follow_ups"] == json.loads(first)["follow_ups"]  # "later" gone, ids kept

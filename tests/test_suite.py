@@ -16,6 +16,21 @@ def test_the_cli_runner_builds_the_app_once(ties):
     assert after.misses == before.misses and after.hits == before.hits + 2
 
 
+def test_every_ties_module_is_loaded_before_any_test_so_a_seed_draws_the_same_examples():
+    """Regression (the deep lifecycle test failed only in long combined runs): hypothesis
+    draws some values from the literals of the project's modules loaded at the time, and
+    ties loads most of its modules inside commands, so the same seed drew other examples
+    after other tests. conftest loads every module first."""
+    import pkgutil
+
+    import ties
+    from conftest import LOADED_FIRST
+
+    every = {m.name for m in pkgutil.walk_packages(ties.__path__, "ties.")}
+    assert len(every) > 40  # the walk finds the subpackages' modules too
+    assert every - LOADED_FIRST == set()
+
+
 def test_every_hypothesis_test_is_derandomized_and_blind_to_the_clock():
     """conftest's 'deterministic' profile reaches every property test: CI draws the same
     examples as a laptop, and no deadline or 'too slow' check depends on the machine.

@@ -18,7 +18,8 @@ is **merged** with it: it adds to that earlier one, and is counted and shown as 
 
 A ties JSON file also brings history, planned by `plan_history` once its people are
 placed: each interaction and follow-up is **created**, or **skipped** with its reason
-(already here, the same as one earlier in the file, or its people matched no one here);
+(already here, or its people matched no one here: the file's copies of one beyond those
+here are created, so something done twice stays twice);
 each setting is **set** (you have the default), **unchanged** (yours is the same) or a
 **conflict** (yours differs, and is kept). A file read into an empty store keeps every
 id (`plan_kept`).
@@ -473,15 +474,17 @@ def _who(people: list[int], names: dict[int, str]) -> str:
 
 def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups: Iterable,
                  settings: dict[str, str], *, here_interactions: dict[tuple, list[int]],
-                 here_promises: dict[tuple, int], your_settings: dict[str, str]) -> Plan:
+                 here_promises: dict[tuple, list[int]], your_settings: dict[str, str]
+                 ) -> Plan:
     """Add to `result` (the plan for `records`, the file's people) what becomes of the
     file's interactions, follow-ups and settings. An interaction is already here when one
     on the same day, by the same channel, with the same note and people is
     (`here_interactions`: (day, channel, note, people ids sorted) -> their ids; as many of
     the file's as are here are matched, the rest created); a follow-up
     when the same person has the same promise with the same due date (`here_promises`:
-    (person id, text, due) -> its id). `your_settings` holds the settings you have set,
-    in their stored form. Returns `result`."""
+    (person id, text, due) -> their ids; counted the same way, so a promise made twice
+    comes back twice). `your_settings` holds the settings you have set, in their stored
+    form. Returns `result`."""
     from ties.core import settings as spec
     from ties.core.errors import TiesError
 
@@ -521,7 +524,9 @@ def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups
                         sources=[replace(s, person=placed[s.person])
                                  for s in getattr(item, "sources", ())])
         result.interactions.append(step)
-    earlier = {}
+    # The same for promises: one made twice (say "call Ana", done last month and made
+    # again) is two, and each of the file's copies beyond those here is created.
+    promised = {key: list(found) for key, found in here_promises.items()}
     for item in follow_ups:
         position = f"follow-up {item.id}"
         people, missing = where([item.person])
@@ -531,15 +536,11 @@ def plan_history(result: Plan, records: list, interactions: Iterable, follow_ups
             step = Step("follow-up", position, "skip", missing)
         elif not item.text:
             step = Step("follow-up", position, "skip", "it promises nothing (no text)")
-        elif key in here_promises:
+        elif promised.get(key):
             step = Step("follow-up", position, "skip",
-                        f"already here as #{here_promises[key]} (same person, text and due "
-                        "date)", people=people)
-        elif key in earlier:
-            step = Step("follow-up", position, "skip",
-                        f"the same as {earlier[key]} earlier in the file", people=people)
+                        f"already here as #{promised[key].pop(0)} (same person, text and "
+                        "due date)", people=people)
         else:
-            earlier[key] = position
             due = f", due {item.due.isoformat()}" if item.due else ""
             step = Step("follow-up", position, "create",
                         f"for {_who(people, names)}{due}, not here yet", record=item,

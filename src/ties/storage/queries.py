@@ -467,12 +467,13 @@ def logged_by_hand(conn: Connection, since: date, until: date
     return found
 
 
-def promises_by_key(conn: Connection) -> dict[tuple, int]:
-    """Every follow-up's id by (person id, text, due date or None); the oldest first."""
-    found: dict[tuple, int] = {}
+def promises_by_key(conn: Connection) -> dict[tuple, list[int]]:
+    """Every follow-up's id by (person id, text, due date or None), oldest first: a
+    promise made twice is there twice."""
+    found: dict[tuple, list[int]] = {}
     for fid, pid, text, due in conn.execute(
             "SELECT id, person_id, text, due FROM follow_up ORDER BY id"):
-        found.setdefault((pid, text, str(due)[:10] if due else None), fid)
+        found.setdefault((pid, text, str(due)[:10] if due else None), []).append(fid)
     return found
 
 
