@@ -181,6 +181,25 @@ def test_backup_is_a_checked_private_json_export_that_restores_exactly(ties, db_
 
 
 @postgres
+def test_a_restore_drops_the_replaced_stores_kept_week_lists_and_the_next_write_rebuilds(
+        ties, db_path, tmp_path):
+    """A JSON backup carries no week lists: the replaced store's would name its people
+    (Bo, @2, added after the backup), so the restore drops them and the next write
+    rebuilds the weeks from the restored history."""
+    ties("add", "Ana Lima", "--type", "strategic")
+    target = tmp_path / "b.json"
+    assert ties("backup", str(target)).exit_code == 0
+    ties("add", "Bo Chen", "--type", "social")
+    ties("log", "Bo", "--note", "coffee")
+    assert rows(db_path, "SELECT count(*) FROM week_list") != [(0,)]
+    assert ties("restore", str(target), "--yes").exit_code == 0
+    assert rows(db_path, "SELECT count(*) FROM week_list") == [(0,)]
+    ties("log", "Ana", "--note", "call")
+    kept = rows(db_path, "SELECT people FROM week_list")
+    assert kept and all(p in ("", "1") for (p,) in kept)
+
+
+@postgres
 def test_restore_refuses_a_file_that_is_not_a_ties_backup(ties, db_path, tmp_path):
     ties("add", "Ana")
     bad = tmp_path / "x.json"

@@ -1381,12 +1381,15 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
         InteractionSource,
         JobChange,
         Setting,
+        WeekList,
     )
 
     # Rows that point at others first, so that no foreign key is left dangling meanwhile.
+    # The weeks' kept lists go too: they were the replaced store's (the next write
+    # rebuilds them from the restored history).
     for model in (InteractionSource, InteractionPerson, Tag, PersonContact, FollowUp,
                   ImportFill, ImportSetting, JobChange, ImportValue,
-                  PersonStats, Interaction, Person, ImportBatch, Setting):
+                  PersonStats, Interaction, Person, ImportBatch, Setting, WeekList):
         session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
 
