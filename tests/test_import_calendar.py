@@ -1002,6 +1002,7 @@ def test_simple_series_are_expanded_without_the_library_at_under_half_its_work()
     ("RRULE:FREQ=WEEKLY;UNTIL=20250312T000000",),  # a floating UNTIL of a zoned start
     ("RRULE:FREQ=WEEKLY", "EXDATE;VALUE=DATE:20250310"),  # an EXDATE of another kind
     ("RRULE:FREQ=WEEKLY", "RRULE:FREQ=DAILY"),  # two rules
+    ("RRULE:FREQ=DAILY;COUNT=3;UNTIL=20250305T000000Z",),  # both ends, which RFC 5545 forbids
 ])
 def test_a_series_the_direct_expansion_does_not_read_goes_through_the_library(lines):
     from icalendar import Calendar

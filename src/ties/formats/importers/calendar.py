@@ -843,6 +843,8 @@ def _simple_series(event, floating_placed: bool, library_now: datetime):
     if counts is not None and (len(counts) != 1 or int(counts[0]) < 1):
         return None
     untils = rule.get("UNTIL")
+    if counts is not None and untils is not None:
+        return None  # both, which RFC 5545 forbids: the library's own reading
     until = None
     if untils is not None:
         if len(untils) != 1:
