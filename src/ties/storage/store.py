@@ -332,17 +332,28 @@ _STATS_COLUMNS = ("person_id", "interactions", "first_contact", "last_contact", 
 
 def refresh_stats(session: Session, person_ids: Iterable[int] | None) -> None:
     """Recompute person_stats for these people (None: everyone) from their interactions:
-    set-based, a delete and an insert from one aggregate SELECT per chunk of 500."""
+    set-based, a delete and an insert from one aggregate SELECT per chunk of 500.
+
+    When they are at least half of everyone (a calendar of the people you know), everyone's
+    are recomputed instead: one pass over all the links in table order is cheaper than a
+    lookup of each of their interactions by person (0.13 s against 0.45 s per read of the
+    benchmark calendar's 114,744 links), and everyone else's come out as they were kept."""
     from sqlalchemy import bindparam, delete, insert
 
     stats = PersonStats.__table__
-    once = dialect.of(raw(session)).materialized
+    conn = raw(session)
+    once = dialect.of(conn).materialized
+    if person_ids is not None:
+        person_ids = list(dict.fromkeys(person_ids))
+        if len(person_ids) > 1 and 2 * len(person_ids) >= conn.execute(
+                "SELECT count(*) FROM person").fetchone()[0]:
+            person_ids = None
     if person_ids is None:
         session.execute(delete(stats))
         session.execute(insert(stats).from_select(_STATS_COLUMNS, _stats_rows(False, once)))
         _refresh_rhythms(session, None)
         return
-    ids = list(dict.fromkeys(person_ids))
+    ids = person_ids
     gone = delete(stats).where(stats.c.person_id.in_(bindparam("ids", expanding=True)))
     fresh = insert(stats).from_select(_STATS_COLUMNS, _stats_rows(True, once))
     for chunk in chunks(ids):
