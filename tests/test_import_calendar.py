@@ -876,11 +876,11 @@ def read_both_ways(items: list[str], head: str, zone: str):
 
     data = ics(*items, head=head)
     fast = sightings(data, zone=ZoneInfo(zone))
-    calendar._DIRECT = False
+    calendar._DIRECT = calendar._DIRECT_SERIES = False
     try:
         slow = sightings(data, zone=ZoneInfo(zone))
     finally:
-        calendar._DIRECT = True
+        calendar._DIRECT = calendar._DIRECT_SERIES = True
     return fast, slow
 
 
@@ -901,6 +901,122 @@ def test_single_events_read_directly_give_what_the_expansion_gives(items, head, 
 def test_single_events_read_directly_give_what_the_expansion_gives_deep(items, head, zone):
     fast, slow = read_both_ways(items, head, zone)
     assert (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+# Simple series expanded by dateutil, as the library expands them: around TODAY, across
+# both DST changes of March 2025 (9 March in the US, 30 March in Europe), in several
+# zones, with EXDATEs of every kind, COUNT and UNTIL, all-day, and a start the rule does
+# not give (DTSTART counts all the same).
+series_starts = st.sampled_from([
+    "DTSTART;TZID=Europe/Berlin:20250224T090000", "DTSTART;TZID=Europe/Berlin:20250313T233000",
+    "DTSTART;TZID=America/New_York:20250301T213000", "DTSTART:20250303T090000Z",
+    "DTSTART:20250310T230000Z", "DTSTART;VALUE=DATE:20250301", "DTSTART;VALUE=DATE:20250314",
+    "DTSTART:20250305T100000", "DTSTART;TZID=America/New_York:20250309T020000",
+    "DTSTART;TZID=Europe/Berlin:20250329T023000", "DTSTART;TZID=Europe/Berlin:20250316T090000"])
+series_rules = st.sampled_from([
+    "RRULE:FREQ=DAILY", "RRULE:FREQ=DAILY;COUNT=5", "RRULE:FREQ=DAILY;INTERVAL=3",
+    "RRULE:FREQ=WEEKLY", "RRULE:FREQ=WEEKLY;BYDAY=MO,TH", "RRULE:FREQ=WEEKLY;COUNT=3",
+    "RRULE:FREQ=DAILY;UNTIL=20250310T080000Z", "RRULE:FREQ=DAILY;UNTIL=20250312",
+    "RRULE:FREQ=DAILY;UNTIL=20250312T000000", "RRULE:FREQ=MONTHLY;BYMONTHDAY=1,14",
+    "RRULE:FREQ=DAILY;COUNT=0", "RRULE:FREQ=WEEKLY;WKST=SU;BYDAY=SU",
+    "RRULE:FREQ=DAILY;BYSETPOS=1", "RRULE:FREQ=YEARLY;BYMONTH=3"])
+series_extras = st.lists(st.sampled_from([
+    "EXDATE;TZID=Europe/Berlin:20250306T090000", "EXDATE:20250306T080000Z",
+    "EXDATE:20250311T090000Z", "EXDATE;VALUE=DATE:20250307", "EXDATE:20250308T100000",
+    "EXDATE;TZID=America/New_York:20250310T213000", "EXDATE:20250304T090000Z,20250305T090000Z",
+    "EXDATE;TZID=Europe/Berlin:20250314T233000", "DTEND:20250303T100000Z",
+    "DURATION:PT1H", "DURATION:-PT1H", "DTEND;VALUE=DATE:20250302", "STATUS:CANCELLED",
+    "RDATE:20250312T090000Z"]), max_size=3, unique=True)
+simple_series = st.builds(lambda uid, start, rule, more, people: event(
+    f"s{uid}", start, rule, *more, attendees=[f"ATTENDEE:{p}" for p in people]),
+    st.integers(0, 3), series_starts, series_rules, series_extras, attendee_lists)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(simple_series, max_size=4), heads, zones)
+def test_simple_series_expanded_directly_give_what_the_library_gives(items, head, zone):
+    fast, slow = read_both_ways(items, head, zone)
+    assert (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+@pytest.mark.slow
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(simple_series, single_events), max_size=8), heads, zones)
+def test_simple_series_expanded_directly_give_what_the_library_gives_deep(items, head, zone):
+    fast, slow = read_both_ways(items, head, zone)
+    assert (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+def test_a_series_start_its_rule_does_not_give_still_happens_read_directly():
+    # 3 March 2025 is a Monday; the rule gives Thursdays: the start counts as well
+    fast, slow = read_both_ways([event("t", "DTSTART:20250303T090000Z",
+                                       "RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=2")],
+                                "PRODID:-//ties tests//EN\r\n", "UTC")
+    assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
+        "ics:t/2025-03-03T09:00:00Z", "ics:t/2025-03-06T09:00:00Z",
+        "ics:t/2025-03-13T09:00:00Z"]
+
+
+def test_a_weekly_series_keeps_its_wall_time_across_the_dst_change_read_directly():
+    items = [event("w", "DTSTART;TZID=America/New_York:20250303T090000",
+                   "RRULE:FREQ=WEEKLY;COUNT=2")]
+    fast, slow = read_both_ways(items, "PRODID:-//ties tests//EN\r\n", "UTC")
+    assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
+        "ics:w/2025-03-03T14:00:00Z", "ics:w/2025-03-10T13:00:00Z"]  # EST, then EDT
+
+
+def test_an_exdate_at_the_same_wall_time_in_utc_takes_the_occurrence_out_as_the_library_does():
+    items = [event("x", "DTSTART;TZID=Europe/Berlin:20250310T090000",
+                   "RRULE:FREQ=DAILY;COUNT=3", "EXDATE:20250311T090000Z")]
+    fast, slow = read_both_ways(items, "PRODID:-//ties tests//EN\r\n", "UTC")
+    assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
+        "ics:x/2025-03-10T08:00:00Z", "ics:x/2025-03-12T08:00:00Z"]
+
+
+def test_simple_series_are_expanded_without_the_library_at_under_half_its_work():
+    """A regression of a 5,000-event calendar's 500 weekly series costing a second in
+    recurring-ical-events: a series without overrides is expanded by dateutil directly."""
+    from ties.formats.importers import calendar
+
+    data = ics(*(event(f"w{n}", f"DTSTART;TZID=Europe/Berlin:2024{1 + n % 12:02d}01T090000",
+                       "DTEND;TZID=Europe/Berlin:20240101T100000" if n == 0 else
+                       "LOCATION:Cafe", "RRULE:FREQ=WEEKLY",
+                       f"EXDATE;TZID=Europe/Berlin:2024{1 + n % 12:02d}15T090000")
+                 for n in range(12)))
+    sightings(data)  # warm
+    direct = calls(lambda: sightings(data))
+    calendar._DIRECT_SERIES = False
+    try:
+        expanded = calls(lambda: sightings(data))
+        slow = sightings(data)
+    finally:
+        calendar._DIRECT_SERIES = True
+    assert sightings(data).found == slow.found
+    assert len(slow.found) > 12 * 10
+    assert direct * 2 < expanded  # the parse included, which both share
+
+
+@pytest.mark.parametrize("lines", [
+    ("RRULE:FREQ=WEEKLY", "RDATE:20250311T090000Z"),  # an RDATE
+    ("RRULE:FREQ=WEEKLY;BYSETPOS=1;BYDAY=MO",),  # a part it does not read itself
+    ("RRULE:FREQ=WEEKLY;UNTIL=20250312T000000",),  # a floating UNTIL of a zoned start
+    ("RRULE:FREQ=WEEKLY", "EXDATE;VALUE=DATE:20250310"),  # an EXDATE of another kind
+    ("RRULE:FREQ=WEEKLY", "RRULE:FREQ=DAILY"),  # two rules
+    ("RRULE:FREQ=DAILY;COUNT=3;UNTIL=20250305T000000Z",),  # both ends, which RFC 5545 forbids
+])
+def test_a_series_the_direct_expansion_does_not_read_goes_through_the_library(lines):
+    from icalendar import Calendar
+
+    from ties.formats.importers.calendar import _simple_series
+
+    cal = Calendar.from_ical(ics(event("l", "DTSTART;TZID=Europe/Berlin:20250303T090000",
+                                       *lines)))
+    (item,) = cal.walk("VEVENT")
+    assert _simple_series(item, False, datetime(2025, 3, 14, 23, 59)) is None
+    plain = Calendar.from_ical(ics(event("l", "DTSTART;TZID=Europe/Berlin:20250303T090000",
+                                         "RRULE:FREQ=WEEKLY")))
+    (item,) = plain.walk("VEVENT")
+    assert len(list(_simple_series(item, False, datetime(2025, 3, 14, 23, 59)))) == 2
 
 
 def test_a_floating_single_event_under_x_wr_timezone_is_placed_in_that_zone():

@@ -196,3 +196,52 @@ def test_the_learned_rhythm_equals_a_recomputation_after_import_undo_merge_edit_
     _stats_equal_recomputation(db_path)
     assert ties("restore", str(backup), "--yes").exit_code == 0
     assert [r[-2:] for r in _stats_equal_recomputation(db_path)] == [(14, 3)]
+
+
+def test_refreshing_stats_looks_each_interaction_up_once_per_person(tmp_path):
+    """The stats of the people an import touched read their interactions once: a regression
+    of the refresh that joined them three times (your latest day, your latest interaction
+    on it, the counts), each a lookup per row, 1.1 s of a 29,000-interaction calendar."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    from ties.storage import dialect
+
+    conn = db.open_store(tmp_path / "s.db")
+    query = store._stats_rows(True, dialect.of(conn).materialized).params(ids=[1, 2])
+    sql = str(query.compile(dialect=sqlite_dialect.dialect(),
+                            compile_kwargs={"literal_binds": True}))
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    lookups = [step for step in plan if "interaction" in step and "person" not in step]
+    if sqlite3.sqlite_version_info >= (3, 35):
+        assert len(lookups) == 1, plan
+    assert len(conn.execute(sql).fetchall()) == 0  # no such people: no rows
+
+
+@pytest.mark.parametrize("asked, everyone", [(2, 4), (1, 4), (3, 4), (2, 5), (1, 2)])
+def test_refreshing_the_stats_of_half_of_everyone_or_more_recomputes_everyone_in_one_pass(
+        tmp_path, asked, everyone):
+    """Half of everyone or more (a calendar of the people you know): one pass over all the
+    links, cheaper than a lookup per link; fewer, or one person (a log): only theirs, chunk
+    by chunk. Either way the stats equal a recomputation."""
+    from sqlalchemy import event
+
+    conn = db.open_store(tmp_path / "s.db")
+    session = db.orm_session(conn)
+    session.begin()
+    ids = [store.add_person(session, name=f"P{n}", fields={}, tags=[], today=TODAY,
+                            first=InteractionRecord(when=TODAY - timedelta(days=n)))
+           for n in range(everyone)]
+    seen: list[str] = []
+    engine = session.get_bind()
+    listen = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        store.refresh_stats(session, ids[:asked])
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    filtered = any("person_stats" in sql and "person_id IN (" in sql for sql in seen)
+    assert filtered == (asked == 1 or 2 * asked < everyone), seen
+    kept = session.connection().exec_driver_sql(STATS).fetchall()
+    store.refresh_stats(session, None)
+    assert session.connection().exec_driver_sql(STATS).fetchall() == kept
+    session.rollback()

@@ -22,7 +22,7 @@ from ties.core.names import fold
 from ties.core.personfields import LEARNED_AT, TALKING_POINTS
 from ties.core.reconcile import IMPORT_FIELDS  # the person fields an import may set
 from ties.core.records import InteractionRecord
-from ties.storage import queries
+from ties.storage import dialect, queries
 from ties.storage.chunks import chunks, marks
 from ties.storage.models import (
     FollowUp,
@@ -277,40 +277,50 @@ def delete_interaction(session: Session, interaction_id: int) -> None:
 
 # Per-person stats ------------------------------------------------------------------
 
-def _stats_rows(some: bool):
+def _stats_rows(some: bool, materialized: str = ""):
     """person_stats rows recomputed from the interactions, as one SELECT: count, first
     and last contact, gave and received with their latest dates, in person and by voice,
     and their streak: how many interactions they started after your latest one (the
     latest by date, then id). Everyone's, or with `some` only the people in the list
-    bound as `ids`."""
+    bound as `ids`.
+
+    Each person's interactions are read once (`rows`, one lookup of the interaction per
+    person in it) and the three parts (your latest day, your latest interaction on it,
+    the counts) read that: SQLite otherwise joined the interactions three times, each a
+    lookup per row (1.1 s of a 29,000-interaction calendar import, now 0.5 s).
+    `materialized`: the dialect's word that keeps SQLite from copying `rows` into each
+    reader (`dialect.Sqlite.materialized`; PostgreSQL builds a CTE read three times once)."""
     from sqlalchemy import and_, bindparam, case, func, not_, or_, select
 
     i, ip, p = Interaction.__table__, InteractionPerson.__table__, Person.__table__
-    mine_where = [not_(i.c.they_reached_out)]
+    read = (select(ip.c.person_id.label("pid"), i.c.id, i.c.date, i.c.they_reached_out,
+                   i.c.gave, i.c.received, i.c.channel)
+            .join_from(ip, i, i.c.id == ip.c.interaction_id))
     if some:
-        mine_where.append(ip.c.person_id.in_(bindparam("ids", expanding=True)))
-    mine_day = (select(ip.c.person_id.label("pid"), func.max(i.c.date).label("day"))
-                .join_from(ip, i, i.c.id == ip.c.interaction_id).where(*mine_where)
-                .group_by(ip.c.person_id).cte("mine_day"))
-    mine = (select(mine_day.c.pid, mine_day.c.day, func.max(i.c.id).label("iid"))
-            .join_from(mine_day, ip, ip.c.person_id == mine_day.c.pid)
-            .join(i, and_(i.c.id == ip.c.interaction_id, i.c.date == mine_day.c.day,
-                          not_(i.c.they_reached_out)))
+        read = read.where(ip.c.person_id.in_(bindparam("ids", expanding=True)))
+    r = read.cte("rows")
+    if materialized:
+        r = r.prefix_with(materialized.strip())
+    mine_day = (select(r.c.pid, func.max(r.c.date).label("day"))
+                .where(not_(r.c.they_reached_out)).group_by(r.c.pid).cte("mine_day"))
+    mine = (select(mine_day.c.pid, mine_day.c.day, func.max(r.c.id).label("iid"))
+            .join_from(mine_day, r, and_(r.c.pid == mine_day.c.pid, r.c.date == mine_day.c.day,
+                                         not_(r.c.they_reached_out)))
             .group_by(mine_day.c.pid, mine_day.c.day).cte("mine"))
 
     def count(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    after_mine = or_(mine.c.day.is_(None), i.c.date > mine.c.day,
-                     and_(i.c.date == mine.c.day, i.c.id > mine.c.iid))
-    rows = (select(p.c.id, func.count(i.c.id), func.min(i.c.date), func.max(i.c.date),
-                   count(i.c.gave), count(i.c.received),
-                   func.max(case((i.c.gave, i.c.date))), func.max(case((i.c.received, i.c.date))),
-                   count(and_(i.c.they_reached_out, after_mine)),
-                   count(i.c.channel.in_(("in-person", "event"))),
-                   count(i.c.channel.in_(("call", "video"))))
+    after_mine = or_(mine.c.day.is_(None), r.c.date > mine.c.day,
+                     and_(r.c.date == mine.c.day, r.c.id > mine.c.iid))
+    rows = (select(p.c.id, func.count(r.c.id), func.min(r.c.date), func.max(r.c.date),
+                   count(r.c.gave), count(r.c.received),
+                   func.max(case((r.c.gave, r.c.date))), func.max(case((r.c.received, r.c.date))),
+                   count(and_(r.c.they_reached_out, after_mine)),
+                   count(r.c.channel.in_(("in-person", "event"))),
+                   count(r.c.channel.in_(("call", "video"))))
             .select_from(p).outerjoin(mine, mine.c.pid == p.c.id)
-            .outerjoin(ip, ip.c.person_id == p.c.id).outerjoin(i, i.c.id == ip.c.interaction_id)
+            .outerjoin(r, r.c.pid == p.c.id)
             .group_by(p.c.id))
     return rows.where(p.c.id.in_(bindparam("ids", expanding=True))) if some else rows
 
@@ -322,18 +332,30 @@ _STATS_COLUMNS = ("person_id", "interactions", "first_contact", "last_contact", 
 
 def refresh_stats(session: Session, person_ids: Iterable[int] | None) -> None:
     """Recompute person_stats for these people (None: everyone) from their interactions:
-    set-based, a delete and an insert from one aggregate SELECT per chunk of 500."""
+    set-based, a delete and an insert from one aggregate SELECT per chunk of 500.
+
+    When they are at least half of everyone (a calendar of the people you know), everyone's
+    are recomputed instead: one pass over all the links in table order is cheaper than a
+    lookup of each of their interactions by person (0.13 s against 0.45 s per read of the
+    benchmark calendar's 114,744 links), and everyone else's come out as they were kept."""
     from sqlalchemy import bindparam, delete, insert
 
     stats = PersonStats.__table__
+    conn = raw(session)
+    once = dialect.of(conn).materialized
+    if person_ids is not None:
+        person_ids = list(dict.fromkeys(person_ids))
+        if len(person_ids) > 1 and 2 * len(person_ids) >= conn.execute(
+                "SELECT count(*) FROM person").fetchone()[0]:
+            person_ids = None
     if person_ids is None:
         session.execute(delete(stats))
-        session.execute(insert(stats).from_select(_STATS_COLUMNS, _stats_rows(False)))
+        session.execute(insert(stats).from_select(_STATS_COLUMNS, _stats_rows(False, once)))
         _refresh_rhythms(session, None)
         return
-    ids = list(dict.fromkeys(person_ids))
+    ids = person_ids
     gone = delete(stats).where(stats.c.person_id.in_(bindparam("ids", expanding=True)))
-    fresh = insert(stats).from_select(_STATS_COLUMNS, _stats_rows(True))
+    fresh = insert(stats).from_select(_STATS_COLUMNS, _stats_rows(True, once))
     for chunk in chunks(ids):
         session.execute(gone, {"ids": chunk})
         session.execute(fresh, {"ids": chunk})

@@ -4,8 +4,10 @@ of an event with at least one other attendee.
 Pure: bytes in, records out; the store, the matching of addresses to people and the plan
 are the import pipeline's. icalendar parses the file (folding, escapes, VTIMEZONE, Windows
 zone names such as "Pacific Standard Time") and recurring-ical-events expands recurring
-events (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides); both are imported when a calendar
-is read, never at start-up.
+events (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides); a simple series (one plain RRULE,
+EXDATEs, no override) is expanded by dateutil's rrule directly, as that library would
+(`_simple_series`, held equal to it by a hypothesis test), at a fraction of its cost. All
+are imported when a calendar is read, never at start-up.
 
 The rules (docs/import.md says them for users):
 - An occurrence counts once it has started (by `now`; by the end of `today` without one);
@@ -465,12 +467,19 @@ class _Reader:
         # placing a floating time; a start before its window) goes through it as before.
         floating_placed = cal.get("X-WR-TIMEZONE") is not None
         single: list = []
+        simple: list = []  # (event, its occurrences' starts): series without overrides
         if _DIRECT:
             for uid, event in cores.items():
-                if events[uid] == 1 and uid not in too_often \
-                        and _happens_once(event, floating_placed):
+                if events[uid] != 1 or uid in too_often:
+                    continue
+                if _happens_once(event, floating_placed):
                     single.append(event)
                     unreadable.add(id(event))  # out of the expansion's calendar
+                elif _DIRECT_SERIES:
+                    starts = _simple_series(event, floating_placed, self._library_now())
+                    if starts is not None:
+                        simple.append((event, starts))
+                        unreadable.add(id(event))
         if too_often or unreadable:
             _remove(cal, too_often, unreadable)
         try:
@@ -478,8 +487,8 @@ class _Reader:
         except Exception as exc:  # noqa: BLE001 - the library's own refusals of a file
             raise BadFile(f"This calendar can't be read ({_first_line(exc)}). Export it "
                           "again as .ics.") from None
-        seen = set()
-        every = [*single, *query.series]
+        seen = {str(event["UID"]) for event, _ in simple}
+        every = [*single, *simple, *query.series]
         for n, item in enumerate(every, 1):
             if n <= len(single):
                 start = item["DTSTART"].dt
@@ -488,6 +497,8 @@ class _Reader:
                     self.out.skip(TOO_OFTEN)
                 else:
                     self.occurrence(self.about(item), start, start)
+            elif n <= len(single) + len(simple):
+                self.simple_series(*item)
             else:
                 seen.add(str(item.uid))
                 self.series(item, cores.get(str(item.uid)))
@@ -527,6 +538,24 @@ class _Reader:
         if not found:
             start = core.get("DTSTART") if core is not None else None
             later = start is not None and not self._started(start.dt)
+            self.out.skip(FUTURE if later else NOTHING_LEFT)
+
+    def simple_series(self, event, starts) -> None:
+        """A series `_simple_series` expanded (its starts up to now, in order), read as
+        `series` reads the expansion's."""
+        common = None
+        found = False
+        for when in islice(starts, MAX_OCCURRENCES + 1):
+            found = True
+            self.budget -= 1
+            if self.budget < 0:
+                self.out.skip(TOO_OFTEN)
+                return
+            if common is None:
+                common = self.about(event)
+            self.occurrence(common, when, when)
+        if not found:
+            later = not self._started(event["DTSTART"].dt)
             self.out.skip(FUTURE if later else NOTHING_LEFT)
 
     def _library_now(self):
@@ -719,6 +748,7 @@ def _never_matches(rule) -> bool:
 
 
 _DIRECT = True  # single events read without the expansion (a test compares both ways)
+_DIRECT_SERIES = True  # and simple series expanded by dateutil directly (the same test)
 _FIRST_DIRECT = date(1901, 1, 1)  # the expansion's window opens in 1900: earlier goes there
 
 
@@ -745,6 +775,138 @@ def _happens_once(event, floating_placed: bool) -> bool:
             return False
         return start.date() >= _FIRST_DIRECT
     return isinstance(start, date) and start >= _FIRST_DIRECT
+
+
+# The parts of an RRULE the direct expansion reads as the library does; any other part
+# (BYSETPOS, BYWEEKNO, BYYEARDAY, BYHOUR, ...) goes through the library.
+_SIMPLE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
+                 "WKST"}
+
+
+def _simple_series(event, floating_placed: bool, library_now: datetime):
+    """The starts of a simple series up to now, as recurring-ical-events would give them,
+    or None for a series it must expand. Simple: one RRULE of the parts above (a positive
+    COUNT; an UNTIL in UTC for a zoned start, a date for an all-day one), no RDATE, EXRULE
+    or override, a start in an IANA zone (or UTC) or a date, in the expansion's window,
+    an end of its kind not before it (a DURATION only for a timed start), and EXDATEs of
+    the start's own kind; under X-WR-TIMEZONE nothing in UTC (which it would move into
+    that zone).
+
+    As the library: DTSTART is the first occurrence even when the rule does not give it
+    (unless it is after UNTIL); an EXDATE takes out an occurrence at the same instant, or
+    at the same wall time, or on its date; an occurrence counts when it starts before the
+    library's bound (now's wall time and a day, read in the event's own zone). Lazy: the
+    rule is not expanded beyond that bound. A hypothesis test compares both on generated
+    series (tests/test_import_calendar.py)."""
+    from zoneinfo import ZoneInfo
+
+    if any(event.get(p) is not None for p in ("RDATE", "RECURRENCE-ID", "EXRULE")):
+        return None
+    rule = event.get("RRULE")
+    if rule is None or isinstance(rule, list) or not set(rule) <= _SIMPLE_PARTS:
+        return None
+    start = event["DTSTART"].dt
+    timed = isinstance(start, datetime)
+    if timed:
+        zone = start.tzinfo
+        if not isinstance(zone, ZoneInfo) and zone is not UTC:
+            return None
+        if floating_placed and start.tzname().upper() == "UTC":
+            return None
+    if (start.date() if timed else start) < _FIRST_DIRECT:
+        return None
+    end = event.get("DTEND")
+    if end is not None:
+        try:
+            if type(end.dt) is not type(start) or end.dt < start:
+                return None
+        except TypeError:
+            return None
+    length = event.get("DURATION")
+    if length is not None and not (timed and isinstance(length.dt, timedelta)
+                                   and length.dt >= timedelta()):
+        return None  # an all-day series with a DURATION: the library's own reading
+    excluded: set = set()
+    for listed in _listed(event.get("EXDATE")):
+        for value in getattr(listed, "dts", ()):
+            day = value.dt
+            if type(day) is not type(start):
+                return None
+            if timed:
+                if day.tzinfo is None or floating_placed and day.tzname().upper() == "UTC":
+                    return None
+                excluded |= _ids(day)
+            else:
+                excluded.add(day)
+    spelled = rule.to_ical().decode()
+    counts = rule.get("COUNT")
+    if counts is not None and (len(counts) != 1 or int(counts[0]) < 1):
+        return None
+    untils = rule.get("UNTIL")
+    if counts is not None and untils is not None:
+        return None  # both, which RFC 5545 forbids: the library's own reading
+    until = None
+    if untils is not None:
+        if len(untils) != 1:
+            return None
+        until = untils[0]
+        if timed and not (isinstance(until, datetime) and until.tzinfo is not None
+                          and until.utcoffset() == timedelta()):
+            return None
+        if not timed and (isinstance(until, datetime) or not isinstance(until, date)):
+            return None
+    from dateutil.rrule import rrulestr
+
+    first = start if timed else datetime.combine(start, time())
+    try:
+        expanded = rrulestr(spelled, dtstart=first)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    bound = library_now + timedelta(days=1)
+    if timed:
+        bound = bound.replace(tzinfo=start.tzinfo)
+    return _starts(expanded, first, start, timed, bound, until, excluded)
+
+
+def _starts(expanded, first, start, timed: bool, bound, until, excluded: set):
+    """The starts a simple series gives before `bound` (see `_simple_series`)."""
+    if until is not None and not timed:
+        until = datetime.combine(until, time())
+    seen: set = set()
+    queue = []
+    if until is None or first <= until:
+        queue.append(first)
+    for when in _merged(queue, expanded):
+        if when >= bound:
+            return
+        if when in seen:
+            continue
+        seen.add(when)
+        if timed:
+            if _ids(when) & excluded:
+                continue
+            yield when
+        else:
+            day = when.date()
+            if day in excluded:
+                continue
+            yield day
+
+
+def _merged(first: list, expanded):
+    """DTSTART (when it counts) and the rule's starts, in order."""
+    pending = list(first)
+    for when in expanded:
+        while pending and pending[0] <= when:
+            yield pending.pop(0)
+        yield when
+    yield from pending
+
+
+def _ids(when: datetime) -> set:
+    """What an occurrence or an EXDATE is recognised by, as recurring-ical-events
+    recognises it: its instant in UTC and its wall time, both without a zone."""
+    return {when.astimezone(UTC).replace(tzinfo=None), when.replace(tzinfo=None)}
 
 
 def _remove(cal, uids: set[str], events: set[int]) -> None:
