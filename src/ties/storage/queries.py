@@ -870,6 +870,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
     birthday, kparams = _birthday_sql(today)
     stale, sparams = _stale_sql(today)
     job, jparams = _job_sql(today)
+    fading, fparams = _fading_sql(since, cadence, [today.isoformat()], cparams)
     return (
         f"CAST({days} AS DOUBLE PRECISION) / ({cadence}) "
         "* ? * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
@@ -883,7 +884,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
         f"+ CASE WHEN {stale} THEN ? ELSE 0 END "
         f"+ CASE WHEN {job} THEN ? ELSE 0 END "
         "+ ? * coalesce(f.undated, 0) "
-        f"+ CASE WHEN {_fading_sql(since, cadence)} THEN ? ELSE 0 END AS bonus",
+        f"+ CASE WHEN {fading} THEN ? ELSE 0 END AS bonus",
         cparams + [float(scoring.DUE_POINTS), settings["weight.strategic"],
                    settings["weight.social"], settings["weight.tactical"],
                    float(scoring.UNRETURNED_POINTS), int(scoring.YOUR_TURN_STREAK),
@@ -894,23 +895,23 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
                    float(scoring.ASK_HOW_TO_HELP_POINTS), *kparams,
                    float(scoring.BIRTHDAY_POINTS), *sparams, float(scoring.STALE_PROMISE_POINTS),
                    *jparams, float(scoring.JOB_POINTS),
-                   float(scoring.UNDATED_PROMISE_POINTS), today.isoformat(),
-                   *cparams, float(scoring.FADING_POINTS)],
+                   float(scoring.UNDATED_PROMISE_POINTS), *fparams,
+                   float(scoring.FADING_POINTS)],
     )
 
 
-def _fading_sql(days: str, interval: str) -> str:
+def _fading_sql(days: str, interval: str, dparams: list, iparams: list) -> tuple[str, list]:
     """Fading or dormant (`rhythm.stage_of`), in SQL, given the days of silence and the
-    expected interval as SQL (person p, person_stats s; a person never in touch is
-    neither). Its parameters are those of `days` and then of `interval`, each used once
-    (the condition is written so)."""
+    expected interval as SQL with their parameters (person p, person_stats s; a person
+    never in touch is neither)."""
     from ties.core.rhythm import DORMANT_AFTER, FADING_FACTOR, FADING_INTERVALS, MIN_GAPS
 
-    return (f"(s.last_contact IS NOT NULL AND (SELECT CASE WHEN d >= i AND (d >= "
+    return (f"(s.last_contact IS NOT NULL AND {days} >= ({interval}) AND ({days} >= "
             f"{int(DORMANT_AFTER)} OR CASE WHEN NOT ({_FIXED_OR_NULL}) AND s.rhythm_days IS "
-            f"NOT NULL AND s.rhythm_gaps >= {int(MIN_GAPS)} THEN d > {int(FADING_FACTOR)} * "
-            f"s.rhythm_days ELSE d > {int(FADING_INTERVALS)} * i END) THEN 1 ELSE 0 "
-            f"END FROM (SELECT {days} AS d, ({interval}) AS i) AS silence) = 1)")
+            f"NOT NULL AND s.rhythm_gaps >= {int(MIN_GAPS)} THEN {days} > "
+            f"{int(FADING_FACTOR)} * s.rhythm_days ELSE {days} > {int(FADING_INTERVALS)} * "
+            f"({interval}) END))",
+            [*dparams, *iparams, *dparams, *dparams, *dparams, *iparams])
 
 
 _FIXED_OR_NULL = f"coalesce({_FIXED}, false)"
