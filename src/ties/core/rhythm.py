@@ -88,7 +88,7 @@ def fading(days_silent: int, typical: int | None, gaps: int, interval: int,
     gaps once their rhythm is learned (it is theirs: a slow pair is not fading at twice a
     faster type's cadence); until then (or with an explicit cadence) more than
     FADING_INTERVALS expected intervals."""
-    if days_silent < interval:
+    if days_silent <= interval:  # past due: on the due day itself they are only due
         return False
     if learned(typical, gaps, fixed):
         return days_silent > FADING_FACTOR * (typical or 0)
@@ -97,12 +97,12 @@ def fading(days_silent: int, typical: int | None, gaps: int, interval: int,
 
 def stage(days_silent: int | None, typical: int | None, gaps: int, interval: int,
           fixed: bool = False) -> str | None:
-    """Where a tie stands on the ladder: None before it is due, then 'due', 'fading',
-    'dormant'. `days_silent` counts from the last contact (None: never in touch, see
-    `stage_of`)."""
+    """Where a tie stands on the ladder: None before it is due, then 'due' (from the due
+    day), 'fading', 'dormant' (both past due: never on the due day itself). `days_silent`
+    counts from the last contact (None: never in touch, see `stage_of`)."""
     if days_silent is None or days_silent < interval:
         return None
-    if days_silent >= DORMANT_AFTER:
+    if days_silent >= DORMANT_AFTER and days_silent > interval:
         return "dormant"
     if fading(days_silent, typical, gaps, interval, fixed):
         return "fading"

@@ -906,7 +906,7 @@ def _fading_sql(days: str, interval: str, dparams: list, iparams: list) -> tuple
     never in touch is neither)."""
     from ties.core.rhythm import DORMANT_AFTER, FADING_FACTOR, FADING_INTERVALS, MIN_GAPS
 
-    return (f"(s.last_contact IS NOT NULL AND {days} >= ({interval}) AND ({days} >= "
+    return (f"(s.last_contact IS NOT NULL AND {days} > ({interval}) AND ({days} >= "
             f"{int(DORMANT_AFTER)} OR CASE WHEN NOT ({_FIXED_OR_NULL}) AND s.rhythm_days IS "
             f"NOT NULL AND s.rhythm_gaps >= {int(MIN_GAPS)} THEN {days} > "
             f"{int(FADING_FACTOR)} * s.rhythm_days ELSE {days} > {int(FADING_INTERVALS)} * "
@@ -1417,7 +1417,7 @@ def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
     cadence_due = d.add_days("coalesce(last_contact, created)", "interval")
     never_met = "imported = 1 AND last_contact IS NULL"  # NEVER_CONTACTED_IMPORT
     # rhythm.stage_of: the ladder, past due (a contact needed to fade or lie dormant)
-    gone = "last_contact IS NOT NULL AND days >= interval"
+    gone = "last_contact IS NOT NULL AND days > interval"
     dormant = f"{gone} AND days >= {int(DORMANT_AFTER)}"
     fading = (f"{gone} AND CASE WHEN fixed = 0 AND rhythm_days IS NOT NULL AND "
               f"rhythm_gaps >= {int(MIN_GAPS)} THEN days > {int(FADING_FACTOR)} * rhythm_days "
