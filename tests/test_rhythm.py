@@ -344,6 +344,16 @@ def test_the_words_for_rhythm_and_silence_order_as_the_due_decision(
         assert silent > f.interval, reason  # how long it has been: only once past due
 
 
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(cadence=st.integers(1, 800), typical=st.integers(1, 800), gaps=st.integers(0, 12),
+       fixed=st.booleans(), silent=st.integers(0, 2000))
+def test_the_words_for_rhythm_and_silence_order_as_the_due_decision_deep(
+        cadence, typical, gaps, fixed, silent):
+    test_the_words_for_rhythm_and_silence_order_as_the_due_decision.hypothesis.inner_test(
+        cadence, typical, gaps, fixed, silent)
+
+
 @settings(max_examples=60, deadline=None)
 @given(stated=st.integers(1, 2000), silent=st.integers(1, 2000))
 def test_lengths_keep_the_order_of_the_days(stated, silent):

@@ -498,7 +498,12 @@ def report_summary(s, today: date, follow: list[dict] | None = None) -> Group:
         lines.append(Text(f"Dormant, once close: {_names(s.once_close)} (silent a year or "
                           "more): worth reconnecting; 'ties next' offers one a week.",
                           style="magenta"))
-    quiet = [n for n in s.dormant if n not in s.once_close]
+    quiet, close = [], list(s.once_close)  # the rest (two people may share a name)
+    for name in s.dormant:
+        if name in close:
+            close.remove(name)
+        else:
+            quiet.append(name)
     if quiet:
         lines.append(Text(f"Dormant: {_names(quiet)} (silent a year or more).", style="dim"))
 
