@@ -52,12 +52,12 @@ def test_next_ranks_and_explains(ties):
     assert first == {
         "id": 1, "name": "Strat Egic", "type": "strategic", "score": first["score"],
         "last_contact": "2024-11-01", "days_since": 133, "due": "2024-12-13",
-        "every": 42, "usual_gap": None, "fading": False,
-        "reasons": ["overdue by 3 months (strategic: every 6 weeks)"], "stretch": False,
-            "reconnect": False,
+        "every": 42, "usual_gap": None, "stage": "fading", "fading": True,
+        "reasons": ["fading: it's been 4 months (strategic: every 6 weeks)"],
+        "stretch": False, "reconnect": False,
         "follow_ups": [], "talk_about": "14 Mar: ask about a book on CRDTs",
         "talk_about_on": "2025-03-14"}
-    assert first["score"] == round(10 * 133 / 42 * 1.5, 2)
+    assert first["score"] == round(10 * 133 / 42 * 1.5 + 5, 2)  # fading: past twice 42 days
 
 
 def test_next_table_shows_rank_name_last_contact_reasons_and_topic(ties):

@@ -81,7 +81,7 @@ def test_report_rows(ties, network):
     # depth 15*(4+0.5*3)/7=11.79; knowing 10; reciprocity 15  -> 85.88 -> 86
     # (the worked example in docs/report.md)
     assert ana["strength"] == 86
-    assert people["Chidi Okafor"]["status"] == "reconnect"
+    assert people["Chidi Okafor"]["status"] == "fading"  # more than twice the cadence
     assert people["Dana Whitfield"]["status"] == "new"
     assert people["Bo Chen"]["status"] == "steady"
 
@@ -91,8 +91,8 @@ def test_report_json_shape(ties, network):
     assert list(data) == ["summary", "people"]
     assert list(data["summary"]) == [
         "people", "strong", "active", "period", "type", "by_type", "strategic_slipping",
-        "slipping_ties", "fading", "gave", "received", "owe", "industries", "weekly",
-        "streak_weeks", "follow_through"]
+        "slipping_ties", "fading", "dormant", "dormant_once_close", "gave", "received",
+        "owe", "industries", "weekly", "streak_weeks", "follow_through"]
     assert list(data["people"][0]) == [
         "id", "name", "type", "company", "industry", "last_contact", "days_since",
         "interactions", "interactions_in_period", "gave", "received", "strength", "status",
@@ -135,13 +135,15 @@ def test_report_text_summary_lines(ties, network):
     assert lines[1] == "strategic 2 (1 due) · social 1 (0 due) · tactical 1 (0 due)"
     assert lines[2].startswith("Your strategic ties are the ones slipping: 1 of 2 are due "
                                "(Chidi Okafor).")
-    assert lines[3] == ("Help this quarter: you gave 1 time, received 2 · your turn to give "
+    assert lines[3] == ("Fading: Chidi Okafor (silent well beyond your rhythm): reach out "
+                        "before the tie goes quiet.")
+    assert lines[4] == ("Help this quarter: you gave 1 time, received 2 · your turn to give "
                         "back: Ana Lima, Bo Chen")
-    assert lines[4] == "Industries of your active ties: software 2"
-    assert lines[5] == "Companies: Acme 2, Globex 1"
-    assert lines[6] == ("The largest circle, software, is 67% of your active ties. Most of "
+    assert lines[5] == "Industries of your active ties: software 2"
+    assert lines[6] == "Companies: Acme 2, Globex 1"
+    assert lines[7] == ("The largest circle, software, is 67% of your active ties. Most of "
                         "your time goes there: reach out to someone outside it.")
-    assert lines[7] == "Last 12 weeks: ▁█▁▁▁▁▁▁████ 1 this week · streak 4 weeks"
+    assert lines[8] == "Last 12 weeks: ▁█▁▁▁▁▁▁████ 1 this week · streak 4 weeks"
     assert result.stderr == ""
 
 
@@ -255,7 +257,7 @@ def test_report_snoozed_people_show_as_snoozed_not_due_now(ties):
     people = {p["name"]: p for p in data["people"]}
     assert (people["Sam Snoozed"]["status"], people["Sam Snoozed"]["due"],
             people["Sam Snoozed"]["snoozed_until"]) == ("snoozed", "2025-04-01", "2025-04-01")
-    assert people["Una Unsnoozed"]["status"] == "reconnect"
+    assert people["Una Unsnoozed"]["status"] == "fading"
     assert data["summary"]["by_type"]["strategic"] == {"count": 2, "due": 1}
     row = [line for line in ties("report", COLUMNS="100").stdout.splitlines()
            if line.startswith("Sam")][0]
@@ -267,7 +269,7 @@ def test_report_a_snooze_ending_today_is_over(ties):
     ties("snooze", "Sam", "--until", "2025-03-15")
     assert json.loads(ties("report", "--json").stdout)["people"][0]["status"] == "snoozed"
     on_the_day = ties("report", "--json", TIES_TODAY="2025-03-15")
-    assert json.loads(on_the_day.stdout)["people"][0]["status"] == "reconnect"
+    assert json.loads(on_the_day.stdout)["people"][0]["status"] == "fading"
 
 
 def test_report_names_the_slipping_strategic_ties_most_overdue_first(ties):

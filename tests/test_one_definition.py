@@ -96,7 +96,10 @@ def python_summary(rows: list[Row], today: date, since: date, act: dict) -> repo
         streak_weeks=report.streak(act["weeks"], today), since=since, today=today,
         slipping_ties=slipping_ties if slipping else [],
         industry_spread=industries.spread(), company_spread=companies.spread(),
-        fading=[r.tie.name for r in sorted(rows, key=ORDERS["due"]) if r.status == "fading"])
+        fading=[r.tie.name for r in sorted(rows, key=ORDERS["due"]) if r.status == "fading"],
+        dormant=[r.tie.name for r in sorted(rows, key=ORDERS["due"]) if r.status == "dormant"],
+        once_close=[r.tie.name for r in sorted(rows, key=ORDERS["due"])
+                    if r.status == "dormant" and report.once_close(r.tie)])
 
 
 def fill(conn, people) -> None:
@@ -214,9 +217,18 @@ NETWORK = [
     # help only one way; due
     ("tactical", 200, 30, 0, False, [(150, "message", False, True), (35, "call", False,
                                      False)], "health", None),
-    # reconnect: more than two cadences
+    # fading: more than two cadences
     ("social", 500, 30, 2, True, [(400, "in-person", True, False), (70, "video", False,
                                   False)], None, None),
+    # due: every two weeks, silent 35 days: past due, not beyond three usual gaps (42)
+    ("social", 400, None, 0, False, [(d, "call", False, False) for d in (77, 63, 49, 35)],
+     None, None),
+    # fading, silent 250 days: short of a year
+    ("social", 400, 30, 0, False, [(300, "call", False, False), (250, "call", False, False)],
+     None, None),
+    # dormant, once close: six talks over 200 days, the last 400 days ago
+    ("social", 700, 30, 0, False, [(d, "call", False, False) for d in range(600, 399, -40)],
+     None, None),
     # new: met 20 days ago, two interactions
     ("strategic", 20, 42, 0, False, [(20, "event", False, False), (5, "message", False,
                                      False)], "finance", "Initech"),
@@ -249,7 +261,7 @@ REPORT_CHANGES = [
     ("DEPTH_POINTS", 33), ("VOICE_WEIGHT", 0.9),
     ("WRITTEN_WEIGHT", 0.7), ("KNOWN_POINTS", 9), ("NOTES_POINTS", 11),
     ("BALANCE_POINTS", 40), ("ONE_WAY_POINTS", 12.0), ("STRONG", 60), ("STRONG", 97),
-    ("NEW_DAYS", 50), ("NEW_INTERACTIONS", 3), ("RECONNECT_CADENCES", 1),
+    ("NEW_DAYS", 50), ("NEW_INTERACTIONS", 3),
 ]
 
 
@@ -449,3 +461,22 @@ def test_next_and_report_name_the_same_circle(ties):
     assert summary["industries"]["largest"] == "Acme"
     assert scoring.circle(summary["industries"]["largest"], None) == "acme"
     assert summary["industries"]["largest_share"] == 0.667
+
+
+# The ladder's numbers (core.rhythm): both the report's SQL and the bound follow them ------
+
+RHYTHM_CHANGES = [("FADING_FACTOR", 2), ("FADING_INTERVALS", 3), ("DORMANT_AFTER", 200)]
+
+
+@pytest.mark.parametrize(("name", "value"), RHYTHM_CHANGES,
+                         ids=[f"{n}={v}" for n, v in RHYTHM_CHANGES])
+def test_changing_a_number_of_the_ladder_changes_sql_and_python_alike(
+        network_store, scored_store, monkeypatch, name, value):
+    from ties.core import rhythm
+
+    before, bound_before = report_agrees(network_store, 90), _bound_agrees(scored_store)
+    monkeypatch.setattr(rhythm, name, value)
+    after = report_agrees(network_store, 90)
+    assert after != before, f"changing {name} changed no status: the network misses it"
+    _bound_agrees(scored_store)  # still an exact bound
+    assert bound_before is not None

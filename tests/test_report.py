@@ -46,7 +46,7 @@ def test_the_strongest_tie_nears_100_and_an_empty_one_scores_0():
     assert report.status(t, TODAY) == "strong"
     empty = tie(30)
     assert report.strength(empty, TODAY) == 0
-    assert report.status(empty, TODAY) == "reconnect"
+    assert report.status(empty, TODAY) == "due"  # never in touch: it cannot fade
 
 
 @pytest.mark.parametrize(("last", "first", "interactions", "days"), [
@@ -147,8 +147,9 @@ def test_new_means_met_under_30_days_ago_with_at_most_two_interactions(
 
 
 @pytest.mark.parametrize(("days", "expected"), [(29, "steady"), (30, "due"), (60, "due"),
-                                                (61, "reconnect")])
-def test_due_at_the_cadence_reconnect_past_twice_the_cadence(days, expected):
+                                                (61, "fading"), (364, "fading"),
+                                                (365, "dormant")])
+def test_due_at_the_cadence_fading_past_twice_it_dormant_from_a_year(days, expected):
     t = tie(30, last=days, first=400, interactions=5)
     assert report.status(t, TODAY, 50) == expected
 
@@ -236,7 +237,7 @@ def test_status_snoozed_until_after_today_and_imported_never_met():
     assert report.status(snoozed, TODAY) == "snoozed"
     assert snoozed.due == TODAY + timedelta(1)  # not before the snooze ends
     snoozed.snoozed_until = TODAY
-    assert report.status(snoozed, TODAY) == "reconnect"
+    assert report.status(snoozed, TODAY) == "fading"
     assert snoozed.due == TODAY  # due since the snooze ended, not since the cadence ran out
     never = tie(30, imported=True)
     assert (report.status(never, TODAY), never.due) == ("imported", None)

@@ -3,17 +3,20 @@ interval and fading. Pure tables, boundary pins and a few hypothesis properties.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ties.core import rhythm, scoring
+from ties.core import report, rhythm, scoring
 from ties.core.rhythm import (
     EPISODE_DAYS,
     FADING_FACTOR,
+    FADING_INTERVALS,
     MIN_GAPS,
     RHYTHM_WINDOW,
     episodes,
@@ -100,15 +103,19 @@ def test_fading_starts_the_day_after_three_usual_gaps():
     assert fading(FADING_FACTOR * typical + 1, typical, gaps, interval)
 
 
-def test_fading_needs_enough_history_no_every_and_being_past_due():
-    assert not fading(100, 14, MIN_GAPS - 1, 30)
-    assert fading(100, 14, MIN_GAPS, 30)
-    assert not fading(100, 14, 6, 30, fixed=True)
+def test_fading_counts_their_own_gap_once_learned_else_twice_the_interval():
+    # learned: three usual gaps (42), not twice the interval (2 x 19 = 38)
+    assert not fading(42, 14, MIN_GAPS + 3, 19)
+    assert fading(43, 14, MIN_GAPS + 3, 19)
+    # not learned (too little history, or their own --every): twice the interval
+    for gaps, fixed in ((MIN_GAPS - 1, False), (6, True)):
+        assert not fading(FADING_INTERVALS * 30, 14, gaps, 30, fixed)
+        assert fading(FADING_INTERVALS * 30 + 1, 14, gaps, 30, fixed)
     # beyond three usual gaps (21) but not yet due (the type's 90 days pull it to 49)
     interval = expected_interval(90, 7, 3)
     assert interval == 49
-    assert not fading(48, 7, 3, interval)
-    assert fading(49, 7, 3, interval)
+    assert not fading(49, 7, 3, interval)  # the due day: due, not yet fading
+    assert fading(50, 7, 3, interval)
 
 
 @pytest.mark.parametrize(("gap", "words"), [
@@ -196,7 +203,7 @@ def facts(silent: int, typical: int | None = 14, gaps: int = 6, fixed: bool = Fa
     (12, "due in 7 days (you usually talk every 2 weeks)"),
     (20, "you usually talk every 2 weeks; it's been 3 weeks"),
     (42, "you usually talk every 2 weeks; it's been 6 weeks"),
-    (43, "fading: you usually talk every 2 weeks; it has been 6 weeks"),
+    (43, "fading: you usually talk every 2 weeks; it's been 6 weeks"),
 ])
 def test_the_reason_speaks_of_their_own_rhythm(silent, reason):
     assert scoring.score(facts(silent), TODAY).reasons == [reason]
@@ -221,3 +228,134 @@ def test_the_learned_interval_decides_who_is_due_this_week():
     assert not scoring.is_candidate(facts(12), TODAY)
     assert scoring.is_candidate(facts(13), TODAY)
     assert scoring.due_date(facts(13)) == TODAY + timedelta(days=6)
+
+
+# The ladder's words (issue 17 review, items 1-3) -----------------------------------------
+
+def test_regression_a_dormant_tie_was_called_fading_in_next_and_report():
+    # once strong (7 talks, first to last over 300 days), silent 400 days
+    f = replace(facts(400, typical=42), first_contact=TODAY - timedelta(days=700))
+    assert scoring.stage(f, TODAY) == "dormant"
+    assert scoring.score(f, TODAY).reasons == [
+        "dormant since February 2024: you were close (7 talks over 10 months), a good "
+        "time to reconnect"]
+    t = report.Tie(1, "Ana", "social", 30, date(2023, 1, 1), first_contact=f.first_contact,
+                   last_contact=f.last_contact, interactions=7, rhythm=42, rhythm_gaps=6)
+    assert report.status(t, TODAY) == "dormant" and report.once_close(t)
+
+
+def test_a_dormant_tie_never_close_is_said_as_dormant_with_its_rhythm():
+    f = facts(400, typical=None, gaps=0, interactions=2)
+    assert scoring.score(f, TODAY).reasons == [
+        "dormant: not in touch since February 2024 (social: every month)"]
+
+
+@pytest.mark.parametrize(("silent", "stage"), [
+    (18, None), (19, "due"), (42, "due"), (43, "fading"), (364, "fading"), (365, "dormant")])
+def test_the_ladder_due_fading_dormant_is_one_for_next_and_report(silent, stage):
+    f = facts(silent)  # interval 19, usual gap 14: fading after 42 days
+    assert scoring.stage(f, TODAY) == stage
+    t = report.Tie(1, "Ana", "social", 30, date(2023, 1, 1), first_contact=date(2023, 1, 1),
+                   last_contact=f.last_contact, interactions=7, rhythm=14, rhythm_gaps=6)
+    assert report.status(t, TODAY, 50) == (stage or "steady")
+
+
+def test_regression_the_report_status_reconnect_shared_a_word_with_next_s_pick():
+    assert "reconnect" not in report.STATUSES
+    assert set(report.DUE_STATUSES) == set(rhythm.STAGES) == {"due", "fading", "dormant"}
+    twice = report.Tie(1, "Ana", "social", 30, date(2023, 1, 1),
+                       first_contact=date(2023, 1, 1),
+                       last_contact=TODAY - timedelta(days=61), interactions=3)
+    assert report.status(twice, TODAY, 50) == "fading"  # was "reconnect"
+    assert scoring.score(facts(61, typical=None, gaps=0), TODAY).reasons == [
+        "fading: it's been 9 weeks (social: every month)"]
+
+
+def test_regression_it_s_been_3_months_was_said_beside_every_3_months():
+    # usual gap 95 days ("3 months"), the monthly type pulls the interval to 63: at 80
+    # days they are past due, and "every 3 months; it's been 3 months" said otherwise
+    f = facts(80, typical=95, gaps=3)
+    assert f.interval == 63
+    assert scoring.score(f, TODAY).reasons == [
+        "you usually talk every 3 months, but with the social cadence every 2 months; "
+        "it's been 3 months"]
+    # rounding: a usual 84 days and 85 days of silence are both "3 months" (and 12 weeks)
+    g = facts(85, typical=84, gaps=12, cadence=60)
+    assert g.interval == 79
+    assert scoring.score(g, TODAY).reasons == ["you usually talk every 84 days; it's been 85 days"]
+
+
+@pytest.mark.parametrize(("silent", "reason"), [
+    (18, "due tomorrow (you usually talk every 2 weeks)"),  # the day before due
+    (19, "due today (you usually talk every 2 weeks)"),  # the due day
+    (20, "you usually talk every 2 weeks; it's been 3 weeks"),  # the day after
+])
+def test_the_day_before_due_and_the_due_day_never_say_how_long_it_has_been(silent, reason):
+    assert scoring.score(facts(silent), TODAY).reasons == [reason]
+
+
+def test_fading_never_starts_on_the_due_day_itself():
+    # three usual gaps (30) are long past, but the monthly cadence has the interval at 35
+    f = facts(35, typical=10, gaps=3, cadence=60)
+    assert f.interval == 35
+    assert scoring.score(f, TODAY).reasons == ["due today (you usually talk every 10 days)"]
+    assert scoring.stage(f, TODAY) == "due"
+    assert scoring.score(facts(36, typical=10, gaps=3, cadence=60), TODAY).reasons == [
+        "fading: you usually talk every 10 days; it's been 5 weeks"]
+
+
+@pytest.mark.parametrize(("silent", "reason"), [
+    (29, "due tomorrow (social: every month)"), (30, "due today (social: every month)"),
+    (31, "overdue by 1 day (social: every month)")])
+def test_the_day_before_due_and_the_due_day_on_the_type_s_cadence(silent, reason):
+    assert scoring.score(facts(silent, typical=None, gaps=0), TODAY).reasons == [reason]
+
+
+_EVERY = re.compile(r"every (?:(\d+) )?(day|week|month|year)s?")
+_BEEN = re.compile(r"it's been (\d+) (day|week|month|year)s?")
+
+
+_DAYS = {"day": 1, "week": 7, "month": 30.44, "year": 365.25}
+
+
+def _said(reason: str) -> tuple[float, float] | None:
+    """(the last rhythm said, the silence said) in days, as the words say them, or
+    None when the reason does not say how long it has been."""
+    been = _BEEN.search(reason)
+    if been is None:
+        return None
+    number, unit = _EVERY.findall(reason)[-1]
+    return (int(number or 1) * _DAYS[unit],
+            int(been.group(1)) * _DAYS[been.group(2)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(cadence=st.integers(1, 400), typical=st.integers(1, 400), gaps=st.integers(0, 12),
+       fixed=st.booleans(), silent=st.integers(0, 800))
+def test_the_words_for_rhythm_and_silence_order_as_the_due_decision(
+        cadence, typical, gaps, fixed, silent):
+    f = facts(silent, typical=typical, gaps=gaps, fixed=fixed, cadence=cadence)
+    for reason in scoring.score(f, TODAY).reasons:
+        said = _said(reason)
+        if said is None:
+            continue
+        every, been = said
+        assert been > every, (reason, f.interval)  # past due: longer, never equal
+        assert silent > f.interval, reason  # how long it has been: only once past due
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(cadence=st.integers(1, 800), typical=st.integers(1, 800), gaps=st.integers(0, 12),
+       fixed=st.booleans(), silent=st.integers(0, 2000))
+def test_the_words_for_rhythm_and_silence_order_as_the_due_decision_deep(
+        cadence, typical, gaps, fixed, silent):
+    test_the_words_for_rhythm_and_silence_order_as_the_due_decision.hypothesis.inner_test(
+        cadence, typical, gaps, fixed, silent)
+
+
+@settings(max_examples=60, deadline=None)
+@given(stated=st.integers(1, 2000), silent=st.integers(1, 2000))
+def test_lengths_keep_the_order_of_the_days(stated, silent):
+    every, been = _said("every " + "; it's been ".join(rhythm.lengths(stated, silent)))
+    assert (been > every) - (been < every) == (silent > stated) - (silent < stated)

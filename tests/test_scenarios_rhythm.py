@@ -57,13 +57,13 @@ def test_a_tie_silent_for_over_three_usual_gaps_is_fading_in_next_and_report(tie
     items = next_items(ties)
     assert [i["name"] for i in items][:2] == ["Bo Chen", "Cy Diaz"]
     assert items[0]["fading"] is True
-    assert items[0]["reasons"] == ["fading: you usually talk every 2 weeks; it has been 7 weeks"]
+    assert items[0]["reasons"] == ["fading: you usually talk every 2 weeks; it's been 7 weeks"]
     assert (items[0]["every"], items[0]["score"]) == (21, round(10 * 50 / 21 + 5, 2))
     people = report_people(ties)
     assert people["Bo Chen"]["status"] == "fading"
     assert people[""]["fading"] == ["Bo Chen"]
     shown = ties("report")
-    assert "Fading: Bo Chen (silent over 3x your usual gap)" in shown.stdout
+    assert "Fading: Bo Chen (silent well beyond your rhythm)" in shown.stdout
 
 
 def test_fading_begins_the_day_after_three_usual_gaps(ties, monkeypatch):
@@ -76,7 +76,7 @@ def test_fading_begins_the_day_after_three_usual_gaps(ties, monkeypatch):
     assert next_items(ties, TIES_TODAY=after)[0]["fading"] is True
 
 
-def test_every_wins_over_the_learned_rhythm_and_an_explicit_cadence_never_fades(ties):
+def test_every_wins_over_the_learned_rhythm(ties):
     history(ties, "Ana Lima", 106, 92, 78, 64, 50, every="60d")
     history(ties, "Dee Ortiz", 200, 90)
     items = next_items(ties)
@@ -86,13 +86,13 @@ def test_every_wins_over_the_learned_rhythm_and_an_explicit_cadence_never_fades(
     assert ana["due"] == _day(50 - 60)
 
 
-@pytest.mark.parametrize("logs", [(300,), (300, 200)])
-def test_a_person_with_one_or_two_interactions_is_never_fading(ties, logs):
+@pytest.mark.parametrize(("logs", "been"), [((300,), "10 months"), ((300, 200), "7 months")])
+def test_a_person_with_one_or_two_interactions_fades_by_twice_the_cadence(ties, logs, been):
     history(ties, "Eve Park", *logs)
     top = next_items(ties)[0]
-    assert top["fading"] is False and top["usual_gap"] is None
-    assert top["reasons"][0].startswith("overdue by")
-    assert report_people(ties)["Eve Park"]["status"] == "reconnect"
+    assert top["fading"] is True and top["usual_gap"] is None
+    assert top["reasons"][0] == f"fading: it's been {been} (social: every month)"
+    assert report_people(ties)["Eve Park"]["status"] == "fading"
 
 
 def test_three_contact_episodes_are_not_enough_history_four_are(ties):
@@ -134,3 +134,33 @@ def test_show_says_the_usual_gap_and_the_interval_it_gives(ties):
     data = json.loads(ties("show", "Ana Lima", "--json").stdout)
     assert (data["usual_gap_days"], data["expected_every_days"]) == (None, 42)
     assert "you usually talk" not in ties("show", "Ana Lima").stdout
+
+
+def test_regression_dormant_ties_were_called_fading_and_report_lists_them_apart(ties):
+    # Lia: six talks over 200 days, the last 400 days ago: once close, dormant.
+    # Kim: two talks, the last 400 days ago: dormant. Mo: past twice the cadence: fading.
+    history(ties, "Lia Park", *range(600, 399, -40))
+    history(ties, "Kim Ode", 500, 400)
+    history(ties, "Mo Reyes", 200, 70)
+    assert ties("config", "next.reconnect", "off").exit_code == 0  # not the weekly pick
+    items = {i["name"]: i for i in next_items(ties)}
+    assert items["Lia Park"]["reasons"][0] == (
+        "dormant since February 2024: you were close (6 talks over 7 months), a good time "
+        "to reconnect")
+    assert items["Kim Ode"]["reasons"][0] == (
+        "dormant: not in touch since February 2024 (social: every month)")
+    assert items["Mo Reyes"]["reasons"][0] == "fading: it's been 2 months (social: every month)"
+    assert [(items[n]["stage"], items[n]["fading"]) for n in ("Lia Park", "Kim Ode",
+                                                               "Mo Reyes")] == [
+        ("dormant", False), ("dormant", False), ("fading", True)]
+    people = report_people(ties)
+    assert [people[n]["status"] for n in ("Lia Park", "Kim Ode", "Mo Reyes")] == [
+        "dormant", "dormant", "fading"]
+    assert (people[""]["fading"], people[""]["dormant"], people[""]["dormant_once_close"]) \
+        == (["Mo Reyes"], ["Kim Ode", "Lia Park"], ["Lia Park"])  # the most overdue first
+    lines = ties("report", COLUMNS="200").stdout.splitlines()
+    assert ("Fading: Mo Reyes (silent well beyond your rhythm): reach out before the tie "
+            "goes quiet.") in lines
+    assert ("Dormant, once close: Lia Park (silent a year or more): worth reconnecting; "
+            "'ties next' offers one a week.") in lines
+    assert "Dormant: Kim Ode (silent a year or more)." in lines

@@ -445,8 +445,8 @@ def follow_up_table(items: list[dict], today: date, width: int = 100) -> Table:
     return fitted([number, name, text, due_col], width)
 
 
-STATUS_STYLE = {"strong": "green", "steady": "cyan", "due": "yellow", "reconnect": "magenta",
-                "fading": "red", "new": "blue", "snoozed": "dim", "imported": "dim"}
+STATUS_STYLE = {"strong": "green", "steady": "cyan", "due": "yellow", "fading": "red",
+                "dormant": "magenta", "new": "blue", "snoozed": "dim", "imported": "dim"}
 
 
 def strength_text(value: int) -> Text:
@@ -492,8 +492,20 @@ def report_summary(s, today: date, follow: list[dict] | None = None) -> Group:
                           f"{v['count']} are due ({_names(s.slipping_ties)}). They matter "
                           "most; start with them in 'ties next'.", style="yellow"))
     if s.fading:
-        lines.append(Text(f"Fading: {_names(s.fading)} (silent over 3x your usual gap): "
+        lines.append(Text(f"Fading: {_names(s.fading)} (silent well beyond your rhythm): "
                           "reach out before the tie goes quiet.", style="red"))
+    if s.once_close:
+        lines.append(Text(f"Dormant, once close: {_names(s.once_close)} (silent a year or "
+                          "more): worth reconnecting; 'ties next' offers one a week.",
+                          style="magenta"))
+    quiet, close = [], list(s.once_close)  # the rest (two people may share a name)
+    for name in s.dormant:
+        if name in close:
+            close.remove(name)
+        else:
+            quiet.append(name)
+    if quiet:
+        lines.append(Text(f"Dormant: {_names(quiet)} (silent a year or more).", style="dim"))
 
     give = Text(f"Help {period}: you gave {s.gave} {'time' if s.gave == 1 else 'times'}, "
                 f"received {s.received}")

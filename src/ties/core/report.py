@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from ties.core import rhythm
+from ties.core import rhythm, scoring
 from ties.core.scoring import never_contacted_import
 
 # The model's numbers, the one definition: `queries.report_page` builds its SQL from them.
@@ -52,9 +52,8 @@ ONE_WAY_POINTS = 3.0  # when help flows only one way
 STRONG = 70  # strength at or above which a tie counts as strong
 NEW_DAYS = 30  # first met fewer days ago than this...
 NEW_INTERACTIONS = 2  # ...and at most this many interactions: new
-RECONNECT_CADENCES = 2  # past this many cadences without contact: reconnect
-STATUSES = ("strong", "steady", "due", "reconnect", "fading", "new", "snoozed", "imported")
-DUE_STATUSES = ("due", "reconnect", "fading")  # statuses of a tie past due
+STATUSES = ("strong", "steady", "due", "fading", "dormant", "new", "snoozed", "imported")
+DUE_STATUSES = rhythm.STAGES  # statuses of a tie at or past due: the ladder's words
 
 
 @dataclass(slots=True)
@@ -164,9 +163,8 @@ def strength(t: Tie, today: date) -> int:
 
 def status(t: Tie, today: date, score: int | None = None) -> str:
     """A kind word for where the relationship is: snoozed (until a date after today),
-    imported (never met), new, fading (silent well beyond their own rhythm,
-    `rhythm.fading`), reconnect, due, strong, steady. Fading, reconnect and due count the
-    expected interval, as `ties next` does."""
+    imported (never met), new, then the ladder `ties next` speaks in (`rhythm.stage_of`,
+    counting the expected interval): dormant, fading, due; else strong or steady."""
     score = strength(t, today) if score is None else score
     if t.snoozed_until and t.snoozed_until > today:
         return "snoozed"
@@ -175,16 +173,18 @@ def status(t: Tie, today: date, score: int | None = None) -> str:
     if (today - (t.first_contact or t.created)).days < NEW_DAYS and \
             t.interactions <= NEW_INTERACTIONS:
         return "new"
-    days = (today - t.anchor).days
-    interval = t.interval
-    if t.last_contact is not None and rhythm.fading(days, t.rhythm, t.rhythm_gaps, interval,
-                                                    t.fixed):
-        return "fading"
-    if days > RECONNECT_CADENCES * interval:
-        return "reconnect"
-    if days >= interval:
-        return "due"
+    rung = rhythm.stage_of(t.last_contact, t.anchor, today, t.rhythm, t.rhythm_gaps,
+                           t.interval, t.fixed)
+    if rung is not None:
+        return rung
     return "strong" if score >= STRONG else "steady"
+
+
+def once_close(t: Tie) -> bool:
+    """Once strong, as `ties next`'s reconnect counts it (`scoring.once_strong`)."""
+    return (t.interactions >= scoring.RECONNECT_TALKS and t.first_contact is not None
+            and t.last_contact is not None
+            and (t.last_contact - t.first_contact).days >= scoring.RECONNECT_SPAN)
 
 
 def owes(t: Tie) -> bool:
@@ -234,6 +234,8 @@ class Summary:
     company_spread: list[tuple[str, int]] = field(default_factory=list)
     type: str | None = None  # the one type the report is about (--type)
     fading: list[str] = field(default_factory=list)  # silent well beyond their rhythm, by due
+    dormant: list[str] = field(default_factory=list)  # silent a year or more, by due
+    once_close: list[str] = field(default_factory=list)  # of the dormant, those once strong
 
 
 def fold(value: str) -> str:

@@ -14,9 +14,16 @@ docs/scoring.md works an example through these exact numbers.
   PRIOR_GAPS), rounded half up. Only from MIN_GAPS gaps (MIN_GAPS + 1 episodes): the
   median of three gaps is the first that one odd gap cannot move. An explicit cadence
   (`--every`) always wins.
-* **Fading.** Silent more than FADING_FACTOR times the typical gap, and past due: the
-  warning comes at three times the usual gap, well before the eight times after which
-  Navarro et al. (EPJ Data Science 2017) found ties decay, while there is still time.
+* **The ladder** (`stage`), one set of words for `ties next` and `ties report`: *due*
+  (at or past the expected interval), then *fading* (well beyond their own rhythm: more
+  than FADING_FACTOR typical gaps once the rhythm is learned, else more than
+  FADING_INTERVALS expected intervals), then *dormant* (silent DORMANT_AFTER days or
+  more). The warning
+  comes at three times the usual gap, well before the eight times after which Navarro et
+  al. (EPJ Data Science 2017) found ties decay, while there is still time; twice the
+  expected interval is where the report's recency has fallen to nothing. A dormant tie
+  that was once strong is an opportunity, not a failure (Levin, Walter & Murnighan,
+  Organization Science 2011): `ties next` offers one a week to reconnect.
 
 `store.refresh_stats` keeps `typical` and `gaps` per person on every write
 (person_stats.rhythm_days, person_stats.rhythm_gaps); `queries.interval_sql` is
@@ -33,6 +40,9 @@ RHYTHM_WINDOW = 12  # the latest gaps the typical gap is the median of
 MIN_GAPS = 3  # gaps needed before the rhythm counts (four or more episodes)
 PRIOR_GAPS = 3  # the type's cadence weighs as much as this many gaps
 FADING_FACTOR = 3  # silent more than this many typical gaps: fading
+FADING_INTERVALS = 2  # ... without a learned rhythm: more than this many intervals
+DORMANT_AFTER = 365  # days of silence that make a tie dormant
+STAGES = ("due", "fading", "dormant")  # the ladder, in order
 
 
 def episodes(days: Iterable[date]) -> list[date]:
@@ -74,12 +84,40 @@ def expected_interval(cadence: int, typical: int | None, gaps: int, fixed: bool 
 
 def fading(days_silent: int, typical: int | None, gaps: int, interval: int,
            fixed: bool = False) -> bool:
-    """Silent well beyond their own rhythm: more than FADING_FACTOR typical gaps, and
-    past due. Never without enough history."""
-    if not learned(typical, gaps, fixed):
+    """Silent well beyond their own rhythm, and past due: more than FADING_FACTOR typical
+    gaps once their rhythm is learned (it is theirs: a slow pair is not fading at twice a
+    faster type's cadence); until then (or with an explicit cadence) more than
+    FADING_INTERVALS expected intervals."""
+    if days_silent <= interval:  # past due: on the due day itself they are only due
         return False
-    assert typical is not None
-    return days_silent > FADING_FACTOR * typical and days_silent >= interval
+    if learned(typical, gaps, fixed):
+        return days_silent > FADING_FACTOR * (typical or 0)
+    return days_silent > FADING_INTERVALS * interval
+
+
+def stage(days_silent: int | None, typical: int | None, gaps: int, interval: int,
+          fixed: bool = False) -> str | None:
+    """Where a tie stands on the ladder: None before it is due, then 'due' (from the due
+    day), 'fading', 'dormant' (both past due: never on the due day itself). `days_silent`
+    counts from the last contact (None: never in touch, see `stage_of`)."""
+    if days_silent is None or days_silent < interval:
+        return None
+    if days_silent >= DORMANT_AFTER and days_silent > interval:
+        return "dormant"
+    if fading(days_silent, typical, gaps, interval, fixed):
+        return "fading"
+    return "due"
+
+
+def stage_of(last_contact: date | None, anchor: date, today: date, typical: int | None,
+             gaps: int, interval: int, fixed: bool = False) -> str | None:
+    """`stage` for a person: fading and dormant need a contact to have gone quiet; someone
+    you have never been in touch with is at most 'due' (counted from when they were
+    added). The one definition `ties next` and `ties report` share (the report's SQL
+    writes the same rule: a test holds the two equal)."""
+    if last_contact is None:
+        return "due" if (today - anchor).days >= interval else None
+    return stage((today - last_contact).days, typical, gaps, interval, fixed)
 
 
 def every(days: int) -> str:
@@ -94,3 +132,44 @@ def every(days: int) -> str:
         months = round(days / 30.44)
         return "month" if months == 1 else f"{months} months"
     return f"{round(days / 365.25)} years"
+
+
+_UNITS = ((365.25, "year"), (30.44, "month"), (7, "week"), (1, "day"))
+
+
+def _unit_for(days: int) -> int:
+    """The index in _UNITS `every` and `dates.span` would say `days` in."""
+    if days < 14:
+        return 3
+    if days < 63:
+        return 2
+    if days < 365 * 2 - 15:
+        return 1
+    return 0
+
+
+def lengths(stated: int, silent: int) -> tuple[str, str]:
+    """A rhythm and a silence in words that compare as the days do: ('6 weeks', '12
+    months'), ('2 weeks', '3 weeks'), and ('19 days', '21 days') where weeks would say
+    '3 weeks' for both. Each in its own unit (as `every` and `dates.span` say it) when
+    what the words say, in days, keeps the order of the days (shorter, equal, longer);
+    else both in the coarsest unit that does (from that of the shorter down; days always
+    do). The first is said after 'every' ('week', '19 days'), the second after 'it's
+    been' ('1 week', '21 days')."""
+    order = (silent > stated) - (silent < stated)
+    a, unit_a = _in(stated, _unit_for(stated))
+    b, unit_b = _in(silent, _unit_for(silent))
+    said = b * _UNITS[unit_b][0] - a * _UNITS[unit_a][0]
+    if (said > 0) - (said < 0) != order or (unit_a == unit_b and (b > a) - (b < a) != order):
+        for index in range(_unit_for(min(stated, silent)), len(_UNITS)):
+            a, unit_a = _in(stated, index)
+            b, unit_b = _in(silent, index)
+            if min(a, b) >= 1 and (b > a) - (b < a) == order:
+                break
+    name_a, name_b = _UNITS[unit_a][1], _UNITS[unit_b][1]
+    return (name_a if a == 1 else f"{a} {name_a}s"), f"{b} {name_b}{'' if b == 1 else 's'}"
+
+
+def _in(days: int, index: int) -> tuple[int, int]:
+    """`days` rounded to the unit _UNITS[index]: (number, index)."""
+    return round(days / _UNITS[index][0]), index

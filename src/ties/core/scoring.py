@@ -17,7 +17,9 @@ example through these exact numbers):
 * a birthday in the coming week adds 100 (it brings the person in);
 * a job change you learned of (a re-import, `ties edit --moved`) in the last 4 weeks adds
   100 (it brings the person in, as a birthday does: congratulate them);
-* fading: silent more than three times their own usual gap (`core.rhythm`) adds 5.
+* fading or dormant (`rhythm.stage`, the ladder due -> fading -> dormant that `ties
+  report` shares): silent well beyond their rhythm, or a year or more, adds 5; a dormant
+  tie that was once strong is said as a chance to reconnect, not a failure.
 
 "Due" counts the expected interval (`Facts.interval`): an explicit cadence, else the
 type's cadence blended with the person's own learned rhythm once there is enough history.
@@ -57,10 +59,10 @@ BIRTHDAY_POINTS = 100.0
 JOB_POINTS = 100.0  # a job change in the last JOB_NEWS_DAYS: congratulate them
 JOB_NEWS_DAYS = 28  # days after the change it is news: day 27 in, day 28 out
 STRETCH_WINDOW = 90  # days of interactions that define your comfort zone
-FADING_POINTS = 5.0  # silent well beyond their own rhythm (core.rhythm.fading)
+FADING_POINTS = 5.0  # fading or dormant (core.rhythm.stage)
 RECONNECT_TALKS = 6  # interactions that make a tie once strong (reconnect) ...
 RECONNECT_SPAN = 182  # ... spread over at least half a year, first to last
-DORMANT_AFTER = 365  # days of silence that make a once strong tie dormant
+DORMANT_AFTER = rhythm.DORMANT_AFTER  # days of silence that make a tie dormant
 
 
 @dataclass(frozen=True)
@@ -163,12 +165,24 @@ def due_date(f: Facts) -> date:
     return f.anchor + timedelta(days=f.interval)
 
 
+def stage(f: Facts, today: date) -> str | None:
+    """Where they stand on the ladder (`rhythm.stage_of`): None before they are due, then
+    'due', 'fading', 'dormant'."""
+    return rhythm.stage_of(f.last_contact, f.anchor, today, f.rhythm, f.rhythm_gaps,
+                           f.interval, f.fixed)
+
+
 def fading(f: Facts, today: date) -> bool:
-    """Silent well beyond their own rhythm (`rhythm.fading`); never without a contact."""
-    if f.last_contact is None:
-        return False
-    return rhythm.fading((today - f.last_contact).days, f.rhythm, f.rhythm_gaps,
-                         f.interval, f.fixed)
+    """On the ladder's 'fading' rung: silent well beyond their rhythm, not yet dormant."""
+    return stage(f, today) == "fading"
+
+
+def once_strong(f: Facts) -> bool:
+    """RECONNECT_TALKS or more interactions spread over RECONNECT_SPAN days or more, first
+    to last: a sustained tie, not one busy week."""
+    return (f.interactions >= RECONNECT_TALKS and f.first_contact is not None
+            and f.last_contact is not None
+            and (f.last_contact - f.first_contact).days >= RECONNECT_SPAN)
 
 
 def promises_due(f: Facts, today: date) -> list[Promise]:
@@ -309,7 +323,7 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
     days = (today - f.anchor).days
     ratio = max(days, 0) / f.interval
     s.score += DUE_POINTS * ratio * weights.of(f.type)
-    if fading(f, today):
+    if stage(f, today) in ("fading", "dormant"):
         s.score += FADING_POINTS
     reasons: list[str] = []
 
@@ -361,27 +375,78 @@ def score(f: Facts, today: date, weights: Weights = Weights()) -> Suggestion:
 
 
 def _recency_reason(f: Facts, today: date, days: int) -> str:
+    """How due they are, in the ladder's words (`stage`). Where it says how long it has
+    been, the words compare with the rhythm said beside them as the days do with the
+    interval that decides (`rhythm.lengths`): never 'every 3 months; it's been 3 months'
+    for someone not past due, nor a shorter silence for someone past it."""
     due = due_date(f)
+    rung = stage(f, today)
+    if rung == "dormant":
+        assert f.last_contact is not None
+        if once_strong(f):
+            return (f"dormant since {f.last_contact:%B %Y}: you were close ({f.interactions} "
+                    f"talks over {span((f.last_contact - f.first_contact).days)}), a good "
+                    "time to reconnect")
+        return f"dormant: not in touch since {f.last_contact:%B %Y} ({_basis(f)})"
     learned = f.learned and f.last_contact is not None
-    if learned:
-        basis = f"you usually talk every {rhythm.every(f.rhythm or 0)}"
-        if fading(f, today):
-            return f"fading: {basis}; it has been {span(days)}"
-    else:
-        # a cadence of their own (--every) is theirs, not their type's
-        basis = (f"every {_cadence_words(f.cadence)}, as you set" if f.fixed
-                 else f"{f.type}: every {_cadence_words(f.cadence)}")
-        if f.last_contact is None:
-            return f"not in touch since you added them {ago(f.created, today)} ({basis})"
+    if f.last_contact is None:
+        return f"not in touch since you added them {ago(f.created, today)} ({_basis(f)})"
     late = (today - due).days
+    if rung == "fading" or (learned and late > 0):
+        words = _silence(f, days)
+        return f"fading: {words}" if rung == "fading" else words
     if late > 0:
-        return f"{basis}; it's been {span(days)}" if learned else \
-            f"overdue by {span(late)} ({basis})"
+        return f"overdue by {span(late)} ({_basis(f)})"
     if late == 0:
-        return f"due today ({basis})"
+        return f"due today ({_basis(f)})"
     if late > -WEEK:
-        return f"due {_weekday(due, today)} ({basis})"
-    return f"due in {span(-late)} ({basis})"
+        return f"due {_weekday(due, today)} ({_basis(f)})"
+    return f"due in {span(-late)} ({_basis(f)})"
+
+
+def _basis(f: Facts) -> str:
+    """The rhythm they are due by: 'you usually talk every 2 weeks' (learned), 'every 3
+    weeks, as you set' (a cadence of their own), 'social: every month' (their type's)."""
+    if f.learned:
+        return f"you usually talk every {rhythm.every(f.rhythm or 0)}"
+    return (f"every {_cadence_words(f.cadence)}, as you set" if f.fixed
+            else f"{f.type}: every {_cadence_words(f.cadence)}")
+
+
+def _silence(f: Facts, days: int) -> str:
+    """'you usually talk every 2 weeks; it's been 3 weeks': the rhythm and the silence in
+    one unit, in the order the due decision says (at or past the expected interval). The
+    rhythm said is their usual gap when its order with the silence is the decision's;
+    where the type's cadence pulls the expected interval below their usual gap, and the
+    silence lies between the two, it is the expected interval, said as such."""
+    interval = f.interval
+    if f.learned:
+        typical = f.rhythm or 0
+        if (days > typical) - (days < typical) == (days > interval) - (days < interval):
+            usual, silent = rhythm.lengths(typical, days)
+            return f"you usually talk every {usual}; it's been {silent}"
+        expected, silent = rhythm.lengths(interval, days)
+        return (f"you usually talk every {rhythm.every(typical)}, but with the {f.type} "
+                f"cadence every {expected}; it's been {silent}")
+    return f"it's been {_since_in_unit(f.cadence, days)} ({_basis(f)})"
+
+
+def _since_in_unit(cadence: int, days: int) -> str:
+    """The silence beside a cadence: in words of its own ('4 months' beside 'every 6
+    weeks') when what they say keeps the order of the days against the cadence, else in
+    the cadence's unit, else in one that does (`rhythm.lengths`)."""
+    order = (days > cadence) - (days < cadence)
+    words = span(days)
+    n, unit = words.split()
+    said = int(n) * {"day": 1, "week": 7, "month": 30.44, "year": 365.25}[unit.rstrip("s")]
+    if (said > cadence) - (said < cadence) == order:
+        return words
+    size = {"y": 365, "m": 30, "w": 7, "d": 1}[format_duration(cadence)[-1]]
+    n = round(days / size)
+    if n >= 1 and (n * size > cadence) - (n * size < cadence) == order:
+        unit = {365: "year", 30: "month", 7: "week", 1: "day"}[size]
+        return f"{n} {unit}{'' if n == 1 else 's'}"
+    return rhythm.lengths(cadence, days)[1]
 
 
 def _cadence_words(days: int) -> str:
@@ -655,9 +720,7 @@ def dormant(f: Facts, today: date) -> bool:
     first to the last (sustained, not one busy week), the last of them DORMANT_AFTER days
     ago or more, and due by their cadence within the week (a cadence of years you set
     yourself still wins). `queries.reconnect_pool` applies exactly this rule in SQL."""
-    return (f.interactions >= RECONNECT_TALKS and f.first_contact is not None
-            and f.last_contact is not None
-            and (f.last_contact - f.first_contact).days >= RECONNECT_SPAN
+    return (once_strong(f) and f.last_contact is not None
             and (today - f.last_contact).days >= DORMANT_AFTER and due_this_week(f, today))
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ties.core import identity, names, personfields
+from ties.core import identity, names, personfields, rhythm
 from ties.core.errors import Ambiguous, NotFound, StoreError
 from ties.storage import dialect, ids, stored
 from ties.storage.chunks import chunks, marks
@@ -876,6 +876,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
     birthday, kparams = _birthday_sql(today)
     stale, sparams = _stale_sql(today)
     job, jparams = _job_sql(today)
+    fading, fparams = _fading_sql(since, cadence, [today.isoformat()], cparams)
     return (
         f"CAST({days} AS DOUBLE PRECISION) / ({cadence}) "
         "* ? * (CASE p.type WHEN 'strategic' THEN ? WHEN 'social' THEN ? ELSE ? END) "
@@ -889,7 +890,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
         f"+ CASE WHEN {stale} THEN ? ELSE 0 END "
         f"+ CASE WHEN {job} THEN ? ELSE 0 END "
         "+ ? * coalesce(f.undated, 0) "
-        f"+ CASE WHEN {_fading_sql(since, cadence)} THEN ? ELSE 0 END AS bonus",
+        f"+ CASE WHEN {fading} THEN ? ELSE 0 END AS bonus",
         cparams + [float(scoring.DUE_POINTS), settings["weight.strategic"],
                    settings["weight.social"], settings["weight.tactical"],
                    float(scoring.UNRETURNED_POINTS), int(scoring.YOUR_TURN_STREAK),
@@ -900,20 +901,23 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
                    float(scoring.ASK_HOW_TO_HELP_POINTS), *kparams,
                    float(scoring.BIRTHDAY_POINTS), *sparams, float(scoring.STALE_PROMISE_POINTS),
                    *jparams, float(scoring.JOB_POINTS),
-                   float(scoring.UNDATED_PROMISE_POINTS), today.isoformat(),
-                   today.isoformat(), *cparams, float(scoring.FADING_POINTS)],
+                   float(scoring.UNDATED_PROMISE_POINTS), *fparams,
+                   float(scoring.FADING_POINTS)],
     )
 
 
-def _fading_sql(days: str, interval: str) -> str:
-    """`rhythm.fading` in SQL, given the days of silence and the expected interval as SQL
-    (person p, person_stats s; a person never in touch is never fading). Its parameters
-    are those of `days` and then of `interval`."""
-    from ties.core.rhythm import FADING_FACTOR, MIN_GAPS
+def _fading_sql(days: str, interval: str, dparams: list, iparams: list) -> tuple[str, list]:
+    """Fading or dormant (`rhythm.stage_of`), in SQL, given the days of silence and the
+    expected interval as SQL with their parameters (person p, person_stats s; a person
+    never in touch is neither)."""
+    from ties.core.rhythm import DORMANT_AFTER, FADING_FACTOR, FADING_INTERVALS, MIN_GAPS
 
-    return (f"(s.last_contact IS NOT NULL AND NOT ({_FIXED_OR_NULL}) "
-            f"AND s.rhythm_days IS NOT NULL AND s.rhythm_gaps >= {int(MIN_GAPS)} "
-            f"AND {days} > {int(FADING_FACTOR)} * s.rhythm_days AND {days} >= ({interval}))")
+    return (f"(s.last_contact IS NOT NULL AND {days} > ({interval}) AND ({days} >= "
+            f"{int(DORMANT_AFTER)} OR CASE WHEN NOT ({_FIXED_OR_NULL}) AND s.rhythm_days IS "
+            f"NOT NULL AND s.rhythm_gaps >= {int(MIN_GAPS)} THEN {days} > "
+            f"{int(FADING_FACTOR)} * s.rhythm_days ELSE {days} > {int(FADING_INTERVALS)} * "
+            f"({interval}) END))",
+            [*dparams, *iparams, *dparams, *dparams, *dparams, *iparams])
 
 
 _FIXED_OR_NULL = f"coalesce({_FIXED}, false)"
@@ -1395,7 +1399,7 @@ def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
     everyone's strength and status, where computing each person's base columns once
     (materialized) is faster; a query that filters or stops early is better without."""
     from ties.core import report as m
-    from ties.core.rhythm import FADING_FACTOR, MIN_GAPS
+    from ties.core.rhythm import DORMANT_AFTER, FADING_FACTOR, FADING_INTERVALS, MIN_GAPS
 
     n = _number
     cadence, cparams = _base_cadence_sql(settings)
@@ -1448,16 +1452,18 @@ def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
     )
     cadence_due = d.add_days("coalesce(last_contact, created)", "interval")
     never_met = "imported = 1 AND last_contact IS NULL"  # NEVER_CONTACTED_IMPORT
-    fading = ("last_contact IS NOT NULL AND fixed = 0 AND rhythm_days IS NOT NULL AND "
-              f"rhythm_gaps >= {int(MIN_GAPS)} AND days > {int(FADING_FACTOR)} * rhythm_days "
-              "AND days >= interval")  # rhythm.fading
+    # rhythm.stage_of: the ladder, past due (a contact needed to fade or lie dormant)
+    gone = "last_contact IS NOT NULL AND days > interval"
+    dormant = f"{gone} AND days >= {int(DORMANT_AFTER)}"
+    fading = (f"{gone} AND CASE WHEN fixed = 0 AND rhythm_days IS NOT NULL AND "
+              f"rhythm_gaps >= {int(MIN_GAPS)} THEN days > {int(FADING_FACTOR)} * rhythm_days "
+              f"ELSE days > {int(FADING_INTERVALS)} * interval END")
     scored = (
         f"SELECT r.*, {strength} AS strength, "
         "CASE WHEN snoozed_until > :today THEN 'snoozed' "
         f"WHEN {never_met} THEN 'imported' "
         f"WHEN days_first < {n(m.NEW_DAYS)} AND interactions <= {n(m.NEW_INTERACTIONS)} "
-        f"THEN 'new' WHEN {fading} THEN 'fading' "
-        f"WHEN days > {n(m.RECONNECT_CADENCES)} * interval THEN 'reconnect' "
+        f"THEN 'new' WHEN {dormant} THEN 'dormant' WHEN {fading} THEN 'fading' "
         f"WHEN days >= interval THEN 'due' "
         f"WHEN {strength} >= {n(m.STRONG)} THEN 'strong' ELSE 'steady' END AS status, "
         f"CASE WHEN {never_met} THEN NULL WHEN snoozed_until > {cadence_due} "
@@ -1468,6 +1474,9 @@ def _strength_sql(d: dialect.Sqlite, settings: dict, whole: bool = False
     return (f"WITH base AS {once}({base}), parts AS ({parts}), scored AS ({scored}) ",
             cparams + iparams)
 
+
+_DUE_STATUSES = "(" + ", ".join(f"'{s}'" for s in rhythm.STAGES) + ")"
+"""report.DUE_STATUSES (the ladder's words, `rhythm.STAGES`), as an SQL list."""
 
 _KNOWN = ("(CASE WHEN p.working_on IS NOT NULL THEN 1 ELSE 0 END "
           "+ CASE WHEN p.struggles IS NOT NULL THEN 1 ELSE 0 END "
@@ -1517,7 +1526,7 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
             scored(whole=True) + "SELECT type, count(*), "
             "sum(CASE WHEN strength >= :strong THEN 1 ELSE 0 END), "
             "sum(CASE WHEN last_contact > :since THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN status IN ('due', 'reconnect', 'fading') THEN 1 ELSE 0 END) "
+            f"sum(CASE WHEN status IN {_DUE_STATUSES} THEN 1 ELSE 0 END) "
             "FROM scored "
             + where + " GROUP BY type", named):
         people, strong, active = people + n, strong + int(n_strong), active + int(n_active)
@@ -1550,11 +1559,20 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
     slipping_type = slipping(by_type)
     slipping_ties = [stored.text(r[0]) for r in conn.execute(
         with_sql + "SELECT name FROM scored WHERE type = 'strategic' AND status IN "
-        f"('due', 'reconnect', 'fading') ORDER BY {_SQL_SORTS['due']}", named)
+        f"{_DUE_STATUSES} ORDER BY {_SQL_SORTS['due']}", named)
         ] if slipping_type else []
-    fading = [stored.text(r[0]) for r in conn.execute(
-        with_sql + "SELECT name FROM scored WHERE status = 'fading'"
-        + (" AND type = :type" if type_ else "") + f" ORDER BY {_SQL_SORTS['due']}", named)]
+    from ties.core.scoring import RECONNECT_SPAN, RECONNECT_TALKS
+
+    fading, dormant, once_close = [], [], []
+    for name, status, close in conn.execute(  # report.once_close, in SQL
+            with_sql + "SELECT name, status, CASE WHEN interactions >= :talks AND "
+            "first_contact IS NOT NULL AND days_first - days >= :span THEN 1 ELSE 0 END "
+            "FROM scored WHERE status IN ('fading', 'dormant')"
+            + (" AND type = :type" if type_ else "") + f" ORDER BY {_SQL_SORTS['due']}",
+            {**named, "talks": int(RECONNECT_TALKS), "span": int(RECONNECT_SPAN)}):
+        (fading if status == "fading" else dormant).append(stored.text(name))
+        if status == "dormant" and close:
+            once_close.append(stored.text(name))
     zone = ComfortZone(circles.totals())
     largest = circles.spelling(zone.dominant) if zone.dominant else None
     share = zone.circles[zone.dominant] / zone.total if largest else 0.0
@@ -1566,5 +1584,6 @@ def report_page(conn: Connection, today: date, since: date, settings: dict,
         largest_share=share, weekly=weekly_counts(act["per_day"], today),
         streak_weeks=streak(act["weeks"], today), since=since, today=today,
         slipping_ties=slipping_ties, industry_spread=industries.spread(),
-        company_spread=companies.spread(), type=type_, fading=fading)
+        company_spread=companies.spread(), type=type_, fading=fading, dormant=dormant,
+        once_close=once_close)
     return summary, rows
