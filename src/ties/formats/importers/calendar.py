@@ -492,10 +492,7 @@ class _Reader:
         for n, item in enumerate(every, 1):
             if n <= len(single):
                 start = item["DTSTART"].dt
-                self.budget -= 1
-                if self.budget < 0:
-                    self.out.skip(TOO_OFTEN)
-                else:
+                if not self.spent():
                     self.occurrence(self.about(item), start, start)
             elif n <= len(single) + len(simple):
                 self.simple_series(*item)
@@ -519,9 +516,7 @@ class _Reader:
             common = None  # what the series' own occurrences share, read once
             for occurrence in islice(occurrences, MAX_OCCURRENCES + 1):
                 found = True
-                self.budget -= 1
-                if self.budget < 0:
-                    self.out.skip(TOO_OFTEN)
+                if self.spent():
                     return
                 if occurrence.id.recurrence_id is None:
                     if common is None:  # the series' own event: only read, not copied
@@ -540,6 +535,15 @@ class _Reader:
             later = start is not None and not self._started(start.dt)
             self.out.skip(FUTURE if later else NOTHING_LEFT)
 
+    def spent(self) -> bool:
+        """Count one occurrence against the file's budget; True (the rest skipped as
+        repeating too often) once it is used up."""
+        self.budget -= 1
+        if self.budget < 0:
+            self.out.skip(TOO_OFTEN)
+            return True
+        return False
+
     def simple_series(self, event, starts) -> None:
         """A series `_simple_series` expanded (its starts up to now, in order), read as
         `series` reads the expansion's."""
@@ -547,9 +551,7 @@ class _Reader:
         found = False
         for when in islice(starts, MAX_OCCURRENCES + 1):
             found = True
-            self.budget -= 1
-            if self.budget < 0:
-                self.out.skip(TOO_OFTEN)
+            if self.spent():
                 return
             if common is None:
                 common = self.about(event)
