@@ -428,3 +428,13 @@ def test_doctor_names_the_option_that_repairs_damaged_notes_regression_notes_fla
     assert "fix: ties edit @1 --note ..." in doctor
     assert ties("edit", "@1", "--note", "repaired").exit_code == 0
     assert "values: ok" in ties("doctor").stdout
+
+
+@pytest.mark.sqlite_only
+def test_regression_a_blob_format_in_import_value_crashed_the_export(ties, store):
+    """`ties export` ended in an internal error (TypeError) when a company's kind of file
+    (`import_value.format`) was a BLOB (the damaged-store property found it)."""
+    execute(store, "UPDATE import_value SET format = x'00ff'")
+    for args in (("export",), ("export", "--format", "csv"), ("show", "Cy", "--json")):
+        result = ties(*args)
+        assert result.exit_code == 0, f"{args}: {result.stderr}"

@@ -200,3 +200,24 @@ def test_last_weeks_line_reads_naturally(reached, suggested, words):
     line = last_week_line({"week": date(2025, 2, 10), "reached": reached,
                            "suggested": suggested})
     assert line == f"{words} (week of 10 Feb)."
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("column", "value"), [("people", 1.5), ("people", "3 x 4"),
+                                               ("week", "abc"), ("week", 7)])
+def test_regression_a_kept_list_damaged_outside_ties_crashed_report(ties, db_path, column,
+                                                                    value):
+    """`report` ended in an internal error (exit 70) on a kept list whose ids were 1.5
+    (the damaged-store property found it): a damaged row is left out, and the week is
+    rebuilt from history; a merge leaves it as it is."""
+    from conftest import execute
+
+    _start(ties)
+    ties("log", "Ana", TIES_TODAY=MON)
+    execute(db_path, f"UPDATE week_list SET {column} = ? WHERE week = ?", (value, MON))
+    for args in (("report",), ("report", "--json"), ("next",)):
+        result = ties(*args, TIES_TODAY="2025-02-17")
+        assert result.exit_code == 0, result.stderr
+    weeks = json.loads(ties("report", "--json", TIES_TODAY="2025-02-17").stdout)
+    assert weeks["summary"]["follow_through"][-1]["week"] == MON
+    assert ties("merge", "Ana", "Bo", "--yes", TIES_TODAY="2025-02-17").exit_code == 0

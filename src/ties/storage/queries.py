@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ties.core import identity, names, personfields, rhythm
-from ties.core.errors import Ambiguous, NotFound, StoreError
+from ties.core.errors import Ambiguous, NotFound, StoreError, TiesError
 from ties.storage import dialect, ids, stored
 from ties.storage.chunks import chunks, marks
 
@@ -1103,16 +1103,36 @@ def reached(conn: Connection, person_ids: list[int], since: date, until: date) -
 def kept_weeks(conn: Connection, since: date, until: date) -> dict[date, list[int]]:
     """The lists `ties next` gave, kept on write (`week_list`), for the Mondays from
     `since` to `until`: {Monday: the ids suggested, best first}."""
-    return {_day(week): [int(n) for n in str(people).split()]
-            for week, people in conn.execute(
-                "SELECT week, people FROM week_list WHERE week >= ? AND week <= ? "
-                "ORDER BY week", [since.isoformat(), until.isoformat()])}
+    return {week: ids for week, ids in _kept_lists(conn).items() if since <= week <= until}
 
 
 def latest_kept_week(conn: Connection) -> date | None:
     """The latest Monday whose list is kept, or None before the first."""
-    value = conn.execute("SELECT max(week) FROM week_list").fetchone()[0]
-    return None if value is None else _day(value)
+    return max(_kept_lists(conn), default=None)
+
+
+def _kept_lists(conn: Connection) -> dict[date, list[int]]:
+    """Every kept list (a row a week, so a few dozen a year). A row damaged outside ties
+    (a week that is no date, an id that is no whole number) is left out: the week counts
+    as not kept, and follow-through rebuilds it from history."""
+    out: dict[date, list[int]] = {}
+    for week, people in conn.execute("SELECT week, people FROM week_list"):
+        ids = kept_ids(people)
+        try:
+            day = _day(week)
+        except TiesError:
+            continue
+        if ids is not None and day is not None:
+            out[day] = ids
+    return out
+
+
+def kept_ids(people) -> list[int] | None:
+    """A kept list's ids ('12 7 40'), or None when the text is damaged."""
+    words = people.split() if isinstance(people, str) else None
+    if words is None or not all(w.isascii() and w.isdigit() and len(w) <= 10 for w in words):
+        return None
+    return [int(w) for w in words]
 
 
 def count_imported_never_contacted(conn: Connection, type_: str | None = None) -> int:
@@ -1251,7 +1271,8 @@ def export_data(conn: Connection) -> dict:
     for pid, key, format_, value in conn.execute(
             "SELECT v.person_id, v.field, v.format, v.value FROM import_value v JOIN person p "
             "ON p.id = v.person_id ORDER BY v.person_id, v.format, v.field"):
-        if stored.text(value) and key in ("company", "role"):
+        format_ = stored.text(format_)  # a format damaged outside ties: none brought it
+        if stored.text(value) and key in ("company", "role") and format_:
             brought.setdefault(pid, {}).setdefault(format_, {})[key] = stored.text(value)
     for p in people:
         p["tags"] = tags[p["id"]]

@@ -1418,17 +1418,17 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
 
 def _merge_in_week_lists(session: Session, keep_id: int, other_id: int) -> None:
     """A week's kept list that suggested the person merged away suggested the one kept
-    (once, in the better place), so that follow-through counts a contact with either."""
-    from sqlalchemy import select
-
-    from ties.storage.models import WeekList
-
-    for row in session.execute(select(WeekList).where(
-            WeekList.people.like(f"%{other_id}%"))).scalars():
-        ids = [int(n) for n in row.people.split()]
-        if other_id in ids:
+    (once, in the better place), so that follow-through counts a contact with either. A
+    list damaged outside ties is left as it is (follow-through leaves it out)."""
+    conn = raw(session)
+    session.flush()
+    for week, people in conn.execute("SELECT week, people FROM week_list WHERE people "
+                                     "LIKE ?", [f"%{other_id}%"]).fetchall():
+        ids = queries.kept_ids(people)
+        if ids is not None and other_id in ids:
             merged = [keep_id if n == other_id else n for n in ids]
-            row.people = " ".join(str(n) for n in dict.fromkeys(merged))
+            conn.execute("UPDATE week_list SET people = ? WHERE week = ?",
+                         [" ".join(str(n) for n in dict.fromkeys(merged)), week])
 
 
 def _kept_learned(person: Person, taken: dict, other: dict[str, datetime | None]) -> None:
