@@ -170,10 +170,10 @@ def test_scoring_doc_sessions_are_what_ties_prints(ties, monkeypatch, index):
     assert parts and round(sum(parts), 2) == top["score"], (parts, top["score"])
 
 
-def _scoring_session(ties, monkeypatch, first_command: str) -> None:
+def _scoring_session(ties, monkeypatch, section: str) -> None:
+    """Run the (first) session of the section titled `section`."""
     monkeypatch.setenv("COLUMNS", "100")
-    lines = next(lines for _, lines, _ in scoring_sessions() if lines[0].startswith(
-        "$ ties " + first_command))
+    lines = next(lines for title, lines, _ in scoring_sessions() if title == section)
     actual, expected = run_session(ties, lines)
     assert actual == expected
 
@@ -183,7 +183,7 @@ def _reasons(ties) -> list[str]:
 
 
 def test_scoring_doc_a_cadence_of_her_own_is_said_as_set(ties, monkeypatch):
-    _scoring_session(ties, monkeypatch, 'add "Ana Lima"')
+    _scoring_session(ties, monkeypatch, "Worked example")
     doc = " ".join(SCORING.read_text().split())
     said = "overdue by 3 weeks (every 6 weeks, as you set)"
     assert f'`ties edit Ana --every 6w`, the first reason would say "{said}"' in doc
@@ -195,7 +195,7 @@ def test_regression_scoring_doc_s_job_lead_on_20_february_left_ana_out_of_next(t
                                                                                 monkeypatch):
     # the example said "last spoke 10 January" beside a --received log on 20 February,
     # which is a contact: 22 days ago, not due, not suggested
-    _scoring_session(ties, monkeypatch, 'add "Ana Lima"')
+    _scoring_session(ties, monkeypatch, "Worked example")
     doc = " ".join(SCORING.read_text().split())
     assert ("Had you logged the job lead on 20 February instead, that would be your last "
             "contact, 22 days ago: she would not be due, and `next` would not suggest her"
@@ -205,7 +205,7 @@ def test_regression_scoring_doc_s_job_lead_on_20_february_left_ana_out_of_next(t
 
 
 def test_scoring_doc_reconnect_without_a_last_note_dates_the_one_before(ties, monkeypatch):
-    _scoring_session(ties, monkeypatch, 'add "Lia Park"')
+    _scoring_session(ties, monkeypatch, "Reconnect")
     doc = " ".join(SCORING.read_text().split())
     assert "`ties interaction edit 6 --note ''`" in doc
     said = "on 30 December 2023 you talked about 'the sailing trip'"
@@ -218,7 +218,7 @@ def test_scoring_doc_reconnect_without_a_last_note_dates_the_one_before(ties, mo
 def test_regression_scoring_doc_said_lia_s_recency_alone_was_133_3(ties, monkeypatch):
     # 10 x 400 / 30 forgot her learned rhythm: 6 talks 40 days apart make her due every
     # (5 x 40 + 3 x 30) / 8 = 36 days, and next gives 111.11 + 5 (dormant) + 2 (ask)
-    _scoring_session(ties, monkeypatch, 'add "Lia Park"')
+    _scoring_session(ties, monkeypatch, "Reconnect")
     assert "133.3" not in SCORING.read_text()
     lia = json.loads(ties("next", "--json").stdout)[0]
     assert (lia["usual_gap"], lia["every"], lia["score"]) == (40, 36, 118.11)
