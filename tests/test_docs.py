@@ -222,6 +222,7 @@ def test_regression_scoring_doc_said_lia_s_recency_alone_was_133_3(ties, monkeyp
     assert "133.3" not in SCORING.read_text()
     lia = json.loads(ties("next", "--json").stdout)[0]
     assert (lia["usual_gap"], lia["every"], lia["score"]) == (40, 36, 118.11)
+    assert f"her own score: {lia['score']:.2f}" in SCORING.read_text()  # the signal table
 
 
 def test_regression_scoring_doc_gave_only_the_dated_words_for_a_reconnect_s_note():
