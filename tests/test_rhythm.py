@@ -277,12 +277,34 @@ def test_regression_it_s_been_3_months_was_said_beside_every_3_months():
     f = facts(80, typical=95, gaps=3)
     assert f.interval == 63
     assert scoring.score(f, TODAY).reasons == [
-        "you usually talk every 3 months, but with the social cadence every 2 months; "
-        "it's been 3 months"]
+        "you usually talk every 3 months; counting the social cadence (every month) in, "
+        "due every 2 months; it's been 3 months"]
     # rounding: a usual 84 days and 85 days of silence are both "3 months" (and 12 weeks)
     g = facts(85, typical=84, gaps=12, cadence=60)
     assert g.interval == 79
     assert scoring.score(g, TODAY).reasons == ["you usually talk every 84 days; it's been 85 days"]
+
+
+def test_regression_the_blended_interval_was_called_the_social_cadence():
+    # social (every month) with a usual gap of 90 days on 3 gaps: due every 60 days, the
+    # blend; 'with the social cadence every 9 weeks' said the cadence was 9 weeks
+    f = facts(80, typical=90, gaps=3)
+    assert f.interval == 60
+    assert scoring.score(f, TODAY).reasons == [
+        "you usually talk every 3 months; counting the social cadence (every month) in, "
+        "due every 9 weeks; it's been 3 months"]
+    # the cadence said is the one that applies: the type's own, here six weeks
+    g = replace(facts(80, typical=90, gaps=3, cadence=42), type="strategic")
+    assert g.interval == 66
+    assert scoring.score(g, TODAY).reasons[0].startswith(
+        "you usually talk every 3 months; counting the strategic cadence (every 6 weeks) in, "
+        "due every ")
+
+
+def test_blend_words_name_the_cadence_even_without_a_type():
+    assert scoring.blend_words(None, 60, 120, "3 months") == (
+        "you usually talk every 4 months; counting the cadence (every 2 months) in, due "
+        "every 3 months")
 
 
 @pytest.mark.parametrize(("silent", "reason"), [

@@ -8,6 +8,9 @@ runs to Thursday 20 March. Cadences by type: strategic 42 days, social 30, tacti
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from scenarios import Log, P, Promise, Scenario, check
@@ -421,3 +424,8 @@ def test_scoring_doc_examples_are_what_scoring_gives(name, type_, cadence, last,
     facts = scoring.Facts(id=1, name=name, type=type_, cadence=cadence, created=ago(400),
                           last_contact=ago(last), **{"interactions": 1, **extra})
     assert round(scoring.score(facts, TODAY).score, 2) == points
+    # and the doc's table says so, on the person's row
+    doc = (Path(__file__).parent.parent / "docs" / "scoring.md").read_text()
+    table = doc[doc.index("## Every signal, worked through"):doc.index("## Worked example")]
+    assert any(re.search(rf"\b{name}\b", row) and f"{points:.2f}" in row
+               for row in table.splitlines() if row.startswith("|")), (name, points)

@@ -125,8 +125,9 @@ def test_deleting_an_interaction_takes_the_rhythm_back_with_it(ties):
 def test_show_says_the_usual_gap_and_the_interval_it_gives(ties):
     history(ties, "Ana Lima", 105, 91, 77, 63, 49, 35, 21)
     shown = ties("show", "Ana Lima")
-    assert ("every 1m (the type's default); you usually talk every 2 weeks, so due every 19 "
-            "days") in " ".join(shown.stdout.split())
+    assert ("every 1m (the type's default); you usually talk every 2 weeks; counting the "
+            "social cadence (every month) in, due every 3 weeks") in " ".join(
+                shown.stdout.split())
     data = json.loads(ties("show", "Ana Lima", "--json").stdout)
     assert (data["every_effective_days"], data["usual_gap_days"],
             data["expected_every_days"]) == (30, 14, 19)
@@ -134,6 +135,17 @@ def test_show_says_the_usual_gap_and_the_interval_it_gives(ties):
     data = json.loads(ties("show", "Ana Lima", "--json").stdout)
     assert (data["usual_gap_days"], data["expected_every_days"]) == (None, 42)
     assert "you usually talk" not in ties("show", "Ana Lima").stdout
+
+
+def test_regression_show_and_next_called_the_blended_interval_the_social_cadence(ties):
+    # seen every 90 days (3 gaps), social (every month): due every 60 days, the blend.
+    # next said "but with the social cadence every 9 weeks", show "so due every 60 days"
+    history(ties, "Ida Moe", 350, 260, 170, 80)
+    words = ("you usually talk every 3 months; counting the social cadence (every month) "
+             "in, due every 9 weeks")
+    assert next_items(ties)[0]["reasons"] == [words + "; it's been 3 months"]
+    assert words in " ".join(ties("show", "Ida Moe").stdout.split())
+    assert "social cadence every" not in ties("show", "Ida Moe").stdout
 
 
 def test_regression_dormant_ties_were_called_fading_and_report_lists_them_apart(ties):

@@ -19,7 +19,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ties.core import dates, personfields, rhythm
+from ties.core import dates, personfields, rhythm, scoring
 from ties.core.fields import value_of
 from ties.core.text import safe
 
@@ -271,8 +271,8 @@ def _fact(f: personfields.PersonField, person: dict, cadence_days: int) -> Any:
         typical, gaps = person.get("rhythm_days"), person.get("rhythm_gaps") or 0
         if rhythm.learned(typical, gaps, fixed=bool(value)):
             due = rhythm.expected_interval(cadence_days, typical, gaps)
-            every += (f"; you usually talk every {rhythm.every(typical or 0)}, so due every "
-                      f"{due} days")
+            every += "; " + scoring.blend_words(person.get("type"), cadence_days,
+                                                typical or 0, rhythm.every(due))
         return every
     return value.isoformat() if hasattr(value, "isoformat") else value
 

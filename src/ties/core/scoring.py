@@ -418,7 +418,8 @@ def _silence(f: Facts, days: int) -> str:
     one unit, in the order the due decision says (at or past the expected interval). The
     rhythm said is their usual gap when its order with the silence is the decision's;
     where the type's cadence pulls the expected interval below their usual gap, and the
-    silence lies between the two, it is the expected interval, said as such."""
+    silence lies between the two, it is the expected interval, said as such
+    (`blend_words`)."""
     interval = f.interval
     if f.learned:
         typical = f.rhythm or 0
@@ -426,9 +427,19 @@ def _silence(f: Facts, days: int) -> str:
             usual, silent = rhythm.lengths(typical, days)
             return f"you usually talk every {usual}; it's been {silent}"
         expected, silent = rhythm.lengths(interval, days)
-        return (f"you usually talk every {rhythm.every(typical)}, but with the {f.type} "
-                f"cadence every {expected}; it's been {silent}")
+        return f"{blend_words(f.type, f.cadence, typical, expected)}; it's been {silent}"
     return f"it's been {_since_in_unit(f.cadence, days)} ({_basis(f)})"
+
+
+def blend_words(kind: str | None, cadence: int, typical: int, due: str) -> str:
+    """A learned rhythm and the interval it is blended into, the one way `ties next`
+    (where the cadence pulls the interval below the usual gap) and `ties show` say it:
+    'you usually talk every 3 months; counting the social cadence (every month) in, due
+    every 9 weeks'. `due` is the expected interval in words (after 'every'). The cadence
+    is named for what it is, the type's target, never the blend."""
+    cadence_said = f"the {kind} cadence" if kind else "the cadence"
+    return (f"you usually talk every {rhythm.every(typical)}; counting {cadence_said} "
+            f"(every {_cadence_words(cadence)}) in, due every {due}")
 
 
 def _since_in_unit(cadence: int, days: int) -> str:
