@@ -669,3 +669,67 @@ def test_triage_says_an_old_job_change_as_where_they_are_now_not_as_news(ties):
         result = ties("triage", input="s\n", TIES_TODAY=day)
         assert result.exit_code == 0, result.stderr
         assert line in result.stderr
+
+
+# A company or role you emptied is yours (w17a, bug 1) ------------------------------------
+
+def test_regression_a_linkedin_reimport_put_back_a_company_you_removed(ties, tmp_path):
+    """Bug: `edit Ed --company '' --moved`, then importing the same unchanged LinkedIn file
+    again filled Hooli back in ("1 updated") while next still said he left Hooli. An empty
+    you made is yours: the file brings nothing new (LinkedIn last said Hooli), so nothing
+    changes and the summary says so."""
+    first = write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    assert ties("log", "Ana Lima", "--on", "2025-03-01").exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "", "--moved").exit_code == 0
+    again = ties("import", first)
+    assert again.exit_code == 0, again.stderr
+    assert "0 updated, 1 unchanged" in again.stderr and "kept yours" not in again.stderr
+    assert listed(ties) == [("Ana Lima", None, "PM")]
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [LEFT]
+
+
+@pytest.mark.parametrize("moved", [[], ["--moved"]])
+def test_an_emptied_role_stays_empty_and_news_from_the_file_is_kept_yours(
+        ties, tmp_path, moved):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))).exit_code == 0
+    assert ties("edit", "Ana Lima", "--role", "", *moved).exit_code == 0
+    same = ties("import", write(tmp_path, "b.csv", ANA.format("Hooli", "pm")))
+    assert "0 updated, 1 unchanged" in same.stderr and "kept yours" not in same.stderr
+    news = ties("import", write(tmp_path, "c.csv", ANA.format("Hooli", "CTO")))
+    assert news.exit_code == 0, news.stderr
+    assert "kept yours: Ana Lima's role is empty; the file says 'CTO'" in news.stderr
+    assert "changed jobs" not in news.stderr
+    assert listed(ties) == [("Ana Lima", "Hooli", None)]
+
+
+def test_another_kind_of_file_does_not_fill_a_company_you_emptied(ties, tmp_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))).exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "").exit_code == 0
+    card = tmp_path / "ana.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nORG:Hooli\r\n"
+                    "URL:https://www.linkedin.com/in/analima\r\nEND:VCARD\r\n")
+    result = ties("import", str(card))
+    assert result.exit_code == 0, result.stderr
+    assert listed(ties) == [("Ana Lima", None, "PM")]
+
+
+def test_a_company_linkedin_emptied_is_filled_when_they_turn_up_somewhere(ties, tmp_path):
+    """Not yours: the import emptied it (they left), so a later one fills it in."""
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("", ""))).exit_code == 0
+    back = ties("import", write(tmp_path, "c.csv", ANA.format("Hooli", "CTO")))
+    assert back.exit_code == 0, back.stderr
+    assert listed(ties) == [("Ana Lima", "Hooli", "CTO")]
+
+
+def test_the_planner_leaves_a_field_you_emptied_and_reports_only_news():
+    index, current = here({**ANA_HERE, "company": None})
+    rec = Record("Ana Lima", "row 2", {"linkedin": ANA_HERE["linkedin"], "company": "initech"})
+    plan = reconcile.plan([rec], index, current, emptied={7: {"company": {"Initech"}}})
+    assert plan.updates[0].changes == {} and plan.conflicts == []
+    rec.fields["company"] = "Globex"
+    plan = reconcile.plan([rec], index, current, emptied={7: {"company": {"Initech"}}})
+    assert plan.updates[0].changes == {}
+    assert plan.conflicts == [("Ana Lima", "company", "Globex", "")]
+    assert reconcile.plan([rec], index, current).updates[0].changes == {"company": "Globex"}

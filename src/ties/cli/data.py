@@ -489,7 +489,8 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
     if len(plan.merged) > 20:
         say(f"  ... and {len(plan.merged) - 20} more merged with an earlier entry")
     for name, key, theirs, ours in result.conflicts[:20]:
-        say(f"  kept yours: {name}'s {key} is {ours!r}; the file says {theirs!r}")
+        say(f"  kept yours: {name}'s {key} is {repr(ours) if ours else 'empty'}; "
+            f"the file says {theirs!r}")
     if len(result.conflicts) > 20:
         say(f"  ... and {len(result.conflicts) - 20} more differences, all kept as you had them")
     for step in plan.settings:

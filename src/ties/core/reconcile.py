@@ -247,7 +247,8 @@ class Plan:
         out = [entry for _, entry in sorted(people, key=lambda pair: pair[0])]
         out += [{"kind": "person", "action": "conflict", "name": name, "field": key,
                  "file": theirs, "yours": ours,
-                 "reason": f"yours is {ours!r}, the file says {theirs!r}: kept yours"}
+                 "reason": f"yours is {repr(ours) if ours else 'empty'}, the file says "
+                           f"{theirs!r}: kept yours"}
                 for name, key, theirs, ours in self.conflicts]
         for step in self.interactions + self.follow_ups + self.settings:
             entry = {"kind": step.kind, "action": step.action, "position": step.position,
@@ -300,7 +301,8 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
          type_: str | None = None, tags: Iterable[str] = (),
          skipped: Iterable[tuple[str, str]] = (),
          progress: Callable[[int], None] | None = None,
-         brought: dict[int, dict[str, str]] | None = None) -> Plan:
+         brought: dict[int, dict[str, str]] | None = None,
+         emptied: dict[int, dict[str, set[str]]] | None = None) -> Plan:
     """The plan for `records` (importers.Record) against the people in `index`, whose
     importable fields and tags `current` holds (pid -> {field: value, "name", "tags"}) for
     everyone a record matches. `type_` and `tags` go to everyone created (tags also to
@@ -313,7 +315,12 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
     import brought (you have not typed another since; another kind of file's value counts
     as yours), the file's value replaces it and the update carries the `Job`; a new
     company with no role in the file also empties a role that import brought. Anything
-    else that differs is a conflict, kept as yours."""
+    else that differs is a conflict, kept as yours.
+
+    `emptied` holds, per person, the company or role you emptied though files had brought
+    a value (field -> those values): an empty you made is yours too, so no file fills it;
+    a file bringing one of those values again brings nothing new (no change, no
+    conflict), another value is a conflict, kept as yours."""
     importable = set(personfields.import_fields())  # what a file may set (the field spec)
     result = Plan(skipped=list(skipped))
     extra_tags = list(tags)
@@ -418,6 +425,11 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             if key in moved:
                 continue
             now = birthday_of(have) if key == "birthday" else have.get(key)
+            yours = (emptied or {}).get(pid, {}).get(key) if key in JOB_FIELDS else None
+            if yours is not None and now in (None, "") and key not in changed:
+                if not any(_same(v, value) for v in yours):  # news, but the empty is yours
+                    result.conflicts.append((have["name"], key, _text(value), ""))
+                continue
             if now in (None, ""):
                 if key == "birthday":
                     for part in ("birthday_year", "birthday_month", "birthday_day"):

@@ -105,15 +105,9 @@ def update_person(
             setattr(person, LEARNED_AT[k], None)
         elif changes.get(k) and changes[k] != getattr(person, k):
             setattr(person, LEARNED_AT[k], now)
-    typed = [k for k in ("company", "role") if k in changes and changes[k] != getattr(person, k)]
-    if typed:  # yours now: no import changes it again (docs/import.md, "Job changes")
-        from sqlalchemy import delete
-
-        from ties.storage.models import ImportValue
-
-        session.execute(delete(ImportValue).where(ImportValue.person_id == person_id,
-                                                  ImportValue.field.in_(typed))
-                        .execution_options(synchronize_session=False))
+    # A company or role you type (or empty) is yours from then on: what each kind of file
+    # last brought (import_value) is kept, so that a re-import tells news (the file now
+    # says something else) from the same old value it brought before (docs/import.md).
     for key, value in changes.items():
         setattr(person, key, value)
     if append_note:
@@ -528,7 +522,8 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     planned = reconcile.plan(parsed.records, index, current,
                              type_=type_, tags=tags, skipped=parsed.skipped,
                              progress=progress,
-                             brought=brought(raw(session), list(current), parsed.format))
+                             brought=brought(raw(session), list(current), parsed.format),
+                             emptied=emptied_yours(raw(session), list(current)))
     result = apply_plan(session, planned, batch=batch, today=today, format_=parsed.format)
     _finish_batch(session, batch, result)
     return result
@@ -555,9 +550,25 @@ def brought(conn: Connection, ids: list[int], format_: str) -> dict[int, dict[st
     return out
 
 
+def emptied_yours(conn: Connection, ids: list[int]) -> dict[int, dict[str, set[str]]]:
+    """The companies and roles of these people that you emptied (`ties edit --company ''`):
+    empty now, though some kind of file brought a value (kept in `import_value`; an import
+    that empties a job keeps '' there). Per person and field, the values files brought:
+    an empty field you made is yours, and no import fills it again (reconcile.plan)."""
+    out: dict[int, dict[str, set[str]]] = {}
+    for chunk in chunks(ids):
+        for pid, key, value in conn.execute(
+                f"SELECT v.person_id, v.field, v.value FROM import_value v JOIN person p "
+                f"ON p.id = v.person_id WHERE v.person_id IN ({marks(chunk)}) "
+                f"AND v.value <> '' AND ((v.field = 'company' AND coalesce(p.company, '') = '') "
+                f"OR (v.field = 'role' AND coalesce(p.role, '') = ''))", chunk):
+            out.setdefault(pid, {}).setdefault(key, set()).add(value)
+    return out
+
+
 def _remember(session: Session, format_: str, values: list[tuple[int, str, str]]) -> None:
     """Record (person, field, value) as what an import of `format_` brought: the job
-    fields it created, filled or changed."""
+    fields it created, filled, changed or emptied ("": an import that emptied a job)."""
     from sqlalchemy import delete, insert
 
     from ties import formats
@@ -668,8 +679,8 @@ def apply_plan(session: Session, planned, *, batch, today: date,
                   for k, v in changed.items()]
         if filled:  # none when the import only emptied a job (it is in job_change)
             session.execute(insert(ImportFill), filled)
-        _remember(session, format_, [(pid, key, changed[key]) for key in reconcile.JOB_FIELDS
-                                     if changed.get(key)])
+        _remember(session, format_, [(pid, key, update.changes[key] or "")
+                                     for key in reconcile.JOB_FIELDS if key in update.changes])
         if update.job is not None:
             session.add(JobChange(person_id=pid, changed_on=today, batch_id=batch_id,
                                   **update.job.as_dict()))
@@ -1218,10 +1229,9 @@ def _jobs_back(session: Session, batch) -> set[tuple[int, str]]:
             if before[key] == after[key] or now[key] != after[key]:
                 continue
             back[key] = before[key]
-            remembered = [(pid, key, before[key])] if before[key] else []
-            if after[key]:
-                _forget_brought(session, pid, key, batch.format, after[key])
-            _remember(session, batch.format, remembered)
+            _forget_brought(session, pid, key, batch.format, after[key] or "")
+            if before[key]:
+                _remember(session, batch.format, [(pid, key, before[key])])
         if back:
             session.execute(update(Person).where(Person.id == pid).values(**back)
                             .execution_options(synchronize_session=False))
