@@ -320,7 +320,8 @@ def test_regression_edit_company_emptied_moved_says_left_in_next(ties):
                 "Designer", "--on", "2025-03-01").exit_code == 0
     result = ties("edit", "Ana", "--company", "", "--moved")
     assert result.exit_code == 0, result.stderr
-    assert "moved from Designer at Hooli to Designer" in result.stderr
+    assert "Updated Ana Lima (@1): Designer at Hooli -> left Hooli (still Designer), kept in " \
+        "their history.\n" == result.stderr
     reasons = next_json(ties, "2025-03-14")[0]["reasons"]
     assert reasons == [LEFT]
 
@@ -390,7 +391,7 @@ def test_edit_moved_records_the_job_change_and_next_congratulates(ties, db_path)
     assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Initech").exit_code == 0
     result = ties("edit", "Eva Ruiz", "--company", "Globex", "--role", "CTO", "--moved")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == ("Updated Eva Ruiz (@1): moved from at Initech to CTO at Globex, "
+    assert result.stderr == ("Updated Eva Ruiz (@1): Initech -> CTO at Globex, "
                              "kept in their history.\n")
     assert next_json(ties, "2025-03-14")[0]["reasons"] == [
         "started at Globex as CTO: congratulate them"]
@@ -733,3 +734,49 @@ def test_the_planner_leaves_a_field_you_emptied_and_reports_only_news():
     assert plan.updates[0].changes == {}
     assert plan.conflicts == [("Ana Lima", "company", "Globex", "")]
     assert reconcile.plan([rec], index, current).updates[0].changes == {"company": "Globex"}
+
+
+# An emptied or only respelled job, said properly (w17a, bug 3) ----------------------------
+
+@pytest.mark.parametrize(("before", "after", "history", "words"), [
+    (("Initech", "VP"), ("Globex", "CTO"), "VP at Initech -> CTO at Globex",
+     "Initech -> Globex, CTO"),
+    (("Initech", None), ("Globex", "CTO"), "Initech -> CTO at Globex", "Initech -> Globex, CTO"),
+    ((None, None), ("Globex", "CTO"), "no job known -> CTO at Globex", "now at Globex, CTO"),
+    ((None, "VP"), (None, "CTO"), "VP -> CTO", "VP -> CTO"),
+    (("Hooli", "Designer"), ("Hooli", None), "Designer at Hooli -> no role at Hooli",
+     "no longer Designer at Hooli"),
+    ((None, "Designer"), (None, None), "Designer -> no job known", "no longer Designer"),
+    (("Hooli", "Designer"), (None, "Designer"), "Designer at Hooli -> left Hooli (still "
+     "Designer)", "left Hooli"),
+    (("Hooli", "Designer"), (None, "Consultant"), "Designer at Hooli -> left Hooli, now "
+     "Consultant", "left Hooli, now Consultant"),
+    (("Hooli", "Designer"), (None, None), "Designer at Hooli -> left Hooli", "left Hooli"),
+    (("Hooli", None), ("hooli", None), "Hooli -> hooli (spelling only)",
+     "Hooli -> hooli (spelling only)"),
+    (("Hooli", "PM"), ("hooli", "pm"), "PM at Hooli -> pm at hooli (spelling only)",
+     "PM at Hooli -> pm at hooli (spelling only)"),
+])
+def test_regression_an_emptied_role_was_said_moved_to_at_hooli(before, after, history, words):
+    """Bug: `edit Ana --role '' --moved` said "moved from Designer at Hooli to at Hooli",
+    and show listed "Designer at Hooli -> at Hooli" and "at Hooli -> at hooli"."""
+    job = reconcile.Job(*before, *after)
+    assert (job.history, job.words) == (history, words)
+    assert "None" not in job.history + job.words and " at ->" not in job.history
+
+
+def test_regression_edit_role_emptied_moved_then_respelled_company_said_properly(ties):
+    assert ties("add", "Ana Lima", "--type", "social", "--company", "Hooli", "--role",
+                "Designer", "--on", "2025-03-01").exit_code == 0
+    emptied = ties("edit", "Ana", "--role", "", "--moved")
+    assert emptied.stderr == ("Updated Ana Lima (@1): Designer at Hooli -> no role at Hooli, "
+                              "kept in their history.\n")
+    respelled = ties("edit", "Ana", "--company", "hooli", "--moved")
+    assert respelled.exit_code == 0, respelled.stderr
+    assert respelled.stderr == ("Updated Ana Lima (@1): Hooli -> hooli is a spelling fix, not "
+                                "a job change; nothing was added to their history.\n")
+    shown = ties("show", "Ana").stdout
+    assert "Job changes\n2025-03-14  Designer at Hooli -> no role at Hooli\n" in shown
+    assert "at hooli" not in shown and "-> at" not in shown
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [
+        "no longer Designer at Hooli: ask what is next for them"]

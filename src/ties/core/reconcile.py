@@ -92,6 +92,13 @@ def held(company: str | None, role: str | None) -> str:
     return role or "no job known"
 
 
+def named(company: str | None, role: str | None) -> str:
+    """A job standing on its own: 'CTO at Globex', 'Globex', 'CTO', or 'no job known'."""
+    if company and role:
+        return f"{role} at {company}"
+    return company or role or "no job known"
+
+
 @dataclass
 class Job:
     """A change of company or role a re-import brings: what they had, what the file says
@@ -115,9 +122,42 @@ class Job:
             at = f" at {self.company}" if self.company else ""
             return f"no longer {self.role_before}{at}"
         if _same(self.company_before or "", self.company or ""):
-            return f"{self.role_before or 'no role'} -> {self.role} at {self.company}"
+            at = f" at {self.company}" if self.company else ""
+            if _same(self.role_before or "", self.role or ""):
+                return f"{named(self.company_before, self.role_before)} -> " \
+                       f"{named(self.company, self.role)} (spelling only)"
+            return f"{self.role_before or 'no role'} -> {self.role}{at}"
         role = f", {self.role}" if self.role else ""
+        if not self.company_before:
+            return f"now at {self.company}{role}"
         return f"{self.company_before} -> {self.company}{role}"
+
+    @property
+    def spelling_only(self) -> bool:
+        """Whether only the case of the company or role changed ('Hooli' -> 'hooli')."""
+        return _same(self.company_before or "", self.company or "") and \
+            _same(self.role_before or "", self.role or "")
+
+    @property
+    def history(self) -> str:
+        """The change in full, as `ties show` lists it and `ties edit --moved` says it:
+        'VP at Initech -> CTO at Globex', 'Designer at Hooli -> left Hooli (still
+        Designer)', 'Designer at Hooli -> no role at Hooli', 'Designer at Hooli ->
+        Designer at hooli (spelling only)'. Pinned in tests/test_job_changes.py."""
+        was = named(self.company_before, self.role_before)
+        if self.spelling_only:
+            return f"{was} -> {named(self.company, self.role)} (spelling only)"
+        if self.company_before and not self.company:  # they left it
+            if not self.role:
+                now = ""
+            elif _same(self.role_before or "", self.role):
+                now = f" (still {self.role})"
+            else:
+                now = f", now {self.role}"
+            return f"{was} -> left {self.company_before}{now}"
+        if self.role_before and not self.role and self.company:  # only the role emptied
+            return f"{was} -> no role at {self.company}"
+        return f"{was} -> {named(self.company, self.role)}"
 
     def as_dict(self) -> dict:
         return {"company_before": self.company_before, "role_before": self.role_before,
