@@ -485,15 +485,26 @@ def test_an_import_changes_a_company_only_from_what_its_kind_of_file_brought(
         assert (update.job.company_before, update.job.company) == (have, file)
 
 
-def test_undo_keeps_a_company_you_typed_after_the_job_change_and_puts_the_role_back(
-        ties, tmp_path, db_path):
-    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
-    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"))).exit_code == 0
-    assert ties("edit", "Ana Lima", "--company", "Globex Inc").exit_code == 0
+@pytest.mark.parametrize("edit", [["--company", "Globex Inc"], ["--role", "Chief Tech"]])
+def test_regression_undo_put_back_half_a_job_she_never_had(ties, tmp_path, db_path, edit):
+    """Bug: import Ana at Initech as VP, re-import her at Globex as CTO, `edit Ana --company
+    "Globex Inc"`, then undo: she was "VP · Globex Inc", and undo said it put back the
+    earlier job of 1 person. A job is put back whole or not at all: you changed one half,
+    so both stay as they are, and undo says so by name."""
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"),
+                                BO.format("Acme", "Dev"))).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"),
+                                BO.format("Umbrella", "Lead"))).exit_code == 0
+    assert ties("edit", "Ana Lima", *edit).exit_code == 0
+    now = listed(ties)[0]
     undone = ties("import", "--undo")
     assert undone.exit_code == 0, undone.stderr
-    assert listed(ties) == [("Ana Lima", "Globex Inc", "VP")]
+    assert undone.stderr.endswith("; put back the earlier job of 1 person; kept the job of "
+                                  "Ana Lima as it is (you changed it since the import).\n")
+    assert listed(ties) == [now, ("Bo Chen", "Acme", "Dev")]
     assert count(db_path, "job_change") == 0
+    again = ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO")))
+    assert "changed jobs" not in again.stderr and listed(ties)[0] == now
 
 
 @pytest.mark.parametrize("imported", [{"ics": {"company": "Globex"}}, {"ties": {}},

@@ -343,7 +343,15 @@ def _undone(done) -> str:
             + (f" and emptied what it filled in for {done.restored}" if done.restored
                else "") + merged + left
             + (f"; put back the earlier job of {plural(done.jobs, 'person', 'people')}"
-               if done.jobs else "") + ".")
+               if done.jobs else "") + _jobs_kept(done.jobs_kept) + ".")
+
+
+def _jobs_kept(names: list[str]) -> str:
+    """'; kept the job of Ana Lima as it is (you changed it since the import)'."""
+    if not names:
+        return ""
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return f"; kept the job of {shown} as it is (you changed it since the import)"
 
 
 def _read_input(file: str) -> bytes:

@@ -1040,6 +1040,7 @@ class Undone:
     left: int = 0  # people it had added to interactions an earlier import created, taken out
     put_back: int = 0  # interactions whose "they reached out" it had corrected, put back
     jobs: int = 0  # people whose earlier company or role it put back
+    jobs_kept: list[str] = field(default_factory=list)  # those whose job you changed since
 
 
 def _unmerge(session: Session, batch_id: int) -> int:
@@ -1141,7 +1142,7 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                         .values(they_reached_out=was).execution_options(**unsynced))
     others += sorted(queries.people_in(conn, [iid for iid, _ in put_back]) - set(created))
     fills = [f for f in fills if not f.field.startswith((JOINED, REACHED))]
-    moved_back = _jobs_back(session, batch)
+    moved_back, kept_jobs = _jobs_back(session, batch)
     restored: set[int] = set()
     for fill in fills:
         kind = fill.field.split(":")[0]
@@ -1177,7 +1178,8 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     done.sorted = len(sorted_)
     done.left = len(left)
     done.put_back = len(put_back)
-    done.jobs = len({pid for pid, _ in moved_back})
+    done.jobs = len({pid for pid, _ in moved_back}) - len(kept_jobs)
+    done.jobs_kept = kept_jobs
     return done
 
 
@@ -1204,31 +1206,38 @@ def _forget_brought(session: Session, person_id: int, key: str, format_: str,
         .execution_options(synchronize_session=False))
 
 
-def _jobs_back(session: Session, batch) -> set[tuple[int, str]]:
-    """Undo the job changes an import made: each company and role that still holds what
-    it set gets what it held before (a value you typed since is yours, and stays), what
-    that kind of file brought goes back to the earlier value, and the history entry goes.
-    The (person, field) pairs it put back (or left as yours)."""
+def _jobs_back(session: Session, batch) -> tuple[set[tuple[int, str]], list[str]]:
+    """Undo the job changes an import made, each whole or not at all: where the company
+    and role both still hold what it set, they get what they held before; where you
+    changed either since, both stay as they are (a job is one thing: the earlier role at
+    the company you typed is a job they never had). What that kind of file brought goes
+    back to the earlier value, and the history entry goes. The (person, field) pairs it
+    handled (put back or left as yours), and the names of those whose job it left."""
     from sqlalchemy import delete, update
 
     from ties.core import reconcile
     from ties.storage.models import JobChange
 
     handled: set[tuple[int, str]] = set()
+    kept: list[str] = []
     changes = raw(session).execute(
         "SELECT j.person_id, j.company_before, j.role_before, j.company, j.role, p.company, "
-        "p.role FROM job_change j JOIN person p ON p.id = j.person_id WHERE j.batch_id = ? "
-        "ORDER BY j.id", (batch.id,)).fetchall()
-    for pid, *values in changes:
+        "p.role, p.name FROM job_change j JOIN person p ON p.id = j.person_id "
+        "WHERE j.batch_id = ? ORDER BY j.id", (batch.id,)).fetchall()
+    for pid, *values, name in changes:
         before = dict(zip(reconcile.JOB_FIELDS, values[0:2], strict=True))
         after = dict(zip(reconcile.JOB_FIELDS, values[2:4], strict=True))
         now = dict(zip(reconcile.JOB_FIELDS, values[4:6], strict=True))
         back = {}
+        yours = any((now[key] or None) != (after[key] or None) for key in reconcile.JOB_FIELDS)
+        if yours:
+            kept.append(name)
         for key in reconcile.JOB_FIELDS:
             handled.add((pid, key))
-            if before[key] == after[key] or now[key] != after[key]:
+            if before[key] == after[key]:
                 continue
-            back[key] = before[key]
+            if not yours:
+                back[key] = before[key]
             _forget_brought(session, pid, key, batch.format, after[key] or "")
             if before[key]:
                 _remember(session, batch.format, [(pid, key, before[key])])
@@ -1237,7 +1246,7 @@ def _jobs_back(session: Session, batch) -> set[tuple[int, str]]:
                             .execution_options(synchronize_session=False))
     session.execute(delete(JobChange).where(JobChange.batch_id == batch.id)
                     .execution_options(synchronize_session=False))
-    return handled
+    return handled, sorted(kept)
 
 
 LEARNED_BEFORE = "learned_at:before"
