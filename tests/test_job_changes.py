@@ -791,3 +791,46 @@ def test_regression_edit_role_emptied_moved_then_respelled_company_said_properly
     assert "at hooli" not in shown and "-> at" not in shown
     assert next_json(ties, "2025-03-14")[0]["reasons"] == [
         "no longer Designer at Hooli: ask what is next for them"]
+
+
+# The news is a change that led to the job they have now (w17a, bug 2) --------------------
+
+def test_regression_merge_gave_ana_the_job_change_of_the_person_merged_into_her(ties, tmp_path):
+    """Bug: Ana and Bo both changed jobs in one re-import; `ties merge Ana Bo --yes` kept
+    Ana's profile (CTO at Globex) but next said "became Staff Engineer at Acme:
+    congratulate them", Bo's later change. The news is the latest change that led to the
+    company and role they have now; merge keeps both in the history."""
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"), BO.format("Acme", "Engineer"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    assert ties("log", "Ana Lima", "Bo Chen", "--on", "2025-03-01").exit_code == 0
+    second = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"),
+                   BO.format("Acme", "Staff Engineer"))
+    assert "2 people changed jobs" in ties("import", second).stderr
+    merged = ties("merge", "Ana Lima", "Bo Chen", "--yes")
+    assert merged.exit_code == 0, merged.stderr
+    assert listed(ties) == [("Ana Lima", "Globex", "CTO")]
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [
+        "started at Globex as CTO: congratulate them"]
+    data = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert sorted((j["company"], j["role"]) for j in data["jobs"]) == [
+        ("Acme", "Staff Engineer"), ("Globex", "CTO")]
+
+
+def test_a_job_change_undone_by_a_plain_edit_is_no_longer_news(ties):
+    assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Initech", "--on",
+                "2025-03-01").exit_code == 0
+    assert ties("edit", "Eva", "--company", "Globex", "--moved").exit_code == 0
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == ["moved to Globex: congratulate them"]
+    assert ties("edit", "Eva", "--company", "Umbrella").exit_code == 0  # a correction
+    assert all("Globex" not in r for item in next_json(ties, "2025-03-14")
+               for r in item["reasons"])
+
+
+@pytest.mark.parametrize(("company", "role", "holds"), [
+    ("Globex", "CTO", True), ("Globex", "cto", True), ("GLOBEX", "CTO", True),
+    ("Globex", None, False), ("Acme", "CTO", False), ("Globex", "CTO ", False)])
+def test_a_job_change_holds_only_for_the_job_they_have_now(company, role, holds):
+    assert scoring.Job(TODAY, "Initech", "VP", "Globex", "CTO").holds(company, role) is holds
+    assert scoring.Job(TODAY, "Hooli", "PM", None, "").holds(None, None)
+    assert scoring.Job(TODAY, "Hooli", "PM", "", None).holds("", "")
+    assert not scoring.Job(TODAY, "Hooli", "PM", "Émile", None).holds("émile", None)  # as SQL
