@@ -261,6 +261,10 @@ def _candidates_agree(location, people):
             if i % 3 != 1 and days % 7 < 4:  # a job change 0 .. 34 days ago (news: 0 .. 27)
                 store.record_job(session, pid, {"company": "Initech", "role": None},
                                  TODAY - timedelta(days=days % 35))
+                if i % 4 == 2:  # and changed by hand since: history, no news (Job.holds)
+                    store.update_person(session, pid, {"company": "Globex"})
+                elif i % 4 == 3:  # the same job, spelled otherwise: still news
+                    store.update_person(session, pid, {"role": ""})
             if i % 5 == 1 and days % 3:
                 store.log(session, [pid], InteractionRecord(when=TODAY - timedelta(days=days // 3),
                                                         received=True, they_reached_out=True),

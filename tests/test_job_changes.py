@@ -320,7 +320,8 @@ def test_regression_edit_company_emptied_moved_says_left_in_next(ties):
                 "Designer", "--on", "2025-03-01").exit_code == 0
     result = ties("edit", "Ana", "--company", "", "--moved")
     assert result.exit_code == 0, result.stderr
-    assert "moved from Designer at Hooli to Designer" in result.stderr
+    assert "Updated Ana Lima (@1): Designer at Hooli -> left Hooli (still Designer), kept in " \
+        "their history.\n" == result.stderr
     reasons = next_json(ties, "2025-03-14")[0]["reasons"]
     assert reasons == [LEFT]
 
@@ -390,7 +391,7 @@ def test_edit_moved_records_the_job_change_and_next_congratulates(ties, db_path)
     assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Initech").exit_code == 0
     result = ties("edit", "Eva Ruiz", "--company", "Globex", "--role", "CTO", "--moved")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == ("Updated Eva Ruiz (@1): moved from at Initech to CTO at Globex, "
+    assert result.stderr == ("Updated Eva Ruiz (@1): Initech -> CTO at Globex, "
                              "kept in their history.\n")
     assert next_json(ties, "2025-03-14")[0]["reasons"] == [
         "started at Globex as CTO: congratulate them"]
@@ -484,15 +485,26 @@ def test_an_import_changes_a_company_only_from_what_its_kind_of_file_brought(
         assert (update.job.company_before, update.job.company) == (have, file)
 
 
-def test_undo_keeps_a_company_you_typed_after_the_job_change_and_puts_the_role_back(
-        ties, tmp_path, db_path):
-    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
-    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"))).exit_code == 0
-    assert ties("edit", "Ana Lima", "--company", "Globex Inc").exit_code == 0
+@pytest.mark.parametrize("edit", [["--company", "Globex Inc"], ["--role", "Chief Tech"]])
+def test_regression_undo_put_back_half_a_job_she_never_had(ties, tmp_path, db_path, edit):
+    """Bug: import Ana at Initech as VP, re-import her at Globex as CTO, `edit Ana --company
+    "Globex Inc"`, then undo: she was "VP · Globex Inc", and undo said it put back the
+    earlier job of 1 person. A job is put back whole or not at all: you changed one half,
+    so both stay as they are, and undo says so by name."""
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"),
+                                BO.format("Acme", "Dev"))).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"),
+                                BO.format("Umbrella", "Lead"))).exit_code == 0
+    assert ties("edit", "Ana Lima", *edit).exit_code == 0
+    now = listed(ties)[0]
     undone = ties("import", "--undo")
     assert undone.exit_code == 0, undone.stderr
-    assert listed(ties) == [("Ana Lima", "Globex Inc", "VP")]
+    assert undone.stderr.endswith("; put back the earlier job of 1 person; kept the job of "
+                                  "Ana Lima as it is (you changed it since the import).\n")
+    assert listed(ties) == [now, ("Bo Chen", "Acme", "Dev")]
     assert count(db_path, "job_change") == 0
+    again = ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO")))
+    assert "changed jobs" not in again.stderr and listed(ties)[0] == now
 
 
 @pytest.mark.parametrize("imported", [{"ics": {"company": "Globex"}}, {"ties": {}},
@@ -669,3 +681,156 @@ def test_triage_says_an_old_job_change_as_where_they_are_now_not_as_news(ties):
         result = ties("triage", input="s\n", TIES_TODAY=day)
         assert result.exit_code == 0, result.stderr
         assert line in result.stderr
+
+
+# A company or role you emptied is yours (w17a, bug 1) ------------------------------------
+
+def test_regression_a_linkedin_reimport_put_back_a_company_you_removed(ties, tmp_path):
+    """Bug: `edit Ed --company '' --moved`, then importing the same unchanged LinkedIn file
+    again filled Hooli back in ("1 updated") while next still said he left Hooli. An empty
+    you made is yours: the file brings nothing new (LinkedIn last said Hooli), so nothing
+    changes and the summary says so."""
+    first = write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    assert ties("log", "Ana Lima", "--on", "2025-03-01").exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "", "--moved").exit_code == 0
+    again = ties("import", first)
+    assert again.exit_code == 0, again.stderr
+    assert "0 updated, 1 unchanged" in again.stderr and "kept yours" not in again.stderr
+    assert listed(ties) == [("Ana Lima", None, "PM")]
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [LEFT]
+
+
+@pytest.mark.parametrize("moved", [[], ["--moved"]])
+def test_an_emptied_role_stays_empty_and_news_from_the_file_is_kept_yours(
+        ties, tmp_path, moved):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))).exit_code == 0
+    assert ties("edit", "Ana Lima", "--role", "", *moved).exit_code == 0
+    same = ties("import", write(tmp_path, "b.csv", ANA.format("Hooli", "pm")))
+    assert "0 updated, 1 unchanged" in same.stderr and "kept yours" not in same.stderr
+    news = ties("import", write(tmp_path, "c.csv", ANA.format("Hooli", "CTO")))
+    assert news.exit_code == 0, news.stderr
+    assert "kept yours: Ana Lima's role is empty; the file says 'CTO'" in news.stderr
+    assert "changed jobs" not in news.stderr
+    assert listed(ties) == [("Ana Lima", "Hooli", None)]
+
+
+def test_another_kind_of_file_does_not_fill_a_company_you_emptied(ties, tmp_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))).exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "").exit_code == 0
+    card = tmp_path / "ana.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nORG:Hooli\r\n"
+                    "URL:https://www.linkedin.com/in/analima\r\nEND:VCARD\r\n")
+    result = ties("import", str(card))
+    assert result.exit_code == 0, result.stderr
+    assert listed(ties) == [("Ana Lima", None, "PM")]
+
+
+def test_a_company_linkedin_emptied_is_filled_when_they_turn_up_somewhere(ties, tmp_path):
+    """Not yours: the import emptied it (they left), so a later one fills it in."""
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("", ""))).exit_code == 0
+    back = ties("import", write(tmp_path, "c.csv", ANA.format("Hooli", "CTO")))
+    assert back.exit_code == 0, back.stderr
+    assert listed(ties) == [("Ana Lima", "Hooli", "CTO")]
+
+
+def test_the_planner_leaves_a_field_you_emptied_and_reports_only_news():
+    index, current = here({**ANA_HERE, "company": None})
+    rec = Record("Ana Lima", "row 2", {"linkedin": ANA_HERE["linkedin"], "company": "initech"})
+    plan = reconcile.plan([rec], index, current, emptied={7: {"company": {"Initech"}}})
+    assert plan.updates[0].changes == {} and plan.conflicts == []
+    rec.fields["company"] = "Globex"
+    plan = reconcile.plan([rec], index, current, emptied={7: {"company": {"Initech"}}})
+    assert plan.updates[0].changes == {}
+    assert plan.conflicts == [("Ana Lima", "company", "Globex", "")]
+    assert reconcile.plan([rec], index, current).updates[0].changes == {"company": "Globex"}
+
+
+# An emptied or only respelled job, said properly (w17a, bug 3) ----------------------------
+
+@pytest.mark.parametrize(("before", "after", "history", "words"), [
+    (("Initech", "VP"), ("Globex", "CTO"), "VP at Initech -> CTO at Globex",
+     "Initech -> Globex, CTO"),
+    (("Initech", None), ("Globex", "CTO"), "Initech -> CTO at Globex", "Initech -> Globex, CTO"),
+    ((None, None), ("Globex", "CTO"), "no job known -> CTO at Globex", "now at Globex, CTO"),
+    ((None, "VP"), (None, "CTO"), "VP -> CTO", "VP -> CTO"),
+    (("Hooli", "Designer"), ("Hooli", None), "Designer at Hooli -> no role at Hooli",
+     "no longer Designer at Hooli"),
+    ((None, "Designer"), (None, None), "Designer -> no job known", "no longer Designer"),
+    (("Hooli", "Designer"), (None, "Designer"), "Designer at Hooli -> left Hooli (still "
+     "Designer)", "left Hooli"),
+    (("Hooli", "Designer"), (None, "Consultant"), "Designer at Hooli -> left Hooli, now "
+     "Consultant", "left Hooli, now Consultant"),
+    (("Hooli", "Designer"), (None, None), "Designer at Hooli -> left Hooli", "left Hooli"),
+    (("Hooli", None), ("hooli", None), "Hooli -> hooli (spelling only)",
+     "Hooli -> hooli (spelling only)"),
+    (("Hooli", "PM"), ("hooli", "pm"), "PM at Hooli -> pm at hooli (spelling only)",
+     "PM at Hooli -> pm at hooli (spelling only)"),
+])
+def test_regression_an_emptied_role_was_said_moved_to_at_hooli(before, after, history, words):
+    """Bug: `edit Ana --role '' --moved` said "moved from Designer at Hooli to at Hooli",
+    and show listed "Designer at Hooli -> at Hooli" and "at Hooli -> at hooli"."""
+    job = reconcile.Job(*before, *after)
+    assert (job.history, job.words) == (history, words)
+    assert "None" not in job.history + job.words and " at ->" not in job.history
+
+
+def test_regression_edit_role_emptied_moved_then_respelled_company_said_properly(ties):
+    assert ties("add", "Ana Lima", "--type", "social", "--company", "Hooli", "--role",
+                "Designer", "--on", "2025-03-01").exit_code == 0
+    emptied = ties("edit", "Ana", "--role", "", "--moved")
+    assert emptied.stderr == ("Updated Ana Lima (@1): Designer at Hooli -> no role at Hooli, "
+                              "kept in their history.\n")
+    respelled = ties("edit", "Ana", "--company", "hooli", "--moved")
+    assert respelled.exit_code == 0, respelled.stderr
+    assert respelled.stderr == ("Updated Ana Lima (@1): Hooli -> hooli is a spelling fix, not "
+                                "a job change; nothing was added to their history.\n")
+    shown = ties("show", "Ana").stdout
+    assert "Job changes\n2025-03-14  Designer at Hooli -> no role at Hooli\n" in shown
+    assert "at hooli" not in shown and "-> at" not in shown
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [
+        "no longer Designer at Hooli: ask what is next for them"]
+
+
+# The news is a change that led to the job they have now (w17a, bug 2) --------------------
+
+def test_regression_merge_gave_ana_the_job_change_of_the_person_merged_into_her(ties, tmp_path):
+    """Bug: Ana and Bo both changed jobs in one re-import; `ties merge Ana Bo --yes` kept
+    Ana's profile (CTO at Globex) but next said "became Staff Engineer at Acme:
+    congratulate them", Bo's later change. The news is the latest change that led to the
+    company and role they have now; merge keeps both in the history."""
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"), BO.format("Acme", "Engineer"))
+    assert ties("import", first, "--type", "social").exit_code == 0
+    assert ties("log", "Ana Lima", "Bo Chen", "--on", "2025-03-01").exit_code == 0
+    second = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"),
+                   BO.format("Acme", "Staff Engineer"))
+    assert "2 people changed jobs" in ties("import", second).stderr
+    merged = ties("merge", "Ana Lima", "Bo Chen", "--yes")
+    assert merged.exit_code == 0, merged.stderr
+    assert listed(ties) == [("Ana Lima", "Globex", "CTO")]
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == [
+        "started at Globex as CTO: congratulate them"]
+    data = json.loads(ties("show", "Ana Lima", "--json").stdout)
+    assert sorted((j["company"], j["role"]) for j in data["jobs"]) == [
+        ("Acme", "Staff Engineer"), ("Globex", "CTO")]
+
+
+def test_a_job_change_undone_by_a_plain_edit_is_no_longer_news(ties):
+    assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Initech", "--on",
+                "2025-03-01").exit_code == 0
+    assert ties("edit", "Eva", "--company", "Globex", "--moved").exit_code == 0
+    assert next_json(ties, "2025-03-14")[0]["reasons"] == ["moved to Globex: congratulate them"]
+    assert ties("edit", "Eva", "--company", "Umbrella").exit_code == 0  # a correction
+    assert all("Globex" not in r for item in next_json(ties, "2025-03-14")
+               for r in item["reasons"])
+
+
+@pytest.mark.parametrize(("company", "role", "holds"), [
+    ("Globex", "CTO", True), ("Globex", "cto", True), ("GLOBEX", "CTO", True),
+    ("Globex", None, False), ("Acme", "CTO", False), ("Globex", "CTO ", False)])
+def test_a_job_change_holds_only_for_the_job_they_have_now(company, role, holds):
+    assert scoring.Job(TODAY, "Initech", "VP", "Globex", "CTO").holds(company, role) is holds
+    assert scoring.Job(TODAY, "Hooli", "PM", None, "").holds(None, None)
+    assert scoring.Job(TODAY, "Hooli", "PM", "", None).holds("", "")
+    assert not scoring.Job(TODAY, "Hooli", "PM", "Émile", None).holds("émile", None)  # as SQL

@@ -343,7 +343,15 @@ def _undone(done) -> str:
             + (f" and emptied what it filled in for {done.restored}" if done.restored
                else "") + merged + left
             + (f"; put back the earlier job of {plural(done.jobs, 'person', 'people')}"
-               if done.jobs else "") + ".")
+               if done.jobs else "") + _jobs_kept(done.jobs_kept) + ".")
+
+
+def _jobs_kept(names: list[str]) -> str:
+    """'; kept the job of Ana Lima as it is (you changed it since the import)'."""
+    if not names:
+        return ""
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return f"; kept the job of {shown} as it is (you changed it since the import)"
 
 
 def _read_input(file: str) -> bytes:
@@ -489,7 +497,8 @@ def _report_import(result, parsed, dry_run: bool, as_json: bool) -> None:
     if len(plan.merged) > 20:
         say(f"  ... and {len(plan.merged) - 20} more merged with an earlier entry")
     for name, key, theirs, ours in result.conflicts[:20]:
-        say(f"  kept yours: {name}'s {key} is {ours!r}; the file says {theirs!r}")
+        say(f"  kept yours: {name}'s {key} is {repr(ours) if ours else 'empty'}; "
+            f"the file says {theirs!r}")
     if len(result.conflicts) > 20:
         say(f"  ... and {len(result.conflicts) - 20} more differences, all kept as you had them")
     for step in plan.settings:

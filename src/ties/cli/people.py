@@ -177,14 +177,19 @@ def edit(
                                      remove_tags=remove_tags, append_note=appended,
                                      contacts=new_lists)
         shown = person.name
-        job = (before["company"], before["role"]) != (person.company, person.role)
-        if moved and job:
-            store.record_job(session, who.id, before, today())
-    if moved and job:
-        from ties.core.reconcile import held
+        from ties.core.reconcile import Job
 
-        say(f"Updated {shown} (@{who.id}): moved from {held(before['company'], before['role'])} "
-            f"to {held(person.company, person.role)}, kept in their history.")
+        change = Job(before["company"] or None, before["role"] or None,
+                     person.company or None, person.role or None)
+        job = (before["company"], before["role"]) != (person.company, person.role)
+        if moved and job and not change.spelling_only:
+            store.record_job(session, who.id, before, today())
+    if moved and job and change.spelling_only:
+        say(f"Updated {shown} (@{who.id}): {change.history.removesuffix(' (spelling only)')} "
+            f"is a spelling fix, not a job change; nothing was added to their history.")
+        return
+    if moved and job:
+        say(f"Updated {shown} (@{who.id}): {change.history}, kept in their history.")
         return
     say(f"Updated {shown} (@{who.id}).")
 

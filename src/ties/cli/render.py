@@ -343,15 +343,14 @@ def profile(person: dict, history: list[dict], follow_ups: list[dict], today: da
         parts += [Text("\nPromised", style="bold"), promises]
 
     if person.get("jobs"):
-        from ties.core.reconcile import held
+        from ties.core.reconcile import Job
 
         jobs = Table.grid(padding=(0, 2))
         jobs.add_column(style="dim", no_wrap=True)
         jobs.add_column(overflow="fold")
         for job in reversed(person["jobs"]):  # the latest first, as the history
-            jobs.add_row(job["date"].isoformat(), t(
-                f"{held(job['company_before'], job['role_before'])} -> "
-                f"{held(job['company'], job['role'])}"))
+            jobs.add_row(job["date"].isoformat(), t(Job(
+                job["company_before"], job["role_before"], job["company"], job["role"]).history))
         parts += [Text("\nJob changes", style="bold"), jobs]
 
     parts.append(Text(f"\nHistory ({len(history)})", style="bold"))

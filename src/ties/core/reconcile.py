@@ -92,6 +92,13 @@ def held(company: str | None, role: str | None) -> str:
     return role or "no job known"
 
 
+def named(company: str | None, role: str | None) -> str:
+    """A job standing on its own: 'CTO at Globex', 'Globex', 'CTO', or 'no job known'."""
+    if company and role:
+        return f"{role} at {company}"
+    return company or role or "no job known"
+
+
 @dataclass
 class Job:
     """A change of company or role a re-import brings: what they had, what the file says
@@ -115,9 +122,42 @@ class Job:
             at = f" at {self.company}" if self.company else ""
             return f"no longer {self.role_before}{at}"
         if _same(self.company_before or "", self.company or ""):
-            return f"{self.role_before or 'no role'} -> {self.role} at {self.company}"
+            at = f" at {self.company}" if self.company else ""
+            if _same(self.role_before or "", self.role or ""):
+                return f"{named(self.company_before, self.role_before)} -> " \
+                       f"{named(self.company, self.role)} (spelling only)"
+            return f"{self.role_before or 'no role'} -> {self.role}{at}"
         role = f", {self.role}" if self.role else ""
+        if not self.company_before:
+            return f"now at {self.company}{role}"
         return f"{self.company_before} -> {self.company}{role}"
+
+    @property
+    def spelling_only(self) -> bool:
+        """Whether only the case of the company or role changed ('Hooli' -> 'hooli')."""
+        return _same(self.company_before or "", self.company or "") and \
+            _same(self.role_before or "", self.role or "")
+
+    @property
+    def history(self) -> str:
+        """The change in full, as `ties show` lists it and `ties edit --moved` says it:
+        'VP at Initech -> CTO at Globex', 'Designer at Hooli -> left Hooli (still
+        Designer)', 'Designer at Hooli -> no role at Hooli', 'Designer at Hooli ->
+        Designer at hooli (spelling only)'. Pinned in tests/test_job_changes.py."""
+        was = named(self.company_before, self.role_before)
+        if self.spelling_only:
+            return f"{was} -> {named(self.company, self.role)} (spelling only)"
+        if self.company_before and not self.company:  # they left it
+            if not self.role:
+                now = ""
+            elif _same(self.role_before or "", self.role):
+                now = f" (still {self.role})"
+            else:
+                now = f", now {self.role}"
+            return f"{was} -> left {self.company_before}{now}"
+        if self.role_before and not self.role and self.company:  # only the role emptied
+            return f"{was} -> no role at {self.company}"
+        return f"{was} -> {named(self.company, self.role)}"
 
     def as_dict(self) -> dict:
         return {"company_before": self.company_before, "role_before": self.role_before,
@@ -247,7 +287,8 @@ class Plan:
         out = [entry for _, entry in sorted(people, key=lambda pair: pair[0])]
         out += [{"kind": "person", "action": "conflict", "name": name, "field": key,
                  "file": theirs, "yours": ours,
-                 "reason": f"yours is {ours!r}, the file says {theirs!r}: kept yours"}
+                 "reason": f"yours is {repr(ours) if ours else 'empty'}, the file says "
+                           f"{theirs!r}: kept yours"}
                 for name, key, theirs, ours in self.conflicts]
         for step in self.interactions + self.follow_ups + self.settings:
             entry = {"kind": step.kind, "action": step.action, "position": step.position,
@@ -300,7 +341,8 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
          type_: str | None = None, tags: Iterable[str] = (),
          skipped: Iterable[tuple[str, str]] = (),
          progress: Callable[[int], None] | None = None,
-         brought: dict[int, dict[str, str]] | None = None) -> Plan:
+         brought: dict[int, dict[str, str]] | None = None,
+         emptied: dict[int, dict[str, set[str]]] | None = None) -> Plan:
     """The plan for `records` (importers.Record) against the people in `index`, whose
     importable fields and tags `current` holds (pid -> {field: value, "name", "tags"}) for
     everyone a record matches. `type_` and `tags` go to everyone created (tags also to
@@ -313,7 +355,12 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
     import brought (you have not typed another since; another kind of file's value counts
     as yours), the file's value replaces it and the update carries the `Job`; a new
     company with no role in the file also empties a role that import brought. Anything
-    else that differs is a conflict, kept as yours."""
+    else that differs is a conflict, kept as yours.
+
+    `emptied` holds, per person, the company or role you emptied though files had brought
+    a value (field -> those values): an empty you made is yours too, so no file fills it;
+    a file bringing one of those values again brings nothing new (no change, no
+    conflict), another value is a conflict, kept as yours."""
     importable = set(personfields.import_fields())  # what a file may set (the field spec)
     result = Plan(skipped=list(skipped))
     extra_tags = list(tags)
@@ -418,6 +465,11 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
             if key in moved:
                 continue
             now = birthday_of(have) if key == "birthday" else have.get(key)
+            yours = (emptied or {}).get(pid, {}).get(key) if key in JOB_FIELDS else None
+            if yours is not None and now in (None, "") and key not in changed:
+                if not any(_same(v, value) for v in yours):  # news, but the empty is yours
+                    result.conflicts.append((have["name"], key, _text(value), ""))
+                continue
             if now in (None, ""):
                 if key == "birthday":
                     for part in ("birthday_year", "birthday_month", "birthday_day"):

@@ -74,13 +74,32 @@ class Promise:
 
 @dataclass(frozen=True)
 class Job:
-    """Their latest change of company or role, and the day ties learned of it."""
+    """Their latest change of company or role that led to the job they have now
+    (`holds`), and the day ties learned of it."""
 
     day: date
     company_before: str | None
     role_before: str | None
     company: str | None
     role: str | None
+
+    def holds(self, company: str | None, role: str | None) -> bool:
+        """Whether this change led to the company and role they have now (empty and none
+        alike, A-Z in either case: 'hooli' respelled is still Hooli; `queries._job_sql`
+        compares the same way in SQL). A change that did not (one a merged record
+        brought, or one a plain edit has corrected since) is history, never news: next
+        would contradict their profile."""
+        return _ascii_lower(self.company) == _ascii_lower(company) and \
+            _ascii_lower(self.role) == _ascii_lower(role)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str | None) -> str:
+    """A-Z lowered, every other letter kept: what SQLite's lower() does, so that SQL and
+    Python agree on both databases (`dialect.ascii_lower`)."""
+    return (text or "").translate(_ASCII_LOWER)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,11 @@ class Sqlite:
         """A number cut to an integer toward zero."""
         return f"CAST({value} AS INTEGER)"
 
+    def ascii_lower(self, text: str) -> str:
+        """The text with A-Z lowered and every other letter as it is (SQLite's own
+        lower()), as `scoring.Job.holds` compares companies and roles."""
+        return f"lower({text})"
+
     def whole_count(self, column: str) -> str:
         """The column as a count: a whole number from 0, anything else (text or a fraction
         written by another program into a column SQLite does not type-check) 0."""
@@ -128,6 +133,9 @@ class Postgres(Sqlite):
 
     def days(self, later: str, earlier: str) -> str:
         return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
+
+    def ascii_lower(self, text: str) -> str:  # lower() would fold É too, by the collation
+        return f"translate({text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
     def add_days(self, day: str, days: str) -> str:
         return f"(CAST({day} AS DATE) + CAST({days} AS INTEGER))"

@@ -228,7 +228,9 @@ class JobChange(SQLModel, table=True):
 class ImportValue(SQLModel, table=True):
     """The company or role a kind of file (`format`: linkedin, google, vcard, csv) last
     brought for a person. A re-import of that kind changes the field only while it still
-    holds this value: one you typed or another kind of file brought is yours and is kept."""
+    holds this value: one you typed or another kind of file brought is yours and is kept.
+    Typing or emptying the field leaves this row, so that an emptied field is told from
+    one no file ever filled; '' records that the import emptied it (they left)."""
 
     __tablename__ = "import_value"
 

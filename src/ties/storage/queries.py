@@ -585,7 +585,8 @@ def _cadence_sql(settings: dict) -> tuple[str, list]:
 
 
 _FACTS_COLUMNS = (
-    "p.id, p.name, p.name_key, p.type, p.created, p.industry, p.company, p.birthday_month, "
+    "p.id, p.name, p.name_key, p.type, p.created, p.industry, p.company, p.role, "
+    "p.birthday_month, "
     "p.birthday_day, s.last_contact, s.interactions, s.gave AS gave_count, s.last_gave, "
     "s.last_received, s.their_streak, p.import_id, s.rhythm_days, s.rhythm_gaps, "
     f"CASE WHEN {_FIXED} THEN 1 ELSE 0 END AS fixed, s.first_contact"
@@ -606,12 +607,13 @@ def _facts(conn: Connection, rows: list[dict], past: date | None = None) -> list
                 f"person_id IN ({marks(chunk)}) ORDER BY id", [*wparams, *chunk],
             ):
                 open_promises[pid].append(Promise(stored.text(text), _iso(due), _iso(made)))
+        now = {r["id"]: (stored.text(r["company"]), stored.text(r["role"])) for r in rows}
         for pid, changes in jobs_of(conn, ids).items():
-            changes = [c for c in changes if past is None or _iso(c["date"]) < past]
-            if changes:  # the latest (oldest first)
-                j = changes[-1]
-                jobs[pid] = Job(j["date"], j["company_before"], j["role_before"],
-                                j["company"], j["role"])
+            changes = [Job(c["date"], c["company_before"], c["role_before"], c["company"],
+                           c["role"]) for c in changes if past is None or _iso(c["date"]) < past]
+            changes = [c for c in changes if c.holds(*now[pid])]
+            if changes:  # the latest that led to their job now (oldest first)
+                jobs[pid] = changes[-1]
     return [
         Facts(
             id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
@@ -846,12 +848,16 @@ def _birthday_sql(today: date) -> tuple[str, list]:
     return f"(p.birthday_month * 100 + p.birthday_day IN ({marks(keys)}))", keys
 
 
-def _job_sql(today: date) -> tuple[str, list]:
-    """A job change still in the news (`scoring.job_news`), as a condition on person p."""
+def _job_sql(d: dialect.Sqlite, today: date) -> tuple[str, list]:
+    """A job change still in the news (`scoring.job_news`), as a condition on person p:
+    one that led to the company and role they have now (`scoring.Job.holds`)."""
     from ties.core.scoring import job_news_since
 
+    same = " AND ".join(f"{d.ascii_lower(f'coalesce(j.{k}, {chr(39) * 2})')} = "
+                        f"{d.ascii_lower(f'coalesce(p.{k}, {chr(39) * 2})')}"
+                        for k in ("company", "role"))
     return ("EXISTS (SELECT 1 FROM job_change j WHERE j.person_id = p.id AND "
-            "j.changed_on >= ? AND j.changed_on <= ?)",
+            f"j.changed_on >= ? AND j.changed_on <= ? AND {same})",
             [job_news_since(today).isoformat(), today.isoformat()])
 
 
@@ -875,7 +881,7 @@ def _bound_sql(d: dialect.Sqlite, settings: dict, today: date) -> tuple[str, lis
     late = f"({since} - ({cadence}) + ?)"  # scoring.ask_this_week's 0 .. 6: coming due
     birthday, kparams = _birthday_sql(today)
     stale, sparams = _stale_sql(today)
-    job, jparams = _job_sql(today)
+    job, jparams = _job_sql(d, today)
     fading, fparams = _fading_sql(since, cadence, [today.isoformat()], cparams)
     return (
         f"CAST({days} AS DOUBLE PRECISION) / ({cadence}) "
@@ -953,7 +959,7 @@ def next_candidates(conn: Connection, today: date, settings: dict,
     active, aparams = _active(type_)
     birthday, kparams = _birthday_sql(today)
     stale, sparams = _stale_sql(today)
-    job, jparams = _job_sql(today)
+    job, jparams = _job_sql(d, today)
     horizon = (today + timedelta(days=WEEK - 1)).isoformat()
     due = d.add_days("coalesce(s.last_contact, p.created)", cadence)
     with_, wparams, stats, opened, oparams = _source(today if past else None, conn)

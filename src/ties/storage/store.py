@@ -105,15 +105,9 @@ def update_person(
             setattr(person, LEARNED_AT[k], None)
         elif changes.get(k) and changes[k] != getattr(person, k):
             setattr(person, LEARNED_AT[k], now)
-    typed = [k for k in ("company", "role") if k in changes and changes[k] != getattr(person, k)]
-    if typed:  # yours now: no import changes it again (docs/import.md, "Job changes")
-        from sqlalchemy import delete
-
-        from ties.storage.models import ImportValue
-
-        session.execute(delete(ImportValue).where(ImportValue.person_id == person_id,
-                                                  ImportValue.field.in_(typed))
-                        .execution_options(synchronize_session=False))
+    # A company or role you type (or empty) is yours from then on: what each kind of file
+    # last brought (import_value) is kept, so that a re-import tells news (the file now
+    # says something else) from the same old value it brought before (docs/import.md).
     for key, value in changes.items():
         setattr(person, key, value)
     if append_note:
@@ -528,7 +522,8 @@ def import_records(session: Session, parsed, *, source: str, today: date,
     planned = reconcile.plan(parsed.records, index, current,
                              type_=type_, tags=tags, skipped=parsed.skipped,
                              progress=progress,
-                             brought=brought(raw(session), list(current), parsed.format))
+                             brought=brought(raw(session), list(current), parsed.format),
+                             emptied=emptied_yours(raw(session), list(current)))
     result = apply_plan(session, planned, batch=batch, today=today, format_=parsed.format)
     _finish_batch(session, batch, result)
     return result
@@ -555,9 +550,25 @@ def brought(conn: Connection, ids: list[int], format_: str) -> dict[int, dict[st
     return out
 
 
+def emptied_yours(conn: Connection, ids: list[int]) -> dict[int, dict[str, set[str]]]:
+    """The companies and roles of these people that you emptied (`ties edit --company ''`):
+    empty now, though some kind of file brought a value (kept in `import_value`; an import
+    that empties a job keeps '' there). Per person and field, the values files brought:
+    an empty field you made is yours, and no import fills it again (reconcile.plan)."""
+    out: dict[int, dict[str, set[str]]] = {}
+    for chunk in chunks(ids):
+        for pid, key, value in conn.execute(
+                f"SELECT v.person_id, v.field, v.value FROM import_value v JOIN person p "
+                f"ON p.id = v.person_id WHERE v.person_id IN ({marks(chunk)}) "
+                f"AND v.value <> '' AND ((v.field = 'company' AND coalesce(p.company, '') = '') "
+                f"OR (v.field = 'role' AND coalesce(p.role, '') = ''))", chunk):
+            out.setdefault(pid, {}).setdefault(key, set()).add(value)
+    return out
+
+
 def _remember(session: Session, format_: str, values: list[tuple[int, str, str]]) -> None:
     """Record (person, field, value) as what an import of `format_` brought: the job
-    fields it created, filled or changed."""
+    fields it created, filled, changed or emptied ("": an import that emptied a job)."""
     from sqlalchemy import delete, insert
 
     from ties import formats
@@ -668,8 +679,8 @@ def apply_plan(session: Session, planned, *, batch, today: date,
                   for k, v in changed.items()]
         if filled:  # none when the import only emptied a job (it is in job_change)
             session.execute(insert(ImportFill), filled)
-        _remember(session, format_, [(pid, key, changed[key]) for key in reconcile.JOB_FIELDS
-                                     if changed.get(key)])
+        _remember(session, format_, [(pid, key, update.changes[key] or "")
+                                     for key in reconcile.JOB_FIELDS if key in update.changes])
         if update.job is not None:
             session.add(JobChange(person_id=pid, changed_on=today, batch_id=batch_id,
                                   **update.job.as_dict()))
@@ -1029,6 +1040,7 @@ class Undone:
     left: int = 0  # people it had added to interactions an earlier import created, taken out
     put_back: int = 0  # interactions whose "they reached out" it had corrected, put back
     jobs: int = 0  # people whose earlier company or role it put back
+    jobs_kept: list[str] = field(default_factory=list)  # those whose job you changed since
 
 
 def _unmerge(session: Session, batch_id: int) -> int:
@@ -1130,7 +1142,7 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                         .values(they_reached_out=was).execution_options(**unsynced))
     others += sorted(queries.people_in(conn, [iid for iid, _ in put_back]) - set(created))
     fills = [f for f in fills if not f.field.startswith((JOINED, REACHED))]
-    moved_back = _jobs_back(session, batch)
+    moved_back, kept_jobs = _jobs_back(session, batch)
     restored: set[int] = set()
     for fill in fills:
         kind = fill.field.split(":")[0]
@@ -1166,7 +1178,8 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
     done.sorted = len(sorted_)
     done.left = len(left)
     done.put_back = len(put_back)
-    done.jobs = len({pid for pid, _ in moved_back})
+    done.jobs = len({pid for pid, _ in moved_back}) - len(kept_jobs)
+    done.jobs_kept = kept_jobs
     return done
 
 
@@ -1193,41 +1206,47 @@ def _forget_brought(session: Session, person_id: int, key: str, format_: str,
         .execution_options(synchronize_session=False))
 
 
-def _jobs_back(session: Session, batch) -> set[tuple[int, str]]:
-    """Undo the job changes an import made: each company and role that still holds what
-    it set gets what it held before (a value you typed since is yours, and stays), what
-    that kind of file brought goes back to the earlier value, and the history entry goes.
-    The (person, field) pairs it put back (or left as yours)."""
+def _jobs_back(session: Session, batch) -> tuple[set[tuple[int, str]], list[str]]:
+    """Undo the job changes an import made, each whole or not at all: where the company
+    and role both still hold what it set, they get what they held before; where you
+    changed either since, both stay as they are (a job is one thing: the earlier role at
+    the company you typed is a job they never had). What that kind of file brought goes
+    back to the earlier value, and the history entry goes. The (person, field) pairs it
+    handled (put back or left as yours), and the names of those whose job it left."""
     from sqlalchemy import delete, update
 
     from ties.core import reconcile
     from ties.storage.models import JobChange
 
     handled: set[tuple[int, str]] = set()
+    kept: list[str] = []
     changes = raw(session).execute(
         "SELECT j.person_id, j.company_before, j.role_before, j.company, j.role, p.company, "
-        "p.role FROM job_change j JOIN person p ON p.id = j.person_id WHERE j.batch_id = ? "
-        "ORDER BY j.id", (batch.id,)).fetchall()
-    for pid, *values in changes:
+        "p.role, p.name FROM job_change j JOIN person p ON p.id = j.person_id "
+        "WHERE j.batch_id = ? ORDER BY j.id", (batch.id,)).fetchall()
+    for pid, *values, name in changes:
         before = dict(zip(reconcile.JOB_FIELDS, values[0:2], strict=True))
         after = dict(zip(reconcile.JOB_FIELDS, values[2:4], strict=True))
         now = dict(zip(reconcile.JOB_FIELDS, values[4:6], strict=True))
         back = {}
+        yours = any((now[key] or None) != (after[key] or None) for key in reconcile.JOB_FIELDS)
+        if yours:
+            kept.append(name)
         for key in reconcile.JOB_FIELDS:
             handled.add((pid, key))
-            if before[key] == after[key] or now[key] != after[key]:
+            if before[key] == after[key]:
                 continue
-            back[key] = before[key]
-            remembered = [(pid, key, before[key])] if before[key] else []
-            if after[key]:
-                _forget_brought(session, pid, key, batch.format, after[key])
-            _remember(session, batch.format, remembered)
+            if not yours:
+                back[key] = before[key]
+            _forget_brought(session, pid, key, batch.format, after[key] or "")
+            if before[key]:
+                _remember(session, batch.format, [(pid, key, before[key])])
         if back:
             session.execute(update(Person).where(Person.id == pid).values(**back)
                             .execution_options(synchronize_session=False))
     session.execute(delete(JobChange).where(JobChange.batch_id == batch.id)
                     .execution_options(synchronize_session=False))
-    return handled
+    return handled, sorted(kept)
 
 
 LEARNED_BEFORE = "learned_at:before"
