@@ -582,6 +582,35 @@ def test_regression_a_person_added_later_got_a_second_interaction_for_a_meeting_
     assert [h["with"] for h in history(ties, "Ana Lima") if h["note"] == "Weekly sync"] == [[]]
 
 
+def test_regression_undo_was_refused_when_a_person_add_new_brought_joined_an_earlier_meeting(
+        ties, calendar, db_path):
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@home.example", "--type", "social", "--no-log")
+    assert "1 interaction created" in ties("import", calendar).stderr  # coffee, with Ana
+    coffee = history(ties, "Ana Lima")[0]["id"]
+    added = ties("import", calendar, "--add-new")  # Zed, met twice, joins that coffee
+    assert "1 person added" in added.stderr
+    assert [h["id"] for h in history(ties, "Zed Doe")] == [coffee + 1, coffee]
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert undone.stderr == ("Undid import #2: removed 1 person and 1 interaction it created; "
+                             "took 1 person back out of the meetings an earlier import made, "
+                             "which it had added them to.\n")
+    assert [(h["id"], h["with"]) for h in history(ties, "Ana Lima")] == [(coffee, [])]
+    assert rows(db_path, "SELECT count(*) FROM person") == [(1,)]
+
+
+def test_undo_refused_for_an_interaction_you_logged_never_advises_deleting_it(ties, calendar):
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@home.example", "--type", "social", "--no-log")
+    ties("import", calendar, "--add-new")
+    ties("log", "Ana Lima", "Zed Doe", "--note", "lunch")
+    refused = ties("import", "--undo")
+    assert refused.exit_code == 1
+    assert "was logged with Zed Doe" in refused.stderr
+    assert "interaction rm" not in refused.stderr
+
+
 def test_regression_an_organizer_arriving_later_kept_you_reaching_out(ties, tmp_path):
     def calendar(organizer: str) -> str:
         path = tmp_path / f"{len(organizer)}.ics"

@@ -1089,9 +1089,8 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                                           if len(changes) > 5 else "")
         raise AlreadyExists(
             f"Import #{batch.id} can't be undone: what it created has changed since "
-            f"({shown}). Nothing was changed; take those changes back first (for example "
-            "'ties interaction rm ID'), or keep the import and remove what you don't want "
-            "with 'ties rm'.")
+            f"({shown}). Nothing was changed; take those changes back first, or keep the "
+            "import and remove what you don't want with 'ties rm'.")
     done = Undone(batch.id)
     done.unmerged = _unmerge(session, batch.id)
     created = list(session.exec(select(Person.id).where(Person.import_id == batch.id)))
@@ -1302,16 +1301,21 @@ def _changed_since(conn, batch, sorted_: list[int] | None = None) -> list[str]:
             changes.append(f"{name} was edited" if later is None else
                            f"import #{later} added to {name}: undo it first with "
                            f"'ties import --undo --batch {later}'")
+    # Where it added one of them to an interaction an earlier import made (they joined
+    # that meeting): its own doing, which undo takes back, not something logged since.
+    joined = {(int(f[len(JOINED):]), pid) for pid, f in conn.execute(
+        "SELECT person_id, field FROM import_fill WHERE batch_id = ? AND field LIKE ?",
+        (batch.id, JOINED + "%"))}
     logged: dict[int, int] = {}
     promised: dict[int, int] = {}
     for chunk in chunks(ids):
         places = marks(chunk)
         for iid, pid in conn.execute(
-                "SELECT ip.interaction_id, min(ip.person_id) FROM interaction_person ip JOIN "
+                "SELECT ip.interaction_id, ip.person_id FROM interaction_person ip JOIN "
                 f"interaction i ON i.id = ip.interaction_id WHERE ip.person_id IN ({places}) "
-                "AND (i.import_id IS NULL OR i.import_id <> ?) GROUP BY ip.interaction_id",
-                [*chunk, batch.id]):
-            logged[iid] = pid
+                "AND (i.import_id IS NULL OR i.import_id <> ?)", [*chunk, batch.id]):
+            if (iid, pid) not in joined:
+                logged[iid] = min(pid, logged.get(iid, pid))
         for fid, pid in conn.execute(
                 f"SELECT id, person_id FROM follow_up WHERE person_id IN ({places}) AND "
                 "(import_id IS NULL OR import_id <> ?)", [*chunk, batch.id]):
