@@ -410,6 +410,12 @@ def imported_sources(conn: Connection) -> dict[tuple[str, int], int]:
         'SELECT "key", person_id, interaction_id FROM interaction_source')}
 
 
+def deleted_sources(conn: Connection) -> set[tuple[str, int]]:
+    """Every (source key, person) whose interaction you deleted: a re-import skips it."""
+    return {(key, pid) for key, pid in conn.execute(
+        'SELECT "key", person_id FROM deleted_source')}
+
+
 def mail_threads(conn: Connection) -> dict[str, list[tuple[str, int, int]]]:
     """Each mail thread's root key -> the (key, person, interaction) a mail import
     recorded with it, so that a later import of another folder finds the thread."""

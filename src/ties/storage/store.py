@@ -265,11 +265,23 @@ def update_interaction(session: Session, interaction_id: int, changes: dict) -> 
 
 
 def delete_interaction(session: Session, interaction_id: int) -> None:
+    """Delete one interaction. The calendar and mail keys it held are kept as deleted by
+    you (`deleted_source`), so that re-importing the same export does not bring it back."""
+    from sqlalchemy import insert
+
+    from ties.storage.models import DeletedSource
+
     conn = raw(session)
     people = sorted(_people_of(conn, [interaction_id]))
     item = session.get(Interaction, interaction_id)
     if item is None:
         raise NotFound(f"No interaction #{interaction_id}. 'ties show NAME' lists them.")
+    keys = conn.execute(
+        'SELECT "key", person_id FROM interaction_source s WHERE interaction_id = ? AND NOT '
+        'EXISTS (SELECT 1 FROM deleted_source d WHERE d."key" = s."key" AND d.person_id = '
+        "s.person_id) ORDER BY 1, 2", (interaction_id,)).fetchall()
+    if keys:
+        session.execute(insert(DeletedSource), [{"key": k, "person_id": p} for k, p in keys])
     session.delete(item)
     session.flush()
     refresh_stats(session, people)
@@ -797,6 +809,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     planned = reconcile.plan_sightings(sightings, queries.addresses(conn),
                                        queries.imported_sources(conn), logged, today=today,
                                        add_new=add_new,
+                                       deleted=queries.deleted_sources(conn),
                                        earlier=queries.imported_meetings(conn),
                                        created=queries.import_created(conn),
                                        threads=queries.mail_threads(conn))
@@ -1400,6 +1413,7 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     from sqlalchemy import delete
 
     from ties.storage.models import (
+        DeletedSource,
         ImportBatch,
         ImportFill,
         ImportSetting,
@@ -1413,8 +1427,8 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     # Rows that point at others first, so that no foreign key is left dangling meanwhile.
     # The weeks' kept lists go too: they were the replaced store's (the next write
     # rebuilds them from the restored history).
-    for model in (InteractionSource, InteractionPerson, Tag, PersonContact, FollowUp,
-                  ImportFill, ImportSetting, JobChange, ImportValue,
+    for model in (InteractionSource, DeletedSource, InteractionPerson, Tag, PersonContact,
+                  FollowUp, ImportFill, ImportSetting, JobChange, ImportValue,
                   PersonStats, Interaction, Person, ImportBatch, Setting, WeekList):
         session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
@@ -1499,6 +1513,15 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
         InteractionSource.key.in_(select(source.key).where(source.person_id == keep_id)))
         .execution_options(**unsynced))
     session.execute(update(InteractionSource).where(InteractionSource.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
+    from ties.storage.models import DeletedSource  # and so are those of what you deleted
+
+    gone = aliased(DeletedSource)
+    session.execute(delete(DeletedSource).where(
+        DeletedSource.person_id == other_id,
+        DeletedSource.key.in_(select(gone.key).where(gone.person_id == keep_id)))
+        .execution_options(**unsynced))
+    session.execute(update(DeletedSource).where(DeletedSource.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
     _merge_in_week_lists(session, keep_id, other_id)
     session.flush()
