@@ -74,6 +74,7 @@ class Create:
     jobs: list[dict] = field(default_factory=list)  # earlier jobs a ties JSON file keeps
     brought: dict[str, dict[str, str]] = field(default_factory=dict)  # and what imports
     # brought them, by kind of file (format -> {company, role})
+    deleted: list[str] = field(default_factory=list)  # keys of interactions you deleted
     learned: dict = field(default_factory=dict)  # talking point -> when the file says you
     # learned it (a ties JSON file keeps the time; other files know none: the import's)
 
@@ -361,6 +362,7 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                                          contacts={k: v for k, v in found.items() if v},
                                          jobs=list(getattr(rec, "jobs", ())),
                                          brought=dict(getattr(rec, "brought", {})),
+                                         deleted=list(getattr(rec, "deleted", ())),
                                          learned=_learned(rec)))
             index.add(-len(result.creates), **details)
             continue
@@ -462,7 +464,8 @@ def plan_kept(records: Iterable) -> Plan:
                                      reason=KEPT,
                                      contacts={k: v for k, v in found.items() if v},
                                      jobs=list(getattr(rec, "jobs", ())),
-                                     brought=dict(getattr(rec, "brought", {}))))
+                                     brought=dict(getattr(rec, "brought", {})),
+                                     deleted=list(getattr(rec, "deleted", ()))))
         result.targets.append(-len(result.creates))
     return result
 

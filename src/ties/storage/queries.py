@@ -1259,10 +1259,17 @@ def export_data(conn: Connection) -> dict:
             "ON p.id = v.person_id ORDER BY v.person_id, v.format, v.field"):
         if stored.text(value) and key in ("company", "role"):
             brought.setdefault(pid, {}).setdefault(format_, {})[key] = stored.text(value)
+    deleted: dict[int, list[str]] = {}
+    for key, pid in conn.execute('SELECT "key", person_id FROM deleted_source ORDER BY '
+                                 'person_id, "key"'):
+        if stored.source_key(key) is not None:  # only a key ties reads back
+            deleted.setdefault(pid, []).append(key)
     for p in people:
         p["tags"] = tags[p["id"]]
         p["jobs"] = jobs[p["id"]]
         p["imported"] = brought.get(p["id"], {})
+        if p["id"] in deleted:  # the keys of imported interactions you deleted with them
+            p["deleted"] = deleted[p["id"]]
     _with_contacts(conn, people)
     interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
                               "received, logged_at FROM interaction ORDER BY id")

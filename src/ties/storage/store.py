@@ -649,6 +649,12 @@ def apply_plan(session: Session, planned, *, batch, today: date,
                 for key, value in sorted(found.items())]
         if kept:  # and what each kind of file had brought them
             session.execute(insert(ImportValue), kept)
+        from ties.storage.models import DeletedSource
+
+        gone = [{"key": key, "person_id": pid}
+                for pid, c in zip(ids, planned.creates, strict=True) for key in c.deleted]
+        if gone:  # and the imported interactions with them you had deleted
+            session.execute(insert(DeletedSource), gone)
         _remember(session, format_, [(pid, key, c.values[key])
                                      for pid, c in zip(ids, planned.creates, strict=True)
                                      for key in reconcile.JOB_FIELDS if c.values.get(key)])
