@@ -173,9 +173,8 @@ def test_undo_is_refused_once_imported_people_changed(ties, db_path):
     assert result.exit_code == 1
     assert result.stderr == (
         "ties: Import #1 can't be undone: what it created has changed since (interaction #1 "
-        "was logged with Zoë O'Neill). Nothing was changed; take those changes back first "
-        "(for example 'ties interaction rm ID'), or keep the import and remove what you "
-        "don't want with 'ties rm'.\n")
+        "was logged with Zoë O'Neill). Nothing was changed; take those changes back first, "
+        "or keep the import and remove what you don't want with 'ties rm'.\n")
     assert dump(db_path) == before
 
 

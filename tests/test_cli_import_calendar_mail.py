@@ -582,6 +582,35 @@ def test_regression_a_person_added_later_got_a_second_interaction_for_a_meeting_
     assert [h["with"] for h in history(ties, "Ana Lima") if h["note"] == "Weekly sync"] == [[]]
 
 
+def test_regression_undo_was_refused_when_a_person_add_new_brought_joined_an_earlier_meeting(
+        ties, calendar, db_path):
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@home.example", "--type", "social", "--no-log")
+    assert "1 interaction created" in ties("import", calendar).stderr  # coffee, with Ana
+    coffee = history(ties, "Ana Lima")[0]["id"]
+    added = ties("import", calendar, "--add-new")  # Zed, met twice, joins that coffee
+    assert "1 person added" in added.stderr
+    assert [h["id"] for h in history(ties, "Zed Doe")] == [coffee + 1, coffee]
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert undone.stderr == ("Undid import #2: removed 1 person and 1 interaction it created; "
+                             "took 1 person back out of the meetings an earlier import made, "
+                             "which it had added them to.\n")
+    assert [(h["id"], h["with"]) for h in history(ties, "Ana Lima")] == [(coffee, [])]
+    assert rows(db_path, "SELECT count(*) FROM person") == [(1,)]
+
+
+def test_undo_refused_for_an_interaction_you_logged_never_advises_deleting_it(ties, calendar):
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@home.example", "--type", "social", "--no-log")
+    ties("import", calendar, "--add-new")
+    ties("log", "Ana Lima", "Zed Doe", "--note", "lunch")
+    refused = ties("import", "--undo")
+    assert refused.exit_code == 1
+    assert "was logged with Zed Doe" in refused.stderr
+    assert "interaction rm" not in refused.stderr
+
+
 def test_regression_an_organizer_arriving_later_kept_you_reaching_out(ties, tmp_path):
     def calendar(organizer: str) -> str:
         path = tmp_path / f"{len(organizer)}.ics"
@@ -717,3 +746,88 @@ def test_a_thread_of_mail_never_corrects_one_you_logged(ties, known, tmp_path, m
     ties("import", sent)
     assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
         ("2025-11-04", False), ("2025-11-02", True)]  # yours stays yours
+
+
+def test_regression_a_meeting_you_deleted_came_back_on_the_next_reimport(
+        ties, known, calendar, db_path):
+    ties("import", calendar)
+    sync = [h["id"] for h in history(ties, "Bo Chen")]
+    assert len(sync) == 1
+    assert ties("interaction", "rm", str(sync[0]), "--yes").exit_code == 0
+    again = ties("import", calendar)
+    assert again.exit_code == 0, again.stderr
+    assert "  skipped 1: deleted by you\n" in again.stderr
+    assert "Imported ics: 0 interactions created, 3 skipped." in again.stderr
+    assert history(ties, "Bo Chen") == []
+    assert [h["note"] for h in history(ties, "Ana Lima")] == ["Coffee with Ana"]
+    assert "skipped 1: deleted by you" in ties("import", calendar, "--dry-run").stdout
+
+
+def test_a_meeting_you_deleted_stays_gone_after_its_import_is_undone_and_imported_again(
+        ties, known, calendar):
+    ties("import", calendar)
+    sync = history(ties, "Bo Chen")[0]["id"]
+    ties("interaction", "rm", str(sync), "--yes")
+    undone = ties("import", "--undo")
+    assert undone.stderr == "Undid import #1: removed 0 people and 1 interaction it created.\n"
+    assert history(ties, "Ana Lima") == []
+    again = ties("import", calendar)
+    assert "Imported ics as import #2: 1 interaction created, 2 skipped." in again.stderr
+    assert "skipped 1: deleted by you" in again.stderr
+    assert [h["note"] for h in history(ties, "Ana Lima")] == ["Coffee with Ana"]
+
+
+def test_someone_added_later_does_not_bring_back_a_meeting_you_deleted(ties, calendar):
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Ana Lima", "--email", "ana@home.example", "--type", "social", "--no-log")
+    ties("import", calendar)  # the coffee, with Ana (Zed unknown)
+    coffee = history(ties, "Ana Lima")[0]["id"]
+    ties("interaction", "rm", str(coffee), "--yes")
+    ties("add", "Zed Doe", "--email", "zed@x.example", "--type", "social", "--no-log")
+    again = ties("import", calendar)
+    assert "skipped 1: deleted by you" in again.stderr
+    assert [h["note"] for h in history(ties, "Zed Doe")] == ["Zed intro"]
+
+
+def test_a_coffee_you_logged_that_an_import_merged_into_stays_gone_once_deleted(
+        ties, known, calendar, db_path):
+    ties("log", "Ana Lima", "--on", "2025-03-11")
+    assert "1 merged" in ties("import", calendar).stderr
+    mine = [h["id"] for h in history(ties, "Ana Lima") if h["date"] == "2025-03-11"]
+    ties("interaction", "rm", str(mine[0]), "--yes")
+    assert "skipped 1: deleted by you" in ties("import", calendar).stderr
+    assert [h["date"] for h in history(ties, "Ana Lima")] == ["2025-03-10"]
+
+
+def test_deleting_an_interaction_you_logged_by_hand_keeps_no_key_and_the_import_adds_it(
+        ties, known, calendar, db_path):
+    ties("log", "Ana Lima", "--on", "2025-03-11")
+    ties("interaction", "rm", str(history(ties, "Ana Lima")[0]["id"]), "--yes")
+    assert rows(db_path, "SELECT count(*) FROM deleted_source") == [(0,)]
+    assert "2 interactions created" in ties("import", calendar).stderr
+    assert [h["note"] for h in history(ties, "Ana Lima")] == ["Coffee with Ana", "Weekly sync"]
+
+
+def test_a_mail_thread_day_you_deleted_with_one_person_is_skipped_only_for_them(
+        ties, known, mbox):
+    assert ties("import", mbox).exit_code == 0
+    before = {n: [(h["date"], h["note"]) for h in history(ties, n)] for n in ("Ana Lima",
+                                                                             "Bo Chen")}
+    ties("interaction", "rm", str(history(ties, "Ana Lima")[0]["id"]), "--yes")
+    again = ties("import", mbox)
+    assert "skipped 2: deleted by you" in again.stderr  # her thread's two messages that day
+    assert [(h["date"], h["note"]) for h in history(ties, "Ana Lima")] == before["Ana Lima"][1:]
+    assert [(h["date"], h["note"]) for h in history(ties, "Bo Chen")] == before["Bo Chen"]
+
+
+def test_a_merge_keeps_what_you_deleted_for_the_person_kept_and_rm_forgets_it(
+        ties, known, mbox, db_path):
+    ties("add", "Ana Other", "--email", "ana@other.example", "--no-log")
+    ties("import", mbox)
+    ties("interaction", "rm", str(history(ties, "Bo Chen")[0]["id"]), "--yes")
+    assert rows(db_path, 'SELECT "key", person_id FROM deleted_source') == [("mail:2@x", 2)]
+    assert ties("merge", "@3", "@2", "--yes").exit_code == 0  # Bo is now Ana Other
+    assert rows(db_path, 'SELECT "key", person_id FROM deleted_source') == [("mail:2@x", 3)]
+    assert "skipped 1: deleted by you" in ties("import", mbox).stderr
+    assert ties("rm", "@3", "--yes").exit_code == 0
+    assert rows(db_path, "SELECT count(*) FROM deleted_source") == [(0,)]

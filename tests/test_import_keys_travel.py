@@ -186,3 +186,30 @@ def test_a_mail_keys_thread_travels_so_sent_after_a_restore_still_corrects_the_i
         assert "2 corrected who reached out" in result.stderr, result.stderr
         assert [h["they_reached_out"] for h in history(
             lambda *a, **k: ties("--db", other, *a, **k), "Ana Lima")] == [False, False]
+
+
+def test_a_meeting_you_deleted_stays_gone_after_export_and_import_elsewhere(
+        ties, imported, calendar, tmp_path_factory):
+    sync = next(i["id"] for i in json.loads(ties("export", "--format", "json").stdout)[
+        "interactions"] if i["note"] == "Weekly sync")
+    assert ties("interaction", "rm", str(sync), "--yes").exit_code == 0
+    exported = json.loads(ties("export", "--format", "json").stdout)
+    assert [p.get("deleted") for p in exported["people"]] == [
+        ["ics:sync-1@example.com/2025-03-10T10:00:00Z"]] * 2
+    with other_store(tmp_path_factory) as (other, store):
+        assert ties("--db", other, "import", "-", input=json.dumps(exported)).exit_code == 0
+        again = ties("--db", other, "import", calendar)
+        assert again.exit_code == 0, again.stderr
+        assert "skipped 1: deleted by you" in again.stderr
+        assert "Imported ics: 0 interactions created, 3 skipped." in again.stderr
+        assert json.loads(ties("--db", other, "export", "--format", "json").stdout)[
+            "people"] == exported["people"]
+
+
+def test_a_json_file_with_a_deleted_key_that_is_no_key_is_refused(ties, tmp_path):
+    doc = {"format": "ties", "version": 1,
+           "people": [{"id": 1, "name": "Kim Park", "deleted": ["http://x"]}]}
+    (tmp_path / "kim.json").write_text(json.dumps(doc))
+    result = ties("import", str(tmp_path / "kim.json"))
+    assert result.exit_code == 1
+    assert "\"deleted\" must be a list of keys beginning with" in result.stderr, result.stderr

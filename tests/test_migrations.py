@@ -24,7 +24,7 @@ LEARNED = ("learned_at", "working_on_learned_at", "struggles_learned_at",
 
 # The tables steps after the newest frozen fixture (store-v7) add: a test that takes a store
 # back to an older schema drops them too, and one that upgrades an old store expects them.
-LATER = ("job_change", "import_value", "week_list")
+LATER = ("job_change", "import_value", "week_list", "deleted_source")
 
 
 def load_fixture(sql_file: Path, target: Path) -> Path:
@@ -674,7 +674,7 @@ def test_m013_keeps_every_row_and_starts_no_week_list_until_a_write_rebuilds_fiv
     before = _table_rows(db_path)
     assert ties("report").exit_code == 0
     after = _table_rows(db_path)
-    assert set(after) == set(before) | {"week_list"}
+    assert set(after) == set(before) | {"week_list", "deleted_source"}
     for table, old in before.items():
         if table == "ties_meta":
             old = [r for r in old if r[0] != "schema_version"]
@@ -685,3 +685,43 @@ def test_m013_keeps_every_row_and_starts_no_week_list_until_a_write_rebuilds_fiv
     assert ties("log", "Ana Lima", "--note", "coffee").exit_code == 0
     assert [w for w, _ in rows(db_path, "SELECT week, people FROM week_list")][-1:] == [
         "2025-03-10"]
+
+
+@pytest.mark.sqlite_only
+def test_m014_keeps_every_row_and_starts_no_deleted_key(ties, db_path):
+    load_fixture(FIXTURES / "store-v10.sql", db_path)
+    before = _table_rows(db_path)
+    assert ties("show", "Ana Lima").exit_code == 0  # a read: m011-m014 run, nothing else
+    after = _table_rows(db_path)
+    assert set(after) == set(before) | {"week_list", "deleted_source"}
+    for table, old in before.items():
+        if table == "ties_meta":
+            old = [r for r in old if r[0] != "schema_version"]
+            assert [r for r in after[table] if r[0] != "schema_version"] == old
+            continue
+        assert after[table] == old, table
+    assert after["deleted_source"] == []
+
+
+def test_m014_upgrades_a_schema_13_store_on_either_database_so_a_deleted_meeting_stays_gone(
+        ties, db_path, tmp_path):
+    ties("config", "me.email", "me@example.com")
+    ties("add", "Kim Park", "--email", "kim@example.com", "--no-log")
+    calendar = tmp_path / "kim.ics"
+    calendar.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:p-7\r\n"
+        "DTSTART:20250305T150000Z\r\nSUMMARY:Planning\r\n"
+        "ATTENDEE:mailto:kim@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert "1 interaction created" in ties("import", str(calendar)).stderr
+    execute(db_path, "DROP TABLE deleted_source")
+    execute(db_path, "UPDATE ties_meta SET value = '13' WHERE key = 'schema_version'")
+    kept = rows(db_path, 'SELECT "key", person_id, interaction_id FROM interaction_source')
+    assert ties("show", "Kim Park").exit_code == 0
+    assert rows(db_path, "SELECT value FROM ties_meta WHERE key = 'schema_version'") == [
+        (str(migrations.LATEST),)]
+    assert rows(db_path, 'SELECT "key", person_id, interaction_id FROM interaction_source'
+                ) == kept
+    assert rows(db_path, "SELECT count(*) FROM deleted_source") == [(0,)]
+    assert ties("interaction", "rm", str(kept[0][2]), "--yes").exit_code == 0
+    assert rows(db_path, 'SELECT "key", person_id FROM deleted_source') == [kept[0][:2]]
+    assert "skipped 1: deleted by you" in ties("import", str(calendar)).stderr

@@ -74,6 +74,7 @@ class Create:
     jobs: list[dict] = field(default_factory=list)  # earlier jobs a ties JSON file keeps
     brought: dict[str, dict[str, str]] = field(default_factory=dict)  # and what imports
     # brought them, by kind of file (format -> {company, role})
+    deleted: list[str] = field(default_factory=list)  # keys of interactions you deleted
     learned: dict = field(default_factory=dict)  # talking point -> when the file says you
     # learned it (a ties JSON file keeps the time; other files know none: the import's)
 
@@ -408,6 +409,7 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                                          contacts={k: v for k, v in found.items() if v},
                                          jobs=list(getattr(rec, "jobs", ())),
                                          brought=dict(getattr(rec, "brought", {})),
+                                         deleted=list(getattr(rec, "deleted", ())),
                                          learned=_learned(rec)))
             index.add(-len(result.creates), **details)
             continue
@@ -514,7 +516,8 @@ def plan_kept(records: Iterable) -> Plan:
                                      reason=KEPT,
                                      contacts={k: v for k, v in found.items() if v},
                                      jobs=list(getattr(rec, "jobs", ())),
-                                     brought=dict(getattr(rec, "brought", {}))))
+                                     brought=dict(getattr(rec, "brought", {})),
+                                     deleted=list(getattr(rec, "deleted", ()))))
         result.targets.append(-len(result.creates))
     return result
 
@@ -651,6 +654,7 @@ NO_ONE_KNOWN = "no one you know was in it"
 MACHINE = "only no-reply and other machine addresses"
 ALREADY_IMPORTED = "already imported"
 IN_THE_FUTURE = "dated after today"
+DELETED_BY_YOU = "deleted by you"
 # Why an import corrects who reached out in an interaction an earlier one created.
 ORGANIZER_KNOWN = "imported before without its organizer, who is someone else: they " \
     "reached out"
@@ -782,7 +786,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                    add_new: bool = False,
                    earlier: dict[int, tuple[object, bool]] | None = None,
                    created: set[int] | frozenset[int] = frozenset(),
-                   threads: dict[str, list[tuple[str, int, int]]] | None = None
+                   threads: dict[str, list[tuple[str, int, int]]] | None = None,
+                   deleted: set[tuple[str, int]] | frozenset = frozenset()
                    ) -> SightingPlan:
     """What importing `sightings` (records.Sightings) does.
 
@@ -792,7 +797,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
     `earlier` each interaction an import recorded keys in to (its day, they_reached_out);
     `created` the interactions a calendar or mail import created (not merged into);
     `threads` each mail thread's root key -> the (key, person, interaction) an import
-    recorded with that root (`Sighting.root`).
+    recorded with that root (`Sighting.root`); `deleted` the (key, person) pairs whose
+    interaction you deleted.
 
     - A calendar occurrence is one interaction with every known person in it; a mailbox's
       messages are one interaction per person per thread per day. The thread's first
@@ -819,6 +825,9 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
     - Someone with an interaction logged by hand that day: merged into it, never a second
       one. Yours wins: its day, channel, flags and note stay; an empty note gets the
       import's title or subject.
+    - An interaction you deleted stays deleted: an event occurrence whose key you deleted
+      with anyone in it, or a person's day of a mail thread holding a message whose key
+      you deleted with them, is skipped (`DELETED_BY_YOU`), whoever has been added since.
     - No known person: counted, and the unknown addresses listed by how often they were
       met; with `add_new`, those met at least ADD_NEW_AT times become new people (and
       their sightings are planned like anyone's). A machine's address (no-reply@,
@@ -881,9 +890,14 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             group["sightings"].append(s)
     filled: set[int] = set()
     corrected: set[int] = set()
+    deleted_keys = {key for key, _ in deleted}  # an occurrence deleted with anyone in it
     for group in groups.values():
         sights = group["sightings"]
         first = sights[0]
+        if (first.key in deleted_keys if first.thread is None else
+                any((s.key, p) in deleted for s in sights for p in group["people"])):
+            plan.skip(DELETED_BY_YOU, len(sights))
+            continue
         opener = openers.get(first.thread, first) if first.thread else first
         theirs = opener.reached_out is not None  # anyone but you, known here or not
         before = {}  # person -> [(day, they reached out, interaction, holds its start)]

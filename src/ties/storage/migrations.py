@@ -548,6 +548,19 @@ def m013_kept_weekly_lists(conn: sqlite3.Connection) -> None:
         "PRIMARY KEY (week))"))
 
 
+def m014_deleted_sources(conn: sqlite3.Connection) -> None:
+    """`deleted_source`: the calendar and mail keys of the interactions you delete, so
+    that re-importing the same export skips them instead of bringing them back. No row of
+    another table changes; the table starts empty (an interaction deleted before the step
+    left no key behind)."""
+    ddl = dialect.of(conn).ddl
+    conn.execute(ddl("""CREATE TABLE deleted_source (
+        "key" VARCHAR NOT NULL,
+        person_id INTEGER NOT NULL,
+        PRIMARY KEY ("key", person_id),
+        FOREIGN KEY(person_id) REFERENCES person (id) ON DELETE CASCADE)"""))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_ids_never_reused,
@@ -562,5 +575,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m011_mail_threads,
     m012_apostrophes_left_out_of_name_keys,
     m013_kept_weekly_lists,
+    m014_deleted_sources,
 ]
 LATEST = len(MIGRATIONS)

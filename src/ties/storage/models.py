@@ -196,6 +196,19 @@ class InteractionSource(SQLModel, table=True):
     thread: str | None = None
 
 
+class DeletedSource(SQLModel, table=True):
+    """A calendar or mail key whose interaction you deleted (`ties interaction rm`): the
+    meeting or message never happened as far as you are concerned, so a re-import of the
+    same export skips it ("deleted by you") instead of bringing it back. One row per key
+    and person the interaction held (m014); it belongs to no import, so undoing one leaves
+    it, and a merge moves it to the person kept."""
+
+    __tablename__ = "deleted_source"
+
+    key: str = Field(primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+
+
 class ImportSetting(SQLModel, table=True):
     """A setting an import added (undo forgets it again if it still has this value)."""
 

@@ -410,6 +410,12 @@ def imported_sources(conn: Connection) -> dict[tuple[str, int], int]:
         'SELECT "key", person_id, interaction_id FROM interaction_source')}
 
 
+def deleted_sources(conn: Connection) -> set[tuple[str, int]]:
+    """Every (source key, person) whose interaction you deleted: a re-import skips it."""
+    return {(key, pid) for key, pid in conn.execute(
+        'SELECT "key", person_id FROM deleted_source')}
+
+
 def mail_threads(conn: Connection) -> dict[str, list[tuple[str, int, int]]]:
     """Each mail thread's root key -> the (key, person, interaction) a mail import
     recorded with it, so that a later import of another folder finds the thread."""
@@ -1280,10 +1286,17 @@ def export_data(conn: Connection) -> dict:
         format_ = stored.text(format_)  # a format damaged outside ties: none brought it
         if stored.text(value) and key in ("company", "role") and format_:
             brought.setdefault(pid, {}).setdefault(format_, {})[key] = stored.text(value)
+    deleted: dict[int, list[str]] = {}
+    for key, pid in conn.execute('SELECT "key", person_id FROM deleted_source ORDER BY '
+                                 'person_id, "key"'):
+        if stored.source_key(key) is not None:  # only a key ties reads back
+            deleted.setdefault(pid, []).append(key)
     for p in people:
         p["tags"] = tags[p["id"]]
         p["jobs"] = jobs[p["id"]]
         p["imported"] = brought.get(p["id"], {})
+        if p["id"] in deleted:  # the keys of imported interactions you deleted with them
+            p["deleted"] = deleted[p["id"]]
     _with_contacts(conn, people)
     interactions = _all(conn, "SELECT id, date, channel, note, they_reached_out, gave, "
                               "received, logged_at FROM interaction ORDER BY id")

@@ -259,11 +259,23 @@ def update_interaction(session: Session, interaction_id: int, changes: dict) -> 
 
 
 def delete_interaction(session: Session, interaction_id: int) -> None:
+    """Delete one interaction. The calendar and mail keys it held are kept as deleted by
+    you (`deleted_source`), so that re-importing the same export does not bring it back."""
+    from sqlalchemy import insert
+
+    from ties.storage.models import DeletedSource
+
     conn = raw(session)
     people = sorted(_people_of(conn, [interaction_id]))
     item = session.get(Interaction, interaction_id)
     if item is None:
         raise NotFound(f"No interaction #{interaction_id}. 'ties show NAME' lists them.")
+    keys = conn.execute(
+        'SELECT "key", person_id FROM interaction_source s WHERE interaction_id = ? AND NOT '
+        'EXISTS (SELECT 1 FROM deleted_source d WHERE d."key" = s."key" AND d.person_id = '
+        "s.person_id) ORDER BY 1, 2", (interaction_id,)).fetchall()
+    if keys:
+        session.execute(insert(DeletedSource), [{"key": k, "person_id": p} for k, p in keys])
     session.delete(item)
     session.flush()
     refresh_stats(session, people)
@@ -648,6 +660,12 @@ def apply_plan(session: Session, planned, *, batch, today: date,
                 for key, value in sorted(found.items())]
         if kept:  # and what each kind of file had brought them
             session.execute(insert(ImportValue), kept)
+        from ties.storage.models import DeletedSource
+
+        gone = [{"key": key, "person_id": pid}
+                for pid, c in zip(ids, planned.creates, strict=True) for key in c.deleted]
+        if gone:  # and the imported interactions with them you had deleted
+            session.execute(insert(DeletedSource), gone)
         _remember(session, format_, [(pid, key, c.values[key])
                                      for pid, c in zip(ids, planned.creates, strict=True)
                                      for key in reconcile.JOB_FIELDS if c.values.get(key)])
@@ -808,6 +826,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     planned = reconcile.plan_sightings(sightings, queries.addresses(conn),
                                        queries.imported_sources(conn), logged, today=today,
                                        add_new=add_new,
+                                       deleted=queries.deleted_sources(conn),
                                        earlier=queries.imported_meetings(conn),
                                        created=queries.import_created(conn),
                                        threads=queries.mail_threads(conn))
@@ -1101,9 +1120,8 @@ def undo_import(session: Session, batch_id: int | None) -> Undone:
                                           if len(changes) > 5 else "")
         raise AlreadyExists(
             f"Import #{batch.id} can't be undone: what it created has changed since "
-            f"({shown}). Nothing was changed; take those changes back first (for example "
-            "'ties interaction rm ID'), or keep the import and remove what you don't want "
-            "with 'ties rm'.")
+            f"({shown}). Nothing was changed; take those changes back first, or keep the "
+            "import and remove what you don't want with 'ties rm'.")
     done = Undone(batch.id)
     done.unmerged = _unmerge(session, batch.id)
     created = list(session.exec(select(Person.id).where(Person.import_id == batch.id)))
@@ -1321,16 +1339,21 @@ def _changed_since(conn, batch, sorted_: list[int] | None = None) -> list[str]:
             changes.append(f"{name} was edited" if later is None else
                            f"import #{later} added to {name}: undo it first with "
                            f"'ties import --undo --batch {later}'")
+    # Where it added one of them to an interaction an earlier import made (they joined
+    # that meeting): its own doing, which undo takes back, not something logged since.
+    joined = {(int(f[len(JOINED):]), pid) for pid, f in conn.execute(
+        "SELECT person_id, field FROM import_fill WHERE batch_id = ? AND field LIKE ?",
+        (batch.id, JOINED + "%"))}
     logged: dict[int, int] = {}
     promised: dict[int, int] = {}
     for chunk in chunks(ids):
         places = marks(chunk)
         for iid, pid in conn.execute(
-                "SELECT ip.interaction_id, min(ip.person_id) FROM interaction_person ip JOIN "
+                "SELECT ip.interaction_id, ip.person_id FROM interaction_person ip JOIN "
                 f"interaction i ON i.id = ip.interaction_id WHERE ip.person_id IN ({places}) "
-                "AND (i.import_id IS NULL OR i.import_id <> ?) GROUP BY ip.interaction_id",
-                [*chunk, batch.id]):
-            logged[iid] = pid
+                "AND (i.import_id IS NULL OR i.import_id <> ?)", [*chunk, batch.id]):
+            if (iid, pid) not in joined:
+                logged[iid] = min(pid, logged.get(iid, pid))
         for fid, pid in conn.execute(
                 f"SELECT id, person_id FROM follow_up WHERE person_id IN ({places}) AND "
                 "(import_id IS NULL OR import_id <> ?)", [*chunk, batch.id]):
@@ -1415,6 +1438,7 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     from sqlalchemy import delete
 
     from ties.storage.models import (
+        DeletedSource,
         ImportBatch,
         ImportFill,
         ImportSetting,
@@ -1428,8 +1452,8 @@ def replace_everything(session: Session, parsed, *, source: str) -> ImportResult
     # Rows that point at others first, so that no foreign key is left dangling meanwhile.
     # The weeks' kept lists go too: they were the replaced store's (the next write
     # rebuilds them from the restored history).
-    for model in (InteractionSource, InteractionPerson, Tag, PersonContact, FollowUp,
-                  ImportFill, ImportSetting, JobChange, ImportValue,
+    for model in (InteractionSource, DeletedSource, InteractionPerson, Tag, PersonContact,
+                  FollowUp, ImportFill, ImportSetting, JobChange, ImportValue,
                   PersonStats, Interaction, Person, ImportBatch, Setting, WeekList):
         session.execute(delete(model).execution_options(synchronize_session=False))
     return import_document(session, parsed, source=source, restore=True)
@@ -1514,6 +1538,15 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
         InteractionSource.key.in_(select(source.key).where(source.person_id == keep_id)))
         .execution_options(**unsynced))
     session.execute(update(InteractionSource).where(InteractionSource.person_id == other_id)
+                    .values(person_id=keep_id).execution_options(**unsynced))
+    from ties.storage.models import DeletedSource  # and so are those of what you deleted
+
+    gone = aliased(DeletedSource)
+    session.execute(delete(DeletedSource).where(
+        DeletedSource.person_id == other_id,
+        DeletedSource.key.in_(select(gone.key).where(gone.person_id == keep_id)))
+        .execution_options(**unsynced))
+    session.execute(update(DeletedSource).where(DeletedSource.person_id == other_id)
                     .values(person_id=keep_id).execution_options(**unsynced))
     _merge_in_week_lists(session, keep_id, other_id)
     session.flush()

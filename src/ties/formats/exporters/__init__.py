@@ -50,6 +50,8 @@ def person_record(p: dict) -> dict:
         out["jobs"] = [{k: _iso(v) for k, v in job.items()} for job in p["jobs"]]
     if p.get("imported"):  # what each kind of file last brought them
         out["imported"] = p["imported"]
+    if p.get("deleted"):  # the keys of imported interactions with them you deleted
+        out["deleted"] = p["deleted"]
     return out
 
 

@@ -55,6 +55,9 @@ class Record:
     jobs: list[dict] = field(default_factory=list)
     # What each kind of file last brought them ("imported"): format -> {company, role}.
     brought: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The calendar and mail keys of interactions with them you deleted ("deleted"), so a
+    # re-import after a restore or a move still skips them.
+    deleted: list[str] = field(default_factory=list)
     # The job fields the file says are empty now, not merely absent: a LinkedIn row whose
     # Company and Position are both blank (LinkedIn shows no current job). `reconcile.plan`
     # empties them where that kind of file brought what the person has (a job change).

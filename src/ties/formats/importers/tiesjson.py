@@ -213,7 +213,7 @@ def _person(p: dict, ids: set[int], seen: set[int], today: date) -> Record:
             profile[clock] = person_wide
     return Record(name=name, position=f"person {pid}", fields=profile, tags=tags,
                   emails=found["email"], phones=found["phone"], jobs=_jobs(p, today),
-                  brought=_brought(p))
+                  brought=_brought(p), deleted=_deleted(p))
 
 
 JOB_KEYS = ("company_before", "role_before", "company", "role")
@@ -352,6 +352,23 @@ def _sources(item: dict, people: list) -> list[SourceKey]:
         if any(s.key == key and s.person == person for s in found):
             raise Invalid("sources", f"gives key {_shown(key)} to person {person} twice")
         found.append(SourceKey(key, person, merged, filled, thread))
+    return found
+
+
+def _deleted(p: dict) -> list[str]:
+    """A person's "deleted": the keys of the imported interactions with them you deleted,
+    as a calendar or mail import writes them, each once."""
+    from ties.core import fields
+
+    found: list[str] = []
+    for key in _list(p, "deleted"):
+        if not (isinstance(key, str) and key.startswith(SOURCE_KINDS)
+                and len(key) <= fields.MAX_TEXT and "\x00" not in key):
+            raise Invalid("deleted", f"must be a list of keys beginning with "
+                          f"{' or '.join(SOURCE_KINDS)}, not {_shown(key)}")
+        if key in found:
+            raise Invalid("deleted", f"gives key {_shown(key)} twice")
+        found.append(key)
     return found
 
 
