@@ -1024,3 +1024,112 @@ def test_a_floating_single_event_under_x_wr_timezone_is_placed_in_that_zone():
     fast, slow = read_both_ways([event("f", "DTSTART:20250310T233000")], head, "UTC")
     assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
         "ics:f/2025-03-11T03:30:00Z"]
+
+
+# BYSETPOS: each rule as recurring-ical-events expands it ----------------------------------
+
+@pytest.mark.parametrize(("rule", "days"), [
+    ("FREQ=WEEKLY;BYDAY=FR;BYSETPOS=1", [date(2025, 2, d) for d in (21, 28)]
+     + [date(2025, 3, d) for d in (7, 14)]),
+    ("FREQ=WEEKLY;BYDAY=MO,FR;BYSETPOS=-1", [date(2025, 2, d) for d in (21, 28)]
+     + [date(2025, 3, d) for d in (7, 14)]),
+    ("FREQ=MONTHLY;BYMONTHDAY=1,2;BYSETPOS=-1",
+     [date(2024, 11, 21), date(2024, 12, 2), date(2025, 1, 2), date(2025, 2, 2),
+      date(2025, 3, 2)]),
+    ("FREQ=MONTHLY;BYDAY=FR;BYSETPOS=5",
+     [date(2024, 11, 21), date(2024, 11, 29), date(2025, 1, 31)]),
+])
+def test_regression_a_valid_bysetpos_rule_was_read_as_one_occurrence(rule, days):
+    start = f"DTSTART:{days[0]:%Y%m%d}T090000Z"
+    out = sightings(ics(event("p", start, f"RRULE:{rule}")))
+    assert [s.when for s in out.found] == days
+    assert out.skipped == {}
+
+
+@pytest.mark.parametrize("rule", ["FREQ=WEEKLY;BYDAY=FR;BYSETPOS=2",
+                                  "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=6",
+                                  "FREQ=MONTHLY;BYMONTHDAY=1,2,3;BYDAY=FR;BYSETPOS=2",
+                                  "FREQ=WEEKLY;BYDAY=MO,FR;BYMONTH=1;BYSETPOS=3",
+                                  "FREQ=DAILY;BYHOUR=9,10;BYSETPOS=3",
+                                  "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYSETPOS=2"])
+def test_a_bysetpos_no_period_reaches_is_one_meeting_found_without_a_search_to_9999(rule):
+    data = ics(event("n", "DTSTART:20200103T090000Z", f"RRULE:{rule}"))
+    out = sightings(data)
+    assert [s.when for s in out.found] == [date(2020, 1, 3)]
+    assert calls(lambda: sightings(data)) < 3_000_000  # 400 years of weeks at most
+
+
+def test_a_bysetpos_reached_only_in_some_periods_is_found_past_a_long_gap():
+    # the 2nd of two January days per week (a Monday and a Friday in January's weeks)
+    from icalendar import Calendar
+
+    from ties.formats.importers.calendar import _never_matches
+
+    (item,) = Calendar.from_ical(ics(event(
+        "g", "DTSTART:20200103T090000Z",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO,FR;BYMONTH=1;BYSETPOS=2"))).walk("VEVENT")
+    assert not _never_matches(item["RRULE"], item["DTSTART"].dt)
+    (item,) = Calendar.from_ical(ics(event(
+        "g", "DTSTART:20200103T090000Z",
+        "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYSETPOS=1"))).walk("VEVENT")
+    assert not _never_matches(item["RRULE"], item["DTSTART"].dt)  # every 4th year
+
+
+setpos_days = st.lists(st.sampled_from(["MO", "TU", "WE", "FR", "SU", "1FR", "-1MO", "5TH",
+                                        "2WE"]), min_size=1, max_size=3, unique=True)
+def setpos_rule(freq, byday, monthdays, months, hours, positions, interval) -> str:
+    if byday and freq in ("DAILY", "WEEKLY"):  # an ordinal is for a month or a year
+        byday = sorted({d.lstrip("-0123456789") for d in byday})
+    parts = [f"FREQ={freq}", f"INTERVAL={interval}"]
+    for name, values in (("BYDAY", byday), ("BYMONTH", months), ("BYHOUR", hours),
+                         ("BYMONTHDAY", monthdays if freq != "WEEKLY" else None),
+                         ("BYSETPOS", positions)):
+        if values:
+            parts.append(f"{name}={','.join(map(str, values))}")
+    return ";".join(parts)
+
+
+setpos_rules = st.builds(
+    setpos_rule,
+    st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]),
+    st.one_of(st.none(), setpos_days),
+    st.lists(st.sampled_from([1, 2, 5, 13, 29, 30, 31, -1, -2]), max_size=3, unique=True),
+    st.lists(st.integers(1, 12), max_size=2, unique=True),
+    st.lists(st.sampled_from([9, 14, 17]), max_size=2, unique=True),
+    st.lists(st.sampled_from([1, 2, 3, 4, 5, 6, -1, -2, -5, 9, 60]), min_size=1, max_size=2,
+             unique=True),
+    st.integers(1, 3))
+
+
+def setpos_read_both_ways(rule: str, start: date, today: date):
+    """ties' occurrences of a rule, and recurring-ical-events' own (started by the end of
+    `today`, in UTC)."""
+    import recurring_ical_events
+    from icalendar import Calendar
+
+    data = ics(event("r", f"DTSTART:{start:%Y%m%d}T090000Z", f"RRULE:{rule}"))
+    ours = sightings(data, today=today, zone=UTC)
+    end = datetime.combine(today, datetime.max.time(), UTC)
+    theirs = recurring_ical_events.of(Calendar.from_ical(data)).between(
+        datetime(start.year, 1, 1, tzinfo=UTC), end + timedelta(days=1))
+    return [s.key for s in ours.found], sorted(
+        f"ics:r/{o['DTSTART'].dt.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+        for o in theirs if o["DTSTART"].dt <= end)
+
+
+# Near the year 9999 the library's own search for a rule that never matches ends soon, so
+# every generated rule, matching or not, is compared in the everyday suite; the deep leg
+# compares today's years, where the library searches ~8,000 years for one that never does.
+@settings(max_examples=12, deadline=None)
+@given(setpos_rules, st.dates(date(9950, 1, 1), date(9952, 12, 31)))
+def test_bysetpos_rules_give_what_the_library_gives(rule, start):
+    ours, theirs = setpos_read_both_ways(rule, start, date(9954, 6, 30))
+    assert ours == theirs
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(setpos_rules, st.dates(date(2022, 1, 1), date(2024, 12, 31)))
+def test_bysetpos_rules_give_what_the_library_gives_deep(rule, start):
+    ours, theirs = setpos_read_both_ways(rule, start, TODAY)
+    assert ours == theirs

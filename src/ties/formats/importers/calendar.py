@@ -449,7 +449,8 @@ class _Reader:
             if not str(event.get("UID", "")).strip():
                 event["UID"] = _content_uid(event)
             if event.get("RECURRENCE-ID") is None:
-                if any(_never_matches(r) for r in _listed(event.get("RRULE"))):
+                if any(_never_matches(r, event["DTSTART"].dt)
+                       for r in _listed(event.get("RRULE"))):
                     # dateutil would look for a 30 February until the year 9999: the
                     # event happened once, on its start
                     del event["RRULE"]
@@ -708,13 +709,14 @@ MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _WEEKDAY = re.compile(r"[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)")
 
 
-def _never_matches(rule) -> bool:
+def _never_matches(rule, start=None) -> bool:
     """Whether an RRULE is not one a calendar writes for meetings, and may be one dateutil
     searches, period by period, until the year 9999 for an occurrence that never comes (or
     loops on for ever): more often than daily, no interval, a value out of its range, a
     day no month has, a BY part RFC 5545 3.3.10 does not allow with its FREQ, or a
-    BYSETPOS beyond what its BYDAY gives every month. Its event then happened once, on its
-    start."""
+    BYSETPOS no period of it (from `start`, its event's DTSTART) ever has as many
+    occurrences for. Its event then happened once, on its start, as the expansion gives
+    it."""
     try:
         freq = [str(f).upper() for f in _listed(rule.get("FREQ"))]
         intervals = [int(i) for i in _listed(rule.get("INTERVAL"))]
@@ -742,11 +744,58 @@ def _never_matches(rule) -> bool:
         return True
     if days and freq[0] == "WEEKLY":
         return True
-    if positions and (freq[0] not in ("MONTHLY", "YEARLY") or not weekdays
-                      or any(not 0 < abs(p) <= 4 * len(weekdays) for p in positions)):
+    if any(not 0 < abs(p) <= 366 for p in positions):
         return True
-    return bool(days) and not any(0 < abs(d) <= MONTH_DAYS[m - 1] for d in days
-                                  for m in months)
+    if days and not any(0 < abs(d) <= MONTH_DAYS[m - 1] for d in days for m in months):
+        return True
+    if not positions:
+        return False
+    # A BYSETPOS picks from the occurrences of each period (a day, week, month, year): one
+    # beyond as many as any period can have never matches; one within as many as every
+    # period has always does; between (the 5th Friday of a month), dateutil is asked.
+    per_time = 1
+    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        per_time *= len({int(v) for v in rule.get(part, [])}) or 1
+    kinds = {d.lstrip("+-0123456789") for d in weekdays}
+    plain = {d for d in weekdays if d in kinds}  # every Friday, not the 2nd
+    if freq[0] == "DAILY":
+        most = least = per_time
+    elif freq[0] == "WEEKLY":  # a week across two months has fewer of a BYMONTH's days
+        most = (len(kinds) or 1) * per_time
+        least = most if set(months) == set(range(1, 13)) else 0
+    elif freq[0] == "MONTHLY" and not days:  # each weekday 4 or 5 times a month
+        most = (5 * len(plain) + len(set(weekdays) - plain) if weekdays else 1) * per_time
+        least = (4 * len(plain) if weekdays else 1) * per_time
+    elif freq[0] == "MONTHLY":
+        most, least = len(set(days)) * per_time, 0
+    else:
+        most, least = 366 * per_time, 0
+    if all(abs(p) > most for p in positions):
+        return True
+    if any(abs(p) <= least for p in positions):
+        return False
+    return start is not None and not _ever_positioned(rule, start, max(intervals or [1]))
+
+
+def _ever_positioned(rule, start, interval: int) -> bool:
+    """Whether a rule with a BYSETPOS gives any occurrence at all (COUNT and UNTIL aside),
+    found by dateutil in a bounded time: the Gregorian calendar repeats every 400 years,
+    weekdays and all, so a rule that gives nothing in `interval` times 400 years gives
+    nothing ever. dateutil searches to the year 9999 for an occurrence; asked from a start
+    moved by whole 400 years to as late as leaves that span, its search ends there."""
+    from dateutil.rrule import rrulestr
+
+    first = start if isinstance(start, datetime) else datetime.combine(start, time())
+    first = first.replace(tzinfo=None)
+    later = (9999 - first.year - 400 * interval) // 400
+    if later > 0:
+        first = first.replace(year=first.year + 400 * later)
+    spelled = ";".join(part for part in rule.to_ical().decode().split(";")
+                       if not part.upper().startswith(("COUNT=", "UNTIL=")))
+    try:
+        return next(iter(rrulestr(spelled, dtstart=first, ignoretz=True)), None) is not None
+    except (ValueError, TypeError, OverflowError):
+        return True  # a rule dateutil refuses: the expansion counts it as unreadable
 
 
 _DIRECT = True  # single events read without the expansion (a test compares both ways)
