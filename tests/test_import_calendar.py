@@ -1133,3 +1133,38 @@ def test_bysetpos_rules_give_what_the_library_gives(rule, start):
 def test_bysetpos_rules_give_what_the_library_gives_deep(rule, start):
     ours, theirs = setpos_read_both_ways(rule, start, TODAY)
     assert ours == theirs
+
+
+# Dates at the calendar's ends, and starts that are periods ------------------------------
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Pacific/Kiritimati", "America/Los_Angeles"])
+@pytest.mark.parametrize("start", ["DTSTART:99991231T235959Z",
+                                   "DTSTART;TZID=Pacific/Kiritimati:99991231T235959",
+                                   "DTSTART;VALUE=DATE:99991231"])
+def test_regression_a_start_in_the_last_second_of_9999_was_an_internal_error(start, zone):
+    out = sightings(ics(event("end", start), event("ok")), zone=ZoneInfo(zone))
+    assert [s.key for s in out.found] == ["ics:ok/2025-03-10T09:00:00Z"]
+    assert out.skipped == {"not yet happened": 1}
+
+
+def test_regression_a_dtstart_given_as_a_period_refused_the_whole_calendar():
+    out = sightings(ics(event("p", "DTSTART;VALUE=PERIOD:20250310T090000Z/20250310T100000Z"),
+                        event("ok")))
+    assert [s.key for s in out.found] == ["ics:ok/2025-03-10T09:00:00Z"]
+    assert out.skipped == {"could not be read (a start given as a period)": 1}
+
+
+@pytest.mark.parametrize("line", ["DTEND;VALUE=PERIOD:20250310T090000Z/PT1H",
+                                  "RECURRENCE-ID;VALUE=PERIOD:20250310T090000Z/PT1H"])
+def test_an_end_or_recurrence_id_given_as_a_period_makes_only_its_event_unreadable(line):
+    out = sightings(ics(event("p", "DTSTART:20250311T090000Z", line), event("ok")))
+    assert [s.key for s in out.found] == ["ics:ok/2025-03-10T09:00:00Z"]
+    assert out.skipped == {"could not be read (a date that is not a date)": 1}
+
+
+def test_rdate_periods_are_occurrences_at_their_starts():
+    out = sightings(ics(event("r", "DTSTART:20250303T090000Z",
+                              "RDATE;VALUE=PERIOD:20250305T100000Z/20250305T113000Z,"
+                              "20250307T100000Z/PT1H")))
+    assert [s.when for s in out.found] == [date(2025, 3, 3), date(2025, 3, 5),
+                                           date(2025, 3, 7)]

@@ -71,6 +71,7 @@ REPEATED = "in the file twice"
 NO_START = UNREADABLE.format("no start date")
 TWO_STARTS = UNREADABLE.format("two start dates")
 BAD_DATE = UNREADABLE.format("a date that is not a date")
+PERIOD_START = UNREADABLE.format("a start given as a period")
 BAD_RULE = UNREADABLE.format("a repeat rule that is not one")
 BAD_EVENT = UNREADABLE.format("its repetitions")
 # What the expansion reads of an event: one of these unreadable makes the event unreadable
@@ -485,9 +486,10 @@ class _Reader:
             _remove(cal, too_often, unreadable)
         try:
             query = rie.of(cal, skip_bad_series=True)
-        except Exception as exc:  # noqa: BLE001 - the library's own refusals of a file
-            raise BadFile(f"This calendar can't be read ({_first_line(exc)}). Export it "
-                          "again as .ics.") from None
+        except Exception:  # noqa: BLE001 - the library's own refusals of a file
+            # its words are the library's own (a Python TypeError's, say): not the user's
+            raise BadFile("This calendar can't be read: the dates of its repeating events do "
+                          "not fit together. Export it again as .ics.") from None
         seen = {str(event["UID"]) for event, _ in simple}
         every = [*single, *simple, *query.series]
         for n, item in enumerate(every, 1):
@@ -643,8 +645,11 @@ class _Reader:
     def occurrence(self, about: _About, when, original) -> None:
         """One occurrence starting `when`, first planned for `original` (its
         RECURRENCE-ID)."""
+        if not self._started(when):  # before its day: 9999-12-31T23:59Z has none here
+            self.out.skip(FUTURE)
+            return
         day = self._day(when)
-        if not self._started(when) or day > self.today:
+        if day > self.today:
             self.out.skip(FUTURE)
             return
         if about.skip:
@@ -982,6 +987,11 @@ def _unreadable(event) -> str | None:
         return BAD_RULE
     if broken & set(_DATED) or any(isinstance(event.get(p), list)
                                    for p in ("DTEND", "DURATION", "RECURRENCE-ID")):
+        return BAD_DATE
+    if not isinstance(start.dt, date):  # VALUE=PERIOD: a (start, end) pair
+        return PERIOD_START
+    if any(event.get(p) is not None and not isinstance(event[p].dt, date)
+           for p in ("DTEND", "RECURRENCE-ID")):
         return BAD_DATE
     return None
 
