@@ -717,3 +717,15 @@ def test_a_thread_of_mail_never_corrects_one_you_logged(ties, known, tmp_path, m
     ties("import", sent)
     assert [(h["date"], h["they_reached_out"]) for h in history(ties, "Ana Lima")] == [
         ("2025-11-04", False), ("2025-11-02", True)]  # yours stays yours
+
+
+def test_regression_a_cut_off_calendar_said_no_begin_vcalendar_and_imports_nothing(
+        ties, known, tmp_path, db_path):
+    cut = tmp_path / "trunc.ics"
+    cut.write_text(CALENDAR[:CALENDAR.index("BEGIN:VEVENT\r\nUID:zed-2")])
+    result = ties("import", str(cut))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (f"ties: {cut} is a calendar cut off after 2 events (no "
+                             "END:VCALENDAR): export it again and import the whole file.\n")
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]

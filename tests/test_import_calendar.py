@@ -1168,3 +1168,44 @@ def test_rdate_periods_are_occurrences_at_their_starts():
                               "20250307T100000Z/PT1H")))
     assert [s.when for s in out.found] == [date(2025, 3, 3), date(2025, 3, 5),
                                            date(2025, 3, 7)]
+
+
+# A file cut off --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("cut", "count"), [
+    ("after an event", "2 events"), ("inside an event", "1 event"),
+    ("before any event", "0 events")])
+def test_regression_a_calendar_cut_off_was_called_not_a_calendar(cut, count):
+    whole = ics(event("a"), event("b", "DTSTART:20250311T090000Z"))
+    ends = {"after an event": whole.index(b"END:VCALENDAR"),
+            "inside an event": whole.rindex(b"SUMMARY"),
+            "before any event": whole.index(b"BEGIN:VEVENT")}
+    with pytest.raises(BadFile) as caught:
+        sightings(whole[:ends[cut]], source="trunc.ics")
+    assert str(caught.value) == (f"trunc.ics is a calendar cut off after {count} (no "
+                                 "END:VCALENDAR): export it again and import the whole file.")
+
+
+def test_a_cut_off_calendar_is_refused_whole_because_a_later_override_may_cancel():
+    # the override cancelling Wednesday's occurrence comes after the series, as Google
+    # writes it: reading only the series would log a meeting that never happened
+    series = event("s", "DTSTART:20250310T090000Z", "RRULE:FREQ=DAILY;COUNT=3")
+    cancel = event("s", "DTSTART:20250312T090000Z", "RECURRENCE-ID:20250312T090000Z",
+                   "STATUS:CANCELLED")
+    whole = ics(series, cancel)
+    assert len(sightings(whole).found) == 2
+    with pytest.raises(BadFile, match="cut off after 1 event "):
+        sightings(whole[:whole.rindex(b"BEGIN:VEVENT")])
+
+
+def test_a_stray_begin_in_a_calendar_that_ends_is_not_called_cut_off():
+    data = ics(event("a"), "BEGIN:VEVENT\nUID:lost", event("b", "DTSTART:20250311T090000Z"))
+    assert "cut off" not in str(_refusal_or_none(data))
+
+
+def _refusal_or_none(data: bytes):
+    try:
+        sightings(data)
+    except BadFile as refused:
+        return refused
+    return None

@@ -292,11 +292,14 @@ def _slim(text: str, source: str) -> str:
             logical.append([line])
     out: list[str] = []
     depth = alarm = 0
+    open_calendars = events = 0  # a calendar begun and not ended; events ended
     for pieces in logical:
         line = "".join(pieces)
         head = line[:6].upper()
         if head == "BEGIN:":
             depth += 1
+            if line[6:].strip().upper() == "VCALENDAR":
+                open_calendars += 1
             if depth > MAX_DEPTH:
                 raise BadFile(f"{source} nests components more than {MAX_DEPTH} deep, which "
                               "no calendar does: it is damaged. Export it again.")
@@ -305,6 +308,11 @@ def _slim(text: str, source: str) -> str:
                 continue
         elif line[:4].upper() == "END:":
             depth = max(depth - 1, 0)
+            name = line[4:].strip().upper()
+            if name == "VCALENDAR":
+                open_calendars = max(open_calendars - 1, 0)
+            elif name == "VEVENT":
+                events += 1
             if alarm:
                 alarm -= 1
                 continue
@@ -317,6 +325,13 @@ def _slim(text: str, source: str) -> str:
         if _UNREAD.match(line):
             continue
         out.append(line)
+    if open_calendars:
+        # Cut off (a download or copy that stopped): what follows may have cancelled or
+        # moved an occurrence, or held your decline, which the first part can't say, and
+        # a later import of the whole file could not take back. Nothing is read.
+        raise BadFile(f"{source} is a calendar cut off after {events:,} event"
+                      f"{'' if events == 1 else 's'} (no END:VCALENDAR): export it again "
+                      "and import the whole file.")
     return _outlook_zones("\r\n".join(out) + "\r\n")
 
 
