@@ -1209,3 +1209,19 @@ def _refusal_or_none(data: bytes):
     except BadFile as refused:
         return refused
     return None
+
+
+@pytest.mark.parametrize("lines", [
+    ("DTEND:20250308T090000Z",), ("DURATION:-P2D",), ("DTEND:20250308T090000Z",
+                                                      "RRULE:FREQ=DAILY;COUNT=2")])
+def test_regression_an_event_ending_before_it_starts_was_dated_on_its_end(lines):
+    out = sightings(ics(event("b", "DTSTART:20250310T090000Z", *lines)))
+    assert [(s.when, s.key) for s in out.found][:1] == [
+        (date(2025, 3, 10), "ics:b/2025-03-10T09:00:00Z")]
+    assert len(out.found) == (2 if any("RRULE" in line for line in lines) else 1)
+
+
+def test_an_all_day_event_ending_before_it_starts_is_on_its_start_day():
+    out = sightings(ics(event("d", "DTSTART;VALUE=DATE:20250310", "DTEND;VALUE=DATE:20250301")))
+    assert [(s.when, s.key) for s in out.found] == [(date(2025, 3, 10), "ics:d/2025-03-10")]
+

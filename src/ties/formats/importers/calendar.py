@@ -52,7 +52,7 @@ from itertools import islice
 
 from ties.core.identity import is_mine
 from ties.core.records import UNREADABLE, Sighting, Sightings
-from ties.formats.importers import BadFile
+from ties.formats.importers import BadFile, refuse_archive
 
 MAX_DEPTH = 8  # VCALENDAR > VEVENT > VALARM is 3; VTIMEZONE > STANDARD is 3
 MAX_OCCURRENCES = 10_000  # of one series up to now: a daily meeting for 27 years
@@ -113,6 +113,7 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     (default: the system's time zone). `me`: the user's own addresses, lower-case.
     `progress(done, total)` is told how far: parsing is the first half, then the series
     expanded. A file that is not a calendar: BadFile, one line."""
+    refuse_archive(data, source)
     text = _slim(_text(data, source), source)
     import icalendar
     import recurring_ical_events
@@ -464,6 +465,7 @@ class _Reader:
                 continue
             if not str(event.get("UID", "")).strip():
                 event["UID"] = _content_uid(event)
+            _no_backward_end(event)
             if event.get("RECURRENCE-ID") is None:
                 if any(_never_matches(r, event["DTSTART"].dt)
                        for r in _listed(event.get("RRULE"))):
@@ -698,6 +700,23 @@ class _Reader:
     def _declined(self, attendees) -> bool:
         return any(is_mine(_address(a), self.me) and _param(a, "PARTSTAT") == "DECLINED"
                    for a in attendees)
+
+
+def _no_backward_end(event) -> None:
+    """Take away an end before the start (DTEND of the same kind earlier than DTSTART, or
+    a negative DURATION): the expansion would read the occurrence as starting at that end,
+    dating the meeting by it; its start is when it was planned, so that is its day."""
+    start = event["DTSTART"].dt
+    end = event.get("DTEND")
+    if end is not None and type(end.dt) is type(start):
+        try:
+            if end.dt < start:
+                del event["DTEND"]
+        except TypeError:  # a floating end of a zoned start: not comparable, kept
+            pass
+    length = event.get("DURATION")
+    if length is not None and isinstance(length.dt, timedelta) and length.dt < timedelta():
+        del event["DURATION"]
 
 
 def _instant(original) -> str:
