@@ -831,3 +831,43 @@ def test_a_merge_keeps_what_you_deleted_for_the_person_kept_and_rm_forgets_it(
     assert "skipped 1: deleted by you" in ties("import", mbox).stderr
     assert ties("rm", "@3", "--yes").exit_code == 0
     assert rows(db_path, "SELECT count(*) FROM deleted_source") == [(0,)]
+def test_regression_a_cut_off_calendar_said_no_begin_vcalendar_and_imports_nothing(
+        ties, known, tmp_path, db_path):
+    cut = tmp_path / "trunc.ics"
+    cut.write_text(CALENDAR[:CALENDAR.index("BEGIN:VEVENT\r\nUID:zed-2")])
+    result = ties("import", str(cut))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (f"ties: {cut} is a calendar cut off after 2 events (no "
+                             "END:VCALENDAR): export it again and import the whole file.\n")
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+
+
+@pytest.mark.parametrize("given", [(), ("-f", "mail"), ("-f", "ics")])
+def test_regression_an_empty_mbox_with_f_mail_exited_0_where_without_it_exited_1(
+        ties, known, tmp_path, given):
+    empty = tmp_path / "empty.mbox"
+    empty.write_bytes(b"")
+    result = ties("import", str(empty), *given)
+    assert result.exit_code == 1
+    assert result.stderr == (f"ties: {empty} is empty: there is nothing to import. Check "
+                             "that the export finished.\n")
+
+
+ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4
+GZIP = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(range(256)) * 4
+
+
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("takeout-001.zip", ZIP, "is a zip archive: unpack it first and import the files "
+     "inside (a Google Takeout zip holds your calendars as .ics and your mail as .mbox)."),
+    ("Inbox.gz", GZIP, "is a gzip archive: unpack it first and import the file inside."),
+    ("Inbox", GZIP, "is a gzip archive: unpack it first and import the file inside.")])
+@pytest.mark.parametrize("given", [(), ("-f", "mail"), ("-f", "ics"), ("-f", "csv")])
+def test_regression_an_archive_was_called_a_binary_file(ties, known, tmp_path, name, data,
+                                                       said, given):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = ties("import", str(path), *given)
+    assert result.exit_code == 1
+    assert result.stderr == f"ties: {path} {said} Nothing was imported.\n"

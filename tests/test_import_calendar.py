@@ -1024,3 +1024,204 @@ def test_a_floating_single_event_under_x_wr_timezone_is_placed_in_that_zone():
     fast, slow = read_both_ways([event("f", "DTSTART:20250310T233000")], head, "UTC")
     assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
         "ics:f/2025-03-11T03:30:00Z"]
+
+
+# BYSETPOS: each rule as recurring-ical-events expands it ----------------------------------
+
+@pytest.mark.parametrize(("rule", "days"), [
+    ("FREQ=WEEKLY;BYDAY=FR;BYSETPOS=1", [date(2025, 2, d) for d in (21, 28)]
+     + [date(2025, 3, d) for d in (7, 14)]),
+    ("FREQ=WEEKLY;BYDAY=MO,FR;BYSETPOS=-1", [date(2025, 2, d) for d in (21, 28)]
+     + [date(2025, 3, d) for d in (7, 14)]),
+    ("FREQ=MONTHLY;BYMONTHDAY=1,2;BYSETPOS=-1",
+     [date(2024, 11, 21), date(2024, 12, 2), date(2025, 1, 2), date(2025, 2, 2),
+      date(2025, 3, 2)]),
+    ("FREQ=MONTHLY;BYDAY=FR;BYSETPOS=5",
+     [date(2024, 11, 21), date(2024, 11, 29), date(2025, 1, 31)]),
+])
+def test_regression_a_valid_bysetpos_rule_was_read_as_one_occurrence(rule, days):
+    start = f"DTSTART:{days[0]:%Y%m%d}T090000Z"
+    out = sightings(ics(event("p", start, f"RRULE:{rule}")))
+    assert [s.when for s in out.found] == days
+    assert out.skipped == {}
+
+
+@pytest.mark.parametrize("rule", ["FREQ=WEEKLY;BYDAY=FR;BYSETPOS=2",
+                                  "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=6",
+                                  "FREQ=MONTHLY;BYMONTHDAY=1,2,3;BYDAY=FR;BYSETPOS=2",
+                                  "FREQ=WEEKLY;BYDAY=MO,FR;BYMONTH=1;BYSETPOS=3",
+                                  "FREQ=DAILY;BYHOUR=9,10;BYSETPOS=3",
+                                  "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYSETPOS=2"])
+def test_a_bysetpos_no_period_reaches_is_one_meeting_found_without_a_search_to_9999(rule):
+    data = ics(event("n", "DTSTART:20200103T090000Z", f"RRULE:{rule}"))
+    out = sightings(data)
+    assert [s.when for s in out.found] == [date(2020, 1, 3)]
+    assert calls(lambda: sightings(data)) < 3_000_000  # 400 years of weeks at most
+
+
+def test_a_bysetpos_reached_only_in_some_periods_is_found_past_a_long_gap():
+    # the 2nd of two January days per week (a Monday and a Friday in January's weeks)
+    from icalendar import Calendar
+
+    from ties.formats.importers.calendar import _never_matches
+
+    (item,) = Calendar.from_ical(ics(event(
+        "g", "DTSTART:20200103T090000Z",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO,FR;BYMONTH=1;BYSETPOS=2"))).walk("VEVENT")
+    assert not _never_matches(item["RRULE"], item["DTSTART"].dt)
+    (item,) = Calendar.from_ical(ics(event(
+        "g", "DTSTART:20200103T090000Z",
+        "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYSETPOS=1"))).walk("VEVENT")
+    assert not _never_matches(item["RRULE"], item["DTSTART"].dt)  # every 4th year
+
+
+setpos_days = st.lists(st.sampled_from(["MO", "TU", "WE", "FR", "SU", "1FR", "-1MO", "5TH",
+                                        "2WE"]), min_size=1, max_size=3, unique=True)
+def setpos_rule(freq, byday, monthdays, months, hours, positions, interval) -> str:
+    if byday and freq in ("DAILY", "WEEKLY"):  # an ordinal is for a month or a year
+        byday = sorted({d.lstrip("-0123456789") for d in byday})
+    parts = [f"FREQ={freq}", f"INTERVAL={interval}"]
+    for name, values in (("BYDAY", byday), ("BYMONTH", months), ("BYHOUR", hours),
+                         ("BYMONTHDAY", monthdays if freq != "WEEKLY" else None),
+                         ("BYSETPOS", positions)):
+        if values:
+            parts.append(f"{name}={','.join(map(str, values))}")
+    return ";".join(parts)
+
+
+setpos_rules = st.builds(
+    setpos_rule,
+    st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]),
+    st.one_of(st.none(), setpos_days),
+    st.lists(st.sampled_from([1, 2, 5, 13, 29, 30, 31, -1, -2]), max_size=3, unique=True),
+    st.lists(st.integers(1, 12), max_size=2, unique=True),
+    st.lists(st.sampled_from([9, 14, 17]), max_size=2, unique=True),
+    st.lists(st.sampled_from([1, 2, 3, 4, 5, 6, -1, -2, -5, 9, 60]), min_size=1, max_size=2,
+             unique=True),
+    st.integers(1, 3))
+
+
+def setpos_read_both_ways(rule: str, start: date, today: date):
+    """ties' occurrences of a rule, and recurring-ical-events' own (started by the end of
+    `today`, in UTC)."""
+    import recurring_ical_events
+    from icalendar import Calendar
+
+    data = ics(event("r", f"DTSTART:{start:%Y%m%d}T090000Z", f"RRULE:{rule}"))
+    ours = sightings(data, today=today, zone=UTC)
+    end = datetime.combine(today, datetime.max.time(), UTC)
+    theirs = recurring_ical_events.of(Calendar.from_ical(data)).between(
+        datetime(start.year, 1, 1, tzinfo=UTC), end + timedelta(days=1))
+    return [s.key for s in ours.found], sorted(
+        f"ics:r/{o['DTSTART'].dt.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+        for o in theirs if o["DTSTART"].dt <= end)
+
+
+# Near the year 9999 the library's own search for a rule that never matches ends soon, so
+# every generated rule, matching or not, is compared in the everyday suite; the deep leg
+# compares today's years, where the library searches ~8,000 years for one that never does.
+@settings(max_examples=12, deadline=None)
+@given(setpos_rules, st.dates(date(9950, 1, 1), date(9952, 12, 31)))
+def test_bysetpos_rules_give_what_the_library_gives(rule, start):
+    ours, theirs = setpos_read_both_ways(rule, start, date(9954, 6, 30))
+    assert ours == theirs
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(setpos_rules, st.dates(date(2022, 1, 1), date(2024, 12, 31)))
+def test_bysetpos_rules_give_what_the_library_gives_deep(rule, start):
+    ours, theirs = setpos_read_both_ways(rule, start, TODAY)
+    assert ours == theirs
+
+
+# Dates at the calendar's ends, and starts that are periods ------------------------------
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Pacific/Kiritimati", "America/Los_Angeles"])
+@pytest.mark.parametrize("start", ["DTSTART:99991231T235959Z",
+                                   "DTSTART;TZID=Pacific/Kiritimati:99991231T235959",
+                                   "DTSTART;VALUE=DATE:99991231"])
+def test_regression_a_start_in_the_last_second_of_9999_was_an_internal_error(start, zone):
+    out = sightings(ics(event("end", start), event("ok")), zone=ZoneInfo(zone))
+    assert [s.key for s in out.found] == ["ics:ok/2025-03-10T09:00:00Z"]
+    assert out.skipped == {"not yet happened": 1}
+
+
+def test_regression_a_dtstart_given_as_a_period_refused_the_whole_calendar():
+    out = sightings(ics(event("p", "DTSTART;VALUE=PERIOD:20250310T090000Z/20250310T100000Z"),
+                        event("ok")))
+    assert [s.key for s in out.found] == ["ics:ok/2025-03-10T09:00:00Z"]
+    assert out.skipped == {"could not be read (a start given as a period)": 1}
+
+
+@pytest.mark.parametrize("line", ["DTEND;VALUE=PERIOD:20250310T090000Z/PT1H",
+                                  "RECURRENCE-ID;VALUE=PERIOD:20250310T090000Z/PT1H"])
+def test_an_end_or_recurrence_id_given_as_a_period_makes_only_its_event_unreadable(line):
+    out = sightings(ics(event("p", "DTSTART:20250311T090000Z", line), event("ok")))
+    assert [s.key for s in out.found] == ["ics:ok/2025-03-10T09:00:00Z"]
+    assert out.skipped == {"could not be read (a date that is not a date)": 1}
+
+
+def test_rdate_periods_are_occurrences_at_their_starts():
+    out = sightings(ics(event("r", "DTSTART:20250303T090000Z",
+                              "RDATE;VALUE=PERIOD:20250305T100000Z/20250305T113000Z,"
+                              "20250307T100000Z/PT1H")))
+    assert [s.when for s in out.found] == [date(2025, 3, 3), date(2025, 3, 5),
+                                           date(2025, 3, 7)]
+
+
+# A file cut off --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("cut", "count"), [
+    ("after an event", "2 events"), ("inside an event", "1 event"),
+    ("before any event", "0 events")])
+def test_regression_a_calendar_cut_off_was_called_not_a_calendar(cut, count):
+    whole = ics(event("a"), event("b", "DTSTART:20250311T090000Z"))
+    ends = {"after an event": whole.index(b"END:VCALENDAR"),
+            "inside an event": whole.rindex(b"SUMMARY"),
+            "before any event": whole.index(b"BEGIN:VEVENT")}
+    with pytest.raises(BadFile) as caught:
+        sightings(whole[:ends[cut]], source="trunc.ics")
+    assert str(caught.value) == (f"trunc.ics is a calendar cut off after {count} (no "
+                                 "END:VCALENDAR): export it again and import the whole file.")
+
+
+def test_a_cut_off_calendar_is_refused_whole_because_a_later_override_may_cancel():
+    # the override cancelling Wednesday's occurrence comes after the series, as Google
+    # writes it: reading only the series would log a meeting that never happened
+    series = event("s", "DTSTART:20250310T090000Z", "RRULE:FREQ=DAILY;COUNT=3")
+    cancel = event("s", "DTSTART:20250312T090000Z", "RECURRENCE-ID:20250312T090000Z",
+                   "STATUS:CANCELLED")
+    whole = ics(series, cancel)
+    assert len(sightings(whole).found) == 2
+    with pytest.raises(BadFile, match="cut off after 1 event "):
+        sightings(whole[:whole.rindex(b"BEGIN:VEVENT")])
+
+
+def test_a_stray_begin_in_a_calendar_that_ends_is_not_called_cut_off():
+    data = ics(event("a"), "BEGIN:VEVENT\nUID:lost", event("b", "DTSTART:20250311T090000Z"))
+    assert "cut off" not in str(_refusal_or_none(data))
+
+
+def _refusal_or_none(data: bytes):
+    try:
+        sightings(data)
+    except BadFile as refused:
+        return refused
+    return None
+
+
+@pytest.mark.parametrize("lines", [
+    ("DTEND:20250308T090000Z",), ("DURATION:-P2D",), ("DTEND:20250308T090000Z",
+                                                      "RRULE:FREQ=DAILY;COUNT=2")])
+def test_regression_an_event_ending_before_it_starts_was_dated_on_its_end(lines):
+    out = sightings(ics(event("b", "DTSTART:20250310T090000Z", *lines)))
+    assert [(s.when, s.key) for s in out.found][:1] == [
+        (date(2025, 3, 10), "ics:b/2025-03-10T09:00:00Z")]
+    assert len(out.found) == (2 if any("RRULE" in line for line in lines) else 1)
+
+
+def test_an_all_day_event_ending_before_it_starts_is_on_its_start_day():
+    out = sightings(ics(event("d", "DTSTART;VALUE=DATE:20250310", "DTEND;VALUE=DATE:20250301")))
+    assert [(s.when, s.key) for s in out.found] == [(date(2025, 3, 10), "ics:d/2025-03-10")]
+

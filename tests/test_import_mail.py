@@ -7,6 +7,7 @@ sightings; hypothesis for what must hold of any header."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, date, timedelta, timezone
 from pathlib import Path
 
@@ -548,7 +549,16 @@ def test_a_message_whose_headers_run_to_the_next_from_line_is_still_two(tmp_path
 def test_an_empty_mbox_is_an_empty_folder_regression_refused_as_no_mbox(tmp_path, content):
     path = tmp_path / "Trash"  # Thunderbird keeps an empty file for an empty folder
     path.write_bytes(content)
-    assert read(path) == Sightings()
+    assert read(path) == Sightings()  # an import of it is refused as empty (the CLI test)
+
+
+@pytest.mark.parametrize(("head", "kind"), [
+    (b"PK\x03\x04\x14\x00\x00\x00", "a zip archive"), (b"\x1f\x8b\x08\x00", "a gzip archive")])
+def test_an_archive_is_told_to_be_unpacked_not_read_as_an_empty_mbox(tmp_path, head, kind):
+    path = tmp_path / "Inbox"  # the name says nothing: the first bytes do
+    path.write_bytes(head + bytes(range(256)))
+    with pytest.raises(BadFile, match=rf"^{re.escape(str(path))} is {kind}: unpack it first"):
+        read(path)
 
 
 def test_a_file_that_is_no_mbox_is_refused(tmp_path):

@@ -210,8 +210,16 @@ def _is_calendar(head: str) -> bool:
 
 def _read_mail(path, *, me, today: date, max_others: int, source: str,
                progress=None, now: datetime | None = None) -> Sightings:
-    from ties.formats.importers import mail
+    from pathlib import Path
 
+    from ties.formats.importers import empty_file, is_empty, mail
+
+    # An empty file is an empty mailbox to the reader (Thunderbird's empty folder); an
+    # import of it is refused as empty, as the detection refuses it without --format.
+    if Path(path).is_file():
+        with open(path, "rb") as stream:
+            if is_empty(stream.read(65536)):
+                raise empty_file(source)
     return mail.read(path, me, today, max_others=max_others, progress=progress)
 
 

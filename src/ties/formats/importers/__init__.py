@@ -259,6 +259,7 @@ def decode_lines(data: bytes, source: str) -> Decoded:
             except UnicodeDecodeError:
                 raise BadFile(f"{source} says it is {encoding} but is not. Save it as UTF-8 "
                               "and try again.") from None
+    refuse_archive(data, source)
     if b"\x00" in data[:4096]:
         encoding = utf16_encoding(data)
         if encoding is None:
@@ -295,14 +296,51 @@ def decode_lines(data: bytes, source: str) -> Decoded:
     return Decoded("\n".join(text), encoding, guessed)
 
 
+# Archives, by their first bytes (never by the name: Takeout's "takeout-001.zip", a
+# mailbox gzipped as "Inbox.gz" or "Inbox"): what each is called.
+_ARCHIVES = ((b"PK\x03\x04", "a zip archive"), (b"PK\x05\x06", "a zip archive"),
+             (b"\x1f\x8b", "a gzip archive"), (b"BZh", "a bzip2 archive"),
+             (b"\xfd7zXZ\x00", "an xz archive"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+             (b"Rar!\x1a\x07", "a RAR archive"))
+
+
+def archive_kind(head: bytes) -> str | None:
+    """What archive a file starting with `head` is ("a zip archive"), or None."""
+    for magic, kind in _ARCHIVES:
+        if head.startswith(magic) and (magic != b"BZh" or head[4:10] == b"1AY&SY"):
+            return kind
+    if head[257:262] == b"ustar":
+        return "a tar archive"
+    return None
+
+
+def refuse_archive(head: bytes, source: str) -> None:
+    """BadFile, saying to unpack it first, when `head` starts an archive."""
+    kind = archive_kind(head)
+    if kind is not None:
+        takeout = (" (a Google Takeout zip holds your calendars as .ics and your mail as "
+                   ".mbox)") if kind == "a zip archive" else ""
+        raise BadFile(f"{source} is {kind}: unpack it first and import the file"
+                      f"{'s' if takeout else ''} inside{takeout}. Nothing was imported.")
+
+
+def is_empty(head: bytes) -> bool:
+    """Whether a file starting with `head` holds nothing but white space."""
+    return not head[:65536].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+
+
+def empty_file(source: str) -> BadFile:
+    return BadFile(f"{source} is empty: there is nothing to import. Check that the export "
+                   "finished.")
+
+
 def detect(text: str, source: str) -> str:
     """The format's name, from the content (never from the file name alone)."""
     from ties import formats
 
     head = text[:65536].lstrip("\ufeff \t\r\n")
     if not head:
-        raise BadFile(f"{source} is empty: there is nothing to import. Check that the export "
-                      "finished.")
+        raise empty_file(source)
     found = formats.detect(head)
     if found is None:
         raise BadFile(f"Can't tell what kind of file {source} is. Give --format: one of "
@@ -379,8 +417,10 @@ def not_this_format(chosen, head: bytes, source: str, refused: BadFile) -> BadFi
     what it looks like and what to do, instead of the reader's own (a parser's message
     means nothing to someone who gave the wrong -f); else the reader's refusal."""
     text = head[:65536].decode("utf-8", "replace")
-    if _recognises(chosen, text):
-        return refused
+    if is_empty(head):  # as format detection says it, whichever --format was given
+        return empty_file(source)
+    if _recognises(chosen, text) or archive_kind(head):
+        return refused  # the reader's own line (to unpack an archive, say)
     return _wrong_format(chosen, text, source, "")
 
 

@@ -52,7 +52,7 @@ from itertools import islice
 
 from ties.core.identity import is_mine
 from ties.core.records import UNREADABLE, Sighting, Sightings
-from ties.formats.importers import BadFile
+from ties.formats.importers import BadFile, refuse_archive
 
 MAX_DEPTH = 8  # VCALENDAR > VEVENT > VALARM is 3; VTIMEZONE > STANDARD is 3
 MAX_OCCURRENCES = 10_000  # of one series up to now: a daily meeting for 27 years
@@ -71,6 +71,7 @@ REPEATED = "in the file twice"
 NO_START = UNREADABLE.format("no start date")
 TWO_STARTS = UNREADABLE.format("two start dates")
 BAD_DATE = UNREADABLE.format("a date that is not a date")
+PERIOD_START = UNREADABLE.format("a start given as a period")
 BAD_RULE = UNREADABLE.format("a repeat rule that is not one")
 BAD_EVENT = UNREADABLE.format("its repetitions")
 # What the expansion reads of an event: one of these unreadable makes the event unreadable
@@ -112,6 +113,7 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     (default: the system's time zone). `me`: the user's own addresses, lower-case.
     `progress(done, total)` is told how far: parsing is the first half, then the series
     expanded. A file that is not a calendar: BadFile, one line."""
+    refuse_archive(data, source)
     text = _slim(_text(data, source), source)
     import icalendar
     import recurring_ical_events
@@ -291,11 +293,14 @@ def _slim(text: str, source: str) -> str:
             logical.append([line])
     out: list[str] = []
     depth = alarm = 0
+    open_calendars = events = 0  # a calendar begun and not ended; events ended
     for pieces in logical:
         line = "".join(pieces)
         head = line[:6].upper()
         if head == "BEGIN:":
             depth += 1
+            if line[6:].strip().upper() == "VCALENDAR":
+                open_calendars += 1
             if depth > MAX_DEPTH:
                 raise BadFile(f"{source} nests components more than {MAX_DEPTH} deep, which "
                               "no calendar does: it is damaged. Export it again.")
@@ -304,6 +309,11 @@ def _slim(text: str, source: str) -> str:
                 continue
         elif line[:4].upper() == "END:":
             depth = max(depth - 1, 0)
+            name = line[4:].strip().upper()
+            if name == "VCALENDAR":
+                open_calendars = max(open_calendars - 1, 0)
+            elif name == "VEVENT":
+                events += 1
             if alarm:
                 alarm -= 1
                 continue
@@ -316,6 +326,13 @@ def _slim(text: str, source: str) -> str:
         if _UNREAD.match(line):
             continue
         out.append(line)
+    if open_calendars:
+        # Cut off (a download or copy that stopped): what follows may have cancelled or
+        # moved an occurrence, or held your decline, which the first part can't say, and
+        # a later import of the whole file could not take back. Nothing is read.
+        raise BadFile(f"{source} is a calendar cut off after {events:,} event"
+                      f"{'' if events == 1 else 's'} (no END:VCALENDAR): export it again "
+                      "and import the whole file.")
     return _outlook_zones("\r\n".join(out) + "\r\n")
 
 
@@ -448,8 +465,10 @@ class _Reader:
                 continue
             if not str(event.get("UID", "")).strip():
                 event["UID"] = _content_uid(event)
+            _no_backward_end(event)
             if event.get("RECURRENCE-ID") is None:
-                if any(_never_matches(r) for r in _listed(event.get("RRULE"))):
+                if any(_never_matches(r, event["DTSTART"].dt)
+                       for r in _listed(event.get("RRULE"))):
                     # dateutil would look for a 30 February until the year 9999: the
                     # event happened once, on its start
                     del event["RRULE"]
@@ -484,9 +503,10 @@ class _Reader:
             _remove(cal, too_often, unreadable)
         try:
             query = rie.of(cal, skip_bad_series=True)
-        except Exception as exc:  # noqa: BLE001 - the library's own refusals of a file
-            raise BadFile(f"This calendar can't be read ({_first_line(exc)}). Export it "
-                          "again as .ics.") from None
+        except Exception:  # noqa: BLE001 - the library's own refusals of a file
+            # its words are the library's own (a Python TypeError's, say): not the user's
+            raise BadFile("This calendar can't be read: the dates of its repeating events do "
+                          "not fit together. Export it again as .ics.") from None
         seen = {str(event["UID"]) for event, _ in simple}
         every = [*single, *simple, *query.series]
         for n, item in enumerate(every, 1):
@@ -642,8 +662,11 @@ class _Reader:
     def occurrence(self, about: _About, when, original) -> None:
         """One occurrence starting `when`, first planned for `original` (its
         RECURRENCE-ID)."""
+        if not self._started(when):  # before its day: 9999-12-31T23:59Z has none here
+            self.out.skip(FUTURE)
+            return
         day = self._day(when)
-        if not self._started(when) or day > self.today:
+        if day > self.today:
             self.out.skip(FUTURE)
             return
         if about.skip:
@@ -679,6 +702,23 @@ class _Reader:
                    for a in attendees)
 
 
+def _no_backward_end(event) -> None:
+    """Take away an end before the start (DTEND of the same kind earlier than DTSTART, or
+    a negative DURATION): the expansion would read the occurrence as starting at that end,
+    dating the meeting by it; its start is when it was planned, so that is its day."""
+    start = event["DTSTART"].dt
+    end = event.get("DTEND")
+    if end is not None and type(end.dt) is type(start):
+        try:
+            if end.dt < start:
+                del event["DTEND"]
+        except TypeError:  # a floating end of a zoned start: not comparable, kept
+            pass
+    length = event.get("DURATION")
+    if length is not None and isinstance(length.dt, timedelta) and length.dt < timedelta():
+        del event["DURATION"]
+
+
 def _instant(original) -> str:
     """An occurrence's original start, as its key spells it: UTC, a date, or a floating
     wall time."""
@@ -708,13 +748,14 @@ MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _WEEKDAY = re.compile(r"[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(MO|TU|WE|TH|FR|SA|SU)")
 
 
-def _never_matches(rule) -> bool:
+def _never_matches(rule, start=None) -> bool:
     """Whether an RRULE is not one a calendar writes for meetings, and may be one dateutil
     searches, period by period, until the year 9999 for an occurrence that never comes (or
     loops on for ever): more often than daily, no interval, a value out of its range, a
     day no month has, a BY part RFC 5545 3.3.10 does not allow with its FREQ, or a
-    BYSETPOS beyond what its BYDAY gives every month. Its event then happened once, on its
-    start."""
+    BYSETPOS no period of it (from `start`, its event's DTSTART) ever has as many
+    occurrences for. Its event then happened once, on its start, as the expansion gives
+    it."""
     try:
         freq = [str(f).upper() for f in _listed(rule.get("FREQ"))]
         intervals = [int(i) for i in _listed(rule.get("INTERVAL"))]
@@ -742,11 +783,58 @@ def _never_matches(rule) -> bool:
         return True
     if days and freq[0] == "WEEKLY":
         return True
-    if positions and (freq[0] not in ("MONTHLY", "YEARLY") or not weekdays
-                      or any(not 0 < abs(p) <= 4 * len(weekdays) for p in positions)):
+    if any(not 0 < abs(p) <= 366 for p in positions):
         return True
-    return bool(days) and not any(0 < abs(d) <= MONTH_DAYS[m - 1] for d in days
-                                  for m in months)
+    if days and not any(0 < abs(d) <= MONTH_DAYS[m - 1] for d in days for m in months):
+        return True
+    if not positions:
+        return False
+    # A BYSETPOS picks from the occurrences of each period (a day, week, month, year): one
+    # beyond as many as any period can have never matches; one within as many as every
+    # period has always does; between (the 5th Friday of a month), dateutil is asked.
+    per_time = 1
+    for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        per_time *= len({int(v) for v in rule.get(part, [])}) or 1
+    kinds = {d.lstrip("+-0123456789") for d in weekdays}
+    plain = {d for d in weekdays if d in kinds}  # every Friday, not the 2nd
+    if freq[0] == "DAILY":
+        most = least = per_time
+    elif freq[0] == "WEEKLY":  # a week across two months has fewer of a BYMONTH's days
+        most = (len(kinds) or 1) * per_time
+        least = most if set(months) == set(range(1, 13)) else 0
+    elif freq[0] == "MONTHLY" and not days:  # each weekday 4 or 5 times a month
+        most = (5 * len(plain) + len(set(weekdays) - plain) if weekdays else 1) * per_time
+        least = (4 * len(plain) if weekdays else 1) * per_time
+    elif freq[0] == "MONTHLY":
+        most, least = len(set(days)) * per_time, 0
+    else:
+        most, least = 366 * per_time, 0
+    if all(abs(p) > most for p in positions):
+        return True
+    if any(abs(p) <= least for p in positions):
+        return False
+    return start is not None and not _ever_positioned(rule, start, max(intervals or [1]))
+
+
+def _ever_positioned(rule, start, interval: int) -> bool:
+    """Whether a rule with a BYSETPOS gives any occurrence at all (COUNT and UNTIL aside),
+    found by dateutil in a bounded time: the Gregorian calendar repeats every 400 years,
+    weekdays and all, so a rule that gives nothing in `interval` times 400 years gives
+    nothing ever. dateutil searches to the year 9999 for an occurrence; asked from a start
+    moved by whole 400 years to as late as leaves that span, its search ends there."""
+    from dateutil.rrule import rrulestr
+
+    first = start if isinstance(start, datetime) else datetime.combine(start, time())
+    first = first.replace(tzinfo=None)
+    later = (9999 - first.year - 400 * interval) // 400
+    if later > 0:
+        first = first.replace(year=first.year + 400 * later)
+    spelled = ";".join(part for part in rule.to_ical().decode().split(";")
+                       if not part.upper().startswith(("COUNT=", "UNTIL=")))
+    try:
+        return next(iter(rrulestr(spelled, dtstart=first, ignoretz=True)), None) is not None
+    except (ValueError, TypeError, OverflowError):
+        return True  # a rule dateutil refuses: the expansion counts it as unreadable
 
 
 _DIRECT = True  # single events read without the expansion (a test compares both ways)
@@ -933,6 +1021,11 @@ def _unreadable(event) -> str | None:
         return BAD_RULE
     if broken & set(_DATED) or any(isinstance(event.get(p), list)
                                    for p in ("DTEND", "DURATION", "RECURRENCE-ID")):
+        return BAD_DATE
+    if not isinstance(start.dt, date):  # VALUE=PERIOD: a (start, end) pair
+        return PERIOD_START
+    if any(event.get(p) is not None and not isinstance(event[p].dt, date)
+           for p in ("DTEND", "RECURRENCE-ID")):
         return BAD_DATE
     return None
 

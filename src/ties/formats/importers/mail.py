@@ -81,7 +81,7 @@ from ties.core import fields
 from ties.core.errors import TiesError
 from ties.core.identity import is_mine
 from ties.core.records import Sighting, Sightings
-from ties.formats.importers import BadFile
+from ties.formats.importers import BadFile, refuse_archive
 
 Progress = Callable[[int, int], None]
 
@@ -247,6 +247,7 @@ def read(path: Path, me: frozenset[str], today: date, max_others: int = 8,
         else:
             with open(path, "rb") as stream:
                 head = stream.read(65536)
+            refuse_archive(head, str(path))
             if not looks_like_mbox(head) and looks_like_message(head):
                 reader.read_files([path], progress)
             else:
