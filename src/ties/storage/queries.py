@@ -1115,15 +1115,15 @@ def reached(conn: Connection, person_ids: list[int], since: date, until: date) -
 def kept_weeks(conn: Connection, since: date, until: date) -> dict[date, list[int]]:
     """The lists `ties next` gave, kept on write (`week_list`), for the Mondays from
     `since` to `until`: {Monday: the ids suggested, best first}."""
-    return {week: ids for week, ids in _kept_lists(conn).items() if since <= week <= until}
+    return {week: ids for week, ids in kept_lists(conn).items() if since <= week <= until}
 
 
 def latest_kept_week(conn: Connection) -> date | None:
     """The latest Monday whose list is kept, or None before the first."""
-    return max(_kept_lists(conn), default=None)
+    return max(kept_lists(conn), default=None)
 
 
-def _kept_lists(conn: Connection) -> dict[date, list[int]]:
+def kept_lists(conn: Connection) -> dict[date, list[int]]:
     """Every kept list (a row a week, so a few dozen a year). A row damaged outside ties
     (a week that is no date, an id that is no whole number) is left out: the week counts
     as not kept, and follow-through rebuilds it from history."""

@@ -1463,15 +1463,17 @@ def _merge_in_week_lists(session: Session, keep_id: int, other_id: int) -> None:
     """A week's kept list that suggested the person merged away suggested the one kept
     (once, in the better place), so that follow-through counts a contact with either. A
     list damaged outside ties is left as it is (follow-through leaves it out)."""
-    conn = raw(session)
+    from sqlalchemy import update
+
+    from ties.storage.models import WeekList
+
     session.flush()
-    for week, people in conn.execute("SELECT week, people FROM week_list WHERE people "
-                                     "LIKE ?", [f"%{other_id}%"]).fetchall():
-        ids = queries.kept_ids(people)
-        if ids is not None and other_id in ids:
+    for week, ids in queries.kept_lists(raw(session)).items():
+        if other_id in ids:
             merged = [keep_id if n == other_id else n for n in ids]
-            conn.execute("UPDATE week_list SET people = ? WHERE week = ?",
-                         [" ".join(str(n) for n in dict.fromkeys(merged)), week])
+            session.execute(update(WeekList).where(WeekList.week == week).values(
+                people=" ".join(str(n) for n in dict.fromkeys(merged)))
+                .execution_options(synchronize_session=False))
 
 
 def _kept_learned(person: Person, taken: dict, other: dict[str, datetime | None]) -> None:
