@@ -221,3 +221,14 @@ def test_regression_a_kept_list_damaged_outside_ties_crashed_report(ties, db_pat
     weeks = json.loads(ties("report", "--json", TIES_TODAY="2025-02-17").stdout)
     assert weeks["summary"]["follow_through"][-1]["week"] == MON
     assert ties("merge", "Ana", "Bo", "--yes", TIES_TODAY="2025-02-17").exit_code == 0
+
+
+def test_a_week_with_no_one_suggested_says_so_not_0_of_0():
+    """The re-check of issue 17 saw "0 of 0 (week of 16 Nov)" in the report."""
+    from ties.cli.render import follow_through_line
+
+    weeks = [{"week": date(2025, 2, 10), "suggested": 0, "reached": 0},
+             {"week": date(2025, 2, 17), "suggested": 3, "reached": 1}]
+    assert follow_through_line(weeks) == (
+        "Follow-through, people 'ties next' suggested that you reached that week: no one "
+        "suggested (week of 10 Feb) · 1 of 3 (week of 17 Feb) · 1 of 3 in 2 weeks")

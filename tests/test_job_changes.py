@@ -701,6 +701,21 @@ def test_regression_a_linkedin_reimport_put_back_a_company_you_removed(ties, tmp
     assert next_json(ties, "2025-03-14")[0]["reasons"] == [LEFT]
 
 
+def test_regression_an_emptied_company_let_a_role_at_another_company_in(ties, tmp_path):
+    """Bug (the re-check of issue 17): after `edit --company '' --moved`, a LinkedIn file
+    with Globex, CTO kept Globex out but took CTO ("changed jobs: PM -> CTO", next:
+    "became CTO"), a Globex title on a profile with no company. As with a company you
+    typed, the file's role at another company is kept out too."""
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Hooli", "PM"))).exit_code == 0
+    assert ties("edit", "Ana Lima", "--company", "", "--moved").exit_code == 0
+    news = ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO")))
+    assert news.exit_code == 0, news.stderr
+    assert "changed jobs" not in news.stderr
+    assert "kept yours: Ana Lima's company is empty; the file says 'Globex'" in news.stderr
+    assert "kept yours: Ana Lima's role is 'PM'; the file says 'CTO'" in news.stderr
+    assert listed(ties) == [("Ana Lima", None, "PM")]
+
+
 @pytest.mark.parametrize("moved", [[], ["--moved"]])
 def test_an_emptied_role_stays_empty_and_news_from_the_file_is_kept_yours(
         ties, tmp_path, moved):

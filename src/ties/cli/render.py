@@ -545,7 +545,8 @@ def follow_through_line(weeks: list[dict]) -> str:
     """'Follow-through: of those ties next suggested, you reached 2 of 5 the week of 17
     Feb · 3 of 5 (24 Feb) · ... · 9 of 20 in 4 weeks'."""
     total = sum(w["suggested"] for w in weeks)
-    each = " · ".join(f"{w['reached']} of {w['suggested']} (week of {w['week']:%-d %b})"
+    each = " · ".join((f"{w['reached']} of {w['suggested']}" if w["suggested"]
+                       else "no one suggested") + f" (week of {w['week']:%-d %b})"
                       for w in weeks)
     reached = sum(w["reached"] for w in weeks)
     return (f"Follow-through, people 'ties next' suggested that you reached that week: "

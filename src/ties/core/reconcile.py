@@ -444,9 +444,12 @@ def plan(records: Iterable, index: Index, current: dict[int, dict], *,
                  if key in JOB_FIELDS and have.get(key) not in (None, "")
                  and not _same(have[key], value) and ours.get(key) is not None
                  and _same(ours[key], have[key])}
+        emptied_company = (emptied or {}).get(pid, {}).get("company")
         if ("role" in moved and "company" not in moved and incoming.get("company")
-                and have.get("company") and not _same(have["company"], incoming["company"])):
-            del moved["role"]  # a role at a company they are not at here (yours is kept)
+                and ((have.get("company") and not _same(have["company"], incoming["company"]))
+                     or (emptied_company is not None and not have.get("company")))):
+            del moved["role"]  # a role at a company they are not at here (yours is kept,
+            # an empty you made too)
         # A job the file now shows as empty (LinkedIn: no current position) empties what
         # that kind of file brought, as news: they left (a value that is yours stays).
         moved.update({key: None for key in getattr(rec, "emptied", ())

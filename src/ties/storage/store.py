@@ -1532,24 +1532,16 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
                     .values(person_id=keep_id).execution_options(**unsynced))
     # The calendar and mail keys recorded for them become the kept person's (a key both
     # were recorded for stays once), so a re-import adds nothing for either.
-    from ties.storage.models import InteractionSource
+    from ties.storage.models import DeletedSource, InteractionSource
 
-    source = aliased(InteractionSource)
-    session.execute(delete(InteractionSource).where(
-        InteractionSource.person_id == other_id,
-        InteractionSource.key.in_(select(source.key).where(source.person_id == keep_id)))
-        .execution_options(**unsynced))
-    session.execute(update(InteractionSource).where(InteractionSource.person_id == other_id)
-                    .values(person_id=keep_id).execution_options(**unsynced))
-    from ties.storage.models import DeletedSource  # and so are those of what you deleted
-
-    gone = aliased(DeletedSource)
-    session.execute(delete(DeletedSource).where(
-        DeletedSource.person_id == other_id,
-        DeletedSource.key.in_(select(gone.key).where(gone.person_id == keep_id)))
-        .execution_options(**unsynced))
-    session.execute(update(DeletedSource).where(DeletedSource.person_id == other_id)
-                    .values(person_id=keep_id).execution_options(**unsynced))
+    for model in (InteractionSource, DeletedSource):  # and so are those of what you deleted
+        kept = aliased(model)
+        session.execute(delete(model).where(
+            model.person_id == other_id,
+            model.key.in_(select(kept.key).where(kept.person_id == keep_id)))
+            .execution_options(**unsynced))
+        session.execute(update(model).where(model.person_id == other_id)
+                        .values(person_id=keep_id).execution_options(**unsynced))
     _merge_in_week_lists(session, keep_id, other_id)
     session.flush()
     session.delete(session.get(Person, other_id))
