@@ -21,16 +21,8 @@ def console_blocks(text: str) -> list[list[str]]:
 def test_readme_session_is_what_ties_prints(ties, monkeypatch):
     monkeypatch.setenv("COLUMNS", "72")
     block = console_blocks((ROOT / "README.md").read_text())[0]
-    expected: list[str] = []
-    actual: list[str] = []
-    for line in block:
-        if line.startswith("$ ties "):
-            result = ties(*shlex.split(line[len("$ ties "):]))
-            assert result.exit_code == 0, (line, result.stderr)
-            actual += (result.stdout + result.stderr).splitlines()
-        else:
-            expected.append(line)
-    assert [a.rstrip() for a in actual] == [e.rstrip() for e in expected]
+    actual, expected = run_session(ties, block)
+    assert actual == expected
 
 
 def test_report_doc_example_is_what_ties_prints(ties, tmp_path, monkeypatch):

@@ -371,12 +371,7 @@ def test_m005_keeps_every_row_and_adds_an_empty_interaction_source(ties, db_path
     after = _table_rows(db_path)
     assert set(after) == set(before) | {"interaction_source", *LATER}
     assert after["interaction_source"] == []
-    for table, old in before.items():
-        if table == "ties_meta":
-            old = [r for r in old if r[0] != "schema_version"]
-            assert [r for r in after[table] if r[0] != "schema_version"] == old
-            continue
-        assert after[table] == old, table
+    _kept_every_row(before, after)
     assert rows(db_path, "PRAGMA foreign_key_check") == []
 
 
@@ -402,12 +397,7 @@ def test_m006_keeps_every_row_and_lets_a_key_come_without_an_import(ties, db_pat
     assert ties("show", "Ana Lima").exit_code == 0
     after = _table_rows(db_path)
     assert set(after) == set(before) | set(LATER)
-    for table, old in before.items():
-        if table == "ties_meta":
-            old = [r for r in old if r[0] != "schema_version"]
-            assert [r for r in after[table] if r[0] != "schema_version"] == old
-            continue
-        assert after[table] == old, table
+    _kept_every_row(before, after)
     columns = {r[1]: r[3] for r in rows(db_path, "PRAGMA table_info('interaction_source')")}
     assert columns["batch_id"] == 0 and columns["key"] == 1  # notnull
     assert schema(db_path)["interaction_source"]["indexes"] == [
@@ -578,12 +568,7 @@ def test_m010_keeps_every_row_and_records_what_imports_brought_so_a_reimport_see
     assert ties("show", "Ana Lima").exit_code == 0
     after = _table_rows(db_path)
     assert set(after) == set(before) | set(LATER)
-    for table, old in before.items():
-        if table == "ties_meta":
-            old = [r for r in old if r[0] != "schema_version"]
-            assert [r for r in after[table] if r[0] != "schema_version"] == old
-            continue
-        assert after[table] == old, table
+    _kept_every_row(before, after)
     assert after["job_change"] == []
     assert after["import_value"] == [
         (5, "company", "linkedin", "Acme"), (5, "role", "linkedin", "Staff Engineer"),
@@ -627,12 +612,7 @@ def test_m011_keeps_every_row_and_gives_mail_keys_no_thread_then_finds_threads_b
     assert ties("show", "Ana Lima").exit_code == 0
     after = _table_rows(db_path)
     assert set(after) == set(before) | set(LATER)  # m009-m011 run
-    for table, old in before.items():
-        if table == "ties_meta":
-            old = [r for r in old if r[0] != "schema_version"]
-            assert [r for r in after[table] if r[0] != "schema_version"] == old
-            continue
-        assert after[table] == old, table
+    _kept_every_row(before, after)
     assert rows(db_path, "SELECT DISTINCT thread FROM interaction_source") == [(None,)]
     columns = {r[1]: r[3] for r in rows(db_path, "PRAGMA table_info('interaction_source')")}
     assert columns["thread"] == 0  # nullable
@@ -675,12 +655,7 @@ def test_m013_keeps_every_row_and_starts_no_week_list_until_a_write_rebuilds_fiv
     assert ties("report").exit_code == 0
     after = _table_rows(db_path)
     assert set(after) == set(before) | {"week_list", "deleted_source"}
-    for table, old in before.items():
-        if table == "ties_meta":
-            old = [r for r in old if r[0] != "schema_version"]
-            assert [r for r in after[table] if r[0] != "schema_version"] == old
-            continue
-        assert after[table] == old, table
+    _kept_every_row(before, after)
     assert after["week_list"] == []
     assert ties("log", "Ana Lima", "--note", "coffee").exit_code == 0
     assert [w for w, _ in rows(db_path, "SELECT week, people FROM week_list")][-1:] == [
@@ -694,12 +669,7 @@ def test_m014_keeps_every_row_and_starts_no_deleted_key(ties, db_path):
     assert ties("show", "Ana Lima").exit_code == 0  # a read: m011-m014 run, nothing else
     after = _table_rows(db_path)
     assert set(after) == set(before) | {"week_list", "deleted_source"}
-    for table, old in before.items():
-        if table == "ties_meta":
-            old = [r for r in old if r[0] != "schema_version"]
-            assert [r for r in after[table] if r[0] != "schema_version"] == old
-            continue
-        assert after[table] == old, table
+    _kept_every_row(before, after)
     assert after["deleted_source"] == []
 
 
