@@ -745,3 +745,55 @@ def test_regression_a_binary_ics_was_called_not_a_contacts_export(name, kind):
     with pytest.raises(BadFile, match=rf"^{name} looks like a binary file, not "
                                       rf"{re.escape(kind)}\. Nothing was imported\.$"):
         read(b"\x00\x01\x02binary", name)
+
+
+# A LinkedIn row of the wrong width -----------------------------------------------------------
+
+LINKEDIN_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+
+
+def _linkedin_rows(*rows: str):
+    return read((LINKEDIN_HEADER + "".join(r + "\r\n" for r in rows)).encode(), "c.csv")
+
+
+def test_regression_a_linkedin_row_missing_a_cell_was_read_shifted_its_date_a_position():
+    parsed = _linkedin_rows("Ana,Lima,https://www.linkedin.com/in/ana,,Globex,VP,12 Nov 2024",
+                            "Bo,Chen,https://www.linkedin.com/in/bo,,Initech,11 Oct 2023")
+    assert names_of(parsed) == ["Ana Lima"]
+    assert parsed.skipped == [(
+        "row 3", "6 cells where the header has 7: with a cell missing, ties can't tell which "
+        "column is which; fix the row (or export it again from LinkedIn) and import the file "
+        "again")]
+
+
+def test_a_linkedin_row_with_a_cell_too_many_is_skipped_not_read_shifted():
+    parsed = _linkedin_rows("Bo,Chen,https://www.linkedin.com/in/bo,,Foo, Inc,CTO,11 Oct 2023")
+    assert parsed.records == []
+    assert parsed.skipped[0][0] == "row 2"
+    assert parsed.skipped[0][1].startswith("8 cells where the header has 7: with a cell too "
+                                           "many")
+
+
+@pytest.mark.parametrize("row", [
+    "Ana,Lima,https://www.linkedin.com/in/ana,,Globex,VP,12 Nov 2024",  # the header's 7
+    "Ana,Lima,https://www.linkedin.com/in/ana,,Globex,VP,12 Nov 2024,",  # 8th empty (Excel)
+    "Ana,Lima,,,,,",  # 7 cells, most empty
+    '"Ana","Lima","","","Foo, Inc","VP","12 Nov 2024"',  # a comma inside quotes is one cell
+])
+def test_a_linkedin_row_of_the_headers_width_or_with_empty_cells_after_it_is_read(row):
+    parsed = _linkedin_rows(row)
+    assert names_of(parsed) == ["Ana Lima"] and parsed.skipped == []
+
+
+def test_a_linkedin_row_one_cell_short_of_the_header_is_skipped_even_when_the_cell_was_empty():
+    # 6 of 7 cells: which one is missing can't be told, whatever the cells hold
+    parsed = _linkedin_rows("Ana,Lima,,,,")
+    assert parsed.records == [] and parsed.skipped[0][1].startswith("6 cells")
+
+
+def test_a_linkedin_header_with_empty_cells_after_it_counts_only_its_named_columns():
+    text = ("First Name,Last Name,Company,Connected On,,\r\n"
+            "Ana,Lima,Globex,12 Nov 2024\r\n")
+    parsed = read(text.encode(), "c.csv")
+    assert [(r.name, r.fields) for r in parsed.records] == [
+        ("Ana Lima", {"company": "Globex", "connected_on": date(2024, 11, 12)})]

@@ -100,15 +100,13 @@ class Parsed:
     # before it kept them all (a phone's junk second EMAIL line must not refuse its export).
     left_out: list[Invalid] = field(default_factory=list)
     encoding: str = "utf-8"
-    # What the reader wants said about the file as a whole, one line each: the charset it
-    # had to guess for some cards, a card nested in another that was left out.
-    notes: list[str] = field(default_factory=list)
     interactions: list[InteractionRecord] = field(default_factory=list)
     follow_ups: list[FollowUpRecord] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)  # key -> stored form
     last_ids: dict[str, int] | None = None  # ties.storage.ids marks, when the file says
-    # What the import says about how it read the file: lines guessed as another encoding,
-    # dates that could be read two ways.
+    # What the reader wants said about the file as a whole, one line each: lines or cards
+    # whose charset it had to guess, dates that could be read two ways, a card nested in
+    # another that was left out.
     notes: list[str] = field(default_factory=list)
 
 

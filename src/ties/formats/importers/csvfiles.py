@@ -297,9 +297,17 @@ def _linkedin(rows: list[list[str]], source: str, today) -> Parsed:
     table = list(_table(rows, header))
     read_date = _Dates(today, [c.get("connected on", "") for _, c in table],
                        us_style=False)
+    width = _width(rows[header])
     for number, cells in table:
         name = " ".join(p.strip() for p in (cells.get("first name", ""),
                                             cells.get("last name", "")) if p.strip())
+        row = rows[number - 1]
+        if len(row) < width or _width(row) > width:
+            # LinkedIn writes every cell of every row: one missing (or one too many, a
+            # comma typed into a cell) shifts the rest, and a date would become a position
+            cells_in_row = len(row) if len(row) < width else _width(row)
+            parsed.skipped.append((f"row {number}", _misshapen(cells_in_row, width)))
+            continue
         count = len(parsed.records)
         build(parsed, name, f"row {number}", {
             "linkedin": cells.get("url"), "email": _linkedin_email(cells.get("email address")),
@@ -314,6 +322,22 @@ def _linkedin(rows: list[list[str]], source: str, today) -> Parsed:
             parsed.records[-1].emptied = ("company", "role")
     parsed.notes += read_date.notes()
     return parsed
+
+
+def _width(row: list[str]) -> int:
+    """A row's cells up to its last one written (the empty cells Excel may leave after
+    the last column are none)."""
+    width = len(row)
+    while width and not row[width - 1].strip():
+        width -= 1
+    return width
+
+
+def _misshapen(cells: int, header: int) -> str:
+    what = "missing" if cells < header else "too many"
+    return (f"{cells} cells where the header has {header}: with a cell {what}, ties can't "
+            "tell which column is which; fix the row (or export it again from LinkedIn) "
+            "and import the file again")
 
 
 def _linkedin_email(value: str | None) -> str | None:
