@@ -1229,8 +1229,10 @@ def _jobs_back(session: Session, batch) -> tuple[set[tuple[int, str]], list[str]
     and role both still hold what it set, they get what they held before; where you
     changed either since, both stay as they are (a job is one thing: the earlier role at
     the company you typed is a job they never had). What that kind of file brought goes
-    back to the earlier value, and the history entry goes. The (person, field) pairs it
-    handled (put back or left as yours), and the names of those whose job it left."""
+    back to the earlier value, and the history entry goes; where the job stays yours, the
+    entry stays in the history, no longer the import's (the job they had before is kept
+    there, not lost with the import). The (person, field) pairs it handled (put back or
+    left as yours), and the names of those whose job it left."""
     from sqlalchemy import delete, update
 
     from ties.core import reconcile
@@ -1238,11 +1240,12 @@ def _jobs_back(session: Session, batch) -> tuple[set[tuple[int, str]], list[str]
 
     handled: set[tuple[int, str]] = set()
     kept: list[str] = []
+    stays: list[int] = []  # the history entries of jobs left as yours
     changes = raw(session).execute(
-        "SELECT j.person_id, j.company_before, j.role_before, j.company, j.role, p.company, "
-        "p.role, p.name FROM job_change j JOIN person p ON p.id = j.person_id "
+        "SELECT j.id, j.person_id, j.company_before, j.role_before, j.company, j.role, "
+        "p.company, p.role, p.name FROM job_change j JOIN person p ON p.id = j.person_id "
         "WHERE j.batch_id = ? ORDER BY j.id", (batch.id,)).fetchall()
-    for pid, *values, name in changes:
+    for jid, pid, *values, name in changes:
         before = dict(zip(reconcile.JOB_FIELDS, values[0:2], strict=True))
         after = dict(zip(reconcile.JOB_FIELDS, values[2:4], strict=True))
         now = dict(zip(reconcile.JOB_FIELDS, values[4:6], strict=True))
@@ -1250,6 +1253,7 @@ def _jobs_back(session: Session, batch) -> tuple[set[tuple[int, str]], list[str]
         yours = any((now[key] or None) != (after[key] or None) for key in reconcile.JOB_FIELDS)
         if yours:
             kept.append(name)
+            stays.append(jid)
         for key in reconcile.JOB_FIELDS:
             handled.add((pid, key))
             if before[key] == after[key]:
@@ -1262,6 +1266,9 @@ def _jobs_back(session: Session, batch) -> tuple[set[tuple[int, str]], list[str]
         if back:
             session.execute(update(Person).where(Person.id == pid).values(**back)
                             .execution_options(synchronize_session=False))
+    if stays:
+        session.execute(update(JobChange).where(JobChange.id.in_(stays)).values(batch_id=None)
+                        .execution_options(synchronize_session=False))
     session.execute(delete(JobChange).where(JobChange.batch_id == batch.id)
                     .execution_options(synchronize_session=False))
     return handled, sorted(kept)
