@@ -837,6 +837,33 @@ def test_regression_merge_gave_ana_the_job_change_of_the_person_merged_into_her(
         ("Acme", "Staff Engineer"), ("Globex", "CTO")]
 
 
+def test_regression_triage_named_the_job_change_of_the_person_merged_into_her(ties, tmp_path):
+    """Bug: as next did before, triage said the latest change in Ana's history, Bo's move
+    that the merge brought ("became Staff Engineer at Acme"), not hers: triage now takes
+    the latest change that led to the job she has (`Job.holds`), as next does."""
+    first = write(tmp_path, "a.csv", ANA.format("Initech", "VP"), BO.format("Acme", "Engineer"))
+    assert ties("import", first).exit_code == 0
+    second = write(tmp_path, "b.csv", ANA.format("Globex", "CTO"),
+                   BO.format("Acme", "Staff Engineer"))
+    assert "2 people changed jobs" in ties("import", second).stderr
+    assert ties("merge", "Ana Lima", "Bo Chen", "--yes").exit_code == 0
+    result = ties("triage", input="s\n")
+    assert result.exit_code == 0, result.stderr
+    assert "changed jobs today: started at Globex as CTO: congratulate them\n" in result.stderr
+    assert "Staff Engineer" not in result.stderr
+
+
+def test_triage_says_no_job_change_once_a_plain_edit_has_corrected_it(ties):
+    assert ties("add", "Eva Ruiz", "--company", "Initech", "--no-log").exit_code == 0
+    assert ties("edit", "Eva", "--type", "").exit_code == 0  # waiting for triage
+    assert ties("edit", "Eva", "--company", "Globex", "--moved").exit_code == 0
+    assert "changed jobs today: moved to Globex" in ties("triage", input="s\n").stderr
+    assert ties("edit", "Eva", "--company", "Umbrella").exit_code == 0  # a correction
+    result = ties("triage", input="s\n")
+    assert result.exit_code == 0 and "Eva Ruiz (Umbrella)" in result.stderr
+    assert "changed jobs" not in result.stderr
+
+
 def test_a_job_change_undone_by_a_plain_edit_is_no_longer_news(ties):
     assert ties("add", "Eva Ruiz", "--type", "social", "--company", "Initech", "--on",
                 "2025-03-01").exit_code == 0

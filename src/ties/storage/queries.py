@@ -599,11 +599,28 @@ _FACTS_COLUMNS = (
 )
 
 
+def _current_job(changes: list[dict], person: dict, past: date | None = None):
+    """The latest of a person's job changes (`jobs_of`, oldest first; those before
+    `past`, when given) that led to the company and role they have now
+    (`scoring.Job.holds`), or None: one a merged record brought, or a plain edit has
+    corrected since, is history, never what they do now."""
+    from ties.core.scoring import Job
+
+    now = (stored.text(person["company"]), stored.text(person["role"]))
+    for c in reversed(changes):
+        if past is not None and _iso(c["date"]) >= past:
+            continue
+        job = Job(c["date"], c["company_before"], c["role_before"], c["company"], c["role"])
+        if job.holds(*now):
+            return job
+    return None
+
+
 def _facts(conn: Connection, rows: list[dict], past: date | None = None) -> list:
-    from ties.core.scoring import Facts, Job, Promise
+    from ties.core.scoring import Facts, Promise
 
     open_promises: dict[int, list] = {r["id"]: [] for r in rows}
-    jobs: dict[int, Job] = {}
+    jobs: dict[int, object] = {}  # a scoring.Job each
     where, wparams = _open_promises(past)
     if rows:
         ids = list(open_promises)
@@ -613,13 +630,11 @@ def _facts(conn: Connection, rows: list[dict], past: date | None = None) -> list
                 f"person_id IN ({marks(chunk)}) ORDER BY id", [*wparams, *chunk],
             ):
                 open_promises[pid].append(Promise(stored.text(text), _iso(due), _iso(made)))
-        now = {r["id"]: (stored.text(r["company"]), stored.text(r["role"])) for r in rows}
+        by_id = {r["id"]: r for r in rows}
         for pid, changes in jobs_of(conn, ids).items():
-            changes = [Job(c["date"], c["company_before"], c["role_before"], c["company"],
-                           c["role"]) for c in changes if past is None or _iso(c["date"]) < past]
-            changes = [c for c in changes if c.holds(*now[pid])]
-            if changes:  # the latest that led to their job now (oldest first)
-                jobs[pid] = changes[-1]
+            job = _current_job(changes, by_id[pid], past)
+            if job is not None:
+                jobs[pid] = job
     return [
         Facts(
             id=r["id"], name=r["name"], type=r["type"], cadence=r["cadence"],
@@ -1372,9 +1387,8 @@ def imports(conn: Connection) -> list[dict[str, Any]]:
 def untyped(conn: Connection, exclude: list[int] | None = None, limit: int = 1
             ) -> list[dict[str, Any]]:
     """People waiting for triage: no type, not archived; the most recently connected first.
-    Each with their latest job change as `job` (a `scoring.Job`, or None)."""
-    from ties.core.scoring import Job
-
+    Each with the latest job change that led to their job now as `job` (a `scoring.Job`,
+    or None: `_current_job`, as `next` reads it)."""
     skip = exclude or []
     found = _all(
         conn,
@@ -1387,10 +1401,7 @@ def untyped(conn: Connection, exclude: list[int] | None = None, limit: int = 1
     )
     jobs = jobs_of(conn, [p["id"] for p in found])
     for p in found:
-        latest = jobs[p["id"]][-1] if jobs[p["id"]] else None
-        p["job"] = None if latest is None else Job(
-            latest["date"], latest["company_before"], latest["role_before"],
-            latest["company"], latest["role"])
+        p["job"] = _current_job(jobs[p["id"]], p)
     return found
 
 
