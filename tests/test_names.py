@@ -32,6 +32,24 @@ def test_unique_prefix_and_word_prefix():
     assert match("王", PEOPLE).found.id == 4
 
 
+HYPHENED = [Candidate(1, "Jean-Luc Picard", fold("Jean-Luc Picard")),
+            Candidate(2, "Jean Valjean", fold("Jean Valjean")),
+            Candidate(3, "Ana Smith-Jones", fold("Ana Smith-Jones"))]
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("jean luc", 1), ("Jean Luc Picard", 1), ("luc", 1), ("jean-luc", 1), ("luc pic", 1),
+    ("jones", 3), ("smith jones", 3), ("ana smith jones", 3), ("Ana Smith–Jones", 3)])
+def test_regression_jean_luc_did_not_find_jean_luc_a_hyphen_parts_words_as_a_space_does(
+        typed, found):
+    assert match(typed, HYPHENED).found.id == found
+
+
+def test_a_hyphen_alone_finds_no_one_and_jean_still_fits_two():
+    assert match("-", HYPHENED).found is None and match("-", HYPHENED).ambiguous == ()
+    assert [c.id for c in match("jean", HYPHENED).ambiguous] == [2, 1]  # by key
+
+
 def test_ambiguous_prefix_lists_everyone_who_fits():
     result = match("ana", PEOPLE)
     assert result.found is None

@@ -151,10 +151,19 @@ def _prefix(key: str, name: str) -> bool:
     return name.startswith(key)
 
 
+def _words(key: str) -> list[str]:
+    """A folded name's words, a hyphen parting them as a space does: people type
+    'jean luc' or 'luc' for Jean-Luc."""
+    return key.replace("-", " ").split()
+
+
 def _word_prefix(key: str, name: str) -> bool:
-    words = name.split()
-    typed = key.split()
-    # "lima" fits "ana lima"; "a lim" fits "ana lima" (each typed word starts a name word, in order)
+    words = _words(name)
+    typed = _words(key)
+    if not typed:  # only hyphens typed: no word to look for
+        return False
+    # "lima" fits "ana lima"; "a lim" fits "ana lima" (each typed word starts a name word, in
+    # order); "jean luc" and "luc" fit "jean-luc picard"
     for start in range(len(words) - len(typed) + 1):
         if all(words[start + i].startswith(t) for i, t in enumerate(typed)):
             return True
