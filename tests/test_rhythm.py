@@ -301,6 +301,17 @@ def test_regression_the_blended_interval_was_called_the_social_cadence():
         "due every ")
 
 
+@pytest.mark.parametrize(("cadence", "interval", "due", "said"), [
+    (60, 75, "2 months", True),  # the blend rounds to the cadence's own words
+    (60, 60, "2 months", False),  # it is the cadence: nothing to tell apart
+    (60, 90, "3 months", False),
+    (42, 44, "6 weeks", True),
+    (30, 28, "4 weeks", False),  # 'every month' and '4 weeks' read apart already
+])
+def test_a_blend_said_in_the_cadence_s_own_words_is_told_apart(cadence, interval, due, said):
+    assert scoring.said_as_cadence(cadence, interval, due) is said
+
+
 def test_blend_words_name_the_cadence_even_without_a_type():
     assert scoring.blend_words(None, 60, 120, "3 months") == (
         "you usually talk every 4 months; counting the cadence (every 2 months) in, due "

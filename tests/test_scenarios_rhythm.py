@@ -148,6 +148,17 @@ def test_regression_show_and_next_called_the_blended_interval_the_social_cadence
     assert "social cadence every" not in ties("show", "Ida Moe").stdout
 
 
+def test_regression_the_tactical_blend_said_every_2_months_due_every_2_months(ties):
+    # seen every 90 days (3 gaps), tactical (every 2 months): due every 75 days, which
+    # rounds to 2 months as the cadence does; "counting the tactical cadence (every 2
+    # months) in, due every 2 months" said nothing. The blend is said in days instead.
+    history(ties, "Ida Moe", 350, 260, 170, 80, kind="tactical")
+    words = ("you usually talk every 3 months; counting the tactical cadence (every 2 "
+             "months) in, due every 75 days")
+    assert next_items(ties)[0]["reasons"] == [words + "; it's been 80 days"]
+    assert words in " ".join(ties("show", "Ida Moe").stdout.split())
+
+
 def test_regression_dormant_ties_were_called_fading_and_report_lists_them_apart(ties):
     # Lia: six talks over 200 days, the last 400 days ago: once close, dormant.
     # Kim: two talks, the last 400 days ago: dormant. Mo: past twice the cadence: fading.

@@ -446,6 +446,8 @@ def _silence(f: Facts, days: int) -> str:
             usual, silent = rhythm.lengths(typical, days)
             return f"you usually talk every {usual}; it's been {silent}"
         expected, silent = rhythm.lengths(interval, days)
+        if said_as_cadence(f.cadence, interval, expected):  # both in days, which differ
+            expected, silent = f"{interval} days", f"{days} day{'' if days == 1 else 's'}"
         return f"{blend_words(f.type, f.cadence, typical, expected)}; it's been {silent}"
     return f"it's been {_since_in_unit(f.cadence, days)} ({_basis(f)})"
 
@@ -459,6 +461,13 @@ def blend_words(kind: str | None, cadence: int, typical: int, due: str) -> str:
     cadence_said = f"the {kind} cadence" if kind else "the cadence"
     return (f"you usually talk every {rhythm.every(typical)}; counting {cadence_said} "
             f"(every {_cadence_words(cadence)}) in, due every {due}")
+
+
+def said_as_cadence(cadence: int, interval: int, due: str) -> bool:
+    """Whether `due`, the words for an expected interval blended from a cadence, says
+    the cadence's own words though the days differ ('counting the tactical cadence (every
+    2 months) in, due every 2 months' for 76 days): the blend is then said in days."""
+    return interval != cadence and due == _cadence_words(cadence)
 
 
 def _since_in_unit(cadence: int, days: int) -> str:
