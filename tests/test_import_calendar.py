@@ -744,6 +744,30 @@ def test_parsing_each_distinct_line_once_gives_what_icalendar_gives(bodies):
     assert fast == plain
 
 
+@settings(max_examples=10, deadline=None)
+@given(st.lists(shared_lines, max_size=5), st.integers(0, 3), st.sampled_from(["\r\n", "\n"]))
+def test_the_slimmed_lines_given_to_the_parser_as_lines_parse_as_their_text(bodies, fold,
+                                                                           newline):
+    """The reader hands icalendar the lines it has already unfolded, not their text: the
+    same calendar as icalendar makes of the text, folded lines, blank lines and all."""
+    import icalendar
+
+    from ties.formats.importers.calendar import _calendar_class, _parser_input, _slim
+
+    text = ics(BERLIN_TZ, *(event(f"p{n}", "DTSTART:20250310T090000Z", *lines, attendees=[])
+                            for n, lines in enumerate(bodies))).decode()
+    if fold:  # every line cut after `fold` * 7 characters, as exports fold at 75
+        text = "".join(line[:fold * 7] + "\r\n " + line[fold * 7:] + "\r\n"
+                       if len(line) > fold * 7 else line + "\r\n"
+                       for line in text.split("\r\n") if line) + "\r\n"
+    lines = _slim(text.replace("\r\n", newline), "t")
+    given_lines = _parser_input(lines)
+    assert isinstance(given_lines, list)
+    fast = _calendar_class().from_ical(given_lines, multiple=True)
+    plain = icalendar.Calendar.from_ical("\r\n".join(lines) + "\r\n", multiple=True)
+    assert b"".join(c.to_ical() for c in fast) == b"".join(c.to_ical() for c in plain)
+
+
 def test_events_sharing_a_line_each_keep_it_and_read_as_they_would_alone():
     line = "ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED:mailto:ana@example.com"
     fast, plain = parsed_both_ways([[line], [line, line.replace("ana@", "bo@")], [line]])

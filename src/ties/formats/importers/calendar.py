@@ -114,14 +114,14 @@ def read(data: bytes, me: frozenset[str], today: date, max_others: int = 8,
     `progress(done, total)` is told how far: parsing is the first half, then the series
     expanded. A file that is not a calendar: BadFile, one line."""
     refuse_archive(data, source)
-    text = _slim(_text(data, source), source)
+    lines = _slim(_text(data, source), source)
     import icalendar
     import recurring_ical_events
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", icalendar.GloballyUniqueTZIDGuessed)
-            calendars = _calendar_class().from_ical(text, multiple=True)
+            calendars = _calendar_class().from_ical(_parser_input(lines), multiple=True)
     except (ValueError, IndexError, KeyError, TypeError) as exc:
         raise BadFile(f"{source} is not a calendar ties can read ({_first_line(exc)}). "
                       "Export it again as .ics.") from None
@@ -280,7 +280,7 @@ def _outlook_zones(text: str) -> str:
     return _ZONE_LINE.sub(replaced, text)
 
 
-def _slim(text: str, source: str) -> str:
+def _slim(text: str, source: str) -> list[str]:
     """The file's logical lines (folds joined) without what no rule reads, its
     descriptions reduced to whether they hold a meeting link, and alarms left out; in one
     pass, refusing components nested deeper than any calendar nests them before the parser
@@ -333,7 +333,25 @@ def _slim(text: str, source: str) -> str:
         raise BadFile(f"{source} is a calendar cut off after {events:,} event"
                       f"{'' if events == 1 else 's'} (no END:VCALENDAR): export it again "
                       "and import the whole file.")
-    return _outlook_zones("\r\n".join(out) + "\r\n")
+    return out
+
+
+def _parser_input(lines: list[str]) -> str | list[str]:
+    """What icalendar's parser is given for the slimmed lines: the lines themselves, as
+    its `Contentlines.from_ical` would split and unfold their text (each line is already
+    one unfolded content line, none empty, none starting a fold but perhaps the first,
+    and the parser appends an empty line, which it skips); or, where Outlook zone labels
+    are replaced, that text."""
+    text = "\r\n".join(lines) + "\r\n"
+    zoned = _outlook_zones(text)
+    return [*lines, ""] if zoned is text else zoned
+
+
+# Lines whose outcome is not one value added under their name, however often they repeat:
+# CATEGORIES and FREEBUSY (a value per item), an empty RDATE (none), and the stamps that
+# `Component.add` turns into UTC.
+_ADDED_ONCE = {"CATEGORIES", "FREEBUSY", "RDATE", "EXDATE", "DTSTAMP", "CREATED",
+               "LAST-MODIFIED"}
 
 
 @functools.cache
@@ -349,18 +367,45 @@ def _calendar_class():
     RECURRENCE-ID, RDATE, EXDATE, DUE) get values of their own, as icalendar gives, since
     the expansion works on them; but their heads repeat ("DTSTART;TZID=Europe/Berlin"),
     and each distinct head is split into name and parameters once."""
+    from collections import OrderedDict
+
     import icalendar
+    from icalendar.parser.content_line import Contentline
     from icalendar.parser.ical.component import ComponentIcalParser
+
+    put = OrderedDict.__setitem__  # a Component is a CaselessDict: an OrderedDict whose
+    look = OrderedDict.get  # keys are upper-case, which every name here already is
+    missing = object()
 
     class Parser(ComponentIcalParser):
         def parse_content_lines(self) -> None:
             parts: dict[str, tuple] = {}
             heads: dict[str, tuple] = {}  # a dated line's name and parameters, by its head
+            # A property line whose whole outcome is known (its name and the value it
+            # adds), from the first time it was read: added again as `Component.add`
+            # adds a value without encoding it (appended to a list where the name is
+            # there already).
+            known: dict[str, tuple[str, object]] = {}
             self._values: dict[tuple[str, str], object] = {}
+            stack = self._stack
             dated = self.datetime_names
             for line in self._content_lines_iterator:
                 if not line:
                     continue
+                outcome = known.get(line)
+                if outcome is not None and stack:
+                    name, value = outcome
+                    component = stack[-1]
+                    old = look(component, name, missing)
+                    if old is missing:
+                        put(component, name, value)
+                    elif isinstance(old, list):
+                        old.append(value)
+                    else:
+                        put(component, name, [old, value])
+                    continue
+                if not isinstance(line, Contentline):  # given as lines (`_parser_input`)
+                    line = Contentline(line)
                 got = parts.get(line)
                 if got is None:
                     # A dated line without quotes or backslashes is its head (name and
@@ -370,9 +415,9 @@ def _calendar_class():
                     cut = line.find(":")
                     head = line[:cut] if cut > 0 and '"' not in line \
                         and "\\" not in line else None
-                    known = heads.get(head) if head is not None else None
-                    if known is not None:
-                        got = (known[0], known[1].copy(), line[cut + 1:])
+                    known_head = heads.get(head) if head is not None else None
+                    if known_head is not None:
+                        got = (known_head[0], known_head[1].copy(), line[cut + 1:])
                     else:
                         try:
                             got = line.parts()
@@ -390,7 +435,10 @@ def _calendar_class():
                 elif uname == "END":
                     self.handle_end_component(vals)
                 else:
+                    self._added = None
                     self.handle_property(uname, params, vals, line)
+                    if self._added is not None and uname not in _ADDED_ONCE:
+                        known[line] = (uname, self._added)
 
         def handle_line_parse_error(self, exception: Exception) -> None:
             # a line that is no content line ("X" between two events) is left out where
@@ -416,6 +464,7 @@ def _calendar_class():
                 value.params = params
                 self._values[(line, val)] = value
             self.component.add(name, value, encode=False)
+            self._added = value
 
     class Calendar(icalendar.Calendar):
         @classmethod
