@@ -604,6 +604,75 @@ def test_a_rule_without_end_stops_at_now_and_one_too_frequent_is_skipped_quickly
     assert out.skipped == {f"repeats more than {MAX_OCCURRENCES:,} times": 2}
 
 
+def few_enough_both_ways(start: str, rule: str, now: datetime | None = None):
+    """`_few_enough` of one series with the bound and by counting alone, and the calls
+    the first made."""
+    from ties.formats.importers import calendar
+
+    (item,) = calendar._calendar_class().from_ical(
+        ics(event("c", start, f"RRULE:{rule}"))).walk("VEVENT")
+    reader = calendar._Reader(ME, TODAY, 8, now, BERLIN)
+    work = calls(lambda: reader._few_enough(item))
+    bounded = reader._few_enough(item)
+    calendar._BOUNDED = False
+    try:
+        counted = reader._few_enough(item)
+    finally:
+        calendar._BOUNDED = True
+    return bounded, counted, work
+
+
+def test_a_daily_series_of_exactly_the_limit_is_kept_without_counting_and_one_more_is_not():
+    """Up to now and two days (16 March 2025, the end of the count), a daily series from
+    30 October 1997 has 10,000 starts: at most one a date, over 10,000 dates, is the
+    bound, and it is not counted; a day earlier it has 10,001, is counted and skipped."""
+    limit = date(2025, 3, 16) - timedelta(days=MAX_OCCURRENCES - 1)
+    kept = few_enough_both_ways(f"DTSTART:{limit:%Y%m%d}T000000", "FREQ=DAILY")
+    assert kept[:2] == (True, True) and kept[2] < 1_000
+    more = few_enough_both_ways(f"DTSTART:{limit - timedelta(days=1):%Y%m%d}T000000",
+                                "FREQ=DAILY")
+    assert more[:2] == (False, False) and more[2] > MAX_OCCURRENCES
+    # a COUNT of the limit is its bound, not counted; one over it is counted
+    at_limit = few_enough_both_ways("DTSTART:19500101T000000",
+                                    f"FREQ=DAILY;COUNT={MAX_OCCURRENCES}")
+    assert at_limit[:2] == (True, True) and at_limit[2] < 1_000
+    over = few_enough_both_ways("DTSTART:19500101T000000",
+                                f"FREQ=DAILY;COUNT={MAX_OCCURRENCES + 1}")
+    assert over[:2] == (False, False) and over[2] > MAX_OCCURRENCES
+
+
+bound_rules = st.builds(
+    lambda freq, interval, count, hours, days: ";".join(
+        [f"FREQ={freq}", f"INTERVAL={interval}", *([f"COUNT={count}"] if count else []),
+         *([f"BYHOUR={hours}"] if hours else []), *([f"BYDAY={days}"] if days else [])]),
+    st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY", "HOURLY"]), st.integers(1, 3),
+    st.sampled_from([None, 0, 1, 9_999, 10_000, 10_001]),
+    st.sampled_from([None, "9", "9,10,11"]), st.sampled_from([None, "MO", "MO,TU,WE,TH,FR"]))
+
+
+@settings(max_examples=8, deadline=None)
+@given(bound_rules, st.integers(-12_000, 0), st.sampled_from(["T000000", "T233000Z", ""]))
+def test_a_series_bounded_without_counting_is_kept_exactly_when_counting_keeps_it(
+        rule, offset, time_of_day):
+    start = TODAY + timedelta(days=offset)
+    line = f"DTSTART;VALUE=DATE:{start:%Y%m%d}" if not time_of_day else \
+        f"DTSTART:{start:%Y%m%d}{time_of_day}"
+    bounded, counted, _ = few_enough_both_ways(line, rule)
+    assert bounded == counted
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(bound_rules, st.integers(-12_000, 0), st.sampled_from(["T000000", "T233000Z", ""]))
+def test_a_series_bounded_without_counting_is_kept_as_counting_keeps_it_deep(
+        rule, offset, time_of_day):
+    start = TODAY + timedelta(days=offset)
+    line = f"DTSTART;VALUE=DATE:{start:%Y%m%d}" if not time_of_day else \
+        f"DTSTART:{start:%Y%m%d}{time_of_day}"
+    bounded, counted, _ = few_enough_both_ways(line, rule)
+    assert bounded == counted
+
+
 @pytest.mark.parametrize("rule", ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
                                   "FREQ=SECONDLY;BYMONTH=4,6;BYMONTHDAY=31,-31",
                                   "FREQ=MONTHLY;INTERVAL=0", "FREQ=HOURLY;BYMONTH=13",

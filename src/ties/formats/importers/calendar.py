@@ -651,7 +651,10 @@ class _Reader:
             first = datetime.combine(first, time())
         first = first.replace(tzinfo=None)
         until = self.now.replace(tzinfo=None) + timedelta(days=2)
+        days = (until.date() - first.date()).days + 1  # the dates a start may fall on
         for rule in rules if isinstance(rules, list) else [rules]:
+            if _BOUNDED and _surely_few(rule, days):
+                continue
             try:
                 spelled = rule.to_ical().decode()
                 spelled = re.sub(r"UNTIL=(\d{8})(T\d{6})?Z?", r"UNTIL=\1\2", spelled)
@@ -749,6 +752,24 @@ class _Reader:
     def _declined(self, attendees) -> bool:
         return any(is_mine(_address(a), self.me) and _param(a, "PARTSTAT") == "DECLINED"
                    for a in attendees)
+
+
+def _surely_few(rule, days: int) -> bool:
+    """Whether a rule gives at most MAX_OCCURRENCES starts, by `_few_enough`'s count, over
+    `days` dates from its DTSTART on, without counting them: a COUNT of at most that
+    many; or a rule repeating daily or less often without BYHOUR, BYMINUTE or BYSECOND,
+    which dateutil gives at DTSTART's time of day, so once a date at most, over at most
+    that many dates. Anything else (a rule icalendar could not read, say) is counted."""
+    try:
+        counts = rule.get("COUNT")
+        if counts is not None:
+            return len(counts) == 1 and 1 <= int(counts[0]) <= MAX_OCCURRENCES
+        freq = [str(f).upper() for f in _listed(rule.get("FREQ"))]
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return days <= MAX_OCCURRENCES and len(freq) == 1 \
+        and freq[0] in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY") \
+        and all(rule.get(part) is None for part in ("BYHOUR", "BYMINUTE", "BYSECOND"))
 
 
 def _no_backward_end(event) -> None:
@@ -888,6 +909,7 @@ def _ever_positioned(rule, start, interval: int) -> bool:
 
 _DIRECT = True  # single events read without the expansion (a test compares both ways)
 _DIRECT_SERIES = True  # and simple series expanded by dateutil directly (the same test)
+_BOUNDED = True  # a series shown few enough by a bound is not counted (the same test)
 _FIRST_DIRECT = date(1901, 1, 1)  # the expansion's window opens in 1900: earlier goes there
 
 
