@@ -494,6 +494,7 @@ class _Reader:
         self.now = now
         self.out = Sightings()
         self.keys: set[str] = set()
+        self.people: dict[int, tuple] = {}  # `_person`'s, by the id of the property
         self.budget = MAX_EXPANDED
 
     # -- the calendar -------------------------------------------------------------------
@@ -683,30 +684,27 @@ class _Reader:
         uid = str(event.get("UID")).strip()
         if any(str(v).upper() == "CANCELLED" for v in _listed(event.get("STATUS"))):
             return _About(uid, CANCELLED)
-        attendees = _listed(event.get("ATTENDEE"))
-        if self._declined(attendees):
+        attendees = [self._person(a) for a in _listed(event.get("ATTENDEE"))]
+        if any(mine and declined for _, _, mine, _, declined, _ in attendees):
             return _About(uid, DECLINED)
         organizer = event.get("ORGANIZER")
-        organizer_address = _address(organizer) if organizer is not None else None
+        _, organizer_address, organizer_mine, a_person, _, name = \
+            self._person(organizer) if organizer is not None else _NO_ONE
         others: dict[str, str] = {}  # address -> name, in the file's order
-        if organizer_address and not is_mine(organizer_address, self.me) \
-                and _a_person(organizer, organizer_address):
-            others[organizer_address] = _name(organizer, organizer_address)
-        for attendee in attendees:
-            address = _address(attendee)
-            if not address or is_mine(address, self.me) or not _a_person(attendee, address):
+        if organizer_address and not organizer_mine and a_person:
+            others[organizer_address] = name
+        for _, address, mine, a_person, declined, name in attendees:
+            if not address or mine or not a_person:
                 continue
-            if _param(attendee, "PARTSTAT") == "DECLINED":
+            if declined:
                 continue  # they were not there (an organizer who declined, neither)
-            name = _name(attendee, address)
             if address not in others or (name and not others[address]):
                 others[address] = name
         if not others:
             return _About(uid, ALONE if timed else ALL_DAY_ALONE)
         if len(others) > self.max_others:
             return _About(uid, BROADCAST.format(self.max_others))
-        reached = organizer_address if organizer_address and \
-            not is_mine(organizer_address, self.me) else None
+        reached = organizer_address if organizer_address and not organizer_mine else None
         summary = str(event.get("SUMMARY", "")).strip()
         return _About(uid, None, tuple(others), reached, _channel(event), summary or None,
                       tuple((a, n) for a, n in others.items() if n))
@@ -749,9 +747,20 @@ class _Reader:
                 when.astimezone().date()
         return when
 
-    def _declined(self, attendees) -> bool:
-        return any(is_mine(_address(a), self.me) and _param(a, "PARTSTAT") == "DECLINED"
-                   for a in attendees)
+    def _person(self, prop) -> tuple:
+        """What `about` reads of an attendee or the organizer: (the property, its address
+        or None, whether it is yours, whether a person, whether they declined, their
+        name), read once per property value: the parser gives each event with the same
+        line the same value, which is never changed (kept here, so its id stays its)."""
+        got = self.people.get(id(prop))
+        if got is None or got[0] is not prop:
+            address = _address(prop)
+            got = (prop, address, is_mine(address, self.me),
+                   bool(address) and _a_person(prop, address),
+                   _param(prop, "PARTSTAT") == "DECLINED",
+                   _name(prop, address) if address else "")
+            self.people[id(prop)] = got
+        return got
 
 
 def _surely_few(rule, days: int) -> bool:
@@ -770,6 +779,9 @@ def _surely_few(rule, days: int) -> bool:
     return days <= MAX_OCCURRENCES and len(freq) == 1 \
         and freq[0] in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY") \
         and all(rule.get(part) is None for part in ("BYHOUR", "BYMINUTE", "BYSECOND"))
+
+
+_NO_ONE = (None, None, False, False, False, "")  # `_person` of no organizer
 
 
 def _no_backward_end(event) -> None:
