@@ -791,6 +791,11 @@ shared_lines = st.lists(st.sampled_from([
     "EXDATE;TZID=Europe/Berlin:20250317T090000", "EXDATE;TZID=Europe/Berlin:20250324T090000",
     'EXDATE;TZID="Europe/Berlin":20250331T090000', "EXDATE;VALUE=DATE:20250407",
     "EXDATE;TZID=Europe/Berlin:20250414T090000,20250421T090000",
+    # heads shared by lines of other values, and a head with spaces icalendar takes out
+    "SUMMARY:Coffee", "SUMMARY:Lunch; with Bo: at 1", "STATUS:TENTATIVE",
+    "ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:bo@example.com",
+    "ATTENDEE; CN = Cy ;PARTSTAT=DECLINED:mailto:cy@example.com",
+    "ATTENDEE; CN = Cy ;PARTSTAT=DECLINED:mailto:dee@example.com",
 ]), max_size=6)
 
 
@@ -835,6 +840,14 @@ def test_the_slimmed_lines_given_to_the_parser_as_lines_parse_as_their_text(bodi
     fast = _calendar_class().from_ical(given_lines, multiple=True)
     plain = icalendar.Calendar.from_ical("\r\n".join(lines) + "\r\n", multiple=True)
     assert b"".join(c.to_ical() for c in fast) == b"".join(c.to_ical() for c in plain)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(shared_lines, max_size=8))
+def test_parsing_each_distinct_line_once_gives_what_icalendar_gives_deep(bodies):
+    fast, plain = parsed_both_ways(bodies)
+    assert fast == plain
 
 
 def test_events_sharing_a_line_each_keep_it_and_read_as_they_would_alone():

@@ -365,8 +365,11 @@ def _calendar_class():
     value to every component that has that line. Values are never changed after the parse
     (the reader only reads them), so sharing them is safe. Date-time lines (DTSTART, DTEND,
     RECURRENCE-ID, RDATE, EXDATE, DUE) get values of their own, as icalendar gives, since
-    the expansion works on them; but their heads repeat ("DTSTART;TZID=Europe/Berlin"),
-    and each distinct head is split into name and parameters once."""
+    the expansion works on them. A line's head (its name and parameters) is split once
+    however many lines share it ("DTSTART;TZID=Europe/Berlin", "UID"). A line whose
+    value was added is added again directly, as `Component.add` would add it; and the
+    lines can be given as a list of unfolded lines (`_parser_input`), which icalendar's
+    parser accepts in place of the text."""
     from collections import OrderedDict
 
     import icalendar
@@ -408,10 +411,11 @@ def _calendar_class():
                     line = Contentline(line)
                 got = parts.get(line)
                 if got is None:
-                    # A dated line without quotes or backslashes is its head (name and
+                    # A line without quotes or backslashes is its head (name and
                     # parameters, which icalendar parses character by character) up to
-                    # its first colon, then its value: the head is parsed once, and each
-                    # line gets its own copy of the parameters.
+                    # its first colon, then its value, verbatim: each distinct head is
+                    # parsed once ("DTSTART;TZID=Europe/Berlin", "UID"), and each line
+                    # gets its own copy of the parameters.
                     cut = line.find(":")
                     head = line[:cut] if cut > 0 and '"' not in line \
                         and "\\" not in line else None
@@ -424,10 +428,10 @@ def _calendar_class():
                         except ValueError as e:
                             self.handle_line_parse_error(e)
                             continue
-                        if got[0].upper() not in dated:
-                            parts[line] = got
-                        elif head is not None and got[2] == line[cut + 1:]:
+                        if head is not None and got[2] == line[cut + 1:]:
                             heads[head] = (got[0], got[1].copy())
+                    if got[0].upper() not in dated:
+                        parts[line] = got
                 name, params, vals = got
                 uname = name.upper()
                 if uname == "BEGIN":
