@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time as clock
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -1030,7 +1031,8 @@ series_extras = st.lists(st.sampled_from([
     "EXDATE;TZID=Europe/Berlin:20250306T090000", "EXDATE:20250306T080000Z",
     "EXDATE:20250311T090000Z", "EXDATE;VALUE=DATE:20250307", "EXDATE:20250308T100000",
     "EXDATE;TZID=America/New_York:20250310T213000", "EXDATE:20250304T090000Z,20250305T090000Z",
-    "EXDATE;TZID=Europe/Berlin:20250314T233000", "DTEND:20250303T100000Z",
+    "EXDATE;TZID=Europe/Berlin:20250314T233000", "EXDATE:20250306T023000Z",
+    "DTEND:20250303T100000Z",
     "DURATION:PT1H", "DURATION:-PT1H", "DTEND;VALUE=DATE:20250302", "STATUS:CANCELLED",
     "RDATE:20250312T090000Z"]), max_size=3, unique=True)
 simple_series = st.builds(lambda uid, start, rule, more, people: event(
@@ -1077,6 +1079,73 @@ def test_an_exdate_at_the_same_wall_time_in_utc_takes_the_occurrence_out_as_the_
     fast, slow = read_both_ways(items, "PRODID:-//ties tests//EN\r\n", "UTC")
     assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
         "ics:x/2025-03-10T08:00:00Z", "ics:x/2025-03-12T08:00:00Z"]
+
+
+@pytest.mark.parametrize(("zone", "wall", "exdate"), [
+    ("Asia/Tokyo", "080000", "EXDATE:20250310T230000Z"),  # its instant: a day before
+    ("America/New_York", "213000", "EXDATE:20250313T013000Z"),  # a day after (EDT)
+    ("Pacific/Kiritimati", "000000", "EXDATE:20250310T100000Z")])  # UTC+14
+def test_an_exdate_in_utc_on_the_day_before_or_after_the_wall_time_takes_its_occurrence_out(
+        zone, wall, exdate):
+    items = [event("x", f"DTSTART;TZID={zone}:20250310T{wall}", "RRULE:FREQ=DAILY;COUNT=3",
+                   exdate)]
+    fast, slow = read_both_ways(items, "PRODID:-//ties tests//EN\r\n", "UTC")
+    assert len(fast.found) == 2 and (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+weekly_rules = st.builds(
+    lambda interval, end, byday: ";".join(["FREQ=WEEKLY", f"INTERVAL={interval}", *end, *byday]),
+    st.integers(1, 3),
+    st.sampled_from([[], ["COUNT=1"], ["COUNT=4"], ["UNTIL=20250331T070000Z"],
+                     ["UNTIL=20250331T080000Z"], ["UNTIL=20250317T075959Z"]]),
+    st.sampled_from([[], ["BYDAY=MO"], ["BYDAY=TU"], ["BYDAY=MO,TU"], ["WKST=SU"],
+                     ["BYDAY=1MO"], ["BYMONTH=3"], ["BYHOUR=9,10"]]))
+weekly_starts = st.sampled_from([
+    datetime(2025, 3, 3, 9, 0, tzinfo=BERLIN), datetime(2025, 3, 24, 2, 30, tzinfo=BERLIN),
+    datetime(2025, 3, 3, 9, 0, tzinfo=UTC), datetime(2025, 3, 3, 9, 0),
+    datetime(2025, 3, 3, 1, 30, tzinfo=ZoneInfo("America/New_York")),
+    datetime(2025, 10, 20, 2, 30, tzinfo=BERLIN), datetime(9999, 12, 6, 9, 0)])
+
+
+def weekly_both_ways(rule: str, start: datetime):
+    from dateutil.rrule import rrulestr
+
+    from ties.formats.importers.calendar import _weekly
+
+    if start.tzinfo is None:
+        rule = rule.replace("070000Z", "070000").replace("080000Z", "080000") \
+            .replace("075959Z", "075959")
+    expanded = rrulestr(rule, dtstart=start)
+    stepped = _weekly(expanded)
+    return stepped, list(islice(expanded, 60))
+
+
+@settings(max_examples=15, deadline=None)
+@given(weekly_rules, weekly_starts)
+def test_a_weekly_rule_stepped_a_week_at_a_time_gives_what_dateutil_gives(rule, start):
+    stepped, theirs = weekly_both_ways(rule, start)
+    # a weekly rule's BYDAY=1MO is every Monday (dateutil drops the ordinal, as RFC 5545
+    # allows none there); any rule but one a week on the start's weekday is dateutil's
+    days = {d.lstrip("+-0123456789") for d in rule.partition("BYDAY=")[2].split(";")[0]
+            .split(",") if d}
+    narrowed = "BYMONTH" in rule or "BYHOUR" in rule or bool(days) and days != {
+        ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[start.weekday()]}
+    assert (stepped is None) == narrowed
+    if stepped is not None:
+        ours = list(islice(stepped, 60))
+        assert ours == theirs
+        assert [(w.tzinfo, w.fold) for w in ours] == [(w.tzinfo, w.fold) for w in theirs]
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(weekly_rules, weekly_starts)
+def test_a_weekly_rule_stepped_a_week_at_a_time_gives_what_dateutil_gives_deep(rule, start):
+    stepped, theirs = weekly_both_ways(rule, start)
+    if stepped is not None:
+        ours = list(islice(stepped, 60))
+        assert ours == theirs
+        assert [(w.tzinfo, w.fold) for w in ours] == [(w.tzinfo, w.fold) for w in theirs]
 
 
 def test_simple_series_are_expanded_without_the_library_at_under_half_its_work():
