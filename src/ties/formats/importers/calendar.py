@@ -393,6 +393,7 @@ def _calendar_class():
             # there already).
             known: dict[str, tuple[str, object]] = {}
             self._values: dict[tuple[str, str], object] = {}
+            self._factories: dict[tuple[str, str | None], type] = {}
             stack = self._stack
             dated = self.datetime_names
             for line in self._content_lines_iterator:
@@ -417,14 +418,18 @@ def _calendar_class():
                     # A line without quotes or backslashes is its head (name and
                     # parameters, which icalendar parses character by character) up to
                     # its first colon, then its value, verbatim: each distinct head is
-                    # parsed once ("DTSTART;TZID=Europe/Berlin", "UID"), and each line
-                    # gets its own copy of the parameters.
+                    # parsed once ("DTSTART;TZID=Europe/Berlin", "UID"); a dated line
+                    # gets its own copy of the parameters, the others share their head's
+                    # (read, never changed, as a repeated line's value is shared).
                     cut = line.find(":")
                     head = line[:cut] if cut > 0 and '"' not in line \
                         and "\\" not in line else None
                     known_head = heads.get(head) if head is not None else None
                     if known_head is not None:
-                        got = (known_head[0], known_head[1].copy(), line[cut + 1:])
+                        name, params = known_head
+                        if name.upper() in dated:  # the expansion's: each its own
+                            params = params.copy()
+                        got = (name, params, line[cut + 1:])
                     else:
                         try:
                             got = line.parts()
@@ -454,6 +459,21 @@ def _calendar_class():
             if not self.component:
                 raise exception
             self.component.errors.append((None, str(exception)))
+
+        def get_factory_for_property(self, name, params):
+            # icalendar's choice depends on the name and the VALUE parameter alone
+            # (`TypesFactory.for_property(name, params.value)`): made once for each
+            value = _get(params, "VALUE")
+            if value is not None and type(value) is not str:
+                return super().get_factory_for_property(name, params)
+            factories = self.__dict__.get("_factories")
+            key = (name, value)
+            factory = factories.get(key) if factories is not None else None
+            if factory is None:
+                factory = super().get_factory_for_property(name, params)
+                if factories is not None:
+                    factories[key] = factory
+            return factory
 
         def parse_and_add_property(self, name, params, val, tzid, line) -> None:
             if tzid or name in self.datetime_names:
