@@ -851,6 +851,31 @@ def test_parsing_each_distinct_line_once_gives_what_icalendar_gives_deep(bodies)
     assert fast == plain
 
 
+folded_texts = st.lists(st.sampled_from(
+    ["BEGIN:VEVENT", "SUMMARY:Co", " ffee", "\tbreak", "", " ", "  two", "ATTENDEE;CN=A",
+     " na:mailto:ana@example.com", "END:VEVENT", "\t", "x"]), max_size=12).flatmap(
+    lambda lines: st.sampled_from(["\r\n", "\n", "\r"]).map(lambda nl: nl.join(lines)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(folded_texts)
+def test_lines_unfolded_at_once_are_the_lines_unfolded_one_by_one(text):
+    from ties.formats.importers.calendar import _logical_lines
+
+    assert [line for line in _logical_lines(text) if line] == _logical_lines(text, False)
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    (" first\r\n second\r\nTHIRD\r\n", [" firstsecond", "THIRD"]),  # a fold at the start
+    ("\n\n x\nY", [" x", "Y"]),  # after empty lines too: kept as it is
+    ("A\r\n\r\n B\r\n\tC", ["ABC"]),  # a fold after an empty line joins the line before
+])
+def test_a_file_starting_like_a_fold_keeps_its_first_line(text, lines):
+    from ties.formats.importers.calendar import _logical_lines
+
+    assert [line for line in _logical_lines(text) if line] == lines
+
+
 def test_events_sharing_a_line_each_keep_it_and_read_as_they_would_alone():
     line = "ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED:mailto:ana@example.com"
     fast, plain = parsed_both_ways([[line], [line, line.replace("ana@", "bo@")], [line]])

@@ -173,6 +173,12 @@ _UNREAD = re.compile(
 # saying whether it had a link.
 _LOOKED_AT = re.compile(r"(DESCRIPTION|X-ALT-DESC)[;:]", re.IGNORECASE)
 LINK_SEEN = "X-TIES-MEETING-LINK"
+# What `_slim` tells apart at the start of a line, in one match: a component's begin or
+# end, a text looked at for a link, a property no rule reads (in that order).
+_KIND = re.compile(rf"(?P<begin>BEGIN:)|(?P<end>END:)|(?P<looked_at>{_LOOKED_AT.pattern})"
+                   rf"|(?P<unread>{_UNREAD.pattern})", re.IGNORECASE)
+# A fold: a line break, after any empty lines, and the space or tab that starts the next.
+_FOLD = re.compile(r"\n+[ \t]")
 
 
 # Outlook's zone labels, written as a TZID without a VTIMEZONE by older Outlook versions:
@@ -286,24 +292,40 @@ def _outlook_zones(text: str) -> str:
     return _ZONE_LINE.sub(replaced, text)
 
 
+def _logical_lines(text: str, at_once: bool = True) -> list[str]:
+    """The lines of a file with each fold joined to the line before it (a line starting
+    with a space or a tab, after any empty lines), and perhaps empty lines: at once by a
+    regular expression, or line by line where the first line starts like a fold (which
+    is kept as it is) or `at_once` is False (a test compares the two)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if at_once and text.lstrip("\n")[:1] not in (" ", "\t"):
+        return _FOLD.sub("", text).split("\n")
+    logical: list[str] = []
+    for line in text.split("\n"):
+        if line[:1] in (" ", "\t") and logical:
+            logical[-1] += line[1:]
+        elif line:
+            logical.append(line)
+    return logical
+
+
 def _slim(text: str, source: str) -> list[str]:
     """The file's logical lines (folds joined) without what no rule reads, its
     descriptions reduced to whether they hold a meeting link, and alarms left out; in one
     pass, refusing components nested deeper than any calendar nests them before the parser
     (and anything walking its tree) meets them."""
-    logical: list[list[str]] = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if line[:1] in (" ", "\t") and logical:
-            logical[-1].append(line[1:])
-        elif line:
-            logical.append([line])
+    logical = _logical_lines(text)
     out: list[str] = []
     depth = alarm = 0
     open_calendars = events = 0  # a calendar begun and not ended; events ended
-    for pieces in logical:
-        line = "".join(pieces)
-        head = line[:6].upper()
-        if head == "BEGIN:":
+    for line in logical:
+        kind = _KIND.match(line)
+        if kind is None:  # most lines: kept, unless in an alarm (or empty)
+            if line and not alarm:
+                out.append(line)
+            continue
+        kind = kind.lastgroup
+        if kind == "begin":
             depth += 1
             if line[6:].strip().upper() == "VCALENDAR":
                 open_calendars += 1
@@ -313,7 +335,7 @@ def _slim(text: str, source: str) -> list[str]:
             if alarm or line[6:].strip().upper() == "VALARM":
                 alarm += 1
                 continue
-        elif line[:4].upper() == "END:":
+        elif kind == "end":
             depth = max(depth - 1, 0)
             name = line[4:].strip().upper()
             if name == "VCALENDAR":
@@ -325,11 +347,11 @@ def _slim(text: str, source: str) -> list[str]:
                 continue
         if alarm:
             continue
-        if _LOOKED_AT.match(line):
+        if kind == "looked_at":
             if _has_meeting_link(line):
                 out.append(f"{LINK_SEEN}:yes")
             continue
-        if _UNREAD.match(line):
+        if kind == "unread":
             continue
         out.append(line)
     if open_calendars:
