@@ -408,7 +408,7 @@ def _calendar_class():
     class Parser(ComponentIcalParser):
         def parse_content_lines(self) -> None:
             parts: dict[str, tuple] = {}
-            heads: dict[str, tuple] = {}  # a dated line's name and parameters, by its head
+            heads: dict[str, tuple] = {}  # a line's name and parameters, by its head
             # A property line whose whole outcome is known (its name and the value it
             # adds), from the first time it was read: added again as `Component.add`
             # adds a value without encoding it (appended to a list where the name is
