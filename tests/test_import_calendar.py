@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time as clock
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -604,6 +605,75 @@ def test_a_rule_without_end_stops_at_now_and_one_too_frequent_is_skipped_quickly
     assert out.skipped == {f"repeats more than {MAX_OCCURRENCES:,} times": 2}
 
 
+def few_enough_both_ways(start: str, rule: str, now: datetime | None = None):
+    """`_few_enough` of one series with the bound and by counting alone, and the calls
+    the first made."""
+    from ties.formats.importers import calendar
+
+    (item,) = calendar._calendar_class().from_ical(
+        ics(event("c", start, f"RRULE:{rule}"))).walk("VEVENT")
+    reader = calendar._Reader(ME, TODAY, 8, now, BERLIN)
+    work = calls(lambda: reader._few_enough(item))
+    bounded = reader._few_enough(item)
+    calendar._BOUNDED = False
+    try:
+        counted = reader._few_enough(item)
+    finally:
+        calendar._BOUNDED = True
+    return bounded, counted, work
+
+
+def test_a_daily_series_of_exactly_the_limit_is_kept_without_counting_and_one_more_is_not():
+    """Up to now and two days (16 March 2025, the end of the count), a daily series from
+    30 October 1997 has 10,000 starts: at most one a date, over 10,000 dates, is the
+    bound, and it is not counted; a day earlier it has 10,001, is counted and skipped."""
+    limit = date(2025, 3, 16) - timedelta(days=MAX_OCCURRENCES - 1)
+    kept = few_enough_both_ways(f"DTSTART:{limit:%Y%m%d}T000000", "FREQ=DAILY")
+    assert kept[:2] == (True, True) and kept[2] < 1_000
+    more = few_enough_both_ways(f"DTSTART:{limit - timedelta(days=1):%Y%m%d}T000000",
+                                "FREQ=DAILY")
+    assert more[:2] == (False, False) and more[2] > MAX_OCCURRENCES
+    # a COUNT of the limit is its bound, not counted; one over it is counted
+    at_limit = few_enough_both_ways("DTSTART:19500101T000000",
+                                    f"FREQ=DAILY;COUNT={MAX_OCCURRENCES}")
+    assert at_limit[:2] == (True, True) and at_limit[2] < 1_000
+    over = few_enough_both_ways("DTSTART:19500101T000000",
+                                f"FREQ=DAILY;COUNT={MAX_OCCURRENCES + 1}")
+    assert over[:2] == (False, False) and over[2] > MAX_OCCURRENCES
+
+
+bound_rules = st.builds(
+    lambda freq, interval, count, hours, days: ";".join(
+        [f"FREQ={freq}", f"INTERVAL={interval}", *([f"COUNT={count}"] if count else []),
+         *([f"BYHOUR={hours}"] if hours else []), *([f"BYDAY={days}"] if days else [])]),
+    st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY", "HOURLY"]), st.integers(1, 3),
+    st.sampled_from([None, 0, 1, 9_999, 10_000, 10_001]),
+    st.sampled_from([None, "9", "9,10,11"]), st.sampled_from([None, "MO", "MO,TU,WE,TH,FR"]))
+
+
+@settings(max_examples=8, deadline=None)
+@given(bound_rules, st.integers(-12_000, 0), st.sampled_from(["T000000", "T233000Z", ""]))
+def test_a_series_bounded_without_counting_is_kept_exactly_when_counting_keeps_it(
+        rule, offset, time_of_day):
+    start = TODAY + timedelta(days=offset)
+    line = f"DTSTART;VALUE=DATE:{start:%Y%m%d}" if not time_of_day else \
+        f"DTSTART:{start:%Y%m%d}{time_of_day}"
+    bounded, counted, _ = few_enough_both_ways(line, rule)
+    assert bounded == counted
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(bound_rules, st.integers(-12_000, 0), st.sampled_from(["T000000", "T233000Z", ""]))
+def test_a_series_bounded_without_counting_is_kept_as_counting_keeps_it_deep(
+        rule, offset, time_of_day):
+    start = TODAY + timedelta(days=offset)
+    line = f"DTSTART;VALUE=DATE:{start:%Y%m%d}" if not time_of_day else \
+        f"DTSTART:{start:%Y%m%d}{time_of_day}"
+    bounded, counted, _ = few_enough_both_ways(line, rule)
+    assert bounded == counted
+
+
 @pytest.mark.parametrize("rule", ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
                                   "FREQ=SECONDLY;BYMONTH=4,6;BYMONTHDAY=31,-31",
                                   "FREQ=MONTHLY;INTERVAL=0", "FREQ=HOURLY;BYMONTH=13",
@@ -722,6 +792,11 @@ shared_lines = st.lists(st.sampled_from([
     "EXDATE;TZID=Europe/Berlin:20250317T090000", "EXDATE;TZID=Europe/Berlin:20250324T090000",
     'EXDATE;TZID="Europe/Berlin":20250331T090000', "EXDATE;VALUE=DATE:20250407",
     "EXDATE;TZID=Europe/Berlin:20250414T090000,20250421T090000",
+    # heads shared by lines of other values, and a head with spaces icalendar takes out
+    "SUMMARY:Coffee", "SUMMARY:Lunch; with Bo: at 1", "STATUS:TENTATIVE",
+    "ATTENDEE;CN=Ana Lima;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:bo@example.com",
+    "ATTENDEE; CN = Cy ;PARTSTAT=DECLINED:mailto:cy@example.com",
+    "ATTENDEE; CN = Cy ;PARTSTAT=DECLINED:mailto:dee@example.com",
 ]), max_size=6)
 
 
@@ -742,6 +817,63 @@ def parsed_both_ways(bodies: list[list[str]]) -> tuple[bytes, bytes]:
 def test_parsing_each_distinct_line_once_gives_what_icalendar_gives(bodies):
     fast, plain = parsed_both_ways(bodies)
     assert fast == plain
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(shared_lines, max_size=5), st.integers(0, 3), st.sampled_from(["\r\n", "\n"]))
+def test_the_slimmed_lines_given_to_the_parser_as_lines_parse_as_their_text(bodies, fold,
+                                                                           newline):
+    """The reader hands icalendar the lines it has already unfolded, not their text: the
+    same calendar as icalendar makes of the text, folded lines, blank lines and all."""
+    import icalendar
+
+    from ties.formats.importers.calendar import _calendar_class, _parser_input, _slim
+
+    text = ics(BERLIN_TZ, *(event(f"p{n}", "DTSTART:20250310T090000Z", *lines, attendees=[])
+                            for n, lines in enumerate(bodies))).decode()
+    if fold:  # every line cut after `fold` * 7 characters, as exports fold at 75
+        text = "".join(line[:fold * 7] + "\r\n " + line[fold * 7:] + "\r\n"
+                       if len(line) > fold * 7 else line + "\r\n"
+                       for line in text.split("\r\n") if line) + "\r\n"
+    lines = _slim(text.replace("\r\n", newline), "t")
+    given_lines = _parser_input(lines)
+    assert isinstance(given_lines, list)
+    fast = _calendar_class().from_ical(given_lines, multiple=True)
+    plain = icalendar.Calendar.from_ical("\r\n".join(lines) + "\r\n", multiple=True)
+    assert b"".join(c.to_ical() for c in fast) == b"".join(c.to_ical() for c in plain)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(shared_lines, max_size=8))
+def test_parsing_each_distinct_line_once_gives_what_icalendar_gives_deep(bodies):
+    fast, plain = parsed_both_ways(bodies)
+    assert fast == plain
+
+
+folded_texts = st.lists(st.sampled_from(
+    ["BEGIN:VEVENT", "SUMMARY:Co", " ffee", "\tbreak", "", " ", "  two", "ATTENDEE;CN=A",
+     " na:mailto:ana@example.com", "END:VEVENT", "\t", "x"]), max_size=12).flatmap(
+    lambda lines: st.sampled_from(["\r\n", "\n", "\r"]).map(lambda nl: nl.join(lines)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(folded_texts)
+def test_lines_unfolded_at_once_are_the_lines_unfolded_one_by_one(text):
+    from ties.formats.importers.calendar import _logical_lines
+
+    assert [line for line in _logical_lines(text) if line] == _logical_lines(text, False)
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    (" first\r\n second\r\nTHIRD\r\n", [" firstsecond", "THIRD"]),  # a fold at the start
+    ("\n\n x\nY", [" x", "Y"]),  # after empty lines too: kept as it is
+    ("A\r\n\r\n B\r\n\tC", ["ABC"]),  # a fold after an empty line joins the line before
+])
+def test_a_file_starting_like_a_fold_keeps_its_first_line(text, lines):
+    from ties.formats.importers.calendar import _logical_lines
+
+    assert [line for line in _logical_lines(text) if line] == lines
 
 
 def test_events_sharing_a_line_each_keep_it_and_read_as_they_would_alone():
@@ -924,7 +1056,8 @@ series_extras = st.lists(st.sampled_from([
     "EXDATE;TZID=Europe/Berlin:20250306T090000", "EXDATE:20250306T080000Z",
     "EXDATE:20250311T090000Z", "EXDATE;VALUE=DATE:20250307", "EXDATE:20250308T100000",
     "EXDATE;TZID=America/New_York:20250310T213000", "EXDATE:20250304T090000Z,20250305T090000Z",
-    "EXDATE;TZID=Europe/Berlin:20250314T233000", "DTEND:20250303T100000Z",
+    "EXDATE;TZID=Europe/Berlin:20250314T233000", "EXDATE:20250306T023000Z",
+    "DTEND:20250303T100000Z",
     "DURATION:PT1H", "DURATION:-PT1H", "DTEND;VALUE=DATE:20250302", "STATUS:CANCELLED",
     "RDATE:20250312T090000Z"]), max_size=3, unique=True)
 simple_series = st.builds(lambda uid, start, rule, more, people: event(
@@ -971,6 +1104,73 @@ def test_an_exdate_at_the_same_wall_time_in_utc_takes_the_occurrence_out_as_the_
     fast, slow = read_both_ways(items, "PRODID:-//ties tests//EN\r\n", "UTC")
     assert [s.key for s in fast.found] == [s.key for s in slow.found] == [
         "ics:x/2025-03-10T08:00:00Z", "ics:x/2025-03-12T08:00:00Z"]
+
+
+@pytest.mark.parametrize(("zone", "wall", "exdate"), [
+    ("Asia/Tokyo", "080000", "EXDATE:20250310T230000Z"),  # its instant: a day before
+    ("America/New_York", "213000", "EXDATE:20250313T013000Z"),  # a day after (EDT)
+    ("Pacific/Kiritimati", "000000", "EXDATE:20250310T100000Z")])  # UTC+14
+def test_an_exdate_in_utc_on_the_day_before_or_after_the_wall_time_takes_its_occurrence_out(
+        zone, wall, exdate):
+    items = [event("x", f"DTSTART;TZID={zone}:20250310T{wall}", "RRULE:FREQ=DAILY;COUNT=3",
+                   exdate)]
+    fast, slow = read_both_ways(items, "PRODID:-//ties tests//EN\r\n", "UTC")
+    assert len(fast.found) == 2 and (fast.found, fast.skipped) == (slow.found, slow.skipped)
+
+
+weekly_rules = st.builds(
+    lambda interval, end, byday: ";".join(["FREQ=WEEKLY", f"INTERVAL={interval}", *end, *byday]),
+    st.integers(1, 3),
+    st.sampled_from([[], ["COUNT=1"], ["COUNT=4"], ["UNTIL=20250331T070000Z"],
+                     ["UNTIL=20250331T080000Z"], ["UNTIL=20250317T075959Z"]]),
+    st.sampled_from([[], ["BYDAY=MO"], ["BYDAY=TU"], ["BYDAY=MO,TU"], ["WKST=SU"],
+                     ["BYDAY=1MO"], ["BYMONTH=3"], ["BYHOUR=9,10"]]))
+weekly_starts = st.sampled_from([
+    datetime(2025, 3, 3, 9, 0, tzinfo=BERLIN), datetime(2025, 3, 24, 2, 30, tzinfo=BERLIN),
+    datetime(2025, 3, 3, 9, 0, tzinfo=UTC), datetime(2025, 3, 3, 9, 0),
+    datetime(2025, 3, 3, 1, 30, tzinfo=ZoneInfo("America/New_York")),
+    datetime(2025, 10, 20, 2, 30, tzinfo=BERLIN), datetime(9999, 12, 6, 9, 0)])
+
+
+def weekly_both_ways(rule: str, start: datetime):
+    from dateutil.rrule import rrulestr
+
+    from ties.formats.importers.calendar import _weekly
+
+    if start.tzinfo is None:
+        rule = rule.replace("070000Z", "070000").replace("080000Z", "080000") \
+            .replace("075959Z", "075959")
+    expanded = rrulestr(rule, dtstart=start)
+    stepped = _weekly(expanded)
+    return stepped, list(islice(expanded, 60))
+
+
+@settings(max_examples=15, deadline=None)
+@given(weekly_rules, weekly_starts)
+def test_a_weekly_rule_stepped_a_week_at_a_time_gives_what_dateutil_gives(rule, start):
+    stepped, theirs = weekly_both_ways(rule, start)
+    # a weekly rule's BYDAY=1MO is every Monday (dateutil drops the ordinal, as RFC 5545
+    # allows none there); any rule but one a week on the start's weekday is dateutil's
+    days = {d.lstrip("+-0123456789") for d in rule.partition("BYDAY=")[2].split(";")[0]
+            .split(",") if d}
+    narrowed = "BYMONTH" in rule or "BYHOUR" in rule or bool(days) and days != {
+        ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[start.weekday()]}
+    assert (stepped is None) == narrowed
+    if stepped is not None:
+        ours = list(islice(stepped, 60))
+        assert ours == theirs
+        assert [(w.tzinfo, w.fold) for w in ours] == [(w.tzinfo, w.fold) for w in theirs]
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(weekly_rules, weekly_starts)
+def test_a_weekly_rule_stepped_a_week_at_a_time_gives_what_dateutil_gives_deep(rule, start):
+    stepped, theirs = weekly_both_ways(rule, start)
+    if stepped is not None:
+        ours = list(islice(stepped, 60))
+        assert ours == theirs
+        assert [(w.tzinfo, w.fold) for w in ours] == [(w.tzinfo, w.fold) for w in theirs]
 
 
 def test_simple_series_are_expanded_without_the_library_at_under_half_its_work():
