@@ -892,24 +892,27 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
             "interaction_id": [m.id for m, who in zip(creates, whos, strict=True)
                                for _ in who],
             "person_id": [pid for who in whos for pid in who]})
+    # The keys each meeting records, column by column: its interaction and whether it
+    # was merged on each, the note it filled on its first only, a mail key's thread.
+    from itertools import chain, repeat
+
     roots = {s.key: s.root for s in sightings.found if s.root is not None}  # mail threads
-    keys, pids, targets, merged, filled_, threads = [], [], [], [], [], []
-    for m in planned.meetings:
-        target = m.id if m.action == "create" else m.into
-        merge = m.action == "merge"
-        filled = m.fill
-        for key, pid in m.keys:
-            keys.append(key)
-            pids.append(made.get(pid, pid))
-            targets.append(target)
-            merged.append(merge)
-            filled_.append(filled)
-            threads.append(roots.get(key))
-            filled = None  # recorded once
+    meetings = planned.meetings
+    sizes = [len(m.keys) for m in meetings]
+
+    def each(values) -> list:  # a value per meeting, once for each of its keys
+        return list(chain.from_iterable(map(repeat, values, sizes)))
+
+    keys = [key for m in meetings for key, _ in m.keys]
+    pids = [pid for m in meetings for _, pid in m.keys]
     conn.insert_columns(session, InteractionSource.__table__, {
-        "key": keys, "person_id": pids, "interaction_id": targets,
-        "batch_id": [batch.id] * len(keys), "merged": merged, "filled": filled_,
-        "thread": threads})
+        "key": keys, "person_id": [made.get(p, p) for p in pids] if made else pids,
+        "interaction_id": each(m.id if m.action == "create" else m.into for m in meetings),
+        "batch_id": [batch.id] * len(keys),
+        "merged": each(m.action == "merge" for m in meetings),
+        "filled": list(chain.from_iterable((m.fill, *repeat(None, n - 1)) if n else ()
+                                           for m, n in zip(meetings, sizes, strict=True))),
+        "thread": list(map(roots.get, keys)) if roots else [None] * len(keys)})
     joined = [(m.into, here(p)) for m in planned.meetings for p in m.joins]
     if joined:  # someone added since joins an interaction an earlier import created;
         # the fill row is what undo takes back (JOINED, one per interaction and person)
