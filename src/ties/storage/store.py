@@ -875,10 +875,9 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
         # order), from the same values, which saves reading back and updating every row
         # the import created (`test_import_sightings.py` holds the two equal). Nothing
         # later in the import changes them: the merges, joins and corrections below go
-        # to interactions already here, numbered below `start`. A day of another type
-        # is left to `_seal` (NULL).
+        # to interactions already here, numbered below `start`.
         digests = [_digest((day.isoformat(), channel, note, int(they), 0, 0,
-                            tuple(sorted(who)))) if type(day) is date else None
+                            tuple(sorted(who))))
                    for day, channel, note, they, who in zip(dates_, channels, notes, theirs,
                                                             whos, strict=True)]
         n = len(creates)
