@@ -263,3 +263,98 @@ def test_the_bulk_insert_fills_a_column_default_as_core_does(db_path):
         pass
     finally:
         conn.close()
+
+
+# Converting each distinct value once (backend._converted) ------------------------------
+
+def _values():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from hypothesis import strategies as st
+
+    zones = st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5))])
+    moments = st.builds(lambda n, z: datetime(2025, 3, 14, 9, tzinfo=UTC).astimezone(z)
+                        + timedelta(hours=n % 3), st.integers(0, 5), zones)
+    return st.one_of(st.none(), st.booleans(), st.integers(-1, 2), st.floats(-1, 1),
+                     st.sampled_from([0.0, -0.0]), st.text(max_size=2),
+                     st.dates(date(2025, 3, 1), date(2025, 3, 3)), moments,
+                     st.datetimes(datetime(2025, 3, 1), datetime(2025, 3, 2)))
+
+
+def _converts_as_each_value_alone(values, kinds):
+    """A converter that tells every value apart by its type and form (repr: True from 1,
+    0.0 from -0.0, one instant in two zones) gives, value for value, what it gives when
+    each value is converted alone."""
+    values = [v for v in values if type(v) in kinds] if kinds else values
+    assert backend._converted(repr, values) == [repr(v) for v in values]
+
+
+def test_converting_each_distinct_value_once_gives_what_converting_each_gives():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(_values(), max_size=12), st.sets(st.sampled_from([bool, int, float, date])))
+    def check(values, kinds):
+        _converts_as_each_value_alone(values, kinds)
+
+    check()
+
+
+@pytest.mark.slow
+def test_converting_each_distinct_value_once_gives_what_converting_each_gives_deep():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=1500, deadline=None, derandomize=True)
+    @given(st.lists(_values(), max_size=30), st.sets(st.sampled_from([bool, int, float, date])))
+    def check(values, kinds):
+        _converts_as_each_value_alone(values, kinds)
+
+    check()
+
+
+def test_a_column_of_few_distinct_values_converts_each_once():
+    """The shortcut stays taken: 3,000 rows of three days and of one object (an import's
+    time) are four conversions, not 6,000."""
+    from datetime import UTC, datetime
+
+    calls = []
+
+    def to(value):
+        calls.append(value)
+        return str(value)
+
+    days = [date(2025, 3, 1 + n % 3) for n in range(3000)]
+    stamp = datetime(2025, 3, 14, 9, tzinfo=UTC)
+    assert backend._converted(to, days) == [str(d) for d in days]
+    assert backend._converted(to, [stamp] * 3000) == [str(stamp)] * 3000
+    assert len(calls) == 4
+    assert backend._converted(None, days) is days  # nothing to convert: the list itself
+
+
+def test_interactions_sealed_as_they_are_written_carry_the_digest_a_read_back_gives(people):
+    """The import writes each interaction's digest with it (what undo compares to tell
+    whether you changed it) instead of reading the rows back: the two digests are the
+    same, for notes and none, either flag, a leap day, and someone `add_new` adds."""
+    result = run_import(
+        people,
+        sight("ics:u1/a", ("ana@home.example", "bo@example.com"), reached_out="bo@example.com"),
+        sight("ics:u2/a", ("bo@example.com",), note=None, when=date(2024, 2, 29)),
+        sight("ics:u3/a", ("new@example.com", "ana@example.com"), when=date(2025, 1, 2)),
+        sight("ics:u3/b", ("new@example.com",), when=date(2025, 1, 9), note="Täglich"),
+        add_new=True)
+    conn = backend.for_store(people).open()
+    try:
+        with conn.transaction(write=False):
+            sealed = dict(conn.execute("SELECT id, import_digest FROM interaction WHERE "
+                                       "import_id = ?", (result.batch_id,)).fetchall())
+            read_back = {iid: store._digest(values) for iid, values in
+                         store._values(conn, "interaction", sorted(sealed)).items()}
+            added = conn.execute("SELECT count(*) FROM person WHERE import_id = ?",
+                                 (result.batch_id,)).fetchone()[0]
+    finally:
+        conn.close()
+    assert len(sealed) == 4 and added == 1
+    assert None not in sealed.values()
+    assert sealed == read_back

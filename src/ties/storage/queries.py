@@ -549,8 +549,16 @@ def learned_rhythms(conn: Connection, person_ids: list[int] | None) -> list[tupl
                                          chunk):
                 days.setdefault(pid, set()).add(day)
     out = []
+    parsed: dict = {}  # each distinct stored day read once: everyone shares most days
+
+    def read(day) -> date:
+        found = parsed.get(day)
+        if found is None:
+            found = parsed[day] = _iso(day)
+        return found
+
     for pid in sorted(days):
-        typical, gaps = learn(_iso(day) for day in days[pid])
+        typical, gaps = learn(map(read, days[pid]))
         if typical is not None:
             out.append((pid, typical, gaps))
     return out

@@ -853,35 +853,65 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
         return made.get(pid, pid)
 
     creates = [m for m in planned.meetings if m.action == "create"]
+    # each created interaction's people as stored (someone `add_new` adds, by their id)
+    whos = [[made.get(p, p) for p in m.people] if made else m.people for m in creates]
     if creates:
-        rows = [dict(date=m.record.when, channel=m.record.channel, note=m.record.note,
-                     they_reached_out=m.record.they_reached_out, gave=False, received=False,
-                     logged_at=_utc(stamp), import_id=batch.id) for m in creates]
         # Numbered here, under the write lock, and written in one executemany through
-        # the session by the backend (`insert_rows`): RETURNING in parameter order makes
-        # SQLite insert row by row (29,000 statements for a calendar), the ORM's bulk
-        # path costs a third more again, and Core's per-row work another second.
+        # the session by the backend (`insert_columns`): RETURNING in parameter order
+        # makes SQLite insert row by row (29,000 statements for a calendar), the ORM's
+        # bulk path costs a third more again, and Core's per-row work another second.
         from ties.storage import ids as numbers
 
         start = numbers.last_given(conn, ("interactions",))["interactions"]
-        for n, (row, m) in enumerate(zip(rows, creates, strict=True), 1):
-            row["id"] = m.id = start + n
-        conn.insert_rows(session, Interaction.__table__, rows)
-        numbers.never_below(session, {"interactions": start + len(rows)})
-        conn.insert_rows(session, InteractionPerson.__table__, [
-            {"interaction_id": m.id, "person_id": here(p)} for m in creates
-            for p in m.people])
-    sources = []
+        for n, m in enumerate(creates, start + 1):
+            m.id = n
+        records = [m.record for m in creates]
+        dates_ = [r.when for r in records]
+        channels = [r.channel for r in records]
+        notes = [r.note for r in records]
+        theirs = [r.they_reached_out for r in records]
+        # Sealed as they are written: the digest `_seal` would make reading them back
+        # (`_DIGESTED`: a date reads back as ISO text, a flag as 0/1, the people in id
+        # order), from the same values, which saves reading back and updating every row
+        # the import created (`test_import_sightings.py` holds the two equal). Nothing
+        # later in the import changes them: the merges, joins and corrections below go
+        # to interactions already here, numbered below `start`.
+        digests = [_digest((day.isoformat(), channel, note, int(they), 0, 0,
+                            tuple(sorted(who))))
+                   for day, channel, note, they, who in zip(dates_, channels, notes, theirs,
+                                                            whos, strict=True)]
+        n = len(creates)
+        conn.insert_columns(session, Interaction.__table__, {
+            "id": [m.id for m in creates], "date": dates_, "channel": channels,
+            "note": notes, "they_reached_out": theirs, "gave": [False] * n,
+            "received": [False] * n, "logged_at": [_utc(stamp)] * n,
+            "import_id": [batch.id] * n, "import_digest": digests})
+        numbers.never_below(session, {"interactions": start + n})
+        conn.insert_columns(session, InteractionPerson.__table__, {
+            "interaction_id": [m.id for m, who in zip(creates, whos, strict=True)
+                               for _ in who],
+            "person_id": [pid for who in whos for pid in who]})
+    # The keys each meeting records, column by column: its interaction and whether it
+    # was merged on each, the note it filled on its first only, a mail key's thread.
+    from itertools import chain, repeat
+
     roots = {s.key: s.root for s in sightings.found if s.root is not None}  # mail threads
-    for m in planned.meetings:
-        target = m.id if m.action == "create" else m.into
-        filled = m.fill
-        for key, pid in m.keys:
-            sources.append({"key": key, "person_id": here(pid), "interaction_id": target,
-                            "batch_id": batch.id, "merged": m.action == "merge",
-                            "filled": filled, "thread": roots.get(key)})
-            filled = None  # recorded once
-    conn.insert_rows(session, InteractionSource.__table__, sources)
+    meetings = planned.meetings
+    sizes = [len(m.keys) for m in meetings]
+
+    def each(values) -> list:  # a value per meeting, once for each of its keys
+        return list(chain.from_iterable(map(repeat, values, sizes)))
+
+    keys = [key for m in meetings for key, _ in m.keys]
+    pids = [pid for m in meetings for _, pid in m.keys]
+    conn.insert_columns(session, InteractionSource.__table__, {
+        "key": keys, "person_id": [made.get(p, p) for p in pids] if made else pids,
+        "interaction_id": each(m.id if m.action == "create" else m.into for m in meetings),
+        "batch_id": [batch.id] * len(keys),
+        "merged": each(m.action == "merge" for m in meetings),
+        "filled": list(chain.from_iterable((m.fill, *repeat(None, n - 1)) if n else ()
+                                           for m, n in zip(meetings, sizes, strict=True))),
+        "thread": list(map(roots.get, keys)) if roots else [None] * len(keys)})
     joined = [(m.into, here(p)) for m in planned.meetings for p in m.joins]
     if joined:  # someone added since joins an interaction an earlier import created;
         # the fill row is what undo takes back (JOINED, one per interaction and person)
@@ -915,7 +945,7 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
         session.execute(update_(rows_).where(rows_.c.id == bindparam("i"),
                                              rows_.c.note.is_(None))
                         .values(note=bindparam("n")), fills)
-    touched = sorted({here(p) for m in creates for p in m.people} | set(made.values())
+    touched = sorted({pid for who in whos for pid in who} | set(made.values())
                      | {pid for _, pid in joined}
                      | queries.people_in(conn, corrected))
     refresh_stats(session, touched)
@@ -924,7 +954,8 @@ def import_sightings(session: Session, sightings, *, format_: str, source: str, 
     session.flush()
     _seal(session, batch.id)
     result.batch_id = batch.id
-    people = sorted({here(p) for m in planned.meetings for p in m.people})
+    people = {p for m in planned.meetings for p in m.people}
+    people = sorted({made.get(p, p) for p in people} if made else people)
     for chunk in chunks(people):
         result.names.update(conn.execute(
             f"SELECT id, name FROM person WHERE id IN ({marks(chunk)})", chunk).fetchall())
