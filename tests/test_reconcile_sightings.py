@@ -554,3 +554,32 @@ def test_a_first_import_plans_its_events_directly_at_under_half_the_general_work
     assert planned() == slow
     assert [m.action for m in slow.meetings].count("merge") == 16  # the 2nd: logged
     assert direct * 2 < general
+
+
+def test_planning_pauses_the_cycle_collector_and_leaves_it_as_it_was_found():
+    import gc
+
+    seen = []
+    found = Sightings([event()])
+    real = reconcile._plan_sightings
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    reconcile._plan_sightings = spy
+    try:
+        assert gc.isenabled()
+        assert plan(event()).meetings
+        assert (seen, gc.isenabled()) == ([False], True)
+        with pytest.raises(AttributeError):  # an error on the way still restores it
+            reconcile.plan_sightings(object(), INDEX, {}, {}, today=TODAY)
+        assert gc.isenabled()
+        gc.disable()  # a caller that paused it itself keeps it paused
+        try:
+            reconcile.plan_sightings(found, INDEX, {}, {}, today=TODAY)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        reconcile._plan_sightings = real
