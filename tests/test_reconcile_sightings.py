@@ -465,18 +465,21 @@ _mails = st.builds(
 @st.composite
 def _imports(draw):
     """Sightings, and a store whose state names their keys, people and days often: each
-    known person of each sighting is imported before, deleted, logged by hand that day
-    or none of these, and a few pairs more are drawn at random."""
+    known person of each sighting is imported before, deleted (or both), logged by hand
+    that day or none of these, or all of them imported before, and a few pairs more are
+    drawn at random."""
     found = draw(st.lists(st.one_of(_events, _mails), min_size=1, max_size=10))
     if draw(st.integers(0, 3)) == 0:  # a first import: nothing here at all
         return found, {"here": {}, "logged": {}}
     here, logged, deleted = {}, {}, set()
     for s in found:
+        everyone = draw(st.sampled_from(["", "here", "here, deleted"]))  # the same for all
         for p in dict.fromkeys(INDEX[a] for a in s.others if a in INDEX):
-            fate = draw(st.sampled_from(["logged", "here", "deleted", "", ""]))
-            if fate == "here":
+            fate = everyone or draw(st.sampled_from(
+                ["logged", "here", "deleted", "here, deleted", "", ""]))
+            if "here" in fate:
                 here[(s.key, p)] = draw(_iids)
-            elif fate == "deleted":
+            if "deleted" in fate:
                 deleted.add((s.key, p))
             elif fate == "logged":
                 logged[(p, s.when)] = draw(st.tuples(st.integers(1, 8),
@@ -583,3 +586,19 @@ def test_planning_pauses_the_cycle_collector_and_leaves_it_as_it_was_found():
             gc.enable()
     finally:
         reconcile._plan_sightings = real
+
+
+def test_an_occurrence_you_deleted_stays_deleted_on_a_store_where_nothing_else_is_imported():
+    # deleted with Bo, now seen with Ana only, and nothing imported: still yours to keep out
+    found = event(others=("ana@example.com",))
+    p = reconcile.plan_sightings(Sightings([found]), INDEX, {}, {}, today=TODAY,
+                                 deleted={(found.key, BO)})
+    assert (p.meetings, p.skipped) == ([], {reconcile.DELETED_BY_YOU: 1})
+
+
+def test_a_reimported_occurrence_you_deleted_with_someone_is_deleted_not_already_imported():
+    found = event(others=("ana@example.com",))
+    p = reconcile.plan_sightings(Sightings([found]), INDEX, {(found.key, ANA): 7}, {},
+                                 today=TODAY, earlier={7: (DAY, False)}, created={7},
+                                 deleted={(found.key, BO)})
+    assert (p.meetings, p.skipped) == ([], {reconcile.DELETED_BY_YOU: 1})

@@ -759,6 +759,7 @@ class SightingPlan:
 # Whether `plan_sightings` plans an event occurrence nothing here touches at once, as the
 # create its general path would make (a test compares both ways on generated stores).
 _DIRECT = True
+_ALREADY = object()  # the group of an occurrence imported before with everyone in it
 
 
 def _thread_openers(found: list) -> dict[str, object]:
@@ -922,7 +923,9 @@ def _plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int]
     # Group: an event occurrence on its own; mail per person, thread and day. An
     # occurrence that nothing here touches (none of its keys imported or deleted, no one
     # in it with an interaction logged by hand that day: a first import's common case) is
-    # planned at once as the create the general path below would make of it.
+    # planned at once as the create the general path below would make of it; one imported
+    # before with everyone in it, not deleted, and with no organizer to correct (a
+    # re-import's common case), as the skip it would make.
     deleted_keys = {key for key, _ in deleted}  # an occurrence deleted with anyone in it
     imported_keys = {key for key, _ in here} if _DIRECT else ()
     logged_days = {day for _, day in logged}
@@ -947,6 +950,12 @@ def _plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int]
                     "create", InteractionRecord(when=s.when, channel=s.channel, note=s.note,
                                                 they_reached_out=s.reached_out is not None),
                     people[:], [(key, p) for p in people])
+            elif key in imported_keys and key not in deleted_keys and all(
+                    (key, p) in here for p in people) and (
+                    s.reached_out is None or not earlier or all(
+                        here[(key, p)] not in created or earlier[here[(key, p)]][1]
+                        for p in people)):
+                groups[key] = _ALREADY  # a re-import's common case: nothing to correct
             else:
                 groups[key] = {"sightings": [s], "people": people[:]}
             continue
@@ -959,6 +968,9 @@ def _plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int]
     for group in groups.values():
         if group.__class__ is Meeting:
             plan.meetings.append(group)
+            continue
+        if group is _ALREADY:
+            plan.skip(ALREADY_IMPORTED)
             continue
         sights = group["sightings"]
         first = sights[0]
