@@ -427,3 +427,178 @@ def _sent_and_inbox_apart(messages, inbox_first):
         if box.found:
             _import(apart, box)
     assert result(apart) == result(whole)
+
+
+# The direct plan of an event occurrence nothing here touches (reconcile._DIRECT) against
+# the general path, on generated sightings (events and mail, sharing keys, days and
+# people) and generated store state: keys imported before (some to interactions an import
+# created), interactions logged by hand (with and without a note), keys you deleted, mail
+# threads recorded by an earlier import, with and without --add-new.
+_KEYS = [f"ics:u{n}/2025-03-1{n}T09:00:00Z" for n in range(4)] + [
+    f"mail:<{n}@x>" for n in range(4)]
+_MAIL_KEYS = _KEYS[4:]
+_EVERYONE = ["ana@example.com", "ana@home.example", "bo@example.com", "zed@x.example",
+             "yan@x.example", "noreply@x.example"]
+_days = st.integers(8, 15).map(lambda d: date(2025, 3, d))  # the 15th is after TODAY
+_pids = st.sampled_from([ANA, BO, 100])  # 100: someone here no sighting names
+_iids = st.integers(1, 6)
+_events = st.builds(
+    lambda key, when, others, organizer, channel, note, names: Sighting(
+        key, when, tuple(others), organizer, channel, note,
+        names=tuple((a, n) for a, n in zip(others, names, strict=False))),
+    st.sampled_from(_KEYS[:4] + ["ics:u9/2025-03-10T09:00:00Z"]), _days,
+    st.lists(st.sampled_from(_EVERYONE), max_size=4),
+    st.sampled_from([None, "ana@example.com", "zed@x.example"]),
+    st.sampled_from(["video", "in-person", "event"]), st.sampled_from([None, "Sync", "Lunch"]),
+    st.lists(st.sampled_from(["", "Zed", "Zed Z"]), max_size=4))
+_mails = st.builds(
+    lambda key, thread, when, others, sender, note, linked, root, starts: Sighting(
+        key, when, tuple(others), sender, "email", note, thread, linked=tuple(linked),
+        root=root, starts=starts),
+    st.sampled_from(_MAIL_KEYS + ["mail:<9@x>"]), st.sampled_from(_MAIL_KEYS), _days,
+    st.lists(st.sampled_from(_EVERYONE), max_size=3),
+    st.sampled_from([None, "ana@example.com", "zed@x.example"]),
+    st.sampled_from([None, "Re: Lunch"]), st.lists(st.sampled_from(_MAIL_KEYS), max_size=3),
+    st.sampled_from([None, *_MAIL_KEYS]), st.booleans())
+
+
+@st.composite
+def _imports(draw):
+    """Sightings, and a store whose state names their keys, people and days often: each
+    known person of each sighting is imported before, deleted (or both), logged by hand
+    that day or none of these, or all of them imported before, and a few pairs more are
+    drawn at random."""
+    found = draw(st.lists(st.one_of(_events, _mails), min_size=1, max_size=10))
+    if draw(st.integers(0, 3)) == 0:  # a first import: nothing here at all
+        return found, {"here": {}, "logged": {}}
+    here, logged, deleted = {}, {}, set()
+    for s in found:
+        everyone = draw(st.sampled_from(["", "here", "here, deleted"]))  # the same for all
+        for p in dict.fromkeys(INDEX[a] for a in s.others if a in INDEX):
+            fate = everyone or draw(st.sampled_from(
+                ["logged", "here", "deleted", "here, deleted", "", ""]))
+            if "here" in fate:
+                here[(s.key, p)] = draw(_iids)
+            if "deleted" in fate:
+                deleted.add((s.key, p))
+            elif fate == "logged":
+                logged[(p, s.when)] = draw(st.tuples(st.integers(1, 8),
+                                                     st.sampled_from([None, "x"])))
+    pairs = st.tuples(st.sampled_from(_KEYS), _pids)
+    return found, {
+        "here": {**draw(st.dictionaries(pairs, _iids, max_size=2)), **here},
+        "logged": logged,
+        "earlier": draw(st.fixed_dictionaries(
+            {i: st.tuples(_days, st.booleans()) for i in range(1, 9)})),
+        "created": draw(st.sets(st.integers(1, 8))),
+        "deleted": deleted | draw(st.sets(pairs, max_size=1)),
+        "threads": draw(st.dictionaries(st.sampled_from(_MAIL_KEYS), st.lists(
+            st.tuples(st.sampled_from(_MAIL_KEYS), _pids, _iids), max_size=3),
+            max_size=2))}
+
+
+def _plans_both_ways(case, add_new):
+    """The plan with the direct path on, and with it off."""
+    found, state = case
+
+    def planned():
+        return reconcile.plan_sightings(Sightings(list(found)), INDEX, today=TODAY,
+                                        add_new=add_new, **state)
+
+    direct = planned()
+    reconcile._DIRECT = False
+    try:
+        general = planned()
+    finally:
+        reconcile._DIRECT = True
+    return direct, general
+
+
+@settings(max_examples=60, deadline=None)
+@given(_imports(), st.booleans())
+def test_events_planned_directly_give_what_the_general_path_gives(case, add_new):
+    direct, general = _plans_both_ways(case, add_new)
+    assert direct == general
+    assert repr(direct) == repr(general)  # the skip reasons in the same order too
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(_imports(), st.booleans())
+def test_events_planned_directly_give_what_the_general_path_gives_deep(case, add_new):
+    direct, general = _plans_both_ways(case, add_new)
+    assert direct == general
+    assert repr(direct) == repr(general)
+
+
+def test_a_first_import_plans_its_events_directly_at_under_half_the_general_work():
+    """A regression of a 5,000-event calendar's 29,000 occurrences costing a second to
+    plan: an occurrence nothing here touches goes straight to its create (counted calls,
+    not time; benchmarks/ics.py times the import)."""
+    from test_import_calendar import calls
+
+    found = Sightings([event(f"ics:e{n}/2025-03-{1 + n % 13:02d}T09:00:00Z",
+                             when=date(2025, 3, 1 + n % 13),
+                             others=("ana@example.com", "bo@example.com", "zed@x.example"),
+                             reached_out="ana@example.com" if n % 2 else None)
+                       for n in range(200)])
+
+    def planned():
+        return reconcile.plan_sightings(found, INDEX, {}, {(ANA, date(2025, 3, 2)): (9, None)},
+                                        today=TODAY)
+
+    direct = calls(planned)
+    reconcile._DIRECT = False
+    try:
+        general = calls(planned)
+        slow = planned()
+    finally:
+        reconcile._DIRECT = True
+    assert planned() == slow
+    assert [m.action for m in slow.meetings].count("merge") == 16  # the 2nd: logged
+    assert direct * 2 < general
+
+
+def test_planning_pauses_the_cycle_collector_and_leaves_it_as_it_was_found():
+    import gc
+
+    seen = []
+    found = Sightings([event()])
+    real = reconcile._plan_sightings
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    reconcile._plan_sightings = spy
+    try:
+        assert gc.isenabled()
+        assert plan(event()).meetings
+        assert (seen, gc.isenabled()) == ([False], True)
+        with pytest.raises(AttributeError):  # an error on the way still restores it
+            reconcile.plan_sightings(object(), INDEX, {}, {}, today=TODAY)
+        assert gc.isenabled()
+        gc.disable()  # a caller that paused it itself keeps it paused
+        try:
+            reconcile.plan_sightings(found, INDEX, {}, {}, today=TODAY)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        reconcile._plan_sightings = real
+
+
+def test_an_occurrence_you_deleted_stays_deleted_on_a_store_where_nothing_else_is_imported():
+    # deleted with Bo, now seen with Ana only, and nothing imported: still yours to keep out
+    found = event(others=("ana@example.com",))
+    p = reconcile.plan_sightings(Sightings([found]), INDEX, {}, {}, today=TODAY,
+                                 deleted={(found.key, BO)})
+    assert (p.meetings, p.skipped) == ([], {reconcile.DELETED_BY_YOU: 1})
+
+
+def test_a_reimported_occurrence_you_deleted_with_someone_is_deleted_not_already_imported():
+    found = event(others=("ana@example.com",))
+    p = reconcile.plan_sightings(Sightings([found]), INDEX, {(found.key, ANA): 7}, {},
+                                 today=TODAY, earlier={7: (DAY, False)}, created={7},
+                                 deleted={(found.key, BO)})
+    assert (p.meetings, p.skipped) == ([], {reconcile.DELETED_BY_YOU: 1})
