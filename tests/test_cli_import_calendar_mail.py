@@ -871,3 +871,42 @@ def test_regression_an_archive_was_called_a_binary_file(ties, known, tmp_path, n
     result = ties("import", str(path), *given)
     assert result.exit_code == 1
     assert result.stderr == f"ties: {path} {said} Nothing was imported.\n"
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_calendar_import_pauses_the_cycle_collector_while_it_reads_plans_and_writes(
+        ties, calendar, known, monkeypatch, fails):
+    """The cycle collector is paused for the reader, the plan and the writes (they make
+    tens of thousands of objects in no cycle, and each collection walked them all for
+    nothing: docs/performance.md), and is on again afterwards, after a failure too."""
+    import gc
+
+    from ties.core import reconcile
+    from ties.formats.importers import calendar as reader
+    from ties.storage import store
+
+    seen = []
+
+    def spy(module, name):
+        real = getattr(module, name)
+
+        def watched(*args, **kwargs):
+            seen.append((name, gc.isenabled()))
+            return real(*args, **kwargs)
+        monkeypatch.setattr(module, name, watched)
+
+    spy(reader, "read")
+    spy(reconcile, "plan_sightings")
+    spy(store, "refresh_stats")
+    if fails:
+        def broken(*args, **kwargs):
+            seen.append(("refresh_stats", gc.isenabled()))
+            raise OSError("disk gone")
+        monkeypatch.setattr(store, "refresh_stats", broken)
+    assert gc.isenabled()
+    result = ties("import", calendar)
+    assert result.exit_code == (70 if fails else 0), result.stderr
+    assert seen == [("read", False), ("plan_sightings", False), ("refresh_stats", False)]
+    assert gc.isenabled()
+    assert (history(ties, "Ana Lima") == []) is fails  # the failed import left nothing
+

@@ -559,35 +559,6 @@ def test_a_first_import_plans_its_events_directly_at_under_half_the_general_work
     assert direct * 2 < general
 
 
-def test_planning_pauses_the_cycle_collector_and_leaves_it_as_it_was_found():
-    import gc
-
-    seen = []
-    found = Sightings([event()])
-    real = reconcile._plan_sightings
-
-    def spy(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    reconcile._plan_sightings = spy
-    try:
-        assert gc.isenabled()
-        assert plan(event()).meetings
-        assert (seen, gc.isenabled()) == ([False], True)
-        with pytest.raises(AttributeError):  # an error on the way still restores it
-            reconcile.plan_sightings(object(), INDEX, {}, {}, today=TODAY)
-        assert gc.isenabled()
-        gc.disable()  # a caller that paused it itself keeps it paused
-        try:
-            reconcile.plan_sightings(found, INDEX, {}, {}, today=TODAY)
-            assert not gc.isenabled()
-        finally:
-            gc.enable()
-    finally:
-        reconcile._plan_sightings = real
-
-
 def test_an_occurrence_you_deleted_stays_deleted_on_a_store_where_nothing_else_is_imported():
     # deleted with Bo, now seen with Ana only, and nothing imported: still yours to keep out
     found = event(others=("ana@example.com",))

@@ -27,7 +27,6 @@ id (`plan_kept`).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -799,32 +798,6 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                    threads: dict[str, list[tuple[str, int, int]]] | None = None,
                    deleted: set[tuple[str, int]] | frozenset = frozenset()
                    ) -> SightingPlan:
-    """`_plan_sightings` (below), with Python's cycle collector paused while it runs.
-
-    A plan is about ten objects per interaction (29,000 interactions for a 5,000-event
-    calendar), all kept, and none of them in a reference cycle: the collector, which
-    walks every object of the process (the calendar just read among them) each time
-    enough have been made, would find nothing to free. Paused, it runs once afterwards.
-    It is left as it was found: enabled or not, on any error."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return _plan_sightings(sightings, index, here, logged, today=today, add_new=add_new,
-                               earlier=earlier, created=created, threads=threads,
-                               deleted=deleted)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int], int],
-                    logged: dict[tuple[int, object], tuple[int, str | None]], *, today,
-                    add_new: bool = False,
-                    earlier: dict[int, tuple[object, bool]] | None = None,
-                    created: set[int] | frozenset[int] = frozenset(),
-                    threads: dict[str, list[tuple[str, int, int]]] | None = None,
-                    deleted: set[tuple[str, int]] | frozenset = frozenset()
-                    ) -> SightingPlan:
     """What importing `sightings` (records.Sightings) does.
 
     `index` maps every address of everyone here (lower-cased) to their id; `here` the
