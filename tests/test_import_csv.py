@@ -761,7 +761,8 @@ def test_regression_a_linkedin_row_missing_a_cell_was_read_shifted_its_date_a_po
                             "Bo,Chen,https://www.linkedin.com/in/bo,,Initech,11 Oct 2023")
     assert names_of(parsed) == ["Ana Lima"]
     assert parsed.skipped == [(
-        "row 3", "6 cells where the header has 7: with a cell missing, ties can't tell which "
+        "row 3 (Bo Chen)", "6 cells where the header has 7: with a cell missing, ties can't "
+        "tell which "
         "column is which; fix the row (or export it again from LinkedIn) and import the file "
         "again")]
 
@@ -769,7 +770,7 @@ def test_regression_a_linkedin_row_missing_a_cell_was_read_shifted_its_date_a_po
 def test_a_linkedin_row_with_a_cell_too_many_is_skipped_not_read_shifted():
     parsed = _linkedin_rows("Bo,Chen,https://www.linkedin.com/in/bo,,Foo, Inc,CTO,11 Oct 2023")
     assert parsed.records == []
-    assert parsed.skipped[0][0] == "row 2"
+    assert parsed.skipped[0][0] == "row 2 (Bo Chen)"
     assert parsed.skipped[0][1].startswith("8 cells where the header has 7: with a cell too "
                                            "many")
 
@@ -797,3 +798,54 @@ def test_a_linkedin_header_with_empty_cells_after_it_counts_only_its_named_colum
     parsed = read(text.encode(), "c.csv")
     assert [(r.name, r.fields) for r in parsed.records] == [
         ("Ana Lima", {"company": "Globex", "connected_on": date(2024, 11, 12)})]
+
+
+@pytest.mark.parametrize(("header", "row"), [
+    # Excel's "shift left" keeps the row's width: its Connected On empty, a date before it
+    ("First Name;Last Name;URL;Email Address;Company;Position;Connected On",
+     "Ana;Lima;https://www.linkedin.com/in/ana;;VP;16/09/2021;"),
+    # a header with empty columns after it, and a row with a cell missing before them
+    ("First Name,Last Name,URL,Email Address,Company,Position,Connected On,,",
+     "Ana,Lima,https://www.linkedin.com/in/ana,,VP,12 Mar 2024,,"),
+    # a cell missing, and a comma at the end: the company was read as the email
+    ("First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+     "Ana,Lima,https://www.linkedin.com/in/ana,Initech,VP,12 Mar 2024,"),
+])
+def test_regression_a_linkedin_row_shifted_left_in_excel_kept_its_width_and_was_read_shifted(
+        header, row):
+    other = "Bo;Chen;;;Acme;Eng;16/09/2021" if ";" in header else "Bo,Chen,,,Acme,Eng,16 Sep 2021"
+    parsed = read(f"{header}\r\n{row}\r\n{other}\r\n".encode(), "c.csv")
+    assert names_of(parsed) == ["Bo Chen"]
+    assert parsed.skipped == [("row 2 (Ana Lima)",
+                               "6 cells where the header has 7: with a cell missing, ties "
+                               "can't tell which column is which; fix the row (or export it "
+                               "again from LinkedIn) and import the file again")]
+
+
+@pytest.mark.parametrize("last", ["", "  "])
+def test_a_linkedin_row_whose_connected_on_is_empty_after_a_position_that_is_no_date_is_read(
+        last):
+    parsed = _linkedin_rows(f"Ana,Lima,https://www.linkedin.com/in/ana,,Globex,VP,{last}")
+    assert [(r.name, r.fields) for r in parsed.records] == [
+        ("Ana Lima", {"linkedin": "https://www.linkedin.com/in/ana", "company": "Globex",
+                      "role": "VP"})]
+
+
+def test_a_linkedin_row_missing_five_cells_says_how_many():
+    parsed = _linkedin_rows("Gil,Ho")
+    assert parsed.skipped == [("row 2 (Gil Ho)",
+                               "2 cells where the header has 7: with 5 cells missing, ties "
+                               "can't tell which column is which; fix the row (or export it "
+                               "again from LinkedIn) and import the file again")]
+
+
+def test_regression_an_unclosed_quote_in_a_linkedin_row_swallowed_every_later_row_unsaid():
+    data = (LINKEDIN_HEADER + 'Ana,Lima,https://www.linkedin.com/in/ana,,"Initech,VP,12 Mar '
+            "2024\r\nBo,Chen,https://www.linkedin.com/in/bo,,Acme,Eng,01 Feb 2023\r\n").encode()
+    with pytest.raises(BadFile) as refused:
+        read(data, "c.csv")
+    assert refused.value.message == (
+        'c.csv: row 2 opens a quote (") that is not closed, so the lines after it were read '
+        "into one cell. Close the quote, or export the file again from LinkedIn, and import "
+        "it again. Nothing was imported.")
+

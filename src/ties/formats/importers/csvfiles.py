@@ -298,15 +298,24 @@ def _linkedin(rows: list[list[str]], source: str, today) -> Parsed:
     read_date = _Dates(today, [c.get("connected on", "") for _, c in table],
                        us_style=False)
     width = _width(rows[header])
+    dated_last = _key(rows[header][width - 1]) == "connected on" if width else False
     for number, cells in table:
         name = " ".join(p.strip() for p in (cells.get("first name", ""),
                                             cells.get("last name", "")) if p.strip())
         row = rows[number - 1]
-        if len(row) < width or _width(row) > width:
+        if any("\n" in cell or "\r" in cell for cell in row):
+            # no LinkedIn cell holds a line break: a quote opened and never closed took
+            # the lines after it into this cell, so those rows would be lost unsaid
+            raise BadFile(f"{source}: row {number} opens a quote (\") that is not closed, "
+                          "so the lines after it were read into one cell. Close the quote, "
+                          "or export the file again from LinkedIn, and import it again. "
+                          "Nothing was imported.")
+        cells_in_row = _cells_written(row, width, dated_last, today)
+        if cells_in_row != width:
             # LinkedIn writes every cell of every row: one missing (or one too many, a
             # comma typed into a cell) shifts the rest, and a date would become a position
-            cells_in_row = len(row) if len(row) < width else _width(row)
-            parsed.skipped.append((f"row {number}", _misshapen(cells_in_row, width)))
+            parsed.skipped.append((f"row {number}" + (f" ({name})" if name else ""),
+                                   _misshapen(cells_in_row, width)))
             continue
         count = len(parsed.records)
         build(parsed, name, f"row {number}", {
@@ -333,11 +342,31 @@ def _width(row: list[str]) -> int:
     return width
 
 
+def _cells_written(row: list[str], width: int, dated_last: bool, today) -> int:
+    """How many cells a LinkedIn row holds against its header's `width`: its length when
+    shorter (a cell deleted in a text editor), its cells up to the last one written when
+    longer (a comma typed into a cell; empty cells after the last column are none), and
+    one fewer than the header when its Connected On (the last column, `dated_last`) is
+    empty but the cell before it is a date: a cell deleted in Excel with "shift left",
+    which keeps the row's width."""
+    if len(row) < width:
+        return len(row)
+    written = _width(row)
+    if written > width:
+        return written
+    if dated_last and written == width - 1 and written \
+            and dates.file_date(row[written - 1].strip(), today) is not None:
+        return written
+    return width
+
+
 def _misshapen(cells: int, header: int) -> str:
-    what = "missing" if cells < header else "too many"
-    return (f"{cells} cells where the header has {header}: with a cell {what}, ties can't "
-            "tell which column is which; fix the row (or export it again from LinkedIn) "
-            "and import the file again")
+    n = abs(header - cells)
+    what = ("a cell" if n == 1 else f"{n} cells") + (" missing" if cells < header else
+                                                      " too many")
+    return (f"{cells} cells where the header has {header}: with {what}, ties can't tell "
+            "which column is which; fix the row (or export it again from LinkedIn) and "
+            "import the file again")
 
 
 def _linkedin_email(value: str | None) -> str | None:
