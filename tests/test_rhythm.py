@@ -278,7 +278,7 @@ def test_regression_it_s_been_3_months_was_said_beside_every_3_months():
     assert f.interval == 63
     assert scoring.score(f, TODAY).reasons == [
         "you usually talk every 3 months; counting the social cadence (every month) in, "
-        "due every 2 months; it's been 3 months"]
+        "due every 63 days; it's been 80 days"]
     # rounding: a usual 84 days and 85 days of silence are both "3 months" (and 12 weeks)
     g = facts(85, typical=84, gaps=12, cadence=60)
     assert g.interval == 79
@@ -292,30 +292,35 @@ def test_regression_the_blended_interval_was_called_the_social_cadence():
     assert f.interval == 60
     assert scoring.score(f, TODAY).reasons == [
         "you usually talk every 3 months; counting the social cadence (every month) in, "
-        "due every 9 weeks; it's been 3 months"]
+        "due every 60 days; it's been 80 days"]
     # the cadence said is the one that applies: the type's own, here six weeks
     g = replace(facts(80, typical=90, gaps=3, cadence=42), type="strategic")
     assert g.interval == 66
     assert scoring.score(g, TODAY).reasons[0].startswith(
         "you usually talk every 3 months; counting the strategic cadence (every 6 weeks) in, "
-        "due every ")
+        "due every 66 days; it's been 80 days")
 
 
-@pytest.mark.parametrize(("cadence", "interval", "due", "said"), [
-    (60, 75, "2 months", True),  # the blend rounds to the cadence's own words
-    (60, 60, "2 months", False),  # it is the cadence: nothing to tell apart
-    (60, 90, "3 months", False),
-    (42, 44, "6 weeks", True),
-    (30, 28, "4 weeks", False),  # 'every month' and '4 weeks' read apart already
+@pytest.mark.parametrize(("typical", "gaps", "cadence", "kind", "words"), [
+    # 75 days would round to the tactical cadence's "2 months"
+    (90, 3, 60, "tactical", "usually talk every 3 months; counting the tactical cadence "
+                            "(every 2 months) in, due every 75 days"),
+    # 77 days would round to the usual gap's "3 months" (show) or "11 weeks" (next)
+    (92, 4, 60, "tactical", "usually talk every 3 months; counting the tactical cadence "
+                            "(every 2 months) in, due every 78 days"),
+    (45, 3, 42, "strategic", "usually talk every 6 weeks; counting the strategic cadence "
+                             "(every 6 weeks) in, due every 44 days"),
 ])
-def test_a_blend_said_in_the_cadence_s_own_words_is_told_apart(cadence, interval, due, said):
-    assert scoring.said_as_cadence(cadence, interval, due) is said
+def test_regression_the_blend_read_as_the_cadence_or_the_usual_gap_it_is_said_in_days(
+        typical, gaps, cadence, kind, words):
+    interval = rhythm.expected_interval(cadence, typical, gaps)
+    assert scoring.blend_words(kind, cadence, typical, interval) == "you " + words
 
 
 def test_blend_words_name_the_cadence_even_without_a_type():
-    assert scoring.blend_words(None, 60, 120, "3 months") == (
+    assert scoring.blend_words(None, 60, 120, 90) == (
         "you usually talk every 4 months; counting the cadence (every 2 months) in, due "
-        "every 3 months")
+        "every 90 days")
 
 
 @pytest.mark.parametrize(("silent", "reason"), [

@@ -126,7 +126,7 @@ def test_show_says_the_usual_gap_and_the_interval_it_gives(ties):
     history(ties, "Ana Lima", 105, 91, 77, 63, 49, 35, 21)
     shown = ties("show", "Ana Lima")
     assert ("every 1m (the type's default); you usually talk every 2 weeks; counting the "
-            "social cadence (every month) in, due every 3 weeks") in " ".join(
+            "social cadence (every month) in, due every 19 days") in " ".join(
                 shown.stdout.split())
     data = json.loads(ties("show", "Ana Lima", "--json").stdout)
     assert (data["every_effective_days"], data["usual_gap_days"],
@@ -142,8 +142,8 @@ def test_regression_show_and_next_called_the_blended_interval_the_social_cadence
     # next said "but with the social cadence every 9 weeks", show "so due every 60 days"
     history(ties, "Ida Moe", 350, 260, 170, 80)
     words = ("you usually talk every 3 months; counting the social cadence (every month) "
-             "in, due every 9 weeks")
-    assert next_items(ties)[0]["reasons"] == [words + "; it's been 3 months"]
+             "in, due every 60 days")
+    assert next_items(ties)[0]["reasons"] == [words + "; it's been 80 days"]
     assert words in " ".join(ties("show", "Ida Moe").stdout.split())
     assert "social cadence every" not in ties("show", "Ida Moe").stdout
 
@@ -151,7 +151,7 @@ def test_regression_show_and_next_called_the_blended_interval_the_social_cadence
 def test_regression_the_tactical_blend_said_every_2_months_due_every_2_months(ties):
     # seen every 90 days (3 gaps), tactical (every 2 months): due every 75 days, which
     # rounds to 2 months as the cadence does; "counting the tactical cadence (every 2
-    # months) in, due every 2 months" said nothing. The blend is said in days instead.
+    # months) in, due every 2 months" said nothing. The blend is said in days (always).
     history(ties, "Ida Moe", 350, 260, 170, 80, kind="tactical")
     words = ("you usually talk every 3 months; counting the tactical cadence (every 2 "
              "months) in, due every 75 days")

@@ -271,11 +271,8 @@ def _fact(f: personfields.PersonField, person: dict, cadence_days: int) -> Any:
         typical, gaps = person.get("rhythm_days"), person.get("rhythm_gaps") or 0
         if rhythm.learned(typical, gaps, fixed=bool(value)):
             due = rhythm.expected_interval(cadence_days, typical, gaps)
-            words = rhythm.every(due)
-            if scoring.said_as_cadence(cadence_days, due, words):
-                words = f"{due} days"
             every += "; " + scoring.blend_words(person.get("type"), cadence_days,
-                                                typical or 0, words)
+                                                typical or 0, due)
         return every
     return value.isoformat() if hasattr(value, "isoformat") else value
 

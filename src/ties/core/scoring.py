@@ -438,36 +438,29 @@ def _silence(f: Facts, days: int) -> str:
     rhythm said is their usual gap when its order with the silence is the decision's;
     where the type's cadence pulls the expected interval below their usual gap, and the
     silence lies between the two, it is the expected interval, said as such
-    (`blend_words`)."""
+    (`blend_words`, in days, and the silence in days beside it)."""
     interval = f.interval
     if f.learned:
         typical = f.rhythm or 0
         if (days > typical) - (days < typical) == (days > interval) - (days < interval):
             usual, silent = rhythm.lengths(typical, days)
             return f"you usually talk every {usual}; it's been {silent}"
-        expected, silent = rhythm.lengths(interval, days)
-        if said_as_cadence(f.cadence, interval, expected):  # both in days, which differ
-            expected, silent = f"{interval} days", f"{days} day{'' if days == 1 else 's'}"
-        return f"{blend_words(f.type, f.cadence, typical, expected)}; it's been {silent}"
+        return (f"{blend_words(f.type, f.cadence, typical, interval)}; it's been "
+                f"{days} day{'' if days == 1 else 's'}")
     return f"it's been {_since_in_unit(f.cadence, days)} ({_basis(f)})"
 
 
-def blend_words(kind: str | None, cadence: int, typical: int, due: str) -> str:
+def blend_words(kind: str | None, cadence: int, typical: int, interval: int) -> str:
     """A learned rhythm and the interval it is blended into, the one way `ties next`
     (where the cadence pulls the interval below the usual gap) and `ties show` say it:
     'you usually talk every 3 months; counting the social cadence (every month) in, due
-    every 9 weeks'. `due` is the expected interval in words (after 'every'). The cadence
-    is named for what it is, the type's target, never the blend."""
+    every 60 days'. The cadence is named for what it is, the type's target, never the
+    blend; the blend, a computed number of days, is said in days, so that it never reads
+    as the cadence's or the usual gap's own words ('every 2 months ... due every 2
+    months' for 75 days) and both commands say it alike."""
     cadence_said = f"the {kind} cadence" if kind else "the cadence"
     return (f"you usually talk every {rhythm.every(typical)}; counting {cadence_said} "
-            f"(every {_cadence_words(cadence)}) in, due every {due}")
-
-
-def said_as_cadence(cadence: int, interval: int, due: str) -> bool:
-    """Whether `due`, the words for an expected interval blended from a cadence, says
-    the cadence's own words though the days differ ('counting the tactical cadence (every
-    2 months) in, due every 2 months' for 76 days): the blend is then said in days."""
-    return interval != cadence and due == _cadence_words(cadence)
+            f"(every {_cadence_words(cadence)}) in, due every {interval} days")
 
 
 def _since_in_unit(cadence: int, days: int) -> str:
