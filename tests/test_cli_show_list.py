@@ -117,6 +117,15 @@ def test_list_empty_store_says_how_to_start(ties):
     assert "No one in ties yet." in result.stderr
 
 
+@pytest.mark.parametrize(("search", "found"), [
+    ("jean luc", True), ("Jean-Luc", True), ("luc pic", True), ("jeanluc", False)])
+def test_regression_list_search_jean_luc_did_not_find_jean_luc(ties, search, found):
+    assert ties("add", "Jean-Luc Picard", "--no-log").exit_code == 0
+    result = ties("list", "--search", search, "--json")
+    assert result.exit_code == 0
+    assert ([p["name"] for p in json.loads(result.stdout)] == ["Jean-Luc Picard"]) is found
+
+
 def test_list_no_match_says_so(ties, network):
     result = ties("list", "--search", "zzz")
     assert result.exit_code == 0

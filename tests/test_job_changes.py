@@ -513,6 +513,41 @@ def test_regression_undo_put_back_half_a_job_she_never_had(ties, tmp_path, db_pa
     assert "changed jobs" not in again.stderr and listed(ties)[0] == now
 
 
+def test_regression_undo_put_back_a_job_you_changed_and_changed_back_leaving_a_history_against_it(
+        ties, tmp_path):
+    """Bug: re-import (Ana to Globex), `edit --company Hooli --moved`, `edit --company
+    Globex --moved`, undo: her job matched what the import set, so undo put Initech back
+    and dropped the import's move, leaving a history of Globex -> Hooli -> Globex beside
+    a profile at Initech. Moves you recorded since make the job yours: it stays, with
+    its whole history."""
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"),
+                                BO.format("Acme", "Dev"))).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"),
+                                BO.format("Umbrella", "Lead"))).exit_code == 0
+    for company in ("Hooli", "Globex"):
+        assert ties("edit", "Ana Lima", "--company", company, "--moved").exit_code == 0
+    undone = ties("import", "--undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert undone.stderr.endswith("; put back the earlier job of 1 person; kept the job of "
+                                  "Ana Lima as it is (you changed it since the import).\n")
+    assert listed(ties) == [("Ana Lima", "Globex", "CTO"), ("Bo Chen", "Acme", "Dev")]
+    jobs = json.loads(ties("show", "Ana Lima", "--json").stdout)["jobs"]
+    assert [(j["company_before"], j["company"]) for j in jobs] == [
+        ("Initech", "Globex"), ("Globex", "Hooli"), ("Hooli", "Globex")]
+
+
+def test_undo_names_every_person_whose_job_it_kept_in_words(ties, tmp_path):
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"),
+                                BO.format("Acme", "Dev"))).exit_code == 0
+    assert ties("import", write(tmp_path, "b.csv", ANA.format("Globex", "CTO"),
+                                BO.format("Umbrella", "Lead"))).exit_code == 0
+    for name in ("Ana Lima", "Bo Chen"):
+        assert ties("edit", name, "--role", "Boss").exit_code == 0
+    undone = ties("import", "--undo")
+    assert undone.stderr.endswith("; kept the jobs of Ana Lima and Bo Chen as they are (you "
+                                  "changed them since the import).\n"), undone.stderr
+
+
 @pytest.mark.parametrize("imported", [{"ics": {"company": "Globex"}}, {"ties": {}},
                                       {"linkedin": {"salary": "1"}}, ["linkedin"]])
 def test_a_ties_json_file_with_an_imported_value_no_import_brings_is_refused(

@@ -45,6 +45,11 @@ def test_regression_jean_luc_did_not_find_jean_luc_a_hyphen_parts_words_as_a_spa
     assert match(typed, HYPHENED).found.id == found
 
 
+@pytest.mark.parametrize("name", ["Li\u2014Wong", "Li\u2212Wong", "Li\u2013Wong"])
+def test_an_em_dash_or_a_minus_sign_parts_a_name_s_words_too(name):
+    assert match("wong", [Candidate(1, name, fold(name)), *PEOPLE]).found.id == 1
+
+
 def test_a_hyphen_alone_finds_no_one_and_jean_still_fits_two():
     assert match("-", HYPHENED).found is None and match("-", HYPHENED).ambiguous == ()
     assert [c.id for c in match("jean", HYPHENED).ambiguous] == [2, 1]  # by key

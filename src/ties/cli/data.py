@@ -368,11 +368,15 @@ def _undone(done) -> str:
 
 
 def _jobs_kept(names: list[str]) -> str:
-    """'; kept the job of Ana Lima as it is (you changed it since the import)'."""
+    """'; kept the job of Ana Lima as it is (you changed it since the import)'; for more,
+    'the jobs of Ana Lima and Cy Diaz as they are (you changed them ...)'."""
     if not names:
         return ""
-    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-    return f"; kept the job of {shown} as it is (you changed it since the import)"
+    if len(names) == 1:
+        return f"; kept the job of {names[0]} as it is (you changed it since the import)"
+    shown = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) <= 10 else \
+        ", ".join(names[:10]) + f" and {len(names) - 10} more"
+    return f"; kept the jobs of {shown} as they are (you changed them since the import)"
 
 
 def _read_input(file: str) -> bytes:

@@ -151,10 +151,14 @@ def _prefix(key: str, name: str) -> bool:
     return name.startswith(key)
 
 
+# The dashes that part a name's words as a space does (`fold` makes the other hyphens -).
+_DASHES = str.maketrans({"-": " ", "\u2014": " ", "\u2212": " "})
+
+
 def _words(key: str) -> list[str]:
-    """A folded name's words, a hyphen parting them as a space does: people type
-    'jean luc' or 'luc' for Jean-Luc."""
-    return key.replace("-", " ").split()
+    """A folded name's words, a hyphen (or an em dash, a minus sign) parting them as a
+    space does: people type 'jean luc' or 'luc' for Jean-Luc, 'wong' for Li—Wong."""
+    return key.translate(_DASHES).split()
 
 
 def _word_prefix(key: str, name: str) -> bool:

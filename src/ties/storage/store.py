@@ -1276,12 +1276,18 @@ def _jobs_back(session: Session, batch) -> tuple[set[tuple[int, str]], list[str]
         "SELECT j.id, j.person_id, j.company_before, j.role_before, j.company, j.role, "
         "p.company, p.role, p.name FROM job_change j JOIN person p ON p.id = j.person_id "
         "WHERE j.batch_id = ? ORDER BY j.id", (batch.id,)).fetchall()
+    later = {pid: last for pid, last in raw(session).execute(
+        "SELECT person_id, max(id) FROM job_change WHERE person_id IN (SELECT person_id "
+        "FROM job_change WHERE batch_id = ?) GROUP BY person_id", (batch.id,))}
     for jid, pid, *values, name in changes:
         before = dict(zip(reconcile.JOB_FIELDS, values[0:2], strict=True))
         after = dict(zip(reconcile.JOB_FIELDS, values[2:4], strict=True))
         now = dict(zip(reconcile.JOB_FIELDS, values[4:6], strict=True))
         back = {}
-        yours = any((now[key] or None) != (after[key] or None) for key in reconcile.JOB_FIELDS)
+        # yours: changed since, or changed and changed back (a move you recorded since,
+        # `edit --moved`, is in the history after the import's: their job is yours)
+        yours = any((now[key] or None) != (after[key] or None)
+                    for key in reconcile.JOB_FIELDS) or later[pid] > jid
         if yours:
             kept.append(name)
             stays.append(jid)
