@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import rows
+from conftest import execute, rows
 from ties.core import reconcile, scoring
 from ties.core.identity import Index
 from ties.formats.importers import Record
@@ -917,3 +917,21 @@ def test_a_job_change_holds_only_for_the_job_they_have_now(company, role, holds)
     assert scoring.Job(TODAY, "Hooli", "PM", None, "").holds(None, None)
     assert scoring.Job(TODAY, "Hooli", "PM", "", None).holds("", "")
     assert not scoring.Job(TODAY, "Hooli", "PM", "Émile", None).holds("émile", None)  # as SQL
+
+
+@pytest.mark.parametrize(("kept", "theirs", "expected"), [
+    (None, "01 Feb 2024", "2024-02-01"),  # the kept one has none: theirs is taken
+    ("2023-05-06", "01 Feb 2024", "2023-05-06"),  # both: the kept one's stays
+])
+def test_regression_merge_lost_the_connected_on_of_the_person_merged_away(
+        ties, tmp_path, db_path, kept, theirs, expected):
+    """Bug: `ties merge Annie 'Ana Lima' --yes` left Annie's empty connected-on date empty,
+    and Ana's (from LinkedIn) went with her: it is not on the profile, so the merge never
+    saw it. Merged like any field: an empty one takes the other's."""
+    assert ties("import", write(tmp_path, "a.csv", ANA.format("Initech", "VP"))).exit_code == 0
+    assert ties("add", "Annie", "--no-log").exit_code == 0
+    if kept:
+        execute(db_path, "UPDATE person SET connected_on = ? WHERE name = 'Annie'", (kept,))
+    merged = ties("merge", "Annie", "Ana Lima", "--yes")
+    assert merged.exit_code == 0, merged.stderr
+    assert rows(db_path, "SELECT name, connected_on FROM person") == [("Annie", expected)]

@@ -142,7 +142,7 @@ def merge(keep: o.Name, other: o.Name, yes: o.Yes = False) -> None:
             raise BadValue(f"{keep!r} and {other!r} are the same person (@{a.id}); name two "
                            "different people.")
         pa, pb = queries.profile(conn, a.id), queries.profile(conn, b.id)
-        learned = queries.talking_points(conn, [a.id, b.id])
+        learned = queries.merge_facts(conn, [a.id, b.id])
     plan = merging.plan({**pa, **learned[a.id]}, {**pb, **learned[b.id]})
     from ties.core.text import safe
 

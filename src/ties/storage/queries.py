@@ -1225,6 +1225,20 @@ def talking_points(conn: Connection, person_ids: list[int]) -> dict[int, dict]:
     return rows
 
 
+def merge_facts(conn: Connection, person_ids: list[int]) -> dict[int, dict]:
+    """What a merge weighs of each person beyond their profile: their talking points and
+    when each was learned (`talking_points`), and the merged fields a profile leaves out
+    (`personfields`: connected_on), each read through the one rule for its column."""
+    out = talking_points(conn, person_ids)
+    columns = [c for c in personfields.merged_fields() if c not in personfields.profile_fields()]
+    if columns:
+        for chunk in chunks(person_ids):
+            for row in _all(conn, f"SELECT id, {', '.join(columns)} FROM person WHERE id IN "
+                                  f"({marks(chunk)})", chunk):
+                out.setdefault(row.pop("id"), {}).update(row)
+    return out
+
+
 # ties report -------------------------------------------------------------------------
 
 def _tie(Tie, r):  # noqa: N803 (the class, imported lazily by the callers)

@@ -1543,7 +1543,7 @@ def merge_people(session: Session, keep_id: int, other_id: int) -> object:
         raise AlreadyExists("That is the same person twice; name two different people.")
     conn = raw(session)
     keep, other = queries.profile(conn, keep_id), queries.profile(conn, other_id)
-    learned = queries.talking_points(conn, [keep_id, other_id])
+    learned = queries.merge_facts(conn, [keep_id, other_id])
     merge = merging.plan({**keep, **learned[keep_id]}, {**other, **learned[other_id]})
     person = session.get(Person, keep_id)
     other_person = session.get(Person, other_id)
