@@ -1425,3 +1425,41 @@ def test_an_all_day_event_ending_before_it_starts_is_on_its_start_day():
     out = sightings(ics(event("d", "DTSTART;VALUE=DATE:20250310", "DTEND;VALUE=DATE:20250301")))
     assert [(s.when, s.key) for s in out.found] == [(date(2025, 3, 10), "ics:d/2025-03-10")]
 
+
+
+# Found by the new-user review of the speed work (both before and after it) ----------------
+
+def test_regression_a_thisandfuture_override_lost_every_later_occurrence_as_in_the_file_twice():
+    """A weekly series of 10 with a RANGE=THISANDFUTURE override on its 6th moving it to
+    14:00: the expansion gives the 6th to 10th the override's RECURRENCE-ID, so all five
+    had one key and four were skipped "in the file twice". Each keeps its original start:
+    the key it would have had unmoved, and the day the calendar shows."""
+    found = sightings(ics(
+        BERLIN_TZ,
+        event("tf", "DTSTART;TZID=Europe/Berlin:20250101T120000", "RRULE:FREQ=WEEKLY;COUNT=10"),
+        event("tf", "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20250205T120000",
+              "DTSTART;TZID=Europe/Berlin:20250205T140000").replace(
+                  "SUMMARY:Coffee", "SUMMARY:Later")))
+    assert found.skipped == {}
+    assert [(s.when, s.note, s.key) for s in found.found] == [
+        (date(2025, 1, 1) + timedelta(weeks=n), "Coffee" if n < 5 else "Later",
+         f"ics:tf/2025-{(date(2025, 1, 1) + timedelta(weeks=n)).strftime('%m-%d')}T11:00:00Z")
+        for n in range(10)]
+
+
+def test_regression_a_fold_inside_a_character_read_the_whole_calendar_as_windows_1252():
+    """An export folded at 75 octets inside the two bytes of 'é': the file was not UTF-8
+    until its folds were joined, so it was read as Windows-1252, every accent garbled
+    ('JosÃ©', 'â˜•'). Folds are joined before decoding where that makes it UTF-8."""
+    title = "SUMMARY:Kaffee mit José über Über-Projekt ☕".encode()
+    cut = title.index("é".encode()) + 1  # between the two bytes of é
+    folded = title[:cut] + b"\r\n " + title[cut:]
+    data = ics(event("u1")).replace(b"SUMMARY:Coffee", folded)
+    (seen,) = sightings(data).found
+    assert seen.note == "Kaffee mit José über Über-Projekt ☕"
+
+
+def test_an_old_outlook_calendar_in_windows_1252_is_still_read_as_such():
+    data = ics(event("u1")).replace(b"SUMMARY:Coffee", "SUMMARY:Café".encode("cp1252"))
+    (seen,) = sightings(data).found
+    assert seen.note == "Café"

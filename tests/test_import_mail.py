@@ -357,6 +357,10 @@ def test_two_messages_of_one_time_start_their_thread_in_mailbox_order(tmp_path):
     ("=?x-unknown?q?Caf=C3=A9?=", "Café"),  # unknown charset: read as UTF-8
     ("=?utf-8?q?Caf=E9?=", "Café"),  # not UTF-8 after all: Windows-1252
     ("=?utf-8?b?!!!?=", "=?utf-8?b?!!!?="),  # undecodable: kept as written
+    # regression: its letters were read as base64 without the space ('nº$zvÚ±î¸')
+    ("=?utf-8?b?broken base64?=", "=?utf-8?b?broken base64?="),
+    ("=?utf-8?b?w6k.?=", "=?utf-8?b?w6k.?="),  # one letter no base64 has: as written
+    ("=?utf-8?b?w6k?=", "é"),  # no padding: read
     ("=?utf-8*en?q?Hi?=", "Hi"),  # RFC 2231 language
     ("Re: =?utf-8?q?Caf=C3=A9?=\n\t plans", "Re: Café plans"),  # folding undone
     ("AW: SV: Fwd:  termin", "AW: SV: Fwd: termin"),  # prefixes kept

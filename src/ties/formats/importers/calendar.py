@@ -156,9 +156,20 @@ def _text(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    # RFC 5545 folds at 75 octets, and a writer may fold inside a character ("Jos\xc3",
+    # then " \xa9"): joined first, such a file is UTF-8 (joining folds again later
+    # finds none of these).
+    try:
+        return _BYTE_FOLD.sub(b"", data).decode("utf-8")
+    except UnicodeDecodeError:
         # Old Outlook exports are Windows-1252; a summary in it reads right, and no
         # address or date depends on it.
         return data.decode("cp1252", errors="replace")
+
+
+# A fold, as bytes: a line break and the space or tab that starts the next line.
+_BYTE_FOLD = re.compile(rb"(?:\r\n|\r|\n)[ \t]")
 
 
 # What no rule here reads, dropped before icalendar parses the file: it parses about 40 µs
@@ -545,6 +556,8 @@ class _Reader:
         self.keys: set[str] = set()
         self.people: dict[int, tuple] = {}  # `_person`'s, by the id of the property
         self.budget = MAX_EXPANDED
+        # (UID, original start) of each RANGE=THISANDFUTURE override -> how far it moved
+        self.moves: dict[tuple[str, str], timedelta] = {}
 
     # -- the calendar -------------------------------------------------------------------
 
@@ -565,7 +578,17 @@ class _Reader:
             if not str(_get(event, "UID", "")).strip():
                 event["UID"] = _content_uid(event)
             _no_backward_end(event)
-            if _get(event, "RECURRENCE-ID") is None:
+            moved = _get(event, "RECURRENCE-ID")
+            if moved is not None and str(moved.params.get("RANGE", "")).upper() \
+                    == "THISANDFUTURE":
+                # this and every later occurrence moved as the override moved its own:
+                # each keeps its key by its original start, the override's move taken off
+                try:
+                    self.moves[(str(event["UID"]), _instant(moved.dt))] = \
+                        event["DTSTART"].dt - moved.dt
+                except TypeError:  # a date against a time: left keyed as the override
+                    pass
+            if moved is None:
                 if any(_never_matches(r, event["DTSTART"].dt)
                        for r in _listed(_get(event, "RRULE"))):
                     # dateutil would look for a 30 February until the year 9999: the
@@ -645,7 +668,7 @@ class _Reader:
                 else:  # an override: its own attendees, title, status
                     event = occurrence.as_component(False)
                     self.occurrence(self.about(event), occurrence.start,
-                                    event["RECURRENCE-ID"].dt)
+                                    self._original(event, occurrence.start))
         except (ValueError, TypeError, OverflowError, AttributeError, KeyError):
             self.out.skip(BAD_EVENT)
             return
@@ -653,6 +676,20 @@ class _Reader:
             start = core.get("DTSTART") if core is not None else None
             later = start is not None and not self._started(start.dt)
             self.out.skip(FUTURE if later else NOTHING_LEFT)
+
+    def _original(self, event, start):
+        """An overridden occurrence's original start: its RECURRENCE-ID; for the later
+        occurrences of a RANGE=THISANDFUTURE override, which the expansion gives that same
+        RECURRENCE-ID, their own start less the override's move (so each keeps a key of
+        its own, as it had before the move)."""
+        moved = event["RECURRENCE-ID"].dt
+        shift = self.moves.get((str(event["UID"]), _instant(moved)))
+        if shift is None:
+            return moved
+        try:
+            return start - shift
+        except TypeError:
+            return moved
 
     def spent(self) -> bool:
         """Count one occurrence against the file's budget; True (the rest skipped as

@@ -115,6 +115,7 @@ _BLANK = re.compile(rb"\n\r?\n")
 # An RFC 2047 encoded word, as loosely as Python's own email.header reads them.
 _WORD = re.compile(r"=\?([^?]*?)\?([qQbB])\?(.*?)\?=", re.S)
 _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ID = re.compile(r"<([^<>\s]+)>")
 _WANTED = {"from", "to", "cc", "bcc", "sender", "subject", "date", "message-id",
@@ -496,8 +497,9 @@ def _word_bytes(encoding: str, encoded: str) -> bytes | None:
             return binascii.a2b_qp(data)
         except (binascii.Error, ValueError):
             return None
-    data = encoded.encode("ascii", "surrogateescape")
-    data = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+    data = encoded.encode("ascii", "surrogateescape").rstrip(b"=")
+    if _NOT_BASE64.search(data):  # a space, a dot: no base64 any program wrote; kept as
+        return None  # written rather than read as the bytes its letters would make
     if not data and encoded:
         return None
     data = data[:len(data) - len(data) % 4] if len(data) % 4 == 1 else \
