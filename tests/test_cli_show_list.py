@@ -126,6 +126,14 @@ def test_regression_list_search_jean_luc_did_not_find_jean_luc(ties, search, fou
     assert ([p["name"] for p in json.loads(result.stdout)] == ["Jean-Luc Picard"]) is found
 
 
+@pytest.mark.parametrize("name", ["Li\u2014Wong", "Li\u2212Wong"])
+def test_list_search_parts_a_name_at_an_em_dash_or_a_minus_sign_as_naming_does(ties, name):
+    assert ties("add", name, "--no-log").exit_code == 0
+    result = ties("list", "--search", "li wong", "--json")
+    assert [p["name"] for p in json.loads(result.stdout)] == [name]
+    assert ties("show", "wong").exit_code == 0
+
+
 def test_list_no_match_says_so(ties, network):
     result = ties("list", "--search", "zzz")
     assert result.exit_code == 0

@@ -152,13 +152,20 @@ def _prefix(key: str, name: str) -> bool:
 
 
 # The dashes that part a name's words as a space does (`fold` makes the other hyphens -).
-_DASHES = str.maketrans({"-": " ", "\u2014": " ", "\u2212": " "})
+DASHES = ("-", "\u2014", "\u2212")
+_DASHES = str.maketrans(dict.fromkeys(DASHES, " "))
+
+
+def spaced(key: str) -> str:
+    """A folded name with each dash a space: people type 'jean luc' or 'luc' for
+    Jean-Luc, 'wong' for Li—Wong (naming someone: `_word_prefix`; `ties list --search`
+    compares the same in SQL)."""
+    return key.translate(_DASHES)
 
 
 def _words(key: str) -> list[str]:
-    """A folded name's words, a hyphen (or an em dash, a minus sign) parting them as a
-    space does: people type 'jean luc' or 'luc' for Jean-Luc, 'wong' for Li—Wong."""
-    return key.translate(_DASHES).split()
+    """A folded name's words, a dash parting them as a space does (`spaced`)."""
+    return spaced(key).split()
 
 
 def _word_prefix(key: str, name: str) -> bool:

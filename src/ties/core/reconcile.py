@@ -34,6 +34,7 @@ from ties.core import contacts, personfields
 from ties.core.dates import birthday_of
 from ties.core.identity import Index
 from ties.core.names import fold
+from ties.core.records import InteractionRecord
 
 # The person fields an import may set (a ties JSON file's ids, state and clocks are the
 # store's to restore, not a plan's).
@@ -842,8 +843,6 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
       their sightings are planned like anyone's). A machine's address (no-reply@,
       mailer-daemon@: `is_machine_address`) is neither listed nor added.
     """
-    from ties.core.records import InteractionRecord
-
     plan = SightingPlan()
     found = []
     for s in sightings.found:
@@ -919,10 +918,8 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
             key = s.key
             if _DIRECT and key not in imported_keys and key not in deleted_keys and not (
                     s.when in logged_days and any((p, s.when) in logged for p in people)):
-                groups[key] = Meeting(
-                    "create", InteractionRecord(when=s.when, channel=s.channel, note=s.note,
-                                                they_reached_out=s.reached_out is not None),
-                    people[:], [(key, p) for p in people])
+                groups[key] = Meeting("create", _record(s, s.reached_out is not None),
+                                      people[:], [(key, p) for p in people])
             elif key in imported_keys and key not in deleted_keys and all(
                     (key, p) in here for p in people) and (
                     s.reached_out is None or not earlier or all(
@@ -1014,16 +1011,19 @@ def plan_sightings(sightings, index: dict[str, int], here: dict[tuple[str, int],
                 fill = first.note  # the note yours lacks; said once per interaction
                 filled.add(target)
             plan.meetings.append(Meeting(
-                "merge", InteractionRecord(when=first.when, channel=first.channel,
-                                           note=first.note,
-                                           they_reached_out=theirs),
-                pids, [(s.key, p) for s in sights for p in pids if (s.key, p) not in here],
+                "merge", _record(first, theirs), pids,
+                [(s.key, p) for s in sights for p in pids if (s.key, p) not in here],
                 into=target, fill=fill, by_hand=hand is not None,
                 joins=[p for p in pids if (target, p) in joining]))
         if rest:
             plan.meetings.append(Meeting(
-                "create", InteractionRecord(when=first.when, channel=first.channel,
-                                            note=first.note,
-                                            they_reached_out=theirs),
-                rest, [(s.key, p) for s in sights for p in rest]))
+                "create", _record(first, theirs), rest,
+                [(s.key, p) for s in sights for p in rest]))
     return plan
+
+
+def _record(first, theirs: bool):
+    """The interaction a meeting creates or merges from a group whose first sighting is
+    `first`: its day, channel and note, and whether they reached out."""
+    return InteractionRecord(when=first.when, channel=first.channel, note=first.note,
+                             they_reached_out=theirs)

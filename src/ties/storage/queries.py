@@ -284,18 +284,20 @@ def _list_filter(conn, type_: str | None, tag: str | None, search: str | None,
         where.append("EXISTS (SELECT 1 FROM tag t WHERE t.person_id = p.id AND t.tag = ?)")
         params.append(tag.strip().lower())
     if search:
-        # The folded name makes 'beyonce' find 'Beyoncé', a hyphen in it parts words as
-        # a space does ('jean luc' finds Jean-Luc, as naming someone does: names._words);
+        # The folded name makes 'beyonce' find 'Beyoncé', a dash in it parts words as a
+        # space does ('jean luc' finds Jean-Luc, as naming someone does: names.spaced);
         # the match ignores ASCII case.
         like = dialect.of(conn).like
+        spaced = "p.name_key"
+        for dash in names.DASHES:
+            spaced = f"replace({spaced}, '{dash}', ' ')"
         clauses = [f"{col} {like} ? ESCAPE '\\'" for col in SEARCHED] + \
-            [f"replace(p.name_key, '-', ' ') {like} ? ESCAPE '\\'",  # and every further
-             # email and phone
+            [f"{spaced} {like} ? ESCAPE '\\'",  # and every further email and phone
              f"EXISTS (SELECT 1 FROM person_contact c WHERE c.person_id = p.id AND "
              f"c.value {like} ? ESCAPE '\\')"]
         where.append("(" + " OR ".join(clauses) + ")")
         params += [_like(search)] * len(SEARCHED) + [
-            _like(names.fold(search).replace("-", " ")), _like(search)]
+            _like(names.spaced(names.fold(search))), _like(search)]
     if archived is not None:  # read as every query reads the flag (storage/stored.py)
         where.append("p.archived" if archived else "NOT p.archived")
     return (" WHERE " + " AND ".join(where) if where else ""), params
