@@ -248,3 +248,16 @@ def test_ties_export_ics_of_an_empty_store_is_an_empty_calendar(ties):
     result = ties("export", "--format", "ics")
     assert result.exit_code == 0
     assert parsed(result.stdout).walk("VEVENT") == []
+
+
+def test_regression_each_item_s_categories_read_back_as_ties_and_its_kind_not_one_odd_one():
+    """The feed wrote CATEGORIES:ties\\,promise, an escaped comma: one category
+    "ties,promise" that a calendar app filtering by category would not match. RFC 5545
+    lists categories separated by commas: "ties" and "promise"."""
+    cal = parsed(feed([person(1, "Ana Lima", birthday=(1990, 3, 20))],
+                      [promise(1, 1, "send the deck", "2025-03-20")],
+                      [suggestion(1, "Ana Lima", ["due"])]))
+    kinds = sorted((c.name, [str(v) for v in c.get("CATEGORIES").cats])
+                   for c in cal.walk() if c.name in ("VEVENT", "VTODO"))
+    assert kinds == [("VEVENT", ["ties", "birthday"]), ("VEVENT", ["ties", "suggestion"]),
+                     ("VTODO", ["ties", "promise"])]

@@ -101,7 +101,7 @@ def _promise(item: dict, due: date, name: str, today: date, stamp: str) -> list[
     return ["BEGIN:VTODO", f"UID:follow-up-{item['id']}@ties", f"DTSTAMP:{stamp}",
             f"SUMMARY:{escape(summary)}",
             f"DUE;VALUE=DATE:{_date(due)}", "STATUS:NEEDS-ACTION",
-            f"DESCRIPTION:{escape(chr(10).join(said))}", "CATEGORIES:ties\\,promise",
+            f"DESCRIPTION:{escape(chr(10).join(said))}", "CATEGORIES:ties,promise",
             "END:VTODO"]
 
 
@@ -120,7 +120,7 @@ def _birthday(p: dict, stamp: str) -> list[str]:
              f"DTSTART;VALUE=DATE:{_date(start)}",
              f"DTEND;VALUE=DATE:{_date(start + timedelta(days=1))}", f"RRULE:{rule}",
              f"SUMMARY:{escape(p['name'] + chr(39) + 's birthday')}", "TRANSP:TRANSPARENT",
-             "CATEGORIES:ties\\,birthday"]
+             "CATEGORIES:ties,birthday"]
     if about:
         lines.append(f"DESCRIPTION:{escape(about[0])}")
     return [*lines, "END:VEVENT"]
@@ -141,4 +141,4 @@ def _suggestion(item: dict, today: date, stamp: str) -> list[str]:
             f"DTEND;VALUE=DATE:{_date(monday + timedelta(days=7))}",
             f"SUMMARY:{escape('Get in touch with ' + item['name'])}",
             f"DESCRIPTION:{escape(chr(10).join(said))}", "TRANSP:TRANSPARENT",
-            "CATEGORIES:ties\\,suggestion", "END:VEVENT"]
+            "CATEGORIES:ties,suggestion", "END:VEVENT"]
