@@ -1467,3 +1467,13 @@ def test_an_old_outlook_calendar_in_windows_1252_is_still_read_as_such():
     data = ics(event("u1")).replace(b"SUMMARY:Coffee", "SUMMARY:Café".encode("cp1252"))
     (seen,) = sightings(data).found
     assert seen.note == "Café"
+
+
+@pytest.mark.parametrize("unclosed", ["", "BEGIN:VALARM\r\nACTION:DISPLAY\r\n"])
+def test_regression_an_event_never_ended_was_called_no_calendar_no_begin_vcalendar(unclosed):
+    data = ics(event("u1").replace("END:VEVENT", unclosed.rstrip("\r\n")).rstrip("\n"))
+    with pytest.raises(BadFile) as refused:
+        sightings(data, source="b.ics")
+    assert refused.value.message == (
+        "b.ics ends its calendar inside a component (a BEGIN:VEVENT without its END:VEVENT, "
+        "say): it is damaged. Export it again and import the whole file.")

@@ -350,6 +350,10 @@ def _slim(text: str, source: str) -> list[str]:
             depth = max(depth - 1, 0)
             name = line[4:].strip().upper()
             if name == "VCALENDAR":
+                if depth:  # a component begun in it and never ended
+                    raise BadFile(f"{source} ends its calendar inside a component (a BEGIN:"
+                                  "VEVENT without its END:VEVENT, say): it is damaged. "
+                                  "Export it again and import the whole file.")
                 open_calendars = max(open_calendars - 1, 0)
             elif name == "VEVENT":
                 events += 1
